@@ -1,0 +1,22 @@
+//! Lifeline's pure logic, shared by the browser app and the native helper.
+//!
+//! Nothing here does I/O, spawns threads or reads the clock: every function takes
+//! bytes and returns values, so the same code runs natively and in WebAssembly and
+//! can be fuzzed.
+//!
+//! # Layout
+//!
+//! - [`firmware`]: firmware archives ([`firmware::archive`]), the Cisco signed-file
+//!   header ([`firmware::signed`]), `.loads` manifests ([`firmware::manifest`]),
+//!   build numbers ([`firmware::version`]) and the inspection report a person reads
+//!   ([`firmware::inspect`]).
+//! - [`models`]: the catalogue of phone models, families and device-type ids.
+//! - [`finding`]: severities, stable codes and the [`finding::Finding`] type every
+//!   check returns.
+//! - [`testkit`] (feature `testkit`): builders for synthetic signed files and zips.
+
+pub mod finding;
+pub mod firmware;
+pub mod models;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;

@@ -1,0 +1,285 @@
+//! Builders for synthetic firmware: signed files, manifests and zips.
+//!
+//! Tests, fuzz seeds, benchmarks and the browser tests' fixtures are built from
+//! these, so the suite needs no Cisco file. The images are pseudo-random bytes
+//! behind a real-shaped signed header; nothing here is Cisco's.
+
+use crc32fast::Hasher;
+use flate2::{Compress, Compression, FlushCompress, Status};
+
+/// A signed file (classic header) named `name` with `body` after the header.
+///
+/// The header has the real layout: version, header length at offset 8, a signer
+/// container, SHA-256 as hash algorithm, a fake 256-byte signature, the name
+/// (NUL-terminated), and `0x0D` padding up to a multiple of 4.
+pub fn signed_file(name: &str, body: &[u8]) -> Vec<u8> {
+    let mut h = vec![0x01, 0x00, 0x02, 0x01, 0x01, 0x02, 0x00, 0x02, 0x00, 0x00];
+    let signer = b"CN=lifeline-test;OU=synthetic;O=none\0";
+    let container_len = 3 + signer.len() + 4 + 3 + 256;
+    h.push(0x03);
+    h.extend((container_len as u16).to_be_bytes());
+    h.push(0x04);
+    h.extend((signer.len() as u16).to_be_bytes());
+    h.extend(signer);
+    h.extend([0x08, 0x00, 0x01, 0x02]);
+    h.extend([0x0C, 0x01, 0x00]);
+    h.extend((0..256u32).map(|i| (i * 7 + 3) as u8));
+    h.push(0x0E);
+    h.extend(((name.len() + 1) as u16).to_be_bytes());
+    h.extend(name.as_bytes());
+    h.push(0);
+    h.push(0x0D);
+    while h.len() % 4 != 0 {
+        h.push(0x0D);
+    }
+    let len = h.len() as u16;
+    h[8..10].copy_from_slice(&len.to_be_bytes());
+    h.extend_from_slice(body);
+    h
+}
+
+/// A 79xx manifest body (CRLF, comments, optional `#HARDWARE_COMP_1`).
+pub fn manifest_body(release: &str, hardware_comp: Option<u32>, images: &[&str]) -> Vec<u8> {
+    let mut s = String::from(
+        "#\r\n# This file contains a list of archive image files that will be requested by the\r\n",
+    );
+    s.push_str(&format!("# RELEASE load version {release}\r\n#\r\n"));
+    if let Some(h) = hardware_comp {
+        s.push_str(&format!("#HARDWARE_COMP_1 {h}\r\n"));
+    }
+    s.push_str("\r\n");
+    for (i, img) in images.iter().enumerate() {
+        s.push_str(img);
+        // Real files carry trailing spaces on some lines.
+        if i >= 3 {
+            s.push(' ');
+        }
+        s.push_str("\r\n");
+    }
+    s.into_bytes()
+}
+
+/// `len` pseudo-random bytes from `seed` (xorshift: fast, deterministic, incompressible).
+pub fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// A signed image of exactly `size` bytes whose header names it `name`.
+pub fn image(name: &str, size: usize) -> Vec<u8> {
+    let mut f = signed_file(name, &[]);
+    let seed = name
+        .bytes()
+        .fold(0u64, |a, b| a.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let body = size.saturating_sub(f.len());
+    // Mostly noise with some runs, so deflate does a little work, as on real images.
+    let mut data = noise(seed, body);
+    for chunk in data.chunks_mut(4096).step_by(3) {
+        let n = chunk.len().min(512);
+        chunk[..n].fill(0);
+    }
+    f.extend(data);
+    f
+}
+
+/// How an entry is written by [`ZipBuilder`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Store {
+    /// Not compressed.
+    Stored,
+    /// Deflated.
+    Deflate,
+}
+
+/// One entry for [`ZipBuilder`], with knobs to write broken zips.
+#[derive(Clone, Debug)]
+pub struct ZipEntrySpec {
+    /// Name bytes, written as they are.
+    pub name: Vec<u8>,
+    /// Content.
+    pub data: Vec<u8>,
+    /// How to store it.
+    pub store: Store,
+    /// Write this CRC instead of the right one.
+    pub crc_override: Option<u32>,
+    /// Write this uncompressed size instead of the right one.
+    pub size_override: Option<u32>,
+    /// Set the encrypted flag.
+    pub encrypted: bool,
+    /// Write this method number instead.
+    pub method_override: Option<u16>,
+}
+
+/// A small zip writer that can also write the broken zips the inspector must catch
+/// (duplicate names, unsafe names, bad CRCs, encrypted flags, lying sizes).
+#[derive(Clone, Debug, Default)]
+pub struct ZipBuilder {
+    entries: Vec<ZipEntrySpec>,
+}
+
+impl ZipBuilder {
+    /// An empty zip.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a deflated entry.
+    pub fn add(mut self, name: &str, data: impl Into<Vec<u8>>) -> Self {
+        self.entries.push(ZipEntrySpec {
+            name: name.as_bytes().to_vec(),
+            data: data.into(),
+            store: Store::Deflate,
+            crc_override: None,
+            size_override: None,
+            encrypted: false,
+            method_override: None,
+        });
+        self
+    }
+
+    /// Adds an entry described in full.
+    pub fn add_spec(mut self, spec: ZipEntrySpec) -> Self {
+        self.entries.push(spec);
+        self
+    }
+
+    /// A spec for `name` with `data`, deflated and otherwise honest.
+    pub fn spec(name: &str, data: impl Into<Vec<u8>>) -> ZipEntrySpec {
+        ZipEntrySpec {
+            name: name.as_bytes().to_vec(),
+            data: data.into(),
+            store: Store::Deflate,
+            crc_override: None,
+            size_override: None,
+            encrypted: false,
+            method_override: None,
+        }
+    }
+
+    /// Writes the zip.
+    pub fn build(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        for e in &self.entries {
+            let mut h = Hasher::new();
+            h.update(&e.data);
+            let crc = e.crc_override.unwrap_or_else(|| h.finalize());
+            let (method, payload) = match e.store {
+                Store::Stored => (0u16, e.data.clone()),
+                Store::Deflate => (8u16, deflate(&e.data)),
+            };
+            let method = e.method_override.unwrap_or(method);
+            let size = e.size_override.unwrap_or(e.data.len() as u32);
+            let flags: u16 = if e.encrypted { 1 } else { 0 };
+            let offset = out.len() as u32;
+            out.extend(0x0403_4b50u32.to_le_bytes());
+            out.extend(20u16.to_le_bytes());
+            out.extend(flags.to_le_bytes());
+            out.extend(method.to_le_bytes());
+            out.extend([0u8; 4]); // time, date
+            out.extend(crc.to_le_bytes());
+            out.extend((payload.len() as u32).to_le_bytes());
+            out.extend(size.to_le_bytes());
+            out.extend((e.name.len() as u16).to_le_bytes());
+            out.extend(0u16.to_le_bytes());
+            out.extend(&e.name);
+            out.extend(&payload);
+
+            central.extend(0x0201_4b50u32.to_le_bytes());
+            central.extend(20u16.to_le_bytes());
+            central.extend(20u16.to_le_bytes());
+            central.extend(flags.to_le_bytes());
+            central.extend(method.to_le_bytes());
+            central.extend([0u8; 4]);
+            central.extend(crc.to_le_bytes());
+            central.extend((payload.len() as u32).to_le_bytes());
+            central.extend(size.to_le_bytes());
+            central.extend((e.name.len() as u16).to_le_bytes());
+            central.extend([0u8; 12]); // extra, comment, disk, internal attrs, external attrs
+            central.extend(offset.to_le_bytes());
+            central.extend(&e.name);
+        }
+        let cd_offset = out.len() as u32;
+        out.extend(&central);
+        out.extend(0x0605_4b50u32.to_le_bytes());
+        out.extend([0u8; 4]);
+        out.extend((self.entries.len() as u16).to_le_bytes());
+        out.extend((self.entries.len() as u16).to_le_bytes());
+        out.extend((central.len() as u32).to_le_bytes());
+        out.extend(cd_offset.to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out
+    }
+}
+
+/// Raw deflate of `data`.
+pub fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut c = Compress::new(Compression::default(), false);
+    let mut out = Vec::with_capacity(data.len() / 2 + 1024);
+    loop {
+        if out.capacity() - out.len() < 1024 {
+            out.reserve(out.capacity());
+        }
+        let consumed = c.total_in() as usize;
+        let status = c
+            .compress_vec(&data[consumed..], &mut out, FlushCompress::Finish)
+            .expect("deflate into a Vec cannot fail");
+        if status == Status::StreamEnd {
+            return out;
+        }
+    }
+}
+
+/// The seed firmware's shape (§1 of the provisioning doc): names and sizes.
+pub const SEED_IMAGES: [(&str, usize); 5] = [
+    ("jar41sccp.8-3-2-27.sbn", 315_827),
+    ("cnu41.8-3-2-27.sbn", 547_146),
+    ("apps41.8-3-2-27.sbn", 2_494_499),
+    ("dsp41.8-3-2-27.sbn", 530_601),
+    ("cvm41sccp.8-3-2-27.sbn", 2_452_629),
+];
+
+/// The load the seed firmware carries.
+pub const SEED_LOAD: &str = "SCCP41.8-3-3S";
+
+/// The files of a synthetic `cmterm-7941_7961-sccp.8-3-3` firmware, shaped like the
+/// seed's: five signed images of the same names and sizes, the load manifest and
+/// term41/term61, each manifest listing the images in the phone's order.
+pub fn seed_files() -> Vec<(String, Vec<u8>)> {
+    let names: Vec<&str> = SEED_IMAGES.iter().map(|(n, _)| *n).collect();
+    let body = manifest_body("8-3-2-27", None, &names);
+    let mut files: Vec<(String, Vec<u8>)> = SEED_IMAGES
+        .iter()
+        .map(|(n, size)| (n.to_string(), image(n, *size)))
+        .collect();
+    for m in [
+        format!("{SEED_LOAD}.loads"),
+        "term41.default.loads".into(),
+        "term61.default.loads".into(),
+    ] {
+        let f = signed_file(&m, &body);
+        files.push((m, f));
+    }
+    files
+}
+
+/// [`seed_files`] as a zip.
+pub fn seed_zip() -> Vec<u8> {
+    zip_of(&seed_files())
+}
+
+/// A deflated zip of `files`.
+pub fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    files
+        .iter()
+        .fold(ZipBuilder::new(), |z, (n, d)| z.add(n, d.clone()))
+        .build()
+}
