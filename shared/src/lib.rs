@@ -10,13 +10,21 @@
 //!   header ([`firmware::signed`]), `.loads` manifests ([`firmware::manifest`]),
 //!   build numbers ([`firmware::version`]) and the inspection report a person reads
 //!   ([`firmware::inspect`]).
+//! - [`config`]: `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml`, written and checked.
+//! - [`dhcp`]: option 150 (and 66) encoded, decoded and written for every DHCP server.
 //! - [`models`]: the catalogue of phone models, families and device-type ids.
 //! - [`finding`]: severities, stable codes and the [`finding::Finding`] type every
 //!   check returns.
+//! - [`bundle`]: what a prepared TFTP root holds, and its `lifeline-bundle.json`.
+//! - [`zipwrite`]: a small stored-zip writer for bundle downloads.
 //! - [`testkit`] (feature `testkit`): builders for synthetic signed files and zips.
 
+pub mod bundle;
+pub mod config;
+pub mod dhcp;
 pub mod finding;
 pub mod firmware;
 pub mod models;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
+pub mod zipwrite;

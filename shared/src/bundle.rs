@@ -1,0 +1,517 @@
+//! A bundle: everything a TFTP root must hold to recover phones with one load.
+//!
+//! - the firmware files from the archive (manifests and images, by file name,
+//!   flattened out of any folder);
+//! - the generated `XMLDefault.cnf.xml` and one `SEP<MAC>.cnf.xml` per phone;
+//! - case aliases: a copy under the spelling a manifest uses when the archive
+//!   spells it differently (`Jar41sip…` served from `jar41sip…`), so that any TFTP
+//!   server, case-sensitive or not, finds it;
+//! - `lifeline-bundle.json`: id (a content hash), source archive, settings, and
+//!   every file with its size and SHA-256.
+//!
+//! Building a bundle is pure; writing it to disk is the helper's job.
+
+use crate::config::cnf_xml::{self, DefaultSettings, PhoneSettings};
+use crate::config::mac::Mac;
+use crate::finding::Finding;
+use crate::firmware::archive::{ArchiveError, Limits, ZipIndex};
+use crate::firmware::inspect::{ImageStatus, Report, Role};
+use crate::models::{self, Protocol};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use thiserror::Error;
+
+/// The bundle manifest's file name.
+pub const MANIFEST_NAME: &str = "lifeline-bundle.json";
+/// The manifest format version.
+pub const FORMAT: u32 = 1;
+
+/// A phone the bundle has its own configuration for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone {
+    /// Its MAC address.
+    pub mac: Mac,
+    /// Its model, when known (`7961`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub model: Option<String>,
+}
+
+/// What the person chose.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// TFTP servers for option 150, in priority order.
+    pub tftp_servers: Vec<Ipv4Addr>,
+    /// Call-control addresses, in priority order.
+    pub call_managers: Vec<String>,
+    /// Phones with their own configuration.
+    #[serde(default)]
+    pub phones: Vec<Phone>,
+}
+
+/// What a bundle file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// From the firmware archive.
+    Firmware,
+    /// Generated configuration.
+    Config,
+    /// A copy under a manifest's spelling of a firmware file.
+    Alias,
+}
+
+/// One file of the bundle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct File {
+    /// Its name in the TFTP root.
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256, lower-case hex.
+    pub sha256: String,
+    /// What it is.
+    pub kind: Kind,
+}
+
+/// A name a manifest spells differently from the file that serves it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    /// As the manifest (and so the phone) spells it.
+    pub name: String,
+    /// The file that serves it.
+    pub target: String,
+}
+
+/// `lifeline-bundle.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// [`FORMAT`].
+    pub format: u32,
+    /// SHA-256 over the sorted file list (names and hashes): equal content, equal id.
+    pub id: String,
+    /// The firmware archive's name.
+    pub source: String,
+    /// The load name.
+    pub load: Option<String>,
+    /// The load's protocol.
+    pub protocol: Option<Protocol>,
+    /// The settings used.
+    pub settings: Settings,
+    /// Every file, sorted by name.
+    pub files: Vec<File>,
+    /// Case aliases.
+    pub aliases: Vec<Alias>,
+}
+
+/// A bundle in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bundle {
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// Every file's content, by name (the manifest file excluded).
+    pub contents: BTreeMap<String, Vec<u8>>,
+    /// Warnings from generating the configuration.
+    pub findings: Vec<Finding>,
+}
+
+/// Why a bundle could not be made.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum BundleError {
+    /// The firmware has error findings.
+    #[error("the firmware has {0} error finding(s); fix them first (see `lifeline inspect`)")]
+    FirmwareErrors(usize),
+    /// No load manifest to name in `XMLDefault.cnf.xml`.
+    #[error(
+        "the firmware has no load manifest (SCCPnn….loads or SIPnn….loads) to name in XMLDefault.cnf.xml"
+    )]
+    NoLoad,
+    /// No TFTP server.
+    #[error("give at least one TFTP server address (the address phones reach this computer at)")]
+    NoTftpServer,
+    /// A phone whose model does not run this load.
+    #[error("phone {mac} is a {model}, but this firmware is for the {family}")]
+    WrongModel {
+        /// The phone.
+        mac: String,
+        /// Its model.
+        model: String,
+        /// The firmware's family.
+        family: String,
+    },
+    /// A model Lifeline does not know.
+    #[error("`{0}` is not a phone model Lifeline knows (e.g. 7961, 7942, 7965)")]
+    UnknownModel(String),
+    /// The same phone twice.
+    #[error("phone {0} is listed twice")]
+    DuplicatePhone(String),
+    /// Settings that cannot be written.
+    #[error("{0}")]
+    Settings(#[from] cnf_xml::SettingsError),
+    /// The archive could not be read again.
+    #[error("{0}")]
+    Archive(#[from] ArchiveError),
+    /// A firmware file named in the report is missing from the files given.
+    #[error("the firmware file `{0}` could not be read")]
+    MissingContent(String),
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The firmware files a bundle takes from a zip: every manifest and image the
+/// report read without error, by file name.
+pub fn firmware_from_zip(
+    data: &[u8],
+    report: &Report,
+) -> Result<Vec<(String, Vec<u8>)>, BundleError> {
+    let index = ZipIndex::open(data, &Limits::default())?;
+    let mut out = Vec::new();
+    for e in report
+        .entries
+        .iter()
+        .filter(|e| wanted(e.role) && e.crc_ok != Some(false))
+    {
+        let i = index
+            .entries
+            .iter()
+            .position(|z| z.entry.path == e.path)
+            .ok_or_else(|| BundleError::MissingContent(e.name.clone()))?;
+        let mut buf = Vec::with_capacity(e.size as usize);
+        index
+            .read(i, &mut |c| buf.extend_from_slice(c))
+            .map_err(|_| BundleError::MissingContent(e.name.clone()))?;
+        out.push((e.name.clone(), buf));
+    }
+    Ok(out)
+}
+
+fn wanted(role: Role) -> bool {
+    matches!(
+        role,
+        Role::LoadManifest | Role::RecoveryManifest | Role::Image | Role::UnlistedImage
+    )
+}
+
+/// Builds a bundle from an inspected firmware, its files and the settings.
+pub fn build(
+    report: &Report,
+    firmware: Vec<(String, Vec<u8>)>,
+    settings: &Settings,
+) -> Result<Bundle, BundleError> {
+    if report.tally.errors > 0 {
+        return Err(BundleError::FirmwareErrors(report.tally.errors));
+    }
+    let load = report.load.clone().ok_or(BundleError::NoLoad)?;
+    let protocol = report.protocol.unwrap_or(Protocol::Sccp);
+    if settings.tftp_servers.is_empty() {
+        return Err(BundleError::NoTftpServer);
+    }
+    let mut contents: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut kinds: BTreeMap<String, Kind> = BTreeMap::new();
+    let by_name: BTreeMap<&str, &Vec<u8>> = firmware.iter().map(|(n, d)| (n.as_str(), d)).collect();
+    for e in report.entries.iter().filter(|e| wanted(e.role)) {
+        let data = by_name
+            .get(e.name.as_str())
+            .ok_or_else(|| BundleError::MissingContent(e.name.clone()))?;
+        contents.insert(e.name.clone(), (*data).clone());
+        kinds.insert(e.name.clone(), Kind::Firmware);
+    }
+    let mut aliases = Vec::new();
+    for m in &report.manifests {
+        for img in &m.images {
+            if let (ImageStatus::CaseMismatch, Some(target)) = (img.status, &img.entry)
+                && !contents.contains_key(&img.name)
+            {
+                let data = contents
+                    .get(target)
+                    .cloned()
+                    .ok_or_else(|| BundleError::MissingContent(target.clone()))?;
+                contents.insert(img.name.clone(), data);
+                kinds.insert(img.name.clone(), Kind::Alias);
+                aliases.push(Alias {
+                    name: img.name.clone(),
+                    target: target.clone(),
+                });
+            }
+        }
+    }
+
+    let family = report.family;
+    let mut seen = Vec::new();
+    for p in &settings.phones {
+        if seen.contains(&p.mac) {
+            return Err(BundleError::DuplicatePhone(p.mac.to_string()));
+        }
+        seen.push(p.mac);
+        if let Some(model) = &p.model {
+            let m = models::model(model).ok_or_else(|| BundleError::UnknownModel(model.clone()))?;
+            if Some(m.family) != family {
+                return Err(BundleError::WrongModel {
+                    mac: p.mac.to_string(),
+                    model: m.name.to_string(),
+                    family: report
+                        .family_name
+                        .clone()
+                        .unwrap_or_else(|| "another family".into()),
+                });
+            }
+        }
+    }
+
+    let xml = cnf_xml::xml_default(&DefaultSettings {
+        load: load.clone(),
+        protocol,
+        models: report
+            .models
+            .iter()
+            .map(|m| cnf_xml::ModelLoad {
+                device_id: m.device_id,
+                product: m.product.clone(),
+            })
+            .collect(),
+        call_managers: settings.call_managers.clone(),
+    })?;
+    contents.insert("XMLDefault.cnf.xml".into(), xml.into_bytes());
+    kinds.insert("XMLDefault.cnf.xml".into(), Kind::Config);
+    let mut findings = Vec::new();
+    for p in &settings.phones {
+        let (xml, f) = cnf_xml::sep_cnf(&PhoneSettings {
+            mac: p.mac,
+            protocol,
+            load: load.clone(),
+            call_managers: settings.call_managers.clone(),
+            sip: None,
+        })?;
+        findings.extend(f);
+        let name = cnf_xml::sep_file_name(&p.mac);
+        contents.insert(name.clone(), xml.into_bytes());
+        kinds.insert(name, Kind::Config);
+    }
+
+    let files: Vec<File> = contents
+        .iter()
+        .map(|(name, data)| File {
+            name: name.clone(),
+            size: data.len() as u64,
+            sha256: sha256_hex(data),
+            kind: kinds[name],
+        })
+        .collect();
+    let mut h = Sha256::new();
+    for f in &files {
+        h.update(f.name.as_bytes());
+        h.update([0]);
+        h.update(f.sha256.as_bytes());
+        h.update([b'\n']);
+    }
+    let id = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(Bundle {
+        manifest: Manifest {
+            format: FORMAT,
+            id,
+            source: report.source.clone(),
+            load: Some(load),
+            protocol: report.protocol,
+            settings: settings.clone(),
+            files,
+            aliases,
+        },
+        contents,
+        findings,
+    })
+}
+
+impl Bundle {
+    /// `lifeline-bundle.json`, pretty-printed.
+    pub fn manifest_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(&self.manifest).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Every file to write, the manifest last.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.contents
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+    }
+
+    /// The whole bundle as one zip (stored entries, the manifest included).
+    pub fn to_zip(&self) -> Result<Vec<u8>, crate::zipwrite::ZipWriteError> {
+        let json = self.manifest_json();
+        crate::zipwrite::write_stored(self.files().chain([(MANIFEST_NAME, json.as_bytes())]))
+    }
+
+    /// Checks `data` against the manifest's entry for `name`.
+    pub fn verify(manifest: &Manifest, name: &str, data: &[u8]) -> bool {
+        manifest
+            .files
+            .iter()
+            .any(|f| f.name == name && f.size == data.len() as u64 && f.sha256 == sha256_hex(data))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::firmware::inspect::inspect_zip;
+    use crate::testkit::{SEED_IMAGES, manifest_body, seed_files, seed_zip, signed_file, zip_of};
+
+    fn settings() -> Settings {
+        Settings {
+            tftp_servers: vec![Ipv4Addr::new(192, 168, 10, 105)],
+            call_managers: vec!["192.168.10.1".into()],
+            phones: vec![Phone {
+                mac: "00:11:22:aa:bb:cc".parse().unwrap(),
+                model: Some("7961".into()),
+            }],
+        }
+    }
+
+    #[test]
+    fn the_seed_makes_a_complete_bundle() {
+        let zip = seed_zip();
+        let report = inspect_zip("seed.zip", &zip).unwrap();
+        let fw = firmware_from_zip(&zip, &report).unwrap();
+        let b = build(&report, fw, &settings()).unwrap();
+        let names: Vec<&str> = b.manifest.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names.len(), 10, "{names:?}");
+        for n in [
+            "XMLDefault.cnf.xml",
+            "SEP001122AABBCC.cnf.xml",
+            "SCCP41.8-3-3S.loads",
+            "term61.default.loads",
+            "apps41.8-3-2-27.sbn",
+        ] {
+            assert!(names.contains(&n), "{n}");
+        }
+        assert!(b.manifest.aliases.is_empty());
+        assert_eq!(b.manifest.id.len(), 64);
+        for (name, data) in b.files() {
+            assert!(Bundle::verify(&b.manifest, name, data), "{name}");
+        }
+        let xml = String::from_utf8(b.contents["XMLDefault.cnf.xml"].clone()).unwrap();
+        assert!(xml.contains(
+            "<loadInformation30018 model=\"IP Phone 7961\">SCCP41.8-3-3S</loadInformation30018>"
+        ));
+        // Same input, same id; other settings, other id.
+        let again = build(
+            &report,
+            firmware_from_zip(&zip, &report).unwrap(),
+            &settings(),
+        )
+        .unwrap();
+        assert_eq!(again.manifest.id, b.manifest.id);
+        let mut s = settings();
+        s.call_managers = vec!["10.0.0.9".into()];
+        assert_ne!(
+            build(&report, firmware_from_zip(&zip, &report).unwrap(), &s)
+                .unwrap()
+                .manifest
+                .id,
+            b.manifest.id
+        );
+        // The zip holds every file and the manifest.
+        let z = b.to_zip().unwrap();
+        let idx = ZipIndex::open(&z, &Limits::default()).unwrap();
+        assert_eq!(idx.entries.len(), 11);
+        let json: Manifest = serde_json::from_str(&b.manifest_json()).unwrap();
+        assert_eq!(json, b.manifest);
+    }
+
+    #[test]
+    fn case_differences_get_an_alias() {
+        let mut names: Vec<&str> = SEED_IMAGES.iter().map(|(n, _)| *n).collect();
+        names[0] = "Jar41sccp.8-3-2-27.sbn";
+        let body = manifest_body("8-3-2-27", None, &names);
+        let files: Vec<_> = seed_files()
+            .into_iter()
+            .map(|(n, d)| {
+                if n.ends_with(".loads") {
+                    (n.clone(), signed_file(&n, &body))
+                } else {
+                    (n, d)
+                }
+            })
+            .collect();
+        let zip = zip_of(&files);
+        let report = inspect_zip("case.zip", &zip).unwrap();
+        let b = build(
+            &report,
+            firmware_from_zip(&zip, &report).unwrap(),
+            &settings(),
+        )
+        .unwrap();
+        assert_eq!(
+            b.manifest.aliases,
+            [Alias {
+                name: "Jar41sccp.8-3-2-27.sbn".into(),
+                target: "jar41sccp.8-3-2-27.sbn".into()
+            }]
+        );
+        assert_eq!(
+            b.contents["Jar41sccp.8-3-2-27.sbn"],
+            b.contents["jar41sccp.8-3-2-27.sbn"]
+        );
+        let f = b
+            .manifest
+            .files
+            .iter()
+            .find(|f| f.name == "Jar41sccp.8-3-2-27.sbn")
+            .unwrap();
+        assert_eq!(f.kind, Kind::Alias);
+    }
+
+    #[test]
+    fn refuses_what_would_not_work() {
+        let zip = seed_zip();
+        let report = inspect_zip("seed.zip", &zip).unwrap();
+        let fw = || firmware_from_zip(&zip, &report).unwrap();
+        let mut s = settings();
+        s.phones[0].model = Some("7942".into());
+        assert!(matches!(
+            build(&report, fw(), &s),
+            Err(BundleError::WrongModel { .. })
+        ));
+        s.phones[0].model = Some("9999".into());
+        assert!(matches!(
+            build(&report, fw(), &s),
+            Err(BundleError::UnknownModel(_))
+        ));
+        let mut s = settings();
+        s.phones.push(s.phones[0].clone());
+        assert!(matches!(
+            build(&report, fw(), &s),
+            Err(BundleError::DuplicatePhone(_))
+        ));
+        let mut s = settings();
+        s.tftp_servers.clear();
+        assert_eq!(
+            build(&report, fw(), &s).unwrap_err(),
+            BundleError::NoTftpServer
+        );
+        let mut s = settings();
+        s.call_managers.clear();
+        assert!(matches!(
+            build(&report, fw(), &s),
+            Err(BundleError::Settings(_))
+        ));
+        let broken: Vec<_> = seed_files()
+            .into_iter()
+            .filter(|(n, _)| !n.starts_with("dsp"))
+            .collect();
+        let bz = zip_of(&broken);
+        let br = inspect_zip("b.zip", &bz).unwrap();
+        assert_eq!(
+            build(&br, firmware_from_zip(&bz, &br).unwrap(), &settings()).unwrap_err(),
+            BundleError::FirmwareErrors(1)
+        );
+    }
+}

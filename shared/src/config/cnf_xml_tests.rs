@@ -1,0 +1,199 @@
+use super::*;
+
+fn default_41(protocol: Protocol, load: &str) -> DefaultSettings {
+    DefaultSettings {
+        load: load.into(),
+        protocol,
+        models: models_for_load(load),
+        call_managers: vec!["192.168.10.1".into(), "pbx.example.net".into()],
+    }
+}
+
+#[test]
+fn xml_default_names_every_model_of_the_family() {
+    let xml = xml_default(&default_41(Protocol::Sccp, "SCCP41.8-3-3S")).unwrap();
+    assert!(
+        xml.contains(
+            "<loadInformation115 model=\"IP Phone 7941\">SCCP41.8-3-3S</loadInformation115>"
+        ),
+        "{xml}"
+    );
+    assert!(xml.contains(
+        "<loadInformation30018 model=\"IP Phone 7961\">SCCP41.8-3-3S</loadInformation30018>"
+    ));
+    assert!(xml.contains("<loadInformation309 model=\"IP Phone 7941G-GE\">"));
+    assert!(xml.contains("<loadInformation308 model=\"IP Phone 7961G-GE\">"));
+    assert!(xml.contains("<ethernetPhonePort>2000</ethernetPhonePort>"));
+    assert!(!xml.contains("sipPort"));
+    let s = parse(&xml).unwrap();
+    assert_eq!(s.root, "Default");
+    assert!(s.has_call_manager_group);
+    assert_eq!(s.members.len(), 2);
+    assert_eq!(s.members[0].priority, Some(0));
+    assert_eq!(s.members[1].priority, Some(1));
+    assert_eq!(s.members[1].address, "pbx.example.net");
+    assert_eq!(s.members[0].sccp_port, Some(2000));
+    assert_eq!(s.loads.len(), 4);
+    assert!(s.loads.iter().all(|l| l.load == "SCCP41.8-3-3S"));
+    assert!(check("XMLDefault.cnf.xml", &xml, Some(&["SCCP41.8-3-3S".into()])).is_empty());
+}
+
+#[test]
+fn sip_loads_get_the_sip_port() {
+    let xml = xml_default(&default_41(Protocol::Sip, "SIP41.9-4-2SR3-1S")).unwrap();
+    assert!(xml.contains("<sipPort>5060</sipPort>"));
+    assert_eq!(parse(&xml).unwrap().members[0].sip_port, Some(5060));
+}
+
+#[test]
+fn call_managers_are_checked() {
+    assert_eq!(
+        parse_call_managers("").unwrap_err(),
+        SettingsError::NoCallManager
+    );
+    assert_eq!(
+        parse_call_managers("1.1.1.1 2.2.2.2 3.3.3.3 4.4.4.4 5.5.5.5 6.6.6.6").unwrap_err(),
+        SettingsError::TooManyCallManagers(6)
+    );
+    assert_eq!(
+        parse_call_managers("192.168.10.256").unwrap_err(),
+        SettingsError::BadCallManager("192.168.10.256".into())
+    );
+    assert!(parse_call_managers("bad_name!").is_err());
+    assert_eq!(
+        parse_call_managers("10.0.0.1, cucm1.lan").unwrap(),
+        ["10.0.0.1", "cucm1.lan"]
+    );
+}
+
+#[test]
+fn text_is_escaped_and_round_trips() {
+    let mac: Mac = "00:11:22:aa:bb:cc".parse().unwrap();
+    let settings = PhoneSettings {
+        mac,
+        protocol: Protocol::Sip,
+        load: "SIP41.9-4-2SR3-1S".into(),
+        call_managers: vec!["10.0.0.1".into()],
+        sip: Some(SipSettings {
+            proxy: "10.0.0.1".into(),
+            port: 5060,
+            lines: vec![SipLine {
+                display_name: "Ann & <Bob> \"Reception\"".into(),
+                user: "1001".into(),
+                auth_name: "1001".into(),
+                auth_password: "s3cret&<>".into(),
+            }],
+        }),
+    };
+    let (xml, findings) = sep_cnf(&settings).unwrap();
+    assert!(findings.is_empty());
+    assert!(xml.contains("&amp;") && xml.contains("&lt;"), "{xml}");
+    let s = parse(&xml).unwrap();
+    assert_eq!(s.root, "device");
+    assert_eq!(s.protocol.as_deref(), Some("SIP"));
+    assert_eq!(
+        s.loads,
+        [LoadInformation {
+            device_id: None,
+            model: None,
+            load: "SIP41.9-4-2SR3-1S".into()
+        }]
+    );
+    assert_eq!(s.sip_lines, [("1001".to_string(), 9)]);
+    assert!(check(&sep_file_name(&mac), &xml, None).is_empty());
+    assert_eq!(sep_file_name(&mac), "SEP001122AABBCC.cnf.xml");
+}
+
+#[test]
+fn long_sip_passwords_warn() {
+    let settings = PhoneSettings {
+        mac: "001122334455".parse().unwrap(),
+        protocol: Protocol::Sip,
+        load: "SIP42.9-4-2SR3-1S".into(),
+        call_managers: vec!["10.0.0.1".into()],
+        sip: Some(SipSettings {
+            proxy: "10.0.0.1".into(),
+            port: 5060,
+            lines: vec![SipLine {
+                display_name: "x".into(),
+                user: "2000".into(),
+                auth_name: "2000".into(),
+                auth_password: "thirteen-char".into(),
+            }],
+        }),
+    };
+    let (xml, findings) = sep_cnf(&settings).unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].code, Code::SipPasswordTooLong);
+    assert_eq!(
+        check("SEP001122334455.cnf.xml", &xml, None)[0].code,
+        Code::SipPasswordTooLong
+    );
+}
+
+#[test]
+fn sccp_phone_file() {
+    let (xml, _) = sep_cnf(&PhoneSettings {
+        mac: "0011.22aa.bbcc".parse().unwrap(),
+        protocol: Protocol::Sccp,
+        load: "SCCP41.8-3-3S".into(),
+        call_managers: vec!["10.0.0.1".into()],
+        sip: None,
+    })
+    .unwrap();
+    assert!(xml.contains("<deviceProtocol>SCCP</deviceProtocol>"));
+    assert!(xml.contains("<loadInformation>SCCP41.8-3-3S</loadInformation>"));
+    assert!(!xml.contains("sipProfile"));
+    assert!(parse(&xml).unwrap().has_call_manager_group);
+}
+
+#[test]
+fn check_catches_the_published_mistakes() {
+    // The start tag closed by another id's end tag.
+    let bad = r#"<Default><callManagerGroup/><loadInformation model="IP Phone 7942">SCCP42.9-4-2SR3-1S</loadInformation434></Default>"#;
+    let f = check("XMLDefault.cnf.xml", bad, None);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].code, Code::CnfMismatchedTag);
+    assert!(
+        f[0].message
+            .contains("<loadInformation> is closed by </loadInformation434>"),
+        "{}",
+        f[0].message
+    );
+
+    // A 7961 entry as loadInformation5.
+    let wrong = r#"<Default><callManagerGroup/><loadInformation5 model="IP Phone 7961">SCCP41.8-3-3S</loadInformation5></Default>"#;
+    let f = check("XMLDefault.cnf.xml", wrong, Some(&["SCCP41.8-3-3S".into()]));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].code, Code::CnfWrongDeviceId);
+    assert!(f[0].fix.contains("loadInformation30018"));
+
+    // A load the bundle does not hold, and no callManagerGroup.
+    let other = r#"<Default><loadInformation115 model="IP Phone 7941">SCCP41.8-3-2S</loadInformation115></Default>"#;
+    let f = check("XMLDefault.cnf.xml", other, Some(&["SCCP41.8-3-3S".into()]));
+    let codes: Vec<Code> = f.iter().map(|f| f.code).collect();
+    assert_eq!(codes, [Code::CnfNoCallManagerGroup, Code::CnfUnknownLoad]);
+    assert!(
+        f[1].message.contains("it holds `SCCP41.8-3-3S`"),
+        "{}",
+        f[1].message
+    );
+
+    // Not XML at all.
+    let f = check("x.cnf.xml", "<Default><oops></Default>", None);
+    assert_eq!(f[0].code, Code::CnfMismatchedTag);
+    let f = check("x.cnf.xml", "<Default><oops></Default", None);
+    assert_eq!(f[0].code, Code::CnfMalformed);
+    let f = check("x.cnf.xml", "not xml", None);
+    assert_eq!(f[0].code, Code::CnfMalformed);
+    let f = check("x.cnf.xml", "<Default>", None);
+    assert_eq!(f[0].code, Code::CnfMalformed);
+}
+
+#[test]
+fn deep_or_huge_input_is_refused() {
+    let deep = "<a>".repeat(100) + &"</a>".repeat(100);
+    assert!(matches!(parse(&deep), Err(CnfError::Malformed(_))));
+    let huge = "x".repeat(MAX_CNF + 1);
+    assert!(matches!(parse(&huge), Err(CnfError::TooLarge(_))));
+}
