@@ -1,0 +1,290 @@
+//! `lifeline inspect <PATH> [--json]`: the inspection report in a terminal.
+//!
+//! PATH is a firmware zip, a folder of extracted files, or a single file (a
+//! `.loads`, say). Exit status: 0 no error findings, 1 error findings, 2 the input
+//! could not be read at all (one line on stderr says why).
+
+use lifeline_shared::finding::Severity;
+use lifeline_shared::firmware::archive::Limits;
+use lifeline_shared::firmware::inspect::{self, ImageStatus, InputFile, Report};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `lifeline inspect`.
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// A firmware zip (cmterm-….zip), a folder of extracted files, or one file.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// Print the report as one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Why the input could not be read at all (exit status 2).
+#[derive(Debug)]
+pub struct Unreadable(pub String);
+
+/// Runs the command: prints the report and returns the exit status.
+pub fn run(args: &InspectArgs) -> ExitCode {
+    match load(&args.path) {
+        Ok(report) => {
+            let out = if args.json {
+                let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
+                s.push('\n');
+                s
+            } else {
+                render(&report)
+            };
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            if report.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(Unreadable(why)) => {
+            eprintln!("lifeline inspect: {}: {why}", args.path.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads PATH and inspects it.
+pub fn load(path: &Path) -> Result<Report, Unreadable> {
+    let meta = std::fs::metadata(path).map_err(|e| Unreadable(io_reason(&e)))?;
+    let source = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let limits = Limits::default();
+    if meta.is_dir() {
+        let mut files = Vec::new();
+        read_dir(path, path, &limits, &mut files)?;
+        if files.is_empty() {
+            return Err(Unreadable("the folder has no files".into()));
+        }
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        return Ok(inspect::inspect_files_with(&source, &files, &limits));
+    }
+    if meta.len() > limits.max_total_size {
+        return Err(Unreadable(format!(
+            "the file is {} bytes, far larger than any phone firmware",
+            meta.len()
+        )));
+    }
+    let data = std::fs::read(path).map_err(|e| Unreadable(io_reason(&e)))?;
+    let looks_zip = data.starts_with(b"PK")
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    if looks_zip {
+        inspect::inspect_zip_with(&source, &data, &limits).map_err(|e| Unreadable(e.to_string()))
+    } else {
+        Ok(inspect::inspect_files_with(
+            &source,
+            &[InputFile {
+                name: source.clone(),
+                data,
+            }],
+            &limits,
+        ))
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "not found: check the path".into(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied: check the file's permissions".into()
+        }
+        _ => e.to_string(),
+    }
+}
+
+fn read_dir(
+    root: &Path,
+    dir: &Path,
+    limits: &Limits,
+    out: &mut Vec<InputFile>,
+) -> Result<(), Unreadable> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Unreadable(format!("{}: {}", dir.display(), io_reason(&e))))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Unreadable(io_reason(&e)))?;
+        let path = entry.path();
+        // Symlinks are not followed: a link could lead anywhere on the disk.
+        let ft = entry.file_type().map_err(|e| Unreadable(io_reason(&e)))?;
+        if ft.is_dir() {
+            read_dir(root, &path, limits, out)?;
+        } else if ft.is_file() {
+            if out.len() >= limits.max_entries {
+                return Err(Unreadable(format!(
+                    "the folder holds more than {} files; point at the folder with the firmware only",
+                    limits.max_entries
+                )));
+            }
+            let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            if len > limits.max_entry_size {
+                return Err(Unreadable(format!(
+                    "{} is {len} bytes, larger than any firmware file; point at the folder with the firmware only",
+                    path.display()
+                )));
+            }
+            let data = std::fs::read(&path)
+                .map_err(|e| Unreadable(format!("{}: {}", path.display(), io_reason(&e))))?;
+            let name = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(InputFile { name, data });
+        }
+    }
+    Ok(())
+}
+
+fn size(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else if bytes >= 1000 {
+        format!("{:.1} kB", bytes as f64 / 1e3)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// The report as a readable table.
+pub fn render(r: &Report) -> String {
+    let mut o = String::new();
+    let dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+    let _ = writeln!(o, "Firmware: {}", r.source);
+    let _ = writeln!(o, "  Load      {}", dash(r.load.clone()));
+    let _ = writeln!(o, "  Family    {}", dash(r.family_name.clone()));
+    let _ = writeln!(o, "  Protocol  {}", dash(r.protocol.map(|p| p.to_string())));
+    let _ = writeln!(o, "  Build     {}", dash(r.build.clone()));
+    if r.models.is_empty() {
+        let _ = writeln!(o, "  Models    -");
+    }
+    for (i, m) in r.models.iter().enumerate() {
+        let recovery = match &m.recovery_manifest {
+            Some(name) if m.recovery_manifest_present => format!("recovers with {name}"),
+            Some(name) => format!("{name} MISSING"),
+            None => "no TFTP recovery manifest".into(),
+        };
+        let _ = writeln!(
+            o,
+            "  {:<9} {:<9} device id {:<6} {recovery}",
+            if i == 0 { "Models" } else { "" },
+            m.model,
+            m.device_id
+        );
+    }
+
+    let _ = writeln!(
+        o,
+        "\nEntries: {} files, {}",
+        r.entries.len(),
+        size(r.total_size)
+    );
+    let w = r
+        .entries
+        .iter()
+        .map(|e| e.path.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        o,
+        "  {:<w$}  {:>10}  {:<8}  {:<8}  {:<3}  ROLE",
+        "NAME", "SIZE", "METHOD", "CRC-32", "OK"
+    );
+    for e in &r.entries {
+        let ok = match e.crc_ok {
+            Some(true) => "yes",
+            Some(false) => "NO",
+            None => "-",
+        };
+        let role = serde_json::to_value(e.role)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "  {:<w$}  {:>10}  {:<8}  {:<8}  {:<3}  {role}",
+            e.path, e.size, e.method, e.crc32, ok
+        );
+    }
+
+    for m in &r.manifests {
+        let _ = writeln!(
+            o,
+            "\nManifest {}{}",
+            m.name,
+            if m.recovery { " (recovery)" } else { "" }
+        );
+        let mut facts = Vec::new();
+        if let Some(e) = &m.embedded_name {
+            facts.push(format!("signed name {e}"));
+        }
+        if let Some(h) = m.header_len {
+            facts.push(format!("header {h} bytes"));
+        }
+        if let Some(a) = m.hash_algorithm {
+            facts.push(a.name());
+        }
+        if let Some(b) = &m.build {
+            facts.push(format!("images build {b}"));
+        }
+        if let Some(h) = m.hardware_comp {
+            facts.push(format!("HARDWARE_COMP_1 {h}"));
+        }
+        if let Some(l) = &m.la_version {
+            facts.push(format!("LA_VERSION {l}"));
+        }
+        if !facts.is_empty() {
+            let _ = writeln!(o, "  {}", facts.join(", "));
+        }
+        for (i, img) in m.images.iter().enumerate() {
+            let status = match img.status {
+                ImageStatus::Present => "present".to_string(),
+                ImageStatus::CaseMismatch => {
+                    format!("present as {}", img.entry.as_deref().unwrap_or("?"))
+                }
+                ImageStatus::Missing => "MISSING".into(),
+                ImageStatus::OptionalMissing => "absent (optional)".into(),
+            };
+            let _ = writeln!(o, "  {:>2}. {:<32} {status}", i + 1, img.name);
+        }
+    }
+
+    let t = r.tally;
+    let _ = writeln!(
+        o,
+        "\nFindings: {} error{}, {} warning{}, {} info",
+        t.errors,
+        if t.errors == 1 { "" } else { "s" },
+        t.warnings,
+        if t.warnings == 1 { "" } else { "s" },
+        t.infos
+    );
+    for f in &r.findings {
+        let tag = match f.severity {
+            Severity::Error => "ERROR",
+            Severity::Warning => "WARN ",
+            Severity::Info => "INFO ",
+        };
+        let _ = writeln!(o, "  {tag} [{}] {}", f.code, f.subject);
+        let _ = writeln!(o, "        {}", f.message);
+        let _ = writeln!(o, "        fix: {}", f.fix);
+    }
+    if t.errors == 0 && t.warnings == 0 {
+        let _ = writeln!(o, "  Ready to serve.");
+    }
+    o
+}

@@ -1,0 +1,454 @@
+//! The prep subcommands: `option150`, `config` and `bundle`.
+//!
+//! They do from a terminal what the web app does in the browser, with the same
+//! code from `lifeline_shared`. Exit status: 0 fine, 1 findings with errors,
+//! 2 unusable input (one line on stderr says why).
+
+use crate::inspect_cmd::{self, Unreadable};
+use lifeline_shared::bundle::{self, Phone, Settings};
+use lifeline_shared::config::cnf_xml::{self, DefaultSettings, PhoneSettings};
+use lifeline_shared::config::mac::Mac;
+use lifeline_shared::dhcp::option150::{self, Server};
+use lifeline_shared::finding::{Finding, Severity};
+use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::models::Protocol;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `lifeline option150`.
+#[derive(Debug, clap::Args)]
+pub struct Option150Args {
+    /// TFTP server addresses in priority order, comma or space separated.
+    #[arg(value_name = "IP[,IP…]", required_unless_present = "decode", num_args = 1..)]
+    pub addresses: Vec<String>,
+    /// Print only this server's configuration (isc-dhcpd, kea, dnsmasq, openwrt,
+    /// cisco-ios, mikrotik, windows-powershell, windows-netsh, pfsense, tftpd32).
+    #[arg(long, value_name = "NAME")]
+    pub server: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Decode a hex or decimal value someone told you to use (e.g. 0x69AA8C0).
+    #[arg(long, value_name = "VALUE", conflicts_with = "addresses")]
+    pub decode: Option<String>,
+}
+
+fn fail(what: impl std::fmt::Display) -> ExitCode {
+    eprintln!("lifeline: {what}");
+    ExitCode::from(2)
+}
+
+fn out(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// `lifeline option150`.
+pub fn option150(args: &Option150Args) -> ExitCode {
+    if let Some(value) = &args.decode {
+        return match option150::decode(value) {
+            Ok(d) if args.json => {
+                out(&(serde_json::to_string_pretty(&d).unwrap_or_default() + "\n"));
+                ExitCode::SUCCESS
+            }
+            Ok(d) => {
+                let mut t = format!("{}\n", d.message);
+                t.push_str(&format!(
+                    "  as a 32-bit number:     {} (0x{:08X})\n",
+                    d.value, d.value
+                ));
+                t.push_str(&format!(
+                    "  little-endian (tftpd32 x/i): {}\n",
+                    d.little_endian
+                ));
+                t.push_str(&format!("  network order:          {}\n", d.network_order));
+                out(&t);
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        };
+    }
+    let list = match option150::parse_list(&args.addresses.join(",")) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    let servers: Vec<Server> = match &args.server {
+        Some(name) => match Server::from_id(name) {
+            Some(s) => vec![s],
+            None => {
+                return fail(format!(
+                    "`{name}` is not a DHCP server Lifeline knows; use one of: {}",
+                    Server::ALL
+                        .iter()
+                        .map(|s| s.id())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        },
+        None => Server::ALL.to_vec(),
+    };
+    let enc = option150::encode(&list.addresses);
+    let snippets: Vec<_> = servers
+        .iter()
+        .map(|s| option150::snippet(*s, &list.addresses))
+        .collect();
+    if args.json {
+        let v = serde_json::json!({
+            "addresses": list.addresses,
+            "warnings": list.warnings,
+            "wire_hex": enc.wire_hex,
+            "network_hex": enc.network_hex,
+            "little_endian": enc.little_endian,
+            "snippets": snippets,
+        });
+        out(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"));
+        return ExitCode::SUCCESS;
+    }
+    let mut t = String::new();
+    for w in &list.warnings {
+        t.push_str(&format!("warning: {}: {}\n", w.address, w.message));
+    }
+    t.push_str(&format!(
+        "Option 150 for {}\n",
+        list.addresses
+            .iter()
+            .map(|a| a.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    t.push_str(&format!("  on the wire:        {}\n", enc.wire_hex));
+    t.push_str(&format!("  hex, network order: {}\n", enc.network_hex));
+    for le in &enc.little_endian {
+        t.push_str(&format!(
+            "  tftpd32 x/i value:  {} = {} (little-endian, for {})\n",
+            le.hex, le.decimal, le.address
+        ));
+    }
+    t.push_str("  Option 150 is Cisco's list of TFTP addresses; option 66 is one TFTP server name as text. Send both.\n");
+    for s in &snippets {
+        t.push_str(&format!("\n== {} — {}\n{}", s.title, s.where_, s.text));
+        for n in &s.notes {
+            t.push_str(&format!("  note: {n}\n"));
+        }
+    }
+    out(&t);
+    ExitCode::SUCCESS
+}
+
+/// Arguments of `lifeline config`.
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    /// The firmware zip (or folder) the configuration is for.
+    #[arg(long, value_name = "ZIP", required_unless_present = "check")]
+    pub firmware: Option<PathBuf>,
+    /// Call-control addresses (PBX / Call Manager), in priority order (up to 5).
+    #[arg(long = "call-manager", value_name = "IP", num_args = 1.., value_delimiter = ',')]
+    pub call_managers: Vec<String>,
+    /// Phones to write SEP<MAC>.cnf.xml for.
+    #[arg(long = "phone", value_name = "MAC", num_args = 1..)]
+    pub phones: Vec<String>,
+    /// Where to write the files.
+    #[arg(long, value_name = "DIR", required_unless_present = "check")]
+    pub out: Option<PathBuf>,
+    /// Check existing .cnf.xml files instead (with --firmware, also that they name its load).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub check: Vec<PathBuf>,
+}
+
+fn inspect_firmware(path: &Path) -> Result<Report, ExitCode> {
+    inspect_cmd::load(path).map_err(|Unreadable(why)| fail(format!("{}: {why}", path.display())))
+}
+
+fn print_findings(findings: &[Finding]) {
+    let mut t = String::new();
+    for f in findings {
+        let tag = match f.severity {
+            Severity::Error => "ERROR",
+            Severity::Warning => "WARN ",
+            Severity::Info => "INFO ",
+        };
+        t.push_str(&format!(
+            "  {tag} [{}] {}\n        {}\n        fix: {}\n",
+            f.code, f.subject, f.message, f.fix
+        ));
+    }
+    out(&t);
+}
+
+fn parse_macs(list: &[String]) -> Result<Vec<(Mac, Option<String>)>, ExitCode> {
+    list.iter()
+        .flat_map(|s| s.split(','))
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            let (mac, model) = match s.split_once('=') {
+                Some((m, model)) => (m, Some(model.trim().to_string())),
+                None => (s, None),
+            };
+            mac.parse::<Mac>().map(|m| (m, model)).map_err(fail)
+        })
+        .collect()
+}
+
+/// `lifeline config`.
+pub fn config(args: &ConfigArgs) -> ExitCode {
+    if !args.check.is_empty() {
+        let loads: Option<Vec<String>> = match &args.firmware {
+            Some(fw) => match inspect_firmware(fw) {
+                Ok(r) => Some(r.load.into_iter().collect()),
+                Err(code) => return code,
+            },
+            None => None,
+        };
+        let mut errors = 0;
+        for path in &args.check {
+            let text = match std::fs::read(path) {
+                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Err(e) => return fail(format!("{}: {e}", path.display())),
+            };
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let findings = cnf_xml::check(&name, &text, loads.as_deref());
+            errors += findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            out(&format!(
+                "{}: {}\n",
+                path.display(),
+                if findings.is_empty() {
+                    "ok"
+                } else {
+                    "problems found"
+                }
+            ));
+            print_findings(&findings);
+        }
+        return if errors > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let (Some(fw), Some(dir)) = (&args.firmware, &args.out) else {
+        return fail("give --firmware ZIP and --out DIR (or --check FILE…)");
+    };
+    let report = match inspect_firmware(fw) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let Some(load) = report.load.clone() else {
+        return fail(format!(
+            "{}: the firmware has no load manifest to name in XMLDefault.cnf.xml",
+            fw.display()
+        ));
+    };
+    let protocol = report.protocol.unwrap_or(Protocol::Sccp);
+    let phones = match parse_macs(&args.phones) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let call_managers = match cnf_xml::parse_call_managers(&args.call_managers.join(",")) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let mut files = Vec::new();
+    let xml = cnf_xml::xml_default(&DefaultSettings {
+        load: load.clone(),
+        protocol,
+        models: report
+            .models
+            .iter()
+            .map(|m| cnf_xml::ModelLoad {
+                device_id: m.device_id,
+                product: m.product.clone(),
+            })
+            .collect(),
+        call_managers: call_managers.clone(),
+    });
+    match xml {
+        Ok(x) => files.push(("XMLDefault.cnf.xml".to_string(), x)),
+        Err(e) => return fail(e),
+    }
+    let mut findings = Vec::new();
+    for (mac, _) in &phones {
+        match cnf_xml::sep_cnf(&PhoneSettings {
+            mac: *mac,
+            protocol,
+            load: load.clone(),
+            call_managers: call_managers.clone(),
+            sip: None,
+        }) {
+            Ok((x, f)) => {
+                findings.extend(f);
+                files.push((cnf_xml::sep_file_name(mac), x));
+            }
+            Err(e) => return fail(e),
+        }
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return fail(format!("{}: {e}", dir.display()));
+    }
+    for (name, text) in &files {
+        if let Err(e) = crate::store::write_atomic(&dir.join(name), text.as_bytes()) {
+            return fail(format!("{}: {e}", dir.join(name).display()));
+        }
+        out(&format!("wrote {}\n", dir.join(name).display()));
+    }
+    print_findings(&findings);
+    if report.has_errors() {
+        out(&format!(
+            "note: the firmware has {} error finding(s); run `lifeline inspect {}`\n",
+            report.tally.errors,
+            fw.display()
+        ));
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Arguments of `lifeline bundle`.
+#[derive(Debug, clap::Args)]
+pub struct BundleArgs {
+    /// The firmware zip (or folder).
+    #[arg(value_name = "ZIP")]
+    pub firmware: PathBuf,
+    /// TFTP server addresses for option 150, in priority order.
+    #[arg(long = "tftp-server", value_name = "IP[,IP…]", required = true, num_args = 1..)]
+    pub tftp_servers: Vec<String>,
+    /// Call-control addresses (default: the first TFTP server).
+    #[arg(long = "call-manager", value_name = "IP", num_args = 1.., value_delimiter = ',')]
+    pub call_managers: Vec<String>,
+    /// Phones to write SEP<MAC>.cnf.xml for, optionally with their model (MAC=7961).
+    #[arg(long = "phone", value_name = "MAC[=MODEL]", num_args = 1..)]
+    pub phones: Vec<String>,
+    /// A folder to write the TFTP root into, or a FILE.zip.
+    #[arg(long, value_name = "DIR|FILE.zip")]
+    pub out: PathBuf,
+}
+
+/// `lifeline bundle`.
+pub fn bundle(args: &BundleArgs) -> ExitCode {
+    let tftp = match option150::parse_list(&args.tftp_servers.join(",")) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    for w in &tftp.warnings {
+        eprintln!("lifeline: warning: {}: {}", w.address, w.message);
+    }
+    let call_managers = if args.call_managers.is_empty() {
+        vec![tftp.addresses[0].to_string()]
+    } else {
+        match cnf_xml::parse_call_managers(&args.call_managers.join(",")) {
+            Ok(c) => c,
+            Err(e) => return fail(e),
+        }
+    };
+    let phones = match parse_macs(&args.phones) {
+        Ok(p) => p
+            .into_iter()
+            .map(|(mac, model)| Phone { mac, model })
+            .collect(),
+        Err(code) => return code,
+    };
+    let report = match inspect_firmware(&args.firmware) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    if report.has_errors() {
+        out(&format!(
+            "{}: the firmware has errors; no bundle was written.\n",
+            args.firmware.display()
+        ));
+        print_findings(
+            &report
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        return ExitCode::from(1);
+    }
+    let firmware = match read_firmware(&args.firmware, &report) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let settings = Settings {
+        tftp_servers: tftp.addresses.clone(),
+        call_managers,
+        phones,
+    };
+    let b = match bundle::build(&report, firmware, &settings) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    let written = if args
+        .out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
+        b.to_zip()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+            .and_then(|z| crate::store::write_atomic(&args.out, &z))
+    } else {
+        crate::store::write_bundle_dir(&args.out, &b)
+    };
+    if let Err(e) = written {
+        return fail(format!("{}: {e}", args.out.display()));
+    }
+    let total: u64 = b.manifest.files.iter().map(|f| f.size).sum();
+    let mut t = format!(
+        "Bundle {} written to {}\n  load {}, {} files, {:.1} MB\n",
+        &b.manifest.id[..16],
+        args.out.display(),
+        b.manifest.load.as_deref().unwrap_or("-"),
+        b.manifest.files.len() + 1,
+        total as f64 / 1e6
+    );
+    for a in &b.manifest.aliases {
+        t.push_str(&format!(
+            "  alias {} -> {} (the manifest spells it differently)\n",
+            a.name, a.target
+        ));
+    }
+    t.push_str(&format!(
+        "  DHCP option 150 = {} (`lifeline option150 {}` prints every server's syntax)\n",
+        option150::encode(&tftp.addresses).network_hex,
+        tftp.addresses
+            .iter()
+            .map(|a| a.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    ));
+    out(&t);
+    print_findings(&b.findings);
+    ExitCode::SUCCESS
+}
+
+fn read_firmware(path: &Path, report: &Report) -> Result<Vec<(String, Vec<u8>)>, ExitCode> {
+    if path.is_dir() {
+        let mut files = Vec::new();
+        for e in &report.entries {
+            let data = std::fs::read(path.join(&e.path))
+                .map_err(|err| fail(format!("{}: {err}", e.path)))?;
+            files.push((e.name.clone(), data));
+        }
+        return Ok(files);
+    }
+    let data = std::fs::read(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    if data.starts_with(b"PK") {
+        bundle::firmware_from_zip(&data, report).map_err(fail)
+    } else {
+        Ok(vec![(
+            report
+                .entries
+                .first()
+                .map(|e| e.name.clone())
+                .unwrap_or_default(),
+            data,
+        )])
+    }
+}

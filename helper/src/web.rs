@@ -1,0 +1,204 @@
+//! Serving the web app: the files of `dist/` (built by `cargo xtask dist`) are
+//! embedded in the binary at compile time and served over plain HTTP.
+
+use std::future::Future;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use rust_embed::RustEmbed;
+
+/// The built web app. `allow_missing` lets the helper compile before the UI has
+/// been built; it then answers `/` with 503 and an explanation.
+#[derive(RustEmbed)]
+#[folder = "../dist"]
+#[allow_missing = true]
+struct Assets;
+
+/// The page served at `/` when the helper was built without the UI.
+const NOT_BUILT_PAGE: &str = "<!doctype html>\n\
+<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Lifeline: UI not built</title></head>\n\
+<body><h1>The Lifeline UI was not built</h1>\n\
+<p>This <code>lifeline</code> binary was compiled without the web app. \
+Build it and start the helper again with <code>cargo xtask run</code>.</p>\n\
+</body></html>\n";
+
+/// Whether this binary carries the web app (`dist/index.html` was present at build time).
+pub fn ui_is_embedded() -> bool {
+    Assets::get("index.html").is_some()
+}
+
+/// The router serving the embedded web app.
+pub fn router() -> Router {
+    Router::new().fallback(handle)
+}
+
+/// Serves the web app on `listener` until `shutdown` completes, then finishes the
+/// requests in flight and returns.
+///
+/// The listener is bound by the caller, so that it can report bind errors its own
+/// way and tests can bind port 0.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    if !ui_is_embedded() {
+        tracing::warn!("this binary was built without the web app; `/` answers 503");
+    }
+    axum::serve(listener, router())
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+async fn handle(method: Method, uri: Uri, request_headers: HeaderMap) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed\n").into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+
+    let path = match uri.path() {
+        "/" => "index.html",
+        other => other.trim_start_matches('/'),
+    };
+    tracing::debug!(%method, path, "request");
+
+    let Some(file) = Assets::get(path) else {
+        if path == "index.html" {
+            return with_common_headers(
+                (StatusCode::SERVICE_UNAVAILABLE, NOT_BUILT_PAGE).into_response(),
+                "text/html; charset=utf-8",
+            );
+        }
+        return with_common_headers(
+            (StatusCode::NOT_FOUND, "Not found\n").into_response(),
+            "text/plain; charset=utf-8",
+        );
+    };
+
+    let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()[..16]));
+    let not_modified = request_headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        Response::new(Body::from(file.data))
+    };
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    with_common_headers(response, content_type(path))
+}
+
+fn with_common_headers(mut response: Response, content_type: &str) -> Response {
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    // Always revalidate: a rebuilt helper must never run a stale UI.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// The `Content-Type` for a served path. The types browsers are strict about
+/// (module scripts, streaming wasm compilation) are spelled out here rather than
+/// left to the guessing table.
+pub fn content_type(path: &str) -> &'static str {
+    let extension = path
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("html" | "htm") => "text/html; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json" | "map") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => mime_guess::from_path(path)
+            .first_raw()
+            .unwrap_or("application/octet-stream"),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[test]
+    fn content_types_browsers_insist_on() {
+        assert_eq!(content_type("lifeline_web_bg.wasm"), "application/wasm");
+        assert!(content_type("lifeline_web.js").starts_with("text/javascript"));
+        assert!(content_type("snippets/x/inline0.JS").starts_with("text/javascript"));
+        assert!(content_type("index.html").starts_with("text/html"));
+        assert!(content_type("style.css").starts_with("text/css"));
+        assert_eq!(content_type("logo.png"), "image/png");
+        assert_eq!(content_type("no-extension"), "application/octet-stream");
+    }
+
+    async fn get(addr: std::net::SocketAddr, method: &str, path: &str) -> String {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request =
+            format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.unwrap();
+        String::from_utf8_lossy(&response).into_owned()
+    }
+
+    #[tokio::test]
+    async fn serves_and_shuts_down() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, async move {
+            let _ = stop_rx.await;
+        }));
+
+        let missing = get(addr, "GET", "/no/such/file.js").await;
+        assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+        assert!(
+            missing
+                .to_ascii_lowercase()
+                .contains("cache-control: no-cache")
+        );
+
+        let post = get(addr, "POST", "/").await;
+        assert!(post.starts_with("HTTP/1.1 405"), "{post}");
+
+        let root = get(addr, "GET", "/").await;
+        if ui_is_embedded() {
+            assert!(root.starts_with("HTTP/1.1 200"), "{root}");
+        } else {
+            assert!(root.starts_with("HTTP/1.1 503"), "{root}");
+            assert!(root.contains("cargo xtask run"), "{root}");
+        }
+        assert!(
+            root.to_ascii_lowercase()
+                .contains("content-type: text/html; charset=utf-8")
+        );
+
+        stop_tx.send(()).unwrap();
+        server.await.unwrap().unwrap();
+    }
+}

@@ -1,0 +1,116 @@
+//! Writes the synthetic firmware fixtures the browser tests and benchmarks use.
+//!
+//! `make-fixtures DIR` writes:
+//! - `seed.zip`: shaped like `cmterm-7941_7961-sccp.8-3-3.zip` (§1 of the
+//!   provisioning doc): the same entry names and sizes, synthetic signed images.
+//! - `missing-image.zip`: the same without `dsp41.8-3-2-27.sbn`.
+//! - `case-mismatch.zip`: manifests that list `Jar41sccp…` while the image is `jar41sccp…`.
+//! - `not-a-zip.zip`: text with a .zip name.
+//!
+//! `make-fixtures --fuzz-seeds DIR` writes small seed inputs for the fuzz targets
+//! instead, one folder per target (`fuzz/seeds/` in the repository).
+//!
+//! Nothing here is Cisco's: every byte is made by `lifeline_shared::testkit`.
+
+use lifeline_shared::testkit::{
+    SEED_IMAGES, ZipBuilder, image, manifest_body, seed_files, signed_file, zip_of,
+};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    let (fuzz, dir) = match args.as_slice() {
+        [dir] if dir != "--fuzz-seeds" => (false, PathBuf::from(dir)),
+        [flag, dir] if flag == "--fuzz-seeds" => (true, PathBuf::from(dir)),
+        _ => {
+            eprintln!("usage: make-fixtures DIR | make-fixtures --fuzz-seeds DIR");
+            return ExitCode::from(2);
+        }
+    };
+    let written = if fuzz {
+        write_seeds(&dir)
+    } else {
+        write_all(&dir)
+    };
+    if let Err(e) = written {
+        eprintln!("make-fixtures: {}: {e}", dir.display());
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let seed = seed_files();
+    std::fs::write(dir.join("seed.zip"), zip_of(&seed))?;
+
+    let missing: Vec<_> = seed
+        .iter()
+        .filter(|(n, _)| n != "dsp41.8-3-2-27.sbn")
+        .cloned()
+        .collect();
+    std::fs::write(dir.join("missing-image.zip"), zip_of(&missing))?;
+
+    let mut names: Vec<&str> = SEED_IMAGES.iter().map(|(n, _)| *n).collect();
+    names[0] = "Jar41sccp.8-3-2-27.sbn";
+    let body = manifest_body("8-3-2-27", None, &names);
+    let case: Vec<_> = seed
+        .iter()
+        .map(|(n, d)| {
+            if n.ends_with(".loads") {
+                (n.clone(), signed_file(n, &body))
+            } else {
+                (n.clone(), d.clone())
+            }
+        })
+        .collect();
+    std::fs::write(dir.join("case-mismatch.zip"), zip_of(&case))?;
+
+    std::fs::write(dir.join("not-a-zip.zip"), b"this is not a zip file\n")?;
+    Ok(())
+}
+
+fn write_seeds(dir: &std::path::Path) -> std::io::Result<()> {
+    let names = ["jar41sccp.8-3-2-27.sbn", "cnu41.8-3-2-27.sbn"];
+    let body = manifest_body("8-3-2-27", Some(5), &names);
+    let loads = signed_file("SCCP41.8-3-3S.loads", &body);
+    let put = |target: &str, name: &str, data: &[u8]| -> std::io::Result<()> {
+        let d = dir.join(target);
+        std::fs::create_dir_all(&d)?;
+        std::fs::write(d.join(name), data)
+    };
+    put("signed_header", "loads", &loads)?;
+    put("signed_header", "sbn", &image("apps41.8-3-2-27.sbn", 600))?;
+    put("manifest_body", "79xx", &body)?;
+    put(
+        "manifest_body",
+        "7940",
+        b"P0030801SR02.sbn\nP0030801SR02.sb2\nLA_VERSION=PAS30831\n",
+    )?;
+    put(
+        "manifest_body",
+        "792x",
+        b"#? HW_REV 0-4.*\n\nTNUX-1.4.6.3.SBN 897037 E247E40D9CF20472C6C397E6E427A517\n#+ J.SBN 1 E247E40D9CF20472C6C397E6E427A517\n",
+    )?;
+    let small = zip_of(&[
+        ("SCCP41.8-3-3S.loads".into(), loads.clone()),
+        (
+            "jar41sccp.8-3-2-27.sbn".into(),
+            image("jar41sccp.8-3-2-27.sbn", 700),
+        ),
+        (
+            "cnu41.8-3-2-27.sbn".into(),
+            image("cnu41.8-3-2-27.sbn", 500),
+        ),
+    ]);
+    put("archive_inspect", "small.zip", &small)?;
+    let mut stored = ZipBuilder::spec("term41.default.loads", loads);
+    stored.store = lifeline_shared::testkit::Store::Stored;
+    put(
+        "archive_inspect",
+        "stored.zip",
+        &ZipBuilder::new().add_spec(stored).build(),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,294 @@
+//! End-to-end test support: find (or build) the real `lifeline` binary, run it
+//! as a child process, and talk plain HTTP/1.1 to it over `std::net`.
+//!
+//! The binary is `$LIFELINE_BIN` when set (`cargo xtask test` sets it to the
+//! build that embeds a fresh `dist/`); otherwise it is built once per test
+//! process with `cargo build -p lifeline-helper --bin lifeline`, so a plain
+//! `cargo test` never runs a stale binary.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The line `lifeline serve` prints on stdout once it listens, before the URL.
+pub const URL_LINE_PREFIX: &str = "Lifeline is serving the UI at ";
+
+/// How long a starting server may take to print its URL line. A guard against
+/// hanging forever, not a synchronisation delay: tests wait for the line itself.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The workspace root (this crate lives in `<root>/tests`).
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate is inside the workspace")
+}
+
+/// Path of the `lifeline` binary under test; see the crate docs.
+pub fn lifeline_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| match std::env::var_os("LIFELINE_BIN") {
+        Some(path) => {
+            let path = PathBuf::from(path);
+            assert!(
+                path.is_file(),
+                "LIFELINE_BIN={} is not a file",
+                path.display()
+            );
+            path
+        }
+        None => build_lifeline(),
+    })
+}
+
+fn build_lifeline() -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "lifeline-helper",
+            "--bin",
+            "lifeline",
+            "--message-format=json-render-diagnostics",
+        ])
+        .current_dir(workspace_root())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("cannot run cargo to build lifeline");
+    assert!(
+        output.status.success(),
+        "building lifeline failed ({})",
+        output.status
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "lifeline")
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .expect("cargo did not report the lifeline executable")
+}
+
+/// A running `lifeline serve`, killed when dropped.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    /// The URL from the start line, e.g. `http://127.0.0.1:41234/`.
+    pub url: String,
+    /// The address the server listens on.
+    pub addr: SocketAddr,
+}
+
+impl Server {
+    /// Starts `lifeline serve --http-listen 127.0.0.1:0` and waits for its URL line.
+    pub fn start() -> Self {
+        Self::start_with(&["--http-listen", "127.0.0.1:0"])
+    }
+
+    /// Starts `lifeline serve ARGS...` and waits for its URL line. Panics with
+    /// the server's stderr if it exits first.
+    pub fn start_with(args: &[&str]) -> Self {
+        let mut child = Command::new(lifeline_bin())
+            .arg("serve")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cannot start lifeline");
+
+        // Read stdout on a thread so that the wait can time out; it keeps
+        // draining stdout afterwards.
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if !sent && let Some(url) = line.strip_prefix(URL_LINE_PREFIX) {
+                    let _ = tx.send(url.to_owned());
+                    sent = true;
+                }
+            }
+        });
+        // Forward stderr (logs) to this process's stderr, where the test
+        // harness shows it for failing tests' runs.
+        let stderr = child.stderr.take().expect("stderr is piped");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                eprintln!("[lifeline] {line}");
+            }
+        });
+
+        let url = match rx.recv_timeout(START_TIMEOUT) {
+            Ok(url) => url,
+            Err(error) => {
+                let _ = child.kill();
+                let status = child.wait().ok();
+                panic!("lifeline serve printed no URL line ({error}); exit status {status:?}");
+            }
+        };
+        let addr = url
+            .strip_prefix("http://")
+            .and_then(|rest| rest.strip_suffix('/'))
+            .and_then(|hostport| hostport.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected URL in the start line: {url:?}"));
+        Self { child, url, addr }
+    }
+
+    /// The child's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the server to exit by itself, at most `timeout`.
+    pub fn wait_timeout(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("cannot poll lifeline") {
+                return Some(status);
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `GET path` against this server.
+    pub fn get(&self, path: &str) -> HttpResponse {
+        http_request(self.addr, "GET", path)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A parsed HTTP response.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// Header names lower-cased, in order.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first header with this (case-insensitive) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends one HTTP/1.1 request with `Connection: close` and reads the whole
+/// response.
+pub fn http_request(addr: SocketAddr, method: &str, path: &str) -> HttpResponse {
+    let mut stream = TcpStream::connect(addr).expect("cannot connect to lifeline");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("set_read_timeout");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept-Encoding: identity\r\n\r\n"
+    )
+    .expect("cannot send the request");
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .expect("cannot read the response");
+    parse_response(&raw, method == "HEAD")
+}
+
+fn parse_response(raw: &[u8], head: bool) -> HttpResponse {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("no end of headers in the response");
+    let head_text = std::str::from_utf8(&raw[..split]).expect("headers are not UTF-8");
+    let mut lines = head_text.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let rest = &raw[split + 4..];
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
+    let body = if head {
+        Vec::new()
+    } else if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_vec()
+    };
+    HttpResponse {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = data
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("bad chunk header");
+        let size_text = std::str::from_utf8(&data[..line_end]).expect("bad chunk size");
+        let size_text = size_text.split(';').next().unwrap_or_default().trim();
+        let size = usize::from_str_radix(size_text, 16).expect("bad chunk size");
+        data = &data[line_end + 2..];
+        if size == 0 {
+            return body;
+        }
+        body.extend_from_slice(&data[..size]);
+        data = &data[size + 2..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_plain_and_chunked_responses() {
+        let plain = parse_response(
+            b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\ncontent-length: 3\r\n\r\nno\n",
+            false,
+        );
+        assert_eq!(plain.status, 404);
+        assert_eq!(plain.header("content-type"), Some("text/plain"));
+        assert_eq!(plain.body, b"no\n");
+
+        let chunked = parse_response(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n",
+            false,
+        );
+        assert_eq!(chunked.status, 200);
+        assert_eq!(chunked.body, b"abcde");
+    }
+}

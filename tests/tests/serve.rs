@@ -1,0 +1,101 @@
+//! `lifeline serve`, run as a real process and spoken to over TCP.
+
+use std::time::Duration;
+
+use lifeline_tests::{Server, workspace_root};
+
+/// Whether the binary under test embeds the web app. `cargo xtask test` builds
+/// `dist/` first; a bare `cargo test` on a fresh clone has none, and then `/`
+/// must explain itself with a 503.
+fn ui_built() -> bool {
+    workspace_root().join("dist").join("index.html").is_file()
+}
+
+#[test]
+fn prints_its_url_and_serves_the_app() {
+    let server = Server::start();
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    assert_ne!(server.addr.port(), 0, "the real port is printed, not 0");
+
+    let root = server.get("/");
+    assert_eq!(
+        root.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(root.header("cache-control"), Some("no-cache"));
+    if ui_built() {
+        assert_eq!(root.status, 200, "{}", root.body_text());
+        let page = root.body_text();
+        assert!(page.contains("<title>Lifeline</title>"), "{page}");
+        assert!(page.contains("./lifeline_web.js"), "{page}");
+
+        let js = server.get("/lifeline_web.js");
+        assert_eq!(js.status, 200);
+        assert_eq!(
+            js.header("content-type"),
+            Some("text/javascript; charset=utf-8")
+        );
+
+        let wasm = server.get("/lifeline_web_bg.wasm");
+        assert_eq!(wasm.status, 200);
+        assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+        assert!(wasm.body.starts_with(b"\0asm"), "not a wasm module");
+        assert_eq!(
+            wasm.header("content-length"),
+            Some(wasm.body.len().to_string().as_str())
+        );
+    } else {
+        assert_eq!(root.status, 503, "{}", root.body_text());
+        assert!(root.body_text().contains("cargo xtask run"));
+    }
+
+    let missing = server.get("/no/such/file.js");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("cache-control"), Some("no-cache"));
+
+    let outside = server.get("/../Cargo.toml");
+    assert_eq!(outside.status, 404);
+}
+
+#[test]
+fn a_port_in_use_is_reported_clearly() {
+    let first = Server::start();
+    let port = first.addr.port().to_string();
+    let listen = format!("127.0.0.1:{port}");
+
+    let output = std::process::Command::new(lifeline_tests::lifeline_bin())
+        .args(["serve", "--http-listen", &listen])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("cannot run lifeline");
+    assert!(
+        !output.status.success(),
+        "a second server on {listen} started"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("already in use"), "{stderr}");
+    assert!(stderr.contains("--http-listen 127.0.0.1:0"), "{stderr}");
+    assert!(output.stdout.is_empty(), "no URL line on failure");
+
+    // The first server is unaffected.
+    assert_eq!(first.get("/no-such-file").status, 404);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_shuts_down_cleanly() {
+    let mut server = Server::start();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &server.pid().to_string()])
+        .status()
+        .expect("cannot run kill");
+    assert!(status.success());
+    let exit = server
+        .wait_timeout(Duration::from_secs(20))
+        .expect("lifeline did not exit after SIGTERM");
+    assert!(exit.success(), "{exit:?}");
+}
