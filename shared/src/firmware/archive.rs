@@ -205,7 +205,15 @@ impl<'a> ZipIndex<'a> {
         let eocd = (from..=data.len().saturating_sub(22))
             .rev()
             .find(|&i| u32_at(data, i) == Some(EOCD_SIG))
-            .ok_or_else(|| ArchiveError::NotAZip { hint: sniff(data) })?;
+            .ok_or_else(|| {
+                if data.starts_with(b"PK\x03\x04") {
+                    ArchiveError::Truncated {
+                        what: "its end is missing, so the download was probably cut short; download it again".into(),
+                    }
+                } else {
+                    ArchiveError::NotAZip { hint: sniff(data) }
+                }
+            })?;
         let truncated = |what: &str| ArchiveError::Truncated { what: what.into() };
         let mut declared =
             u64::from(u16_at(data, eocd + 10).ok_or_else(|| truncated("end record"))?);
@@ -406,8 +414,6 @@ fn sniff(data: &[u8]) -> String {
         " — it is a single Cisco signed file; inspect the folder or the zip it came from".into()
     } else if data.starts_with(&[0x1f, 0x8b]) {
         " — it is gzip-compressed (a .cop.sgn or .tar.gz?); Lifeline needs the phone firmware zip (cmterm-….zip)".into()
-    } else if data.starts_with(b"PK\x03\x04") {
-        " — it starts like a zip but its end is missing: the download was probably cut short; download it again".into()
     } else if data.len() > 262 && &data[257..262] == b"ustar" {
         " — it is a tar archive; Lifeline needs the phone firmware zip (cmterm-….zip)".into()
     } else {
