@@ -167,6 +167,13 @@ impl Workspace {
             .generate(&staging)
             .context("wasm-bindgen failed")?;
 
+        // The `name` section (function names for stack traces) is a third of
+        // the file; wasm-bindgen needs the other custom sections of its input,
+        // so strip it from the output only.
+        let out_wasm = staging.join(format!("{OUT_NAME}_bg.wasm"));
+        let raw = std::fs::read(&out_wasm)?;
+        std::fs::write(&out_wasm, strip_custom_sections(&raw, &["name"])?)?;
+
         let static_dir = self.root.join("web").join("static");
         if static_dir.is_dir() {
             copy_tree(&static_dir, &staging)?;
@@ -556,6 +563,45 @@ fn sync_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Removes the custom sections named `names` from a wasm module.
+fn strip_custom_sections(wasm: &[u8], names: &[&str]) -> anyhow::Result<Vec<u8>> {
+    fn leb(bytes: &[u8], at: &mut usize) -> anyhow::Result<usize> {
+        let mut value = 0usize;
+        for shift in (0..35).step_by(7) {
+            let b = *bytes.get(*at).context("wasm: truncated LEB128")?;
+            *at += 1;
+            value |= usize::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        anyhow::bail!("wasm: LEB128 too long")
+    }
+    anyhow::ensure!(wasm.len() >= 8 && &wasm[..4] == b"\0asm", "not a wasm module");
+    let mut out = wasm[..8].to_vec();
+    let mut at = 8;
+    while at < wasm.len() {
+        let start = at;
+        let id = wasm[at];
+        at += 1;
+        let size = leb(wasm, &mut at)?;
+        let body_start = at;
+        let end = body_start.checked_add(size).filter(|&e| e <= wasm.len()).context("wasm: section past the end")?;
+        let mut drop = false;
+        if id == 0 {
+            let mut p = body_start;
+            let len = leb(wasm, &mut p)?;
+            let name = wasm.get(p..p + len).context("wasm: bad custom section name")?;
+            drop = names.iter().any(|n| n.as_bytes() == name);
+        }
+        if !drop {
+            out.extend_from_slice(&wasm[start..end]);
+        }
+        at = end;
+    }
+    Ok(out)
 }
 
 fn gzip_len(bytes: &[u8]) -> anyhow::Result<usize> {

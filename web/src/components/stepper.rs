@@ -1,0 +1,70 @@
+//! The 1–5 stepper: the current step, how it went, and why the others are closed.
+
+use yew::prelude::*;
+
+use crate::state::Step;
+
+/// Props of [`Stepper`].
+#[derive(Properties, PartialEq)]
+pub struct StepperProps {
+    /// The five steps, from [`crate::state::State::steps`].
+    pub steps: Vec<Step>,
+}
+
+/// The stepper.
+#[function_component]
+pub fn Stepper(props: &StepperProps) -> Html {
+    // On narrow screens the per-step reasons give way to one shared line.
+    let shared_reason = props.steps.iter().find_map(|s| s.reason);
+    html! {
+        <nav class="stepper" aria-label="Recovery steps">
+            <ol>
+                { for props.steps.iter().map(step) }
+            </ol>
+            if let Some(reason) = shared_reason {
+                <p class="stepper-reason" aria-hidden="true">{ format!("Steps 2–5: {}.", reason.to_lowercase()) }</p>
+            }
+        </nav>
+    }
+}
+
+fn step(s: &Step) -> Html {
+    let class = classes!(
+        "step",
+        s.current.then_some("is-current"),
+        (!s.enabled).then_some("is-disabled"),
+        s.mark.map(|m| format!("mark-{}", m.word())),
+    );
+    let badge = match s.mark {
+        Some(m) => html! {
+            <span class="step-num" aria-hidden="true">{ m.symbol() }</span>
+        },
+        None => html! { <span class="step-num" aria-hidden="true">{ s.number }</span> },
+    };
+    let status = match (s.mark, s.enabled) {
+        (Some(m), _) => format!(" ({})", m.word()),
+        (None, false) => " (not available)".to_string(),
+        (None, true) => String::new(),
+    };
+    html! {
+        <li class={class} aria-current={s.current.then_some("step")} aria-disabled={(!s.enabled).then_some("true")}
+            data-testid={format!("step-{}", s.number)}>
+            { badge }
+            <span class="step-text">
+                <span class="step-label">
+                    <span class="visually-hidden">{ format!("Step {}: ", s.number) }</span>
+                    if s.short == s.label {
+                        { s.label }
+                    } else {
+                        <span class="label-long">{ s.label }</span>
+                        <span class="label-short" aria-hidden="true">{ s.short }</span>
+                    }
+                    <span class="visually-hidden">{ status }</span>
+                </span>
+                if let Some(reason) = s.reason {
+                    <span class="step-reason">{ reason }</span>
+                }
+            </span>
+        </li>
+    }
+}

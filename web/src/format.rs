@@ -1,0 +1,306 @@
+//! Turning values into the words and numbers a person reads.
+//!
+//! Pure functions, covered by native tests; the components only call them.
+
+use lifeline_shared::finding::Severity;
+use lifeline_shared::firmware::inspect::{ImageStatus, Role};
+use lifeline_shared::models::ManifestStyle;
+
+/// An exact byte count with thousands separators: `2,494,499`.
+pub fn bytes(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A size rounded for reading: `638 bytes`, `547 kB`, `6.4 MB` (decimal units, as
+/// file managers show them).
+///
+/// Integer arithmetic only: float formatting would add kilobytes to the wasm.
+pub fn size(n: u64) -> String {
+    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
+    if n < 1000 {
+        return if n == 1 {
+            "1 byte".into()
+        } else {
+            format!("{n} bytes")
+        };
+    }
+    let n = u128::from(n);
+    let mut div = 1_u128;
+    for unit in UNITS {
+        div *= 1000;
+        let tenths = (n * 10 + div / 2) / div;
+        if tenths < 100 {
+            return format!("{}.{} {unit}", tenths / 10, tenths % 10);
+        }
+        let whole = (n + div / 2) / div;
+        if whole < 1000 || unit == "TB" {
+            return format!("{whole} {unit}");
+        }
+    }
+    // Not reached: the last unit always returns.
+    format!("{n} bytes")
+}
+
+/// A duration in milliseconds for reading: `0.4 ms`, `12 ms`, `1.3 s`.
+pub fn millis(ms: f64) -> String {
+    if !ms.is_finite() || ms < 0.0 {
+        return "an unknown time".into();
+    }
+    // Tenths of a millisecond, as an integer (saturating for absurd values).
+    let t = (ms * 10.0).round() as u64;
+    if t < 100 {
+        format!("{}.{} ms", t / 10, t % 10)
+    } else if t < 9_995 {
+        format!("{} ms", (t + 5) / 10)
+    } else {
+        let s = (t + 500) / 1000;
+        format!("{}.{} s", s / 10, s % 10)
+    }
+}
+
+/// The value of `data-inspect-ms`: milliseconds with three decimals, for scripts.
+pub fn millis_attr(ms: f64) -> String {
+    let us = if ms.is_finite() && ms > 0.0 {
+        (ms * 1000.0).round() as u64
+    } else {
+        0
+    };
+    format!("{}.{:03}", us / 1000, us % 1000)
+}
+
+/// `1 error`, `2 errors`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A piece of a finding's text: findings quote names in backticks (`like.this`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span<'a> {
+    /// Whether it was quoted (shown as code).
+    pub code: bool,
+    /// The text, without the backticks.
+    pub text: &'a str,
+}
+
+/// Splits `text` at backticks into plain and quoted spans. A backtick without its
+/// partner is kept as plain text; empty spans are dropped.
+pub fn spans(text: &str) -> Vec<Span<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(len) = rest[open + 1..].find('`') else {
+            break;
+        };
+        if open > 0 {
+            out.push(Span {
+                code: false,
+                text: &rest[..open],
+            });
+        }
+        let quoted = &rest[open + 1..open + 1 + len];
+        if !quoted.is_empty() {
+            out.push(Span {
+                code: true,
+                text: quoted,
+            });
+        }
+        rest = &rest[open + 1 + len + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Span {
+            code: false,
+            text: rest,
+        });
+    }
+    out
+}
+
+/// A fragment made into a sentence: first letter capitalised, a full stop at the end.
+pub fn sentence(text: &str) -> String {
+    let text = text.trim();
+    let mut chars = text.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+/// What an entry is, in words.
+pub fn role(role: Role) -> &'static str {
+    match role {
+        Role::LoadManifest => "load manifest",
+        Role::RecoveryManifest => "recovery manifest",
+        Role::Image => "image",
+        Role::UnlistedImage => "unlisted image",
+        Role::Other => "other (ignored)",
+    }
+}
+
+/// A listed image's status: a symbol, a word and the CSS tone.
+pub fn image_status(status: ImageStatus) -> (&'static str, &'static str, &'static str) {
+    match status {
+        ImageStatus::Present => ("✓", "present", "ok"),
+        ImageStatus::CaseMismatch => ("⚠", "present, but the case differs", "warning"),
+        ImageStatus::Missing => ("✗", "missing", "error"),
+        ImageStatus::OptionalMissing => ("–", "optional, not included", "muted"),
+    }
+}
+
+/// How a manifest body is written, in words.
+pub fn style(style: ManifestStyle) -> &'static str {
+    match style {
+        ManifestStyle::FiveImages => "five .sbn images",
+        ManifestStyle::LaVersion => "LA_VERSION list",
+        ManifestStyle::ZzSgn => ".zz.sgn list",
+        ManifestStyle::BinSgn => ".binN.sgn list",
+        ManifestStyle::SizeMd5 => "name, size and MD5 list",
+        ManifestStyle::Ini => "INI",
+    }
+}
+
+/// A severity's symbol, as used by every indicator: ✗ error, ⚠ warning, ℹ info.
+pub fn severity_symbol(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "✗",
+        Severity::Warning => "⚠",
+        Severity::Info => "ℹ",
+    }
+}
+
+/// A severity's group heading.
+pub fn severity_heading(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "Errors",
+        Severity::Warning => "Warnings",
+        Severity::Info => "Notes",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_groups_thousands() {
+        assert_eq!(bytes(0), "0");
+        assert_eq!(bytes(638), "638");
+        assert_eq!(bytes(1000), "1,000");
+        assert_eq!(bytes(2_494_499), "2,494,499");
+        assert_eq!(bytes(12_345_678_901), "12,345,678,901");
+    }
+
+    #[test]
+    fn size_rounds_in_decimal_units() {
+        assert_eq!(size(0), "0 bytes");
+        assert_eq!(size(1), "1 byte");
+        assert_eq!(size(999), "999 bytes");
+        assert_eq!(size(1000), "1.0 kB");
+        assert_eq!(size(547_146), "547 kB");
+        assert_eq!(size(6_371_984), "6.4 MB");
+        assert_eq!(size(999_960), "1.0 MB");
+        assert_eq!(size(25_000_000), "25 MB");
+        assert_eq!(size(1 << 30), "1.1 GB");
+        assert_eq!(size(9_960_000), "10 MB");
+        assert_eq!(size(536_870_912), "537 MB");
+        assert_eq!(size(u64::MAX), "18446744 TB");
+    }
+
+    #[test]
+    fn millis_reads_well() {
+        assert_eq!(millis(0.42), "0.4 ms");
+        assert_eq!(millis(12.4), "12 ms");
+        assert_eq!(millis(1260.0), "1.3 s");
+        assert_eq!(millis(f64::NAN), "an unknown time");
+        assert_eq!(millis(9.96), "10 ms");
+        assert_eq!(millis(999.4), "999 ms");
+        assert_eq!(millis(999.6), "1.0 s");
+        assert_eq!(millis(-1.0), "an unknown time");
+        assert_eq!(millis_attr(12.34567), "12.346");
+        assert_eq!(millis_attr(0.1), "0.100");
+        assert_eq!(millis_attr(f64::NAN), "0.000");
+    }
+
+    #[test]
+    fn count_pluralises() {
+        assert_eq!(count(0, "error", "errors"), "0 errors");
+        assert_eq!(count(1, "error", "errors"), "1 error");
+        assert_eq!(count(2, "error", "errors"), "2 errors");
+    }
+
+    #[test]
+    fn spans_split_at_backticks() {
+        let s = spans("`SCCP41.loads` lists `dsp41.sbn`, but");
+        assert_eq!(
+            s,
+            vec![
+                Span {
+                    code: true,
+                    text: "SCCP41.loads"
+                },
+                Span {
+                    code: false,
+                    text: " lists "
+                },
+                Span {
+                    code: true,
+                    text: "dsp41.sbn"
+                },
+                Span {
+                    code: false,
+                    text: ", but"
+                },
+            ]
+        );
+        assert_eq!(
+            spans("plain"),
+            vec![Span {
+                code: false,
+                text: "plain"
+            }]
+        );
+        assert_eq!(spans(""), vec![]);
+        // An unpaired backtick stays as it is.
+        assert_eq!(
+            spans("a `b"),
+            vec![Span {
+                code: false,
+                text: "a `b"
+            }]
+        );
+        assert_eq!(
+            spans("``x"),
+            vec![Span {
+                code: false,
+                text: "x"
+            }]
+        );
+    }
+
+    #[test]
+    fn sentence_capitalises_and_stops() {
+        assert_eq!(sentence("it is not a zip file"), "It is not a zip file.");
+        assert_eq!(sentence("Done."), "Done.");
+        assert_eq!(sentence("  "), "");
+    }
+
+    #[test]
+    fn words_for_enums() {
+        assert_eq!(role(Role::RecoveryManifest), "recovery manifest");
+        assert_eq!(image_status(ImageStatus::Missing).0, "✗");
+        assert_eq!(style(ManifestStyle::FiveImages), "five .sbn images");
+        assert_eq!(severity_symbol(Severity::Warning), "⚠");
+        assert_eq!(severity_heading(Severity::Info), "Notes");
+    }
+}

@@ -1,0 +1,229 @@
+//! What to do with the files a person chose or dropped: check the selection before
+//! reading it, then pick the inspection (a zip, or loose files).
+//!
+//! Pure: the browser side ([`crate::browser`]) reads the bytes and calls in here.
+
+use lifeline_shared::firmware::archive::ArchiveError;
+use lifeline_shared::firmware::inspect::{InputFile, Report, inspect_files, inspect_zip};
+
+/// The most the browser reads in one go. Cisco phone firmware zips are well under
+/// 100 MB; anything near this is something else, and reading it would only stall
+/// the tab.
+pub const MAX_INPUT: u64 = 512 << 20;
+
+/// A file as chosen, before it is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chosen {
+    /// Its name.
+    pub name: String,
+    /// Its size in bytes, as the browser reports it.
+    pub size: u64,
+}
+
+/// A selection that may be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// What to call it: the file's name, or `8 files`.
+    pub label: String,
+    /// How many files.
+    pub files: usize,
+    /// Their total size.
+    pub size: u64,
+}
+
+/// Why a selection was not read, or could not be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadFailure {
+    /// The drop or the picker held no files (a link or text was dropped).
+    NoFiles,
+    /// A folder was dropped (reading folders is not supported).
+    Folder {
+        /// The folder's name.
+        name: String,
+    },
+    /// Too large to be phone firmware.
+    TooLarge {
+        /// The selection's label.
+        name: String,
+        /// Its size.
+        size: u64,
+    },
+    /// The browser could not read a file.
+    Unreadable {
+        /// The file's name.
+        name: String,
+        /// The DOMException name, e.g. `NotReadableError` (may be empty).
+        kind: String,
+        /// The browser's message (may be empty).
+        message: String,
+    },
+}
+
+/// Checks a selection before anything is read.
+pub fn check_selection(chosen: &[Chosen]) -> Result<Selection, ReadFailure> {
+    let size = chosen.iter().map(|c| c.size).sum::<u64>();
+    let label = match chosen {
+        [] => return Err(ReadFailure::NoFiles),
+        [one] => one.name.clone(),
+        many => format!("{} files", many.len()),
+    };
+    if size > MAX_INPUT {
+        return Err(ReadFailure::TooLarge { name: label, size });
+    }
+    Ok(Selection {
+        label,
+        files: chosen.len(),
+        size,
+    })
+}
+
+/// Whether a lone file is to be read as a zip: by its name, or by its first bytes
+/// (a zip renamed without its extension).
+pub fn is_zip(name: &str, data: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".zip") || data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06")
+}
+
+/// Inspects what was read: one zip with [`inspect_zip`]; anything else (several
+/// files, or one lone `.loads`) with [`inspect_files`].
+pub fn inspect(label: &str, mut files: Vec<InputFile>) -> Result<Report, ArchiveError> {
+    if let [one] = files.as_slice()
+        && is_zip(&one.name, &one.data)
+    {
+        return inspect_zip(&one.name, &one.data);
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(inspect_files(label, &files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lifeline_shared::testkit::{seed_files, seed_zip};
+
+    fn chosen(name: &str, size: u64) -> Chosen {
+        Chosen {
+            name: name.into(),
+            size,
+        }
+    }
+
+    fn inputs(files: Vec<(String, Vec<u8>)>) -> Vec<InputFile> {
+        files
+            .into_iter()
+            .map(|(name, data)| InputFile { name, data })
+            .collect()
+    }
+
+    #[test]
+    fn a_lone_file_is_named_by_itself() {
+        let s = check_selection(&[chosen("fw.zip", 10)]).unwrap();
+        assert_eq!(
+            s,
+            Selection {
+                label: "fw.zip".into(),
+                files: 1,
+                size: 10
+            }
+        );
+    }
+
+    #[test]
+    fn several_files_are_counted() {
+        let s = check_selection(&[chosen("a.loads", 600), chosen("b.sbn", 400)]).unwrap();
+        assert_eq!(
+            s,
+            Selection {
+                label: "2 files".into(),
+                files: 2,
+                size: 1000
+            }
+        );
+    }
+
+    #[test]
+    fn nothing_chosen_is_refused() {
+        assert_eq!(check_selection(&[]), Err(ReadFailure::NoFiles));
+    }
+
+    #[test]
+    fn huge_inputs_are_refused_before_reading() {
+        assert_eq!(
+            check_selection(&[chosen("disk.img", MAX_INPUT + 1)]),
+            Err(ReadFailure::TooLarge {
+                name: "disk.img".into(),
+                size: MAX_INPUT + 1
+            })
+        );
+        assert!(check_selection(&[chosen("fw.zip", MAX_INPUT)]).is_ok());
+    }
+
+    #[test]
+    fn zips_are_known_by_name_or_magic() {
+        assert!(is_zip("FW.ZIP", b""));
+        assert!(is_zip("firmware", b"PK\x03\x04rest"));
+        assert!(is_zip("empty-zip", b"PK\x05\x06"));
+        assert!(!is_zip("SCCP41.8-3-3S.loads", b"\x01\x00\x02"));
+    }
+
+    #[test]
+    fn a_zip_is_inspected_as_a_zip() {
+        let report = inspect(
+            "seed.zip",
+            vec![InputFile {
+                name: "seed.zip".into(),
+                data: seed_zip(),
+            }],
+        )
+        .unwrap();
+        assert_eq!(report.source, "seed.zip");
+        assert_eq!(report.load.as_deref(), Some("SCCP41.8-3-3S"));
+        assert_eq!(report.entries.len(), 8);
+        assert!(!report.has_errors(), "{:?}", report.findings);
+    }
+
+    #[test]
+    fn garbage_named_zip_is_an_archive_error() {
+        let err = inspect(
+            "x.zip",
+            vec![InputFile {
+                name: "x.zip".into(),
+                data: b"hello, not a zip".to_vec(),
+            }],
+        )
+        .unwrap_err();
+        assert!(matches!(err, ArchiveError::NotAZip { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn loose_files_are_inspected_together() {
+        let report = inspect("8 files", inputs(seed_files())).unwrap();
+        assert_eq!(report.source, "8 files");
+        assert_eq!(report.load.as_deref(), Some("SCCP41.8-3-3S"));
+        assert!(!report.has_errors(), "{:?}", report.findings);
+        // Sorted by name, so the table reads the same whatever the drop order.
+        let names: Vec<&str> = report.entries.iter().map(|e| e.name.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn a_lone_loads_file_is_inspected_as_a_file() {
+        let (name, data) = seed_files()
+            .into_iter()
+            .find(|(n, _)| n == "SCCP41.8-3-3S.loads")
+            .unwrap();
+        let report = inspect(
+            &name,
+            vec![InputFile {
+                name: name.clone(),
+                data,
+            }],
+        )
+        .unwrap();
+        assert_eq!(report.load.as_deref(), Some("SCCP41.8-3-3S"));
+        // Its five images are not there: each is a missing-image error.
+        assert_eq!(report.tally.errors, 5, "{:?}", report.findings);
+    }
+}
