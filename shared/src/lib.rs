@@ -12,6 +12,8 @@
 //!   ([`firmware::inspect`]).
 //! - [`config`]: `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml`, written and checked.
 //! - [`dhcp`]: option 150 (and 66) encoded, decoded and written for every DHCP server.
+//! - [`events`]: TFTP and DHCP events, and the per-phone tracker that explains them.
+//! - [`protocol`]: the browser ↔ helper websocket messages and chunk frames.
 //! - [`models`]: the catalogue of phone models, families and device-type ids.
 //! - [`finding`]: severities, stable codes and the [`finding::Finding`] type every
 //!   check returns.
@@ -22,9 +24,11 @@
 pub mod bundle;
 pub mod config;
 pub mod dhcp;
+pub mod events;
 pub mod finding;
 pub mod firmware;
 pub mod models;
+pub mod protocol;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod zipwrite;

@@ -1,0 +1,209 @@
+use super::*;
+
+const IMAGES: [&str; 5] = [
+    "jar41sccp.8-3-2-27.sbn",
+    "cnu41.8-3-2-27.sbn",
+    "apps41.8-3-2-27.sbn",
+    "dsp41.8-3-2-27.sbn",
+    "cvm41sccp.8-3-2-27.sbn",
+];
+
+fn catalog() -> Catalog {
+    let images: Vec<String> = IMAGES.iter().map(|s| s.to_string()).collect();
+    let mut files: Vec<(String, u64)> = IMAGES.iter().map(|n| (n.to_string(), 1000)).collect();
+    for m in [
+        "term41.default.loads",
+        "term61.default.loads",
+        "SCCP41.8-3-3S.loads",
+    ] {
+        files.push((m.to_string(), 600));
+    }
+    files.push(("XMLDefault.cnf.xml".into(), 900));
+    Catalog::from_files(files.iter().map(|(n, s)| (n.as_str(), *s)), |_| {
+        Some(images.clone())
+    })
+}
+
+const PHONE: &str = "10.0.0.50:50000";
+
+fn req(file: &str, resolution: Resolution) -> Event {
+    Event::TftpRequest(TftpRequest {
+        transfer: 1,
+        client: PHONE.parse().unwrap(),
+        file: file.into(),
+        mode: "octet".into(),
+        options: vec![],
+        resolution,
+        served: None,
+        size: Some(1000),
+        accepted: vec![],
+        detail: None,
+    })
+}
+
+fn end(file: &str, outcome: Outcome) -> Event {
+    let e = TftpEnd {
+        transfer: 1,
+        client: PHONE.parse().unwrap(),
+        file: file.into(),
+        stats: Stats {
+            bytes: 1000,
+            blocks: 2,
+            retransmissions: 0,
+        },
+        duration_secs: 0.1,
+        bytes_per_sec: 10_000.0,
+        outcome: outcome.clone(),
+    };
+    if outcome == Outcome::Done {
+        Event::TftpDone(e)
+    } else {
+        Event::TftpAborted(e)
+    }
+}
+
+fn ack() -> Event {
+    Event::Dhcp(DhcpEvent {
+        mac: "001122AABBCC".into(),
+        device: "SEP001122AABBCC".into(),
+        model: Some("7961".into()),
+        step: DhcpStep::Ack {
+            addr: "10.0.0.50".parse().unwrap(),
+            lease_secs: 3600,
+            tftp: vec!["10.0.0.1".parse().unwrap()],
+        },
+    })
+}
+
+fn fetch(t: &mut Tracker, now: u64, file: &str) -> PhoneSummary {
+    t.handle(now, &req(file, Resolution::Exact));
+    t.handle(now + 1, &end(file, Outcome::Done)).pop().unwrap()
+}
+
+#[test]
+fn a_full_recovery_ends_done() {
+    let mut t = Tracker::new(catalog());
+    let s = t.handle(0, &ack()).pop().unwrap();
+    assert_eq!(s.id, "SEP001122AABBCC");
+    assert_eq!(s.state, PhoneState::Waiting);
+    assert_eq!(s.model.as_deref(), Some("7961"));
+    // Normal misses first, as a real phone does.
+    let s = t
+        .handle(10, &req("CTLSEP001122AABBCC.tlv", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Waiting);
+    assert_eq!(s.normal_misses, ["CTLSEP001122AABBCC.tlv"]);
+    let s = fetch(&mut t, 20, "term61.default.loads");
+    assert_eq!(s.state, PhoneState::Downloading);
+    assert_eq!((s.files_done, s.files_expected), (1, 6));
+    assert_eq!(s.files[1].name, "jar41sccp.8-3-2-27.sbn");
+    let mut last = s;
+    for (i, img) in IMAGES.iter().enumerate() {
+        last = fetch(&mut t, 100 + i as u64 * 10, img);
+    }
+    assert_eq!(last.state, PhoneState::Done);
+    assert_eq!((last.files_done, last.files_expected), (6, 6));
+    assert_eq!(last.reason, None);
+    assert_eq!(t.summaries().len(), 1, "one card for the phone");
+}
+
+#[test]
+fn a_missing_image_fails_naming_the_closest_file() {
+    let mut cat = catalog();
+    cat.names.retain(|n| n != "dsp41.8-3-2-27.sbn");
+    cat.names.push("DSP41.8-3-2-27.sbn.old".into());
+    let mut t = Tracker::new(cat);
+    fetch(&mut t, 0, "term41.default.loads");
+    let s = t
+        .handle(5, &req("dsp41.8-3-2-27.sbn", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Failed);
+    let reason = s.reason.unwrap();
+    assert!(
+        reason.contains("dsp41.8-3-2-27.sbn, which the bundle does not have"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("closest name: DSP41.8-3-2-27.sbn.old"),
+        "{reason}"
+    );
+    assert_eq!(s.files[4].state, FileState::NotFound);
+}
+
+#[test]
+fn re_requesting_the_term_manifest_is_stuck_with_the_upgrade_advice() {
+    let mut t = Tracker::new(catalog());
+    let mut s = fetch(&mut t, 0, "term41.default.loads");
+    for i in 1..MANIFEST_REPEAT_LIMIT {
+        s = fetch(&mut t, u64::from(i) * 90_000, "term41.default.loads");
+    }
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert!(s.reason.unwrap().contains("8.3(3)–8.5(2)"));
+}
+
+#[test]
+fn silence_is_stuck_after_the_quiet_limit() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    fetch(&mut t, 10, IMAGES[0]);
+    assert!(t.tick(10 + QUIET_LIMIT_MS - 1).is_empty());
+    let s = t.tick(11 + QUIET_LIMIT_MS).pop().unwrap();
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert!(s.reason.unwrap().starts_with("No request for 5 minutes"));
+    // A done phone never becomes stuck.
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    for img in IMAGES {
+        fetch(&mut t, 1, img);
+    }
+    assert!(t.tick(10 * QUIET_LIMIT_MS).is_empty());
+}
+
+#[test]
+fn repeated_timeouts_are_stuck_with_the_firewall_advice() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    let mut s = None;
+    for i in 0..TIMEOUT_LIMIT {
+        t.handle(u64::from(i) * 100, &req(IMAGES[2], Resolution::Exact));
+        s = t
+            .handle(
+                u64::from(i) * 100 + 50,
+                &end(IMAGES[2], Outcome::TimedOut { retries: 5 }),
+            )
+            .pop();
+    }
+    let s = s.unwrap();
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert!(s.reason.unwrap().contains("timed out 3 times"));
+}
+
+#[test]
+fn a_phone_seen_first_by_address_keeps_one_card() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term61.default.loads");
+    assert_eq!(t.summaries()[0].id, "10.0.0.50");
+    t.handle(5, &ack());
+    let all = t.summaries();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].id, "SEP001122AABBCC");
+    assert_eq!(all[0].files_done, 1);
+}
+
+#[test]
+fn events_travel_as_tagged_json() {
+    let e = req("/term41.default.loads", Resolution::Case);
+    let j = serde_json::to_string(&e).unwrap();
+    assert!(j.starts_with(r#"{"event":"tftp-request""#), "{j}");
+    assert!(j.contains(r#""resolution":"case""#));
+    assert_eq!(serde_json::from_str::<Event>(&j).unwrap(), e);
+    let d = serde_json::to_string(&ack()).unwrap();
+    assert!(d.contains(r#""step":"ack""#), "{d}");
+    assert_eq!(serde_json::from_str::<Event>(&d).unwrap(), ack());
+    assert_eq!(
+        serde_json::from_str::<Event>(r#"{"event":"from-the-future"}"#).unwrap(),
+        Event::Unknown
+    );
+}
