@@ -165,6 +165,61 @@ fn sha256_hex(data: &[u8]) -> String {
         .collect()
 }
 
+/// A bundle's id: SHA-256 over its files' names and hashes, in name order.
+pub fn bundle_id(files: &[File]) -> String {
+    let mut sorted: Vec<&File> = files.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut h = Sha256::new();
+    for f in sorted {
+        h.update(f.name.as_bytes());
+        h.update([0]);
+        h.update(f.sha256.as_bytes());
+        h.update([b'\n']);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Why a manifest received from elsewhere is not acceptable.
+pub fn check_manifest(m: &Manifest, max_total: u64, max_files: usize) -> Result<u64, String> {
+    if m.format != FORMAT {
+        return Err(format!("bundle format {} is not {FORMAT}: update the helper or the page", m.format));
+    }
+    if m.files.is_empty() {
+        return Err("the bundle has no files".into());
+    }
+    if m.files.len() > max_files {
+        return Err(format!("the bundle has {} files; at most {max_files}", m.files.len()));
+    }
+    let mut total: u64 = 0;
+    let mut names = std::collections::BTreeSet::new();
+    for f in &m.files {
+        let n = &f.name;
+        let safe = !n.is_empty()
+            && n.len() <= 255
+            && n != MANIFEST_NAME
+            && !n.starts_with('.')
+            && n.bytes().all(|b| b.is_ascii_graphic() && b != b'/' && b != b'\\' && b != b':');
+        if !safe {
+            return Err(format!("`{n}` is not a safe file name for a TFTP root"));
+        }
+        // Names that differ only in case are allowed: that is what aliases are.
+        if !names.insert(n.as_str()) {
+            return Err(format!("`{n}` appears twice"));
+        }
+        if f.sha256.len() != 64 || !f.sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+            return Err(format!("`{n}` has no valid SHA-256"));
+        }
+        total = total.saturating_add(f.size);
+    }
+    if total > max_total {
+        return Err(format!("the bundle is {total} bytes; at most {max_total}"));
+    }
+    if m.id != bundle_id(&m.files) {
+        return Err("the bundle id does not match its files (the manifest was altered)".into());
+    }
+    Ok(total)
+}
+
 /// The firmware files a bundle takes from a zip: every manifest and image the
 /// report read without error, by file name.
 pub fn firmware_from_zip(
@@ -304,14 +359,7 @@ pub fn build(
             kind: kinds[name],
         })
         .collect();
-    let mut h = Sha256::new();
-    for f in &files {
-        h.update(f.name.as_bytes());
-        h.update([0]);
-        h.update(f.sha256.as_bytes());
-        h.update([b'\n']);
-    }
-    let id = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let id = bundle_id(&files);
     Ok(Bundle {
         manifest: Manifest {
             format: FORMAT,
@@ -513,5 +561,45 @@ mod tests {
             build(&br, firmware_from_zip(&bz, &br).unwrap(), &settings()).unwrap_err(),
             BundleError::FirmwareErrors(1)
         );
+    }
+}
+
+#[cfg(test)]
+mod check_tests {
+    use super::*;
+    use crate::firmware::inspect::inspect_zip;
+    use crate::testkit::seed_zip;
+
+    fn manifest() -> Manifest {
+        let zip = seed_zip();
+        let report = inspect_zip("seed.zip", &zip).unwrap();
+        let fw = firmware_from_zip(&zip, &report).unwrap();
+        let settings = Settings {
+            tftp_servers: vec![Ipv4Addr::new(10, 0, 0, 1)],
+            call_managers: vec!["10.0.0.1".into()],
+            phones: vec![],
+        };
+        build(&report, fw, &settings).unwrap().manifest
+    }
+
+    #[test]
+    fn a_built_manifest_passes_and_tampering_fails() {
+        let m = manifest();
+        let total = check_manifest(&m, 1 << 30, 100).unwrap();
+        assert_eq!(total, m.files.iter().map(|f| f.size).sum::<u64>());
+        assert!(check_manifest(&m, 1000, 100).unwrap_err().contains("at most 1000"));
+        for bad in ["../x", "a/b", "a\\b", ".hidden", "C:x", "lifeline-bundle.json", ""] {
+            let mut t = m.clone();
+            t.files[0].name = bad.into();
+            t.id = bundle_id(&t.files);
+            assert!(check_manifest(&t, 1 << 30, 100).is_err(), "{bad:?}");
+        }
+        let mut t = m.clone();
+        t.files[0].sha256 = "zz".into();
+        assert!(check_manifest(&t, 1 << 30, 100).is_err());
+        let mut t = m.clone();
+        t.files[0].size += 1;
+        t.files[1].sha256 = "0".repeat(64);
+        assert!(check_manifest(&t, 1 << 30, 100).unwrap_err().contains("altered"));
     }
 }
