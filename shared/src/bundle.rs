@@ -11,7 +11,7 @@
 //!
 //! Building a bundle is pure; writing it to disk is the helper's job.
 
-use crate::config::cnf_xml::{self, DefaultSettings, PhoneSettings};
+use crate::config::cnf_xml::{self, DefaultSettings, PhoneSettings, SipSettings};
 use crate::config::mac::Mac;
 use crate::finding::Finding;
 use crate::firmware::archive::{ArchiveError, Limits, ZipIndex};
@@ -182,13 +182,19 @@ pub fn bundle_id(files: &[File]) -> String {
 /// Why a manifest received from elsewhere is not acceptable.
 pub fn check_manifest(m: &Manifest, max_total: u64, max_files: usize) -> Result<u64, String> {
     if m.format != FORMAT {
-        return Err(format!("bundle format {} is not {FORMAT}: update the helper or the page", m.format));
+        return Err(format!(
+            "bundle format {} is not {FORMAT}: update the helper or the page",
+            m.format
+        ));
     }
     if m.files.is_empty() {
         return Err("the bundle has no files".into());
     }
     if m.files.len() > max_files {
-        return Err(format!("the bundle has {} files; at most {max_files}", m.files.len()));
+        return Err(format!(
+            "the bundle has {} files; at most {max_files}",
+            m.files.len()
+        ));
     }
     let mut total: u64 = 0;
     let mut names = std::collections::BTreeSet::new();
@@ -198,7 +204,8 @@ pub fn check_manifest(m: &Manifest, max_total: u64, max_files: usize) -> Result<
             && n.len() <= 255
             && n != MANIFEST_NAME
             && !n.starts_with('.')
-            && n.bytes().all(|b| b.is_ascii_graphic() && b != b'/' && b != b'\\' && b != b':');
+            && n.bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'/' && b != b'\\' && b != b':');
         if !safe {
             return Err(format!("`{n}` is not a safe file name for a TFTP root"));
         }
@@ -206,7 +213,12 @@ pub fn check_manifest(m: &Manifest, max_total: u64, max_files: usize) -> Result<
         if !names.insert(n.as_str()) {
             return Err(format!("`{n}` appears twice"));
         }
-        if f.sha256.len() != 64 || !f.sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        if f.sha256.len() != 64
+            || !f
+                .sha256
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        {
             return Err(format!("`{n}` has no valid SHA-256"));
         }
         total = total.saturating_add(f.size);
@@ -259,6 +271,19 @@ pub fn build(
     report: &Report,
     firmware: Vec<(String, Vec<u8>)>,
     settings: &Settings,
+) -> Result<Bundle, BundleError> {
+    build_with_sip(report, firmware, settings, &[])
+}
+
+/// [`build`], with a SIP profile for some phones: each listed phone's
+/// `SEP<MAC>.cnf.xml` gets its `sipProfile` (used only when the load is SIP; an
+/// SCCP load ignores them). The profiles are not in `lifeline-bundle.json`'s
+/// settings (they may hold passwords), only in the phones' own files.
+pub fn build_with_sip(
+    report: &Report,
+    firmware: Vec<(String, Vec<u8>)>,
+    settings: &Settings,
+    sip: &[(Mac, SipSettings)],
 ) -> Result<Bundle, BundleError> {
     if report.tally.errors > 0 {
         return Err(BundleError::FirmwareErrors(report.tally.errors));
@@ -342,7 +367,10 @@ pub fn build(
             protocol,
             load: load.clone(),
             call_managers: settings.call_managers.clone(),
-            sip: None,
+            sip: sip
+                .iter()
+                .find(|(mac, _)| *mac == p.mac)
+                .map(|(_, s)| s.clone()),
         })?;
         findings.extend(f);
         let name = cnf_xml::sep_file_name(&p.mac);
@@ -475,6 +503,93 @@ mod tests {
     }
 
     #[test]
+    fn sip_profiles_go_into_the_phones_files_only() {
+        use crate::config::cnf_xml::SipLine;
+        let names: Vec<&str> = SEED_IMAGES
+            .iter()
+            .map(|(n, _)| *n)
+            .map(|n| match n {
+                "jar41sccp.8-3-2-27.sbn" => "jar41sip.8-3-2-27.sbn",
+                "cvm41sccp.8-3-2-27.sbn" => "cvm41sip.8-3-2-27.sbn",
+                other => other,
+            })
+            .collect();
+        let body = manifest_body("8-3-2-27", None, &names);
+        let mut files: Vec<(String, Vec<u8>)> = SEED_IMAGES
+            .iter()
+            .zip(&names)
+            .map(|((_, size), n)| (n.to_string(), crate::testkit::image(n, *size)))
+            .collect();
+        for m in [
+            "SIP41.8-3-3S.loads",
+            "term41.default.loads",
+            "term61.default.loads",
+        ] {
+            files.push((m.to_string(), signed_file(m, &body)));
+        }
+        let zip = zip_of(&files);
+        let report = inspect_zip("sip.zip", &zip).unwrap();
+        assert_eq!(
+            report.protocol,
+            Some(Protocol::Sip),
+            "{:?}",
+            report.findings
+        );
+        assert!(!report.has_errors(), "{:?}", report.findings);
+        let mut s = settings();
+        let other: Mac = "00:11:22:aa:bb:cd".parse().unwrap();
+        s.phones.push(Phone {
+            mac: other,
+            model: None,
+        });
+        let sip = SipSettings {
+            proxy: "pbx.example.net".into(),
+            port: 5070,
+            lines: vec![SipLine {
+                display_name: "Front desk".into(),
+                user: "201".into(),
+                auth_name: "201".into(),
+                auth_password: "a-very-long-secret".into(),
+            }],
+        };
+        let b = build_with_sip(
+            &report,
+            firmware_from_zip(&zip, &report).unwrap(),
+            &s,
+            &[(s.phones[0].mac, sip.clone())],
+        )
+        .unwrap();
+        let with = String::from_utf8(b.contents["SEP001122AABBCC.cnf.xml"].clone()).unwrap();
+        assert!(with.contains("<proxy>pbx.example.net</proxy>"), "{with}");
+        assert!(with.contains("<authPassword>a-very-long-secret</authPassword>"));
+        let without = String::from_utf8(b.contents["SEP001122AABBCD.cnf.xml"].clone()).unwrap();
+        assert!(!without.contains("sipProfile"), "{without}");
+        assert!(without.contains("<deviceProtocol>SIP</deviceProtocol>"));
+        // The long password is a warning, and the manifest never holds it.
+        assert_eq!(b.findings.len(), 1, "{:?}", b.findings);
+        assert!(!b.manifest_json().contains("secret"));
+        // Without profiles, the same as `build`.
+        let plain = build(&report, firmware_from_zip(&zip, &report).unwrap(), &s).unwrap();
+        let none =
+            build_with_sip(&report, firmware_from_zip(&zip, &report).unwrap(), &s, &[]).unwrap();
+        assert_eq!(plain, none);
+        // An SCCP load ignores them.
+        let seed = seed_zip();
+        let sr = inspect_zip("seed.zip", &seed).unwrap();
+        let sccp = build_with_sip(
+            &sr,
+            firmware_from_zip(&seed, &sr).unwrap(),
+            &settings(),
+            &[(settings().phones[0].mac, sip)],
+        )
+        .unwrap();
+        assert_eq!(
+            sccp,
+            build(&sr, firmware_from_zip(&seed, &sr).unwrap(), &settings()).unwrap()
+        );
+    }
+
+    #[test]
     fn case_differences_get_an_alias() {
         let mut names: Vec<&str> = SEED_IMAGES.iter().map(|(n, _)| *n).collect();
         names[0] = "Jar41sccp.8-3-2-27.sbn";
@@ -587,8 +702,20 @@ mod check_tests {
         let m = manifest();
         let total = check_manifest(&m, 1 << 30, 100).unwrap();
         assert_eq!(total, m.files.iter().map(|f| f.size).sum::<u64>());
-        assert!(check_manifest(&m, 1000, 100).unwrap_err().contains("at most 1000"));
-        for bad in ["../x", "a/b", "a\\b", ".hidden", "C:x", "lifeline-bundle.json", ""] {
+        assert!(
+            check_manifest(&m, 1000, 100)
+                .unwrap_err()
+                .contains("at most 1000")
+        );
+        for bad in [
+            "../x",
+            "a/b",
+            "a\\b",
+            ".hidden",
+            "C:x",
+            "lifeline-bundle.json",
+            "",
+        ] {
             let mut t = m.clone();
             t.files[0].name = bad.into();
             t.id = bundle_id(&t.files);
@@ -600,6 +727,10 @@ mod check_tests {
         let mut t = m.clone();
         t.files[0].size += 1;
         t.files[1].sha256 = "0".repeat(64);
-        assert!(check_manifest(&t, 1 << 30, 100).unwrap_err().contains("altered"));
+        assert!(
+            check_manifest(&t, 1 << 30, 100)
+                .unwrap_err()
+                .contains("altered")
+        );
     }
 }

@@ -19,6 +19,8 @@
 //!   check returns.
 //! - [`bundle`]: what a prepared TFTP root holds, and its `lifeline-bundle.json`.
 //! - [`zipwrite`]: a small stored-zip writer for bundle downloads.
+//! - [`manifest_json`]: `lifeline-bundle.json` and the bundle zip without serde
+//!   (the same bytes), for the browser.
 //! - [`testkit`] (feature `testkit`): builders for synthetic signed files and zips.
 
 pub mod bundle;
@@ -27,6 +29,7 @@ pub mod dhcp;
 pub mod events;
 pub mod finding;
 pub mod firmware;
+pub mod manifest_json;
 pub mod models;
 pub mod protocol;
 #[cfg(any(test, feature = "testkit"))]

@@ -44,13 +44,19 @@ test('the first screen says what to do and why the later steps are closed', asyn
   await expect(page.getByRole('banner')).toContainText('Lifeline');
   await expect(page.getByRole('banner')).toContainText('Works offline — nothing leaves this computer');
   await expect(page.getByTestId('step-1')).toHaveAttribute('aria-current', 'step');
-  for (const n of [2, 3, 4, 5]) {
+  // Option 150 needs no firmware: the network step is open from the start.
+  await expect(page.getByTestId('step-2')).not.toHaveAttribute('aria-disabled', 'true');
+  for (const n of [3, 4]) {
     const step = page.getByTestId(`step-${n}`);
     await expect(step).toHaveAttribute('aria-disabled', 'true');
     await expect(step).toContainText('Inspect a firmware first');
   }
+  await expect(page.getByTestId('step-5')).toContainText('Not available in this version yet');
   // The file input has a label and is reachable from the keyboard.
   await expect(page.getByLabel('Choose file…')).toHaveAttribute('type', 'file');
+  // The open steps come first (step 2), then the file picker.
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('go-2')).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('file-input')).toBeFocused();
   await page.screenshot({ path: outputPath('inspect-idle.png'), fullPage: true });
@@ -93,7 +99,7 @@ test('a complete firmware zip: load, models and no errors', async ({ page }) => 
   await page.getByRole('button', { name: 'Start over' }).click();
   await expect(summary).toHaveCount(0);
   await expect(page.getByTestId('file-input')).toBeFocused();
-  await expect(page.getByTestId('step-2')).toContainText('Inspect a firmware first');
+  await expect(page.getByTestId('step-3')).toContainText('Inspect a firmware first');
 });
 
 test('a zip without one image, dropped on the page: a missing-image error', async ({ page }) => {
@@ -117,7 +123,8 @@ test('a zip without one image, dropped on the page: a missing-image error', asyn
   await expect(worst).toContainText('1 error');
   await worst.click();
   await expect(page.locator('#findings')).toBeFocused();
-  await expect(page.getByTestId('step-2')).toContainText('Fix the errors in the firmware first');
+  await expect(page.getByTestId('step-3')).toContainText('Fix the errors in the firmware first');
+  await expect(page.getByTestId('step-4')).toContainText('Fix the errors in the firmware first');
 
   await page.screenshot({ path: outputPath('inspect-missing-image.png'), fullPage: true });
 });

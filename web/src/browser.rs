@@ -1,24 +1,30 @@
-//! The thin layer that talks to the browser: reading files, the clock, focus.
+//! The thin layer that talks to the browser: reading files, the clock, focus, the
+//! clipboard, downloads and the page's address.
 //!
 //! Everything here maps browser failures to values (never `unwrap`); the decisions
-//! are made in [`crate::intake`] and [`crate::state`]. It compiles natively too (so
-//! `cargo clippy --all-targets` and `cargo test` see it), but only runs in a browser.
+//! are made in [`crate::intake`], [`crate::settings`] and [`crate::state`]. It
+//! compiles natively too (so `cargo clippy --all-targets` and `cargo test` see it),
+//! but only runs in a browser.
 
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use js_sys::{Reflect, Uint8Array};
-use lifeline_shared::firmware::inspect::InputFile;
+use js_sys::{Array, Reflect, Uint8Array};
+use lifeline_shared::bundle::{self, Bundle};
+use lifeline_shared::firmware::inspect::{InputFile, Report};
+use lifeline_shared::manifest_json;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DataTransfer, File, FileList, HtmlElement};
+use web_sys::{Blob, BlobPropertyBag, Clipboard, DataTransfer, File, FileList, HtmlElement, Url};
 use yew::NodeRef;
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::Callback;
 
-use crate::intake::{self, Chosen, ReadFailure};
-use crate::state::Action;
+use crate::format;
+use crate::intake::{self, Chosen, Firmware, ReadFailure};
+use crate::settings::{self, Form};
+use crate::state::{Action, BundleKey, CopyNote, CopyOutcome, CopyTarget, Saved};
 
 /// The files of a `FileList` (from the file input or a drop).
 pub fn files_of(list: Option<FileList>) -> Vec<File> {
@@ -54,6 +60,17 @@ pub fn now_ms() -> f64 {
 /// control), which also scrolls it into view.
 pub fn focus(node: &NodeRef) {
     if let Some(element) = node.cast::<HtmlElement>() {
+        let _ = element.focus();
+    }
+}
+
+/// Moves keyboard focus to the element with this id, if there is one.
+pub fn focus_id(id: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    if let Some(element) = element {
         let _ = element.focus();
     }
 }
@@ -124,10 +141,11 @@ pub fn start_job(
         let result = intake::inspect(&label, inputs);
         let millis = now_ms() - started;
         dispatch.emit(match result {
-            Ok(report) => Action::Inspected {
+            Ok((report, firmware)) => Action::Inspected {
                 ticket,
                 report: Rc::new(report),
                 millis,
+                firmware: Rc::new(firmware),
             },
             Err(error) => Action::InspectFailed {
                 ticket,
@@ -168,4 +186,154 @@ fn unreadable(file: &File, error: &JsValue) -> ReadFailure {
 /// The input element behind an `input` or `change` event.
 pub fn input_of(event: &web_sys::Event) -> Option<web_sys::HtmlInputElement> {
     event.target().and_then(|t| t.dyn_into().ok())
+}
+
+/// The textarea behind an `input` event.
+pub fn textarea_of(event: &web_sys::Event) -> Option<web_sys::HtmlTextAreaElement> {
+    event.target().and_then(|t| t.dyn_into().ok())
+}
+
+/// The page's fragment (`#s=1&…`), or an empty string.
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// The page's address without its fragment, to put a fragment after.
+pub fn page_address() -> String {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    match href.split_once('#') {
+        Some((page, _)) => page.to_string(),
+        None => href,
+    }
+}
+
+/// Copies `text` to the clipboard and dispatches how it went. Where the browser
+/// has no clipboard (a page not served over https or from this computer) or
+/// refuses, the text in `fallback` is selected instead, ready for Ctrl+C.
+pub fn copy(text: String, target: CopyTarget, fallback: NodeRef, dispatch: Callback<Action>) {
+    let clipboard = web_sys::window()
+        .and_then(|w| Reflect::get(&w.navigator(), &JsValue::from_str("clipboard")).ok())
+        .filter(|c| c.is_object())
+        .and_then(|c| c.dyn_into::<Clipboard>().ok());
+    spawn_local(async move {
+        let outcome = match clipboard {
+            None => CopyOutcome::Unavailable,
+            Some(c) => match JsFuture::from(c.write_text(&text)).await {
+                Ok(_) => CopyOutcome::Copied,
+                Err(_) => CopyOutcome::Refused,
+            },
+        };
+        if outcome != CopyOutcome::Copied {
+            select(&fallback);
+        }
+        dispatch.emit(Action::Copied(CopyNote { target, outcome }));
+    });
+}
+
+/// Selects the text of an element (or the whole value of an input), for Ctrl+C.
+fn select(node: &NodeRef) {
+    // `NodeRef::cast` does not check the element's type: ask the node itself.
+    let Some(element) = node.get() else {
+        return;
+    };
+    if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.select();
+        return;
+    }
+    if let Some(selection) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) {
+        let _ = selection.select_all_children(&element);
+    }
+}
+
+/// Offers `data` as a download named `name`: a Blob, an object URL and a
+/// temporary `<a download>`; the URL is revoked once the browser has taken it.
+pub fn download(name: &str, data: &[u8], mime: &str) -> Result<(), String> {
+    let fail = |what: &str, e: JsValue| {
+        let detail = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        format!("the browser could not {what} ({detail})")
+    };
+    let window = web_sys::window().ok_or("there is no browser window")?;
+    let document = window.document().ok_or("there is no document")?;
+    let parts = Array::of1(&Uint8Array::from(data));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|e| fail("hold the file", e))?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(|e| fail("hold the file", e))?;
+    let link = document
+        .create_element("a")
+        .map_err(|e| fail("make the link", e))?;
+    let clicked = link
+        .set_attribute("href", &url)
+        .and_then(|()| link.set_attribute("download", name))
+        .map_err(|e| fail("make the link", e))
+        .and_then(|()| {
+            let body = document.body().ok_or("there is no page body")?;
+            body.append_child(&link)
+                .map_err(|e| fail("make the link", e))?;
+            link.dyn_ref::<HtmlElement>()
+                .ok_or("the link is not an element")?
+                .click();
+            link.remove();
+            Ok(())
+        });
+    // The download has started; the URL may go once the browser has read it.
+    spawn_local(async move {
+        sleep(Duration::from_secs(30)).await;
+        let _ = Url::revoke_object_url(&url);
+    });
+    clicked
+}
+
+/// Builds the bundle for `key` off the click, dispatching its start and result.
+pub fn build_bundle(
+    report: Rc<Report>,
+    firmware: Rc<Firmware>,
+    form: Form,
+    key: BundleKey,
+    dispatch: Callback<Action>,
+) {
+    dispatch.emit(Action::BundleStarted(key));
+    spawn_local(async move {
+        // Let "Preparing…" paint before the hashing holds the thread.
+        sleep(Duration::from_millis(16)).await;
+        let result = settings::bundle_inputs(Some(&report), &form)
+            .map_err(str::to_string)
+            .and_then(|(settings, sip)| {
+                let files = firmware.bundle_files(&report).map_err(|e| e.to_string())?;
+                bundle::build_with_sip(&report, files, &settings, &sip)
+                    .map(Rc::new)
+                    .map_err(|e| e.to_string())
+            });
+        dispatch.emit(Action::BundleBuilt { key, result });
+    });
+}
+
+/// The file name a bundle is offered under.
+pub fn bundle_name(bundle: &Bundle) -> String {
+    let load = bundle.manifest.load.as_deref().unwrap_or("firmware");
+    format!("lifeline-bundle-{load}.zip")
+}
+
+/// Zips the bundle and offers it as a download, dispatching how it went.
+pub fn save_bundle(bundle: &Bundle, key: BundleKey, dispatch: &Callback<Action>) {
+    let name = bundle_name(bundle);
+    let result = manifest_json::zip(bundle)
+        .map_err(|e| e.to_string())
+        .and_then(|zip| {
+            download(&name, &zip, "application/zip")?;
+            Ok(Saved {
+                name,
+                size: zip.len() as u64,
+            })
+        })
+        .map_err(|why| format::sentence(&format!("The zip could not be saved: {why}")));
+    dispatch.emit(Action::BundleSaved { key, result });
 }

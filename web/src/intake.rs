@@ -1,8 +1,10 @@
 //! What to do with the files a person chose or dropped: check the selection before
-//! reading it, then pick the inspection (a zip, or loose files).
+//! reading it, pick the inspection (a zip, or loose files), and keep the bytes for
+//! the bundle.
 //!
 //! Pure: the browser side ([`crate::browser`]) reads the bytes and calls in here.
 
+use lifeline_shared::bundle::{self, BundleError};
 use lifeline_shared::firmware::archive::ArchiveError;
 use lifeline_shared::firmware::inspect::{InputFile, Report, inspect_files, inspect_zip};
 
@@ -84,16 +86,44 @@ pub fn is_zip(name: &str, data: &[u8]) -> bool {
     lower.ends_with(".zip") || data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06")
 }
 
+/// The firmware as read, kept after the inspection so the bundle can be built
+/// from the same bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Firmware {
+    /// Whether [`Firmware::files`] is one zip (otherwise: loose files).
+    pub zip: bool,
+    /// What was read, sorted by name when they are loose files.
+    pub files: Vec<InputFile>,
+}
+
+impl Firmware {
+    /// The firmware files a bundle takes, by name: read out of the zip again, or
+    /// the loose files themselves.
+    pub fn bundle_files(&self, report: &Report) -> Result<Vec<(String, Vec<u8>)>, BundleError> {
+        match (self.zip, self.files.as_slice()) {
+            (true, [one]) => bundle::firmware_from_zip(&one.data, report),
+            _ => Ok(self
+                .files
+                .iter()
+                .map(|f| (f.name.clone(), f.data.clone()))
+                .collect()),
+        }
+    }
+}
+
 /// Inspects what was read: one zip with [`inspect_zip`]; anything else (several
-/// files, or one lone `.loads`) with [`inspect_files`].
-pub fn inspect(label: &str, mut files: Vec<InputFile>) -> Result<Report, ArchiveError> {
+/// files, or one lone `.loads`) with [`inspect_files`]. The bytes come back with
+/// the report.
+pub fn inspect(label: &str, mut files: Vec<InputFile>) -> Result<(Report, Firmware), ArchiveError> {
     if let [one] = files.as_slice()
         && is_zip(&one.name, &one.data)
     {
-        return inspect_zip(&one.name, &one.data);
+        let report = inspect_zip(&one.name, &one.data)?;
+        return Ok((report, Firmware { zip: true, files }));
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(inspect_files(label, &files))
+    let report = inspect_files(label, &files);
+    Ok((report, Firmware { zip: false, files }))
 }
 
 #[cfg(test)]
@@ -168,7 +198,7 @@ mod tests {
 
     #[test]
     fn a_zip_is_inspected_as_a_zip() {
-        let report = inspect(
+        let (report, firmware) = inspect(
             "seed.zip",
             vec![InputFile {
                 name: "seed.zip".into(),
@@ -180,6 +210,14 @@ mod tests {
         assert_eq!(report.load.as_deref(), Some("SCCP41.8-3-3S"));
         assert_eq!(report.entries.len(), 8);
         assert!(!report.has_errors(), "{:?}", report.findings);
+        // The zip is kept, and gives back every file by name.
+        assert!(firmware.zip);
+        let files = firmware.bundle_files(&report).unwrap();
+        let mut got: Vec<(String, Vec<u8>)> = files;
+        got.sort();
+        let mut want = seed_files();
+        want.sort();
+        assert_eq!(got, want);
     }
 
     #[test]
@@ -197,8 +235,15 @@ mod tests {
 
     #[test]
     fn loose_files_are_inspected_together() {
-        let report = inspect("8 files", inputs(seed_files())).unwrap();
+        let (report, firmware) = inspect("8 files", inputs(seed_files())).unwrap();
         assert_eq!(report.source, "8 files");
+        assert!(!firmware.zip);
+        // Loose files go into the bundle as they are.
+        let files = firmware.bundle_files(&report).unwrap();
+        assert_eq!(files.len(), 8);
+        let mut want = seed_files();
+        want.sort();
+        assert_eq!(files, want);
         assert_eq!(report.load.as_deref(), Some("SCCP41.8-3-3S"));
         assert!(!report.has_errors(), "{:?}", report.findings);
         // Sorted by name, so the table reads the same whatever the drop order.
@@ -214,7 +259,7 @@ mod tests {
             .into_iter()
             .find(|(n, _)| n == "SCCP41.8-3-3S.loads")
             .unwrap();
-        let report = inspect(
+        let (report, _) = inspect(
             &name,
             vec![InputFile {
                 name: name.clone(),

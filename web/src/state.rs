@@ -13,24 +13,222 @@
 //!   same `Rc` is returned, so nothing re-renders.
 //! - A failure always becomes a [`Problem`] that says what is wrong and how to fix
 //!   it; raw browser or archive messages never stand alone (UX §3.1).
+//! - A step opens only when [`State::steps`] says it may (UX §2.8), and each closed
+//!   step carries the reason.
+//! - The bundle belongs to one firmware and one revision of the settings
+//!   ([`BundleKey`]): any change to either drops it, and a build finishing for an
+//!   older key is ignored, like a stale job.
 
 use std::rc::Rc;
 
+use lifeline_shared::bundle::Bundle;
+use lifeline_shared::config::mac::Mac;
+use lifeline_shared::dhcp::option150::Server;
 use lifeline_shared::finding::Severity;
 use lifeline_shared::firmware::archive::ArchiveError;
 use lifeline_shared::firmware::inspect::Report;
 use yew::Reducible;
 
 use crate::format;
-use crate::intake::{MAX_INPUT, ReadFailure, Selection};
+use crate::intake::{Firmware, MAX_INPUT, ReadFailure, Selection};
+use crate::permalink::LinkError;
+use crate::settings::{self, Check, Form, SipField, SipForm};
 
 /// Everything the screen shows.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct State {
     /// The ticket of the current (or last) job; 0 before the first.
     pub ticket: u64,
     /// Where the job is.
     pub phase: Phase,
+    /// The step on screen.
+    pub view: StepId,
+    /// The settings, as typed.
+    pub form: Form,
+    /// Goes up with every change to [`State::form`].
+    pub rev: u64,
+    /// The DHCP server whose snippet is shown.
+    pub server: Server,
+    /// The value in the decode box.
+    pub decode: String,
+    /// How the last copy went.
+    pub copy: Option<CopyNote>,
+    /// What the link the page was opened with held.
+    pub notice: Option<Notice>,
+    /// The bundle for the current firmware and settings.
+    pub bundle: BundleJob,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            ticket: 0,
+            phase: Phase::Idle,
+            view: StepId::Firmware,
+            form: Form::default(),
+            rev: 0,
+            server: Server::ALL[0],
+            decode: String::new(),
+            copy: None,
+            notice: None,
+            bundle: BundleJob::Idle,
+        }
+    }
+}
+
+/// The five steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepId {
+    /// 1: inspect the firmware.
+    Firmware,
+    /// 2: the TFTP address and option 150.
+    Network,
+    /// 3: call control, phones and the generated files.
+    Config,
+    /// 4: the bundle.
+    Deliver,
+    /// 5: reset the phones and watch them (with the helper, later).
+    Recover,
+}
+
+impl StepId {
+    /// Every step, in order.
+    pub const ALL: [StepId; 5] = [
+        StepId::Firmware,
+        StepId::Network,
+        StepId::Config,
+        StepId::Deliver,
+        StepId::Recover,
+    ];
+
+    /// 1 to 5.
+    pub fn number(self) -> usize {
+        self as usize + 1
+    }
+
+    /// Its name, and its name where space is short (phones).
+    pub fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            StepId::Firmware => ("Firmware", "Firmware"),
+            StepId::Network => ("Network", "Network"),
+            StepId::Config => ("Configuration", "Config"),
+            StepId::Deliver => ("Deliver", "Deliver"),
+            StepId::Recover => ("Recover", "Recover"),
+        }
+    }
+
+    /// The step after this one.
+    pub fn next(self) -> Option<StepId> {
+        StepId::ALL.get(self.number()).copied()
+    }
+
+    /// The step before this one.
+    pub fn previous(self) -> Option<StepId> {
+        (self.number() >= 2).then(|| StepId::ALL[self.number() - 2])
+    }
+}
+
+/// What a copy button copies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyTarget {
+    /// A DHCP server's snippet.
+    Snippet(Server),
+    /// The link to the settings.
+    Link,
+}
+
+/// How a copy went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyOutcome {
+    /// It is on the clipboard.
+    Copied,
+    /// The browser has no clipboard here (a page not served from this computer
+    /// or over https).
+    Unavailable,
+    /// The browser refused (permission).
+    Refused,
+}
+
+/// The last copy: shown and announced next to its button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CopyNote {
+    /// What was copied.
+    pub target: CopyTarget,
+    /// How it went.
+    pub outcome: CopyOutcome,
+}
+
+impl CopyNote {
+    /// What to say.
+    pub fn text(&self) -> &'static str {
+        match self.outcome {
+            CopyOutcome::Copied => "Copied",
+            CopyOutcome::Unavailable => {
+                "This browser does not allow copying on this page (it needs https or this computer's own address). The text is selected: press Ctrl+C (⌘C on a Mac)."
+            }
+            CopyOutcome::Refused => {
+                "The browser refused to copy. The text is selected: press Ctrl+C (⌘C on a Mac)."
+            }
+        }
+    }
+}
+
+/// What the link the page was opened with held.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// Its settings are in the fields.
+    Restored,
+    /// It could not be read (the why); the fields are empty.
+    Damaged(String),
+}
+
+/// The firmware and settings revision a bundle was built from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BundleKey {
+    /// The inspection's ticket.
+    pub ticket: u64,
+    /// [`State::rev`].
+    pub rev: u64,
+}
+
+/// A saved download.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saved {
+    /// The file name offered.
+    pub name: String,
+    /// Its size.
+    pub size: u64,
+}
+
+/// The bundle for the Deliver step.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BundleJob {
+    /// Not built (or dropped after a change).
+    Idle,
+    /// Being built.
+    Preparing(BundleKey),
+    /// Built.
+    Ready {
+        /// For what.
+        key: BundleKey,
+        /// The bundle.
+        bundle: Rc<Bundle>,
+        /// The last download: saved, or why not.
+        saved: Option<Result<Saved, String>>,
+    },
+    /// It could not be built (why, in plain words).
+    Failed(BundleKey, String),
+}
+
+impl BundleJob {
+    /// The key it is for.
+    pub fn key(&self) -> Option<BundleKey> {
+        match self {
+            BundleJob::Idle => None,
+            BundleJob::Preparing(key) | BundleJob::Failed(key, _) => Some(*key),
+            BundleJob::Ready { key, .. } => Some(*key),
+        }
+    }
 }
 
 /// Where the firmware step is.
@@ -63,6 +261,8 @@ pub enum Phase {
         report: Rc<Report>,
         /// How long the inspection took, in milliseconds.
         millis: f64,
+        /// The bytes, for the bundle.
+        firmware: Rc<Firmware>,
     },
     /// The input could not be read or opened at all.
     Failed(Problem),
@@ -118,6 +318,8 @@ pub enum Action {
         report: Rc<Report>,
         /// How long it took, in milliseconds.
         millis: f64,
+        /// The bytes inspected, kept for the bundle.
+        firmware: Rc<Firmware>,
     },
     /// The input is not a readable zip.
     InspectFailed {
@@ -130,14 +332,155 @@ pub enum Action {
     },
     /// Back to the empty screen.
     Reset,
+    /// Open a step (ignored while it is closed).
+    GoTo(StepId),
+    /// The TFTP address list was edited.
+    SetTftp(String),
+    /// Show another DHCP server's snippet.
+    ChooseServer(Server),
+    /// The decode box was edited.
+    SetDecode(String),
+    /// A copy button was pressed, with this result.
+    Copied(CopyNote),
+    /// The call-control list was edited.
+    SetCallManagers(String),
+    /// The phone list was edited.
+    SetPhones(String),
+    /// A phone's SIP line was edited.
+    SetSip {
+        /// The phone.
+        mac: Mac,
+        /// Which field.
+        field: SipField,
+        /// Its new text.
+        value: String,
+    },
+    /// The page was opened with settings in its link: read, or why not.
+    LinkOpened(Result<Form, LinkError>),
+    /// The notice about the link was closed.
+    DismissNotice,
+    /// The bundle build starts.
+    BundleStarted(BundleKey),
+    /// The bundle build finished.
+    BundleBuilt {
+        /// For what.
+        key: BundleKey,
+        /// The bundle, or why not.
+        result: Result<Rc<Bundle>, String>,
+    },
+    /// The bundle download was handed to the browser, or could not be.
+    BundleSaved {
+        /// For what.
+        key: BundleKey,
+        /// What was offered, or why not.
+        result: Result<Saved, String>,
+    },
 }
 
 impl State {
     /// The state after `action`, or `None` when the action does not apply (a stale
-    /// job, or one that was started over).
+    /// job, one that was started over, a closed step, or no change at all).
     pub fn next(&self, action: Action) -> Option<State> {
+        let mut next = self.clone();
+        match action {
+            Action::GoTo(step) => {
+                let open = self.steps().iter().any(|s| s.id == step && s.enabled);
+                if !open || step == self.view {
+                    return None;
+                }
+                next.view = step;
+            }
+            Action::SetTftp(text) => {
+                next.edit(|f| &mut f.tftp, text)?;
+                next.copy = None;
+            }
+            Action::ChooseServer(server) if server != self.server => {
+                next.server = server;
+                next.copy = None;
+            }
+            Action::SetDecode(text) if text != self.decode => next.decode = text,
+            Action::Copied(note) => next.copy = Some(note),
+            Action::SetCallManagers(text) => next.edit(|f| &mut f.call_managers, text)?,
+            Action::SetPhones(text) => next.edit(|f| &mut f.phones, text)?,
+            Action::SetSip { mac, field, value } => {
+                let line = next.form.sip.iter().position(|l| l.mac == mac);
+                let line = match line {
+                    Some(i) => &mut next.form.sip[i],
+                    None => {
+                        next.form.sip.push(SipForm::new(mac));
+                        next.form.sip.last_mut()?
+                    }
+                };
+                if line.get(field) == value {
+                    return None;
+                }
+                line.set(field, value);
+                next.changed();
+            }
+            Action::LinkOpened(Ok(form)) => {
+                next.form = form;
+                next.changed();
+                next.notice = Some(Notice::Restored);
+            }
+            Action::LinkOpened(Err(e)) => next.notice = Some(Notice::Damaged(e.message())),
+            Action::DismissNotice if self.notice.is_some() => next.notice = None,
+            Action::BundleStarted(key)
+                if key == self.bundle_key() && self.bundle.key() != Some(key) =>
+            {
+                next.bundle = BundleJob::Preparing(key);
+            }
+            Action::BundleBuilt { key, result } if self.bundle == BundleJob::Preparing(key) => {
+                next.bundle = match result {
+                    Ok(bundle) => BundleJob::Ready {
+                        key,
+                        bundle,
+                        saved: None,
+                    },
+                    Err(why) => BundleJob::Failed(key, why),
+                };
+            }
+            Action::BundleSaved { key, result } => match &mut next.bundle {
+                BundleJob::Ready { key: k, saved, .. } if *k == key => *saved = Some(result),
+                _ => return None,
+            },
+            job => {
+                let (ticket, phase) = self.job(job)?;
+                next.ticket = ticket;
+                next.phase = phase;
+                // A new job (a drop on any step) shows its progress there; its
+                // report replaces any bundle.
+                if ticket != self.ticket {
+                    next.view = StepId::Firmware;
+                }
+                if !matches!(next.phase, Phase::Inspected { .. }) {
+                    next.bundle = BundleJob::Idle;
+                }
+            }
+        }
+        Some(next)
+    }
+
+    /// Sets a settings field; `None` when it did not change.
+    fn edit(&mut self, field: impl Fn(&mut Form) -> &mut String, text: String) -> Option<()> {
+        let slot = field(&mut self.form);
+        if *slot == text {
+            return None;
+        }
+        *slot = text;
+        self.changed();
+        Some(())
+    }
+
+    /// The settings changed: a new revision, and the bundle of the old one goes.
+    fn changed(&mut self) {
+        self.rev += 1;
+        self.bundle = BundleJob::Idle;
+    }
+
+    /// The firmware job's transitions: the new ticket and phase, or `None`.
+    fn job(&self, action: Action) -> Option<(u64, Phase)> {
         let current = |ticket: u64| ticket == self.ticket;
-        let (ticket, phase) = match action {
+        Some(match action {
             Action::ReadStarted { ticket, selection } if ticket > self.ticket => (
                 ticket,
                 Phase::Reading {
@@ -180,9 +523,15 @@ impl State {
                 ticket,
                 report,
                 millis,
-            } if current(ticket) && self.is_working() => {
-                (ticket, Phase::Inspected { report, millis })
-            }
+                firmware,
+            } if current(ticket) && self.is_working() => (
+                ticket,
+                Phase::Inspected {
+                    report,
+                    millis,
+                    firmware,
+                },
+            ),
             Action::InspectFailed {
                 ticket,
                 name,
@@ -192,8 +541,15 @@ impl State {
             }
             Action::Reset => (self.ticket, Phase::Idle),
             _ => return None,
-        };
-        Some(State { ticket, phase })
+        })
+    }
+
+    /// The key a bundle built now would have.
+    pub fn bundle_key(&self) -> BundleKey {
+        BundleKey {
+            ticket: self.ticket,
+            rev: self.rev,
+        }
     }
 
     /// Whether files are being read.
@@ -243,35 +599,89 @@ impl State {
         }
     }
 
-    /// The five steps of the frame, as the stepper shows them now.
+    /// The five steps of the frame, as the stepper shows them now: each one open
+    /// or closed with the reason, and marked once there is something to mark.
     pub fn steps(&self) -> Vec<Step> {
-        let (mark, reason) = match &self.phase {
-            Phase::Inspected { report, .. } => match worst(report) {
-                Some(Severity::Error) => {
-                    (Some(Mark::Error), "Fix the errors in the firmware first")
-                }
-                Some(Severity::Warning) => (Some(Mark::Warning), NOT_YET),
-                _ => (Some(Mark::Ok), NOT_YET),
-            },
-            Phase::Failed(_) => (Some(Mark::Error), INSPECT_FIRST),
-            _ => (None, INSPECT_FIRST),
+        let report = self.report().map(|r| &**r);
+        let firmware_mark = match &self.phase {
+            Phase::Inspected { report, .. } => Some(match worst(report) {
+                Some(Severity::Error) => Mark::Error,
+                Some(Severity::Warning) => Mark::Warning,
+                _ => Mark::Ok,
+            }),
+            Phase::Failed(_) => Some(Mark::Error),
+            _ => None,
         };
-        STEP_LABELS
-            .iter()
-            .enumerate()
-            .map(|(i, &(label, short))| {
-                let first = i == 0;
+        let network_mark = match settings::tftp(&self.form) {
+            Check::Empty => None,
+            Check::Bad(_) => Some(Mark::Error),
+            Check::Good(list) if list.warnings.is_empty() => Some(Mark::Ok),
+            Check::Good(_) => Some(Mark::Warning),
+        };
+        let config = settings::usable_load(report).map(|_| config_mark(report, &self.form));
+        let deliver = settings::bundle_inputs(report, &self.form).map(|_| match &self.bundle {
+            BundleJob::Failed(..)
+            | BundleJob::Ready {
+                saved: Some(Err(_)),
+                ..
+            } => Some(Mark::Error),
+            BundleJob::Ready {
+                saved: Some(Ok(_)), ..
+            } => Some(Mark::Ok),
+            _ => None,
+        });
+        let state = [
+            Ok(firmware_mark),
+            Ok(network_mark),
+            config,
+            deliver,
+            Err(NOT_YET),
+        ];
+        StepId::ALL
+            .into_iter()
+            .zip(state)
+            .map(|(id, state)| {
+                let (label, short) = id.labels();
                 Step {
-                    number: i + 1,
+                    id,
+                    number: id.number(),
                     label,
                     short,
-                    current: first,
-                    enabled: first,
-                    mark: if first { mark } else { None },
-                    reason: if first { None } else { Some(reason) },
+                    current: id == self.view,
+                    enabled: state.is_ok(),
+                    mark: state.ok().flatten(),
+                    reason: state.err(),
                 }
             })
             .collect()
+    }
+}
+
+/// How the configuration step stands: ✗ for anything refused, ⚠ for a long SIP
+/// password, ✓ once call control is given, nothing before.
+fn config_mark(report: Option<&Report>, form: &Form) -> Option<Mark> {
+    let cms = settings::call_managers(form);
+    let phones = settings::phones(form, report);
+    let mut warned = false;
+    if report.and_then(|r| r.protocol) == Some(lifeline_shared::models::Protocol::Sip) {
+        for p in phones.iter().filter_map(|e| e.result.as_ref().ok()) {
+            if let Some(line) = settings::sip_form(form, &p.mac) {
+                let check = settings::sip(line, cms.good().map(Vec::as_slice));
+                if !check.errors.is_empty() {
+                    return Some(Mark::Error);
+                }
+                warned |= check.password_warning.is_some();
+            }
+        }
+    }
+    if cms.is_bad() || phones.iter().any(|e| e.result.is_err()) {
+        Some(Mark::Error)
+    } else if cms.good().is_none() {
+        None
+    } else if warned {
+        Some(Mark::Warning)
+    } else {
+        Some(Mark::Ok)
     }
 }
 
@@ -286,19 +696,13 @@ impl Reducible for State {
     }
 }
 
-const STEP_LABELS: [(&str, &str); 5] = [
-    ("Firmware", "Firmware"),
-    ("Network", "Network"),
-    ("Configuration", "Config"),
-    ("Deliver", "Deliver"),
-    ("Recover", "Recover"),
-];
-const INSPECT_FIRST: &str = "Inspect a firmware first";
 const NOT_YET: &str = "Not available in this version yet";
 
 /// One step of the stepper.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
+    /// Which.
+    pub id: StepId,
     /// 1 to 5.
     pub number: usize,
     /// Its name.
@@ -521,6 +925,13 @@ mod tests {
         }
     }
 
+    fn no_bytes() -> Rc<Firmware> {
+        Rc::new(Firmware {
+            zip: true,
+            files: Vec::new(),
+        })
+    }
+
     fn apply(state: &State, action: Action) -> State {
         state.next(action).expect("the action applies")
     }
@@ -549,6 +960,50 @@ mod tests {
 
     fn checking(ticket: u64) -> State {
         apply(&reading(ticket), Action::CheckStarted { ticket })
+    }
+
+    /// A state with `report` inspected as job 1.
+    fn inspected(report: Rc<Report>) -> State {
+        apply(
+            &checking(1),
+            Action::Inspected {
+                ticket: 1,
+                report,
+                millis: 1.0,
+                firmware: no_bytes(),
+            },
+        )
+    }
+
+    /// The seed inspected, with its bytes.
+    fn seed_state() -> State {
+        let (report, firmware) = intake::inspect(
+            "seed.zip",
+            vec![InputFile {
+                name: "seed.zip".into(),
+                data: seed_zip(),
+            }],
+        )
+        .unwrap();
+        apply(
+            &checking(1),
+            Action::Inspected {
+                ticket: 1,
+                report: Rc::new(report),
+                millis: 1.0,
+                firmware: Rc::new(firmware),
+            },
+        )
+    }
+
+    /// `state` with the settings a bundle needs.
+    fn ready(state: &State) -> State {
+        let s = apply(state, Action::SetTftp("192.168.10.105".into()));
+        apply(&s, Action::SetCallManagers("192.168.10.1".into()))
+    }
+
+    fn mac(s: &str) -> Mac {
+        s.parse().unwrap()
     }
 
     #[test]
@@ -665,13 +1120,15 @@ mod tests {
                 ticket: 1,
                 report: report.clone(),
                 millis: 12.5,
+                firmware: no_bytes(),
             },
         );
         assert_eq!(
             s.phase,
             Phase::Inspected {
                 report: report.clone(),
-                millis: 12.5
+                millis: 12.5,
+                firmware: no_bytes(),
             }
         );
         assert_eq!(s.report(), Some(&report));
@@ -695,7 +1152,8 @@ mod tests {
             newer.next(Action::Inspected {
                 ticket: 1,
                 report: report.clone(),
-                millis: 1.0
+                millis: 1.0,
+                firmware: no_bytes(),
             }),
             None
         );
@@ -704,7 +1162,8 @@ mod tests {
             reset.next(Action::Inspected {
                 ticket: 1,
                 report,
-                millis: 1.0
+                millis: 1.0,
+                firmware: no_bytes(),
             }),
             None
         );
@@ -913,7 +1372,8 @@ mod tests {
             s,
             State {
                 ticket: 4,
-                phase: Phase::Idle
+                phase: Phase::Idle,
+                ..State::default()
             }
         );
         // The next job needs a newer ticket, as always.
@@ -943,48 +1403,42 @@ mod tests {
             steps.iter().map(|s| s.label).collect::<Vec<_>>(),
             ["Firmware", "Network", "Configuration", "Deliver", "Recover"]
         );
+        assert_eq!(steps.iter().map(|s| s.id).collect::<Vec<_>>(), StepId::ALL);
         assert!(
             steps[0].current
                 && steps[0].enabled
                 && steps[0].reason.is_none()
                 && steps[0].mark.is_none()
         );
-        for s in &steps[1..] {
+        // The network step needs nothing: option 150 is the same for any firmware.
+        assert!(steps[1].enabled && !steps[1].current && steps[1].reason.is_none());
+        for s in &steps[2..4] {
             assert!(!s.enabled && !s.current);
             assert_eq!(s.reason, Some("Inspect a firmware first"));
         }
+        assert_eq!(steps[4].reason, Some(NOT_YET));
     }
 
     #[test]
     fn steps_after_inspection_carry_the_verdict() {
-        let ok = apply(
-            &checking(1),
-            Action::Inspected {
-                ticket: 1,
-                report: seed_report(),
-                millis: 1.0,
-            },
-        );
+        let ok = inspected(seed_report());
         let steps = ok.steps();
         assert_eq!(steps[0].mark, Some(Mark::Ok));
-        assert!(
-            steps[1..]
-                .iter()
-                .all(|s| !s.enabled && s.reason == Some(NOT_YET))
-        );
+        assert!(steps[1].enabled && steps[2].enabled);
+        assert_eq!(steps[2].mark, None, "nothing typed yet");
+        assert_eq!(steps[3].reason, Some("Enter the TFTP address in step 2"));
+        assert_eq!(steps[4].reason, Some(NOT_YET));
 
-        let bad = apply(
-            &checking(1),
-            Action::Inspected {
-                ticket: 1,
-                report: missing_image_report(),
-                millis: 1.0,
-            },
-        );
+        let bad = inspected(missing_image_report());
         let steps = bad.steps();
         assert_eq!(steps[0].mark, Some(Mark::Error));
+        assert!(steps[1].enabled);
         assert_eq!(
-            steps[1].reason,
+            steps[2].reason,
+            Some("Fix the errors in the firmware first")
+        );
+        assert_eq!(
+            steps[3].reason,
             Some("Fix the errors in the firmware first")
         );
     }
@@ -1020,7 +1474,8 @@ mod tests {
                 data: b"hi".to_vec(),
             }],
         )
-        .unwrap();
+        .unwrap()
+        .0;
         let h = headline(&report);
         assert_eq!(h.tone, "error");
         assert_eq!(h.detail, "No firmware load recognised.");
@@ -1030,5 +1485,390 @@ mod tests {
     fn worst_of_a_clean_report_is_none_or_info() {
         let report = seed_report();
         assert!(matches!(worst(&report), None | Some(Severity::Info)));
+    }
+
+    #[test]
+    fn go_to_opens_only_open_steps() {
+        let s = State::default();
+        let n = apply(&s, Action::GoTo(StepId::Network));
+        assert_eq!(n.view, StepId::Network);
+        assert!(n.steps()[1].current && !n.steps()[0].current);
+        // Closed steps stay closed; the same step is no change.
+        assert_eq!(s.next(Action::GoTo(StepId::Config)), None);
+        assert_eq!(s.next(Action::GoTo(StepId::Recover)), None);
+        assert_eq!(n.next(Action::GoTo(StepId::Network)), None);
+        // Back to step 1 is always open.
+        assert_eq!(
+            apply(&n, Action::GoTo(StepId::Firmware)).view,
+            StepId::Firmware
+        );
+        let c = apply(&seed_state(), Action::GoTo(StepId::Config));
+        assert_eq!(c.view, StepId::Config);
+        assert_eq!(c.next(Action::GoTo(StepId::Deliver)), None);
+        let d = apply(&ready(&c), Action::GoTo(StepId::Deliver));
+        assert_eq!(d.view, StepId::Deliver);
+    }
+
+    #[test]
+    fn step_ids_know_their_neighbours() {
+        assert_eq!(StepId::Firmware.previous(), None);
+        assert_eq!(StepId::Firmware.next(), Some(StepId::Network));
+        assert_eq!(StepId::Deliver.previous(), Some(StepId::Config));
+        assert_eq!(StepId::Recover.next(), None);
+        assert_eq!(StepId::Config.number(), 3);
+        assert_eq!(StepId::Config.labels(), ("Configuration", "Config"));
+    }
+
+    #[test]
+    fn a_new_job_from_another_step_shows_its_progress() {
+        let s = apply(&seed_state(), Action::GoTo(StepId::Network));
+        let t = apply(
+            &s,
+            Action::ReadStarted {
+                ticket: 2,
+                selection: selection("other.zip", 1, 10),
+            },
+        );
+        assert_eq!(t.view, StepId::Firmware);
+        // While it reads, the person may look at the network step again.
+        let u = apply(&t, Action::GoTo(StepId::Network));
+        let u = apply(&u, Action::CheckStarted { ticket: 2 });
+        assert_eq!(u.view, StepId::Network);
+    }
+
+    #[test]
+    fn set_tftp_marks_the_network_step() {
+        let s = State::default();
+        let bad = apply(&s, Action::SetTftp("192.168.10.256".into()));
+        assert_eq!(bad.form.tftp, "192.168.10.256");
+        assert_eq!(bad.rev, 1);
+        assert_eq!(bad.steps()[1].mark, Some(Mark::Error));
+        let good = apply(&bad, Action::SetTftp("192.168.10.105".into()));
+        assert_eq!(good.steps()[1].mark, Some(Mark::Ok));
+        let odd = apply(&good, Action::SetTftp("127.0.0.1".into()));
+        assert_eq!(odd.steps()[1].mark, Some(Mark::Warning));
+        let empty = apply(&odd, Action::SetTftp(String::new()));
+        assert_eq!(empty.steps()[1].mark, None);
+        // The same text is no change.
+        assert_eq!(empty.next(Action::SetTftp(String::new())), None);
+    }
+
+    #[test]
+    fn choose_server_switches_the_tab_and_forgets_the_copy() {
+        let s = apply(
+            &State::default(),
+            Action::Copied(CopyNote {
+                target: CopyTarget::Snippet(Server::CiscoIos),
+                outcome: CopyOutcome::Copied,
+            }),
+        );
+        assert_eq!(s.server, Server::CiscoIos);
+        assert!(s.copy.is_some());
+        let t = apply(&s, Action::ChooseServer(Server::Dnsmasq));
+        assert_eq!(t.server, Server::Dnsmasq);
+        assert_eq!(t.copy, None);
+        assert_eq!(t.next(Action::ChooseServer(Server::Dnsmasq)), None);
+        // Editing the address list forgets it too (the snippet changed).
+        let u = apply(&s, Action::SetTftp("10.0.0.1".into()));
+        assert_eq!(u.copy, None);
+    }
+
+    #[test]
+    fn copied_says_how_it_went() {
+        for (outcome, says) in [
+            (CopyOutcome::Copied, "Copied"),
+            (CopyOutcome::Unavailable, "press Ctrl+C"),
+            (CopyOutcome::Refused, "refused"),
+        ] {
+            let note = CopyNote {
+                target: CopyTarget::Link,
+                outcome,
+            };
+            let s = apply(&State::default(), Action::Copied(note));
+            assert_eq!(s.copy, Some(note));
+            assert!(note.text().contains(says), "{}", note.text());
+        }
+    }
+
+    #[test]
+    fn set_decode_keeps_the_value() {
+        let s = apply(&State::default(), Action::SetDecode("0x69AA8C0".into()));
+        assert_eq!(s.decode, "0x69AA8C0");
+        assert_eq!(s.rev, 0, "not a setting");
+        assert_eq!(s.next(Action::SetDecode("0x69AA8C0".into())), None);
+    }
+
+    #[test]
+    fn call_control_and_phones_mark_the_configuration_step() {
+        let s = seed_state();
+        let c = apply(&s, Action::SetCallManagers("10.0.0.300".into()));
+        assert_eq!(c.form.call_managers, "10.0.0.300");
+        assert_eq!(c.steps()[2].mark, Some(Mark::Error));
+        let c = apply(&c, Action::SetCallManagers("10.0.0.1".into()));
+        assert_eq!(c.steps()[2].mark, Some(Mark::Ok));
+        let p = apply(&c, Action::SetPhones("00:11:22:aa:bb:zz".into()));
+        assert_eq!(p.form.phones, "00:11:22:aa:bb:zz");
+        assert_eq!(p.steps()[2].mark, Some(Mark::Error));
+        let p = apply(&p, Action::SetPhones("00:11:22:aa:bb:cc=7961".into()));
+        assert_eq!(p.steps()[2].mark, Some(Mark::Ok));
+        assert_eq!(
+            p.next(Action::SetPhones("00:11:22:aa:bb:cc=7961".into())),
+            None
+        );
+        assert_eq!(p.rev, 4);
+        // A bad phone closes the Deliver step, with the reason.
+        let p = ready(&apply(&p, Action::SetPhones("x".into())));
+        assert_eq!(p.steps()[3].reason, Some("Fix the phone list in step 3"));
+    }
+
+    #[test]
+    fn set_sip_edits_one_phones_line() {
+        let s = State::default();
+        let m = mac("001122aabbcc");
+        let t = apply(
+            &s,
+            Action::SetSip {
+                mac: m,
+                field: SipField::User,
+                value: "201".into(),
+            },
+        );
+        assert_eq!(t.form.sip.len(), 1);
+        assert_eq!(t.form.sip[0].user, "201");
+        assert_eq!(t.rev, 1);
+        let t = apply(
+            &t,
+            Action::SetSip {
+                mac: m,
+                field: SipField::Password,
+                value: "secret".into(),
+            },
+        );
+        assert_eq!(t.form.sip.len(), 1);
+        assert_eq!(t.form.sip[0].password, "secret");
+        assert_eq!(
+            t.next(Action::SetSip {
+                mac: m,
+                field: SipField::Password,
+                value: "secret".into(),
+            }),
+            None
+        );
+        let t = apply(
+            &t,
+            Action::SetSip {
+                mac: mac("001122aabbcd"),
+                field: SipField::Proxy,
+                value: "pbx".into(),
+            },
+        );
+        assert_eq!(t.form.sip.len(), 2);
+    }
+
+    #[test]
+    fn sip_lines_mark_the_configuration_step_for_sip_loads() {
+        let s = inspected(Rc::new(crate::settings::tests::sip_report()));
+        let s = apply(&s, Action::SetCallManagers("10.0.0.1".into()));
+        let s = apply(&s, Action::SetPhones("001122aabbcc".into()));
+        assert_eq!(s.steps()[2].mark, Some(Mark::Ok));
+        let set = |s: &State, field, value: &str| {
+            apply(
+                s,
+                Action::SetSip {
+                    mac: mac("001122aabbcc"),
+                    field,
+                    value: value.into(),
+                },
+            )
+        };
+        let bad = set(&s, SipField::Port, "x");
+        assert_eq!(bad.steps()[2].mark, Some(Mark::Error));
+        let long = set(
+            &set(&s, SipField::User, "201"),
+            SipField::Password,
+            "thirteen-char",
+        );
+        assert_eq!(long.steps()[2].mark, Some(Mark::Warning));
+        // On an SCCP load, SIP lines are not looked at.
+        let sccp = set(&ready(&seed_state()), SipField::Port, "x");
+        assert_eq!(sccp.steps()[2].mark, Some(Mark::Ok));
+    }
+
+    #[test]
+    fn a_link_restores_the_settings_with_a_notice() {
+        let mut form = Form {
+            tftp: "192.168.10.105".into(),
+            call_managers: "10.0.0.1".into(),
+            phones: "001122aabbcc".into(),
+            sip: Vec::new(),
+        };
+        form.sip.push(SipForm::new(mac("001122aabbcc")));
+        let s = apply(&State::default(), Action::LinkOpened(Ok(form.clone())));
+        assert_eq!(s.form, form);
+        assert_eq!(s.notice, Some(Notice::Restored));
+        assert_eq!(s.view, StepId::Firmware, "the firmware is not in links");
+        assert_eq!(s.rev, 1);
+        let d = apply(&s, Action::DismissNotice);
+        assert_eq!(d.notice, None);
+        assert_eq!(d.next(Action::DismissNotice), None);
+    }
+
+    #[test]
+    fn a_damaged_link_opens_empty_with_a_notice() {
+        let s = apply(
+            &State::default(),
+            Action::LinkOpened(Err(LinkError::Damaged("it was cut short"))),
+        );
+        assert_eq!(s.form, Form::default());
+        assert_eq!(s.notice, Some(Notice::Damaged("it was cut short".into())));
+        // Whatever the fragment, the page opens.
+        let s = apply(
+            &State::default(),
+            Action::LinkOpened(crate::permalink::decode("s=1&t=1.2.3.4&k=00000000")),
+        );
+        assert!(matches!(s.notice, Some(Notice::Damaged(_))));
+    }
+
+    fn built(state: &State) -> (State, BundleKey) {
+        let key = state.bundle_key();
+        let s = apply(state, Action::BundleStarted(key));
+        let Phase::Inspected {
+            report, firmware, ..
+        } = &s.phase
+        else {
+            panic!()
+        };
+        let (settings, sip) = settings::bundle_inputs(Some(report), &s.form).unwrap();
+        let files = firmware.bundle_files(report).unwrap();
+        let bundle = lifeline_shared::bundle::build_with_sip(report, files, &settings, &sip)
+            .map(Rc::new)
+            .map_err(|e| e.to_string());
+        (
+            apply(
+                &s,
+                Action::BundleBuilt {
+                    key,
+                    result: bundle,
+                },
+            ),
+            key,
+        )
+    }
+
+    #[test]
+    fn the_bundle_is_built_once_per_key() {
+        let s = ready(&seed_state());
+        assert!(s.steps()[3].enabled);
+        let key = s.bundle_key();
+        assert_eq!(key, BundleKey { ticket: 1, rev: 2 });
+        let p = apply(&s, Action::BundleStarted(key));
+        assert_eq!(p.bundle, BundleJob::Preparing(key));
+        // Not twice, and never for another key.
+        assert_eq!(p.next(Action::BundleStarted(key)), None);
+        assert_eq!(
+            s.next(Action::BundleStarted(BundleKey { ticket: 1, rev: 1 })),
+            None
+        );
+        let (r, _) = built(&s);
+        let BundleJob::Ready { bundle, saved, .. } = &r.bundle else {
+            panic!("{:?}", r.bundle)
+        };
+        assert!(saved.is_none());
+        assert_eq!(bundle.manifest.files.len(), 9);
+        assert!(bundle.contents.contains_key("XMLDefault.cnf.xml"));
+        assert_eq!(r.next(Action::BundleStarted(key)), None);
+        assert_eq!(r.steps()[3].mark, None, "not saved yet");
+    }
+
+    #[test]
+    fn a_late_or_stale_build_is_dropped() {
+        let s = ready(&seed_state());
+        let key = s.bundle_key();
+        let p = apply(&s, Action::BundleStarted(key));
+        // The settings changed while it was built.
+        let changed = apply(&p, Action::SetPhones("001122aabbcc".into()));
+        assert_eq!(changed.bundle, BundleJob::Idle);
+        let result = Err("late".to_string());
+        assert_eq!(
+            changed.next(Action::BundleBuilt {
+                key,
+                result: result.clone()
+            }),
+            None
+        );
+        // Not started: nothing to finish.
+        assert_eq!(s.next(Action::BundleBuilt { key, result }), None);
+    }
+
+    #[test]
+    fn a_failed_build_marks_deliver() {
+        let s = ready(&seed_state());
+        let key = s.bundle_key();
+        let p = apply(&s, Action::BundleStarted(key));
+        let f = apply(
+            &p,
+            Action::BundleBuilt {
+                key,
+                result: Err("the firmware file `x` could not be read".into()),
+            },
+        );
+        assert_eq!(
+            f.bundle,
+            BundleJob::Failed(key, "the firmware file `x` could not be read".into())
+        );
+        assert_eq!(f.steps()[3].mark, Some(Mark::Error));
+    }
+
+    #[test]
+    fn saving_marks_deliver_done_for_that_bundle_only() {
+        let s = ready(&seed_state());
+        let (r, key) = built(&s);
+        let saved = Saved {
+            name: "lifeline-bundle-SCCP41.8-3-3S.zip".into(),
+            size: 6_400_000,
+        };
+        let ok = apply(
+            &r,
+            Action::BundleSaved {
+                key,
+                result: Ok(saved.clone()),
+            },
+        );
+        assert!(matches!(&ok.bundle, BundleJob::Ready { saved: Some(Ok(s)), .. } if *s == saved));
+        assert_eq!(ok.steps()[3].mark, Some(Mark::Ok));
+        let failed = apply(
+            &r,
+            Action::BundleSaved {
+                key,
+                result: Err("no".into()),
+            },
+        );
+        assert_eq!(failed.steps()[3].mark, Some(Mark::Error));
+        // For another bundle, or none: ignored.
+        let other = BundleKey { ticket: 1, rev: 9 };
+        assert_eq!(
+            r.next(Action::BundleSaved {
+                key: other,
+                result: Ok(saved.clone())
+            }),
+            None
+        );
+        assert_eq!(
+            s.next(Action::BundleSaved {
+                key,
+                result: Ok(saved)
+            }),
+            None
+        );
+        // A new firmware drops the bundle.
+        let again = apply(
+            &ok,
+            Action::ReadStarted {
+                ticket: 2,
+                selection: selection("b.zip", 1, 1),
+            },
+        );
+        assert_eq!(again.bundle, BundleJob::Idle);
+        assert_eq!(apply(&ok, Action::Reset).bundle, BundleJob::Idle);
     }
 }

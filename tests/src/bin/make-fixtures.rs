@@ -6,6 +6,7 @@
 //! - `missing-image.zip`: the same without `dsp41.8-3-2-27.sbn`.
 //! - `case-mismatch.zip`: manifests that list `Jar41sccp…` while the image is `jar41sccp…`.
 //! - `not-a-zip.zip`: text with a .zip name.
+//! - `sip.zip`: the seed as a SIP load (`SIP41.8-3-3S`, `jar41sip…`, `cvm41sip…`).
 //!
 //! `make-fixtures --fuzz-seeds DIR` writes small seed inputs for the fuzz targets
 //! instead, one folder per target (`fuzz/seeds/` in the repository).
@@ -68,6 +69,26 @@ fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
     std::fs::write(dir.join("case-mismatch.zip"), zip_of(&case))?;
 
     std::fs::write(dir.join("not-a-zip.zip"), b"this is not a zip file\n")?;
+
+    let sip_names: Vec<String> = SEED_IMAGES
+        .iter()
+        .map(|(n, _)| n.replace("sccp", "sip"))
+        .collect();
+    let refs: Vec<&str> = sip_names.iter().map(String::as_str).collect();
+    let body = manifest_body("8-3-2-27", None, &refs);
+    let mut sip: Vec<(String, Vec<u8>)> = SEED_IMAGES
+        .iter()
+        .zip(&sip_names)
+        .map(|((_, size), n)| (n.clone(), image(n, *size)))
+        .collect();
+    for m in [
+        "SIP41.8-3-3S.loads",
+        "term41.default.loads",
+        "term61.default.loads",
+    ] {
+        sip.push((m.to_string(), signed_file(m, &body)));
+    }
+    std::fs::write(dir.join("sip.zip"), zip_of(&sip))?;
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! The frame and the firmware step: owns the reducer, starts jobs, moves focus.
+//! The frame and the firmware step: owns the reducer, starts jobs, moves focus,
+//! and shows the step on screen.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -6,20 +7,35 @@ use std::rc::Rc;
 use web_sys::{DragEvent, File};
 use yew::prelude::*;
 
+use super::config::ConfigStep;
+use super::deliver::DeliverStep;
 use super::dropzone::DropZone;
 use super::header::Header;
+use super::network::NetworkStep;
+use super::notice::LinkNotice;
 use super::problem::ProblemPanel;
 use super::report::ReportView;
+use super::share::SharePanel;
 use super::status::StatusLine;
+use super::stepnav::StepNav;
 use super::stepper::Stepper;
 use crate::browser;
 use crate::intake::ReadFailure;
-use crate::state::{Action, Phase, State, worst};
+use crate::permalink;
+use crate::settings;
+use crate::state::{Action, Phase, State, StepId, worst};
 
 /// The whole app.
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(State::default);
+    // Settings in the link are restored before the first paint.
+    let state = use_reducer(|| {
+        let fresh = State::default();
+        match permalink::read(&browser::location_hash()) {
+            Some(link) => fresh.next(Action::LinkOpened(link)).unwrap_or(fresh),
+            None => fresh,
+        }
+    });
     // The job the page waits for; a running job stops once it changes.
     let current = use_memo((), |_| Rc::new(Cell::new(0_u64)));
     let dragging = use_state_eq(|| false);
@@ -28,6 +44,7 @@ pub fn App() -> Html {
     let findings_ref = use_node_ref();
     let problem_ref = use_node_ref();
     let input_ref = use_node_ref();
+    let heading_ref = use_node_ref();
 
     let dispatch: Callback<Action> = {
         let dispatcher = state.dispatcher();
@@ -55,9 +72,22 @@ pub fn App() -> Html {
         })
     };
 
+    // The findings are on step 1: from another step, go there first and focus
+    // them once it is on screen.
+    let findings_wanted = use_mut_ref(|| false);
     let show_findings = {
         let findings_ref = findings_ref.clone();
-        Callback::from(move |_: MouseEvent| browser::focus(&findings_ref))
+        let findings_wanted = findings_wanted.clone();
+        let dispatch = dispatch.clone();
+        let elsewhere = state.view != StepId::Firmware;
+        Callback::from(move |_: MouseEvent| {
+            if elsewhere {
+                *findings_wanted.borrow_mut() = true;
+                dispatch.emit(Action::GoTo(StepId::Firmware));
+            } else {
+                browser::focus(&findings_ref);
+            }
+        })
     };
 
     // Focus follows the outcome: the summary after an inspection, the problem
@@ -69,10 +99,12 @@ pub fn App() -> Html {
             Phase::Inspected { .. } => 2,
             Phase::Failed(_) => 3,
         };
+        let on_firmware = state.view == StepId::Firmware;
         let summary_ref = summary_ref.clone();
         let problem_ref = problem_ref.clone();
         let input_ref = input_ref.clone();
         use_effect_with((state.ticket, kind), move |&(ticket, kind)| match kind {
+            _ if !on_firmware => {}
             // Started over: back to the file picker (not on first load).
             0 if ticket > 0 => browser::focus(&input_ref),
             2 => browser::focus(&summary_ref),
@@ -80,6 +112,21 @@ pub fn App() -> Html {
             _ => {}
         });
     }
+    // A step that opens takes the focus at its heading (not on first load), or
+    // at the findings when the worst-issue bullet asked for them.
+    {
+        let heading_ref = heading_ref.clone();
+        let findings_ref = findings_ref.clone();
+        let first = use_mut_ref(|| true);
+        use_effect_with(state.view, move |_| {
+            if std::mem::replace(&mut *findings_wanted.borrow_mut(), false) {
+                browser::focus(&findings_ref);
+            } else if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                browser::focus(&heading_ref);
+            }
+        });
+    }
+    let on_go = dispatch.reform(Action::GoTo);
 
     // The whole page takes drops, so a file dropped beside the zone is inspected
     // instead of replacing the app.
@@ -123,11 +170,12 @@ pub fn App() -> Html {
 
     let report = state.report().cloned();
     let worst_now = report.as_deref().and_then(worst);
-    let body = match &state.phase {
+    let steps = state.steps();
+    let firmware_body = match &state.phase {
         Phase::Failed(problem) => html! {
             <ProblemPanel problem={problem.clone()} node_ref={problem_ref.clone()} />
         },
-        Phase::Inspected { report, millis } => html! {
+        Phase::Inspected { report, millis, .. } => html! {
             <ReportView
                 report={report.clone()}
                 millis={*millis}
@@ -139,19 +187,47 @@ pub fn App() -> Html {
         },
         _ => html! {},
     };
-
-    html! {
-        <div class={classes!("app", (*dragging).then_some("is-dragging"))}
-            {ondragenter} {ondragover} {ondragleave} {ondrop}>
-            <Header
-                worst={worst_now}
-                tally={report.as_ref().map(|r| r.tally)}
-                on_show_findings={show_findings}
+    let view = match (state.view, &state.phase) {
+        (StepId::Network, _) => html! {
+            <NetworkStep
+                tftp={state.form.tftp.clone()}
+                check={settings::tftp(&state.form)}
+                server={state.server}
+                decode={state.decode.clone()}
+                copy={state.copy}
+                heading={heading_ref.clone()}
+                dispatch={dispatch.clone()}
             />
-            <Stepper steps={state.steps()} />
-            <main id="main" class="content">
+        },
+        (StepId::Config, Phase::Inspected { report, .. }) => html! {
+            <ConfigStep
+                report={report.clone()}
+                form={state.form.clone()}
+                heading={heading_ref.clone()}
+                dispatch={dispatch.clone()}
+            />
+        },
+        (
+            StepId::Deliver,
+            Phase::Inspected {
+                report, firmware, ..
+            },
+        ) => html! {
+            <DeliverStep
+                report={report.clone()}
+                firmware={firmware.clone()}
+                form={state.form.clone()}
+                bundle={state.bundle.clone()}
+                bundle_key={state.bundle_key()}
+                heading={heading_ref.clone()}
+                dispatch={dispatch.clone()}
+            />
+        },
+        // Step 1 (and any step whose firmware went away).
+        _ => html! {
+            <>
                 <div class="step-intro">
-                    <h1>{ "Firmware" }</h1>
+                    <h1 ref={heading_ref.clone()} tabindex="-1">{ "Firmware" }</h1>
                     <p>
                         { "Choose the firmware zip for your phones, for example " }
                         <code>{ "cmterm-7941_7961-sccp.8-3-3.zip" }</code>
@@ -166,7 +242,33 @@ pub fn App() -> Html {
                     {on_files}
                 />
                 <StatusLine text={state.status_text()} working={state.is_working()} />
-                { body }
+                { firmware_body }
+            </>
+        },
+    };
+    let sharing = matches!(
+        state.view,
+        StepId::Network | StepId::Config | StepId::Deliver
+    );
+
+    html! {
+        <div class={classes!("app", (*dragging).then_some("is-dragging"))}
+            {ondragenter} {ondragover} {ondragleave} {ondrop}>
+            <Header
+                worst={worst_now}
+                tally={report.as_ref().map(|r| r.tally)}
+                on_show_findings={show_findings}
+            />
+            <Stepper steps={steps.clone()} on_go={on_go.clone()} />
+            <main id="main" class="content">
+                if let Some(notice) = &state.notice {
+                    <LinkNotice notice={notice.clone()} dispatch={dispatch.clone()} />
+                }
+                { view }
+                <StepNav steps={steps} current={state.view} {on_go} />
+                if sharing {
+                    <SharePanel form={state.form.clone()} copy={state.copy} dispatch={dispatch.clone()} />
+                }
             </main>
         </div>
     }

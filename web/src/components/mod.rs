@@ -1,16 +1,28 @@
 //! Small function components: each takes props and callbacks and renders; the
-//! decisions live in [`crate::state`], [`crate::intake`] and [`crate::format`].
+//! decisions live in [`crate::state`], [`crate::settings`], [`crate::intake`],
+//! [`crate::permalink`] and [`crate::format`].
 
 mod app;
+mod config;
+mod decode;
+mod deliver;
 mod dropzone;
 mod entries;
+mod field;
+mod files;
 mod findings;
 mod header;
 mod manifests;
 mod models;
+mod network;
+mod notice;
+mod option150;
 mod problem;
 mod report;
+mod share;
+mod sip;
 mod status;
+mod stepnav;
 mod stepper;
 mod summary;
 

@@ -1,34 +1,40 @@
-//! The 1–5 stepper: the current step, how it went, and why the others are closed.
+//! The 1–5 stepper: the current step, how each went (✓ ⚠ ✗), and why the closed
+//! ones are closed. Open steps are buttons, so a person can go back (and on).
 
 use yew::prelude::*;
 
-use crate::state::Step;
+use crate::state::{Step, StepId};
 
 /// Props of [`Stepper`].
 #[derive(Properties, PartialEq)]
 pub struct StepperProps {
     /// The five steps, from [`crate::state::State::steps`].
     pub steps: Vec<Step>,
+    /// Opens a step.
+    pub on_go: Callback<StepId>,
 }
 
 /// The stepper.
 #[function_component]
 pub fn Stepper(props: &StepperProps) -> Html {
-    // On narrow screens the per-step reasons give way to one shared line.
-    let shared_reason = props.steps.iter().find_map(|s| s.reason);
+    // On narrow screens the per-step reasons give way to one line: the first.
+    let shared_reason = props.steps.iter().find_map(|s| {
+        s.reason
+            .map(|r| format!("{}: {}.", s.label, r.to_lowercase()))
+    });
     html! {
         <nav class="stepper" aria-label="Recovery steps">
             <ol>
-                { for props.steps.iter().map(step) }
+                { for props.steps.iter().map(|s| step(s, &props.on_go)) }
             </ol>
             if let Some(reason) = shared_reason {
-                <p class="stepper-reason" aria-hidden="true">{ format!("Steps 2–5: {}.", reason.to_lowercase()) }</p>
+                <p class="stepper-reason" aria-hidden="true">{ reason }</p>
             }
         </nav>
     }
 }
 
-fn step(s: &Step) -> Html {
+fn step(s: &Step, on_go: &Callback<StepId>) -> Html {
     let class = classes!(
         "step",
         s.current.then_some("is-current"),
@@ -46,25 +52,39 @@ fn step(s: &Step) -> Html {
         (None, false) => " (not available)".to_string(),
         (None, true) => String::new(),
     };
+    let text = html! {
+        <span class="step-text">
+            <span class="step-label">
+                <span class="visually-hidden">{ format!("Step {}: ", s.number) }</span>
+                if s.short == s.label {
+                    { s.label }
+                } else {
+                    <span class="label-long">{ s.label }</span>
+                    <span class="label-short" aria-hidden="true">{ s.short }</span>
+                }
+                <span class="visually-hidden">{ status }</span>
+            </span>
+            if let Some(reason) = s.reason {
+                <span class="step-reason">{ reason }</span>
+            }
+        </span>
+    };
+    // The current step is not a button: there is nowhere to go.
+    let body = if s.enabled && !s.current {
+        let id = s.id;
+        let onclick = on_go.reform(move |_: MouseEvent| id);
+        html! {
+            <button type="button" class="step-button" data-testid={format!("go-{}", s.number)} {onclick}>
+                { badge }{ text }
+            </button>
+        }
+    } else {
+        html! { <div class="step-button">{ badge }{ text }</div> }
+    };
     html! {
         <li class={class} aria-current={s.current.then_some("step")} aria-disabled={(!s.enabled).then_some("true")}
             data-testid={format!("step-{}", s.number)}>
-            { badge }
-            <span class="step-text">
-                <span class="step-label">
-                    <span class="visually-hidden">{ format!("Step {}: ", s.number) }</span>
-                    if s.short == s.label {
-                        { s.label }
-                    } else {
-                        <span class="label-long">{ s.label }</span>
-                        <span class="label-short" aria-hidden="true">{ s.short }</span>
-                    }
-                    <span class="visually-hidden">{ status }</span>
-                </span>
-                if let Some(reason) = s.reason {
-                    <span class="step-reason">{ reason }</span>
-                }
-            </span>
+            { body }
         </li>
     }
 }

@@ -1,0 +1,42 @@
+// Helpers shared by the settings specs (network, configuration, deliver, links).
+import { expect, fixturePath } from './fixtures.js';
+
+/** Inspects `name` (a fixture) on step 1 and waits for the summary. */
+export async function inspect(page, name = 'seed.zip') {
+  await page.getByTestId('file-input').setInputFiles(fixturePath(name));
+  await expect(page.getByTestId('summary')).toBeVisible();
+}
+
+/** Opens step `n` from the stepper and waits until it is the current one. */
+export async function goToStep(page, n) {
+  await page.getByTestId(`go-${n}`).click();
+  await expect(page.getByTestId(`step-${n}`)).toHaveAttribute('aria-current', 'step');
+}
+
+/**
+ * The names of the entries of a zip, read from its central directory (no
+ * dependency: the end record, then one 46-byte header plus name per entry).
+ */
+export function zipNames(buffer) {
+  let end = buffer.length - 22;
+  while (end >= 0 && buffer.readUInt32LE(end) !== 0x06054b50) end -= 1;
+  if (end < 0) throw new Error('not a zip: no end of central directory');
+  const count = buffer.readUInt16LE(end + 10);
+  let at = buffer.readUInt32LE(end + 16);
+  const names = [];
+  for (let i = 0; i < count; i++) {
+    if (buffer.readUInt32LE(at) !== 0x02014b50) throw new Error(`bad central header ${i}`);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const extra = buffer.readUInt16LE(at + 30);
+    const comment = buffer.readUInt16LE(at + 32);
+    names.push(buffer.toString('utf8', at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + extra + comment;
+  }
+  return names;
+}
+
+/** Fails if anything sticks out sideways (phone width). */
+export async function expectNoSidewaysScroll(page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}

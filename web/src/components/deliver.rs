@@ -1,0 +1,184 @@
+//! Step 4, Deliver: what the bundle holds, and the whole of it as one zip.
+
+use std::rc::Rc;
+
+use lifeline_shared::bundle::Kind;
+use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::models;
+use yew::prelude::*;
+
+use super::rich;
+use crate::browser;
+use crate::format;
+use crate::intake::Firmware;
+use crate::settings::Form;
+use crate::state::{Action, BundleJob, BundleKey};
+
+/// Props of [`DeliverStep`].
+#[derive(Properties, PartialEq)]
+pub struct DeliverStepProps {
+    /// The firmware's report.
+    pub report: Rc<Report>,
+    /// Its bytes.
+    pub firmware: Rc<Firmware>,
+    /// The settings as typed.
+    pub form: Form,
+    /// The bundle for them.
+    pub bundle: BundleJob,
+    /// The key a bundle built now gets.
+    pub bundle_key: BundleKey,
+    /// The step heading, focused when the step opens.
+    pub heading: NodeRef,
+    /// Dispatches.
+    pub dispatch: Callback<Action>,
+}
+
+/// The deliver step.
+#[function_component]
+pub fn DeliverStep(props: &DeliverStepProps) -> Html {
+    // Build once per firmware and settings revision.
+    {
+        let report = props.report.clone();
+        let firmware = props.firmware.clone();
+        let form = props.form.clone();
+        let built_for = props.bundle.key();
+        let dispatch = props.dispatch.clone();
+        use_effect_with(props.bundle_key, move |&key| {
+            if built_for != Some(key) {
+                browser::build_bundle(report, firmware, form, key, dispatch);
+            }
+        });
+    }
+    let body = match &props.bundle {
+        BundleJob::Idle | BundleJob::Preparing(_) => html! {
+            <p class="status is-working" data-testid="bundle-status">
+                <span class="spinner" aria-hidden="true"></span>
+                <span>{ "Preparing the bundle: reading the firmware and hashing every file…" }</span>
+            </p>
+        },
+        BundleJob::Failed(_, why) => html! {
+            <div class="problem-inline" data-testid="bundle-problem">
+                <h2 class="verdict is-error">
+                    <span class="verdict-icon" aria-hidden="true">{ "✗" }</span>
+                    <span>{ "The bundle could not be made" }</span>
+                </h2>
+                <p>{ rich(&format::sentence(why)) }</p>
+                <p class="fix"><strong>{ "How to fix it: " }</strong>
+                    { "go back to the step it names and correct it, or choose the firmware again if it was moved or changed." }</p>
+            </div>
+        },
+        BundleJob::Ready { bundle, saved, key } => {
+            let m = &bundle.manifest;
+            let json = lifeline_shared::manifest_json::write(m).len() as u64;
+            let files = m.files.len() + 1;
+            let total = m.files.iter().map(|f| f.size).sum::<u64>() + json;
+            let phones = &m.settings.phones;
+            let on_save = {
+                let bundle = bundle.clone();
+                let key = *key;
+                let dispatch = props.dispatch.clone();
+                Callback::from(move |_: MouseEvent| browser::save_bundle(&bundle, key, &dispatch))
+            };
+            let reset = props
+                .report
+                .family
+                .map(|f| models::family(f).reset_steps)
+                .unwrap_or_default();
+            let kind = |k: Kind| match k {
+                Kind::Firmware => "firmware",
+                Kind::Config => "configuration",
+                Kind::Alias => "case alias",
+            };
+            html! {
+                <>
+                    <h2 class="verdict is-ok">
+                        <span class="verdict-icon" aria-hidden="true">{ "✓" }</span>
+                        <span>{ "The bundle is ready" }</span>
+                    </h2>
+                    <dl class="facts" data-testid="bundle-summary">
+                        <div class="fact"><dt>{ "Files" }</dt>
+                            <dd data-testid="bundle-files">{ format!("{files} files, {}", format::size(total)) }</dd></div>
+                        <div class="fact"><dt>{ "Load" }</dt>
+                            <dd data-testid="bundle-load">{ m.load.clone().unwrap_or_default() }</dd></div>
+                        <div class="fact"><dt>{ "TFTP server" }</dt>
+                            <dd data-testid="bundle-tftp">{ m.settings.tftp_servers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ") }</dd></div>
+                        <div class="fact"><dt>{ "Call control" }</dt>
+                            <dd>{ m.settings.call_managers.join(", ") }</dd></div>
+                        <div class="fact"><dt>{ "Phones" }</dt>
+                            <dd>{ if phones.is_empty() { "none listed (XMLDefault only)".to_string() } else { format::count(phones.len(), "phone", "phones") } }</dd></div>
+                    </dl>
+                    { for bundle.findings.iter().map(|f| html! {
+                        <p class="field-warnings"><span aria-hidden="true">{ "⚠ " }</span>
+                            <strong>{ f.subject.clone() }{ ": " }</strong>{ rich(&f.message) }{ " " }{ rich(&f.fix) }</p>
+                    }) }
+                    <div class="deliver-actions">
+                        <button type="button" class="button primary" data-testid="download-bundle" onclick={on_save}>
+                            { "Download bundle (.zip)" }
+                        </button>
+                        <span class="muted">{ browser::bundle_name(bundle) }</span>
+                    </div>
+                    <p role="status" data-testid="save-status"
+                        class={classes!("save-status", saved.as_ref().map(|s| if s.is_ok() { "tone-ok" } else { "tone-error" }))}>
+                        { match saved {
+                            Some(Ok(s)) => format!("✓ {} ({}) is in your downloads.", s.name, format::size(s.size)),
+                            Some(Err(why)) => format!("✗ {why}"),
+                            None => String::new(),
+                        } }
+                    </p>
+                    <p class="muted later">
+                        { "Sending the bundle straight to a Lifeline helper comes in a later version; for now, copy it to your TFTP server yourself." }
+                    </p>
+                    <h3>{ "Then" }</h3>
+                    <ol class="then">
+                        <li>{ "Unzip it into the root folder of your TFTP server: every file at the top level, names exactly as they are." }</li>
+                        <li>{ "Set option 150 on your DHCP server to the TFTP address (the snippets are in step 2)." }</li>
+                        if reset.is_empty() {
+                            <li>{ "Reset the phone; it asks for its files within a minute or two." }</li>
+                        } else {
+                            <li>{ "Reset the phone:" }
+                                <ol class="reset">{ for reset.iter().map(|s| html! { <li>{ *s }</li> }) }</ol>
+                            </li>
+                        }
+                    </ol>
+                    <details class="bundle-files">
+                        <summary>{ format!("The files in it ({files})") }</summary>
+                        <div class="table-wrap">
+                            <table class="table" data-testid="bundle-table">
+                                <thead><tr>
+                                    <th scope="col">{ "Name" }</th>
+                                    <th scope="col" class="num">{ "Size (bytes)" }</th>
+                                    <th scope="col">{ "What" }</th>
+                                </tr></thead>
+                                <tbody>
+                                    { for m.files.iter().map(|f| html! {
+                                        <tr>
+                                            <th scope="row"><code>{ f.name.clone() }</code></th>
+                                            <td class="num">{ format::bytes(f.size) }</td>
+                                            <td>{ kind(f.kind) }</td>
+                                        </tr>
+                                    }) }
+                                    <tr>
+                                        <th scope="row"><code>{ lifeline_shared::bundle::MANIFEST_NAME }</code></th>
+                                        <td class="num">{ format::bytes(json) }</td>
+                                        <td>{ "what the bundle holds, with SHA-256 hashes" }</td>
+                                    </tr>
+                                </tbody>
+                            </table>
+                        </div>
+                    </details>
+                </>
+            }
+        }
+    };
+    html! {
+        <>
+            <div class="step-intro">
+                <h1 ref={props.heading.clone()} tabindex="-1">{ "Deliver" }</h1>
+                <p>{ "Everything the phones ask the TFTP server for, in one zip: the firmware, the configuration files and a manifest." }</p>
+            </div>
+            <section class="panel deliver" data-testid="deliver" aria-label="Bundle">
+                { body }
+            </section>
+        </>
+    }
+}

@@ -1,0 +1,48 @@
+//! What the link the page was opened with held: restored settings, or why they
+//! could not be read (the page still opens, with empty fields).
+
+use yew::prelude::*;
+
+use crate::state::{Action, Notice};
+
+/// Props of [`LinkNotice`].
+#[derive(Properties, PartialEq)]
+pub struct LinkNoticeProps {
+    /// The notice.
+    pub notice: Notice,
+    /// Dispatches.
+    pub dispatch: Callback<Action>,
+}
+
+/// The notice.
+#[function_component]
+pub fn LinkNotice(props: &LinkNoticeProps) -> Html {
+    let close = props.dispatch.reform(|_: MouseEvent| Action::DismissNotice);
+    let (class, testid, icon, title, text) = match &props.notice {
+        Notice::Restored => (
+            "is-info",
+            "link-restored",
+            "ℹ",
+            "Settings restored from the link.".to_string(),
+            "Links carry no firmware and no passwords: choose the firmware zip below, then check the steps.".to_string(),
+        ),
+        Notice::Damaged(why) => (
+            "is-warning",
+            "link-notice",
+            "⚠",
+            format!("The settings in this link could not be read: {why}."),
+            "Lifeline opened with empty fields. Ask for the link again, or fill them in.".to_string(),
+        ),
+    };
+    html! {
+        <section class={classes!("notice", class)} data-testid={testid}
+            role={if matches!(props.notice, Notice::Damaged(_)) { "alert" } else { "status" }}>
+            <span class="notice-icon" aria-hidden="true">{ icon }</span>
+            <div class="notice-text">
+                <p><strong>{ title }</strong></p>
+                <p>{ text }</p>
+            </div>
+            <button type="button" class="button quiet" onclick={close}>{ "Dismiss" }</button>
+        </section>
+    }
+}

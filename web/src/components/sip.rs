@@ -1,0 +1,82 @@
+//! SIP lines for a SIP load: per listed phone, the proxy, port, names and password.
+
+use lifeline_shared::config::mac::Mac;
+use yew::prelude::*;
+
+use super::field::TextField;
+use crate::settings::{self, Form, SipField};
+use crate::state::Action;
+
+/// Props of [`SipLines`].
+#[derive(Properties, PartialEq)]
+pub struct SipLinesProps {
+    /// The accepted phones.
+    pub phones: Vec<Mac>,
+    /// The settings as typed.
+    pub form: Form,
+    /// The call-control list, when accepted (the default proxy).
+    pub call_managers: Option<Vec<String>>,
+    /// Dispatches.
+    pub dispatch: Callback<Action>,
+}
+
+/// The SIP lines section.
+#[function_component]
+pub fn SipLines(props: &SipLinesProps) -> Html {
+    let default_proxy = props
+        .call_managers
+        .as_ref()
+        .and_then(|c| c.first().cloned())
+        .unwrap_or_else(|| "the call-control address".into());
+    html! {
+        <section class="panel sip" data-testid="sip" aria-labelledby="sip-title">
+            <h2 id="sip-title">{ "SIP lines " }<span class="muted">{ "(optional)" }</span></h2>
+            <p class="hint">
+                { "This is a SIP load: each listed phone can register line 1 on its own. Left empty, a phone gets no SIP profile and registers nowhere until you configure it. Passwords go into the phone's file and the bundle, never into a link." }
+            </p>
+            if props.phones.is_empty() {
+                <p class="muted">{ "List phones above to give each its line." }</p>
+            }
+            { for props.phones.iter().map(|mac| {
+                let empty = settings::SipForm::new(*mac);
+                let line = settings::sip_form(&props.form, mac).unwrap_or(&empty);
+                let check = settings::sip(line, props.call_managers.as_deref());
+                let sep = mac.sep_name();
+                let fields = SipField::ALL.iter().map(|&field| {
+                    let error = check.errors.iter().find(|(f, _)| *f == field).map(|(_, why)| why.clone());
+                    let warnings = match field {
+                        SipField::Password => check.password_warning.clone().into_iter().collect(),
+                        _ => Vec::new(),
+                    };
+                    let placeholder = match field {
+                        SipField::Proxy => Some(default_proxy.clone()),
+                        SipField::Port => Some("5060".to_string()),
+                        SipField::DisplayName | SipField::AuthName => Some("as the user".to_string()),
+                        SipField::User => Some("201".to_string()),
+                        SipField::Password => None,
+                    };
+                    let mac = *mac;
+                    html! {
+                        <TextField
+                            id={format!("sip-{sep}-{}", field.id())}
+                            label={field.label()}
+                            value={line.get(field).to_string()}
+                            placeholder={placeholder.map(AttrValue::from)}
+                            testid={format!("sip-{}", field.id())}
+                            password={field == SipField::Password}
+                            {error}
+                            {warnings}
+                            oninput={props.dispatch.reform(move |value| Action::SetSip { mac, field, value })}
+                        />
+                    }
+                });
+                html! {
+                    <fieldset class="sip-line" data-testid="sip-line" data-mac={sep.clone()}>
+                        <legend><code>{ sep.clone() }</code>{ ", line 1" }</legend>
+                        <div class="field-grid">{ for fields }</div>
+                    </fieldset>
+                }
+            }) }
+        </section>
+    }
+}

@@ -1,0 +1,55 @@
+//! Back and Next at the foot of a step; a closed next step says why (UX §2.8).
+
+use yew::prelude::*;
+
+use crate::state::{Step, StepId};
+
+/// Props of [`StepNav`].
+#[derive(Properties, PartialEq)]
+pub struct StepNavProps {
+    /// The five steps, from [`crate::state::State::steps`].
+    pub steps: Vec<Step>,
+    /// The step on screen.
+    pub current: StepId,
+    /// Opens a step.
+    pub on_go: Callback<StepId>,
+}
+
+/// The navigation row.
+#[function_component]
+pub fn StepNav(props: &StepNavProps) -> Html {
+    let find = |id: Option<StepId>| id.and_then(|id| props.steps.iter().find(|s| s.id == id));
+    let back = find(props.current.previous()).map(|s| {
+        let id = s.id;
+        html! {
+            <button type="button" class="button quiet" data-testid="back"
+                onclick={props.on_go.reform(move |_: MouseEvent| id)}>
+                { format!("← Back: {}", s.label) }
+            </button>
+        }
+    });
+    // Step 5 comes with the helper: no Next button that leads nowhere.
+    let next = find(props.current.next())
+        .filter(|s| s.id != StepId::Recover)
+        .map(|s| {
+            let id = s.id;
+            html! {
+                <span class="next">
+                    if let Some(reason) = s.reason {
+                        <span class="nav-reason" id="next-reason">{ format!("{reason}.") }</span>
+                    }
+                    <button type="button" class="button primary" data-testid="next"
+                        disabled={!s.enabled} aria-describedby={s.reason.map(|_| "next-reason")}
+                        onclick={props.on_go.reform(move |_: MouseEvent| id)}>
+                        { format!("Next: {} →", s.label) }
+                    </button>
+                </span>
+            }
+        });
+    html! {
+        <div class="step-nav">
+            <span>{ back }</span>
+            { next }
+        </div>
+    }
+}
