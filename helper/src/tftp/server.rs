@@ -1,0 +1,512 @@
+//! The socket loop around [`ReadSession`]: thin, and never stopped by a packet.
+//!
+//! [`serve`] takes an already-bound socket (tests bind port 0) and a
+//! cancellation token. It reads requests on that socket; each accepted read
+//! request gets its own socket on the same address and an ephemeral port (its
+//! TID), and runs on a thread of tokio's blocking pool.
+//!
+//! Why blocking threads for transfers: lock-step TFTP is latency-bound. A
+//! blocking `recv_from` with `SO_RCVTIMEO` costs one system call per ACK and
+//! wakes exactly the thread that owns the transfer, where a readiness loop costs
+//! a failed `recv`, an `epoll_wait`, a task wake-up and the `recv` again. The
+//! engine is the same either way: the session does no I/O and is handed the
+//! time.
+//!
+//! Invariants:
+//! - one transfer per client address: a repeated RRQ while it runs is ignored;
+//! - at most `max_transfers` transfers; past it the client gets an ERROR that
+//!   says the server is busy;
+//! - a transfer's slot is freed when its thread ends, whatever ends it (a
+//!   guard, so even a panic frees it); every transfer ends within its
+//!   session's retry budget;
+//! - a packet from another address at a transfer's port gets ERROR 5 and
+//!   changes nothing;
+//! - malformed datagrams are logged at debug level and answered with ERROR 4;
+//!   only a socket that keeps failing ends the loop;
+//! - write requests are refused with ERROR 2.
+
+use std::collections::HashSet;
+use std::io::{self, Seek as _};
+use std::net::{SocketAddr, UdpSocket as StdUdpSocket};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use tokio::net::UdpSocket;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use super::files::{FileSource, LookupError};
+use super::packet::{self, ErrorCode, Packet, error_bytes};
+use super::session::{self, Mode, Outcome, ReadSession};
+use crate::events::{Event, Events, OptionPair, TftpEnd, TftpProgress, TftpRefused, TftpRequest};
+
+/// The default bound on concurrent transfers.
+pub const DEFAULT_MAX_TRANSFERS: usize = 256;
+/// How often a waiting transfer looks at the cancellation token.
+const CANCEL_CHECK: Duration = Duration::from_millis(200);
+/// Socket errors in a row that end the loop.
+const MAX_SOCKET_ERRORS: u32 = 100;
+
+/// Server settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The most transfers at once.
+    pub max_transfers: usize,
+    /// What each transfer may agree to.
+    pub session: session::Config,
+    /// How long shutdown waits for transfers to say goodbye.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            max_transfers: DEFAULT_MAX_TRANSFERS,
+            session: session::Config::default(),
+            shutdown_grace: Duration::from_secs(2),
+        }
+    }
+}
+
+/// The clients with a running transfer.
+type Active = Arc<Mutex<HashSet<SocketAddr>>>;
+
+/// Frees a client's slot when its transfer ends, however it ends.
+struct Slot {
+    active: Active,
+    client: SocketAddr,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.active
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.client);
+    }
+}
+
+/// Serves read requests on `socket` until `shutdown` is cancelled. Returns an
+/// error only if the socket keeps failing.
+pub async fn serve(
+    socket: UdpSocket,
+    files: Arc<dyn FileSource>,
+    config: Config,
+    events: Events,
+    shutdown: CancellationToken,
+) -> io::Result<()> {
+    let local = socket.local_addr()?;
+    let active: Active = Arc::default();
+    let mut tasks = JoinSet::new();
+    let next_id = AtomicU64::new(1);
+    let mut buf = vec![0u8; packet::MAX_DATAGRAM];
+    let mut errors_in_a_row = 0;
+    let config = Arc::new(config);
+    tracing::info!(%local, max_transfers = config.max_transfers, "tftp listening");
+
+    loop {
+        tokio::select! {
+            biased;
+            () = shutdown.cancelled() => break,
+            Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
+                if let Err(error) = joined {
+                    tracing::error!(%error, "a tftp transfer panicked");
+                }
+            }
+            received = socket.recv_from(&mut buf) => match received {
+                Ok((len, client)) => {
+                    errors_in_a_row = 0;
+                    let ctx = Context {
+                        socket: &socket,
+                        local,
+                        files: &files,
+                        config: &config,
+                        events: &events,
+                        active: &active,
+                        shutdown: &shutdown,
+                        next_id: &next_id,
+                    };
+                    ctx.on_datagram(&buf[..len], client, &mut tasks);
+                }
+                Err(error) => {
+                    errors_in_a_row += 1;
+                    tracing::warn!(%error, "tftp socket error");
+                    if errors_in_a_row >= MAX_SOCKET_ERRORS {
+                        return Err(error);
+                    }
+                }
+            },
+        }
+    }
+
+    tracing::info!(running = tasks.len(), "tftp shutting down");
+    let drained = tokio::time::timeout(config.shutdown_grace, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            running = tasks.len(),
+            "tftp transfers still running after the grace period"
+        );
+    }
+    Ok(())
+}
+
+struct Context<'a> {
+    socket: &'a UdpSocket,
+    local: SocketAddr,
+    files: &'a Arc<dyn FileSource>,
+    config: &'a Arc<Config>,
+    events: &'a Events,
+    active: &'a Active,
+    shutdown: &'a CancellationToken,
+    next_id: &'a AtomicU64,
+}
+
+impl Context<'_> {
+    /// Answers one datagram at the listening port. Never fails.
+    fn on_datagram(&self, bytes: &[u8], client: SocketAddr, tasks: &mut JoinSet<()>) {
+        let request = match Packet::from_bytes(bytes) {
+            Ok(Packet::Rrq(request)) => request,
+            Ok(Packet::Wrq(request)) => {
+                self.refuse(
+                    client,
+                    request.filename,
+                    ErrorCode::AccessViolation,
+                    "this server is read-only: write requests are refused",
+                );
+                return;
+            }
+            Ok(Packet::Error { .. }) => return, // never answer an error
+            Ok(other) => {
+                tracing::debug!(%client, packet = ?other, "tftp packet for no transfer");
+                self.reply(
+                    client,
+                    ErrorCode::IllegalOperation,
+                    "illegal operation: only read requests are accepted at this port",
+                );
+                return;
+            }
+            Err(error) => {
+                tracing::debug!(%client, %error, len = bytes.len(), "malformed tftp datagram");
+                if bytes.get(..2) != Some(&packet::opcode::ERROR.to_be_bytes()) {
+                    self.reply(
+                        client,
+                        ErrorCode::IllegalOperation,
+                        &format!("malformed packet: {error}"),
+                    );
+                }
+                return;
+            }
+        };
+
+        let Some(mode) = Mode::parse(request.mode) else {
+            self.refuse(
+                client,
+                request.filename,
+                ErrorCode::IllegalOperation,
+                &format!(
+                    "mode `{}` is not served (use octet or netascii)",
+                    request.mode
+                ),
+            );
+            return;
+        };
+        {
+            let mut active = self.active.lock().unwrap_or_else(PoisonError::into_inner);
+            if active.contains(&client) {
+                drop(active);
+                self.events.publish(Event::TftpDuplicate {
+                    client,
+                    file: request.filename.to_owned(),
+                });
+                return;
+            }
+            if active.len() >= self.config.max_transfers {
+                let running = active.len();
+                drop(active);
+                self.refuse(
+                    client,
+                    request.filename,
+                    ErrorCode::NotDefined,
+                    &format!(
+                        "server busy: {running} transfers running, the most it allows; try again shortly"
+                    ),
+                );
+                return;
+            }
+            active.insert(client);
+        }
+        let slot = Slot {
+            active: Arc::clone(self.active),
+            client,
+        };
+        let transfer = Transfer {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            client,
+            local: SocketAddr::new(self.local.ip(), 0),
+            file: request.filename.to_owned(),
+            mode,
+            mode_text: request.mode.to_owned(),
+            options: request
+                .options
+                .iter()
+                .map(|o| OptionPair {
+                    name: o.name.to_owned(),
+                    value: o.value.to_owned(),
+                })
+                .collect(),
+            files: Arc::clone(self.files),
+            config: Arc::clone(self.config),
+            events: self.events.clone(),
+            shutdown: self.shutdown.clone(),
+        };
+        tasks.spawn_blocking(move || {
+            let _slot = slot;
+            transfer.run();
+        });
+    }
+
+    fn refuse(&self, client: SocketAddr, file: &str, code: ErrorCode, reason: &str) {
+        self.reply(client, code, reason);
+        self.events.publish(Event::TftpRefused(TftpRefused {
+            client,
+            file: file.to_owned(),
+            code: code.code(),
+            reason: reason.to_owned(),
+        }));
+    }
+
+    /// Best effort: a full socket buffer drops the reply, as the network could.
+    fn reply(&self, client: SocketAddr, code: ErrorCode, message: &str) {
+        if let Err(error) = self.socket.try_send_to(&error_bytes(code, message), client) {
+            tracing::debug!(%client, %error, "cannot send a tftp error");
+        }
+    }
+}
+
+/// One accepted read request, run on a blocking thread.
+struct Transfer {
+    id: u64,
+    client: SocketAddr,
+    local: SocketAddr,
+    file: String,
+    mode: Mode,
+    mode_text: String,
+    options: Vec<OptionPair>,
+    files: Arc<dyn FileSource>,
+    config: Arc<Config>,
+    events: Events,
+    shutdown: CancellationToken,
+}
+
+impl Transfer {
+    fn run(self) {
+        let socket = match StdUdpSocket::bind(self.local) {
+            Ok(socket) => socket,
+            Err(error) => {
+                tracing::error!(%error, local = %self.local, "cannot open a socket for a tftp transfer");
+                return;
+            }
+        };
+        let mut request = TftpRequest {
+            transfer: self.id,
+            client: self.client,
+            file: self.file.clone(),
+            mode: self.mode_text.clone(),
+            options: self.options.clone(),
+            resolution: super::files::Resolution::NotFound,
+            served: None,
+            size: None,
+            accepted: Vec::new(),
+            detail: None,
+        };
+        let mut opened = match self.files.open(&self.file) {
+            Ok(opened) => opened,
+            Err(error) => {
+                request.resolution = error.resolution();
+                request.detail = Some(error.to_string());
+                let code = match error {
+                    LookupError::Denied(_) => ErrorCode::AccessViolation,
+                    LookupError::NotFound => ErrorCode::FileNotFound,
+                    _ => ErrorCode::NotDefined,
+                };
+                let message = match code {
+                    ErrorCode::FileNotFound => "file not found".to_owned(),
+                    _ => error.to_string(),
+                };
+                self.events.publish(Event::TftpRequest(request));
+                let _ = socket.send_to(&error_bytes(code, &message), self.client);
+                return;
+            }
+        };
+        let options: Vec<packet::TftpOption<'_>> = self
+            .options
+            .iter()
+            .map(|o| packet::TftpOption {
+                name: &o.name,
+                value: &o.value,
+            })
+            .collect();
+        let size = match self.mode {
+            Mode::Octet => Some(opened.size),
+            Mode::Netascii if session::asks_tsize(&options) => {
+                let counted = session::netascii_len(&mut opened.reader)
+                    .and_then(|n| opened.reader.rewind().map(|()| n));
+                counted.ok()
+            }
+            Mode::Netascii => None,
+        };
+        request.resolution = opened.resolution;
+        request.served = Some(opened.served.clone());
+        request.size = size;
+        let started = Instant::now();
+        let mut session = ReadSession::new(
+            started,
+            self.mode,
+            &options,
+            size,
+            opened.reader,
+            self.config.session.clone(),
+        );
+        request.accepted = session
+            .negotiated()
+            .acknowledged
+            .iter()
+            .map(|(name, value)| OptionPair {
+                name: name.clone(),
+                value: value.clone(),
+            })
+            .collect();
+        let served = opened.served;
+        self.events.publish(Event::TftpRequest(request));
+
+        self.drive(&socket, &mut session, &served, size);
+
+        let now = Instant::now();
+        let stats = session.stats();
+        let duration = session.elapsed(now).as_secs_f64();
+        let outcome = session.outcome().cloned().unwrap_or(Outcome::Cancelled);
+        let end = TftpEnd {
+            transfer: self.id,
+            client: self.client,
+            file: served,
+            stats,
+            duration_secs: duration,
+            bytes_per_sec: if duration > 0.0 {
+                stats.bytes as f64 / duration
+            } else {
+                0.0
+            },
+            outcome,
+        };
+        self.events.publish(if end.outcome == Outcome::Done {
+            Event::TftpDone(end)
+        } else {
+            Event::TftpAborted(end)
+        });
+    }
+
+    /// The loop: send what the session wants, wait for the client or the
+    /// timeout, repeat.
+    fn drive<R: std::io::Read>(
+        &self,
+        socket: &StdUdpSocket,
+        session: &mut ReadSession<R>,
+        served: &str,
+        size: Option<u64>,
+    ) {
+        let mut buf = [0u8; 1024];
+        let mut read_timeout = None;
+        loop {
+            while let Some(datagram) = session.poll_transmit() {
+                if let Err(error) = socket.send_to(datagram, self.client) {
+                    // Lost like a dropped datagram: the timeout sends it again.
+                    tracing::debug!(%error, client = %self.client, "tftp send failed");
+                }
+            }
+            if session.is_finished() {
+                return;
+            }
+            let now = Instant::now();
+            if self.shutdown.is_cancelled() {
+                session.cancel(now, "the server is shutting down");
+                continue;
+            }
+            let Some(deadline) = session.poll_timeout() else {
+                return;
+            };
+            if deadline <= now {
+                session.handle_timeout(now);
+                continue;
+            }
+            // Whole milliseconds, so that lock-step sets the socket option once.
+            let wait = (deadline - now).min(CANCEL_CHECK);
+            let wait = Duration::from_millis(wait.as_millis() as u64 + 1);
+            if read_timeout != Some(wait) {
+                if let Err(error) = socket.set_read_timeout(Some(wait)) {
+                    tracing::error!(%error, "cannot set a tftp socket timeout");
+                    session.cancel(now, "internal error");
+                    continue;
+                }
+                read_timeout = Some(wait);
+            }
+            match socket.recv_from(&mut buf) {
+                Ok((len, from)) => {
+                    let now = Instant::now();
+                    if from != self.client {
+                        self.wrong_tid(socket, &buf[..len], from);
+                        continue;
+                    }
+                    match Packet::from_bytes(&buf[..len]) {
+                        Ok(packet) => session.handle(now, &packet),
+                        Err(error) => {
+                            tracing::debug!(%error, client = %from, "malformed packet in a transfer");
+                        }
+                    }
+                    if let Some(stats) = session.poll_progress() {
+                        self.events.publish(Event::TftpProgress(TftpProgress {
+                            transfer: self.id,
+                            client: self.client,
+                            file: served.to_owned(),
+                            size,
+                            stats,
+                        }));
+                    }
+                }
+                Err(error)
+                    if matches!(
+                        error.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    session.handle_timeout(Instant::now());
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => {
+                    // E.g. an ICMP error reported on the socket: the next
+                    // timeout decides whether the client is gone.
+                    tracing::debug!(%error, client = %self.client, "tftp receive failed");
+                    session.handle_timeout(Instant::now());
+                }
+            }
+        }
+    }
+
+    /// RFC 1350: a packet from an unknown TID gets ERROR 5 and is otherwise
+    /// ignored (an ERROR is not answered).
+    fn wrong_tid(&self, socket: &StdUdpSocket, bytes: &[u8], from: SocketAddr) {
+        tracing::debug!(transfer = self.id, %from, "tftp packet from a wrong transfer id");
+        if bytes.get(..2) != Some(&packet::opcode::ERROR.to_be_bytes()) {
+            let _ = socket.send_to(
+                &error_bytes(ErrorCode::UnknownTransferId, "unknown transfer ID"),
+                from,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

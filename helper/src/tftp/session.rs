@@ -1,0 +1,1237 @@
+//! One read transfer as a state machine: no sockets, no clock, no threads.
+//!
+//! The driver feeds it what the peer sent with [`ReadSession::handle`], sends
+//! whatever [`ReadSession::poll_transmit`] returns, and calls
+//! [`ReadSession::handle_timeout`] once the instant from
+//! [`ReadSession::poll_timeout`] has passed. The time is always handed in, so
+//! tests run it on a virtual clock. File bytes come from a [`Read`] the driver
+//! opened; the session only pulls blocks from it, once each, in order.
+//!
+//! Invariants:
+//! - only a timeout resends anything: a duplicate or stale ACK is ignored, so
+//!   there is no Sorcerer's Apprentice;
+//! - block numbers wrap 65535 → 0; an ACK is matched against the blocks still
+//!   unacknowledged (at most one window), so the wrap is unambiguous;
+//! - a transfer whose size is a multiple of the block size ends with an empty
+//!   block;
+//! - options are answered only when asked, in an OACK carrying exactly the
+//!   accepted ones; an unknown option is ignored, never refused;
+//! - memory is one window of blocks, allocated once; sending allocates nothing;
+//! - the retransmission timeout follows the measured round trip (RFC 6298,
+//!   Karn's rule: no sample from a retransmitted window) unless the client set
+//!   one (RFC 2349), and doubles on each timeout up to `max_timeout`.
+
+use std::io::{self, Read};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::packet::{DATA_HEADER, ErrorCode, Packet, TftpOption, error_bytes, write_data_header};
+
+/// RFC 1350's block size, used when the client asks for no other.
+pub const DEFAULT_BLKSIZE: u16 = 512;
+/// RFC 2348's limits.
+pub const MIN_BLKSIZE: u16 = 8;
+/// RFC 2348's limits.
+pub const MAX_BLKSIZE: u16 = 65_464;
+
+/// What a session may agree to and how patient it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The largest block size granted (clients asking more get this).
+    pub max_blksize: u16,
+    /// The largest window granted (RFC 7440).
+    pub max_windowsize: u16,
+    /// A cap on one transfer's window buffer; the window shrinks to fit it.
+    pub max_window_bytes: usize,
+    /// The retransmission timeout until a round trip has been measured, when
+    /// the client does not set one.
+    pub initial_timeout: Duration,
+    /// The least retransmission timeout the round-trip estimate may give.
+    pub min_timeout: Duration,
+    /// The backoff stops doubling here.
+    pub max_timeout: Duration,
+    /// Timeouts in a row before giving up.
+    pub max_retries: u32,
+    /// The least time between two progress reports.
+    pub progress_interval: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            max_blksize: MAX_BLKSIZE,
+            max_windowsize: 64,
+            max_window_bytes: 1 << 20,
+            initial_timeout: Duration::from_secs(1),
+            min_timeout: Duration::from_millis(50),
+            max_timeout: Duration::from_secs(8),
+            max_retries: 8,
+            progress_interval: Duration::from_millis(500),
+        }
+    }
+}
+
+/// The transfer modes served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Bytes as they are.
+    Octet,
+    /// Text: LF becomes CR LF and CR becomes CR NUL on the wire.
+    Netascii,
+}
+
+impl Mode {
+    /// The mode for a request's mode string (any case); `None` for `mail` and
+    /// anything else.
+    pub fn parse(mode: &str) -> Option<Self> {
+        if mode.eq_ignore_ascii_case("octet") {
+            Some(Self::Octet)
+        } else if mode.eq_ignore_ascii_case("netascii") {
+            Some(Self::Netascii)
+        } else {
+            None
+        }
+    }
+}
+
+/// Whether a request asks for the transfer size (so a driver knows it must
+/// compute the netascii size).
+pub fn asks_tsize(options: &[TftpOption<'_>]) -> bool {
+    options.iter().any(|o| o.name.eq_ignore_ascii_case("tsize"))
+}
+
+/// Counters of one transfer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Bytes the client acknowledged.
+    pub bytes: u64,
+    /// Blocks the client acknowledged.
+    pub blocks: u64,
+    /// Datagrams sent again after a timeout or a gap.
+    pub retransmissions: u64,
+}
+
+/// How a transfer ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The client acknowledged the last block.
+    Done,
+    /// The client sent an ERROR.
+    PeerError {
+        /// Its code.
+        code: u16,
+        /// Its message.
+        message: String,
+    },
+    /// The client stopped answering.
+    TimedOut {
+        /// Retransmissions tried in a row.
+        retries: u32,
+    },
+    /// The file could not be read.
+    ReadError {
+        /// Why.
+        message: String,
+    },
+    /// The server stopped the transfer (shutdown).
+    Cancelled,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum State {
+    /// Waiting for ACK 0 of the OACK.
+    Oack,
+    /// Sending data.
+    Sending,
+    /// Over.
+    Finished(Outcome),
+}
+
+/// A netascii encoder over a local (LF) text source.
+#[derive(Debug)]
+pub struct Netascii<R> {
+    inner: R,
+    pending: Option<u8>,
+    buf: Box<[u8; 1024]>,
+    pos: usize,
+    len: usize,
+}
+
+impl<R: Read> Netascii<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R) -> Self {
+        Self {
+            inner,
+            pending: None,
+            buf: Box::new([0; 1024]),
+            pos: 0,
+            len: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for Netascii<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let mut n = 0;
+        while n < out.len() {
+            if let Some(byte) = self.pending.take() {
+                out[n] = byte;
+                n += 1;
+                continue;
+            }
+            if self.pos == self.len {
+                if n > 0 {
+                    break;
+                }
+                self.len = self.inner.read(&mut self.buf[..])?;
+                self.pos = 0;
+                if self.len == 0 {
+                    break;
+                }
+            }
+            let byte = self.buf[self.pos];
+            self.pos += 1;
+            out[n] = byte;
+            n += 1;
+            match byte {
+                b'\n' => {
+                    out[n - 1] = b'\r';
+                    self.pending = Some(b'\n');
+                }
+                b'\r' => self.pending = Some(0),
+                _ => {}
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// The netascii size of a local text source (reads it to the end).
+pub fn netascii_len(mut source: impl Read) -> io::Result<u64> {
+    let mut buf = [0u8; 8192];
+    let mut total = 0u64;
+    loop {
+        let n = match source.read(&mut buf) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        total += n as u64
+            + buf[..n]
+                .iter()
+                .filter(|&&b| b == b'\n' || b == b'\r')
+                .count() as u64;
+    }
+}
+
+enum Source<R> {
+    Octet(R),
+    Netascii(Netascii<R>),
+}
+
+impl<R: Read> Source<R> {
+    /// Reads until `out` is full or the source ends.
+    fn fill(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let mut n = 0;
+        while n < out.len() {
+            let r = match self {
+                Self::Octet(r) => r.read(&mut out[n..]),
+                Self::Netascii(r) => r.read(&mut out[n..]),
+            };
+            match r {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// What was agreed with the client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Negotiated {
+    /// Block size in use.
+    pub blksize: u16,
+    /// Window size in use.
+    pub windowsize: u16,
+    /// The client's timeout, if it set one (seconds).
+    pub timeout: Option<u8>,
+    /// The options acknowledged in the OACK, as sent.
+    pub acknowledged: Vec<(String, String)>,
+}
+
+/// A read transfer.
+pub struct ReadSession<R> {
+    config: Config,
+    source: Source<R>,
+    state: State,
+    negotiated: Negotiated,
+    /// OACK bytes while one is due, then the final ERROR bytes, if any.
+    control: Vec<u8>,
+    control_due: bool,
+    /// One window of DATA packets, each `DATA_HEADER + blksize` bytes.
+    window: Vec<u8>,
+    lens: Vec<usize>,
+    /// First unacknowledged block index (1-based; `u64`, never wraps).
+    base: u64,
+    /// Next block index to send.
+    next_send: u64,
+    /// Highest block index ever sent.
+    sent_high: u64,
+    /// Highest block index read into the window.
+    loaded: u64,
+    /// The last block's index, once read.
+    last: Option<u64>,
+    rto: Duration,
+    fixed_rto: bool,
+    retries: u32,
+    /// Smoothed round trip and its variation, once measured.
+    srtt: Option<(Duration, Duration)>,
+    /// When the current window was first sent, if it was not sent again.
+    window_sent: Option<Instant>,
+    deadline: Option<Instant>,
+    stats: Stats,
+    started: Instant,
+    ended: Option<Instant>,
+    last_progress: Instant,
+    progress_due: bool,
+}
+
+impl<R> std::fmt::Debug for ReadSession<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadSession")
+            .field("state", &self.state)
+            .field("negotiated", &self.negotiated)
+            .field("base", &self.base)
+            .field("next_send", &self.next_send)
+            .field("last", &self.last)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Read> ReadSession<R> {
+    /// Starts a transfer of `source` in `mode`, answering `options`.
+    /// `size` is the number of bytes the transfer will carry (after netascii
+    /// conversion) when known; without it `tsize` is not acknowledged.
+    pub fn new(
+        now: Instant,
+        mode: Mode,
+        options: &[TftpOption<'_>],
+        size: Option<u64>,
+        source: R,
+        config: Config,
+    ) -> Self {
+        let mut blksize = DEFAULT_BLKSIZE;
+        let mut windowsize: u16 = 1;
+        let mut timeout = None;
+        let mut acknowledged: Vec<(String, String)> = Vec::new();
+        let mut seen = [false; 4];
+        for option in options {
+            let name = option.name;
+            let value = option.value.trim();
+            let slot = ["blksize", "timeout", "tsize", "windowsize"]
+                .iter()
+                .position(|known| name.eq_ignore_ascii_case(known));
+            let Some(slot) = slot else { continue };
+            if std::mem::replace(&mut seen[slot], true) {
+                continue; // the first of a repeated option wins
+            }
+            match slot {
+                0 => {
+                    if let Ok(asked) = value.parse::<u32>()
+                        && (u32::from(MIN_BLKSIZE)..=u32::from(MAX_BLKSIZE)).contains(&asked)
+                    {
+                        let granted =
+                            (asked as u16).min(config.max_blksize.clamp(MIN_BLKSIZE, MAX_BLKSIZE));
+                        blksize = granted;
+                        acknowledged.push((name.to_owned(), granted.to_string()));
+                    }
+                }
+                1 => {
+                    if let Ok(secs) = value.parse::<u8>()
+                        && secs >= 1
+                    {
+                        timeout = Some(secs);
+                        acknowledged.push((name.to_owned(), secs.to_string()));
+                    }
+                }
+                2 => {
+                    if let Some(size) = size {
+                        acknowledged.push((name.to_owned(), size.to_string()));
+                    }
+                }
+                _ => {
+                    if let Ok(asked) = value.parse::<u16>()
+                        && asked >= 1
+                    {
+                        windowsize = asked; // capped below, once blksize is known
+                        acknowledged.push((name.to_owned(), String::new()));
+                    }
+                }
+            }
+        }
+        let slot_len = DATA_HEADER + usize::from(blksize);
+        let fit = (config.max_window_bytes / slot_len).max(1);
+        let window_cap = usize::from(config.max_windowsize.max(1)).min(fit) as u16;
+        windowsize = windowsize.min(window_cap);
+        for (name, value) in &mut acknowledged {
+            if name.eq_ignore_ascii_case("windowsize") {
+                *value = windowsize.to_string();
+            }
+        }
+
+        let (rto, fixed_rto) = match timeout {
+            Some(secs) => (Duration::from_secs(u64::from(secs)), true),
+            None => (config.initial_timeout, false),
+        };
+        let wants_oack = !acknowledged.is_empty();
+        let mut control = Vec::new();
+        if wants_oack {
+            let options: Vec<TftpOption<'_>> = acknowledged
+                .iter()
+                .map(|(name, value)| TftpOption { name, value })
+                .collect();
+            // Cannot fail: names and values came NUL-free from a parsed packet
+            // or from numbers, and there are at most four.
+            let _ = Packet::Oack { options }.emit(&mut control);
+        }
+        let window_slots = usize::from(windowsize);
+        Self {
+            source: match mode {
+                Mode::Octet => Source::Octet(source),
+                Mode::Netascii => Source::Netascii(Netascii::new(source)),
+            },
+            state: if wants_oack {
+                State::Oack
+            } else {
+                State::Sending
+            },
+            negotiated: Negotiated {
+                blksize,
+                windowsize,
+                timeout,
+                acknowledged,
+            },
+            control,
+            control_due: wants_oack,
+            window: vec![0; window_slots * slot_len],
+            lens: vec![0; window_slots],
+            base: 1,
+            next_send: 1,
+            sent_high: 0,
+            loaded: 0,
+            last: None,
+            rto,
+            fixed_rto,
+            retries: 0,
+            srtt: None,
+            window_sent: Some(now),
+            deadline: Some(now + rto),
+            stats: Stats::default(),
+            started: now,
+            ended: None,
+            last_progress: now,
+            progress_due: false,
+            config,
+        }
+    }
+
+    /// What was agreed.
+    pub fn negotiated(&self) -> &Negotiated {
+        &self.negotiated
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// How the transfer ended, once it has.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        match &self.state {
+            State::Finished(outcome) => Some(outcome),
+            _ => None,
+        }
+    }
+
+    /// Whether the transfer is over (there may still be a final ERROR to send).
+    pub fn is_finished(&self) -> bool {
+        matches!(self.state, State::Finished(_))
+    }
+
+    /// Time from the start to the end (or to `now` while running).
+    pub fn elapsed(&self, now: Instant) -> Duration {
+        self.ended
+            .unwrap_or(now)
+            .saturating_duration_since(self.started)
+    }
+
+    /// Counters to report, at most once per `progress_interval`.
+    pub fn poll_progress(&mut self) -> Option<Stats> {
+        std::mem::take(&mut self.progress_due).then_some(self.stats)
+    }
+
+    /// When [`ReadSession::handle_timeout`] must be called next.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match self.state {
+            State::Finished(_) => None,
+            _ => self.deadline,
+        }
+    }
+
+    /// The next datagram to send to the client, if any.
+    pub fn poll_transmit(&mut self) -> Option<&[u8]> {
+        if self.control_due {
+            self.control_due = false;
+            return Some(&self.control);
+        }
+        if self.state != State::Sending {
+            return None;
+        }
+        let window = u64::from(self.negotiated.windowsize);
+        let mut end = self.base + window - 1;
+        if let Some(last) = self.last {
+            end = end.min(last);
+        }
+        if self.next_send > end {
+            return None;
+        }
+        let index = self.next_send;
+        let slot_len = DATA_HEADER + usize::from(self.negotiated.blksize);
+        let slot = (index % window) as usize;
+        let range = slot * slot_len..(slot + 1) * slot_len;
+        if index > self.loaded {
+            let buf = &mut self.window[range.start + DATA_HEADER..range.end];
+            match self.source.fill(buf) {
+                Ok(n) => {
+                    self.lens[slot] = n;
+                    self.loaded = index;
+                    if n < usize::from(self.negotiated.blksize) {
+                        self.last = Some(index);
+                    }
+                }
+                Err(error) => {
+                    let message = format!("cannot read the file: {error}");
+                    self.fail(Outcome::ReadError {
+                        message: message.clone(),
+                    });
+                    self.control = error_bytes(ErrorCode::NotDefined, &message);
+                    self.control_due = false;
+                    return Some(&self.control);
+                }
+            }
+        }
+        if index <= self.sent_high {
+            self.stats.retransmissions += 1;
+        } else {
+            self.sent_high = index;
+        }
+        self.next_send += 1;
+        let packet = &mut self.window[range.start..range.start + DATA_HEADER + self.lens[slot]];
+        write_data_header(packet, index as u16);
+        Some(packet)
+    }
+
+    /// Feeds a packet that came from the client's TID.
+    pub fn handle(&mut self, now: Instant, packet: &Packet<'_>) {
+        match (packet, &self.state) {
+            (_, State::Finished(_)) => {}
+            (Packet::Error { code, message }, _) => {
+                self.fail(Outcome::PeerError {
+                    code: code.code(),
+                    message: message.chars().take(200).collect(),
+                });
+                self.ended = Some(now);
+            }
+            (Packet::Ack { block: 0 }, State::Oack) => {
+                self.state = State::Sending;
+                self.sample_rtt(now);
+                self.progress(now);
+            }
+            (Packet::Ack { block }, State::Sending) => self.on_ack(now, *block),
+            // Anything else from the client is ignored: a stray packet must
+            // not end a transfer that can still finish.
+            _ => {}
+        }
+    }
+
+    fn on_ack(&mut self, now: Instant, block: u16) {
+        if self.sent_high < self.base {
+            return; // nothing outstanding: a duplicate of the last ACK
+        }
+        let behind = u64::from((self.sent_high as u16).wrapping_sub(block));
+        if behind > self.sent_high - self.base {
+            return; // a duplicate or stale ACK: never resend on it
+        }
+        let acked = self.sent_high - behind;
+        let blksize = u64::from(self.negotiated.blksize);
+        let window = u64::from(self.negotiated.windowsize);
+        let last_len = self.lens[(acked % window) as usize] as u64;
+        self.stats.blocks = acked;
+        self.stats.bytes = (acked - 1) * blksize + last_len;
+        if acked == self.sent_high {
+            self.sample_rtt(now);
+        } else {
+            self.window_sent = None; // a gap: what follows is a resend
+        }
+        self.base = acked + 1;
+        // A gap in the window: the blocks after `acked` are sent again.
+        self.next_send = self.base;
+        if self.last == Some(acked) {
+            self.state = State::Finished(Outcome::Done);
+            self.ended = Some(now);
+            self.progress_due = false;
+            return;
+        }
+        self.progress(now);
+    }
+
+    /// Acts on a timeout; does nothing before [`ReadSession::poll_timeout`].
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let Some(deadline) = self.poll_timeout() else {
+            return;
+        };
+        if now < deadline {
+            return;
+        }
+        self.retries += 1;
+        if self.retries > self.config.max_retries {
+            self.fail(Outcome::TimedOut {
+                retries: self.retries - 1,
+            });
+            self.ended = Some(now);
+            return;
+        }
+        if !self.fixed_rto {
+            self.rto = (self.rto * 2).min(self.config.max_timeout);
+        }
+        self.window_sent = None; // Karn: a resent window gives no sample
+        self.deadline = Some(now + self.rto);
+        match self.state {
+            State::Oack => {
+                self.control_due = true;
+                self.stats.retransmissions += 1;
+            }
+            _ => self.next_send = self.base,
+        }
+    }
+
+    /// Ends the transfer from the server's side; the client is told with an
+    /// ERROR (sent by the next [`ReadSession::poll_transmit`]).
+    pub fn cancel(&mut self, now: Instant, message: &str) {
+        if self.is_finished() {
+            return;
+        }
+        self.fail(Outcome::Cancelled);
+        self.ended = Some(now);
+        self.control = error_bytes(ErrorCode::NotDefined, message);
+        self.control_due = true;
+    }
+
+    fn fail(&mut self, outcome: Outcome) {
+        self.state = State::Finished(outcome);
+        self.control_due = false;
+        self.deadline = None;
+    }
+
+    /// Folds the round trip of the window just acknowledged into the estimate.
+    fn sample_rtt(&mut self, now: Instant) {
+        let Some(sent) = self.window_sent else { return };
+        let sample = now.saturating_duration_since(sent);
+        self.srtt = Some(match self.srtt {
+            None => (sample, sample / 2),
+            Some((srtt, rttvar)) => {
+                let delta = srtt.abs_diff(sample);
+                (srtt * 7 / 8 + sample / 8, rttvar * 3 / 4 + delta / 4)
+            }
+        });
+    }
+
+    /// After progress: a fresh timer and patience, and maybe a report.
+    fn progress(&mut self, now: Instant) {
+        self.retries = 0;
+        if !self.fixed_rto {
+            self.rto = match self.srtt {
+                Some((srtt, rttvar)) => {
+                    (srtt + rttvar * 4).clamp(self.config.min_timeout, self.config.max_timeout)
+                }
+                None => self.config.initial_timeout,
+            };
+        }
+        self.window_sent = Some(now);
+        self.deadline = Some(now + self.rto);
+        if now.saturating_duration_since(self.last_progress) >= self.config.progress_interval {
+            self.last_progress = now;
+            self.progress_due = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    fn session(t0: Instant, data: &[u8], options: &[(&str, &str)]) -> ReadSession<Cursor<Vec<u8>>> {
+        session_with(t0, data, Mode::Octet, options, Config::default())
+    }
+
+    fn session_with(
+        t0: Instant,
+        data: &[u8],
+        mode: Mode,
+        options: &[(&str, &str)],
+        config: Config,
+    ) -> ReadSession<Cursor<Vec<u8>>> {
+        let options: Vec<TftpOption<'_>> = options
+            .iter()
+            .map(|(name, value)| TftpOption { name, value })
+            .collect();
+        ReadSession::new(
+            t0,
+            mode,
+            &options,
+            Some(data.len() as u64),
+            Cursor::new(data.to_vec()),
+            config,
+        )
+    }
+
+    /// Everything the session wants to send now, parsed into owned form.
+    fn drain<R: Read>(s: &mut ReadSession<R>) -> Vec<Sent> {
+        let mut out = Vec::new();
+        while let Some(bytes) = s.poll_transmit() {
+            out.push(
+                match Packet::from_bytes(bytes).expect("the session sends valid packets") {
+                    Packet::Data { block, data } => Sent::Data(block, data.to_vec()),
+                    Packet::Oack { options } => Sent::Oack(
+                        options
+                            .iter()
+                            .map(|o| (o.name.to_owned(), o.value.to_owned()))
+                            .collect(),
+                    ),
+                    Packet::Error { code, .. } => Sent::Error(code.code()),
+                    other => panic!("unexpected {other:?}"),
+                },
+            );
+        }
+        out
+    }
+
+    #[derive(Debug, PartialEq, Eq)]
+    enum Sent {
+        Data(u16, Vec<u8>),
+        Oack(Vec<(String, String)>),
+        Error(u16),
+    }
+
+    fn blocks(sent: &[Sent]) -> Vec<u16> {
+        sent.iter()
+            .map(|s| match s {
+                Sent::Data(b, _) => *b,
+                other => panic!("not data: {other:?}"),
+            })
+            .collect()
+    }
+
+    fn ack(block: u16) -> Packet<'static> {
+        Packet::Ack { block }
+    }
+
+    fn pattern(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i * 7 + i / 251) as u8).collect()
+    }
+
+    #[test]
+    fn lock_step_without_options() {
+        let t0 = Instant::now();
+        let data = pattern(1000);
+        let mut s = session(t0, &data, &[]);
+        assert_eq!(drain(&mut s), [Sent::Data(1, data[..512].to_vec())]);
+        assert_eq!(drain(&mut s), [], "one block at a time");
+        s.handle(t0 + MS, &ack(1));
+        assert_eq!(drain(&mut s), [Sent::Data(2, data[512..].to_vec())]);
+        s.handle(t0 + 2 * MS, &ack(2));
+        assert_eq!(s.outcome(), Some(&Outcome::Done));
+        assert_eq!(drain(&mut s), []);
+        assert_eq!(s.poll_timeout(), None);
+        assert_eq!(
+            s.stats(),
+            Stats {
+                bytes: 1000,
+                blocks: 2,
+                retransmissions: 0
+            }
+        );
+        assert_eq!(s.elapsed(t0 + Duration::from_secs(9)), 2 * MS);
+    }
+
+    #[test]
+    fn a_multiple_of_the_block_size_ends_with_an_empty_block() {
+        let t0 = Instant::now();
+        let data = pattern(1024);
+        let mut s = session(t0, &data, &[]);
+        assert_eq!(blocks(&drain(&mut s)), [1]);
+        s.handle(t0, &ack(1));
+        assert_eq!(blocks(&drain(&mut s)), [2]);
+        s.handle(t0, &ack(2));
+        assert_eq!(drain(&mut s), [Sent::Data(3, vec![])]);
+        assert!(!s.is_finished());
+        s.handle(t0, &ack(3));
+        assert_eq!(s.outcome(), Some(&Outcome::Done));
+        assert_eq!(s.stats().bytes, 1024);
+
+        let mut empty = session(t0, b"", &[]);
+        assert_eq!(drain(&mut empty), [Sent::Data(1, vec![])]);
+        empty.handle(t0, &ack(1));
+        assert_eq!(empty.outcome(), Some(&Outcome::Done));
+    }
+
+    #[test]
+    fn lost_data_is_sent_again_with_backoff() {
+        let t0 = Instant::now();
+        let mut s = session(t0, &pattern(600), &[]);
+        assert_eq!(blocks(&drain(&mut s)), [1]);
+        let first = s.poll_timeout().unwrap();
+        assert_eq!(first, t0 + Duration::from_secs(1));
+        s.handle_timeout(first - MS);
+        assert_eq!(drain(&mut s), [], "nothing before the deadline");
+        s.handle_timeout(first);
+        assert_eq!(blocks(&drain(&mut s)), [1]);
+        let second = s.poll_timeout().unwrap();
+        assert_eq!(
+            second - first,
+            Duration::from_secs(2),
+            "the timeout doubles"
+        );
+        s.handle_timeout(second);
+        assert_eq!(blocks(&drain(&mut s)), [1]);
+        assert_eq!(s.poll_timeout().unwrap() - second, Duration::from_secs(4));
+        s.handle(second + MS, &ack(1));
+        assert_eq!(blocks(&drain(&mut s)), [2]);
+        assert_eq!(
+            s.poll_timeout().unwrap(),
+            second + MS + Duration::from_secs(1),
+            "progress resets the backoff"
+        );
+        assert_eq!(s.stats().retransmissions, 2);
+    }
+
+    #[test]
+    fn a_lost_ack_and_its_duplicate_never_double_the_stream() {
+        let t0 = Instant::now();
+        let data = pattern(2000);
+        let mut s = session(t0, &data, &[]);
+        assert_eq!(blocks(&drain(&mut s)), [1]);
+        s.handle(t0, &ack(1));
+        assert_eq!(blocks(&drain(&mut s)), [2]);
+        // The ACK of block 2 is lost: the server times out and resends 2.
+        let deadline = s.poll_timeout().unwrap();
+        s.handle_timeout(deadline);
+        assert_eq!(blocks(&drain(&mut s)), [2]);
+        // Both copies of block 2 get acknowledged: the first ACK moves on...
+        s.handle(deadline + MS, &ack(2));
+        assert_eq!(blocks(&drain(&mut s)), [3]);
+        // ...the duplicate does not resend block 3 (Sorcerer's Apprentice).
+        s.handle(deadline + 2 * MS, &ack(2));
+        assert_eq!(drain(&mut s), []);
+        s.handle(deadline + 3 * MS, &ack(1));
+        assert_eq!(drain(&mut s), []);
+        s.handle(deadline + 4 * MS, &ack(3));
+        assert_eq!(blocks(&drain(&mut s)), [4]);
+        s.handle(deadline + 4 * MS, &ack(4));
+        assert_eq!(s.outcome(), Some(&Outcome::Done));
+        assert_eq!(s.stats().retransmissions, 1);
+    }
+
+    #[test]
+    fn reordered_and_future_acks_are_ignored() {
+        let t0 = Instant::now();
+        let mut s = session(t0, &pattern(5000), &[]);
+        drain(&mut s);
+        s.handle(t0, &ack(1));
+        drain(&mut s);
+        s.handle(t0, &ack(2));
+        assert_eq!(blocks(&drain(&mut s)), [3]);
+        s.handle(t0, &ack(7)); // not sent yet
+        s.handle(t0, &ack(65535));
+        s.handle(t0, &ack(1)); // late
+        s.handle(
+            t0,
+            &Packet::Data {
+                block: 3,
+                data: b"x",
+            },
+        );
+        assert_eq!(drain(&mut s), []);
+        assert!(!s.is_finished());
+        s.handle(t0, &ack(3));
+        assert_eq!(blocks(&drain(&mut s)), [4]);
+    }
+
+    #[test]
+    fn gives_up_after_the_retries() {
+        let t0 = Instant::now();
+        let config = Config {
+            max_retries: 3,
+            ..Config::default()
+        };
+        let mut s = session_with(t0, &pattern(10), Mode::Octet, &[], config);
+        drain(&mut s);
+        let mut sends = 1;
+        while let Some(deadline) = s.poll_timeout() {
+            s.handle_timeout(deadline);
+            sends += drain(&mut s).len();
+            assert!(sends < 10, "bounded");
+        }
+        assert_eq!(sends, 4, "the first send and three retries");
+        assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 3 }));
+        // Timeouts of 1 + 2 + 4 + 8 s, the last capped at max_timeout.
+        assert_eq!(s.elapsed(t0), Duration::from_secs(1 + 2 + 4 + 8));
+    }
+
+    #[test]
+    fn the_timeout_follows_the_round_trip() {
+        let t0 = Instant::now();
+        let mut s = session(t0, &pattern(512 * 40), &[]);
+        let mut now = t0;
+        for block in 1..=20u16 {
+            drain(&mut s);
+            now += 20 * MS;
+            s.handle(now, &ack(block));
+        }
+        // 20 ms round trips: srtt 20 ms, variation decaying towards 0; the
+        // timeout is well under the initial second and at least the floor.
+        let rto = s.poll_timeout().unwrap() - now;
+        assert!(rto >= 50 * MS && rto < 100 * MS, "{rto:?}");
+        // A timeout doubles it; the ACK of a resent block gives no sample.
+        drain(&mut s);
+        s.handle_timeout(now + rto);
+        assert_eq!(blocks(&drain(&mut s)), [21]);
+        assert_eq!(s.poll_timeout().unwrap() - (now + rto), rto * 2);
+        now += rto + Duration::from_secs(3);
+        s.handle(now, &ack(21));
+        assert!(s.poll_timeout().unwrap() - now < 100 * MS, "Karn's rule");
+        // Never below the floor, even on a zero round trip.
+        for block in 22..=40u16 {
+            drain(&mut s);
+            s.handle(now, &ack(block));
+        }
+        drain(&mut s);
+        assert_eq!(s.poll_timeout().unwrap() - now, 50 * MS);
+    }
+
+    #[test]
+    fn the_max_timeout_caps_the_backoff() {
+        let t0 = Instant::now();
+        let config = Config {
+            max_retries: 10,
+            max_timeout: Duration::from_secs(3),
+            ..Config::default()
+        };
+        let mut s = session_with(t0, &pattern(10), Mode::Octet, &[], config);
+        let mut gaps = Vec::new();
+        let mut at = t0;
+        while let Some(deadline) = s.poll_timeout() {
+            gaps.push((deadline - at).as_secs());
+            at = deadline;
+            s.handle_timeout(deadline);
+        }
+        assert_eq!(gaps, [1, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
+    }
+
+    #[test]
+    fn block_numbers_roll_over_past_65535() {
+        let t0 = Instant::now();
+        let blksize = 8usize;
+        let count = 70_000usize;
+        let data = pattern(blksize * count + 3);
+        let mut s = session(t0, &data, &[("blksize", "8")]);
+        assert_eq!(
+            drain(&mut s),
+            [Sent::Oack(vec![("blksize".into(), "8".into())])]
+        );
+        s.handle(t0, &ack(0));
+        let mut got = Vec::new();
+        let mut numbers = Vec::new();
+        let mut rounds = 0;
+        while !s.is_finished() {
+            rounds += 1;
+            assert!(rounds <= count + 2, "bounded");
+            let sent = drain(&mut s);
+            assert_eq!(sent.len(), 1);
+            let Sent::Data(block, bytes) = &sent[0] else {
+                panic!()
+            };
+            got.extend_from_slice(bytes);
+            numbers.push(*block);
+            s.handle(t0, &ack(*block));
+        }
+        assert_eq!(got, data);
+        assert_eq!(numbers.len(), count + 1);
+        assert_eq!(numbers[65_534..65_537], [65_535, 0, 1]);
+        assert_eq!(s.outcome(), Some(&Outcome::Done));
+        assert_eq!(s.stats().bytes, data.len() as u64);
+    }
+
+    #[test]
+    fn windows_with_a_block_lost_in_the_middle() {
+        let t0 = Instant::now();
+        let data = pattern(512 * 10 + 100);
+        let mut s = session(t0, &data, &[("windowsize", "4")]);
+        assert_eq!(
+            drain(&mut s),
+            [Sent::Oack(vec![("windowsize".into(), "4".into())])]
+        );
+        s.handle(t0, &ack(0));
+        assert_eq!(blocks(&drain(&mut s)), [1, 2, 3, 4]);
+        s.handle(t0, &ack(4));
+        assert_eq!(blocks(&drain(&mut s)), [5, 6, 7, 8]);
+        // Block 6 is lost: the client acknowledges 5, the last in order.
+        s.handle(t0 + MS, &ack(5));
+        let resent = drain(&mut s);
+        assert_eq!(blocks(&resent), [6, 7, 8, 9]);
+        assert_eq!(resent[0], Sent::Data(6, data[5 * 512..6 * 512].to_vec()));
+        // Blocks 7 and 8 of the old window arrive late and provoke the same
+        // ACK again: ignored.
+        s.handle(t0 + MS, &ack(5));
+        assert_eq!(drain(&mut s), []);
+        s.handle(t0 + 2 * MS, &ack(9));
+        assert_eq!(blocks(&drain(&mut s)), [10, 11]);
+        // A whole window lost: the timeout resends it from its start.
+        let deadline = s.poll_timeout().unwrap();
+        s.handle_timeout(deadline);
+        assert_eq!(blocks(&drain(&mut s)), [10, 11]);
+        s.handle(deadline, &ack(11));
+        assert_eq!(s.outcome(), Some(&Outcome::Done));
+        assert_eq!(s.stats().retransmissions, 3 + 2);
+        assert_eq!(s.stats().bytes, data.len() as u64);
+    }
+
+    #[test]
+    fn netascii_is_converted_across_block_boundaries() {
+        let t0 = Instant::now();
+        let text = b"line one\nline\rtwo\n\n1234567\nend";
+        let mut expected = Vec::new();
+        for &b in text {
+            match b {
+                b'\n' => expected.extend_from_slice(b"\r\n"),
+                b'\r' => expected.extend_from_slice(b"\r\0"),
+                _ => expected.push(b),
+            }
+        }
+        assert_eq!(netascii_len(&text[..]).unwrap(), expected.len() as u64);
+        let mut s = session_with(
+            t0,
+            text,
+            Mode::Netascii,
+            &[("blksize", "8")],
+            Config::default(),
+        );
+        drain(&mut s);
+        s.handle(t0, &ack(0));
+        let mut got = Vec::new();
+        while !s.is_finished() {
+            for sent in drain(&mut s) {
+                let Sent::Data(block, bytes) = sent else {
+                    panic!()
+                };
+                got.extend_from_slice(&bytes);
+                s.handle(t0, &ack(block));
+            }
+            assert!(got.len() <= expected.len() + 8, "bounded");
+        }
+        assert_eq!(got, expected);
+        assert_eq!(Mode::parse("NetAscii"), Some(Mode::Netascii));
+        assert_eq!(Mode::parse("OCTET"), Some(Mode::Octet));
+        assert_eq!(Mode::parse("mail"), None);
+    }
+
+    #[test]
+    fn options_only_when_asked_and_within_limits() {
+        let t0 = Instant::now();
+        let data = pattern(3000);
+        // No options: no OACK, data straight away.
+        let mut s = session(t0, &data, &[]);
+        assert_eq!(blocks(&drain(&mut s)), [1]);
+        // Only unknown options: ignored, still no OACK.
+        let mut s = session(t0, &data, &[("multicast", ""), ("x-cisco", "1")]);
+        assert_eq!(blocks(&drain(&mut s)), [1]);
+        // Every known option, spelled as the client spelled it.
+        let mut s = session(
+            t0,
+            &data,
+            &[
+                ("BLKSIZE", "1428"),
+                ("tsize", "0"),
+                ("timeout", "3"),
+                ("windowsize", "16"),
+                ("blksize", "9000"),
+                ("utimeout", "500"),
+            ],
+        );
+        assert_eq!(
+            drain(&mut s),
+            [Sent::Oack(vec![
+                ("BLKSIZE".into(), "1428".into()),
+                ("tsize".into(), "3000".into()),
+                ("timeout".into(), "3".into()),
+                ("windowsize".into(), "16".into()),
+            ])]
+        );
+        assert_eq!(s.poll_timeout(), Some(t0 + Duration::from_secs(3)));
+        s.handle(t0, &ack(0));
+        assert_eq!(blocks(&drain(&mut s)), [1, 2, 3]);
+        // The client's timeout does not back off.
+        let d = s.poll_timeout().unwrap();
+        s.handle_timeout(d);
+        assert_eq!(s.poll_timeout(), Some(d + Duration::from_secs(3)));
+
+        // Out-of-range values are not acknowledged; caps apply.
+        let config = Config {
+            max_blksize: 1024,
+            max_windowsize: 8,
+            ..Config::default()
+        };
+        let mut s = session_with(
+            t0,
+            &data,
+            Mode::Octet,
+            &[
+                ("blksize", "7"),
+                ("timeout", "0"),
+                ("windowsize", "0"),
+                ("tsize", "x"),
+            ],
+            config.clone(),
+        );
+        assert_eq!(
+            drain(&mut s),
+            [Sent::Oack(vec![("tsize".into(), "3000".into())])]
+        );
+        let mut s = session_with(
+            t0,
+            &data,
+            Mode::Octet,
+            &[("blksize", "65464"), ("windowsize", "65535")],
+            config,
+        );
+        assert_eq!(
+            drain(&mut s),
+            [Sent::Oack(vec![
+                ("blksize".into(), "1024".into()),
+                ("windowsize".into(), "8".into()),
+            ])]
+        );
+        // The window buffer cap shrinks the window for big blocks.
+        let mut s = session(t0, &data, &[("blksize", "65464"), ("windowsize", "64")]);
+        assert_eq!(
+            drain(&mut s),
+            [Sent::Oack(vec![
+                ("blksize".into(), "65464".into()),
+                ("windowsize".into(), "16".into()),
+            ])]
+        );
+        // tsize is not acknowledged when the size is unknown.
+        let options = [TftpOption {
+            name: "tsize",
+            value: "0",
+        }];
+        let mut s = ReadSession::new(
+            t0,
+            Mode::Octet,
+            &options,
+            None,
+            Cursor::new(data.clone()),
+            Config::default(),
+        );
+        assert_eq!(blocks(&drain(&mut s)), [1]);
+    }
+
+    #[test]
+    fn a_lost_oack_is_sent_again_and_a_refusal_ends_the_transfer() {
+        let t0 = Instant::now();
+        let mut s = session(t0, &pattern(100), &[("blksize", "1024")]);
+        assert!(matches!(drain(&mut s)[..], [Sent::Oack(_)]));
+        s.handle(t0, &ack(1)); // not an answer to the OACK
+        assert_eq!(drain(&mut s), []);
+        let d = s.poll_timeout().unwrap();
+        s.handle_timeout(d);
+        assert!(matches!(drain(&mut s)[..], [Sent::Oack(_)]));
+        s.handle(
+            d + MS,
+            &Packet::Error {
+                code: ErrorCode::OptionRefused,
+                message: "no thanks",
+            },
+        );
+        assert_eq!(
+            s.outcome(),
+            Some(&Outcome::PeerError {
+                code: 8,
+                message: "no thanks".into()
+            })
+        );
+        assert_eq!(drain(&mut s), [], "never answer an ERROR");
+        assert_eq!(s.poll_timeout(), None);
+    }
+
+    #[test]
+    fn progress_is_rate_limited() {
+        let t0 = Instant::now();
+        let mut s = session(t0, &pattern(512 * 20 - 1), &[]);
+        let mut reports = Vec::new();
+        let mut now = t0;
+        for block in 1..=20u16 {
+            drain(&mut s);
+            now += Duration::from_millis(100);
+            s.handle(now, &ack(block));
+            if let Some(stats) = s.poll_progress() {
+                reports.push(stats.blocks);
+            }
+        }
+        // Every 500 ms of a 2 s transfer; the final ACK ends it instead.
+        assert_eq!(reports, [5, 10, 15]);
+        assert_eq!(s.outcome(), Some(&Outcome::Done));
+    }
+
+    #[test]
+    fn cancel_tells_the_client() {
+        let t0 = Instant::now();
+        let mut s = session(t0, &pattern(5000), &[]);
+        drain(&mut s);
+        s.cancel(t0, "server shutting down");
+        assert_eq!(drain(&mut s), [Sent::Error(0)]);
+        assert_eq!(s.outcome(), Some(&Outcome::Cancelled));
+    }
+
+    #[test]
+    fn a_read_error_is_reported_once() {
+        struct Broken(u8);
+        impl Read for Broken {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("disk on fire"));
+                }
+                self.0 -= 1;
+                out.fill(b'x');
+                Ok(out.len())
+            }
+        }
+        let t0 = Instant::now();
+        let mut s = ReadSession::new(t0, Mode::Octet, &[], None, Broken(1), Config::default());
+        assert_eq!(drain(&mut s).len(), 1);
+        s.handle(t0, &ack(1));
+        assert_eq!(drain(&mut s), [Sent::Error(0)]);
+        assert!(matches!(s.outcome(), Some(Outcome::ReadError { .. })));
+    }
+}
