@@ -1,0 +1,268 @@
+//! What the DHCP server reports: one [`DhcpEvent`] per step of a client's
+//! exchange (a phone's timeline starts at its DISCOVER), [`DhcpServing`] when
+//! the server starts, [`RivalServer`] for another DHCP server on the segment.
+//! They travel in [`crate::events::Event`] on the channel TFTP uses.
+
+use std::net::Ipv4Addr;
+
+use lifeline_shared::config::mac::Mac;
+use serde::Serialize;
+
+use super::config::{AddrRange, Mode};
+
+/// One step of one client's exchange.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DhcpEvent {
+    /// The client's MAC, twelve hex digits.
+    pub mac: String,
+    /// The name a phone gives its files: `SEP<MAC>`.
+    pub device: String,
+    /// The model from option 60 (`7961`), when the client sent one.
+    pub model: Option<String>,
+    /// What happened.
+    #[serde(flatten)]
+    pub step: DhcpStep,
+}
+
+impl DhcpEvent {
+    /// An event for `mac`.
+    pub fn new(mac: Mac, model: Option<&str>, step: DhcpStep) -> Self {
+        DhcpEvent {
+            mac: mac.to_string(),
+            device: mac.sep_name(),
+            model: model.map(str::to_owned),
+            step,
+        }
+    }
+}
+
+/// The steps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "kebab-case")]
+pub enum DhcpStep {
+    /// The client looks for a server.
+    Discover {
+        /// The address it would like (option 50).
+        requested: Option<Ipv4Addr>,
+    },
+    /// We offered an address.
+    Offer {
+        /// The address.
+        addr: Ipv4Addr,
+        /// Option 150's list.
+        tftp: Vec<Ipv4Addr>,
+    },
+    /// We acknowledged a lease.
+    Ack {
+        /// The address.
+        addr: Ipv4Addr,
+        /// The lease time.
+        lease_secs: u32,
+        /// Option 150's list.
+        tftp: Vec<Ipv4Addr>,
+    },
+    /// We refused a request.
+    Nak {
+        /// The address asked for.
+        addr: Option<Ipv4Addr>,
+        /// Why.
+        reason: String,
+    },
+    /// The client says the address is taken by someone else.
+    Decline {
+        /// The address.
+        addr: Ipv4Addr,
+    },
+    /// The client gave its address back.
+    Release {
+        /// The address.
+        addr: Ipv4Addr,
+    },
+    /// A client with an address asked for the other settings.
+    Inform {
+        /// Its address.
+        addr: Ipv4Addr,
+    },
+    /// Another host answered a probe of an address we were about to offer.
+    AddressInUse {
+        /// The address, now skipped.
+        addr: Ipv4Addr,
+    },
+    /// No address is free in the range (reported once per full scan).
+    PoolExhausted,
+}
+
+/// The server started.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DhcpServing {
+    /// The mode.
+    pub mode: Mode,
+    /// The interface, when bound to one.
+    pub interface: Option<String>,
+    /// Our address (option 54).
+    pub server: Ipv4Addr,
+    /// The range.
+    pub range: AddrRange,
+    /// Option 150's list.
+    pub tftp: Vec<Ipv4Addr>,
+}
+
+/// Another DHCP server answered our probe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RivalServer {
+    /// Its server identifier (option 54), or the reply's source address.
+    pub server: Ipv4Addr,
+    /// The address it offered.
+    pub offered: Ipv4Addr,
+    /// The subnet mask it hands out.
+    pub mask: Option<Ipv4Addr>,
+    /// The routers it hands out.
+    pub routers: Vec<Ipv4Addr>,
+    /// Its option 150, when it sends one.
+    pub option150: Option<Vec<Ipv4Addr>>,
+    /// Its option 66, when it sends one.
+    pub option66: Option<String>,
+}
+
+impl RivalServer {
+    /// One sentence for a person: who, what, and whether phones get a TFTP server from it.
+    pub fn describe(&self) -> String {
+        let mask = self.mask.map(|m| format!(" mask {m}")).unwrap_or_default();
+        let routers = if self.routers.is_empty() {
+            String::new()
+        } else {
+            format!(", router {}", join(&self.routers))
+        };
+        let tftp = match (&self.option150, &self.option66) {
+            (Some(list), _) => format!("it hands out option 150 ({})", join(list)),
+            (None, Some(name)) => {
+                format!("it hands out no option 150, but option 66 ({name})")
+            }
+            (None, None) => "it hands out no option 150 (phones get no TFTP server from it)".into(),
+        };
+        format!(
+            "another DHCP server is on this segment: {} offers {}{mask}{routers}; {tftp}",
+            self.server, self.offered
+        )
+    }
+}
+
+fn join(list: &[Ipv4Addr]) -> String {
+    list.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Logs a client event: leases at info, trouble at warn, the chatter (and
+/// NAKs, which a flood of REQUESTs can multiply) at debug.
+pub fn log(e: &DhcpEvent) {
+    let model = e.model.as_deref().unwrap_or("");
+    match &e.step {
+        DhcpStep::Discover { requested } => tracing::debug!(
+            mac = %e.mac, model, requested = ?requested, "dhcp discover"
+        ),
+        DhcpStep::Offer { addr, .. } => {
+            tracing::debug!(mac = %e.mac, model, %addr, "dhcp offer")
+        }
+        DhcpStep::Ack {
+            addr, lease_secs, ..
+        } => tracing::info!(
+            mac = %e.mac, device = %e.device, model, %addr, lease_secs, "dhcp lease"
+        ),
+        DhcpStep::Nak { addr, reason } => tracing::debug!(
+            mac = %e.mac, model, addr = ?addr, reason = %reason, "dhcp nak"
+        ),
+        DhcpStep::Decline { addr } => tracing::warn!(
+            mac = %e.mac, model, %addr, "dhcp decline: the client says the address is in use"
+        ),
+        DhcpStep::Release { addr } => {
+            tracing::info!(mac = %e.mac, model, %addr, "dhcp release")
+        }
+        DhcpStep::Inform { addr } => {
+            tracing::debug!(mac = %e.mac, model, %addr, "dhcp inform")
+        }
+        DhcpStep::AddressInUse { addr } => tracing::warn!(
+            %addr, "dhcp: another host answers at this address; skipping it"
+        ),
+        DhcpStep::PoolExhausted => tracing::warn!(
+            mac = %e.mac, model, "dhcp: no free address in the range for this client"
+        ),
+    }
+}
+
+/// One line for a person watching a terminal: leases and trouble, not the
+/// chatter (DISCOVER, OFFER, INFORM), which the UI's timeline shows.
+pub fn human_line(e: &DhcpEvent) -> Option<String> {
+    let who = match &e.model {
+        Some(model) => format!("{} ({model})", e.device),
+        None => e.mac.clone(),
+    };
+    Some(match &e.step {
+        DhcpStep::Discover { .. } | DhcpStep::Offer { .. } | DhcpStep::Inform { .. } => {
+            return None;
+        }
+        DhcpStep::Ack {
+            addr,
+            lease_secs,
+            tftp,
+        } => format!(
+            "DHCP {who} has {addr} for {lease_secs} s, TFTP server {}",
+            join(tftp)
+        ),
+        DhcpStep::Nak { addr, reason } => match addr {
+            Some(addr) => format!("DHCP refused {addr} to {who}: {reason}"),
+            None => format!("DHCP refused {who}: {reason}"),
+        },
+        DhcpStep::Decline { addr } => format!("DHCP {who} says {addr} is already in use"),
+        DhcpStep::Release { addr } => format!("DHCP {who} released {addr}"),
+        DhcpStep::AddressInUse { addr } => {
+            format!("DHCP skipped {addr}: another host answers there")
+        }
+        DhcpStep::PoolExhausted => format!("DHCP has no free address for {who}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_serialize_flat() {
+        let e = DhcpEvent::new(
+            "00:1b:54:aa:bb:cc".parse().unwrap(),
+            Some("7961"),
+            DhcpStep::Ack {
+                addr: Ipv4Addr::new(10, 0, 0, 100),
+                lease_secs: 3600,
+                tftp: vec![Ipv4Addr::new(10, 0, 0, 1)],
+            },
+        );
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["step"], "ack");
+        assert_eq!(json["device"], "SEP001B54AABBCC");
+        assert_eq!(json["model"], "7961");
+        assert_eq!(json["addr"], "10.0.0.100");
+        let line = human_line(&e).unwrap();
+        assert!(
+            line.contains("SEP001B54AABBCC (7961) has 10.0.0.100"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn a_rival_is_described_with_its_option_150() {
+        let mut r = RivalServer {
+            server: Ipv4Addr::new(10, 0, 0, 254),
+            offered: Ipv4Addr::new(10, 0, 0, 57),
+            mask: Some(Ipv4Addr::new(255, 255, 255, 0)),
+            routers: vec![Ipv4Addr::new(10, 0, 0, 254)],
+            option150: None,
+            option66: None,
+        };
+        assert!(r.describe().contains("10.0.0.254 offers 10.0.0.57"));
+        assert!(r.describe().contains("no option 150"));
+        r.option150 = Some(vec![Ipv4Addr::new(10, 0, 0, 9)]);
+        assert!(r.describe().contains("it hands out option 150 (10.0.0.9)"));
+    }
+}

@@ -1,0 +1,738 @@
+//! The lease table, in memory and in `dhcp-leases.json` in the data directory.
+//!
+//! The policy reads the table and returns [`Change`]s; only [`Leases::apply`]
+//! changes it. Invariants:
+//! - one entry per address and at most one address per MAC (`by_mac` is the
+//!   exact inverse of the entries that have a MAC and are not declined);
+//! - an unexpired lease is never given to another MAC: [`Leases::apply`]
+//!   refuses such a change with [`LeaseError::Taken`], whatever the policy says;
+//! - the table only grows by the policy's allocations, which stay inside the
+//!   range and the reservations, so its size is bounded by the configuration;
+//! - offers live in memory only; bound and declined addresses are written to
+//!   the file (atomically: a temporary file, fsync, rename) and read back at
+//!   start, so a restart hands out nothing that is still leased.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::Ipv4Addr;
+use std::path::Path;
+
+use lifeline_shared::config::mac::Mac;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::config::PolicyConfig;
+
+/// The lease file's name in the data directory.
+pub const FILE_NAME: &str = "dhcp-leases.json";
+/// What the file says it is.
+const FORMAT: &str = "lifeline-dhcp-leases";
+/// The file format's version.
+const VERSION: u32 = 1;
+/// A lease file larger than this is refused (it would not come from us).
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Where an address stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// Offered to a client, waiting for its REQUEST (memory only).
+    Offered,
+    /// Leased.
+    Bound,
+    /// Someone else uses it (the client declined it, or a probe was answered).
+    Declined,
+}
+
+/// One address's entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lease {
+    /// The address.
+    pub addr: Ipv4Addr,
+    /// The client; for a declined address, who declined it (if anyone).
+    pub mac: Option<Mac>,
+    /// Where it stands.
+    pub state: State,
+    /// Unix seconds at which it lapses.
+    pub expires: u64,
+    /// For an offer: the address was probed and found free (or needs no probe).
+    pub checked: bool,
+    /// The phone model, when known (for the file and the UI).
+    pub model: Option<String>,
+}
+
+impl Lease {
+    /// Whether it still holds at `now`.
+    pub fn is_live(&self, now: u64) -> bool {
+        self.expires > now
+    }
+}
+
+/// A change the policy asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Hold `addr` for `mac` until `until` as an offer.
+    Offer {
+        /// The client.
+        mac: Mac,
+        /// The address.
+        addr: Ipv4Addr,
+        /// When the offer lapses.
+        until: u64,
+        /// Probed, or needs no probe.
+        checked: bool,
+        /// The model, when known.
+        model: Option<String>,
+    },
+    /// Lease `addr` to `mac` until `until`.
+    Bind {
+        /// The client.
+        mac: Mac,
+        /// The address.
+        addr: Ipv4Addr,
+        /// When the lease lapses.
+        until: u64,
+        /// The model, when known.
+        model: Option<String>,
+    },
+    /// The client gave `addr` back at `at`; the entry stays, lapsed, so the
+    /// same client gets it again if nobody else took it.
+    Release {
+        /// The client.
+        mac: Mac,
+        /// The address.
+        addr: Ipv4Addr,
+        /// When.
+        at: u64,
+    },
+    /// `addr` is used by a host we do not know: skip it until `until`.
+    Block {
+        /// The address.
+        addr: Ipv4Addr,
+        /// Who told us (a DECLINE), if anyone.
+        by: Option<Mac>,
+        /// Until when.
+        until: u64,
+    },
+    /// Drop the offer of `addr` to `mac` (it chose another server).
+    Forget {
+        /// The client.
+        mac: Mac,
+        /// The address.
+        addr: Ipv4Addr,
+    },
+    /// A probe of `addr` found nobody.
+    ProbeClear {
+        /// The address.
+        addr: Ipv4Addr,
+    },
+    /// The range had nothing free at the time of a full scan; do not scan
+    /// again before `until` unless an address is given back.
+    Exhausted {
+        /// The earliest time an entry lapses.
+        until: u64,
+    },
+}
+
+/// Why a change or a file was refused.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum LeaseError {
+    /// The change would give a live lease to a second client.
+    #[error("{addr} is leased to {holder} until {until}; refusing to give it to {wanted}")]
+    Taken {
+        /// The address.
+        addr: Ipv4Addr,
+        /// Who holds it.
+        holder: String,
+        /// Until when.
+        until: u64,
+        /// Who was to get it.
+        wanted: Mac,
+    },
+    /// The file could not be read.
+    #[error("cannot read the lease file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// The file is not a lease file we wrote.
+    #[error(
+        "the lease file {path} is damaged ({reason}). It lists which phones hold which addresses; \
+         move it away to start with no leases (addresses in use are then found by probing)"
+    )]
+    Damaged {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// The entries a lease file holds, taken by [`Leases::snapshot`].
+#[derive(Clone, Debug)]
+pub struct Snapshot(Vec<Lease>);
+
+impl Snapshot {
+    /// The file's bytes: one lease per line, sorted by address.
+    pub fn to_file_bytes(mut self) -> Vec<u8> {
+        self.0.sort_by_key(|l| u32::from(l.addr));
+        let mut out =
+            format!("{{\"format\":\"{FORMAT}\",\"version\":{VERSION},\"leases\":[\n").into_bytes();
+        for (i, l) in self.0.into_iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b",\n");
+            }
+            let line = FileLease {
+                addr: l.addr,
+                mac: l.mac.map(|m| m.to_string()),
+                state: l.state,
+                expires: l.expires,
+                model: l.model,
+            };
+            // Writing to a Vec cannot fail, and a FileLease always serializes.
+            let _ = serde_json::to_writer(&mut out, &line);
+        }
+        out.extend_from_slice(b"\n]}\n");
+        out
+    }
+}
+
+/// The table.
+#[derive(Clone, Debug, Default)]
+pub struct Leases {
+    by_addr: HashMap<Ipv4Addr, Lease>,
+    by_mac: HashMap<Mac, Ipv4Addr>,
+    cursor: u32,
+    exhausted_until: u64,
+    dirty: bool,
+}
+
+/// One line of the file.
+#[derive(Debug, Serialize, Deserialize)]
+struct FileLease {
+    addr: Ipv4Addr,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mac: Option<String>,
+    state: State,
+    expires: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    model: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct File {
+    format: String,
+    version: u32,
+    leases: Vec<FileLease>,
+}
+
+impl Leases {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The entry for `addr`.
+    pub fn get(&self, addr: Ipv4Addr) -> Option<&Lease> {
+        self.by_addr.get(&addr)
+    }
+
+    /// The entry `mac` holds (offered or bound, live or lapsed).
+    pub fn of_mac(&self, mac: &Mac) -> Option<&Lease> {
+        self.by_mac.get(mac).and_then(|a| self.by_addr.get(a))
+    }
+
+    /// Where the next scan of the range starts (an index into the range).
+    pub fn cursor(&self) -> u32 {
+        self.cursor
+    }
+
+    /// Until when a scan is known to find nothing.
+    pub fn exhausted_until(&self) -> u64 {
+        self.exhausted_until
+    }
+
+    /// How many entries there are.
+    pub fn len(&self) -> usize {
+        self.by_addr.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.by_addr.is_empty()
+    }
+
+    /// Every entry, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = &Lease> {
+        self.by_addr.values()
+    }
+
+    /// Whether something the file holds changed since [`Leases::mark_saved`].
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Records that the state on disk is stale (a write failed).
+    pub fn force_dirty(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Records that the current state is on disk.
+    pub fn mark_saved(&mut self) {
+        self.dirty = false;
+    }
+
+    /// Whether `mac` may be given `addr` at `now`: nobody holds it, `mac`
+    /// does, or the holder's entry has lapsed.
+    pub fn is_free_for(&self, addr: Ipv4Addr, mac: &Mac, now: u64) -> bool {
+        match self.by_addr.get(&addr) {
+            None => true,
+            Some(l) => {
+                (l.mac.as_ref() == Some(mac) && l.state != State::Declined) || !l.is_live(now)
+            }
+        }
+    }
+
+    /// Applies one change made at `now`. Refuses to hand a live lease to a
+    /// second MAC, whatever the policy says.
+    pub fn apply(
+        &mut self,
+        change: Change,
+        now: u64,
+        config: &PolicyConfig,
+    ) -> Result<(), LeaseError> {
+        match change {
+            Change::Offer {
+                mac,
+                addr,
+                until,
+                checked,
+                model,
+            } => {
+                let bound_before = self
+                    .by_addr
+                    .get(&addr)
+                    .is_some_and(|l| l.state == State::Bound);
+                self.take(addr, mac, now)?;
+                self.put(Lease {
+                    addr,
+                    mac: Some(mac),
+                    state: State::Offered,
+                    expires: until,
+                    checked,
+                    model,
+                });
+                self.dirty |= bound_before;
+                self.advance_cursor(addr, config);
+            }
+            Change::Bind {
+                mac,
+                addr,
+                until,
+                model,
+            } => {
+                self.take(addr, mac, now)?;
+                let model = model.or_else(|| self.by_addr.get(&addr).and_then(|l| l.model.clone()));
+                self.put(Lease {
+                    addr,
+                    mac: Some(mac),
+                    state: State::Bound,
+                    expires: until,
+                    checked: true,
+                    model,
+                });
+                self.dirty = true;
+                self.advance_cursor(addr, config);
+            }
+            Change::Release { mac, addr, at } => {
+                if let Some(l) = self.by_addr.get_mut(&addr)
+                    && l.mac == Some(mac)
+                    && l.state != State::Declined
+                {
+                    l.expires = l.expires.min(at);
+                    self.dirty = true;
+                    self.exhausted_until = 0;
+                }
+            }
+            Change::Block { addr, by, until } => {
+                self.remove_addr(addr);
+                self.by_addr.insert(
+                    addr,
+                    Lease {
+                        addr,
+                        mac: by,
+                        state: State::Declined,
+                        expires: until,
+                        checked: false,
+                        model: None,
+                    },
+                );
+                self.dirty = true;
+            }
+            Change::Forget { mac, addr } => {
+                if self
+                    .by_addr
+                    .get(&addr)
+                    .is_some_and(|l| l.mac == Some(mac) && l.state == State::Offered)
+                {
+                    self.remove_addr(addr);
+                    self.exhausted_until = 0;
+                }
+            }
+            Change::ProbeClear { addr } => {
+                if let Some(l) = self.by_addr.get_mut(&addr) {
+                    l.checked = true;
+                }
+            }
+            Change::Exhausted { until } => self.exhausted_until = until,
+        }
+        Ok(())
+    }
+
+    /// Frees `addr` for `mac` (dropping a lapsed holder) and drops `mac`'s
+    /// other entry, or refuses if someone else holds `addr` live.
+    fn take(&mut self, addr: Ipv4Addr, mac: Mac, now: u64) -> Result<(), LeaseError> {
+        if let Some(l) = self.by_addr.get(&addr) {
+            let theirs = l.mac != Some(mac) || l.state == State::Declined;
+            if theirs && l.is_live(now) {
+                return Err(LeaseError::Taken {
+                    addr,
+                    holder: l
+                        .mac
+                        .map_or_else(|| "an unknown host".into(), |m| m.to_string()),
+                    until: l.expires,
+                    wanted: mac,
+                });
+            }
+        }
+        if let Some(&old) = self.by_mac.get(&mac)
+            && old != addr
+        {
+            let was_bound = self
+                .by_addr
+                .get(&old)
+                .is_some_and(|l| l.state == State::Bound);
+            self.remove_addr(old);
+            self.dirty |= was_bound;
+        }
+        if self.by_addr.get(&addr).is_some_and(|l| l.mac != Some(mac)) {
+            self.remove_addr(addr);
+        }
+        Ok(())
+    }
+
+    fn put(&mut self, lease: Lease) {
+        if let Some(mac) = lease.mac
+            && lease.state != State::Declined
+        {
+            self.by_mac.insert(mac, lease.addr);
+        }
+        self.by_addr.insert(lease.addr, lease);
+    }
+
+    fn remove_addr(&mut self, addr: Ipv4Addr) {
+        if let Some(old) = self.by_addr.remove(&addr)
+            && let Some(mac) = old.mac
+            && self.by_mac.get(&mac) == Some(&addr)
+        {
+            self.by_mac.remove(&mac);
+        }
+    }
+
+    fn advance_cursor(&mut self, addr: Ipv4Addr, config: &PolicyConfig) {
+        if let Some(i) = config.range.index_of(addr) {
+            self.cursor = (i + 1) % config.range.len();
+        }
+    }
+
+    /// What the file holds (bound and declined entries), copied cheaply so
+    /// that the encoding can happen off the server loop.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot(
+            self.by_addr
+                .values()
+                .filter(|l| l.state != State::Offered)
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// The file's bytes: bound and declined entries, sorted by address.
+    pub fn to_file_bytes(&self) -> Vec<u8> {
+        self.snapshot().to_file_bytes()
+    }
+
+    /// Reads a table from the file's bytes. Entries outside the served subnet
+    /// are dropped (the configuration changed); of two entries for one address
+    /// or one MAC, the later-expiring one is kept.
+    pub fn from_file_bytes(
+        bytes: &[u8],
+        config: &PolicyConfig,
+        path: &Path,
+    ) -> Result<(Self, Vec<String>), LeaseError> {
+        let damaged = |reason: String| LeaseError::Damaged {
+            path: path.display().to_string(),
+            reason,
+        };
+        let file: File = serde_json::from_slice(bytes).map_err(|e| damaged(e.to_string()))?;
+        if file.format != FORMAT {
+            return Err(damaged(format!("its format is `{}`", file.format)));
+        }
+        if file.version != VERSION {
+            return Err(damaged(format!(
+                "version {} (this build reads {VERSION})",
+                file.version
+            )));
+        }
+        let mut notes = Vec::new();
+        let mut leases = Leases::new();
+        let mut entries = file.leases;
+        // Latest expiry last, so that it wins.
+        entries.sort_by_key(|l| l.expires);
+        for f in entries {
+            if f.state == State::Offered {
+                continue;
+            }
+            if !config.subnet.contains(f.addr) {
+                notes.push(format!(
+                    "dropped the lease of {} (not in {} any more)",
+                    f.addr, config.subnet
+                ));
+                continue;
+            }
+            let mac = match f.mac.as_deref().map(str::parse::<Mac>) {
+                None => None,
+                Some(Ok(mac)) => Some(mac),
+                Some(Err(e)) => return Err(damaged(e.to_string())),
+            };
+            leases.remove_addr(f.addr);
+            if let Some(mac) = mac
+                && f.state == State::Bound
+                && let Some(&old) = leases.by_mac.get(&mac)
+            {
+                leases.remove_addr(old);
+            }
+            leases.put(Lease {
+                addr: f.addr,
+                mac,
+                state: f.state,
+                expires: f.expires,
+                checked: true,
+                model: f.model.map(|m| m.chars().take(32).collect()),
+            });
+        }
+        Ok((leases, notes))
+    }
+
+    /// Reads the table from `path`; a missing file is an empty table.
+    pub fn load(path: &Path, config: &PolicyConfig) -> Result<(Self, Vec<String>), LeaseError> {
+        let read_error = |source| LeaseError::Read {
+            path: path.display().to_string(),
+            source,
+        };
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Leases::new(), vec![])),
+            Err(e) => return Err(read_error(e)),
+        };
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(LeaseError::Damaged {
+                path: path.display().to_string(),
+                reason: format!("{} bytes is larger than any lease file", meta.len()),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(read_error)?;
+        Self::from_file_bytes(&bytes, config, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dhcp::config::{Mode, PolicyInputs};
+
+    fn config() -> PolicyConfig {
+        PolicyConfig::new(PolicyInputs {
+            mode: Mode::All,
+            server_id: "10.0.0.1".parse().unwrap(),
+            prefix: 24,
+            range: "10.0.0.100-10.0.0.109".parse().unwrap(),
+            reservations: vec![],
+            lease_time: 3600,
+            routers: vec![],
+            dns: vec![],
+            tftp: vec![],
+            probe: false,
+        })
+        .unwrap()
+    }
+
+    fn mac(n: u8) -> Mac {
+        Mac([0x00, 0x1b, 0x54, 0, 0, n])
+    }
+
+    fn ip(n: u8) -> Ipv4Addr {
+        Ipv4Addr::new(10, 0, 0, n)
+    }
+
+    fn bind(mac: Mac, addr: Ipv4Addr, until: u64) -> Change {
+        Change::Bind {
+            mac,
+            addr,
+            until,
+            model: Some("7961".into()),
+        }
+    }
+
+    #[test]
+    fn one_address_per_mac_and_one_mac_per_address() {
+        let c = config();
+        let mut t = Leases::new();
+        t.apply(bind(mac(1), ip(100), 1000), 0, &c).unwrap();
+        t.apply(bind(mac(1), ip(101), 1000), 0, &c).unwrap();
+        assert_eq!(t.len(), 1, "moving a client drops its old entry");
+        assert_eq!(t.of_mac(&mac(1)).unwrap().addr, ip(101));
+        assert_eq!(t.cursor(), 2);
+
+        let err = t.apply(bind(mac(2), ip(101), 900), 500, &c).unwrap_err();
+        assert!(matches!(err, LeaseError::Taken { .. }), "{err}");
+        assert!(t.is_free_for(ip(101), &mac(1), 500));
+        assert!(!t.is_free_for(ip(101), &mac(2), 500));
+        assert!(t.is_free_for(ip(101), &mac(2), 1000), "lapsed at 1000");
+        t.apply(bind(mac(2), ip(101), 5000), 1000, &c).unwrap();
+        assert_eq!(t.of_mac(&mac(1)), None, "the lapsed holder lost it");
+        assert_eq!(t.of_mac(&mac(2)).unwrap().addr, ip(101));
+    }
+
+    #[test]
+    fn releases_lapse_and_blocks_skip() {
+        let c = config();
+        let mut t = Leases::new();
+        t.apply(bind(mac(1), ip(100), 1000), 0, &c).unwrap();
+        t.apply(
+            Change::Release {
+                mac: mac(2),
+                addr: ip(100),
+                at: 10,
+            },
+            10,
+            &c,
+        )
+        .unwrap();
+        assert_eq!(
+            t.get(ip(100)).unwrap().expires,
+            1000,
+            "only the holder releases"
+        );
+        t.apply(
+            Change::Release {
+                mac: mac(1),
+                addr: ip(100),
+                at: 10,
+            },
+            10,
+            &c,
+        )
+        .unwrap();
+        assert_eq!(t.get(ip(100)).unwrap().expires, 10);
+        assert_eq!(
+            t.of_mac(&mac(1)).unwrap().addr,
+            ip(100),
+            "remembered for the client"
+        );
+
+        t.apply(
+            Change::Block {
+                addr: ip(100),
+                by: Some(mac(1)),
+                until: 700,
+            },
+            10,
+            &c,
+        )
+        .unwrap();
+        assert_eq!(t.of_mac(&mac(1)), None);
+        assert!(
+            !t.is_free_for(ip(100), &mac(1), 600),
+            "even the decliner skips it"
+        );
+        assert!(t.is_free_for(ip(100), &mac(1), 700));
+    }
+
+    #[test]
+    fn offers_stay_in_memory_and_the_rest_survives_a_restart() {
+        let c = config();
+        let mut t = Leases::new();
+        t.apply(bind(mac(1), ip(100), 1000), 0, &c).unwrap();
+        t.apply(
+            Change::Offer {
+                mac: mac(2),
+                addr: ip(101),
+                until: 60,
+                checked: true,
+                model: None,
+            },
+            0,
+            &c,
+        )
+        .unwrap();
+        t.apply(
+            Change::Block {
+                addr: ip(102),
+                by: None,
+                until: 2000,
+            },
+            0,
+            &c,
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        crate::store::write_atomic(&path, &t.to_file_bytes()).unwrap();
+
+        let (back, notes) = Leases::load(&path, &c).unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(back.len(), 2);
+        assert_eq!(back.get(ip(100)).unwrap().model.as_deref(), Some("7961"));
+        assert_eq!(back.get(ip(101)), None);
+        assert_eq!(back.get(ip(102)).unwrap().state, State::Declined);
+        assert!(!back.is_free_for(ip(100), &mac(9), 999));
+    }
+
+    #[test]
+    fn a_missing_file_is_empty_and_a_damaged_one_is_refused() {
+        let c = config();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        assert!(Leases::load(&path, &c).unwrap().0.is_empty());
+        for bad in [
+            &b"{"[..],
+            br#"{"format":"other","version":1,"leases":[]}"#,
+            br#"{"format":"lifeline-dhcp-leases","version":9,"leases":[]}"#,
+            br#"{"format":"lifeline-dhcp-leases","version":1,"leases":[{"addr":"10.0.0.5","mac":"zz","state":"bound","expires":5}]}"#,
+        ] {
+            std::fs::write(&path, bad).unwrap();
+            let err = Leases::load(&path, &c).unwrap_err();
+            assert!(matches!(err, LeaseError::Damaged { .. }), "{err}");
+            assert!(err.to_string().contains("move it away"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_file_with_duplicates_and_strangers_is_cleaned() {
+        let c = config();
+        let bytes = br#"{"format":"lifeline-dhcp-leases","version":1,"leases":[
+            {"addr":"10.0.0.100","mac":"001B54000001","state":"bound","expires":50},
+            {"addr":"10.0.0.100","mac":"001B54000002","state":"bound","expires":90},
+            {"addr":"10.0.0.101","mac":"001B54000002","state":"bound","expires":80},
+            {"addr":"10.9.9.9","mac":"001B54000003","state":"bound","expires":80}]}"#;
+        let (t, notes) = Leases::from_file_bytes(bytes, &c, Path::new("x")).unwrap();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(t.len(), 1);
+        assert_eq!(t.of_mac(&mac(2)).unwrap().addr, ip(100));
+        assert_eq!(t.of_mac(&mac(1)), None);
+    }
+}

@@ -1,0 +1,586 @@
+//! The DHCP socket loop: receive, ask the policy, apply, send. Thin on purpose.
+//!
+//! [`serve`] takes an already-bound socket and a [`CancellationToken`]
+//! (STYLE habit 4), so tests bind any port and run in parallel. One task owns
+//! the socket, the lease table and the ICMP prober; nothing is shared, so
+//! nothing is locked. A datagram that does not parse, a reply that cannot be
+//! sent, a lease file that cannot be written: each is logged and the loop goes
+//! on (habit 8); only a failing receive on the socket ends it.
+//!
+//! Memory is bounded: one receive buffer, at most [`MAX_PROBES`] DISCOVERs
+//! waiting for a probe, and a lease table the configuration bounds. The lease
+//! file is written at most once per [`SAVE_INTERVAL`] when something changed
+//! (on a blocking thread, atomically), and once more at shutdown.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::net::UdpSocket;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::config::PolicyConfig;
+use super::events::DhcpEvent;
+use super::leases::{Change, Leases};
+use super::policy::{self, Destination, Outcome};
+use super::probe::{IcmpProber, PROBE_TIMEOUT};
+use super::wire::{self, ClientMessage};
+use crate::events::{Event, Events};
+
+/// How many DISCOVERs may wait for a probe at once; more are dropped (their
+/// clients send again).
+pub const MAX_PROBES: usize = 64;
+/// The lease file is written at most this often.
+pub const SAVE_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The ports replies go to. Standard: clients on 68, relays on 67; tests
+/// point both at their own sockets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ports {
+    /// Where clients listen.
+    pub client: u16,
+    /// Where relay agents listen.
+    pub relay: u16,
+}
+
+impl Default for Ports {
+    fn default() -> Self {
+        Ports {
+            client: 68,
+            relay: 67,
+        }
+    }
+}
+
+/// What the loop runs with.
+#[derive(Debug)]
+pub struct Setup {
+    /// The checked configuration.
+    pub config: PolicyConfig,
+    /// The lease table, as loaded.
+    pub leases: Leases,
+    /// Where the table is saved; `None` keeps it in memory.
+    pub lease_file: Option<PathBuf>,
+    /// The event channel.
+    pub events: Events,
+    /// The ICMP prober; `None` offers without probing.
+    pub prober: Option<IcmpProber>,
+    /// Where replies go.
+    pub ports: Ports,
+}
+
+/// A DISCOVER waiting for its probe.
+#[derive(Debug)]
+struct Pending {
+    seq: u16,
+    deadline: Instant,
+    msg: ClientMessage,
+}
+
+/// What became of a probe request.
+enum ProbeStart {
+    /// Sent; the DISCOVER waits.
+    Started,
+    /// Not sent (no prober, or the send failed): offer unprobed.
+    Unsent,
+    /// Too many probes, or one for this address runs: the DISCOVER is dropped.
+    Dropped,
+}
+
+struct Loop {
+    config: PolicyConfig,
+    leases: Leases,
+    lease_file: Option<PathBuf>,
+    events: Events,
+    prober: Option<IcmpProber>,
+    ports: Ports,
+    pending: HashMap<Ipv4Addr, Pending>,
+    writing: Option<JoinHandle<io::Result<()>>>,
+    save_failed: Arc<AtomicBool>,
+}
+
+/// Serves DHCP on `socket` until `stop` is cancelled; returns the lease table
+/// as it stands at the end (saved, when there is a lease file).
+pub async fn serve(socket: UdpSocket, setup: Setup, stop: CancellationToken) -> io::Result<Leases> {
+    let Setup {
+        mut config,
+        leases,
+        lease_file,
+        events,
+        prober,
+        ports,
+    } = setup;
+    config.probe &= prober.is_some();
+    let mut state = Loop {
+        config,
+        leases,
+        lease_file,
+        events,
+        prober,
+        ports,
+        pending: HashMap::new(),
+        writing: None,
+        save_failed: Arc::new(AtomicBool::new(false)),
+    };
+    let mut buf = vec![0u8; wire::MAX_DATAGRAM];
+    let mut save = tokio::time::interval(SAVE_INTERVAL);
+    save.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let result = loop {
+        let deadline = state.pending.values().map(|p| p.deadline).min();
+        tokio::select! {
+            biased;
+            () = stop.cancelled() => break Ok(()),
+            answer = probe_reply(state.prober.as_ref()) => match answer {
+                Ok((addr, seq)) => {
+                    if state.pending.get(&addr).is_some_and(|p| p.seq == seq) {
+                        state.probed(addr, true, &socket).await;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "dhcp: the ICMP probe socket failed; offering without probes");
+                    state.prober = None;
+                    state.config.probe = false;
+                    let waiting: Vec<Ipv4Addr> = state.pending.keys().copied().collect();
+                    for addr in waiting {
+                        state.probed(addr, false, &socket).await;
+                    }
+                }
+            },
+            () = sleep_until(deadline) => {
+                let now = Instant::now();
+                let due: Vec<Ipv4Addr> = state
+                    .pending
+                    .iter()
+                    .filter(|(_, p)| p.deadline <= now)
+                    .map(|(a, _)| *a)
+                    .collect();
+                for addr in due {
+                    state.probed(addr, false, &socket).await;
+                }
+            }
+            _ = save.tick() => state.save_if_due(),
+            received = socket.recv_from(&mut buf) => match received {
+                Ok((n, from)) => state.datagram(&buf[..n], from, &socket).await,
+                Err(e) if transient(&e) => tracing::debug!(error = %e, "dhcp: receive error; going on"),
+                Err(e) => break Err(e),
+            },
+        }
+    };
+    state.finish().await;
+    result.map(|()| state.leases)
+}
+
+async fn probe_reply(prober: Option<&IcmpProber>) -> io::Result<(Ipv4Addr, u16)> {
+    match prober {
+        Some(p) => p.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Errors a UDP socket reports about one earlier datagram, not about itself.
+fn transient(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::Interrupted
+            | io::ErrorKind::WouldBlock
+    ) || e.raw_os_error().is_some_and(|code| {
+        // EHOSTUNREACH, ENETUNREACH, EMSGSIZE: an ICMP error for an earlier reply.
+        matches!(code, 113 | 101 | 90)
+    })
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Loop {
+    async fn datagram(&mut self, bytes: &[u8], from: SocketAddr, socket: &UdpSocket) {
+        match ClientMessage::parse(bytes) {
+            Ok(msg) => self.answer(msg, socket).await,
+            Err(e) => tracing::debug!(%from, error = %e, "dhcp: dropped a datagram"),
+        }
+    }
+
+    /// Asks the policy about `msg` and carries out what it says; starts a
+    /// probe when it asks for one.
+    async fn answer(&mut self, msg: ClientMessage, socket: &UdpSocket) {
+        // A failed probe send counts as "nobody there" and the policy is asked
+        // again; it then offers, so two rounds suffice. Four bound it anyway.
+        for _ in 0..4 {
+            let now = unix_now();
+            let outcome = policy::handle(&self.config, &self.leases, &msg, now);
+            let Some(addr) = self.carry_out(outcome, &msg, now, socket).await else {
+                return;
+            };
+            match self.start_probe(addr, &msg) {
+                ProbeStart::Started | ProbeStart::Dropped => return,
+                ProbeStart::Unsent => {
+                    self.apply_outcome(policy::probe_result(addr, false, &self.leases, now), now);
+                }
+            }
+        }
+    }
+
+    /// Sends an echo request for `addr` and parks a copy of `msg` until it
+    /// is answered or times out.
+    fn start_probe(&mut self, addr: Ipv4Addr, msg: &ClientMessage) -> ProbeStart {
+        let Some(prober) = &self.prober else {
+            return ProbeStart::Unsent;
+        };
+        if self.pending.contains_key(&addr) {
+            return ProbeStart::Dropped;
+        }
+        if self.pending.len() >= MAX_PROBES {
+            tracing::debug!(%addr, "dhcp: too many probes running; dropping a DISCOVER");
+            return ProbeStart::Dropped;
+        }
+        match prober.send(addr) {
+            Ok(seq) => {
+                let deadline = Instant::now() + PROBE_TIMEOUT;
+                let msg = msg.clone();
+                self.pending.insert(addr, Pending { seq, deadline, msg });
+                ProbeStart::Started
+            }
+            Err(e) => {
+                tracing::debug!(%addr, error = %e, "dhcp: cannot send a probe; offering unprobed");
+                ProbeStart::Unsent
+            }
+        }
+    }
+
+    /// A probe of `addr` ended: answered (`in_use`) or timed out.
+    async fn probed(&mut self, addr: Ipv4Addr, in_use: bool, socket: &UdpSocket) {
+        let now = unix_now();
+        let outcome = policy::probe_result(addr, in_use, &self.leases, now);
+        self.apply_outcome(outcome, now);
+        if let Some(p) = self.pending.remove(&addr) {
+            self.answer(p.msg, socket).await;
+        }
+    }
+
+    /// Applies the changes and publishes the events of `outcome`; sends its
+    /// reply; returns the address it wants probed.
+    async fn carry_out(
+        &mut self,
+        outcome: Outcome,
+        msg: &ClientMessage,
+        now: u64,
+        socket: &UdpSocket,
+    ) -> Option<Ipv4Addr> {
+        let Outcome {
+            reply,
+            changes,
+            events,
+            probe,
+            ignored,
+        } = outcome;
+        if let Some(why) = &ignored {
+            tracing::debug!(mac = %msg.mac, kind = ?msg.kind, reason = %why, "dhcp: no reply");
+        }
+        self.apply(changes, events, now);
+        if let Some(reply) = reply {
+            let to = reply_address(reply.to, self.ports);
+            let bytes = wire::encode(&reply);
+            if let Err(e) = socket.send_to(&bytes, to).await {
+                tracing::warn!(%to, mac = %msg.mac, error = %e, "dhcp: cannot send a reply");
+            }
+        }
+        probe
+    }
+
+    fn apply(&mut self, changes: Vec<Change>, events: Vec<DhcpEvent>, now: u64) {
+        for change in changes {
+            if let Err(e) = self.leases.apply(change, now, &self.config) {
+                tracing::error!(error = %e, "dhcp: lease change refused");
+            }
+        }
+        for event in events {
+            self.events.publish(Event::Dhcp(event));
+        }
+    }
+
+    fn apply_outcome(&mut self, outcome: Outcome, now: u64) {
+        self.apply(outcome.changes, outcome.events, now);
+    }
+
+    /// Starts writing the lease file if something changed and no write runs.
+    fn save_if_due(&mut self) {
+        if let Some(handle) = &self.writing {
+            if !handle.is_finished() {
+                return;
+            }
+            self.writing = None;
+        }
+        if self.save_failed.swap(false, Ordering::Relaxed) {
+            // What the failed write carried is not on disk: try again.
+            self.leases.force_dirty();
+        }
+        let Some(path) = &self.lease_file else { return };
+        if !self.leases.is_dirty() {
+            return;
+        }
+        let snapshot = self.leases.snapshot();
+        self.leases.mark_saved();
+        let path = path.clone();
+        let failed = Arc::clone(&self.save_failed);
+        self.writing = Some(tokio::task::spawn_blocking(move || {
+            let result = crate::store::write_atomic(&path, &snapshot.to_file_bytes());
+            if let Err(e) = &result {
+                tracing::warn!(path = %path.display(), error = %e, "dhcp: cannot write the lease file");
+                failed.store(true, Ordering::Relaxed);
+            }
+            result
+        }));
+    }
+
+    /// Waits for a running write, then writes what is left.
+    async fn finish(&mut self) {
+        if let Some(handle) = self.writing.take() {
+            let _ = handle.await;
+        }
+        self.save_if_due();
+        if let Some(handle) = self.writing.take() {
+            let _ = handle.await;
+        }
+    }
+}
+
+/// Where a reply to `to` is sent, as a socket address (for tests and logs).
+pub fn reply_address(to: Destination, ports: Ports) -> SocketAddr {
+    let (ip, port) = match to {
+        Destination::Relay(relay) => (relay, ports.relay),
+        Destination::Unicast(client) => (client, ports.client),
+        Destination::Broadcast => (Ipv4Addr::BROADCAST, ports.client),
+    };
+    SocketAddr::new(IpAddr::V4(ip), port)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::UdpSocket as StdUdpSocket;
+
+    use dhcproto::v4::{DhcpOption, Message, MessageType};
+    use dhcproto::{Decodable as _, Encodable as _};
+    use lifeline_shared::config::mac::Mac;
+
+    use super::*;
+    use crate::dhcp::config::{Mode, PolicyInputs};
+
+    const GUARD: Duration = Duration::from_secs(30);
+
+    fn config(range: &str) -> PolicyConfig {
+        PolicyConfig::new(PolicyInputs {
+            mode: Mode::All,
+            server_id: Ipv4Addr::LOCALHOST,
+            prefix: 8,
+            range: range.parse().unwrap(),
+            reservations: vec![],
+            lease_time: 3600,
+            routers: vec![],
+            dns: vec![],
+            tftp: vec![Ipv4Addr::new(127, 0, 0, 69)],
+            probe: true,
+        })
+        .unwrap()
+    }
+
+    /// A message relayed by 127.0.0.1, so that the reply comes back to the
+    /// test's socket (its port stands in for the relay port).
+    fn relayed(kind: MessageType, mac: Mac, xid: u32) -> Vec<u8> {
+        let mut m = Message::new_with_id(
+            xid,
+            Ipv4Addr::UNSPECIFIED,
+            Ipv4Addr::UNSPECIFIED,
+            Ipv4Addr::UNSPECIFIED,
+            Ipv4Addr::LOCALHOST,
+            &mac.0,
+        );
+        m.opts_mut().insert(DhcpOption::MessageType(kind));
+        if kind == MessageType::Inform {
+            m.set_ciaddr(Ipv4Addr::new(127, 0, 0, 7));
+        }
+        m.to_vec().unwrap()
+    }
+
+    /// Receives until a reply with `xid` arrives; returns it.
+    fn reply_to(client: &StdUdpSocket, xid: u32) -> Message {
+        let deadline = std::time::Instant::now() + GUARD;
+        let mut buf = [0u8; 2048];
+        loop {
+            assert!(std::time::Instant::now() < deadline, "no reply to {xid:#x}");
+            let (n, _) = client
+                .recv_from(&mut buf)
+                .expect("no reply before the guard");
+            let m = Message::from_bytes(&buf[..n]).unwrap();
+            if m.xid() == xid {
+                return m;
+            }
+        }
+    }
+
+    struct Running {
+        client: StdUdpSocket,
+        server: SocketAddr,
+        stop: CancellationToken,
+        task: tokio::task::JoinHandle<io::Result<Leases>>,
+        events: Events,
+    }
+
+    async fn start(range: &str, lease_file: Option<PathBuf>) -> Running {
+        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let server = socket.local_addr().unwrap();
+        let client = StdUdpSocket::bind("127.0.0.1:0").unwrap();
+        client.set_read_timeout(Some(GUARD)).unwrap();
+        let port = client.local_addr().unwrap().port();
+        let events = Events::new();
+        let stop = CancellationToken::new();
+        let setup = Setup {
+            config: config(range),
+            leases: Leases::new(),
+            lease_file,
+            events: events.clone(),
+            // No prober: probing is turned off for the loop.
+            prober: None,
+            ports: Ports {
+                client: port,
+                relay: port,
+            },
+        };
+        let task = tokio::spawn(serve(socket, setup, stop.clone()));
+        Running {
+            client,
+            server,
+            stop,
+            task,
+            events,
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hostile_datagrams_do_not_stop_the_server() {
+        let r = start("127.0.0.100-127.0.0.199", None).await;
+        let mut events = r.events.subscribe();
+        let good = relayed(MessageType::Discover, Mac([0, 0x1b, 0x54, 0, 0, 1]), 0x1111);
+        let mut hostile: Vec<Vec<u8>> = vec![
+            vec![],
+            vec![1],
+            vec![0xff; 239],
+            vec![0; 4096],
+            vec![1; 9000],
+        ];
+        for cut in [236, 240, 241, 243, good.len() - 1] {
+            hostile.push(good[..cut].to_vec());
+        }
+        let mut lying = good.clone();
+        lying[2] = 255; // hlen
+        hostile.push(lying);
+        let mut options = good[..240].to_vec();
+        options.extend([53, 1, 1, 55, 255]);
+        options.extend([1u8; 255]);
+        options.extend([81, 1, 0, 155, 2, 0, 0, 60, 200, b'C', 255]);
+        hostile.push(options);
+        for d in &hostile {
+            r.client.send_to(d, r.server).unwrap();
+        }
+        r.client.send_to(&good, r.server).unwrap();
+        let offer = tokio::task::spawn_blocking({
+            let client = r.client.try_clone().unwrap();
+            move || reply_to(&client, 0x1111)
+        })
+        .await
+        .unwrap();
+        assert_eq!(offer.opts().msg_type(), Some(MessageType::Offer));
+        assert_eq!(offer.siaddr(), Ipv4Addr::new(127, 0, 0, 69));
+        // The DISCOVER's event reached the channel.
+        let first = tokio::time::timeout(GUARD, events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(matches!(first, Event::Dhcp(_)), "{first:?}");
+        r.stop.cancel();
+        r.task.await.unwrap().unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flood_stays_within_the_pool_and_the_leases_are_saved_at_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("leases.json");
+        let r = start("127.0.0.100-127.0.0.149", Some(file.clone())).await;
+        let client = r.client.try_clone().unwrap();
+        let server = r.server;
+        // One phone gets a lease first, so that the file has something to hold.
+        let mac = Mac([0, 0x1b, 0x54, 0xff, 0, 7]);
+        let (client, addr) = tokio::task::spawn_blocking(move || {
+            client
+                .send_to(&relayed(MessageType::Discover, mac, 0xbeef), server)
+                .unwrap();
+            let offer = reply_to(&client, 0xbeef);
+            let mut m = Message::from_bytes(&relayed(MessageType::Request, mac, 0xbeef)).unwrap();
+            m.opts_mut()
+                .insert(DhcpOption::RequestedIpAddress(offer.yiaddr()));
+            m.opts_mut()
+                .insert(DhcpOption::ServerIdentifier(Ipv4Addr::LOCALHOST));
+            client.send_to(&m.to_vec().unwrap(), server).unwrap();
+            let ack = reply_to(&client, 0xbeef);
+            assert_eq!(ack.opts().msg_type(), Some(MessageType::Ack));
+            (client, offer.yiaddr())
+        })
+        .await
+        .unwrap();
+        // 3000 DISCOVERs from different MACs, in batches small enough for
+        // the socket's receive buffer; after each, an INFORM whose reply
+        // proves that the batch was handled.
+        let last = tokio::task::spawn_blocking(move || {
+            let mut last = None;
+            for batch in 0..60u32 {
+                for i in batch * 50..(batch + 1) * 50 {
+                    let b = i.to_be_bytes();
+                    let d = relayed(
+                        MessageType::Discover,
+                        Mac([0, 0x1b, 0x54, b[1], b[2], b[3]]),
+                        i,
+                    );
+                    client.send_to(&d, server).unwrap();
+                }
+                let sync = 0xfeed_0000 | batch;
+                client
+                    .send_to(&relayed(MessageType::Inform, Mac([2; 6]), sync), server)
+                    .unwrap();
+                last = Some(reply_to(&client, sync));
+            }
+            last.unwrap()
+        })
+        .await
+        .unwrap();
+        assert_eq!(last.opts().msg_type(), Some(MessageType::Ack));
+        r.stop.cancel();
+        let leases = r.task.await.unwrap().unwrap();
+        assert!(
+            leases.len() <= 50,
+            "{} entries for a pool of 50",
+            leases.len()
+        );
+        let saved = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            saved.contains(&addr.to_string()) && saved.contains(&mac.to_string()),
+            "{saved}"
+        );
+    }
+}

@@ -1,0 +1,376 @@
+//! The two layers between a datagram and the policy (STYLE habit 1).
+//!
+//! [`ClientMessage::parse`] is the only way untrusted bytes reach the policy:
+//! it checks the fixed BOOTP header itself (length, opcode, hardware type and
+//! length, magic cookie), walks the options as plain TLVs, and hands
+//! `dhcproto` only the options the server reads ([`KEPT_OPTIONS`]); option 82
+//! is kept as raw bytes, to be echoed verbatim. That way nothing downstream can
+//! trip on a lying `hlen`, and `dhcproto`'s decoders for options we never read
+//! (some assert on their length) never see hostile bytes. A message without a
+//! DHCP message type is refused. [`encode`] writes a reply, padded to the
+//! BOOTP minimum.
+//!
+//! Invariants: parsing never panics and allocates at most a small multiple of
+//! the datagram's length; a [`ClientMessage`] always has an Ethernet MAC and a
+//! message type. An option whose length runs past the datagram ends the
+//! options; `dhcproto` keeps the options it could read and stops at the first
+//! malformed one (a wrong length for an address, say).
+
+use std::net::Ipv4Addr;
+
+use dhcproto::v4::{self, DhcpOption, MessageType, OptionCode};
+use dhcproto::{Decodable as _, Encodable as _};
+use lifeline_shared::config::mac::Mac;
+use thiserror::Error;
+
+use super::policy::Reply;
+
+/// The fixed BOOTP header, up to and including `file`.
+pub const HEADER_LEN: usize = 236;
+/// The DHCP magic cookie that follows the header.
+pub const MAGIC_COOKIE: [u8; 4] = [99, 130, 83, 99];
+/// Replies are padded to this many bytes, as BOOTP clients expect (RFC 951).
+pub const BOOTP_MIN_LEN: usize = 300;
+/// The largest datagram read; a longer one is cut, and its options fail to parse.
+pub const MAX_DATAGRAM: usize = 4096;
+/// The options the server reads: requested address, message type, server
+/// identifier, parameter request list, vendor class. The rest are dropped
+/// before decoding (and option 82 is kept raw).
+pub const KEPT_OPTIONS: [u8; 5] = [50, 53, 54, 55, 60];
+/// Relay agent information (RFC 3046), echoed to the relay as received.
+pub const RELAY_AGENT_INFO: u8 = 82;
+/// Option 82 may hold at most this much (one option's worth, RFC 3046); a
+/// message carrying more is refused, so that replies stay small.
+pub const MAX_RELAY_INFO: usize = 255;
+
+/// Why a datagram is not a DHCP request the server answers.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum WireError {
+    /// Shorter than the header and the cookie.
+    #[error("{0} bytes is too short for a DHCP message (at least 240)")]
+    TooShort(usize),
+    /// A reply (op 2), or nonsense.
+    #[error("op {0} is not a BOOTREQUEST")]
+    NotRequest(u8),
+    /// Not Ethernet with six-byte addresses.
+    #[error("hardware type {htype}, length {hlen}: only Ethernet (1, 6) is served")]
+    NotEthernet {
+        /// `htype`.
+        htype: u8,
+        /// `hlen`.
+        hlen: u8,
+    },
+    /// No DHCP magic cookie: plain BOOTP, or garbage.
+    #[error("no DHCP magic cookie (found {0:02x?})")]
+    NoCookie([u8; 4]),
+    /// `dhcproto` could not read it.
+    #[error("undecodable: {0}")]
+    Decode(String),
+    /// No option 53.
+    #[error("no DHCP message type (option 53)")]
+    NoMessageType,
+    /// Option 82 longer than [`MAX_RELAY_INFO`].
+    #[error("{0} bytes of relay agent information (at most 255)")]
+    RelayInfoTooLong(usize),
+}
+
+/// A checked client message: Ethernet, with a message type.
+#[derive(Clone, Debug)]
+pub struct ClientMessage {
+    /// The decoded message.
+    pub message: v4::Message,
+    /// The client's MAC (`chaddr`).
+    pub mac: Mac,
+    /// Option 53.
+    pub kind: MessageType,
+    /// Option 82's data, as received (concatenated if split).
+    pub relay_info: Option<Vec<u8>>,
+}
+
+impl ClientMessage {
+    /// Checks and decodes a datagram received on the server port.
+    pub fn parse(bytes: &[u8]) -> Result<Self, WireError> {
+        if bytes.len() < HEADER_LEN + MAGIC_COOKIE.len() {
+            return Err(WireError::TooShort(bytes.len()));
+        }
+        if bytes[0] != 1 {
+            return Err(WireError::NotRequest(bytes[0]));
+        }
+        let (htype, hlen) = (bytes[1], bytes[2]);
+        if htype != 1 || hlen != 6 {
+            return Err(WireError::NotEthernet { htype, hlen });
+        }
+        let cookie: [u8; 4] = bytes[HEADER_LEN..HEADER_LEN + 4]
+            .try_into()
+            .unwrap_or_default();
+        if cookie != MAGIC_COOKIE {
+            return Err(WireError::NoCookie(cookie));
+        }
+        let mac = Mac(bytes[28..34].try_into().unwrap_or_default());
+        let (kept, relay_info) = sift_options(bytes);
+        if let Some(info) = &relay_info
+            && info.len() > MAX_RELAY_INFO
+        {
+            return Err(WireError::RelayInfoTooLong(info.len()));
+        }
+        let message =
+            v4::Message::from_bytes(&kept).map_err(|e| WireError::Decode(e.to_string()))?;
+        let kind = message.opts().msg_type().ok_or(WireError::NoMessageType)?;
+        Ok(ClientMessage {
+            message,
+            mac,
+            kind,
+            relay_info,
+        })
+    }
+
+    /// Option 60, the vendor class identifier.
+    pub fn class_id(&self) -> Option<&[u8]> {
+        match self.message.opts().get(OptionCode::ClassIdentifier) {
+            Some(DhcpOption::ClassIdentifier(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Option 50, the requested address.
+    pub fn requested_ip(&self) -> Option<Ipv4Addr> {
+        match self.message.opts().get(OptionCode::RequestedIpAddress) {
+            Some(DhcpOption::RequestedIpAddress(a)) => Some(*a),
+            _ => None,
+        }
+    }
+
+    /// Option 54, the server identifier.
+    pub fn server_id(&self) -> Option<Ipv4Addr> {
+        match self.message.opts().get(OptionCode::ServerIdentifier) {
+            Some(DhcpOption::ServerIdentifier(a)) => Some(*a),
+            _ => None,
+        }
+    }
+
+    /// Option 82, for echoing back to the relay.
+    pub fn relay_info(&self) -> Option<&[u8]> {
+        self.relay_info.as_deref()
+    }
+
+    /// `ciaddr`, when set.
+    pub fn ciaddr(&self) -> Option<Ipv4Addr> {
+        Some(self.message.ciaddr()).filter(|a| !a.is_unspecified())
+    }
+
+    /// `giaddr`, when set (the message came through a relay).
+    pub fn giaddr(&self) -> Option<Ipv4Addr> {
+        Some(self.message.giaddr()).filter(|a| !a.is_unspecified())
+    }
+}
+
+/// The header and cookie of `bytes` (at least 240 long) followed by the
+/// [`KEPT_OPTIONS`] only and an END; and option 82's data.
+fn sift_options(bytes: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
+    let start = HEADER_LEN + MAGIC_COOKIE.len();
+    let mut kept = Vec::with_capacity(bytes.len().min(MAX_DATAGRAM) + 1);
+    kept.extend_from_slice(&bytes[..start]);
+    let mut relay: Option<Vec<u8>> = None;
+    let options = &bytes[start..];
+    let mut i = 0;
+    while let Some(&code) = options.get(i) {
+        match code {
+            0 => i += 1,
+            255 => break,
+            _ => {
+                let Some(&len) = options.get(i + 1) else {
+                    break;
+                };
+                let Some(data) = options.get(i + 2..i + 2 + usize::from(len)) else {
+                    break;
+                };
+                if KEPT_OPTIONS.contains(&code) {
+                    kept.extend_from_slice(&options[i..i + 2 + usize::from(len)]);
+                } else if code == RELAY_AGENT_INFO {
+                    relay.get_or_insert_with(Vec::new).extend_from_slice(data);
+                }
+                i += 2 + usize::from(len);
+            }
+        }
+    }
+    kept.push(255);
+    (kept, relay)
+}
+
+/// Writes a reply: the message, then option 82 as the relay sent it (split
+/// into 255-byte pieces), then END, padded with zeros to [`BOOTP_MIN_LEN`].
+pub fn encode(reply: &Reply) -> Vec<u8> {
+    let mut bytes = reply.message.to_vec().unwrap_or_default();
+    if let Some(info) = &reply.relay_info
+        && bytes.last() == Some(&255)
+    {
+        bytes.pop();
+        for piece in info.chunks(255) {
+            bytes.push(RELAY_AGENT_INFO);
+            bytes.push(piece.len() as u8);
+            bytes.extend_from_slice(piece);
+        }
+        bytes.push(255);
+    }
+    if bytes.len() < BOOTP_MIN_LEN {
+        bytes.resize(BOOTP_MIN_LEN, 0);
+    }
+    bytes
+}
+
+/// The data of option `code` in a raw message, concatenated over repeats
+/// (RFC 3396), read without `dhcproto`: for reading other servers' replies,
+/// whose option 150 `dhcproto` reads only when it holds one address.
+pub fn raw_option(bytes: &[u8], code: u8) -> Option<Vec<u8>> {
+    let options = bytes.get(HEADER_LEN + 4..)?;
+    if bytes.get(HEADER_LEN..HEADER_LEN + 4)? != MAGIC_COOKIE {
+        return None;
+    }
+    let mut found: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while let Some(&c) = options.get(i) {
+        match c {
+            0 => i += 1,
+            255 => break,
+            _ => {
+                let len = usize::from(*options.get(i + 1)?);
+                let data = options.get(i + 2..i + 2 + len)?;
+                if c == code {
+                    found.get_or_insert_with(Vec::new).extend_from_slice(data);
+                }
+                i += 2 + len;
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal DISCOVER with the given options after the cookie.
+    fn datagram(options: &[u8]) -> Vec<u8> {
+        let mut b = vec![0u8; HEADER_LEN];
+        b[0] = 1;
+        b[1] = 1;
+        b[2] = 6;
+        b[4..8].copy_from_slice(&0x1234_5678u32.to_be_bytes());
+        b[28..34].copy_from_slice(&[0x00, 0x1b, 0x54, 1, 2, 3]);
+        b.extend(MAGIC_COOKIE);
+        b.extend(options);
+        b
+    }
+
+    #[test]
+    fn reads_a_discover() {
+        let m = ClientMessage::parse(&datagram(&[53, 1, 1, 255])).unwrap();
+        assert_eq!(m.kind, MessageType::Discover);
+        assert_eq!(m.mac.to_string(), "001B54010203");
+        assert_eq!(
+            (m.ciaddr(), m.giaddr(), m.requested_ip()),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_client_request() {
+        assert_eq!(
+            ClientMessage::parse(&[]).unwrap_err(),
+            WireError::TooShort(0)
+        );
+        assert_eq!(
+            ClientMessage::parse(&[1; 239]).unwrap_err(),
+            WireError::TooShort(239)
+        );
+        let mut reply = datagram(&[53, 1, 2, 255]);
+        reply[0] = 2;
+        assert_eq!(
+            ClientMessage::parse(&reply).unwrap_err(),
+            WireError::NotRequest(2)
+        );
+        let mut lying = datagram(&[53, 1, 1, 255]);
+        lying[2] = 200;
+        assert_eq!(
+            ClientMessage::parse(&lying).unwrap_err(),
+            WireError::NotEthernet {
+                htype: 1,
+                hlen: 200
+            }
+        );
+        let mut bootp = datagram(&[53, 1, 1, 255]);
+        bootp[HEADER_LEN] = 0;
+        assert!(matches!(
+            ClientMessage::parse(&bootp),
+            Err(WireError::NoCookie(_))
+        ));
+        assert_eq!(
+            ClientMessage::parse(&datagram(&[255])).unwrap_err(),
+            WireError::NoMessageType
+        );
+    }
+
+    #[test]
+    fn survives_truncated_and_lying_options() {
+        // A length running past the end, an option 53 of length 0, a huge option 55.
+        for options in [
+            &[53, 1, 1, 60, 200, b'C'][..],
+            &[53, 0, 255],
+            &[53, 1],
+            &[61, 255],
+        ] {
+            let _ = ClientMessage::parse(&datagram(options));
+        }
+        let mut huge = vec![53, 1, 1];
+        for _ in 0..14 {
+            huge.push(55);
+            huge.push(255);
+            huge.extend(1..=255u8);
+        }
+        huge.push(255);
+        let m = ClientMessage::parse(&datagram(&huge)).unwrap();
+        assert_eq!(m.kind, MessageType::Discover);
+    }
+
+    #[test]
+    fn only_the_options_read_reach_the_decoder() {
+        // Option 81 with length 1 and 155 with length 2 trip dhcproto's
+        // debug assertions; they are dropped before it sees them.
+        let m = ClientMessage::parse(&datagram(&[
+            81, 1, 0, 155, 2, 0, 0, 151, 0, 53, 1, 3, 82, 3, 1, 1, 7, 82, 2, 2, 0, 50, 4, 10, 0, 0,
+            5, 255,
+        ]))
+        .unwrap();
+        assert_eq!(m.kind, MessageType::Request);
+        assert_eq!(m.requested_ip(), Some(Ipv4Addr::new(10, 0, 0, 5)));
+        assert_eq!(
+            m.relay_info(),
+            Some(&[1, 1, 7, 2, 0][..]),
+            "split option 82 joined"
+        );
+        assert_eq!(m.message.opts().len(), 2);
+
+        let mut long = vec![53, 1, 1];
+        for _ in 0..2 {
+            long.extend([82, 200]);
+            long.extend([1u8; 200]);
+        }
+        long.push(255);
+        assert_eq!(
+            ClientMessage::parse(&datagram(&long)).unwrap_err(),
+            WireError::RelayInfoTooLong(400)
+        );
+    }
+
+    #[test]
+    fn raw_options_concatenate_and_stop_at_the_end() {
+        let d = datagram(&[
+            150, 4, 10, 0, 0, 1, 0, 150, 4, 10, 0, 0, 2, 255, 150, 4, 1, 1, 1, 1,
+        ]);
+        assert_eq!(raw_option(&d, 150), Some(vec![10, 0, 0, 1, 10, 0, 0, 2]));
+        assert_eq!(raw_option(&d, 66), None);
+        assert_eq!(raw_option(&datagram(&[150, 9, 1]), 150), None);
+        assert_eq!(raw_option(&[0; 10], 150), None);
+    }
+}
