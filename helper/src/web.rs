@@ -43,10 +43,19 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    serve_with(listener, Router::new(), shutdown).await
+}
+
+/// [`serve`], with more routes (the control plane's `/ws`) in front of the app.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    routes: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     if !ui_is_embedded() {
         tracing::warn!("this binary was built without the web app; `/` answers 503");
     }
-    axum::serve(listener, router())
+    axum::serve(listener, routes.merge(router()))
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())

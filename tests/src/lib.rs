@@ -78,10 +78,16 @@ fn build_lifeline() -> PathBuf {
 #[derive(Debug)]
 pub struct Server {
     child: Child,
-    /// The URL from the start line, e.g. `http://127.0.0.1:41234/`.
+    /// The URL from the start line, e.g. `http://127.0.0.1:41234/#token=…`.
     pub url: String,
     /// The address the server listens on.
     pub addr: SocketAddr,
+    /// The pairing token from the URL's fragment, when there is one.
+    pub token: Option<String>,
+    /// Every later stdout line.
+    lines: mpsc::Receiver<String>,
+    /// The default data directory, removed on drop.
+    _data_dir: tempfile::TempDir,
 }
 
 impl Server {
@@ -92,10 +98,25 @@ impl Server {
 
     /// Starts `lifeline serve ARGS...` and waits for its URL line. Panics with
     /// the server's stderr if it exits first.
+    ///
+    /// Unless given, `--data-dir` is a fresh temporary folder (removed with the
+    /// server) and `--tftp-listen` is `127.0.0.1:0`, so tests never touch the
+    /// user's data or port 69 and run in parallel.
     pub fn start_with(args: &[&str]) -> Self {
+        let data_dir = tempfile::tempdir().expect("a temporary data directory");
+        let mut extra: Vec<String> = Vec::new();
+        if !args.contains(&"--data-dir") {
+            extra.push("--data-dir".into());
+            extra.push(data_dir.path().display().to_string());
+        }
+        if !args.contains(&"--tftp-listen") {
+            extra.push("--tftp-listen".into());
+            extra.push("127.0.0.1:0".into());
+        }
         let mut child = Command::new(lifeline_bin())
             .arg("serve")
             .args(args)
+            .args(&extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -106,6 +127,7 @@ impl Server {
         // draining stdout afterwards.
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, rx) = mpsc::channel();
+        let (line_tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
             let mut sent = false;
             for line in BufReader::new(stdout).lines() {
@@ -113,6 +135,8 @@ impl Server {
                 if !sent && let Some(url) = line.strip_prefix(URL_LINE_PREFIX) {
                     let _ = tx.send(url.to_owned());
                     sent = true;
+                } else {
+                    let _ = line_tx.send(line);
                 }
             }
         });
@@ -134,12 +158,43 @@ impl Server {
                 panic!("lifeline serve printed no URL line ({error}); exit status {status:?}");
             }
         };
-        let addr = url
+        let (base, fragment) = url.split_once('#').unwrap_or((url.as_str(), ""));
+        let addr = base
             .strip_prefix("http://")
             .and_then(|rest| rest.strip_suffix('/'))
             .and_then(|hostport| hostport.parse().ok())
             .unwrap_or_else(|| panic!("unexpected URL in the start line: {url:?}"));
-        Self { child, url, addr }
+        let token = fragment.strip_prefix("token=").map(str::to_owned);
+        Self {
+            child,
+            url,
+            addr,
+            token,
+            lines,
+            _data_dir: data_dir,
+        }
+    }
+
+    /// Waits for a stdout line that starts with `prefix` and returns the rest.
+    pub fn wait_for_line(&self, prefix: &str) -> String {
+        let deadline = std::time::Instant::now() + START_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(rest) = line.strip_prefix(prefix) {
+                        return rest.to_owned();
+                    }
+                }
+                Err(e) => panic!("lifeline printed no line starting {prefix:?} ({e})"),
+            }
+        }
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash would.
+    pub fn kill_hard(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// The child's process id.
@@ -290,5 +345,91 @@ mod tests {
         );
         assert_eq!(chunked.status, 200);
         assert_eq!(chunked.body, b"abcde");
+    }
+}
+
+/// A lock-step TFTP client (RFC 1350, octet, no options), stepped by the test so
+/// it controls when each block is acknowledged.
+#[derive(Debug)]
+pub struct TftpDownload {
+    socket: std::net::UdpSocket,
+    peer: Option<SocketAddr>,
+    server: SocketAddr,
+    block: u16,
+    done: bool,
+    /// The bytes received so far.
+    pub data: Vec<u8>,
+}
+
+impl TftpDownload {
+    /// Sends a read request for `file` to `server`.
+    pub fn start(server: SocketAddr, file: &str) -> Self {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind a client socket");
+        socket
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("set_read_timeout");
+        let mut rrq = vec![0, 1];
+        rrq.extend(file.as_bytes());
+        rrq.push(0);
+        rrq.extend(b"octet\0");
+        socket.send_to(&rrq, server).expect("send RRQ");
+        Self {
+            socket,
+            peer: None,
+            server,
+            block: 0,
+            done: false,
+            data: Vec::new(),
+        }
+    }
+
+    /// Receives the next block and acknowledges it. `Ok(false)` once the file is
+    /// complete; `Err` with the server's error message.
+    pub fn step(&mut self) -> Result<bool, String> {
+        if self.done {
+            return Ok(false);
+        }
+        let mut buf = [0u8; 516];
+        loop {
+            let (n, from) = self
+                .socket
+                .recv_from(&mut buf)
+                .map_err(|e| format!("no answer: {e}"))?;
+            if from.ip() != self.server.ip() {
+                continue;
+            }
+            let p = &buf[..n];
+            match (p.get(1), p.get(2..4)) {
+                (Some(3), Some(b)) => {
+                    let block = u16::from_be_bytes([b[0], b[1]]);
+                    self.peer.get_or_insert(from);
+                    if block == self.block.wrapping_add(1) {
+                        self.block = block;
+                        self.data.extend_from_slice(&p[4..]);
+                        let mut ack = vec![0, 4];
+                        ack.extend(block.to_be_bytes());
+                        self.socket.send_to(&ack, from).map_err(|e| e.to_string())?;
+                        if n < 516 {
+                            self.done = true;
+                            return Ok(false);
+                        }
+                        return Ok(true);
+                    }
+                }
+                (Some(5), _) => {
+                    return Err(String::from_utf8_lossy(
+                        p.get(4..n.saturating_sub(1)).unwrap_or_default(),
+                    )
+                    .into_owned());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Runs to the end and returns the file.
+    pub fn finish(mut self) -> Result<Vec<u8>, String> {
+        while self.step()? {}
+        Ok(self.data)
     }
 }

@@ -1,0 +1,494 @@
+//! The control plane: the websocket at `/ws` that the browser talks to.
+//!
+//! A web page from any site can try to open a websocket to `127.0.0.1`, so the
+//! upgrade is refused (HTTP 403, before any session exists) unless the request
+//! carries the pairing token printed at start (`/ws?token=…`) and its `Origin`,
+//! when present, is the helper's own. Messages and frames are bounded; a client
+//! that says nothing for [`Control::idle`] is dropped.
+//!
+//! A session speaks [`lifeline_shared::protocol`]: hello, status, phones, a
+//! resumable bundle upload into [`crate::bundles::Store`], and the events of the
+//! TFTP and DHCP servers as they happen.
+
+use crate::bundles::{Store, Upload};
+use axum::Router;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use lifeline_shared::events::{Catalog, Event, PhoneSummary, Tracker};
+use lifeline_shared::protocol::{self, Chunk, ClientMessage, ErrorCode, ServerMessage, Status};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+
+/// Everything a session needs.
+pub struct Control {
+    /// The pairing token.
+    pub token: String,
+    /// `Origin` values accepted (the helper's own origins).
+    pub origins: Vec<String>,
+    /// The data directory.
+    pub store: Arc<Store>,
+    /// Network events (TFTP, DHCP).
+    pub events: broadcast::Sender<Event>,
+    /// Phone summaries as they change.
+    pub phones: broadcast::Sender<PhoneSummary>,
+    /// The per-phone tracker.
+    pub tracker: Arc<Mutex<Tracker>>,
+    /// The helper's state, freshly computed.
+    pub status: Box<dyn Fn() -> Status + Send + Sync>,
+    /// Called with the new bundle's folder after a switch.
+    pub on_switch: Box<dyn Fn(&Path) + Send + Sync>,
+    /// At most one upload at a time.
+    pub upload_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Silence after which a client is dropped.
+    pub idle: Duration,
+    /// Stops every session.
+    pub shutdown: CancellationToken,
+}
+
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("origins", &self.origins)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The origins a browser uses for a helper listening on `addr`.
+pub fn own_origins(addr: std::net::SocketAddr) -> Vec<String> {
+    let port = addr.port();
+    let mut v = vec![format!("http://{addr}")];
+    if addr.ip().is_loopback() || addr.ip().is_unspecified() {
+        v.push(format!("http://127.0.0.1:{port}"));
+        v.push(format!("http://localhost:{port}"));
+        v.push(format!("http://[::1]:{port}"));
+    }
+    v
+}
+
+/// A fresh pairing token: 128 random bits, hex.
+pub fn new_token() -> std::io::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The `/ws` route.
+pub fn router(control: Arc<Control>) -> Router {
+    Router::new().route("/ws", get(upgrade)).with_state(control)
+}
+
+fn same_token(a: &str, b: &str) -> bool {
+    // Constant time for equal lengths.
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+async fn upgrade(
+    State(c): State<Arc<Control>>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    if let Some(o) = origin
+        && !c.origins.iter().any(|a| a == o)
+    {
+        tracing::warn!(origin = o, "websocket refused: foreign origin");
+        return (
+            StatusCode::FORBIDDEN,
+            "This page may not control the Lifeline helper.\n",
+        )
+            .into_response();
+    }
+    match query.get("token") {
+        Some(t) if same_token(t, &c.token) => {}
+        Some(_) => {
+            tracing::warn!(
+                origin = origin.unwrap_or("-"),
+                "websocket refused: wrong token"
+            );
+            return (
+                StatusCode::FORBIDDEN,
+                "Wrong pairing token: open the address the helper printed at start.\n",
+            )
+                .into_response();
+        }
+        None => {
+            tracing::warn!(
+                origin = origin.unwrap_or("-"),
+                "websocket refused: no token"
+            );
+            return (
+                StatusCode::FORBIDDEN,
+                "No pairing token: open the address the helper printed at start.\n",
+            )
+                .into_response();
+        }
+    }
+    ws.max_message_size(protocol::MAX_BINARY.max(protocol::MAX_TEXT) + 1024)
+        .max_frame_size(protocol::MAX_BINARY.max(protocol::MAX_TEXT) + 1024)
+        .on_upgrade(move |socket| async move {
+            tracing::info!("browser connected");
+            Session {
+                c,
+                socket,
+                hello: false,
+                upload: None,
+                _lock: None,
+            }
+            .run()
+            .await;
+            tracing::info!("browser disconnected");
+        })
+}
+
+struct Session {
+    c: Arc<Control>,
+    socket: WebSocket,
+    hello: bool,
+    upload: Option<Upload>,
+    _lock: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+/// Outcome of handling one message: go on, or close.
+enum Flow {
+    Continue,
+    Close(&'static str),
+}
+
+impl Session {
+    async fn send(&mut self, m: &ServerMessage) -> bool {
+        match serde_json::to_string(m) {
+            Ok(text) => self.socket.send(Message::Text(text.into())).await.is_ok(),
+            Err(_) => true,
+        }
+    }
+
+    async fn error(
+        &mut self,
+        code: ErrorCode,
+        message: impl Into<String>,
+        file: Option<String>,
+    ) -> bool {
+        self.send(&ServerMessage::Error {
+            code,
+            message: message.into(),
+            file,
+        })
+        .await
+    }
+
+    async fn run(mut self) {
+        let mut events = self.c.events.subscribe();
+        let mut phones = self.c.phones.subscribe();
+        let idle = self.c.idle;
+        let mut deadline = tokio::time::Instant::now() + idle;
+        let mut ping = tokio::time::interval(idle / 3);
+        ping.tick().await;
+        let shutdown = self.c.shutdown.clone();
+        let reason = loop {
+            tokio::select! {
+                msg = self.socket.recv() => {
+                    deadline = tokio::time::Instant::now() + idle;
+                    let flow = match msg {
+                        None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break None,
+                        Some(Ok(Message::Text(t))) => self.on_text(t.as_str()).await,
+                        Some(Ok(Message::Binary(b))) => self.on_binary(&b).await,
+                        Some(Ok(_)) => Flow::Continue,
+                    };
+                    if let Flow::Close(why) = flow {
+                        break Some(why);
+                    }
+                }
+                ev = events.recv(), if self.hello => match ev {
+                    Ok(e) => {
+                        if !self.send(&ServerMessage::Event(e)).await { break None; }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::debug!(skipped = n, "slow browser: events skipped");
+                    }
+                    Err(broadcast::error::RecvError::Closed) => break Some("the helper is stopping"),
+                },
+                ph = phones.recv(), if self.hello => match ph {
+                    Ok(p) => {
+                        if !self.send(&ServerMessage::Phone(p)).await { break None; }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        // Summaries were skipped: send the whole picture again.
+                        let all = self.tracker_snapshot();
+                        if !self.send(&ServerMessage::Phones { phones: all }).await { break None; }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => break Some("the helper is stopping"),
+                },
+                _ = ping.tick() => {
+                    if self.socket.send(Message::Ping(Vec::new().into())).await.is_err() { break None; }
+                }
+                _ = tokio::time::sleep_until(deadline) => break Some("no message for too long"),
+                _ = shutdown.cancelled() => break Some("the helper is stopping"),
+            }
+        };
+        if let Some(u) = self.upload.as_mut() {
+            let _ = tokio::task::block_in_place(|| u.save());
+        }
+        if let Some(why) = reason {
+            let _ = self
+                .socket
+                .send(Message::Close(Some(CloseFrame {
+                    code: 1000,
+                    reason: why.into(),
+                })))
+                .await;
+        }
+    }
+
+    fn tracker_snapshot(&self) -> Vec<PhoneSummary> {
+        self.c
+            .tracker
+            .lock()
+            .map(|t| t.summaries())
+            .unwrap_or_default()
+    }
+
+    async fn on_text(&mut self, text: &str) -> Flow {
+        let msg: ClientMessage = match serde_json::from_str(text) {
+            Ok(m) => m,
+            Err(e) => {
+                self.error(
+                    ErrorCode::BadMessage,
+                    format!("not a message this helper understands: {e}"),
+                    None,
+                )
+                .await;
+                return Flow::Continue;
+            }
+        };
+        if !self.hello && !matches!(msg, ClientMessage::Hello { .. }) {
+            self.error(ErrorCode::OutOfOrder, "say hello first", None)
+                .await;
+            return Flow::Continue;
+        }
+        match msg {
+            ClientMessage::Hello { version, client } => {
+                if version != protocol::VERSION {
+                    let newer = if version > protocol::VERSION {
+                        "the page is newer than this helper: update the helper"
+                    } else {
+                        "this helper is newer than the page: reload the page the helper serves"
+                    };
+                    self.error(
+                        ErrorCode::VersionMismatch,
+                        format!(
+                            "protocol version {version} (page) and {} (helper) differ: {newer}",
+                            protocol::VERSION
+                        ),
+                        None,
+                    )
+                    .await;
+                    return Flow::Close("protocol version mismatch");
+                }
+                tracing::info!(client, "hello");
+                self.hello = true;
+                let helper = format!("lifeline {}", env!("CARGO_PKG_VERSION"));
+                let status = (self.c.status)();
+                let phones = self.tracker_snapshot();
+                self.send(&ServerMessage::Hello {
+                    version: protocol::VERSION,
+                    helper,
+                })
+                .await;
+                self.send(&ServerMessage::Status(status)).await;
+                self.send(&ServerMessage::Phones { phones }).await;
+            }
+            ClientMessage::Status => {
+                let status = (self.c.status)();
+                self.send(&ServerMessage::Status(status)).await;
+            }
+            ClientMessage::UploadBegin { manifest } => {
+                if self._lock.is_none() {
+                    match self.c.upload_lock.clone().try_lock_owned() {
+                        Ok(g) => self._lock = Some(g),
+                        Err(_) => {
+                            self.error(ErrorCode::OutOfOrder, "another browser is sending a bundle to this helper; wait for it to finish", None).await;
+                            return Flow::Continue;
+                        }
+                    }
+                }
+                let store = self.c.store.clone();
+                match tokio::task::block_in_place(|| store.begin(manifest)) {
+                    Ok(u) => {
+                        tracing::info!(bundle = %u.id, received = u.received, total = u.total, "upload ready");
+                        let ready = ServerMessage::UploadReady {
+                            id: u.id.clone(),
+                            chunk_size: protocol::CHUNK_SIZE,
+                            have: u.have(),
+                            received: u.received,
+                            total: u.total,
+                        };
+                        self.upload = Some(u);
+                        self.send(&ready).await;
+                    }
+                    Err(e) => {
+                        self._lock = None;
+                        self.error(e.code(), e.to_string(), e.file()).await;
+                    }
+                }
+            }
+            ClientMessage::UploadCommit { id } => self.commit(&id).await,
+            ClientMessage::UploadCancel { id } => {
+                if self.upload.as_ref().is_some_and(|u| u.id == id) {
+                    self.upload = None;
+                    self._lock = None;
+                    let store = self.c.store.clone();
+                    let _ = tokio::task::block_in_place(|| store.cancel(&id));
+                }
+            }
+            _ => {
+                self.error(
+                    ErrorCode::BadMessage,
+                    "this helper does not handle that message",
+                    None,
+                )
+                .await;
+            }
+        }
+        Flow::Continue
+    }
+
+    async fn on_binary(&mut self, frame: &[u8]) -> Flow {
+        let Some(upload) = self.upload.as_mut() else {
+            self.error(
+                ErrorCode::OutOfOrder,
+                "a chunk arrived before upload-begin",
+                None,
+            )
+            .await;
+            return Flow::Continue;
+        };
+        let chunk = match Chunk::decode(frame) {
+            Ok(c) => c,
+            Err(e) => {
+                let file = match &e {
+                    protocol::ChunkError::BadCrc { file, .. } => upload
+                        .manifest()
+                        .files
+                        .get(*file as usize)
+                        .map(|f| f.name.clone()),
+                    _ => None,
+                };
+                tracing::warn!(error = %e, file = file.as_deref().unwrap_or("-"), "chunk refused");
+                let msg = match &file {
+                    Some(f) => format!("{e} ({f}); send that chunk again"),
+                    None => e.to_string(),
+                };
+                self.error(ErrorCode::BadChunk, msg, file).await;
+                return Flow::Continue;
+            }
+        };
+        let result = tokio::task::block_in_place(|| upload.write(&chunk));
+        let (id, received, total) = (upload.id.clone(), upload.received, upload.total);
+        match result {
+            Ok(()) => {
+                self.send(&ServerMessage::UploadProgress {
+                    id,
+                    received,
+                    total,
+                })
+                .await;
+            }
+            Err(e) => {
+                self.error(e.code(), e.to_string(), e.file()).await;
+            }
+        }
+        Flow::Continue
+    }
+
+    async fn commit(&mut self, id: &str) {
+        let Some(upload) = self.upload.as_mut().filter(|u| u.id == id) else {
+            self.error(
+                ErrorCode::OutOfOrder,
+                "no upload of that bundle is in progress here",
+                None,
+            )
+            .await;
+            return;
+        };
+        let id = upload.id.clone();
+        self.send(&ServerMessage::UploadVerifying { id: id.clone() })
+            .await;
+        let store = self.c.store.clone();
+        let upload = self.upload.as_mut().expect("checked above");
+        match tokio::task::block_in_place(|| upload.commit(&store)) {
+            Ok(info) => {
+                let dir = store.bundle_dir(&info.id);
+                tracing::info!(bundle = %info.id, files = info.files, bytes = info.bytes, "bundle switched");
+                (self.c.on_switch)(&dir);
+                if let Ok(mut t) = self.c.tracker.lock() {
+                    t.set_catalog(catalog_of(&dir));
+                }
+                self.upload = None;
+                self._lock = None;
+                self.send(&ServerMessage::UploadSwitched {
+                    id: info.id,
+                    files: info.files,
+                    bytes: info.bytes,
+                })
+                .await;
+                let status = (self.c.status)();
+                self.send(&ServerMessage::Status(status)).await;
+            }
+            Err(e) => {
+                tracing::warn!(bundle = %id, error = %e, "commit refused");
+                let (code, text, file) = (e.code(), e.to_string(), e.file());
+                self.error(code, text, file).await;
+                // Say again what is held, so the browser sends what is missing.
+                if let Some(u) = self.upload.as_ref() {
+                    let ready = ServerMessage::UploadReady {
+                        id: u.id.clone(),
+                        chunk_size: protocol::CHUNK_SIZE,
+                        have: u.have(),
+                        received: u.received,
+                        total: u.total,
+                    };
+                    self.send(&ready).await;
+                }
+            }
+        }
+    }
+}
+
+/// The tracker's view of a bundle folder: each `.loads` manifest's image list.
+pub fn catalog_of(dir: &Path) -> Catalog {
+    let manifest: Option<lifeline_shared::bundle::Manifest> =
+        std::fs::read(dir.join(lifeline_shared::bundle::MANIFEST_NAME))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+    let files: Vec<(String, u64)> = match manifest {
+        Some(m) => m.files.iter().map(|f| (f.name.clone(), f.size)).collect(),
+        None => std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter_map(|e| {
+                        Some((e.file_name().into_string().ok()?, e.metadata().ok()?.len()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let dir: PathBuf = dir.to_path_buf();
+    Catalog::from_files(files.iter().map(|(n, s)| (n.as_str(), *s)), |name| {
+        let data = std::fs::read(dir.join(name)).ok()?;
+        let (_, body) = lifeline_shared::firmware::signed::SignedHeader::parse(&data).ok()?;
+        let m = lifeline_shared::firmware::manifest::parse(body).ok()?;
+        Some(m.images.into_iter().map(|i| i.name).collect())
+    })
+}

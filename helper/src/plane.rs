@@ -1,0 +1,194 @@
+//! Glue between the servers and the control plane: the file source TFTP reads
+//! from (switched atomically when a bundle arrives), the helper's status, and the
+//! task that turns network events into phone summaries.
+
+use crate::bundles::Store;
+use crate::control::{Control, catalog_of};
+use crate::tftp::files::{FileSource, LookupError, MemoryFiles, Opened, RootDir};
+use lifeline_shared::events::{Event, PhoneSummary, Tracker};
+use lifeline_shared::protocol::{CurrentBundle, Interface, InterfaceAddress, Service, Status};
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+
+/// A file source whose target can be replaced while transfers run: each
+/// transfer opens its file once, from whichever source was current, and keeps
+/// reading that open file.
+#[derive(Debug)]
+pub struct Switchable {
+    current: RwLock<Arc<dyn FileSource>>,
+}
+
+impl Switchable {
+    /// Starts with `source`.
+    pub fn new(source: Arc<dyn FileSource>) -> Self {
+        Self {
+            current: RwLock::new(source),
+        }
+    }
+
+    /// Serves `source` from now on.
+    pub fn set(&self, source: Arc<dyn FileSource>) {
+        if let Ok(mut c) = self.current.write() {
+            *c = source;
+        }
+    }
+}
+
+impl FileSource for Switchable {
+    fn open(&self, requested: &str) -> Result<Opened, LookupError> {
+        let source = self
+            .current
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone());
+        source.open(requested)
+    }
+}
+
+/// An empty source, for a helper with no bundle yet.
+pub fn empty() -> Arc<dyn FileSource> {
+    Arc::new(MemoryFiles::new())
+}
+
+/// The current bundle of `store` as a source, if there is one.
+pub fn stored(store: &Store) -> Option<(Arc<dyn FileSource>, CurrentBundle)> {
+    let (_, dir) = store.current()?;
+    let info = store.current_info()?;
+    match RootDir::new(&dir) {
+        Ok(root) => Some((Arc::new(root), info)),
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), error = %e, "the current bundle cannot be served");
+            None
+        }
+    }
+}
+
+/// A bundle folder as a source.
+pub fn folder(dir: &Path) -> std::io::Result<Arc<dyn FileSource>> {
+    Ok(Arc::new(RootDir::new(dir)?))
+}
+
+/// What the status message says about each server; set as they start.
+#[derive(Debug, Default)]
+pub struct Services {
+    /// TFTP.
+    pub tftp: Mutex<Option<Service>>,
+    /// DHCP.
+    pub dhcp: Mutex<Option<Service>>,
+}
+
+/// The helper's status now.
+pub fn status(store: &Store, services: &Services) -> Status {
+    let mut interfaces: Vec<Interface> = Vec::new();
+    for i in if_addrs::get_if_addrs().unwrap_or_default() {
+        if let if_addrs::IfAddr::V4(v4) = i.addr {
+            let addr = InterfaceAddress {
+                address: v4.ip,
+                prefix: v4.prefixlen,
+            };
+            match interfaces.iter_mut().find(|x| x.name == i.name) {
+                Some(x) => x.addresses.push(addr),
+                None => interfaces.push(Interface {
+                    name: i.name,
+                    addresses: vec![addr],
+                }),
+            }
+        }
+    }
+    let off = |what: &str| Service {
+        listening: false,
+        address: None,
+        reason: Some(what.to_string()),
+    };
+    Status {
+        helper: format!("lifeline {}", env!("CARGO_PKG_VERSION")),
+        interfaces,
+        tftp: services
+            .tftp
+            .lock()
+            .ok()
+            .and_then(|s| s.clone())
+            .unwrap_or_else(|| off("not started")),
+        dhcp: services
+            .dhcp
+            .lock()
+            .ok()
+            .and_then(|s| s.clone())
+            .unwrap_or_else(|| {
+                off("off (start the helper with --dhcp cisco-only to hand phones option 150)")
+            }),
+        bundle: store.current_info(),
+    }
+}
+
+/// Feeds the tracker with every event, publishes what changed, and lets time
+/// pass for it so silent phones become "stuck". Runs until `stop`.
+pub fn spawn_tracker(
+    control: Arc<Control>,
+    mut events: broadcast::Receiver<Event>,
+    stop: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let epoch = Instant::now();
+        let now_ms = move || epoch.elapsed().as_millis() as u64;
+        let mut tick = tokio::time::interval(Duration::from_secs(15));
+        let publish = |changed: Vec<PhoneSummary>| {
+            for p in changed {
+                let _ = control.phones.send(p);
+            }
+        };
+        loop {
+            tokio::select! {
+                ev = events.recv() => match ev {
+                    Ok(e) => {
+                        let changed = control.tracker.lock().map(|mut t| t.handle(now_ms(), &e)).unwrap_or_default();
+                        publish(changed);
+                    }
+                    Err(broadcast::error::RecvError::Lagged(n)) => tracing::debug!(skipped = n, "tracker lagged"),
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                _ = tick.tick() => {
+                    let changed = control.tracker.lock().map(|mut t| t.tick(now_ms())).unwrap_or_default();
+                    publish(changed);
+                }
+                _ = stop.cancelled() => break,
+            }
+        }
+    })
+}
+
+/// A tracker for the bundle in `dir`, or an empty one.
+pub fn tracker_for(dir: Option<&Path>) -> Tracker {
+    Tracker::new(dir.map(catalog_of).unwrap_or_default())
+}
+
+/// Copies the servers' events onto the channel the browser sessions and the
+/// tracker read, in the shared (wire) form. Runs until `stop`.
+pub fn spawn_forwarder(
+    from: &crate::events::Events,
+    to: broadcast::Sender<Event>,
+    stop: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    let mut rx = from.subscribe();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                ev = rx.recv() => match ev {
+                    Ok(e) => {
+                        // The helper's events serialise to exactly the shared form.
+                        match serde_json::to_value(&e).and_then(serde_json::from_value::<Event>) {
+                            Ok(shared) => { let _ = to.send(shared); }
+                            Err(err) => tracing::debug!(error = %err, "event not forwarded"),
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(n)) => tracing::debug!(skipped = n, "forwarder lagged"),
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                _ = stop.cancelled() => break,
+            }
+        }
+    })
+}

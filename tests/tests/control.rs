@@ -1,0 +1,484 @@
+//! The helper's control plane, against the real binary: the websocket's locks,
+//! bundle uploads (verified, refused, resumed, crashed), and a TFTP transfer
+//! running across a bundle switch.
+
+use lifeline_shared::bundle::{self, File as BFile, Kind, Manifest, Settings};
+use lifeline_shared::protocol::{CHUNK_SIZE, Chunk, ClientMessage, ServerMessage, VERSION};
+use lifeline_tests::{Server, TftpDownload};
+use sha2::{Digest, Sha256};
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
+
+type Ws = WebSocket<MaybeTlsStream<TcpStream>>;
+
+fn start(data: &Path) -> (Server, SocketAddr) {
+    let server = Server::start_with(&[
+        "--http-listen",
+        "127.0.0.1:0",
+        "--tftp-listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    let tftp = server.wait_for_line("TFTP listening on ");
+    let tftp: SocketAddr = tftp.split(',').next().unwrap().trim().parse().unwrap();
+    (server, tftp)
+}
+
+/// The status code of a websocket upgrade request with these headers.
+fn upgrade_status(server: &Server, query: &str, origin: Option<&str>) -> u16 {
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    let origin = origin
+        .map(|o| format!("Origin: {o}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "GET /ws{query} HTTP/1.1\r\nHost: {}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{origin}\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut buf = [0u8; 12];
+    s.read_exact(&mut buf).unwrap();
+    String::from_utf8_lossy(&buf[9..12]).parse().unwrap()
+}
+
+fn connect(server: &Server) -> Ws {
+    let url = format!(
+        "ws://{}/ws?token={}",
+        server.addr,
+        server.token.as_deref().unwrap()
+    );
+    let (mut ws, _) = tungstenite::connect(url).expect("the websocket opens");
+    send(
+        &mut ws,
+        &ClientMessage::Hello {
+            version: VERSION,
+            client: "test".into(),
+        },
+    );
+    assert!(matches!(
+        recv(&mut ws),
+        ServerMessage::Hello {
+            version: VERSION,
+            ..
+        }
+    ));
+    assert!(matches!(recv(&mut ws), ServerMessage::Status(_)));
+    assert!(matches!(recv(&mut ws), ServerMessage::Phones { .. }));
+    ws
+}
+
+fn send(ws: &mut Ws, m: &ClientMessage) {
+    ws.send(Message::text(serde_json::to_string(m).unwrap()))
+        .unwrap();
+}
+
+/// The next protocol message, skipping pings and network events.
+fn recv(ws: &mut Ws) -> ServerMessage {
+    loop {
+        match ws.read().expect("the helper closed the connection") {
+            Message::Text(t) => {
+                let m: ServerMessage = serde_json::from_str(t.as_str()).unwrap();
+                if !matches!(m, ServerMessage::Event(_) | ServerMessage::Phone(_)) {
+                    return m;
+                }
+            }
+            Message::Close(f) => panic!("closed: {f:?}"),
+            _ => {}
+        }
+    }
+}
+
+fn pattern(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+fn sha(d: &[u8]) -> String {
+    Sha256::digest(d)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn manifest_of(files: &[(String, Vec<u8>)]) -> Manifest {
+    let files: Vec<BFile> = files
+        .iter()
+        .map(|(n, d)| BFile {
+            name: n.clone(),
+            size: d.len() as u64,
+            sha256: sha(d),
+            kind: Kind::Firmware,
+        })
+        .collect();
+    Manifest {
+        format: bundle::FORMAT,
+        id: bundle::bundle_id(&files),
+        source: "test.zip".into(),
+        load: Some("SCCP41.8-3-3S".into()),
+        protocol: None,
+        settings: Settings {
+            tftp_servers: vec![],
+            call_managers: vec![],
+            phones: vec![],
+        },
+        files,
+        aliases: vec![],
+    }
+}
+
+/// Sends every chunk not in `skip`; returns how many were sent.
+fn send_chunks(
+    ws: &mut Ws,
+    files: &[(String, Vec<u8>)],
+    mut keep: impl FnMut(u32, u32) -> bool,
+    mut edit: impl FnMut(u32, u32, &mut Vec<u8>),
+) -> usize {
+    let mut sent = 0;
+    for (f, (_, data)) in files.iter().enumerate() {
+        let chunks: Vec<&[u8]> = if data.is_empty() {
+            vec![&[][..]]
+        } else {
+            data.chunks(CHUNK_SIZE as usize).collect()
+        };
+        for (i, c) in chunks.into_iter().enumerate() {
+            if !keep(f as u32, i as u32) {
+                continue;
+            }
+            let mut frame = Chunk::encode(f as u32, i as u32, c);
+            edit(f as u32, i as u32, &mut frame);
+            ws.send(Message::binary(frame)).unwrap();
+            sent += 1;
+            match recv(ws) {
+                ServerMessage::UploadProgress { .. } => {}
+                ServerMessage::Error { .. } => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+    sent
+}
+
+fn upload(ws: &mut Ws, files: &[(String, Vec<u8>)]) -> ServerMessage {
+    let m = manifest_of(files);
+    let id = m.id.clone();
+    send(ws, &ClientMessage::UploadBegin { manifest: m });
+    assert!(matches!(recv(ws), ServerMessage::UploadReady { .. }));
+    send_chunks(ws, files, |_, _| true, |_, _, _| {});
+    send(ws, &ClientMessage::UploadCommit { id });
+    assert!(matches!(recv(ws), ServerMessage::UploadVerifying { .. }));
+    recv(ws)
+}
+
+fn current_id(data: &Path) -> Option<String> {
+    std::fs::read_to_string(data.join("current")).ok()
+}
+
+#[test]
+fn the_websocket_is_locked_by_token_and_origin() {
+    let data = tempfile::tempdir().unwrap();
+    let (server, _) = start(data.path());
+    let token = server
+        .token
+        .clone()
+        .expect("the start line carries #token=");
+    assert!(server.url.contains("/#token="), "{}", server.url);
+    let own = format!("http://{}", server.addr);
+    assert_eq!(
+        upgrade_status(
+            &server,
+            &format!("?token={token}"),
+            Some("http://evil.example")
+        ),
+        403
+    );
+    assert_eq!(upgrade_status(&server, "", Some(&own)), 403);
+    assert_eq!(upgrade_status(&server, "?token=0123", Some(&own)), 403);
+    assert_eq!(
+        upgrade_status(&server, &format!("?token={token}x"), None),
+        403
+    );
+    assert_eq!(
+        upgrade_status(&server, &format!("?token={token}"), Some(&own)),
+        101
+    );
+    assert_eq!(
+        upgrade_status(&server, &format!("?token={token}"), None),
+        101
+    );
+    // A wrong protocol version is refused with a clear error, then closed.
+    let (mut ws, _) =
+        tungstenite::connect(format!("ws://{}/ws?token={token}", server.addr)).unwrap();
+    send(
+        &mut ws,
+        &ClientMessage::Hello {
+            version: VERSION + 1,
+            client: "future".into(),
+        },
+    );
+    match recv(&mut ws) {
+        ServerMessage::Error { message, .. } => {
+            assert!(message.contains("update the helper"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_token_file_holds_the_token() {
+    let data = tempfile::tempdir().unwrap();
+    let token_file = data.path().join("token");
+    let server = Server::start_with(&[
+        "--http-listen",
+        "127.0.0.1:0",
+        "--tftp-listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        data.path().to_str().unwrap(),
+        "--token-file",
+        token_file.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&token_file).unwrap().trim(),
+        server.token.as_deref().unwrap()
+    );
+}
+
+#[test]
+fn a_60_mb_bundle_is_uploaded_verified_and_served() {
+    let data = tempfile::tempdir().unwrap();
+    let (server, tftp) = start(data.path());
+    let mut ws = connect(&server);
+    let files: Vec<(String, Vec<u8>)> = vec![
+        ("apps41.8-3-2-27.sbn".into(), pattern(30 << 20, 1)),
+        ("cvm41sccp.8-3-2-27.sbn".into(), pattern(30 << 20, 2)),
+        ("term41.default.loads".into(), pattern(642, 3)),
+        ("empty.txt".into(), Vec::new()),
+    ];
+    match upload(&mut ws, &files) {
+        ServerMessage::UploadSwitched {
+            id,
+            files: n,
+            bytes,
+        } => {
+            assert_eq!(n, 4);
+            assert_eq!(bytes, (60 << 20) + 642);
+            assert_eq!(current_id(data.path()).as_deref(), Some(id.as_str()));
+            for (name, d) in &files {
+                let on_disk =
+                    std::fs::read(data.path().join("bundles").join(&id).join(name)).unwrap();
+                assert_eq!(sha(&on_disk), sha(d), "{name}");
+            }
+        }
+        other => panic!("{other:?}"),
+    }
+    match recv(&mut ws) {
+        ServerMessage::Status(s) => assert_eq!(s.bundle.unwrap().files, 4),
+        other => panic!("{other:?}"),
+    }
+    // TFTP now serves it.
+    let got = TftpDownload::start(tftp, "term41.default.loads")
+        .finish()
+        .unwrap();
+    assert_eq!(got, files[2].1);
+}
+
+#[test]
+fn a_chunk_damaged_in_flight_is_refused_and_nothing_switches() {
+    let data = tempfile::tempdir().unwrap();
+    let (server, _) = start(data.path());
+    let mut ws = connect(&server);
+    let first: Vec<(String, Vec<u8>)> = vec![("a.sbn".into(), pattern(1000, 9))];
+    assert!(matches!(
+        upload(&mut ws, &first),
+        ServerMessage::UploadSwitched { .. }
+    ));
+    let _status = recv(&mut ws);
+    let before = current_id(data.path());
+
+    let files: Vec<(String, Vec<u8>)> =
+        vec![("jar41sccp.8-3-2-27.sbn".into(), pattern(600_000, 4))];
+    let m = manifest_of(&files);
+    send(
+        &mut ws,
+        &ClientMessage::UploadBegin {
+            manifest: m.clone(),
+        },
+    );
+    assert!(matches!(recv(&mut ws), ServerMessage::UploadReady { .. }));
+    let mut errors = Vec::new();
+    for (i, c) in files[0].1.chunks(CHUNK_SIZE as usize).enumerate() {
+        let mut frame = Chunk::encode(0, i as u32, c);
+        if i == 1 {
+            frame[40] ^= 0xFF; // damage after the CRC was computed
+        }
+        ws.send(Message::binary(frame)).unwrap();
+        if let ServerMessage::Error {
+            code,
+            file,
+            message,
+        } = recv(&mut ws)
+        {
+            errors.push((code, file, message));
+        }
+    }
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        errors[0].1.as_deref(),
+        Some("jar41sccp.8-3-2-27.sbn"),
+        "the error names the file"
+    );
+    send(&mut ws, &ClientMessage::UploadCommit { id: m.id.clone() });
+    assert!(matches!(
+        recv(&mut ws),
+        ServerMessage::UploadVerifying { .. }
+    ));
+    match recv(&mut ws) {
+        ServerMessage::Error { file, message, .. } => {
+            assert_eq!(file.as_deref(), Some("jar41sccp.8-3-2-27.sbn"));
+            assert!(message.contains("not arrived"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(current_id(data.path()), before, "nothing switched");
+}
+
+#[test]
+fn a_cut_connection_resumes_where_it_stopped() {
+    let data = tempfile::tempdir().unwrap();
+    let (server, _) = start(data.path());
+    let files: Vec<(String, Vec<u8>)> = vec![
+        ("a.sbn".into(), pattern(5 * CHUNK_SIZE as usize + 3, 5)),
+        ("b.sbn".into(), pattern(2 * CHUNK_SIZE as usize, 6)),
+    ];
+    let m = manifest_of(&files);
+    let mut ws = connect(&server);
+    send(
+        &mut ws,
+        &ClientMessage::UploadBegin {
+            manifest: m.clone(),
+        },
+    );
+    assert!(matches!(
+        recv(&mut ws),
+        ServerMessage::UploadReady { received: 0, .. }
+    ));
+    let sent = send_chunks(&mut ws, &files, |f, i| f == 0 && i < 4, |_, _, _| {});
+    assert_eq!(sent, 4);
+    drop(ws); // the connection is cut
+
+    let mut ws = connect(&server);
+    send(
+        &mut ws,
+        &ClientMessage::UploadBegin {
+            manifest: m.clone(),
+        },
+    );
+    let have = match recv(&mut ws) {
+        ServerMessage::UploadReady { have, received, .. } => {
+            assert_eq!(received, 4 * u64::from(CHUNK_SIZE));
+            have
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(have.len(), 1);
+    assert_eq!(have[0].ranges, [[0, 4]]);
+    let resent = send_chunks(&mut ws, &files, |f, i| !(f == 0 && i < 4), |_, _, _| {});
+    assert_eq!(resent, 2 + 2);
+    send(&mut ws, &ClientMessage::UploadCommit { id: m.id.clone() });
+    assert!(matches!(
+        recv(&mut ws),
+        ServerMessage::UploadVerifying { .. }
+    ));
+    assert!(matches!(
+        recv(&mut ws),
+        ServerMessage::UploadSwitched { .. }
+    ));
+}
+
+#[test]
+fn a_crash_mid_upload_keeps_the_previous_bundle() {
+    let data = tempfile::tempdir().unwrap();
+    let old: Vec<(String, Vec<u8>)> = vec![
+        ("term41.default.loads".into(), pattern(5000, 7)),
+        ("x.sbn".into(), pattern(9000, 8)),
+    ];
+    {
+        let (mut server, _) = start(data.path());
+        let mut ws = connect(&server);
+        assert!(matches!(
+            upload(&mut ws, &old),
+            ServerMessage::UploadSwitched { .. }
+        ));
+        let new: Vec<(String, Vec<u8>)> = vec![
+            ("term41.default.loads".into(), pattern(700_000, 10)),
+            ("staged-only.sbn".into(), pattern(10, 11)),
+        ];
+        let m = manifest_of(&new);
+        let _status = recv(&mut ws);
+        send(&mut ws, &ClientMessage::UploadBegin { manifest: m });
+        assert!(matches!(recv(&mut ws), ServerMessage::UploadReady { .. }));
+        send_chunks(&mut ws, &new, |f, i| f == 0 && i < 2, |_, _, _| {});
+        server.kill_hard();
+    }
+    let (_server, tftp) = start(data.path());
+    let id = current_id(data.path()).unwrap();
+    assert_eq!(id, manifest_of(&old).id, "the previous bundle is current");
+    for (name, d) in &old {
+        let on_disk = std::fs::read(data.path().join("bundles").join(&id).join(name)).unwrap();
+        assert_eq!(sha(&on_disk), sha(d), "{name}");
+        assert_eq!(
+            &TftpDownload::start(tftp, name).finish().unwrap(),
+            d,
+            "{name} over TFTP"
+        );
+    }
+    let err = TftpDownload::start(tftp, "staged-only.sbn")
+        .finish()
+        .unwrap_err();
+    assert!(!err.is_empty(), "a staged file is never served");
+}
+
+#[test]
+fn a_tftp_transfer_across_a_switch_finishes_with_the_old_bytes() {
+    let data = tempfile::tempdir().unwrap();
+    let (server, tftp) = start(data.path());
+    let mut ws = connect(&server);
+    let old: Vec<(String, Vec<u8>)> = vec![("apps41.8-3-2-27.sbn".into(), pattern(200_000, 12))];
+    assert!(matches!(
+        upload(&mut ws, &old),
+        ServerMessage::UploadSwitched { .. }
+    ));
+    let _status = recv(&mut ws);
+    // The phone has taken two blocks when the new bundle arrives.
+    let mut dl = TftpDownload::start(tftp, "apps41.8-3-2-27.sbn");
+    assert!(dl.step().unwrap());
+    assert!(dl.step().unwrap());
+    let new: Vec<(String, Vec<u8>)> = vec![("apps41.8-3-2-27.sbn".into(), pattern(200_000, 13))];
+    assert!(matches!(
+        upload(&mut ws, &new),
+        ServerMessage::UploadSwitched { .. }
+    ));
+    assert_eq!(
+        dl.finish().unwrap(),
+        old[0].1,
+        "the running transfer keeps the old file"
+    );
+    assert_eq!(
+        TftpDownload::start(tftp, "apps41.8-3-2-27.sbn")
+            .finish()
+            .unwrap(),
+        new[0].1,
+        "a new transfer gets the new one"
+    );
+}
