@@ -1,0 +1,556 @@
+//! `lifeline simulate`: a Cisco phone on the wire, to prove a recovery setup
+//! (any DHCP and TFTP server) before a real phone is touched.
+//!
+//! # Layout
+//!
+//! - [`phone`]: one phone as a state machine handed the time: DHCP, then the
+//!   files of recovery or boot mode, each checked, then a verdict;
+//! - [`dhcp_client`]: DISCOVER/REQUEST as a 79xx writes them (option 60 with
+//!   its NUL, a parameter request list naming 150 and 66), the checked view
+//!   of replies, and the choice of TFTP server (150, then 66, then `siaddr`);
+//! - [`tftp_client`]: one plain TFTP read (512-byte blocks, no options unless
+//!   asked), with a phone's retransmission and bounded patience;
+//! - [`report`]: verdicts in plain words, the summary, JSON, the exit status;
+//! - this module: flags, sockets and the thin loop around each phone.
+//!
+//! # The loop
+//!
+//! Each phone is a task. Its sockets are opened when the phone first sends
+//! through them: port 68 on `--dhcp-interface` (`SO_BINDTODEVICE`,
+//! `SO_REUSEADDR` so that many phones share it, `SO_BROADCAST`), and one
+//! socket per TFTP transfer (a fresh port, as a TID), bound to the
+//! interface's own IPv4 address: the simulated phones share one interface, so
+//! they fetch files from its address, not from the addresses DHCP leased
+//! them. A reader task per socket forwards datagrams to the phone's task;
+//! a socket is closed as soon as the phone no longer needs it. Every wait is
+//! bounded by the phone (its retries and `--time-limit`), so every task ends.
+//!
+//! A datagram the system refuses to send (a firewall's drop answers EPERM) is
+//! treated as lost on the wire: the phone's retransmission deals with it, and
+//! the error is noted in the report.
+
+pub mod dhcp_client;
+pub mod phone;
+pub mod report;
+pub mod tftp_client;
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+use std::io::Write as _;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lifeline_shared::config::mac::Mac;
+use lifeline_shared::models::{self, ManifestStyle, Model};
+use socket2::{Domain, Protocol, Socket, Type};
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+use tokio::task::{JoinHandle, JoinSet};
+
+use phone::{Mode, Network, Phone, PhoneSpec, SocketId};
+use report::{PhoneReport, Run};
+
+/// The most phones one run simulates.
+pub const MAX_PHONES: u16 = 250;
+/// The largest datagram read.
+const MAX_DATAGRAM: usize = 65_536;
+/// Receive errors in a row that end a socket's reader.
+const MAX_RECV_ERRORS: u32 = 100;
+/// Distinct send errors noted per phone.
+const MAX_SEND_NOTES: usize = 4;
+/// A Cisco OUI seen on 79xx phones, for MACs made up here.
+const CISCO_OUI: [u8; 3] = [0x00, 0x1B, 0x54];
+
+/// Arguments of `lifeline simulate`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("network").required(true).args(["dhcp_interface", "server"])))]
+pub struct SimulateArgs {
+    /// The phone model: 7961, 7941G-GE, 7965, 7911, …
+    #[arg(long, value_name = "MODEL")]
+    pub model: String,
+    /// The phone's MAC (with --phones, the first one's; the others count up).
+    /// Default: a random one in a Cisco OUI.
+    #[arg(long, value_name = "MAC")]
+    pub mac: Option<Mac>,
+    /// `recovery`: a wiped phone, straight to termNN.default.loads. `boot`: an
+    /// ordinary boot, CTL/ITL files, SEP<MAC>.cnf.xml or XMLDefault.cnf.xml,
+    /// then the load it names.
+    #[arg(long, value_enum, default_value_t = Mode::Recovery)]
+    pub mode: Mode,
+    /// Ask DHCP on this interface, as a phone plugged in there would, and
+    /// fetch from the TFTP server the answer names. The interface needs an
+    /// IPv4 address of its own (the phones fetch files from it).
+    #[arg(long, value_name = "IF")]
+    pub dhcp_interface: Option<String>,
+    /// Skip DHCP and fetch from this TFTP server (port 69 unless given).
+    #[arg(long, value_name = "IP[:PORT]")]
+    pub server: Option<String>,
+    /// Ask the TFTP server for options (blksize 1428, tsize). Phones do not;
+    /// this is for testing servers.
+    #[arg(long)]
+    pub tftp_options: bool,
+    /// Simulate this many phones at once, with distinct MACs.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=i64::from(MAX_PHONES)))]
+    pub phones: u16,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Give up on a phone after this long: seconds, or with a unit (90s, 15m).
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = time_limit)]
+    pub time_limit: Duration,
+}
+
+fn time_limit(s: &str) -> Result<Duration, String> {
+    match crate::dhcp::config::parse_duration_secs(s) {
+        Ok(0) => Err("the time limit must be at least 1 s".into()),
+        Ok(n) => Ok(Duration::from_secs(n)),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Where the phones are.
+#[derive(Clone, Debug)]
+enum Net {
+    /// DHCP on this interface, which has this address.
+    Dhcp {
+        interface: String,
+        address: Ipv4Addr,
+    },
+    /// A TFTP server given.
+    Server(SocketAddr),
+}
+
+/// What to run, checked.
+#[derive(Debug)]
+struct Plan {
+    model: &'static Model,
+    mode: Mode,
+    macs: Vec<Mac>,
+    net: Net,
+    options: bool,
+    time_limit: Duration,
+}
+
+impl Plan {
+    fn run(&self) -> Run {
+        Run {
+            model: self.model,
+            mode: self.mode,
+            network: match &self.net {
+                Net::Dhcp { interface, address } => {
+                    format!("DHCP on {interface} (files fetched from {address})")
+                }
+                Net::Server(server) => format!("TFTP server {server} given"),
+            },
+            options: self.options,
+        }
+    }
+}
+
+/// `lifeline simulate`.
+pub fn run(args: &SimulateArgs) -> ExitCode {
+    let plan = match plan(args) {
+        Ok(plan) => plan,
+        Err(why) => return could_not_run(args, &why),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return could_not_run(args, &format!("cannot start the async runtime: {e}")),
+    };
+    let run = plan.run();
+    let reports = runtime.block_on(simulate(plan));
+    let text = if args.json {
+        let mut s =
+            serde_json::to_string_pretty(&report::to_json(&run, &reports)).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        report::to_text(&run, &reports)
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    ExitCode::from(report::exit_code(&reports))
+}
+
+fn could_not_run(args: &SimulateArgs, why: &str) -> ExitCode {
+    if args.json {
+        let v = serde_json::json!({
+            "model": args.model,
+            "exit_code": 2,
+            "could_not_run": why,
+            "phones": [],
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        eprintln!("lifeline simulate: could not run: {why}");
+    }
+    ExitCode::from(2)
+}
+
+/// Checks the flags and the interface.
+fn plan(args: &SimulateArgs) -> Result<Plan, String> {
+    let model = models::model(&args.model).ok_or_else(|| {
+        format!(
+            "`{}` is not a model Lifeline knows; use one of: {}",
+            args.model,
+            simulated_models().join(", ")
+        )
+    })?;
+    if models::family(model.family).manifest_style != ManifestStyle::FiveImages {
+        return Err(format!(
+            "Lifeline simulates the phones that recover over TFTP ({}); a {} boots differently",
+            simulated_models().join(", "),
+            model.name
+        ));
+    }
+    let net = match (&args.dhcp_interface, &args.server) {
+        (Some(interface), _) => Net::Dhcp {
+            interface: interface.clone(),
+            address: interface_address(interface)?,
+        },
+        (None, Some(server)) => Net::Server(parse_server(server)?),
+        (None, None) => return Err("give --dhcp-interface IF or --server IP".into()),
+    };
+    let base = match args.mac {
+        Some(mac) => mac,
+        None => {
+            let mut low = [0u8; 3];
+            getrandom::fill(&mut low).map_err(|e| format!("no randomness for a MAC: {e}"))?;
+            Mac([
+                CISCO_OUI[0],
+                CISCO_OUI[1],
+                CISCO_OUI[2],
+                low[0],
+                low[1],
+                low[2],
+            ])
+        }
+    };
+    Ok(Plan {
+        model,
+        mode: args.mode,
+        macs: (0..u32::from(args.phones))
+            .map(|i| nth_mac(base, i))
+            .collect(),
+        net,
+        options: args.tftp_options,
+        time_limit: args.time_limit,
+    })
+}
+
+fn simulated_models() -> Vec<&'static str> {
+    models::MODELS
+        .iter()
+        .filter(|m| models::family(m.family).manifest_style == ManifestStyle::FiveImages)
+        .map(|m| m.name)
+        .collect()
+}
+
+/// `base` with `n` added to its low three bytes (the OUI stays).
+fn nth_mac(base: Mac, n: u32) -> Mac {
+    let b = base.0;
+    let low = u32::from_be_bytes([0, b[3], b[4], b[5]]).wrapping_add(n) & 0x00FF_FFFF;
+    let l = low.to_be_bytes();
+    Mac([b[0], b[1], b[2], l[1], l[2], l[3]])
+}
+
+fn parse_server(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(ip) = s.parse::<Ipv4Addr>() {
+        return Ok(SocketAddr::V4(SocketAddrV4::new(ip, 69)));
+    }
+    match s.parse::<SocketAddr>() {
+        Ok(SocketAddr::V4(a)) => Ok(SocketAddr::V4(a)),
+        Ok(SocketAddr::V6(_)) => Err(format!(
+            "`{s}` is an IPv6 address; the phones speak TFTP over IPv4"
+        )),
+        Err(_) => Err(format!(
+            "`{s}` is not an IPv4 address, or ADDRESS:PORT (e.g. 192.168.10.105 or 127.0.0.1:6969)"
+        )),
+    }
+}
+
+/// The IPv4 address of `interface`, or why there is none to use.
+fn interface_address(interface: &str) -> Result<Ipv4Addr, String> {
+    let all = crate::dhcp::setup::interfaces()
+        .map_err(|e| format!("cannot list the network interfaces: {e}"))?;
+    if let Some(i) = all.iter().find(|i| i.name == interface) {
+        return Ok(i.addr);
+    }
+    let names: Vec<String> = all
+        .iter()
+        .filter(|i| !i.addr.is_loopback())
+        .map(ToString::to_string)
+        .collect();
+    let exists = std::path::Path::new("/sys/class/net")
+        .join(interface)
+        .exists();
+    Err(if exists {
+        format!(
+            "interface {interface} has no IPv4 address. The simulated phones get their addresses \
+             by DHCP but share the interface, so they fetch files from its own address: give it \
+             one (e.g. `ip addr add 192.168.10.250/24 dev {interface}`), or use --server"
+        )
+    } else {
+        format!(
+            "there is no interface named {interface}; interfaces with an IPv4 address: {}",
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        )
+    })
+}
+
+/// Runs every phone at once; reports in MAC order.
+async fn simulate(plan: Plan) -> Vec<PhoneReport> {
+    let net = Arc::new(plan.net.clone());
+    let loud = plan.macs.len() == 1;
+    let mut set = JoinSet::new();
+    for (i, mac) in plan.macs.iter().enumerate() {
+        let spec = PhoneSpec {
+            model: plan.model,
+            mac: *mac,
+            mode: plan.mode,
+            tftp_options: plan.options,
+            time_limit: plan.time_limit,
+        };
+        let network = match &plan.net {
+            Net::Dhcp { .. } => {
+                let mut xid = [0u8; 4];
+                // Without randomness the MAC still tells phones apart.
+                if getrandom::fill(&mut xid).is_err() {
+                    xid = mac.0[2..].try_into().unwrap_or_default();
+                }
+                Network::Dhcp {
+                    xid: u32::from_be_bytes(xid),
+                }
+            }
+            Net::Server(server) => Network::Server(*server),
+        };
+        let net = net.clone();
+        set.spawn(async move {
+            let phone = Phone::new(Instant::now(), spec, network);
+            (i, drive(phone, net, loud).await)
+        });
+    }
+    let mut reports: BTreeMap<usize, PhoneReport> = BTreeMap::new();
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok((i, report)) => {
+                reports.insert(i, report);
+            }
+            Err(e) => tracing::error!("a simulated phone's task failed: {e}"),
+        }
+    }
+    reports.into_values().collect()
+}
+
+/// A datagram one of a phone's sockets received.
+#[derive(Debug)]
+struct Incoming {
+    socket: SocketId,
+    from: SocketAddr,
+    bytes: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct Open {
+    socket: Arc<UdpSocket>,
+    reader: JoinHandle<()>,
+}
+
+/// The thin loop around one phone.
+async fn drive(mut phone: Phone, net: Arc<Net>, loud: bool) -> PhoneReport {
+    let name = phone.name();
+    let (tx, mut rx) = mpsc::channel::<Incoming>(256);
+    let mut sockets: BTreeMap<SocketId, Open> = BTreeMap::new();
+    let mut send_errors: Vec<String> = Vec::new();
+    loop {
+        while let Some(event) = phone.poll_event() {
+            if loud {
+                tracing::info!(phone = %name, "{event}");
+            } else {
+                tracing::debug!(phone = %name, "{event}");
+            }
+        }
+        while let Some(t) = phone.poll_transmit() {
+            let socket = match sockets.entry(t.socket) {
+                Entry::Occupied(o) => o.get().socket.clone(),
+                Entry::Vacant(v) => match open(&net, t.socket) {
+                    Ok(socket) => {
+                        let socket = Arc::new(socket);
+                        let reader = tokio::spawn(read(socket.clone(), t.socket, tx.clone()));
+                        v.insert(Open {
+                            socket: socket.clone(),
+                            reader,
+                        });
+                        socket
+                    }
+                    Err(why) => {
+                        phone.could_not_run(Instant::now(), why);
+                        break;
+                    }
+                },
+            };
+            if let Err(e) = socket.send_to(&t.bytes, t.to).await {
+                // As lost on the wire; say so if it keeps happening.
+                tracing::debug!(phone = %name, to = %t.to, "send failed: {e}");
+                let line = format!("sending to {} failed: {e}", t.to);
+                if send_errors.len() < MAX_SEND_NOTES && !send_errors.contains(&line) {
+                    send_errors.push(line);
+                }
+            }
+        }
+        let finished = phone.is_finished();
+        sockets.retain(|id, open| {
+            let keep = !finished
+                && match id {
+                    SocketId::Dhcp => true,
+                    SocketId::Tftp(n) => phone.is_live(*n),
+                };
+            if !keep {
+                open.reader.abort();
+            }
+            keep
+        });
+        if finished {
+            break;
+        }
+        let Some(due) = phone.poll_timeout() else {
+            break;
+        };
+        tokio::select! {
+            Some(m) = rx.recv() => phone.handle(Instant::now(), m.socket, m.from, &m.bytes),
+            () = tokio::time::sleep_until(due.into()) => phone.handle_timeout(Instant::now()),
+        }
+    }
+    for (_, open) in sockets {
+        open.reader.abort();
+    }
+    let mut report = phone.report(Instant::now());
+    if !matches!(report.verdict, report::Verdict::WouldRecover { .. }) {
+        report.notes.extend(send_errors);
+    }
+    report
+}
+
+/// Forwards what `socket` receives to the phone, until the phone closes it.
+async fn read(socket: Arc<UdpSocket>, id: SocketId, tx: mpsc::Sender<Incoming>) {
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    let mut errors = 0;
+    loop {
+        match socket.recv_from(&mut buf).await {
+            Ok((n, from)) => {
+                errors = 0;
+                let incoming = Incoming {
+                    socket: id,
+                    from,
+                    bytes: buf[..n].to_vec(),
+                };
+                if tx.send(incoming).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                errors += 1;
+                tracing::debug!(?id, "receive failed: {e}");
+                if errors >= MAX_RECV_ERRORS {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Opens one of a phone's sockets.
+fn open(net: &Net, id: SocketId) -> Result<UdpSocket, String> {
+    let socket = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))
+        .map_err(|e| format!("cannot make a UDP socket: {e}"))?;
+    let bound = match (net, id) {
+        (Net::Dhcp { interface, .. }, SocketId::Dhcp) => {
+            let port = dhcp_client::CLIENT_PORT;
+            socket
+                .set_reuse_address(true)
+                .and_then(|()| socket.set_broadcast(true))
+                .and_then(|()| crate::dhcp::probe::bind_to_interface(&socket, interface))
+                .and_then(|()| socket.bind(&SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)).into()))
+                .map_err(|e| dhcp_bind_error(interface, &e))
+        }
+        (Net::Dhcp { interface, address }, SocketId::Tftp(_)) => {
+            crate::dhcp::probe::bind_to_interface(&socket, interface)
+                .and_then(|()| socket.bind(&SocketAddr::from((*address, 0)).into()))
+                .map_err(|e| format!("cannot open a TFTP socket on {interface} ({address}): {e}"))
+        }
+        (Net::Server(server), SocketId::Tftp(_)) => {
+            let any: IpAddr = match server {
+                SocketAddr::V4(_) => Ipv4Addr::UNSPECIFIED.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::UNSPECIFIED.into(),
+            };
+            socket
+                .bind(&SocketAddr::new(any, 0).into())
+                .map_err(|e| format!("cannot open a TFTP socket: {e}"))
+        }
+        (Net::Server(_), SocketId::Dhcp) => Err("no DHCP with --server".to_owned()),
+    };
+    bound?;
+    socket
+        .set_nonblocking(true)
+        .map_err(|e| format!("cannot make the socket non-blocking: {e}"))?;
+    UdpSocket::from_std(socket.into()).map_err(|e| format!("cannot register the socket: {e}"))
+}
+
+fn dhcp_bind_error(interface: &str, e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::PermissionDenied => format!(
+            "cannot listen on port 68 of {interface}: permission denied. DHCP's client port \
+             needs root (or CAP_NET_BIND_SERVICE and CAP_NET_RAW); run it with sudo, or use --server"
+        ),
+        ErrorKind::AddrInUse => format!(
+            "port 68 on {interface} is taken by another program (a DHCP client?) that does not \
+             share it; stop it, or run the simulator in a network namespace"
+        ),
+        _ => format!("cannot listen on port 68 of {interface}: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macs_count_up_and_keep_the_oui() {
+        let base = Mac([0x00, 0x1b, 0x54, 0xff, 0xff, 0xfe]);
+        assert_eq!(nth_mac(base, 0), base);
+        assert_eq!(nth_mac(base, 1).to_string(), "001B54FFFFFF");
+        assert_eq!(nth_mac(base, 2).to_string(), "001B54000000");
+    }
+
+    #[test]
+    fn servers_are_ipv4_with_an_optional_port() {
+        assert_eq!(
+            parse_server("10.0.0.1").unwrap(),
+            "10.0.0.1:69".parse().unwrap()
+        );
+        assert_eq!(
+            parse_server("127.0.0.1:6969").unwrap(),
+            "127.0.0.1:6969".parse().unwrap()
+        );
+        assert!(parse_server("[::1]:69").unwrap_err().contains("IPv6"));
+        assert!(parse_server("tftp.example").is_err());
+    }
+
+    #[test]
+    fn only_the_models_that_recover_over_tftp_are_simulated() {
+        let names = simulated_models();
+        assert!(names.contains(&"7961") && names.contains(&"7911"));
+        assert!(!names.contains(&"7940") && !names.contains(&"8945"));
+    }
+}

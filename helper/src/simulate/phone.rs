@@ -1,0 +1,811 @@
+//! One simulated phone: DHCP, then the files a 79xx fetches, then a verdict.
+//! Sans-IO and handed the time (STYLE habit 3), so the whole sequence runs
+//! in unit tests on a virtual clock.
+//!
+//! The driver sends what [`Phone::poll_transmit`] returns from the socket it
+//! names ([`SocketId`]: the DHCP socket on port 68, or a fresh TFTP socket per
+//! transfer, opened on first use), feeds every datagram a socket receives to
+//! [`Phone::handle`], calls [`Phone::handle_timeout`] when
+//! [`Phone::poll_timeout`] has passed, and closes every TFTP socket for which
+//! [`Phone::is_live`] turns false. It stops when [`Phone::is_finished`].
+//!
+//! The sequence (§5 of the provisioning notes):
+//! - recovery (after a wipe): `termNN.default.loads`, then each image it
+//!   lists, in order;
+//! - boot: `CTLSEP<MAC>.tlv`, `ITLSEP<MAC>.tlv`, `ITLFile.tlv` (each may be
+//!   missing), `SEP<MAC>.cnf.xml` else `XMLDefault.cnf.xml`, its
+//!   `loadInformation` for the model's device id, `<LOAD>.loads`, the images.
+//!
+//! Every signed file's embedded name (tag 14) is compared with the name asked
+//! for. Names that differ only in case are accepted with a note: the phones
+//! reported stuck on `Jar…`/`jar…` were stuck on "File not found" from a
+//! case-sensitive server, not on the name inside the file.
+//!
+//! Invariants: every wait is bounded (the transfers' and DHCP's own retries,
+//! and [`PhoneSpec::time_limit`] over everything), so a phone always reaches
+//! a verdict; the first problem is the verdict and nothing is fetched after
+//! it; memory per phone is a few small files and one image header.
+
+use std::collections::VecDeque;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::time::{Duration, Instant};
+
+use lifeline_shared::config::cnf_xml::{self, LoadInformation};
+use lifeline_shared::config::mac::Mac;
+use lifeline_shared::firmware::manifest;
+use lifeline_shared::firmware::signed::SignedHeader;
+use lifeline_shared::models::{self, Model};
+use serde::Serialize;
+
+use super::dhcp_client::{self, DhcpClient, Lease, TftpChoice, TftpSource};
+use super::report::{FileOutcome, FileRecord, PhoneReport, Problem, Step, Stuck, Verdict};
+use super::tftp_client::{self, Failure, Limits, Received, Transfer};
+
+/// The largest `.loads` file: a 64 KiB header and a 64 KiB body.
+const MANIFEST_MAX: u64 = 128 * 1024;
+/// An image's signed header fits in this (its length is a `u16`).
+const HEADER_KEEP: usize = 64 * 1024;
+/// The largest image accepted (real ones are under 8 MB).
+const IMAGE_MAX: u64 = 64 * 1024 * 1024;
+/// The largest CTL/ITL file accepted (real ones are a few KB).
+const SECURITY_MAX: u64 = 1024 * 1024;
+
+/// What the phone is doing after a wipe, or at an ordinary boot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// After a factory reset: straight to `termNN.default.loads`.
+    Recovery,
+    /// An ordinary boot: security files, configuration, load.
+    Boot,
+}
+
+impl Mode {
+    /// `recovery` or `boot`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Recovery => "recovery",
+            Mode::Boot => "boot",
+        }
+    }
+}
+
+/// Which phone, doing what.
+#[derive(Clone, Copy, Debug)]
+pub struct PhoneSpec {
+    /// The model.
+    pub model: &'static Model,
+    /// Its MAC.
+    pub mac: Mac,
+    /// Recovery or boot.
+    pub mode: Mode,
+    /// Ask the TFTP server for options (a phone does not).
+    pub tftp_options: bool,
+    /// The most time the whole sequence may take.
+    pub time_limit: Duration,
+}
+
+/// How the phone finds its TFTP server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Network {
+    /// By DHCP, with this transaction id.
+    Dhcp {
+        /// The `xid`.
+        xid: u32,
+    },
+    /// This server, given.
+    Server(SocketAddr),
+}
+
+/// Which of the phone's sockets a datagram goes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SocketId {
+    /// Port 68 on the interface, broadcast allowed.
+    Dhcp,
+    /// One TFTP transfer's socket (its TID), by transfer number.
+    Tftp(u32),
+}
+
+/// A datagram to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transmit {
+    /// From which socket.
+    pub socket: SocketId,
+    /// Where to.
+    pub to: SocketAddr,
+    /// What.
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct Current {
+    id: u32,
+    step: Step,
+    transfer: Transfer,
+    started: Instant,
+}
+
+/// One simulated phone.
+#[derive(Debug)]
+pub struct Phone {
+    spec: PhoneSpec,
+    xid: u32,
+    started: Instant,
+    deadline: Instant,
+    dhcp: Option<DhcpClient>,
+    lease: Option<Lease>,
+    server: Option<SocketAddr>,
+    source: Option<TftpSource>,
+    current: Option<Current>,
+    dallying: Vec<(u32, Transfer)>,
+    next_id: u32,
+    /// Boot mode: security files still to ask for.
+    security: VecDeque<String>,
+    /// The manifest being followed and its images still to fetch.
+    manifest: Option<String>,
+    images: VecDeque<String>,
+    image_count: usize,
+    load: Option<String>,
+    bytes: u64,
+    files: Vec<FileRecord>,
+    notes: Vec<String>,
+    out: VecDeque<Transmit>,
+    events: VecDeque<String>,
+    verdict: Option<Verdict>,
+    finished_at: Option<Instant>,
+}
+
+impl Phone {
+    /// A phone switched on at `now`.
+    pub fn new(now: Instant, spec: PhoneSpec, network: Network) -> Self {
+        let mut phone = Phone {
+            spec,
+            xid: 0,
+            started: now,
+            deadline: now + spec.time_limit,
+            dhcp: None,
+            lease: None,
+            server: None,
+            source: None,
+            current: None,
+            dallying: Vec::new(),
+            next_id: 0,
+            security: VecDeque::new(),
+            manifest: None,
+            images: VecDeque::new(),
+            image_count: 0,
+            load: None,
+            bytes: 0,
+            files: Vec::new(),
+            notes: Vec::new(),
+            out: VecDeque::new(),
+            events: VecDeque::new(),
+            verdict: None,
+            finished_at: None,
+        };
+        match network {
+            Network::Dhcp { xid } => {
+                phone.xid = xid;
+                phone.dhcp = Some(DhcpClient::new(
+                    now,
+                    spec.model,
+                    spec.mac,
+                    xid,
+                    dhcp_client::Patience::PHONE,
+                ));
+                phone.after_dhcp(now);
+            }
+            Network::Server(server) => {
+                phone.server = Some(server);
+                phone.source = Some(TftpSource::Given);
+                phone.begin(now);
+            }
+        }
+        phone.pump();
+        phone
+    }
+
+    /// The phone's `SEP<MAC>` name.
+    pub fn name(&self) -> String {
+        self.spec.mac.sep_name()
+    }
+
+    /// A datagram that arrived at `socket` from `from`.
+    pub fn handle(&mut self, now: Instant, socket: SocketId, from: SocketAddr, bytes: &[u8]) {
+        match socket {
+            SocketId::Dhcp => {
+                if let (Some(dhcp), SocketAddr::V4(from)) = (&mut self.dhcp, from) {
+                    dhcp.handle(now, *from.ip(), bytes);
+                    self.after_dhcp(now);
+                }
+            }
+            SocketId::Tftp(id) => {
+                if let Some(c) = self.current.as_mut().filter(|c| c.id == id) {
+                    c.transfer.handle(now, from, bytes);
+                    self.after_transfer(now);
+                } else if let Some((_, t)) = self.dallying.iter_mut().find(|(i, _)| *i == id) {
+                    t.handle(now, from, bytes);
+                }
+            }
+        }
+        self.pump();
+    }
+
+    /// The time from [`Phone::poll_timeout`] has come.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.verdict.is_none() && now >= self.deadline {
+            let step = self
+                .current
+                .as_ref()
+                .map(|c| (c.step.clone(), Some(c.transfer.file().to_owned())))
+                .unwrap_or((Step::Dhcp, None));
+            self.current = None;
+            self.dhcp = None;
+            self.stuck(
+                now,
+                step.0,
+                step.1,
+                Problem::TimeLimit {
+                    limit_s: self.spec.time_limit.as_secs(),
+                },
+            );
+        }
+        if let Some(dhcp) = &mut self.dhcp {
+            dhcp.handle_timeout(now);
+            self.after_dhcp(now);
+        }
+        if let Some(c) = &mut self.current {
+            c.transfer.handle_timeout(now);
+            self.after_transfer(now);
+        }
+        for (_, t) in &mut self.dallying {
+            t.handle_timeout(now);
+        }
+        self.pump();
+    }
+
+    /// The next datagram to send.
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.out.pop_front()
+    }
+
+    /// A line of progress in plain words, for the log.
+    pub fn poll_event(&mut self) -> Option<String> {
+        self.events.pop_front()
+    }
+
+    /// When [`Phone::handle_timeout`] is due; `None` once finished.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let mut due: Vec<Instant> = Vec::new();
+        if self.verdict.is_none() {
+            due.push(self.deadline);
+        }
+        due.extend(self.dhcp.as_ref().and_then(DhcpClient::poll_timeout));
+        due.extend(
+            self.current
+                .as_ref()
+                .and_then(|c| c.transfer.poll_timeout()),
+        );
+        due.extend(self.dallying.iter().filter_map(|(_, t)| t.poll_timeout()));
+        due.into_iter().min()
+    }
+
+    /// Whether TFTP socket `id` is still needed.
+    pub fn is_live(&self, id: u32) -> bool {
+        self.current.as_ref().is_some_and(|c| c.id == id)
+            || self.dallying.iter().any(|(i, _)| *i == id)
+    }
+
+    /// Whether the phone has its verdict and nothing left to send or wait for.
+    pub fn is_finished(&self) -> bool {
+        self.verdict.is_some()
+            && self.current.is_none()
+            && self.dallying.is_empty()
+            && self.out.is_empty()
+    }
+
+    /// The verdict, once reached.
+    pub fn verdict(&self) -> Option<&Verdict> {
+        self.verdict.as_ref()
+    }
+
+    /// Ends the phone because the driver cannot run it (a socket it cannot
+    /// open, say): nothing more is sent, not even a lease's release. A
+    /// verdict already reached stands.
+    pub fn could_not_run(&mut self, now: Instant, why: String) {
+        if self.verdict.is_none() {
+            self.events.push_back(format!("could not run: {why}"));
+            self.verdict = Some(Verdict::CouldNotRun { reason: why });
+            self.finished_at = Some(now);
+        }
+        self.current = None;
+        self.dhcp = None;
+        self.dallying.clear();
+        self.out.clear();
+    }
+
+    /// Everything the phone did and its verdict.
+    pub fn report(&self, now: Instant) -> PhoneReport {
+        PhoneReport {
+            mac: self.spec.mac,
+            model: self.spec.model,
+            mode: self.spec.mode,
+            lease: self.lease.clone(),
+            tftp_server: self.server.zip(self.source),
+            options: self.spec.tftp_options,
+            files: self.files.clone(),
+            notes: self.notes.clone(),
+            verdict: self.verdict.clone().unwrap_or(Verdict::CouldNotRun {
+                reason: "the simulation was stopped before a verdict".into(),
+            }),
+            elapsed: self
+                .finished_at
+                .unwrap_or(now)
+                .saturating_duration_since(self.started),
+        }
+    }
+
+    // ---- the sequence ---------------------------------------------------------
+
+    fn after_dhcp(&mut self, now: Instant) {
+        let Some(dhcp) = &mut self.dhcp else { return };
+        while let Some(bytes) = dhcp.poll_transmit() {
+            self.out.push_back(Transmit {
+                socket: SocketId::Dhcp,
+                to: SocketAddr::V4(SocketAddrV4::new(
+                    Ipv4Addr::BROADCAST,
+                    dhcp_client::SERVER_PORT,
+                )),
+                bytes,
+            });
+        }
+        let Some(result) = dhcp.result().cloned() else {
+            return;
+        };
+        self.notes.extend(dhcp.notes().iter().cloned());
+        self.dhcp = None;
+        let lease = match result {
+            Ok(lease) => lease,
+            Err(failure) => {
+                self.stuck(now, Step::Dhcp, None, Problem::Dhcp(failure));
+                return;
+            }
+        };
+        if lease.offers_from.len() > 1 {
+            self.notes.push(format!(
+                "{} DHCP servers answered ({}); the phone took the first offer, from {}",
+                lease.offers_from.len(),
+                join(&lease.offers_from),
+                lease.server
+            ));
+        }
+        let choice = dhcp_client::choose_tftp(&lease);
+        self.lease = Some(lease.clone());
+        match choice {
+            TftpChoice::Server {
+                address,
+                source,
+                notes,
+            } => {
+                self.notes.extend(notes);
+                self.server = Some(SocketAddr::V4(SocketAddrV4::new(address, 69)));
+                self.source = Some(source);
+                self.events.push_back(format!(
+                    "DHCP: {} from {}; TFTP server {address} from {}",
+                    lease.address,
+                    lease.server,
+                    source.words()
+                ));
+                self.begin(now);
+            }
+            TftpChoice::HostName(name) => {
+                let reason = format!(
+                    "option 66 from {} names the host `{name}`, and the simulator does not \
+                     look names up; run it again with --server ADDRESS",
+                    lease.server
+                );
+                self.events.push_back(format!("could not run: {reason}"));
+                self.finish(now, Verdict::CouldNotRun { reason });
+            }
+            TftpChoice::Nothing(why) => self.stuck(
+                now,
+                Step::Dhcp,
+                None,
+                Problem::NoTftpServer {
+                    server: lease.server,
+                    why,
+                },
+            ),
+        }
+    }
+
+    /// The first file, once the TFTP server is known.
+    fn begin(&mut self, now: Instant) {
+        let model = self.spec.model;
+        match self.spec.mode {
+            Mode::Recovery => match model.recovery_manifest {
+                Some(name) => self.fetch(now, Step::RecoveryManifest, name.to_owned()),
+                None => self.could_not_run(
+                    now,
+                    format!(
+                        "a {} has no termNN.default.loads recovery to simulate",
+                        model.name
+                    ),
+                ),
+            },
+            Mode::Boot => {
+                let sep = self.spec.mac.sep_name();
+                self.security = VecDeque::from([
+                    format!("CTL{sep}.tlv"),
+                    format!("ITL{sep}.tlv"),
+                    "ITLFile.tlv".to_owned(),
+                ]);
+                self.next_security(now);
+            }
+        }
+    }
+
+    fn next_security(&mut self, now: Instant) {
+        match self.security.pop_front() {
+            Some(name) => self.fetch(now, Step::SecurityFile, name),
+            None => self.fetch(
+                now,
+                Step::PhoneConfig,
+                cnf_xml::sep_file_name(&self.spec.mac),
+            ),
+        }
+    }
+
+    fn fetch(&mut self, now: Instant, step: Step, file: String) {
+        let Some(server) = self.server else { return };
+        let limits = match step {
+            Step::SecurityFile => Limits {
+                keep: 0,
+                max_size: SECURITY_MAX,
+            },
+            Step::PhoneConfig | Step::DefaultConfig => Limits {
+                keep: cnf_xml::MAX_CNF,
+                max_size: cnf_xml::MAX_CNF as u64,
+            },
+            Step::RecoveryManifest | Step::LoadManifest => Limits {
+                keep: MANIFEST_MAX as usize,
+                max_size: MANIFEST_MAX,
+            },
+            Step::Image { .. } | Step::Dhcp => Limits {
+                keep: HEADER_KEEP,
+                max_size: IMAGE_MAX,
+            },
+        };
+        let id = self.next_id;
+        self.next_id += 1;
+        let transfer = Transfer::new(
+            now,
+            server,
+            &file,
+            self.spec.tftp_options,
+            limits,
+            tftp_client::Patience::PHONE,
+        );
+        self.current = Some(Current {
+            id,
+            step,
+            transfer,
+            started: now,
+        });
+        // A name that cannot be requested fails at once.
+        self.after_transfer(now);
+    }
+
+    /// Moves the current transfer's datagrams out, and acts on its result.
+    fn after_transfer(&mut self, now: Instant) {
+        let Some(c) = &mut self.current else { return };
+        while let Some((to, bytes)) = c.transfer.poll_transmit() {
+            self.out.push_back(Transmit {
+                socket: SocketId::Tftp(c.id),
+                to,
+                bytes,
+            });
+        }
+        let Some(result) = c.transfer.take_result() else {
+            return;
+        };
+        let Some(c) = self.current.take() else { return };
+        let file = c.transfer.file().to_owned();
+        if !c.transfer.is_finished() {
+            self.dallying.push((c.id, c.transfer));
+        }
+        self.record(now, c.started, &c.step, &file, &result);
+        self.on_file(now, c.step, file, result);
+    }
+
+    fn record(
+        &mut self,
+        now: Instant,
+        started: Instant,
+        step: &Step,
+        file: &str,
+        result: &Result<Received, Failure>,
+    ) {
+        let outcome = match result {
+            Ok(r) => {
+                self.bytes += r.size;
+                FileOutcome::Received {
+                    size: r.size,
+                    blksize: r.blksize,
+                    signed_as: SignedHeader::parse(&r.head)
+                        .ok()
+                        .and_then(|(h, _)| h.file_name),
+                }
+            }
+            Err(Failure::NotFound { .. }) => FileOutcome::NotFound,
+            Err(other) => FileOutcome::Failed {
+                why: other.to_string(),
+            },
+        };
+        let line = match &outcome {
+            FileOutcome::Received { size, .. } => format!("got {file} ({size} bytes)"),
+            FileOutcome::NotFound => format!("{file}: not found"),
+            FileOutcome::Failed { why } => format!("{file}: {why}"),
+        };
+        self.events.push_back(line);
+        self.files.push(FileRecord {
+            name: file.to_owned(),
+            step: step.clone(),
+            outcome,
+            retransmissions: match result {
+                Ok(r) => r.retransmissions,
+                Err(_) => 0,
+            },
+            elapsed: now.saturating_duration_since(started),
+        });
+    }
+
+    fn on_file(
+        &mut self,
+        now: Instant,
+        step: Step,
+        file: String,
+        result: Result<Received, Failure>,
+    ) {
+        let server = self.server.unwrap_or(SocketAddr::from(([0, 0, 0, 0], 69)));
+        match (step, result) {
+            (Step::SecurityFile, Ok(_)) => {
+                self.notes.push(format!(
+                    "the server has {file}; a real phone would trust the certificates in it (the simulator does not read it)"
+                ));
+                self.next_security(now);
+            }
+            (Step::SecurityFile, Err(Failure::NotFound { .. } | Failure::ServerError { .. })) => {
+                self.next_security(now);
+            }
+            (Step::PhoneConfig, Ok(r)) => match self.config_load(&file, &r.head, false) {
+                Ok(load) => self.load_manifest(now, load),
+                Err(problem) => self.stuck(now, Step::PhoneConfig, Some(file), problem),
+            },
+            (Step::PhoneConfig, Err(Failure::NotFound { .. } | Failure::ServerError { .. })) => {
+                self.fetch(now, Step::DefaultConfig, "XMLDefault.cnf.xml".to_owned());
+            }
+            (Step::DefaultConfig, Ok(r)) => match self.config_load(&file, &r.head, true) {
+                Ok(load) => self.load_manifest(now, load),
+                Err(problem) => self.stuck(now, Step::DefaultConfig, Some(file), problem),
+            },
+            (Step::DefaultConfig, Err(Failure::NotFound { .. })) => self.stuck(
+                now,
+                Step::DefaultConfig,
+                Some(file),
+                Problem::NoConfig {
+                    sep: cnf_xml::sep_file_name(&self.spec.mac),
+                    server,
+                },
+            ),
+            (step @ (Step::RecoveryManifest | Step::LoadManifest), Ok(r)) => {
+                match self.read_manifest(&file, &r.head) {
+                    Ok(images) => {
+                        self.image_count = images.len();
+                        self.images = images.into();
+                        self.manifest = Some(file);
+                        self.next_image(now);
+                    }
+                    Err(problem) => self.stuck(now, step, Some(file), problem),
+                }
+            }
+            (step @ Step::Image { .. }, Ok(r)) => match self.check_signed(&file, &r.head) {
+                Ok(_) => self.next_image(now),
+                Err(problem) => self.stuck(now, step, Some(file), problem),
+            },
+            (step, Err(failure)) => {
+                self.stuck(now, step, Some(file), Problem::Transfer { server, failure })
+            }
+            (Step::Dhcp, Ok(_)) => {}
+        }
+    }
+
+    /// The load a configuration names for this phone.
+    fn config_load(&mut self, file: &str, bytes: &[u8], default: bool) -> Result<String, Problem> {
+        let text = std::str::from_utf8(bytes).map_err(|_| Problem::BadConfig {
+            error: "it is not UTF-8 text".into(),
+        })?;
+        let summary = cnf_xml::parse(text).map_err(|e| Problem::BadConfig {
+            error: e.to_string(),
+        })?;
+        let id = self.spec.model.device_id;
+        let found = summary.loads.iter().find(|l| {
+            if default {
+                l.device_id == Some(id)
+            } else {
+                l.device_id.is_none() || l.device_id == Some(id)
+            }
+        });
+        let described: Vec<String> = summary.loads.iter().map(describe_load).collect();
+        let Some(entry) = found else {
+            return Err(if default {
+                Problem::NoLoadForDevice {
+                    device_id: id,
+                    product: self.spec.model.product.to_owned(),
+                    found: described,
+                }
+            } else {
+                Problem::NoLoad { found: described }
+            });
+        };
+        let load = entry.load.trim().to_owned();
+        if load.is_empty() {
+            return Err(Problem::NoLoad { found: described });
+        }
+        self.events
+            .push_back(format!("{file} names the load {load}"));
+        Ok(load)
+    }
+
+    fn load_manifest(&mut self, now: Instant, load: String) {
+        let file = format!("{load}.loads");
+        self.load = Some(load);
+        self.fetch(now, Step::LoadManifest, file);
+    }
+
+    /// Checks a manifest's signed header and reads its image list.
+    fn read_manifest(&mut self, file: &str, bytes: &[u8]) -> Result<Vec<String>, Problem> {
+        let body = self.check_signed(file, bytes)?;
+        let parsed = manifest::parse(body).map_err(|e| Problem::BadManifest {
+            error: e.to_string(),
+        })?;
+        let images: Vec<String> = parsed.image_names().map(str::to_owned).collect();
+        if images.is_empty() {
+            return Err(Problem::NoImages);
+        }
+        let family = self.spec.model.family;
+        if let Some(image) = images
+            .iter()
+            .find(|i| models::family_of_name(i).is_some_and(|f| f != family))
+        {
+            let other = models::family_of_name(image).map(models::family);
+            return Err(Problem::WrongFamily {
+                image: image.clone(),
+                family: other.map(|f| f.name.to_owned()).unwrap_or_default(),
+                model: self.spec.model.name.to_owned(),
+            });
+        }
+        Ok(images)
+    }
+
+    /// Checks the signed header of `bytes` (the start of `file`): it must
+    /// parse and carry `file`'s name. Returns what follows the header.
+    fn check_signed<'a>(&mut self, file: &str, bytes: &'a [u8]) -> Result<&'a [u8], Problem> {
+        let (header, body) = SignedHeader::parse(bytes).map_err(|e| Problem::BadHeader {
+            error: e.to_string(),
+        })?;
+        let Some(embedded) = header.file_name else {
+            return Err(Problem::NoEmbeddedName);
+        };
+        if embedded != file {
+            if embedded.eq_ignore_ascii_case(file) {
+                self.notes.push(format!(
+                    "asked for {file} and got a file signed as {embedded}: the names differ only \
+                     in case, which the phone accepts (a case-sensitive TFTP server without an \
+                     alias would have answered \"File not found\")"
+                ));
+            } else {
+                return Err(Problem::WrongName { embedded });
+            }
+        }
+        Ok(body)
+    }
+
+    fn next_image(&mut self, now: Instant) {
+        match self.images.pop_front() {
+            Some(image) => {
+                let index = self.image_count - self.images.len();
+                let step = Step::Image {
+                    index,
+                    of: self.image_count,
+                    manifest: self.manifest.clone().unwrap_or_default(),
+                };
+                self.fetch(now, step, image);
+            }
+            None => {
+                let manifest = self.manifest.clone().unwrap_or_default();
+                self.events.push_back(format!(
+                    "would recover: {manifest} and its {} images",
+                    self.image_count
+                ));
+                self.finish(
+                    now,
+                    Verdict::WouldRecover {
+                        manifest,
+                        load: self.load.clone(),
+                        images: self.image_count,
+                        bytes: self.bytes,
+                    },
+                );
+            }
+        }
+    }
+
+    fn stuck(&mut self, now: Instant, step: Step, file: Option<String>, problem: Problem) {
+        let stuck = Stuck {
+            step,
+            file,
+            problem,
+        };
+        self.events
+            .push_back(format!("would be stuck: {}", stuck.sentence()));
+        self.finish(now, Verdict::WouldBeStuck(stuck));
+    }
+
+    fn finish(&mut self, now: Instant, verdict: Verdict) {
+        if self.verdict.is_some() {
+            return;
+        }
+        self.verdict = Some(verdict);
+        self.finished_at = Some(now);
+        // Hand the address back, so a real server keeps no simulated lease.
+        if let Some(lease) = &self.lease {
+            self.out.push_back(Transmit {
+                socket: SocketId::Dhcp,
+                to: SocketAddr::V4(SocketAddrV4::new(lease.server, dhcp_client::SERVER_PORT)),
+                bytes: dhcp_client::release(self.spec.model, self.spec.mac, self.xid, lease),
+            });
+        }
+    }
+
+    /// Moves the dallying transfers' datagrams out; forgets finished ones.
+    fn pump(&mut self) {
+        for (id, t) in &mut self.dallying {
+            while let Some((to, bytes)) = t.poll_transmit() {
+                self.out.push_back(Transmit {
+                    socket: SocketId::Tftp(*id),
+                    to,
+                    bytes,
+                });
+            }
+        }
+        self.dallying.retain(|(_, t)| !t.is_finished());
+        if self.verdict.is_some() {
+            self.current = None;
+            self.dhcp = None;
+        }
+    }
+}
+
+fn describe_load(l: &LoadInformation) -> String {
+    let tag = match l.device_id {
+        Some(id) => format!("loadInformation{id}"),
+        None => "loadInformation".to_owned(),
+    };
+    match &l.model {
+        Some(m) => format!("{tag} model=\"{m}\" ({})", l.load),
+        None => format!("{tag} ({})", l.load),
+    }
+}
+
+fn join(addresses: &[Ipv4Addr]) -> String {
+    addresses
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+#[path = "phone_tests.rs"]
+mod tests;

@@ -1,0 +1,837 @@
+//! What the simulated phones did, and the verdict in plain words.
+//!
+//! Pure: reports in, text or JSON out. The verdict of one phone is one of
+//! three ([`Verdict`]); a run's exit status follows from all of them
+//! ([`exit_code`]): 0 every phone would recover, 1 at least one would be
+//! stuck (a fact about the setup), 2 the simulator could not run (and no
+//! phone found a problem). A stuck verdict names the step, the file and the
+//! reason: `Jar41sccp.8-3-2-27.sbn` not found, `XMLDefault.cnf.xml` has no
+//! `loadInformation30018`, no option 150.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use lifeline_shared::config::mac::Mac;
+use lifeline_shared::models::Model;
+use serde::Serialize;
+use serde_json::json;
+
+use super::dhcp_client::{DhcpFailure, Lease, TftpSource, hex};
+use super::phone::Mode;
+use super::tftp_client::Failure;
+
+/// Where in the sequence a phone is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Step {
+    /// Getting an address and a TFTP server.
+    Dhcp,
+    /// `CTLSEP<MAC>.tlv`, `ITLSEP<MAC>.tlv`, `ITLFile.tlv`.
+    SecurityFile,
+    /// `SEP<MAC>.cnf.xml`.
+    PhoneConfig,
+    /// `XMLDefault.cnf.xml`.
+    DefaultConfig,
+    /// `<LOAD>.loads`, named by the configuration.
+    LoadManifest,
+    /// `termNN.default.loads`, after a wipe.
+    RecoveryManifest,
+    /// One image a manifest lists.
+    Image {
+        /// 1-based.
+        index: usize,
+        /// How many the manifest lists.
+        of: usize,
+        /// The manifest.
+        manifest: String,
+    },
+}
+
+impl Step {
+    /// In words: `image 1 of 5 listed by term61.default.loads`.
+    pub fn words(&self) -> String {
+        match self {
+            Step::Dhcp => "DHCP".into(),
+            Step::SecurityFile => "the security files (CTL, ITL)".into(),
+            Step::PhoneConfig => "the phone's own configuration".into(),
+            Step::DefaultConfig => "the default configuration".into(),
+            Step::LoadManifest => "the load manifest".into(),
+            Step::RecoveryManifest => "the recovery manifest".into(),
+            Step::Image {
+                index,
+                of,
+                manifest,
+            } => format!("image {index} of {of} listed by {manifest}"),
+        }
+    }
+}
+
+/// Why a phone would be stuck.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// DHCP gave no lease.
+    Dhcp(DhcpFailure),
+    /// A lease, but no TFTP server in it.
+    NoTftpServer {
+        /// The DHCP server.
+        server: Ipv4Addr,
+        /// What is missing.
+        why: String,
+    },
+    /// A file did not arrive.
+    Transfer {
+        /// The TFTP server.
+        server: SocketAddr,
+        /// How it failed.
+        failure: Failure,
+    },
+    /// The signed header does not parse.
+    BadHeader {
+        /// Why.
+        error: String,
+    },
+    /// A signed header without a name (tag 14).
+    NoEmbeddedName,
+    /// A signed file stored under another name than the one it carries.
+    WrongName {
+        /// The name in the header.
+        embedded: String,
+    },
+    /// The manifest body does not parse.
+    BadManifest {
+        /// Why.
+        error: String,
+    },
+    /// The manifest lists no image.
+    NoImages,
+    /// The manifest lists an image of another family.
+    WrongFamily {
+        /// The image.
+        image: String,
+        /// Its family.
+        family: String,
+        /// The phone's model.
+        model: String,
+    },
+    /// A configuration that cannot be read.
+    BadConfig {
+        /// Why.
+        error: String,
+    },
+    /// Neither `SEP<MAC>.cnf.xml` nor `XMLDefault.cnf.xml`.
+    NoConfig {
+        /// The phone's own file name.
+        sep: String,
+        /// The TFTP server.
+        server: SocketAddr,
+    },
+    /// `XMLDefault.cnf.xml` has no entry for the device id.
+    NoLoadForDevice {
+        /// The model's device id.
+        device_id: u16,
+        /// `IP Phone 7961`.
+        product: String,
+        /// The entries it has, described.
+        found: Vec<String>,
+    },
+    /// `SEP<MAC>.cnf.xml` names no load.
+    NoLoad {
+        /// The entries it has, described.
+        found: Vec<String>,
+    },
+    /// The whole sequence took longer than allowed.
+    TimeLimit {
+        /// The limit, seconds.
+        limit_s: u64,
+    },
+}
+
+impl Problem {
+    /// A stable code for scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Dhcp(DhcpFailure::NoOffer { .. }) => "no-dhcp-offer",
+            Problem::Dhcp(DhcpFailure::NoAck { .. }) => "no-dhcp-ack",
+            Problem::Dhcp(DhcpFailure::Nak { .. }) => "dhcp-nak",
+            Problem::NoTftpServer { .. } => "no-tftp-server",
+            Problem::Transfer { failure, .. } => match failure {
+                Failure::NotFound { .. } => "not-found",
+                Failure::ServerError { .. } => "tftp-error",
+                Failure::NoAnswer { .. } => "no-answer",
+                Failure::Protocol { .. } => "tftp-protocol",
+                Failure::TooLarge { .. } => "too-large",
+                Failure::SizeMismatch { .. } => "size-mismatch",
+            },
+            Problem::BadHeader { .. } => "bad-signed-header",
+            Problem::NoEmbeddedName => "no-embedded-name",
+            Problem::WrongName { .. } => "wrong-embedded-name",
+            Problem::BadManifest { .. } => "bad-manifest",
+            Problem::NoImages => "no-images",
+            Problem::WrongFamily { .. } => "wrong-family",
+            Problem::BadConfig { .. } => "bad-config",
+            Problem::NoConfig { .. } => "no-config",
+            Problem::NoLoadForDevice { .. } => "no-load-for-device",
+            Problem::NoLoad { .. } => "no-load",
+            Problem::TimeLimit { .. } => "time-limit",
+        }
+    }
+}
+
+/// A stuck phone: where, which file, why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stuck {
+    /// The step.
+    pub step: Step,
+    /// The file, when the step is about one.
+    pub file: Option<String>,
+    /// Why.
+    pub problem: Problem,
+}
+
+fn listed(found: &[String]) -> String {
+    if found.is_empty() {
+        "it has no loadInformation at all".into()
+    } else {
+        format!("it has {}", found.join(", "))
+    }
+}
+
+impl Stuck {
+    /// The reason as one sentence a person can act on.
+    pub fn sentence(&self) -> String {
+        let file = self.file.as_deref().unwrap_or("the file");
+        let step = self.step.words();
+        match &self.problem {
+            Problem::Dhcp(failure) => {
+                format!("{failure}, so the phone never learns its TFTP server")
+            }
+            Problem::NoTftpServer { server, why } => format!(
+                "the DHCP answer from {server} names no TFTP server ({why}); give the phones option 150"
+            ),
+            Problem::Transfer { server, failure } => match failure {
+                Failure::NotFound { .. } => format!(
+                    "{file} not found on the TFTP server {} ({step}){}",
+                    server.ip(),
+                    self.not_found_hint()
+                ),
+                other => format!("{file} from {}: {other} ({step})", server.ip()),
+            },
+            Problem::BadHeader { error } => format!(
+                "{file} ({step}) is not a signed Cisco file ({error}); the phone refuses it"
+            ),
+            Problem::NoEmbeddedName => format!(
+                "{file} ({step}) carries no file name in its signed header; the phone refuses it"
+            ),
+            Problem::WrongName { embedded } => format!(
+                "{file} ({step}) is signed as {embedded}: the phone refuses a file stored under another name"
+            ),
+            Problem::BadManifest { error } => {
+                format!("{file} ({step}) cannot be read as a manifest: {error}")
+            }
+            Problem::NoImages => format!("{file} ({step}) lists no images"),
+            Problem::WrongFamily {
+                image,
+                family,
+                model,
+            } => format!(
+                "{file} ({step}) lists {image}, an image for the {family}, which a {model} refuses"
+            ),
+            Problem::BadConfig { error } => {
+                format!("{file} ({step}) cannot be read: {error}")
+            }
+            Problem::NoConfig { sep, server } => format!(
+                "neither {sep} nor XMLDefault.cnf.xml is on the TFTP server {}, so the phone has no configuration",
+                server.ip()
+            ),
+            Problem::NoLoadForDevice {
+                device_id,
+                product,
+                found,
+            } => format!(
+                "{file} has no entry for device {device_id} (loadInformation{device_id}, the {product}); {}",
+                listed(found)
+            ),
+            Problem::NoLoad { found } => format!(
+                "{file} names no load for this phone ({}); the phone keeps the firmware it has",
+                listed(found)
+            ),
+            Problem::TimeLimit { limit_s } => match &self.file {
+                Some(f) => format!("gave up after {limit_s} s, still fetching {f} ({step})"),
+                None => format!("gave up after {limit_s} s during {step}"),
+            },
+        }
+    }
+
+    fn not_found_hint(&self) -> &'static str {
+        match (&self.step, self.file.as_deref()) {
+            (Step::Image { .. }, Some(f)) if f.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                "; the manifest spells it with a capital letter: a case-sensitive server needs a \
+                 copy under that spelling (a Lifeline bundle has one)"
+            }
+            (Step::RecoveryManifest, _) => {
+                "; a wiped phone asks for this file first: unpack the firmware zip into the TFTP root"
+            }
+            _ => "",
+        }
+    }
+}
+
+/// What became of one phone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every file arrived and checked out.
+    WouldRecover {
+        /// The manifest followed.
+        manifest: String,
+        /// The load a configuration named (boot mode).
+        load: Option<String>,
+        /// Images fetched.
+        images: usize,
+        /// Bytes received in all.
+        bytes: u64,
+    },
+    /// The phone would not get its firmware.
+    WouldBeStuck(Stuck),
+    /// The simulator could not run this phone.
+    CouldNotRun {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Verdict {
+    /// `would-recover`, `would-be-stuck` or `could-not-run`.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Verdict::WouldRecover { .. } => "would-recover",
+            Verdict::WouldBeStuck(_) => "would-be-stuck",
+            Verdict::CouldNotRun { .. } => "could-not-run",
+        }
+    }
+
+    /// The verdict in plain words.
+    pub fn sentence(&self) -> String {
+        match self {
+            Verdict::WouldRecover {
+                manifest,
+                load,
+                images,
+                bytes,
+            } => {
+                let via = match load {
+                    Some(load) => format!("the load {load}: "),
+                    None => String::new(),
+                };
+                format!(
+                    "would recover: it got {via}{manifest} and its {images} images ({bytes} bytes), each signed under its own name"
+                )
+            }
+            Verdict::WouldBeStuck(stuck) => format!("would be stuck: {}", stuck.sentence()),
+            Verdict::CouldNotRun { reason } => format!("could not run: {reason}"),
+        }
+    }
+}
+
+/// How a file went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum FileOutcome {
+    /// It arrived.
+    Received {
+        /// Bytes.
+        size: u64,
+        /// Block size used.
+        blksize: u16,
+        /// The name in its signed header, if it has one.
+        signed_as: Option<String>,
+    },
+    /// ERROR 1.
+    NotFound,
+    /// Anything else.
+    Failed {
+        /// Why.
+        why: String,
+    },
+}
+
+/// One file the phone asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileRecord {
+    /// As asked.
+    pub name: String,
+    /// Why it was asked for.
+    pub step: Step,
+    /// What happened.
+    pub outcome: FileOutcome,
+    /// Packets sent again.
+    pub retransmissions: u32,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// One phone's run.
+#[derive(Clone, Debug)]
+pub struct PhoneReport {
+    /// Its MAC.
+    pub mac: Mac,
+    /// Its model.
+    pub model: &'static Model,
+    /// Recovery or boot.
+    pub mode: Mode,
+    /// The DHCP lease, when DHCP was used and answered.
+    pub lease: Option<Lease>,
+    /// The TFTP server and where it came from.
+    pub tftp_server: Option<(SocketAddr, TftpSource)>,
+    /// Whether TFTP options were asked for.
+    pub options: bool,
+    /// Every file asked for, in order.
+    pub files: Vec<FileRecord>,
+    /// Remarks that are not the verdict.
+    pub notes: Vec<String>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// From power-on to verdict.
+    pub elapsed: Duration,
+}
+
+impl PhoneReport {
+    /// For `--json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let verdict = match &self.verdict {
+            Verdict::WouldRecover {
+                manifest,
+                load,
+                images,
+                bytes,
+            } => json!({
+                "status": self.verdict.status(),
+                "message": self.verdict.sentence(),
+                "manifest": manifest,
+                "load": load,
+                "images": images,
+                "bytes": bytes,
+            }),
+            Verdict::WouldBeStuck(stuck) => json!({
+                "status": self.verdict.status(),
+                "message": self.verdict.sentence(),
+                "code": stuck.problem.code(),
+                "step": stuck.step,
+                "step_words": stuck.step.words(),
+                "file": stuck.file,
+            }),
+            Verdict::CouldNotRun { reason } => json!({
+                "status": self.verdict.status(),
+                "message": self.verdict.sentence(),
+                "reason": reason,
+            }),
+        };
+        let dhcp = self.lease.as_ref().map(|l| {
+            json!({
+                "address": l.address,
+                "server": l.server,
+                "subnet_mask": l.subnet_mask,
+                "lease_time": l.lease_time,
+                "siaddr": l.siaddr,
+                "option_150": l.option150.as_deref().map(hex),
+                "option_66": l.option66.as_deref().map(|d| String::from_utf8_lossy(d).trim_end_matches('\0').to_owned()),
+                "offers_from": l.offers_from,
+            })
+        });
+        json!({
+            "phone": self.mac.sep_name(),
+            "mac": self.mac.to_string(),
+            "model": self.model.name,
+            "device_id": self.model.device_id,
+            "mode": self.mode,
+            "verdict": verdict,
+            "dhcp": dhcp,
+            "tftp_server": self.tftp_server.map(|(a, s)| json!({"address": a, "source": s})),
+            "tftp_options": self.options,
+            "files": self.files.iter().map(|f| {
+                let mut v = serde_json::to_value(&f.outcome).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("name".into(), json!(f.name));
+                    o.insert("step".into(), json!(f.step.words()));
+                    o.insert("retransmissions".into(), json!(f.retransmissions));
+                    o.insert("elapsed_ms".into(), json!(millis(f.elapsed)));
+                }
+                v
+            }).collect::<Vec<_>>(),
+            "notes": self.notes,
+            "elapsed_ms": millis(self.elapsed),
+        })
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// What was simulated, for the headline.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// The model.
+    pub model: &'static Model,
+    /// Recovery or boot.
+    pub mode: Mode,
+    /// `DHCP on eth0` or `TFTP server 10.0.0.1:69`.
+    pub network: String,
+    /// Whether TFTP options were asked for.
+    pub options: bool,
+}
+
+/// The run's exit status: 0 all would recover, 1 any would be stuck, else 2.
+pub fn exit_code(reports: &[PhoneReport]) -> u8 {
+    if reports
+        .iter()
+        .any(|r| matches!(r.verdict, Verdict::WouldBeStuck(_)))
+    {
+        1
+    } else if reports.is_empty()
+        || reports
+            .iter()
+            .any(|r| matches!(r.verdict, Verdict::CouldNotRun { .. }))
+    {
+        2
+    } else {
+        0
+    }
+}
+
+/// Counts of each verdict.
+fn tally(reports: &[PhoneReport]) -> (usize, usize, usize) {
+    let count = |s: &str| reports.iter().filter(|r| r.verdict.status() == s).count();
+    (
+        count("would-recover"),
+        count("would-be-stuck"),
+        count("could-not-run"),
+    )
+}
+
+/// For `--json`: the run, every phone, a summary.
+pub fn to_json(run: &Run, reports: &[PhoneReport]) -> serde_json::Value {
+    let (recover, stuck, could_not) = tally(reports);
+    json!({
+        "model": run.model.name,
+        "mode": run.mode,
+        "network": run.network,
+        "tftp_options": run.options,
+        "exit_code": exit_code(reports),
+        "summary": {
+            "phones": reports.len(),
+            "would_recover": recover,
+            "would_be_stuck": stuck,
+            "could_not_run": could_not,
+        },
+        "phones": reports.iter().map(PhoneReport::to_json).collect::<Vec<_>>(),
+    })
+}
+
+/// The report a person reads.
+pub fn to_text(run: &Run, reports: &[PhoneReport]) -> String {
+    let mut t = String::new();
+    let options = if run.options {
+        ", TFTP options on"
+    } else {
+        ", plain TFTP"
+    };
+    match reports {
+        [one] => {
+            let _ = writeln!(
+                t,
+                "Simulated a {} ({}) in {} mode, {}{options}.",
+                one.model.name,
+                one.mac.sep_name(),
+                one.mode.as_str(),
+                run.network
+            );
+            phone_details(&mut t, one);
+            let _ = writeln!(t, "\nVerdict: the phone {}", one.verdict.sentence());
+        }
+        many => {
+            let _ = writeln!(
+                t,
+                "Simulated {} {} phones in {} mode at once, {}{options}.",
+                many.len(),
+                run.model.name,
+                run.mode.as_str(),
+                run.network
+            );
+            summary(&mut t, many);
+        }
+    }
+    t
+}
+
+fn phone_details(t: &mut String, r: &PhoneReport) {
+    if let Some(l) = &r.lease {
+        let _ = writeln!(t, "  DHCP: got {} from {}", l.address, l.server);
+    }
+    if let Some((server, source)) = r.tftp_server {
+        let _ = writeln!(t, "  TFTP server: {server} (from {})", source.words());
+    }
+    for f in &r.files {
+        let what = match &f.outcome {
+            FileOutcome::Received {
+                size, signed_as, ..
+            } => match signed_as {
+                Some(n) => format!("{size} bytes, signed as {n}"),
+                None => format!("{size} bytes"),
+            },
+            FileOutcome::NotFound => "not found".into(),
+            FileOutcome::Failed { why } => why.clone(),
+        };
+        let again = if f.retransmissions > 0 {
+            format!(", {} packets sent again", f.retransmissions)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(t, "  {}: {what} ({}{again})", f.name, f.step.words());
+    }
+    for n in &r.notes {
+        let _ = writeln!(t, "  note: {n}");
+    }
+    let _ = writeln!(t, "  time: {:.1} s", r.elapsed.as_secs_f64());
+}
+
+fn summary(t: &mut String, reports: &[PhoneReport]) {
+    let (recover, stuck, could_not) = tally(reports);
+    let slowest = reports.iter().map(|r| r.elapsed).max().unwrap_or_default();
+    let _ = writeln!(
+        t,
+        "  {recover} would recover, {stuck} would be stuck, {could_not} could not run (the slowest took {:.1} s).",
+        slowest.as_secs_f64()
+    );
+    // The same problem on many phones is said once, with who.
+    let mut by_reason: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in reports {
+        if !matches!(r.verdict, Verdict::WouldRecover { .. }) {
+            by_reason
+                .entry(r.verdict.sentence())
+                .or_default()
+                .push(r.mac.sep_name());
+        }
+    }
+    for (sentence, phones) in &by_reason {
+        let _ = writeln!(t, "  {} phone(s) {sentence}", phones.len());
+        let _ = writeln!(t, "    {}", first_few(phones));
+    }
+    let mut notes: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in reports.iter().flat_map(|r| &r.notes) {
+        *notes.entry(n).or_default() += 1;
+    }
+    for (n, count) in notes {
+        let _ = writeln!(t, "  note ({count} phone(s)): {n}");
+    }
+    let verdict = match exit_code(reports) {
+        0 => format!("all {} phones would recover", reports.len()),
+        1 => format!("{stuck} of {} phones would be stuck", reports.len()),
+        _ => format!(
+            "{could_not} of {} phones could not be simulated",
+            reports.len()
+        ),
+    };
+    let _ = writeln!(t, "\nVerdict: {verdict}.");
+}
+
+fn first_few(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut s = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        let _ = write!(s, " and {} more", names.len() - SHOWN);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lifeline_shared::models;
+
+    fn report(verdict: Verdict) -> PhoneReport {
+        PhoneReport {
+            mac: Mac([0, 0x1b, 0x54, 1, 2, 3]),
+            model: models::model("7961").unwrap(),
+            mode: Mode::Recovery,
+            lease: None,
+            tftp_server: Some(("10.0.0.1:69".parse().unwrap(), TftpSource::Option150)),
+            options: false,
+            files: Vec::new(),
+            notes: Vec::new(),
+            verdict,
+            elapsed: Duration::from_millis(1500),
+        }
+    }
+
+    fn stuck(step: Step, file: Option<&str>, problem: Problem) -> Verdict {
+        Verdict::WouldBeStuck(Stuck {
+            step,
+            file: file.map(str::to_owned),
+            problem,
+        })
+    }
+
+    fn server() -> SocketAddr {
+        "10.0.0.1:69".parse().unwrap()
+    }
+
+    #[test]
+    fn verdicts_in_plain_words() {
+        let image = Step::Image {
+            index: 1,
+            of: 5,
+            manifest: "term61.default.loads".into(),
+        };
+        let cases = [
+            (
+                Verdict::WouldRecover {
+                    manifest: "term61.default.loads".into(),
+                    load: None,
+                    images: 5,
+                    bytes: 6_340_702,
+                },
+                "would recover: it got term61.default.loads and its 5 images (6340702 bytes), each signed under its own name",
+            ),
+            (
+                stuck(
+                    image.clone(),
+                    Some("Jar41sccp.8-3-2-27.sbn"),
+                    Problem::Transfer {
+                        server: server(),
+                        failure: Failure::NotFound {
+                            message: "File not found".into(),
+                        },
+                    },
+                ),
+                "would be stuck: Jar41sccp.8-3-2-27.sbn not found on the TFTP server 10.0.0.1 \
+                 (image 1 of 5 listed by term61.default.loads); the manifest spells it with a \
+                 capital letter: a case-sensitive server needs a copy under that spelling (a \
+                 Lifeline bundle has one)",
+            ),
+            (
+                stuck(
+                    Step::DefaultConfig,
+                    Some("XMLDefault.cnf.xml"),
+                    Problem::NoLoadForDevice {
+                        device_id: 30018,
+                        product: "IP Phone 7961".into(),
+                        found: vec![
+                            "loadInformation5 model=\"IP Phone 7961\" (SCCP41.8-3-3S)".into(),
+                        ],
+                    },
+                ),
+                "would be stuck: XMLDefault.cnf.xml has no entry for device 30018 \
+                 (loadInformation30018, the IP Phone 7961); it has loadInformation5 \
+                 model=\"IP Phone 7961\" (SCCP41.8-3-3S)",
+            ),
+            (
+                stuck(
+                    Step::Dhcp,
+                    None,
+                    Problem::NoTftpServer {
+                        server: "10.0.0.2".parse().unwrap(),
+                        why: "no option 150, no option 66, no next-server address (siaddr)".into(),
+                    },
+                ),
+                "would be stuck: the DHCP answer from 10.0.0.2 names no TFTP server (no option \
+                 150, no option 66, no next-server address (siaddr)); give the phones option 150",
+            ),
+            (
+                stuck(
+                    Step::RecoveryManifest,
+                    Some("term61.default.loads"),
+                    Problem::WrongName {
+                        embedded: "term41.default.loads".into(),
+                    },
+                ),
+                "would be stuck: term61.default.loads (the recovery manifest) is signed as \
+                 term41.default.loads: the phone refuses a file stored under another name",
+            ),
+            (
+                Verdict::CouldNotRun {
+                    reason: "port 68 is in use".into(),
+                },
+                "could not run: port 68 is in use",
+            ),
+        ];
+        for (verdict, words) in cases {
+            assert_eq!(verdict.sentence(), words);
+        }
+    }
+
+    #[test]
+    fn exit_status_follows_the_worst_fact() {
+        let ok = report(Verdict::WouldRecover {
+            manifest: "m".into(),
+            load: None,
+            images: 5,
+            bytes: 1,
+        });
+        let bad = report(stuck(Step::Dhcp, None, Problem::TimeLimit { limit_s: 9 }));
+        let cannot = report(Verdict::CouldNotRun { reason: "x".into() });
+        assert_eq!(exit_code(&[ok.clone(), ok.clone()]), 0);
+        assert_eq!(exit_code(&[ok.clone(), bad.clone(), cannot.clone()]), 1);
+        assert_eq!(exit_code(&[ok.clone(), cannot]), 2);
+        assert_eq!(exit_code(&[]), 2);
+        let run = Run {
+            model: ok.model,
+            mode: Mode::Recovery,
+            network: "TFTP server 10.0.0.1:69".into(),
+            options: false,
+        };
+        let text = to_text(&run, &[ok.clone(), bad.clone(), bad]);
+        assert!(
+            text.contains("1 would recover, 2 would be stuck, 0 could not run"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2 phone(s) would be stuck: gave up after 9 s during DHCP"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Verdict: 2 of 3 phones would be stuck."),
+            "{text}"
+        );
+        let one = to_text(&run, std::slice::from_ref(&ok));
+        assert!(one.contains("Verdict: the phone would recover"), "{one}");
+        let v = to_json(&run, &[ok]);
+        assert_eq!(v["exit_code"], 0);
+        assert_eq!(v["phones"][0]["verdict"]["status"], "would-recover");
+        assert_eq!(v["phones"][0]["tftp_server"]["source"], "option-150");
+    }
+
+    #[test]
+    fn stuck_json_names_step_file_and_code() {
+        let r = report(stuck(
+            Step::Image {
+                index: 2,
+                of: 5,
+                manifest: "term61.default.loads".into(),
+            },
+            Some("cnu41.8-3-2-27.sbn"),
+            Problem::Transfer {
+                server: server(),
+                failure: Failure::NotFound {
+                    message: "nope".into(),
+                },
+            },
+        ));
+        let v = r.to_json();
+        assert_eq!(v["verdict"]["code"], "not-found");
+        assert_eq!(v["verdict"]["file"], "cnu41.8-3-2-27.sbn");
+        assert_eq!(v["verdict"]["step"]["kind"], "image");
+        assert_eq!(v["verdict"]["step"]["index"], 2);
+        assert_eq!(
+            v["verdict"]["step_words"],
+            "image 2 of 5 listed by term61.default.loads"
+        );
+    }
+}
