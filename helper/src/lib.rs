@@ -4,7 +4,14 @@
 //! The binary's entry point (`src/main.rs`) only parses flags, sets up logging and
 //! the async runtime; the work lives in these modules.
 
+pub mod bundles;
+pub mod control;
+pub mod dhcp;
+pub mod events;
 pub mod inspect_cmd;
+pub mod plane;
 pub mod prep_cmd;
+pub mod simulate;
 pub mod store;
+pub mod tftp;
 pub mod web;

@@ -4,13 +4,22 @@
 //! struct, and a match arm in [`run`] that returns `anyhow::Result<ExitCode>`.
 
 use std::io::{IsTerminal as _, Write as _};
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
+use lifeline_helper::bundles::Store;
+use lifeline_helper::control::{self, Control};
+use lifeline_helper::dhcp;
+use lifeline_helper::events::{self, Events};
+use lifeline_helper::plane;
+use lifeline_helper::tftp::{self, files::FileSource};
 use lifeline_helper::web;
+use lifeline_shared::protocol::Service;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
@@ -27,8 +36,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the Lifeline web app to a browser on this machine.
-    Serve(ServeArgs),
+    /// Serve the Lifeline web app to a browser on this machine; with --root or
+    /// --firmware, serve TFTP to phones too.
+    Serve(Box<ServeArgs>),
     /// Inspect a firmware zip, folder or file: what it is, which phones it serves, what is wrong.
     Inspect(lifeline_helper::inspect_cmd::InspectArgs),
     /// Compute DHCP option 150 for TFTP addresses, in every DHCP server's syntax; or decode a value.
@@ -38,6 +48,10 @@ enum Command {
     Config(lifeline_helper::prep_cmd::ConfigArgs),
     /// Prepare a TFTP root (firmware, configs, aliases, manifest) as a folder or a zip.
     Bundle(lifeline_helper::prep_cmd::BundleArgs),
+    /// Act as a Cisco phone on the wire (DHCP, then TFTP as in recovery or boot)
+    /// and say whether a real one would recover. Exit 0 would recover, 1 would
+    /// be stuck, 2 could not run.
+    Simulate(lifeline_helper::simulate::SimulateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -47,6 +61,45 @@ struct ServeArgs {
     /// the network.
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7961")]
     http_listen: SocketAddr,
+    /// Serve this folder over TFTP (a bundle folder's aliases are used).
+    #[arg(long, value_name = "DIR", conflicts_with = "firmware")]
+    root: Option<PathBuf>,
+    /// Serve an ad-hoc bundle of this firmware zip over TFTP (made in memory).
+    #[arg(long, value_name = "ZIP")]
+    firmware: Option<PathBuf>,
+    /// With --firmware: the address phones reach this computer at, written into
+    /// XMLDefault.cnf.xml (default: the --tftp-listen address, if specific).
+    #[arg(long, value_name = "IP", requires = "firmware")]
+    tftp_server: Option<Ipv4Addr>,
+    /// Where TFTP listens (with --root or --firmware). Port 69 needs privileges.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:69")]
+    tftp_listen: SocketAddr,
+    /// The most TFTP transfers at once; more clients are told the server is busy.
+    #[arg(long, value_name = "N", default_value_t = tftp::server::DEFAULT_MAX_TRANSFERS,
+          value_parser = clap::builder::ValueParser::new(clap::builder::TypedValueParser::map(
+              clap::value_parser!(u32).range(1..=100_000), |n| n as usize)))]
+    tftp_max_transfers: usize,
+    /// The largest TFTP block size granted (8-65464).
+    #[arg(long, value_name = "BYTES", default_value_t = tftp::session::MAX_BLKSIZE,
+          value_parser = clap::value_parser!(u16).range(8..=65464))]
+    tftp_max_blksize: u16,
+    /// The largest TFTP window size granted (RFC 7440).
+    #[arg(long, value_name = "BLOCKS", default_value_t = 64,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    tftp_max_windowsize: u16,
+    /// The network interface the phones are on. The DHCP server binds to it and
+    /// takes its address as the server's and the TFTP server's.
+    #[arg(long, value_name = "NAME")]
+    interface: Option<String>,
+    /// Where Lifeline keeps its state (the DHCP leases).
+    /// Default: $XDG_DATA_HOME/lifeline, else ~/.local/share/lifeline.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    dhcp: lifeline_helper::dhcp::setup::DhcpArgs,
+    /// Also write the browser pairing token to this file (for scripts).
+    #[arg(long, value_name = "PATH")]
+    token_file: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -63,11 +116,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Inspect(args) => Ok(lifeline_helper::inspect_cmd::run(&args)),
         Command::Option150(args) => Ok(lifeline_helper::prep_cmd::option150(&args)),
         Command::Config(args) => Ok(lifeline_helper::prep_cmd::config(&args)),
         Command::Bundle(args) => Ok(lifeline_helper::prep_cmd::bundle(&args)),
+        Command::Simulate(args) => Ok(lifeline_helper::simulate::run(&args)),
     }
 }
 
@@ -87,13 +141,48 @@ fn init_logging() {
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // TFTP transfers each hold a blocking thread while they run.
+        .max_blocking_threads(args.tftp_max_transfers + 16)
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(serve_async(args))?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// The file source `serve` was asked for, if any, and a line describing it.
+fn tftp_files(args: &ServeArgs) -> anyhow::Result<Option<(Arc<dyn FileSource>, String)>> {
+    if let Some(root) = &args.root {
+        let source = tftp::setup::root_source(root)?;
+        return Ok(Some((source, format!("folder {}", root.display()))));
+    }
+    if let Some(zip) = &args.firmware {
+        let address = tftp::setup::bundle_address(args.tftp_server, args.tftp_listen)?;
+        let (source, summary) = tftp::setup::firmware_source(zip, address)?;
+        return Ok(Some((
+            source,
+            format!(
+                "an ad-hoc bundle of {} ({summary}, TFTP server {address})",
+                zip.display()
+            ),
+        )));
+    }
+    Ok(None)
+}
+
 async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
+    let files = tftp_files(&args)?;
+    let data_dir = args
+        .data_dir
+        .clone()
+        .unwrap_or_else(dhcp::setup::default_data_dir);
+    let dhcp = dhcp::setup::prepare(
+        &args.dhcp,
+        dhcp::setup::Placement {
+            interface: args.interface.as_deref(),
+            data_dir: &data_dir,
+            tftp_default: args.tftp_server,
+        },
+    )?;
     let requested = args.http_listen;
     let listener = tokio::net::TcpListener::bind(requested)
         .await
@@ -110,24 +199,141 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
 
-    // Exactly one line on stdout; tests and scripts parse it.
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "Lifeline is serving the UI at http://{addr}/")
-        .and_then(|()| stdout.flush())
-        .context("cannot write to stdout")?;
-    drop(stdout);
+    // Bundles received from the browser, and the one being served.
+    let store = Arc::new(
+        Store::open(&data_dir)
+            .with_context(|| format!("cannot use the data directory {}", data_dir.display()))?,
+    );
+    let token = control::new_token().context("cannot make a pairing token")?;
+    if let Some(path) = &args.token_file {
+        lifeline_helper::store::write_atomic(path, format!("{token}\n").as_bytes())
+            .with_context(|| format!("cannot write the token to {}", path.display()))?;
+    }
 
+    // Signals are caught from before the start line on, so a script that stops
+    // the helper as soon as it has printed it gets a clean shutdown.
     let stop = CancellationToken::new();
     tokio::spawn({
         let stop = stop.clone();
+        let signal = shutdown_signal();
         async move {
-            shutdown_signal().await;
+            signal.await;
             tracing::info!("shutting down");
             stop.cancel();
         }
     });
 
-    let server = web::serve(listener, stop.clone().cancelled_owned());
+    // The first line on stdout; tests and scripts parse it. The token in the
+    // fragment never reaches the network; the page keeps it and strips it.
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "Lifeline is serving the UI at http://{addr}/#token={token}"
+    )
+    .and_then(|()| stdout.flush())
+    .context("cannot write to stdout")?;
+    drop(stdout);
+
+    let events = Events::new();
+    let services = Arc::new(plane::Services::default());
+    // TFTP serves --root or --firmware when given, else the current bundle (if
+    // any), and switches when the browser sends a new one.
+    let (initial, what, fixed) = match files {
+        Some((files, what)) => (files, what, true),
+        None => match plane::stored(&store) {
+            Some((files, info)) => (
+                files,
+                format!("bundle {} from {}", &info.id[..12], info.source),
+                false,
+            ),
+            None => (
+                plane::empty(),
+                "no bundle yet (send one from the web app)".to_string(),
+                false,
+            ),
+        },
+    };
+    let source = Arc::new(plane::Switchable::new(initial));
+    let tftp_server = start_tftp(&args, source.clone(), &what, &events, &stop, &services).await;
+    let dhcp_server = match dhcp {
+        Some(prepared) => Some(dhcp::setup::launch(prepared, &events, &stop).await?),
+        None => None,
+    };
+    if dhcp_server.is_some()
+        && let Ok(mut d) = services.dhcp.lock()
+    {
+        *d = Some(Service {
+            listening: true,
+            address: Some("port 67".into()),
+            reason: None,
+        });
+    }
+
+    let (shared_events, _) = tokio::sync::broadcast::channel(events::CAPACITY);
+    let (phones, _) = tokio::sync::broadcast::channel(256);
+    let tracker = plane::tracker_for(store.current().map(|(_, d)| d).as_deref());
+    let control = Arc::new(Control {
+        token,
+        origins: control::own_origins(addr),
+        store: store.clone(),
+        events: shared_events.clone(),
+        phones,
+        tracker: Arc::new(std::sync::Mutex::new(tracker)),
+        status: Box::new({
+            let (store, services) = (store.clone(), services.clone());
+            move || plane::status(&store, &services)
+        }),
+        on_switch: Box::new({
+            let source = source.clone();
+            move |dir: &std::path::Path| {
+                if fixed {
+                    tracing::warn!(
+                        "a bundle arrived, but --root/--firmware fixes what TFTP serves; it is kept for the next start"
+                    );
+                    return;
+                }
+                match plane::folder(dir) {
+                    Ok(files) => source.set(files),
+                    Err(e) => {
+                        tracing::error!(dir = %dir.display(), error = %e, "cannot serve the new bundle")
+                    }
+                }
+            }
+        }),
+        upload_lock: Arc::new(tokio::sync::Mutex::new(())),
+        idle: Duration::from_secs(60),
+        shutdown: stop.clone(),
+    });
+    plane::spawn_forwarder(&events, shared_events.clone(), stop.clone());
+    plane::spawn_tracker(control.clone(), shared_events.subscribe(), stop.clone());
+
+    let web_server = web::serve_with(
+        listener,
+        control::router(control),
+        stop.clone().cancelled_owned(),
+    );
+    let server = async move {
+        let (web, tftp, dhcp) = tokio::join!(
+            web_server,
+            async move {
+                match tftp_server {
+                    Some(task) => task.await.map_err(anyhow::Error::from).and_then(|r| {
+                        r.map_err(|e| anyhow::anyhow!("the TFTP socket failed: {e}"))
+                    }),
+                    None => Ok(()),
+                }
+            },
+            async move {
+                match dhcp_server {
+                    Some(task) => task.await.map_err(anyhow::Error::from).and_then(|r| {
+                        r.map_err(|e| anyhow::anyhow!("the DHCP socket failed: {e}"))
+                    }),
+                    None => Ok(()),
+                }
+            }
+        );
+        web.and(tftp).and(dhcp)
+    };
     tokio::select! {
         result = server => result,
         () = async {
@@ -138,6 +344,76 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Binds TFTP and starts serving, with a live line per transfer on stdout.
+/// A bind failure is reported with its fixes and leaves the UI running.
+async fn start_tftp(
+    args: &ServeArgs,
+    files: Arc<dyn FileSource>,
+    what: &str,
+    events: &Events,
+    stop: &CancellationToken,
+    services: &plane::Services,
+) -> Option<tokio::task::JoinHandle<std::io::Result<()>>> {
+    let socket = match tokio::net::UdpSocket::bind(args.tftp_listen).await {
+        Ok(socket) => socket,
+        Err(error) => {
+            let why = tftp::setup::bind_error(args.tftp_listen, &error);
+            eprintln!("lifeline: error: {why}. The web UI keeps running.");
+            if let Ok(mut t) = services.tftp.lock() {
+                *t = Some(Service {
+                    listening: false,
+                    address: None,
+                    reason: Some(why),
+                });
+            }
+            return None;
+        }
+    };
+    let addr = socket.local_addr().unwrap_or(args.tftp_listen);
+    if let Ok(mut t) = services.tftp.lock() {
+        *t = Some(Service {
+            listening: true,
+            address: Some(addr.to_string()),
+            reason: None,
+        });
+    }
+    let mut config = tftp::server::Config {
+        max_transfers: args.tftp_max_transfers,
+        ..tftp::server::Config::default()
+    };
+    config.session.max_blksize = args.tftp_max_blksize;
+    config.session.max_windowsize = args.tftp_max_windowsize;
+
+    // The live lines: one per request, progress, end.
+    let mut rx = events.subscribe();
+    tokio::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            let line = match rx.recv().await {
+                Ok(event) => events::human_line(&event),
+                Err(RecvError::Lagged(missed)) => Some(format!("({missed} TFTP events not shown)")),
+                Err(RecvError::Closed) => break,
+            };
+            if let Some(line) = line {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+            }
+        }
+    });
+    {
+        let mut out = std::io::stdout().lock();
+        let _ =
+            writeln!(out, "TFTP listening on {addr}, serving {what}").and_then(|()| out.flush());
+    }
+    Some(tokio::spawn(tftp::server::serve(
+        socket,
+        files,
+        config,
+        events.clone(),
+        stop.clone(),
+    )))
 }
 
 fn bind_error(addr: SocketAddr, error: std::io::Error) -> anyhow::Error {
@@ -161,32 +437,40 @@ fn bind_error(addr: SocketAddr, error: std::io::Error) -> anyhow::Error {
 }
 
 /// Completes on Ctrl-C, or on SIGTERM where there is such a thing.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    // Handlers are registered now, not when the future is first polled.
+    #[cfg(unix)]
+    let registered = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |s: std::io::Result<tokio::signal::unix::Signal>, name: &'static str| async move {
+                match s {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(error) => {
+                        tracing::error!("cannot listen for {name}: {error}");
+                        std::future::pending::<()>().await;
+                    }
+                }
+            };
+            let (term, int) = registered;
+            tokio::select! {
+                () = wait(term, "SIGTERM") => {},
+                () = wait(int, "Ctrl-C") => {},
+            }
+        }
+        #[cfg(not(unix))]
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::error!("cannot listen for Ctrl-C: {error}");
             std::future::pending::<()>().await;
         }
-    };
-
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut sigterm) => {
-                sigterm.recv().await;
-            }
-            Err(error) => {
-                tracing::error!("cannot listen for SIGTERM: {error}");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
     }
 }
