@@ -306,6 +306,9 @@ pub struct PhoneSummary {
     pub state: PhoneState,
     /// For stuck and failed: why, in plain words, and what to do.
     pub reason: Option<String>,
+    /// The same, as a code (set and cleared with `reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<Diagnosis>,
     /// The file being sent now.
     pub current_file: Option<String>,
     /// The files its manifest lists, manifest first, in order.
@@ -316,10 +319,69 @@ pub struct PhoneSummary {
     pub files_expected: usize,
     /// Requests that missed but are normal (CTL/ITL, per-MAC configs).
     pub normal_misses: Vec<String>,
+    /// After fetching every file it asked for its configuration again: it
+    /// restarted with the new load (the observed end of a recovery).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recovered: bool,
     /// When it was first seen (ms since the tracker's epoch).
     pub first_seen_ms: u64,
     /// When it was last heard from.
     pub last_seen_ms: u64,
+}
+
+/// Why a phone is stuck or failed: the code behind [`PhoneSummary::reason`], so
+/// the browser can title each diagnosis and lay out its fix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Diagnosis {
+    /// It asked for a firmware file the bundle does not have.
+    NotFound {
+        /// The name as asked.
+        file: String,
+        /// The closest name in the bundle (a case or version slip).
+        closest: Option<String>,
+    },
+    /// It fetched the same manifest again and again without going on.
+    ManifestRepeated {
+        /// The manifest.
+        file: String,
+        /// How many times.
+        times: u32,
+        /// Whether it is a `termNN.default.loads` recovery manifest.
+        recovery: bool,
+    },
+    /// Nothing heard from it for a while, in the middle of recovery.
+    Quiet {
+        /// Whole minutes of silence.
+        minutes: u64,
+        /// The last file it asked for.
+        last: Option<String>,
+    },
+    /// Transfers of the same file timed out again and again.
+    TimedOut {
+        /// The file.
+        file: String,
+        /// How many times.
+        times: u32,
+    },
+    /// The phone stopped a transfer with a TFTP error.
+    PhoneError {
+        /// The file.
+        file: String,
+        /// The phone's message.
+        message: String,
+    },
+    /// The helper could not read a file.
+    ReadError {
+        /// The file.
+        file: String,
+        /// Why.
+        message: String,
+    },
+    /// A diagnosis newer than this build knows.
+    #[serde(other)]
+    Other,
 }
 
 /// What the tracker needs to know of the bundle being served.
@@ -357,7 +419,10 @@ pub struct Tracker {
     by_address: HashMap<Ipv4Addr, String>,
 }
 
-fn is_normal_miss(name: &str) -> bool {
+/// Whether a "file not found" for `name` is normal for a Cisco phone (CTL/ITL
+/// security files, per-MAC configuration, locale files, dial plans): shown grey,
+/// never as a failure.
+pub fn is_normal_miss(name: &str) -> bool {
     let l = name.trim_start_matches(['/', '\\']).to_ascii_lowercase();
     l.starts_with("ctlsep")
         || l.starts_with("itlsep")
@@ -421,11 +486,13 @@ impl Tracker {
                 address,
                 state: PhoneState::Waiting,
                 reason: None,
+                diagnosis: None,
                 current_file: None,
                 files: Vec::new(),
                 files_done: 0,
                 files_expected: 0,
                 normal_misses: Vec::new(),
+                recovered: false,
                 first_seen_ms: now,
                 last_seen_ms: now,
             },
@@ -493,6 +560,9 @@ impl Tracker {
         let catalog = &self.catalog;
         let phone = self.phones.get_mut(key).expect("phone_for inserts");
         let s = &mut phone.summary;
+        if s.state == PhoneState::Done && lower.ends_with(".cnf.xml") {
+            s.recovered = true;
+        }
         if let Some(images) = catalog.manifests.get(&lower) {
             // A manifest: the files to expect are it and its images.
             if phone.manifest.as_deref() == Some(lower.as_str()) {
@@ -512,8 +582,17 @@ impl Tracker {
                     .collect();
                 s.state = PhoneState::Downloading;
                 s.reason = None;
+                s.diagnosis = None;
+                s.recovered = false;
             }
             phone.images_since_manifest = 0;
+            if phone.manifest_fetches >= MANIFEST_REPEAT_LIMIT {
+                s.diagnosis = Some(Diagnosis::ManifestRepeated {
+                    file: asked.clone(),
+                    times: phone.manifest_fetches,
+                    recovery: lower.starts_with("term"),
+                });
+            }
             if phone.manifest_fetches >= MANIFEST_REPEAT_LIMIT && lower.starts_with("term") {
                 s.state = PhoneState::Stuck;
                 s.reason = Some(format!(
@@ -547,12 +626,17 @@ impl Tracker {
                     }
                 } else if s.files.iter().any(|f| f.name.eq_ignore_ascii_case(&asked))
                     || lower.ends_with(".loads")
+                    || is_firmware_image(&lower)
                 {
                     let near = crate::firmware::inspect::closest(
                         &asked,
                         catalog.names.iter().map(String::as_str),
                     );
                     s.state = PhoneState::Failed;
+                    s.diagnosis = Some(Diagnosis::NotFound {
+                        file: asked.clone(),
+                        closest: near.map(str::to_string),
+                    });
                     s.reason = Some(format!(
                         "It asked for {asked}, which the bundle does not have{}. It will stay stuck until that file is served.",
                         near.map(|n| format!(" (closest name: {n})"))
@@ -595,6 +679,10 @@ impl Tracker {
                 *n += 1;
                 if *n >= TIMEOUT_LIMIT {
                     s.state = PhoneState::Stuck;
+                    s.diagnosis = Some(Diagnosis::TimedOut {
+                        file: asked.clone(),
+                        times: *n,
+                    });
                     s.reason = Some(format!(
                         "The transfer of {asked} timed out {n} times. Something drops packets between this computer and the phone: check a firewall on this computer (UDP 69 and the ports above 1024), or a switch or VLAN in between."
                     ));
@@ -602,6 +690,10 @@ impl Tracker {
             }
             Outcome::PeerError { message, .. } => {
                 f.state = FileState::Failed;
+                s.diagnosis = Some(Diagnosis::PhoneError {
+                    file: asked.clone(),
+                    message: message.clone(),
+                });
                 s.reason = Some(format!(
                     "The phone stopped the transfer of {asked}: {message}"
                 ));
@@ -609,6 +701,10 @@ impl Tracker {
             Outcome::ReadError { message } => {
                 f.state = FileState::Failed;
                 s.state = PhoneState::Failed;
+                s.diagnosis = Some(Diagnosis::ReadError {
+                    file: asked.clone(),
+                    message: message.clone(),
+                });
                 s.reason = Some(format!("The helper could not read {asked}: {message}"));
             }
             Outcome::Cancelled => f.state = FileState::Failed,
@@ -626,6 +722,10 @@ impl Tracker {
                 && quiet >= QUIET_LIMIT_MS
             {
                 s.state = PhoneState::Stuck;
+                s.diagnosis = Some(Diagnosis::Quiet {
+                    minutes: quiet / 60_000,
+                    last: s.current_file.clone(),
+                });
                 s.reason = Some(format!(
                     "No request for {} minutes{}. Check that the phone is powered (797x need a power brick), that it got an address from DHCP with option 150, and that no firewall blocks TFTP.",
                     quiet / 60_000,
@@ -648,6 +748,14 @@ fn client_ip(addr: SocketAddr) -> Option<Ipv4Addr> {
     }
 }
 
+/// A firmware image name (`.sbn`, `.sb2`, `.sgn`, `.bin`, `.zz`): a phone never
+/// asks for one it can do without.
+fn is_firmware_image(lower: &str) -> bool {
+    [".sbn", ".sb2", ".sgn", ".bin", ".zz"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
 fn find_file<'a>(files: &'a mut [PhoneFile], name: &str) -> Option<&'a mut PhoneFile> {
     let name = name.trim_start_matches(['/', '\\']);
     files.iter_mut().find(|f| f.name.eq_ignore_ascii_case(name))
@@ -663,6 +771,7 @@ fn recount(s: &mut PhoneSummary) {
     if s.files_expected > 0 && s.files_done == s.files_expected {
         s.state = PhoneState::Done;
         s.reason = None;
+        s.diagnosis = None;
     }
 }
 

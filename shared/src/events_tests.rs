@@ -105,7 +105,22 @@ fn a_full_recovery_ends_done() {
     assert_eq!(last.state, PhoneState::Done);
     assert_eq!((last.files_done, last.files_expected), (6, 6));
     assert_eq!(last.reason, None);
+    assert_eq!(last.diagnosis, None);
+    assert!(!last.recovered, "not seen back yet");
     assert_eq!(t.summaries().len(), 1, "one card for the phone");
+    // It restarts with the new load and asks for its configuration.
+    let s = t
+        .handle(500, &req("SEP001122AABBCC.cnf.xml", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert!(s.recovered);
+    assert_eq!(s.state, PhoneState::Done);
+    let s = fetch(&mut t, 510, "XMLDefault.cnf.xml");
+    assert!(s.recovered);
+    // A configuration request before the download is no recovery.
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    assert!(!fetch(&mut t, 1, "XMLDefault.cnf.xml").recovered);
 }
 
 #[test]
@@ -130,6 +145,50 @@ fn a_missing_image_fails_naming_the_closest_file() {
         "{reason}"
     );
     assert_eq!(s.files[4].state, FileState::NotFound);
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::NotFound {
+            file: "dsp41.8-3-2-27.sbn".into(),
+            closest: Some("DSP41.8-3-2-27.sbn.old".into()),
+        })
+    );
+}
+
+#[test]
+fn an_image_the_manifest_does_not_list_is_not_found_too() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    let s = t
+        .handle(5, &req("dsp41.8-3-2-7.sbn", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Failed);
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::NotFound {
+            file: "dsp41.8-3-2-7.sbn".into(),
+            closest: Some("dsp41.8-3-2-27.sbn".into()),
+        })
+    );
+    assert!(
+        s.reason
+            .unwrap()
+            .contains("closest name: dsp41.8-3-2-27.sbn")
+    );
+    // Other misses stay quiet: a locale file, a dial plan, a per-MAC config.
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    for name in [
+        "/English_United_States/mk-sccp.jar",
+        "dialplan.xml",
+        "SEP001122AABBCC.cnf.xml",
+        "SoftKeys.xml",
+    ] {
+        let s = t.handle(5, &req(name, Resolution::NotFound)).pop().unwrap();
+        assert_eq!(s.state, PhoneState::Downloading, "{name}");
+        assert_eq!(s.diagnosis, None, "{name}");
+    }
+    assert!(is_normal_miss("ITLFile.tlv") && !is_normal_miss("apps41.8-3-2-27.sbn"));
 }
 
 #[test]
@@ -141,6 +200,14 @@ fn re_requesting_the_term_manifest_is_stuck_with_the_upgrade_advice() {
     }
     assert_eq!(s.state, PhoneState::Stuck);
     assert!(s.reason.unwrap().contains("8.3(3)–8.5(2)"));
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::ManifestRepeated {
+            file: "term41.default.loads".into(),
+            times: MANIFEST_REPEAT_LIMIT,
+            recovery: true,
+        })
+    );
 }
 
 #[test]
@@ -152,6 +219,13 @@ fn silence_is_stuck_after_the_quiet_limit() {
     let s = t.tick(11 + QUIET_LIMIT_MS).pop().unwrap();
     assert_eq!(s.state, PhoneState::Stuck);
     assert!(s.reason.unwrap().starts_with("No request for 5 minutes"));
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::Quiet {
+            minutes: 5,
+            last: None
+        })
+    );
     // A done phone never becomes stuck.
     let mut t = Tracker::new(catalog());
     fetch(&mut t, 0, "term41.default.loads");
@@ -178,6 +252,13 @@ fn repeated_timeouts_are_stuck_with_the_firewall_advice() {
     let s = s.unwrap();
     assert_eq!(s.state, PhoneState::Stuck);
     assert!(s.reason.unwrap().contains("timed out 3 times"));
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::TimedOut {
+            file: IMAGES[2].into(),
+            times: TIMEOUT_LIMIT
+        })
+    );
 }
 
 #[test]
@@ -206,4 +287,67 @@ fn events_travel_as_tagged_json() {
         serde_json::from_str::<Event>(r#"{"event":"from-the-future"}"#).unwrap(),
         Event::Unknown
     );
+}
+
+#[test]
+fn a_stopped_or_unreadable_transfer_has_a_diagnosis() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    t.handle(1, &req(IMAGES[0], Resolution::Exact));
+    let s = t
+        .handle(
+            2,
+            &end(
+                IMAGES[0],
+                Outcome::PeerError {
+                    code: 0,
+                    message: "disk full".into(),
+                },
+            ),
+        )
+        .pop()
+        .unwrap();
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::PhoneError {
+            file: IMAGES[0].into(),
+            message: "disk full".into()
+        })
+    );
+    t.handle(3, &req(IMAGES[1], Resolution::Exact));
+    let s = t
+        .handle(
+            4,
+            &end(
+                IMAGES[1],
+                Outcome::ReadError {
+                    message: "gone".into(),
+                },
+            ),
+        )
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Failed);
+    assert!(matches!(s.diagnosis, Some(Diagnosis::ReadError { .. })));
+}
+
+#[test]
+fn diagnoses_travel_as_tagged_json_and_unknown_ones_are_other() {
+    let d = Diagnosis::NotFound {
+        file: "a.sbn".into(),
+        closest: None,
+    };
+    let j = serde_json::to_string(&d).unwrap();
+    assert_eq!(j, r#"{"kind":"not-found","file":"a.sbn","closest":null}"#);
+    assert_eq!(serde_json::from_str::<Diagnosis>(&j).unwrap(), d);
+    assert_eq!(
+        serde_json::from_str::<Diagnosis>(r#"{"kind":"from-the-future","x":1}"#).unwrap(),
+        Diagnosis::Other
+    );
+    // A summary without one (an older helper) reads as none.
+    let mut t = Tracker::new(catalog());
+    let s = fetch(&mut t, 0, "term41.default.loads");
+    let j = serde_json::to_string(&s).unwrap();
+    assert!(!j.contains("diagnosis"), "{j}");
+    assert_eq!(serde_json::from_str::<PhoneSummary>(&j).unwrap(), s);
 }

@@ -37,7 +37,8 @@ test('the bundle downloads as a zip with the configs, the manifest and the five 
   await expect(page.getByTestId('bundle-files')).toHaveText(/^11 files, [\d.]+ MB$/);
   await expect(page.getByTestId('bundle-load')).toHaveText('SCCP41.8-3-3S');
   await expect(page.getByTestId('bundle-tftp')).toHaveText('192.168.10.105');
-  await expect(page.getByTestId('deliver')).toContainText('comes in a later version');
+  // No helper: the download comes first, and the page says how to send it instead.
+  await expect(page.getByTestId('send-unpaired')).toContainText('lifeline serve');
   await expect(page.getByTestId('deliver')).toContainText('Hold the # key');
 
   const [download] = await Promise.all([

@@ -13,8 +13,12 @@
 //   launched with exactly CHROMIUM_FLAGS plus a fresh temporary --user-data-dir
 //   (and --remote-debugging-pipe, which Playwright talks through). Playwright's own
 //   default flags are not used, and no browser is ever downloaded.
-// - `baseURL`: the URL printed by `lifeline serve` (global-setup.js), also in
-//   process.env.LIFELINE_URL.
+// - `baseURL`: the URL printed by `lifeline serve` (global-setup.js) without its
+//   pairing token, also in process.env.LIFELINE_URL: page.goto('/') opens the
+//   app with no helper connected.
+// - `helper`: that running helper, paired: `helper.url` is the address it printed
+//   (`…/#token=…`; page.goto(helper.url) connects the app to it) and
+//   `helper.tftp` its TFTP server ({ host, port }, for tftp.js's Phone).
 // - `pageProblems`: every test fails if any page of its context logs a console
 //   error, throws an uncaught error, has a request fail, or gets an HTTP response
 //   >= 400. A test that provokes one on purpose says so first:
@@ -91,6 +95,15 @@ export const test = base.extend({
     const url = process.env.LIFELINE_URL;
     if (!url) throw new Error('LIFELINE_URL is not set: global-setup.js did not start lifeline');
     await use(url);
+  },
+
+  helper: async ({}, use) => {
+    const url = process.env.LIFELINE_PAIR_URL;
+    const tftp = process.env.LIFELINE_TFTP;
+    if (!url) throw new Error('LIFELINE_PAIR_URL is not set: lifeline printed no #token= in its start line');
+    if (!tftp) throw new Error('LIFELINE_TFTP is not set: lifeline printed no "TFTP listening on" line');
+    const at = tftp.lastIndexOf(':');
+    await use({ url, tftp: { host: tftp.slice(0, at), port: Number(tftp.slice(at + 1)) } });
   },
 
   // Records what goes wrong in any page of the test's context; asserted at the end.

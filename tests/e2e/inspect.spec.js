@@ -46,15 +46,22 @@ test('the first screen says what to do and why the later steps are closed', asyn
   await expect(page.getByTestId('step-1')).toHaveAttribute('aria-current', 'step');
   // Option 150 needs no firmware: the network step is open from the start.
   await expect(page.getByTestId('step-2')).not.toHaveAttribute('aria-disabled', 'true');
-  for (const n of [3, 4]) {
+  for (const n of [3, 4, 5]) {
     const step = page.getByTestId(`step-${n}`);
     await expect(step).toHaveAttribute('aria-disabled', 'true');
     await expect(step).toContainText('Inspect a firmware first');
   }
-  await expect(page.getByTestId('step-5')).toContainText('Not available in this version yet');
+  // No helper: the pill says so, and opened, how to start one.
+  await expect(page.getByTestId('helper-pill-text')).toHaveText('No helper');
   // The file input has a label and is reachable from the keyboard.
   await expect(page.getByLabel('Choose file…')).toHaveAttribute('type', 'file');
-  // The open steps come first (step 2), then the file picker.
+  // The helper pill first, then the open steps (step 2), then the file picker.
+  await page.keyboard.press('Tab');
+  await expect(page.locator('[data-testid=helper-pill] summary')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('helper-panel')).toContainText('lifeline serve');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('helper-panel')).toBeHidden();
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('go-2')).toBeFocused();
   await page.keyboard.press('Tab');

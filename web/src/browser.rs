@@ -1,5 +1,6 @@
 //! The thin layer that talks to the browser: reading files, the clock, focus, the
-//! clipboard, downloads and the page's address.
+//! clipboard, downloads, the page's address and the pairing token (the
+//! websocket is in [`crate::helper_link`]).
 //!
 //! Everything here maps browser failures to values (never `unwrap`); the decisions
 //! are made in [`crate::intake`], [`crate::settings`] and [`crate::state`]. It
@@ -22,6 +23,7 @@ use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::Callback;
 
 use crate::format;
+use crate::helper::{self, Clock, TOKEN_KEY};
 use crate::intake::{self, Chosen, Firmware, ReadFailure};
 use crate::settings::{self, Form};
 use crate::state::{Action, BundleKey, CopyNote, CopyOutcome, CopyTarget, Saved};
@@ -54,6 +56,71 @@ pub fn now_ms() -> f64 {
         .and_then(|w| w.performance())
         .map(|p| p.now())
         .unwrap_or(0.0)
+}
+
+/// The moment, on the page's monotonic clock and as local time.
+pub fn clock() -> Clock {
+    let now = js_sys::Date::now();
+    let offset_min = js_sys::Date::new_0().get_timezone_offset();
+    Clock {
+        mono: now_ms().max(0.0) as u64,
+        local: (now - offset_min * 60_000.0).max(0.0) as u64,
+    }
+}
+
+/// The pairing token and the rest of the fragment. A token in the address the
+/// helper printed (`#token=…`) is kept for this tab (session storage) and taken
+/// out of the address bar, so it is never copied along with the page's link; the
+/// settings part of the fragment (`#s=1&…`) stays. Without one in the address,
+/// the tab's stored token (after a reload) is used.
+pub fn pairing() -> (Option<String>, String) {
+    let (token, rest) = helper::split_token(&location_hash());
+    let Some(window) = web_sys::window() else {
+        return (None, rest);
+    };
+    let storage = window.session_storage().ok().flatten();
+    match token {
+        Some(token) => {
+            if let Some(storage) = &storage {
+                let _ = storage.set_item(TOKEN_KEY, &token);
+            }
+            let location = window.location();
+            let mut address = format!(
+                "{}{}",
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            );
+            if !rest.is_empty() {
+                address.push('#');
+                address.push_str(&rest);
+            }
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&address));
+            }
+            (Some(token), rest)
+        }
+        None => {
+            let stored = storage
+                .and_then(|s| s.get_item(TOKEN_KEY).ok().flatten())
+                .filter(|t| helper::valid_token(t));
+            (stored, rest)
+        }
+    }
+}
+
+/// The websocket address of the helper that served this page, for `token`.
+pub fn socket_url(token: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let host = location.host().ok().filter(|h| !h.is_empty())?;
+    let protocol = location.protocol().ok()?;
+    Some(helper::socket_url(&protocol, &host, token))
+}
+
+/// Scrolls an element to its end.
+pub fn scroll_to_end(node: &NodeRef) {
+    if let Some(element) = node.cast::<web_sys::Element>() {
+        element.set_scroll_top(element.scroll_height());
+    }
 }
 
 /// Moves keyboard focus to the element (it needs `tabindex="-1"` unless it is a

@@ -76,6 +76,72 @@ pub fn millis_attr(ms: f64) -> String {
     format!("{}.{:03}", us / 1000, us % 1000)
 }
 
+/// A length of time in whole seconds for reading: `0 s`, `42 s`, `4 min 12 s`,
+/// `1 h 3 min`.
+pub fn duration(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 if secs.is_multiple_of(60) => format!("{} min", secs / 60),
+        60..3600 => format!("{} min {} s", secs / 60, secs % 60),
+        _ if secs % 3600 < 60 => format!("{} h", secs / 3600),
+        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+/// A length of time in milliseconds, to the second: `under a second`, `42 s`.
+pub fn duration_ms(ms: u64) -> String {
+    if ms < 1000 {
+        "under a second".into()
+    } else {
+        duration(ms / 1000)
+    }
+}
+
+/// A stopwatch: `0:07`, `4:12`, `1:03:20`.
+pub fn stopwatch(secs: u64) -> String {
+    if secs < 3600 {
+        format!("{}:{:02}", secs / 60, secs % 60)
+    } else {
+        format!("{}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
+    }
+}
+
+/// The time of day of a local timestamp (milliseconds since the epoch, already
+/// shifted to local time): `14:03:07`.
+pub fn clock(local_ms: u64) -> String {
+    let s = local_ms / 1000 % 86_400;
+    format!("{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+}
+
+/// A transfer rate: `2.1 MB/s`.
+pub fn rate(bytes_per_sec: u64) -> String {
+    format!("{}/s", size(bytes_per_sec))
+}
+
+/// A whole percentage, rounded down (so 100 % means all of it): `0` to `100`.
+pub fn percent(part: u64, whole: u64) -> u64 {
+    if whole == 0 {
+        return 100;
+    }
+    (u128::from(part.min(whole)) * 100 / u128::from(whole)) as u64
+}
+
+/// A MAC address as 12 hex digits (`001122AABBCC`), written `00:11:22:AA:BB:CC`;
+/// anything else as it is.
+pub fn mac(hex12: &str) -> String {
+    if hex12.len() != 12 || !hex12.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return hex12.to_string();
+    }
+    let mut out = String::with_capacity(17);
+    for (i, c) in hex12.chars().enumerate() {
+        if i > 0 && i % 2 == 0 {
+            out.push(':');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
 /// `1 error`, `2 errors`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -191,6 +257,40 @@ pub fn severity_heading(severity: Severity) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_read_well() {
+        assert_eq!(duration(0), "0 s");
+        assert_eq!(duration(42), "42 s");
+        assert_eq!(duration(60), "1 min");
+        assert_eq!(duration(252), "4 min 12 s");
+        assert_eq!(duration(3600), "1 h");
+        assert_eq!(duration(3_780), "1 h 3 min");
+        assert_eq!(duration_ms(999), "under a second");
+        assert_eq!(duration_ms(42_500), "42 s");
+        assert_eq!(stopwatch(7), "0:07");
+        assert_eq!(stopwatch(252), "4:12");
+        assert_eq!(stopwatch(3_800), "1:03:20");
+        assert_eq!(clock(0), "00:00:00");
+        assert_eq!(clock(1_700_000_000_000 + 14 * 3_600_000), "12:13:20");
+        assert_eq!(rate(2_100_000), "2.1 MB/s");
+    }
+
+    #[test]
+    fn percent_never_overstates() {
+        assert_eq!(percent(0, 10), 0);
+        assert_eq!(percent(999, 1000), 99);
+        assert_eq!(percent(1000, 1000), 100);
+        assert_eq!(percent(2000, 1000), 100);
+        assert_eq!(percent(0, 0), 100);
+        assert_eq!(percent(u64::MAX - 1, u64::MAX), 99);
+    }
+
+    #[test]
+    fn macs_get_colons() {
+        assert_eq!(mac("001122aabbcc"), "00:11:22:AA:BB:CC");
+        assert_eq!(mac("10.0.0.5"), "10.0.0.5");
+    }
 
     #[test]
     fn bytes_groups_thousands() {

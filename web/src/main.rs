@@ -9,17 +9,27 @@
 //!   files they make (pure).
 //! - [`permalink`]: the settings in a link's fragment, written and read (pure).
 //! - [`format`]: sizes, times and words for the screen (pure).
-//! - [`browser`]: reading files, the clock, focus, the clipboard, downloads and
-//!   the page's address (the only browser calls).
+//! - [`helper`]: the Lifeline helper as the page sees it: pairing, the
+//!   connection, its status in words, and the bundle upload (pure).
+//! - [`live`]: the phone cards and the log of step 5 (pure).
+//! - [`wire`]: the helper's websocket messages read and written without
+//!   serde_json (pure).
+//! - [`browser`]: reading files, the clock, focus, the clipboard, downloads,
+//!   the page's address and the pairing token (browser calls).
+//! - [`helper_link`]: the websocket to the helper (browser calls).
 //! - [`components`]: small function components that render the state.
 
 mod browser;
 mod components;
 mod format;
+mod helper;
+mod helper_link;
 mod intake;
+mod live;
 mod permalink;
 mod settings;
 mod state;
+mod wire;
 
 fn main() {
     yew::Renderer::<components::App>::new().render();

@@ -17,7 +17,11 @@
 //!   step carries the reason.
 //! - The bundle belongs to one firmware and one revision of the settings
 //!   ([`BundleKey`]): any change to either drops it, and a build finishing for an
-//!   older key is ignored, like a stale job.
+//!   older key is ignored, like a stale job. Sending it to the helper belongs to
+//!   the same key ([`crate::helper::Send`]) and is dropped with it.
+//! - The helper's messages are folded in by [`crate::helper`] and
+//!   [`crate::live`]; the TFTP address is filled in from the helper at most
+//!   once, and only into an empty field.
 
 use std::rc::Rc;
 
@@ -27,10 +31,13 @@ use lifeline_shared::dhcp::option150::Server;
 use lifeline_shared::finding::Severity;
 use lifeline_shared::firmware::archive::ArchiveError;
 use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::protocol::{ErrorCode, ServerMessage};
 use yew::Reducible;
 
 use crate::format;
+use crate::helper::{self, Choice, Clock, Helper, Link, Send};
 use crate::intake::{Firmware, MAX_INPUT, ReadFailure, Selection};
+use crate::live::Tone;
 use crate::permalink::LinkError;
 use crate::settings::{self, Check, Form, SipField, SipForm};
 
@@ -57,6 +64,10 @@ pub struct State {
     pub notice: Option<Notice>,
     /// The bundle for the current firmware and settings.
     pub bundle: BundleJob,
+    /// The helper: connection, status, upload, phones and log.
+    pub helper: Helper,
+    /// The reset steps ticked "I did this" (indices).
+    pub resets: Vec<usize>,
 }
 
 impl Default for State {
@@ -72,6 +83,8 @@ impl Default for State {
             copy: None,
             notice: None,
             bundle: BundleJob::Idle,
+            helper: Helper::default(),
+            resets: Vec::new(),
         }
     }
 }
@@ -87,7 +100,7 @@ pub enum StepId {
     Config,
     /// 4: the bundle.
     Deliver,
-    /// 5: reset the phones and watch them (with the helper, later).
+    /// 5: reset the phones and watch them (live with the helper).
     Recover,
 }
 
@@ -375,6 +388,58 @@ pub enum Action {
         /// What was offered, or why not.
         result: Result<Saved, String>,
     },
+    /// The page has a pairing token and opens the socket to the helper.
+    LinkConnecting {
+        /// 1 for the first try, then counting.
+        attempt: u32,
+    },
+    /// A message from the helper.
+    LinkMessage {
+        /// The message.
+        message: Box<ServerMessage>,
+        /// Its text, for the log's raw lines (events only).
+        raw: Option<Rc<str>>,
+        /// When it arrived.
+        at: Clock,
+    },
+    /// A message from the helper that could not be read.
+    LinkGarbled {
+        /// Why.
+        why: String,
+        /// When.
+        at: Clock,
+    },
+    /// The socket closed, or could not open.
+    LinkClosed {
+        /// When the page tries again; `None`: it does not.
+        retry_in_ms: Option<u64>,
+        /// When.
+        at: Clock,
+    },
+    /// The bundle goes to the helper (`upload-begin` went out).
+    SendStarted {
+        /// The bundle.
+        key: BundleKey,
+        /// When.
+        at: Clock,
+    },
+    /// The person stopped sending it.
+    SendStopped {
+        /// The bundle.
+        key: BundleKey,
+        /// When.
+        at: Clock,
+    },
+    /// Time passes on step 5 (every second).
+    Tick(Clock),
+    /// Show one phone's log lines (a card id), or every line.
+    FilterLog(Option<String>),
+    /// Keep the newest log line in view, or not.
+    FollowLog(bool),
+    /// Show the helper's raw messages in the log, or not.
+    ShowRaw(bool),
+    /// A reset step was ticked, or unticked.
+    ToggleReset(usize),
 }
 
 impl State {
@@ -443,6 +508,67 @@ impl State {
                 BundleJob::Ready { key: k, saved, .. } if *k == key => *saved = Some(result),
                 _ => return None,
             },
+            Action::LinkConnecting { attempt } => {
+                let link = Link::Connecting { attempt };
+                if self.helper.link == link || matches!(self.helper.link, Link::Refused(_)) {
+                    return None;
+                }
+                next.helper.link = link;
+            }
+            Action::LinkMessage { message, raw, at } => next.on_helper(*message, raw, at),
+            Action::LinkGarbled { why, at } => next.helper.live.note(
+                format!("The helper sent a message this page could not read ({why})."),
+                Tone::Bad,
+                at,
+            ),
+            Action::LinkClosed { retry_in_ms, at } => next.on_closed(retry_in_ms, at),
+            Action::SendStarted { key, at } => {
+                let BundleJob::Ready { key: k, bundle, .. } = &self.bundle else {
+                    return None;
+                };
+                if *k != key || key != self.bundle_key() || !self.helper.link.is_connected() {
+                    return None;
+                }
+                let id = bundle.manifest.id.clone();
+                next.helper.live.note(
+                    format!("Sending bundle `{}` to the helper.", short_id(&id)),
+                    Tone::Plain,
+                    at,
+                );
+                next.helper.send = Send::Starting { key, id };
+            }
+            Action::SendStopped { key, at } if self.helper.send.key() == Some(key) => {
+                next.helper.send = Send::Idle;
+                next.helper
+                    .live
+                    .note("Sending stopped.".into(), Tone::Plain, at);
+            }
+            Action::Tick(at) => {
+                next.helper.now = at.mono;
+                let live = &mut next.helper.live;
+                let serving = self.helper.link.is_connected()
+                    && self
+                        .helper
+                        .status
+                        .as_ref()
+                        .is_some_and(|s| s.bundle.is_some());
+                if live.watch_since.is_none() && serving && self.view == StepId::Recover {
+                    live.watch_since = Some(at.mono);
+                }
+            }
+            Action::FilterLog(filter) if filter != self.helper.live.filter => {
+                next.helper.live.filter = filter;
+            }
+            Action::FollowLog(on) if on != self.helper.live.follow => {
+                next.helper.live.follow = on;
+            }
+            Action::ShowRaw(on) if on != self.helper.live.raw => next.helper.live.raw = on,
+            Action::ToggleReset(i) => match next.resets.iter().position(|&r| r == i) {
+                Some(at) => {
+                    next.resets.remove(at);
+                }
+                None => next.resets.push(i),
+            },
             job => {
                 let (ticket, phase) = self.job(job)?;
                 next.ticket = ticket;
@@ -453,7 +579,7 @@ impl State {
                     next.view = StepId::Firmware;
                 }
                 if !matches!(next.phase, Phase::Inspected { .. }) {
-                    next.bundle = BundleJob::Idle;
+                    next.drop_bundle();
                 }
             }
         }
@@ -474,7 +600,143 @@ impl State {
     /// The settings changed: a new revision, and the bundle of the old one goes.
     fn changed(&mut self) {
         self.rev += 1;
+        self.drop_bundle();
+    }
+
+    /// The bundle goes, and sending it with it.
+    fn drop_bundle(&mut self) {
         self.bundle = BundleJob::Idle;
+        self.helper.send = Send::Idle;
+    }
+
+    /// A message from the helper.
+    fn on_helper(&mut self, message: ServerMessage, raw: Option<Rc<str>>, at: Clock) {
+        let before = self.helper.send.clone();
+        let upload = self.helper.on_upload(&message, at);
+        let h = &mut self.helper;
+        match (&before, &h.send) {
+            (Send::Switched { .. }, _) => {}
+            (_, Send::Switched { id, files, .. }) => h.live.note(
+                format!(
+                    "The helper switched to bundle `{}`: it serves {}.",
+                    short_id(id),
+                    format::count(*files, "file", "files")
+                ),
+                Tone::Good,
+                at,
+            ),
+            (Send::Failed { .. }, _) => {}
+            (_, Send::Failed { problem, .. }) => h.live.note(
+                format!("Sending failed: {}. {}", problem.title, problem.message),
+                Tone::Bad,
+                at,
+            ),
+            _ => {}
+        }
+        match message {
+            ServerMessage::Hello { helper, .. } => {
+                h.link = Link::Connected;
+                h.live.note(
+                    format!("Connected to the helper ({helper})."),
+                    Tone::Good,
+                    at,
+                );
+                h.live.stale_since = None;
+                h.name = Some(helper);
+            }
+            ServerMessage::Status(status) => {
+                let fill = if h.prefill_decided {
+                    None
+                } else {
+                    h.prefill_decided = true;
+                    helper::choose_interface(&status, &h.live.addresses())
+                        .filter(|_| self.form.tftp.trim().is_empty())
+                };
+                h.status = Some(status);
+                if let Some(choice) = fill {
+                    self.form.tftp = choice.address.to_string();
+                    self.helper.prefill = Some(choice);
+                    self.changed();
+                }
+            }
+            ServerMessage::Phones { phones } => h.live.replace(phones),
+            ServerMessage::Phone(p) => h.live.fold(p),
+            ServerMessage::Event(e) => h.live.on_event(&e, raw, at),
+            ServerMessage::Error {
+                code: ErrorCode::VersionMismatch,
+                message,
+                ..
+            } => {
+                let why = format::sentence(&message);
+                h.live.note(
+                    format!("The helper refused this page: {why}"),
+                    Tone::Bad,
+                    at,
+                );
+                h.link = Link::Refused(why);
+            }
+            ServerMessage::Error { message, .. } if !upload => h.live.note(
+                format!("The helper said: {}", format::sentence(&message)),
+                Tone::Bad,
+                at,
+            ),
+            _ => {}
+        }
+    }
+
+    /// The socket closed: try again (or not), and hold an upload for the resume.
+    fn on_closed(&mut self, retry_in_ms: Option<u64>, at: Clock) {
+        let h = &mut self.helper;
+        let was = std::mem::replace(&mut h.link, Link::Unpaired);
+        let attempt = match &was {
+            Link::Connecting { attempt } | Link::Retrying { attempt, .. } => *attempt,
+            _ => 1,
+        };
+        h.link = match (retry_in_ms, was.clone()) {
+            (_, Link::Refused(why)) => Link::Refused(why),
+            (None, _) => Link::Refused(
+                "The helper closed the connection. Open the address it printed at start again."
+                    .into(),
+            ),
+            (Some(ms), _) => Link::Retrying {
+                attempt,
+                retry_in_ms: ms,
+                lost_at: match &was {
+                    Link::Connected => Some(at.local),
+                    Link::Retrying { lost_at, .. } => *lost_at,
+                    _ => None,
+                },
+            },
+        };
+        if was == Link::Connected {
+            h.live.note(
+                "Lost the connection to the helper; trying again by itself.".into(),
+                Tone::Bad,
+                at,
+            );
+            h.live.stale_since = Some(at.local);
+        }
+        h.send = match std::mem::replace(&mut h.send, Send::Idle) {
+            Send::Sending(p) | Send::Verifying(p) => Send::Interrupted(p),
+            other => other,
+        };
+    }
+
+    /// Whether the helper serves the bundle on screen (sent now or before).
+    pub fn helper_serves_bundle(&self) -> bool {
+        match &self.bundle {
+            BundleJob::Ready { bundle, .. } => self.helper.serves(&bundle.manifest.id),
+            _ => false,
+        }
+    }
+
+    /// The interface the TFTP address was filled in from, while the field
+    /// still holds it.
+    pub fn prefill(&self) -> Option<&Choice> {
+        self.helper
+            .prefill
+            .as_ref()
+            .filter(|c| self.form.tftp.trim() == c.address.to_string())
     }
 
     /// The firmware job's transitions: the new ticket and phase, or `None`.
@@ -619,23 +881,38 @@ impl State {
             Check::Good(_) => Some(Mark::Warning),
         };
         let config = settings::usable_load(report).map(|_| config_mark(report, &self.form));
+        let sent = matches!(&self.helper.send, Send::Switched { key, .. } if Some(*key) == self.bundle.key());
+        let send_failed = matches!(&self.helper.send, Send::Failed { key, .. } if Some(*key) == self.bundle.key());
         let deliver = settings::bundle_inputs(report, &self.form).map(|_| match &self.bundle {
             BundleJob::Failed(..)
             | BundleJob::Ready {
                 saved: Some(Err(_)),
                 ..
             } => Some(Mark::Error),
+            _ if send_failed => Some(Mark::Error),
+            _ if sent || self.helper_serves_bundle() => Some(Mark::Ok),
             BundleJob::Ready {
                 saved: Some(Ok(_)), ..
             } => Some(Mark::Ok),
             _ => None,
+        });
+        let recover = settings::bundle_inputs(report, &self.form).map(|_| {
+            let live = &self.helper.live;
+            let (recovered, _, attention) = live.tally();
+            if attention > 0 {
+                Some(Mark::Error)
+            } else if recovered > 0 && recovered == live.phones.len() {
+                Some(Mark::Ok)
+            } else {
+                None
+            }
         });
         let state = [
             Ok(firmware_mark),
             Ok(network_mark),
             config,
             deliver,
-            Err(NOT_YET),
+            recover,
         ];
         StepId::ALL
             .into_iter()
@@ -696,7 +973,10 @@ impl Reducible for State {
     }
 }
 
-const NOT_YET: &str = "Not available in this version yet";
+/// The first eight hex digits of a bundle id: enough to tell bundles apart.
+pub fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
 
 /// One step of the stepper.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -911,13 +1191,17 @@ impl Problem {
 }
 
 #[cfg(test)]
+#[path = "state_helper_tests.rs"]
+mod helper_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::intake;
     use lifeline_shared::firmware::inspect::{InputFile, inspect_zip};
     use lifeline_shared::testkit::{seed_files, seed_zip, zip_of};
 
-    fn selection(label: &str, files: usize, size: u64) -> Selection {
+    pub(super) fn selection(label: &str, files: usize, size: u64) -> Selection {
         Selection {
             label: label.into(),
             files,
@@ -925,22 +1209,22 @@ mod tests {
         }
     }
 
-    fn no_bytes() -> Rc<Firmware> {
+    pub(super) fn no_bytes() -> Rc<Firmware> {
         Rc::new(Firmware {
             zip: true,
             files: Vec::new(),
         })
     }
 
-    fn apply(state: &State, action: Action) -> State {
+    pub(super) fn apply(state: &State, action: Action) -> State {
         state.next(action).expect("the action applies")
     }
 
-    fn seed_report() -> Rc<Report> {
+    pub(super) fn seed_report() -> Rc<Report> {
         Rc::new(inspect_zip("seed.zip", &seed_zip()).unwrap())
     }
 
-    fn missing_image_report() -> Rc<Report> {
+    pub(super) fn missing_image_report() -> Rc<Report> {
         let files: Vec<_> = seed_files()
             .into_iter()
             .filter(|(n, _)| n != "dsp41.8-3-2-27.sbn")
@@ -948,7 +1232,7 @@ mod tests {
         Rc::new(inspect_zip("missing-image.zip", &zip_of(&files)).unwrap())
     }
 
-    fn reading(ticket: u64) -> State {
+    pub(super) fn reading(ticket: u64) -> State {
         apply(
             &State::default(),
             Action::ReadStarted {
@@ -958,12 +1242,12 @@ mod tests {
         )
     }
 
-    fn checking(ticket: u64) -> State {
+    pub(super) fn checking(ticket: u64) -> State {
         apply(&reading(ticket), Action::CheckStarted { ticket })
     }
 
     /// A state with `report` inspected as job 1.
-    fn inspected(report: Rc<Report>) -> State {
+    pub(super) fn inspected(report: Rc<Report>) -> State {
         apply(
             &checking(1),
             Action::Inspected {
@@ -976,7 +1260,7 @@ mod tests {
     }
 
     /// The seed inspected, with its bytes.
-    fn seed_state() -> State {
+    pub(super) fn seed_state() -> State {
         let (report, firmware) = intake::inspect(
             "seed.zip",
             vec![InputFile {
@@ -997,12 +1281,12 @@ mod tests {
     }
 
     /// `state` with the settings a bundle needs.
-    fn ready(state: &State) -> State {
+    pub(super) fn ready(state: &State) -> State {
         let s = apply(state, Action::SetTftp("192.168.10.105".into()));
         apply(&s, Action::SetCallManagers("192.168.10.1".into()))
     }
 
-    fn mac(s: &str) -> Mac {
+    pub(super) fn mac(s: &str) -> Mac {
         s.parse().unwrap()
     }
 
@@ -1412,11 +1696,10 @@ mod tests {
         );
         // The network step needs nothing: option 150 is the same for any firmware.
         assert!(steps[1].enabled && !steps[1].current && steps[1].reason.is_none());
-        for s in &steps[2..4] {
+        for s in &steps[2..5] {
             assert!(!s.enabled && !s.current);
             assert_eq!(s.reason, Some("Inspect a firmware first"));
         }
-        assert_eq!(steps[4].reason, Some(NOT_YET));
     }
 
     #[test]
@@ -1427,7 +1710,7 @@ mod tests {
         assert!(steps[1].enabled && steps[2].enabled);
         assert_eq!(steps[2].mark, None, "nothing typed yet");
         assert_eq!(steps[3].reason, Some("Enter the TFTP address in step 2"));
-        assert_eq!(steps[4].reason, Some(NOT_YET));
+        assert_eq!(steps[4].reason, Some("Enter the TFTP address in step 2"));
 
         let bad = inspected(missing_image_report());
         let steps = bad.steps();
@@ -1729,7 +2012,7 @@ mod tests {
         assert!(matches!(s.notice, Some(Notice::Damaged(_))));
     }
 
-    fn built(state: &State) -> (State, BundleKey) {
+    pub(super) fn built(state: &State) -> (State, BundleKey) {
         let key = state.bundle_key();
         let s = apply(state, Action::BundleStarted(key));
         let Phase::Inspected {

@@ -579,7 +579,10 @@ fn strip_custom_sections(wasm: &[u8], names: &[&str]) -> anyhow::Result<Vec<u8>>
         }
         anyhow::bail!("wasm: LEB128 too long")
     }
-    anyhow::ensure!(wasm.len() >= 8 && &wasm[..4] == b"\0asm", "not a wasm module");
+    anyhow::ensure!(
+        wasm.len() >= 8 && &wasm[..4] == b"\0asm",
+        "not a wasm module"
+    );
     let mut out = wasm[..8].to_vec();
     let mut at = 8;
     while at < wasm.len() {
@@ -588,12 +591,17 @@ fn strip_custom_sections(wasm: &[u8], names: &[&str]) -> anyhow::Result<Vec<u8>>
         at += 1;
         let size = leb(wasm, &mut at)?;
         let body_start = at;
-        let end = body_start.checked_add(size).filter(|&e| e <= wasm.len()).context("wasm: section past the end")?;
+        let end = body_start
+            .checked_add(size)
+            .filter(|&e| e <= wasm.len())
+            .context("wasm: section past the end")?;
         let mut drop = false;
         if id == 0 {
             let mut p = body_start;
             let len = leb(wasm, &mut p)?;
-            let name = wasm.get(p..p + len).context("wasm: bad custom section name")?;
+            let name = wasm
+                .get(p..p + len)
+                .context("wasm: bad custom section name")?;
             drop = names.iter().any(|n| n.as_bytes() == name);
         }
         if !drop {

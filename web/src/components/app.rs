@@ -1,5 +1,5 @@
-//! The frame and the firmware step: owns the reducer, starts jobs, moves focus,
-//! and shows the step on screen.
+//! The frame and the firmware step: owns the reducer and the link to the
+//! helper, starts jobs, moves focus, and shows the step on screen.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -11,29 +11,40 @@ use super::config::ConfigStep;
 use super::deliver::DeliverStep;
 use super::dropzone::DropZone;
 use super::header::Header;
+use super::helper_net::helper_network;
+use super::log::LogDrawer;
 use super::network::NetworkStep;
 use super::notice::LinkNotice;
+use super::pill::{HelperFacts, helper_pill};
 use super::problem::ProblemPanel;
+use super::recover::RecoverStep;
 use super::report::ReportView;
 use super::share::SharePanel;
 use super::status::StatusLine;
 use super::stepnav::StepNav;
 use super::stepper::Stepper;
 use crate::browser;
+use crate::helper::{self, Link};
+use crate::helper_link::HelperLink;
 use crate::intake::ReadFailure;
 use crate::permalink;
 use crate::settings;
-use crate::state::{Action, Phase, State, StepId, worst};
+use crate::state::{Action, BundleJob, Phase, State, StepId, worst};
 
 /// The whole app.
 #[function_component]
 pub fn App() -> Html {
+    // The pairing token leaves the address bar before anything else reads it.
+    let pairing = use_memo((), |_| browser::pairing());
     // Settings in the link are restored before the first paint.
-    let state = use_reducer(|| {
-        let fresh = State::default();
-        match permalink::read(&browser::location_hash()) {
-            Some(link) => fresh.next(Action::LinkOpened(link)).unwrap_or(fresh),
-            None => fresh,
+    let state = use_reducer({
+        let fragment = pairing.1.clone();
+        move || {
+            let fresh = State::default();
+            match permalink::read(&fragment) {
+                Some(link) => fresh.next(Action::LinkOpened(link)).unwrap_or(fresh),
+                None => fresh,
+            }
         }
     });
     // The job the page waits for; a running job stops once it changes.
@@ -49,6 +60,31 @@ pub fn App() -> Html {
     let dispatch: Callback<Action> = {
         let dispatcher = state.dispatcher();
         Callback::from(move |action| dispatcher.dispatch(action))
+    };
+
+    // The helper that served this page, when it was opened with its token.
+    let link = (*use_memo((), {
+        let token = pairing.0.clone();
+        let dispatch = dispatch.clone();
+        move |_| HelperLink::new(token.as_deref(), dispatch)
+    }))
+    .clone();
+    {
+        let link = link.clone();
+        use_effect_with((), move |_| link.start());
+    }
+    // An upload stops when the bundle it is for goes (new firmware or settings).
+    {
+        let link = link.clone();
+        let ready = match &state.bundle {
+            BundleJob::Ready { key, .. } => Some(*key),
+            _ => None,
+        };
+        use_effect_with(ready, move |key| link.keep_only(*key));
+    }
+    let on_retry = {
+        let link = link.clone();
+        Callback::from(move |()| link.retry_now())
     };
 
     let start: Callback<Result<Vec<File>, ReadFailure>> = {
@@ -187,6 +223,10 @@ pub fn App() -> Html {
         },
         _ => html! {},
     };
+    let tftp = settings::tftp(&state.form)
+        .good()
+        .and_then(|l| l.addresses.first().copied());
+    let h = &state.helper;
     let view = match (state.view, &state.phase) {
         (StepId::Network, _) => html! {
             <NetworkStep
@@ -195,6 +235,7 @@ pub fn App() -> Html {
                 server={state.server}
                 decode={state.decode.clone()}
                 copy={state.copy}
+                helper={helper_network(&h.link, h.status.as_ref(), state.prefill(), tftp, &h.live.addresses(), &dispatch)}
                 heading={heading_ref.clone()}
                 dispatch={dispatch.clone()}
             />
@@ -219,6 +260,27 @@ pub fn App() -> Html {
                 form={state.form.clone()}
                 bundle={state.bundle.clone()}
                 bundle_key={state.bundle_key()}
+                send={h.send.clone()}
+                link={h.link.clone()}
+                serves={state.helper_serves_bundle()}
+                tftp_at={h.status.as_ref().and_then(|s| helper::tftp_where(&s.tftp, tftp))}
+                tftp_down={h.status.as_ref().filter(|s| !s.tftp.listening).map(|s| s.tftp.reason.clone().unwrap_or_default())}
+                helper={link.clone()}
+                heading={heading_ref.clone()}
+                dispatch={dispatch.clone()}
+            />
+        },
+        (StepId::Recover, Phase::Inspected { report, .. }) => html! {
+            <RecoverStep
+                report={report.clone()}
+                bundle_id={match &state.bundle { BundleJob::Ready { bundle, .. } => Some(AttrValue::from(bundle.manifest.id.clone())), _ => None }}
+                link={h.link.clone()}
+                status={h.status.clone()}
+                live={h.live.clone()}
+                resets={state.resets.clone()}
+                now={h.now}
+                {tftp}
+                on_retry={on_retry.clone()}
                 heading={heading_ref.clone()}
                 dispatch={dispatch.clone()}
             />
@@ -250,6 +312,8 @@ pub fn App() -> Html {
         state.view,
         StepId::Network | StepId::Config | StepId::Deliver
     );
+    let show_log = h.link != Link::Unpaired || !h.live.log.is_empty();
+    let pill = helper_pill(&h.link, &HelperFacts::of(h, tftp), tftp, &on_retry);
 
     html! {
         <div class={classes!("app", (*dragging).then_some("is-dragging"))}
@@ -258,6 +322,7 @@ pub fn App() -> Html {
                 worst={worst_now}
                 tally={report.as_ref().map(|r| r.tally)}
                 on_show_findings={show_findings}
+                {pill}
             />
             <Stepper steps={steps.clone()} on_go={on_go.clone()} />
             <main id="main" class="content">
@@ -268,6 +333,9 @@ pub fn App() -> Html {
                 <StepNav steps={steps} current={state.view} {on_go} />
                 if sharing {
                     <SharePanel form={state.form.clone()} copy={state.copy} dispatch={dispatch.clone()} />
+                }
+                if show_log {
+                    <LogDrawer live={h.live.clone()} dispatch={dispatch.clone()} />
                 }
             </main>
         </div>

@@ -1,4 +1,5 @@
-//! Step 4, Deliver: what the bundle holds, and the whole of it as one zip.
+//! Step 4, Deliver: what the bundle holds, sent to the helper or downloaded as
+//! one zip.
 
 use std::rc::Rc;
 
@@ -8,11 +9,14 @@ use lifeline_shared::models;
 use yew::prelude::*;
 
 use super::rich;
+use super::send::SendPanel;
 use crate::browser;
 use crate::format;
+use crate::helper::{Link, Send};
+use crate::helper_link::HelperLink;
 use crate::intake::Firmware;
 use crate::settings::Form;
-use crate::state::{Action, BundleJob, BundleKey};
+use crate::state::{Action, BundleJob, BundleKey, StepId};
 
 /// Props of [`DeliverStep`].
 #[derive(Properties, PartialEq)]
@@ -27,6 +31,18 @@ pub struct DeliverStepProps {
     pub bundle: BundleJob,
     /// The key a bundle built now gets.
     pub bundle_key: BundleKey,
+    /// Sending it to the helper.
+    pub send: Send,
+    /// The connection to the helper.
+    pub link: Link,
+    /// Whether the helper serves this bundle already.
+    pub serves: bool,
+    /// Where the helper's TFTP server is reached.
+    pub tftp_at: Option<String>,
+    /// Why the helper's TFTP server does not run.
+    pub tftp_down: Option<String>,
+    /// The websocket.
+    pub helper: HelperLink,
     /// The step heading, focused when the step opens.
     pub heading: NodeRef,
     /// Dispatches.
@@ -79,6 +95,29 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                 let dispatch = props.dispatch.clone();
                 Callback::from(move |_: MouseEvent| browser::save_bundle(&bundle, key, &dispatch))
             };
+            let on_send = {
+                let bundle = bundle.clone();
+                let key = *key;
+                let link = props.helper.clone();
+                Callback::from(move |()| link.send_bundle(key, bundle.clone()))
+            };
+            let on_stop = {
+                let key = *key;
+                let link = props.helper.clone();
+                Callback::from(move |()| link.stop(key))
+            };
+            let on_retry = {
+                let link = props.helper.clone();
+                Callback::from(move |()| link.retry_now())
+            };
+            let on_next = props.dispatch.reform(|()| Action::GoTo(StepId::Recover));
+            let paired = props.link != Link::Unpaired;
+            let send = html! {
+                <SendPanel id={m.id.clone()} files={m.files.len()} bytes={m.files.iter().map(|f| f.size).sum::<u64>()}
+                    send={props.send.clone()} link={props.link.clone()} serves={props.serves}
+                    tftp_at={props.tftp_at.clone()} tftp_down={props.tftp_down.clone()}
+                    {on_send} {on_stop} {on_retry} {on_next} />
+            };
             let reset = props
                 .report
                 .family
@@ -111,8 +150,10 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                         <p class="field-warnings"><span aria-hidden="true">{ "⚠ " }</span>
                             <strong>{ f.subject.clone() }{ ": " }</strong>{ rich(&f.message) }{ " " }{ rich(&f.fix) }</p>
                     }) }
+                    if paired { { send.clone() } }
+                    <h2 class="download-title">{ if paired { "Or download it" } else { "Download it" } }</h2>
                     <div class="deliver-actions">
-                        <button type="button" class="button primary" data-testid="download-bundle" onclick={on_save}>
+                        <button type="button" class={classes!("button", (!paired).then_some("primary"))} data-testid="download-bundle" onclick={on_save}>
                             { "Download bundle (.zip)" }
                         </button>
                         <span class="muted">{ browser::bundle_name(bundle) }</span>
@@ -124,9 +165,6 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                             Some(Err(why)) => format!("✗ {why}"),
                             None => String::new(),
                         } }
-                    </p>
-                    <p class="muted later">
-                        { "Sending the bundle straight to a Lifeline helper comes in a later version; for now, copy it to your TFTP server yourself." }
                     </p>
                     <h3>{ "Then" }</h3>
                     <ol class="then">
@@ -166,6 +204,7 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                             </table>
                         </div>
                     </details>
+                    if !paired { { send } }
                 </>
             }
         }
@@ -174,7 +213,7 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
         <>
             <div class="step-intro">
                 <h1 ref={props.heading.clone()} tabindex="-1">{ "Deliver" }</h1>
-                <p>{ "Everything the phones ask the TFTP server for, in one zip: the firmware, the configuration files and a manifest." }</p>
+                <p>{ "Everything the phones ask the TFTP server for: the firmware, the configuration files and a manifest. Send it to the Lifeline helper, or download it as one zip for your own TFTP server." }</p>
             </div>
             <section class="panel deliver" data-testid="deliver" aria-label="Bundle">
                 { body }

@@ -1,4 +1,5 @@
-//! The top bar: the name, the offline promise, and the worst-issue bullet.
+//! The top bar: the name, the offline promise, the helper pill and the
+//! worst-issue bullet.
 
 use lifeline_shared::finding::{Severity, Tally};
 use yew::prelude::*;
@@ -14,6 +15,9 @@ pub struct HeaderProps {
     pub tally: Option<Tally>,
     /// Opens the findings.
     pub on_show_findings: Callback<MouseEvent>,
+    /// The helper pill.
+    #[prop_or_default]
+    pub pill: Html,
 }
 
 /// The top bar.
@@ -59,7 +63,10 @@ pub fn Header(props: &HeaderProps) -> Html {
                 </svg>
                 { "Works offline — nothing leaves this computer" }
             </p>
-            { bullet }
+            <div class="topbar-end">
+                { props.pill.clone() }
+                { bullet }
+            </div>
         </header>
     }
 }

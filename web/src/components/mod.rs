@@ -1,6 +1,7 @@
 //! Small function components: each takes props and callbacks and renders; the
 //! decisions live in [`crate::state`], [`crate::settings`], [`crate::intake`],
-//! [`crate::permalink`] and [`crate::format`].
+//! [`crate::permalink`], [`crate::helper`], [`crate::live`] and
+//! [`crate::format`].
 
 mod app;
 mod config;
@@ -12,13 +13,19 @@ mod field;
 mod files;
 mod findings;
 mod header;
+mod helper_net;
+mod log;
 mod manifests;
 mod models;
 mod network;
 mod notice;
 mod option150;
+mod phone;
+mod pill;
 mod problem;
+mod recover;
 mod report;
+mod send;
 mod share;
 mod sip;
 mod status;
@@ -31,6 +38,13 @@ pub use app::App;
 use yew::prelude::*;
 
 use crate::format;
+
+/// Static markup written as HTML (never with text from elsewhere in it): one
+/// node for a block of fixed text instead of a tree of elements built in code,
+/// which keeps the WebAssembly small.
+pub(crate) fn fixed(html: &'static str) -> Html {
+    Html::from_html_unchecked(AttrValue::Static(html))
+}
 
 /// Text with its backtick-quoted names shown as code.
 pub(crate) fn rich(text: &str) -> Html {

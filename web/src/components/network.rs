@@ -22,6 +22,9 @@ pub struct NetworkStepProps {
     pub decode: AttrValue,
     /// The last copy.
     pub copy: Option<CopyNote>,
+    /// The helper's part (its addresses and DHCP server), under the field.
+    #[prop_or_default]
+    pub helper: Html,
     /// The step heading, focused when the step opens.
     pub heading: NodeRef,
     /// Dispatches.
@@ -63,6 +66,7 @@ pub fn NetworkStep(props: &NetworkStepProps) -> Html {
                     oninput={props.dispatch.reform(Action::SetTftp)}
                 />
             </section>
+            { props.helper.clone() }
             if let Check::Good(list) = &props.check {
                 <Option150Panel
                     addresses={list.addresses.clone()}

@@ -28,24 +28,21 @@ pub fn StepNav(props: &StepNavProps) -> Html {
             </button>
         }
     });
-    // Step 5 comes with the helper: no Next button that leads nowhere.
-    let next = find(props.current.next())
-        .filter(|s| s.id != StepId::Recover)
-        .map(|s| {
-            let id = s.id;
-            html! {
-                <span class="next">
-                    if let Some(reason) = s.reason {
-                        <span class="nav-reason" id="next-reason">{ format!("{reason}.") }</span>
-                    }
-                    <button type="button" class="button primary" data-testid="next"
-                        disabled={!s.enabled} aria-describedby={s.reason.map(|_| "next-reason")}
-                        onclick={props.on_go.reform(move |_: MouseEvent| id)}>
-                        { format!("Next: {} →", s.label) }
-                    </button>
-                </span>
-            }
-        });
+    let next = find(props.current.next()).map(|s| {
+        let id = s.id;
+        html! {
+            <span class="next">
+                if let Some(reason) = s.reason {
+                    <span class="nav-reason" id="next-reason">{ format!("{reason}.") }</span>
+                }
+                <button type="button" class="button primary" data-testid="next"
+                    disabled={!s.enabled} aria-describedby={s.reason.map(|_| "next-reason")}
+                    onclick={props.on_go.reform(move |_: MouseEvent| id)}>
+                    { format!("Next: {} →", s.label) }
+                </button>
+            </span>
+        }
+    });
     html! {
         <div class="step-nav">
             <span>{ back }</span>

@@ -1,0 +1,72 @@
+//! One phone's card: model, MAC, address, the files in manifest order with a
+//! bar each, and the verdict or the diagnosis with its fix.
+
+use yew::prelude::*;
+
+use super::rich;
+use crate::live::PhoneView;
+
+/// The card of phone `id` (`SEP…` or an address).
+pub fn phone_card(id: &str, v: &PhoneView) -> Html {
+    let title_id = format!("phone-{id}-title");
+    let rows = v.files.iter().map(|f| {
+        let pct = f.percent.unwrap_or(0);
+        html! {
+            <li class={classes!("phone-file", format!("tone-{}", f.tone))} data-testid="phone-file" data-state={f.state}>
+                <span class="phone-file-name"><code>{ f.name.clone() }</code></span>
+                <span class="bar small" role="progressbar" aria-label={f.name.clone()}
+                    aria-valuemin="0" aria-valuemax="100" aria-valuenow={pct.to_string()}>
+                    <span class="bar-fill" style={format!("width: {pct}%")}></span>
+                </span>
+                <span class="phone-file-state">
+                    <span class="visually-hidden">{ ": " }</span>
+                    { f.state }
+                    <span class="muted">{ format!(" · {}", f.bytes) }</span>
+                    if let Some(r) = &f.resends {
+                        <span class="muted">{ format!(" · {r}") }</span>
+                    }
+                </span>
+            </li>
+        }
+    });
+    let (done, expected) = v.done;
+    html! {
+        <article class={classes!("phone-card", format!("tone-{}", v.tone))} aria-labelledby={title_id.clone()}
+            data-testid={format!("phone-{id}")} data-tone={v.tone}>
+            <header class="phone-head">
+                <h3 id={title_id}>{ v.title.clone() }</h3>
+                <span class={classes!("badge", format!("tone-{}", v.tone))}>
+                    { match v.tone { "ok" => "✓", "error" => "✗", "warning" => "⚠", "working" => "↓", _ => "…" } }
+                    <span class="visually-hidden">{ format!(" {}", v.tone) }</span>
+                </span>
+            </header>
+            <dl class="phone-meta">
+                <div><dt>{ "MAC" }</dt><dd data-testid="phone-mac">
+                    { match &v.mac {
+                        Some(mac) => html! { <code>{ mac.clone() }</code> },
+                        None => html! { <span class="muted">{ "not seen (no DHCP through the helper)" }</span> },
+                    } }
+                </dd></div>
+                <div><dt>{ "Address" }</dt><dd data-testid="phone-address"><code>{ v.address.clone().unwrap_or_else(|| "—".into()) }</code></dd></div>
+                if expected > 0 {
+                    <div><dt>{ "Files" }</dt><dd data-testid="phone-count">{ format!("{done} of {expected}") }</dd></div>
+                }
+            </dl>
+            <div class="phone-verdict" data-testid="phone-verdict">
+                <p class="phone-headline"><strong>{ rich(&v.headline) }</strong></p>
+                if !v.detail.is_empty() {
+                    <p>{ rich(&v.detail) }</p>
+                }
+                if let Some(fix) = &v.fix {
+                    <p class="fix" data-testid="phone-fix"><strong>{ "What to do: " }</strong>{ rich(fix) }</p>
+                }
+            </div>
+            if !v.files.is_empty() {
+                <ol class="phone-files" aria-label="Files, in the order the phone asks for them">{ for rows }</ol>
+            }
+            if let Some(normal) = &v.normal {
+                <p class="phone-normal muted" data-testid="phone-normal">{ rich(normal) }</p>
+            }
+        </article>
+    }
+}

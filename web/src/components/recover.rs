@@ -1,0 +1,245 @@
+//! Step 5, Recover: how to reset the phones of this firmware's models (keys,
+//! LEDs, how long it may look dead, the power brick, the upgrade path), then
+//! the live view: one card per phone, with a checklist when nothing comes.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use lifeline_shared::finding::Code;
+use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::models;
+use lifeline_shared::protocol::Status;
+use yew::platform::{spawn_local, time::sleep};
+use yew::prelude::*;
+
+use super::phone::phone_card;
+use super::{fixed, rich};
+use crate::browser;
+use crate::format;
+use crate::helper::{self, Link};
+use crate::live::{Live, PhoneView};
+use crate::state::{Action, StepId, short_id};
+
+/// Props of [`RecoverStep`].
+#[derive(Properties, PartialEq)]
+pub struct RecoverStepProps {
+    /// The firmware's report.
+    pub report: Rc<Report>,
+    /// The bundle on screen, if built: its manifest id.
+    pub bundle_id: Option<AttrValue>,
+    /// The connection.
+    pub link: Link,
+    /// The helper's last status.
+    pub status: Option<Status>,
+    /// The phones and the watch.
+    pub live: Live,
+    /// Reset steps ticked.
+    pub resets: Vec<usize>,
+    /// The page's clock at the last tick (monotonic ms).
+    pub now: u64,
+    /// The TFTP address of step 2.
+    pub tftp: Option<std::net::Ipv4Addr>,
+    /// Reconnects now.
+    pub on_retry: Callback<()>,
+    /// The step heading, focused when the step opens.
+    pub heading: NodeRef,
+    /// Dispatches.
+    pub dispatch: Callback<Action>,
+}
+
+/// The recover step.
+#[function_component]
+pub fn RecoverStep(props: &RecoverStepProps) -> Html {
+    // A clock for the elapsed time and the "nothing yet" checklist.
+    {
+        let dispatch = props.dispatch.clone();
+        use_effect_with((), move |_| {
+            let alive = Rc::new(Cell::new(true));
+            let running = alive.clone();
+            spawn_local(async move {
+                while running.get() {
+                    dispatch.emit(Action::Tick(browser::clock()));
+                    sleep(Duration::from_secs(1)).await;
+                }
+            });
+            move || alive.set(false)
+        });
+    }
+    html! {
+        <>
+            <div class="step-intro">
+                <h1 ref={props.heading.clone()} tabindex="-1">{ "Recover" }</h1>
+                <p>{ "Reset each phone so it asks the network for its firmware, then watch it fetch every file." }</p>
+            </div>
+            { reset_panel(&props.report, &props.resets, &props.live, &props.dispatch) }
+            { watch(props) }
+        </>
+    }
+}
+
+fn reset_panel(r: &Report, resets: &[usize], live: &Live, dispatch: &Callback<Action>) -> Html {
+    let family = r.family.map(models::family);
+    let steps = family.map(|f| f.reset_steps).unwrap_or_default();
+    let models_text = r
+        .models
+        .iter()
+        .map(|m| m.model.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let upgrade = r.findings.iter().find(|f| f.code == Code::UpgradePath);
+    // Phones that said (over DHCP) they are a model this firmware is not for.
+    let strangers: Vec<String> = live
+        .phones
+        .iter()
+        .filter_map(|p| {
+            let name = p.model.as_deref()?;
+            let m = models::model(name)?;
+            (Some(m.family) != r.family).then(|| {
+                format!(
+                    "{} is a {}, but this firmware is for the {}: it needs the firmware for the {}.",
+                    crate::live::label(p),
+                    m.name,
+                    r.family_name.clone().unwrap_or_default(),
+                    models::family(m.family).name
+                )
+            })
+        })
+        .collect();
+    let items = steps.iter().enumerate().map(|(i, text)| {
+        let ticked = resets.contains(&i);
+        let onchange = dispatch.reform(move |_: Event| Action::ToggleReset(i));
+        html! {
+            <li class={classes!(ticked.then_some("is-done"))}>
+                <label>
+                    <input type="checkbox" checked={ticked} {onchange} data-testid={format!("reset-{i}")} />
+                    <span>{ *text }</span>
+                </label>
+            </li>
+        }
+    });
+    html! {
+        <section class="panel reset" aria-labelledby="reset-title" data-testid="reset">
+            <h2 id="reset-title">{ "Reset the phones" }</h2>
+            <p data-testid="reset-models">
+                { match (&family, models_text.is_empty()) {
+                    (Some(f), false) => format!("For the {models_text} ({} family), load {}. Tick each step as you do it.", f.name, r.load.clone().unwrap_or_default()),
+                    (Some(f), true) => format!("For the {} family. Tick each step as you do it.", f.name),
+                    (None, _) => "Lifeline does not know this firmware's phone family.".to_string(),
+                } }
+            </p>
+            if let Some(note) = family.and_then(|f| f.power_note) {
+                <p class="note tone-warning" data-testid="power-note"><span aria-hidden="true">{ "⚠ " }</span><strong>{ "Power: " }</strong>{ note }</p>
+            }
+            if let Some(f) = upgrade {
+                <div class="note tone-warning" data-testid="upgrade-path">
+                    <p><span aria-hidden="true">{ "⚠ " }</span><strong>{ "Upgrade path: " }</strong>{ rich(&f.message) }</p>
+                    <p class="fix">{ rich(&f.fix) }</p>
+                </div>
+            }
+            { for strangers.iter().map(|s| html! {
+                <p class="field-warnings" data-testid="other-model"><span aria-hidden="true">{ "⚠ " }</span>{ s.clone() }</p>
+            }) }
+            if !steps.is_empty() {
+                <ol class="reset-steps">{ for items }</ol>
+            }
+            { fixed(r#"<p class="muted">Expect the first DHCP request within about 30 s of the reset, and the first TFTP request soon after.</p>"#) }
+        </section>
+    }
+}
+
+fn watch(props: &RecoverStepProps) -> Html {
+    let live = &props.live;
+    let retry = {
+        let cb = props.on_retry.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let to_deliver = props
+        .dispatch
+        .reform(|_: MouseEvent| Action::GoTo(StepId::Deliver));
+    let served = props.status.as_ref().and_then(|s| s.bundle.as_ref());
+    let ours = match (&props.bundle_id, served) {
+        (Some(id), Some(b)) => b.id == id.as_str(),
+        _ => false,
+    };
+    let head = match &props.link {
+        Link::Unpaired => fixed(
+            r#"<p data-testid="watch-unpaired">Without the Lifeline helper this page cannot see the phones: watch each phone's screen and your TFTP server's log. To watch them here, start the helper with <code>lifeline serve</code>, open the address it prints, and send the bundle in step 4.</p>"#,
+        ),
+        Link::Refused(why) => html! { <p class="field-warnings">{ rich(why) }</p> },
+        Link::Connecting { .. } | Link::Retrying { .. } if props.status.is_none() => html! {
+            <p class="field-warnings" data-testid="watch-offline">
+                { "The helper does not answer; this page reconnects by itself. " }
+                <button type="button" class="button quiet" onclick={retry.clone()}>{ "Reconnect now" }</button>
+            </p>
+        },
+        _ => {
+            let status = props.status.as_ref();
+            let tftp = status.and_then(|s| helper::tftp_where(&s.tftp, props.tftp));
+            let dhcp = status.map(|s| helper::dhcp_short(&s.dhcp));
+            html! {
+                <>
+                    if let Some(lost) = live.stale_since {
+                        <p class="field-warnings" data-testid="watch-stale">
+                            <span aria-hidden="true">{ "⚠ " }</span>
+                            { format!("The connection to the helper was lost at {}: the cards below are as of then. This page reconnects by itself. ", format::clock(lost)) }
+                            <button type="button" class="button quiet" onclick={retry.clone()}>{ "Reconnect now" }</button>
+                        </p>
+                    }
+                    if !ours {
+                        <p class="field-warnings" data-testid="watch-not-served">
+                            <span aria-hidden="true">{ "⚠ " }</span>
+                            { match served {
+                                Some(b) => html! { <>{ "The helper serves another bundle (" }<code>{ short_id(&b.id).to_string() }</code>{ format!(", from {}), not this one. ", b.source) }</> },
+                                None => html! { { "The helper serves no bundle yet. " } },
+                            } }
+                            <button type="button" class="button quiet" onclick={to_deliver}>{ "Send this one (step 4)" }</button>
+                        </p>
+                    }
+                    <p data-testid="watch-listening">
+                        { match tftp {
+                            Some(at) => format!("Listening: TFTP on {at}"),
+                            None => "The helper's TFTP server is not running".to_string(),
+                        } }
+                        { dhcp.map(|d| format!("; DHCP {d}.")).unwrap_or_else(|| ".".into()) }
+                    </p>
+                </>
+            }
+        }
+    };
+    let waiting = match live.watching(props.now) {
+        Some((secs, checklist)) if live.phones.is_empty() => html! {
+            <>
+                <p class="status is-working" data-testid="watch-waiting">
+                    <span class="spinner" aria-hidden="true"></span>
+                    <span>{ format!("Waiting for a phone: {}", format::stopwatch(secs)) }</span>
+                </p>
+                if checklist {
+                    { fixed(r#"<div class="checklist" data-testid="watch-checklist"><p><strong>Nothing yet after a minute. Check:</strong></p><ul><li>Power: the phone's screen or keys light up (PoE switch port on, or its power brick; a 7970/7971/7975 needs the brick).</li><li>The phone is on the same network (VLAN) as this computer, or your DHCP server gives it option 150 with this computer's address (step 2).</li><li>Your DHCP server has free addresses in the phones' scope.</li><li>No firewall on this computer blocks UDP port 69 and the ports above 1024.</li><li>The reset took: the phone shows or flashes as step 3 of the reset says.</li></ul></div>"#) }
+                }
+            </>
+        },
+        _ => html! {},
+    };
+    let (recovered, working, attention) = live.tally();
+    let n = live.phones.len();
+    let cards = live
+        .phones
+        .iter()
+        .map(|p| phone_card(&p.id, &PhoneView::of(p)));
+    html! {
+        <section class="panel watch" aria-labelledby="watch-title" data-testid="watch">
+            <h2 id="watch-title">{ "Watch the phones" }</h2>
+            { head }
+            { waiting }
+            if n > 0 {
+                <p class="watch-tally" data-testid="watch-tally">
+                    { format!("{}: {recovered} recovered, {working} in progress, {attention} to look at.",
+                        format::count(n, "phone", "phones")) }
+                </p>
+                <div class="phone-grid">{ for cards }</div>
+            }
+            <p class="visually-hidden" role="status" aria-live="polite">{ live.announce.clone() }</p>
+        </section>
+    }
+}

@@ -1,0 +1,776 @@
+//! The reducer with a helper: pairing, the connection, sending the bundle, and
+//! the live view driven by event sequences through the shared tracker, the way
+//! the helper drives it (each event, then the summaries it changed).
+
+use std::net::Ipv4Addr;
+
+use lifeline_shared::events::{
+    Catalog, DhcpEvent, DhcpStep, Diagnosis, Event, Outcome, PhoneState, Resolution, Stats,
+    TftpEnd, TftpRequest, Tracker,
+};
+use lifeline_shared::firmware::{manifest, signed::SignedHeader};
+use lifeline_shared::protocol::{
+    CHUNK_SIZE, CurrentBundle, ErrorCode, Interface, InterfaceAddress, ServerMessage, Service,
+    Status,
+};
+
+use super::tests::{apply, built, ready, seed_state};
+use super::*;
+use crate::helper::{Clock, Link, Send};
+use crate::live::PhoneView;
+
+fn at(mono: u64) -> Clock {
+    Clock {
+        mono,
+        local: 1_700_000_000_000 + mono,
+    }
+}
+
+fn msg(m: ServerMessage) -> Action {
+    Action::LinkMessage {
+        message: Box::new(m),
+        raw: None,
+        at: at(0),
+    }
+}
+
+fn msg_at(m: ServerMessage, t: u64) -> Action {
+    Action::LinkMessage {
+        message: Box::new(m),
+        raw: None,
+        at: at(t),
+    }
+}
+
+fn status(bundle: Option<&str>) -> Status {
+    Status {
+        helper: "lifeline 0.1.0".into(),
+        interfaces: vec![
+            Interface {
+                name: "lo".into(),
+                addresses: vec![InterfaceAddress {
+                    address: Ipv4Addr::LOCALHOST,
+                    prefix: 8,
+                }],
+            },
+            Interface {
+                name: "eth0".into(),
+                addresses: vec![InterfaceAddress {
+                    address: Ipv4Addr::new(192, 168, 10, 105),
+                    prefix: 24,
+                }],
+            },
+        ],
+        tftp: Service {
+            listening: true,
+            address: Some("0.0.0.0:69".into()),
+            reason: None,
+        },
+        dhcp: Service {
+            listening: false,
+            address: None,
+            reason: Some("off".into()),
+        },
+        bundle: bundle.map(|id| CurrentBundle {
+            id: id.into(),
+            source: "seed.zip".into(),
+            load: Some("SCCP41.8-3-3S".into()),
+            files: 10,
+            bytes: 6_300_000,
+        }),
+    }
+}
+
+fn hello() -> ServerMessage {
+    ServerMessage::Hello {
+        version: 1,
+        helper: "lifeline 0.1.0".into(),
+    }
+}
+
+/// `state` connected to a helper serving `bundle`.
+fn connected(state: &State, bundle: Option<&str>) -> State {
+    let s = apply(state, Action::LinkConnecting { attempt: 1 });
+    let s = apply(&s, msg(hello()));
+    apply(&s, msg(ServerMessage::Status(status(bundle))))
+}
+
+/// The seed, settings filled in, its bundle built, a helper connected.
+fn with_bundle() -> (State, BundleKey, String) {
+    let (s, key) = built(&ready(&seed_state()));
+    let BundleJob::Ready { bundle, .. } = &s.bundle else {
+        panic!()
+    };
+    let id = bundle.manifest.id.clone();
+    (connected(&s, None), key, id)
+}
+
+fn ready_msg(id: &str, received: u64, total: u64) -> ServerMessage {
+    ServerMessage::UploadReady {
+        id: id.into(),
+        chunk_size: CHUNK_SIZE,
+        have: vec![],
+        received,
+        total,
+    }
+}
+
+fn progress(id: &str, received: u64, total: u64) -> ServerMessage {
+    ServerMessage::UploadProgress {
+        id: id.into(),
+        received,
+        total,
+    }
+}
+
+#[test]
+fn pairing_connects_and_fills_in_the_tftp_address_once() {
+    let s = State::default();
+    assert_eq!(s.helper.link, Link::Unpaired);
+    let c = apply(&s, Action::LinkConnecting { attempt: 1 });
+    assert_eq!(c.helper.link, Link::Connecting { attempt: 1 });
+    assert_eq!(c.next(Action::LinkConnecting { attempt: 1 }), None);
+    let h = apply(&c, msg(hello()));
+    assert!(h.helper.link.is_connected());
+    assert_eq!(h.helper.name.as_deref(), Some("lifeline 0.1.0"));
+    assert_eq!(
+        h.helper.live.log.iter().last().map(|l| l.text.as_str()),
+        Some("Connected to the helper (lifeline 0.1.0).")
+    );
+    let st = apply(&h, msg(ServerMessage::Status(status(None))));
+    assert_eq!(st.form.tftp, "192.168.10.105");
+    assert_eq!(st.rev, h.rev + 1);
+    let choice = st.prefill().expect("the note shows");
+    assert_eq!(choice.name, "eth0");
+    assert_eq!(st.steps()[1].mark, Some(Mark::Ok));
+    // Cleared by the person: the next status leaves it empty.
+    let cleared = apply(&st, Action::SetTftp(String::new()));
+    assert_eq!(cleared.prefill(), None);
+    let again = apply(&cleared, msg(ServerMessage::Status(status(None))));
+    assert_eq!(again.form.tftp, "");
+    // Typed (or from a link) before the helper answered: kept as it is.
+    let typed = apply(&h, Action::SetTftp("10.9.9.9".into()));
+    let st = apply(&typed, msg(ServerMessage::Status(status(None))));
+    assert_eq!(st.form.tftp, "10.9.9.9");
+    assert_eq!(st.prefill(), None);
+    assert!(st.helper.status.is_some());
+}
+
+#[test]
+fn another_protocol_version_refuses_and_stops_trying() {
+    let s = apply(&State::default(), Action::LinkConnecting { attempt: 1 });
+    let r = apply(
+        &s,
+        msg(ServerMessage::Error {
+            code: ErrorCode::VersionMismatch,
+            message: "protocol version 2 (page) and 1 (helper) differ: update the helper".into(),
+            file: None,
+        }),
+    );
+    let Link::Refused(why) = &r.helper.link else {
+        panic!("{:?}", r.helper.link)
+    };
+    assert!(why.ends_with("update the helper."), "{why}");
+    let closed = apply(
+        &r,
+        Action::LinkClosed {
+            retry_in_ms: None,
+            at: at(1),
+        },
+    );
+    assert!(matches!(closed.helper.link, Link::Refused(_)));
+    assert_eq!(closed.next(Action::LinkConnecting { attempt: 2 }), None);
+    // Closed without a reason and not to be retried: refused with the fix.
+    let c = apply(
+        &s,
+        Action::LinkClosed {
+            retry_in_ms: None,
+            at: at(1),
+        },
+    );
+    assert!(matches!(&c.helper.link, Link::Refused(w) if w.contains("address it printed")));
+}
+
+#[test]
+fn a_failed_first_connection_retries_without_a_lost_line() {
+    let s = apply(&State::default(), Action::LinkConnecting { attempt: 1 });
+    let r = apply(
+        &s,
+        Action::LinkClosed {
+            retry_in_ms: Some(1000),
+            at: at(5),
+        },
+    );
+    assert_eq!(
+        r.helper.link,
+        Link::Retrying {
+            attempt: 1,
+            retry_in_ms: 1000,
+            lost_at: None
+        }
+    );
+    assert!(r.helper.live.log.is_empty());
+    let r2 = apply(&r, Action::LinkConnecting { attempt: 2 });
+    assert_eq!(
+        crate::helper::pill(&r2.helper, None).1,
+        "Helper not reachable"
+    );
+}
+
+#[test]
+fn sending_needs_a_connected_helper_and_the_bundle_on_screen() {
+    let (s, key, id) = with_bundle();
+    let (offline, _) = built(&ready(&seed_state()));
+    assert_eq!(
+        offline.next(Action::SendStarted { key, at: at(0) }),
+        None,
+        "no helper"
+    );
+    let stale = BundleKey { ticket: 1, rev: 1 };
+    assert_eq!(
+        s.next(Action::SendStarted {
+            key: stale,
+            at: at(0)
+        }),
+        None
+    );
+    let started = apply(&s, Action::SendStarted { key, at: at(0) });
+    assert_eq!(
+        started.helper.send,
+        Send::Starting {
+            key,
+            id: id.clone()
+        }
+    );
+    let stopped = apply(&started, Action::SendStopped { key, at: at(1) });
+    assert_eq!(stopped.helper.send, Send::Idle);
+    assert_eq!(stopped.next(Action::SendStopped { key, at: at(2) }), None);
+    // A change to the settings drops the send with the bundle.
+    let changed = apply(&started, Action::SetCallManagers("10.1.1.1".into()));
+    assert_eq!(changed.helper.send, Send::Idle);
+    assert_eq!(changed.bundle, BundleJob::Idle);
+}
+
+#[test]
+fn a_sent_bundle_switches_marks_deliver_and_is_logged() {
+    let (s, key, id) = with_bundle();
+    assert_eq!(s.steps()[3].mark, None);
+    let s = apply(&s, Action::SendStarted { key, at: at(0) });
+    let s = apply(&s, msg_at(ready_msg(&id, 0, 6_000_000), 0));
+    let s = apply(&s, msg_at(progress(&id, 3_000_000, 6_000_000), 1000));
+    let Send::Sending(p) = &s.helper.send else {
+        panic!("{:?}", s.helper.send)
+    };
+    assert_eq!(
+        (p.percent(), p.rate(), p.secs_left()),
+        (50, Some(3_000_000), Some(1))
+    );
+    let s = apply(&s, msg_at(progress(&id, 6_000_000, 6_000_000), 2000));
+    let s = apply(&s, msg(ServerMessage::UploadVerifying { id: id.clone() }));
+    assert!(matches!(s.helper.send, Send::Verifying(_)));
+    let s = apply(
+        &s,
+        msg(ServerMessage::UploadSwitched {
+            id: id.clone(),
+            files: 10,
+            bytes: 6_000_000,
+        }),
+    );
+    assert!(matches!(s.helper.send, Send::Switched { files: 10, .. }));
+    assert_eq!(s.steps()[3].mark, Some(Mark::Ok));
+    let last = s.helper.live.log.iter().last().unwrap();
+    assert_eq!(
+        last.text,
+        format!(
+            "The helper switched to bundle `{}`: it serves 10 files.",
+            &id[..8]
+        )
+    );
+    // The fresh status that follows says it serves it.
+    let s = apply(&s, msg(ServerMessage::Status(status(Some(&id)))));
+    assert!(s.helper_serves_bundle());
+    // A page opened later, with the helper already serving this bundle: ✓ too.
+    let (fresh, _, _) = with_bundle();
+    let fresh = apply(&fresh, msg(ServerMessage::Status(status(Some(&id)))));
+    assert_eq!(fresh.steps()[3].mark, Some(Mark::Ok));
+}
+
+#[test]
+fn a_refused_upload_marks_deliver_with_the_named_problem() {
+    let (s, key, id) = with_bundle();
+    let s = apply(&s, Action::SendStarted { key, at: at(0) });
+    let s = apply(&s, msg(ready_msg(&id, 0, 100)));
+    let f = apply(
+        &s,
+        msg(ServerMessage::Error {
+            code: ErrorCode::Storage,
+            message: "the helper could not write to its data directory: No space left on device"
+                .into(),
+            file: None,
+        }),
+    );
+    let Send::Failed { problem, .. } = &f.helper.send else {
+        panic!()
+    };
+    assert_eq!(problem.title, "The helper could not store the bundle");
+    assert_eq!(f.steps()[3].mark, Some(Mark::Error));
+    assert!(f.helper.live.log.iter().any(|l| {
+        l.text
+            .starts_with("Sending failed: The helper could not store")
+    }));
+    // Try again.
+    let again = apply(&f, Action::SendStarted { key, at: at(9) });
+    assert!(matches!(again.helper.send, Send::Starting { .. }));
+    // A damaged file is sent again, not a failure.
+    let d = apply(
+        &s,
+        msg(ServerMessage::Error {
+            code: ErrorCode::HashMismatch,
+            message: "apps.sbn does not match its SHA-256".into(),
+            file: Some("apps.sbn".into()),
+        }),
+    );
+    assert!(matches!(&d.helper.send, Send::Sending(p) if p.again.is_some()));
+    assert_eq!(d.steps()[3].mark, None);
+    // An error with nothing under way is only logged.
+    let (idle, _, _) = with_bundle();
+    let e = apply(
+        &idle,
+        msg(ServerMessage::Error {
+            code: ErrorCode::OutOfOrder,
+            message: "say hello first".into(),
+            file: None,
+        }),
+    );
+    assert_eq!(e.helper.send, Send::Idle);
+    assert_eq!(
+        e.helper.live.log.iter().last().unwrap().text,
+        "The helper said: Say hello first."
+    );
+}
+
+#[test]
+fn a_lost_connection_holds_the_upload_and_resumes_it() {
+    let (s, key, id) = with_bundle();
+    let s = apply(&s, Action::SendStarted { key, at: at(0) });
+    let s = apply(&s, msg(ready_msg(&id, 0, 6_000_000)));
+    let s = apply(&s, msg_at(progress(&id, 2_000_000, 6_000_000), 500));
+    let lost = apply(
+        &s,
+        Action::LinkClosed {
+            retry_in_ms: Some(1000),
+            at: at(600),
+        },
+    );
+    assert_eq!(
+        lost.helper.link,
+        Link::Retrying {
+            attempt: 1,
+            retry_in_ms: 1000,
+            lost_at: Some(1_700_000_000_600)
+        }
+    );
+    assert!(matches!(&lost.helper.send, Send::Interrupted(p) if p.shown == 2_000_000));
+    assert_eq!(lost.helper.live.stale_since, Some(1_700_000_000_600));
+    assert!(
+        lost.helper
+            .live
+            .log
+            .iter()
+            .any(|l| l.text.starts_with("Lost the connection"))
+    );
+    let back = apply(&lost, Action::LinkConnecting { attempt: 2 });
+    let back = apply(&back, msg(hello()));
+    assert_eq!(back.helper.live.stale_since, None);
+    let back = apply(&back, msg_at(ready_msg(&id, 1_800_000, 6_000_000), 5000));
+    let Send::Sending(p) = &back.helper.send else {
+        panic!("{:?}", back.helper.send)
+    };
+    assert_eq!(
+        (p.resumed, p.shown, p.received),
+        (Some(1_800_000), 2_000_000, 1_800_000)
+    );
+}
+
+/// The seed bundle's catalog, as the helper makes it from the bundle folder.
+fn catalog(state: &State) -> Catalog {
+    let BundleJob::Ready { bundle, .. } = &state.bundle else {
+        panic!()
+    };
+    Catalog::from_files(
+        bundle
+            .manifest
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.size)),
+        |name| {
+            let data = bundle.contents.get(name)?;
+            let (_, body) = SignedHeader::parse(data).ok()?;
+            let m = manifest::parse(body).ok()?;
+            Some(m.images.into_iter().map(|i| i.name).collect())
+        },
+    )
+}
+
+/// A phone and the helper's tracker, feeding the reducer as the helper would.
+struct Bench {
+    state: State,
+    tracker: Tracker,
+    now: u64,
+}
+
+const PHONE: &str = "192.168.10.50:50000";
+
+impl Bench {
+    fn new() -> Bench {
+        let (state, _, id) = with_bundle();
+        let state = apply(&state, msg(ServerMessage::Status(status(Some(&id)))));
+        let tracker = Tracker::new(catalog(&state));
+        Bench {
+            state,
+            tracker,
+            now: 0,
+        }
+    }
+
+    fn event(&mut self, e: Event) {
+        self.now += 1000;
+        self.state = apply(
+            &self.state,
+            Action::LinkMessage {
+                message: Box::new(ServerMessage::Event(e.clone())),
+                raw: Some("{}".into()),
+                at: at(self.now),
+            },
+        );
+        for p in self.tracker.handle(self.now, &e) {
+            self.state = apply(&self.state, msg_at(ServerMessage::Phone(p), self.now));
+        }
+    }
+
+    fn request(&mut self, file: &str, resolution: Resolution) {
+        self.event(Event::TftpRequest(TftpRequest {
+            transfer: self.now,
+            client: PHONE.parse().unwrap(),
+            file: file.into(),
+            mode: "octet".into(),
+            options: vec![],
+            resolution,
+            served: (resolution != Resolution::NotFound).then(|| file.into()),
+            size: None,
+            accepted: vec![],
+            detail: None,
+        }));
+    }
+
+    fn end(&mut self, file: &str, outcome: Outcome) {
+        let e = TftpEnd {
+            transfer: self.now,
+            client: PHONE.parse().unwrap(),
+            file: file.into(),
+            stats: Stats {
+                bytes: 1000,
+                blocks: 2,
+                retransmissions: 0,
+            },
+            duration_secs: 0.5,
+            bytes_per_sec: 2000.0,
+            outcome: outcome.clone(),
+        };
+        self.event(if outcome == Outcome::Done {
+            Event::TftpDone(e)
+        } else {
+            Event::TftpAborted(e)
+        });
+    }
+
+    fn fetch(&mut self, file: &str) {
+        self.request(file, Resolution::Exact);
+        self.end(file, Outcome::Done);
+    }
+
+    fn ack(&mut self) {
+        self.event(Event::Dhcp(DhcpEvent {
+            mac: "001122AABBCC".into(),
+            device: "SEP001122AABBCC".into(),
+            model: Some("7961".into()),
+            step: DhcpStep::Ack {
+                addr: "192.168.10.50".parse().unwrap(),
+                lease_secs: 3600,
+                tftp: vec!["192.168.10.105".parse().unwrap()],
+            },
+        }));
+    }
+
+    fn card(&self) -> PhoneView {
+        let live = &self.state.helper.live;
+        assert_eq!(live.phones.len(), 1, "one card");
+        let p = &live.phones[0];
+        PhoneView::of(p)
+    }
+
+    fn diagnosis(&self) -> Option<Diagnosis> {
+        self.state.helper.live.phones[0].diagnosis.clone()
+    }
+}
+
+const IMAGES: [&str; 5] = [
+    "jar41sccp.8-3-2-27.sbn",
+    "cnu41.8-3-2-27.sbn",
+    "apps41.8-3-2-27.sbn",
+    "dsp41.8-3-2-27.sbn",
+    "cvm41sccp.8-3-2-27.sbn",
+];
+
+#[test]
+fn a_full_recovery_ends_recovered() {
+    let mut b = Bench::new();
+    b.ack();
+    b.request("CTLSEP001122AABBCC.tlv", Resolution::NotFound);
+    b.fetch("term61.default.loads");
+    let card = b.card();
+    assert_eq!(card.headline, "Downloading file 2 of 6");
+    assert_eq!(card.title, "Cisco 7961");
+    assert_eq!(card.mac.as_deref(), Some("00:11:22:AA:BB:CC"));
+    assert_eq!(card.address.as_deref(), Some("192.168.10.50"));
+    assert_eq!(
+        card.files
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "term61.default.loads",
+            IMAGES[0],
+            IMAGES[1],
+            IMAGES[2],
+            IMAGES[3],
+            IMAGES[4]
+        ],
+        "manifest order"
+    );
+    assert_eq!(
+        card.normal.as_deref(),
+        Some("Not found, as is normal without a Call Manager: `CTLSEP001122AABBCC.tlv`.")
+    );
+    for img in IMAGES {
+        b.fetch(img);
+    }
+    let card = b.card();
+    assert_eq!(card.headline, "All 6 files sent");
+    assert!(
+        card.files
+            .iter()
+            .all(|f| f.state == "sent" && f.percent == Some(100))
+    );
+    assert_eq!(b.state.steps()[4].mark, None, "not observed back yet");
+    // It restarts and asks for its configuration: recovered.
+    b.request("SEP001122AABBCC.cnf.xml", Resolution::NotFound);
+    b.fetch("XMLDefault.cnf.xml");
+    let card = b.card();
+    assert_eq!(card.headline, "Recovered");
+    assert!(
+        card.detail.starts_with("Recovered in ")
+            && card
+                .detail
+                .contains(": all 6 files sent, then it restarted"),
+        "{}",
+        card.detail
+    );
+    assert_eq!(card.tone, "ok");
+    assert_eq!(b.state.steps()[4].mark, Some(Mark::Ok));
+    assert_eq!(
+        b.state.helper.live.announce,
+        "Phone SEP001122AABBCC (7961) recovered."
+    );
+    assert_eq!(b.state.helper.live.tally(), (1, 0, 0));
+}
+
+#[test]
+fn a_missing_file_ends_not_found_with_the_closest_name() {
+    let mut b = Bench::new();
+    b.fetch("term41.default.loads");
+    b.fetch(IMAGES[0]);
+    b.request("dsp41.8-3-2-72.sbn", Resolution::NotFound);
+    assert_eq!(
+        b.diagnosis(),
+        Some(Diagnosis::NotFound {
+            file: "dsp41.8-3-2-72.sbn".into(),
+            closest: Some("dsp41.8-3-2-27.sbn".into())
+        })
+    );
+    let card = b.card();
+    assert_eq!(card.tone, "error");
+    assert_eq!(
+        card.headline,
+        "It asked for `dsp41.8-3-2-72.sbn`, which is not in the bundle"
+    );
+    assert!(
+        card.detail
+            .contains("The closest name in the bundle is `dsp41.8-3-2-27.sbn`")
+    );
+    assert!(
+        card.fix
+            .unwrap()
+            .contains("stays stuck until that file is served")
+    );
+    assert_eq!(b.state.steps()[4].mark, Some(Mark::Error));
+    assert_eq!(
+        b.state.helper.live.log.iter().last().unwrap().text,
+        "Asked for `dsp41.8-3-2-72.sbn`: not in the bundle."
+    );
+}
+
+#[test]
+fn a_term_manifest_asked_again_and_again_ends_with_the_upgrade_advice() {
+    let mut b = Bench::new();
+    for _ in 0..3 {
+        b.fetch("term41.default.loads");
+    }
+    assert!(matches!(
+        b.diagnosis(),
+        Some(Diagnosis::ManifestRepeated {
+            recovery: true,
+            times: 3,
+            ..
+        })
+    ));
+    let card = b.card();
+    assert_eq!(card.tone, "warning");
+    assert_eq!(
+        card.headline,
+        "It keeps asking for `term41.default.loads` without going on"
+    );
+    assert!(card.fix.unwrap().contains("8.3(3)–8.5(2) load first"));
+}
+
+#[test]
+fn silence_ends_with_the_power_and_firewall_checklist() {
+    let mut b = Bench::new();
+    b.fetch("term41.default.loads");
+    b.request(IMAGES[0], Resolution::Exact);
+    let changed = b
+        .tracker
+        .tick(b.now + lifeline_shared::events::QUIET_LIMIT_MS);
+    for p in changed {
+        b.state = apply(&b.state, msg(ServerMessage::Phone(p)));
+    }
+    assert!(matches!(
+        b.diagnosis(),
+        Some(Diagnosis::Quiet { minutes: 5, .. })
+    ));
+    let card = b.card();
+    assert_eq!(card.headline, "No request for 5 minutes");
+    assert_eq!(
+        card.detail,
+        format!("The last thing it asked for was `{}`.", IMAGES[0])
+    );
+    assert!(card.fix.unwrap().contains("power brick"));
+}
+
+#[test]
+fn timeouts_end_with_the_firewall_advice() {
+    let mut b = Bench::new();
+    b.fetch("term41.default.loads");
+    for _ in 0..3 {
+        b.request(IMAGES[2], Resolution::Exact);
+        b.end(IMAGES[2], Outcome::TimedOut { retries: 5 });
+    }
+    assert!(matches!(
+        b.diagnosis(),
+        Some(Diagnosis::TimedOut { times: 3, .. })
+    ));
+    let card = b.card();
+    assert_eq!(
+        card.headline,
+        format!("The transfer of `{}` keeps timing out", IMAGES[2])
+    );
+    assert!(card.fix.unwrap().contains("firewall"));
+    let failed = card.files.iter().find(|f| f.name == IMAGES[2]).unwrap();
+    assert_eq!(failed.state, "failed");
+}
+
+#[test]
+fn a_phone_of_another_model_is_named() {
+    let mut b = Bench::new();
+    b.request("term42.default.loads", Resolution::NotFound);
+    let card = b.card();
+    assert!(
+        card.detail.contains("recovery manifest of the 7942"),
+        "{}",
+        card.detail
+    );
+}
+
+#[test]
+fn the_snapshot_replaces_the_cards() {
+    let mut b = Bench::new();
+    b.fetch("term41.default.loads");
+    let s = apply(&b.state, msg(ServerMessage::Phones { phones: vec![] }));
+    assert!(s.helper.live.phones.is_empty());
+    b.state = s;
+    assert_eq!(b.state.steps()[4].mark, None);
+}
+
+#[test]
+fn an_unreadable_message_is_logged() {
+    let s = apply(
+        &State::default(),
+        Action::LinkGarbled {
+            why: "not JSON".into(),
+            at: at(0),
+        },
+    );
+    assert_eq!(
+        s.helper.live.log.iter().last().unwrap().text,
+        "The helper sent a message this page could not read (not JSON)."
+    );
+}
+
+#[test]
+fn ticks_start_the_watch_on_step_5_with_a_bundle_served() {
+    let (s, _, id) = with_bundle();
+    let t = apply(&s, Action::Tick(at(5000)));
+    assert_eq!(t.helper.now, 5000);
+    assert_eq!(t.helper.live.watch_since, None, "not on step 5");
+    let s = apply(&s, msg(ServerMessage::Status(status(Some(&id)))));
+    let s = apply(&s, Action::GoTo(StepId::Recover));
+    let t = apply(&s, Action::Tick(at(5000)));
+    assert_eq!(t.helper.live.watch_since, Some(5000));
+    let t = apply(&t, Action::Tick(at(70_000)));
+    assert_eq!(t.helper.live.watching(t.helper.now), Some((65, true)));
+}
+
+#[test]
+fn log_controls_and_reset_ticks() {
+    let s = State::default();
+    let f = apply(&s, Action::FilterLog(Some("SEP001122AABBCC".into())));
+    assert_eq!(f.helper.live.filter.as_deref(), Some("SEP001122AABBCC"));
+    assert_eq!(
+        f.next(Action::FilterLog(Some("SEP001122AABBCC".into()))),
+        None
+    );
+    assert_eq!(apply(&f, Action::FilterLog(None)).helper.live.filter, None);
+    assert!(s.helper.live.follow);
+    let nf = apply(&s, Action::FollowLog(false));
+    assert!(!nf.helper.live.follow);
+    assert_eq!(s.next(Action::FollowLog(true)), None);
+    let raw = apply(&s, Action::ShowRaw(true));
+    assert!(raw.helper.live.raw);
+    assert_eq!(raw.next(Action::ShowRaw(true)), None);
+    let t = apply(&s, Action::ToggleReset(2));
+    assert_eq!(t.resets, [2]);
+    let t = apply(&t, Action::ToggleReset(0));
+    assert_eq!(t.resets, [2, 0]);
+    assert_eq!(apply(&t, Action::ToggleReset(2)).resets, [0]);
+}
+
+#[test]
+fn step_5_opens_with_step_4() {
+    let s = ready(&seed_state());
+    let steps = s.steps();
+    assert!(steps[3].enabled && steps[4].enabled);
+    let r = apply(&s, Action::GoTo(StepId::Recover));
+    assert_eq!(r.view, StepId::Recover);
+    assert_eq!(r.steps()[4].mark, None);
+    let _ = PhoneState::Waiting;
+}
