@@ -44,6 +44,9 @@ pub struct Control {
     pub status: Box<dyn Fn() -> Status + Send + Sync>,
     /// Called with the new bundle's folder after a switch.
     pub on_switch: Box<dyn Fn(&Path) + Send + Sync>,
+    /// When `serve --root` or `--firmware` fixes what TFTP serves: what it serves.
+    /// Uploads are refused then, since they could not be served.
+    pub fixed_source: Option<String>,
     /// At most one upload at a time.
     pub upload_lock: Arc<tokio::sync::Mutex<()>>,
     /// Silence after which a client is dropped.
@@ -314,6 +317,15 @@ impl Session {
                 self.send(&ServerMessage::Status(status)).await;
             }
             ClientMessage::UploadBegin { manifest } => {
+                if let Some(what) = self.c.fixed_source.clone() {
+                    self.error(
+                        ErrorCode::OutOfOrder,
+                        format!("this helper was started to serve {what} (serve --root or --firmware), so it cannot switch to a bundle from the page; restart it with plain `lifeline serve`"),
+                        None,
+                    )
+                    .await;
+                    return Flow::Continue;
+                }
                 if self._lock.is_none() {
                     match self.c.upload_lock.clone().try_lock_owned() {
                         Ok(g) => self._lock = Some(g),

@@ -255,16 +255,33 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     };
     let source = Arc::new(plane::Switchable::new(initial));
     let tftp_server = start_tftp(&args, source.clone(), &what, &events, &stop, &services).await;
+    // What the page shows of DHCP: the mode, where, and what it hands out.
+    let dhcp_state = dhcp.as_ref().map(|p| {
+        let (c, i) = (p.config(), p.interface());
+        let mode = match c.mode {
+            dhcp::config::Mode::CiscoOnly => "cisco-only",
+            dhcp::config::Mode::All => "all",
+            dhcp::config::Mode::Off => "off",
+        };
+        let tftp: Vec<String> = c.tftp.iter().map(|a| a.to_string()).collect();
+        format!(
+            "{mode} on {} ({}/{}), option 150 = {}",
+            i.name,
+            i.addr,
+            i.prefix,
+            tftp.join(", ")
+        )
+    });
     let dhcp_server = match dhcp {
         Some(prepared) => Some(dhcp::setup::launch(prepared, &events, &stop).await?),
         None => None,
     };
-    if dhcp_server.is_some()
+    if let (Some(_), Some(state)) = (&dhcp_server, dhcp_state)
         && let Ok(mut d) = services.dhcp.lock()
     {
         *d = Some(Service {
             listening: true,
-            address: Some("port 67".into()),
+            address: Some(state),
             reason: None,
         });
     }
@@ -283,20 +300,13 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
             let (store, services) = (store.clone(), services.clone());
             move || plane::status(&store, &services)
         }),
+        fixed_source: fixed.then(|| what.clone()),
         on_switch: Box::new({
             let source = source.clone();
-            move |dir: &std::path::Path| {
-                if fixed {
-                    tracing::warn!(
-                        "a bundle arrived, but --root/--firmware fixes what TFTP serves; it is kept for the next start"
-                    );
-                    return;
-                }
-                match plane::folder(dir) {
-                    Ok(files) => source.set(files),
-                    Err(e) => {
-                        tracing::error!(dir = %dir.display(), error = %e, "cannot serve the new bundle")
-                    }
+            move |dir: &std::path::Path| match plane::folder(dir) {
+                Ok(files) => source.set(files),
+                Err(e) => {
+                    tracing::error!(dir = %dir.display(), error = %e, "cannot serve the new bundle")
                 }
             }
         }),

@@ -565,7 +565,10 @@ impl Tracker {
         }
         if let Some(images) = catalog.manifests.get(&lower) {
             // A manifest: the files to expect are it and its images.
-            if phone.manifest.as_deref() == Some(lower.as_str()) {
+            // The same manifest again, mid-recovery, counts as a repeat; after a
+            // finished recovery it starts a new one.
+            let finished = s.state == PhoneState::Done;
+            if phone.manifest.as_deref() == Some(lower.as_str()) && !finished {
                 phone.manifest_fetches += 1;
             } else {
                 phone.manifest = Some(lower.clone());

@@ -351,3 +351,19 @@ fn diagnoses_travel_as_tagged_json_and_unknown_ones_are_other() {
     assert!(!j.contains("diagnosis"), "{j}");
     assert_eq!(serde_json::from_str::<PhoneSummary>(&j).unwrap(), s);
 }
+
+#[test]
+fn a_second_recovery_of_the_same_phone_starts_afresh() {
+    let mut t = Tracker::new(catalog());
+    for round in 0..3u64 {
+        let base = round * 1_000_000;
+        let s = fetch(&mut t, base, "term41.default.loads");
+        assert_eq!(s.state, PhoneState::Downloading, "round {round}");
+        assert_eq!(s.files_done, 1);
+        let mut last = s;
+        for img in IMAGES {
+            last = fetch(&mut t, base + 10, img);
+        }
+        assert_eq!(last.state, PhoneState::Done, "round {round}");
+    }
+}

@@ -482,3 +482,35 @@ fn a_tftp_transfer_across_a_switch_finishes_with_the_old_bytes() {
         "a new transfer gets the new one"
     );
 }
+
+#[test]
+fn a_helper_serving_a_fixed_root_refuses_uploads_plainly() {
+    let data = tempfile::tempdir().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
+    let server = Server::start_with(&[
+        "--http-listen",
+        "127.0.0.1:0",
+        "--tftp-listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        data.path().to_str().unwrap(),
+        "--root",
+        root.path().to_str().unwrap(),
+    ]);
+    let mut ws = connect(&server);
+    let files: Vec<(String, Vec<u8>)> = vec![("a.sbn".into(), pattern(100, 1))];
+    send(
+        &mut ws,
+        &ClientMessage::UploadBegin {
+            manifest: manifest_of(&files),
+        },
+    );
+    match recv(&mut ws) {
+        ServerMessage::Error { message, .. } => {
+            assert!(message.contains("serve --root"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(current_id(data.path()).is_none());
+}
