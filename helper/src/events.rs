@@ -203,7 +203,7 @@ fn log(event: &Event) {
             bytes = e.stats.bytes, outcome = ?e.outcome,
             duration_secs = e.duration_secs, "tftp transfer aborted"
         ),
-        Event::TftpRefused(r) => tracing::warn!(
+        Event::TftpRefused(r) => tracing::info!(
             client = %r.client, file = %r.file, code = r.code, reason = %r.reason,
             "tftp request refused"
         ),

@@ -27,15 +27,14 @@ struct Tftpd {
     http: SocketAddr,
     tftp: SocketAddr,
     _lines: mpsc::Receiver<String>,
+    _data_dir: tempfile::TempDir,
 }
 
 impl Tftpd {
+    /// Starts the server and waits for its URL and TFTP lines; a server that
+    /// prints neither is killed before the test fails.
     fn start(source: &[&str]) -> Self {
-        Self::try_start(source).expect("lifeline did not start TFTP")
-    }
-
-    /// Starts the server; `Err(stderr so far)` if it printed no TFTP line.
-    fn try_start(source: &[&str]) -> Result<Self, (SocketAddr, Child)> {
+        let data_dir = tempfile::tempdir().unwrap();
         let mut child = Command::new(lifeline_bin())
             .args([
                 "serve",
@@ -44,6 +43,8 @@ impl Tftpd {
                 "--tftp-listen",
                 "127.0.0.1:0",
             ])
+            .arg("--data-dir")
+            .arg(data_dir.path())
             .args(source)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
@@ -61,28 +62,36 @@ impl Tftpd {
                 }
             }
         });
-        let first = rx.recv_timeout(GUARD).expect("no first line");
-        let http: SocketAddr = first
-            .strip_prefix(URL_LINE_PREFIX)
-            .and_then(|u| u.strip_prefix("http://"))
-            .and_then(|u| u.strip_suffix('/'))
-            .and_then(|u| u.parse().ok())
-            .unwrap_or_else(|| panic!("the first line is not the URL line: {first:?}"));
+        let first = rx.recv_timeout(GUARD).unwrap_or_default();
+        let Some(http) = url_addr(&first) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the first line is not the URL line: {first:?}");
+        };
         match rx.recv_timeout(GUARD) {
             Ok(second) => {
                 let tftp = second
                     .strip_prefix(TFTP_LINE_PREFIX)
                     .and_then(|rest| rest.split(',').next())
-                    .and_then(|a| a.parse().ok())
-                    .unwrap_or_else(|| panic!("no TFTP line: {second:?}"));
-                Ok(Self {
+                    .and_then(|a| a.parse().ok());
+                let Some(tftp) = tftp else {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("no TFTP line: {second:?}");
+                };
+                Self {
                     child,
                     http,
                     tftp,
                     _lines: rx,
-                })
+                    _data_dir: data_dir,
+                }
             }
-            Err(_) => Err((http, child)),
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("lifeline printed no TFTP line");
+            }
         }
     }
 
@@ -95,6 +104,15 @@ impl Tftpd {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .unwrap_or_else(|| panic!("no {field} in /proc status"))
     }
+}
+
+/// The address in the start line `Lifeline is serving the UI at http://ADDR/…`.
+fn url_addr(line: &str) -> Option<SocketAddr> {
+    let rest = line
+        .trim()
+        .strip_prefix(URL_LINE_PREFIX)?
+        .strip_prefix("http://")?;
+    rest.split('/').next()?.parse().ok()
 }
 
 impl Drop for Tftpd {
@@ -615,7 +633,9 @@ fn a_tftp_port_in_use_is_explained_and_the_ui_keeps_working() {
     let port = busy.local_addr().unwrap().port();
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(lifeline_bin())
-        .args(["serve", "--http-listen", "127.0.0.1:0", "--root"])
+        .args(["serve", "--http-listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .arg("--root")
         .arg(dir.path())
         .args(["--tftp-listen", &format!("127.0.0.1:{port}")])
         .stdin(Stdio::null())
@@ -633,15 +653,11 @@ fn a_tftp_port_in_use_is_explained_and_the_ui_keeps_working() {
     });
     let mut first = String::new();
     BufReader::new(stdout).read_line(&mut first).unwrap();
-    let url = first
-        .trim()
-        .strip_prefix(URL_LINE_PREFIX)
-        .expect("URL line first");
-    let http: SocketAddr = url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .parse()
-        .unwrap();
+    let Some(http) = url_addr(&first) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the first line is not the URL line: {first:?}");
+    };
     let message = loop {
         let line = rx.recv_timeout(GUARD).expect("no error message");
         if line.contains("cannot listen for TFTP") {
