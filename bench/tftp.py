@@ -377,6 +377,7 @@ def server_argv(name, bins, root):
     r = str(root)
     return {
         "lifeline": [str(bins["lifeline"]), "serve", "--http-listen", "127.0.0.1:0",
+                     "--data-dir", str(root.parent / "lifeline-data"),
                      "--root", r, "--tftp-listen", "127.0.0.1:69",
                      "--tftp-max-transfers", "1000"],
         "tftpd-hpa": ["in.tftpd", "-L", "-s", r, "-a", "127.0.0.1:69", "-u", "root"],
