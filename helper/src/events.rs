@@ -14,94 +14,14 @@ use std::net::SocketAddr;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+/// The TFTP event data is the shared wire form the browser reads.
+pub use lifeline_shared::events::{OptionPair, TftpEnd, TftpProgress, TftpRefused, TftpRequest};
+
 use crate::tftp::files::Resolution;
-use crate::tftp::session::{Outcome, Stats};
+use crate::tftp::session::Outcome;
 
 /// How many events a slow subscriber may fall behind before it misses some.
 pub const CAPACITY: usize = 1024;
-
-/// One option name and value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct OptionPair {
-    /// Its name.
-    pub name: String,
-    /// Its value.
-    pub value: String,
-}
-
-/// A read request and how it was resolved.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TftpRequest {
-    /// The transfer's number (unique per server run).
-    pub transfer: u64,
-    /// Who asked.
-    pub client: SocketAddr,
-    /// The name asked for.
-    pub file: String,
-    /// The mode asked for.
-    pub mode: String,
-    /// The options asked for, as sent.
-    pub options: Vec<OptionPair>,
-    /// How the name was resolved.
-    pub resolution: Resolution,
-    /// The file served, relative to the root, when one is.
-    pub served: Option<String>,
-    /// Its size in bytes, when one is served.
-    pub size: Option<u64>,
-    /// The options acknowledged in the OACK.
-    pub accepted: Vec<OptionPair>,
-    /// Why it was refused or could not be opened.
-    pub detail: Option<String>,
-}
-
-/// A transfer's progress.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TftpProgress {
-    /// The transfer's number.
-    pub transfer: u64,
-    /// The client.
-    pub client: SocketAddr,
-    /// The file served.
-    pub file: String,
-    /// Its size, when known.
-    pub size: Option<u64>,
-    /// The counters.
-    #[serde(flatten)]
-    pub stats: Stats,
-}
-
-/// The end of a transfer.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TftpEnd {
-    /// The transfer's number.
-    pub transfer: u64,
-    /// The client.
-    pub client: SocketAddr,
-    /// The file served.
-    pub file: String,
-    /// The counters.
-    #[serde(flatten)]
-    pub stats: Stats,
-    /// From the request to the end, in seconds.
-    pub duration_secs: f64,
-    /// Acknowledged bytes per second.
-    pub bytes_per_sec: f64,
-    /// How it ended.
-    pub outcome: Outcome,
-}
-
-/// A request refused before any file lookup.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TftpRefused {
-    /// The client.
-    pub client: SocketAddr,
-    /// The file asked for.
-    pub file: String,
-    /// The TFTP error code sent.
-    pub code: u16,
-    /// Why.
-    pub reason: String,
-}
 
 /// An event.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -315,6 +235,7 @@ pub fn human_line(event: &Event) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tftp::session::Stats;
 
     #[test]
     fn events_serialize_flat_and_tagged() {

@@ -23,7 +23,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lifeline_shared::bundle::{Alias, MANIFEST_NAME, Manifest};
-use serde::Serialize;
 use thiserror::Error;
 
 /// The longest name looked up.
@@ -35,21 +34,8 @@ const MAX_MANIFEST_LEN: u64 = 16 << 20;
 /// Read-ahead per open file.
 const READ_BUFFER: usize = 8 << 10;
 
-/// How a request was resolved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Resolution {
-    /// The name as asked (perhaps without a leading separator).
-    Exact,
-    /// A file whose name differs only in case.
-    Case,
-    /// Through the bundle's alias table.
-    Alias,
-    /// No such file.
-    NotFound,
-    /// Refused: the name tries to leave the root, or is not a name.
-    Denied,
-}
+/// How a request was resolved (the shared wire form).
+pub use lifeline_shared::events::Resolution;
 
 /// A `Read + Seek` source.
 pub trait ReadSeek: Read + Seek {}

@@ -28,6 +28,9 @@ use serde::Serialize;
 
 use super::packet::{DATA_HEADER, ErrorCode, Packet, TftpOption, error_bytes, write_data_header};
 
+/// Counters and endings of a transfer (the shared wire form).
+pub use lifeline_shared::events::{Outcome, Stats};
+
 /// RFC 1350's block size, used when the client asks for no other.
 pub const DEFAULT_BLKSIZE: u16 = 512;
 /// RFC 2348's limits.
@@ -100,44 +103,6 @@ impl Mode {
 /// compute the netascii size).
 pub fn asks_tsize(options: &[TftpOption<'_>]) -> bool {
     options.iter().any(|o| o.name.eq_ignore_ascii_case("tsize"))
-}
-
-/// Counters of one transfer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Stats {
-    /// Bytes the client acknowledged.
-    pub bytes: u64,
-    /// Blocks the client acknowledged.
-    pub blocks: u64,
-    /// Datagrams sent again after a timeout or a gap.
-    pub retransmissions: u64,
-}
-
-/// How a transfer ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "reason", rename_all = "kebab-case")]
-pub enum Outcome {
-    /// The client acknowledged the last block.
-    Done,
-    /// The client sent an ERROR.
-    PeerError {
-        /// Its code.
-        code: u16,
-        /// Its message.
-        message: String,
-    },
-    /// The client stopped answering.
-    TimedOut {
-        /// Retransmissions tried in a row.
-        retries: u32,
-    },
-    /// The file could not be read.
-    ReadError {
-        /// Why.
-        message: String,
-    },
-    /// The server stopped the transfer (shutdown).
-    Cancelled,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
