@@ -17,6 +17,7 @@
 //!   transfers may still read them; old bundles are pruned later (keeping the
 //!   last few), and open files stay readable after their directory is removed.
 
+use crate::store::sync_dir;
 use lifeline_shared::bundle::{self, MANIFEST_NAME, Manifest};
 use lifeline_shared::protocol::{self, CHUNK_SIZE, Chunk, CurrentBundle, FileChunks};
 use sha2::{Digest, Sha256};
@@ -102,14 +103,6 @@ impl UploadError {
 #[derive(Debug)]
 pub struct Store {
     dir: PathBuf,
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 fn is_id(s: &str) -> bool {

@@ -159,6 +159,22 @@ fn size(bytes: u64) -> String {
     }
 }
 
+/// Findings as indented lines: severity, code, subject, then the message and the fix.
+pub fn findings_text(findings: &[lifeline_shared::finding::Finding]) -> String {
+    let mut o = String::new();
+    for f in findings {
+        let tag = match f.severity {
+            Severity::Error => "ERROR",
+            Severity::Warning => "WARN ",
+            Severity::Info => "INFO ",
+        };
+        let _ = writeln!(o, "  {tag} [{}] {}", f.code, f.subject);
+        let _ = writeln!(o, "        {}", f.message);
+        let _ = writeln!(o, "        fix: {}", f.fix);
+    }
+    o
+}
+
 /// The report as a readable table.
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
@@ -273,16 +289,7 @@ pub fn render(r: &Report) -> String {
         if t.warnings == 1 { "" } else { "s" },
         t.infos
     );
-    for f in &r.findings {
-        let tag = match f.severity {
-            Severity::Error => "ERROR",
-            Severity::Warning => "WARN ",
-            Severity::Info => "INFO ",
-        };
-        let _ = writeln!(o, "  {tag} [{}] {}", f.code, f.subject);
-        let _ = writeln!(o, "        {}", f.message);
-        let _ = writeln!(o, "        fix: {}", f.fix);
-    }
+    o.push_str(&findings_text(&r.findings));
     if t.errors == 0 && t.warnings == 0 {
         let _ = writeln!(o, "  Ready to serve.");
     }

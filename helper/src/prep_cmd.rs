@@ -161,19 +161,7 @@ fn inspect_firmware(path: &Path) -> Result<Report, ExitCode> {
 }
 
 fn print_findings(findings: &[Finding]) {
-    let mut t = String::new();
-    for f in findings {
-        let tag = match f.severity {
-            Severity::Error => "ERROR",
-            Severity::Warning => "WARN ",
-            Severity::Info => "INFO ",
-        };
-        t.push_str(&format!(
-            "  {tag} [{}] {}\n        {}\n        fix: {}\n",
-            f.code, f.subject, f.message, f.fix
-        ));
-    }
-    out(&t);
+    out(&inspect_cmd::findings_text(findings));
 }
 
 fn parse_macs(list: &[String]) -> Result<Vec<(Mac, Option<String>)>, ExitCode> {

@@ -9,15 +9,20 @@ use std::fs::{self, File};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
+/// A temporary name beside `path`, unique within this process too (two threads
+/// writing the same file never share a temporary).
 fn temp_sibling(path: &Path, tag: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+    path.with_file_name(format!(".{name}.{tag}-{}-{n}", std::process::id()))
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
+/// Flushes a directory entry (a rename) to disk.
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     // Directories can be opened and synced on Unix; elsewhere the rename is what we have.
     #[cfg(unix)]
     File::open(dir)?.sync_all()?;
