@@ -5,6 +5,12 @@
 //! build that embeds a fresh `dist/`); otherwise it is built once per test
 //! process with `cargo build -p lifeline-helper --bin lifeline`, so a plain
 //! `cargo test` never runs a stale binary.
+//!
+//! [`netns`] and [`process`] serve the tests that need a real network segment
+//! (DHCP, simulated phones) and the other programs on it.
+
+pub mod netns;
+pub mod process;
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};

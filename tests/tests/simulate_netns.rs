@@ -20,9 +20,10 @@ mod simulate_support;
 use std::time::Duration;
 
 use lifeline_shared::testkit;
+use lifeline_tests::netns::Pair;
+use lifeline_tests::process::{self, Proc};
 use simulate_support::{
-    Pair, Proc, SERVER, bundle, capital_jar_zip, lifeline_serve, mac_arg, macs, pair_or_skip,
-    simulate, tempdir,
+    SERVER, bundle, capital_jar_zip, lifeline_serve, mac_arg, macs, pair_or_skip, simulate, tempdir,
 };
 
 const PHONES: u32 = 50;
@@ -44,12 +45,12 @@ fn simulate_phones(
     guard: Duration,
 ) -> serde_json::Value {
     let out = simulate(
-        Some(&pair.phones),
+        Some(&pair.client),
         &[
             "--model",
             "7961",
             "--dhcp-interface",
-            &pair.phones_if,
+            &pair.client_if,
             "--mode",
             mode,
             "--mac",
@@ -207,7 +208,7 @@ fn dnsmasq_configured_from_lifelines_snippet_serves_the_simulator() {
     let root = bundle(dir.path(), "jar.zip", &capital_jar_zip(), SERVER, &[]);
 
     // The snippet, exactly as Lifeline prints it for dnsmasq.
-    let out = simulate_support::run(
+    let out = process::run(
         lifeline_tests::lifeline_bin().to_str().unwrap(),
         &["option150", SERVER, "--server", "dnsmasq", "--json"],
     )
@@ -218,7 +219,7 @@ fn dnsmasq_configured_from_lifelines_snippet_serves_the_simulator() {
     let conf = dir.path().join("dnsmasq.conf");
     std::fs::write(&conf, &snippet).unwrap();
 
-    let mut c = Pair::command(&pair.server, "dnsmasq");
+    let mut c = pair.server_command("dnsmasq");
     c.args([
         "--no-daemon",
         "--port=0",
@@ -242,12 +243,12 @@ fn dnsmasq_configured_from_lifelines_snippet_serves_the_simulator() {
 
     let guard = Duration::from_secs(5 * 60);
     let out = simulate(
-        Some(&pair.phones),
+        Some(&pair.client),
         &[
             "--model",
             "7961",
             "--dhcp-interface",
-            &pair.phones_if,
+            &pair.client_if,
             "--phones",
             "3",
             "--json",
@@ -271,12 +272,12 @@ fn dnsmasq_configured_from_lifelines_snippet_serves_the_simulator() {
     // and the verdict names the file.
     std::fs::remove_file(root.join("Jar41sccp.8-3-2-27.sbn")).unwrap();
     let out = simulate(
-        Some(&pair.phones),
+        Some(&pair.client),
         &[
             "--model",
             "7961",
             "--dhcp-interface",
-            &pair.phones_if,
+            &pair.client_if,
             "--json",
         ],
         guard,
