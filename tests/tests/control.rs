@@ -4,8 +4,7 @@
 
 use lifeline_shared::bundle::{self, File as BFile, Kind, Manifest, Settings};
 use lifeline_shared::protocol::{CHUNK_SIZE, Chunk, ClientMessage, ServerMessage, VERSION};
-use lifeline_tests::{Server, TftpDownload};
-use sha2::{Digest, Sha256};
+use lifeline_tests::{Server, TftpDownload, sha256_hex};
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
@@ -14,16 +13,23 @@ use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
 type Ws = WebSocket<MaybeTlsStream<TcpStream>>;
 
 fn start(data: &Path) -> (Server, SocketAddr) {
-    let server = Server::start_with(&[
+    start_with(data, &[])
+}
+
+/// `lifeline serve` on free loopback ports with `data` as its data
+/// directory, and `extra` flags; returns it and its TFTP address.
+fn start_with(data: &Path, extra: &[&str]) -> (Server, SocketAddr) {
+    let mut args = vec![
         "--http-listen",
         "127.0.0.1:0",
         "--tftp-listen",
         "127.0.0.1:0",
         "--data-dir",
         data.to_str().unwrap(),
-    ]);
-    let tftp = server.wait_for_line("TFTP listening on ");
-    let tftp: SocketAddr = tftp.split(',').next().unwrap().trim().parse().unwrap();
+    ];
+    args.extend_from_slice(extra);
+    let server = Server::start_with(&args);
+    let tftp = server.wait_for_tftp();
     (server, tftp)
 }
 
@@ -104,20 +110,13 @@ fn pattern(len: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
-fn sha(d: &[u8]) -> String {
-    Sha256::digest(d)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 fn manifest_of(files: &[(String, Vec<u8>)]) -> Manifest {
     let files: Vec<BFile> = files
         .iter()
         .map(|(n, d)| BFile {
             name: n.clone(),
             size: d.len() as u64,
-            sha256: sha(d),
+            sha256: sha256_hex(d),
             kind: Kind::Firmware,
         })
         .collect();
@@ -238,16 +237,7 @@ fn the_websocket_is_locked_by_token_and_origin() {
 fn the_token_file_holds_the_token() {
     let data = tempfile::tempdir().unwrap();
     let token_file = data.path().join("token");
-    let server = Server::start_with(&[
-        "--http-listen",
-        "127.0.0.1:0",
-        "--tftp-listen",
-        "127.0.0.1:0",
-        "--data-dir",
-        data.path().to_str().unwrap(),
-        "--token-file",
-        token_file.to_str().unwrap(),
-    ]);
+    let (server, _) = start_with(data.path(), &["--token-file", token_file.to_str().unwrap()]);
     assert_eq!(
         std::fs::read_to_string(&token_file).unwrap().trim(),
         server.token.as_deref().unwrap()
@@ -277,7 +267,7 @@ fn a_60_mb_bundle_is_uploaded_verified_and_served() {
             for (name, d) in &files {
                 let on_disk =
                     std::fs::read(data.path().join("bundles").join(&id).join(name)).unwrap();
-                assert_eq!(sha(&on_disk), sha(d), "{name}");
+                assert_eq!(sha256_hex(&on_disk), sha256_hex(d), "{name}");
             }
         }
         other => panic!("{other:?}"),
@@ -436,7 +426,7 @@ fn a_crash_mid_upload_keeps_the_previous_bundle() {
     assert_eq!(id, manifest_of(&old).id, "the previous bundle is current");
     for (name, d) in &old {
         let on_disk = std::fs::read(data.path().join("bundles").join(&id).join(name)).unwrap();
-        assert_eq!(sha(&on_disk), sha(d), "{name}");
+        assert_eq!(sha256_hex(&on_disk), sha256_hex(d), "{name}");
         assert_eq!(
             &TftpDownload::start(tftp, name).finish().unwrap(),
             d,
@@ -488,16 +478,7 @@ fn a_helper_serving_a_fixed_root_refuses_uploads_plainly() {
     let data = tempfile::tempdir().unwrap();
     let root = tempfile::tempdir().unwrap();
     std::fs::write(root.path().join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
-    let server = Server::start_with(&[
-        "--http-listen",
-        "127.0.0.1:0",
-        "--tftp-listen",
-        "127.0.0.1:0",
-        "--data-dir",
-        data.path().to_str().unwrap(),
-        "--root",
-        root.path().to_str().unwrap(),
-    ]);
+    let (server, _) = start_with(data.path(), &["--root", root.path().to_str().unwrap()]);
     let mut ws = connect(&server);
     let files: Vec<(String, Vec<u8>)> = vec![("a.sbn".into(), pattern(100, 1))];
     send(

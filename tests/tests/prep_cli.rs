@@ -1,11 +1,8 @@
 //! `lifeline option150`, `config` and `bundle`, run as real processes.
 
 use lifeline_shared::bundle::Manifest;
-use lifeline_shared::testkit::{
-    SEED_IMAGES, manifest_body, seed_files, seed_zip, signed_file, zip_of,
-};
-use lifeline_tests::lifeline_bin;
-use sha2::{Digest, Sha256};
+use lifeline_shared::testkit::{seed_files, seed_zip, zip_of};
+use lifeline_tests::{case_mismatch_zip, lifeline_bin, sha256_hex};
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
@@ -135,31 +132,11 @@ fn config_writes_and_checks() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a MAC address"));
 }
 
-fn sha256(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[test]
 fn bundle_writes_a_verified_folder_with_aliases() {
     let dir = tempfile::tempdir().unwrap();
-    let mut names: Vec<&str> = SEED_IMAGES.iter().map(|(n, _)| *n).collect();
-    names[0] = "Jar41sccp.8-3-2-27.sbn";
-    let body = manifest_body("8-3-2-27", None, &names);
-    let files: Vec<_> = seed_files()
-        .into_iter()
-        .map(|(n, d)| {
-            if n.ends_with(".loads") {
-                (n.clone(), signed_file(&n, &body))
-            } else {
-                (n, d)
-            }
-        })
-        .collect();
     let zip = dir.path().join("fw.zip");
-    std::fs::write(&zip, zip_of(&files)).unwrap();
+    std::fs::write(&zip, case_mismatch_zip()).unwrap();
     let out = dir.path().join("root");
     let o = run(&[
         "bundle",
@@ -189,7 +166,7 @@ fn bundle_writes_a_verified_folder_with_aliases() {
     for f in &m.files {
         let data = std::fs::read(out.join(&f.name)).unwrap();
         assert_eq!(data.len() as u64, f.size, "{}", f.name);
-        assert_eq!(sha256(&data), f.sha256, "{}", f.name);
+        assert_eq!(sha256_hex(&data), f.sha256, "{}", f.name);
     }
     assert_eq!(
         std::fs::read(out.join("Jar41sccp.8-3-2-27.sbn")).unwrap(),

@@ -9,8 +9,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use lifeline_shared::testkit;
-use lifeline_tests::Server;
-use simulate_support::{bundle, capital_jar_zip, simulate, tempdir};
+use lifeline_tests::{Server, case_mismatch_zip};
+use simulate_support::{bundle, simulate, tempdir};
 
 /// Guard for one simulated phone over loopback (it takes about a second).
 const GUARD: Duration = Duration::from_secs(180);
@@ -26,8 +26,7 @@ fn serve(root: &Path) -> (Server, String) {
         "--tftp-listen",
         "127.0.0.1:0",
     ]);
-    let line = server.wait_for_line("TFTP listening on ");
-    let addr = line.split(',').next().unwrap().to_owned();
+    let addr = server.wait_for_tftp().to_string();
     (server, addr)
 }
 
@@ -155,7 +154,13 @@ fn a_missing_image_is_named_in_the_verdict() {
 #[test]
 fn a_manifest_saying_jar_with_a_capital_recovers_through_the_bundles_alias() {
     let dir = tempdir();
-    let root = bundle(dir.path(), "jar.zip", &capital_jar_zip(), "127.0.0.1", &[]);
+    let root = bundle(
+        dir.path(),
+        "jar.zip",
+        &case_mismatch_zip(),
+        "127.0.0.1",
+        &[],
+    );
     assert!(
         root.join("Jar41sccp.8-3-2-27.sbn").is_file(),
         "the bundle holds the alias"

@@ -20,10 +20,11 @@ mod simulate_support;
 use std::time::Duration;
 
 use lifeline_shared::testkit;
+use lifeline_tests::case_mismatch_zip;
 use lifeline_tests::netns::Pair;
 use lifeline_tests::process::{self, Proc};
 use simulate_support::{
-    SERVER, bundle, capital_jar_zip, lifeline_serve, mac_arg, macs, pair_or_skip, simulate, tempdir,
+    SERVER, bundle, lifeline_serve, mac_arg, macs, pair_or_skip, simulate, tempdir,
 };
 
 const PHONES: u32 = 50;
@@ -205,7 +206,7 @@ fn dnsmasq_configured_from_lifelines_snippet_serves_the_simulator() {
         return;
     };
     let dir = tempdir();
-    let root = bundle(dir.path(), "jar.zip", &capital_jar_zip(), SERVER, &[]);
+    let root = bundle(dir.path(), "jar.zip", &case_mismatch_zip(), SERVER, &[]);
 
     // The snippet, exactly as Lifeline prints it for dnsmasq.
     let out = process::run(

@@ -16,6 +16,7 @@
 use lifeline_shared::testkit::{
     SEED_IMAGES, ZipBuilder, image, manifest_body, seed_files, signed_file, zip_of,
 };
+use lifeline_tests::case_mismatch_zip;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -53,20 +54,7 @@ fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
         .collect();
     std::fs::write(dir.join("missing-image.zip"), zip_of(&missing))?;
 
-    let mut names: Vec<&str> = SEED_IMAGES.iter().map(|(n, _)| *n).collect();
-    names[0] = "Jar41sccp.8-3-2-27.sbn";
-    let body = manifest_body("8-3-2-27", None, &names);
-    let case: Vec<_> = seed
-        .iter()
-        .map(|(n, d)| {
-            if n.ends_with(".loads") {
-                (n.clone(), signed_file(n, &body))
-            } else {
-                (n.clone(), d.clone())
-            }
-        })
-        .collect();
-    std::fs::write(dir.join("case-mismatch.zip"), zip_of(&case))?;
+    std::fs::write(dir.join("case-mismatch.zip"), case_mismatch_zip())?;
 
     std::fs::write(dir.join("not-a-zip.zip"), b"this is not a zip file\n")?;
 

@@ -12,34 +12,9 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use lifeline_shared::testkit;
 use lifeline_tests::lifeline_bin;
 use lifeline_tests::netns::{self, Pair};
 use lifeline_tests::process::Proc;
-
-/// A seed-shaped firmware whose manifests spell the first image `Jar41…`
-/// while the archive stores `jar41…` (the 8.2–8.3 case problem).
-pub fn capital_jar_zip() -> Vec<u8> {
-    let mut listed: Vec<String> = testkit::SEED_IMAGES
-        .iter()
-        .map(|(n, _)| (*n).to_owned())
-        .collect();
-    listed[0] = "Jar41sccp.8-3-2-27.sbn".to_owned();
-    let names: Vec<&str> = listed.iter().map(String::as_str).collect();
-    let body = testkit::manifest_body("8-3-2-27", None, &names);
-    let files: Vec<(String, Vec<u8>)> = testkit::seed_files()
-        .into_iter()
-        .map(|(name, data)| {
-            if name.ends_with(".loads") {
-                let signed = testkit::signed_file(&name, &body);
-                (name, signed)
-            } else {
-                (name, data)
-            }
-        })
-        .collect();
-    testkit::zip_of(&files)
-}
 
 /// Writes `zip` to `dir/name` and bundles it with `lifeline bundle` into
 /// `dir/bundle-NAME`, with option 150 = `tftp` and a `SEP<MAC>.cnf.xml` for
