@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
-use std::io::{self, BufReader, Cursor, Read, Seek};
+use std::io::{self, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -31,8 +31,6 @@ pub const MAX_NAME_LEN: usize = 512;
 pub const MAX_DEPTH: usize = 16;
 /// The largest bundle manifest read.
 const MAX_MANIFEST_LEN: u64 = 16 << 20;
-/// Read-ahead per open file.
-const READ_BUFFER: usize = 8 << 10;
 
 /// How a request was resolved (the shared wire form).
 pub use lifeline_shared::events::Resolution;
@@ -51,6 +49,9 @@ pub struct Opened {
     pub resolution: Resolution,
     /// The name served, relative to the root.
     pub served: String,
+    /// Whether every read reaches the kernel (a file): the reader is not
+    /// buffered, and the server buffers it to suit the transfer's block size.
+    pub direct: bool,
 }
 
 impl std::fmt::Debug for Opened {
@@ -245,10 +246,11 @@ impl RootDir {
 
     fn opened(file: File, size: u64, resolution: Resolution, served: String) -> Opened {
         Opened {
-            reader: Box::new(BufReader::with_capacity(READ_BUFFER, file)),
+            reader: Box::new(file),
             size,
             resolution,
             served,
+            direct: true,
         }
     }
 }
@@ -337,6 +339,7 @@ impl MemoryFiles {
             reader: Box::new(Cursor::new(data)),
             resolution,
             served: name.to_owned(),
+            direct: false,
         })
     }
 }

@@ -5,7 +5,8 @@
 //! - [`files`]: where files come from and how names resolve, safely;
 //! - [`server`]: the thin socket loop (tokio for requests, a blocking thread
 //!   per transfer);
-//! - [`setup`]: `serve` flags to a file source, bind errors with their fixes.
+//! - [`setup`]: `serve` flags to a file source, bind errors with their fixes;
+//! - [`tid`]: a transfer's own port: a connected socket where the kernel allows.
 //!
 //! Events (request, progress, done, aborted) go to [`crate::events`].
 
@@ -14,3 +15,4 @@ pub mod packet;
 pub mod server;
 pub mod session;
 pub mod setup;
+pub mod tid;

@@ -3,7 +3,9 @@
 //! [`serve`] takes an already-bound socket (tests bind port 0) and a
 //! cancellation token. It reads requests on that socket; each accepted read
 //! request gets its own socket on the same address and an ephemeral port (its
-//! TID), and runs on a thread of tokio's blocking pool.
+//! TID, see [`super::tid`]), and runs on a thread of tokio's blocking pool.
+//! When the TID socket is connected to the client, a small task answers
+//! strangers at that port.
 //!
 //! Why blocking threads for transfers: lock-step TFTP is latency-bound. A
 //! blocking `recv_from` with `SO_RCVTIMEO` costs one system call per ACK and
@@ -20,7 +22,8 @@
 //!   guard, so even a panic frees it); every transfer ends within its
 //!   session's retry budget;
 //! - a packet from another address at a transfer's port gets ERROR 5 and
-//!   changes nothing;
+//!   changes nothing (in connected mode the stray task answers it; it ends
+//!   with its transfer);
 //! - malformed datagrams are logged at debug level and answered with ERROR 4;
 //!   only a socket that keeps failing ends the loop;
 //! - write requests are refused with ERROR 2.
@@ -39,12 +42,26 @@ use tokio_util::sync::CancellationToken;
 use super::files::{FileSource, LookupError};
 use super::packet::{self, ErrorCode, Packet, error_bytes};
 use super::session::{self, Mode, Outcome, ReadSession};
+use super::tid::{self, TidMode, TidSockets};
 use crate::events::{Event, Events, OptionPair, TftpEnd, TftpProgress, TftpRefused, TftpRequest};
 
 /// The default bound on concurrent transfers.
 pub const DEFAULT_MAX_TRANSFERS: usize = 256;
 /// How often a waiting transfer looks at the cancellation token.
 const CANCEL_CHECK: Duration = Duration::from_millis(200);
+/// A busy transfer looks at the cancellation token once per this many
+/// datagrams (a few milliseconds at lock-step speed).
+const CANCEL_EVERY: u32 = 64;
+/// Blocks read from a file at once: one read per this many lock-step blocks.
+const READ_AHEAD_BLOCKS: usize = 16;
+
+/// The read buffer of a file transfer with blocks of `blksize`: 16 blocks,
+/// within 8–64 KiB, so that reads are few and 50 transfers of 512-byte blocks
+/// still hold under half a megabyte of buffers.
+fn read_ahead(blksize: u16) -> usize {
+    (READ_AHEAD_BLOCKS * usize::from(blksize)).clamp(8 << 10, 64 << 10)
+}
+
 /// Socket errors in a row that end the loop.
 const MAX_SOCKET_ERRORS: u32 = 100;
 
@@ -57,6 +74,8 @@ pub struct Config {
     pub session: session::Config,
     /// How long shutdown waits for transfers to say goodbye.
     pub shutdown_grace: Duration,
+    /// How transfers hold their port ([`TidMode::Auto`]: probed at start).
+    pub tid_mode: TidMode,
 }
 
 impl Default for Config {
@@ -65,6 +84,7 @@ impl Default for Config {
             max_transfers: DEFAULT_MAX_TRANSFERS,
             session: session::Config::default(),
             shutdown_grace: Duration::from_secs(2),
+            tid_mode: TidMode::Auto,
         }
     }
 }
@@ -102,8 +122,15 @@ pub async fn serve(
     let next_id = AtomicU64::new(1);
     let mut buf = vec![0u8; packet::MAX_DATAGRAM];
     let mut errors_in_a_row = 0;
+    let mut config = config;
+    if config.tid_mode == TidMode::Auto {
+        let ip = local.ip();
+        config.tid_mode = tokio::task::spawn_blocking(move || tid::probe(ip))
+            .await
+            .unwrap_or(TidMode::Shared);
+    }
     let config = Arc::new(config);
-    tracing::info!(%local, max_transfers = config.max_transfers, "tftp listening");
+    tracing::info!(%local, max_transfers = config.max_transfers, tid_mode = ?config.tid_mode, "tftp listening");
 
     loop {
         tokio::select! {
@@ -243,10 +270,46 @@ impl Context<'_> {
             active: Arc::clone(self.active),
             client,
         };
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let sockets = match TidSockets::open(self.local.ip(), client, self.config.tid_mode) {
+            Ok(sockets) => sockets,
+            Err(error) => {
+                tracing::error!(%error, local = %self.local.ip(), "cannot open a socket for a tftp transfer");
+                drop(slot);
+                self.refuse(
+                    client,
+                    request.filename,
+                    ErrorCode::NotDefined,
+                    &format!(
+                        "the server cannot open a socket for this transfer ({error}); try again"
+                    ),
+                );
+                return;
+            }
+        };
+        let ended = CancellationToken::new();
+        let (socket, connected) = match sockets {
+            TidSockets::Connected { transfer, strays } => {
+                match strays
+                    .set_nonblocking(true)
+                    .and_then(|()| UdpSocket::from_std(strays))
+                {
+                    Ok(strays) => {
+                        tasks.spawn(answer_strays(strays, client, id, ended.clone()));
+                    }
+                    // Without it strangers go unanswered; the transfer is fine.
+                    Err(error) => tracing::warn!(%error, "cannot watch a tftp port for strangers"),
+                }
+                (transfer, true)
+            }
+            TidSockets::Shared(socket) => (socket, false),
+        };
         let transfer = Transfer {
-            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            id,
             client,
-            local: SocketAddr::new(self.local.ip(), 0),
+            socket,
+            connected,
+            _ended: ended.drop_guard(),
             file: request.filename.to_owned(),
             mode,
             mode_text: request.mode.to_owned(),
@@ -287,11 +350,45 @@ impl Context<'_> {
     }
 }
 
+/// Answers datagrams from strangers at a connected transfer's port with
+/// ERROR 5 until the transfer ends.
+async fn answer_strays(
+    socket: UdpSocket,
+    client: SocketAddr,
+    transfer: u64,
+    ended: CancellationToken,
+) {
+    let reply = error_bytes(ErrorCode::UnknownTransferId, "unknown transfer ID");
+    // The opcode is all that is read; the rest of a datagram is dropped.
+    let mut buf = [0u8; 2];
+    loop {
+        let received = tokio::select! {
+            () = ended.cancelled() => return,
+            received = socket.recv_from(&mut buf) => received,
+        };
+        match received {
+            Ok((_, from)) if from == client => {} // the transfer's own; see `tid`
+            Ok((len, from)) => {
+                tracing::debug!(transfer, %from, "tftp packet from a wrong transfer id");
+                if buf[..len] != packet::opcode::ERROR.to_be_bytes() {
+                    let _ = socket.try_send_to(&reply, from);
+                }
+            }
+            // ICMP errors for earlier replies: nothing to do.
+            Err(error) => tracing::debug!(transfer, %error, "tftp stray socket"),
+        }
+    }
+}
+
 /// One accepted read request, run on a blocking thread.
 struct Transfer {
     id: u64,
     client: SocketAddr,
-    local: SocketAddr,
+    /// The TID socket; connected to the client when `connected`.
+    socket: StdUdpSocket,
+    connected: bool,
+    /// Ends the stray task with the transfer, however the transfer ends.
+    _ended: tokio_util::sync::DropGuard,
     file: String,
     mode: Mode,
     mode_text: String,
@@ -304,13 +401,7 @@ struct Transfer {
 
 impl Transfer {
     fn run(self) {
-        let socket = match StdUdpSocket::bind(self.local) {
-            Ok(socket) => socket,
-            Err(error) => {
-                tracing::error!(%error, local = %self.local, "cannot open a socket for a tftp transfer");
-                return;
-            }
-        };
+        let socket = &self.socket;
         let mut request = TftpRequest {
             transfer: self.id,
             client: self.client,
@@ -338,7 +429,7 @@ impl Transfer {
                     _ => error.to_string(),
                 };
                 self.events.publish(Event::TftpRequest(request));
-                let _ = socket.send_to(&error_bytes(code, &message), self.client);
+                let _ = self.send(socket, &error_bytes(code, &message));
                 return;
             }
         };
@@ -362,13 +453,20 @@ impl Transfer {
         request.resolution = opened.resolution;
         request.served = Some(opened.served.clone());
         request.size = size;
-        let started = Instant::now();
-        let mut session = ReadSession::new(
-            started,
+        let negotiated = session::negotiate(&options, size, &self.config.session);
+        let reader: Box<dyn io::Read + Send> = if opened.direct {
+            Box::new(io::BufReader::with_capacity(
+                read_ahead(negotiated.blksize),
+                opened.reader,
+            ))
+        } else {
+            Box::new(opened.reader)
+        };
+        let mut session = ReadSession::with_negotiated(
+            Instant::now(),
             self.mode,
-            &options,
-            size,
-            opened.reader,
+            negotiated,
+            reader,
             self.config.session.clone(),
         );
         request.accepted = session
@@ -383,7 +481,7 @@ impl Transfer {
         let served = opened.served;
         self.events.publish(Event::TftpRequest(request));
 
-        self.drive(&socket, &mut session, &served, size);
+        self.drive(socket, &mut session, &served, size);
 
         let now = Instant::now();
         let stats = session.stats();
@@ -410,7 +508,8 @@ impl Transfer {
     }
 
     /// The loop: send what the session wants, wait for the client or the
-    /// timeout, repeat.
+    /// timeout, repeat. One clock read per datagram received; the shutdown
+    /// token is looked at on every timeout and every `CANCEL_EVERY` packets.
     fn drive<R: std::io::Read>(
         &self,
         socket: &StdUdpSocket,
@@ -420,9 +519,12 @@ impl Transfer {
     ) {
         let mut buf = [0u8; 1024];
         let mut read_timeout = None;
+        let mut now = Instant::now();
+        let mut received: u32 = 0;
+        let mut check_shutdown = false;
         loop {
             while let Some(datagram) = session.poll_transmit() {
-                if let Err(error) = socket.send_to(datagram, self.client) {
+                if let Err(error) = self.send(socket, datagram) {
                     // Lost like a dropped datagram: the timeout sends it again.
                     tracing::debug!(%error, client = %self.client, "tftp send failed");
                 }
@@ -430,20 +532,20 @@ impl Transfer {
             if session.is_finished() {
                 return;
             }
-            let now = Instant::now();
-            if self.shutdown.is_cancelled() {
+            if std::mem::take(&mut check_shutdown) && self.shutdown.is_cancelled() {
                 session.cancel(now, "the server is shutting down");
                 continue;
             }
-            let Some(deadline) = session.poll_timeout() else {
+            let Some(wait) = session.poll_wait(now) else {
                 return;
             };
-            if deadline <= now {
+            if wait.is_zero() {
                 session.handle_timeout(now);
+                check_shutdown = true;
                 continue;
             }
             // Whole milliseconds, so that lock-step sets the socket option once.
-            let wait = (deadline - now).min(CANCEL_CHECK);
+            let wait = wait.min(CANCEL_CHECK);
             let wait = Duration::from_millis(wait.as_millis() as u64 + 1);
             if read_timeout != Some(wait) {
                 if let Err(error) = socket.set_read_timeout(Some(wait)) {
@@ -453,9 +555,16 @@ impl Transfer {
                 }
                 read_timeout = Some(wait);
             }
-            match socket.recv_from(&mut buf) {
+            let result = if self.connected {
+                socket.recv(&mut buf).map(|len| (len, self.client))
+            } else {
+                socket.recv_from(&mut buf)
+            };
+            now = Instant::now();
+            match result {
                 Ok((len, from)) => {
-                    let now = Instant::now();
+                    received = received.wrapping_add(1);
+                    check_shutdown = received.is_multiple_of(CANCEL_EVERY);
                     if from != self.client {
                         self.wrong_tid(socket, &buf[..len], from);
                         continue;
@@ -476,22 +585,29 @@ impl Transfer {
                         }));
                     }
                 }
-                Err(error)
-                    if matches!(
-                        error.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    session.handle_timeout(Instant::now());
-                }
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
                 Err(error) => {
-                    // E.g. an ICMP error reported on the socket: the next
-                    // timeout decides whether the client is gone.
-                    tracing::debug!(%error, client = %self.client, "tftp receive failed");
-                    session.handle_timeout(Instant::now());
+                    if !matches!(
+                        error.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) {
+                        // E.g. an ICMP error reported on the socket: the next
+                        // timeout decides whether the client is gone.
+                        tracing::debug!(%error, client = %self.client, "tftp receive failed");
+                    }
+                    check_shutdown = true;
+                    session.handle_timeout(now);
                 }
             }
+        }
+    }
+
+    /// Sends one datagram to the client.
+    fn send(&self, socket: &StdUdpSocket, datagram: &[u8]) -> io::Result<usize> {
+        if self.connected {
+            socket.send(datagram)
+        } else {
+            socket.send_to(datagram, self.client)
         }
     }
 

@@ -20,6 +20,10 @@
 //! - the retransmission timeout follows the measured round trip (RFC 6298,
 //!   Karn's rule: no sample from a retransmitted window) unless the client set
 //!   one (RFC 2349), and doubles on each timeout up to `max_timeout`.
+//!
+//! Time inside the session is whole nanoseconds since the start (`u64`): the
+//! per-ACK path is a few integer operations, not `Instant`/`Duration`
+//! arithmetic. The API still speaks `Instant`.
 
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
@@ -231,6 +235,76 @@ pub struct Negotiated {
     pub acknowledged: Vec<(String, String)>,
 }
 
+/// What to agree to for a request's `options` (RFC 2347–2349, 7440):
+/// blksize, timeout, tsize (only when `size` is known) and windowsize, each
+/// within `config`'s caps; anything else is ignored.
+pub fn negotiate(options: &[TftpOption<'_>], size: Option<u64>, config: &Config) -> Negotiated {
+    let mut blksize = DEFAULT_BLKSIZE;
+    let mut windowsize: u16 = 1;
+    let mut timeout = None;
+    let mut acknowledged: Vec<(String, String)> = Vec::new();
+    let mut seen = [false; 4];
+    for option in options {
+        let name = option.name;
+        let value = option.value.trim();
+        let slot = ["blksize", "timeout", "tsize", "windowsize"]
+            .iter()
+            .position(|known| name.eq_ignore_ascii_case(known));
+        let Some(slot) = slot else { continue };
+        if std::mem::replace(&mut seen[slot], true) {
+            continue; // the first of a repeated option wins
+        }
+        match slot {
+            0 => {
+                if let Ok(asked) = value.parse::<u32>()
+                    && (u32::from(MIN_BLKSIZE)..=u32::from(MAX_BLKSIZE)).contains(&asked)
+                {
+                    let granted =
+                        (asked as u16).min(config.max_blksize.clamp(MIN_BLKSIZE, MAX_BLKSIZE));
+                    blksize = granted;
+                    acknowledged.push((name.to_owned(), granted.to_string()));
+                }
+            }
+            1 => {
+                if let Ok(secs) = value.parse::<u8>()
+                    && secs >= 1
+                {
+                    timeout = Some(secs);
+                    acknowledged.push((name.to_owned(), secs.to_string()));
+                }
+            }
+            2 => {
+                if let Some(size) = size {
+                    acknowledged.push((name.to_owned(), size.to_string()));
+                }
+            }
+            _ => {
+                if let Ok(asked) = value.parse::<u16>()
+                    && asked >= 1
+                {
+                    windowsize = asked; // capped below, once blksize is known
+                    acknowledged.push((name.to_owned(), String::new()));
+                }
+            }
+        }
+    }
+    let slot_len = DATA_HEADER + usize::from(blksize);
+    let fit = (config.max_window_bytes / slot_len).max(1);
+    let window_cap = usize::from(config.max_windowsize.max(1)).min(fit) as u16;
+    windowsize = windowsize.min(window_cap);
+    for (name, value) in &mut acknowledged {
+        if name.eq_ignore_ascii_case("windowsize") {
+            *value = windowsize.to_string();
+        }
+    }
+
+    Negotiated {
+        blksize,
+        windowsize,
+        timeout,
+        acknowledged,
+    }
+}
 /// A read transfer.
 pub struct ReadSession<R> {
     config: Config,
@@ -241,7 +315,7 @@ pub struct ReadSession<R> {
     control: Vec<u8>,
     control_due: bool,
     /// One window of DATA packets, each `DATA_HEADER + blksize` bytes.
-    window: Vec<u8>,
+    slots: Vec<u8>,
     lens: Vec<usize>,
     /// First unacknowledged block index (1-based; `u64`, never wraps).
     base: u64,
@@ -253,19 +327,38 @@ pub struct ReadSession<R> {
     loaded: u64,
     /// The last block's index, once read.
     last: Option<u64>,
-    rto: Duration,
+    /// The window size as a number, and whether it is 1 (lock-step: every
+    /// block uses slot 0, no division).
+    window: u64,
+    /// The retransmission timeout, ns.
+    rto: u64,
     fixed_rto: bool,
     retries: u32,
-    /// Smoothed round trip and its variation, once measured.
-    srtt: Option<(Duration, Duration)>,
+    /// Smoothed round trip and its variation (ns), once measured.
+    srtt: Option<(u64, u64)>,
     /// When the current window was first sent, if it was not sent again.
-    window_sent: Option<Instant>,
-    deadline: Option<Instant>,
+    window_sent: Option<u64>,
+    deadline: Option<u64>,
     stats: Stats,
     started: Instant,
-    ended: Option<Instant>,
-    last_progress: Instant,
+    ended: Option<u64>,
+    last_progress: u64,
     progress_due: bool,
+    /// `Config`'s durations in ns.
+    limits: Limits,
+}
+
+/// The configured durations, in ns since the start of the session.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    initial: u64,
+    min: u64,
+    max: u64,
+    progress_interval: u64,
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 impl<R> std::fmt::Debug for ReadSession<R> {
@@ -293,68 +386,34 @@ impl<R: Read> ReadSession<R> {
         source: R,
         config: Config,
     ) -> Self {
-        let mut blksize = DEFAULT_BLKSIZE;
-        let mut windowsize: u16 = 1;
-        let mut timeout = None;
-        let mut acknowledged: Vec<(String, String)> = Vec::new();
-        let mut seen = [false; 4];
-        for option in options {
-            let name = option.name;
-            let value = option.value.trim();
-            let slot = ["blksize", "timeout", "tsize", "windowsize"]
-                .iter()
-                .position(|known| name.eq_ignore_ascii_case(known));
-            let Some(slot) = slot else { continue };
-            if std::mem::replace(&mut seen[slot], true) {
-                continue; // the first of a repeated option wins
-            }
-            match slot {
-                0 => {
-                    if let Ok(asked) = value.parse::<u32>()
-                        && (u32::from(MIN_BLKSIZE)..=u32::from(MAX_BLKSIZE)).contains(&asked)
-                    {
-                        let granted =
-                            (asked as u16).min(config.max_blksize.clamp(MIN_BLKSIZE, MAX_BLKSIZE));
-                        blksize = granted;
-                        acknowledged.push((name.to_owned(), granted.to_string()));
-                    }
-                }
-                1 => {
-                    if let Ok(secs) = value.parse::<u8>()
-                        && secs >= 1
-                    {
-                        timeout = Some(secs);
-                        acknowledged.push((name.to_owned(), secs.to_string()));
-                    }
-                }
-                2 => {
-                    if let Some(size) = size {
-                        acknowledged.push((name.to_owned(), size.to_string()));
-                    }
-                }
-                _ => {
-                    if let Ok(asked) = value.parse::<u16>()
-                        && asked >= 1
-                    {
-                        windowsize = asked; // capped below, once blksize is known
-                        acknowledged.push((name.to_owned(), String::new()));
-                    }
-                }
-            }
-        }
-        let slot_len = DATA_HEADER + usize::from(blksize);
-        let fit = (config.max_window_bytes / slot_len).max(1);
-        let window_cap = usize::from(config.max_windowsize.max(1)).min(fit) as u16;
-        windowsize = windowsize.min(window_cap);
-        for (name, value) in &mut acknowledged {
-            if name.eq_ignore_ascii_case("windowsize") {
-                *value = windowsize.to_string();
-            }
-        }
+        let negotiated = negotiate(options, size, &config);
+        Self::with_negotiated(now, mode, negotiated, source, config)
+    }
 
+    /// Starts a transfer on terms from [`negotiate`] (a driver that sizes
+    /// its reader to the block size negotiates first).
+    pub fn with_negotiated(
+        now: Instant,
+        mode: Mode,
+        negotiated: Negotiated,
+        source: R,
+        config: Config,
+    ) -> Self {
+        let Negotiated {
+            blksize,
+            windowsize,
+            timeout,
+            acknowledged,
+        } = negotiated;
+        let limits = Limits {
+            initial: nanos(config.initial_timeout),
+            min: nanos(config.min_timeout),
+            max: nanos(config.max_timeout),
+            progress_interval: nanos(config.progress_interval),
+        };
         let (rto, fixed_rto) = match timeout {
-            Some(secs) => (Duration::from_secs(u64::from(secs)), true),
-            None => (config.initial_timeout, false),
+            Some(secs) => (u64::from(secs) * 1_000_000_000, true),
+            None => (limits.initial, false),
         };
         let wants_oack = !acknowledged.is_empty();
         let mut control = Vec::new();
@@ -368,6 +427,7 @@ impl<R: Read> ReadSession<R> {
             let _ = Packet::Oack { options }.emit(&mut control);
         }
         let window_slots = usize::from(windowsize);
+        let slot_len = DATA_HEADER + usize::from(blksize);
         Self {
             source: match mode {
                 Mode::Octet => Source::Octet(source),
@@ -386,8 +446,9 @@ impl<R: Read> ReadSession<R> {
             },
             control,
             control_due: wants_oack,
-            window: vec![0; window_slots * slot_len],
+            slots: vec![0; window_slots * slot_len],
             lens: vec![0; window_slots],
+            window: u64::from(windowsize),
             base: 1,
             next_send: 1,
             sent_high: 0,
@@ -397,13 +458,14 @@ impl<R: Read> ReadSession<R> {
             fixed_rto,
             retries: 0,
             srtt: None,
-            window_sent: Some(now),
-            deadline: Some(now + rto),
+            window_sent: Some(0),
+            deadline: Some(rto),
             stats: Stats::default(),
             started: now,
             ended: None,
-            last_progress: now,
+            last_progress: 0,
             progress_due: false,
+            limits,
             config,
         }
     }
@@ -431,11 +493,14 @@ impl<R: Read> ReadSession<R> {
         matches!(self.state, State::Finished(_))
     }
 
+    /// `now` as ns since the start.
+    fn at(&self, now: Instant) -> u64 {
+        nanos(now.saturating_duration_since(self.started))
+    }
+
     /// Time from the start to the end (or to `now` while running).
     pub fn elapsed(&self, now: Instant) -> Duration {
-        self.ended
-            .unwrap_or(now)
-            .saturating_duration_since(self.started)
+        Duration::from_nanos(self.ended.unwrap_or_else(|| self.at(now)))
     }
 
     /// Counters to report, at most once per `progress_interval`.
@@ -447,7 +512,21 @@ impl<R: Read> ReadSession<R> {
     pub fn poll_timeout(&self) -> Option<Instant> {
         match self.state {
             State::Finished(_) => None,
-            _ => self.deadline,
+            _ => self
+                .deadline
+                .map(|d| self.started + Duration::from_nanos(d)),
+        }
+    }
+
+    /// How long from `now` until [`ReadSession::handle_timeout`] is due
+    /// (zero once it is); `None` when nothing is awaited. The same as
+    /// `poll_timeout() - now`, without building an `Instant`.
+    pub fn poll_wait(&self, now: Instant) -> Option<Duration> {
+        match self.state {
+            State::Finished(_) => None,
+            _ => self
+                .deadline
+                .map(|d| Duration::from_nanos(d.saturating_sub(self.at(now)))),
         }
     }
 
@@ -460,8 +539,7 @@ impl<R: Read> ReadSession<R> {
         if self.state != State::Sending {
             return None;
         }
-        let window = u64::from(self.negotiated.windowsize);
-        let mut end = self.base + window - 1;
+        let mut end = self.base + self.window - 1;
         if let Some(last) = self.last {
             end = end.min(last);
         }
@@ -470,10 +548,10 @@ impl<R: Read> ReadSession<R> {
         }
         let index = self.next_send;
         let slot_len = DATA_HEADER + usize::from(self.negotiated.blksize);
-        let slot = (index % window) as usize;
+        let slot = self.slot(index);
         let range = slot * slot_len..(slot + 1) * slot_len;
         if index > self.loaded {
-            let buf = &mut self.window[range.start + DATA_HEADER..range.end];
+            let buf = &mut self.slots[range.start + DATA_HEADER..range.end];
             match self.source.fill(buf) {
                 Ok(n) => {
                     self.lens[slot] = n;
@@ -499,13 +577,26 @@ impl<R: Read> ReadSession<R> {
             self.sent_high = index;
         }
         self.next_send += 1;
-        let packet = &mut self.window[range.start..range.start + DATA_HEADER + self.lens[slot]];
+        let packet = &mut self.slots[range.start..range.start + DATA_HEADER + self.lens[slot]];
         write_data_header(packet, index as u16);
         Some(packet)
     }
 
+    /// The window slot of block `index`.
+    fn slot(&self, index: u64) -> usize {
+        if self.window == 1 {
+            0
+        } else {
+            (index % self.window) as usize
+        }
+    }
+
     /// Feeds a packet that came from the client's TID.
     pub fn handle(&mut self, now: Instant, packet: &Packet<'_>) {
+        if self.is_finished() {
+            return;
+        }
+        let now = self.at(now);
         match (packet, &self.state) {
             (_, State::Finished(_)) => {}
             (Packet::Error { code, message }, _) => {
@@ -527,7 +618,7 @@ impl<R: Read> ReadSession<R> {
         }
     }
 
-    fn on_ack(&mut self, now: Instant, block: u16) {
+    fn on_ack(&mut self, now: u64, block: u16) {
         if self.sent_high < self.base {
             return; // nothing outstanding: a duplicate of the last ACK
         }
@@ -537,8 +628,7 @@ impl<R: Read> ReadSession<R> {
         }
         let acked = self.sent_high - behind;
         let blksize = u64::from(self.negotiated.blksize);
-        let window = u64::from(self.negotiated.windowsize);
-        let last_len = self.lens[(acked % window) as usize] as u64;
+        let last_len = self.lens[self.slot(acked)] as u64;
         self.stats.blocks = acked;
         self.stats.bytes = (acked - 1) * blksize + last_len;
         if acked == self.sent_high {
@@ -560,9 +650,13 @@ impl<R: Read> ReadSession<R> {
 
     /// Acts on a timeout; does nothing before [`ReadSession::poll_timeout`].
     pub fn handle_timeout(&mut self, now: Instant) {
-        let Some(deadline) = self.poll_timeout() else {
+        if self.is_finished() {
+            return;
+        }
+        let Some(deadline) = self.deadline else {
             return;
         };
+        let now = self.at(now);
         if now < deadline {
             return;
         }
@@ -575,10 +669,10 @@ impl<R: Read> ReadSession<R> {
             return;
         }
         if !self.fixed_rto {
-            self.rto = (self.rto * 2).min(self.config.max_timeout);
+            self.rto = self.rto.saturating_mul(2).min(self.limits.max);
         }
         self.window_sent = None; // Karn: a resent window gives no sample
-        self.deadline = Some(now + self.rto);
+        self.deadline = Some(now.saturating_add(self.rto));
         match self.state {
             State::Oack => {
                 self.control_due = true;
@@ -595,7 +689,7 @@ impl<R: Read> ReadSession<R> {
             return;
         }
         self.fail(Outcome::Cancelled);
-        self.ended = Some(now);
+        self.ended = Some(self.at(now));
         self.control = error_bytes(ErrorCode::NotDefined, message);
         self.control_due = true;
     }
@@ -607,32 +701,35 @@ impl<R: Read> ReadSession<R> {
     }
 
     /// Folds the round trip of the window just acknowledged into the estimate.
-    fn sample_rtt(&mut self, now: Instant) {
+    fn sample_rtt(&mut self, now: u64) {
         let Some(sent) = self.window_sent else { return };
-        let sample = now.saturating_duration_since(sent);
+        let sample = now.saturating_sub(sent);
         self.srtt = Some(match self.srtt {
             None => (sample, sample / 2),
             Some((srtt, rttvar)) => {
                 let delta = srtt.abs_diff(sample);
-                (srtt * 7 / 8 + sample / 8, rttvar * 3 / 4 + delta / 4)
+                (
+                    srtt - srtt / 8 + sample / 8,
+                    rttvar - rttvar / 4 + delta / 4,
+                )
             }
         });
     }
 
     /// After progress: a fresh timer and patience, and maybe a report.
-    fn progress(&mut self, now: Instant) {
+    fn progress(&mut self, now: u64) {
         self.retries = 0;
         if !self.fixed_rto {
             self.rto = match self.srtt {
-                Some((srtt, rttvar)) => {
-                    (srtt + rttvar * 4).clamp(self.config.min_timeout, self.config.max_timeout)
-                }
-                None => self.config.initial_timeout,
+                Some((srtt, rttvar)) => srtt
+                    .saturating_add(rttvar.saturating_mul(4))
+                    .clamp(self.limits.min, self.limits.max.max(self.limits.min)),
+                None => self.limits.initial,
             };
         }
         self.window_sent = Some(now);
-        self.deadline = Some(now + self.rto);
-        if now.saturating_duration_since(self.last_progress) >= self.config.progress_interval {
+        self.deadline = Some(now.saturating_add(self.rto));
+        if now.saturating_sub(self.last_progress) >= self.limits.progress_interval {
             self.last_progress = now;
             self.progress_due = true;
         }

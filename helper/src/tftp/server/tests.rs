@@ -16,6 +16,7 @@ use crate::events::{Event, Events};
 use crate::tftp::files::{MemoryFiles, Resolution};
 use crate::tftp::packet::{ErrorCode, Packet, Request, TftpOption};
 use crate::tftp::session::Outcome;
+use crate::tftp::tid::TidMode;
 
 const GUARD: Duration = Duration::from_secs(20);
 
@@ -276,7 +277,25 @@ async fn refusals_not_found_and_denied() {
 
 #[tokio::test]
 async fn a_wrong_tid_gets_error_5_and_the_transfer_goes_on() {
-    let server = start(Config::default()).await;
+    // This machine's kernel supports connected TIDs; both ways are checked.
+    assert_eq!(
+        crate::tftp::tid::probe("127.0.0.1".parse().unwrap()),
+        TidMode::Connected
+    );
+    wrong_tid(TidMode::Connected).await;
+}
+
+#[tokio::test]
+async fn a_wrong_tid_gets_error_5_with_unconnected_sockets_too() {
+    wrong_tid(TidMode::Shared).await;
+}
+
+async fn wrong_tid(tid_mode: TidMode) {
+    let server = start(Config {
+        tid_mode,
+        ..Config::default()
+    })
+    .await;
     let mut rx = server.events.subscribe();
     let phone = client().await;
     phone
