@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
 
+use crate::config::mac::Mac;
+
 /// How a TFTP request was resolved to a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -148,7 +150,7 @@ pub struct TftpRefused {
     pub reason: String,
 }
 
-/// A DHCP step of one client.
+/// A DHCP step of one client (a phone's timeline starts at its DISCOVER).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DhcpEvent {
     /// 12 upper-case hex digits.
@@ -162,10 +164,25 @@ pub struct DhcpEvent {
     pub step: DhcpStep,
 }
 
-/// One step of a DHCP exchange.
+impl DhcpEvent {
+    /// A step of the client `mac`, which says it is a `model` (option 60).
+    pub fn new(mac: Mac, model: Option<&str>, step: DhcpStep) -> DhcpEvent {
+        DhcpEvent {
+            mac: mac.to_string(),
+            device: mac.sep_name(),
+            model: model.map(str::to_owned),
+            step,
+        }
+    }
+}
+
+/// One step of a DHCP exchange: every step the helper's DHCP server reports.
+///
+/// Not `#[non_exhaustive]`: every reader is in this workspace, and matching
+/// every step is how each of them is made to say something about a new one.
+/// A step from a newer helper reads as [`DhcpStep::Other`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "kebab-case")]
-#[non_exhaustive]
 pub enum DhcpStep {
     /// The client asked for an address.
     Discover {
@@ -210,7 +227,16 @@ pub enum DhcpStep {
         /// Its address.
         addr: Ipv4Addr,
     },
-    /// Anything the helper reports that a phone's card does not need.
+    /// Another host answered the probe of an address we were about to offer
+    /// this client: the address is skipped, and the client offered another.
+    AddressInUse {
+        /// The address, someone else's.
+        addr: Ipv4Addr,
+    },
+    /// No address of the range is free for this client. Reported once per
+    /// full scan of the range, not for every DISCOVER while it is full.
+    PoolExhausted,
+    /// A step newer than this build knows.
     #[serde(other)]
     Other,
 }
@@ -379,6 +405,8 @@ pub enum Diagnosis {
         /// Why.
         message: String,
     },
+    /// The helper's DHCP server has no free address for it.
+    NoFreeAddress,
     /// A diagnosis newer than this build knows.
     #[serde(other)]
     Other,
@@ -521,6 +549,7 @@ impl Tracker {
                 if let Some(a) = addr {
                     p.summary.address = Some(a);
                 }
+                on_dhcp(&mut p.summary, &d.step);
                 key
             }
             Event::TftpRequest(r) => {
@@ -560,6 +589,7 @@ impl Tracker {
         let catalog = &self.catalog;
         let phone = self.phones.get_mut(key).expect("phone_for inserts");
         let s = &mut phone.summary;
+        got_an_address(s);
         if s.state == PhoneState::Done && lower.ends_with(".cnf.xml") {
             s.recovered = true;
         }
@@ -741,6 +771,43 @@ impl Tracker {
             }
         }
         changed
+    }
+}
+
+/// What a DHCP step means for a phone's state. An address another host
+/// answers at ([`DhcpStep::AddressInUse`]) is neither the phone's nor a
+/// problem for it (it is offered the next one), so it changes nothing.
+fn on_dhcp(s: &mut PhoneSummary, step: &DhcpStep) {
+    match step {
+        DhcpStep::PoolExhausted => {
+            s.state = PhoneState::Stuck;
+            s.diagnosis = Some(Diagnosis::NoFreeAddress);
+            s.reason = Some(
+                "The helper's DHCP server has no free address for it: every address of its range is leased or held. Start the helper with a wider --dhcp-range, or wait for unused leases to expire; the phone keeps asking and gets an address as soon as one is free.".to_string(),
+            );
+        }
+        DhcpStep::Ack { .. } | DhcpStep::Inform { .. } => got_an_address(s),
+        DhcpStep::Discover { .. }
+        | DhcpStep::Offer { .. }
+        | DhcpStep::Nak { .. }
+        | DhcpStep::Decline { .. }
+        | DhcpStep::Release { .. }
+        | DhcpStep::AddressInUse { .. }
+        | DhcpStep::Other => {}
+    }
+}
+
+/// The phone has an address (a lease, or it speaks TFTP): it is no longer
+/// stuck for the want of one.
+fn got_an_address(s: &mut PhoneSummary) {
+    if s.diagnosis == Some(Diagnosis::NoFreeAddress) {
+        s.state = if s.files.is_empty() {
+            PhoneState::Waiting
+        } else {
+            PhoneState::Downloading
+        };
+        s.diagnosis = None;
+        s.reason = None;
     }
 }
 

@@ -367,3 +367,146 @@ fn a_second_recovery_of_the_same_phone_starts_afresh() {
         assert_eq!(last.state, PhoneState::Done, "round {round}");
     }
 }
+
+fn dhcp(step: DhcpStep) -> Event {
+    Event::Dhcp(DhcpEvent::new(
+        "00:11:22:aa:bb:cc".parse().unwrap(),
+        Some("7961"),
+        step,
+    ))
+}
+
+#[test]
+fn every_dhcp_step_travels_under_its_own_name() {
+    let a: Ipv4Addr = "10.0.0.50".parse().unwrap();
+    for (step, json) in [
+        (
+            DhcpStep::Discover { requested: None },
+            r#""step":"discover","requested":null"#,
+        ),
+        (
+            DhcpStep::Offer {
+                addr: a,
+                tftp: vec![],
+            },
+            r#""step":"offer","addr":"10.0.0.50","tftp":[]"#,
+        ),
+        (
+            DhcpStep::Ack {
+                addr: a,
+                lease_secs: 60,
+                tftp: vec![],
+            },
+            r#""step":"ack","addr":"10.0.0.50","lease_secs":60,"tftp":[]"#,
+        ),
+        (
+            DhcpStep::Nak {
+                addr: Some(a),
+                reason: "r".into(),
+            },
+            r#""step":"nak","addr":"10.0.0.50","reason":"r""#,
+        ),
+        (
+            DhcpStep::Decline { addr: a },
+            r#""step":"decline","addr":"10.0.0.50""#,
+        ),
+        (
+            DhcpStep::Release { addr: a },
+            r#""step":"release","addr":"10.0.0.50""#,
+        ),
+        (
+            DhcpStep::Inform { addr: a },
+            r#""step":"inform","addr":"10.0.0.50""#,
+        ),
+        (
+            DhcpStep::AddressInUse { addr: a },
+            r#""step":"address-in-use","addr":"10.0.0.50""#,
+        ),
+        (DhcpStep::PoolExhausted, r#""step":"pool-exhausted""#),
+    ] {
+        let e = dhcp(step);
+        let j = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            j,
+            format!(
+                r#"{{"event":"dhcp","mac":"001122AABBCC","device":"SEP001122AABBCC","model":"7961",{json}}}"#
+            )
+        );
+        assert_eq!(serde_json::from_str::<Event>(&j).unwrap(), e);
+    }
+    // A step from a newer helper.
+    let j =
+        r#"{"event":"dhcp","mac":"A","device":"SEPA","model":null,"step":"teleport","to":"mars"}"#;
+    let Event::Dhcp(d) = serde_json::from_str::<Event>(j).unwrap() else {
+        panic!("{j}")
+    };
+    assert_eq!(d.step, DhcpStep::Other);
+    let j = serde_json::to_string(&Diagnosis::NoFreeAddress).unwrap();
+    assert_eq!(j, r#"{"kind":"no-free-address"}"#);
+    assert_eq!(
+        serde_json::from_str::<Diagnosis>(&j).unwrap(),
+        Diagnosis::NoFreeAddress
+    );
+}
+
+#[test]
+fn a_full_range_is_stuck_until_the_phone_gets_an_address() {
+    let mut t = Tracker::new(catalog());
+    t.handle(0, &dhcp(DhcpStep::Discover { requested: None }));
+    let s = t.handle(1, &dhcp(DhcpStep::PoolExhausted)).pop().unwrap();
+    assert_eq!(s.id, "SEP001122AABBCC");
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert_eq!(s.diagnosis, Some(Diagnosis::NoFreeAddress));
+    assert!(
+        s.reason
+            .as_deref()
+            .is_some_and(|r| r.contains("--dhcp-range")),
+        "{:?}",
+        s.reason
+    );
+    assert_eq!(s.address, None);
+    // Stuck already: time passing changes nothing.
+    assert!(t.tick(QUIET_LIMIT_MS * 2).is_empty());
+    // A lease frees up and it gets one.
+    let s = t.handle(2, &ack()).pop().unwrap();
+    assert_eq!(s.state, PhoneState::Waiting);
+    assert_eq!((s.reason, s.diagnosis), (None, None));
+    assert_eq!(s.address, Some("10.0.0.50".parse().unwrap()));
+    assert_eq!(t.summaries().len(), 1);
+}
+
+#[test]
+fn a_phone_mid_recovery_that_speaks_tftp_has_an_address() {
+    let mut t = Tracker::new(catalog());
+    t.handle(0, &ack());
+    fetch(&mut t, 10, "term41.default.loads");
+    let s = t.handle(20, &dhcp(DhcpStep::PoolExhausted)).pop().unwrap();
+    assert_eq!(s.state, PhoneState::Stuck);
+    // Its next request proves it has an address after all.
+    let s = t
+        .handle(30, &req(IMAGES[0], Resolution::Exact))
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Downloading);
+    assert_eq!((s.reason, s.diagnosis), (None, None));
+    assert_eq!(s.current_file.as_deref(), Some(IMAGES[0]));
+}
+
+#[test]
+fn an_address_another_host_answers_at_is_not_the_phones() {
+    let mut t = Tracker::new(catalog());
+    let taken: Ipv4Addr = "10.0.0.20".parse().unwrap();
+    let s = t
+        .handle(0, &dhcp(DhcpStep::AddressInUse { addr: taken }))
+        .pop()
+        .unwrap();
+    assert_eq!(s.id, "SEP001122AABBCC");
+    assert_eq!(s.state, PhoneState::Waiting, "it is offered the next one");
+    assert_eq!((s.address, s.reason, s.diagnosis), (None, None, None));
+    // Its TFTP requests come from its own address, not the skipped one.
+    let s = t.handle(1, &ack()).pop().unwrap();
+    assert_eq!(s.address, Some("10.0.0.50".parse().unwrap()));
+    fetch(&mut t, 2, "term41.default.loads");
+    assert_eq!(t.summaries().len(), 1, "one card");
+    assert_eq!(t.summaries()[0].state, PhoneState::Downloading);
+}
