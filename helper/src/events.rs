@@ -14,8 +14,10 @@ use std::net::SocketAddr;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-/// The TFTP event data is the shared wire form the browser reads.
-pub use lifeline_shared::events::{OptionPair, TftpEnd, TftpProgress, TftpRefused, TftpRequest};
+/// The TFTP and DHCP event data is the shared wire form the browser reads.
+pub use lifeline_shared::events::{
+    DhcpEvent, OptionPair, TftpEnd, TftpProgress, TftpRefused, TftpRequest,
+};
 
 use crate::tftp::files::Resolution;
 use crate::tftp::session::Outcome;
@@ -46,11 +48,33 @@ pub enum Event {
         file: String,
     },
     /// A step of a DHCP client's exchange (a phone's timeline starts at its DISCOVER).
-    Dhcp(crate::dhcp::events::DhcpEvent),
+    Dhcp(DhcpEvent),
     /// The DHCP server started.
     DhcpServing(crate::dhcp::events::DhcpServing),
     /// Another DHCP server answers on the segment.
     DhcpRival(crate::dhcp::events::RivalServer),
+}
+
+impl Event {
+    /// The form the browser and the tracker read. The server notices
+    /// ([`Event::DhcpServing`], [`Event::DhcpRival`]) have none: they are
+    /// `Unknown` there, as they would read on the wire.
+    pub fn to_shared(&self) -> lifeline_shared::events::Event {
+        use lifeline_shared::events::Event as Shared;
+        match self {
+            Event::TftpRequest(r) => Shared::TftpRequest(r.clone()),
+            Event::TftpProgress(p) => Shared::TftpProgress(p.clone()),
+            Event::TftpDone(e) => Shared::TftpDone(e.clone()),
+            Event::TftpAborted(e) => Shared::TftpAborted(e.clone()),
+            Event::TftpRefused(r) => Shared::TftpRefused(r.clone()),
+            Event::TftpDuplicate { client, file } => Shared::TftpDuplicate {
+                client: *client,
+                file: file.clone(),
+            },
+            Event::Dhcp(e) => Shared::Dhcp(e.clone()),
+            Event::DhcpServing(_) | Event::DhcpRival(_) => Shared::Unknown,
+        }
+    }
 }
 
 /// The event channel. Cloning it is cheap; publishing never blocks.
@@ -274,6 +298,126 @@ mod tests {
         let json = serde_json::to_value(&request).unwrap();
         assert_eq!(json["resolution"], "denied");
         assert!(human_line(&request).unwrap().contains("denied"));
+    }
+
+    #[test]
+    fn the_shared_form_is_what_the_wire_reads() {
+        use crate::dhcp::config::Mode;
+        use crate::dhcp::events::{DhcpServing, DhcpStep, RivalServer};
+        use std::net::Ipv4Addr;
+
+        let client: SocketAddr = "10.0.0.7:2000".parse().unwrap();
+        let a = Ipv4Addr::new(10, 0, 0, 100);
+        let stats = Stats {
+            bytes: 1024,
+            blocks: 3,
+            retransmissions: 1,
+        };
+        let end = |outcome| TftpEnd {
+            transfer: 3,
+            client,
+            file: "term61.default.loads".into(),
+            stats,
+            duration_secs: 0.5,
+            bytes_per_sec: 2048.0,
+            outcome,
+        };
+        let dhcp = |step| {
+            Event::Dhcp(DhcpEvent::new(
+                "00:1b:54:aa:bb:cc".parse().unwrap(),
+                Some("7961"),
+                step,
+            ))
+        };
+        let mut events = vec![
+            Event::TftpRequest(TftpRequest {
+                transfer: 1,
+                client,
+                file: "Jar41sccp.8-3-2-27.sbn".into(),
+                mode: "octet".into(),
+                options: vec![OptionPair {
+                    name: "blksize".into(),
+                    value: "1428".into(),
+                }],
+                resolution: Resolution::Alias,
+                served: Some("jar41sccp.8-3-2-27.sbn".into()),
+                size: Some(642),
+                accepted: vec![],
+                detail: None,
+            }),
+            Event::TftpProgress(TftpProgress {
+                transfer: 1,
+                client,
+                file: "f".into(),
+                size: None,
+                stats,
+            }),
+            Event::TftpDone(end(Outcome::Done)),
+            Event::TftpAborted(end(Outcome::TimedOut { retries: 5 })),
+            Event::TftpRefused(TftpRefused {
+                client,
+                file: "x".into(),
+                code: 2,
+                reason: "write requests are refused".into(),
+            }),
+            Event::TftpDuplicate {
+                client,
+                file: "f".into(),
+            },
+            Event::DhcpServing(DhcpServing {
+                mode: Mode::CiscoOnly,
+                interface: Some("eth0".into()),
+                server: Ipv4Addr::new(10, 0, 0, 1),
+                range: "10.0.0.20-10.0.0.199".parse().unwrap(),
+                tftp: vec![Ipv4Addr::new(10, 0, 0, 1)],
+            }),
+            Event::DhcpRival(RivalServer {
+                server: Ipv4Addr::new(10, 0, 0, 254),
+                offered: Ipv4Addr::new(10, 0, 0, 57),
+                mask: None,
+                routers: vec![],
+                option150: None,
+                option66: None,
+            }),
+        ];
+        events.extend(
+            [
+                DhcpStep::Discover { requested: Some(a) },
+                DhcpStep::Offer {
+                    addr: a,
+                    tftp: vec![],
+                },
+                DhcpStep::Ack {
+                    addr: a,
+                    lease_secs: 3600,
+                    tftp: vec![Ipv4Addr::new(10, 0, 0, 1)],
+                },
+                DhcpStep::Nak {
+                    addr: None,
+                    reason: "r".into(),
+                },
+                DhcpStep::Decline { addr: a },
+                DhcpStep::Release { addr: a },
+                DhcpStep::Inform { addr: a },
+                DhcpStep::AddressInUse { addr: a },
+                DhcpStep::PoolExhausted,
+            ]
+            .map(dhcp),
+        );
+        for e in &events {
+            let wire: lifeline_shared::events::Event =
+                serde_json::from_value(serde_json::to_value(e).unwrap()).unwrap();
+            assert_eq!(e.to_shared(), wire, "{e:?}");
+        }
+        let pool = dhcp(DhcpStep::PoolExhausted);
+        assert_eq!(
+            serde_json::to_value(&pool).unwrap()["step"],
+            "pool-exhausted"
+        );
+        assert!(
+            matches!(pool.to_shared(), lifeline_shared::events::Event::Dhcp(d) if d.step == DhcpStep::PoolExhausted),
+            "the helper's steps are the shared ones, not `other`"
+        );
     }
 
     #[tokio::test]

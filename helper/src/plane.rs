@@ -178,11 +178,7 @@ pub fn spawn_forwarder(
             tokio::select! {
                 ev = rx.recv() => match ev {
                     Ok(e) => {
-                        // The helper's events serialise to exactly the shared form.
-                        match serde_json::to_value(&e).and_then(serde_json::from_value::<Event>) {
-                            Ok(shared) => { let _ = to.send(shared); }
-                            Err(err) => tracing::debug!(error = %err, "event not forwarded"),
-                        }
+                        let _ = to.send(e.to_shared());
                     }
                     Err(broadcast::error::RecvError::Lagged(n)) => tracing::debug!(skipped = n, "forwarder lagged"),
                     Err(broadcast::error::RecvError::Closed) => break,
