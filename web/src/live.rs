@@ -397,7 +397,21 @@ impl Live {
                         Tone::Plain,
                         Some(*addr),
                     ),
-                    _ => ("Another DHCP step.".to_string(), Tone::Plain, None),
+                    // The address is another device's: not one for the filter.
+                    DhcpStep::AddressInUse { addr } => (
+                        format!(
+                            "Was not offered {addr}: another device already answers there, so the helper skips it and offers the next free address."
+                        ),
+                        Tone::Plain,
+                        None,
+                    ),
+                    DhcpStep::PoolExhausted => (
+                        "Got no address: every address in the helper's DHCP range is taken."
+                            .to_string(),
+                        Tone::Bad,
+                        None,
+                    ),
+                    DhcpStep::Other => ("Another DHCP step.".to_string(), Tone::Plain, None),
                 };
                 LogLine {
                     at: at.local,
@@ -639,6 +653,11 @@ pub fn diagnosis_words(d: &Diagnosis) -> Option<(String, String, String)> {
             format!("The helper could not read `{file}`"),
             format::sentence(message),
             "Check the helper computer's disk, then send the bundle again (step 4).".to_string(),
+        ),
+        Diagnosis::NoFreeAddress => (
+            "It gets no address from the helper".to_string(),
+            "Every address in the helper's DHCP range is leased or held, so it was offered none and cannot ask for its firmware.".to_string(),
+            "Start the helper again with a wider `--dhcp-range`, or wait for the leases of devices that are gone to expire: the phone keeps asking and gets an address as soon as one is free.".to_string(),
         ),
         _ => return None,
     })
@@ -992,6 +1011,68 @@ mod tests {
         );
         live.filter = None;
         assert_eq!(live.lines().count(), 3);
+    }
+
+    #[test]
+    fn a_skipped_address_and_a_full_range_read_as_plain_lines() {
+        let mut live = Live::default();
+        let dhcp = |step| {
+            Event::Dhcp(lifeline_shared::events::DhcpEvent {
+                mac: "001122AABBCC".into(),
+                device: "SEP001122AABBCC".into(),
+                model: Some("7961".into()),
+                step,
+            })
+        };
+        let other = Ipv4Addr::new(10, 0, 0, 20);
+        live.on_event(&dhcp(DhcpStep::AddressInUse { addr: other }), None, at(0));
+        live.on_event(&dhcp(DhcpStep::PoolExhausted), None, at(1));
+        live.on_event(&dhcp(DhcpStep::Other), None, at(2));
+        let lines: Vec<_> = live
+            .log
+            .iter()
+            .map(|l| (l.text.as_str(), l.tone, l.phone.as_deref(), l.address))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    "Was not offered 10.0.0.20: another device already answers there, so the helper skips it and offers the next free address.",
+                    Tone::Plain,
+                    Some("SEP001122AABBCC"),
+                    None
+                ),
+                (
+                    "Got no address: every address in the helper's DHCP range is taken.",
+                    Tone::Bad,
+                    Some("SEP001122AABBCC"),
+                    None
+                ),
+                (
+                    "Another DHCP step.",
+                    Tone::Plain,
+                    Some("SEP001122AABBCC"),
+                    None
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_phone_without_an_address_says_how_to_get_one() {
+        let mut p = summary("SEP001122AABBCC", PhoneState::Stuck);
+        p.address = None;
+        p.diagnosis = Some(Diagnosis::NoFreeAddress);
+        p.reason = Some("no free address".into());
+        let v = PhoneView::of(&p);
+        assert_eq!(v.tone, "warning");
+        assert_eq!(v.headline, "It gets no address from the helper");
+        assert!(v.detail.contains("DHCP range"), "{}", v.detail);
+        assert!(
+            v.fix.as_deref().is_some_and(|f| f.contains("--dhcp-range")),
+            "{:?}",
+            v.fix
+        );
     }
 
     #[test]

@@ -648,6 +648,7 @@ fn diagnosis(v: &Json) -> Result<Diagnosis> {
             file: text(v, "file")?,
             message: text(v, "message")?,
         },
+        "no-free-address" => Diagnosis::NoFreeAddress,
         _ => Diagnosis::Other,
     })
 }
@@ -766,6 +767,10 @@ fn event(v: &Json) -> Result<Event> {
                 "inform" => DhcpStep::Inform {
                     addr: ipv4(v, "addr")?,
                 },
+                "address-in-use" => DhcpStep::AddressInUse {
+                    addr: ipv4(v, "addr")?,
+                },
+                "pool-exhausted" => DhcpStep::PoolExhausted,
                 _ => DhcpStep::Other,
             },
         }),
@@ -1028,6 +1033,7 @@ mod tests {
                 file: "a".into(),
                 message: "m".into(),
             },
+            Diagnosis::NoFreeAddress,
         ] {
             round_trip(&ServerMessage::Phone(PhoneSummary {
                 diagnosis: Some(d),
@@ -1128,6 +1134,8 @@ mod tests {
             DhcpStep::Decline { addr: a },
             DhcpStep::Release { addr: a },
             DhcpStep::Inform { addr: a },
+            DhcpStep::AddressInUse { addr: a },
+            DhcpStep::PoolExhausted,
             DhcpStep::Other,
         ];
         for e in events.into_iter().chain(steps.into_iter().map(dhcp)) {
