@@ -50,7 +50,7 @@ pub struct Opened {
     /// The name served, relative to the root.
     pub served: String,
     /// Whether every read reaches the kernel (a file): the reader is not
-    /// buffered, and the server buffers it to suit the transfer's block size.
+    /// buffered, and the server reads it ahead to suit the block size.
     pub direct: bool,
 }
 

@@ -55,11 +55,21 @@ const CANCEL_EVERY: u32 = 64;
 /// Blocks read from a file at once: one read per this many lock-step blocks.
 const READ_AHEAD_BLOCKS: usize = 16;
 
-/// The read buffer of a file transfer with blocks of `blksize`: 16 blocks,
-/// within 8–64 KiB, so that reads are few and 50 transfers of 512-byte blocks
-/// still hold under half a megabyte of buffers.
-fn read_ahead(blksize: u16) -> usize {
-    (READ_AHEAD_BLOCKS * usize::from(blksize)).clamp(8 << 10, 64 << 10)
+/// The read buffer of a transfer that starts while no other runs.
+const LONE_READ_AHEAD: usize = 128 << 10;
+
+/// How much a file transfer with blocks of `blksize` reads at once (straight
+/// into its ring of packets, see `session`): 16 blocks, within 8–64 KiB, so
+/// that reads are few and 50 transfers of 512-byte blocks still hold under
+/// half a megabyte of packets; a transfer that starts alone (the usual single
+/// phone) reads 128 KiB at a time.
+fn read_ahead(blksize: u16, alone: bool) -> usize {
+    let per_blocks = (READ_AHEAD_BLOCKS * usize::from(blksize)).clamp(8 << 10, 64 << 10);
+    if alone {
+        per_blocks.max(LONE_READ_AHEAD)
+    } else {
+        per_blocks
+    }
 }
 
 /// Socket errors in a row that end the loop.
@@ -241,7 +251,7 @@ impl Context<'_> {
             );
             return;
         };
-        {
+        let alone = {
             let mut active = self.active.lock().unwrap_or_else(PoisonError::into_inner);
             if active.contains(&client) {
                 drop(active);
@@ -265,7 +275,8 @@ impl Context<'_> {
                 return;
             }
             active.insert(client);
-        }
+            active.len() == 1
+        };
         let slot = Slot {
             active: Arc::clone(self.active),
             client,
@@ -309,6 +320,7 @@ impl Context<'_> {
             client,
             socket,
             connected,
+            alone,
             _ended: ended.drop_guard(),
             file: request.filename.to_owned(),
             mode,
@@ -387,6 +399,8 @@ struct Transfer {
     /// The TID socket; connected to the client when `connected`.
     socket: StdUdpSocket,
     connected: bool,
+    /// No other transfer was running when this one started.
+    alone: bool,
     /// Ends the stray task with the transfer, however the transfer ends.
     _ended: tokio_util::sync::DropGuard,
     file: String,
@@ -454,20 +468,16 @@ impl Transfer {
         request.served = Some(opened.served.clone());
         request.size = size;
         let negotiated = session::negotiate(&options, size, &self.config.session);
-        let reader: Box<dyn io::Read + Send> = if opened.direct {
-            Box::new(io::BufReader::with_capacity(
-                read_ahead(negotiated.blksize),
-                opened.reader,
-            ))
-        } else {
-            Box::new(opened.reader)
-        };
+        let mut config = self.config.session.clone();
+        if opened.direct {
+            config.read_ahead = read_ahead(negotiated.blksize, self.alone);
+        }
         let mut session = ReadSession::with_negotiated(
             Instant::now(),
             self.mode,
             negotiated,
-            reader,
-            self.config.session.clone(),
+            opened.reader,
+            config,
         );
         request.accepted = session
             .negotiated()

@@ -16,7 +16,11 @@
 //!   block;
 //! - options are answered only when asked, in an OACK carrying exactly the
 //!   accepted ones; an unknown option is ignored, never refused;
-//! - memory is one window of blocks, allocated once; sending allocates nothing;
+//! - memory is one ring of DATA packets, allocated once: a window of them, or
+//!   more when `Config::read_ahead` asks for bigger reads; the source is read
+//!   straight into the packets' payloads with one vectored read per refill
+//!   (no copy in between), and only a refill allocates (its small list of
+//!   buffers);
 //! - the retransmission timeout follows the measured round trip (RFC 6298,
 //!   Karn's rule: no sample from a retransmitted window) unless the client set
 //!   one (RFC 2349), and doubles on each timeout up to `max_timeout`.
@@ -25,7 +29,8 @@
 //! per-ACK path is a few integer operations, not `Instant`/`Duration`
 //! arithmetic. The API still speaks `Instant`.
 
-use std::io::{self, Read};
+use std::cell::Cell;
+use std::io::{self, IoSliceMut, Read};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -62,6 +67,9 @@ pub struct Config {
     pub max_retries: u32,
     /// The least time between two progress reports.
     pub progress_interval: Duration,
+    /// Bytes to read from the source at once (0: a window at a time). A
+    /// driver serving files from disk sets it so that reads are few.
+    pub read_ahead: usize,
 }
 
 impl Default for Config {
@@ -75,6 +83,7 @@ impl Default for Config {
             max_timeout: Duration::from_secs(8),
             max_retries: 8,
             progress_interval: Duration::from_millis(500),
+            read_ahead: 0,
         }
     }
 }
@@ -203,17 +212,21 @@ enum Source<R> {
 }
 
 impl<R: Read> Source<R> {
-    /// Reads until `out` is full or the source ends.
-    fn fill(&mut self, out: &mut [u8]) -> io::Result<usize> {
+    /// Reads until every buffer is full or the source ends; returns the bytes
+    /// read.
+    fn fill(&mut self, mut bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
         let mut n = 0;
-        while n < out.len() {
+        while !bufs.is_empty() {
             let r = match self {
-                Self::Octet(r) => r.read(&mut out[n..]),
-                Self::Netascii(r) => r.read(&mut out[n..]),
+                Self::Octet(r) => r.read_vectored(bufs),
+                Self::Netascii(r) => r.read_vectored(bufs),
             };
             match r {
                 Ok(0) => break,
-                Ok(k) => n += k,
+                Ok(k) => {
+                    n += k;
+                    IoSliceMut::advance_slices(&mut bufs, k);
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
@@ -314,7 +327,7 @@ pub struct ReadSession<R> {
     /// OACK bytes while one is due, then the final ERROR bytes, if any.
     control: Vec<u8>,
     control_due: bool,
-    /// One window of DATA packets, each `DATA_HEADER + blksize` bytes.
+    /// The ring of DATA packets, each `DATA_HEADER + blksize` bytes.
     slots: Vec<u8>,
     lens: Vec<usize>,
     /// First unacknowledged block index (1-based; `u64`, never wraps).
@@ -327,9 +340,11 @@ pub struct ReadSession<R> {
     loaded: u64,
     /// The last block's index, once read.
     last: Option<u64>,
-    /// The window size as a number, and whether it is 1 (lock-step: every
-    /// block uses slot 0, no division).
+    /// The window size as a number.
     window: u64,
+    /// Packets in the ring (at least a window); block `i` lives in slot
+    /// `i % ring`.
+    ring: u64,
     /// The retransmission timeout, ns.
     rto: u64,
     fixed_rto: bool,
@@ -346,6 +361,8 @@ pub struct ReadSession<R> {
     progress_due: bool,
     /// `Config`'s durations in ns.
     limits: Limits,
+    /// The last instant converted, and its ns.
+    last_clock: Cell<(Instant, u64)>,
 }
 
 /// The configured durations, in ns since the start of the session.
@@ -426,8 +443,9 @@ impl<R: Read> ReadSession<R> {
             // or from numbers, and there are at most four.
             let _ = Packet::Oack { options }.emit(&mut control);
         }
-        let window_slots = usize::from(windowsize);
         let slot_len = DATA_HEADER + usize::from(blksize);
+        let ahead = config.read_ahead.div_ceil(usize::from(blksize));
+        let ring = usize::from(windowsize).max(ahead).max(1);
         Self {
             source: match mode {
                 Mode::Octet => Source::Octet(source),
@@ -446,9 +464,10 @@ impl<R: Read> ReadSession<R> {
             },
             control,
             control_due: wants_oack,
-            slots: vec![0; window_slots * slot_len],
-            lens: vec![0; window_slots],
+            slots: vec![0; ring * slot_len],
+            lens: vec![0; ring],
             window: u64::from(windowsize),
+            ring: ring as u64,
             base: 1,
             next_send: 1,
             sent_high: 0,
@@ -466,6 +485,7 @@ impl<R: Read> ReadSession<R> {
             last_progress: 0,
             progress_due: false,
             limits,
+            last_clock: Cell::new((now, 0)),
             config,
         }
     }
@@ -494,8 +514,16 @@ impl<R: Read> ReadSession<R> {
     }
 
     /// `now` as ns since the start.
+    /// The last conversion is kept: a driver hands the same instant to
+    /// `handle` and then `poll_wait`, and converts it once.
     fn at(&self, now: Instant) -> u64 {
-        nanos(now.saturating_duration_since(self.started))
+        let (seen, ns) = self.last_clock.get();
+        if seen == now {
+            return ns;
+        }
+        let ns = nanos(now.saturating_duration_since(self.started));
+        self.last_clock.set((now, ns));
+        ns
     }
 
     /// Time from the start to the end (or to `now` while running).
@@ -551,15 +579,9 @@ impl<R: Read> ReadSession<R> {
         let slot = self.slot(index);
         let range = slot * slot_len..(slot + 1) * slot_len;
         if index > self.loaded {
-            let buf = &mut self.slots[range.start + DATA_HEADER..range.end];
-            match self.source.fill(buf) {
-                Ok(n) => {
-                    self.lens[slot] = n;
-                    self.loaded = index;
-                    if n < usize::from(self.negotiated.blksize) {
-                        self.last = Some(index);
-                    }
-                }
+            match self.load() {
+                Ok(()) if self.last.is_some_and(|last| index > last) => return None,
+                Ok(()) => {}
                 Err(error) => {
                     let message = format!("cannot read the file: {error}");
                     self.fail(Outcome::ReadError {
@@ -582,13 +604,52 @@ impl<R: Read> ReadSession<R> {
         Some(packet)
     }
 
-    /// The window slot of block `index`.
+    /// The ring slot of block `index`.
     fn slot(&self, index: u64) -> usize {
-        if self.window == 1 {
+        if self.ring == 1 {
             0
         } else {
-            (index % self.window) as usize
+            (index % self.ring) as usize
         }
+    }
+
+    /// Reads the blocks after `loaded` into every free slot of the ring (the
+    /// slots of acknowledged blocks), in one vectored read where the source
+    /// allows; marks the last block when the source ends.
+    fn load(&mut self) -> io::Result<()> {
+        let blksize = usize::from(self.negotiated.blksize);
+        let slot_len = DATA_HEADER + blksize;
+        let first = self.loaded + 1;
+        let count = (self.base + self.ring - first) as usize;
+        let start = self.slot(first);
+        let mut payloads: Vec<&mut [u8]> = self
+            .slots
+            .chunks_exact_mut(slot_len)
+            .map(|packet| &mut packet[DATA_HEADER..])
+            .collect();
+        payloads.rotate_left(start);
+        let mut bufs: Vec<IoSliceMut<'_>> = payloads
+            .into_iter()
+            .take(count)
+            .map(IoSliceMut::new)
+            .collect();
+        let read = self.source.fill(&mut bufs)?;
+        let full = read / blksize;
+        for block in first..first + full as u64 {
+            let slot = self.slot(block);
+            self.lens[slot] = blksize;
+        }
+        if full == count {
+            self.loaded = first + count as u64 - 1;
+        } else {
+            // The source ended: the next block is the last, maybe empty.
+            let last = first + full as u64;
+            let slot = self.slot(last);
+            self.lens[slot] = read % blksize;
+            self.loaded = last;
+            self.last = Some(last);
+        }
+        Ok(())
     }
 
     /// Feeds a packet that came from the client's TID.
@@ -1274,6 +1335,177 @@ mod tests {
         s.cancel(t0, "server shutting down");
         assert_eq!(drain(&mut s), [Sent::Error(0)]);
         assert_eq!(s.outcome(), Some(&Outcome::Cancelled));
+    }
+
+    /// A source that hands out a few bytes per call (and so exercises every
+    /// partial vectored read).
+    struct Chunky {
+        data: Cursor<Vec<u8>>,
+        seed: u32,
+    }
+
+    impl Read for Chunky {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            self.seed = self.seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let n = 1 + (self.seed >> 16) as usize % 700;
+            let n = n.min(out.len());
+            self.data.read(&mut out[..n])
+        }
+    }
+
+    /// Runs a whole transfer against a client that loses `loss_percent` of
+    /// the DATA and of the ACKs (a fixed pseudo-random pattern) and
+    /// acknowledges the last block it has in order after every burst; returns
+    /// what the client kept.
+    fn lossy_transfer<R: Read>(
+        mut s: ReadSession<R>,
+        blksize: usize,
+        loss_percent: u32,
+    ) -> Vec<u8> {
+        let t0 = Instant::now();
+        let mut now = t0;
+        let mut seed = 7u32;
+        let mut lost = move || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) % 100 < loss_percent
+        };
+        if !drain(&mut s).is_empty() {
+            s.handle(now, &ack(0)); // the OACK
+        }
+        let mut got = Vec::new();
+        let mut expected: u16 = 1;
+        for _ in 0..1_000_000 {
+            if s.is_finished() {
+                break;
+            }
+            let mut arrived = false;
+            for sent in drain(&mut s) {
+                let Sent::Data(block, bytes) = sent else {
+                    panic!("unexpected {sent:?}")
+                };
+                if lost() {
+                    continue;
+                }
+                arrived = true;
+                if block == expected {
+                    assert!(bytes.len() <= blksize);
+                    got.extend_from_slice(&bytes);
+                    expected = expected.wrapping_add(1);
+                }
+            }
+            if arrived && !lost() {
+                s.handle(now, &ack(expected.wrapping_sub(1)));
+            } else if let Some(deadline) = s.poll_timeout() {
+                now = deadline;
+                s.handle_timeout(now);
+            }
+        }
+        assert_eq!(s.outcome(), Some(&Outcome::Done), "the transfer ended");
+        got
+    }
+
+    #[test]
+    fn read_ahead_rings_deliver_every_byte_whatever_the_losses() {
+        let sizes = [0, 1, 511, 512, 513, 512 * 40, 512 * 40 + 7, 100_003];
+        for size in sizes {
+            let data = pattern(size);
+            for blksize in [8usize, 512, 1428] {
+                if size / blksize > 3_000 {
+                    continue;
+                }
+                for window in [1u16, 4, 16] {
+                    for read_ahead in [0usize, 100, 8192, 128 << 10] {
+                        for chunky in [false, true] {
+                            for loss in [0, 10] {
+                                let options = [
+                                    TftpOption {
+                                        name: "blksize",
+                                        value: &blksize.to_string(),
+                                    },
+                                    TftpOption {
+                                        name: "windowsize",
+                                        value: &window.to_string(),
+                                    },
+                                ];
+                                let config = Config {
+                                    read_ahead,
+                                    ..Config::default()
+                                };
+                                let t0 = Instant::now();
+                                let what = format!(
+                                    "size {size}, blksize {blksize}, window {window}, \
+                                     read-ahead {read_ahead}, chunky {chunky}, loss {loss}%"
+                                );
+                                let got = if chunky {
+                                    let source = Chunky {
+                                        data: Cursor::new(data.clone()),
+                                        seed: size as u32,
+                                    };
+                                    let s = ReadSession::new(
+                                        t0,
+                                        Mode::Octet,
+                                        &options,
+                                        Some(size as u64),
+                                        source,
+                                        config,
+                                    );
+                                    lossy_transfer(s, blksize, loss)
+                                } else {
+                                    let s = ReadSession::new(
+                                        t0,
+                                        Mode::Octet,
+                                        &options,
+                                        Some(size as u64),
+                                        Cursor::new(data.clone()),
+                                        config,
+                                    );
+                                    lossy_transfer(s, blksize, loss)
+                                };
+                                assert!(got == data, "{what}: {} of {size} bytes", got.len());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_lone_block_read_ahead_reads_the_source_once_per_ring() {
+        /// Counts the vectored reads that reach it.
+        struct Counting {
+            data: Cursor<Vec<u8>>,
+            reads: std::rc::Rc<std::cell::Cell<usize>>,
+        }
+        impl Read for Counting {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                self.read_vectored(&mut [IoSliceMut::new(out)])
+            }
+            fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+                self.reads.set(self.reads.get() + 1);
+                self.data.read_vectored(bufs)
+            }
+        }
+        let reads = std::rc::Rc::new(std::cell::Cell::new(0));
+        let data = pattern(512 * 64);
+        let t0 = Instant::now();
+        let s = ReadSession::new(
+            t0,
+            Mode::Octet,
+            &[],
+            Some(data.len() as u64),
+            Counting {
+                data: Cursor::new(data.clone()),
+                reads: reads.clone(),
+            },
+            Config {
+                read_ahead: 16 * 512,
+                ..Config::default()
+            },
+        );
+        assert_eq!(lossy_transfer(s, 512, 0), data);
+        // 64 full blocks in rings of 16, then the empty last block's read.
+        assert_eq!(reads.get(), 64 / 16 + 1);
     }
 
     #[test]
