@@ -28,7 +28,9 @@ What it does (see shared/docs/BENCHMARKS.md for why it measures this way):
 - The lock-step limit: a C UDP ping-pong (516-byte "DATA", 4-byte "ACK"),
   pinned to one core, 61 440 round trips: the floor for 30 MiB at 512 bytes;
   and a minimal C lock-step TFTP server (file in memory, no timeouts, no
-  checks) with the same busybox client: the floor with a real client.
+  checks), plain and with its socket connect()ed, with the same busybox
+  client: the floor with a real client. The report sets both, and Lifeline,
+  against the best peer.
 - The 5% drop run is slow for peers with fixed 1-second timeouts (minutes);
   it runs in the first `--drop-runs` rounds only (default 1).
 
@@ -131,7 +133,8 @@ int main(int argc, char **argv) {
 
 
 MINIMAL_C = r"""/* The least a lock-step TFTP server can do: one transfer of a file held in
-   memory, no timeouts, no checks. A floor, not a server. */
+   memory, no timeouts, no checks. A floor, not a server. With a third
+   argument its transfer socket is connect()ed to the client. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,13 +151,15 @@ int main(int argc, char **argv) {
     for (;;) {
         char req[600]; struct sockaddr_in peer; socklen_t pl = sizeof peer;
         recvfrom(s, req, sizeof req, 0, (void *)&peer, &pl);
-        int t = socket(AF_INET, SOCK_DGRAM, 0);
+        int t = socket(AF_INET, SOCK_DGRAM, 0), conn = argc > 3;
+        if (conn) connect(t, (void *)&peer, sizeof peer);
         char pkt[516], ack[16];
         for (long blk = 1;; blk++) {
             long off = (blk - 1) * 512, n = size - off < 512 ? size - off : 512;
             pkt[0] = 0; pkt[1] = 3; pkt[2] = blk >> 8; pkt[3] = blk;
             memcpy(pkt + 4, data + off, n);
-            sendto(t, pkt, n + 4, 0, (void *)&peer, sizeof peer);
+            if (conn) send(t, pkt, n + 4, 0);
+            else sendto(t, pkt, n + 4, 0, (void *)&peer, sizeof peer);
             recv(t, ack, sizeof ack, 0);
             if (n < 512) break;
         }
@@ -492,7 +497,7 @@ def main():
     hashes = make_files(root)
     setup_namespace()
     results = {s: {} for s in servers}
-    minimal = []
+    minimal = {"plain": [], "connected": []}
     floor = float("nan")
 
     def add(server, key, value):
@@ -538,12 +543,15 @@ def main():
         for rnd in range(args.runs):
             # The floor for a real client: the least server, same client, pinned.
             try:
-                s = Server("minimal", [str(bins["minimal"]), str(root / "big.bin"), "69"],
-                           pinned=True, scratch=scratch)
-                try:
-                    minimal.append(single(s, "busybox512", "big.bin", hashes, outdir)["wall"])
-                finally:
-                    s.stop()
+                for variant, extra in [("plain", []), ("connected", ["connect"])]:
+                    s = Server("minimal",
+                               [str(bins["minimal"]), str(root / "big.bin"), "69"] + extra,
+                               pinned=True, scratch=scratch)
+                    try:
+                        minimal[variant].append(
+                            single(s, "busybox512", "big.bin", hashes, outdir)["wall"])
+                    finally:
+                        s.stop()
             except RuntimeError as error:
                 log(str(error))
             for name in servers:
@@ -563,7 +571,7 @@ def main():
             pass
 
     save()
-    report(results, servers, floor, med(minimal))
+    report(results, servers, floor, {k: med(v) for k, v in minimal.items()})
 
 
 def med(values):
@@ -626,11 +634,25 @@ def report(results, servers, floor, minimal):
     print("\nDownloads checked by SHA-256: "
           + ("all correct" if not bad else f"WRONG for {bad}"))
     print(f"A minimal C lock-step server (no timeouts, file in memory) with the same "
-          f"busybox client, 30 MiB @512, same core: {minimal:.3f} s")
+          f"busybox client, 30 MiB @512, same core: {minimal['plain']:.3f} s; "
+          f"with its socket connected: {minimal['connected']:.3f} s")
+    peers = {s: med([r["wall"] for r in results[s].get("single512", [])])
+             for s in servers if s != "lifeline" and results[s].get("single512")}
+    best = min(peers, key=peers.get) if peers else None
+    if best:
+        b = peers[best]
+        print(f"Best peer at 30 MiB @512: {best}, {b:.3f} s. Against it: minimal server "
+              f"{minimal['plain'] / b:.2f}×, connected minimal server "
+              f"{minimal['connected'] / b:.2f}×", end="")
     if "lifeline" in results and results["lifeline"].get("single512"):
         t = med([r["wall"] for r in results["lifeline"]["single512"]])
+        if best:
+            print(f", Lifeline {t / peers[best]:.2f}×")
         print(f"Lifeline 30 MiB @512: {t / floor:.2f}× the ping-pong floor, "
-              f"{t / minimal:.2f}× the minimal server")
+              f"{t / minimal['plain']:.2f}× the minimal server, "
+              f"{t / minimal['connected']:.2f}× the connected one")
+    elif best:
+        print()
 
 
 if __name__ == "__main__":
