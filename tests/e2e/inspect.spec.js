@@ -55,13 +55,17 @@ test('the first screen says what to do and why the later steps are closed', asyn
   await expect(page.getByTestId('helper-pill-text')).toHaveText('No helper');
   // The file input has a label and is reachable from the keyboard.
   await expect(page.getByLabel('Choose file…')).toHaveAttribute('type', 'file');
-  // The helper pill first, then the open steps (step 2), then the file picker.
+  // The helper pill first, the worst-issue bullet (nothing wrong yet), then
+  // the open steps (step 2), then the file picker.
   await page.keyboard.press('Tab');
   await expect(page.locator('[data-testid=helper-pill] summary')).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('helper-panel')).toContainText('lifeline serve');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('helper-panel')).toBeHidden();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('worst')).toBeFocused();
+  await expect(page.getByTestId('worst')).toHaveText(/No problems/);
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('go-2')).toBeFocused();
   await page.keyboard.press('Tab');
@@ -125,10 +129,38 @@ test('a zip without one image, dropped on the page: a missing-image error', asyn
   await expect(missing).toContainText('Fix:');
   await expect(page.getByTestId('error-count')).toHaveText('1');
 
-  // The worst-issue bullet says so and opens the findings.
+  // The worst-issue bullet in the frame says so (and tells screen readers),
+  // and opens the Problems list, which names the problem and where it is fixed.
   const worst = page.getByTestId('worst');
   await expect(worst).toContainText('1 error');
+  await expect(worst).toHaveAttribute('data-worst', 'error');
+  await expect(page.getByTestId('worst-status')).toHaveText('Problems: 1 error.');
+  await expect(page.getByTestId('worst-status')).toHaveAttribute('role', 'status');
+  await expect(worst).toHaveAttribute('aria-expanded', 'false');
   await worst.click();
+  const problems = page.getByTestId('problems');
+  await expect(problems).toBeFocused();
+  await expect(worst).toHaveAttribute('aria-expanded', 'true');
+  const items = problems.getByTestId('problem-item');
+  await expect(items).toHaveCount(1);
+  await expect(items.first()).toHaveAttribute('data-severity', 'error');
+  await expect(items.first()).toContainText('dsp41.8-3-2-27.sbn');
+  const go = items.first().getByTestId('problem-go');
+  await expect(go).toHaveText(/Fix it in step 1, Firmware/);
+  // Keyboard: Escape closes it and gives the focus back to the bullet.
+  await page.keyboard.press('Escape');
+  await expect(problems).toHaveCount(0);
+  await expect(worst).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(problems).toBeFocused();
+  await page.screenshot({ path: outputPath('inspect-problems.png'), fullPage: true });
+  await go.click();
+  await expect(missing).toBeFocused();
+  await page.getByTestId('problems-close').click();
+  await expect(problems).toHaveCount(0);
+  await expect(worst).toBeFocused();
+  // The summary's counts still open the findings.
+  await page.getByTestId('error-count').click();
   await expect(page.locator('#findings')).toBeFocused();
   await expect(page.getByTestId('step-3')).toContainText('Fix the errors in the firmware first');
   await expect(page.getByTestId('step-4')).toContainText('Fix the errors in the firmware first');

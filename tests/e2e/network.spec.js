@@ -74,6 +74,17 @@ test('a bad address is named inline; odd ones are warned about', async ({ page }
   await expect(input).toHaveAttribute('aria-describedby', /tftp-error/);
   await expect(page.getByTestId('option150')).toHaveCount(0);
   await expect(page.getByTestId('step-2')).toHaveClass(/mark-error/);
+  // From another step, the Problems list leads back to the field.
+  await expect(page.getByTestId('worst')).toHaveText(/1 error/);
+  await goToStep(page, 1);
+  await page.getByTestId('worst').click();
+  const item = page.getByTestId('problem-item');
+  await expect(item).toHaveCount(1);
+  await expect(item).toContainText('TFTP server address: 192.168.10.256 is not an IPv4 address');
+  await item.getByTestId('problem-go').click();
+  await expect(page.getByTestId('step-2')).toHaveAttribute('aria-current', 'step');
+  await expect(input).toBeFocused();
+  await page.getByTestId('problems-close').click();
 
   await input.fill('tftp.example.com');
   await expect(error).toContainText('host name');

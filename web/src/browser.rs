@@ -142,6 +142,17 @@ pub fn focus_id(id: &str) {
     }
 }
 
+/// Opens the helper pill's details and moves focus to it.
+pub fn open_pill() {
+    let pill = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("helper-pill"));
+    if let Some(pill) = pill {
+        let _ = pill.set_attribute("open", "");
+    }
+    focus_id("helper-pill-summary");
+}
+
 /// Reads and inspects `files` as job `ticket`, dispatching every step (a refused
 /// input fails at once). The job stops early once `current` holds another ticket
 /// (the person chose again, or started over).

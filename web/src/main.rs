@@ -12,6 +12,8 @@
 //! - [`helper`]: the Lifeline helper as the page sees it: pairing, the
 //!   connection, its status in words, and the bundle upload (pure).
 //! - [`live`]: the phone cards and the log of step 5 (pure).
+//! - [`problems`]: every problem now, with where it is fixed: the worst-issue
+//!   bullet and its Problems list (pure).
 //! - [`wire`]: the helper's websocket messages read and written without
 //!   serde_json (pure).
 //! - [`browser`]: reading files, the clock, focus, the clipboard, downloads,
@@ -27,6 +29,7 @@ mod helper_link;
 mod intake;
 mod live;
 mod permalink;
+mod problems;
 mod settings;
 mod state;
 mod wire;

@@ -169,11 +169,6 @@ impl<T> Check<T> {
             _ => None,
         }
     }
-
-    /// Whether it was refused.
-    pub fn is_bad(&self) -> bool {
-        matches!(self, Check::Bad(_))
-    }
 }
 
 /// The TFTP list (step 2).
@@ -621,7 +616,10 @@ pub(crate) mod tests {
             why.starts_with("6 addresses given; a phone takes at most 5"),
             "{why}"
         );
-        assert!(call_managers(&form("", "a b c d e f", "")).is_bad());
+        assert!(matches!(
+            call_managers(&form("", "a b c d e f", "")),
+            Check::Bad(_)
+        ));
     }
 
     #[test]

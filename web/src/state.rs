@@ -68,6 +68,8 @@ pub struct State {
     pub helper: Helper,
     /// The reset steps ticked "I did this" (indices).
     pub resets: Vec<usize>,
+    /// Whether the Problems list is open.
+    pub problems_open: bool,
 }
 
 impl Default for State {
@@ -85,6 +87,7 @@ impl Default for State {
             bundle: BundleJob::Idle,
             helper: Helper::default(),
             resets: Vec::new(),
+            problems_open: false,
         }
     }
 }
@@ -440,6 +443,8 @@ pub enum Action {
     ShowRaw(bool),
     /// A reset step was ticked, or unticked.
     ToggleReset(usize),
+    /// Open or close the Problems list.
+    ShowProblems(bool),
 }
 
 impl State {
@@ -569,6 +574,9 @@ impl State {
                 }
                 None => next.resets.push(i),
             },
+            Action::ShowProblems(open) if open != self.problems_open => {
+                next.problems_open = open;
+            }
             job => {
                 let (ticket, phase) = self.job(job)?;
                 next.ticket = ticket;
@@ -935,27 +943,16 @@ impl State {
 }
 
 /// How the configuration step stands: ✗ for anything refused, ⚠ for a long SIP
-/// password, ✓ once call control is given, nothing before.
+/// password, ✓ once call control is given, nothing before. The same problems
+/// as the Problems list's ([`crate::problems::config`]).
 fn config_mark(report: Option<&Report>, form: &Form) -> Option<Mark> {
-    let cms = settings::call_managers(form);
-    let phones = settings::phones(form, report);
-    let mut warned = false;
-    if report.and_then(|r| r.protocol) == Some(lifeline_shared::models::Protocol::Sip) {
-        for p in phones.iter().filter_map(|e| e.result.as_ref().ok()) {
-            if let Some(line) = settings::sip_form(form, &p.mac) {
-                let check = settings::sip(line, cms.good().map(Vec::as_slice));
-                if !check.errors.is_empty() {
-                    return Some(Mark::Error);
-                }
-                warned |= check.password_warning.is_some();
-            }
-        }
-    }
-    if cms.is_bad() || phones.iter().any(|e| e.result.is_err()) {
+    let issues = crate::problems::config(report, form);
+    let any = |s: Severity| issues.iter().any(|i| i.severity == s);
+    if any(Severity::Error) {
         Some(Mark::Error)
-    } else if cms.good().is_none() {
+    } else if settings::call_managers(form).good().is_none() {
         None
-    } else if warned {
+    } else if any(Severity::Warning) {
         Some(Mark::Warning)
     } else {
         Some(Mark::Ok)
@@ -1195,13 +1192,13 @@ impl Problem {
 mod helper_tests;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::intake;
     use lifeline_shared::firmware::inspect::{InputFile, inspect_zip};
     use lifeline_shared::testkit::{seed_files, seed_zip, zip_of};
 
-    pub(super) fn selection(label: &str, files: usize, size: u64) -> Selection {
+    pub(crate) fn selection(label: &str, files: usize, size: u64) -> Selection {
         Selection {
             label: label.into(),
             files,
@@ -1209,22 +1206,22 @@ mod tests {
         }
     }
 
-    pub(super) fn no_bytes() -> Rc<Firmware> {
+    pub(crate) fn no_bytes() -> Rc<Firmware> {
         Rc::new(Firmware {
             zip: true,
             files: Vec::new(),
         })
     }
 
-    pub(super) fn apply(state: &State, action: Action) -> State {
+    pub(crate) fn apply(state: &State, action: Action) -> State {
         state.next(action).expect("the action applies")
     }
 
-    pub(super) fn seed_report() -> Rc<Report> {
+    pub(crate) fn seed_report() -> Rc<Report> {
         Rc::new(inspect_zip("seed.zip", &seed_zip()).unwrap())
     }
 
-    pub(super) fn missing_image_report() -> Rc<Report> {
+    pub(crate) fn missing_image_report() -> Rc<Report> {
         let files: Vec<_> = seed_files()
             .into_iter()
             .filter(|(n, _)| n != "dsp41.8-3-2-27.sbn")
@@ -1232,7 +1229,7 @@ mod tests {
         Rc::new(inspect_zip("missing-image.zip", &zip_of(&files)).unwrap())
     }
 
-    pub(super) fn reading(ticket: u64) -> State {
+    pub(crate) fn reading(ticket: u64) -> State {
         apply(
             &State::default(),
             Action::ReadStarted {
@@ -1242,12 +1239,12 @@ mod tests {
         )
     }
 
-    pub(super) fn checking(ticket: u64) -> State {
+    pub(crate) fn checking(ticket: u64) -> State {
         apply(&reading(ticket), Action::CheckStarted { ticket })
     }
 
     /// A state with `report` inspected as job 1.
-    pub(super) fn inspected(report: Rc<Report>) -> State {
+    pub(crate) fn inspected(report: Rc<Report>) -> State {
         apply(
             &checking(1),
             Action::Inspected {
@@ -1260,7 +1257,7 @@ mod tests {
     }
 
     /// The seed inspected, with its bytes.
-    pub(super) fn seed_state() -> State {
+    pub(crate) fn seed_state() -> State {
         let (report, firmware) = intake::inspect(
             "seed.zip",
             vec![InputFile {
@@ -1281,12 +1278,12 @@ mod tests {
     }
 
     /// `state` with the settings a bundle needs.
-    pub(super) fn ready(state: &State) -> State {
+    pub(crate) fn ready(state: &State) -> State {
         let s = apply(state, Action::SetTftp("192.168.10.105".into()));
         apply(&s, Action::SetCallManagers("192.168.10.1".into()))
     }
 
-    pub(super) fn mac(s: &str) -> Mac {
+    pub(crate) fn mac(s: &str) -> Mac {
         s.parse().unwrap()
     }
 
@@ -2012,7 +2009,7 @@ mod tests {
         assert!(matches!(s.notice, Some(Notice::Damaged(_))));
     }
 
-    pub(super) fn built(state: &State) -> (State, BundleKey) {
+    pub(crate) fn built(state: &State) -> (State, BundleKey) {
         let key = state.bundle_key();
         let s = apply(state, Action::BundleStarted(key));
         let Phase::Inspected {

@@ -774,3 +774,34 @@ fn step_5_opens_with_step_4() {
     assert_eq!(r.steps()[4].mark, None);
     let _ = PhoneState::Waiting;
 }
+
+#[test]
+fn a_failed_phone_is_a_problem_fixed_at_its_card() {
+    let mut f = Bench::new();
+    f.fetch("term41.default.loads");
+    f.request("dsp41.8-3-2-72.sbn", Resolution::NotFound);
+    let issues = crate::problems::collect(&f.state);
+    let phone = issues
+        .iter()
+        .find(|i| i.place.step == Some(StepId::Recover))
+        .unwrap();
+    assert_eq!(phone.severity, lifeline_shared::finding::Severity::Error);
+    assert_eq!(phone.place.focus, "card-192.168.10.50");
+    assert!(
+        phone
+            .text
+            .starts_with("Phone at 192.168.10.50: It asked for `dsp41.8-3-2-72.sbn`"),
+        "{}",
+        phone.text
+    );
+}
+
+#[test]
+fn the_problems_list_opens_and_closes() {
+    let s = State::default();
+    assert!(!s.problems_open);
+    let o = apply(&s, Action::ShowProblems(true));
+    assert!(o.problems_open);
+    assert_eq!(o.next(Action::ShowProblems(true)), None);
+    assert!(!apply(&o, Action::ShowProblems(false)).problems_open);
+}

@@ -17,6 +17,7 @@ use super::network::NetworkStep;
 use super::notice::LinkNotice;
 use super::pill::{HelperFacts, helper_pill};
 use super::problem::ProblemPanel;
+use super::problems::ProblemsPanel;
 use super::recover::RecoverStep;
 use super::report::ReportView;
 use super::share::SharePanel;
@@ -28,8 +29,9 @@ use crate::helper::{self, Link};
 use crate::helper_link::HelperLink;
 use crate::intake::ReadFailure;
 use crate::permalink;
+use crate::problems::{self, Count, Place};
 use crate::settings;
-use crate::state::{Action, BundleJob, Phase, State, StepId, worst};
+use crate::state::{Action, BundleJob, Phase, State, StepId};
 
 /// The whole app.
 #[function_component]
@@ -53,6 +55,8 @@ pub fn App() -> Html {
     let drag_depth = use_mut_ref(|| 0_i32);
     let summary_ref = use_node_ref();
     let findings_ref = use_node_ref();
+    let problems_ref = use_node_ref();
+    let bullet_ref = use_node_ref();
     let problem_ref = use_node_ref();
     let input_ref = use_node_ref();
     let heading_ref = use_node_ref();
@@ -108,23 +112,27 @@ pub fn App() -> Html {
         })
     };
 
-    // The findings are on step 1: from another step, go there first and focus
-    // them once it is on screen.
-    let findings_wanted = use_mut_ref(|| false);
-    let show_findings = {
-        let findings_ref = findings_ref.clone();
-        let findings_wanted = findings_wanted.clone();
+    // Where a problem is fixed may be on another step: go there first and
+    // focus it once it is on screen (the element's id).
+    let focus_wanted = use_mut_ref(|| None::<String>);
+    let go_to_place = {
+        let wanted = focus_wanted.clone();
         let dispatch = dispatch.clone();
-        let elsewhere = state.view != StepId::Firmware;
-        Callback::from(move |_: MouseEvent| {
-            if elsewhere {
-                *findings_wanted.borrow_mut() = true;
-                dispatch.emit(Action::GoTo(StepId::Firmware));
-            } else {
-                browser::focus(&findings_ref);
+        let view = state.view;
+        Callback::from(move |place: Place| match place.step {
+            None => browser::open_pill(),
+            Some(step) if step != view => {
+                *wanted.borrow_mut() = Some(place.focus);
+                dispatch.emit(Action::GoTo(step));
             }
+            Some(_) => browser::focus_id(&place.focus),
         })
     };
+    // The findings are on step 1.
+    let show_findings = go_to_place.reform(|_: MouseEvent| Place {
+        step: Some(StepId::Firmware),
+        focus: "findings".into(),
+    });
 
     // Focus follows the outcome: the summary after an inspection, the problem
     // after a failure (UX §2: focus moved to each new step or error).
@@ -149,17 +157,31 @@ pub fn App() -> Html {
         });
     }
     // A step that opens takes the focus at its heading (not on first load), or
-    // at the findings when the worst-issue bullet asked for them.
+    // at the problem the Problems list asked for.
     {
         let heading_ref = heading_ref.clone();
-        let findings_ref = findings_ref.clone();
         let first = use_mut_ref(|| true);
         use_effect_with(state.view, move |_| {
-            if std::mem::replace(&mut *findings_wanted.borrow_mut(), false) {
-                browser::focus(&findings_ref);
+            if let Some(id) = focus_wanted.borrow_mut().take() {
+                browser::focus_id(&id);
             } else if !std::mem::replace(&mut *first.borrow_mut(), false) {
                 browser::focus(&heading_ref);
             }
+        });
+    }
+    // The Problems list takes the focus when it opens and gives it back to
+    // the bullet when it closes.
+    {
+        let problems_ref = problems_ref.clone();
+        let bullet_ref = bullet_ref.clone();
+        let was_open = use_mut_ref(|| false);
+        use_effect_with(state.problems_open, move |&open| {
+            if open {
+                browser::focus(&problems_ref);
+            } else if std::mem::replace(&mut *was_open.borrow_mut(), false) {
+                browser::focus(&bullet_ref);
+            }
+            *was_open.borrow_mut() = open;
         });
     }
     let on_go = dispatch.reform(Action::GoTo);
@@ -205,7 +227,7 @@ pub fn App() -> Html {
     };
 
     let report = state.report().cloned();
-    let worst_now = report.as_deref().and_then(worst);
+    let issues = Rc::new(problems::collect(&state));
     let steps = state.steps();
     let firmware_body = match &state.phase {
         Phase::Failed(problem) => html! {
@@ -319,11 +341,25 @@ pub fn App() -> Html {
         <div class={classes!("app", (*dragging).then_some("is-dragging"))}
             {ondragenter} {ondragover} {ondragleave} {ondrop}>
             <Header
-                worst={worst_now}
-                tally={report.as_ref().map(|r| r.tally)}
-                on_show_findings={show_findings}
+                count={Count::of(&issues)}
+                open={state.problems_open}
+                on_toggle={dispatch.reform({
+                    let open = state.problems_open;
+                    move |_: MouseEvent| Action::ShowProblems(!open)
+                })}
+                bullet_ref={bullet_ref}
                 {pill}
             />
+            if state.problems_open {
+                <ProblemsPanel
+                    issues={issues}
+                    has_report={report.is_some()}
+                    node_ref={problems_ref}
+                    on_go={go_to_place}
+                    on_findings={show_findings.clone()}
+                    on_close={dispatch.reform(|()| Action::ShowProblems(false))}
+                />
+            }
             <Stepper steps={steps.clone()} on_go={on_go.clone()} />
             <main id="main" class="content">
                 if let Some(notice) = &state.notice {

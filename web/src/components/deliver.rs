@@ -15,6 +15,7 @@ use crate::format;
 use crate::helper::{Link, Send};
 use crate::helper_link::HelperLink;
 use crate::intake::Firmware;
+use crate::problems::bundle_finding_id;
 use crate::settings::Form;
 use crate::state::{Action, BundleJob, BundleKey, StepId};
 
@@ -73,7 +74,7 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
             </p>
         },
         BundleJob::Failed(_, why) => html! {
-            <div class="problem-inline" data-testid="bundle-problem">
+            <div class="problem-inline" data-testid="bundle-problem" id="bundle-problem" tabindex="-1">
                 <h2 class="verdict is-error">
                     <span class="verdict-icon" aria-hidden="true">{ "✗" }</span>
                     <span>{ "The bundle could not be made" }</span>
@@ -146,8 +147,8 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                         <div class="fact"><dt>{ "Phones" }</dt>
                             <dd>{ if phones.is_empty() { "none listed (XMLDefault only)".to_string() } else { format::count(phones.len(), "phone", "phones") } }</dd></div>
                     </dl>
-                    { for bundle.findings.iter().map(|f| html! {
-                        <p class="field-warnings"><span aria-hidden="true">{ "⚠ " }</span>
+                    { for bundle.findings.iter().enumerate().map(|(i, f)| html! {
+                        <p class="field-warnings" id={bundle_finding_id(i)} tabindex="-1"><span aria-hidden="true">{ "⚠ " }</span>
                             <strong>{ f.subject.clone() }{ ": " }</strong>{ rich(&f.message) }{ " " }{ rich(&f.fix) }</p>
                     }) }
                     if paired { { send.clone() } }
@@ -158,7 +159,7 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                         </button>
                         <span class="muted">{ browser::bundle_name(bundle) }</span>
                     </div>
-                    <p role="status" data-testid="save-status"
+                    <p role="status" data-testid="save-status" id="save-status" tabindex="-1"
                         class={classes!("save-status", saved.as_ref().map(|s| if s.is_ok() { "tone-ok" } else { "tone-error" }))}>
                         { match saved {
                             Some(Ok(s)) => format!("✓ {} ({}) is in your downloads.", s.name, format::size(s.size)),

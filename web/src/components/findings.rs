@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::rich;
 use crate::format;
+use crate::problems::finding_id;
 
 /// Props of [`Findings`].
 #[derive(Properties, PartialEq)]
@@ -25,7 +26,12 @@ pub fn Findings(props: &FindingsProps) -> Html {
     let groups = [Severity::Error, Severity::Warning, Severity::Info]
         .into_iter()
         .map(|severity| {
-            let items: Vec<&Finding> = r.findings_of(severity).collect();
+            let items: Vec<(usize, &Finding)> = r
+                .findings
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.severity == severity)
+                .collect();
             if items.is_empty() {
                 return html! {};
             }
@@ -57,10 +63,11 @@ pub fn Findings(props: &FindingsProps) -> Html {
     }
 }
 
-fn finding(f: &Finding) -> Html {
+fn finding((index, f): (usize, &Finding)) -> Html {
     let severity = f.severity.as_str();
     html! {
         <li class={classes!("finding", format!("sev-{severity}"))} data-testid="finding"
+            id={finding_id(index)} tabindex="-1"
             data-code={f.code.as_str()} data-severity={severity}>
             <div class="finding-head">
                 <span class="sev-icon" aria-hidden="true">{ format::severity_symbol(f.severity) }</span>

@@ -1,20 +1,23 @@
 //! The top bar: the name, the offline promise, the helper pill and the
-//! worst-issue bullet.
+//! worst-issue bullet, which opens the Problems list (UX §2.11).
 
-use lifeline_shared::finding::{Severity, Tally};
+use lifeline_shared::finding::Severity;
 use yew::prelude::*;
 
 use crate::format;
+use crate::problems::Count;
 
 /// Props of [`Header`].
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
-    /// The worst severity in the current report, if any.
-    pub worst: Option<Severity>,
-    /// The current report's counts, if any.
-    pub tally: Option<Tally>,
-    /// Opens the findings.
-    pub on_show_findings: Callback<MouseEvent>,
+    /// How many problems there are now, across the app.
+    pub count: Count,
+    /// Whether the Problems list is open.
+    pub open: bool,
+    /// Opens or closes the Problems list.
+    pub on_toggle: Callback<MouseEvent>,
+    /// The bullet, which gets the focus back when the list closes.
+    pub bullet_ref: NodeRef,
     /// The helper pill.
     #[prop_or_default]
     pub pill: Html,
@@ -23,27 +26,23 @@ pub struct HeaderProps {
 /// The top bar.
 #[function_component]
 pub fn Header(props: &HeaderProps) -> Html {
-    let bullet = props.tally.map(|t| {
-        let (tone, text) = match props.worst {
-            Some(Severity::Error) => ("error", format::count(t.errors, "error", "errors")),
-            Some(Severity::Warning) => {
-                ("warning", format::count(t.warnings, "warning", "warnings"))
-            }
-            _ => ("ok", "No problems".to_string()),
-        };
-        let symbol = match props.worst {
-            Some(s @ (Severity::Error | Severity::Warning)) => format::severity_symbol(s),
-            _ => "✓",
-        };
-        html! {
-            <button type="button" class={classes!("worst", format!("tone-{tone}"))}
-                data-testid="worst" onclick={props.on_show_findings.clone()}
-                aria-label={format!("Firmware check: {text}. Show the findings.")}>
-                <span class="worst-dot" aria-hidden="true">{ symbol }</span>
-                <span>{ text }</span>
-            </button>
-        }
-    });
+    let c = props.count;
+    let (tone, symbol) = match c.worst() {
+        Some(s @ Severity::Error) => ("error", format::severity_symbol(s)),
+        Some(s) => ("warning", format::severity_symbol(s)),
+        None => ("ok", "✓"),
+    };
+    let long = c.long();
+    let bullet = html! {
+        <button type="button" class={classes!("worst", format!("tone-{tone}"))}
+            data-testid="worst" data-worst={tone} ref={props.bullet_ref.clone()}
+            aria-expanded={if props.open { "true" } else { "false" }} aria-controls="problems"
+            aria-label={format!("Problems: {long}. {} the list.", if props.open { "Close" } else { "Open" })}
+            onclick={props.on_toggle.clone()}>
+            <span class="worst-dot" aria-hidden="true">{ symbol }</span>
+            <span>{ c.short() }</span>
+        </button>
+    };
     html! {
         <header class="topbar">
             <div class="brand">
@@ -66,6 +65,8 @@ pub fn Header(props: &HeaderProps) -> Html {
             <div class="topbar-end">
                 { props.pill.clone() }
                 { bullet }
+                // Changes to the count are announced; the first paint is not.
+                <span class="visually-hidden" role="status" data-testid="worst-status">{ format!("Problems: {long}.") }</span>
             </div>
         </header>
     }

@@ -23,6 +23,7 @@ mod option150;
 mod phone;
 mod pill;
 mod problem;
+mod problems;
 mod recover;
 mod report;
 mod send;

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use super::rich;
 use crate::live::PhoneView;
+use crate::problems::card_id;
 
 /// The card of phone `id` (`SEP…` or an address).
 pub fn phone_card(id: &str, v: &PhoneView) -> Html {
@@ -32,6 +33,7 @@ pub fn phone_card(id: &str, v: &PhoneView) -> Html {
     let (done, expected) = v.done;
     html! {
         <article class={classes!("phone-card", format!("tone-{}", v.tone))} aria-labelledby={title_id.clone()}
+            id={card_id(id)} tabindex="-1"
             data-testid={format!("phone-{id}")} data-tone={v.tone}>
             <header class="phone-head">
                 <h3 id={title_id}>{ v.title.clone() }</h3>

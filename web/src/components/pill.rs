@@ -133,8 +133,8 @@ pub fn helper_pill(
     };
     html! {
         <div class="pill-wrap">
-            <details class={classes!("pill", format!("tone-{tone}"))} data-testid="helper-pill">
-                <summary>
+            <details class={classes!("pill", format!("tone-{tone}"))} data-testid="helper-pill" id="helper-pill">
+                <summary id="helper-pill-summary">
                     <span class="pill-dot" aria-hidden="true"></span>
                     <span class="pill-text" data-testid="helper-pill-text">{ text.clone() }</span>
                 </summary>

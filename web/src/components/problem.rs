@@ -19,7 +19,7 @@ pub struct ProblemPanelProps {
 pub fn ProblemPanel(props: &ProblemPanelProps) -> Html {
     let p = &props.problem;
     html! {
-        <section class="panel problem" ref={props.node_ref.clone()} tabindex="-1"
+        <section class="panel problem" id="firmware-problem" ref={props.node_ref.clone()} tabindex="-1"
             data-testid="problem" aria-labelledby="problem-title">
             <h2 id="problem-title" class="verdict is-error">
                 <span class="verdict-icon" aria-hidden="true">{ "✗" }</span>

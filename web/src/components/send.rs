@@ -137,7 +137,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
         Send::Idle | Send::Failed { .. } if connected => {
             let failed = match &props.send {
                 Send::Failed { problem, .. } => Some(html! {
-                    <div class="problem-inline" data-testid="send-problem" tabindex="-1" ref={problem_ref.clone()} role="alert">
+                    <div class="problem-inline" data-testid="send-problem" id="send-problem" tabindex="-1" ref={problem_ref.clone()} role="alert">
                         <h3 class="verdict is-error">
                             <span class="verdict-icon" aria-hidden="true">{ "✗" }</span>
                             <span>{ rich(&problem.title) }</span>
