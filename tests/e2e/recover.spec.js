@@ -155,6 +155,28 @@ test('a phone recovers from the seed, watched live', async ({ page, helper }) =>
   await lines.scrollIntoViewIfNeeded();
 
   await page.screenshot({ path: outputPath('recover-done.png'), fullPage: true });
+
+  // Recover another: the finished card stays, folded and marked done, the
+  // watch waits again from zero, and the bundle stays as it is.
+  await expect(page.getByTestId('reset-0')).toBeChecked();
+  await page.getByTestId('recover-another').click();
+  const done = page.getByTestId('done-127.0.0.2');
+  await expect(done).toBeVisible();
+  await expect(done.locator('summary')).toContainText('Done: Recovered');
+  await expect(card).toBeHidden();
+  await expect(page.getByTestId('watch-waiting')).toContainText(/Waiting for the next phone: 0:0\d/);
+  await expect(page.getByTestId('watch-checklist')).toHaveCount(0);
+  await expect(page.getByTestId('reset-0')).not.toBeChecked();
+  await expect(page.getByRole('heading', { name: 'Reset the phones' })).toBeFocused();
+  await expect(page.getByTestId('recover-another')).toHaveCount(0);
+  await expect(page.getByTestId('watch-tally')).toContainText('1 phone: 1 recovered');
+  await expect(page.getByTestId('watch-not-served')).toHaveCount(0);
+  await expect(page.getByTestId('step-5')).toHaveClass(/mark-ok/);
+  // Unfolded, the done card is all there.
+  await done.locator('summary').click();
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId('phone-verdict')).toContainText('Recovered');
+  await page.screenshot({ path: outputPath('recover-another.png'), fullPage: true });
 });
 
 test('a phone that asks for a file the bundle lacks is told what is closest', async ({ page, helper }) => {

@@ -14,6 +14,8 @@
 //!   and never make a card fail.
 //! - The log has no cap (UX §2.12) but costs little to copy: full chunks of
 //!   lines are shared between states.
+//! - [Recover another] sets recovered cards aside as done ([`Live::done`]); they
+//!   stay, and come back among the active ones if that phone starts again.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
@@ -123,6 +125,24 @@ impl Log {
     }
 }
 
+/// How a phone finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finish {
+    /// It came back with the new firmware.
+    Recovered,
+    /// It cannot go on (a diagnosis says why).
+    Failed,
+}
+
+/// How `p` has finished, if it has. A stuck phone may still go on: not finished.
+pub fn finish_of(p: &PhoneSummary) -> Option<Finish> {
+    match p.state {
+        PhoneState::Done if p.recovered => Some(Finish::Recovered),
+        PhoneState::Failed => Some(Finish::Failed),
+        _ => None,
+    }
+}
+
 /// The phones, the log and the watch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Live {
@@ -143,6 +163,8 @@ pub struct Live {
     pub watch_since: Option<u64>,
     /// When the connection was lost (local ms): the cards are as of then.
     pub stale_since: Option<u64>,
+    /// Recovered cards set aside by [Recover another] (ids), oldest first.
+    pub done: Vec<String>,
 }
 
 impl Default for Live {
@@ -156,6 +178,7 @@ impl Default for Live {
             announce: String::new(),
             watch_since: None,
             stale_since: None,
+            done: Vec::new(),
         }
     }
 }
@@ -173,9 +196,16 @@ impl Live {
         self.phones.iter().filter_map(|p| p.address).collect()
     }
 
-    /// The helper's snapshot of every phone replaces the cards.
+    /// The helper's snapshot of every phone replaces the cards; a card set
+    /// aside as done stays so while it is there and still recovered.
     pub fn replace(&mut self, phones: Vec<PhoneSummary>) {
         self.phones = phones;
+        let phones = &self.phones;
+        self.done.retain(|id| {
+            phones
+                .iter()
+                .any(|p| p.id == *id && finish_of(p) == Some(Finish::Recovered))
+        });
         self.stale_since = None;
     }
 
@@ -187,7 +217,16 @@ impl Live {
             && let Some(a) = p.address
         {
             let old = a.to_string();
-            self.phones.retain(|c| c.id != old || c.id == p.id);
+            if old != p.id
+                && let Some(at) = self.phones.iter().position(|c| c.id == old)
+            {
+                self.phones.remove(at);
+                for id in &mut self.done {
+                    if *id == old {
+                        id.clone_from(&p.id);
+                    }
+                }
+            }
         }
         let was_recovered = before.as_ref().is_some_and(|b| b.recovered);
         let line = match &before {
@@ -204,6 +243,55 @@ impl Live {
         } else if let Some(line) = line {
             self.announce = line;
         }
+        // A card set aside as done goes back among the active ones when that
+        // phone starts again.
+        if finish_of(&p) != Some(Finish::Recovered) {
+            self.done.retain(|id| *id != p.id);
+        }
+    }
+
+    /// Whether the card `id` was set aside as done.
+    pub fn is_done(&self, id: &str) -> bool {
+        self.done.iter().any(|d| d == id)
+    }
+
+    /// The cards not set aside, first seen first.
+    pub fn active(&self) -> impl Iterator<Item = &PhoneSummary> {
+        self.phones.iter().filter(|p| !self.is_done(&p.id))
+    }
+
+    /// The cards set aside as done, in the order they were.
+    pub fn set_aside(&self) -> impl Iterator<Item = &PhoneSummary> {
+        self.done
+            .iter()
+            .filter_map(|id| self.phones.iter().find(|p| p.id == *id))
+    }
+
+    /// Whether to offer [Recover another]: an active phone has recovered.
+    pub fn can_recover_another(&self) -> bool {
+        self.active()
+            .any(|p| finish_of(p) == Some(Finish::Recovered))
+    }
+
+    /// [Recover another]: every recovered active card is set aside as done,
+    /// and the watch for the next phone starts again at `now` (monotonic ms),
+    /// so the elapsed time and the "nothing yet" checklist start over.
+    /// `false` when there was nothing to set aside.
+    pub fn recover_another(&mut self, now: u64) -> bool {
+        let finished: Vec<String> = self
+            .active()
+            .filter(|p| finish_of(p) == Some(Finish::Recovered))
+            .map(|p| p.id.clone())
+            .collect();
+        if finished.is_empty() {
+            return false;
+        }
+        self.done.extend(finished);
+        if self.watch_since.is_some() {
+            self.watch_since = Some(now);
+        }
+        self.announce = "Watching for the next phone.".to_string();
+        true
     }
 
     /// A network event: a log line.
@@ -483,7 +571,12 @@ impl Live {
     pub fn watching(&self, now: u64) -> Option<(u64, bool)> {
         let since = self.watch_since?;
         let secs = now.saturating_sub(since) / 1000;
-        Some((secs, self.phones.is_empty() && secs >= QUIET_CHECKLIST_SECS))
+        Some((secs, self.is_waiting() && secs >= QUIET_CHECKLIST_SECS))
+    }
+
+    /// Whether the watch waits for a phone: none but those set aside as done.
+    pub fn is_waiting(&self) -> bool {
+        self.active().next().is_none()
     }
 
     /// Pass and fail over every phone (UX §2.14): recovered, working, attention.
@@ -1106,6 +1199,87 @@ mod tests {
         );
         let nf = file_view(&f(0, FileState::NotFound));
         assert_eq!((nf.state, nf.tone), ("not in the bundle", "error"));
+    }
+
+    fn recovered(id: &str) -> PhoneSummary {
+        PhoneSummary {
+            recovered: true,
+            ..summary(id, PhoneState::Done)
+        }
+    }
+
+    #[test]
+    fn recover_another_sets_recovered_cards_aside_and_waits_again() {
+        let mut live = Live {
+            watch_since: Some(1000),
+            ..Live::default()
+        };
+        assert!(!live.can_recover_another());
+        assert!(!live.recover_another(2000), "nothing recovered yet");
+        live.fold(summary("10.0.0.50", PhoneState::Downloading));
+        live.fold(summary("10.0.0.51", PhoneState::Downloading));
+        assert_eq!(live.watching(90_000), Some((89, false)), "phones are here");
+        live.fold(recovered("10.0.0.50"));
+        assert!(live.can_recover_another());
+
+        assert!(live.recover_another(100_000));
+        assert_eq!(live.done, ["10.0.0.50"]);
+        assert!(live.is_done("10.0.0.50"));
+        assert_eq!(live.phones.len(), 2, "the finished card stays");
+        assert_eq!(
+            live.active().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            ["10.0.0.51"]
+        );
+        assert_eq!(live.announce, "Watching for the next phone.");
+        assert!(!live.can_recover_another());
+        // The other phone is still in progress: no waiting yet.
+        assert!(!live.is_waiting());
+        live.fold(recovered("10.0.0.51"));
+        assert!(live.recover_another(130_000));
+        assert_eq!(live.done, ["10.0.0.50", "10.0.0.51"]);
+        assert_eq!(
+            live.set_aside().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            ["10.0.0.50", "10.0.0.51"]
+        );
+        // The watch starts over: elapsed time from the click, checklist later.
+        assert!(live.is_waiting());
+        assert_eq!(live.watching(135_000), Some((5, false)));
+        assert_eq!(live.watching(190_000), Some((60, true)));
+        assert_eq!(live.tally(), (2, 0, 0), "done cards still count");
+
+        // A new phone ends the wait; a done one that starts again is active again.
+        live.fold(summary("10.0.0.52", PhoneState::Waiting));
+        assert!(!live.is_waiting());
+        live.fold(summary("10.0.0.50", PhoneState::Downloading));
+        assert_eq!(live.done, ["10.0.0.51"]);
+        // Re-asking for its configuration keeps a done card done.
+        live.fold(recovered("10.0.0.51"));
+        assert_eq!(live.done, ["10.0.0.51"]);
+        // A snapshot without it forgets it.
+        live.replace(vec![summary("10.0.0.52", PhoneState::Waiting)]);
+        assert!(live.done.is_empty());
+    }
+
+    #[test]
+    fn recover_another_without_a_watch_leaves_the_timer_alone() {
+        let mut live = Live::default();
+        live.fold(summary("10.0.0.50", PhoneState::Downloading));
+        live.fold(recovered("10.0.0.50"));
+        assert!(live.recover_another(5000));
+        assert_eq!(live.watch_since, None);
+    }
+
+    #[test]
+    fn a_done_card_renamed_by_dhcp_stays_done() {
+        let mut live = Live::default();
+        live.fold(summary("10.0.0.50", PhoneState::Downloading));
+        live.fold(recovered("10.0.0.50"));
+        assert!(live.recover_another(0));
+        let mut named = recovered("SEP001122AABBCC");
+        named.mac = Some("001122AABBCC".into());
+        live.fold(named);
+        assert_eq!(live.phones.len(), 1);
+        assert_eq!(live.done, ["SEP001122AABBCC"]);
     }
 
     #[test]

@@ -270,8 +270,7 @@ fn deliver(state: &State) -> Vec<Issue> {
 
 fn phones(state: &State) -> Vec<Issue> {
     let live = &state.helper.live;
-    live.phones
-        .iter()
+    live.active()
         .filter_map(|p| {
             let severity = match p.state {
                 PhoneState::Failed => Severity::Error,

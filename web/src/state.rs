@@ -22,6 +22,8 @@
 //! - The helper's messages are folded in by [`crate::helper`] and
 //!   [`crate::live`]; the TFTP address is filled in from the helper at most
 //!   once, and only into an empty field.
+//! - [Recover another] keeps the bundle and the finished cards; only the watch
+//!   for the next phone (its timer, checklist and reset ticks) starts over.
 
 use std::rc::Rc;
 
@@ -445,6 +447,9 @@ pub enum Action {
     ToggleReset(usize),
     /// Open or close the Problems list.
     ShowProblems(bool),
+    /// [Recover another]: set the recovered cards aside and watch for the next
+    /// phone.
+    RecoverAnother(Clock),
 }
 
 impl State {
@@ -576,6 +581,13 @@ impl State {
             },
             Action::ShowProblems(open) if open != self.problems_open => {
                 next.problems_open = open;
+            }
+            Action::RecoverAnother(at) => {
+                if !next.helper.live.recover_another(at.mono) {
+                    return None;
+                }
+                next.helper.now = at.mono;
+                next.resets.clear();
             }
             job => {
                 let (ticket, phase) = self.job(job)?;

@@ -776,6 +776,52 @@ fn step_5_opens_with_step_4() {
 }
 
 #[test]
+fn recover_another_keeps_the_done_card_and_the_bundle_and_waits_again() {
+    let mut b = Bench::new();
+    b.state = apply(&b.state, Action::GoTo(StepId::Recover));
+    b.state = apply(&b.state, Action::Tick(at(1000)));
+    b.state = apply(&b.state, Action::ToggleReset(0));
+    assert_eq!(
+        b.state.next(Action::RecoverAnother(at(2000))),
+        None,
+        "nothing recovered"
+    );
+    b.ack();
+    b.fetch("term61.default.loads");
+    for img in IMAGES {
+        b.fetch(img);
+    }
+    b.fetch("XMLDefault.cnf.xml");
+    assert!(b.state.helper.live.can_recover_another());
+    let bundle = b.state.bundle.clone();
+    let served = b.state.helper_serves_bundle();
+
+    let s = apply(&b.state, Action::RecoverAnother(at(300_000)));
+    let live = &s.helper.live;
+    assert_eq!(live.done, ["SEP001122AABBCC"]);
+    assert_eq!(live.phones.len(), 1, "the card stays");
+    assert!(live.is_waiting());
+    assert_eq!(
+        live.watching(s.helper.now),
+        Some((0, false)),
+        "the timer starts over"
+    );
+    assert!(
+        s.resets.is_empty(),
+        "the reset ticks are for the next phone"
+    );
+    assert_eq!(s.bundle, bundle);
+    assert_eq!(s.helper_serves_bundle(), served);
+    assert_eq!(s.steps()[4].mark, Some(Mark::Ok));
+    assert!(!live.can_recover_another());
+    assert_eq!(s.next(Action::RecoverAnother(at(301_000))), None, "once");
+    // The checklist comes back after a quiet minute.
+    let t = apply(&s, Action::Tick(at(361_000)));
+    assert_eq!(t.helper.live.watching(t.helper.now), Some((61, true)));
+    assert!(crate::problems::collect(&t).is_empty());
+}
+
+#[test]
 fn a_failed_phone_is_a_problem_fixed_at_its_card() {
     let mut f = Bench::new();
     f.fetch("term41.default.loads");

@@ -1,6 +1,8 @@
 //! Step 5, Recover: how to reset the phones of this firmware's models (keys,
 //! LEDs, how long it may look dead, the power brick, the upgrade path), then
-//! the live view: one card per phone, with a checklist when nothing comes.
+//! the live view: one card per phone, with a checklist when nothing comes,
+//! and [Recover another] once a phone is back (its card stays, folded, as
+//! done).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -120,7 +122,7 @@ fn reset_panel(r: &Report, resets: &[usize], live: &Live, dispatch: &Callback<Ac
     });
     html! {
         <section class="panel reset" aria-labelledby="reset-title" data-testid="reset">
-            <h2 id="reset-title">{ "Reset the phones" }</h2>
+            <h2 id="reset-title" tabindex="-1">{ "Reset the phones" }</h2>
             <p data-testid="reset-models">
                 { match (&family, models_text.is_empty()) {
                     (Some(f), false) => format!("For the {models_text} ({} family), load {}. Tick each step as you do it.", f.name, r.load.clone().unwrap_or_default()),
@@ -208,11 +210,13 @@ fn watch(props: &RecoverStepProps) -> Html {
         }
     };
     let waiting = match live.watching(props.now) {
-        Some((secs, checklist)) if live.phones.is_empty() => html! {
+        Some((secs, checklist)) if live.is_waiting() => html! {
             <>
                 <p class="status is-working" data-testid="watch-waiting">
                     <span class="spinner" aria-hidden="true"></span>
-                    <span>{ format!("Waiting for a phone: {}", format::stopwatch(secs)) }</span>
+                    <span>{ format!("Waiting for {}: {}",
+                        if live.done.is_empty() { "a phone" } else { "the next phone" },
+                        format::stopwatch(secs)) }</span>
                 </p>
                 if checklist {
                     { fixed(r#"<div class="checklist" data-testid="watch-checklist"><p><strong>Nothing yet after a minute. Check:</strong></p><ul><li>Power: the phone's screen or keys light up (PoE switch port on, or its power brick; a 7970/7971/7975 needs the brick).</li><li>The phone is on the same network (VLAN) as this computer, or your DHCP server gives it option 150 with this computer's address (step 2).</li><li>Your DHCP server has free addresses in the phones' scope.</li><li>No firewall on this computer blocks UDP port 69 and the ports above 1024.</li><li>The reset took: the phone shows or flashes as step 3 of the reset says.</li></ul></div>"#) }
@@ -223,10 +227,39 @@ fn watch(props: &RecoverStepProps) -> Html {
     };
     let (recovered, working, attention) = live.tally();
     let n = live.phones.len();
-    let cards = live
-        .phones
-        .iter()
-        .map(|p| phone_card(&p.id, &PhoneView::of(p)));
+    let cards = live.active().map(|p| phone_card(&p.id, &PhoneView::of(p)));
+    let done = live.set_aside().map(|p| {
+        let v = PhoneView::of(p);
+        // The MAC, or the address when the title does not say it already.
+        let name = v
+            .mac
+            .clone()
+            .or_else(|| v.address.clone())
+            .filter(|n| !v.title.contains(n.as_str()))
+            .map(|n| format!(" · {n}"))
+            .unwrap_or_default();
+        html! {
+            <li>
+                <details class="phone-done" data-testid={format!("done-{}", p.id)}>
+                    <summary>
+                        <span class="tone-ok" aria-hidden="true">{ "✓ " }</span>
+                        <strong>{ v.title.clone() }</strong>
+                        <span class="muted">{ name }</span>
+                        { format!(" · Done: {}", v.headline) }
+                    </summary>
+                    { phone_card(&p.id, &v) }
+                </details>
+            </li>
+        }
+    });
+    let another = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Action::RecoverAnother(browser::clock()));
+            // The next thing to do is to reset the next phone.
+            browser::focus_id("reset-title");
+        })
+    };
     html! {
         <section class="panel watch" aria-labelledby="watch-title" data-testid="watch">
             <h2 id="watch-title">{ "Watch the phones" }</h2>
@@ -237,7 +270,19 @@ fn watch(props: &RecoverStepProps) -> Html {
                     { format!("{}: {recovered} recovered, {working} in progress, {attention} to look at.",
                         format::count(n, "phone", "phones")) }
                 </p>
+                if live.can_recover_another() {
+                    <div class="deliver-actions recover-another">
+                        <button type="button" class="button primary" data-testid="recover-another" onclick={another}>
+                            { "Recover another phone" }
+                        </button>
+                        <span class="muted">{ "The bundle stays as it is; finished cards stay below, marked done." }</span>
+                    </div>
+                }
                 <div class="phone-grid">{ for cards }</div>
+                if !live.done.is_empty() {
+                    <h3 class="done-title">{ format!("Done ({})", live.done.len()) }</h3>
+                    <ul class="done-list" data-testid="done-list">{ for done }</ul>
+                }
             }
             <p class="visually-hidden" role="status" aria-live="polite">{ live.announce.clone() }</p>
         </section>
