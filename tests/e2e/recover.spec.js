@@ -77,7 +77,19 @@ async function sendSeed(page, helper, callManager, screenshots = false) {
   return expectSwitched(page);
 }
 
-test('a phone recovers from the seed, watched live', async ({ page, helper }) => {
+test('a phone recovers from the seed, watched live', async ({ page, context, helper }) => {
+  // Notifications allowed for the helper's page, and each one recorded.
+  await context.grantPermissions(['notifications'], { origin: new URL(helper.url).origin });
+  await page.addInitScript(() => {
+    window.__notes = [];
+    const Real = window.Notification;
+    window.Notification = class extends Real {
+      constructor(title, options) {
+        super(title, options);
+        window.__notes.push({ title, body: options?.body, tag: options?.tag });
+      }
+    };
+  });
   await sendSeed(page, helper, '192.168.10.1', true);
   await expect(page.getByTestId('helper-pill-text')).toHaveText(/^Helper /);
   await page.getByTestId('helper-pill').locator('summary').click();
@@ -98,6 +110,18 @@ test('a phone recovers from the seed, watched live', async ({ page, helper }) =>
   await expect(page.getByTestId('reset-0')).toBeChecked();
   await expect(page.getByTestId('watch-listening')).toContainText(/Listening: TFTP on 127\.0\.0\.1:\d+/);
   await expect(page.getByTestId('watch-waiting')).toContainText('Waiting for a phone');
+
+  // A sound when a phone finishes: off until turned on, then kept in this
+  // browser. (The sound is made by the page; nothing is fetched.)
+  const sound = page.getByTestId('finish-sound');
+  await expect(sound).not.toBeChecked();
+  await expect(page.getByTestId('finish-notify')).not.toBeChecked();
+  await sound.check();
+  await expect(sound).toBeChecked();
+  expect(await page.evaluate(() => localStorage.getItem('lifeline-prefs'))).toBe('v=1&sound=1&notify=0');
+  await page.getByTestId('finish-notify').check();
+  await expect(page.getByTestId('finish-notify')).toBeChecked();
+  expect(await page.evaluate(() => localStorage.getItem('lifeline-prefs'))).toBe('v=1&sound=1&notify=1');
 
   // The phone asks for its recovery manifest, then the five images in order.
   const phone = new Phone(helper.tftp, '127.0.0.2');
@@ -127,6 +151,9 @@ test('a phone recovers from the seed, watched live', async ({ page, helper }) =>
   await expect(card).toHaveAttribute('data-tone', 'ok');
   await expect(page.getByTestId('watch-tally')).toContainText('1 phone: 1 recovered');
   await expect(page.getByTestId('step-5')).toHaveClass(/mark-ok/);
+  // It asks for its configuration again (checked against the notifications
+  // once the log shows it).
+  expect((await phone.get('XMLDefault.cnf.xml')).data).toBeTruthy();
 
   // The log: every request in plain words, one phone's lines, as a text file.
   const log = page.getByTestId('log');
@@ -134,6 +161,11 @@ test('a phone recovers from the seed, watched live', async ({ page, helper }) =>
   const lines = page.getByTestId('log-lines');
   await expect(lines).toContainText('Asked for term41.default.loads');
   await expect(lines).toContainText('Received cvm41sccp.8-3-2-27.sbn');
+  // One notification for the recovery, not one per configuration request.
+  await expect(lines.locator('.log-line', { hasText: 'Received XMLDefault.cnf.xml' })).toHaveCount(2);
+  expect(await page.evaluate(() => window.__notes)).toEqual([
+    { title: 'Lifeline', body: 'Phone at 127.0.0.2 recovered.', tag: '127.0.0.2' },
+  ]);
   await page.getByTestId('log-filter').selectOption('127.0.0.2');
   await expect(lines).not.toContainText('Connected to the helper');
   await expect(lines).toContainText('Asked for XMLDefault.cnf.xml');

@@ -1,13 +1,14 @@
 //! The thin layer that talks to the browser: reading files, the clock, focus, the
-//! clipboard, downloads, the page's address and the pairing token (the
-//! websocket is in [`crate::helper_link`]).
+//! clipboard, downloads, the page's address, the pairing token, the choices
+//! kept in local storage, and the sound and notification when a phone finishes
+//! (the websocket is in [`crate::helper_link`]).
 //!
 //! Everything here maps browser failures to values (never `unwrap`); the decisions
 //! are made in [`crate::intake`], [`crate::settings`] and [`crate::state`]. It
 //! compiles natively too (so `cargo clippy --all-targets` and `cargo test` see it),
 //! but only runs in a browser.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -17,7 +18,10 @@ use lifeline_shared::firmware::inspect::{InputFile, Report};
 use lifeline_shared::manifest_json;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, Clipboard, DataTransfer, File, FileList, HtmlElement, Url};
+use web_sys::{
+    AudioContext, Blob, BlobPropertyBag, Clipboard, DataTransfer, File, FileList, HtmlElement,
+    Notification, NotificationOptions, NotificationPermission, Url,
+};
 use yew::NodeRef;
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::Callback;
@@ -25,7 +29,8 @@ use yew::prelude::Callback;
 use crate::format;
 use crate::helper::{self, Clock, TOKEN_KEY};
 use crate::intake::{self, Chosen, Firmware, ReadFailure};
-use crate::settings::{self, Form};
+use crate::live::Finish;
+use crate::settings::{self, Form, PREFS_KEY, Permission, Prefs};
 use crate::state::{Action, BundleKey, CopyNote, CopyOutcome, CopyTarget, Saved};
 
 /// The files of a `FileList` (from the file input or a drop).
@@ -151,6 +156,119 @@ pub fn open_pill() {
         let _ = pill.set_attribute("open", "");
     }
     focus_id("helper-pill-summary");
+}
+
+/// The choices kept in this browser (off when there is no storage).
+pub fn load_prefs() -> Prefs {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(PREFS_KEY).ok().flatten())
+        .map(|text| Prefs::decode(&text))
+        .unwrap_or_default()
+}
+
+/// Keeps `prefs` in this browser (quietly nothing where storage is refused).
+pub fn save_prefs(prefs: Prefs) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(PREFS_KEY, &prefs.encode());
+    }
+}
+
+/// Whether this page may show notifications. Without the Notification API (an
+/// insecure page, an old browser) even reading the permission would throw.
+pub fn notify_permission() -> Permission {
+    let Some(window) = web_sys::window() else {
+        return Permission::Unsupported;
+    };
+    if !Reflect::has(&window, &JsValue::from_str("Notification")).unwrap_or(false) {
+        return Permission::Unsupported;
+    }
+    Permission::of(Some(match Notification::permission() {
+        NotificationPermission::Granted => "granted",
+        NotificationPermission::Denied => "denied",
+        _ => "default",
+    }))
+}
+
+/// Asks the person whether this page may notify (call it from the click that
+/// turns notifications on), then dispatches the answer.
+pub fn ask_notify(dispatch: Callback<Action>) {
+    if notify_permission() == Permission::Unsupported {
+        dispatch.emit(Action::NotifyAnswered(Permission::Unsupported));
+        return;
+    }
+    let Ok(promise) = Notification::request_permission() else {
+        dispatch.emit(Action::NotifyAnswered(notify_permission()));
+        return;
+    };
+    spawn_local(async move {
+        let answer = JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_string());
+        let permission = match answer {
+            Some(a) => Permission::of(Some(&a)),
+            None => notify_permission(),
+        };
+        dispatch.emit(Action::NotifyAnswered(permission));
+    });
+}
+
+/// Shows a notification; a newer one for the same phone (`tag`) replaces it.
+pub fn notify(title: &str, body: &str, tag: &str) {
+    if notify_permission() != Permission::Granted {
+        return;
+    }
+    let options = NotificationOptions::new();
+    options.set_body(body);
+    options.set_tag(tag);
+    let _ = Notification::new_with_options(title, &options);
+}
+
+thread_local! {
+    /// One audio context for the page: browsers limit how many there may be.
+    static AUDIO: RefCell<Option<AudioContext>> = const { RefCell::new(None) };
+}
+
+/// Plays the finish sound: two short sine tones made here with the Web Audio
+/// API (no audio file, so it works offline), rising for a recovered phone and
+/// falling for a failed one. Call it once from a click first, so the browser
+/// lets the page play sound later.
+pub fn chime(finish: Finish) {
+    let _ = try_chime(finish);
+}
+
+fn try_chime(finish: Finish) -> Result<(), JsValue> {
+    let ctx = AUDIO.with(|audio| {
+        let mut audio = audio.borrow_mut();
+        if audio.is_none() {
+            *audio = AudioContext::new().ok();
+        }
+        audio.clone()
+    });
+    let ctx = ctx.ok_or(JsValue::NULL)?;
+    // A context made before the person used the page starts suspended.
+    let _ = ctx.resume();
+    let notes: [f32; 2] = match finish {
+        Finish::Recovered => [659.3, 880.0],
+        Finish::Failed => [440.0, 329.6],
+    };
+    let t0 = ctx.current_time() + 0.02;
+    for (i, frequency) in notes.into_iter().enumerate() {
+        let start = t0 + i as f64 * 0.18;
+        let osc = ctx.create_oscillator()?;
+        osc.frequency().set_value(frequency);
+        let gain = ctx.create_gain()?;
+        let level = gain.gain();
+        level.set_value_at_time(0.0, start)?;
+        level.linear_ramp_to_value_at_time(0.2, start + 0.02)?;
+        level.exponential_ramp_to_value_at_time(0.0001, start + 0.3)?;
+        osc.connect_with_audio_node(&gain)?;
+        gain.connect_with_audio_node(&ctx.destination())?;
+        osc.start_with_when(start)?;
+        osc.stop_with_when(start + 0.32)?;
+    }
+    Ok(())
 }
 
 /// Reads and inspects `files` as job `ticket`, dispatching every step (a refused

@@ -16,6 +16,10 @@
 //!   lines are shared between states.
 //! - [Recover another] sets recovered cards aside as done ([`Live::done`]); they
 //!   stay, and come back among the active ones if that phone starts again.
+//! - A phone raises one [`Alert`] per finish (recovered, or failed): when the
+//!   page saw it change into that outcome, never for a card that was already so
+//!   (its configuration asked for again, a snapshot after a reconnect), and
+//!   never for one first seen finished (before the page watched).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
@@ -125,7 +129,7 @@ impl Log {
     }
 }
 
-/// How a phone finished.
+/// How a phone finished: what the opt-in sound or notification says (UX §2.14).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Finish {
     /// It came back with the new firmware.
@@ -141,6 +145,19 @@ pub fn finish_of(p: &PhoneSummary) -> Option<Finish> {
         PhoneState::Failed => Some(Finish::Failed),
         _ => None,
     }
+}
+
+/// A phone that just finished: what to chime or notify about, once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alert {
+    /// Goes up with each alert; the page plays each number once.
+    pub seq: u64,
+    /// The card.
+    pub phone: String,
+    /// How it finished.
+    pub finish: Finish,
+    /// `Phone SEP001122AABBCC (7961) recovered.`
+    pub text: String,
 }
 
 /// The phones, the log and the watch.
@@ -165,6 +182,8 @@ pub struct Live {
     pub stale_since: Option<u64>,
     /// Recovered cards set aside by [Recover another] (ids), oldest first.
     pub done: Vec<String>,
+    /// The last phone that finished.
+    pub alert: Option<Alert>,
 }
 
 impl Default for Live {
@@ -179,6 +198,7 @@ impl Default for Live {
             watch_since: None,
             stale_since: None,
             done: Vec::new(),
+            alert: None,
         }
     }
 }
@@ -196,16 +216,19 @@ impl Live {
         self.phones.iter().filter_map(|p| p.address).collect()
     }
 
-    /// The helper's snapshot of every phone replaces the cards; a card set
-    /// aside as done stays so while it is there and still recovered.
+    /// The helper's snapshot of every phone replaces the cards. A card the
+    /// page knew that finished meanwhile (while the connection was down) alerts;
+    /// one first seen finished does not.
     pub fn replace(&mut self, phones: Vec<PhoneSummary>) {
-        self.phones = phones;
-        let phones = &self.phones;
-        self.done.retain(|id| {
-            phones
-                .iter()
-                .any(|p| p.id == *id && finish_of(p) == Some(Finish::Recovered))
-        });
+        let before = std::mem::replace(&mut self.phones, phones);
+        for i in 0..self.phones.len() {
+            let p = self.phones[i].clone();
+            if let Some(b) = before.iter().find(|b| b.id == p.id) {
+                self.finished(b, &p);
+            }
+        }
+        let ids: Vec<&str> = self.phones.iter().map(|p| p.id.as_str()).collect();
+        self.done.retain(|id| ids.contains(&id.as_str()));
         self.stale_since = None;
     }
 
@@ -213,6 +236,7 @@ impl Live {
     pub fn fold(&mut self, p: PhoneSummary) {
         let before = self.phones.iter().find(|c| c.id == p.id).cloned();
         // The tracker renames a card seen first by address once DHCP names it.
+        let mut prior = before.clone();
         if p.mac.is_some()
             && let Some(a) = p.address
         {
@@ -220,7 +244,8 @@ impl Live {
             if old != p.id
                 && let Some(at) = self.phones.iter().position(|c| c.id == old)
             {
-                self.phones.remove(at);
+                let renamed = self.phones.remove(at);
+                prior = prior.or(Some(renamed));
                 for id in &mut self.done {
                     if *id == old {
                         id.clone_from(&p.id);
@@ -243,11 +268,32 @@ impl Live {
         } else if let Some(line) = line {
             self.announce = line;
         }
-        // A card set aside as done goes back among the active ones when that
-        // phone starts again.
-        if finish_of(&p) != Some(Finish::Recovered) {
+        if let Some(b) = &prior {
+            self.finished(b, &p);
+        }
+    }
+
+    /// `b` became `p`: an alert when it finished just now, and a card set
+    /// aside as done goes back among the active ones when it starts again.
+    fn finished(&mut self, b: &PhoneSummary, p: &PhoneSummary) {
+        let now = finish_of(p);
+        if now != Some(Finish::Recovered) {
             self.done.retain(|id| *id != p.id);
         }
+        let Some(finish) = now.filter(|&f| finish_of(b) != Some(f)) else {
+            return;
+        };
+        let seq = self.alert.as_ref().map_or(0, |a| a.seq) + 1;
+        let text = match finish {
+            Finish::Recovered => format!("{} recovered.", label(p)),
+            Finish::Failed => format!("{} cannot go on.", label(p)),
+        };
+        self.alert = Some(Alert {
+            seq,
+            phone: p.id.clone(),
+            finish,
+            text,
+        });
     }
 
     /// Whether the card `id` was set aside as done.
@@ -1275,11 +1321,77 @@ mod tests {
         live.fold(summary("10.0.0.50", PhoneState::Downloading));
         live.fold(recovered("10.0.0.50"));
         assert!(live.recover_another(0));
+        let alerts = live.alert.as_ref().map(|a| a.seq);
         let mut named = recovered("SEP001122AABBCC");
         named.mac = Some("001122AABBCC".into());
         live.fold(named);
         assert_eq!(live.phones.len(), 1);
         assert_eq!(live.done, ["SEP001122AABBCC"]);
+        assert_eq!(
+            live.alert.as_ref().map(|a| a.seq),
+            alerts,
+            "no second alert"
+        );
+    }
+
+    #[test]
+    fn a_phone_alerts_once_per_finish() {
+        let mut live = Live::default();
+        let seq = |live: &Live| live.alert.as_ref().map(|a| a.seq);
+        live.fold(summary("10.0.0.50", PhoneState::Downloading));
+        live.fold(summary("10.0.0.50", PhoneState::Done));
+        assert_eq!(live.alert, None, "all files sent is not the end yet");
+        live.fold(recovered("10.0.0.50"));
+        let a = live.alert.clone().unwrap();
+        assert_eq!(
+            (a.seq, a.phone.as_str(), a.finish, a.text.as_str()),
+            (
+                1,
+                "10.0.0.50",
+                Finish::Recovered,
+                "Phone at 10.0.0.50 recovered."
+            )
+        );
+        // It asks for its configuration again, and again: no new alert.
+        live.fold(recovered("10.0.0.50"));
+        live.fold(PhoneSummary {
+            last_seen_ms: 999_999,
+            ..recovered("10.0.0.50")
+        });
+        assert_eq!(seq(&live), Some(1));
+        // A snapshot after a reconnect, with the same phone: none either.
+        live.replace(vec![recovered("10.0.0.50")]);
+        assert_eq!(seq(&live), Some(1));
+
+        // Stuck is not finished; failed is.
+        live.fold(summary("10.0.0.51", PhoneState::Downloading));
+        live.fold(summary("10.0.0.51", PhoneState::Stuck));
+        assert_eq!(seq(&live), Some(1));
+        live.fold(summary("10.0.0.51", PhoneState::Failed));
+        let a = live.alert.clone().unwrap();
+        assert_eq!((a.seq, a.finish), (2, Finish::Failed));
+        assert_eq!(a.text, "Phone at 10.0.0.51 cannot go on.");
+        live.fold(summary("10.0.0.51", PhoneState::Failed));
+        assert_eq!(seq(&live), Some(2));
+
+        // A phone that finished while the connection was down alerts from the
+        // snapshot; one first seen finished (before the page watched) does not.
+        live.fold(summary("10.0.0.52", PhoneState::Done));
+        live.replace(vec![
+            recovered("10.0.0.50"),
+            summary("10.0.0.51", PhoneState::Failed),
+            recovered("10.0.0.52"),
+            recovered("10.0.0.53"),
+        ]);
+        let a = live.alert.clone().unwrap();
+        assert_eq!((a.seq, a.phone.as_str()), (3, "10.0.0.52"));
+        live.fold(recovered("10.0.0.54"));
+        assert_eq!(seq(&live), Some(3), "first seen recovered");
+
+        // The same phone recovered again in a new round alerts again.
+        live.fold(summary("10.0.0.50", PhoneState::Downloading));
+        live.fold(recovered("10.0.0.50"));
+        assert_eq!(seq(&live), Some(4));
     }
 
     #[test]

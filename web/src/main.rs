@@ -6,7 +6,7 @@
 //! - [`intake`]: checking a selection, choosing the inspection and keeping the
 //!   firmware bytes for the bundle (pure).
 //! - [`settings`]: the network and configuration settings, checked, and the
-//!   files they make (pure).
+//!   files they make; the choices kept in the browser (pure).
 //! - [`permalink`]: the settings in a link's fragment, written and read (pure).
 //! - [`format`]: sizes, times and words for the screen (pure).
 //! - [`helper`]: the Lifeline helper as the page sees it: pairing, the
@@ -17,7 +17,8 @@
 //! - [`wire`]: the helper's websocket messages read and written without
 //!   serde_json (pure).
 //! - [`browser`]: reading files, the clock, focus, the clipboard, downloads,
-//!   the page's address and the pairing token (browser calls).
+//!   the page's address, the pairing token, stored choices, the finish sound
+//!   and notification (browser calls).
 //! - [`helper_link`]: the websocket to the helper (browser calls).
 //! - [`components`]: small function components that render the state.
 

@@ -24,6 +24,7 @@
 //!   once, and only into an empty field.
 //! - [Recover another] keeps the bundle and the finished cards; only the watch
 //!   for the next phone (its timer, checklist and reset ticks) starts over.
+//! - A notification is on only while the browser allows it ([`Prefs::applied`]).
 
 use std::rc::Rc;
 
@@ -41,7 +42,7 @@ use crate::helper::{self, Choice, Clock, Helper, Link, Send};
 use crate::intake::{Firmware, MAX_INPUT, ReadFailure, Selection};
 use crate::live::Tone;
 use crate::permalink::LinkError;
-use crate::settings::{self, Check, Form, SipField, SipForm};
+use crate::settings::{self, Check, Form, Permission, Prefs, SipField, SipForm};
 
 /// Everything the screen shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,6 +73,12 @@ pub struct State {
     pub resets: Vec<usize>,
     /// Whether the Problems list is open.
     pub problems_open: bool,
+    /// What to do when a phone finishes (kept in the browser).
+    pub prefs: Prefs,
+    /// Whether the browser lets this page notify.
+    pub permission: Permission,
+    /// The browser is asking the person whether this page may notify.
+    pub notify_asking: bool,
 }
 
 impl Default for State {
@@ -90,6 +97,20 @@ impl Default for State {
             helper: Helper::default(),
             resets: Vec::new(),
             problems_open: false,
+            prefs: Prefs::default(),
+            permission: Permission::default(),
+            notify_asking: false,
+        }
+    }
+}
+
+impl State {
+    /// A fresh state with the stored choices, as the browser allows them.
+    pub fn with_prefs(prefs: Prefs, permission: Permission) -> State {
+        State {
+            prefs: prefs.applied(permission),
+            permission,
+            ..State::default()
         }
     }
 }
@@ -450,6 +471,13 @@ pub enum Action {
     /// [Recover another]: set the recovered cards aside and watch for the next
     /// phone.
     RecoverAnother(Clock),
+    /// Play a sound when a phone finishes, or not.
+    SetSound(bool),
+    /// Show a notification when a phone finishes, or not. Turning it on
+    /// without the browser's permission waits for [`Action::NotifyAnswered`].
+    SetNotify(bool),
+    /// The browser said whether this page may notify.
+    NotifyAnswered(Permission),
 }
 
 impl State {
@@ -588,6 +616,30 @@ impl State {
                 }
                 next.helper.now = at.mono;
                 next.resets.clear();
+            }
+            Action::SetSound(on) if on != self.prefs.sound => next.prefs.sound = on,
+            Action::SetNotify(false) if self.prefs.notify || self.notify_asking => {
+                next.prefs.notify = false;
+                next.notify_asking = false;
+            }
+            Action::SetNotify(true) if !self.prefs.notify => {
+                if self.permission == Permission::Granted {
+                    next.prefs.notify = true;
+                } else if self.permission.blocked().is_none() && !self.notify_asking {
+                    next.notify_asking = true;
+                } else {
+                    return None;
+                }
+            }
+            Action::NotifyAnswered(permission) => {
+                if permission == self.permission && !self.notify_asking {
+                    return None;
+                }
+                next.permission = permission;
+                if std::mem::take(&mut next.notify_asking) {
+                    next.prefs.notify = permission == Permission::Granted;
+                }
+                next.prefs = next.prefs.applied(permission);
             }
             job => {
                 let (ticket, phase) = self.job(job)?;

@@ -822,6 +822,32 @@ fn recover_another_keeps_the_done_card_and_the_bundle_and_waits_again() {
 }
 
 #[test]
+fn a_recovered_phone_alerts_once_and_a_failed_one_too() {
+    let mut b = Bench::new();
+    b.fetch("term41.default.loads");
+    for img in IMAGES {
+        b.fetch(img);
+    }
+    assert_eq!(b.state.helper.live.alert, None, "not back yet");
+    b.fetch("XMLDefault.cnf.xml");
+    let alert = b.state.helper.live.alert.clone().unwrap();
+    assert_eq!(alert.finish, crate::live::Finish::Recovered);
+    assert_eq!(alert.seq, 1);
+    // It keeps asking for its configuration now and then: still one alert.
+    b.fetch("XMLDefault.cnf.xml");
+    b.request("SEP001122AABBCC.cnf.xml", Resolution::NotFound);
+    assert_eq!(b.state.helper.live.alert.as_ref().map(|a| a.seq), Some(1));
+
+    let mut f = Bench::new();
+    f.fetch("term41.default.loads");
+    f.request("dsp41.8-3-2-72.sbn", Resolution::NotFound);
+    let alert = f.state.helper.live.alert.clone().unwrap();
+    assert_eq!(alert.finish, crate::live::Finish::Failed);
+    f.request("dsp41.8-3-2-72.sbn", Resolution::NotFound);
+    assert_eq!(f.state.helper.live.alert.as_ref().map(|a| a.seq), Some(1));
+}
+
+#[test]
 fn a_failed_phone_is_a_problem_fixed_at_its_card() {
     let mut f = Bench::new();
     f.fetch("term41.default.loads");
@@ -840,6 +866,55 @@ fn a_failed_phone_is_a_problem_fixed_at_its_card() {
         "{}",
         phone.text
     );
+}
+
+#[test]
+fn sound_and_notifications_are_opt_in() {
+    use crate::settings::{Permission, Prefs};
+    let s = State::default();
+    assert_eq!(s.prefs, Prefs::default());
+    let on = apply(&s, Action::SetSound(true));
+    assert!(on.prefs.sound);
+    assert_eq!(on.next(Action::SetSound(true)), None);
+    assert!(!apply(&on, Action::SetSound(false)).prefs.sound);
+
+    // Without a Notification API, or refused: it stays off.
+    assert_eq!(s.next(Action::SetNotify(true)), None);
+    let denied = State::with_prefs(
+        Prefs {
+            sound: false,
+            notify: true,
+        },
+        Permission::Denied,
+    );
+    assert!(!denied.prefs.notify, "refused since it was stored");
+    assert_eq!(denied.next(Action::SetNotify(true)), None);
+
+    // Not asked yet: on only once the browser says yes.
+    let ask = State::with_prefs(Prefs::default(), Permission::Ask);
+    let asking = apply(&ask, Action::SetNotify(true));
+    assert!(asking.notify_asking && !asking.prefs.notify);
+    assert_eq!(asking.next(Action::SetNotify(true)), None);
+    let yes = apply(&asking, Action::NotifyAnswered(Permission::Granted));
+    assert!(yes.prefs.notify && !yes.notify_asking);
+    assert_eq!(yes.permission, Permission::Granted);
+    let no = apply(&asking, Action::NotifyAnswered(Permission::Denied));
+    assert!(!no.prefs.notify && !no.notify_asking);
+    assert!(no.permission.blocked().is_some());
+    // Off, then on again with the permission in hand: no question.
+    let off = apply(&yes, Action::SetNotify(false));
+    assert!(!off.prefs.notify);
+    assert!(apply(&off, Action::SetNotify(true)).prefs.notify);
+    // A permission taken back in the browser turns it off.
+    let revoked = apply(&yes, Action::NotifyAnswered(Permission::Denied));
+    assert!(!revoked.prefs.notify);
+    assert_eq!(yes.next(Action::NotifyAnswered(Permission::Granted)), None);
+    // Stored and allowed: on from the start.
+    let both = Prefs {
+        sound: true,
+        notify: true,
+    };
+    assert_eq!(State::with_prefs(both, Permission::Granted).prefs, both);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The frame and the firmware step: owns the reducer and the link to the
-//! helper, starts jobs, moves focus, and shows the step on screen.
+//! helper, starts jobs, moves focus, plays the finish sound or notification,
+//! and shows the step on screen.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -42,7 +43,7 @@ pub fn App() -> Html {
     let state = use_reducer({
         let fragment = pairing.1.clone();
         move || {
-            let fresh = State::default();
+            let fresh = State::with_prefs(browser::load_prefs(), browser::notify_permission());
             match permalink::read(&fragment) {
                 Some(link) => fresh.next(Action::LinkOpened(link)).unwrap_or(fresh),
                 None => fresh,
@@ -184,6 +185,23 @@ pub fn App() -> Html {
             *was_open.borrow_mut() = open;
         });
     }
+    // A phone finished: the sound and the notification the person chose, once
+    // per alert (the decision is the reducer's: crate::live::Live::alert).
+    {
+        let alert = state.helper.live.alert.clone();
+        let prefs = state.prefs;
+        use_effect_with(alert.as_ref().map(|a| a.seq), move |_| {
+            if let Some(a) = alert {
+                if prefs.sound {
+                    browser::chime(a.finish);
+                }
+                if prefs.notify {
+                    browser::notify("Lifeline", &a.text, &a.phone);
+                }
+            }
+        });
+    }
+    use_effect_with(state.prefs, |&prefs| browser::save_prefs(prefs));
     let on_go = dispatch.reform(Action::GoTo);
 
     // The whole page takes drops, so a file dropped beside the zone is inspected
@@ -300,6 +318,9 @@ pub fn App() -> Html {
                 status={h.status.clone()}
                 live={h.live.clone()}
                 resets={state.resets.clone()}
+                prefs={state.prefs}
+                permission={state.permission}
+                notify_asking={state.notify_asking}
                 now={h.now}
                 {tftp}
                 on_retry={on_retry.clone()}

@@ -1,8 +1,8 @@
 //! Step 5, Recover: how to reset the phones of this firmware's models (keys,
 //! LEDs, how long it may look dead, the power brick, the upgrade path), then
 //! the live view: one card per phone, with a checklist when nothing comes,
-//! and [Recover another] once a phone is back (its card stays, folded, as
-//! done).
+//! [Recover another] once a phone is back (its card stays, folded, as done),
+//! and the opt-in sound or notification when a phone finishes.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -20,7 +20,8 @@ use super::{fixed, rich};
 use crate::browser;
 use crate::format;
 use crate::helper::{self, Link};
-use crate::live::{Live, PhoneView};
+use crate::live::{Finish, Live, PhoneView};
+use crate::settings::{Permission, Prefs};
 use crate::state::{Action, StepId, short_id};
 
 /// Props of [`RecoverStep`].
@@ -38,6 +39,12 @@ pub struct RecoverStepProps {
     pub live: Live,
     /// Reset steps ticked.
     pub resets: Vec<usize>,
+    /// What to do when a phone finishes.
+    pub prefs: Prefs,
+    /// Whether the browser lets this page notify.
+    pub permission: Permission,
+    /// The browser is asking whether this page may notify.
+    pub notify_asking: bool,
     /// The page's clock at the last tick (monotonic ms).
     pub now: u64,
     /// The TFTP address of step 2.
@@ -77,6 +84,57 @@ pub fn RecoverStep(props: &RecoverStepProps) -> Html {
             { reset_panel(&props.report, &props.resets, &props.live, &props.dispatch) }
             { watch(props) }
         </>
+    }
+}
+
+/// The sound and notification when a phone finishes (UX §2.14): off until
+/// turned on here; the choice is kept in this browser.
+fn finish_options(props: &RecoverStepProps) -> Html {
+    let prefs = props.prefs;
+    let on_sound = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let on = browser::input_of(&e).is_some_and(|i| i.checked());
+            dispatch.emit(Action::SetSound(on));
+            // A sample now, from the click, also lets the browser play it later.
+            if on {
+                browser::chime(Finish::Recovered);
+            }
+        })
+    };
+    let on_notify = {
+        let dispatch = props.dispatch.clone();
+        let permission = props.permission;
+        Callback::from(move |e: Event| {
+            let on = browser::input_of(&e).is_some_and(|i| i.checked());
+            dispatch.emit(Action::SetNotify(on));
+            if on && permission != Permission::Granted {
+                browser::ask_notify(dispatch.clone());
+            }
+        })
+    };
+    let unsupported = props.permission == Permission::Unsupported;
+    html! {
+        <fieldset class="finish-options" data-testid="finish-options">
+            <legend>{ "When a phone finishes (recovered, or failed)" }</legend>
+            <label>
+                <input type="checkbox" checked={prefs.sound} onchange={on_sound} data-testid="finish-sound" />
+                <span>{ "Play a sound" }</span>
+                <span class="muted">{ " (made in this page, no download)" }</span>
+            </label>
+            <label>
+                <input type="checkbox" checked={prefs.notify || props.notify_asking} disabled={unsupported}
+                    aria-describedby={props.permission.blocked().map(|_| "finish-notify-why")}
+                    onchange={on_notify} data-testid="finish-notify" />
+                <span>{ "Show a notification" }</span>
+                if props.notify_asking {
+                    <span class="muted">{ " (the browser asks whether to allow it)" }</span>
+                }
+            </label>
+            if let Some(why) = props.permission.blocked() {
+                <p class="hint" id="finish-notify-why" data-testid="finish-notify-why">{ why }</p>
+            }
+        </fieldset>
     }
 }
 
@@ -284,6 +342,7 @@ fn watch(props: &RecoverStepProps) -> Html {
                     <ul class="done-list" data-testid="done-list">{ for done }</ul>
                 }
             }
+            { finish_options(props) }
             <p class="visually-hidden" role="status" aria-live="polite">{ live.announce.clone() }</p>
         </section>
     }
