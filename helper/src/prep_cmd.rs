@@ -246,14 +246,7 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
     let xml = cnf_xml::xml_default(&DefaultSettings {
         load: load.clone(),
         protocol,
-        models: report
-            .models
-            .iter()
-            .map(|m| cnf_xml::ModelLoad {
-                device_id: m.device_id,
-                product: m.product.clone(),
-            })
-            .collect(),
+        models: cnf_xml::ModelLoad::all_of(&report),
         call_managers: call_managers.clone(),
     });
     match xml {

@@ -348,14 +348,7 @@ pub fn build_with_sip(
     let xml = cnf_xml::xml_default(&DefaultSettings {
         load: load.clone(),
         protocol,
-        models: report
-            .models
-            .iter()
-            .map(|m| cnf_xml::ModelLoad {
-                device_id: m.device_id,
-                product: m.product.clone(),
-            })
-            .collect(),
+        models: cnf_xml::ModelLoad::all_of(report),
         call_managers: settings.call_managers.clone(),
     })?;
     contents.insert("XMLDefault.cnf.xml".into(), xml.into_bytes());

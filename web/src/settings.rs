@@ -436,14 +436,7 @@ pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked>
     let xml = cnf_xml::xml_default(&DefaultSettings {
         load: load.to_string(),
         protocol,
-        models: report
-            .models
-            .iter()
-            .map(|m| cnf_xml::ModelLoad {
-                device_id: m.device_id,
-                product: m.product.clone(),
-            })
-            .collect(),
+        models: cnf_xml::ModelLoad::all_of(report),
         call_managers: cms.clone(),
     })
     .map_err(|_| Blocked::CallManagers)?;

@@ -103,6 +103,20 @@ pub struct ModelLoad {
     pub product: String,
 }
 
+impl ModelLoad {
+    /// One `loadInformation` line for each model a firmware serves.
+    pub fn all_of(report: &crate::firmware::inspect::Report) -> Vec<Self> {
+        report
+            .models
+            .iter()
+            .map(|m| Self {
+                device_id: m.device_id,
+                product: m.product.clone(),
+            })
+            .collect()
+    }
+}
+
 /// What `XMLDefault.cnf.xml` says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DefaultSettings {
