@@ -498,29 +498,7 @@ mod tests {
     #[test]
     fn sip_profiles_go_into_the_phones_files_only() {
         use crate::config::cnf_xml::SipLine;
-        let names: Vec<&str> = SEED_IMAGES
-            .iter()
-            .map(|(n, _)| *n)
-            .map(|n| match n {
-                "jar41sccp.8-3-2-27.sbn" => "jar41sip.8-3-2-27.sbn",
-                "cvm41sccp.8-3-2-27.sbn" => "cvm41sip.8-3-2-27.sbn",
-                other => other,
-            })
-            .collect();
-        let body = manifest_body("8-3-2-27", None, &names);
-        let mut files: Vec<(String, Vec<u8>)> = SEED_IMAGES
-            .iter()
-            .zip(&names)
-            .map(|((_, size), n)| (n.to_string(), crate::testkit::image(n, *size)))
-            .collect();
-        for m in [
-            "SIP41.8-3-3S.loads",
-            "term41.default.loads",
-            "term61.default.loads",
-        ] {
-            files.push((m.to_string(), signed_file(m, &body)));
-        }
-        let zip = zip_of(&files);
+        let zip = crate::testkit::sip_seed_zip();
         let report = inspect_zip("sip.zip", &zip).unwrap();
         assert_eq!(
             report.protocol,

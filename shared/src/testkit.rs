@@ -276,6 +276,35 @@ pub fn seed_zip() -> Vec<u8> {
     zip_of(&seed_files())
 }
 
+/// The seed as a SIP load: the same images under their SIP names
+/// (`jar41sip…`, `cvm41sip…`), `SIP41.8-3-3S.loads` and term41/term61.
+pub fn sip_seed_files() -> Vec<(String, Vec<u8>)> {
+    let names: Vec<String> = SEED_IMAGES
+        .iter()
+        .map(|(n, _)| n.replace("sccp", "sip"))
+        .collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let body = manifest_body("8-3-2-27", None, &refs);
+    let mut files: Vec<(String, Vec<u8>)> = SEED_IMAGES
+        .iter()
+        .zip(&names)
+        .map(|((_, size), n)| (n.clone(), image(n, *size)))
+        .collect();
+    for m in [
+        "SIP41.8-3-3S.loads",
+        "term41.default.loads",
+        "term61.default.loads",
+    ] {
+        files.push((m.to_string(), signed_file(m, &body)));
+    }
+    files
+}
+
+/// [`sip_seed_files`] as a zip.
+pub fn sip_seed_zip() -> Vec<u8> {
+    zip_of(&sip_seed_files())
+}
+
 /// A deflated zip of `files`.
 pub fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     files

@@ -637,29 +637,7 @@ pub(crate) mod tests {
         s.parse().unwrap()
     }
 
-    /// The seed as a SIP load (the same images, SIP names), as a zip.
-    pub(crate) fn sip_zip() -> Vec<u8> {
-        use lifeline_shared::testkit::{SEED_IMAGES, image, manifest_body, signed_file, zip_of};
-        let names: Vec<String> = SEED_IMAGES
-            .iter()
-            .map(|(n, _)| n.replace("sccp", "sip"))
-            .collect();
-        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let body = manifest_body("8-3-2-27", None, &refs);
-        let mut files: Vec<(String, Vec<u8>)> = SEED_IMAGES
-            .iter()
-            .zip(&names)
-            .map(|((_, size), n)| (n.clone(), image(n, *size)))
-            .collect();
-        for m in [
-            "SIP41.8-3-3S.loads",
-            "term41.default.loads",
-            "term61.default.loads",
-        ] {
-            files.push((m.to_string(), signed_file(m, &body)));
-        }
-        zip_of(&files)
-    }
+    use lifeline_shared::testkit::sip_seed_zip as sip_zip;
 
     /// The report of [`sip_zip`].
     pub(crate) fn sip_report() -> Report {

@@ -14,7 +14,7 @@
 //! Nothing here is Cisco's: every byte is made by `lifeline_shared::testkit`.
 
 use lifeline_shared::testkit::{
-    SEED_IMAGES, ZipBuilder, image, manifest_body, seed_files, signed_file, zip_of,
+    ZipBuilder, image, manifest_body, seed_files, signed_file, sip_seed_zip, zip_of,
 };
 use lifeline_tests::case_mismatch_zip;
 use std::path::PathBuf;
@@ -58,25 +58,7 @@ fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
 
     std::fs::write(dir.join("not-a-zip.zip"), b"this is not a zip file\n")?;
 
-    let sip_names: Vec<String> = SEED_IMAGES
-        .iter()
-        .map(|(n, _)| n.replace("sccp", "sip"))
-        .collect();
-    let refs: Vec<&str> = sip_names.iter().map(String::as_str).collect();
-    let body = manifest_body("8-3-2-27", None, &refs);
-    let mut sip: Vec<(String, Vec<u8>)> = SEED_IMAGES
-        .iter()
-        .zip(&sip_names)
-        .map(|((_, size), n)| (n.clone(), image(n, *size)))
-        .collect();
-    for m in [
-        "SIP41.8-3-3S.loads",
-        "term41.default.loads",
-        "term61.default.loads",
-    ] {
-        sip.push((m.to_string(), signed_file(m, &body)));
-    }
-    std::fs::write(dir.join("sip.zip"), zip_of(&sip))?;
+    std::fs::write(dir.join("sip.zip"), sip_seed_zip())?;
     Ok(())
 }
 
