@@ -352,6 +352,26 @@ pub struct PolicyInputs {
     pub probe: bool,
 }
 
+#[cfg(test)]
+impl PolicyInputs {
+    /// Test inputs: server 10.0.0.1/24 answering everyone on `range`, hour
+    /// leases, no routers, DNS, explicit TFTP list or probe.
+    pub(crate) fn for_tests(range: &str) -> Self {
+        Self {
+            mode: Mode::All,
+            server_id: Ipv4Addr::new(10, 0, 0, 1),
+            prefix: 24,
+            range: range.parse().expect("a test range"),
+            reservations: vec![],
+            lease_time: 3600,
+            routers: vec![],
+            dns: vec![],
+            tftp: vec![],
+            probe: false,
+        }
+    }
+}
+
 impl PolicyConfig {
     /// Checks the inputs against each other.
     pub fn new(inputs: PolicyInputs) -> Result<Self, ConfigError> {
@@ -510,18 +530,7 @@ mod tests {
     }
 
     fn inputs() -> PolicyInputs {
-        PolicyInputs {
-            mode: Mode::All,
-            server_id: ip("10.0.0.1"),
-            prefix: 24,
-            range: "10.0.0.100-10.0.0.199".parse().unwrap(),
-            reservations: vec![],
-            lease_time: 3600,
-            routers: vec![],
-            dns: vec![],
-            tftp: vec![],
-            probe: false,
-        }
+        PolicyInputs::for_tests("10.0.0.100-10.0.0.199")
     }
 
     #[test]

@@ -552,22 +552,10 @@ impl Leases {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dhcp::config::{Mode, PolicyInputs};
+    use crate::dhcp::config::PolicyInputs;
 
     fn config() -> PolicyConfig {
-        PolicyConfig::new(PolicyInputs {
-            mode: Mode::All,
-            server_id: "10.0.0.1".parse().unwrap(),
-            prefix: 24,
-            range: "10.0.0.100-10.0.0.109".parse().unwrap(),
-            reservations: vec![],
-            lease_time: 3600,
-            routers: vec![],
-            dns: vec![],
-            tftp: vec![],
-            probe: false,
-        })
-        .unwrap()
+        PolicyConfig::new(PolicyInputs::for_tests("10.0.0.100-10.0.0.109")).unwrap()
     }
 
     fn mac(n: u8) -> Mac {

@@ -21,18 +21,7 @@ fn ip(s: &str) -> Ipv4Addr {
 }
 
 fn inputs() -> PolicyInputs {
-    PolicyInputs {
-        mode: Mode::All,
-        server_id: ip("10.0.0.1"),
-        prefix: 24,
-        range: "10.0.0.100-10.0.0.109".parse().unwrap(),
-        reservations: vec![],
-        lease_time: 3600,
-        routers: vec![],
-        dns: vec![],
-        tftp: vec![],
-        probe: false,
-    }
+    PolicyInputs::for_tests("10.0.0.100-10.0.0.109")
 }
 
 fn config_with(f: impl FnOnce(&mut PolicyInputs)) -> PolicyConfig {

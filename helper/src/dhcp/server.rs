@@ -381,22 +381,17 @@ mod tests {
     use lifeline_shared::config::mac::Mac;
 
     use super::*;
-    use crate::dhcp::config::{Mode, PolicyInputs};
+    use crate::dhcp::config::PolicyInputs;
 
     const GUARD: Duration = Duration::from_secs(30);
 
     fn config(range: &str) -> PolicyConfig {
         PolicyConfig::new(PolicyInputs {
-            mode: Mode::All,
             server_id: Ipv4Addr::LOCALHOST,
             prefix: 8,
-            range: range.parse().unwrap(),
-            reservations: vec![],
-            lease_time: 3600,
-            routers: vec![],
-            dns: vec![],
             tftp: vec![Ipv4Addr::new(127, 0, 0, 69)],
             probe: true,
+            ..PolicyInputs::for_tests(range)
         })
         .unwrap()
     }
