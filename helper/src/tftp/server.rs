@@ -18,9 +18,9 @@
 //! - one transfer per client address: a repeated RRQ while it runs is ignored;
 //! - at most `max_transfers` transfers; past it the client gets an ERROR that
 //!   says the server is busy;
-//! - a transfer's slot is freed when its thread ends, whatever ends it (a
-//!   guard, so even a panic frees it); every transfer ends within its
-//!   session's retry budget;
+//! - a transfer's slot is freed when its transfer ends, whatever ends it (a
+//!   guard, so even a panic frees it), and before its end is published;
+//!   every transfer ends within its session's retry budget;
 //! - a packet from another address at a transfer's port gets ERROR 5 and
 //!   changes nothing (in connected mode the stray task answers it; it ends
 //!   with its transfer);
@@ -316,6 +316,7 @@ impl Context<'_> {
             TidSockets::Shared(socket) => (socket, false),
         };
         let transfer = Transfer {
+            slot,
             id,
             client,
             socket,
@@ -339,7 +340,6 @@ impl Context<'_> {
             shutdown: self.shutdown.clone(),
         };
         tasks.spawn_blocking(move || {
-            let _slot = slot;
             transfer.run();
         });
     }
@@ -392,8 +392,25 @@ async fn answer_strays(
     }
 }
 
+/// Sends one datagram to `client` on a TID socket (connected to it or not).
+fn send_to_client(
+    socket: &StdUdpSocket,
+    connected: bool,
+    client: SocketAddr,
+    datagram: &[u8],
+) -> io::Result<usize> {
+    if connected {
+        socket.send(datagram)
+    } else {
+        socket.send_to(datagram, client)
+    }
+}
+
 /// One accepted read request, run on a blocking thread.
 struct Transfer {
+    /// The client's place among the running transfers; freed before the
+    /// end is announced, so that whoever hears it may ask again at once.
+    slot: Slot,
     id: u64,
     client: SocketAddr,
     /// The TID socket; connected to the client when `connected`.
@@ -443,7 +460,10 @@ impl Transfer {
                     _ => error.to_string(),
                 };
                 self.events.publish(Event::TftpRequest(request));
-                let _ = self.send(socket, &error_bytes(code, &message));
+                // Free first: a client told "not found" may ask again at once.
+                drop(self.slot);
+                let reply = error_bytes(code, &message);
+                let _ = send_to_client(socket, self.connected, self.client, &reply);
                 return;
             }
         };
@@ -510,6 +530,7 @@ impl Transfer {
             },
             outcome,
         };
+        drop(self.slot);
         self.events.publish(if end.outcome == Outcome::Done {
             Event::TftpDone(end)
         } else {
@@ -614,11 +635,7 @@ impl Transfer {
 
     /// Sends one datagram to the client.
     fn send(&self, socket: &StdUdpSocket, datagram: &[u8]) -> io::Result<usize> {
-        if self.connected {
-            socket.send(datagram)
-        } else {
-            socket.send_to(datagram, self.client)
-        }
+        send_to_client(socket, self.connected, self.client, datagram)
     }
 
     /// RFC 1350: a packet from an unknown TID gets ERROR 5 and is otherwise

@@ -83,6 +83,15 @@ async fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     (buf, from)
 }
 
+/// The next datagram, which must be an ERROR: its code and sender.
+async fn recv_error(socket: &UdpSocket) -> (ErrorCode, SocketAddr) {
+    let (bytes, from) = recv(socket).await;
+    match Packet::from_bytes(&bytes) {
+        Ok(Packet::Error { code, .. }) => (code, from),
+        other => panic!("expected an ERROR, got {other:?}"),
+    }
+}
+
 async fn ack(socket: &UdpSocket, to: SocketAddr, block: u16) {
     socket
         .send_to(&Packet::Ack { block }.to_vec().unwrap(), to)
@@ -229,14 +238,7 @@ async fn refusals_not_found_and_denied() {
     .to_vec()
     .unwrap();
     socket.send_to(&wrq, server.addr).await.unwrap();
-    let (bytes, _) = recv(&socket).await;
-    assert!(matches!(
-        Packet::from_bytes(&bytes),
-        Ok(Packet::Error {
-            code: ErrorCode::AccessViolation,
-            ..
-        })
-    ));
+    assert_eq!(recv_error(&socket).await.0, ErrorCode::AccessViolation);
     wait_for(
         &mut rx,
         |e| matches!(e, Event::TftpRefused(r) if r.code == 2),
@@ -265,14 +267,7 @@ async fn refusals_not_found_and_denied() {
     .to_vec()
     .unwrap();
     socket.send_to(&mail, server.addr).await.unwrap();
-    let (bytes, _) = recv(&socket).await;
-    assert!(matches!(
-        Packet::from_bytes(&bytes),
-        Ok(Packet::Error {
-            code: ErrorCode::IllegalOperation,
-            ..
-        })
-    ));
+    assert_eq!(recv_error(&socket).await.0, ErrorCode::IllegalOperation);
 }
 
 #[tokio::test]
@@ -311,15 +306,10 @@ async fn wrong_tid(tid_mode: TidMode) {
 
     let intruder = client().await;
     ack(&intruder, tid, 1).await;
-    let (bytes, from) = recv(&intruder).await;
-    assert_eq!(from, tid);
-    assert!(matches!(
-        Packet::from_bytes(&bytes),
-        Ok(Packet::Error {
-            code: ErrorCode::UnknownTransferId,
-            ..
-        })
-    ));
+    assert_eq!(
+        recv_error(&intruder).await,
+        (ErrorCode::UnknownTransferId, tid)
+    );
     // An ERROR from a stranger is not answered and does not end the transfer.
     intruder
         .send_to(
@@ -479,14 +469,7 @@ async fn garbage_never_stops_the_server() {
     }
     // Every one but the empty and the 1-byte datagram gets an ERROR 4.
     for _ in 0..6 {
-        let (bytes, _) = recv(&socket).await;
-        assert!(matches!(
-            Packet::from_bytes(&bytes),
-            Ok(Packet::Error {
-                code: ErrorCode::IllegalOperation,
-                ..
-            })
-        ));
+        assert_eq!(recv_error(&socket).await.0, ErrorCode::IllegalOperation);
     }
     assert_eq!(
         fetch(server.addr, "small.bin", &[]).await.unwrap(),
@@ -516,4 +499,35 @@ async fn shutdown_tells_running_clients_and_returns() {
     };
     assert_eq!(end.outcome, Outcome::Cancelled);
     timeout(GUARD, server.task).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_client_told_not_found_may_ask_again_at_once() {
+    let server = start(Config::default()).await;
+    let phone = client().await;
+    for _ in 0..20 {
+        phone
+            .send_to(&rrq("nothing.bin", &[]), server.addr)
+            .await
+            .unwrap();
+        assert_eq!(recv_error(&phone).await.0, ErrorCode::FileNotFound);
+    }
+    // Same address and port: a new transfer, not a duplicate of the last.
+    phone
+        .send_to(&rrq("small.bin", &[]), server.addr)
+        .await
+        .unwrap();
+    let (bytes, tid) = recv(&phone).await;
+    assert!(matches!(
+        Packet::from_bytes(&bytes),
+        Ok(Packet::Data { block: 1, .. })
+    ));
+    // End it, so that the transfer does not wait out its retries.
+    phone
+        .send_to(
+            &crate::tftp::packet::error_bytes(ErrorCode::NotDefined, "done"),
+            tid,
+        )
+        .await
+        .unwrap();
 }
