@@ -457,15 +457,7 @@ mod tests {
     fn manifest(files: &[(&str, &[u8])]) -> Manifest {
         let files: Vec<BFile> = files
             .iter()
-            .map(|(n, d)| BFile {
-                name: n.to_string(),
-                size: d.len() as u64,
-                sha256: Sha256::digest(d)
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect(),
-                kind: Kind::Firmware,
-            })
+            .map(|(n, d)| BFile::of(n, d, Kind::Firmware))
             .collect();
         Manifest {
             format: bundle::FORMAT,

@@ -75,6 +75,18 @@ pub struct File {
     pub kind: Kind,
 }
 
+impl File {
+    /// The entry for `data` served as `name`.
+    pub fn of(name: &str, data: &[u8], kind: Kind) -> Self {
+        Self {
+            name: name.to_owned(),
+            size: data.len() as u64,
+            sha256: sha256_hex(data),
+            kind,
+        }
+    }
+}
+
 /// A name a manifest spells differently from the file that serves it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alias {
@@ -373,12 +385,7 @@ pub fn build_with_sip(
 
     let files: Vec<File> = contents
         .iter()
-        .map(|(name, data)| File {
-            name: name.clone(),
-            size: data.len() as u64,
-            sha256: sha256_hex(data),
-            kind: kinds[name],
-        })
+        .map(|(name, data)| File::of(name, data, kinds[name]))
         .collect();
     let id = bundle_id(&files);
     Ok(Bundle {

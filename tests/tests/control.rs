@@ -113,12 +113,7 @@ fn pattern(len: usize, seed: u64) -> Vec<u8> {
 fn manifest_of(files: &[(String, Vec<u8>)]) -> Manifest {
     let files: Vec<BFile> = files
         .iter()
-        .map(|(n, d)| BFile {
-            name: n.clone(),
-            size: d.len() as u64,
-            sha256: sha256_hex(d),
-            kind: Kind::Firmware,
-        })
+        .map(|(n, d)| BFile::of(n, d, Kind::Firmware))
         .collect();
     Manifest {
         format: bundle::FORMAT,

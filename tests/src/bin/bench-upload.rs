@@ -10,7 +10,6 @@
 use lifeline_shared::bundle::{self, File as BFile, Kind, Manifest, Settings};
 use lifeline_shared::protocol::{CHUNK_SIZE, Chunk, ClientMessage, ServerMessage, VERSION};
 use lifeline_tests::Server;
-use sha2::{Digest, Sha256};
 use std::time::Instant;
 use tungstenite::Message;
 
@@ -71,15 +70,7 @@ fn main() {
             .collect();
         let bfiles: Vec<BFile> = files
             .iter()
-            .map(|(n, d)| BFile {
-                name: n.clone(),
-                size: d.len() as u64,
-                sha256: Sha256::digest(d)
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect(),
-                kind: Kind::Firmware,
-            })
+            .map(|(n, d)| BFile::of(n, d, Kind::Firmware))
             .collect();
         let m = Manifest {
             format: bundle::FORMAT,
