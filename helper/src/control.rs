@@ -113,30 +113,18 @@ async fn upgrade(
         )
             .into_response();
     }
-    match query.get("token") {
-        Some(t) if same_token(t, &c.token) => {}
-        Some(_) => {
-            tracing::warn!(
-                origin = origin.unwrap_or("-"),
-                "websocket refused: wrong token"
-            );
-            return (
-                StatusCode::FORBIDDEN,
-                "Wrong pairing token: open the address the helper printed at start.\n",
-            )
-                .into_response();
-        }
-        None => {
-            tracing::warn!(
-                origin = origin.unwrap_or("-"),
-                "websocket refused: no token"
-            );
-            return (
-                StatusCode::FORBIDDEN,
-                "No pairing token: open the address the helper printed at start.\n",
-            )
-                .into_response();
-        }
+    let refused = match query.get("token") {
+        Some(t) if same_token(t, &c.token) => None,
+        Some(_) => Some(("wrong token", "Wrong pairing token")),
+        None => Some(("no token", "No pairing token")),
+    };
+    if let Some((why, told)) = refused {
+        tracing::warn!(origin = origin.unwrap_or("-"), "websocket refused: {why}");
+        return (
+            StatusCode::FORBIDDEN,
+            format!("{told}: open the address the helper printed at start.\n"),
+        )
+            .into_response();
     }
     ws.max_message_size(protocol::MAX_BINARY.max(protocol::MAX_TEXT) + 1024)
         .max_frame_size(protocol::MAX_BINARY.max(protocol::MAX_TEXT) + 1024)
