@@ -29,7 +29,6 @@
 //! per-ACK path is a few integer operations, not `Instant`/`Duration`
 //! arithmetic. The API still speaks `Instant`.
 
-use std::cell::Cell;
 use std::io::{self, IoSliceMut, Read};
 use std::time::{Duration, Instant};
 
@@ -361,8 +360,6 @@ pub struct ReadSession<R> {
     progress_due: bool,
     /// `Config`'s durations in ns.
     limits: Limits,
-    /// The last instant converted, and its ns.
-    last_clock: Cell<(Instant, u64)>,
 }
 
 /// The configured durations, in ns since the start of the session.
@@ -485,7 +482,6 @@ impl<R: Read> ReadSession<R> {
             last_progress: 0,
             progress_due: false,
             limits,
-            last_clock: Cell::new((now, 0)),
             config,
         }
     }
@@ -514,16 +510,8 @@ impl<R: Read> ReadSession<R> {
     }
 
     /// `now` as ns since the start.
-    /// The last conversion is kept: a driver hands the same instant to
-    /// `handle` and then `poll_wait`, and converts it once.
     fn at(&self, now: Instant) -> u64 {
-        let (seen, ns) = self.last_clock.get();
-        if seen == now {
-            return ns;
-        }
-        let ns = nanos(now.saturating_duration_since(self.started));
-        self.last_clock.set((now, ns));
-        ns
+        nanos(now.saturating_duration_since(self.started))
     }
 
     /// Time from the start to the end (or to `now` while running).
@@ -578,20 +566,16 @@ impl<R: Read> ReadSession<R> {
         let slot_len = DATA_HEADER + usize::from(self.negotiated.blksize);
         let slot = self.slot(index);
         let range = slot * slot_len..(slot + 1) * slot_len;
-        if index > self.loaded {
-            match self.load() {
-                Ok(()) if self.last.is_some_and(|last| index > last) => return None,
-                Ok(()) => {}
-                Err(error) => {
-                    let message = format!("cannot read the file: {error}");
-                    self.fail(Outcome::ReadError {
-                        message: message.clone(),
-                    });
-                    self.control = error_bytes(ErrorCode::NotDefined, &message);
-                    self.control_due = false;
-                    return Some(&self.control);
-                }
-            }
+        if index > self.loaded
+            && let Err(error) = self.load()
+        {
+            let message = format!("cannot read the file: {error}");
+            self.fail(Outcome::ReadError {
+                message: message.clone(),
+            });
+            self.control = error_bytes(ErrorCode::NotDefined, &message);
+            self.control_due = false;
+            return Some(&self.control);
         }
         if index <= self.sent_high {
             self.stats.retransmissions += 1;
@@ -621,17 +605,15 @@ impl<R: Read> ReadSession<R> {
         let slot_len = DATA_HEADER + blksize;
         let first = self.loaded + 1;
         let count = (self.base + self.ring - first) as usize;
-        let start = self.slot(first);
-        let mut payloads: Vec<&mut [u8]> = self
-            .slots
+        // The free slots in block order: from `first`'s slot to the end of
+        // the ring, then from its start.
+        let start = self.slot(first) * slot_len;
+        let (before, from) = self.slots.split_at_mut(start);
+        let mut bufs: Vec<IoSliceMut<'_>> = from
             .chunks_exact_mut(slot_len)
-            .map(|packet| &mut packet[DATA_HEADER..])
-            .collect();
-        payloads.rotate_left(start);
-        let mut bufs: Vec<IoSliceMut<'_>> = payloads
-            .into_iter()
+            .chain(before.chunks_exact_mut(slot_len))
             .take(count)
-            .map(IoSliceMut::new)
+            .map(|packet| IoSliceMut::new(&mut packet[DATA_HEADER..]))
             .collect();
         let read = self.source.fill(&mut bufs)?;
         let full = read / blksize;
