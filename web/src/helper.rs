@@ -904,7 +904,7 @@ pub fn pill(helper: &Helper, tftp: Option<Ipv4Addr>) -> (&'static str, String) {
 mod tests {
     use super::*;
     use lifeline_shared::bundle::{FORMAT, File, Kind, Settings};
-    use lifeline_shared::protocol::{CHUNK_SIZE, CurrentBundle, Interface, InterfaceAddress};
+    use lifeline_shared::protocol::{CHUNK_SIZE, CurrentBundle};
 
     const KEY: BundleKey = BundleKey { ticket: 1, rev: 2 };
 
@@ -1309,36 +1309,16 @@ mod tests {
     }
 
     fn status(interfaces: &[(&str, [u8; 4], u8)]) -> Status {
-        Status {
-            helper: "lifeline 0.1.0".into(),
-            interfaces: interfaces
-                .iter()
-                .map(|(n, a, p)| Interface {
-                    name: n.to_string(),
-                    addresses: vec![InterfaceAddress {
-                        address: Ipv4Addr::from(*a),
-                        prefix: *p,
-                    }],
-                })
-                .collect(),
-            tftp: Service {
-                listening: true,
-                address: Some("0.0.0.0:69".into()),
-                reason: None,
-            },
-            dhcp: Service {
-                listening: false,
-                address: None,
-                reason: Some("off".into()),
-            },
-            bundle: Some(CurrentBundle {
+        crate::wire::tests::status_with(
+            interfaces,
+            Some(CurrentBundle {
                 id: "b1".into(),
                 source: "s".into(),
                 load: None,
                 files: 1,
                 bytes: 1,
             }),
-        }
+        )
     }
 
     #[test]

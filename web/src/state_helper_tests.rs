@@ -2,17 +2,12 @@
 //! the live view driven by event sequences through the shared tracker, the way
 //! the helper drives it (each event, then the summaries it changed).
 
-use std::net::Ipv4Addr;
-
 use lifeline_shared::events::{
     Catalog, DhcpEvent, DhcpStep, Diagnosis, Event, Outcome, PhoneState, Resolution, Stats,
     TftpEnd, TftpRequest, Tracker,
 };
 use lifeline_shared::firmware::{manifest, signed::SignedHeader};
-use lifeline_shared::protocol::{
-    CHUNK_SIZE, CurrentBundle, ErrorCode, Interface, InterfaceAddress, ServerMessage, Service,
-    Status,
-};
+use lifeline_shared::protocol::{CHUNK_SIZE, CurrentBundle, ErrorCode, ServerMessage, Status};
 
 use super::tests::{apply, built, ready, seed_state};
 use super::*;
@@ -43,42 +38,16 @@ fn msg_at(m: ServerMessage, t: u64) -> Action {
 }
 
 fn status(bundle: Option<&str>) -> Status {
-    Status {
-        helper: "lifeline 0.1.0".into(),
-        interfaces: vec![
-            Interface {
-                name: "lo".into(),
-                addresses: vec![InterfaceAddress {
-                    address: Ipv4Addr::LOCALHOST,
-                    prefix: 8,
-                }],
-            },
-            Interface {
-                name: "eth0".into(),
-                addresses: vec![InterfaceAddress {
-                    address: Ipv4Addr::new(192, 168, 10, 105),
-                    prefix: 24,
-                }],
-            },
-        ],
-        tftp: Service {
-            listening: true,
-            address: Some("0.0.0.0:69".into()),
-            reason: None,
-        },
-        dhcp: Service {
-            listening: false,
-            address: None,
-            reason: Some("off".into()),
-        },
-        bundle: bundle.map(|id| CurrentBundle {
+    crate::wire::tests::status_with(
+        &crate::wire::tests::LO_ETH0,
+        bundle.map(|id| CurrentBundle {
             id: id.into(),
             source: "seed.zip".into(),
             load: Some("SCCP41.8-3-3S".into()),
             files: 10,
             bytes: 6_300_000,
         }),
-    }
+    )
 }
 
 fn hello() -> ServerMessage {

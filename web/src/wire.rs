@@ -835,7 +835,7 @@ pub fn upload_cancel(id: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use lifeline_shared::protocol::ClientMessage;
     use proptest::prelude::*;
@@ -848,25 +848,24 @@ mod tests {
         assert_eq!(&server_message(&text).unwrap(), m, "{text}");
     }
 
-    fn status_sample() -> Status {
+    /// A helper's status for tests: `interfaces` as (name, address, prefix),
+    /// TFTP on 0.0.0.0:69, DHCP off, and `bundle` being served.
+    pub(crate) fn status_with(
+        interfaces: &[(&str, [u8; 4], u8)],
+        bundle: Option<CurrentBundle>,
+    ) -> Status {
         Status {
             helper: "lifeline 0.1.0".into(),
-            interfaces: vec![
-                Interface {
-                    name: "lo".into(),
+            interfaces: interfaces
+                .iter()
+                .map(|(name, address, prefix)| Interface {
+                    name: name.to_string(),
                     addresses: vec![InterfaceAddress {
-                        address: Ipv4Addr::LOCALHOST,
-                        prefix: 8,
+                        address: Ipv4Addr::from(*address),
+                        prefix: *prefix,
                     }],
-                },
-                Interface {
-                    name: "eth0".into(),
-                    addresses: vec![InterfaceAddress {
-                        address: Ipv4Addr::new(192, 168, 10, 105),
-                        prefix: 24,
-                    }],
-                },
-            ],
+                })
+                .collect(),
             tftp: Service {
                 listening: true,
                 address: Some("0.0.0.0:69".into()),
@@ -877,14 +876,25 @@ mod tests {
                 address: None,
                 reason: Some("off (start …)".into()),
             },
-            bundle: Some(CurrentBundle {
+            bundle,
+        }
+    }
+
+    /// Loopback and eth0 192.168.10.105/24.
+    pub(crate) const LO_ETH0: [(&str, [u8; 4], u8); 2] =
+        [("lo", [127, 0, 0, 1], 8), ("eth0", [192, 168, 10, 105], 24)];
+
+    fn status_sample() -> Status {
+        status_with(
+            &LO_ETH0,
+            Some(CurrentBundle {
                 id: "ab".repeat(32),
                 source: "seed.zip".into(),
                 load: Some("SCCP41.8-3-3S".into()),
                 files: 11,
                 bytes: 6_300_000,
             }),
-        }
+        )
     }
 
     pub(crate) fn summary_sample() -> PhoneSummary {
