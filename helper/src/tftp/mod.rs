@@ -6,7 +6,8 @@
 //! - [`server`]: the thin socket loop (tokio for requests, a blocking thread
 //!   per transfer);
 //! - [`setup`]: `serve` flags to a file source, bind errors with their fixes;
-//! - [`tid`]: a transfer's own port: a connected socket where the kernel allows.
+//! - [`tid`]: a transfer's own port: a connected socket where the kernel allows;
+//! - [`time`]: the clock handed to sessions, as plain nanoseconds.
 //!
 //! Events (request, progress, done, aborted) go to [`crate::events`].
 
@@ -16,3 +17,4 @@ pub mod server;
 pub mod session;
 pub mod setup;
 pub mod tid;
+pub mod time;

@@ -33,8 +33,9 @@ use std::io::{self, Seek as _};
 use std::net::{SocketAddr, UdpSocket as StdUdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use rustix::net::{RecvFlags, SendFlags};
 use tokio::net::UdpSocket;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -43,6 +44,7 @@ use super::files::{FileSource, LookupError};
 use super::packet::{self, ErrorCode, Packet, error_bytes};
 use super::session::{self, Mode, Outcome, ReadSession};
 use super::tid::{self, TidMode, TidSockets};
+use super::time::Time;
 use crate::events::{Event, Events, OptionPair, TftpEnd, TftpProgress, TftpRefused, TftpRequest};
 
 /// The default bound on concurrent transfers.
@@ -400,10 +402,22 @@ fn send_to_client(
     datagram: &[u8],
 ) -> io::Result<usize> {
     if connected {
-        socket.send(datagram)
+        send(socket, datagram)
     } else {
         socket.send_to(datagram, client)
     }
+}
+
+/// `send` on a connected socket as a bare system call (see [`super::time`]
+/// for why the lock-step path counts instructions).
+fn send(socket: &StdUdpSocket, datagram: &[u8]) -> io::Result<usize> {
+    Ok(rustix::net::send(socket, datagram, SendFlags::empty())?)
+}
+
+/// `recv` on a connected socket as a bare system call; honours the socket's
+/// `SO_RCVTIMEO` like `UdpSocket::recv`.
+fn recv(socket: &StdUdpSocket, buf: &mut [u8]) -> io::Result<usize> {
+    Ok(rustix::net::recv(socket, buf, RecvFlags::empty())?.0)
 }
 
 /// One accepted read request, run on a blocking thread.
@@ -492,13 +506,8 @@ impl Transfer {
         if opened.direct {
             config.read_ahead = read_ahead(negotiated.blksize, self.alone);
         }
-        let mut session = ReadSession::with_negotiated(
-            Instant::now(),
-            self.mode,
-            negotiated,
-            opened.reader,
-            config,
-        );
+        let mut session =
+            ReadSession::with_negotiated(Time::now(), self.mode, negotiated, opened.reader, config);
         request.accepted = session
             .negotiated()
             .acknowledged
@@ -513,7 +522,7 @@ impl Transfer {
 
         self.drive(socket, &mut session, &served, size);
 
-        let now = Instant::now();
+        let now = Time::now();
         let stats = session.stats();
         let duration = session.elapsed(now).as_secs_f64();
         let outcome = session.outcome().cloned().unwrap_or(Outcome::Cancelled);
@@ -550,7 +559,7 @@ impl Transfer {
     ) {
         let mut buf = [0u8; 1024];
         let mut read_timeout = None;
-        let mut now = Instant::now();
+        let mut now = Time::now();
         let mut received: u32 = 0;
         let mut check_shutdown = false;
         loop {
@@ -587,23 +596,30 @@ impl Transfer {
                 read_timeout = Some(wait);
             }
             let result = if self.connected {
-                socket.recv(&mut buf).map(|len| (len, self.client))
+                recv(socket, &mut buf).map(|len| (len, self.client))
             } else {
                 socket.recv_from(&mut buf)
             };
-            now = Instant::now();
+            now = Time::now();
             match result {
                 Ok((len, from)) => {
                     received = received.wrapping_add(1);
                     check_shutdown = received.is_multiple_of(CANCEL_EVERY);
-                    if from != self.client {
+                    // A connected socket only hears its client.
+                    if !self.connected && from != self.client {
                         self.wrong_tid(socket, &buf[..len], from);
                         continue;
                     }
-                    match Packet::from_bytes(&buf[..len]) {
-                        Ok(packet) => session.handle(now, &packet),
-                        Err(error) => {
-                            tracing::debug!(%error, client = %from, "malformed packet in a transfer");
+                    let bytes = &buf[..len];
+                    if let [0, 4, high, low] = *bytes {
+                        // Nearly every datagram: an ACK, no need to parse.
+                        session.handle_ack(now, u16::from_be_bytes([high, low]));
+                    } else {
+                        match Packet::from_bytes(bytes) {
+                            Ok(packet) => session.handle(now, &packet),
+                            Err(error) => {
+                                tracing::debug!(%error, client = %from, "malformed packet in a transfer");
+                            }
                         }
                     }
                     if let Some(stats) = session.poll_progress() {

@@ -1,6 +1,7 @@
 //! One read transfer as a state machine: no sockets, no clock, no threads.
 //!
-//! The driver feeds it what the peer sent with [`ReadSession::handle`], sends
+//! The driver feeds it what the peer sent with [`ReadSession::handle`] (or,
+//! for a bare ACK, [`ReadSession::handle_ack`]), sends
 //! whatever [`ReadSession::poll_transmit`] returns, and calls
 //! [`ReadSession::handle_timeout`] once the instant from
 //! [`ReadSession::poll_timeout`] has passed. The time is always handed in, so
@@ -17,7 +18,8 @@
 //! - options are answered only when asked, in an OACK carrying exactly the
 //!   accepted ones; an unknown option is ignored, never refused;
 //! - memory is one ring of DATA packets, allocated once: a window of them, or
-//!   more when `Config::read_ahead` asks for bigger reads; the source is read
+//!   more when `Config::read_ahead` asks for bigger reads, rounded up to a
+//!   power of two so that a block's slot is a mask; the source is read
 //!   straight into the packets' payloads with one vectored read per refill
 //!   (no copy in between), and only a refill allocates (its small list of
 //!   buffers);
@@ -25,16 +27,18 @@
 //!   Karn's rule: no sample from a retransmitted window) unless the client set
 //!   one (RFC 2349), and doubles on each timeout up to `max_timeout`.
 //!
-//! Time inside the session is whole nanoseconds since the start (`u64`): the
+//! The time handed in is a [`Time`]: the monotonic clock as whole
+//! nanoseconds (see [`super::time`]). Inside, every time is that `u64`, so the
 //! per-ACK path is a few integer operations, not `Instant`/`Duration`
-//! arithmetic. The API still speaks `Instant`.
+//! arithmetic.
 
 use std::io::{self, IoSliceMut, Read};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 
 use super::packet::{DATA_HEADER, ErrorCode, Packet, TftpOption, error_bytes, write_data_header};
+use super::time::{Time, nanos};
 
 /// Counters and endings of a transfer (the shared wire form).
 pub use lifeline_shared::events::{Outcome, Stats};
@@ -341,8 +345,8 @@ pub struct ReadSession<R> {
     last: Option<u64>,
     /// The window size as a number.
     window: u64,
-    /// Packets in the ring (at least a window); block `i` lives in slot
-    /// `i % ring`.
+    /// Packets in the ring (at least a window; a power of two); block `i`
+    /// lives in slot `i & (ring - 1)`.
     ring: u64,
     /// The retransmission timeout, ns.
     rto: u64,
@@ -354,7 +358,9 @@ pub struct ReadSession<R> {
     window_sent: Option<u64>,
     deadline: Option<u64>,
     stats: Stats,
-    started: Instant,
+    /// When the transfer started and ended, as [`Time`] nanoseconds; every
+    /// other time below is on the same clock.
+    started: u64,
     ended: Option<u64>,
     last_progress: u64,
     progress_due: bool,
@@ -362,17 +368,13 @@ pub struct ReadSession<R> {
     limits: Limits,
 }
 
-/// The configured durations, in ns since the start of the session.
+/// The configured durations, in ns.
 #[derive(Clone, Copy, Debug)]
 struct Limits {
     initial: u64,
     min: u64,
     max: u64,
     progress_interval: u64,
-}
-
-fn nanos(d: Duration) -> u64 {
-    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 impl<R> std::fmt::Debug for ReadSession<R> {
@@ -393,7 +395,7 @@ impl<R: Read> ReadSession<R> {
     /// `size` is the number of bytes the transfer will carry (after netascii
     /// conversion) when known; without it `tsize` is not acknowledged.
     pub fn new(
-        now: Instant,
+        now: Time,
         mode: Mode,
         options: &[TftpOption<'_>],
         size: Option<u64>,
@@ -407,7 +409,7 @@ impl<R: Read> ReadSession<R> {
     /// Starts a transfer on terms from [`negotiate`] (a driver that sizes
     /// its reader to the block size negotiates first).
     pub fn with_negotiated(
-        now: Instant,
+        now: Time,
         mode: Mode,
         negotiated: Negotiated,
         source: R,
@@ -442,7 +444,11 @@ impl<R: Read> ReadSession<R> {
         }
         let slot_len = DATA_HEADER + usize::from(blksize);
         let ahead = config.read_ahead.div_ceil(usize::from(blksize));
-        let ring = usize::from(windowsize).max(ahead).max(1);
+        let ring = usize::from(windowsize)
+            .max(ahead)
+            .max(1)
+            .next_power_of_two();
+        let started = now.as_nanos();
         Self {
             source: match mode {
                 Mode::Octet => Source::Octet(source),
@@ -474,12 +480,12 @@ impl<R: Read> ReadSession<R> {
             fixed_rto,
             retries: 0,
             srtt: None,
-            window_sent: Some(0),
-            deadline: Some(rto),
+            window_sent: Some(started),
+            deadline: Some(started.saturating_add(rto)),
             stats: Stats::default(),
-            started: now,
+            started,
             ended: None,
-            last_progress: 0,
+            last_progress: started,
             progress_due: false,
             limits,
             config,
@@ -509,14 +515,10 @@ impl<R: Read> ReadSession<R> {
         matches!(self.state, State::Finished(_))
     }
 
-    /// `now` as ns since the start.
-    fn at(&self, now: Instant) -> u64 {
-        nanos(now.saturating_duration_since(self.started))
-    }
-
     /// Time from the start to the end (or to `now` while running).
-    pub fn elapsed(&self, now: Instant) -> Duration {
-        Duration::from_nanos(self.ended.unwrap_or_else(|| self.at(now)))
+    pub fn elapsed(&self, now: Time) -> Duration {
+        let end = self.ended.unwrap_or(now.as_nanos());
+        Duration::from_nanos(end.saturating_sub(self.started))
     }
 
     /// Counters to report, at most once per `progress_interval`.
@@ -525,25 +527,17 @@ impl<R: Read> ReadSession<R> {
     }
 
     /// When [`ReadSession::handle_timeout`] must be called next.
-    pub fn poll_timeout(&self) -> Option<Instant> {
+    pub fn poll_timeout(&self) -> Option<Time> {
         match self.state {
             State::Finished(_) => None,
-            _ => self
-                .deadline
-                .map(|d| self.started + Duration::from_nanos(d)),
+            _ => self.deadline.map(Time::from_nanos),
         }
     }
 
     /// How long from `now` until [`ReadSession::handle_timeout`] is due
-    /// (zero once it is); `None` when nothing is awaited. The same as
-    /// `poll_timeout() - now`, without building an `Instant`.
-    pub fn poll_wait(&self, now: Instant) -> Option<Duration> {
-        match self.state {
-            State::Finished(_) => None,
-            _ => self
-                .deadline
-                .map(|d| Duration::from_nanos(d.saturating_sub(self.at(now)))),
-        }
+    /// (zero once it is); `None` when nothing is awaited.
+    pub fn poll_wait(&self, now: Time) -> Option<Duration> {
+        self.poll_timeout().map(|due| due - now)
     }
 
     /// The next datagram to send to the client, if any.
@@ -590,11 +584,7 @@ impl<R: Read> ReadSession<R> {
 
     /// The ring slot of block `index`.
     fn slot(&self, index: u64) -> usize {
-        if self.ring == 1 {
-            0
-        } else {
-            (index % self.ring) as usize
-        }
+        (index & (self.ring - 1)) as usize
     }
 
     /// Reads the blocks after `loaded` into every free slot of the ring (the
@@ -635,11 +625,7 @@ impl<R: Read> ReadSession<R> {
     }
 
     /// Feeds a packet that came from the client's TID.
-    pub fn handle(&mut self, now: Instant, packet: &Packet<'_>) {
-        if self.is_finished() {
-            return;
-        }
-        let now = self.at(now);
+    pub fn handle(&mut self, now: Time, packet: &Packet<'_>) {
         match (packet, &self.state) {
             (_, State::Finished(_)) => {}
             (Packet::Error { code, message }, _) => {
@@ -647,17 +633,28 @@ impl<R: Read> ReadSession<R> {
                     code: code.code(),
                     message: message.chars().take(200).collect(),
                 });
-                self.ended = Some(now);
+                self.ended = Some(now.as_nanos());
             }
-            (Packet::Ack { block: 0 }, State::Oack) => {
+            (Packet::Ack { block }, _) => self.handle_ack(now, *block),
+            // Anything else from the client is ignored: a stray packet must
+            // not end a transfer that can still finish.
+            _ => {}
+        }
+    }
+
+    /// Feeds an ACK of `block` from the client's TID: the same as
+    /// [`ReadSession::handle`] with a [`Packet::Ack`], for a driver that
+    /// reads the four bytes of an ACK itself.
+    pub fn handle_ack(&mut self, now: Time, block: u16) {
+        let now = now.as_nanos();
+        match self.state {
+            State::Sending => self.on_ack(now, block),
+            State::Oack if block == 0 => {
                 self.state = State::Sending;
                 self.sample_rtt(now);
                 self.progress(now);
             }
-            (Packet::Ack { block }, State::Sending) => self.on_ack(now, *block),
-            // Anything else from the client is ignored: a stray packet must
-            // not end a transfer that can still finish.
-            _ => {}
+            State::Oack | State::Finished(_) => {}
         }
     }
 
@@ -692,14 +689,14 @@ impl<R: Read> ReadSession<R> {
     }
 
     /// Acts on a timeout; does nothing before [`ReadSession::poll_timeout`].
-    pub fn handle_timeout(&mut self, now: Instant) {
+    pub fn handle_timeout(&mut self, now: Time) {
         if self.is_finished() {
             return;
         }
         let Some(deadline) = self.deadline else {
             return;
         };
-        let now = self.at(now);
+        let now = now.as_nanos();
         if now < deadline {
             return;
         }
@@ -727,12 +724,12 @@ impl<R: Read> ReadSession<R> {
 
     /// Ends the transfer from the server's side; the client is told with an
     /// ERROR (sent by the next [`ReadSession::poll_transmit`]).
-    pub fn cancel(&mut self, now: Instant, message: &str) {
+    pub fn cancel(&mut self, now: Time, message: &str) {
         if self.is_finished() {
             return;
         }
         self.fail(Outcome::Cancelled);
-        self.ended = Some(self.at(now));
+        self.ended = Some(now.as_nanos());
         self.control = error_bytes(ErrorCode::NotDefined, message);
         self.control_due = true;
     }
@@ -786,12 +783,12 @@ mod tests {
 
     const MS: Duration = Duration::from_millis(1);
 
-    fn session(t0: Instant, data: &[u8], options: &[(&str, &str)]) -> ReadSession<Cursor<Vec<u8>>> {
+    fn session(t0: Time, data: &[u8], options: &[(&str, &str)]) -> ReadSession<Cursor<Vec<u8>>> {
         session_with(t0, data, Mode::Octet, options, Config::default())
     }
 
     fn session_with(
-        t0: Instant,
+        t0: Time,
         data: &[u8],
         mode: Mode,
         options: &[(&str, &str)],
@@ -858,7 +855,7 @@ mod tests {
 
     #[test]
     fn lock_step_without_options() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let data = pattern(1000);
         let mut s = session(t0, &data, &[]);
         assert_eq!(drain(&mut s), [Sent::Data(1, data[..512].to_vec())]);
@@ -882,7 +879,7 @@ mod tests {
 
     #[test]
     fn a_multiple_of_the_block_size_ends_with_an_empty_block() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let data = pattern(1024);
         let mut s = session(t0, &data, &[]);
         assert_eq!(blocks(&drain(&mut s)), [1]);
@@ -903,7 +900,7 @@ mod tests {
 
     #[test]
     fn lost_data_is_sent_again_with_backoff() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let mut s = session(t0, &pattern(600), &[]);
         assert_eq!(blocks(&drain(&mut s)), [1]);
         let first = s.poll_timeout().unwrap();
@@ -933,7 +930,7 @@ mod tests {
 
     #[test]
     fn a_lost_ack_and_its_duplicate_never_double_the_stream() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let data = pattern(2000);
         let mut s = session(t0, &data, &[]);
         assert_eq!(blocks(&drain(&mut s)), [1]);
@@ -960,7 +957,7 @@ mod tests {
 
     #[test]
     fn reordered_and_future_acks_are_ignored() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let mut s = session(t0, &pattern(5000), &[]);
         drain(&mut s);
         s.handle(t0, &ack(1));
@@ -985,7 +982,7 @@ mod tests {
 
     #[test]
     fn gives_up_after_the_retries() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let config = Config {
             max_retries: 3,
             ..Config::default()
@@ -1006,7 +1003,7 @@ mod tests {
 
     #[test]
     fn the_timeout_follows_the_round_trip() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let mut s = session(t0, &pattern(512 * 40), &[]);
         let mut now = t0;
         for block in 1..=20u16 {
@@ -1037,7 +1034,7 @@ mod tests {
 
     #[test]
     fn the_max_timeout_caps_the_backoff() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let config = Config {
             max_retries: 10,
             max_timeout: Duration::from_secs(3),
@@ -1056,7 +1053,7 @@ mod tests {
 
     #[test]
     fn block_numbers_roll_over_past_65535() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let blksize = 8usize;
         let count = 70_000usize;
         let data = pattern(blksize * count + 3);
@@ -1090,7 +1087,7 @@ mod tests {
 
     #[test]
     fn windows_with_a_block_lost_in_the_middle() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let data = pattern(512 * 10 + 100);
         let mut s = session(t0, &data, &[("windowsize", "4")]);
         assert_eq!(
@@ -1124,7 +1121,7 @@ mod tests {
 
     #[test]
     fn netascii_is_converted_across_block_boundaries() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let text = b"line one\nline\rtwo\n\n1234567\nend";
         let mut expected = Vec::new();
         for &b in text {
@@ -1163,7 +1160,7 @@ mod tests {
 
     #[test]
     fn options_only_when_asked_and_within_limits() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let data = pattern(3000);
         // No options: no OACK, data straight away.
         let mut s = session(t0, &data, &[]);
@@ -1264,7 +1261,7 @@ mod tests {
 
     #[test]
     fn a_lost_oack_is_sent_again_and_a_refusal_ends_the_transfer() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let mut s = session(t0, &pattern(100), &[("blksize", "1024")]);
         assert!(matches!(drain(&mut s)[..], [Sent::Oack(_)]));
         s.handle(t0, &ack(1)); // not an answer to the OACK
@@ -1292,7 +1289,7 @@ mod tests {
 
     #[test]
     fn progress_is_rate_limited() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let mut s = session(t0, &pattern(512 * 20 - 1), &[]);
         let mut reports = Vec::new();
         let mut now = t0;
@@ -1311,7 +1308,7 @@ mod tests {
 
     #[test]
     fn cancel_tells_the_client() {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let mut s = session(t0, &pattern(5000), &[]);
         drain(&mut s);
         s.cancel(t0, "server shutting down");
@@ -1344,7 +1341,7 @@ mod tests {
         blksize: usize,
         loss_percent: u32,
     ) -> Vec<u8> {
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let mut now = t0;
         let mut seed = 7u32;
         let mut lost = move || {
@@ -1413,7 +1410,7 @@ mod tests {
                                     read_ahead,
                                     ..Config::default()
                                 };
-                                let t0 = Instant::now();
+                                let t0 = Time::now();
                                 let what = format!(
                                     "size {size}, blksize {blksize}, window {window}, \
                                      read-ahead {read_ahead}, chunky {chunky}, loss {loss}%"
@@ -1470,7 +1467,7 @@ mod tests {
         }
         let reads = std::rc::Rc::new(std::cell::Cell::new(0));
         let data = pattern(512 * 64);
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let s = ReadSession::new(
             t0,
             Mode::Octet,
@@ -1503,7 +1500,7 @@ mod tests {
                 Ok(out.len())
             }
         }
-        let t0 = Instant::now();
+        let t0 = Time::now();
         let mut s = ReadSession::new(t0, Mode::Octet, &[], None, Broken(1), Config::default());
         assert_eq!(drain(&mut s).len(), 1);
         s.handle(t0, &ack(1));
