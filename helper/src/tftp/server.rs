@@ -50,7 +50,7 @@ use crate::events::{Event, Events, OptionPair, TftpEnd, TftpProgress, TftpRefuse
 /// The default bound on concurrent transfers.
 pub const DEFAULT_MAX_TRANSFERS: usize = 256;
 /// How often a waiting transfer looks at the cancellation token.
-const CANCEL_CHECK: Duration = Duration::from_millis(200);
+const CANCEL_CHECK_MS: u64 = 200;
 /// A busy transfer looks at the cancellation token once per this many
 /// datagrams (a few milliseconds at lock-step speed).
 const CANCEL_EVERY: u32 = 64;
@@ -558,7 +558,7 @@ impl Transfer {
         size: Option<u64>,
     ) {
         let mut buf = [0u8; 1024];
-        let mut read_timeout = None;
+        let mut read_timeout_ms = 0; // none set yet
         let mut now = Time::now();
         let mut received: u32 = 0;
         let mut check_shutdown = false;
@@ -576,24 +576,26 @@ impl Transfer {
                 session.cancel(now, "the server is shutting down");
                 continue;
             }
-            let Some(wait) = session.poll_wait(now) else {
+            let Some(due) = session.poll_timeout() else {
                 return;
             };
-            if wait.is_zero() {
+            let wait = due.as_nanos().saturating_sub(now.as_nanos());
+            if wait == 0 {
                 session.handle_timeout(now);
                 check_shutdown = true;
                 continue;
             }
-            // Whole milliseconds, so that lock-step sets the socket option once.
-            let wait = wait.min(CANCEL_CHECK);
-            let wait = Duration::from_millis(wait.as_millis() as u64 + 1);
-            if read_timeout != Some(wait) {
-                if let Err(error) = socket.set_read_timeout(Some(wait)) {
+            // Whole milliseconds, rounded up, so that lock-step sets the
+            // socket option once.
+            let wait_ms = (wait / 1_000_000).min(CANCEL_CHECK_MS) + 1;
+            if read_timeout_ms != wait_ms {
+                let timeout = Duration::from_millis(wait_ms);
+                if let Err(error) = socket.set_read_timeout(Some(timeout)) {
                     tracing::error!(%error, "cannot set a tftp socket timeout");
                     session.cancel(now, "internal error");
                     continue;
                 }
-                read_timeout = Some(wait);
+                read_timeout_ms = wait_ms;
             }
             let result = if self.connected {
                 recv(socket, &mut buf).map(|len| (len, self.client))

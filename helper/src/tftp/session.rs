@@ -534,19 +534,13 @@ impl<R: Read> ReadSession<R> {
         }
     }
 
-    /// How long from `now` until [`ReadSession::handle_timeout`] is due
-    /// (zero once it is); `None` when nothing is awaited.
-    pub fn poll_wait(&self, now: Time) -> Option<Duration> {
-        self.poll_timeout().map(|due| due - now)
-    }
-
     /// The next datagram to send to the client, if any.
     pub fn poll_transmit(&mut self) -> Option<&[u8]> {
         if self.control_due {
             self.control_due = false;
             return Some(&self.control);
         }
-        if self.state != State::Sending {
+        if !matches!(self.state, State::Sending) {
             return None;
         }
         let mut end = self.base + self.window - 1;
