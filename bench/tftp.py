@@ -28,9 +28,9 @@ What it does (see shared/docs/BENCHMARKS.md for why it measures this way):
 - The lock-step limit: a C UDP ping-pong (516-byte "DATA", 4-byte "ACK"),
   pinned to one core, 61 440 round trips: the floor for 30 MiB at 512 bytes;
   and a minimal C lock-step TFTP server (file in memory, no timeouts, no
-  checks), plain and with its socket connect()ed, with the same busybox
-  client: the floor with a real client. The report sets both, and Lifeline,
-  against the best peer.
+  checks; it answers blksize), plain and with its socket connect()ed, with
+  the same busybox client at 512 and 1428 bytes: the floor with a real
+  client. The report sets both, and Lifeline, against the best peer.
 - The 5% drop run is slow for peers with fixed 1-second timeouts (minutes);
   it runs in the first `--drop-runs` rounds only (default 1).
 
@@ -133,14 +133,17 @@ int main(int argc, char **argv) {
 
 
 MINIMAL_C = r"""/* The least a lock-step TFTP server can do: one transfer of a file held in
-   memory, no timeouts, no checks. A floor, not a server. With a third
+   memory, no timeouts, no checks. A floor, not a server. It answers a blksize
+   option (an OACK with that alone) and ignores the others. With a third
    argument its transfer socket is connect()ed to the client. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
+static char pkt[4 + 65464];
 int main(int argc, char **argv) {
     FILE *f = fopen(argv[1], "rb"); fseek(f, 0, SEEK_END); long size = ftell(f); rewind(f);
     char *data = malloc(size); fread(data, 1, size, f); fclose(f);
@@ -150,18 +153,30 @@ int main(int argc, char **argv) {
     bind(s, (void *)&a, sizeof a);
     for (;;) {
         char req[600]; struct sockaddr_in peer; socklen_t pl = sizeof peer;
-        recvfrom(s, req, sizeof req, 0, (void *)&peer, &pl);
+        long len = recvfrom(s, req, sizeof req - 1, 0, (void *)&peer, &pl), bs = 512;
+        req[len < 0 ? 0 : len] = 0;
+        /* file, mode, then option name/value pairs */
+        char *str[32]; int k = 0;
+        for (char *p = req + 2; p < req + len && k < 32; p += strlen(p) + 1) str[k++] = p;
+        for (int i = 2; i + 1 < k; i += 2)
+            if (!strcasecmp(str[i], "blksize")) bs = atol(str[i + 1]);
         int t = socket(AF_INET, SOCK_DGRAM, 0), conn = argc > 3;
         if (conn) connect(t, (void *)&peer, sizeof peer);
-        char pkt[516], ack[16];
+        char ack[16];
+        if (bs != 512) {
+            int n = 2 + sprintf(pkt + 2, "blksize%c%ld", 0, bs) + 1;
+            pkt[0] = 0; pkt[1] = 6;
+            sendto(t, pkt, n, 0, (void *)&peer, sizeof peer);
+            recv(t, ack, sizeof ack, 0);
+        }
         for (long blk = 1;; blk++) {
-            long off = (blk - 1) * 512, n = size - off < 512 ? size - off : 512;
+            long off = (blk - 1) * bs, n = size - off < bs ? size - off : bs;
             pkt[0] = 0; pkt[1] = 3; pkt[2] = blk >> 8; pkt[3] = blk;
             memcpy(pkt + 4, data + off, n);
             if (conn) send(t, pkt, n + 4, 0);
             else sendto(t, pkt, n + 4, 0, (void *)&peer, sizeof peer);
             recv(t, ack, sizeof ack, 0);
-            if (n < 512) break;
+            if (n < bs) break;
         }
         close(t);
     }
@@ -497,7 +512,8 @@ def main():
     hashes = make_files(root)
     setup_namespace()
     results = {s: {} for s in servers}
-    minimal = {"plain": [], "connected": []}
+    # The minimal server's times: plain / connected, at 512 and 1428 bytes.
+    minimal = {"plain": [], "connected": [], "plain1428": [], "connected1428": []}
     floor = float("nan")
 
     def add(server, key, value):
@@ -550,6 +566,9 @@ def main():
                     try:
                         minimal[variant].append(
                             single(s, "busybox512", "big.bin", hashes, outdir)["wall"])
+                        if "single1428" not in skip:
+                            minimal[variant + "1428"].append(
+                                single(s, "busybox1428", "big.bin", hashes, outdir)["wall"])
                     finally:
                         s.stop()
             except RuntimeError as error:
@@ -635,25 +654,26 @@ def report(results, servers, floor, minimal):
           + ("all correct" if not bad else f"WRONG for {bad}"))
     print(f"A minimal C lock-step server (no timeouts, file in memory) with the same "
           f"busybox client, 30 MiB @512, same core: {minimal['plain']:.3f} s; "
-          f"with its socket connected: {minimal['connected']:.3f} s")
-    peers = {s: med([r["wall"] for r in results[s].get("single512", [])])
-             for s in servers if s != "lifeline" and results[s].get("single512")}
-    best = min(peers, key=peers.get) if peers else None
-    if best:
+          f"with its socket connected: {minimal['connected']:.3f} s; "
+          f"@1428: {minimal['plain1428']:.3f} s, connected {minimal['connected1428']:.3f} s")
+    for blocks, key, plain, connected in [(512, "single512", "plain", "connected"),
+                                          (1428, "single1428", "plain1428", "connected1428")]:
+        peers = {s: med([r["wall"] for r in results[s].get(key, [])])
+                 for s in servers if s != "lifeline" and results[s].get(key)}
+        if not peers:
+            continue
+        best = min(peers, key=peers.get)
         b = peers[best]
-        print(f"Best peer at 30 MiB @512: {best}, {b:.3f} s. Against it: minimal server "
-              f"{minimal['plain'] / b:.2f}×, connected minimal server "
-              f"{minimal['connected'] / b:.2f}×", end="")
-    if "lifeline" in results and results["lifeline"].get("single512"):
+        line = (f"Best peer at 30 MiB @{blocks}: {best}, {b:.3f} s. Against it: minimal server "
+                f"{minimal[plain] / b:.2f}×, connected minimal server {minimal[connected] / b:.2f}×")
+        if results.get("lifeline", {}).get(key):
+            t = med([r["wall"] for r in results["lifeline"][key]])
+            line += (f", Lifeline {t / b:.2f}× (Lifeline = {t / minimal[plain]:.2f}× the minimal "
+                     f"server, {t / minimal[connected]:.2f}× the connected one)")
+        print(line)
+    if results.get("lifeline", {}).get("single512"):
         t = med([r["wall"] for r in results["lifeline"]["single512"]])
-        if best:
-            print(f", Lifeline {t / peers[best]:.2f}×")
-        print(f"Lifeline 30 MiB @512: {t / floor:.2f}× the ping-pong floor, "
-              f"{t / minimal['plain']:.2f}× the minimal server, "
-              f"{t / minimal['connected']:.2f}× the connected one")
-    elif best:
-        print()
-
+        print(f"Lifeline 30 MiB @512: {t / floor:.2f}× the ping-pong floor")
 
 if __name__ == "__main__":
     main()
