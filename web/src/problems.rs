@@ -7,7 +7,8 @@
 //! firmware's findings (or why it could not be read), the TFTP address of
 //! step 2, the settings of step 3, the bundle and its sending in step 4, the
 //! phones of step 5 and the helper itself. Nothing here is decided twice: the
-//! stepper's mark for step 3 is taken from [`config`].
+//! stepper's marks for steps 3 and 5 are taken from [`config`] and
+//! [`phones`].
 //!
 //! Invariants:
 //! - Only errors and warnings are problems; notes (info findings) are not.
@@ -268,7 +269,8 @@ fn deliver(state: &State) -> Vec<Issue> {
     out
 }
 
-fn phones(state: &State) -> Vec<Issue> {
+/// The phones that need attention: failed (an error) or stuck (a warning).
+pub fn phones(state: &State) -> Vec<Issue> {
     let live = &state.helper.live;
     live.active()
         .filter_map(|p| {

@@ -969,10 +969,16 @@ impl State {
             _ => None,
         });
         let recover = settings::bundle_inputs(report, &self.form).map(|_| {
+            // ✗ for a phone that failed, ⚠ for one stuck: the Problems
+            // list's words for the same phones.
+            let issues = crate::problems::phones(self);
+            let any = |s: Severity| issues.iter().any(|i| i.severity == s);
             let live = &self.helper.live;
-            let (recovered, _, attention) = live.tally();
-            if attention > 0 {
+            let (recovered, _, _) = live.tally();
+            if any(Severity::Error) {
                 Some(Mark::Error)
+            } else if any(Severity::Warning) {
+                Some(Mark::Warning)
             } else if recovered > 0 && recovered == live.phones.len() {
                 Some(Mark::Ok)
             } else {

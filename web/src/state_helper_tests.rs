@@ -610,6 +610,11 @@ fn a_term_manifest_asked_again_and_again_ends_with_the_upgrade_advice() {
         "It keeps asking for `term41.default.loads` without going on"
     );
     assert!(card.fix.unwrap().contains("8.3(3)–8.5(2) load first"));
+    // Stuck, not failed: step 5 says ⚠, as its card and the Problems list do.
+    assert_eq!(b.state.steps()[4].mark, Some(Mark::Warning));
+    let problems = crate::problems::collect(&b.state);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].severity, Severity::Warning);
 }
 
 #[test]
