@@ -381,28 +381,9 @@ mod tests {
             }),
         ];
         events.extend(
-            [
-                DhcpStep::Discover { requested: Some(a) },
-                DhcpStep::Offer {
-                    addr: a,
-                    tftp: vec![],
-                },
-                DhcpStep::Ack {
-                    addr: a,
-                    lease_secs: 3600,
-                    tftp: vec![Ipv4Addr::new(10, 0, 0, 1)],
-                },
-                DhcpStep::Nak {
-                    addr: None,
-                    reason: "r".into(),
-                },
-                DhcpStep::Decline { addr: a },
-                DhcpStep::Release { addr: a },
-                DhcpStep::Inform { addr: a },
-                DhcpStep::AddressInUse { addr: a },
-                DhcpStep::PoolExhausted,
-            ]
-            .map(dhcp),
+            lifeline_shared::testkit::dhcp_steps(a)
+                .into_iter()
+                .map(dhcp),
         );
         for e in &events {
             let wire: lifeline_shared::events::Event =

@@ -312,3 +312,48 @@ pub fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
         .fold(ZipBuilder::new(), |z, (n, d)| z.add(n, d.clone()))
         .build()
 }
+
+/// Every DHCP step a helper reports (both forms of DISCOVER; not
+/// [`crate::events::DhcpStep::Other`], which only a reader makes), for tests of
+/// their wire form and wording.
+pub fn dhcp_steps(addr: std::net::Ipv4Addr) -> Vec<crate::events::DhcpStep> {
+    use crate::events::DhcpStep;
+    use std::net::Ipv4Addr;
+    // A new step fails to compile here until it is added to the list below.
+    let _every_variant_listed = |s: &DhcpStep| match s {
+        DhcpStep::Discover { .. }
+        | DhcpStep::Offer { .. }
+        | DhcpStep::Ack { .. }
+        | DhcpStep::Nak { .. }
+        | DhcpStep::Decline { .. }
+        | DhcpStep::Release { .. }
+        | DhcpStep::Inform { .. }
+        | DhcpStep::AddressInUse { .. }
+        | DhcpStep::PoolExhausted
+        | DhcpStep::Other => {}
+    };
+    vec![
+        DhcpStep::Discover { requested: None },
+        DhcpStep::Discover {
+            requested: Some(addr),
+        },
+        DhcpStep::Offer {
+            addr,
+            tftp: vec![Ipv4Addr::new(10, 0, 0, 1)],
+        },
+        DhcpStep::Ack {
+            addr,
+            lease_secs: 3600,
+            tftp: vec![Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2)],
+        },
+        DhcpStep::Nak {
+            addr: None,
+            reason: "r".into(),
+        },
+        DhcpStep::Decline { addr },
+        DhcpStep::Release { addr },
+        DhcpStep::Inform { addr },
+        DhcpStep::AddressInUse { addr },
+        DhcpStep::PoolExhausted,
+    ]
+}

@@ -1125,29 +1125,8 @@ pub(crate) mod tests {
             })
         };
         let a = Ipv4Addr::new(10, 0, 0, 50);
-        let steps = vec![
-            DhcpStep::Discover { requested: None },
-            DhcpStep::Discover { requested: Some(a) },
-            DhcpStep::Offer {
-                addr: a,
-                tftp: vec![Ipv4Addr::new(10, 0, 0, 1)],
-            },
-            DhcpStep::Ack {
-                addr: a,
-                lease_secs: 3600,
-                tftp: vec![Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2)],
-            },
-            DhcpStep::Nak {
-                addr: None,
-                reason: "r".into(),
-            },
-            DhcpStep::Decline { addr: a },
-            DhcpStep::Release { addr: a },
-            DhcpStep::Inform { addr: a },
-            DhcpStep::AddressInUse { addr: a },
-            DhcpStep::PoolExhausted,
-            DhcpStep::Other,
-        ];
+        let mut steps = lifeline_shared::testkit::dhcp_steps(a);
+        steps.push(DhcpStep::Other);
         for e in events.into_iter().chain(steps.into_iter().map(dhcp)) {
             round_trip(&ServerMessage::Event(e));
         }
