@@ -121,7 +121,7 @@ pub fn asks_tsize(options: &[TftpOption<'_>]) -> bool {
     options.iter().any(|o| o.name.eq_ignore_ascii_case("tsize"))
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 enum State {
     /// Waiting for ACK 0 of the OACK.
     Oack,
@@ -348,9 +348,9 @@ pub struct ReadSession<R> {
     /// Packets in the ring (at least a window; a power of two); block `i`
     /// lives in slot `i & (ring - 1)`.
     ring: u64,
-    /// The retransmission timeout, ns.
+    /// The retransmission timeout, ns: the client's (RFC 2349) when it set
+    /// one, else following the round trip.
     rto: u64,
-    fixed_rto: bool,
     retries: u32,
     /// Smoothed round trip and its variation (ns), once measured.
     srtt: Option<(u64, u64)>,
@@ -427,9 +427,9 @@ impl<R: Read> ReadSession<R> {
             max: nanos(config.max_timeout),
             progress_interval: nanos(config.progress_interval),
         };
-        let (rto, fixed_rto) = match timeout {
-            Some(secs) => (u64::from(secs) * 1_000_000_000, true),
-            None => (limits.initial, false),
+        let rto = match timeout {
+            Some(secs) => u64::from(secs) * 1_000_000_000,
+            None => limits.initial,
         };
         let wants_oack = !acknowledged.is_empty();
         let mut control = Vec::new();
@@ -477,7 +477,6 @@ impl<R: Read> ReadSession<R> {
             loaded: 0,
             last: None,
             rto,
-            fixed_rto,
             retries: 0,
             srtt: None,
             window_sent: Some(started),
@@ -702,7 +701,7 @@ impl<R: Read> ReadSession<R> {
             self.ended = Some(now);
             return;
         }
-        if !self.fixed_rto {
+        if self.negotiated.timeout.is_none() {
             self.rto = self.rto.saturating_mul(2).min(self.limits.max);
         }
         self.window_sent = None; // Karn: a resent window gives no sample
@@ -753,7 +752,7 @@ impl<R: Read> ReadSession<R> {
     /// After progress: a fresh timer and patience, and maybe a report.
     fn progress(&mut self, now: u64) {
         self.retries = 0;
-        if !self.fixed_rto {
+        if self.negotiated.timeout.is_none() {
             self.rto = match self.srtt {
                 Some((srtt, rttvar)) => srtt
                     .saturating_add(rttvar.saturating_mul(4))
