@@ -158,10 +158,14 @@ pub fn open_pill() {
     focus_id("helper-pill-summary");
 }
 
+/// This browser's local storage, where the page may use it.
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
 /// The choices kept in this browser (off when there is no storage).
 pub fn load_prefs() -> Prefs {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
+    local_storage()
         .and_then(|s| s.get_item(PREFS_KEY).ok().flatten())
         .map(|text| Prefs::decode(&text))
         .unwrap_or_default()
@@ -169,7 +173,7 @@ pub fn load_prefs() -> Prefs {
 
 /// Keeps `prefs` in this browser (quietly nothing where storage is refused).
 pub fn save_prefs(prefs: Prefs) {
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+    if let Some(storage) = local_storage() {
         let _ = storage.set_item(PREFS_KEY, &prefs.encode());
     }
 }
