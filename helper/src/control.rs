@@ -22,7 +22,7 @@ use lifeline_shared::protocol::{self, Chunk, ClientMessage, ErrorCode, ServerMes
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
@@ -40,6 +40,8 @@ pub struct Control {
     pub phones: broadcast::Sender<PhoneSummary>,
     /// The per-phone tracker.
     pub tracker: Arc<Mutex<Tracker>>,
+    /// The tracker's epoch: its times are milliseconds since then.
+    pub tracker_epoch: Instant,
     /// The helper's state, freshly computed.
     pub status: Box<dyn Fn() -> Status + Send + Sync>,
     /// Called with the new bundle's folder after a switch.
@@ -60,6 +62,26 @@ impl std::fmt::Debug for Control {
         f.debug_struct("Control")
             .field("origins", &self.origins)
             .finish_non_exhaustive()
+    }
+}
+
+impl Control {
+    /// Runs `f` on the tracker with its time now, and publishes the summaries
+    /// it changed to every session. They are published under the tracker's
+    /// lock, so each phone's summaries go out in the order they were made.
+    /// Returns how many changed.
+    pub fn with_tracker(&self, f: impl FnOnce(&mut Tracker, u64) -> Vec<PhoneSummary>) -> usize {
+        let now = u64::try_from(self.tracker_epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let Ok(mut tracker) = self.tracker.lock() else {
+            return 0;
+        };
+        let changed = f(&mut tracker, now);
+        let n = changed.len();
+        for p in changed {
+            // No session listening is fine: each gets a snapshot at hello.
+            let _ = self.phones.send(p);
+        }
+        n
     }
 }
 
@@ -344,6 +366,11 @@ impl Session {
                 }
             }
             ClientMessage::UploadCommit { id } => self.commit(&id).await,
+            ClientMessage::RetryPhones { phones } => {
+                // Every session hears of it, this one included.
+                let started_over = self.c.with_tracker(|t, now| t.retry(now, &phones));
+                tracing::info!(asked = phones.len(), started_over, "retry failed phones");
+            }
             ClientMessage::UploadCancel { id } => {
                 if self.upload.as_ref().is_some_and(|u| u.id == id) {
                     self.upload = None;

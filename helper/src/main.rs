@@ -296,6 +296,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         events: shared_events.clone(),
         phones,
         tracker: Arc::new(std::sync::Mutex::new(tracker)),
+        tracker_epoch: std::time::Instant::now(),
         status: Box::new({
             let (store, services) = (store.clone(), services.clone());
             move || plane::status(&store, &services)

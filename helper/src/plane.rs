@@ -5,11 +5,11 @@
 use crate::bundles::Store;
 use crate::control::{Control, catalog_of};
 use crate::tftp::files::{FileSource, LookupError, MemoryFiles, Opened, RootDir};
-use lifeline_shared::events::{Event, PhoneSummary, Tracker};
+use lifeline_shared::events::{Event, Tracker};
 use lifeline_shared::protocol::{CurrentBundle, Interface, InterfaceAddress, Service, Status};
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
@@ -132,27 +132,18 @@ pub fn spawn_tracker(
     stop: CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let epoch = Instant::now();
-        let now_ms = move || epoch.elapsed().as_millis() as u64;
         let mut tick = tokio::time::interval(Duration::from_secs(15));
-        let publish = |changed: Vec<PhoneSummary>| {
-            for p in changed {
-                let _ = control.phones.send(p);
-            }
-        };
         loop {
             tokio::select! {
                 ev = events.recv() => match ev {
                     Ok(e) => {
-                        let changed = control.tracker.lock().map(|mut t| t.handle(now_ms(), &e)).unwrap_or_default();
-                        publish(changed);
+                        control.with_tracker(|t, now| t.handle(now, &e));
                     }
                     Err(broadcast::error::RecvError::Lagged(n)) => tracing::debug!(skipped = n, "tracker lagged"),
                     Err(broadcast::error::RecvError::Closed) => break,
                 },
                 _ = tick.tick() => {
-                    let changed = control.tracker.lock().map(|mut t| t.tick(now_ms())).unwrap_or_default();
-                    publish(changed);
+                    control.with_tracker(|t, now| t.tick(now));
                 }
                 _ = stop.cancelled() => break,
             }

@@ -349,6 +349,10 @@ pub struct PhoneSummary {
     /// restarted with the new load (the observed end of a recovery).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub recovered: bool,
+    /// How many times it was started over by [`Tracker::retry`] (the page's
+    /// "Retry failed"); 0 on its first try.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retries: u32,
     /// When it was first seen (ms since the tracker's epoch).
     pub first_seen_ms: u64,
     /// When it was last heard from.
@@ -447,6 +451,10 @@ pub struct Tracker {
     by_address: HashMap<Ipv4Addr, String>,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// Whether a "file not found" for `name` is normal for a Cisco phone (CTL/ITL
 /// security files, per-MAC configuration, locale files, dial plans): shown grey,
 /// never as a failure.
@@ -521,6 +529,7 @@ impl Tracker {
                 files_expected: 0,
                 normal_misses: Vec::new(),
                 recovered: false,
+                retries: 0,
                 first_seen_ms: now,
                 last_seen_ms: now,
             },
@@ -530,6 +539,43 @@ impl Tracker {
             timeouts: HashMap::new(),
         });
         key
+    }
+
+    /// "Retry failed" (UX §2.14): each phone of `ids` that is stuck or failed
+    /// starts over, as if first seen now: waiting for its first request, with
+    /// no files, diagnosis or counters of the try before (a manifest fetched
+    /// again no longer counts as a repeat), and one more retry counted. The
+    /// user fixes the cause and resets the phone; its card follows the new
+    /// try. Other phones and unknown ids are left alone. Returns the
+    /// summaries that changed.
+    pub fn retry(&mut self, now: u64, ids: &[String]) -> Vec<PhoneSummary> {
+        let mut changed = Vec::new();
+        for id in ids {
+            let Some(p) = self.phones.get_mut(id) else {
+                continue;
+            };
+            if !matches!(p.summary.state, PhoneState::Stuck | PhoneState::Failed) {
+                continue;
+            }
+            let s = &mut p.summary;
+            s.state = PhoneState::Waiting;
+            s.reason = None;
+            s.diagnosis = None;
+            s.current_file = None;
+            s.files.clear();
+            s.files_done = 0;
+            s.files_expected = 0;
+            s.normal_misses.clear();
+            s.recovered = false;
+            s.retries = s.retries.saturating_add(1);
+            s.last_seen_ms = now;
+            p.manifest = None;
+            p.manifest_fetches = 0;
+            p.images_since_manifest = 0;
+            p.timeouts.clear();
+            changed.push(p.summary.clone());
+        }
+        changed
     }
 
     /// Folds one event in; returns the summaries that changed.

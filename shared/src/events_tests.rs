@@ -510,3 +510,133 @@ fn an_address_another_host_answers_at_is_not_the_phones() {
     assert_eq!(t.summaries().len(), 1, "one card");
     assert_eq!(t.summaries()[0].state, PhoneState::Downloading);
 }
+
+#[test]
+fn retry_starts_a_failed_or_stuck_phone_over_and_leaves_the_others() {
+    let mut t = Tracker::new(catalog());
+    // Failed: its manifest names an image the bundle lacks.
+    fetch(&mut t, 0, "term41.default.loads");
+    fetch(&mut t, 10, IMAGES[0]);
+    let failed = t
+        .handle(20, &req(IMAGES[1], Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(failed.state, PhoneState::Failed);
+    // Another phone, still downloading.
+    let busy = Event::TftpRequest(TftpRequest {
+        client: "10.0.0.51:50000".parse().unwrap(),
+        ..match req("term41.default.loads", Resolution::Exact) {
+            Event::TftpRequest(r) => r,
+            _ => unreachable!(),
+        }
+    });
+    assert_eq!(
+        t.handle(30, &busy).pop().unwrap().state,
+        PhoneState::Downloading
+    );
+
+    let ids = vec![
+        failed.id.clone(),
+        "10.0.0.51".to_string(),
+        "SEP000000000000".to_string(),
+    ];
+    let changed = t.retry(1000, &ids);
+    assert_eq!(changed.len(), 1, "only the failed phone: {changed:?}");
+    let s = &changed[0];
+    assert_eq!(s.id, failed.id);
+    assert_eq!(s.state, PhoneState::Waiting);
+    assert_eq!((s.reason.as_ref(), s.diagnosis.as_ref()), (None, None));
+    assert!(s.files.is_empty() && s.current_file.is_none());
+    assert_eq!((s.files_done, s.files_expected), (0, 0));
+    assert_eq!(s.retries, 1);
+    assert_eq!((s.first_seen_ms, s.last_seen_ms), (0, 1000));
+    assert_eq!(t.summaries().iter().find(|p| p.id == s.id), Some(s));
+    // Nothing to do a second time: it is no longer failed.
+    assert!(t.retry(1001, &ids).is_empty());
+    // Its silence counts from the retry: the user has minutes to reset it.
+    let mut quiet = t.clone();
+    let stale: Vec<_> = quiet.tick(1000 + QUIET_LIMIT_MS - 1);
+    assert!(stale.iter().all(|p| p.id != s.id), "{stale:?}");
+    let stale = quiet.tick(1000 + QUIET_LIMIT_MS);
+    assert!(
+        stale
+            .iter()
+            .any(|p| p.id == s.id && p.state == PhoneState::Stuck)
+    );
+
+    // The new try is followed from its first request, and may succeed.
+    let s = fetch(&mut t, 2000, "term41.default.loads");
+    assert_eq!(
+        (s.state, s.files_done, s.retries),
+        (PhoneState::Downloading, 1, 1)
+    );
+    let mut last = s;
+    for img in IMAGES {
+        last = fetch(&mut t, 2100, img);
+    }
+    assert_eq!(last.state, PhoneState::Done);
+    assert_eq!(last.retries, 1);
+}
+
+#[test]
+fn after_a_retry_old_repeats_and_timeouts_no_longer_count() {
+    // Stuck: the recovery manifest fetched again and again.
+    let mut t = Tracker::new(catalog());
+    let mut s = fetch(&mut t, 0, "term41.default.loads");
+    for i in 1..MANIFEST_REPEAT_LIMIT {
+        s = fetch(&mut t, u64::from(i), "term41.default.loads");
+    }
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert_eq!(t.retry(100, &[s.id.clone()]).len(), 1);
+    for i in 1..MANIFEST_REPEAT_LIMIT {
+        s = fetch(&mut t, 100 + u64::from(i), "term41.default.loads");
+        assert_eq!(s.state, PhoneState::Downloading, "fetch {i} of the new try");
+    }
+    s = fetch(&mut t, 200, "term41.default.loads");
+    assert_eq!(
+        s.state,
+        PhoneState::Stuck,
+        "a repeat within the new try counts"
+    );
+    assert_eq!(s.retries, 1);
+
+    // Stuck: one image timed out again and again.
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    let time_out = |t: &mut Tracker, at: u64| {
+        t.handle(at, &req(IMAGES[2], Resolution::Exact));
+        t.handle(at + 1, &end(IMAGES[2], Outcome::TimedOut { retries: 5 }))
+            .pop()
+            .unwrap()
+    };
+    for i in 0..TIMEOUT_LIMIT {
+        s = time_out(&mut t, u64::from(i) * 10);
+    }
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert_eq!(t.retry(100, &[s.id.clone()])[0].state, PhoneState::Waiting);
+    fetch(&mut t, 200, "term41.default.loads");
+    for i in 1..TIMEOUT_LIMIT {
+        s = time_out(&mut t, 300 + u64::from(i) * 10);
+        assert_eq!(
+            s.state,
+            PhoneState::Downloading,
+            "timeout {i} of the new try"
+        );
+    }
+}
+
+#[test]
+fn retries_travel_only_when_there_were_some() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    let s = t
+        .handle(5, &req(IMAGES[3], Resolution::NotFound))
+        .pop()
+        .unwrap();
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(!json.contains("retries"), "{json}");
+    let s = t.retry(10, std::slice::from_ref(&s.id)).pop().unwrap();
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(json.contains(r#""retries":1"#), "{json}");
+    assert_eq!(serde_json::from_str::<PhoneSummary>(&json).unwrap(), s);
+}

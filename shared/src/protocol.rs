@@ -14,7 +14,8 @@
 //!    resumes there); the browser sends the missing chunks; the helper
 //!    acknowledges with `upload-progress`; `upload-commit` makes the helper
 //!    verify every SHA-256, fsync, and switch atomically: `upload-switched`.
-//! 3. Events are pushed as they happen.
+//! 3. Events and phone summaries are pushed as they happen; `retry-phones`
+//!    starts stuck or failed phones over (the page's "Retry failed").
 
 use crate::bundle::Manifest;
 use crate::events::{Event, PhoneSummary};
@@ -22,8 +23,9 @@ use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 use thiserror::Error;
 
-/// The protocol version; both sides must agree.
-pub const VERSION: u32 = 1;
+/// The protocol version; both sides must agree. 2 added `retry-phones` (a
+/// page of version 1 left open across a helper update is asked to reload).
+pub const VERSION: u32 = 2;
 /// Bytes of data in a full chunk.
 pub const CHUNK_SIZE: u32 = 256 * 1024;
 /// Bytes before a chunk's data.
@@ -62,6 +64,14 @@ pub enum ClientMessage {
     },
     /// Ask for a fresh [`Status`].
     Status,
+    /// "Retry failed": start these phones (summary ids) over, each one that
+    /// is stuck or failed (see [`crate::events::Tracker::retry`]). The
+    /// helper answers with a [`ServerMessage::Phone`] for each one it
+    /// started over, and ignores the others.
+    RetryPhones {
+        /// The phones' ids (`SEP…` or an address).
+        phones: Vec<String>,
+    },
 }
 
 /// What went wrong, for scripts and the UI.
@@ -344,7 +354,16 @@ mod tests {
             client: "t".into(),
         };
         let j = serde_json::to_string(&m).unwrap();
-        assert_eq!(j, r#"{"type":"hello","version":1,"client":"t"}"#);
+        assert_eq!(j, r#"{"type":"hello","version":2,"client":"t"}"#);
+        assert_eq!(serde_json::from_str::<ClientMessage>(&j).unwrap(), m);
+        let m = ClientMessage::RetryPhones {
+            phones: vec!["SEP001122AABBCC".into(), "10.0.0.5".into()],
+        };
+        let j = serde_json::to_string(&m).unwrap();
+        assert_eq!(
+            j,
+            r#"{"type":"retry-phones","phones":["SEP001122AABBCC","10.0.0.5"]}"#
+        );
         assert_eq!(serde_json::from_str::<ClientMessage>(&j).unwrap(), m);
         let s = ServerMessage::Error {
             code: ErrorCode::HashMismatch,

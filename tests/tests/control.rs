@@ -52,6 +52,11 @@ fn upgrade_status(server: &Server, query: &str, origin: Option<&str>) -> u16 {
 }
 
 fn connect(server: &Server) -> Ws {
+    connect_with_phones(server).0
+}
+
+/// A session said hello on, and the phones the helper knows.
+fn connect_with_phones(server: &Server) -> (Ws, Vec<lifeline_shared::events::PhoneSummary>) {
     let url = format!(
         "ws://{}/ws?token={}",
         server.addr,
@@ -73,8 +78,10 @@ fn connect(server: &Server) -> Ws {
         }
     ));
     assert!(matches!(recv(&mut ws), ServerMessage::Status(_)));
-    assert!(matches!(recv(&mut ws), ServerMessage::Phones { .. }));
-    ws
+    match recv(&mut ws) {
+        ServerMessage::Phones { phones } => (ws, phones),
+        other => panic!("{other:?}"),
+    }
 }
 
 fn send(ws: &mut Ws, m: &ClientMessage) {
@@ -489,4 +496,74 @@ fn a_helper_serving_a_fixed_root_refuses_uploads_plainly() {
         other => panic!("{other:?}"),
     }
     assert!(current_id(data.path()).is_none());
+}
+
+/// The next summary of phone `id`, skipping every other message.
+fn recv_phone(ws: &mut Ws, id: &str) -> lifeline_shared::events::PhoneSummary {
+    if let MaybeTlsStream::Plain(s) = ws.get_ref() {
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+    }
+    loop {
+        match ws.read().expect("the helper sends the phone's summary") {
+            Message::Text(t) => {
+                if let ServerMessage::Phone(p) = serde_json::from_str(t.as_str()).unwrap()
+                    && p.id == id
+                {
+                    return p;
+                }
+            }
+            Message::Close(f) => panic!("closed: {f:?}"),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn retry_failed_starts_a_failed_phone_over_for_every_page() {
+    use lifeline_shared::events::PhoneState;
+    let data = tempfile::tempdir().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("apps41.8-3-2-27.sbn"), pattern(3000, 5)).unwrap();
+    let (server, tftp) = start_with(data.path(), &["--root", root.path().to_str().unwrap()]);
+    let mut page = connect(&server);
+    let mut other_page = connect(&server);
+
+    // A phone at 127.0.0.1 asks for an image the helper does not have.
+    let missing = TftpDownload::start(tftp, "dsp41.8-3-2-27.sbn").finish();
+    assert!(missing.is_err(), "{missing:?}");
+    let failed = loop {
+        let p = recv_phone(&mut page, "127.0.0.1");
+        if p.state == PhoneState::Failed {
+            break p;
+        }
+    };
+    assert_eq!(failed.retries, 0);
+    assert!(failed.reason.unwrap().contains("dsp41.8-3-2-27.sbn"));
+
+    // Unknown ids are ignored; the failed phone starts over, and both pages hear it.
+    send(
+        &mut page,
+        &ClientMessage::RetryPhones {
+            phones: vec!["SEP000000000000".into(), "127.0.0.1".into()],
+        },
+    );
+    for ws in [&mut page, &mut other_page] {
+        let p = loop {
+            let p = recv_phone(ws, "127.0.0.1");
+            if p.retries > 0 {
+                break p;
+            }
+        };
+        assert_eq!((p.state, p.retries), (PhoneState::Waiting, 1));
+        assert!(p.reason.is_none() && p.diagnosis.is_none() && p.files.is_empty());
+    }
+
+    // Its next try is followed afresh, and a page that connects now sees it.
+    let got = TftpDownload::start(tftp, "apps41.8-3-2-27.sbn").finish();
+    assert_eq!(got.unwrap(), pattern(3000, 5));
+    while recv_phone(&mut page, "127.0.0.1").state != PhoneState::Downloading {}
+    let (_late, phones) = connect_with_phones(&server);
+    let p = phones.iter().find(|p| p.id == "127.0.0.1").expect("known");
+    assert_eq!((p.state, p.retries), (PhoneState::Downloading, 1));
 }

@@ -959,6 +959,7 @@ mod tests {
             files_expected: 0,
             normal_misses: vec![],
             recovered: false,
+            retries: 0,
             first_seen_ms: 0,
             last_seen_ms: 252_000,
         }

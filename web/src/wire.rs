@@ -616,6 +616,10 @@ fn phone(v: &Json) -> Result<PhoneSummary> {
             Some(Json::Bool(b)) => *b,
             Some(_) => return Err(WireError::Field("recovered")),
         },
+        retries: match opt_int(v, "retries")? {
+            None => 0,
+            Some(n) => u32::try_from(n).map_err(|_| WireError::Field("retries"))?,
+        },
         first_seen_ms: int(v, "first_seen_ms")?,
         last_seen_ms: int(v, "last_seen_ms")?,
     })
@@ -834,6 +838,19 @@ pub fn upload_cancel(id: &str) -> String {
     with_id("upload-cancel", id)
 }
 
+/// `retry-phones`: start these phones (card ids) over.
+pub fn retry_phones(ids: &[String]) -> String {
+    let mut out = String::from("{\"type\":\"retry-phones\",\"phones\":[");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        quote(id, &mut out);
+    }
+    out.push_str("]}");
+    out
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -930,6 +947,7 @@ pub(crate) mod tests {
             files_expected: 2,
             normal_misses: vec!["ITLFile.tlv".into()],
             recovered: true,
+            retries: 2,
             first_seen_ms: 1,
             last_seen_ms: 123_456_789,
         }
@@ -1007,6 +1025,7 @@ pub(crate) mod tests {
                 mac: None,
                 address: None,
                 recovered: false,
+                retries: 0,
                 ..summary_sample()
             }),
             ServerMessage::Phones {
@@ -1246,6 +1265,16 @@ pub(crate) mod tests {
             read(&upload_cancel("id")),
             ClientMessage::UploadCancel { id: "id".into() }
         );
+        for ids in [
+            vec![],
+            vec!["SEP001122AABBCC".to_string()],
+            vec!["10.0.0.5".to_string(), "a\"b\\c\u{1}".to_string()],
+        ] {
+            assert_eq!(
+                read(&retry_phones(&ids)),
+                ClientMessage::RetryPhones { phones: ids }
+            );
+        }
         let zip = lifeline_shared::testkit::seed_zip();
         let report = lifeline_shared::firmware::inspect::inspect_zip("seed.zip", &zip).unwrap();
         let bundle = lifeline_shared::bundle::build(
@@ -1278,6 +1307,8 @@ pub(crate) mod tests {
             round_trip(&ServerMessage::Phone(p));
             let c = upload_commit(&texts[0]);
             prop_assert_eq!(serde_json::from_str::<ClientMessage>(&c).unwrap(), ClientMessage::UploadCommit { id: texts[0].clone() });
+            let c = retry_phones(&texts);
+            prop_assert_eq!(serde_json::from_str::<ClientMessage>(&c).unwrap(), ClientMessage::RetryPhones { phones: texts.clone() });
         }
 
         #[test]
