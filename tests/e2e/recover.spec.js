@@ -239,6 +239,24 @@ test('a phone that asks for a file the bundle lacks is told what is closest', as
   await page.screenshot({ path: outputPath('recover-phone.png'), fullPage: true });
   await card.scrollIntoViewIfNeeded();
   await page.screenshot({ path: outputPath('recover-phone-card.png') });
+
+  // Retry failed: the card starts over, the reset is to be done again, and
+  // the phone's next try is followed from its first request.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const retry = page.getByTestId('retry-failed');
+  await expect(retry).toHaveText('Retry the failed phone');
+  await retry.click();
+  await expect(card).toHaveAttribute('data-tone', 'muted');
+  await expect(verdict).toContainText('Waiting for it to start again');
+  await expect(card.getByTestId('phone-attempt')).toHaveText('2 (started over by Retry failed)');
+  await expect(retry).toHaveCount(0);
+  await expect(page.locator('#reset-title')).toBeFocused();
+  await expect(page.getByTestId('step-5')).not.toHaveClass(/mark-error/);
+  await expect(page.getByTestId('log-lines')).toContainText('Retry: Phone at 127.0.0.3 starts over. Reset it again.');
+  expect((await phone.get('term41.default.loads')).data).toBeTruthy();
+  await expect(card).toHaveAttribute('data-tone', 'working');
+  await expect(card.getByTestId('phone-count')).toHaveText('1 of 6');
+  await page.screenshot({ path: outputPath('recover-retry.png'), fullPage: true });
 });
 
 test('a dropped connection resumes the upload where it stopped', async ({ page, helper }) => {

@@ -147,6 +147,17 @@ impl HelperLink {
         });
     }
 
+    /// Asks the helper to start these phones (card ids) over. `false` when
+    /// there is no connection to ask on.
+    pub fn retry_phones(&self, ids: &[String]) -> bool {
+        let i = self.0.borrow();
+        if i.socket.is_none() {
+            return false;
+        }
+        send_text(&i, &wire::retry_phones(ids));
+        true
+    }
+
     /// The bundle on screen is now `key`: an upload of another one stops.
     pub fn keep_only(&self, key: Option<BundleKey>) {
         let mut i = self.0.borrow_mut();

@@ -340,6 +340,36 @@ impl Live {
         true
     }
 
+    /// The cards to offer "Retry failed" for (UX §2.14): active phones that
+    /// are stuck or failed, first seen first.
+    pub fn to_retry(&self) -> Vec<String> {
+        self.active()
+            .filter(|p| matches!(p.state, PhoneState::Stuck | PhoneState::Failed))
+            .map(|p| p.id.clone())
+            .collect()
+    }
+
+    /// The page asked the helper to start `ids` over: a log line and an
+    /// announcement saying what to do next. The cards change when the
+    /// helper's summaries arrive.
+    pub fn retry_asked(&mut self, ids: &[String], at: Clock) {
+        let names: Vec<String> = ids
+            .iter()
+            .map(|id| match self.phones.iter().find(|p| p.id == *id) {
+                Some(p) => label(p),
+                None => id.clone(),
+            })
+            .collect();
+        let text = format!(
+            "Retry: {} {} over. Reset {} again.",
+            names.join(", "),
+            if ids.len() == 1 { "starts" } else { "start" },
+            if ids.len() == 1 { "it" } else { "each of them" },
+        );
+        self.announce.clone_from(&text);
+        self.note(text, Tone::Plain, at);
+    }
+
     /// A network event: a log line.
     pub fn on_event(&mut self, event: &Event, raw: Option<Rc<str>>, at: Clock) {
         if let Some(line) = self.line_for(event, raw, at) {
@@ -709,6 +739,8 @@ pub struct PhoneView {
     pub normal: Option<String>,
     /// Files done of expected.
     pub done: (usize, usize),
+    /// Which try this is, from the second on (after Retry failed).
+    pub attempt: Option<u32>,
 }
 
 /// The title, detail and fix of a diagnosis.
@@ -825,6 +857,12 @@ impl PhoneView {
                 ),
                 None,
             ),
+            PhoneState::Waiting if p.retries > 0 => (
+                "muted",
+                "Waiting for it to start again".to_string(),
+                "Started over by Retry failed: this card follows its new try from its first request.".to_string(),
+                Some("Reset it as the steps above say.".to_string()),
+            ),
             PhoneState::Waiting => (
                 "muted",
                 "Waiting for its first request".to_string(),
@@ -897,6 +935,7 @@ impl PhoneView {
                 )
             }),
             done: (p.files_done, expected),
+            attempt: (p.retries > 0).then(|| p.retries.saturating_add(1)),
         }
     }
 }
@@ -1253,6 +1292,39 @@ mod tests {
             recovered: true,
             ..summary(id, PhoneState::Done)
         }
+    }
+
+    #[test]
+    fn retry_failed_offers_the_stuck_and_failed_cards_in_order() {
+        let mut live = Live::default();
+        assert!(live.to_retry().is_empty());
+        for (id, state) in [
+            ("10.0.0.1", PhoneState::Failed),
+            ("10.0.0.2", PhoneState::Downloading),
+            ("10.0.0.3", PhoneState::Stuck),
+            ("10.0.0.4", PhoneState::Waiting),
+            ("10.0.0.5", PhoneState::Done),
+        ] {
+            live.fold(summary(id, state));
+        }
+        assert_eq!(live.to_retry(), ["10.0.0.1", "10.0.0.3"]);
+        live.retry_asked(&live.to_retry(), at(5000));
+        let text =
+            "Retry: Phone at 10.0.0.1, Phone at 10.0.0.3 start over. Reset each of them again.";
+        assert_eq!(live.log.iter().last().unwrap().text, text);
+        // A card started over is on its second try.
+        let v = PhoneView::of(&PhoneSummary {
+            retries: 1,
+            ..summary("10.0.0.1", PhoneState::Waiting)
+        });
+        assert_eq!(
+            (v.headline.as_str(), v.attempt),
+            ("Waiting for it to start again", Some(2))
+        );
+        assert_eq!(
+            PhoneView::of(&summary("10.0.0.1", PhoneState::Waiting)).attempt,
+            None
+        );
     }
 
     #[test]

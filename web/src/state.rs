@@ -471,6 +471,14 @@ pub enum Action {
     /// [Recover another]: set the recovered cards aside and watch for the next
     /// phone.
     RecoverAnother(Clock),
+    /// [Retry failed]: the page asked the helper to start these phones (card
+    /// ids) over; the user resets them again.
+    RetryFailed {
+        /// The cards.
+        phones: Vec<String>,
+        /// When.
+        at: Clock,
+    },
     /// Play a sound when a phone finishes, or not.
     SetSound(bool),
     /// Show a notification when a phone finishes, or not. Turning it on
@@ -615,6 +623,14 @@ impl State {
                     return None;
                 }
                 next.helper.now = at.mono;
+                next.resets.clear();
+            }
+            Action::RetryFailed { phones, at } => {
+                if phones.is_empty() {
+                    return None;
+                }
+                next.helper.live.retry_asked(&phones, at);
+                // The phones are reset again: the steps are to be done again.
                 next.resets.clear();
             }
             Action::SetSound(on) if on != self.prefs.sound => next.prefs.sound = on,

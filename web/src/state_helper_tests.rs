@@ -900,3 +900,68 @@ fn the_problems_list_opens_and_closes() {
     assert_eq!(o.next(Action::ShowProblems(true)), None);
     assert!(!apply(&o, Action::ShowProblems(false)).problems_open);
 }
+
+#[test]
+fn retry_failed_starts_the_failed_card_over_and_says_to_reset_it() {
+    let mut b = Bench::new();
+    b.state = apply(&b.state, Action::GoTo(StepId::Recover));
+    b.state = apply(&b.state, Action::ToggleReset(0));
+    b.ack();
+    b.fetch("term61.default.loads");
+    b.request("dsp41.8-3-2-72.sbn", Resolution::NotFound);
+    let live = &b.state.helper.live;
+    assert_eq!(live.to_retry(), ["SEP001122AABBCC"]);
+    assert_eq!(b.state.steps()[4].mark, Some(Mark::Error));
+    assert_eq!(
+        b.state.next(Action::RetryFailed {
+            phones: vec![],
+            at: at(b.now)
+        }),
+        None,
+        "nothing asked"
+    );
+
+    // The page asks; the helper's tracker starts it over and says so.
+    let ids = live.to_retry();
+    b.now += 1000;
+    b.state = apply(
+        &b.state,
+        Action::RetryFailed {
+            phones: ids.clone(),
+            at: at(b.now),
+        },
+    );
+    assert!(b.state.resets.is_empty(), "the reset is to be done again");
+    let note = "Retry: Phone SEP001122AABBCC (7961) starts over. Reset it again.";
+    assert_eq!(b.state.helper.live.log.iter().last().unwrap().text, note);
+    assert_eq!(b.state.helper.live.announce, note);
+    for p in b.tracker.retry(b.now, &ids) {
+        b.state = apply(&b.state, msg_at(ServerMessage::Phone(p), b.now));
+    }
+    let card = b.card();
+    assert_eq!(card.tone, "muted");
+    assert_eq!(card.headline, "Waiting for it to start again");
+    assert_eq!(
+        card.fix.as_deref(),
+        Some("Reset it as the steps above say.")
+    );
+    assert_eq!(card.attempt, Some(2));
+    assert!(card.files.is_empty());
+    assert!(b.state.helper.live.to_retry().is_empty());
+    assert_eq!(b.state.steps()[4].mark, None, "nothing to look at any more");
+    assert!(crate::problems::collect(&b.state).is_empty());
+
+    // Its new try is followed, and it can end recovered.
+    b.ack();
+    b.fetch("term61.default.loads");
+    for img in IMAGES {
+        b.fetch(img);
+    }
+    b.fetch("XMLDefault.cnf.xml");
+    let card = b.card();
+    assert_eq!(
+        (card.headline.as_str(), card.attempt),
+        ("Recovered", Some(2))
+    );
+    assert_eq!(b.state.helper.live.tally(), (1, 0, 0));
+}

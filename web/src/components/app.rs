@@ -324,6 +324,7 @@ pub fn App() -> Html {
                 now={h.now}
                 {tftp}
                 on_retry={on_retry.clone()}
+                helper={link.clone()}
                 heading={heading_ref.clone()}
                 dispatch={dispatch.clone()}
             />

@@ -50,6 +50,9 @@ pub fn phone_card(id: &str, v: &PhoneView) -> Html {
                     } }
                 </dd></div>
                 <div><dt>{ "Address" }</dt><dd data-testid="phone-address"><code>{ v.address.clone().unwrap_or_else(|| "—".into()) }</code></dd></div>
+                if let Some(n) = v.attempt {
+                    <div><dt>{ "Try" }</dt><dd data-testid="phone-attempt">{ format!("{n} (started over by Retry failed)") }</dd></div>
+                }
                 if expected > 0 {
                     <div><dt>{ "Files" }</dt><dd data-testid="phone-count">{ format!("{done} of {expected}") }</dd></div>
                 }

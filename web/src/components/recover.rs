@@ -20,6 +20,7 @@ use super::{fixed, rich};
 use crate::browser;
 use crate::format;
 use crate::helper::{self, Link};
+use crate::helper_link::HelperLink;
 use crate::live::{Finish, Live, PhoneView};
 use crate::settings::{Permission, Prefs};
 use crate::state::{Action, StepId, short_id};
@@ -51,6 +52,8 @@ pub struct RecoverStepProps {
     pub tftp: Option<std::net::Ipv4Addr>,
     /// Reconnects now.
     pub on_retry: Callback<()>,
+    /// The link, to ask the helper to start failed phones over.
+    pub helper: HelperLink,
     /// The step heading, focused when the step opens.
     pub heading: NodeRef,
     /// Dispatches.
@@ -318,6 +321,39 @@ fn watch(props: &RecoverStepProps) -> Html {
             browser::focus_id("reset-title");
         })
     };
+    let to_retry = live.to_retry();
+    let retry_failed = (!to_retry.is_empty()).then(|| {
+        let connected = props.link.is_connected();
+        let count = to_retry.len();
+        let onclick = {
+            let (link, dispatch) = (props.helper.clone(), props.dispatch.clone());
+            Callback::from(move |_: MouseEvent| {
+                if link.retry_phones(&to_retry) {
+                    dispatch.emit(Action::RetryFailed {
+                        phones: to_retry.clone(),
+                        at: browser::clock(),
+                    });
+                    // The next thing to do is to reset those phones again.
+                    browser::focus_id("reset-title");
+                }
+            })
+        };
+        html! {
+            <div class="deliver-actions retry-failed">
+                <button type="button" class="button" data-testid="retry-failed" {onclick}
+                    disabled={!connected} aria-describedby="retry-failed-why">
+                    { if count == 1 { "Retry the failed phone".to_string() } else { format!("Retry the {count} failed phones") } }
+                </button>
+                <span class="muted" id="retry-failed-why">{
+                    if connected {
+                        "First fix what the card says (for example, send a corrected bundle in step 4). Then the card starts over, and you reset the phone again."
+                    } else {
+                        "Needs the helper, which is not connected."
+                    }
+                }</span>
+            </div>
+        }
+    });
     html! {
         <section class="panel watch" aria-labelledby="watch-title" data-testid="watch">
             <h2 id="watch-title">{ "Watch the phones" }</h2>
@@ -336,6 +372,7 @@ fn watch(props: &RecoverStepProps) -> Html {
                         <span class="muted">{ "The bundle stays as it is; finished cards stay below, marked done." }</span>
                     </div>
                 }
+                { retry_failed }
                 <div class="phone-grid">{ for cards }</div>
                 if !live.done.is_empty() {
                     <h3 class="done-title">{ format!("Done ({})", live.done.len()) }</h3>
