@@ -349,25 +349,32 @@ impl Live {
             .collect()
     }
 
-    /// The page asked the helper to start `ids` over: a log line and an
-    /// announcement saying what to do next. The cards change when the
-    /// helper's summaries arrive.
+    /// The page asked the helper to start `ids` over: a log line for each
+    /// (under its phone, for the filter) and one announcement, saying what to
+    /// do next. The cards change when the helper's summaries arrive.
     pub fn retry_asked(&mut self, ids: &[String], at: Clock) {
-        let names: Vec<String> = ids
-            .iter()
-            .map(|id| match self.phones.iter().find(|p| p.id == *id) {
-                Some(p) => label(p),
-                None => id.clone(),
-            })
-            .collect();
-        let text = format!(
-            "Retry: {} {} over. Reset {} again.",
-            names.join(", "),
-            if ids.len() == 1 { "starts" } else { "start" },
-            if ids.len() == 1 { "it" } else { "each of them" },
-        );
-        self.announce.clone_from(&text);
-        self.note(text, Tone::Plain, at);
+        let mut names = Vec::new();
+        for id in ids {
+            let card = self.phones.iter().find(|p| p.id == *id);
+            let name = card.map_or_else(|| id.clone(), label);
+            self.log.push(LogLine {
+                at: at.local,
+                phone: Some(id.clone()),
+                address: card.and_then(|p| p.address),
+                mac: card.and_then(|p| p.mac.clone()),
+                text: format!("Retry: {name} starts over. Reset it again."),
+                raw: None,
+                tone: Tone::Plain,
+            });
+            names.push(name);
+        }
+        self.announce = match names.as_slice() {
+            [one] => format!("Retry: {one} starts over. Reset it again."),
+            many => format!(
+                "Retry: {} start over. Reset each of them again.",
+                many.join(", ")
+            ),
+        };
     }
 
     /// A network event: a log line.
@@ -1305,13 +1312,31 @@ mod tests {
             ("10.0.0.4", PhoneState::Waiting),
             ("10.0.0.5", PhoneState::Done),
         ] {
-            live.fold(summary(id, state));
+            live.fold(PhoneSummary {
+                address: None,
+                ..summary(id, state)
+            });
         }
         assert_eq!(live.to_retry(), ["10.0.0.1", "10.0.0.3"]);
         live.retry_asked(&live.to_retry(), at(5000));
-        let text =
-            "Retry: Phone at 10.0.0.1, Phone at 10.0.0.3 start over. Reset each of them again.";
-        assert_eq!(live.log.iter().last().unwrap().text, text);
+        assert_eq!(
+            live.announce,
+            "Retry: Phone at 10.0.0.1, Phone at 10.0.0.3 start over. Reset each of them again."
+        );
+        let lines: Vec<_> = live.log.iter().skip(live.log.len() - 2).collect();
+        assert_eq!(
+            lines[0].text,
+            "Retry: Phone at 10.0.0.1 starts over. Reset it again."
+        );
+        assert_eq!(
+            lines[1].text,
+            "Retry: Phone at 10.0.0.3 starts over. Reset it again."
+        );
+        assert!(live.line_matches(lines[1], "10.0.0.3"));
+        assert!(
+            !live.line_matches(lines[0], "10.0.0.3"),
+            "filed under its own phone"
+        );
         // A card started over is on its second try.
         let v = PhoneView::of(&PhoneSummary {
             retries: 1,
