@@ -31,6 +31,10 @@ What it does (see shared/docs/BENCHMARKS.md for why it measures this way):
   checks; it answers blksize), plain and with its socket connect()ed, with
   the same busybox client at 512 and 1428 bytes: the floor with a real
   client. The report sets both, and Lifeline, against the best peer.
+- After the table, each target this run measured, met or not: issue #4's
+  ratios within the run (with the minimal server's ratio beside the 0.8×
+  one, to show whether any server could meet it here) and the absolute
+  figures of BENCHMARKS.md.
 - The 5% drop run is slow for peers with fixed 1-second timeouts (minutes);
   it runs in the first `--drop-runs` rounds only (default 1).
 
@@ -674,6 +678,82 @@ def report(results, servers, floor, minimal):
     if results.get("lifeline", {}).get("single512"):
         t = med([r["wall"] for r in results["lifeline"]["single512"]])
         print(f"Lifeline 30 MiB @512: {t / floor:.2f}× the ping-pong floor")
+    targets(results, servers, minimal)
+
+
+# (label, key, field, scale to the unit shown, unit, most allowed): the absolute
+# "Lifeline target" column of shared/docs/BENCHMARKS.md.
+ABSOLUTE_TARGETS = [
+    ("30 MiB @512", "single512", "wall", 1, "s", 0.83),
+    ("server CPU per 512-byte block", "single512", "cpu", 1e6 / 61441, "µs", 6.6),
+    ("30 MiB @1428", "single1428", "wall", 1, "s", 0.32),
+    ("30 MiB @1428 windowsize 16", "window16", "wall", 1, "s", 0.226),
+    ("50 clients: wall", "clients50", "wall", 1, "s", 3.0),
+    ("50 clients: server CPU", "clients50", "cpu", 1, "s", 2.07),
+    ("50 clients: peak RSS", "clients50", "hwm_kib", 1 / 1024, "MB", 10),
+    ("200 clients: wall", "clients200", "wall", 1, "s", 12.8),
+    ("200 clients: server CPU", "clients200", "cpu", 1, "s", 8.1),
+    ("200 clients: failures", "clients200", "failures", 1, "", 0),
+    ("50 clients, 5% dropped: failures", "drop5", "failures", 1, "", 0),
+]
+
+
+def targets(results, servers, minimal):
+    """Each target of issue #4 (same-run ratios) and of BENCHMARKS.md
+    (absolute figures) that this run measured: the figure and met or not."""
+    mine = results.get("lifeline", {})
+    if not mine:
+        return
+
+    def lifeline(key, field):
+        rs = mine.get(key, [])
+        return med([r[field] for r in rs]) if rs else None
+
+    def peer(name, key, field):
+        rs = results.get(name, {}).get(key, [])
+        return med([r[field] for r in rs]) if rs and name != "lifeline" else None
+
+    def verdict(ok):
+        return "met" if ok else "NOT met"
+
+    print("\nTargets (issue #4: ratios within this run):")
+    walls = {s: peer(s, "single512", "wall") for s in servers}
+    walls = {s: v for s, v in walls.items() if v is not None}
+    t = lifeline("single512", "wall")
+    if t is not None and walls:
+        best = min(walls, key=walls.get)
+        ratio = t / walls[best]
+        floor = minimal["connected"] / walls[best]
+        print(f"- 30 MiB @512 at most 0.8× the best peer ({best}): {ratio:.2f}×, "
+              f"{verdict(ratio <= 0.8)}. The minimal server (connected) in this run: "
+              f"{floor:.2f}×, so the target is "
+              + ("within reach of a server" if floor <= 0.8 else
+                 "below what a server that does no work at all reaches here"))
+    for label, key, field, name, unit in [
+            ("30 MiB @1428 windowsize 16 no slower than atftpd", "window16", "wall", "atftpd", "s"),
+            ("50 clients: server CPU no more than dnsmasq's", "clients50", "cpu", "dnsmasq", "s")]:
+        a, b = lifeline(key, field), peer(name, key, field)
+        if a is not None and b is not None:
+            print(f"- {label}: {a:.3f} {unit} against {b:.3f} {unit}, {verdict(a <= b)}")
+    for label, key, field, limit in [("50 clients: peak RSS under 10 MB", "clients50", "hwm_kib",
+                                      10 * 1024),
+                                     ("200 clients: no failure", "clients200", "failures", 0),
+                                     ("50 clients, 5% dropped: all complete", "drop5", "failures",
+                                      0)]:
+        rs = mine.get(key, [])
+        if rs:
+            worst = max(r[field] for r in rs)
+            ok = worst < limit if field == "hwm_kib" else worst <= limit
+            shown = f"{worst / 1024:.1f} MB" if field == "hwm_kib" else f"{worst:g}"
+            print(f"- {label}: worst run {shown}, {verdict(ok)}")
+
+    print("\nTargets (shared/docs/BENCHMARKS.md, absolute, medians):")
+    for label, key, field, scale, unit, most in ABSOLUTE_TARGETS:
+        v = lifeline(key, field)
+        if v is not None:
+            u = f" {unit}" if unit else ""
+            print(f"- {label}: {v * scale:.3g}{u} (at most {most:g}{u}), "
+                  f"{verdict(v * scale <= most)}")
 
 if __name__ == "__main__":
     main()
