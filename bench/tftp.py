@@ -516,8 +516,10 @@ def main():
     hashes = make_files(root)
     setup_namespace()
     results = {s: {} for s in servers}
-    # The minimal server's times: plain / connected, at 512 and 1428 bytes.
-    minimal = {"plain": [], "connected": [], "plain1428": [], "connected1428": []}
+    # The minimal server's times: plain / connected, at 512 and 1428 bytes;
+    # and its CPU at 512 bytes.
+    minimal = {"plain": [], "connected": [], "plain1428": [], "connected1428": [],
+               "plain_cpu": [], "connected_cpu": []}
     floor = float("nan")
 
     def add(server, key, value):
@@ -568,8 +570,9 @@ def main():
                                [str(bins["minimal"]), str(root / "big.bin"), "69"] + extra,
                                pinned=True, scratch=scratch)
                     try:
-                        minimal[variant].append(
-                            single(s, "busybox512", "big.bin", hashes, outdir)["wall"])
+                        r = single(s, "busybox512", "big.bin", hashes, outdir)
+                        minimal[variant].append(r["wall"])
+                        minimal[variant + "_cpu"].append(r["cpu"])
                         if "single1428" not in skip:
                             minimal[variant + "1428"].append(
                                 single(s, "busybox1428", "big.bin", hashes, outdir)["wall"])
@@ -660,6 +663,14 @@ def report(results, servers, floor, minimal):
           f"busybox client, 30 MiB @512, same core: {minimal['plain']:.3f} s; "
           f"with its socket connected: {minimal['connected']:.3f} s; "
           f"@1428: {minimal['plain1428']:.3f} s, connected {minimal['connected1428']:.3f} s")
+    per_block = {k: minimal.get(k + "_cpu", float("nan")) / 61441 * 1e6
+                 for k in ("plain", "connected")}
+    line = (f"Its server CPU per 512-byte block: {per_block['plain']:.2f} µs, connected "
+            f"{per_block['connected']:.2f} µs")
+    if results.get("lifeline", {}).get("single512"):
+        mine = med([r["cpu"] for r in results["lifeline"]["single512"]]) / 61441 * 1e6
+        line += f"; Lifeline {mine:.2f} µs ({mine / per_block['connected']:.2f}× the connected one)"
+    print(line)
     for blocks, key, plain, connected in [(512, "single512", "plain", "connected"),
                                           (1428, "single1428", "plain1428", "connected1428")]:
         peers = {s: med([r["wall"] for r in results[s].get(key, [])])
