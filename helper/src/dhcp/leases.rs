@@ -114,7 +114,8 @@ pub enum Change {
         /// Until when.
         until: u64,
     },
-    /// Drop the offer of `addr` to `mac` (it chose another server).
+    /// Drop the offer of `addr` to `mac` (it chose another server, or the
+    /// probe the offer waited for could not be started).
     Forget {
         /// The client.
         mac: Mac,

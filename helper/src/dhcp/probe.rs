@@ -51,9 +51,21 @@ impl IcmpProber {
             seq: AtomicU16::new(0),
         })
     }
+}
 
+/// What the server loop needs of a prober: [`IcmpProber`] on the wire, a
+/// stand-in in the loop's tests.
+pub trait Probe: Send + Sync + 'static {
     /// Sends an echo request to `addr`; returns its sequence number.
-    pub fn send(&self, addr: Ipv4Addr) -> io::Result<u16> {
+    fn send(&self, addr: Ipv4Addr) -> io::Result<u16>;
+
+    /// The next echo reply to one of our requests: who answered, and which
+    /// request.
+    fn recv(&self) -> impl Future<Output = io::Result<(Ipv4Addr, u16)>> + Send;
+}
+
+impl Probe for IcmpProber {
+    fn send(&self, addr: Ipv4Addr) -> io::Result<u16> {
         let seq = self.seq.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
         let packet = echo_request(self.ident, seq);
         self.socket
@@ -61,8 +73,7 @@ impl IcmpProber {
         Ok(seq)
     }
 
-    /// The next echo reply to one of our requests: who answered, and which request.
-    pub async fn recv(&self) -> io::Result<(Ipv4Addr, u16)> {
+    async fn recv(&self) -> io::Result<(Ipv4Addr, u16)> {
         let mut buf = [0u8; 1500];
         loop {
             let (n, _) = self.socket.recv_from(&mut buf).await?;

@@ -29,12 +29,12 @@ use super::config::PolicyConfig;
 use super::events::DhcpEvent;
 use super::leases::{Change, Leases};
 use super::policy::{self, Destination, Outcome};
-use super::probe::{IcmpProber, PROBE_TIMEOUT};
+use super::probe::{IcmpProber, PROBE_TIMEOUT, Probe};
 use super::wire::{self, ClientMessage};
 use crate::events::{Event, Events};
 
-/// How many DISCOVERs may wait for a probe at once; more are dropped (their
-/// clients send again).
+/// How many DISCOVERs may wait for a probe at once; more are dropped, leaving
+/// nothing behind, so that their clients' next DISCOVER starts afresh.
 pub const MAX_PROBES: usize = 64;
 /// The lease file is written at most this often.
 pub const SAVE_INTERVAL: Duration = Duration::from_secs(1);
@@ -60,7 +60,7 @@ impl Default for Ports {
 
 /// What the loop runs with.
 #[derive(Debug)]
-pub struct Setup {
+pub struct Setup<P = IcmpProber> {
     /// The checked configuration.
     pub config: PolicyConfig,
     /// The lease table, as loaded.
@@ -70,7 +70,7 @@ pub struct Setup {
     /// The event channel.
     pub events: Events,
     /// The ICMP prober; `None` offers without probing.
-    pub prober: Option<IcmpProber>,
+    pub prober: Option<P>,
     /// Where replies go.
     pub ports: Ports,
 }
@@ -89,16 +89,19 @@ enum ProbeStart {
     Started,
     /// Not sent (no prober, or the send failed): offer unprobed.
     Unsent,
-    /// Too many probes, or one for this address runs: the DISCOVER is dropped.
-    Dropped,
+    /// A probe of this address runs: the DISCOVER it parked is answered
+    /// when it ends.
+    Running,
+    /// Too many probes run: the DISCOVER is dropped.
+    Full,
 }
 
-struct Loop {
+struct Loop<P> {
     config: PolicyConfig,
     leases: Leases,
     lease_file: Option<PathBuf>,
     events: Events,
-    prober: Option<IcmpProber>,
+    prober: Option<P>,
     ports: Ports,
     pending: HashMap<Ipv4Addr, Pending>,
     writing: Option<JoinHandle<io::Result<()>>>,
@@ -107,7 +110,11 @@ struct Loop {
 
 /// Serves DHCP on `socket` until `stop` is cancelled; returns the lease table
 /// as it stands at the end (saved, when there is a lease file).
-pub async fn serve(socket: UdpSocket, setup: Setup, stop: CancellationToken) -> io::Result<Leases> {
+pub async fn serve<P: Probe>(
+    socket: UdpSocket,
+    setup: Setup<P>,
+    stop: CancellationToken,
+) -> io::Result<Leases> {
     let Setup {
         mut config,
         leases,
@@ -176,7 +183,7 @@ pub async fn serve(socket: UdpSocket, setup: Setup, stop: CancellationToken) -> 
     result.map(|()| state.leases)
 }
 
-async fn probe_reply(prober: Option<&IcmpProber>) -> io::Result<(Ipv4Addr, u16)> {
+async fn probe_reply<P: Probe>(prober: Option<&P>) -> io::Result<(Ipv4Addr, u16)> {
     match prober {
         Some(p) => p.recv().await,
         None => std::future::pending().await,
@@ -210,7 +217,7 @@ fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-impl Loop {
+impl<P: Probe> Loop<P> {
     async fn datagram(&mut self, bytes: &[u8], from: SocketAddr, socket: &UdpSocket) {
         match ClientMessage::parse(bytes) {
             Ok(msg) => self.answer(msg, socket).await,
@@ -230,7 +237,16 @@ impl Loop {
                 return;
             };
             match self.start_probe(addr, &msg) {
-                ProbeStart::Started | ProbeStart::Dropped => return,
+                ProbeStart::Started | ProbeStart::Running => return,
+                ProbeStart::Full => {
+                    // The policy held `addr` for the probe. Without one, that
+                    // hold would have the client's next DISCOVER ignored as
+                    // "probing" until it lapsed: let it go, so that the next
+                    // DISCOVER is answered as if this one had been lost.
+                    let forget = Change::Forget { mac: msg.mac, addr };
+                    self.apply(vec![forget], Vec::new(), now);
+                    return;
+                }
                 ProbeStart::Unsent => {
                     self.apply_outcome(policy::probe_result(addr, false, &self.leases, now), now);
                 }
@@ -245,11 +261,11 @@ impl Loop {
             return ProbeStart::Unsent;
         };
         if self.pending.contains_key(&addr) {
-            return ProbeStart::Dropped;
+            return ProbeStart::Running;
         }
         if self.pending.len() >= MAX_PROBES {
             tracing::debug!(%addr, "dhcp: too many probes running; dropping a DISCOVER");
-            return ProbeStart::Dropped;
+            return ProbeStart::Full;
         }
         match prober.send(addr) {
             Ok(seq) => {
@@ -416,18 +432,30 @@ mod tests {
 
     /// Receives until a reply with `xid` arrives; returns it.
     fn reply_to(client: &StdUdpSocket, xid: u32) -> Message {
+        replies_to(client, &[xid]).remove(0)
+    }
+
+    /// Receives until a reply has come for every one of `xids`; returns the
+    /// first for each, in the order they came.
+    fn replies_to(client: &StdUdpSocket, xids: &[u32]) -> Vec<Message> {
         let deadline = std::time::Instant::now() + GUARD;
         let mut buf = [0u8; 2048];
-        loop {
-            assert!(std::time::Instant::now() < deadline, "no reply to {xid:#x}");
+        let mut got: Vec<Message> = Vec::new();
+        while got.len() < xids.len() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "replies to {} of {xids:x?}",
+                got.len()
+            );
             let (n, _) = client
                 .recv_from(&mut buf)
                 .expect("no reply before the guard");
             let m = Message::from_bytes(&buf[..n]).unwrap();
-            if m.xid() == xid {
-                return m;
+            if xids.contains(&m.xid()) && !got.iter().any(|g| g.xid() == m.xid()) {
+                got.push(m);
             }
         }
+        got
     }
 
     struct Running {
@@ -439,6 +467,15 @@ mod tests {
     }
 
     async fn start(range: &str, lease_file: Option<PathBuf>) -> Running {
+        // No prober: probing is turned off for the loop.
+        start_with::<IcmpProber>(range, lease_file, None).await
+    }
+
+    async fn start_with<P: Probe>(
+        range: &str,
+        lease_file: Option<PathBuf>,
+        prober: Option<P>,
+    ) -> Running {
         let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let server = socket.local_addr().unwrap();
         let client = StdUdpSocket::bind("127.0.0.1:0").unwrap();
@@ -451,8 +488,7 @@ mod tests {
             leases: Leases::new(),
             lease_file,
             events: events.clone(),
-            // No prober: probing is turned off for the loop.
-            prober: None,
+            prober,
             ports: Ports {
                 client: port,
                 relay: port,
@@ -577,5 +613,73 @@ mod tests {
             saved.contains(&addr.to_string()) && saved.contains(&mac.to_string()),
             "{saved}"
         );
+    }
+
+    /// A prober that sends nothing and hears nothing: every probe times out,
+    /// so every probed address is offered. It counts the probes.
+    #[derive(Default)]
+    struct Silent {
+        sent: std::sync::Mutex<Vec<Ipv4Addr>>,
+    }
+
+    impl Probe for Silent {
+        fn send(&self, addr: Ipv4Addr) -> io::Result<u16> {
+            let mut sent = self.sent.lock().unwrap();
+            sent.push(addr);
+            Ok(sent.len() as u16)
+        }
+
+        async fn recv(&self) -> io::Result<(Ipv4Addr, u16)> {
+            std::future::pending().await
+        }
+    }
+
+    /// More phones at once than probes may run (a switch full of phones
+    /// powering up): the DISCOVERs past the bound are dropped, and each
+    /// phone's next DISCOVER is probed and offered like any other. (Before,
+    /// the dropped DISCOVER left its address held "for a probe" that never
+    /// ran, and the phone's next DISCOVER was ignored until the hold lapsed.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn discovers_past_the_probe_bound_are_answered_when_sent_again() {
+        let r = start_with("127.0.0.1-127.0.0.250", None, Some(Silent::default())).await;
+        let client = r.client.try_clone().unwrap();
+        let server = r.server;
+        let phones = u32::try_from(MAX_PROBES).unwrap() + 3;
+        let mac = |i: u32| {
+            let b = i.to_be_bytes();
+            Mac([0, 0x1b, 0x54, b[1], b[2], b[3]])
+        };
+        let xids: Vec<u32> = (0..phones).map(|i| 0x5000 + i).collect();
+        let offers = tokio::task::spawn_blocking(move || {
+            // All at once: the first MAX_PROBES wait for their probes, the
+            // rest are dropped.
+            for (i, &xid) in xids.iter().enumerate() {
+                let d = relayed(MessageType::Discover, mac(i as u32), xid);
+                client.send_to(&d, server).unwrap();
+            }
+            let first = replies_to(&client, &xids[..MAX_PROBES]);
+            // The dropped ones send again, as phones do.
+            let late = &xids[MAX_PROBES..];
+            for (i, &xid) in xids.iter().enumerate().skip(MAX_PROBES) {
+                let d = relayed(MessageType::Discover, mac(i as u32), xid);
+                client.send_to(&d, server).unwrap();
+            }
+            let second = replies_to(&client, late);
+            first.into_iter().chain(second).collect::<Vec<_>>()
+        })
+        .await
+        .unwrap();
+        let mut addresses: Vec<Ipv4Addr> = offers
+            .iter()
+            .map(|m| {
+                assert_eq!(m.opts().msg_type(), Some(MessageType::Offer));
+                m.yiaddr()
+            })
+            .collect();
+        addresses.sort();
+        addresses.dedup();
+        assert_eq!(addresses.len(), phones as usize, "one address each");
+        r.stop.cancel();
+        r.task.await.unwrap().unwrap();
     }
 }
