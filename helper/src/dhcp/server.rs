@@ -616,13 +616,13 @@ mod tests {
     }
 
     /// A prober that sends nothing and hears nothing: every probe times out,
-    /// so every probed address is offered. It counts the probes.
+    /// so every probed address is offered. It keeps the addresses asked for.
     #[derive(Default)]
     struct Silent {
         sent: std::sync::Mutex<Vec<Ipv4Addr>>,
     }
 
-    impl Probe for Silent {
+    impl Probe for Arc<Silent> {
         fn send(&self, addr: Ipv4Addr) -> io::Result<u16> {
             let mut sent = self.sent.lock().unwrap();
             sent.push(addr);
@@ -641,7 +641,8 @@ mod tests {
     /// ran, and the phone's next DISCOVER was ignored until the hold lapsed.)
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn discovers_past_the_probe_bound_are_answered_when_sent_again() {
-        let r = start_with("127.0.0.1-127.0.0.250", None, Some(Silent::default())).await;
+        let prober = Arc::new(Silent::default());
+        let r = start_with("127.0.0.1-127.0.0.250", None, Some(Arc::clone(&prober))).await;
         let client = r.client.try_clone().unwrap();
         let server = r.server;
         let phones = u32::try_from(MAX_PROBES).unwrap() + 3;
@@ -679,6 +680,11 @@ mod tests {
         addresses.sort();
         addresses.dedup();
         assert_eq!(addresses.len(), phones as usize, "one address each");
+        // Each was probed before it was offered, the late ones included, and
+        // a dropped DISCOVER sent no probe.
+        let mut probed = prober.sent.lock().unwrap().clone();
+        probed.sort();
+        assert_eq!(probed, addresses);
         r.stop.cancel();
         r.task.await.unwrap().unwrap();
     }
