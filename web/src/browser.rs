@@ -26,12 +26,16 @@ use yew::NodeRef;
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::Callback;
 
+use crate::bundle::{BundleKey, Saved};
+use crate::clock::Clock;
+use crate::copy::{CopyNote, CopyOutcome, CopyTarget};
 use crate::format;
-use crate::helper::{self, Clock, TOKEN_KEY};
 use crate::intake::{self, Chosen, Firmware, ReadFailure};
 use crate::live::Finish;
-use crate::settings::{self, Form, PREFS_KEY, Permission, Prefs};
-use crate::state::{Action, BundleKey, CopyNote, CopyOutcome, CopyTarget, Saved};
+use crate::pairing::{self, TOKEN_KEY};
+use crate::prefs::{PREFS_KEY, Permission, Prefs};
+use crate::settings::{self, Form};
+use crate::state::Action;
 
 /// The files of a `FileList` (from the file input or a drop).
 pub fn files_of(list: Option<FileList>) -> Vec<File> {
@@ -79,7 +83,7 @@ pub fn clock() -> Clock {
 /// settings part of the fragment (`#s=1&…`) stays. Without one in the address,
 /// the tab's stored token (after a reload) is used.
 pub fn pairing() -> (Option<String>, String) {
-    let (token, rest) = helper::split_token(&location_hash());
+    let (token, rest) = pairing::split_token(&location_hash());
     let Some(window) = web_sys::window() else {
         return (None, rest);
     };
@@ -107,7 +111,7 @@ pub fn pairing() -> (Option<String>, String) {
         None => {
             let stored = storage
                 .and_then(|s| s.get_item(TOKEN_KEY).ok().flatten())
-                .filter(|t| helper::valid_token(t));
+                .filter(|t| pairing::valid_token(t));
             (stored, rest)
         }
     }
@@ -118,7 +122,7 @@ pub fn socket_url(token: &str) -> Option<String> {
     let location = web_sys::window()?.location();
     let host = location.host().ok().filter(|h| !h.is_empty())?;
     let protocol = location.protocol().ok()?;
-    Some(helper::socket_url(&protocol, &host, token))
+    Some(pairing::socket_url(&protocol, &host, token))
 }
 
 /// Scrolls an element to its end.

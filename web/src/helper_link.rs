@@ -3,7 +3,7 @@
 //! upload driven through it.
 //!
 //! The decisions are pure and tested elsewhere: [`crate::wire`] reads and writes
-//! the messages, [`crate::helper::Uploader`] decides which frames go out, and
+//! the messages, [`crate::uploader::Uploader`] decides which frames go out, and
 //! the reducer turns every message into state. This file only executes: it
 //! never holds its own borrow while dispatching (a dispatch may render, and a
 //! render may call back in here).
@@ -21,8 +21,10 @@ use yew::Callback;
 use yew::platform::{spawn_local, time::sleep};
 
 use crate::browser;
-use crate::helper::{self, Out, Uploader};
-use crate::state::{Action, BundleKey};
+use crate::bundle::BundleKey;
+use crate::pairing;
+use crate::state::Action;
+use crate::uploader::{Out, Uploader};
 use crate::wire::{self, WireError};
 
 /// The bundle being sent.
@@ -316,7 +318,7 @@ fn closed(this: &Rc<RefCell<Inner>>, generation: u32) {
         // The handlers stay until the next socket: this runs inside one of them.
         let mut i = this.borrow_mut();
         i.socket = None;
-        let retry = (!i.refused).then(|| helper::backoff_ms(i.attempt + 1));
+        let retry = (!i.refused).then(|| pairing::backoff_ms(i.attempt + 1));
         (retry, i.dispatch.clone())
     };
     dispatch.emit(Action::LinkClosed {

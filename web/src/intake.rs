@@ -1,12 +1,19 @@
 //! What to do with the files a person chose or dropped: check the selection before
 //! reading it, pick the inspection (a zip, or loose files), and keep the bytes for
-//! the bundle.
+//! the bundle; where the firmware job is ([`Phase`]) and, when it failed, why.
 //!
 //! Pure: the browser side ([`crate::browser`]) reads the bytes and calls in here.
+//!
+//! Invariant: a failure always becomes an [`Unusable`] that says what is wrong
+//! and how to fix it; raw browser or archive messages never stand alone.
+
+use std::rc::Rc;
 
 use lifeline_shared::bundle::{self, BundleError};
 use lifeline_shared::firmware::archive::ArchiveError;
 use lifeline_shared::firmware::inspect::{InputFile, Report, inspect_files, inspect_zip};
+
+use crate::format;
 
 /// The most the browser reads in one go. Cisco phone firmware zips are well under
 /// 100 MB; anything near this is something else, and reading it would only stall
@@ -124,6 +131,142 @@ pub fn inspect(label: &str, mut files: Vec<InputFile>) -> Result<(Report, Firmwa
     files.sort_by(|a, b| a.name.cmp(&b.name));
     let report = inspect_files(label, &files);
     Ok((report, Firmware { zip: false, files }))
+}
+
+/// Where the firmware step is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Phase {
+    /// Nothing chosen yet (or started over).
+    #[default]
+    Idle,
+    /// The browser is reading the chosen files.
+    Reading {
+        /// The file's name, or `8 files`.
+        name: String,
+        /// How many files.
+        files: usize,
+        /// How many are read.
+        done: usize,
+        /// Their total size.
+        size: u64,
+    },
+    /// The files are read; the inspection runs.
+    Checking {
+        /// The file's name, or `8 files`.
+        name: String,
+        /// Their total size.
+        size: u64,
+    },
+    /// The report is ready.
+    Inspected {
+        /// The report.
+        report: Rc<Report>,
+        /// How long the inspection took, in milliseconds.
+        millis: f64,
+        /// The bytes, for the bundle.
+        firmware: Rc<Firmware>,
+    },
+    /// The input could not be read or opened at all.
+    Failed(Unusable),
+}
+
+/// Why nothing could be inspected, in plain words with one fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unusable {
+    /// The headline: what is wrong (names in backticks).
+    pub title: String,
+    /// The cause, in plain words.
+    pub detail: String,
+    /// What to do.
+    pub fix: String,
+    /// The browser's own words, when it gave any.
+    pub raw: Option<String>,
+}
+
+impl Unusable {
+    /// The problem for a selection that could not be read.
+    pub fn from_read(failure: &ReadFailure) -> Unusable {
+        match failure {
+            ReadFailure::NoFiles => Unusable {
+                title: "Nothing to inspect".into(),
+                detail: "What was dropped held no files (perhaps a link or some text).".into(),
+                fix: "Drop the firmware zip itself, or press Choose file and pick it.".into(),
+                raw: None,
+            },
+            ReadFailure::Folder { name } => Unusable {
+                title: format!("`{name}` is a folder"),
+                detail: "Lifeline reads files, not folders.".into(),
+                fix: "Open the folder and drop the files inside it (select them all with Ctrl+A, or ⌘A on a Mac), or press Choose file and select them there. Or drop the firmware zip itself.".into(),
+                raw: None,
+            },
+            ReadFailure::TooLarge { name, size } => Unusable {
+                title: format!("`{name}` is too large to be phone firmware"),
+                detail: format!(
+                    "It is {}; Lifeline reads up to {}, and Cisco phone firmware zips are under 100 MB.",
+                    format::size(*size),
+                    format::size(MAX_INPUT)
+                ),
+                fix: "Check that you chose the phone firmware zip (cmterm-….zip), not a disk image or a Call Manager bundle.".into(),
+                raw: None,
+            },
+            ReadFailure::Unreadable { name, kind, message } => Unusable {
+                title: format!("`{name}` could not be read"),
+                detail: match kind.as_str() {
+                    "NotFoundError" => {
+                        "The browser no longer finds it: it was moved, renamed or deleted after it was chosen."
+                    }
+                    "NotReadableError" => {
+                        "The browser was not allowed to read it. A folder gives this error, and so does a file that is locked by another program or that you may not read."
+                    }
+                    "SecurityError" => "The browser refused to read it for security reasons.",
+                    _ => "The browser could not read it.",
+                }
+                .into(),
+                fix: "If it is a folder, open it and choose (or drop) the files inside. Otherwise check that the file is still there and readable, then choose it again.".into(),
+                raw: match (kind.is_empty(), message.is_empty()) {
+                    (true, true) => None,
+                    (false, true) => Some(kind.clone()),
+                    (true, false) => Some(message.clone()),
+                    (false, false) => Some(format!("{kind}: {message}")),
+                },
+            },
+        }
+    }
+
+    /// The problem for an input that is not a readable zip.
+    pub fn from_archive(name: &str, error: &ArchiveError) -> Unusable {
+        let detail = match error {
+            ArchiveError::NotAZip { hint } => match hint.trim_start_matches([' ', '—']) {
+                "" => "Lifeline found no zip directory in it, so it is some other kind of file that was given a .zip name.".to_string(),
+                hint => format::sentence(hint),
+            },
+            other => format::sentence(&other.to_string()),
+        };
+        let (title, fix) = match error {
+            ArchiveError::NotAZip { .. } => (
+                format!("`{name}` is not a zip file"),
+                "Choose the firmware zip as downloaded from Cisco, for example cmterm-7941_7961-sccp.8-3-3.zip. If the browser saved an error page instead, download it again. If you have already unpacked the zip, choose its .loads and .sbn files together instead.",
+            ),
+            ArchiveError::Truncated { .. } => (
+                format!("`{name}` is damaged or incomplete"),
+                "The download was probably cut short. Download the zip again, let it finish, and check that its size matches the one on the download page.",
+            ),
+            ArchiveError::Empty => (
+                format!("`{name}` is empty"),
+                "The file has no content. Download the firmware zip again.",
+            ),
+            _ => (
+                format!("`{name}` could not be opened"),
+                "Download the firmware zip again, or choose its .loads and .sbn files together instead.",
+            ),
+        };
+        Unusable {
+            title,
+            detail,
+            fix: fix.into(),
+            raw: None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -270,5 +413,57 @@ mod tests {
         assert_eq!(report.load.as_deref(), Some("SCCP41.8-3-3S"));
         // Its five images are not there: each is a missing-image error.
         assert_eq!(report.tally.errors, 5, "{:?}", report.findings);
+    }
+
+    #[test]
+    fn every_archive_error_has_a_title_and_a_fix() {
+        let errors = [
+            ArchiveError::NotAZip {
+                hint: String::new(),
+            },
+            ArchiveError::Truncated {
+                what: "the central directory".into(),
+            },
+            ArchiveError::Empty,
+        ];
+        for error in errors {
+            let p = Unusable::from_archive("fw.zip", &error);
+            assert!(p.title.starts_with("`fw.zip` "), "{p:?}");
+            assert!(
+                p.detail.ends_with('.') && p.detail.chars().next().unwrap().is_uppercase(),
+                "{p:?}"
+            );
+            assert!(!p.fix.is_empty(), "{p:?}");
+        }
+        assert_eq!(
+            Unusable::from_archive("e.zip", &ArchiveError::Empty).title,
+            "`e.zip` is empty"
+        );
+    }
+
+    #[test]
+    fn too_large_names_sizes() {
+        let p = Unusable::from_read(&ReadFailure::TooLarge {
+            name: "disk.img".into(),
+            size: 4_000_000_000,
+        });
+        assert_eq!(p.title, "`disk.img` is too large to be phone firmware");
+        assert!(
+            p.detail
+                .starts_with("It is 4.0 GB; Lifeline reads up to 537 MB"),
+            "{}",
+            p.detail
+        );
+    }
+
+    #[test]
+    fn unreadable_without_browser_words_has_no_raw_line() {
+        let p = Unusable::from_read(&ReadFailure::Unreadable {
+            name: "a".into(),
+            kind: String::new(),
+            message: String::new(),
+        });
+        assert_eq!(p.raw, None);
+        assert_eq!(p.detail, "The browser could not read it.");
     }
 }

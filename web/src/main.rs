@@ -2,37 +2,53 @@
 //!
 //! # Layout
 //!
-//! - [`state`]: the app state and every transition, as a pure reducer.
-//! - [`intake`]: checking a selection, choosing the inspection and keeping the
-//!   firmware bytes for the bundle (pure).
-//! - [`settings`]: the network and configuration settings, checked, and the
-//!   files they make; the choices kept in the browser (pure).
-//! - [`permalink`]: the settings in a link's fragment, written and read (pure).
-//! - [`format`]: sizes, times and words for the screen (pure).
-//! - [`helper`]: the Lifeline helper as the page sees it: pairing, the
-//!   connection, its status in words, and the bundle upload (pure).
-//! - [`live`]: the phone cards and the log of step 5 (pure).
-//! - [`problems`]: every problem now, with where it is fixed: the worst-issue
-//!   bullet and its Problems list (pure).
-//! - [`wire`]: the helper's websocket messages read and written without
-//!   serde_json (pure).
-//! - [`browser`]: reading files, the clock, focus, the clipboard, downloads,
-//!   the page's address, the pairing token, stored choices, the finish sound
-//!   and notification (browser calls).
-//! - [`helper_link`]: the websocket to the helper (browser calls).
+//! Imports run one way, bottom up:
+//!
+//! - Leaves: [`clock`] (the one clock), [`step`] (the five steps),
+//!   [`bundle`] (the bundle's key and job), [`copy`], [`format`] (sizes, times
+//!   and words for the screen), [`wire`] (the helper's websocket messages
+//!   without serde_json).
+//! - Domain, each pure: [`settings`] (the settings, checked, and the files they
+//!   make), [`prefs`] (the choices kept in the browser), [`permalink`] (the
+//!   settings in a link), [`intake`] (a selection checked, inspected, and the
+//!   firmware job's phase), [`pairing`] (the token and the connection),
+//!   [`interfaces`] (the helper's network in words), [`upload`] (the send as
+//!   shown) and [`uploader`] (its pacing), [`live`] (the phone cards and the
+//!   log of step 5).
+//! - [`helper`]: the helper as the page sees it, fed by the websocket.
+//! - [`checks`]: each area's problems, from the form, a report, the live view.
+//! - [`state`]: the app state, the actions and the reducer, nothing more.
+//! - Selectors: [`stepper`] (the steps, their marks, the verdict, the status
+//!   line) and [`problems`] (every problem now, worst first).
+//! - Browser calls: [`browser`] (files, the clock, focus, the clipboard,
+//!   downloads, the address, stored choices, sound and notification) and
+//!   [`helper_link`] (the websocket).
 //! - [`components`]: small function components that render the state.
 
 mod browser;
+mod bundle;
+mod checks;
+mod clock;
 mod components;
+mod copy;
 mod format;
 mod helper;
 mod helper_link;
 mod intake;
+mod interfaces;
 mod live;
+mod pairing;
 mod permalink;
+mod prefs;
 mod problems;
 mod settings;
 mod state;
+mod step;
+mod stepper;
+#[cfg(test)]
+mod test_support;
+mod upload;
+mod uploader;
 mod wire;
 
 fn main() {

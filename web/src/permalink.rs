@@ -23,6 +23,15 @@ use lifeline_shared::config::mac::Mac;
 
 use crate::settings::{Form, SipForm};
 
+/// What the link the page was opened with held.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// Its settings are in the fields.
+    Restored,
+    /// It could not be read (the why); the fields are empty.
+    Damaged(String),
+}
+
 /// The format written now.
 pub const VERSION: &str = "1";
 /// The longest fragment read (a link with hundreds of phones stays far below).

@@ -7,9 +7,6 @@
 //!   typed; the checked values (normalized MACs, addresses) are shown next to it.
 //! - What is previewed is what is bundled: [`files`] and [`bundle_inputs`] feed
 //!   the same settings to the same shared writers (a test holds them together).
-//! - [`Prefs`] (what to do when a phone finishes) are the only choices kept in
-//!   the browser between visits: off unless the person turned them on, and a
-//!   notification only with the browser's permission.
 
 use std::net::Ipv4Addr;
 
@@ -521,102 +518,13 @@ pub fn bundle_inputs(report: Option<&Report>, form: &Form) -> Result<BundleInput
     ))
 }
 
-/// The local storage key of [`Prefs`].
-pub const PREFS_KEY: &str = "lifeline-prefs";
-
-/// Whether the browser lets this page show notifications.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Permission {
-    /// No Notification API here (an old browser, or a page not served over
-    /// https or from this computer).
-    #[default]
-    Unsupported,
-    /// Not asked yet: the browser asks when the person turns them on.
-    Ask,
-    /// Allowed.
-    Granted,
-    /// Refused (only the browser's site settings can change it).
-    Denied,
-}
-
-impl Permission {
-    /// `Notification.permission` (`default`, `granted`, `denied`), or `None`
-    /// where there is no Notification API.
-    pub fn of(value: Option<&str>) -> Permission {
-        match value {
-            None => Permission::Unsupported,
-            Some("granted") => Permission::Granted,
-            Some("denied") => Permission::Denied,
-            Some(_) => Permission::Ask,
-        }
-    }
-
-    /// Why notifications cannot be turned on, if they cannot.
-    pub fn blocked(self) -> Option<&'static str> {
-        match self {
-            Permission::Unsupported => Some(
-                "This browser shows no notifications for this page (it needs https or this computer's own address).",
-            ),
-            Permission::Denied => Some(
-                "The browser blocks notifications for this page: allow them in its site settings (the icon left of the address), then turn this on again.",
-            ),
-            Permission::Ask | Permission::Granted => None,
-        }
-    }
-}
-
-/// What to do when a phone finishes (UX §2.14), kept in this browser. Both off
-/// by default.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Prefs {
-    /// Play a short sound, made in the page.
-    pub sound: bool,
-    /// Show a notification (needs the browser's permission).
-    pub notify: bool,
-}
-
-impl Prefs {
-    /// The stored form: `v=1&sound=1&notify=0`.
-    pub fn encode(&self) -> String {
-        format!(
-            "v=1&sound={}&notify={}",
-            u8::from(self.sound),
-            u8::from(self.notify)
-        )
-    }
-
-    /// The stored form read back; anything unknown or damaged is off.
-    pub fn decode(text: &str) -> Prefs {
-        let mut prefs = Prefs::default();
-        if !text.split('&').any(|part| part == "v=1") {
-            return prefs;
-        }
-        for part in text.split('&') {
-            match part {
-                "sound=1" => prefs.sound = true,
-                "notify=1" => prefs.notify = true,
-                _ => {}
-            }
-        }
-        prefs
-    }
-
-    /// The stored choices as they apply now: a notification only while the
-    /// browser allows it.
-    pub fn applied(self, permission: Permission) -> Prefs {
-        Prefs {
-            notify: self.notify && permission == Permission::Granted,
-            ..self
-        }
-    }
-}
-
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
+    use crate::test_support::sip_report;
     use lifeline_shared::bundle;
     use lifeline_shared::firmware::inspect::inspect_zip;
-    use lifeline_shared::testkit::seed_zip;
+    use lifeline_shared::testkit::{seed_zip, sip_seed_zip as sip_zip};
 
     fn seed() -> (Vec<u8>, Report) {
         let zip = seed_zip();
@@ -635,74 +543,6 @@ pub(crate) mod tests {
 
     fn mac(s: &str) -> Mac {
         s.parse().unwrap()
-    }
-
-    use lifeline_shared::testkit::sip_seed_zip as sip_zip;
-
-    /// The report of [`sip_zip`].
-    pub(crate) fn sip_report() -> Report {
-        inspect_zip("sip.zip", &sip_zip()).unwrap()
-    }
-
-    #[test]
-    fn prefs_are_off_by_default_and_round_trip() {
-        assert_eq!(
-            Prefs::default(),
-            Prefs {
-                sound: false,
-                notify: false
-            }
-        );
-        for sound in [false, true] {
-            for notify in [false, true] {
-                let p = Prefs { sound, notify };
-                assert_eq!(Prefs::decode(&p.encode()), p);
-            }
-        }
-        assert_eq!(
-            Prefs {
-                sound: true,
-                notify: false
-            }
-            .encode(),
-            "v=1&sound=1&notify=0"
-        );
-        // Nothing stored, another version, or damage: off.
-        for text in ["", "sound=1", "v=2&sound=1", "v=1&sound=yes", "%%%"] {
-            assert_eq!(Prefs::decode(text), Prefs::default(), "{text}");
-        }
-        assert!(Prefs::decode("notify=1&v=1").notify);
-    }
-
-    #[test]
-    fn notifications_apply_only_with_the_browsers_permission() {
-        let on = Prefs {
-            sound: true,
-            notify: true,
-        };
-        assert_eq!(on.applied(Permission::Granted), on);
-        for p in [Permission::Ask, Permission::Denied, Permission::Unsupported] {
-            assert_eq!(
-                on.applied(p),
-                Prefs {
-                    sound: true,
-                    notify: false
-                },
-                "{p:?}"
-            );
-        }
-        assert_eq!(Permission::of(None), Permission::Unsupported);
-        assert_eq!(Permission::of(Some("default")), Permission::Ask);
-        assert_eq!(Permission::of(Some("granted")), Permission::Granted);
-        assert_eq!(Permission::of(Some("denied")), Permission::Denied);
-        assert!(
-            Permission::Denied
-                .blocked()
-                .unwrap()
-                .contains("site settings")
-        );
-        assert!(Permission::Unsupported.blocked().is_some());
-        assert_eq!(Permission::Ask.blocked(), None);
     }
 
     #[test]

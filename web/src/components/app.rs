@@ -26,13 +26,19 @@ use super::status::StatusLine;
 use super::stepnav::StepNav;
 use super::stepper::Stepper;
 use crate::browser;
-use crate::helper::{self, Link};
+use crate::bundle::BundleJob;
+use crate::checks::Place;
 use crate::helper_link::HelperLink;
+use crate::intake::Phase;
 use crate::intake::ReadFailure;
+use crate::interfaces;
+use crate::pairing::Link;
 use crate::permalink;
-use crate::problems::{self, Count, Place};
+use crate::problems::{self, Count};
 use crate::settings;
-use crate::state::{Action, BundleJob, Phase, State, StepId};
+use crate::state::{Action, State};
+use crate::step::StepId;
+use crate::stepper;
 
 /// The whole app.
 #[function_component]
@@ -245,8 +251,8 @@ pub fn App() -> Html {
     };
 
     let report = state.report().cloned();
-    let issues = Rc::new(problems::collect(&state));
-    let steps = state.steps();
+    let problem_list = Rc::new(problems::collect(&state));
+    let steps = stepper::steps(&state);
     let firmware_body = match &state.phase {
         Phase::Failed(problem) => html! {
             <ProblemPanel problem={problem.clone()} node_ref={problem_ref.clone()} />
@@ -275,7 +281,7 @@ pub fn App() -> Html {
                 server={state.server}
                 decode={state.decode.clone()}
                 copy={state.copy}
-                helper={helper_network(&h.link, h.status.as_ref(), state.prefill(), tftp, &h.live.addresses(), &dispatch)}
+                helper={helper_network(&h.link, h.status.as_ref(), h.prefill_for(&state.form), tftp, &h.live.addresses(), &dispatch)}
                 heading={heading_ref.clone()}
                 dispatch={dispatch.clone()}
             />
@@ -302,8 +308,8 @@ pub fn App() -> Html {
                 bundle_key={state.bundle_key()}
                 send={h.send.clone()}
                 link={h.link.clone()}
-                serves={state.helper_serves_bundle()}
-                tftp_at={h.status.as_ref().and_then(|s| helper::tftp_where(&s.tftp, tftp))}
+                serves={h.serves_bundle(&state.bundle)}
+                tftp_at={h.status.as_ref().and_then(|s| interfaces::tftp_where(&s.tftp, tftp))}
                 tftp_down={h.status.as_ref().filter(|s| !s.tftp.listening).map(|s| s.tftp.reason.clone().unwrap_or_default())}
                 helper={link.clone()}
                 heading={heading_ref.clone()}
@@ -347,7 +353,7 @@ pub fn App() -> Html {
                     input_ref={input_ref}
                     {on_files}
                 />
-                <StatusLine text={state.status_text()} working={state.is_working()} />
+                <StatusLine text={stepper::status_text(&state)} working={state.is_working()} />
                 { firmware_body }
             </>
         },
@@ -363,7 +369,7 @@ pub fn App() -> Html {
         <div class={classes!("app", (*dragging).then_some("is-dragging"))}
             {ondragenter} {ondragover} {ondragleave} {ondrop}>
             <Header
-                count={Count::of(&issues)}
+                count={Count::of(&problem_list)}
                 open={state.problems_open}
                 on_toggle={dispatch.reform({
                     let open = state.problems_open;
@@ -374,7 +380,7 @@ pub fn App() -> Html {
             />
             if state.problems_open {
                 <ProblemsPanel
-                    issues={issues}
+                    problems={problem_list}
                     has_report={report.is_some()}
                     node_ref={problems_ref}
                     on_go={go_to_place}

@@ -11,13 +11,16 @@ use yew::prelude::*;
 use super::rich;
 use super::send::SendPanel;
 use crate::browser;
+use crate::bundle::{BundleJob, BundleKey};
+use crate::checks::bundle_finding_id;
 use crate::format;
-use crate::helper::{Link, Send};
 use crate::helper_link::HelperLink;
 use crate::intake::Firmware;
-use crate::problems::bundle_finding_id;
+use crate::pairing::Link;
 use crate::settings::Form;
-use crate::state::{Action, BundleJob, BundleKey, StepId};
+use crate::state::Action;
+use crate::step::StepId;
+use crate::upload::SendState;
 
 /// Props of [`DeliverStep`].
 #[derive(Properties, PartialEq)]
@@ -33,7 +36,7 @@ pub struct DeliverStepProps {
     /// The key a bundle built now gets.
     pub bundle_key: BundleKey,
     /// Sending it to the helper.
-    pub send: Send,
+    pub send: SendState,
     /// The connection to the helper.
     pub link: Link,
     /// Whether the helper serves this bundle already.

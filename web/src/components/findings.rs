@@ -7,8 +7,8 @@ use lifeline_shared::firmware::inspect::Report;
 use yew::prelude::*;
 
 use super::rich;
+use crate::checks::finding_id;
 use crate::format;
-use crate::problems::finding_id;
 
 /// Props of [`Findings`].
 #[derive(Properties, PartialEq)]

@@ -7,7 +7,8 @@ use lifeline_shared::protocol::Status;
 use yew::prelude::*;
 
 use super::{fixed, rich};
-use crate::helper::{self, Choice, Link};
+use crate::interfaces::{self, Choice};
+use crate::pairing::Link;
 use crate::state::Action;
 
 /// The panel: what the helper said last (`status`), the interface the address
@@ -29,8 +30,8 @@ pub fn helper_network(
             _ => html! {},
         };
     };
-    let choices = helper::addresses(status);
-    let chosen = helper::choose_interface(status, phones);
+    let choices = interfaces::addresses(status);
+    let chosen = interfaces::choose_interface(status, phones);
     let buttons = choices.iter().map(|c| {
         let current = tftp == Some(c.address);
         let address = c.address;
@@ -46,7 +47,7 @@ pub fn helper_network(
             </li>
         }
     });
-    let dhcp = helper::dhcp_view(&status.dhcp, chosen.as_ref().map(|c| c.name.as_str()));
+    let dhcp = interfaces::dhcp_view(&status.dhcp, chosen.as_ref().map(|c| c.name.as_str()));
     html! {
         <section class="panel helper-net" aria-labelledby="helper-net-title" data-testid="helper-network">
             <h2 id="helper-net-title">{ "From the helper" }</h2>

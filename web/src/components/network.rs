@@ -6,8 +6,9 @@ use yew::prelude::*;
 use super::decode::DecodeBox;
 use super::field::TextField;
 use super::option150::Option150Panel;
+use crate::copy::CopyNote;
 use crate::settings::Check;
-use crate::state::{Action, CopyNote};
+use crate::state::Action;
 
 /// Props of [`NetworkStep`].
 #[derive(Properties, PartialEq)]

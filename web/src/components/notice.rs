@@ -3,7 +3,8 @@
 
 use yew::prelude::*;
 
-use crate::state::{Action, Notice};
+use crate::permalink::Notice;
+use crate::state::Action;
 
 /// Props of [`LinkNotice`].
 #[derive(Properties, PartialEq)]

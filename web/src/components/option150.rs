@@ -8,7 +8,8 @@ use yew::prelude::*;
 
 use super::rich;
 use crate::browser;
-use crate::state::{Action, CopyNote, CopyOutcome, CopyTarget};
+use crate::copy::{CopyNote, CopyOutcome, CopyTarget};
+use crate::state::Action;
 
 /// Props of [`Option150Panel`].
 #[derive(Properties, PartialEq)]

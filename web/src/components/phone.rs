@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use super::rich;
+use crate::checks::card_id;
 use crate::live::PhoneView;
-use crate::problems::card_id;
 
 /// The card of phone `id` (`SEP…` or an address).
 pub fn phone_card(id: &str, v: &PhoneView) -> Html {

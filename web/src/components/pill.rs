@@ -7,9 +7,11 @@ use std::net::Ipv4Addr;
 use yew::prelude::*;
 
 use super::{fixed, rich};
+use crate::bundle::short_id;
 use crate::format;
-use crate::helper::{self, Helper, Link};
-use crate::state::short_id;
+use crate::helper::{self, Helper};
+use crate::interfaces;
+use crate::pairing::Link;
 
 /// What the pill shows of the helper (not its phones or log, which change often).
 #[derive(Clone, Debug, PartialEq)]
@@ -91,7 +93,7 @@ pub fn helper_pill(
         },
         Link::Connected => {
             let status = facts.status.as_ref();
-            let tftp = status.map(|s| match helper::tftp_where(&s.tftp, tftp) {
+            let tftp = status.map(|s| match interfaces::tftp_where(&s.tftp, tftp) {
                 Some(at) => format!("TFTP: serving on {at}."),
                 None => format!(
                     "TFTP: not running. {}",
@@ -103,7 +105,7 @@ pub fn helper_pill(
                     )
                 ),
             });
-            let dhcp = status.map(|s| match helper::dhcp_short(&s.dhcp) {
+            let dhcp = status.map(|s| match interfaces::dhcp_short(&s.dhcp) {
                 "off" => "DHCP: off (the phones need option 150 from your DHCP server, step 2)."
                     .to_string(),
                 on => format!("DHCP: {on}."),

@@ -3,13 +3,13 @@
 use yew::prelude::*;
 
 use super::rich;
-use crate::state::Problem;
+use crate::intake::Unusable;
 
 /// Props of [`ProblemPanel`].
 #[derive(Properties, PartialEq)]
 pub struct ProblemPanelProps {
     /// The problem.
-    pub problem: Problem,
+    pub problem: Unusable,
     /// Receives focus when the problem appears.
     pub node_ref: NodeRef,
 }

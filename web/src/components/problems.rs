@@ -7,14 +7,15 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::rich;
+use crate::checks::{Place, Problem};
 use crate::format;
-use crate::problems::{Count, Issue, Place};
+use crate::problems::Count;
 
 /// Props of [`ProblemsPanel`].
 #[derive(Properties, PartialEq)]
 pub struct ProblemsPanelProps {
     /// The problems, worst first.
-    pub issues: Rc<Vec<Issue>>,
+    pub problems: Rc<Vec<Problem>>,
     /// Whether there is a firmware report (its notes are on step 1).
     pub has_report: bool,
     /// Receives the focus when the list opens.
@@ -30,7 +31,7 @@ pub struct ProblemsPanelProps {
 /// The list.
 #[function_component]
 pub fn ProblemsPanel(props: &ProblemsPanelProps) -> Html {
-    let count = Count::of(&props.issues);
+    let count = Count::of(&props.problems);
     let onkeydown = {
         let close = props.on_close.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -44,7 +45,7 @@ pub fn ProblemsPanel(props: &ProblemsPanelProps) -> Html {
         let close = props.on_close.clone();
         Callback::from(move |_: MouseEvent| close.emit(()))
     };
-    let items = props.issues.iter().map(|i| {
+    let items = props.problems.iter().map(|i| {
         let severity = i.severity.as_str();
         let place = i.place.clone();
         let onclick = props.on_go.reform(move |_: MouseEvent| place.clone());
@@ -74,7 +75,7 @@ pub fn ProblemsPanel(props: &ProblemsPanelProps) -> Html {
                     { "Close" }
                 </button>
             </div>
-            if props.issues.is_empty() {
+            if props.problems.is_empty() {
                 <p class="all-clear" data-testid="problems-none">
                     <span class="tone-ok" aria-hidden="true">{ "✓ " }</span>
                     { "Nothing to fix right now. Each step's mark (✓ ⚠ ✗) and the helper pill say how it stands." }

@@ -18,12 +18,15 @@ use yew::prelude::*;
 use super::phone::phone_card;
 use super::{fixed, rich};
 use crate::browser;
+use crate::bundle::short_id;
 use crate::format;
-use crate::helper::{self, Link};
 use crate::helper_link::HelperLink;
+use crate::interfaces;
 use crate::live::{Finish, Live, PhoneView};
-use crate::settings::{Permission, Prefs};
-use crate::state::{Action, StepId, short_id};
+use crate::pairing::Link;
+use crate::prefs::{Permission, Prefs};
+use crate::state::Action;
+use crate::step::StepId;
 
 /// Props of [`RecoverStep`].
 #[derive(Properties, PartialEq)]
@@ -238,8 +241,8 @@ fn watch(props: &RecoverStepProps) -> Html {
         },
         _ => {
             let status = props.status.as_ref();
-            let tftp = status.and_then(|s| helper::tftp_where(&s.tftp, props.tftp));
-            let dhcp = status.map(|s| helper::dhcp_short(&s.dhcp));
+            let tftp = status.and_then(|s| interfaces::tftp_where(&s.tftp, props.tftp));
+            let dhcp = status.map(|s| interfaces::dhcp_short(&s.dhcp));
             html! {
                 <>
                     if let Some(lost) = live.stale_since {

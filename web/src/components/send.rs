@@ -6,9 +6,10 @@ use yew::prelude::*;
 
 use super::{fixed, rich};
 use crate::browser;
+use crate::bundle::short_id;
 use crate::format;
-use crate::helper::{Link, Progress, Send};
-use crate::state::short_id;
+use crate::pairing::Link;
+use crate::upload::{Progress, SendState};
 
 /// Props of [`SendPanel`].
 #[derive(Properties, PartialEq)]
@@ -20,7 +21,7 @@ pub struct SendPanelProps {
     /// Its bytes.
     pub bytes: u64,
     /// Sending it.
-    pub send: Send,
+    pub send: SendState,
     /// The connection.
     pub link: Link,
     /// Whether the helper serves it already.
@@ -76,8 +77,8 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
     // Focus follows the outcome: the confirmation, or the problem.
     {
         let kind = match &props.send {
-            Send::Switched { .. } => 1,
-            Send::Failed { .. } => 2,
+            SendState::Switched { .. } => 1,
+            SendState::Failed { .. } => 2,
             _ => 0,
         };
         let done_ref = done_ref.clone();
@@ -126,27 +127,27 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
         r#"<p class="muted">Keep this tab open until the helper confirms; if the connection drops, sending resumes where it stopped.</p>"#,
     );
     let body = match &props.send {
-        Send::Switched { id, files, .. } => {
+        SendState::Switched { id, files, .. } => {
             served(*files, id, "The helper switched to this bundle")
         }
-        Send::Idle if props.serves => served(
+        SendState::Idle if props.serves => served(
             props.files,
             &props.id,
             "The helper already serves this bundle",
         ),
-        Send::Idle | Send::Failed { .. } if connected => {
+        SendState::Idle | SendState::Failed { .. } if connected => {
             let failed = match &props.send {
-                Send::Failed { problem, .. } => Some(html! {
+                SendState::Failed { refusal, .. } => Some(html! {
                     <div class="problem-inline" data-testid="send-problem" id="send-problem" tabindex="-1" ref={problem_ref.clone()} role="alert">
                         <h3 class="verdict is-error">
                             <span class="verdict-icon" aria-hidden="true">{ "✗" }</span>
-                            <span>{ rich(&problem.title) }</span>
+                            <span>{ rich(&refusal.title) }</span>
                         </h3>
-                        if let Some(file) = &problem.file {
+                        if let Some(file) = &refusal.file {
                             <p>{ "File: " }<code data-testid="send-problem-file">{ file.clone() }</code></p>
                         }
-                        <p class="raw">{ format!("The helper said: {}", problem.message) }</p>
-                        <p class="fix"><strong>{ "How to fix it: " }</strong>{ rich(problem.fix) }</p>
+                        <p class="raw">{ format!("The helper said: {}", refusal.message) }</p>
+                        <p class="fix"><strong>{ "How to fix it: " }</strong>{ rich(refusal.fix) }</p>
                     </div>
                 }),
                 _ => None,
@@ -168,13 +169,13 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 </>
             }
         }
-        Send::Starting { .. } if connected => html! {
+        SendState::Starting { .. } if connected => html! {
             <p class="status is-working" data-testid="send-status">
                 <span class="spinner" aria-hidden="true"></span>
                 <span>{ "Asking the helper what it already has…" }</span>
             </p>
         },
-        Send::Sending(p) => html! {
+        SendState::Sending(p) => html! {
             <>
                 { bar(p, "Sending the bundle to the helper") }
                 if let Some(kept) = p.resumed.filter(|_| p.again.is_none()) {
@@ -191,7 +192,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 <p><button type="button" class="button quiet" data-testid="send-stop" onclick={click(&props.on_stop)}>{ "Stop sending" }</button></p>
             </>
         },
-        Send::Verifying(p) => html! {
+        SendState::Verifying(p) => html! {
             <>
                 { bar(p, "Sending the bundle to the helper") }
                 <p class="status is-working" data-testid="send-status">
@@ -200,7 +201,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 </p>
             </>
         },
-        Send::Interrupted(p) => html! {
+        SendState::Interrupted(p) => html! {
             <>
                 { bar(p, "Sending the bundle to the helper (paused)") }
                 <p class="field-warnings" data-testid="send-interrupted">
@@ -228,9 +229,9 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
     };
     // Screen readers hear the quarters, not every chunk.
     let milestone = match &props.send {
-        Send::Sending(p) => format!("Sending: {} %", p.percent() / 25 * 25),
-        Send::Verifying(_) => "All sent; the helper is checking the files.".to_string(),
-        Send::Interrupted(_) => "Sending paused: the connection dropped.".to_string(),
+        SendState::Sending(p) => format!("Sending: {} %", p.percent() / 25 * 25),
+        SendState::Verifying(_) => "All sent; the helper is checking the files.".to_string(),
+        SendState::Interrupted(_) => "Sending paused: the connection dropped.".to_string(),
         _ => String::new(),
     };
     html! {

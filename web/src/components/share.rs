@@ -4,9 +4,10 @@
 use yew::prelude::*;
 
 use crate::browser;
+use crate::copy::{CopyNote, CopyOutcome, CopyTarget};
 use crate::permalink;
 use crate::settings::Form;
-use crate::state::{Action, CopyNote, CopyOutcome, CopyTarget};
+use crate::state::Action;
 
 /// Props of [`SharePanel`].
 #[derive(Properties, PartialEq)]

@@ -2,12 +2,13 @@
 
 use yew::prelude::*;
 
-use crate::state::{Step, StepId};
+use crate::step::StepId;
+use crate::stepper::Step;
 
 /// Props of [`StepNav`].
 #[derive(Properties, PartialEq)]
 pub struct StepNavProps {
-    /// The five steps, from [`crate::state::State::steps`].
+    /// The five steps, from [`crate::stepper::steps`].
     pub steps: Vec<Step>,
     /// The step on screen.
     pub current: StepId,

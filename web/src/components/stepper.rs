@@ -3,12 +3,13 @@
 
 use yew::prelude::*;
 
-use crate::state::{Step, StepId};
+use crate::step::StepId;
+use crate::stepper::Step;
 
 /// Props of [`Stepper`].
 #[derive(Properties, PartialEq)]
 pub struct StepperProps {
-    /// The five steps, from [`crate::state::State::steps`].
+    /// The five steps, from [`crate::stepper::steps`].
     pub steps: Vec<Step>,
     /// Opens a step.
     pub on_go: Callback<StepId>,

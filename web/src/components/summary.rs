@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::models::ModelTable;
 use crate::format;
-use crate::state::{headline, worst};
+use crate::stepper::{headline, worst};
 
 /// Props of [`Summary`].
 #[derive(Properties, PartialEq)]

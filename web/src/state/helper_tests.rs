@@ -9,17 +9,12 @@ use lifeline_shared::events::{
 use lifeline_shared::firmware::{manifest, signed::SignedHeader};
 use lifeline_shared::protocol::{CHUNK_SIZE, CurrentBundle, ErrorCode, ServerMessage, Status};
 
-use super::tests::{apply, built, ready, seed_state};
 use super::*;
-use crate::helper::{Clock, Link, Send};
+use crate::bundle::BundleKey;
 use crate::live::PhoneView;
-
-fn at(mono: u64) -> Clock {
-    Clock {
-        mono,
-        local: 1_700_000_000_000 + mono,
-    }
-}
+use crate::stepper::{Mark, steps};
+use crate::test_support::{apply, at, built, ready, seed_state};
+use lifeline_shared::finding::Severity;
 
 fn msg(m: ServerMessage) -> Action {
     Action::LinkMessage {
@@ -109,19 +104,19 @@ fn pairing_connects_and_fills_in_the_tftp_address_once() {
     let st = apply(&h, msg(ServerMessage::Status(status(None))));
     assert_eq!(st.form.tftp, "192.168.10.105");
     assert_eq!(st.rev, h.rev + 1);
-    let choice = st.prefill().expect("the note shows");
+    let choice = st.helper.prefill_for(&st.form).expect("the note shows");
     assert_eq!(choice.name, "eth0");
-    assert_eq!(st.steps()[1].mark, Some(Mark::Ok));
+    assert_eq!(steps(&st)[1].mark, Some(Mark::Ok));
     // Cleared by the person: the next status leaves it empty.
     let cleared = apply(&st, Action::SetTftp(String::new()));
-    assert_eq!(cleared.prefill(), None);
+    assert_eq!(cleared.helper.prefill_for(&cleared.form), None);
     let again = apply(&cleared, msg(ServerMessage::Status(status(None))));
     assert_eq!(again.form.tftp, "");
     // Typed (or from a link) before the helper answered: kept as it is.
     let typed = apply(&h, Action::SetTftp("10.9.9.9".into()));
     let st = apply(&typed, msg(ServerMessage::Status(status(None))));
     assert_eq!(st.form.tftp, "10.9.9.9");
-    assert_eq!(st.prefill(), None);
+    assert_eq!(st.helper.prefill_for(&st.form), None);
     assert!(st.helper.status.is_some());
 }
 
@@ -206,28 +201,28 @@ fn sending_needs_a_connected_helper_and_the_bundle_on_screen() {
     let started = apply(&s, Action::SendStarted { key, at: at(0) });
     assert_eq!(
         started.helper.send,
-        Send::Starting {
+        SendState::Starting {
             key,
             id: id.clone()
         }
     );
     let stopped = apply(&started, Action::SendStopped { key, at: at(1) });
-    assert_eq!(stopped.helper.send, Send::Idle);
+    assert_eq!(stopped.helper.send, SendState::Idle);
     assert_eq!(stopped.next(Action::SendStopped { key, at: at(2) }), None);
     // A change to the settings drops the send with the bundle.
     let changed = apply(&started, Action::SetCallManagers("10.1.1.1".into()));
-    assert_eq!(changed.helper.send, Send::Idle);
+    assert_eq!(changed.helper.send, SendState::Idle);
     assert_eq!(changed.bundle, BundleJob::Idle);
 }
 
 #[test]
 fn a_sent_bundle_switches_marks_deliver_and_is_logged() {
     let (s, key, id) = with_bundle();
-    assert_eq!(s.steps()[3].mark, None);
+    assert_eq!(steps(&s)[3].mark, None);
     let s = apply(&s, Action::SendStarted { key, at: at(0) });
     let s = apply(&s, msg_at(ready_msg(&id, 0, 6_000_000), 0));
     let s = apply(&s, msg_at(progress(&id, 3_000_000, 6_000_000), 1000));
-    let Send::Sending(p) = &s.helper.send else {
+    let SendState::Sending(p) = &s.helper.send else {
         panic!("{:?}", s.helper.send)
     };
     assert_eq!(
@@ -236,7 +231,7 @@ fn a_sent_bundle_switches_marks_deliver_and_is_logged() {
     );
     let s = apply(&s, msg_at(progress(&id, 6_000_000, 6_000_000), 2000));
     let s = apply(&s, msg(ServerMessage::UploadVerifying { id: id.clone() }));
-    assert!(matches!(s.helper.send, Send::Verifying(_)));
+    assert!(matches!(s.helper.send, SendState::Verifying(_)));
     let s = apply(
         &s,
         msg(ServerMessage::UploadSwitched {
@@ -245,8 +240,11 @@ fn a_sent_bundle_switches_marks_deliver_and_is_logged() {
             bytes: 6_000_000,
         }),
     );
-    assert!(matches!(s.helper.send, Send::Switched { files: 10, .. }));
-    assert_eq!(s.steps()[3].mark, Some(Mark::Ok));
+    assert!(matches!(
+        s.helper.send,
+        SendState::Switched { files: 10, .. }
+    ));
+    assert_eq!(steps(&s)[3].mark, Some(Mark::Ok));
     let last = s.helper.live.log.iter().last().unwrap();
     assert_eq!(
         last.text,
@@ -257,11 +255,11 @@ fn a_sent_bundle_switches_marks_deliver_and_is_logged() {
     );
     // The fresh status that follows says it serves it.
     let s = apply(&s, msg(ServerMessage::Status(status(Some(&id)))));
-    assert!(s.helper_serves_bundle());
+    assert!(s.helper.serves_bundle(&s.bundle));
     // A page opened later, with the helper already serving this bundle: ✓ too.
     let (fresh, _, _) = with_bundle();
     let fresh = apply(&fresh, msg(ServerMessage::Status(status(Some(&id)))));
-    assert_eq!(fresh.steps()[3].mark, Some(Mark::Ok));
+    assert_eq!(steps(&fresh)[3].mark, Some(Mark::Ok));
 }
 
 #[test]
@@ -278,18 +276,21 @@ fn a_refused_upload_marks_deliver_with_the_named_problem() {
             file: None,
         }),
     );
-    let Send::Failed { problem, .. } = &f.helper.send else {
+    let SendState::Failed {
+        refusal: problem, ..
+    } = &f.helper.send
+    else {
         panic!()
     };
     assert_eq!(problem.title, "The helper could not store the bundle");
-    assert_eq!(f.steps()[3].mark, Some(Mark::Error));
+    assert_eq!(steps(&f)[3].mark, Some(Mark::Error));
     assert!(f.helper.live.log.iter().any(|l| {
         l.text
             .starts_with("Sending failed: The helper could not store")
     }));
     // Try again.
     let again = apply(&f, Action::SendStarted { key, at: at(9) });
-    assert!(matches!(again.helper.send, Send::Starting { .. }));
+    assert!(matches!(again.helper.send, SendState::Starting { .. }));
     // A damaged file is sent again, not a failure.
     let d = apply(
         &s,
@@ -299,8 +300,8 @@ fn a_refused_upload_marks_deliver_with_the_named_problem() {
             file: Some("apps.sbn".into()),
         }),
     );
-    assert!(matches!(&d.helper.send, Send::Sending(p) if p.again.is_some()));
-    assert_eq!(d.steps()[3].mark, None);
+    assert!(matches!(&d.helper.send, SendState::Sending(p) if p.again.is_some()));
+    assert_eq!(steps(&d)[3].mark, None);
     // An error with nothing under way is only logged.
     let (idle, _, _) = with_bundle();
     let e = apply(
@@ -311,7 +312,7 @@ fn a_refused_upload_marks_deliver_with_the_named_problem() {
             file: None,
         }),
     );
-    assert_eq!(e.helper.send, Send::Idle);
+    assert_eq!(e.helper.send, SendState::Idle);
     assert_eq!(
         e.helper.live.log.iter().last().unwrap().text,
         "The helper said: Say hello first."
@@ -339,7 +340,7 @@ fn a_lost_connection_holds_the_upload_and_resumes_it() {
             lost_at: Some(1_700_000_000_600)
         }
     );
-    assert!(matches!(&lost.helper.send, Send::Interrupted(p) if p.shown == 2_000_000));
+    assert!(matches!(&lost.helper.send, SendState::Interrupted(p) if p.shown == 2_000_000));
     assert_eq!(lost.helper.live.stale_since, Some(1_700_000_000_600));
     assert!(
         lost.helper
@@ -352,7 +353,7 @@ fn a_lost_connection_holds_the_upload_and_resumes_it() {
     let back = apply(&back, msg(hello()));
     assert_eq!(back.helper.live.stale_since, None);
     let back = apply(&back, msg_at(ready_msg(&id, 1_800_000, 6_000_000), 5000));
-    let Send::Sending(p) = &back.helper.send else {
+    let SendState::Sending(p) = &back.helper.send else {
         panic!("{:?}", back.helper.send)
     };
     assert_eq!(
@@ -531,7 +532,7 @@ fn a_full_recovery_ends_recovered() {
             .iter()
             .all(|f| f.state == "sent" && f.percent == Some(100))
     );
-    assert_eq!(b.state.steps()[4].mark, None, "not observed back yet");
+    assert_eq!(steps(&b.state)[4].mark, None, "not observed back yet");
     // It restarts and asks for its configuration: recovered.
     b.request("SEP001122AABBCC.cnf.xml", Resolution::NotFound);
     b.fetch("XMLDefault.cnf.xml");
@@ -546,7 +547,7 @@ fn a_full_recovery_ends_recovered() {
         card.detail
     );
     assert_eq!(card.tone, "ok");
-    assert_eq!(b.state.steps()[4].mark, Some(Mark::Ok));
+    assert_eq!(steps(&b.state)[4].mark, Some(Mark::Ok));
     assert_eq!(
         b.state.helper.live.announce,
         "Phone SEP001122AABBCC (7961) recovered."
@@ -582,7 +583,7 @@ fn a_missing_file_ends_not_found_with_the_closest_name() {
             .unwrap()
             .contains("stays stuck until that file is served")
     );
-    assert_eq!(b.state.steps()[4].mark, Some(Mark::Error));
+    assert_eq!(steps(&b.state)[4].mark, Some(Mark::Error));
     assert_eq!(
         b.state.helper.live.log.iter().last().unwrap().text,
         "Asked for `dsp41.8-3-2-72.sbn`: not in the bundle."
@@ -611,7 +612,7 @@ fn a_term_manifest_asked_again_and_again_ends_with_the_upgrade_advice() {
     );
     assert!(card.fix.unwrap().contains("8.3(3)–8.5(2) load first"));
     // Stuck, not failed: step 5 says ⚠, as its card and the Problems list do.
-    assert_eq!(b.state.steps()[4].mark, Some(Mark::Warning));
+    assert_eq!(steps(&b.state)[4].mark, Some(Mark::Warning));
     let problems = crate::problems::collect(&b.state);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].severity, Severity::Warning);
@@ -682,7 +683,7 @@ fn the_snapshot_replaces_the_cards() {
     let s = apply(&b.state, msg(ServerMessage::Phones { phones: vec![] }));
     assert!(s.helper.live.phones.is_empty());
     b.state = s;
-    assert_eq!(b.state.steps()[4].mark, None);
+    assert_eq!(steps(&b.state)[4].mark, None);
 }
 
 #[test]
@@ -741,11 +742,11 @@ fn log_controls_and_reset_ticks() {
 #[test]
 fn step_5_opens_with_step_4() {
     let s = ready(&seed_state());
-    let steps = s.steps();
-    assert!(steps[3].enabled && steps[4].enabled);
+    let open = steps(&s);
+    assert!(open[3].enabled && open[4].enabled);
     let r = apply(&s, Action::GoTo(StepId::Recover));
     assert_eq!(r.view, StepId::Recover);
-    assert_eq!(r.steps()[4].mark, None);
+    assert_eq!(steps(&r)[4].mark, None);
     let _ = PhoneState::Waiting;
 }
 
@@ -768,7 +769,7 @@ fn recover_another_keeps_the_done_card_and_the_bundle_and_waits_again() {
     b.fetch("XMLDefault.cnf.xml");
     assert!(b.state.helper.live.can_recover_another());
     let bundle = b.state.bundle.clone();
-    let served = b.state.helper_serves_bundle();
+    let served = b.state.helper.serves_bundle(&b.state.bundle);
 
     let s = apply(&b.state, Action::RecoverAnother(at(300_000)));
     let live = &s.helper.live;
@@ -785,8 +786,8 @@ fn recover_another_keeps_the_done_card_and_the_bundle_and_waits_again() {
         "the reset ticks are for the next phone"
     );
     assert_eq!(s.bundle, bundle);
-    assert_eq!(s.helper_serves_bundle(), served);
-    assert_eq!(s.steps()[4].mark, Some(Mark::Ok));
+    assert_eq!(s.helper.serves_bundle(&s.bundle), served);
+    assert_eq!(steps(&s)[4].mark, Some(Mark::Ok));
     assert!(!live.can_recover_another());
     assert_eq!(s.next(Action::RecoverAnother(at(301_000))), None, "once");
     // The checklist comes back after a quiet minute.
@@ -826,8 +827,8 @@ fn a_failed_phone_is_a_problem_fixed_at_its_card() {
     let mut f = Bench::new();
     f.fetch("term41.default.loads");
     f.request("dsp41.8-3-2-72.sbn", Resolution::NotFound);
-    let issues = crate::problems::collect(&f.state);
-    let phone = issues
+    let problems = crate::problems::collect(&f.state);
+    let phone = problems
         .iter()
         .find(|i| i.place.step == Some(StepId::Recover))
         .unwrap();
@@ -844,7 +845,7 @@ fn a_failed_phone_is_a_problem_fixed_at_its_card() {
 
 #[test]
 fn sound_and_notifications_are_opt_in() {
-    use crate::settings::{Permission, Prefs};
+    use crate::prefs::{Permission, Prefs};
     let s = State::default();
     assert_eq!(s.prefs, Prefs::default());
     let on = apply(&s, Action::SetSound(true));
@@ -911,7 +912,7 @@ fn retry_failed_starts_the_failed_card_over_and_says_to_reset_it() {
     b.request("dsp41.8-3-2-72.sbn", Resolution::NotFound);
     let live = &b.state.helper.live;
     assert_eq!(live.to_retry(), ["SEP001122AABBCC"]);
-    assert_eq!(b.state.steps()[4].mark, Some(Mark::Error));
+    assert_eq!(steps(&b.state)[4].mark, Some(Mark::Error));
     assert_eq!(
         b.state.next(Action::RetryFailed {
             phones: vec![],
@@ -948,7 +949,7 @@ fn retry_failed_starts_the_failed_card_over_and_says_to_reset_it() {
     assert_eq!(card.attempt, Some(2));
     assert!(card.files.is_empty());
     assert!(b.state.helper.live.to_retry().is_empty());
-    assert_eq!(b.state.steps()[4].mark, None, "nothing to look at any more");
+    assert_eq!(steps(&b.state)[4].mark, None, "nothing to look at any more");
     assert!(crate::problems::collect(&b.state).is_empty());
 
     // Its new try is followed, and it can end recovered.

@@ -1,0 +1,300 @@
+//! The checks of each area, as problems in plain words, each with the place it
+//! is fixed: the firmware's findings (or why it could not be read), the TFTP
+//! address of step 2, the settings of step 3, the bundle and its sending in
+//! step 4, the phones of step 5 and the helper itself.
+//!
+//! Each check takes only what it looks at (the form, a report, the live view),
+//! never the whole state: [`crate::problems::collect`] gathers them for the
+//! Problems list, and the stepper takes its marks for steps 3 and 5 from
+//! [`config`] and [`phones`], so nothing is decided twice.
+//!
+//! Invariants:
+//! - Only errors and warnings are problems; notes (info findings) are not.
+//! - Every problem names a [`Place`] the page can open and focus.
+
+use lifeline_shared::events::PhoneState;
+use lifeline_shared::finding::Severity;
+use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::models::Protocol;
+
+use crate::bundle::BundleJob;
+use crate::format;
+use crate::helper::Helper;
+use crate::intake::Phase;
+use crate::live::{self, Live, PhoneView};
+use crate::pairing::Link;
+use crate::settings::{self, Check, Form};
+use crate::step::StepId;
+use crate::upload::SendState;
+
+/// One problem of the Problems list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in plain words (names in backticks).
+    pub text: String,
+    /// Where it is fixed.
+    pub place: Place,
+}
+
+/// Where a problem is fixed: a step and the element to focus there, or the
+/// helper pill in the top bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The step; `None`: the helper pill.
+    pub step: Option<StepId>,
+    /// The id of the element to focus.
+    pub focus: String,
+}
+
+impl Place {
+    fn at(step: StepId, focus: impl Into<String>) -> Place {
+        Place {
+            step: Some(step),
+            focus: focus.into(),
+        }
+    }
+
+    /// The words of its link: `Fix it in step 2, Network`.
+    pub fn link_text(&self) -> String {
+        match self.step {
+            Some(step) => format!("Fix it in step {}, {}", step.number(), step.labels().0),
+            None => "Open the helper's details".to_string(),
+        }
+    }
+}
+
+/// The element id of finding `index` of the report.
+pub fn finding_id(index: usize) -> String {
+    format!("finding-{index}")
+}
+
+/// The element id of a phone's card.
+pub fn card_id(phone: &str) -> String {
+    format!("card-{phone}")
+}
+
+/// The element id of a bundle finding (step 4).
+pub fn bundle_finding_id(index: usize) -> String {
+    format!("bundle-finding-{index}")
+}
+
+fn problem(severity: Severity, text: String, place: Place) -> Problem {
+    Problem {
+        severity,
+        text,
+        place,
+    }
+}
+
+/// Whether `step` may open now, or the reason it is closed: steps 1 and 2 are
+/// always open (option 150 is the same for any firmware), step 3 needs a
+/// usable firmware, steps 4 and 5 everything the bundle needs.
+pub fn gate(step: StepId, report: Option<&Report>, form: &Form) -> Result<(), &'static str> {
+    match step {
+        StepId::Firmware | StepId::Network => Ok(()),
+        StepId::Config => settings::usable_load(report).map(|_| ()),
+        StepId::Deliver | StepId::Recover => settings::bundle_inputs(report, form).map(|_| ()),
+    }
+}
+
+/// The firmware's findings, or why it could not be read.
+pub fn firmware(phase: &Phase) -> Vec<Problem> {
+    match phase {
+        Phase::Failed(unusable) => vec![problem(
+            Severity::Error,
+            format!("The firmware could not be read: {}.", unusable.title),
+            Place::at(StepId::Firmware, "firmware-problem"),
+        )],
+        Phase::Inspected { report, .. } => findings(report),
+        _ => Vec::new(),
+    }
+}
+
+fn findings(report: &Report) -> Vec<Problem> {
+    report
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.severity != Severity::Info)
+        .map(|(i, f)| {
+            problem(
+                f.severity,
+                format::sentence(&f.message),
+                Place::at(StepId::Firmware, finding_id(i)),
+            )
+        })
+        .collect()
+}
+
+/// The TFTP address of step 2.
+pub fn network(form: &Form) -> Vec<Problem> {
+    let place = || Place::at(StepId::Network, "tftp");
+    match settings::tftp(form) {
+        Check::Empty => Vec::new(),
+        Check::Bad(why) => vec![problem(
+            Severity::Error,
+            format!("TFTP server address: {}", format::sentence(&why)),
+            place(),
+        )],
+        Check::Good(list) => list
+            .warnings
+            .iter()
+            .map(|w| {
+                problem(
+                    Severity::Warning,
+                    format!(
+                        "TFTP server address `{}`: {}",
+                        w.address,
+                        format::sentence(&w.message)
+                    ),
+                    place(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The settings of step 3: call control, the phone list and, for SIP loads,
+/// each listed phone's line.
+pub fn config(report: Option<&Report>, form: &Form) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let cms = settings::call_managers(form);
+    if let Check::Bad(why) = &cms {
+        out.push(problem(
+            Severity::Error,
+            format!("Call-control address: {}", format::sentence(why)),
+            Place::at(StepId::Config, "call-managers"),
+        ));
+    }
+    let phones = settings::phones(form, report);
+    for entry in &phones {
+        if let Err(why) = &entry.result {
+            out.push(problem(
+                Severity::Error,
+                format!("Phone list, `{}`: {}", entry.text, format::sentence(why)),
+                Place::at(StepId::Config, "phones"),
+            ));
+        }
+    }
+    if report.and_then(|r| r.protocol) == Some(Protocol::Sip) {
+        for p in phones.iter().filter_map(|e| e.result.as_ref().ok()) {
+            let Some(line) = settings::sip_form(form, &p.mac) else {
+                continue;
+            };
+            let sep = p.mac.sep_name();
+            let check = settings::sip(line, cms.good().map(Vec::as_slice));
+            for (field, why) in &check.errors {
+                out.push(problem(
+                    Severity::Error,
+                    format!(
+                        "SIP line of `{sep}`, {}: {}",
+                        field.label().to_lowercase(),
+                        format::sentence(why)
+                    ),
+                    Place::at(StepId::Config, format!("sip-{sep}-{}", field.id())),
+                ));
+            }
+            if let Some(warning) = &check.password_warning {
+                out.push(problem(
+                    Severity::Warning,
+                    format!("SIP line of `{sep}`: {}", format::sentence(warning)),
+                    Place::at(
+                        StepId::Config,
+                        format!("sip-{sep}-{}", settings::SipField::Password.id()),
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The bundle of step 4 and its sending.
+pub fn deliver(bundle: &BundleJob, send: &SendState) -> Vec<Problem> {
+    let mut out = Vec::new();
+    match bundle {
+        BundleJob::Failed(_, why) => out.push(problem(
+            Severity::Error,
+            format!("The bundle could not be made: {}", format::sentence(why)),
+            Place::at(StepId::Deliver, "bundle-problem"),
+        )),
+        BundleJob::Ready { bundle, saved, .. } => {
+            for (i, f) in bundle.findings.iter().enumerate() {
+                if f.severity != Severity::Info {
+                    out.push(problem(
+                        f.severity,
+                        format!(
+                            "In the bundle, `{}`: {}",
+                            f.subject,
+                            format::sentence(&f.message)
+                        ),
+                        Place::at(StepId::Deliver, bundle_finding_id(i)),
+                    ));
+                }
+            }
+            if let Some(Err(why)) = saved {
+                out.push(problem(
+                    Severity::Error,
+                    format::sentence(why),
+                    Place::at(StepId::Deliver, "save-status"),
+                ));
+            }
+        }
+        BundleJob::Idle | BundleJob::Preparing(_) => {}
+    }
+    if let SendState::Failed { key, refusal, .. } = send
+        && Some(*key) == bundle.key()
+    {
+        out.push(problem(
+            Severity::Error,
+            format!("Sending the bundle failed: {}.", refusal.title),
+            Place::at(StepId::Deliver, "send-problem"),
+        ));
+    }
+    out
+}
+
+/// The phones that need attention: failed (an error) or stuck (a warning).
+pub fn phones(live: &Live) -> Vec<Problem> {
+    live.active()
+        .filter_map(|p| {
+            let severity = match p.state {
+                PhoneState::Failed => Severity::Error,
+                PhoneState::Stuck => Severity::Warning,
+                _ => return None,
+            };
+            let headline = PhoneView::of(p).headline;
+            Some(problem(
+                severity,
+                format!("{}: {}.", live::label(p), headline),
+                Place::at(StepId::Recover, card_id(&p.id)),
+            ))
+        })
+        .collect()
+}
+
+/// The helper itself: not answering, refused, or its TFTP server down.
+pub fn helper(h: &Helper) -> Vec<Problem> {
+    let pill = || Place {
+        step: None,
+        focus: "helper-pill-summary".into(),
+    };
+    let text = match &h.link {
+        Link::Unpaired | Link::Connecting { attempt: 1 } => None,
+        Link::Connecting { .. } | Link::Retrying { .. } => {
+            Some("The helper does not answer; this page reconnects by itself.".to_string())
+        }
+        Link::Refused(why) => Some(format!("The helper refused this page: {why}")),
+        Link::Connected => h.status.as_ref().filter(|s| !s.tftp.listening).map(|s| {
+            format!(
+                "The helper's TFTP server is not running: {}",
+                format::sentence(s.tftp.reason.as_deref().unwrap_or("it gave no reason"))
+            )
+        }),
+    };
+    text.map(|t| problem(Severity::Error, t, pill()))
+        .into_iter()
+        .collect()
+}

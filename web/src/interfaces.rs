@@ -1,0 +1,365 @@
+//! The helper's network, in words (pure): which of its addresses to give the
+//! phones as their TFTP server and why, and its DHCP and TFTP servers.
+
+use std::net::Ipv4Addr;
+
+use lifeline_shared::protocol::{Service, Status};
+
+use crate::format;
+
+/// Why an interface was chosen for the TFTP address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// Phones were seen on its subnet.
+    Phones,
+    /// The helper's DHCP server serves it.
+    Dhcp,
+    /// It is the only network the helper's computer is on.
+    Only,
+    /// The first of several.
+    First,
+}
+
+/// An interface address to give the phones as their TFTP server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// `eth0`.
+    pub name: String,
+    /// Its address.
+    pub address: Ipv4Addr,
+    /// Its prefix length.
+    pub prefix: u8,
+    /// Why this one.
+    pub why: Why,
+}
+
+impl Choice {
+    /// `192.168.10.0/24`.
+    pub fn subnet(&self) -> String {
+        format!("{}/{}", network(self.address, self.prefix), self.prefix)
+    }
+
+    /// Why, in a sentence (after "Filled in from the helper: …").
+    pub fn reason(&self) -> String {
+        let place = format!(
+            "`{}` is this computer's address on {} ({})",
+            self.address,
+            self.name,
+            self.subnet()
+        );
+        match self.why {
+            Why::Phones => format!("{place}, the network the phones were seen on."),
+            Why::Dhcp => format!("{place}, where the helper's DHCP server answers the phones."),
+            Why::Only => format!("{place}, the only network it is on."),
+            Why::First => {
+                format!("{place}. It is on several networks: choose the one the phones are on.")
+            }
+        }
+    }
+}
+
+fn network(a: Ipv4Addr, prefix: u8) -> Ipv4Addr {
+    let mask = u32::MAX
+        .checked_shl(32 - u32::from(prefix.min(32)))
+        .unwrap_or(0);
+    Ipv4Addr::from(u32::from(a) & mask)
+}
+
+/// Whether `a` is in the subnet of `net`/`prefix`.
+pub fn same_subnet(a: Ipv4Addr, net: Ipv4Addr, prefix: u8) -> bool {
+    network(a, prefix) == network(net, prefix)
+}
+
+/// Every usable address of the helper's interfaces (not loopback, not
+/// link-local), in its order.
+pub fn addresses(status: &Status) -> Vec<Choice> {
+    status
+        .interfaces
+        .iter()
+        .flat_map(|i| {
+            i.addresses.iter().map(|a| Choice {
+                name: i.name.clone(),
+                address: a.address,
+                prefix: a.prefix,
+                why: Why::First,
+            })
+        })
+        .filter(|c| !c.address.is_loopback() && !c.address.is_link_local())
+        .collect()
+}
+
+/// The address to fill in as the TFTP server: on the subnet the phones were seen
+/// on, else where the helper's DHCP server runs, else the only (or first
+/// private) one. `None` when the helper is on no network but itself.
+pub fn choose_interface(status: &Status, phones: &[Ipv4Addr]) -> Option<Choice> {
+    let all = addresses(status);
+    let pick = |c: &Choice, why| Choice { why, ..c.clone() };
+    if let Some(c) = all
+        .iter()
+        .find(|c| phones.iter().any(|p| same_subnet(*p, c.address, c.prefix)))
+    {
+        return Some(pick(c, Why::Phones));
+    }
+    if status.dhcp.listening
+        && let Some(c) = status
+            .dhcp
+            .address
+            .as_deref()
+            .and_then(|a| all.iter().find(|c| mentions(a, &c.name)))
+    {
+        return Some(pick(c, Why::Dhcp));
+    }
+    match all.as_slice() {
+        [] => None,
+        [only] => Some(pick(only, Why::Only)),
+        several => {
+            let first = several
+                .iter()
+                .find(|c| c.address.is_private())
+                .unwrap_or(&several[0]);
+            Some(pick(first, Why::First))
+        }
+    }
+}
+
+/// Whether `text` names the interface `name` as a word.
+fn mentions(text: &str, name: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
+        .any(|w| w == name)
+}
+
+/// The DHCP server's state, in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DhcpView {
+    /// `ok`, `muted` or `warning`.
+    pub tone: &'static str,
+    /// The headline.
+    pub title: String,
+    /// What it means (names in backticks).
+    pub detail: String,
+}
+
+/// What cisco-only means, in one paragraph.
+pub const CISCO_ONLY: &str = "In `cisco-only` mode the helper answers only devices that say they are Cisco IP phones (DHCP option 60, “Cisco Systems, Inc. IP Phone …”) and stays silent to everything else, so it is safe beside your network's own DHCP server: computers and printers keep getting their addresses from that one, and only the phones get option 150 pointing here.";
+
+/// The helper's DHCP server, in words.
+pub fn dhcp_view(dhcp: &Service, interface: Option<&str>) -> DhcpView {
+    let mode = dhcp.address.as_deref().unwrap_or_default();
+    if dhcp.listening && mode.contains("cisco-only") {
+        DhcpView {
+            tone: "ok",
+            title: format!("The helper gives Cisco phones their address and option 150 ({mode})"),
+            detail: format!(
+                "{CISCO_ONLY} You need not change your DHCP server; the snippets below are for when you stop the helper's."
+            ),
+        }
+    } else if dhcp.listening && mode.split_whitespace().any(|w| w == "all") {
+        DhcpView {
+            tone: "warning",
+            title: format!("The helper answers every device's DHCP requests ({mode})"),
+            detail: "Use this only on a cable straight to a phone, or a switch with nothing else on it: on a shared network it competes with the real DHCP server. On a shared network, restart it with `--dhcp cisco-only` instead.".into(),
+        }
+    } else if dhcp.listening {
+        DhcpView {
+            tone: "ok",
+            title: format!("The helper's DHCP server is on ({mode})"),
+            detail: "Phones that ask it get an address and option 150 pointing here.".into(),
+        }
+    } else {
+        let start = match interface {
+            Some(name) => format!("`lifeline serve --dhcp cisco-only --interface {name}`"),
+            None => "`lifeline serve --dhcp cisco-only --interface NAME`".to_string(),
+        };
+        // "off (…)" is the helper's word for not asked to run; anything else is
+        // why it could not start.
+        let failed = dhcp
+            .reason
+            .as_deref()
+            .filter(|r| !r.is_empty() && !r.starts_with("off"))
+            .map(|r| format!("It could not start: {} ", format::sentence(r)))
+            .unwrap_or_default();
+        DhcpView {
+            tone: if failed.is_empty() {
+                "muted"
+            } else {
+                "warning"
+            },
+            title: "The helper's DHCP server is off".into(),
+            detail: format!(
+                "{failed}Set option 150 on your DHCP server as shown below, or let the helper do it: start it with {start}. {CISCO_ONLY}"
+            ),
+        }
+    }
+}
+
+/// The DHCP server's state in a few words: `off`, `on, Cisco phones only`.
+pub fn dhcp_short(dhcp: &Service) -> &'static str {
+    let mode = dhcp.address.as_deref().unwrap_or_default();
+    match (dhcp.listening, mode) {
+        (false, _) => "off",
+        (true, m) if m.contains("cisco-only") => "on, for Cisco phones only",
+        (true, m) if m.split_whitespace().any(|w| w == "all") => "on, for every device",
+        (true, _) => "on",
+    }
+}
+
+/// Where the helper's TFTP server can be reached: its listening address, with
+/// an unspecified host (`0.0.0.0:69`) replaced by `tftp` (the address the
+/// phones are told), if given.
+pub fn tftp_where(service: &Service, tftp: Option<Ipv4Addr>) -> Option<String> {
+    if !service.listening {
+        return None;
+    }
+    let address = service.address.as_deref()?;
+    match (address.strip_prefix("0.0.0.0:"), tftp) {
+        (Some(port), Some(ip)) => Some(format!("{ip}:{port}")),
+        (Some(port), None) => Some(format!("port {port} of every interface")),
+        (None, _) => Some(address.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::status_with_bundle as status;
+
+    #[test]
+    fn the_interface_is_chosen_by_the_phones_subnet_first() {
+        let s = status(&[
+            ("lo", [127, 0, 0, 1], 8),
+            ("wlan0", [192, 0, 2, 2], 24),
+            ("eth0", [192, 168, 10, 105], 24),
+            ("eth1", [10, 1, 1, 1], 16),
+        ]);
+        let c = choose_interface(&s, &[Ipv4Addr::new(10, 1, 200, 7)]).unwrap();
+        assert_eq!((c.name.as_str(), c.why), ("eth1", Why::Phones));
+        assert_eq!(c.subnet(), "10.1.0.0/16");
+        assert!(c.reason().contains("the network the phones were seen on"));
+        // No phones yet: the first private one, and the person is told to check.
+        let c = choose_interface(&s, &[]).unwrap();
+        assert_eq!((c.name.as_str(), c.why), ("eth0", Why::First));
+        assert!(c.reason().contains("several networks"), "{}", c.reason());
+        // The DHCP server's interface.
+        let mut d = s.clone();
+        d.dhcp = Service {
+            listening: true,
+            address: Some("cisco-only on eth1 (10.1.1.1/16)".into()),
+            reason: None,
+        };
+        assert_eq!(choose_interface(&d, &[]).unwrap().why, Why::Dhcp);
+        // One network: that one.
+        let one = status(&[("lo", [127, 0, 0, 1], 8), ("eth0", [192, 0, 2, 2], 24)]);
+        let c = choose_interface(&one, &[]).unwrap();
+        assert_eq!((c.address, c.why), (Ipv4Addr::new(192, 0, 2, 2), Why::Only));
+        assert_eq!(
+            c.reason(),
+            "`192.0.2.2` is this computer's address on eth0 (192.0.2.0/24), the only network it is on."
+        );
+        // Loopback and link-local only: nothing to offer the phones.
+        let none = status(&[("lo", [127, 0, 0, 1], 8), ("eth9", [169, 254, 1, 2], 16)]);
+        assert_eq!(choose_interface(&none, &[]), None);
+        assert!(same_subnet(
+            Ipv4Addr::new(10, 0, 0, 1),
+            Ipv4Addr::new(10, 0, 0, 200),
+            24
+        ));
+        assert!(same_subnet(
+            Ipv4Addr::new(1, 2, 3, 4),
+            Ipv4Addr::new(9, 9, 9, 9),
+            0
+        ));
+    }
+
+    #[test]
+    fn dhcp_modes_are_explained() {
+        let off = dhcp_view(
+            &Service {
+                listening: false,
+                address: None,
+                reason: Some("off (start it with --dhcp cisco-only)".into()),
+            },
+            Some("eth0"),
+        );
+        assert_eq!(off.title, "The helper's DHCP server is off");
+        assert!(off.detail.contains("--interface eth0"), "{}", off.detail);
+        assert!(
+            off.detail
+                .contains("only devices that say they are Cisco IP phones")
+        );
+        assert_eq!(off.tone, "muted");
+        assert!(off.detail.starts_with("Set option 150 on your DHCP server"));
+        let failed = dhcp_view(
+            &Service {
+                listening: false,
+                address: None,
+                reason: Some("another DHCP server answers on eth0".into()),
+            },
+            None,
+        );
+        assert_eq!(failed.tone, "warning");
+        assert!(
+            failed
+                .detail
+                .starts_with("It could not start: Another DHCP server answers on eth0. Set"),
+            "{}",
+            failed.detail
+        );
+        let on = dhcp_view(
+            &Service {
+                listening: true,
+                address: Some("cisco-only on eth0".into()),
+                reason: None,
+            },
+            None,
+        );
+        assert_eq!(on.tone, "ok");
+        assert!(on.detail.contains("need not change your DHCP server"));
+        let all_service = Service {
+            listening: true,
+            address: Some("all on eth0".into()),
+            reason: None,
+        };
+        let all = dhcp_view(&all_service, None);
+        assert_eq!(all.tone, "warning");
+        assert_eq!(dhcp_short(&all_service), "on, for every device");
+        assert_eq!(
+            dhcp_short(&Service {
+                listening: true,
+                address: Some("cisco-only on eth0".into()),
+                reason: None
+            }),
+            "on, for Cisco phones only"
+        );
+        assert_eq!(
+            dhcp_short(&Service {
+                listening: false,
+                address: None,
+                reason: None
+            }),
+            "off"
+        );
+    }
+
+    #[test]
+    fn the_tftp_address_is_where_phones_reach_it() {
+        let s = |listening, a: &str| Service {
+            listening,
+            address: Some(a.into()),
+            reason: None,
+        };
+        let ip = Some(Ipv4Addr::new(192, 168, 10, 105));
+        assert_eq!(
+            tftp_where(&s(true, "0.0.0.0:69"), ip).as_deref(),
+            Some("192.168.10.105:69")
+        );
+        assert_eq!(
+            tftp_where(&s(true, "0.0.0.0:69"), None).as_deref(),
+            Some("port 69 of every interface")
+        );
+        assert_eq!(
+            tftp_where(&s(true, "127.0.0.1:4000"), ip).as_deref(),
+            Some("127.0.0.1:4000")
+        );
+        assert_eq!(tftp_where(&s(false, "0.0.0.0:69"), ip), None);
+    }
+}

@@ -1,0 +1,122 @@
+//! Pairing with the helper and the state of the connection (pure).
+//!
+//! Invariant: the pairing token only ever comes from the fragment the helper
+//! printed (`#token=…`) or this tab's session storage; it never goes into a link.
+
+/// The session storage key of the pairing token.
+pub const TOKEN_KEY: &str = "lifeline-token";
+/// The longest wait between connection attempts.
+pub const MAX_BACKOFF_MS: u64 = 15_000;
+
+/// Splits a location's fragment into the pairing token and what else it holds
+/// (the settings link, `s=1&…`). Returns `(token, rest)`; `rest` has no `#`.
+pub fn split_token(hash: &str) -> (Option<String>, String) {
+    let fragment = hash.strip_prefix('#').unwrap_or(hash);
+    let mut token = None;
+    let mut rest: Vec<&str> = Vec::new();
+    for part in fragment.split('&') {
+        match part.strip_prefix("token=") {
+            Some(t) if token.is_none() && valid_token(t) => token = Some(t.to_string()),
+            Some(_) => {}
+            None if part.is_empty() => {}
+            None => rest.push(part),
+        }
+    }
+    (token, rest.join("&"))
+}
+
+/// A token as the helper makes them: hex, not absurdly long.
+pub fn valid_token(t: &str) -> bool {
+    !t.is_empty() && t.len() <= 128 && t.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The websocket address on the page's own host.
+pub fn socket_url(protocol: &str, host: &str, token: &str) -> String {
+    let scheme = if protocol == "https:" { "wss" } else { "ws" };
+    format!("{scheme}://{host}/ws?token={token}")
+}
+
+/// How long to wait before connection attempt `attempt` (2, 3, …): 1 s, 2 s,
+/// 4 s, 8 s, then every 15 s.
+pub fn backoff_ms(attempt: u32) -> u64 {
+    let doublings = attempt.saturating_sub(2).min(16);
+    (1000_u64 << doublings).min(MAX_BACKOFF_MS)
+}
+
+/// The connection to the helper.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// No pairing token: the page was not opened from the address the helper
+    /// printed. Nothing is tried.
+    Unpaired,
+    /// Opening the socket (attempt 1, 2, …).
+    Connecting {
+        /// Which attempt.
+        attempt: u32,
+    },
+    /// Hello exchanged: messages flow.
+    Connected,
+    /// The socket closed, or could not open; the page tries again by itself.
+    Retrying {
+        /// The attempt that failed.
+        attempt: u32,
+        /// When the next one starts.
+        retry_in_ms: u64,
+        /// When the connection was lost (local time), if it was up.
+        lost_at: Option<u64>,
+    },
+    /// The helper refused this page (another protocol version): why, with the
+    /// fix. Not tried again.
+    Refused(String),
+}
+
+impl Link {
+    /// Whether messages can be sent.
+    pub fn is_connected(&self) -> bool {
+        *self == Link::Connected
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_comes_out_of_the_fragment_and_the_settings_stay() {
+        assert_eq!(
+            split_token("#token=00ff"),
+            (Some("00ff".into()), String::new())
+        );
+        assert_eq!(
+            split_token("#token=ab12&s=1&t=10.0.0.1&k=01234567"),
+            (Some("ab12".into()), "s=1&t=10.0.0.1&k=01234567".into())
+        );
+        assert_eq!(
+            split_token("#s=1&t=10.0.0.1&k=01234567&token=ab"),
+            (Some("ab".into()), "s=1&t=10.0.0.1&k=01234567".into())
+        );
+        assert_eq!(split_token("#s=1&k=1"), (None, "s=1&k=1".into()));
+        assert_eq!(split_token(""), (None, String::new()));
+        // Not a token the helper makes: dropped, not used.
+        assert_eq!(split_token("#token=<script>"), (None, String::new()));
+        assert_eq!(split_token("#token="), (None, String::new()));
+        assert!(!valid_token(&"a".repeat(129)));
+    }
+
+    #[test]
+    fn the_socket_is_on_the_pages_own_host() {
+        assert_eq!(
+            socket_url("http:", "127.0.0.1:7961", "ab"),
+            "ws://127.0.0.1:7961/ws?token=ab"
+        );
+        assert_eq!(socket_url("https:", "h", "ab"), "wss://h/ws?token=ab");
+    }
+
+    #[test]
+    fn backoff_doubles_to_a_ceiling() {
+        let waits: Vec<u64> = (2..=8).map(backoff_ms).collect();
+        assert_eq!(waits, [1000, 2000, 4000, 8000, 15_000, 15_000, 15_000]);
+        assert_eq!(backoff_ms(1), 1000);
+        assert_eq!(backoff_ms(u32::MAX), MAX_BACKOFF_MS);
+    }
+}

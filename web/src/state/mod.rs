@@ -1,0 +1,618 @@
+//! The app's state and every transition, as a pure reducer.
+//!
+//! The components dispatch [`Action`]s and render what [`State`] says (through
+//! the selectors of [`crate::stepper`] and [`crate::problems`]); nothing here
+//! touches the browser, so native `cargo test` covers it all.
+//!
+//! Invariants:
+//! - One fixed set of phases: [`Phase::Idle`] → [`Phase::Reading`] →
+//!   [`Phase::Checking`] → [`Phase::Inspected`], or [`Phase::Failed`] from any of
+//!   the working phases.
+//! - Every job carries a ticket. A job's later actions only apply while it is the
+//!   current job and still in the phase they continue; anything else (a slow read
+//!   after the person chose another file, or after Start over) is dropped and the
+//!   same `Rc` is returned, so nothing re-renders.
+//! - A step opens only when [`checks::gate`] says it may; the stepper shows the
+//!   same gate with its reason.
+//! - The bundle belongs to one firmware and one revision of the settings
+//!   ([`BundleKey`]): any change to either drops it, and a build finishing for an
+//!   older key is ignored, like a stale job. Sending it to the helper belongs to
+//!   the same key ([`SendState`]) and is dropped with it.
+//! - The helper's messages are folded in by [`Helper`]; the TFTP address is
+//!   filled in from the helper at most once, and only into an empty field.
+//! - [Recover another] keeps the bundle and the finished cards; only the watch
+//!   for the next phone (its timer, checklist and reset ticks) starts over.
+//! - A notification is on only while the browser allows it ([`Prefs::applied`]).
+
+use std::rc::Rc;
+
+use lifeline_shared::bundle::Bundle;
+use lifeline_shared::config::mac::Mac;
+use lifeline_shared::dhcp::option150::Server;
+use lifeline_shared::firmware::archive::ArchiveError;
+use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::protocol::ServerMessage;
+use yew::Reducible;
+
+use crate::bundle::{BundleJob, BundleKey, Saved, short_id};
+use crate::checks;
+use crate::clock::Clock;
+use crate::copy::CopyNote;
+use crate::helper::Helper;
+use crate::intake::{Firmware, Phase, ReadFailure, Selection, Unusable};
+use crate::live::Tone;
+use crate::pairing::Link;
+use crate::permalink::{LinkError, Notice};
+use crate::prefs::{Permission, Prefs};
+use crate::settings::{Form, SipField, SipForm};
+use crate::step::StepId;
+use crate::upload::SendState;
+
+/// Everything the screen shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    /// The ticket of the current (or last) job; 0 before the first.
+    pub ticket: u64,
+    /// Where the job is.
+    pub phase: Phase,
+    /// The step on screen.
+    pub view: StepId,
+    /// The settings, as typed.
+    pub form: Form,
+    /// Goes up with every change to [`State::form`].
+    pub rev: u64,
+    /// The DHCP server whose snippet is shown.
+    pub server: Server,
+    /// The value in the decode box.
+    pub decode: String,
+    /// How the last copy went.
+    pub copy: Option<CopyNote>,
+    /// What the link the page was opened with held.
+    pub notice: Option<Notice>,
+    /// The bundle for the current firmware and settings.
+    pub bundle: BundleJob,
+    /// The helper: connection, status, upload, phones and log.
+    pub helper: Helper,
+    /// The reset steps ticked "I did this" (indices).
+    pub resets: Vec<usize>,
+    /// Whether the Problems list is open.
+    pub problems_open: bool,
+    /// What to do when a phone finishes (kept in the browser).
+    pub prefs: Prefs,
+    /// Whether the browser lets this page notify.
+    pub permission: Permission,
+    /// The browser is asking the person whether this page may notify.
+    pub notify_asking: bool,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            ticket: 0,
+            phase: Phase::Idle,
+            view: StepId::Firmware,
+            form: Form::default(),
+            rev: 0,
+            server: Server::ALL[0],
+            decode: String::new(),
+            copy: None,
+            notice: None,
+            bundle: BundleJob::Idle,
+            helper: Helper::default(),
+            resets: Vec::new(),
+            problems_open: false,
+            prefs: Prefs::default(),
+            permission: Permission::default(),
+            notify_asking: false,
+        }
+    }
+}
+
+impl State {
+    /// A fresh state with the stored choices, as the browser allows them.
+    pub fn with_prefs(prefs: Prefs, permission: Permission) -> State {
+        State {
+            prefs: prefs.applied(permission),
+            permission,
+            ..State::default()
+        }
+    }
+}
+
+/// Everything that can happen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Files were chosen or dropped and the browser starts reading them.
+    ReadStarted {
+        /// The new job's ticket (greater than any before).
+        ticket: u64,
+        /// What is read.
+        selection: Selection,
+    },
+    /// One more file is read.
+    FileRead {
+        /// The job.
+        ticket: u64,
+        /// How many are read now.
+        done: usize,
+    },
+    /// The selection was refused, or the browser could not read a file.
+    ReadFailed {
+        /// The job (a new ticket when the selection was refused before reading).
+        ticket: u64,
+        /// Why.
+        failure: ReadFailure,
+    },
+    /// Everything is read; the inspection starts.
+    CheckStarted {
+        /// The job.
+        ticket: u64,
+    },
+    /// The inspection finished.
+    Inspected {
+        /// The job.
+        ticket: u64,
+        /// The report.
+        report: Rc<Report>,
+        /// How long it took, in milliseconds.
+        millis: f64,
+        /// The bytes inspected, kept for the bundle.
+        firmware: Rc<Firmware>,
+    },
+    /// The input is not a readable zip.
+    InspectFailed {
+        /// The job.
+        ticket: u64,
+        /// The file's name.
+        name: String,
+        /// Why.
+        error: ArchiveError,
+    },
+    /// Back to the empty screen.
+    Reset,
+    /// Open a step (ignored while it is closed).
+    GoTo(StepId),
+    /// The TFTP address list was edited.
+    SetTftp(String),
+    /// Show another DHCP server's snippet.
+    ChooseServer(Server),
+    /// The decode box was edited.
+    SetDecode(String),
+    /// A copy button was pressed, with this result.
+    Copied(CopyNote),
+    /// The call-control list was edited.
+    SetCallManagers(String),
+    /// The phone list was edited.
+    SetPhones(String),
+    /// A phone's SIP line was edited.
+    SetSip {
+        /// The phone.
+        mac: Mac,
+        /// Which field.
+        field: SipField,
+        /// Its new text.
+        value: String,
+    },
+    /// The page was opened with settings in its link: read, or why not.
+    LinkOpened(Result<Form, LinkError>),
+    /// The notice about the link was closed.
+    DismissNotice,
+    /// The bundle build starts.
+    BundleStarted(BundleKey),
+    /// The bundle build finished.
+    BundleBuilt {
+        /// For what.
+        key: BundleKey,
+        /// The bundle, or why not.
+        result: Result<Rc<Bundle>, String>,
+    },
+    /// The bundle download was handed to the browser, or could not be.
+    BundleSaved {
+        /// For what.
+        key: BundleKey,
+        /// What was offered, or why not.
+        result: Result<Saved, String>,
+    },
+    /// The page has a pairing token and opens the socket to the helper.
+    LinkConnecting {
+        /// 1 for the first try, then counting.
+        attempt: u32,
+    },
+    /// A message from the helper.
+    LinkMessage {
+        /// The message.
+        message: Box<ServerMessage>,
+        /// Its text, for the log's raw lines (events only).
+        raw: Option<Rc<str>>,
+        /// When it arrived.
+        at: Clock,
+    },
+    /// A message from the helper that could not be read.
+    LinkGarbled {
+        /// Why.
+        why: String,
+        /// When.
+        at: Clock,
+    },
+    /// The socket closed, or could not open.
+    LinkClosed {
+        /// When the page tries again; `None`: it does not.
+        retry_in_ms: Option<u64>,
+        /// When.
+        at: Clock,
+    },
+    /// The bundle goes to the helper (`upload-begin` went out).
+    SendStarted {
+        /// The bundle.
+        key: BundleKey,
+        /// When.
+        at: Clock,
+    },
+    /// The person stopped sending it.
+    SendStopped {
+        /// The bundle.
+        key: BundleKey,
+        /// When.
+        at: Clock,
+    },
+    /// Time passes on step 5 (every second).
+    Tick(Clock),
+    /// Show one phone's log lines (a card id), or every line.
+    FilterLog(Option<String>),
+    /// Keep the newest log line in view, or not.
+    FollowLog(bool),
+    /// Show the helper's raw messages in the log, or not.
+    ShowRaw(bool),
+    /// A reset step was ticked, or unticked.
+    ToggleReset(usize),
+    /// Open or close the Problems list.
+    ShowProblems(bool),
+    /// [Recover another]: set the recovered cards aside and watch for the next
+    /// phone.
+    RecoverAnother(Clock),
+    /// [Retry failed]: the page asked the helper to start these phones (card
+    /// ids) over; the user resets them again.
+    RetryFailed {
+        /// The cards.
+        phones: Vec<String>,
+        /// When.
+        at: Clock,
+    },
+    /// Play a sound when a phone finishes, or not.
+    SetSound(bool),
+    /// Show a notification when a phone finishes, or not. Turning it on
+    /// without the browser's permission waits for [`Action::NotifyAnswered`].
+    SetNotify(bool),
+    /// The browser said whether this page may notify.
+    NotifyAnswered(Permission),
+}
+
+impl State {
+    /// The state after `action`, or `None` when the action does not apply (a stale
+    /// job, one that was started over, a closed step, or no change at all).
+    pub fn next(&self, action: Action) -> Option<State> {
+        let mut next = self.clone();
+        match action {
+            Action::GoTo(step) => {
+                let report = self.report().map(|r| &**r);
+                let open = checks::gate(step, report, &self.form).is_ok();
+                if !open || step == self.view {
+                    return None;
+                }
+                next.view = step;
+            }
+            Action::SetTftp(text) => {
+                next.edit(|f| &mut f.tftp, text)?;
+                next.copy = None;
+            }
+            Action::ChooseServer(server) if server != self.server => {
+                next.server = server;
+                next.copy = None;
+            }
+            Action::SetDecode(text) if text != self.decode => next.decode = text,
+            Action::Copied(note) => next.copy = Some(note),
+            Action::SetCallManagers(text) => next.edit(|f| &mut f.call_managers, text)?,
+            Action::SetPhones(text) => next.edit(|f| &mut f.phones, text)?,
+            Action::SetSip { mac, field, value } => {
+                let line = next.form.sip.iter().position(|l| l.mac == mac);
+                let line = match line {
+                    Some(i) => &mut next.form.sip[i],
+                    None => {
+                        next.form.sip.push(SipForm::new(mac));
+                        next.form.sip.last_mut()?
+                    }
+                };
+                if line.get(field) == value {
+                    return None;
+                }
+                line.set(field, value);
+                next.changed();
+            }
+            Action::LinkOpened(Ok(form)) => {
+                next.form = form;
+                next.changed();
+                next.notice = Some(Notice::Restored);
+            }
+            Action::LinkOpened(Err(e)) => next.notice = Some(Notice::Damaged(e.message())),
+            Action::DismissNotice if self.notice.is_some() => next.notice = None,
+            Action::BundleStarted(key)
+                if key == self.bundle_key() && self.bundle.key() != Some(key) =>
+            {
+                next.bundle = BundleJob::Preparing(key);
+            }
+            Action::BundleBuilt { key, result } if self.bundle == BundleJob::Preparing(key) => {
+                next.bundle = match result {
+                    Ok(bundle) => BundleJob::Ready {
+                        key,
+                        bundle,
+                        saved: None,
+                    },
+                    Err(why) => BundleJob::Failed(key, why),
+                };
+            }
+            Action::BundleSaved { key, result } => match &mut next.bundle {
+                BundleJob::Ready { key: k, saved, .. } if *k == key => *saved = Some(result),
+                _ => return None,
+            },
+            Action::LinkConnecting { attempt } => {
+                let link = Link::Connecting { attempt };
+                if self.helper.link == link || matches!(self.helper.link, Link::Refused(_)) {
+                    return None;
+                }
+                next.helper.link = link;
+            }
+            Action::LinkMessage { message, raw, at } => next.on_helper(*message, raw, at),
+            Action::LinkGarbled { why, at } => next.helper.live.note(
+                format!("The helper sent a message this page could not read ({why})."),
+                Tone::Bad,
+                at,
+            ),
+            Action::LinkClosed { retry_in_ms, at } => next.helper.on_closed(retry_in_ms, at),
+            Action::SendStarted { key, at } => {
+                let BundleJob::Ready { key: k, bundle, .. } = &self.bundle else {
+                    return None;
+                };
+                if *k != key || key != self.bundle_key() || !self.helper.link.is_connected() {
+                    return None;
+                }
+                let id = bundle.manifest.id.clone();
+                next.helper.live.note(
+                    format!("Sending bundle `{}` to the helper.", short_id(&id)),
+                    Tone::Plain,
+                    at,
+                );
+                next.helper.send = SendState::Starting { key, id };
+            }
+            Action::SendStopped { key, at } if self.helper.send.key() == Some(key) => {
+                next.helper.send = SendState::Idle;
+                next.helper
+                    .live
+                    .note("Sending stopped.".into(), Tone::Plain, at);
+            }
+            Action::Tick(at) => {
+                next.helper.now = at.mono;
+                let live = &mut next.helper.live;
+                let serving = self.helper.link.is_connected()
+                    && self
+                        .helper
+                        .status
+                        .as_ref()
+                        .is_some_and(|s| s.bundle.is_some());
+                if live.watch_since.is_none() && serving && self.view == StepId::Recover {
+                    live.watch_since = Some(at.mono);
+                }
+            }
+            Action::FilterLog(filter) if filter != self.helper.live.filter => {
+                next.helper.live.filter = filter;
+            }
+            Action::FollowLog(on) if on != self.helper.live.follow => {
+                next.helper.live.follow = on;
+            }
+            Action::ShowRaw(on) if on != self.helper.live.raw => next.helper.live.raw = on,
+            Action::ToggleReset(i) => match next.resets.iter().position(|&r| r == i) {
+                Some(at) => {
+                    next.resets.remove(at);
+                }
+                None => next.resets.push(i),
+            },
+            Action::ShowProblems(open) if open != self.problems_open => {
+                next.problems_open = open;
+            }
+            Action::RecoverAnother(at) => {
+                if !next.helper.live.recover_another(at.mono) {
+                    return None;
+                }
+                next.helper.now = at.mono;
+                next.resets.clear();
+            }
+            Action::RetryFailed { phones, at } => {
+                if phones.is_empty() {
+                    return None;
+                }
+                next.helper.live.retry_asked(&phones, at);
+                // The phones are reset again: the steps are to be done again.
+                next.resets.clear();
+            }
+            Action::SetSound(on) if on != self.prefs.sound => next.prefs.sound = on,
+            Action::SetNotify(false) if self.prefs.notify || self.notify_asking => {
+                next.prefs.notify = false;
+                next.notify_asking = false;
+            }
+            Action::SetNotify(true) if !self.prefs.notify => {
+                if self.permission == Permission::Granted {
+                    next.prefs.notify = true;
+                } else if self.permission.blocked().is_none() && !self.notify_asking {
+                    next.notify_asking = true;
+                } else {
+                    return None;
+                }
+            }
+            Action::NotifyAnswered(permission) => {
+                if permission == self.permission && !self.notify_asking {
+                    return None;
+                }
+                next.permission = permission;
+                if std::mem::take(&mut next.notify_asking) {
+                    next.prefs.notify = permission == Permission::Granted;
+                }
+                next.prefs = next.prefs.applied(permission);
+            }
+            job => {
+                let (ticket, phase) = self.job(job)?;
+                next.ticket = ticket;
+                next.phase = phase;
+                // A new job (a drop on any step) shows its progress there; its
+                // report replaces any bundle.
+                if ticket != self.ticket {
+                    next.view = StepId::Firmware;
+                }
+                if !matches!(next.phase, Phase::Inspected { .. }) {
+                    next.drop_bundle();
+                }
+            }
+        }
+        Some(next)
+    }
+
+    /// Sets a settings field; `None` when it did not change.
+    fn edit(&mut self, field: impl Fn(&mut Form) -> &mut String, text: String) -> Option<()> {
+        let slot = field(&mut self.form);
+        if *slot == text {
+            return None;
+        }
+        *slot = text;
+        self.changed();
+        Some(())
+    }
+
+    /// The settings changed: a new revision, and the bundle of the old one goes.
+    fn changed(&mut self) {
+        self.rev += 1;
+        self.drop_bundle();
+    }
+
+    /// The bundle goes, and sending it with it.
+    fn drop_bundle(&mut self) {
+        self.bundle = BundleJob::Idle;
+        self.helper.send = SendState::Idle;
+    }
+
+    /// A message from the helper; the TFTP address filled in from it, once.
+    fn on_helper(&mut self, message: ServerMessage, raw: Option<Rc<str>>, at: Clock) {
+        let tftp_empty = self.form.tftp.trim().is_empty();
+        if let Some(choice) = self.helper.on_message(message, raw, at, tftp_empty) {
+            self.form.tftp = choice.address.to_string();
+            self.helper.prefill = Some(choice);
+            self.changed();
+        }
+    }
+
+    /// The firmware job's transitions: the new ticket and phase, or `None`.
+    fn job(&self, action: Action) -> Option<(u64, Phase)> {
+        let current = |ticket: u64| ticket == self.ticket;
+        Some(match action {
+            Action::ReadStarted { ticket, selection } if ticket > self.ticket => (
+                ticket,
+                Phase::Reading {
+                    name: selection.label,
+                    files: selection.files,
+                    done: 0,
+                    size: selection.size,
+                },
+            ),
+            Action::FileRead { ticket, done } if current(ticket) => match &self.phase {
+                Phase::Reading {
+                    name, files, size, ..
+                } => (
+                    ticket,
+                    Phase::Reading {
+                        name: name.clone(),
+                        files: *files,
+                        done: done.min(*files),
+                        size: *size,
+                    },
+                ),
+                _ => return None,
+            },
+            Action::ReadFailed { ticket, failure }
+                if ticket > self.ticket || (current(ticket) && self.is_reading()) =>
+            {
+                (ticket, Phase::Failed(Unusable::from_read(&failure)))
+            }
+            Action::CheckStarted { ticket } if current(ticket) => match &self.phase {
+                Phase::Reading { name, size, .. } => (
+                    ticket,
+                    Phase::Checking {
+                        name: name.clone(),
+                        size: *size,
+                    },
+                ),
+                _ => return None,
+            },
+            Action::Inspected {
+                ticket,
+                report,
+                millis,
+                firmware,
+            } if current(ticket) && self.is_working() => (
+                ticket,
+                Phase::Inspected {
+                    report,
+                    millis,
+                    firmware,
+                },
+            ),
+            Action::InspectFailed {
+                ticket,
+                name,
+                error,
+            } if current(ticket) && self.is_working() => {
+                (ticket, Phase::Failed(Unusable::from_archive(&name, &error)))
+            }
+            Action::Reset => (self.ticket, Phase::Idle),
+            _ => return None,
+        })
+    }
+
+    /// The key a bundle built now would have.
+    pub fn bundle_key(&self) -> BundleKey {
+        BundleKey {
+            ticket: self.ticket,
+            rev: self.rev,
+        }
+    }
+
+    /// Whether files are being read.
+    pub fn is_reading(&self) -> bool {
+        matches!(self.phase, Phase::Reading { .. })
+    }
+
+    /// Whether a job is under way (reading or checking).
+    pub fn is_working(&self) -> bool {
+        matches!(self.phase, Phase::Reading { .. } | Phase::Checking { .. })
+    }
+
+    /// The report, once there is one.
+    pub fn report(&self) -> Option<&Rc<Report>> {
+        match &self.phase {
+            Phase::Inspected { report, .. } => Some(report),
+            _ => None,
+        }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        match self.next(action) {
+            Some(next) => Rc::new(next),
+            None => self,
+        }
+    }
+}
+
+#[cfg(test)]
+mod helper_tests;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,297 @@
+//! Fixtures the tests of several modules share: states along the firmware job,
+//! reports, the helper's upload messages, phone summaries and TFTP events.
+
+use std::net::Ipv4Addr;
+use std::rc::Rc;
+
+use lifeline_shared::bundle::{FORMAT, File, Kind, Manifest, Settings};
+use lifeline_shared::config::mac::Mac;
+use lifeline_shared::events::{
+    Event, Outcome, PhoneState, PhoneSummary, Resolution, Stats, TftpEnd, TftpRequest,
+};
+use lifeline_shared::firmware::inspect::{InputFile, Report, inspect_zip};
+use lifeline_shared::protocol::{
+    CHUNK_SIZE, CurrentBundle, ErrorCode, FileChunks, ServerMessage, Status,
+};
+use lifeline_shared::testkit::{seed_files, seed_zip, sip_seed_zip, zip_of};
+
+use crate::bundle::BundleKey;
+use crate::clock::Clock;
+use crate::intake::{self, Firmware, Phase, Selection};
+use crate::settings;
+use crate::state::{Action, State};
+
+// ---- the reducer along the firmware job
+
+pub fn selection(label: &str, files: usize, size: u64) -> Selection {
+    Selection {
+        label: label.into(),
+        files,
+        size,
+    }
+}
+
+pub fn no_bytes() -> Rc<Firmware> {
+    Rc::new(Firmware {
+        zip: true,
+        files: Vec::new(),
+    })
+}
+
+pub fn apply(state: &State, action: Action) -> State {
+    state.next(action).expect("the action applies")
+}
+
+pub fn seed_report() -> Rc<Report> {
+    Rc::new(inspect_zip("seed.zip", &seed_zip()).unwrap())
+}
+
+pub fn missing_image_report() -> Rc<Report> {
+    let files: Vec<_> = seed_files()
+        .into_iter()
+        .filter(|(n, _)| n != "dsp41.8-3-2-27.sbn")
+        .collect();
+    Rc::new(inspect_zip("missing-image.zip", &zip_of(&files)).unwrap())
+}
+
+/// The report of the SIP seed.
+pub fn sip_report() -> Report {
+    inspect_zip("sip.zip", &sip_seed_zip()).unwrap()
+}
+
+pub fn reading(ticket: u64) -> State {
+    apply(
+        &State::default(),
+        Action::ReadStarted {
+            ticket,
+            selection: selection("seed.zip", 1, 6_400_000),
+        },
+    )
+}
+
+pub fn checking(ticket: u64) -> State {
+    apply(&reading(ticket), Action::CheckStarted { ticket })
+}
+
+/// A state with `report` inspected as job 1.
+pub fn inspected(report: Rc<Report>) -> State {
+    apply(
+        &checking(1),
+        Action::Inspected {
+            ticket: 1,
+            report,
+            millis: 1.0,
+            firmware: no_bytes(),
+        },
+    )
+}
+
+/// The seed inspected, with its bytes.
+pub fn seed_state() -> State {
+    let (report, firmware) = intake::inspect(
+        "seed.zip",
+        vec![InputFile {
+            name: "seed.zip".into(),
+            data: seed_zip(),
+        }],
+    )
+    .unwrap();
+    apply(
+        &checking(1),
+        Action::Inspected {
+            ticket: 1,
+            report: Rc::new(report),
+            millis: 1.0,
+            firmware: Rc::new(firmware),
+        },
+    )
+}
+
+/// `state` with the settings a bundle needs.
+pub fn ready(state: &State) -> State {
+    let s = apply(state, Action::SetTftp("192.168.10.105".into()));
+    apply(&s, Action::SetCallManagers("192.168.10.1".into()))
+}
+
+/// `state` with its bundle built.
+pub fn built(state: &State) -> (State, BundleKey) {
+    let key = state.bundle_key();
+    let s = apply(state, Action::BundleStarted(key));
+    let Phase::Inspected {
+        report, firmware, ..
+    } = &s.phase
+    else {
+        panic!()
+    };
+    let (settings, sip) = settings::bundle_inputs(Some(report), &s.form).unwrap();
+    let files = firmware.bundle_files(report).unwrap();
+    let bundle = lifeline_shared::bundle::build_with_sip(report, files, &settings, &sip)
+        .map(Rc::new)
+        .map_err(|e| e.to_string());
+    (
+        apply(
+            &s,
+            Action::BundleBuilt {
+                key,
+                result: bundle,
+            },
+        ),
+        key,
+    )
+}
+
+pub fn mac(s: &str) -> Mac {
+    s.parse().unwrap()
+}
+
+// ---- moments
+
+/// A moment `mono` ms into the page, in November 2023.
+pub fn at(mono: u64) -> Clock {
+    Clock {
+        mono,
+        local: 1_700_000_000_000 + mono,
+    }
+}
+
+/// A moment `local` ms after midnight, on both clocks.
+pub fn at_local(local: u64) -> Clock {
+    Clock { mono: local, local }
+}
+
+// ---- the upload of bundle `b1`
+
+pub const KEY: BundleKey = BundleKey { ticket: 1, rev: 2 };
+pub const CS: u64 = CHUNK_SIZE as u64;
+
+/// A manifest `b1` of files of these sizes.
+pub fn upload_manifest(sizes: &[u64]) -> Manifest {
+    Manifest {
+        format: FORMAT,
+        id: "b1".into(),
+        source: "seed.zip".into(),
+        load: None,
+        protocol: None,
+        settings: Settings {
+            tftp_servers: vec![],
+            call_managers: vec![],
+            phones: vec![],
+        },
+        files: sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &size)| File {
+                name: format!("f{i}"),
+                size,
+                sha256: String::new(),
+                kind: Kind::Firmware,
+            })
+            .collect(),
+        aliases: vec![],
+    }
+}
+
+pub fn upload_ready(have: Vec<FileChunks>, received: u64, total: u64) -> ServerMessage {
+    ServerMessage::UploadReady {
+        id: "b1".into(),
+        chunk_size: CHUNK_SIZE,
+        have,
+        received,
+        total,
+    }
+}
+
+pub fn upload_progress(received: u64, total: u64) -> ServerMessage {
+    ServerMessage::UploadProgress {
+        id: "b1".into(),
+        received,
+        total,
+    }
+}
+
+pub fn upload_error(code: ErrorCode, file: Option<&str>) -> ServerMessage {
+    ServerMessage::Error {
+        code,
+        message: "it went wrong: do this".into(),
+        file: file.map(str::to_string),
+    }
+}
+
+/// A status with these interfaces, serving bundle `b1`.
+pub fn status_with_bundle(interfaces: &[(&str, [u8; 4], u8)]) -> Status {
+    crate::wire::tests::status_with(
+        interfaces,
+        Some(CurrentBundle {
+            id: "b1".into(),
+            source: "s".into(),
+            load: None,
+            files: 1,
+            bytes: 1,
+        }),
+    )
+}
+
+// ---- phones and their events
+
+/// A phone at 10.0.0.50 in `state`, seen 4 min 12 s.
+pub fn summary(id: &str, state: PhoneState) -> PhoneSummary {
+    PhoneSummary {
+        id: id.into(),
+        mac: None,
+        model: None,
+        address: Some(Ipv4Addr::new(10, 0, 0, 50)),
+        state,
+        reason: None,
+        diagnosis: None,
+        current_file: None,
+        files: vec![],
+        files_done: 0,
+        files_expected: 0,
+        normal_misses: vec![],
+        recovered: false,
+        retries: 0,
+        first_seen_ms: 0,
+        last_seen_ms: 252_000,
+    }
+}
+
+/// [`summary`], recovered.
+pub fn recovered(id: &str) -> PhoneSummary {
+    PhoneSummary {
+        recovered: true,
+        ..summary(id, PhoneState::Done)
+    }
+}
+
+/// 10.0.0.50 asks for `file` (642 bytes).
+pub fn tftp_request(file: &str, resolution: Resolution) -> Event {
+    Event::TftpRequest(TftpRequest {
+        transfer: 1,
+        client: "10.0.0.50:5000".parse().unwrap(),
+        file: file.into(),
+        mode: "octet".into(),
+        options: vec![],
+        resolution,
+        served: Some(file.to_ascii_lowercase()),
+        size: Some(642),
+        accepted: vec![],
+        detail: None,
+    })
+}
+
+/// 10.0.0.50 received `file` (642 bytes, 2 resends, in 125 ms).
+pub fn tftp_done(file: &str) -> Event {
+    Event::TftpDone(TftpEnd {
+        transfer: 1,
+        client: "10.0.0.50:5000".parse().unwrap(),
+        file: file.into(),
+        stats: Stats {
+            bytes: 642,
+            blocks: 2,
+            retransmissions: 2,
+        },
+        duration_secs: 0.125,
+        bytes_per_sec: 5136.0,
+        outcome: Outcome::Done,
+    })
+}
