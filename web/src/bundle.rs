@@ -22,7 +22,6 @@ pub struct BundleKey {
 pub struct Saved {
     /// The file name offered.
     pub name: String,
-    /// Its size.
     pub size: u64,
 }
 
@@ -35,9 +34,7 @@ pub enum BundleJob {
     Preparing(BundleKey),
     /// Built.
     Ready {
-        /// For what.
         key: BundleKey,
-        /// The bundle.
         bundle: Rc<Bundle>,
         /// The last download: saved, or why not.
         saved: Option<Result<Saved, String>>,

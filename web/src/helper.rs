@@ -27,7 +27,6 @@ use crate::upload::SendState;
 /// What the page knows of the helper.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Helper {
-    /// The connection.
     pub link: Link,
     /// `lifeline 0.1.0`, once it said hello.
     pub name: Option<String>,

@@ -23,7 +23,6 @@ pub const MAX_INPUT: u64 = 512 << 20;
 /// A file as chosen, before it is read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chosen {
-    /// Its name.
     pub name: String,
     /// Its size in bytes, as the browser reports it.
     pub size: u64,
@@ -54,7 +53,6 @@ pub enum ReadFailure {
     TooLarge {
         /// The selection's label.
         name: String,
-        /// Its size.
         size: u64,
     },
     /// The browser could not read a file.
@@ -159,7 +157,6 @@ pub enum Phase {
     },
     /// The report is ready.
     Inspected {
-        /// The report.
         report: Rc<Report>,
         /// How long the inspection took, in milliseconds.
         millis: f64,

@@ -25,7 +25,6 @@ pub enum Why {
 pub struct Choice {
     /// `eth0`.
     pub name: String,
-    /// Its address.
     pub address: Ipv4Addr,
     /// Its prefix length.
     pub prefix: u8,
@@ -133,7 +132,6 @@ fn mentions(text: &str, name: &str) -> bool {
 pub struct DhcpView {
     /// `ok`, `muted` or `warning`.
     pub tone: &'static str,
-    /// The headline.
     pub title: String,
     /// What it means (names in backticks).
     pub detail: String,

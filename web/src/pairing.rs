@@ -50,10 +50,7 @@ pub enum Link {
     /// printed. Nothing is tried.
     Unpaired,
     /// Opening the socket (attempt 1, 2, …).
-    Connecting {
-        /// Which attempt.
-        attempt: u32,
-    },
+    Connecting { attempt: u32 },
     /// Hello exchanged: messages flow.
     Connected,
     /// The socket closed, or could not open; the page tries again by itself.

@@ -44,9 +44,7 @@ pub fn collect(state: &State) -> Vec<Problem> {
 /// How many errors and warnings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Count {
-    /// Errors.
     pub errors: usize,
-    /// Warnings.
     pub warnings: usize,
 }
 

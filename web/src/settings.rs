@@ -37,7 +37,6 @@ pub struct Form {
 /// One phone's SIP line, as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SipForm {
-    /// The phone.
     pub mac: Mac,
     /// The SIP proxy (empty: the first call-control address).
     pub proxy: String,
@@ -81,7 +80,6 @@ impl SipField {
         SipField::Password,
     ];
 
-    /// Its label.
     pub fn label(self) -> &'static str {
         match self {
             SipField::Proxy => "SIP proxy",
@@ -379,7 +377,6 @@ pub fn sip_form<'a>(form: &'a Form, mac: &Mac) -> Option<&'a SipForm> {
 pub struct File {
     /// Its name in the TFTP root.
     pub name: String,
-    /// Its content.
     pub text: String,
     /// When the phone reads it.
     pub note: String,

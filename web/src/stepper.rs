@@ -23,11 +23,9 @@ use crate::upload::SendState;
 /// One step of the stepper.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
-    /// Which.
     pub id: StepId,
     /// 1 to 5.
     pub number: usize,
-    /// Its name.
     pub label: &'static str,
     /// Its name where space is short (phones).
     pub short: &'static str,
@@ -53,7 +51,6 @@ pub enum Mark {
 }
 
 impl Mark {
-    /// Its symbol.
     pub fn symbol(self) -> &'static str {
         match self {
             Mark::Ok => "✓",
@@ -91,7 +88,6 @@ pub fn worst(report: &Report) -> Option<Severity> {
 pub struct Headline {
     /// `error`, `warning` or `ok`: the tone to show it in.
     pub tone: &'static str,
-    /// The verdict.
     pub title: String,
     /// What the input is.
     pub detail: String,

@@ -19,7 +19,6 @@ use crate::uploader::MAX_COMMITS;
 /// How far an upload is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Progress {
-    /// The bundle.
     pub key: BundleKey,
     /// Its manifest id.
     pub id: String,
@@ -101,7 +100,6 @@ pub enum SendState {
     Idle,
     /// `upload-begin` went out; waiting for the helper to say what it has.
     Starting {
-        /// The bundle.
         key: BundleKey,
         /// Its manifest id.
         id: String,
@@ -114,20 +112,14 @@ pub enum SendState {
     Verifying(Progress),
     /// The helper serves it.
     Switched {
-        /// The bundle.
         key: BundleKey,
-        /// Its id.
         id: String,
-        /// Files.
         files: usize,
-        /// Bytes.
         bytes: u64,
     },
     /// It was refused.
     Failed {
-        /// The bundle.
         key: BundleKey,
-        /// Its id.
         id: String,
         /// Why, and what to do.
         refusal: Refusal,

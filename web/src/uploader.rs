@@ -19,7 +19,6 @@ pub const MAX_COMMITS: u32 = 3;
 pub enum Out {
     /// `upload-begin` with the manifest.
     Begin,
-    /// One chunk.
     Chunk {
         /// Index of the file in the manifest.
         file: u32,

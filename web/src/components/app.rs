@@ -142,7 +142,8 @@ pub fn App() -> Html {
     });
 
     // Focus follows the outcome: the summary after an inspection, the problem
-    // after a failure (UX §2: focus moved to each new step or error).
+    // after a failure. Every new step or error takes the focus, so a keyboard
+    // or screen-reader user lands on what changed.
     {
         let kind = match &state.phase {
             Phase::Idle => 0,

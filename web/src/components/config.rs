@@ -25,7 +25,6 @@ pub struct ConfigStepProps {
     pub form: Form,
     /// The step heading, focused when the step opens.
     pub heading: NodeRef,
-    /// Dispatches.
     pub dispatch: Callback<Action>,
 }
 

@@ -13,7 +13,6 @@ use crate::state::Action;
 pub struct DecodeBoxProps {
     /// The value as typed.
     pub value: AttrValue,
-    /// Dispatches.
     pub dispatch: Callback<Action>,
 }
 

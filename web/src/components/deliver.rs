@@ -27,7 +27,6 @@ use crate::upload::SendState;
 pub struct DeliverStepProps {
     /// The firmware's report.
     pub report: Rc<Report>,
-    /// Its bytes.
     pub firmware: Rc<Firmware>,
     /// The settings as typed.
     pub form: Form,
@@ -45,11 +44,9 @@ pub struct DeliverStepProps {
     pub tftp_at: Option<String>,
     /// Why the helper's TFTP server does not run.
     pub tftp_down: Option<String>,
-    /// The websocket.
     pub helper: HelperLink,
     /// The step heading, focused when the step opens.
     pub heading: NodeRef,
-    /// Dispatches.
     pub dispatch: Callback<Action>,
 }
 

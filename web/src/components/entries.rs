@@ -10,7 +10,6 @@ use crate::format;
 /// Props of [`EntriesTable`].
 #[derive(Properties, PartialEq)]
 pub struct EntriesTableProps {
-    /// The report.
     pub report: Rc<Report>,
 }
 

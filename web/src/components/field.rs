@@ -1,5 +1,6 @@
 //! A labelled text field with its hint, its inline error and its warnings: the one
-//! way every setting is typed (UX §4: an invalid value is shown next to the field).
+//! way every setting is typed, so an invalid value is always shown next to its
+//! field.
 
 use yew::prelude::*;
 
@@ -11,7 +12,6 @@ use crate::browser;
 pub struct TextFieldProps {
     /// The element id (the hint and error ids derive from it).
     pub id: AttrValue,
-    /// The label.
     pub label: AttrValue,
     /// What to type, in a sentence (names in backticks).
     #[prop_or_default]
@@ -39,7 +39,6 @@ pub struct TextFieldProps {
     pub oninput: Callback<String>,
 }
 
-/// The field.
 #[function_component]
 pub fn TextField(props: &TextFieldProps) -> Html {
     let id = &props.id;

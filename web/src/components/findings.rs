@@ -13,7 +13,6 @@ use crate::format;
 /// Props of [`Findings`].
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
-    /// The report.
     pub report: Rc<Report>,
     /// Receives focus from the worst-issue bullet.
     pub node_ref: NodeRef,

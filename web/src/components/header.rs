@@ -1,5 +1,5 @@
 //! The top bar: the name, the offline promise, the helper pill and the
-//! worst-issue bullet, which opens the Problems list (UX §2.11).
+//! worst-issue bullet, which opens the Problems list.
 
 use lifeline_shared::finding::Severity;
 use yew::prelude::*;

@@ -1,6 +1,6 @@
 //! The log drawer of the frame: every network event in plain words with the
 //! raw line on request, filtered by phone, followed as it grows, and saved as
-//! text (UX §2.10, §2.12).
+//! text. It has no cap: nothing seen is dropped.
 
 use yew::prelude::*;
 
@@ -18,11 +18,9 @@ const SHOWN: usize = 500;
 pub struct LogDrawerProps {
     /// The phones and the log.
     pub live: Live,
-    /// Dispatches.
     pub dispatch: Callback<Action>,
 }
 
-/// The drawer.
 #[function_component]
 pub fn LogDrawer(props: &LogDrawerProps) -> Html {
     let list_ref = use_node_ref();

@@ -10,7 +10,6 @@ use crate::format;
 /// Props of [`Manifests`].
 #[derive(Properties, PartialEq)]
 pub struct ManifestsProps {
-    /// The report.
     pub report: Rc<Report>,
 }
 

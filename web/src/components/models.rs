@@ -8,7 +8,6 @@ use yew::prelude::*;
 /// Props of [`ModelTable`].
 #[derive(Properties, PartialEq)]
 pub struct ModelTableProps {
-    /// The report.
     pub report: Rc<Report>,
 }
 

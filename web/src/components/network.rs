@@ -28,7 +28,6 @@ pub struct NetworkStepProps {
     pub helper: Html,
     /// The step heading, focused when the step opens.
     pub heading: NodeRef,
-    /// Dispatches.
     pub dispatch: Callback<Action>,
 }
 

@@ -9,13 +9,10 @@ use crate::state::Action;
 /// Props of [`LinkNotice`].
 #[derive(Properties, PartialEq)]
 pub struct LinkNoticeProps {
-    /// The notice.
     pub notice: Notice,
-    /// Dispatches.
     pub dispatch: Callback<Action>,
 }
 
-/// The notice.
 #[function_component]
 pub fn LinkNotice(props: &LinkNoticeProps) -> Html {
     let close = props.dispatch.reform(|_: MouseEvent| Action::DismissNotice);

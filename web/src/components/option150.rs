@@ -20,11 +20,9 @@ pub struct Option150PanelProps {
     pub server: Server,
     /// The last copy.
     pub copy: Option<CopyNote>,
-    /// Dispatches.
     pub dispatch: Callback<Action>,
 }
 
-/// The panel.
 #[function_component]
 pub fn Option150Panel(props: &Option150PanelProps) -> Html {
     let code_ref = use_node_ref();

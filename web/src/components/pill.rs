@@ -1,6 +1,6 @@
 //! The helper pill in the top bar: always visible, it says whether a helper is
 //! connected and where; opened, it shows what the helper runs, or how to start
-//! one (UX §4, the frame).
+//! one.
 
 use std::net::Ipv4Addr;
 
@@ -18,7 +18,6 @@ use crate::pairing::Link;
 pub struct HelperFacts {
     /// `lifeline 0.1.0`.
     pub name: Option<String>,
-    /// Its status.
     pub status: Option<lifeline_shared::protocol::Status>,
     /// The pill's tone and words.
     pub pill: (&'static str, String),

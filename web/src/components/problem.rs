@@ -8,7 +8,6 @@ use crate::intake::Unusable;
 /// Props of [`ProblemPanel`].
 #[derive(Properties, PartialEq)]
 pub struct ProblemPanelProps {
-    /// The problem.
     pub problem: Unusable,
     /// Receives focus when the problem appears.
     pub node_ref: NodeRef,

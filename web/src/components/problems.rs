@@ -1,6 +1,6 @@
 //! The Problems list the worst-issue bullet opens: every error and warning in
 //! the app now, worst first, each in plain words with a button to where it is
-//! fixed (UX §2.11). Escape or Close shuts it.
+//! fixed. Escape or Close shuts it.
 
 use std::rc::Rc;
 
@@ -28,7 +28,6 @@ pub struct ProblemsPanelProps {
     pub on_close: Callback<()>,
 }
 
-/// The list.
 #[function_component]
 pub fn ProblemsPanel(props: &ProblemsPanelProps) -> Html {
     let count = Count::of(&props.problems);

@@ -35,7 +35,6 @@ pub struct RecoverStepProps {
     pub report: Rc<Report>,
     /// The bundle on screen, if built: its manifest id.
     pub bundle_id: Option<AttrValue>,
-    /// The connection.
     pub link: Link,
     /// The helper's last status.
     pub status: Option<Status>,
@@ -53,13 +52,11 @@ pub struct RecoverStepProps {
     pub now: u64,
     /// The TFTP address of step 2.
     pub tftp: Option<std::net::Ipv4Addr>,
-    /// Reconnects now.
     pub on_retry: Callback<()>,
     /// The link, to ask the helper to start failed phones over.
     pub helper: HelperLink,
     /// The step heading, focused when the step opens.
     pub heading: NodeRef,
-    /// Dispatches.
     pub dispatch: Callback<Action>,
 }
 
@@ -93,7 +90,7 @@ pub fn RecoverStep(props: &RecoverStepProps) -> Html {
     }
 }
 
-/// The sound and notification when a phone finishes (UX §2.14): off until
+/// The sound and notification when a phone finishes: off until
 /// turned on here; the choice is kept in this browser.
 fn finish_options(props: &RecoverStepProps) -> Html {
     let prefs = props.prefs;

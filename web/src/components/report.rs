@@ -14,7 +14,6 @@ use crate::format;
 /// Props of [`ReportView`].
 #[derive(Properties, PartialEq)]
 pub struct ReportViewProps {
-    /// The report.
     pub report: Rc<Report>,
     /// How long the inspection took.
     pub millis: f64,

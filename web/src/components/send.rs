@@ -18,11 +18,8 @@ pub struct SendPanelProps {
     pub id: AttrValue,
     /// Its files, as the helper counts them.
     pub files: usize,
-    /// Its bytes.
     pub bytes: u64,
-    /// Sending it.
     pub send: SendState,
-    /// The connection.
     pub link: Link,
     /// Whether the helper serves it already.
     pub serves: bool,
@@ -32,9 +29,7 @@ pub struct SendPanelProps {
     pub tftp_down: Option<String>,
     /// Sends (or sends again).
     pub on_send: Callback<()>,
-    /// Stops.
     pub on_stop: Callback<()>,
-    /// Reconnects now.
     pub on_retry: Callback<()>,
     /// Opens step 5.
     pub on_next: Callback<()>,
@@ -69,7 +64,6 @@ fn bar(p: &Progress, label: &str) -> Html {
     }
 }
 
-/// The panel.
 #[function_component]
 pub fn SendPanel(props: &SendPanelProps) -> Html {
     let done_ref = use_node_ref();

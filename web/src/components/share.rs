@@ -16,7 +16,6 @@ pub struct SharePanelProps {
     pub form: Form,
     /// The last copy.
     pub copy: Option<CopyNote>,
-    /// Dispatches.
     pub dispatch: Callback<Action>,
 }
 

@@ -16,7 +16,6 @@ pub struct SipLinesProps {
     pub form: Form,
     /// The call-control list, when accepted (the default proxy).
     pub call_managers: Option<Vec<String>>,
-    /// Dispatches.
     pub dispatch: Callback<Action>,
 }
 

@@ -1,4 +1,4 @@
-//! Back and Next at the foot of a step; a closed next step says why (UX §2.8).
+//! Back and Next at the foot of a step; a closed next step says why.
 
 use yew::prelude::*;
 

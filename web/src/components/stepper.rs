@@ -15,7 +15,6 @@ pub struct StepperProps {
     pub on_go: Callback<StepId>,
 }
 
-/// The stepper.
 #[function_component]
 pub fn Stepper(props: &StepperProps) -> Html {
     // On narrow screens the per-step reasons give way to one line: the first.

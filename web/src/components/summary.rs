@@ -14,7 +14,6 @@ use crate::stepper::{headline, worst};
 /// Props of [`Summary`].
 #[derive(Properties, PartialEq)]
 pub struct SummaryProps {
-    /// The report.
     pub report: Rc<Report>,
     /// How long the inspection took.
     pub millis: f64,

@@ -39,7 +39,6 @@ pub fn state_word(p: &PhoneSummary) -> &'static str {
 /// One file row of a card.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileView {
-    /// Its name.
     pub name: String,
     /// Where it is, in a word or two.
     pub state: &'static str,
@@ -60,7 +59,6 @@ pub struct PhoneView {
     pub title: String,
     /// `00:11:22:AA:BB:CC`.
     pub mac: Option<String>,
-    /// Its address.
     pub address: Option<String>,
     /// `ok`, `working`, `warning`, `error`, `muted`.
     pub tone: &'static str,

@@ -56,7 +56,6 @@ pub fn finish_of(p: &PhoneSummary) -> Option<Finish> {
 pub struct Alert {
     /// Goes up with each alert; the page plays each number once.
     pub seq: u64,
-    /// The card.
     pub phone: String,
     /// How it finished.
     pub finish: Finish,
@@ -69,7 +68,6 @@ pub struct Alert {
 pub struct Live {
     /// One summary per phone, first seen first.
     pub phones: Vec<PhoneSummary>,
-    /// The log.
     pub log: Log,
     /// Show only this phone's lines (a card id).
     pub filter: Option<String>,

@@ -131,7 +131,6 @@ pub enum Action {
     },
     /// One more file is read.
     FileRead {
-        /// The job.
         ticket: u64,
         /// How many are read now.
         done: usize,
@@ -140,19 +139,13 @@ pub enum Action {
     ReadFailed {
         /// The job (a new ticket when the selection was refused before reading).
         ticket: u64,
-        /// Why.
         failure: ReadFailure,
     },
     /// Everything is read; the inspection starts.
-    CheckStarted {
-        /// The job.
-        ticket: u64,
-    },
+    CheckStarted { ticket: u64 },
     /// The inspection finished.
     Inspected {
-        /// The job.
         ticket: u64,
-        /// The report.
         report: Rc<Report>,
         /// How long it took, in milliseconds.
         millis: f64,
@@ -161,11 +154,9 @@ pub enum Action {
     },
     /// The input is not a readable zip.
     InspectFailed {
-        /// The job.
         ticket: u64,
         /// The file's name.
         name: String,
-        /// Why.
         error: ArchiveError,
     },
     /// Back to the empty screen.
@@ -186,9 +177,7 @@ pub enum Action {
     SetPhones(String),
     /// A phone's SIP line was edited.
     SetSip {
-        /// The phone.
         mac: Mac,
-        /// Which field.
         field: SipField,
         /// Its new text.
         value: String,
@@ -201,14 +190,12 @@ pub enum Action {
     BundleStarted(BundleKey),
     /// The bundle build finished.
     BundleBuilt {
-        /// For what.
         key: BundleKey,
         /// The bundle, or why not.
         result: Result<Rc<Bundle>, String>,
     },
     /// The bundle download was handed to the browser, or could not be.
     BundleSaved {
-        /// For what.
         key: BundleKey,
         /// What was offered, or why not.
         result: Result<Saved, String>,
@@ -220,7 +207,6 @@ pub enum Action {
     },
     /// A message from the helper.
     LinkMessage {
-        /// The message.
         message: Box<ServerMessage>,
         /// Its text, for the log's raw lines (events only).
         raw: Option<Rc<str>>,
@@ -228,33 +214,17 @@ pub enum Action {
         at: Clock,
     },
     /// A message from the helper that could not be read.
-    LinkGarbled {
-        /// Why.
-        why: String,
-        /// When.
-        at: Clock,
-    },
+    LinkGarbled { why: String, at: Clock },
     /// The socket closed, or could not open.
     LinkClosed {
         /// When the page tries again; `None`: it does not.
         retry_in_ms: Option<u64>,
-        /// When.
         at: Clock,
     },
     /// The bundle goes to the helper (`upload-begin` went out).
-    SendStarted {
-        /// The bundle.
-        key: BundleKey,
-        /// When.
-        at: Clock,
-    },
+    SendStarted { key: BundleKey, at: Clock },
     /// The person stopped sending it.
-    SendStopped {
-        /// The bundle.
-        key: BundleKey,
-        /// When.
-        at: Clock,
-    },
+    SendStopped { key: BundleKey, at: Clock },
     /// Time passes on step 5 (every second).
     Tick(Clock),
     /// Show one phone's log lines (a card id), or every line.
@@ -272,12 +242,7 @@ pub enum Action {
     RecoverAnother(Clock),
     /// [Retry failed]: the page asked the helper to start these phones (card
     /// ids) over; the user resets them again.
-    RetryFailed {
-        /// The cards.
-        phones: Vec<String>,
-        /// When.
-        at: Clock,
-    },
+    RetryFailed { phones: Vec<String>, at: Clock },
     /// Play a sound when a phone finishes, or not.
     SetSound(bool),
     /// Show a notification when a phone finishes, or not. Turning it on
