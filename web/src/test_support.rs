@@ -18,7 +18,7 @@ use lifeline_shared::testkit::{seed_files, seed_zip, sip_seed_zip, zip_of};
 use crate::bundle::BundleKey;
 use crate::clock::Clock;
 use crate::intake::{self, Firmware, Phase, Selection};
-use crate::settings;
+use crate::settings::{self, Form};
 use crate::state::{Action, State};
 
 // ---- the reducer along the firmware job
@@ -294,4 +294,16 @@ pub fn tftp_done(file: &str) -> Event {
         bytes_per_sec: 5136.0,
         outcome: Outcome::Done,
     })
+}
+
+// ---- the settings form
+
+/// A form with these three fields typed and no SIP lines.
+pub fn form(tftp: &str, cms: &str, phones: &str) -> Form {
+    Form {
+        tftp: tftp.into(),
+        call_managers: cms.into(),
+        phones: phones.into(),
+        sip: Vec::new(),
+    }
 }
