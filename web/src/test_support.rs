@@ -15,7 +15,7 @@ use lifeline_shared::protocol::{
 };
 use lifeline_shared::testkit::{seed_files, seed_zip, sip_seed_zip, zip_of};
 
-use crate::bundle::BundleKey;
+use crate::bundle::{BundleJob, BundleKey};
 use crate::clock::Clock;
 use crate::intake::{self, Firmware, Phase, Selection};
 use crate::settings::{self, Form};
@@ -306,4 +306,63 @@ pub fn form(tftp: &str, cms: &str, phones: &str) -> Form {
         phones: phones.into(),
         sip: Vec::new(),
     }
+}
+
+// ---- the reducer with a helper
+
+/// The helper sends `m`.
+pub fn msg(m: ServerMessage) -> Action {
+    Action::LinkMessage {
+        message: Box::new(m),
+        raw: None,
+        at: at(0),
+    }
+}
+
+/// The helper sends `m`, `t` ms in.
+pub fn msg_at(m: ServerMessage, t: u64) -> Action {
+    Action::LinkMessage {
+        message: Box::new(m),
+        raw: None,
+        at: at(t),
+    }
+}
+
+/// The helper's status on lo and eth0, serving `bundle`.
+pub fn status(bundle: Option<&str>) -> Status {
+    crate::wire::tests::status_with(
+        &crate::wire::tests::LO_ETH0,
+        bundle.map(|id| CurrentBundle {
+            id: id.into(),
+            source: "seed.zip".into(),
+            load: Some("SCCP41.8-3-3S".into()),
+            files: 10,
+            bytes: 6_300_000,
+        }),
+    )
+}
+
+/// The helper's hello.
+pub fn hello() -> ServerMessage {
+    ServerMessage::Hello {
+        version: 1,
+        helper: "lifeline 0.1.0".into(),
+    }
+}
+
+/// `state` connected to a helper serving `bundle`.
+pub fn connected(state: &State, bundle: Option<&str>) -> State {
+    let s = apply(state, Action::LinkConnecting { attempt: 1 });
+    let s = apply(&s, msg(hello()));
+    apply(&s, msg(ServerMessage::Status(status(bundle))))
+}
+
+/// The seed, settings filled in, its bundle built, a helper connected.
+pub fn with_bundle() -> (State, BundleKey, String) {
+    let (s, key) = built(&ready(&seed_state()));
+    let BundleJob::Ready { bundle, .. } = &s.bundle else {
+        panic!()
+    };
+    let id = bundle.manifest.id.clone();
+    (connected(&s, None), key, id)
 }

@@ -578,6 +578,8 @@ impl Reducible for State {
 }
 
 #[cfg(test)]
-mod helper_tests;
+mod link_tests;
+#[cfg(test)]
+mod live_tests;
 #[cfg(test)]
 mod tests;
