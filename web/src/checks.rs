@@ -6,7 +6,8 @@
 //! Each check takes only what it looks at (the form, a report, the live view),
 //! never the whole state: [`crate::problems::collect`] gathers them for the
 //! Problems list, and the stepper takes its marks for steps 3 and 5 from
-//! [`config`] and [`phones`], so nothing is decided twice.
+//! [`config`] and [`phones`], so nothing is decided twice. [`gate`] says which
+//! steps may open, for the reducer and the stepper alike.
 //!
 //! Invariants:
 //! - Only errors and warnings are problems; notes (info findings) are not.

@@ -5,7 +5,7 @@
 //! Imports run one way, bottom up:
 //!
 //! - Leaves: [`clock`] (the one clock), [`step`] (the five steps),
-//!   [`bundle`] (the bundle's key and job), [`copy`], [`format`] (sizes, times
+//!   [`bundle`] (the bundle's key and job), [`copy`], [`format`](mod@format) (sizes, times
 //!   and words for the screen), [`wire`] (the helper's websocket messages
 //!   without serde_json).
 //! - Domain, each pure: [`settings`] (the settings, checked, and the files they

@@ -1,7 +1,8 @@
 //! Small function components: each takes props and callbacks and renders; the
-//! decisions live in [`crate::state`], [`crate::settings`], [`crate::intake`],
-//! [`crate::permalink`], [`crate::helper`], [`crate::live`] and
-//! [`crate::format`].
+//! decisions live in the pure modules: [`crate::state`] and its selectors
+//! ([`crate::stepper`], [`crate::problems`]), [`crate::settings`],
+//! [`crate::intake`], [`crate::permalink`], [`crate::helper`], [`crate::live`]
+//! and [`crate::format`].
 
 mod app;
 mod config;

@@ -4,8 +4,8 @@
 //! [`crate::state::State`] holds a [`Form`] (the text as typed) and the
 //! components render what these functions say.
 //!
-//! Layout: this module checks the addresses and the phone list; [`sip`] checks
-//! each phone's SIP line; [`files`] writes the configuration files and gathers
+//! Layout: this module checks the addresses and the phone list; [`sip`](mod@sip) checks
+//! each phone's SIP line; [`files`](mod@files) writes the configuration files and gathers
 //! what the bundle needs.
 //!
 //! Invariants:
