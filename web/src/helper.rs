@@ -1,5 +1,5 @@
 //! The Lifeline helper as the page sees it (pure): the connection, its status,
-//! the bundle being sent, the phones and the log, and the pill's words.
+//! the bundle being sent, the phones and the log.
 //!
 //! [`Helper`] is the part of [`crate::state::State`] that the websocket feeds:
 //! the reducer hands each message to [`Helper::on_message`] and each closed
@@ -10,7 +10,6 @@
 //!   status, and only into an empty field.
 //! - A lost connection holds an upload under way for the resume.
 
-use std::net::Ipv4Addr;
 use std::rc::Rc;
 
 use lifeline_shared::protocol::{ErrorCode, ServerMessage, Status};
@@ -197,61 +196,5 @@ impl Helper {
             SendState::Sending(p) | SendState::Verifying(p) => SendState::Interrupted(p),
             other => other,
         };
-    }
-}
-
-/// The short text of the helper pill: tone and words.
-pub fn pill(helper: &Helper, tftp: Option<Ipv4Addr>) -> (&'static str, String) {
-    match &helper.link {
-        Link::Unpaired => ("muted", "No helper".to_string()),
-        Link::Connecting { attempt: 1 } => ("muted", "Connecting to the helper…".to_string()),
-        Link::Connecting { .. } | Link::Retrying { .. } => {
-            ("error", "Helper not reachable".to_string())
-        }
-        Link::Refused(_) => ("error", "Helper refused this page".to_string()),
-        Link::Connected => {
-            let status = helper.status.as_ref();
-            let on = status.and_then(|s| {
-                let all = interfaces::addresses(s);
-                tftp.and_then(|t| all.iter().find(|c| c.address == t).cloned())
-                    .or_else(|| interfaces::choose_interface(s, &helper.live.addresses()))
-            });
-            match on {
-                Some(c) => ("ok", format!("Helper on {} ({})", c.address, c.name)),
-                None => ("ok", "Helper connected".to_string()),
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::test_support::status_with_bundle as status;
-
-    #[test]
-    fn the_pill_says_where_the_helper_is() {
-        let mut h = Helper::default();
-        assert_eq!(pill(&h, None), ("muted", "No helper".into()));
-        h.link = Link::Connecting { attempt: 1 };
-        assert_eq!(pill(&h, None).1, "Connecting to the helper…");
-        h.link = Link::Retrying {
-            attempt: 3,
-            retry_in_ms: 4000,
-            lost_at: None,
-        };
-        assert_eq!(pill(&h, None), ("error", "Helper not reachable".into()));
-        h.link = Link::Connected;
-        assert_eq!(pill(&h, None).1, "Helper connected");
-        h.status = Some(status(&[
-            ("eth0", [192, 168, 10, 105], 24),
-            ("eth1", [10, 0, 0, 1], 8),
-        ]));
-        assert_eq!(pill(&h, None).1, "Helper on 192.168.10.105 (eth0)");
-        assert_eq!(
-            pill(&h, Some(Ipv4Addr::new(10, 0, 0, 1))).1,
-            "Helper on 10.0.0.1 (eth1)"
-        );
-        assert!(h.serves("b1") && !h.serves("b2"));
     }
 }

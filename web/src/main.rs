@@ -15,7 +15,8 @@
 //!   [`interfaces`] (the helper's network in words), [`upload`] (the send as
 //!   shown) and [`uploader`] (its pacing), [`live`] (the phone cards and the
 //!   log of step 5).
-//! - [`helper`]: the helper as the page sees it, fed by the websocket.
+//! - [`helper`]: the helper as the page sees it, fed by the websocket; [`pill`]:
+//!   what the helper pill in the top bar says of it.
 //! - [`checks`]: each area's problems, from the form, a report, the live view.
 //! - [`state`]: the app state, the actions and the reducer, nothing more.
 //! - Selectors: [`stepper`] (the steps, their marks, the verdict, the status
@@ -39,6 +40,7 @@ mod interfaces;
 mod live;
 mod pairing;
 mod permalink;
+mod pill;
 mod prefs;
 mod problems;
 mod settings;

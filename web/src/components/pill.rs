@@ -9,30 +9,9 @@ use yew::prelude::*;
 use super::{fixed, rich};
 use crate::bundle::short_id;
 use crate::format;
-use crate::helper::{self, Helper};
 use crate::interfaces;
 use crate::pairing::Link;
-
-/// What the pill shows of the helper (not its phones or log, which change often).
-#[derive(Clone, Debug, PartialEq)]
-pub struct HelperFacts {
-    /// `lifeline 0.1.0`.
-    pub name: Option<String>,
-    pub status: Option<lifeline_shared::protocol::Status>,
-    /// The pill's tone and words.
-    pub pill: (&'static str, String),
-}
-
-impl HelperFacts {
-    /// The facts of `helper`.
-    pub fn of(helper: &Helper, tftp: Option<Ipv4Addr>) -> HelperFacts {
-        HelperFacts {
-            name: helper.name.clone(),
-            status: helper.status.clone(),
-            pill: helper::pill(helper, tftp),
-        }
-    }
-}
+use crate::pill::HelperFacts;
 
 /// The pill: the connection `link`, the helper's `facts`, the first TFTP address
 /// of step 2, and "Try now".

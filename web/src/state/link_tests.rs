@@ -116,7 +116,7 @@ fn a_failed_first_connection_retries_without_a_lost_line() {
     assert!(r.helper.live.log.is_empty());
     let r2 = apply(&r, Action::LinkConnecting { attempt: 2 });
     assert_eq!(
-        crate::helper::pill(&r2.helper, None).1,
+        crate::pill::pill(&r2.helper, None).1,
         "Helper not reachable"
     );
 }
