@@ -36,7 +36,6 @@ use thiserror::Error;
 /// A bundle in memory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bundle {
-    /// Its manifest.
     pub manifest: Manifest,
     /// Every file's content, by name (the manifest file excluded).
     pub contents: BTreeMap<String, Vec<u8>>,

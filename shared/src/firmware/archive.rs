@@ -49,7 +49,6 @@ impl Default for Limits {
 pub enum Method {
     /// Not compressed.
     Stored,
-    /// Deflate.
     Deflate,
     /// Anything else (kept as its zip method number).
     Other(u16),

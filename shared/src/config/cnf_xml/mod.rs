@@ -157,7 +157,6 @@ pub struct SipLine {
 pub struct SipSettings {
     /// The SIP proxy / registrar.
     pub proxy: String,
-    /// Its port.
     pub port: u16,
     /// Lines, button 1 first.
     pub lines: Vec<SipLine>,

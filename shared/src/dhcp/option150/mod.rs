@@ -59,7 +59,6 @@ pub enum ListError {
 /// An address that is accepted but is probably not what a person wants.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddressWarning {
-    /// The address.
     pub address: Ipv4Addr,
     /// Why it is odd.
     pub message: String,
@@ -158,7 +157,6 @@ pub fn parse_list(input: &str) -> Result<ServerList, ListError> {
 /// Option 150 for one address list, in every form people need.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Encoding {
-    /// The addresses.
     pub addresses: Vec<Ipv4Addr>,
     /// Code, length and data: `96 04 C0 A8 0A 69`.
     pub wire: Vec<u8>,
@@ -173,7 +171,6 @@ pub struct Encoding {
 /// One address as a little-endian 32-bit number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LittleEndian {
-    /// The address.
     pub address: Ipv4Addr,
     /// `0x690AA8C0`.
     pub hex: String,

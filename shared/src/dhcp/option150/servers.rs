@@ -13,7 +13,6 @@ pub enum Server {
     IscDhcpd,
     /// ISC Kea.
     Kea,
-    /// dnsmasq.
     Dnsmasq,
     /// OpenWrt (UCI, dnsmasq underneath).
     Openwrt,
@@ -101,7 +100,6 @@ impl Server {
 pub struct Snippet {
     /// Which server.
     pub server: Server,
-    /// Its title.
     pub title: String,
     /// Where it goes (file, console, GUI page).
     pub where_: String,

@@ -38,7 +38,6 @@ pub struct EntryReport {
     pub name: String,
     /// Uncompressed size.
     pub size: u64,
-    /// Compressed size.
     pub compressed_size: u64,
     /// `stored`, `deflate`, `file`, …
     pub method: String,
