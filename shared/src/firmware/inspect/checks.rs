@@ -65,6 +65,7 @@ impl Inspection<'_> {
 
     /// Phase 4: every parsed manifest against the input, each becoming a [`ManifestReport`].
     pub(super) fn check_manifests(&mut self) {
+        // Taken out for the loop, so each line's check can record findings on `self`.
         let parsed = std::mem::take(&mut self.parsed);
         let mut reported = Reported::default();
         for p in &parsed {

@@ -35,30 +35,25 @@ impl Inspection<'_> {
         self.check_one_load(&loads);
         self.check_cop_file();
         let manifest = loads.first().copied();
-        let load_report = manifest.map(|m| &self.manifests[m]);
-        let name = load_report.map(|m| strip_loads(&m.name).to_string());
+        let name = manifest.map(|m| strip_loads(&self.manifests[m].name).to_string());
         self.check_some_manifest(name.is_some());
         let families = self.families();
-        let load_report = manifest.map(|m| &self.manifests[m]);
-        let family = load_report
-            .and_then(|m| models::family_of_name(&m.name))
+        let load_name = manifest.map(|m| self.manifests[m].name.as_str());
+        let family = load_name
+            .and_then(models::family_of_name)
             .or_else(|| families.first().map(|(f, _)| *f));
-        let protocol = load_report
-            .and_then(|m| models::protocol_of_name(&m.name))
-            .or_else(|| {
-                self.manifests
-                    .iter()
-                    .flat_map(|m| m.images.iter())
-                    .find_map(|i| models::protocol_of_name(&i.name))
-            });
-        let version = load_report
-            .and_then(|m| Version::from_load_name(&m.name))
-            .or_else(|| {
-                self.parsed
-                    .iter()
-                    .filter_map(|p| p.body.as_ref()?.release.as_deref())
-                    .find_map(Version::parse)
-            });
+        let protocol = load_name.and_then(models::protocol_of_name).or_else(|| {
+            self.manifests
+                .iter()
+                .flat_map(|m| m.images.iter())
+                .find_map(|i| models::protocol_of_name(&i.name))
+        });
+        let version = load_name.and_then(Version::from_load_name).or_else(|| {
+            self.parsed
+                .iter()
+                .filter_map(|p| p.body.as_ref()?.release.as_deref())
+                .find_map(Version::parse)
+        });
         Load {
             manifest,
             name,
