@@ -8,15 +8,15 @@
 //!
 //! # Layout
 //!
-//! An [`Inspection`] holds the state the phases share, and runs them in order:
+//! An `Inspection` holds the state the phases share, and runs them in order:
 //!
-//! - [`read`]: phases 1 and 2, every readable entry read once (manifests first).
-//! - [`checks`]: phases 3, 4 and 8, files against each other (signed headers, manifest
+//! - `read`: phases 1 and 2, every readable entry read once (manifests first).
+//! - `checks`: phases 3, 4 and 8, files against each other (signed headers, manifest
 //!   lines, unlisted images).
-//! - [`load`]: phases 5 to 7, the input as a whole (load, family, build, recovery
+//! - `load`: phases 5 to 7, the input as a whole (load, family, build, recovery
 //!   manifests, models).
-//! - [`report`]: the report's types, and the last phase that assembles it.
-//! - [`names`]: what a name says a file is, name lookups, the closest name.
+//! - `report`: the report's types, and the last phase that assembles it.
+//! - `names`: what a name says a file is, name lookups, the closest name.
 //!
 //! # Invariants
 //!
