@@ -1,7 +1,7 @@
 //! Findings: what an inspection or a check tells a person.
 //!
-//! A check never stops at the first problem (STYLE habit 9): it collects every
-//! [`Finding`], each with a severity, a stable [`Code`] that scripts and tests can
+//! A check never stops at the first problem, so a person sees the whole picture at
+//! once: it collects every [`Finding`], each with a severity, a stable [`Code`] that scripts and tests can
 //! match on, the thing it is about, a plain-words message and how to fix it.
 
 use serde::{Deserialize, Serialize};

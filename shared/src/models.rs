@@ -1,9 +1,9 @@
 //! The model catalogue: one table of every phone Lifeline knows.
 //!
-//! Device-type ids come from §3 of `cisco-provisioning.md` (agreed across three
-//! independent code bases). A family is a set of models that run the same load;
-//! each model of a recoverable family names the `termNN.default.loads` manifest a
-//! wiped phone asks for.
+//! Device-type ids (the `NN` of `loadInformationNN`) are the values three independent
+//! code bases agree on. A family is a set of models that run the same load; each model
+//! of a recoverable family names the `termNN.default.loads` manifest a wiped phone
+//! asks for.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -14,7 +14,6 @@ use std::fmt;
 pub enum Protocol {
     /// Skinny (Cisco's own).
     Sccp,
-    /// SIP.
     Sip,
 }
 
@@ -98,7 +97,6 @@ pub enum ManifestStyle {
 /// What is known of a family.
 #[derive(Clone, Copy, Debug)]
 pub struct Family {
-    /// Its id.
     pub id: FamilyId,
     /// A short human name, e.g. `7941/7961`.
     pub name: &'static str,
@@ -127,7 +125,6 @@ pub struct Model {
     pub product: &'static str,
     /// Device-type id used in `loadInformation<ID>`.
     pub device_id: u16,
-    /// Its family.
     pub family: FamilyId,
     /// The manifest a wiped phone asks for, e.g. `term61.default.loads`.
     pub recovery_manifest: Option<&'static str>,
@@ -532,7 +529,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn device_ids_match_the_provisioning_doc() {
+    fn every_model_has_its_agreed_device_id() {
         let table = [
             ("7940", 8),
             ("7960", 7),

@@ -144,7 +144,7 @@ fn every_real_loads_file_parses() {
 #[test]
 fn real_term_files_match_their_load_bodies() {
     let Some(dir) = fixtures() else { return };
-    // term41 and term61 differ only in the header (doc §2).
+    // term41 and term61 differ only in the signed header, never in the body.
     let read = |p: &str| {
         let d = std::fs::read(dir.join(p)).unwrap();
         let (_, body) = SignedHeader::parse(&d).unwrap();

@@ -1,0 +1,160 @@
+//! The inspection: everything a person needs to know about a firmware input.
+//!
+//! [`inspect_zip`] and [`inspect_files`] read the input (see [`super::archive`]),
+//! parse every `.loads` manifest and every signed image header, and check them
+//! against each other and the model catalogue. The [`Report`] carries every
+//! finding at once, not the first error, so a person sees the whole picture;
+//! worst first.
+//!
+//! # Layout
+//!
+//! An `Inspection` holds the state the phases share, and runs them in order:
+//!
+//! - `read`: phases 1 and 2, every readable entry read once (manifests first).
+//! - `checks`: phases 3, 4 and 8, files against each other (signed headers, manifest
+//!   lines, unlisted images).
+//! - `load`: phases 5 to 7, the input as a whole (load, family, build, recovery
+//!   manifests, models).
+//! - `report`: the report's types, and the last phase that assembles it.
+//! - `names`: what a name says a file is, name lookups, the closest name.
+//!
+//! # Invariants
+//!
+//! Each phase only adds: findings are pushed in phase order and never removed, so the
+//! report is the same whichever way the input arrived (a zip or loose files).
+
+mod checks;
+mod load;
+mod names;
+mod read;
+mod report;
+
+pub use names::closest;
+pub use report::{
+    EntryReport, ImageReport, ImageStatus, ManifestReport, ModelReport, Report, Role,
+};
+
+use super::archive::{self, ArchiveError, Limits, ZipIndex};
+use crate::finding::Finding;
+use names::Names;
+use read::{Item, ParsedManifest, Read};
+use std::collections::BTreeSet;
+
+/// A loose file given to [`inspect_files`] (a dropped file, or one from a folder).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputFile {
+    /// Its name (a path relative to the folder, or just the file name).
+    pub name: String,
+    /// Its content.
+    pub data: Vec<u8>,
+}
+
+/// Inspects a zip held in memory.
+pub fn inspect_zip(source: &str, data: &[u8]) -> Result<Report, ArchiveError> {
+    inspect_zip_with(source, data, &Limits::default())
+}
+
+/// Inspects a zip held in memory, with explicit limits.
+pub fn inspect_zip_with(
+    source: &str,
+    data: &[u8],
+    limits: &Limits,
+) -> Result<Report, ArchiveError> {
+    let index = ZipIndex::open(data, limits)?;
+    let items = read::zip_items(&index);
+    Ok(Inspection::new(source, items, index.declared, Some(&index), limits).run())
+}
+
+/// Inspects loose files (dropped together, or read from a folder).
+pub fn inspect_files(source: &str, files: &[InputFile]) -> Report {
+    inspect_files_with(source, files, &Limits::default())
+}
+
+/// Inspects loose files, with explicit limits.
+pub fn inspect_files_with(source: &str, files: &[InputFile], limits: &Limits) -> Report {
+    let items = read::file_items(files, limits);
+    Inspection::new(source, items, files.len() as u64, None, limits).run()
+}
+
+/// One inspection in progress: the entries, what each phase learned of them, and the
+/// findings so far. Every vector indexed by entry has one slot per entry.
+struct Inspection<'a> {
+    /// The input's name (the zip's file name, or the folder's).
+    source: &'a str,
+    /// The zip the entries are read from; `None` for loose files.
+    zip: Option<&'a ZipIndex<'a>>,
+    items: Vec<Item<'a>>,
+    /// Per entry: whether it passed the archive's checks (name, size, method), so it may
+    /// be read and may be listed.
+    readable: Vec<bool>,
+    /// The readable entries by name.
+    names: Names,
+    /// Per entry: what was read of it (phases 1 and 2).
+    reads: Vec<Option<Read>>,
+    /// The `.loads` entries, in entry order (phase 1).
+    parsed: Vec<ParsedManifest>,
+    /// Per entry: the name in its signed header (phases 1 and 3).
+    embedded: Vec<Option<String>>,
+    /// The manifests checked against the input, in the order of `parsed` (phase 4).
+    manifests: Vec<ManifestReport>,
+    /// The entries some manifest lists (phase 4).
+    listed: BTreeSet<usize>,
+    findings: Vec<Finding>,
+}
+
+impl<'a> Inspection<'a> {
+    /// An inspection of `items`, after the archive's checks of names, sizes and methods;
+    /// `declared` is how many entries the input claims to hold.
+    fn new(
+        source: &'a str,
+        items: Vec<Item<'a>>,
+        declared: u64,
+        zip: Option<&'a ZipIndex<'a>>,
+        limits: &Limits,
+    ) -> Self {
+        let mut findings = Vec::new();
+        let readable = {
+            let pairs: Vec<_> = items.iter().map(|i| (&i.entry, i.raw)).collect();
+            archive::check_entries(&pairs, declared, limits, &mut findings)
+        };
+        let names = Names::of(
+            items
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| readable[*i])
+                .map(|(i, item)| (i, item.entry.name.as_str())),
+        );
+        let n = items.len();
+        Inspection {
+            source,
+            zip,
+            items,
+            readable,
+            names,
+            reads: (0..n).map(|_| None).collect(),
+            parsed: Vec::new(),
+            embedded: vec![None; n],
+            manifests: Vec::new(),
+            listed: BTreeSet::new(),
+            findings,
+        }
+    }
+
+    /// Every phase, in order, then the report.
+    fn run(mut self) -> Report {
+        self.read_manifests();
+        self.read_the_rest();
+        self.check_signed_headers();
+        self.check_manifests();
+        let load = self.identify_load();
+        self.check_recovery_manifests(&load);
+        let models = self.check_models(&load);
+        self.check_unlisted_images();
+        self.into_report(load, models)
+    }
+}
+
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests;
