@@ -20,7 +20,7 @@ pub use lifeline_shared::events::{
 };
 
 use crate::tftp::files::Resolution;
-use crate::tftp::session::Outcome;
+use lifeline_proto::tftp::session::Outcome;
 
 /// How many events a slow subscriber may fall behind before it misses some.
 pub const CAPACITY: usize = 1024;
@@ -259,7 +259,7 @@ pub fn human_line(event: &Event) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tftp::session::Stats;
+    use lifeline_proto::tftp::session::Stats;
 
     #[test]
     fn events_serialize_flat_and_tagged() {

@@ -187,7 +187,7 @@ impl FakeNet {
         to: SocketAddr,
         bytes: &[u8],
     ) -> Vec<(SocketId, SocketAddr, Vec<u8>)> {
-        use crate::tftp::packet::{ErrorCode, Packet, error_bytes};
+        use lifeline_proto::tftp::packet::{ErrorCode, Packet, error_bytes};
         let block_of = |data: &[u8], n: u16| -> Vec<u8> {
             let start = (usize::from(n) - 1) * 512;
             let end = (start + 512).min(data.len());

@@ -775,6 +775,9 @@ mod tests {
     use std::io::Cursor;
 
     const MS: Duration = Duration::from_millis(1);
+    /// Where the virtual clock starts: an hour after its origin, so that
+    /// times before the start are still on the clock.
+    const T0: Time = Time::from_nanos(3_600_000_000_000);
 
     fn session(t0: Time, data: &[u8], options: &[(&str, &str)]) -> ReadSession<Cursor<Vec<u8>>> {
         session_with(t0, data, Mode::Octet, options, Config::default())
@@ -848,7 +851,7 @@ mod tests {
 
     #[test]
     fn lock_step_without_options() {
-        let t0 = Time::now();
+        let t0 = T0;
         let data = pattern(1000);
         let mut s = session(t0, &data, &[]);
         assert_eq!(drain(&mut s), [Sent::Data(1, data[..512].to_vec())]);
@@ -872,7 +875,7 @@ mod tests {
 
     #[test]
     fn a_multiple_of_the_block_size_ends_with_an_empty_block() {
-        let t0 = Time::now();
+        let t0 = T0;
         let data = pattern(1024);
         let mut s = session(t0, &data, &[]);
         assert_eq!(blocks(&drain(&mut s)), [1]);
@@ -893,7 +896,7 @@ mod tests {
 
     #[test]
     fn lost_data_is_sent_again_with_backoff() {
-        let t0 = Time::now();
+        let t0 = T0;
         let mut s = session(t0, &pattern(600), &[]);
         assert_eq!(blocks(&drain(&mut s)), [1]);
         let first = s.poll_timeout().unwrap();
@@ -923,7 +926,7 @@ mod tests {
 
     #[test]
     fn a_lost_ack_and_its_duplicate_never_double_the_stream() {
-        let t0 = Time::now();
+        let t0 = T0;
         let data = pattern(2000);
         let mut s = session(t0, &data, &[]);
         assert_eq!(blocks(&drain(&mut s)), [1]);
@@ -950,7 +953,7 @@ mod tests {
 
     #[test]
     fn reordered_and_future_acks_are_ignored() {
-        let t0 = Time::now();
+        let t0 = T0;
         let mut s = session(t0, &pattern(5000), &[]);
         drain(&mut s);
         s.handle(t0, &ack(1));
@@ -975,7 +978,7 @@ mod tests {
 
     #[test]
     fn gives_up_after_the_retries() {
-        let t0 = Time::now();
+        let t0 = T0;
         let config = Config {
             max_retries: 3,
             ..Config::default()
@@ -996,7 +999,7 @@ mod tests {
 
     #[test]
     fn the_timeout_follows_the_round_trip() {
-        let t0 = Time::now();
+        let t0 = T0;
         let mut s = session(t0, &pattern(512 * 40), &[]);
         let mut now = t0;
         for block in 1..=20u16 {
@@ -1027,7 +1030,7 @@ mod tests {
 
     #[test]
     fn the_max_timeout_caps_the_backoff() {
-        let t0 = Time::now();
+        let t0 = T0;
         let config = Config {
             max_retries: 10,
             max_timeout: Duration::from_secs(3),
@@ -1046,7 +1049,7 @@ mod tests {
 
     #[test]
     fn block_numbers_roll_over_past_65535() {
-        let t0 = Time::now();
+        let t0 = T0;
         let blksize = 8usize;
         let count = 70_000usize;
         let data = pattern(blksize * count + 3);
@@ -1080,7 +1083,7 @@ mod tests {
 
     #[test]
     fn windows_with_a_block_lost_in_the_middle() {
-        let t0 = Time::now();
+        let t0 = T0;
         let data = pattern(512 * 10 + 100);
         let mut s = session(t0, &data, &[("windowsize", "4")]);
         assert_eq!(
@@ -1114,7 +1117,7 @@ mod tests {
 
     #[test]
     fn netascii_is_converted_across_block_boundaries() {
-        let t0 = Time::now();
+        let t0 = T0;
         let text = b"line one\nline\rtwo\n\n1234567\nend";
         let mut expected = Vec::new();
         for &b in text {
@@ -1153,7 +1156,7 @@ mod tests {
 
     #[test]
     fn options_only_when_asked_and_within_limits() {
-        let t0 = Time::now();
+        let t0 = T0;
         let data = pattern(3000);
         // No options: no OACK, data straight away.
         let mut s = session(t0, &data, &[]);
@@ -1254,7 +1257,7 @@ mod tests {
 
     #[test]
     fn a_lost_oack_is_sent_again_and_a_refusal_ends_the_transfer() {
-        let t0 = Time::now();
+        let t0 = T0;
         let mut s = session(t0, &pattern(100), &[("blksize", "1024")]);
         assert!(matches!(drain(&mut s)[..], [Sent::Oack(_)]));
         s.handle(t0, &ack(1)); // not an answer to the OACK
@@ -1282,7 +1285,7 @@ mod tests {
 
     #[test]
     fn progress_is_rate_limited() {
-        let t0 = Time::now();
+        let t0 = T0;
         let mut s = session(t0, &pattern(512 * 20 - 1), &[]);
         let mut reports = Vec::new();
         let mut now = t0;
@@ -1301,7 +1304,7 @@ mod tests {
 
     #[test]
     fn cancel_tells_the_client() {
-        let t0 = Time::now();
+        let t0 = T0;
         let mut s = session(t0, &pattern(5000), &[]);
         drain(&mut s);
         s.cancel(t0, "server shutting down");
@@ -1334,7 +1337,7 @@ mod tests {
         blksize: usize,
         loss_percent: u32,
     ) -> Vec<u8> {
-        let t0 = Time::now();
+        let t0 = T0;
         let mut now = t0;
         let mut seed = 7u32;
         let mut lost = move || {
@@ -1403,7 +1406,7 @@ mod tests {
                                     read_ahead,
                                     ..Config::default()
                                 };
-                                let t0 = Time::now();
+                                let t0 = T0;
                                 let what = format!(
                                     "size {size}, blksize {blksize}, window {window}, \
                                      read-ahead {read_ahead}, chunky {chunky}, loss {loss}%"
@@ -1460,7 +1463,7 @@ mod tests {
         }
         let reads = std::rc::Rc::new(std::cell::Cell::new(0));
         let data = pattern(512 * 64);
-        let t0 = Time::now();
+        let t0 = T0;
         let s = ReadSession::new(
             t0,
             Mode::Octet,
@@ -1493,7 +1496,7 @@ mod tests {
                 Ok(out.len())
             }
         }
-        let t0 = Time::now();
+        let t0 = T0;
         let mut s = ReadSession::new(t0, Mode::Octet, &[], None, Broken(1), Config::default());
         assert_eq!(drain(&mut s).len(), 1);
         s.handle(t0, &ack(1));
