@@ -302,8 +302,8 @@ mod tests {
 
     #[test]
     fn the_shared_form_is_what_the_wire_reads() {
-        use crate::dhcp::config::Mode;
         use crate::dhcp::events::{DhcpServing, DhcpStep, RivalServer};
+        use lifeline_proto::dhcp::config::Mode;
         use std::net::Ipv4Addr;
 
         let client: SocketAddr = "10.0.0.7:2000".parse().unwrap();

@@ -10,5 +10,9 @@
 //!
 //! # Layout
 //!
-//! - [`tftp`]: the packet codec and one read transfer as a state machine.
+//! - [`tftp`]: the packet codec and one read transfer as a state machine;
+//! - [`dhcp`]: the codec, the server's policy, its configuration and lease
+//!   table.
+
+pub mod dhcp;
 pub mod tftp;

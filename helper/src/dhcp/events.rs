@@ -5,12 +5,11 @@
 
 use std::net::Ipv4Addr;
 
+use lifeline_proto::dhcp::config::{AddrRange, Mode};
 use serde::Serialize;
 
 /// The client steps are the shared wire form the browser and the tracker read.
 pub use lifeline_shared::events::{DhcpEvent, DhcpStep};
-
-use super::config::{AddrRange, Mode};
 
 /// The server started.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -20,17 +20,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use lifeline_proto::dhcp::config::PolicyConfig;
+use lifeline_proto::dhcp::leases::{Change, Leases};
+use lifeline_proto::dhcp::policy::{self, Destination, Outcome};
+use lifeline_proto::dhcp::wire::{self, ClientMessage};
 use tokio::net::UdpSocket;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::config::PolicyConfig;
 use super::events::DhcpEvent;
-use super::leases::{Change, Leases};
-use super::policy::{self, Destination, Outcome};
 use super::probe::{IcmpProber, PROBE_TIMEOUT, Probe};
-use super::wire::{self, ClientMessage};
 use crate::events::{Event, Events};
 
 /// How many DISCOVERs may wait for a probe at once; more are dropped, leaving
@@ -313,7 +313,7 @@ impl<P: Probe> Loop<P> {
         self.apply(changes, events, now);
         if let Some(reply) = reply {
             let to = reply_address(reply.to, self.ports);
-            let bytes = wire::encode(&reply);
+            let bytes = reply.emit();
             if let Err(e) = socket.send_to(&bytes, to).await {
                 tracing::warn!(%to, mac = %msg.mac, error = %e, "dhcp: cannot send a reply");
             }
@@ -396,8 +396,9 @@ mod tests {
     use dhcproto::{Decodable as _, Encodable as _};
     use lifeline_shared::config::mac::Mac;
 
+    use lifeline_proto::dhcp::config::PolicyInputs;
+
     use super::*;
-    use crate::dhcp::config::PolicyInputs;
 
     const GUARD: Duration = Duration::from_secs(30);
 

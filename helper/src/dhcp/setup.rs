@@ -12,18 +12,19 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use lifeline_proto::dhcp::config::{
+    AddrRange, ConfigError, Mode, PolicyConfig, PolicyInputs, Reservation, Subnet,
+    parse_duration_secs,
+};
+use lifeline_proto::dhcp::leases::{LeaseError, Leases};
 use lifeline_shared::dhcp::option150;
 use socket2::{Domain, Protocol, Socket, Type};
 use thiserror::Error;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::config::{
-    AddrRange, ConfigError, Mode, PolicyConfig, PolicyInputs, Reservation, Subnet,
-    parse_duration_secs,
-};
 use super::events::DhcpServing;
-use super::leases::{self, LeaseError, Leases};
+use super::lease_file;
 use super::probe::{self, IcmpProber, bind_to_interface};
 use super::server::{self, Ports, Setup};
 use crate::events::{Event, Events};
@@ -370,8 +371,8 @@ pub fn prepare(args: &DhcpArgs, place: Placement<'_>) -> Result<Option<Prepared>
         tftp,
         probe: !args.no_probe,
     })?;
-    let lease_file = place.data_dir.join(leases::FILE_NAME);
-    let (leases, notes) = Leases::load(&lease_file, &config)?;
+    let lease_file = place.data_dir.join(lease_file::FILE_NAME);
+    let (leases, notes) = lease_file::load(&lease_file, &config)?;
     for note in notes {
         tracing::warn!(file = %lease_file.display(), "dhcp: {note}");
     }

@@ -8,12 +8,8 @@
 //! BOOTP broadcast flag: a simulated phone's MAC is not the interface's, so a
 //! reply sent to the MAC would never reach it.
 //!
-//! Requests are written with `dhcproto`; replies are read through
-//! [`Reply::parse`], a checked view written here (STYLE habit 1), because
-//! other servers' replies are untrusted and `dhcproto` reads option 150 only
-//! when it holds exactly one address. Options split over several instances
-//! are joined (RFC 3396) and an overloaded `file`/`sname` field is read (RFC
-//! 2132 option 52).
+//! Requests are written with `dhcproto`; replies are read through the
+//! checked view of server replies ([`ServerReply::parse`]).
 //!
 //! Retransmission is RFC 2131's, bounded: DISCOVER after 4, 8, 16, 16 s (five
 //! sends, a minute in all), REQUEST likewise ([`Patience::requests`] sends),
@@ -26,6 +22,8 @@ use std::time::{Duration, Instant};
 
 use dhcproto::Encodable as _;
 use dhcproto::v4::{self, DhcpOption, Flags, MessageType, OptionCode};
+use lifeline_proto::dhcp::reply::ServerReply;
+use lifeline_proto::dhcp::wire::BOOTP_MIN_LEN;
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::dhcp::option150;
 use lifeline_shared::models::Model;
@@ -36,11 +34,6 @@ use thiserror::Error;
 pub const SERVER_PORT: u16 = 67;
 /// The client port.
 pub const CLIENT_PORT: u16 = 68;
-/// Requests are padded to this length, as BOOTP relays and old servers expect.
-const MIN_LEN: usize = 300;
-/// The fixed BOOTP header, up to `file`.
-const HEADER_LEN: usize = 236;
-const COOKIE: [u8; 4] = [99, 130, 83, 99];
 /// Different servers remembered for the report.
 const MAX_SERVERS_SEEN: usize = 8;
 
@@ -85,159 +78,6 @@ impl Patience {
         requests: 4,
         restarts: 2,
     };
-}
-
-/// Why a reply is not one to read.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum ReplyError {
-    /// Shorter than the header and cookie.
-    #[error("{0} bytes is too short for a DHCP message")]
-    TooShort(usize),
-    /// Not op 2.
-    #[error("op {0} is not a BOOTREPLY")]
-    NotReply(u8),
-    /// Not Ethernet.
-    #[error("hardware type {htype}, length {hlen}: not Ethernet")]
-    NotEthernet {
-        /// `htype`.
-        htype: u8,
-        /// `hlen`.
-        hlen: u8,
-    },
-    /// No magic cookie.
-    #[error("no DHCP magic cookie")]
-    NoCookie,
-    /// No option 53.
-    #[error("no DHCP message type")]
-    NoMessageType,
-}
-
-/// A checked BOOTREPLY, with the options a phone reads.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reply {
-    /// Option 53 (2 OFFER, 5 ACK, 6 NAK).
-    pub kind: u8,
-    /// The transaction id.
-    pub xid: u32,
-    /// The client's MAC.
-    pub chaddr: [u8; 6],
-    /// The address offered.
-    pub yiaddr: Ipv4Addr,
-    /// The next server (`siaddr`).
-    pub siaddr: Ipv4Addr,
-    /// Option 54.
-    pub server_id: Option<Ipv4Addr>,
-    /// Option 1.
-    pub subnet_mask: Option<Ipv4Addr>,
-    /// Option 51, seconds.
-    pub lease_time: Option<u32>,
-    /// Option 150's data, as sent.
-    pub option150: Option<Vec<u8>>,
-    /// Option 66's data, as sent.
-    pub option66: Option<Vec<u8>>,
-    /// Option 56, a NAK's message.
-    pub message: Option<String>,
-}
-
-impl Reply {
-    /// Checks and reads a datagram received on the client port.
-    pub fn parse(bytes: &[u8]) -> Result<Reply, ReplyError> {
-        if bytes.len() < HEADER_LEN + COOKIE.len() {
-            return Err(ReplyError::TooShort(bytes.len()));
-        }
-        if bytes[0] != 2 {
-            return Err(ReplyError::NotReply(bytes[0]));
-        }
-        if bytes[1] != 1 || bytes[2] != 6 {
-            return Err(ReplyError::NotEthernet {
-                htype: bytes[1],
-                hlen: bytes[2],
-            });
-        }
-        if bytes[HEADER_LEN..HEADER_LEN + 4] != COOKIE {
-            return Err(ReplyError::NoCookie);
-        }
-        let ip = |at: usize| Ipv4Addr::new(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
-        let options = Options::read(bytes);
-        let kind = match options.get(53).as_deref() {
-            Some(&[k]) => k,
-            _ => return Err(ReplyError::NoMessageType),
-        };
-        let address = |code: u8| match options.get(code).as_deref() {
-            Some(&[a, b, c, d]) => Some(Ipv4Addr::new(a, b, c, d)),
-            _ => None,
-        };
-        Ok(Reply {
-            kind,
-            xid: u32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]),
-            chaddr: [
-                bytes[28], bytes[29], bytes[30], bytes[31], bytes[32], bytes[33],
-            ],
-            yiaddr: ip(16),
-            siaddr: ip(20),
-            server_id: address(54),
-            subnet_mask: address(1),
-            lease_time: match options.get(51).as_deref() {
-                Some(&[a, b, c, d]) => Some(u32::from_be_bytes([a, b, c, d])),
-                _ => None,
-            },
-            option150: options.get(150),
-            option66: options.get(66),
-            message: options
-                .get(56)
-                .map(|m| String::from_utf8_lossy(&m).chars().take(200).collect()),
-        })
-    }
-}
-
-/// The options of a message: code, data pieces in order.
-struct Options(Vec<(u8, Vec<u8>)>);
-
-impl Options {
-    /// Reads the options field, then `file` and `sname` when option 52 says
-    /// they hold options. A length running past its field ends that field.
-    fn read(bytes: &[u8]) -> Options {
-        let mut found = Vec::new();
-        walk(&bytes[HEADER_LEN + 4..], &mut found);
-        let overload = found
-            .iter()
-            .find(|(c, _)| *c == 52)
-            .and_then(|(_, d)| d.first().copied())
-            .unwrap_or(0);
-        if overload & 1 != 0 {
-            walk(&bytes[108..236], &mut found);
-        }
-        if overload & 2 != 0 {
-            walk(&bytes[44..108], &mut found);
-        }
-        Options(found)
-    }
-
-    /// Every piece of option `code`, joined (RFC 3396).
-    fn get(&self, code: u8) -> Option<Vec<u8>> {
-        let mut pieces = self.0.iter().filter(|(c, _)| *c == code).peekable();
-        pieces.peek()?;
-        Some(pieces.flat_map(|(_, d)| d.iter().copied()).collect())
-    }
-}
-
-fn walk(field: &[u8], found: &mut Vec<(u8, Vec<u8>)>) {
-    let mut i = 0;
-    while let Some(&code) = field.get(i) {
-        match code {
-            0 => i += 1,
-            255 => break,
-            _ => {
-                let Some(&len) = field.get(i + 1) else { break };
-                let Some(data) = field.get(i + 2..i + 2 + usize::from(len)) else {
-                    break;
-                };
-                found.push((code, data.to_vec()));
-                i += 2 + usize::from(len);
-            }
-        }
-    }
 }
 
 /// The lease a phone got.
@@ -527,7 +367,7 @@ impl DhcpClient {
 
     /// A datagram received on port 68 from `source`.
     pub fn handle(&mut self, now: Instant, source: Ipv4Addr, bytes: &[u8]) {
-        let Ok(reply) = Reply::parse(bytes) else {
+        let Ok(reply) = ServerReply::parse(bytes) else {
             return;
         };
         if reply.xid != self.xid || reply.chaddr != self.mac.0 {
@@ -704,8 +544,8 @@ impl DhcpClient {
         ));
         // Encoding a message built here from valid values cannot fail.
         let mut bytes = m.to_vec().unwrap_or_default();
-        if bytes.len() < MIN_LEN {
-            bytes.resize(MIN_LEN, 0);
+        if bytes.len() < BOOTP_MIN_LEN {
+            bytes.resize(BOOTP_MIN_LEN, 0);
         }
         bytes
     }
@@ -724,17 +564,20 @@ pub fn release(model: &Model, mac: Mac, xid: u32, lease: &Lease) -> Vec<u8> {
     opts.insert(DhcpOption::ClientIdentifier(client_id));
     opts.insert(DhcpOption::ClassIdentifier(vendor_class(model)));
     let mut bytes = m.to_vec().unwrap_or_default();
-    if bytes.len() < MIN_LEN {
-        bytes.resize(MIN_LEN, 0);
+    if bytes.len() < BOOTP_MIN_LEN {
+        bytes.resize(BOOTP_MIN_LEN, 0);
     }
     bytes
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::dhcp::wire::ClientMessage;
+    use lifeline_proto::dhcp::options::raw_option;
+    use lifeline_proto::dhcp::vendor;
+    use lifeline_proto::dhcp::wire::ClientMessage;
     use lifeline_shared::models;
+
+    use super::*;
 
     fn seven961() -> &'static Model {
         models::model("7961").unwrap()
@@ -793,15 +636,12 @@ mod tests {
         );
         assert!(m.message.flags().broadcast());
         assert_eq!(
-            crate::dhcp::vendor::phone_model(m.class_id().unwrap()).map(|p| p.label().to_owned()),
+            vendor::phone_model(m.class_id().unwrap()).map(|p| p.label().to_owned()),
             Some("7961".to_owned())
         );
-        let prl = crate::dhcp::wire::raw_option(&discover, 55).unwrap();
+        let prl = raw_option(&discover, 55).unwrap();
         assert!(prl.contains(&150) && prl.contains(&66), "{prl:?}");
-        assert_eq!(
-            crate::dhcp::wire::raw_option(&discover, 12).unwrap(),
-            b"SEP001B54780001"
-        );
+        assert_eq!(raw_option(&discover, 12).unwrap(), b"SEP001B54780001");
     }
 
     #[test]
@@ -890,30 +730,6 @@ mod tests {
             c.result().unwrap().as_ref().unwrap_err().to_string(),
             "10.78.0.1 refused the REQUEST (DHCPNAK: no!)"
         );
-    }
-
-    #[test]
-    fn reads_split_and_overloaded_options() {
-        // Option 150 in two pieces; option 66 in the overloaded sname field.
-        let mut bytes = reply(
-            MessageType::Ack,
-            1,
-            &[150, 4, 10, 0, 0, 1, 52, 1, 2, 150, 4, 10, 0, 0, 2],
-        );
-        bytes[44..49].copy_from_slice(&[66, 2, b'h', b'i', 255]);
-        let r = Reply::parse(&bytes).unwrap();
-        assert_eq!(r.option150, Some(vec![10, 0, 0, 1, 10, 0, 0, 2]));
-        assert_eq!(r.option66, Some(b"hi".to_vec()));
-        assert_eq!(r.kind, 5);
-
-        assert_eq!(Reply::parse(&[2; 10]), Err(ReplyError::TooShort(10)));
-        let mut request = bytes.clone();
-        request[0] = 1;
-        assert_eq!(Reply::parse(&request), Err(ReplyError::NotReply(1)));
-        // Lying lengths end the walk; nothing panics.
-        for cut in 240..bytes.len() {
-            let _ = Reply::parse(&bytes[..cut]);
-        }
     }
 
     fn lease(o150: Option<&[u8]>, o66: Option<&[u8]>, siaddr: Option<Ipv4Addr>) -> Lease {

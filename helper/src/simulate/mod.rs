@@ -104,7 +104,7 @@ pub struct SimulateArgs {
 }
 
 fn time_limit(s: &str) -> Result<Duration, String> {
-    match crate::dhcp::config::parse_duration_secs(s) {
+    match lifeline_proto::dhcp::config::parse_duration_secs(s) {
         Ok(0) => Err("the time limit must be at least 1 s".into()),
         Ok(n) => Ok(Duration::from_secs(n)),
         Err(e) => Err(e.to_string()),

@@ -14,9 +14,9 @@ use lifeline_shared::models::{self, Protocol};
 use lifeline_shared::testkit;
 
 use super::*;
-use crate::dhcp::wire::ClientMessage;
 use crate::simulate::report::{self, FileOutcome, Problem, Step, Verdict};
 use crate::simulate::tftp_client::Failure;
+use lifeline_proto::dhcp::wire::ClientMessage;
 
 const SERVER_IP: Ipv4Addr = Ipv4Addr::new(10, 78, 0, 1);
 const MAC: Mac = Mac([0x00, 0x1b, 0x54, 0x78, 0x00, 0x07]);

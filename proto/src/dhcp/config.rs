@@ -18,7 +18,8 @@ use serde::Serialize;
 use thiserror::Error;
 
 /// Whom the server answers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// No DHCP server.
@@ -352,11 +353,11 @@ pub struct PolicyInputs {
     pub probe: bool,
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "testkit"))]
 impl PolicyInputs {
     /// Test inputs: server 10.0.0.1/24 answering everyone on `range`, hour
     /// leases, no routers, DNS, explicit TFTP list or probe.
-    pub(crate) fn for_tests(range: &str) -> Self {
+    pub fn for_tests(range: &str) -> Self {
         Self {
             mode: Mode::All,
             server_id: Ipv4Addr::new(10, 0, 0, 1),

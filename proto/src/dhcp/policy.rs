@@ -36,12 +36,12 @@ use std::net::Ipv4Addr;
 
 use dhcproto::v4::{DhcpOption, Flags, Message, MessageType, Opcode, OptionCode, UnknownOption};
 use lifeline_shared::config::mac::Mac;
+use lifeline_shared::events::{DhcpEvent, DhcpStep};
 
 use super::config::{Mode, PolicyConfig};
-use super::events::{DhcpEvent, DhcpStep};
 use super::leases::{Change, Lease, Leases, State};
 use super::vendor;
-use super::wire::ClientMessage;
+use super::wire::{self, ClientMessage};
 
 /// How long an offer holds its address for the client's REQUEST.
 pub const OFFER_HOLD_SECS: u64 = 60;
@@ -78,6 +78,11 @@ impl Reply {
     /// Its message type.
     pub fn kind(&self) -> Option<MessageType> {
         self.message.opts().msg_type()
+    }
+
+    /// Its datagram (see [`wire::emit`]).
+    pub fn emit(&self) -> Vec<u8> {
+        wire::emit(&self.message, self.relay_info.as_deref())
     }
 }
 
