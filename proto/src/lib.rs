@@ -12,7 +12,10 @@
 //!
 //! - [`tftp`]: the packet codec and one read transfer as a state machine;
 //! - [`dhcp`]: the codec, the server's policy, its configuration and lease
-//!   table.
+//!   table;
+//! - [`simulate`]: a Cisco phone's DHCP and TFTP clients and the checks of
+//!   what it fetched, for `lifeline simulate`.
 
 pub mod dhcp;
+pub mod simulate;
 pub mod tftp;

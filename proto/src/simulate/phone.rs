@@ -51,7 +51,8 @@ const IMAGE_MAX: u64 = 64 * 1024 * 1024;
 const SECURITY_MAX: u64 = 1024 * 1024;
 
 /// What the phone is doing after a wipe, or at an ordinary boot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// After a factory reset: straight to `termNN.default.loads`.

@@ -14,9 +14,9 @@ use lifeline_shared::models::{self, Protocol};
 use lifeline_shared::testkit;
 
 use super::*;
+use crate::dhcp::wire::ClientMessage;
 use crate::simulate::report::{self, FileOutcome, Problem, Step, Verdict};
 use crate::simulate::tftp_client::Failure;
-use lifeline_proto::dhcp::wire::ClientMessage;
 
 const SERVER_IP: Ipv4Addr = Ipv4Addr::new(10, 78, 0, 1);
 const MAC: Mac = Mac([0x00, 0x1b, 0x54, 0x78, 0x00, 0x07]);
@@ -187,7 +187,7 @@ impl FakeNet {
         to: SocketAddr,
         bytes: &[u8],
     ) -> Vec<(SocketId, SocketAddr, Vec<u8>)> {
-        use lifeline_proto::tftp::packet::{ErrorCode, Packet, error_bytes};
+        use crate::tftp::packet::{ErrorCode, Packet, error_bytes};
         let block_of = |data: &[u8], n: u16| -> Vec<u8> {
             let start = (usize::from(n) - 1) * 512;
             let end = (start + 512).min(data.len());
@@ -597,4 +597,4 @@ fn could_not_run_stands_and_stops_the_phone() {
     );
 }
 
-use super::tftp_client::Patience;
+use crate::simulate::tftp_client::Patience;

@@ -22,13 +22,14 @@ use std::time::{Duration, Instant};
 
 use dhcproto::Encodable as _;
 use dhcproto::v4::{self, DhcpOption, Flags, MessageType, OptionCode};
-use lifeline_proto::dhcp::reply::ServerReply;
-use lifeline_proto::dhcp::wire::BOOTP_MIN_LEN;
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::dhcp::option150;
 use lifeline_shared::models::Model;
 use serde::Serialize;
 use thiserror::Error;
+
+use crate::dhcp::reply::ServerReply;
+use crate::dhcp::wire::BOOTP_MIN_LEN;
 
 /// The server port.
 pub const SERVER_PORT: u16 = 67;
@@ -572,12 +573,12 @@ pub fn release(model: &Model, mac: Mac, xid: u32, lease: &Lease) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use lifeline_proto::dhcp::options::raw_option;
-    use lifeline_proto::dhcp::vendor;
-    use lifeline_proto::dhcp::wire::ClientMessage;
     use lifeline_shared::models;
 
     use super::*;
+    use crate::dhcp::options::raw_option;
+    use crate::dhcp::vendor;
+    use crate::dhcp::wire::ClientMessage;
 
     fn seven961() -> &'static Model {
         models::model("7961").unwrap()

@@ -4,7 +4,7 @@
 //! transfer's own socket (a fresh port: the client's TID), feeds every
 //! datagram that socket receives to [`Transfer::handle`], and calls
 //! [`Transfer::handle_timeout`] once [`Transfer::poll_timeout`] has passed.
-//! Packets go through the TFTP server's codec ([`lifeline_proto::tftp::packet`]).
+//! Packets go through the TFTP server's codec ([`crate::tftp::packet`]).
 //!
 //! What a phone does, and so what this does:
 //! - a plain request: `octet`, no options, 512-byte blocks. With `options`
@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
-use lifeline_proto::tftp::packet::{ErrorCode, Packet, Request, TftpOption, error_bytes};
+use crate::tftp::packet::{ErrorCode, Packet, Request, TftpOption, error_bytes};
 
 /// The block size of a plain request (RFC 1350).
 pub const PLAIN_BLKSIZE: u16 = 512;
