@@ -10,7 +10,7 @@
 use std::net::Ipv4Addr;
 
 use libfuzzer_sys::fuzz_target;
-use lifeline_proto::dhcp::config::{Mode, PolicyConfig, PolicyInputs};
+use lifeline_proto::dhcp::config::{Answer, PolicyConfig, PolicyInputs};
 use lifeline_proto::dhcp::leases::{Leases, State};
 use lifeline_proto::dhcp::options::raw_option;
 use lifeline_proto::dhcp::policy;
@@ -22,9 +22,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let config = PolicyConfig::new(PolicyInputs {
         mode: if flags & 2 != 0 {
-            Mode::CiscoOnly
+            Answer::CiscoOnly
         } else {
-            Mode::All
+            Answer::All
         },
         server_id: Ipv4Addr::new(10, 0, 0, 1),
         prefix: 24,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use lifeline_proto::tftp::packet::Packet;
-use lifeline_proto::tftp::session::{Config, Mode, ReadSession};
+use lifeline_proto::tftp::session::{Config, TransferMode, ReadSession};
 use lifeline_proto::tftp::time::Time;
 
 fuzz_target!(|data: &[u8]| {
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         Packet::Rrq(request) => {
             let mut session = ReadSession::new(
                 t0,
-                Mode::parse(request.mode).unwrap_or(Mode::Octet),
+                TransferMode::parse(request.mode).unwrap_or(TransferMode::Octet),
                 &request.options,
                 Some(file.len() as u64),
                 &file[..],
@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
         }
         other => {
             let mut session =
-                ReadSession::new(t0, Mode::Octet, &[], None, &file[..], Config::default());
+                ReadSession::new(t0, TransferMode::Octet, &[], None, &file[..], Config::default());
             while session.poll_transmit().is_some() {}
             session.handle(t0 + Duration::from_millis(1), other);
             while let Some(datagram) = session.poll_transmit() {

@@ -303,7 +303,7 @@ mod tests {
     #[test]
     fn the_shared_form_is_what_the_wire_reads() {
         use crate::dhcp::events::{DhcpServing, DhcpStep, RivalServer};
-        use lifeline_proto::dhcp::config::Mode;
+        use lifeline_proto::dhcp::config::Answer;
         use std::net::Ipv4Addr;
 
         let client: SocketAddr = "10.0.0.7:2000".parse().unwrap();
@@ -365,7 +365,7 @@ mod tests {
                 file: "f".into(),
             },
             Event::DhcpServing(DhcpServing {
-                mode: Mode::CiscoOnly,
+                mode: Answer::CiscoOnly,
                 interface: Some("eth0".into()),
                 server: Ipv4Addr::new(10, 0, 0, 1),
                 range: "10.0.0.20-10.0.0.199".parse().unwrap(),

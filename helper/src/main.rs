@@ -259,9 +259,9 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     let dhcp_state = dhcp.as_ref().map(|p| {
         let (c, i) = (p.config(), p.interface());
         let mode = match c.mode {
-            lifeline_proto::dhcp::config::Mode::CiscoOnly => "cisco-only",
-            lifeline_proto::dhcp::config::Mode::All => "all",
-            lifeline_proto::dhcp::config::Mode::Off => "off",
+            lifeline_proto::dhcp::config::Answer::CiscoOnly => "cisco-only",
+            lifeline_proto::dhcp::config::Answer::All => "all",
+            lifeline_proto::dhcp::config::Answer::Off => "off",
         };
         let tftp: Vec<String> = c.tftp.iter().map(|a| a.to_string()).collect();
         format!(

@@ -5,7 +5,7 @@
 
 use std::net::Ipv4Addr;
 
-use lifeline_proto::dhcp::config::{AddrRange, Mode};
+use lifeline_proto::dhcp::config::{AddrRange, Answer};
 use serde::Serialize;
 
 /// The client steps are the shared wire form the browser and the tracker read.
@@ -15,7 +15,7 @@ pub use lifeline_shared::events::{DhcpEvent, DhcpStep};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DhcpServing {
     /// The mode.
-    pub mode: Mode,
+    pub mode: Answer,
     /// The interface, when bound to one.
     pub interface: Option<String>,
     /// Our address (option 54).

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use lifeline_proto::dhcp::config::{
-    AddrRange, ConfigError, Mode, PolicyConfig, PolicyInputs, Reservation, Subnet,
+    AddrRange, Answer, ConfigError, PolicyConfig, PolicyInputs, Reservation, Subnet,
     parse_duration_secs,
 };
 use lifeline_proto::dhcp::leases::{LeaseError, Leases};
@@ -35,8 +35,8 @@ pub struct DhcpArgs {
     /// Run a DHCP server that gives phones their TFTP server (option 150):
     /// `cisco-only` answers Cisco devices only (safe on a LAN that has its own
     /// DHCP server), `all` answers everyone (a laptop cabled to a phone).
-    #[arg(long = "dhcp", value_enum, value_name = "MODE", default_value_t = Mode::Off)]
-    pub mode: Mode,
+    #[arg(long = "dhcp", value_enum, value_name = "MODE", default_value_t = Answer::Off)]
+    pub mode: Answer,
     /// The addresses to hand out. Default with --interface: a hundred
     /// addresses from the middle of its subnet.
     #[arg(long = "dhcp-range", value_name = "FIRST-LAST")]
@@ -342,7 +342,7 @@ impl Prepared {
 /// Checks the flags against the interfaces and reads the lease file, or
 /// returns `Ok(None)` when DHCP is off.
 pub fn prepare(args: &DhcpArgs, place: Placement<'_>) -> Result<Option<Prepared>, SetupError> {
-    if args.mode == Mode::Off {
+    if args.mode == Answer::Off {
         return Ok(None);
     }
     let all = interfaces().map_err(SetupError::Interfaces)?;
@@ -463,7 +463,7 @@ async fn check_rivals(
     tracing::info!(interface = %iface.name, ?wait, "dhcp: looking for another DHCP server");
     let rivals = match probe::find_rivals(&iface.name, wait).await {
         Ok(rivals) => rivals,
-        Err(source) if args.mode == Mode::All && !args.force => {
+        Err(source) if args.mode == Answer::All && !args.force => {
             return Err(SetupError::RivalCheck {
                 interface: iface.name.clone(),
                 source,
@@ -488,8 +488,8 @@ async fn check_rivals(
         return Ok(());
     }
     match (args.mode, args.force) {
-        (Mode::All, false) => Err(SetupError::Rival(described.join("; "))),
-        (Mode::All, true) => {
+        (Answer::All, false) => Err(SetupError::Rival(described.join("; "))),
+        (Answer::All, true) => {
             tracing::warn!("dhcp: serving everyone beside another DHCP server, as --force asks");
             Ok(())
         }

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lifeline_proto::simulate::dhcp_client;
-use lifeline_proto::simulate::phone::{Mode, Network, Phone, PhoneSpec, SocketId};
+use lifeline_proto::simulate::phone::{Network, Phone, PhoneSpec, Scenario, SocketId};
 use lifeline_proto::simulate::report::{self, PhoneReport, Run};
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::models::{self, ManifestStyle, Model};
@@ -65,8 +65,8 @@ pub struct SimulateArgs {
     /// `recovery`: a wiped phone, straight to termNN.default.loads. `boot`: an
     /// ordinary boot, CTL/ITL files, SEP<MAC>.cnf.xml or XMLDefault.cnf.xml,
     /// then the load it names.
-    #[arg(long, value_enum, default_value_t = Mode::Recovery)]
-    pub mode: Mode,
+    #[arg(long, value_enum, default_value_t = Scenario::Recovery)]
+    pub mode: Scenario,
     /// Ask DHCP on this interface, as a phone plugged in there would, and
     /// fetch from the TFTP server the answer names. The interface needs an
     /// IPv4 address of its own (the phones fetch files from it).
@@ -115,7 +115,7 @@ enum Net {
 #[derive(Debug)]
 struct Plan {
     model: &'static Model,
-    mode: Mode,
+    mode: Scenario,
     macs: Vec<Mac>,
     net: Net,
     options: bool,

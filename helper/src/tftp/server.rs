@@ -36,7 +36,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use lifeline_proto::tftp::packet::{self, ErrorCode, Packet, error_bytes};
-use lifeline_proto::tftp::session::{self, Mode, Outcome, ReadSession};
+use lifeline_proto::tftp::session::{self, Outcome, ReadSession, TransferMode};
 use rustix::net::{RecvFlags, SendFlags};
 use tokio::net::UdpSocket;
 use tokio::task::JoinSet;
@@ -241,7 +241,7 @@ impl Context<'_> {
             }
         };
 
-        let Some(mode) = Mode::parse(request.mode) else {
+        let Some(mode) = TransferMode::parse(request.mode) else {
             self.refuse(
                 client,
                 request.filename,
@@ -435,7 +435,7 @@ struct Transfer {
     /// Ends the stray task with the transfer, however the transfer ends.
     _ended: tokio_util::sync::DropGuard,
     file: String,
-    mode: Mode,
+    mode: TransferMode,
     mode_text: String,
     options: Vec<OptionPair>,
     files: Arc<dyn FileSource>,
@@ -490,13 +490,13 @@ impl Transfer {
             })
             .collect();
         let size = match self.mode {
-            Mode::Octet => Some(opened.size),
-            Mode::Netascii if session::asks_tsize(&options) => {
+            TransferMode::Octet => Some(opened.size),
+            TransferMode::Netascii if session::asks_tsize(&options) => {
                 let counted = session::netascii_len(&mut opened.reader)
                     .and_then(|n| opened.reader.rewind().map(|()| n));
                 counted.ok()
             }
-            Mode::Netascii => None,
+            TransferMode::Netascii => None,
         };
         request.resolution = opened.resolution;
         request.served = Some(opened.served.clone());

@@ -21,7 +21,7 @@ use thiserror::Error;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
-pub enum Mode {
+pub enum Answer {
     /// No DHCP server.
     #[default]
     Off,
@@ -303,7 +303,7 @@ pub const LEASE_TIME_BOUNDS: (u32, u32) = (60, 365 * 86_400);
 #[derive(Clone, Debug)]
 pub struct PolicyConfig {
     /// Whom to answer.
-    pub mode: Mode,
+    pub mode: Answer,
     /// This server's address: option 54, and where clients find us.
     pub server_id: Ipv4Addr,
     /// The subnet served.
@@ -332,7 +332,7 @@ pub struct PolicyConfig {
 #[derive(Clone, Debug)]
 pub struct PolicyInputs {
     /// Whom to answer.
-    pub mode: Mode,
+    pub mode: Answer,
     /// This server's address.
     pub server_id: Ipv4Addr,
     /// Its prefix length on the interface.
@@ -359,7 +359,7 @@ impl PolicyInputs {
     /// leases, no routers, DNS, explicit TFTP list or probe.
     pub fn for_tests(range: &str) -> Self {
         Self {
-            mode: Mode::All,
+            mode: Answer::All,
             server_id: Ipv4Addr::new(10, 0, 0, 1),
             prefix: 24,
             range: range.parse().expect("a test range"),

@@ -38,7 +38,7 @@ use dhcproto::v4::{DhcpOption, Flags, Message, MessageType, Opcode, OptionCode, 
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::events::{DhcpEvent, DhcpStep};
 
-use super::config::{Mode, PolicyConfig};
+use super::config::{Answer, PolicyConfig};
 use super::leases::{Change, Lease, Leases, State};
 use super::vendor;
 use super::wire::{self, ClientMessage};
@@ -175,14 +175,14 @@ impl Client<'_> {
 pub fn handle(config: &PolicyConfig, leases: &Leases, msg: &ClientMessage, now: u64) -> Outcome {
     let class_id = msg.class_id();
     match config.mode {
-        Mode::Off => return Outcome::ignore(Ignored::Off),
-        Mode::CiscoOnly => {
+        Answer::Off => return Outcome::ignore(Ignored::Off),
+        Answer::CiscoOnly => {
             let cisco = class_id.is_some_and(vendor::is_cisco_class) || msg.mac.looks_cisco();
             if !cisco {
                 return Outcome::ignore(Ignored::NotCisco);
             }
         }
-        Mode::All => {}
+        Answer::All => {}
     }
     if let Some(g) = msg.giaddr()
         && !config.subnet.contains(g)

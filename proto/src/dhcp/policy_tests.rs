@@ -8,7 +8,7 @@ use lifeline_shared::config::mac::Mac;
 use lifeline_shared::events::DhcpStep;
 use proptest::prelude::*;
 
-use super::config::{Mode, PolicyConfig, PolicyInputs};
+use super::config::{Answer, PolicyConfig, PolicyInputs};
 use super::field;
 use super::leases::{Change, Leases, State};
 use super::options::raw_option;
@@ -696,7 +696,7 @@ fn leases_survive_a_restart_through_the_file_bytes() {
 
 #[test]
 fn cisco_only_answers_phones_by_option_60_or_by_oui() {
-    let c = config_with(|i| i.mode = Mode::CiscoOnly);
+    let c = config_with(|i| i.mode = Answer::CiscoOnly);
     let mut t = Leases::new();
     let by_class = run(
         &c,
@@ -722,7 +722,7 @@ fn cisco_only_answers_phones_by_option_60_or_by_oui() {
         );
         assert!(out.changes.is_empty() && out.events.is_empty());
     }
-    let off = config_with(|i| i.mode = Mode::Off);
+    let off = config_with(|i| i.mode = Answer::Off);
     let out = run(&off, &mut t, &msg(MessageType::Discover, phone(2)), NOW);
     assert_eq!(out.ignored, Some(Ignored::Off));
 }

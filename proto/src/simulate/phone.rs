@@ -54,19 +54,19 @@ const SECURITY_MAX: u64 = 1024 * 1024;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
-pub enum Mode {
+pub enum Scenario {
     /// After a factory reset: straight to `termNN.default.loads`.
     Recovery,
     /// An ordinary boot: security files, configuration, load.
     Boot,
 }
 
-impl Mode {
+impl Scenario {
     /// `recovery` or `boot`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Mode::Recovery => "recovery",
-            Mode::Boot => "boot",
+            Scenario::Recovery => "recovery",
+            Scenario::Boot => "boot",
         }
     }
 }
@@ -79,7 +79,7 @@ pub struct PhoneSpec {
     /// Its MAC.
     pub mac: Mac,
     /// Recovery or boot.
-    pub mode: Mode,
+    pub mode: Scenario,
     /// Ask the TFTP server for options (a phone does not).
     pub tftp_options: bool,
     /// The most time the whole sequence may take.
@@ -424,7 +424,7 @@ impl Phone {
     fn begin(&mut self, now: Instant) {
         let model = self.spec.model;
         match self.spec.mode {
-            Mode::Recovery => match model.recovery_manifest {
+            Scenario::Recovery => match model.recovery_manifest {
                 Some(name) => self.fetch(now, Step::RecoveryManifest, name.to_owned()),
                 None => self.could_not_run(
                     now,
@@ -434,7 +434,7 @@ impl Phone {
                     ),
                 ),
             },
-            Mode::Boot => {
+            Scenario::Boot => {
                 let sep = self.spec.mac.sep_name();
                 self.security = VecDeque::from([
                     format!("CTL{sep}.tlv"),

@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::dhcp_client::{DhcpFailure, Lease, TftpSource, hex};
-use super::phone::Mode;
+use super::phone::Scenario;
 use super::tftp_client::Failure;
 
 /// Where in the sequence a phone is.
@@ -380,7 +380,7 @@ pub struct PhoneReport {
     /// Its model.
     pub model: &'static Model,
     /// Recovery or boot.
-    pub mode: Mode,
+    pub mode: Scenario,
     /// The DHCP lease, when DHCP was used and answered.
     pub lease: Option<Lease>,
     /// The TFTP server and where it came from.
@@ -476,7 +476,7 @@ pub struct Run {
     /// The model.
     pub model: &'static Model,
     /// Recovery or boot.
-    pub mode: Mode,
+    pub mode: Scenario,
     /// `DHCP on eth0` or `TFTP server 10.0.0.1:69`.
     pub network: String,
     /// Whether TFTP options were asked for.
@@ -660,7 +660,7 @@ mod tests {
         PhoneReport {
             mac: Mac([0, 0x1b, 0x54, 1, 2, 3]),
             model: models::model("7961").unwrap(),
-            mode: Mode::Recovery,
+            mode: Scenario::Recovery,
             lease: None,
             tftp_server: Some(("10.0.0.1:69".parse().unwrap(), TftpSource::Option150)),
             options: false,
@@ -783,7 +783,7 @@ mod tests {
         assert_eq!(exit_code(&[]), 2);
         let run = Run {
             model: ok.model,
-            mode: Mode::Recovery,
+            mode: Scenario::Recovery,
             network: "TFTP server 10.0.0.1:69".into(),
             options: false,
         };

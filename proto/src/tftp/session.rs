@@ -94,14 +94,14 @@ impl Default for Config {
 /// The transfer modes served.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Mode {
+pub enum TransferMode {
     /// Bytes as they are.
     Octet,
     /// Text: LF becomes CR LF and CR becomes CR NUL on the wire.
     Netascii,
 }
 
-impl Mode {
+impl TransferMode {
     /// The mode for a request's mode string (any case); `None` for `mail` and
     /// anything else.
     pub fn parse(mode: &str) -> Option<Self> {
@@ -396,7 +396,7 @@ impl<R: Read> ReadSession<R> {
     /// conversion) when known; without it `tsize` is not acknowledged.
     pub fn new(
         now: Time,
-        mode: Mode,
+        mode: TransferMode,
         options: &[TftpOption<'_>],
         size: Option<u64>,
         source: R,
@@ -410,7 +410,7 @@ impl<R: Read> ReadSession<R> {
     /// its reader to the block size negotiates first).
     pub fn with_negotiated(
         now: Time,
-        mode: Mode,
+        mode: TransferMode,
         negotiated: Negotiated,
         source: R,
         config: Config,
@@ -451,8 +451,8 @@ impl<R: Read> ReadSession<R> {
         let started = now.as_nanos();
         Self {
             source: match mode {
-                Mode::Octet => Source::Octet(source),
-                Mode::Netascii => Source::Netascii(Netascii::new(source)),
+                TransferMode::Octet => Source::Octet(source),
+                TransferMode::Netascii => Source::Netascii(Netascii::new(source)),
             },
             state: if wants_oack {
                 State::Oack
@@ -780,13 +780,13 @@ mod tests {
     const T0: Time = Time::from_nanos(3_600_000_000_000);
 
     fn session(t0: Time, data: &[u8], options: &[(&str, &str)]) -> ReadSession<Cursor<Vec<u8>>> {
-        session_with(t0, data, Mode::Octet, options, Config::default())
+        session_with(t0, data, TransferMode::Octet, options, Config::default())
     }
 
     fn session_with(
         t0: Time,
         data: &[u8],
-        mode: Mode,
+        mode: TransferMode,
         options: &[(&str, &str)],
         config: Config,
     ) -> ReadSession<Cursor<Vec<u8>>> {
@@ -983,7 +983,7 @@ mod tests {
             max_retries: 3,
             ..Config::default()
         };
-        let mut s = session_with(t0, &pattern(10), Mode::Octet, &[], config);
+        let mut s = session_with(t0, &pattern(10), TransferMode::Octet, &[], config);
         drain(&mut s);
         let mut sends = 1;
         while let Some(deadline) = s.poll_timeout() {
@@ -1036,7 +1036,7 @@ mod tests {
             max_timeout: Duration::from_secs(3),
             ..Config::default()
         };
-        let mut s = session_with(t0, &pattern(10), Mode::Octet, &[], config);
+        let mut s = session_with(t0, &pattern(10), TransferMode::Octet, &[], config);
         let mut gaps = Vec::new();
         let mut at = t0;
         while let Some(deadline) = s.poll_timeout() {
@@ -1131,7 +1131,7 @@ mod tests {
         let mut s = session_with(
             t0,
             text,
-            Mode::Netascii,
+            TransferMode::Netascii,
             &[("blksize", "8")],
             Config::default(),
         );
@@ -1149,9 +1149,12 @@ mod tests {
             assert!(got.len() <= expected.len() + 8, "bounded");
         }
         assert_eq!(got, expected);
-        assert_eq!(Mode::parse("NetAscii"), Some(Mode::Netascii));
-        assert_eq!(Mode::parse("OCTET"), Some(Mode::Octet));
-        assert_eq!(Mode::parse("mail"), None);
+        assert_eq!(
+            TransferMode::parse("NetAscii"),
+            Some(TransferMode::Netascii)
+        );
+        assert_eq!(TransferMode::parse("OCTET"), Some(TransferMode::Octet));
+        assert_eq!(TransferMode::parse("mail"), None);
     }
 
     #[test]
@@ -1203,7 +1206,7 @@ mod tests {
         let mut s = session_with(
             t0,
             &data,
-            Mode::Octet,
+            TransferMode::Octet,
             &[
                 ("blksize", "7"),
                 ("timeout", "0"),
@@ -1219,7 +1222,7 @@ mod tests {
         let mut s = session_with(
             t0,
             &data,
-            Mode::Octet,
+            TransferMode::Octet,
             &[("blksize", "65464"), ("windowsize", "65535")],
             config,
         );
@@ -1246,7 +1249,7 @@ mod tests {
         }];
         let mut s = ReadSession::new(
             t0,
-            Mode::Octet,
+            TransferMode::Octet,
             &options,
             None,
             Cursor::new(data.clone()),
@@ -1418,7 +1421,7 @@ mod tests {
                                     };
                                     let s = ReadSession::new(
                                         t0,
-                                        Mode::Octet,
+                                        TransferMode::Octet,
                                         &options,
                                         Some(size as u64),
                                         source,
@@ -1428,7 +1431,7 @@ mod tests {
                                 } else {
                                     let s = ReadSession::new(
                                         t0,
-                                        Mode::Octet,
+                                        TransferMode::Octet,
                                         &options,
                                         Some(size as u64),
                                         Cursor::new(data.clone()),
@@ -1466,7 +1469,7 @@ mod tests {
         let t0 = T0;
         let s = ReadSession::new(
             t0,
-            Mode::Octet,
+            TransferMode::Octet,
             &[],
             Some(data.len() as u64),
             Counting {
@@ -1497,7 +1500,14 @@ mod tests {
             }
         }
         let t0 = T0;
-        let mut s = ReadSession::new(t0, Mode::Octet, &[], None, Broken(1), Config::default());
+        let mut s = ReadSession::new(
+            t0,
+            TransferMode::Octet,
+            &[],
+            None,
+            Broken(1),
+            Config::default(),
+        );
         assert_eq!(drain(&mut s).len(), 1);
         s.handle(t0, &ack(1));
         assert_eq!(drain(&mut s), [Sent::Error(0)]);
