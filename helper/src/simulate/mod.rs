@@ -31,8 +31,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lifeline_proto::simulate::dhcp_client;
-use lifeline_proto::simulate::phone::{Network, Phone, PhoneSpec, Scenario, SocketId};
+use lifeline_proto::simulate::phone::{Phone, SocketId};
 use lifeline_proto::simulate::report::{self, PhoneReport, Run};
+use lifeline_proto::simulate::spec::{Network, PhoneSpec, Scenario};
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::models::{self, ManifestStyle, Model};
 use socket2::{Domain, Protocol, Socket, Type};

@@ -3,8 +3,11 @@
 //!
 //! # Layout
 //!
+//! - [`spec`]: which phone, doing what ([`spec::Scenario`]: recovery or
+//!   boot), and how it finds its TFTP server;
 //! - [`phone`]: one phone as a state machine handed the time: DHCP, then the
-//!   files of recovery or boot mode, each checked, then a verdict;
+//!   files of its scenario, then a verdict;
+//! - [`checks`]: what the phone checks in each file it fetched;
 //! - [`dhcp_client`]: DISCOVER/REQUEST as a 79xx writes them (option 60 with
 //!   its NUL, a parameter request list naming 150 and 66), and the choice of
 //!   TFTP server (150, then 66, then `siaddr`);
@@ -12,7 +15,9 @@
 //!   asked), with a phone's retransmission and bounded patience;
 //! - [`report`]: verdicts in plain words, the summary, JSON, the exit status.
 
+pub mod checks;
 pub mod dhcp_client;
 pub mod phone;
 pub mod report;
+pub mod spec;
 pub mod tftp_client;

@@ -28,17 +28,15 @@
 
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use lifeline_shared::config::cnf_xml::{self, LoadInformation};
-use lifeline_shared::config::mac::Mac;
-use lifeline_shared::firmware::manifest;
+use lifeline_shared::config::cnf_xml;
 use lifeline_shared::firmware::signed::SignedHeader;
-use lifeline_shared::models::{self, Model};
-use serde::Serialize;
 
+use super::checks;
 use super::dhcp_client::{self, DhcpClient, Lease, TftpChoice, TftpSource};
 use super::report::{FileOutcome, FileRecord, PhoneReport, Problem, Step, Stuck, Verdict};
+use super::spec::{Network, PhoneSpec, Scenario};
 use super::tftp_client::{self, Failure, Limits, Received, Transfer};
 
 /// The largest `.loads` file: a 64 KiB header and a 64 KiB body.
@@ -49,54 +47,6 @@ const HEADER_KEEP: usize = 64 * 1024;
 const IMAGE_MAX: u64 = 64 * 1024 * 1024;
 /// The largest CTL/ITL file accepted (real ones are a few KB).
 const SECURITY_MAX: u64 = 1024 * 1024;
-
-/// What the phone is doing after a wipe, or at an ordinary boot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
-#[serde(rename_all = "lowercase")]
-pub enum Scenario {
-    /// After a factory reset: straight to `termNN.default.loads`.
-    Recovery,
-    /// An ordinary boot: security files, configuration, load.
-    Boot,
-}
-
-impl Scenario {
-    /// `recovery` or `boot`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scenario::Recovery => "recovery",
-            Scenario::Boot => "boot",
-        }
-    }
-}
-
-/// Which phone, doing what.
-#[derive(Clone, Copy, Debug)]
-pub struct PhoneSpec {
-    /// The model.
-    pub model: &'static Model,
-    /// Its MAC.
-    pub mac: Mac,
-    /// Recovery or boot.
-    pub mode: Scenario,
-    /// Ask the TFTP server for options (a phone does not).
-    pub tftp_options: bool,
-    /// The most time the whole sequence may take.
-    pub time_limit: Duration,
-}
-
-/// How the phone finds its TFTP server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Network {
-    /// By DHCP, with this transaction id.
-    Dhcp {
-        /// The `xid`.
-        xid: u32,
-    },
-    /// This server, given.
-    Server(SocketAddr),
-}
 
 /// Which of the phone's sockets a datagram goes through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -600,7 +550,7 @@ impl Phone {
                 },
             ),
             (step @ (Step::RecoveryManifest | Step::LoadManifest), Ok(r)) => {
-                match self.read_manifest(&file, &r.head) {
+                match checks::read_manifest(self.spec.model, &file, &r.head, &mut self.notes) {
                     Ok(images) => {
                         self.image_count = images.len();
                         self.images = images.into();
@@ -610,10 +560,12 @@ impl Phone {
                     Err(problem) => self.stuck(now, step, Some(file), problem),
                 }
             }
-            (step @ Step::Image { .. }, Ok(r)) => match self.check_signed(&file, &r.head) {
-                Ok(_) => self.next_image(now),
-                Err(problem) => self.stuck(now, step, Some(file), problem),
-            },
+            (step @ Step::Image { .. }, Ok(r)) => {
+                match checks::check_signed(&file, &r.head, &mut self.notes) {
+                    Ok(_) => self.next_image(now),
+                    Err(problem) => self.stuck(now, step, Some(file), problem),
+                }
+            }
             (step, Err(failure)) => {
                 self.stuck(now, step, Some(file), Problem::Transfer { server, failure })
             }
@@ -621,38 +573,9 @@ impl Phone {
         }
     }
 
-    /// The load a configuration names for this phone.
+    /// The load a configuration names for this phone, told as an event.
     fn config_load(&mut self, file: &str, bytes: &[u8], default: bool) -> Result<String, Problem> {
-        let text = std::str::from_utf8(bytes).map_err(|_| Problem::BadConfig {
-            error: "it is not UTF-8 text".into(),
-        })?;
-        let summary = cnf_xml::parse(text).map_err(|e| Problem::BadConfig {
-            error: e.to_string(),
-        })?;
-        let id = self.spec.model.device_id;
-        let found = summary.loads.iter().find(|l| {
-            if default {
-                l.device_id == Some(id)
-            } else {
-                l.device_id.is_none() || l.device_id == Some(id)
-            }
-        });
-        let described: Vec<String> = summary.loads.iter().map(describe_load).collect();
-        let Some(entry) = found else {
-            return Err(if default {
-                Problem::NoLoadForDevice {
-                    device_id: id,
-                    product: self.spec.model.product.to_owned(),
-                    found: described,
-                }
-            } else {
-                Problem::NoLoad { found: described }
-            });
-        };
-        let load = entry.load.trim().to_owned();
-        if load.is_empty() {
-            return Err(Problem::NoLoad { found: described });
-        }
+        let load = checks::config_load(self.spec.model, bytes, default)?;
         self.events
             .push_back(format!("{file} names the load {load}"));
         Ok(load)
@@ -662,54 +585,6 @@ impl Phone {
         let file = format!("{load}.loads");
         self.load = Some(load);
         self.fetch(now, Step::LoadManifest, file);
-    }
-
-    /// Checks a manifest's signed header and reads its image list.
-    fn read_manifest(&mut self, file: &str, bytes: &[u8]) -> Result<Vec<String>, Problem> {
-        let body = self.check_signed(file, bytes)?;
-        let parsed = manifest::parse(body).map_err(|e| Problem::BadManifest {
-            error: e.to_string(),
-        })?;
-        let images: Vec<String> = parsed.image_names().map(str::to_owned).collect();
-        if images.is_empty() {
-            return Err(Problem::NoImages);
-        }
-        let family = self.spec.model.family;
-        if let Some(image) = images
-            .iter()
-            .find(|i| models::family_of_name(i).is_some_and(|f| f != family))
-        {
-            let other = models::family_of_name(image).map(models::family);
-            return Err(Problem::WrongFamily {
-                image: image.clone(),
-                family: other.map(|f| f.name.to_owned()).unwrap_or_default(),
-                model: self.spec.model.name.to_owned(),
-            });
-        }
-        Ok(images)
-    }
-
-    /// Checks the signed header of `bytes` (the start of `file`): it must
-    /// parse and carry `file`'s name. Returns what follows the header.
-    fn check_signed<'a>(&mut self, file: &str, bytes: &'a [u8]) -> Result<&'a [u8], Problem> {
-        let (header, body) = SignedHeader::parse(bytes).map_err(|e| Problem::BadHeader {
-            error: e.to_string(),
-        })?;
-        let Some(embedded) = header.file_name else {
-            return Err(Problem::NoEmbeddedName);
-        };
-        if embedded != file {
-            if embedded.eq_ignore_ascii_case(file) {
-                self.notes.push(format!(
-                    "asked for {file} and got a file signed as {embedded}: the names differ only \
-                     in case, which the phone accepts (a case-sensitive TFTP server without an \
-                     alias would have answered \"File not found\")"
-                ));
-            } else {
-                return Err(Problem::WrongName { embedded });
-            }
-        }
-        Ok(body)
     }
 
     fn next_image(&mut self, now: Instant) {
@@ -785,17 +660,6 @@ impl Phone {
             self.current = None;
             self.dhcp = None;
         }
-    }
-}
-
-fn describe_load(l: &LoadInformation) -> String {
-    let tag = match l.device_id {
-        Some(id) => format!("loadInformation{id}"),
-        None => "loadInformation".to_owned(),
-    };
-    match &l.model {
-        Some(m) => format!("{tag} model=\"{m}\" ({})", l.load),
-        None => format!("{tag} ({})", l.load),
     }
 }
 

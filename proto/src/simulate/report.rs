@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::dhcp_client::{DhcpFailure, Lease, TftpSource, hex};
-use super::phone::Scenario;
+use super::spec::Scenario;
 use super::tftp_client::Failure;
 
 /// Where in the sequence a phone is.
