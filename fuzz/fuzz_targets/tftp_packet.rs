@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use lifeline_proto::tftp::packet::Packet;
-use lifeline_proto::tftp::session::{Config, TransferMode, ReadSession};
+use lifeline_proto::tftp::session::netascii::TransferMode;
+use lifeline_proto::tftp::session::{Config, ReadSession};
 use lifeline_proto::tftp::time::Time;
 
 fuzz_target!(|data: &[u8]| {

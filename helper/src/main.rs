@@ -80,7 +80,7 @@ struct ServeArgs {
               clap::value_parser!(u32).range(1..=100_000), |n| n as usize)))]
     tftp_max_transfers: usize,
     /// The largest TFTP block size granted (8-65464).
-    #[arg(long, value_name = "BYTES", default_value_t = lifeline_proto::tftp::session::MAX_BLKSIZE,
+    #[arg(long, value_name = "BYTES", default_value_t = lifeline_proto::tftp::session::negotiate::MAX_BLKSIZE,
           value_parser = clap::value_parser!(u16).range(8..=65464))]
     tftp_max_blksize: u16,
     /// The largest TFTP window size granted (RFC 7440).

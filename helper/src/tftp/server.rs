@@ -36,7 +36,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use lifeline_proto::tftp::packet::{self, ErrorCode, Packet, error_bytes};
-use lifeline_proto::tftp::session::{self, Outcome, ReadSession, TransferMode};
+use lifeline_proto::tftp::session::negotiate::{asks_tsize, negotiate};
+use lifeline_proto::tftp::session::netascii::{TransferMode, netascii_len};
+use lifeline_proto::tftp::session::{self, Outcome, ReadSession};
 use rustix::net::{RecvFlags, SendFlags};
 use tokio::net::UdpSocket;
 use tokio::task::JoinSet;
@@ -491,8 +493,8 @@ impl Transfer {
             .collect();
         let size = match self.mode {
             TransferMode::Octet => Some(opened.size),
-            TransferMode::Netascii if session::asks_tsize(&options) => {
-                let counted = session::netascii_len(&mut opened.reader)
+            TransferMode::Netascii if asks_tsize(&options) => {
+                let counted = netascii_len(&mut opened.reader)
                     .and_then(|n| opened.reader.rewind().map(|()| n));
                 counted.ok()
             }
@@ -501,7 +503,7 @@ impl Transfer {
         request.resolution = opened.resolution;
         request.served = Some(opened.served.clone());
         request.size = size;
-        let negotiated = session::negotiate(&options, size, &self.config.session);
+        let negotiated = negotiate(&options, size, &self.config.session);
         let mut config = self.config.session.clone();
         if opened.direct {
             config.read_ahead = read_ahead(negotiated.blksize, self.alone);

@@ -672,5 +672,4 @@ fn join(addresses: &[Ipv4Addr]) -> String {
 }
 
 #[cfg(test)]
-#[path = "phone_tests.rs"]
 mod tests;
