@@ -87,7 +87,6 @@ fn rival_wait(s: &str) -> Result<u64, String> {
 pub struct Interface {
     /// Its name: `eth0`.
     pub name: String,
-    /// The address.
     pub addr: Ipv4Addr,
     /// The prefix length.
     pub prefix: u8,
@@ -132,7 +131,6 @@ pub enum SetupError {
          Give --interface NAME, or a range inside one of: {available}"
     )]
     NoInterfaceForRange {
-        /// The range.
         range: AddrRange,
         /// What there is.
         available: String,
@@ -142,7 +140,6 @@ pub enum SetupError {
         "several interfaces are on the subnet of {range}: {candidates}. Choose one with --interface NAME"
     )]
     Ambiguous {
-        /// The range.
         range: AddrRange,
         /// The candidates.
         candidates: String,
@@ -166,17 +163,13 @@ pub enum SetupError {
          without the check, or use --dhcp cisco-only"
     )]
     RivalCheck {
-        /// The interface.
         interface: String,
-        /// Why.
         source: io::Error,
     },
     /// The socket.
     #[error("cannot listen for DHCP on {interface} port 67: {source}{hint}")]
     Bind {
-        /// The interface.
         interface: String,
-        /// Why.
         source: io::Error,
         /// What to do.
         hint: &'static str,

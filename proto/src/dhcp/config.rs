@@ -161,9 +161,7 @@ pub enum ConfigError {
         "the range {range} is not inside {subnet}, the subnet of {server}; choose a range in {subnet}"
     )]
     RangeOutsideSubnet {
-        /// The range.
         range: AddrRange,
-        /// The subnet.
         subnet: Subnet,
         /// The server's address.
         server: Ipv4Addr,
@@ -179,27 +177,18 @@ pub enum ConfigError {
     /// A reservation outside the subnet.
     #[error("the reservation {mac}={addr} is not in {subnet}")]
     ReservationOutsideSubnet {
-        /// The MAC.
         mac: Mac,
-        /// The address.
         addr: Ipv4Addr,
-        /// The subnet.
         subnet: Subnet,
     },
     /// A reservation of the server's own, network or broadcast address.
     #[error(
         "{addr} cannot be reserved for {mac}: it is this server's, the network's or the broadcast address"
     )]
-    ReservationUnusable {
-        /// The MAC.
-        mac: Mac,
-        /// The address.
-        addr: Ipv4Addr,
-    },
+    ReservationUnusable { mac: Mac, addr: Ipv4Addr },
     /// Two reservations clash.
     #[error("{addr} is reserved twice (for {first} and {second}); one address per MAC")]
     ReservationClash {
-        /// The address.
         addr: Ipv4Addr,
         /// The first MAC.
         first: Mac,
@@ -209,7 +198,6 @@ pub enum ConfigError {
     /// One MAC reserved twice.
     #[error("{mac} has two reservations ({first} and {second}); keep one")]
     ReservationTwice {
-        /// The MAC.
         mac: Mac,
         /// The first address.
         first: Ipv4Addr,
@@ -246,9 +234,7 @@ impl FromStr for AddrRange {
 /// A reservation: this MAC always gets this address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reservation {
-    /// The client.
     pub mac: Mac,
-    /// Its address.
     pub addr: Ipv4Addr,
 }
 
@@ -339,13 +325,10 @@ pub struct PolicyInputs {
     pub prefix: u8,
     /// The dynamic range.
     pub range: AddrRange,
-    /// Reservations.
     pub reservations: Vec<Reservation>,
     /// Lease time in seconds.
     pub lease_time: u64,
-    /// Routers.
     pub routers: Vec<Ipv4Addr>,
-    /// DNS servers.
     pub dns: Vec<Ipv4Addr>,
     /// TFTP servers; empty means this server's address.
     pub tftp: Vec<Ipv4Addr>,

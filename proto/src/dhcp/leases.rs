@@ -44,7 +44,6 @@ pub enum State {
 /// One address's entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lease {
-    /// The address.
     pub addr: Ipv4Addr,
     /// The client; for a declined address, who declined it (if anyone).
     pub mac: Option<Mac>,
@@ -70,9 +69,7 @@ impl Lease {
 pub enum Change {
     /// Hold `addr` for `mac` until `until` as an offer.
     Offer {
-        /// The client.
         mac: Mac,
-        /// The address.
         addr: Ipv4Addr,
         /// When the offer lapses.
         until: u64,
@@ -83,9 +80,7 @@ pub enum Change {
     },
     /// Lease `addr` to `mac` until `until`.
     Bind {
-        /// The client.
         mac: Mac,
-        /// The address.
         addr: Ipv4Addr,
         /// When the lease lapses.
         until: u64,
@@ -94,36 +89,19 @@ pub enum Change {
     },
     /// The client gave `addr` back at `at`; the entry stays, lapsed, so the
     /// same client gets it again if nobody else took it.
-    Release {
-        /// The client.
-        mac: Mac,
-        /// The address.
-        addr: Ipv4Addr,
-        /// When.
-        at: u64,
-    },
+    Release { mac: Mac, addr: Ipv4Addr, at: u64 },
     /// `addr` is used by a host we do not know: skip it until `until`.
     Block {
-        /// The address.
         addr: Ipv4Addr,
         /// Who told us (a DECLINE), if anyone.
         by: Option<Mac>,
-        /// Until when.
         until: u64,
     },
     /// Drop the offer of `addr` to `mac` (it chose another server, or the
     /// probe the offer waited for could not be started).
-    Forget {
-        /// The client.
-        mac: Mac,
-        /// The address.
-        addr: Ipv4Addr,
-    },
+    Forget { mac: Mac, addr: Ipv4Addr },
     /// A probe of `addr` found nobody.
-    ProbeClear {
-        /// The address.
-        addr: Ipv4Addr,
-    },
+    ProbeClear { addr: Ipv4Addr },
     /// The range had nothing free at the time of a full scan; do not scan
     /// again before `until` unless an address is given back.
     Exhausted {
@@ -139,30 +117,22 @@ pub enum LeaseError {
     /// The change would give a live lease to a second client.
     #[error("{addr} is leased to {holder} until {until}; refusing to give it to {wanted}")]
     Taken {
-        /// The address.
         addr: Ipv4Addr,
         /// Who holds it.
         holder: String,
-        /// Until when.
         until: u64,
         /// Who was to get it.
         wanted: Mac,
     },
     /// The file could not be read.
     #[error("cannot read the lease file {path}: {source}")]
-    Read {
-        /// The file.
-        path: String,
-        /// Why.
-        source: io::Error,
-    },
+    Read { path: String, source: io::Error },
     /// The file is not a lease file we wrote.
     #[error(
         "the lease file {path} is damaged ({reason}). It lists which phones hold which addresses; \
          move it away to start with no leases (addresses in use are then found by probing)"
     )]
     Damaged {
-        /// The file.
         path: String,
         /// What is wrong.
         reason: String,
@@ -198,7 +168,7 @@ impl Snapshot {
     }
 }
 
-/// The table.
+/// The lease table: one entry per address, and each MAC's address.
 #[derive(Clone, Debug, Default)]
 pub struct Leases {
     by_addr: HashMap<Ipv4Addr, Lease>,

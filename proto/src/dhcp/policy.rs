@@ -66,9 +66,7 @@ pub enum Destination {
 /// A reply and where it goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reply {
-    /// The message.
     pub message: Message,
-    /// Where.
     pub to: Destination,
     /// Option 82 as the relay sent it, echoed last (RFC 3046).
     pub relay_info: Option<Vec<u8>>,

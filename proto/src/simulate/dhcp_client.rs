@@ -1,8 +1,8 @@
-//! A phone's DHCP client: DISCOVER, OFFER, REQUEST, ACK. Sans-IO, handed the
-//! time (STYLE habit 3); the driver sends every datagram from port 68 of the
-//! phone's interface.
+//! A phone's DHCP client: DISCOVER, OFFER, REQUEST, ACK. No I/O and handed
+//! the time; the driver sends every datagram from port 68 of the phone's
+//! interface.
 //!
-//! What it sends is what a 79xx sends (§5 of the provisioning notes): option
+//! What it sends is what a 79xx sends: option
 //! 60 `Cisco Systems, Inc. IP Phone CP-7961G` with its trailing NUL, option 12
 //! `SEP<MAC>`, and a parameter request list naming 150 and 66. It sets the
 //! BOOTP broadcast flag: a simulated phone's MAC is not the interface's, so a
@@ -84,7 +84,6 @@ impl Patience {
 /// The lease a phone got.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Lease {
-    /// Its address.
     pub address: Ipv4Addr,
     /// The server that gave it (option 54, else the reply's source).
     pub server: Ipv4Addr,
@@ -133,7 +132,6 @@ pub enum TftpSource {
 }
 
 impl TftpSource {
-    /// In words.
     pub fn words(self) -> &'static str {
         match self {
             TftpSource::Option150 => "option 150",
@@ -149,11 +147,9 @@ impl TftpSource {
 pub enum TftpChoice {
     /// This server, from there; and what is worth saying about the rest.
     Server {
-        /// The address.
         address: Ipv4Addr,
         /// Where it came from.
         source: TftpSource,
-        /// Remarks.
         notes: Vec<String>,
     },
     /// Option 66 names a host; the simulator does not resolve names.
@@ -272,21 +268,14 @@ pub enum DhcpFailure {
     NoOffer {
         /// DISCOVERs sent.
         discovers: u32,
-        /// How long.
         waited: Duration,
     },
     /// OFFERs, but the REQUEST went unanswered every time.
     #[error("{server} offered {address} but never acknowledged the REQUEST")]
-    NoAck {
-        /// The server.
-        server: Ipv4Addr,
-        /// The address.
-        address: Ipv4Addr,
-    },
+    NoAck { server: Ipv4Addr, address: Ipv4Addr },
     /// NAK after NAK.
     #[error("{server} refused the REQUEST (DHCPNAK{})", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
     Nak {
-        /// The server.
         server: Ipv4Addr,
         /// Its option 56.
         message: Option<String>,

@@ -1,6 +1,6 @@
 //! One simulated phone: DHCP, then the files a 79xx fetches, then a verdict.
-//! Sans-IO and handed the time (STYLE habit 3), so the whole sequence runs
-//! in unit tests on a virtual clock.
+//! No I/O and handed the time, so the whole sequence runs in unit tests on a
+//! virtual clock.
 //!
 //! The driver sends what [`Phone::poll_transmit`] returns from the socket it
 //! names ([`SocketId`]: the DHCP socket on port 68, or a fresh TFTP socket per
@@ -9,7 +9,7 @@
 //! [`Phone::poll_timeout`] has passed, and closes every TFTP socket for which
 //! [`Phone::is_live`] turns false. It stops when [`Phone::is_finished`].
 //!
-//! The sequence (§5 of the provisioning notes):
+//! The sequence a 79xx follows:
 //! - recovery (after a wipe): `termNN.default.loads`, then each image it
 //!   lists, in order;
 //! - boot: `CTLSEP<MAC>.tlv`, `ITLSEP<MAC>.tlv`, `ITLFile.tlv` (each may be
@@ -62,9 +62,7 @@ pub enum SocketId {
 pub struct Transmit {
     /// From which socket.
     pub socket: SocketId,
-    /// Where to.
     pub to: SocketAddr,
-    /// What.
     pub bytes: Vec<u8>,
 }
 

@@ -44,7 +44,6 @@ pub enum Step {
         index: usize,
         /// How many the manifest lists.
         of: usize,
-        /// The manifest.
         manifest: String,
     },
 }
@@ -89,10 +88,7 @@ pub enum Problem {
         failure: Failure,
     },
     /// The signed header does not parse.
-    BadHeader {
-        /// Why.
-        error: String,
-    },
+    BadHeader { error: String },
     /// A signed header without a name (tag 14).
     NoEmbeddedName,
     /// A signed file stored under another name than the one it carries.
@@ -101,26 +97,18 @@ pub enum Problem {
         embedded: String,
     },
     /// The manifest body does not parse.
-    BadManifest {
-        /// Why.
-        error: String,
-    },
+    BadManifest { error: String },
     /// The manifest lists no image.
     NoImages,
     /// The manifest lists an image of another family.
     WrongFamily {
-        /// The image.
         image: String,
-        /// Its family.
         family: String,
         /// The phone's model.
         model: String,
     },
     /// A configuration that cannot be read.
-    BadConfig {
-        /// Why.
-        error: String,
-    },
+    BadConfig { error: String },
     /// Neither `SEP<MAC>.cnf.xml` nor `XMLDefault.cnf.xml`.
     NoConfig {
         /// The phone's own file name.
@@ -183,11 +171,9 @@ impl Problem {
 /// A stuck phone: where, which file, why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stuck {
-    /// The step.
     pub step: Step,
     /// The file, when the step is about one.
     pub file: Option<String>,
-    /// Why.
     pub problem: Problem,
 }
 
@@ -296,10 +282,7 @@ pub enum Verdict {
     /// The phone would not get its firmware.
     WouldBeStuck(Stuck),
     /// The simulator could not run this phone.
-    CouldNotRun {
-        /// Why.
-        reason: String,
-    },
+    CouldNotRun { reason: String },
 }
 
 impl Verdict {
@@ -341,7 +324,6 @@ impl Verdict {
 pub enum FileOutcome {
     /// It arrived.
     Received {
-        /// Bytes.
         size: u64,
         /// Block size used.
         blksize: u16,
@@ -351,10 +333,7 @@ pub enum FileOutcome {
     /// ERROR 1.
     NotFound,
     /// Anything else.
-    Failed {
-        /// Why.
-        why: String,
-    },
+    Failed { why: String },
 }
 
 /// One file the phone asked for.
@@ -375,9 +354,7 @@ pub struct FileRecord {
 /// One phone's run.
 #[derive(Clone, Debug)]
 pub struct PhoneReport {
-    /// Its MAC.
     pub mac: Mac,
-    /// Its model.
     pub model: &'static Model,
     /// Recovery or boot.
     pub mode: Scenario,
@@ -391,7 +368,6 @@ pub struct PhoneReport {
     pub files: Vec<FileRecord>,
     /// Remarks that are not the verdict.
     pub notes: Vec<String>,
-    /// The verdict.
     pub verdict: Verdict,
     /// From power-on to verdict.
     pub elapsed: Duration,
@@ -473,7 +449,6 @@ fn millis(d: Duration) -> u64 {
 /// What was simulated, for the headline.
 #[derive(Clone, Debug)]
 pub struct Run {
-    /// The model.
     pub model: &'static Model,
     /// Recovery or boot.
     pub mode: Scenario,

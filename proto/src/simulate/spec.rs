@@ -32,9 +32,7 @@ impl Scenario {
 /// Which phone, doing what.
 #[derive(Clone, Copy, Debug)]
 pub struct PhoneSpec {
-    /// The model.
     pub model: &'static Model,
-    /// Its MAC.
     pub mac: Mac,
     /// Recovery or boot.
     pub mode: Scenario,
@@ -48,10 +46,7 @@ pub struct PhoneSpec {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Network {
     /// By DHCP, with this transaction id.
-    Dhcp {
-        /// The `xid`.
-        xid: u32,
-    },
+    Dhcp { xid: u32 },
     /// This server, given.
     Server(SocketAddr),
 }

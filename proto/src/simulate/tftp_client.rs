@@ -1,4 +1,4 @@
-//! One TFTP read as a phone does it: sans-IO, handed the time (STYLE habit 3).
+//! One TFTP read as a phone does it: no I/O, handed the time.
 //!
 //! The driver sends what [`Transfer::poll_transmit`] returns from the
 //! transfer's own socket (a fresh port: the client's TID), feeds every

@@ -1,6 +1,6 @@
 //! The phone on a virtual clock, against a fake DHCP + TFTP server that can
-//! lose datagrams (STYLE habit 10: state machines on a virtual clock). No
-//! socket, no sleep: time moves only when the phone says it is waiting.
+//! lose datagrams. No socket, no sleep: time moves only when the phone says it
+//! is waiting.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
