@@ -398,6 +398,7 @@ mod tests {
     use lifeline_shared::config::mac::Mac;
 
     use lifeline_proto::dhcp::config::PolicyInputs;
+    use lifeline_proto::dhcp::field;
 
     use super::*;
 
@@ -518,13 +519,13 @@ mod tests {
             vec![0; 4096],
             vec![1; 9000],
         ];
-        for cut in [236, 240, 241, 243, good.len() - 1] {
+        for cut in [field::HEADER_LEN, field::MIN_LEN, 241, 243, good.len() - 1] {
             hostile.push(good[..cut].to_vec());
         }
         let mut lying = good.clone();
-        lying[2] = 255; // hlen
+        lying[field::HLEN] = 255;
         hostile.push(lying);
-        let mut options = good[..240].to_vec();
+        let mut options = good[..field::MIN_LEN].to_vec();
         options.extend([53, 1, 1, 55, 255]);
         options.extend([1u8; 255]);
         options.extend([81, 1, 0, 155, 2, 0, 0, 60, 200, b'C', 255]);

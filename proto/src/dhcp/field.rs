@@ -48,3 +48,18 @@ pub const ETHERNET: u8 = 1;
 pub const ETHERNET_LEN: u8 = 6;
 /// The DHCP magic cookie's value.
 pub const MAGIC_COOKIE: [u8; 4] = [99, 130, 83, 99];
+
+/// A message for tests: `op`, Ethernet, xid `0x12345678`, MAC
+/// `00:1B:54:01:02:03`, the cookie, then `options` as given.
+#[cfg(test)]
+pub(crate) fn test_message(op: u8, options: &[u8]) -> Vec<u8> {
+    let mut b = vec![0u8; HEADER_LEN];
+    b[OP] = op;
+    b[HTYPE] = ETHERNET;
+    b[HLEN] = ETHERNET_LEN;
+    b[XID].copy_from_slice(&0x1234_5678u32.to_be_bytes());
+    b[CHADDR_MAC].copy_from_slice(&[0x00, 0x1b, 0x54, 1, 2, 3]);
+    b.extend(MAGIC_COOKIE);
+    b.extend(options);
+    b
+}

@@ -67,12 +67,8 @@ pub fn raw_option(bytes: &[u8], code: u8) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
-    /// A message of zeros with the cookie, then `options`.
     fn message(options: &[u8]) -> Vec<u8> {
-        let mut b = vec![0u8; field::HEADER_LEN];
-        b.extend(field::MAGIC_COOKIE);
-        b.extend(options);
-        b
+        field::test_message(field::BOOTREQUEST, options)
     }
 
     #[test]

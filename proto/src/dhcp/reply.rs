@@ -167,18 +167,12 @@ impl<'a> Options<'a> {
 mod tests {
     use super::*;
 
-    /// An ACK to xid 1 with `options` after its message type.
+    /// An ACK with `options` after its message type.
     fn ack(options: &[u8]) -> Vec<u8> {
-        let mut b = vec![0u8; field::HEADER_LEN];
-        b[field::OP] = field::BOOTREPLY;
-        b[field::HTYPE] = field::ETHERNET;
-        b[field::HLEN] = field::ETHERNET_LEN;
-        b[field::XID].copy_from_slice(&1u32.to_be_bytes());
-        b.extend(field::MAGIC_COOKIE);
-        b.extend([53, 1, 5]);
-        b.extend(options);
-        b.push(options::END);
-        b
+        let mut all = vec![53, 1, 5];
+        all.extend(options);
+        all.push(options::END);
+        field::test_message(field::BOOTREPLY, &all)
     }
 
     #[test]
@@ -193,7 +187,7 @@ mod tests {
 
         assert_eq!(ServerReply::parse(&[2; 10]), Err(ReplyError::TooShort(10)));
         let mut request = bytes.clone();
-        request[0] = 1;
+        request[field::OP] = field::BOOTREQUEST;
         assert_eq!(ServerReply::parse(&request), Err(ReplyError::NotReply(1)));
         // Lying lengths end the walk; nothing panics.
         for cut in 240..bytes.len() {

@@ -205,17 +205,9 @@ pub fn emit(message: &v4::Message, relay_info: Option<&[u8]>) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    /// A minimal DISCOVER with the given options after the cookie.
+    /// A minimal client message with the given options after the cookie.
     fn datagram(options: &[u8]) -> Vec<u8> {
-        let mut b = vec![0u8; field::HEADER_LEN];
-        b[field::OP] = field::BOOTREQUEST;
-        b[field::HTYPE] = field::ETHERNET;
-        b[field::HLEN] = field::ETHERNET_LEN;
-        b[field::XID].copy_from_slice(&0x1234_5678u32.to_be_bytes());
-        b[field::CHADDR_MAC].copy_from_slice(&[0x00, 0x1b, 0x54, 1, 2, 3]);
-        b.extend(field::MAGIC_COOKIE);
-        b.extend(options);
-        b
+        field::test_message(field::BOOTREQUEST, options)
     }
 
     #[test]
