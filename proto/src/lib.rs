@@ -8,6 +8,11 @@
 //! keeps the cores free of I/O, and the fuzz targets link only this and
 //! `lifeline-shared`.
 //!
+//! The time each core is handed: a TFTP session a [`tftp::time::Time`]
+//! (monotonic nanoseconds, for integer arithmetic per datagram); the DHCP
+//! policy whole seconds since the Unix epoch (leases outlive a restart); the
+//! simulated phone a `std::time::Instant`.
+//!
 //! # Layout
 //!
 //! - [`tftp`]: the packet codec and one read transfer as a state machine;
