@@ -32,9 +32,9 @@
 //! per-ACK path is a few integer operations, not `Instant`/`Duration`
 //! arithmetic.
 //!
-//! Layout: this file is the transfer; [`negotiate`] decides what the options
-//! agree to, [`netascii`] holds the transfer modes and the netascii encoder,
-//! and `tests` drives the session on a virtual clock.
+//! Layout: this file is the transfer; [`negotiate`](mod@negotiate) decides
+//! what the options agree to, [`netascii`] holds the transfer modes and the
+//! netascii encoder, and `tests` drives the session on a virtual clock.
 
 use std::io::{self, IoSliceMut, Read};
 use std::time::Duration;
@@ -187,7 +187,7 @@ impl<R: Read> ReadSession<R> {
         Self::with_negotiated(now, mode, negotiated, source, config)
     }
 
-    /// Starts a transfer on terms from [`negotiate`] (a driver that sizes
+    /// Starts a transfer on terms from [`negotiate()`] (a driver that sizes
     /// its reader to the block size negotiates first).
     pub fn with_negotiated(
         now: Time,
