@@ -34,7 +34,8 @@
 //!
 //! Layout: this file is the transfer; [`negotiate`](mod@negotiate) decides
 //! what the options agree to, [`netascii`] holds the transfer modes and the
-//! netascii encoder, and `tests` drives the session on a virtual clock.
+//! netascii encoder, `rto` the retransmission timeout, and `tests` drives the
+//! session on a virtual clock.
 
 use std::io::{self, IoSliceMut, Read};
 use std::time::Duration;
@@ -44,9 +45,11 @@ use super::time::{Time, nanos};
 
 pub mod negotiate;
 pub mod netascii;
+mod rto;
 
 use negotiate::{MAX_BLKSIZE, Negotiated, negotiate};
 use netascii::{Netascii, Source, TransferMode};
+use rto::Rto;
 
 /// Counters and endings of a transfer (the shared wire form).
 pub use lifeline_shared::events::{Outcome, Stats};
@@ -129,12 +132,9 @@ pub struct ReadSession<R> {
     /// Packets in the ring (at least a window; a power of two); block `i`
     /// lives in slot `i & (ring - 1)`.
     ring: u64,
-    /// The retransmission timeout, ns: the client's (RFC 2349) when it set
-    /// one, else following the round trip.
-    rto: u64,
+    /// The retransmission timeout.
+    rto: Rto,
     retries: u32,
-    /// Smoothed round trip and its variation (ns), once measured.
-    srtt: Option<(u64, u64)>,
     /// When the current window was first sent, if it was not sent again.
     window_sent: Option<u64>,
     deadline: Option<u64>,
@@ -145,16 +145,7 @@ pub struct ReadSession<R> {
     ended: Option<u64>,
     last_progress: u64,
     progress_due: bool,
-    /// `Config`'s durations in ns.
-    limits: Limits,
-}
-
-/// The configured durations, in ns.
-#[derive(Clone, Copy, Debug)]
-struct Limits {
-    initial: u64,
-    min: u64,
-    max: u64,
+    /// The least time between two progress reports, ns.
     progress_interval: u64,
 }
 
@@ -202,16 +193,12 @@ impl<R: Read> ReadSession<R> {
             timeout,
             acknowledged,
         } = negotiated;
-        let limits = Limits {
-            initial: nanos(config.initial_timeout),
-            min: nanos(config.min_timeout),
-            max: nanos(config.max_timeout),
-            progress_interval: nanos(config.progress_interval),
-        };
-        let rto = match timeout {
-            Some(secs) => u64::from(secs) * 1_000_000_000,
-            None => limits.initial,
-        };
+        let rto = Rto::new(
+            timeout,
+            nanos(config.initial_timeout),
+            nanos(config.min_timeout),
+            nanos(config.max_timeout),
+        );
         let wants_oack = !acknowledged.is_empty();
         let mut control = Vec::new();
         if wants_oack {
@@ -259,15 +246,14 @@ impl<R: Read> ReadSession<R> {
             last: None,
             rto,
             retries: 0,
-            srtt: None,
             window_sent: Some(started),
-            deadline: Some(started.saturating_add(rto)),
+            deadline: Some(started.saturating_add(rto.get())),
             stats: Stats::default(),
             started,
             ended: None,
             last_progress: started,
             progress_due: false,
-            limits,
+            progress_interval: nanos(config.progress_interval),
             config,
         }
     }
@@ -482,11 +468,9 @@ impl<R: Read> ReadSession<R> {
             self.ended = Some(now);
             return;
         }
-        if self.negotiated.timeout.is_none() {
-            self.rto = self.rto.saturating_mul(2).min(self.limits.max);
-        }
+        self.rto.back_off();
         self.window_sent = None; // Karn: a resent window gives no sample
-        self.deadline = Some(now.saturating_add(self.rto));
+        self.deadline = Some(now.saturating_add(self.rto.get()));
         match self.state {
             State::Oack => {
                 self.control_due = true;
@@ -517,33 +501,16 @@ impl<R: Read> ReadSession<R> {
     /// Folds the round trip of the window just acknowledged into the estimate.
     fn sample_rtt(&mut self, now: u64) {
         let Some(sent) = self.window_sent else { return };
-        let sample = now.saturating_sub(sent);
-        self.srtt = Some(match self.srtt {
-            None => (sample, sample / 2),
-            Some((srtt, rttvar)) => {
-                let delta = srtt.abs_diff(sample);
-                (
-                    srtt - srtt / 8 + sample / 8,
-                    rttvar - rttvar / 4 + delta / 4,
-                )
-            }
-        });
+        self.rto.sample(now.saturating_sub(sent));
     }
 
     /// After progress: a fresh timer and patience, and maybe a report.
     fn progress(&mut self, now: u64) {
         self.retries = 0;
-        if self.negotiated.timeout.is_none() {
-            self.rto = match self.srtt {
-                Some((srtt, rttvar)) => srtt
-                    .saturating_add(rttvar.saturating_mul(4))
-                    .clamp(self.limits.min, self.limits.max.max(self.limits.min)),
-                None => self.limits.initial,
-            };
-        }
+        self.rto.reset();
         self.window_sent = Some(now);
-        self.deadline = Some(now.saturating_add(self.rto));
-        if now.saturating_sub(self.last_progress) >= self.limits.progress_interval {
+        self.deadline = Some(now.saturating_add(self.rto.get()));
+        if now.saturating_sub(self.last_progress) >= self.progress_interval {
             self.last_progress = now;
             self.progress_due = true;
         }
