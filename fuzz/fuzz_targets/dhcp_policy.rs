@@ -10,10 +10,11 @@
 use std::net::Ipv4Addr;
 
 use libfuzzer_sys::fuzz_target;
-use lifeline_helper::dhcp::config::{Mode, PolicyConfig, PolicyInputs};
-use lifeline_helper::dhcp::leases::{Leases, State};
-use lifeline_helper::dhcp::policy;
-use lifeline_helper::dhcp::wire::{self, ClientMessage};
+use lifeline_proto::dhcp::config::{Answer, PolicyConfig, PolicyInputs};
+use lifeline_proto::dhcp::leases::{Leases, State};
+use lifeline_proto::dhcp::options::raw_option;
+use lifeline_proto::dhcp::policy;
+use lifeline_proto::dhcp::wire::{self, ClientMessage};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, mut rest)) = data.split_first() else {
@@ -21,9 +22,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let config = PolicyConfig::new(PolicyInputs {
         mode: if flags & 2 != 0 {
-            Mode::CiscoOnly
+            Answer::CiscoOnly
         } else {
-            Mode::All
+            Answer::All
         },
         server_id: Ipv4Addr::new(10, 0, 0, 1),
         prefix: 24,
@@ -87,10 +88,10 @@ fuzz_target!(|data: &[u8]| {
                         );
                         assert!(config.manages(yiaddr));
                     }
-                    let bytes = wire::encode(reply);
+                    let bytes = reply.emit();
                     assert!(bytes.len() >= wire::BOOTP_MIN_LEN && bytes.len() < 1500);
                     assert_eq!(
-                        wire::raw_option(&bytes, 53).map(|t| t.len()),
+                        raw_option(&bytes, 53).map(|t| t.len()),
                         Some(1),
                         "every reply has a message type"
                     );

@@ -1,11 +1,13 @@
 //! The TFTP codec never panics; whatever parses emits again and means the same;
 //! a session fed the parsed packet stays consistent.
 #![no_main]
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use lifeline_helper::tftp::packet::Packet;
-use lifeline_helper::tftp::session::{Config, Mode, ReadSession};
+use lifeline_proto::tftp::packet::Packet;
+use lifeline_proto::tftp::session::netascii::TransferMode;
+use lifeline_proto::tftp::session::{Config, ReadSession};
+use lifeline_proto::tftp::time::Time;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(packet) = Packet::from_bytes(data) else {
@@ -16,13 +18,13 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(Packet::from_bytes(&bytes).expect("re-parse"), packet);
 
     // Requests drive option negotiation; anything else is fed to a session.
-    let t0 = Instant::now();
+    let t0 = Time::from_nanos(1_000_000_000);
     let file = vec![7u8; 3000];
     match &packet {
         Packet::Rrq(request) => {
             let mut session = ReadSession::new(
                 t0,
-                Mode::parse(request.mode).unwrap_or(Mode::Octet),
+                TransferMode::parse(request.mode).unwrap_or(TransferMode::Octet),
                 &request.options,
                 Some(file.len() as u64),
                 &file[..],
@@ -37,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         }
         other => {
             let mut session =
-                ReadSession::new(t0, Mode::Octet, &[], None, &file[..], Config::default());
+                ReadSession::new(t0, TransferMode::Octet, &[], None, &file[..], Config::default());
             while session.poll_transmit().is_some() {}
             session.handle(t0 + Duration::from_millis(1), other);
             while let Some(datagram) = session.poll_transmit() {

@@ -20,7 +20,7 @@ pub use lifeline_shared::events::{
 };
 
 use crate::tftp::files::Resolution;
-use crate::tftp::session::Outcome;
+use lifeline_proto::tftp::session::Outcome;
 
 /// How many events a slow subscriber may fall behind before it misses some.
 pub const CAPACITY: usize = 1024;
@@ -259,7 +259,7 @@ pub fn human_line(event: &Event) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tftp::session::Stats;
+    use lifeline_proto::tftp::session::Stats;
 
     #[test]
     fn events_serialize_flat_and_tagged() {
@@ -302,8 +302,8 @@ mod tests {
 
     #[test]
     fn the_shared_form_is_what_the_wire_reads() {
-        use crate::dhcp::config::Mode;
         use crate::dhcp::events::{DhcpServing, DhcpStep, RivalServer};
+        use lifeline_proto::dhcp::config::Answer;
         use std::net::Ipv4Addr;
 
         let client: SocketAddr = "10.0.0.7:2000".parse().unwrap();
@@ -365,7 +365,7 @@ mod tests {
                 file: "f".into(),
             },
             Event::DhcpServing(DhcpServing {
-                mode: Mode::CiscoOnly,
+                mode: Answer::CiscoOnly,
                 interface: Some("eth0".into()),
                 server: Ipv4Addr::new(10, 0, 0, 1),
                 range: "10.0.0.20-10.0.0.199".parse().unwrap(),

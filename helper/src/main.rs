@@ -80,7 +80,7 @@ struct ServeArgs {
               clap::value_parser!(u32).range(1..=100_000), |n| n as usize)))]
     tftp_max_transfers: usize,
     /// The largest TFTP block size granted (8-65464).
-    #[arg(long, value_name = "BYTES", default_value_t = tftp::session::MAX_BLKSIZE,
+    #[arg(long, value_name = "BYTES", default_value_t = lifeline_proto::tftp::session::negotiate::MAX_BLKSIZE,
           value_parser = clap::value_parser!(u16).range(8..=65464))]
     tftp_max_blksize: u16,
     /// The largest TFTP window size granted (RFC 7440).
@@ -259,9 +259,9 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     let dhcp_state = dhcp.as_ref().map(|p| {
         let (c, i) = (p.config(), p.interface());
         let mode = match c.mode {
-            dhcp::config::Mode::CiscoOnly => "cisco-only",
-            dhcp::config::Mode::All => "all",
-            dhcp::config::Mode::Off => "off",
+            lifeline_proto::dhcp::config::Answer::CiscoOnly => "cisco-only",
+            lifeline_proto::dhcp::config::Answer::All => "all",
+            lifeline_proto::dhcp::config::Answer::Off => "off",
         };
         let tftp: Vec<String> = c.tftp.iter().map(|a| a.to_string()).collect();
         format!(

@@ -5,23 +5,20 @@
 
 use std::net::Ipv4Addr;
 
+use lifeline_proto::dhcp::config::{AddrRange, Answer};
 use serde::Serialize;
 
 /// The client steps are the shared wire form the browser and the tracker read.
 pub use lifeline_shared::events::{DhcpEvent, DhcpStep};
 
-use super::config::{AddrRange, Mode};
-
 /// The server started.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DhcpServing {
-    /// The mode.
-    pub mode: Mode,
+    pub mode: Answer,
     /// The interface, when bound to one.
     pub interface: Option<String>,
     /// Our address (option 54).
     pub server: Ipv4Addr,
-    /// The range.
     pub range: AddrRange,
     /// Option 150's list.
     pub tftp: Vec<Ipv4Addr>,

@@ -21,12 +21,15 @@ use lifeline_shared::config::mac::Mac;
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::events::RivalServer;
-use super::wire::{self, HEADER_LEN};
+use lifeline_proto::dhcp::reply::ServerReply;
+use lifeline_proto::dhcp::wire;
 
 /// How long an ICMP probe waits for an echo reply.
 pub const PROBE_TIMEOUT: Duration = Duration::from_millis(500);
 /// The payload of our echo requests.
 const ECHO_PAYLOAD: &[u8; 8] = b"lifeline";
+/// Option 53's value in an OFFER.
+const OFFER: u8 = 2;
 
 /// ICMP echo probes, on one raw socket.
 #[derive(Debug)]
@@ -202,35 +205,24 @@ pub fn rival_discover(xid: u32, mac: Mac) -> Vec<u8> {
 
 /// Reads another server's OFFER to our probe `xid`; `source` is where it came from.
 pub fn parse_rival_offer(bytes: &[u8], xid: u32, source: Ipv4Addr) -> Option<RivalServer> {
-    if bytes.len() < HEADER_LEN + 4 || bytes[0] != 2 {
+    let reply = ServerReply::parse(bytes).ok()?;
+    if reply.xid != xid || reply.kind != OFFER {
         return None;
     }
-    if u32::from_be_bytes(bytes[4..8].try_into().ok()?) != xid {
-        return None;
-    }
-    if wire::raw_option(bytes, 53)? != [2] {
-        return None;
-    }
-    let ipv4s = |data: Vec<u8>| -> Vec<Ipv4Addr> {
-        data.chunks_exact(4)
-            .map(|c| Ipv4Addr::new(c[0], c[1], c[2], c[3]))
-            .collect()
-    };
-    let server = wire::raw_option(bytes, 54)
-        .map(ipv4s)
-        .and_then(|v| v.first().copied())
-        .unwrap_or(source);
     Some(RivalServer {
-        server,
-        offered: Ipv4Addr::new(bytes[16], bytes[17], bytes[18], bytes[19]),
-        mask: wire::raw_option(bytes, 1)
-            .map(ipv4s)
-            .and_then(|v| v.first().copied()),
-        routers: wire::raw_option(bytes, 3).map(ipv4s).unwrap_or_default(),
-        option150: wire::raw_option(bytes, 150)
-            .map(ipv4s)
+        server: reply.server_id.unwrap_or(source),
+        offered: reply.yiaddr,
+        mask: reply.subnet_mask,
+        routers: reply.routers,
+        option150: reply
+            .option150
+            .map(|data| {
+                data.chunks_exact(4)
+                    .map(|c| Ipv4Addr::new(c[0], c[1], c[2], c[3]))
+                    .collect::<Vec<_>>()
+            })
             .filter(|v| !v.is_empty()),
-        option66: wire::raw_option(bytes, 66).map(|t| {
+        option66: reply.option66.map(|t| {
             String::from_utf8_lossy(&t)
                 .trim_end_matches('\0')
                 .chars()
@@ -295,6 +287,9 @@ pub async fn find_rivals(interface: &str, wait: Duration) -> io::Result<Vec<Riva
 
 #[cfg(test)]
 mod tests {
+    use lifeline_proto::dhcp::field;
+    use lifeline_proto::dhcp::options::raw_option;
+
     use super::*;
 
     #[test]
@@ -339,11 +334,11 @@ mod tests {
     fn a_rival_offer_is_read_with_its_option_150_list() {
         let xid = 99;
         let probe = rival_discover(xid, Mac([2, 0, 0, 0, 0, 1]));
-        assert_eq!(wire::raw_option(&probe, 53), Some(vec![1]));
+        assert_eq!(raw_option(&probe, 53), Some(vec![1]));
         let mut offer = probe.clone();
-        offer.truncate(HEADER_LEN + 4);
-        offer[0] = 2;
-        offer[16..20].copy_from_slice(&[10, 0, 0, 57]);
+        offer.truncate(field::MIN_LEN);
+        offer[field::OP] = field::BOOTREPLY;
+        offer[field::YIADDR].copy_from_slice(&[10, 0, 0, 57]);
         offer.extend([53, 1, 2, 54, 4, 10, 0, 0, 254, 1, 4, 255, 255, 255, 0]);
         offer.extend([150, 8, 10, 0, 0, 9, 10, 0, 0, 10, 66, 8]);
         offer.extend(b"10.0.0.9");

@@ -1,11 +1,12 @@
 //! The DHCP socket loop: receive, ask the policy, apply, send. Thin on purpose.
 //!
-//! [`serve`] takes an already-bound socket and a [`CancellationToken`]
-//! (STYLE habit 4), so tests bind any port and run in parallel. One task owns
-//! the socket, the lease table and the ICMP prober; nothing is shared, so
-//! nothing is locked. A datagram that does not parse, a reply that cannot be
-//! sent, a lease file that cannot be written: each is logged and the loop goes
-//! on (habit 8); only a failing receive on the socket ends it.
+//! [`serve`] takes an already-bound socket and a [`CancellationToken`], so
+//! tests bind any port and run in parallel. One task owns the socket, the
+//! lease table and the ICMP prober; nothing is shared, so nothing is locked.
+//! A datagram that does not parse, a reply that cannot be sent, a lease file
+//! that cannot be written: each is logged and the loop goes on, because one
+//! bad packet never stops a server; only a failing receive on the socket ends
+//! it.
 //!
 //! Memory is bounded: one receive buffer, at most [`MAX_PROBES`] DISCOVERs
 //! waiting for a probe, and a lease table the configuration bounds. The lease
@@ -20,17 +21,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use lifeline_proto::dhcp::config::PolicyConfig;
+use lifeline_proto::dhcp::leases::{Change, Leases};
+use lifeline_proto::dhcp::policy::{self, Destination, Outcome};
+use lifeline_proto::dhcp::wire::{self, ClientMessage};
 use tokio::net::UdpSocket;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::config::PolicyConfig;
 use super::events::DhcpEvent;
-use super::leases::{Change, Leases};
-use super::policy::{self, Destination, Outcome};
 use super::probe::{IcmpProber, PROBE_TIMEOUT, Probe};
-use super::wire::{self, ClientMessage};
 use crate::events::{Event, Events};
 
 /// How many DISCOVERs may wait for a probe at once; more are dropped, leaving
@@ -313,7 +314,7 @@ impl<P: Probe> Loop<P> {
         self.apply(changes, events, now);
         if let Some(reply) = reply {
             let to = reply_address(reply.to, self.ports);
-            let bytes = wire::encode(&reply);
+            let bytes = reply.emit();
             if let Err(e) = socket.send_to(&bytes, to).await {
                 tracing::warn!(%to, mac = %msg.mac, error = %e, "dhcp: cannot send a reply");
             }
@@ -396,8 +397,10 @@ mod tests {
     use dhcproto::{Decodable as _, Encodable as _};
     use lifeline_shared::config::mac::Mac;
 
+    use lifeline_proto::dhcp::config::PolicyInputs;
+    use lifeline_proto::dhcp::field;
+
     use super::*;
-    use crate::dhcp::config::PolicyInputs;
 
     const GUARD: Duration = Duration::from_secs(30);
 
@@ -516,13 +519,13 @@ mod tests {
             vec![0; 4096],
             vec![1; 9000],
         ];
-        for cut in [236, 240, 241, 243, good.len() - 1] {
+        for cut in [field::HEADER_LEN, field::MIN_LEN, 241, 243, good.len() - 1] {
             hostile.push(good[..cut].to_vec());
         }
         let mut lying = good.clone();
-        lying[2] = 255; // hlen
+        lying[field::HLEN] = 255;
         hostile.push(lying);
-        let mut options = good[..240].to_vec();
+        let mut options = good[..field::MIN_LEN].to_vec();
         options.extend([53, 1, 1, 55, 255]);
         options.extend([1u8; 255]);
         options.extend([81, 1, 0, 155, 2, 0, 0, 60, 200, b'C', 255]);

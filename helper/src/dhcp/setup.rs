@@ -12,18 +12,19 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use lifeline_proto::dhcp::config::{
+    AddrRange, Answer, ConfigError, PolicyConfig, PolicyInputs, Reservation, Subnet,
+    parse_duration_secs,
+};
+use lifeline_proto::dhcp::leases::{LeaseError, Leases};
 use lifeline_shared::dhcp::option150;
 use socket2::{Domain, Protocol, Socket, Type};
 use thiserror::Error;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::config::{
-    AddrRange, ConfigError, Mode, PolicyConfig, PolicyInputs, Reservation, Subnet,
-    parse_duration_secs,
-};
 use super::events::DhcpServing;
-use super::leases::{self, LeaseError, Leases};
+use super::lease_file;
 use super::probe::{self, IcmpProber, bind_to_interface};
 use super::server::{self, Ports, Setup};
 use crate::events::{Event, Events};
@@ -34,8 +35,8 @@ pub struct DhcpArgs {
     /// Run a DHCP server that gives phones their TFTP server (option 150):
     /// `cisco-only` answers Cisco devices only (safe on a LAN that has its own
     /// DHCP server), `all` answers everyone (a laptop cabled to a phone).
-    #[arg(long = "dhcp", value_enum, value_name = "MODE", default_value_t = Mode::Off)]
-    pub mode: Mode,
+    #[arg(long = "dhcp", value_enum, value_name = "MODE", default_value_t = Answer::Off)]
+    pub mode: Answer,
     /// The addresses to hand out. Default with --interface: a hundred
     /// addresses from the middle of its subnet.
     #[arg(long = "dhcp-range", value_name = "FIRST-LAST")]
@@ -86,7 +87,6 @@ fn rival_wait(s: &str) -> Result<u64, String> {
 pub struct Interface {
     /// Its name: `eth0`.
     pub name: String,
-    /// The address.
     pub addr: Ipv4Addr,
     /// The prefix length.
     pub prefix: u8,
@@ -131,7 +131,6 @@ pub enum SetupError {
          Give --interface NAME, or a range inside one of: {available}"
     )]
     NoInterfaceForRange {
-        /// The range.
         range: AddrRange,
         /// What there is.
         available: String,
@@ -141,7 +140,6 @@ pub enum SetupError {
         "several interfaces are on the subnet of {range}: {candidates}. Choose one with --interface NAME"
     )]
     Ambiguous {
-        /// The range.
         range: AddrRange,
         /// The candidates.
         candidates: String,
@@ -165,17 +163,13 @@ pub enum SetupError {
          without the check, or use --dhcp cisco-only"
     )]
     RivalCheck {
-        /// The interface.
         interface: String,
-        /// Why.
         source: io::Error,
     },
     /// The socket.
     #[error("cannot listen for DHCP on {interface} port 67: {source}{hint}")]
     Bind {
-        /// The interface.
         interface: String,
-        /// Why.
         source: io::Error,
         /// What to do.
         hint: &'static str,
@@ -341,7 +335,7 @@ impl Prepared {
 /// Checks the flags against the interfaces and reads the lease file, or
 /// returns `Ok(None)` when DHCP is off.
 pub fn prepare(args: &DhcpArgs, place: Placement<'_>) -> Result<Option<Prepared>, SetupError> {
-    if args.mode == Mode::Off {
+    if args.mode == Answer::Off {
         return Ok(None);
     }
     let all = interfaces().map_err(SetupError::Interfaces)?;
@@ -370,8 +364,8 @@ pub fn prepare(args: &DhcpArgs, place: Placement<'_>) -> Result<Option<Prepared>
         tftp,
         probe: !args.no_probe,
     })?;
-    let lease_file = place.data_dir.join(leases::FILE_NAME);
-    let (leases, notes) = Leases::load(&lease_file, &config)?;
+    let lease_file = place.data_dir.join(lease_file::FILE_NAME);
+    let (leases, notes) = lease_file::load(&lease_file, &config)?;
     for note in notes {
         tracing::warn!(file = %lease_file.display(), "dhcp: {note}");
     }
@@ -462,7 +456,7 @@ async fn check_rivals(
     tracing::info!(interface = %iface.name, ?wait, "dhcp: looking for another DHCP server");
     let rivals = match probe::find_rivals(&iface.name, wait).await {
         Ok(rivals) => rivals,
-        Err(source) if args.mode == Mode::All && !args.force => {
+        Err(source) if args.mode == Answer::All && !args.force => {
             return Err(SetupError::RivalCheck {
                 interface: iface.name.clone(),
                 source,
@@ -487,8 +481,8 @@ async fn check_rivals(
         return Ok(());
     }
     match (args.mode, args.force) {
-        (Mode::All, false) => Err(SetupError::Rival(described.join("; "))),
-        (Mode::All, true) => {
+        (Answer::All, false) => Err(SetupError::Rival(described.join("; "))),
+        (Answer::All, true) => {
             tracing::warn!("dhcp: serving everyone beside another DHCP server, as --force asks");
             Ok(())
         }

@@ -1,17 +1,10 @@
 //! `lifeline simulate`: a Cisco phone on the wire, to prove a recovery setup
 //! (any DHCP and TFTP server) before a real phone is touched.
 //!
-//! # Layout
-//!
-//! - [`phone`]: one phone as a state machine handed the time: DHCP, then the
-//!   files of recovery or boot mode, each checked, then a verdict;
-//! - [`dhcp_client`]: DISCOVER/REQUEST as a 79xx writes them (option 60 with
-//!   its NUL, a parameter request list naming 150 and 66), the checked view
-//!   of replies, and the choice of TFTP server (150, then 66, then `siaddr`);
-//! - [`tftp_client`]: one plain TFTP read (512-byte blocks, no options unless
-//!   asked), with a phone's retransmission and bounded patience;
-//! - [`report`]: verdicts in plain words, the summary, JSON, the exit status;
-//! - this module: flags, sockets and the thin loop around each phone.
+//! The phone itself (its DHCP and TFTP clients, the files it checks, the
+//! verdict and the report) is `lifeline_proto::simulate`, a state machine
+//! handed the time; this module holds the flags, the sockets and the thin loop
+//! around each phone.
 //!
 //! # The loop
 //!
@@ -29,11 +22,6 @@
 //! treated as lost on the wire: the phone's retransmission deals with it, and
 //! the error is noted in the report.
 
-pub mod dhcp_client;
-pub mod phone;
-pub mod report;
-pub mod tftp_client;
-
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 use std::io::Write as _;
@@ -42,15 +30,16 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use lifeline_proto::simulate::dhcp_client;
+use lifeline_proto::simulate::phone::{Phone, SocketId};
+use lifeline_proto::simulate::report::{self, PhoneReport, Run};
+use lifeline_proto::simulate::spec::{Network, PhoneSpec, Scenario};
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::models::{self, ManifestStyle, Model};
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
-
-use phone::{Mode, Network, Phone, PhoneSpec, SocketId};
-use report::{PhoneReport, Run};
 
 /// The most phones one run simulates.
 pub const MAX_PHONES: u16 = 250;
@@ -77,8 +66,8 @@ pub struct SimulateArgs {
     /// `recovery`: a wiped phone, straight to termNN.default.loads. `boot`: an
     /// ordinary boot, CTL/ITL files, SEP<MAC>.cnf.xml or XMLDefault.cnf.xml,
     /// then the load it names.
-    #[arg(long, value_enum, default_value_t = Mode::Recovery)]
-    pub mode: Mode,
+    #[arg(long, value_enum, default_value_t = Scenario::Recovery)]
+    pub mode: Scenario,
     /// Ask DHCP on this interface, as a phone plugged in there would, and
     /// fetch from the TFTP server the answer names. The interface needs an
     /// IPv4 address of its own (the phones fetch files from it).
@@ -104,7 +93,7 @@ pub struct SimulateArgs {
 }
 
 fn time_limit(s: &str) -> Result<Duration, String> {
-    match crate::dhcp::config::parse_duration_secs(s) {
+    match lifeline_proto::dhcp::config::parse_duration_secs(s) {
         Ok(0) => Err("the time limit must be at least 1 s".into()),
         Ok(n) => Ok(Duration::from_secs(n)),
         Err(e) => Err(e.to_string()),
@@ -127,7 +116,7 @@ enum Net {
 #[derive(Debug)]
 struct Plan {
     model: &'static Model,
-    mode: Mode,
+    mode: Scenario,
     macs: Vec<Mac>,
     net: Net,
     options: bool,

@@ -35,16 +35,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use lifeline_proto::tftp::packet::{self, ErrorCode, Packet, error_bytes};
+use lifeline_proto::tftp::session::negotiate::{asks_tsize, negotiate};
+use lifeline_proto::tftp::session::netascii::{TransferMode, netascii_len};
+use lifeline_proto::tftp::session::{self, Outcome, ReadSession};
 use rustix::net::{RecvFlags, SendFlags};
 use tokio::net::UdpSocket;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use super::clock;
 use super::files::{FileSource, LookupError};
-use super::packet::{self, ErrorCode, Packet, error_bytes};
-use super::session::{self, Mode, Outcome, ReadSession};
 use super::tid::{self, TidMode, TidSockets};
-use super::time::Time;
 use crate::events::{Event, Events, OptionPair, TftpEnd, TftpProgress, TftpRefused, TftpRequest};
 
 /// The default bound on concurrent transfers.
@@ -241,7 +243,7 @@ impl Context<'_> {
             }
         };
 
-        let Some(mode) = Mode::parse(request.mode) else {
+        let Some(mode) = TransferMode::parse(request.mode) else {
             self.refuse(
                 client,
                 request.filename,
@@ -408,8 +410,8 @@ fn send_to_client(
     }
 }
 
-/// `send` on a connected socket as a bare system call (see [`super::time`]
-/// for why the lock-step path counts instructions).
+/// `send` on a connected socket as a bare system call (see
+/// [`lifeline_proto::tftp::time`] for why the lock-step path counts instructions).
 fn send(socket: &StdUdpSocket, datagram: &[u8]) -> io::Result<usize> {
     Ok(rustix::net::send(socket, datagram, SendFlags::empty())?)
 }
@@ -435,7 +437,7 @@ struct Transfer {
     /// Ends the stray task with the transfer, however the transfer ends.
     _ended: tokio_util::sync::DropGuard,
     file: String,
-    mode: Mode,
+    mode: TransferMode,
     mode_text: String,
     options: Vec<OptionPair>,
     files: Arc<dyn FileSource>,
@@ -490,24 +492,29 @@ impl Transfer {
             })
             .collect();
         let size = match self.mode {
-            Mode::Octet => Some(opened.size),
-            Mode::Netascii if session::asks_tsize(&options) => {
-                let counted = session::netascii_len(&mut opened.reader)
+            TransferMode::Octet => Some(opened.size),
+            TransferMode::Netascii if asks_tsize(&options) => {
+                let counted = netascii_len(&mut opened.reader)
                     .and_then(|n| opened.reader.rewind().map(|()| n));
                 counted.ok()
             }
-            Mode::Netascii => None,
+            TransferMode::Netascii => None,
         };
         request.resolution = opened.resolution;
         request.served = Some(opened.served.clone());
         request.size = size;
-        let negotiated = session::negotiate(&options, size, &self.config.session);
+        let negotiated = negotiate(&options, size, &self.config.session);
         let mut config = self.config.session.clone();
         if opened.direct {
             config.read_ahead = read_ahead(negotiated.blksize, self.alone);
         }
-        let mut session =
-            ReadSession::with_negotiated(Time::now(), self.mode, negotiated, opened.reader, config);
+        let mut session = ReadSession::with_negotiated(
+            clock::now(),
+            self.mode,
+            negotiated,
+            opened.reader,
+            config,
+        );
         request.accepted = session
             .negotiated()
             .acknowledged
@@ -522,7 +529,7 @@ impl Transfer {
 
         self.drive(socket, &mut session, &served, size);
 
-        let now = Time::now();
+        let now = clock::now();
         let stats = session.stats();
         let duration = session.elapsed(now).as_secs_f64();
         let outcome = session.outcome().cloned().unwrap_or(Outcome::Cancelled);
@@ -559,7 +566,7 @@ impl Transfer {
     ) {
         let mut buf = [0u8; 1024];
         let mut read_timeout_ms = 0; // none set yet
-        let mut now = Time::now();
+        let mut now = clock::now();
         let mut received: u32 = 0;
         let mut check_shutdown = false;
         loop {
@@ -602,7 +609,7 @@ impl Transfer {
             } else {
                 socket.recv_from(&mut buf)
             };
-            now = Time::now();
+            now = clock::now();
             match result {
                 Ok((len, from)) => {
                     received = received.wrapping_add(1);

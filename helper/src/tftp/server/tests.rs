@@ -14,9 +14,9 @@ use tokio_util::sync::CancellationToken;
 use super::{Config, serve};
 use crate::events::{Event, Events};
 use crate::tftp::files::{MemoryFiles, Resolution};
-use crate::tftp::packet::{ErrorCode, Packet, Request, TftpOption};
-use crate::tftp::session::Outcome;
 use crate::tftp::tid::TidMode;
+use lifeline_proto::tftp::packet::{ErrorCode, Packet, Request, TftpOption};
+use lifeline_proto::tftp::session::Outcome;
 
 const GUARD: Duration = Duration::from_secs(20);
 
@@ -313,7 +313,7 @@ async fn wrong_tid(tid_mode: TidMode) {
     // An ERROR from a stranger is not answered and does not end the transfer.
     intruder
         .send_to(
-            &crate::tftp::packet::error_bytes(ErrorCode::NotDefined, "stop"),
+            &lifeline_proto::tftp::packet::error_bytes(ErrorCode::NotDefined, "stop"),
             tid,
         )
         .await
@@ -403,7 +403,7 @@ async fn past_the_limit_clients_are_told_the_server_is_busy() {
     .await;
     // The slow client gives up; its slot is freed.
     slow.send_to(
-        &crate::tftp::packet::error_bytes(ErrorCode::NotDefined, "bye"),
+        &lifeline_proto::tftp::packet::error_bytes(ErrorCode::NotDefined, "bye"),
         tid,
     )
     .await
@@ -525,7 +525,7 @@ async fn a_client_told_not_found_may_ask_again_at_once() {
     // End it, so that the transfer does not wait out its retries.
     phone
         .send_to(
-            &crate::tftp::packet::error_bytes(ErrorCode::NotDefined, "done"),
+            &lifeline_proto::tftp::packet::error_bytes(ErrorCode::NotDefined, "done"),
             tid,
         )
         .await

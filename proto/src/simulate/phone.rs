@@ -1,6 +1,6 @@
 //! One simulated phone: DHCP, then the files a 79xx fetches, then a verdict.
-//! Sans-IO and handed the time (STYLE habit 3), so the whole sequence runs
-//! in unit tests on a virtual clock.
+//! No I/O and handed the time, so the whole sequence runs in unit tests on a
+//! virtual clock.
 //!
 //! The driver sends what [`Phone::poll_transmit`] returns from the socket it
 //! names ([`SocketId`]: the DHCP socket on port 68, or a fresh TFTP socket per
@@ -9,7 +9,7 @@
 //! [`Phone::poll_timeout`] has passed, and closes every TFTP socket for which
 //! [`Phone::is_live`] turns false. It stops when [`Phone::is_finished`].
 //!
-//! The sequence (§5 of the provisioning notes):
+//! The sequence a 79xx follows:
 //! - recovery (after a wipe): `termNN.default.loads`, then each image it
 //!   lists, in order;
 //! - boot: `CTLSEP<MAC>.tlv`, `ITLSEP<MAC>.tlv`, `ITLFile.tlv` (each may be
@@ -28,17 +28,15 @@
 
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use lifeline_shared::config::cnf_xml::{self, LoadInformation};
-use lifeline_shared::config::mac::Mac;
-use lifeline_shared::firmware::manifest;
+use lifeline_shared::config::cnf_xml;
 use lifeline_shared::firmware::signed::SignedHeader;
-use lifeline_shared::models::{self, Model};
-use serde::Serialize;
 
+use super::checks;
 use super::dhcp_client::{self, DhcpClient, Lease, TftpChoice, TftpSource};
 use super::report::{FileOutcome, FileRecord, PhoneReport, Problem, Step, Stuck, Verdict};
+use super::spec::{Network, PhoneSpec, Scenario};
 use super::tftp_client::{self, Failure, Limits, Received, Transfer};
 
 /// The largest `.loads` file: a 64 KiB header and a 64 KiB body.
@@ -49,53 +47,6 @@ const HEADER_KEEP: usize = 64 * 1024;
 const IMAGE_MAX: u64 = 64 * 1024 * 1024;
 /// The largest CTL/ITL file accepted (real ones are a few KB).
 const SECURITY_MAX: u64 = 1024 * 1024;
-
-/// What the phone is doing after a wipe, or at an ordinary boot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// After a factory reset: straight to `termNN.default.loads`.
-    Recovery,
-    /// An ordinary boot: security files, configuration, load.
-    Boot,
-}
-
-impl Mode {
-    /// `recovery` or `boot`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Recovery => "recovery",
-            Mode::Boot => "boot",
-        }
-    }
-}
-
-/// Which phone, doing what.
-#[derive(Clone, Copy, Debug)]
-pub struct PhoneSpec {
-    /// The model.
-    pub model: &'static Model,
-    /// Its MAC.
-    pub mac: Mac,
-    /// Recovery or boot.
-    pub mode: Mode,
-    /// Ask the TFTP server for options (a phone does not).
-    pub tftp_options: bool,
-    /// The most time the whole sequence may take.
-    pub time_limit: Duration,
-}
-
-/// How the phone finds its TFTP server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Network {
-    /// By DHCP, with this transaction id.
-    Dhcp {
-        /// The `xid`.
-        xid: u32,
-    },
-    /// This server, given.
-    Server(SocketAddr),
-}
 
 /// Which of the phone's sockets a datagram goes through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -111,9 +62,7 @@ pub enum SocketId {
 pub struct Transmit {
     /// From which socket.
     pub socket: SocketId,
-    /// Where to.
     pub to: SocketAddr,
-    /// What.
     pub bytes: Vec<u8>,
 }
 
@@ -423,7 +372,7 @@ impl Phone {
     fn begin(&mut self, now: Instant) {
         let model = self.spec.model;
         match self.spec.mode {
-            Mode::Recovery => match model.recovery_manifest {
+            Scenario::Recovery => match model.recovery_manifest {
                 Some(name) => self.fetch(now, Step::RecoveryManifest, name.to_owned()),
                 None => self.could_not_run(
                     now,
@@ -433,7 +382,7 @@ impl Phone {
                     ),
                 ),
             },
-            Mode::Boot => {
+            Scenario::Boot => {
                 let sep = self.spec.mac.sep_name();
                 self.security = VecDeque::from([
                     format!("CTL{sep}.tlv"),
@@ -599,7 +548,7 @@ impl Phone {
                 },
             ),
             (step @ (Step::RecoveryManifest | Step::LoadManifest), Ok(r)) => {
-                match self.read_manifest(&file, &r.head) {
+                match checks::read_manifest(self.spec.model, &file, &r.head, &mut self.notes) {
                     Ok(images) => {
                         self.image_count = images.len();
                         self.images = images.into();
@@ -609,10 +558,12 @@ impl Phone {
                     Err(problem) => self.stuck(now, step, Some(file), problem),
                 }
             }
-            (step @ Step::Image { .. }, Ok(r)) => match self.check_signed(&file, &r.head) {
-                Ok(_) => self.next_image(now),
-                Err(problem) => self.stuck(now, step, Some(file), problem),
-            },
+            (step @ Step::Image { .. }, Ok(r)) => {
+                match checks::check_signed(&file, &r.head, &mut self.notes) {
+                    Ok(_) => self.next_image(now),
+                    Err(problem) => self.stuck(now, step, Some(file), problem),
+                }
+            }
             (step, Err(failure)) => {
                 self.stuck(now, step, Some(file), Problem::Transfer { server, failure })
             }
@@ -620,38 +571,9 @@ impl Phone {
         }
     }
 
-    /// The load a configuration names for this phone.
+    /// The load a configuration names for this phone, told as an event.
     fn config_load(&mut self, file: &str, bytes: &[u8], default: bool) -> Result<String, Problem> {
-        let text = std::str::from_utf8(bytes).map_err(|_| Problem::BadConfig {
-            error: "it is not UTF-8 text".into(),
-        })?;
-        let summary = cnf_xml::parse(text).map_err(|e| Problem::BadConfig {
-            error: e.to_string(),
-        })?;
-        let id = self.spec.model.device_id;
-        let found = summary.loads.iter().find(|l| {
-            if default {
-                l.device_id == Some(id)
-            } else {
-                l.device_id.is_none() || l.device_id == Some(id)
-            }
-        });
-        let described: Vec<String> = summary.loads.iter().map(describe_load).collect();
-        let Some(entry) = found else {
-            return Err(if default {
-                Problem::NoLoadForDevice {
-                    device_id: id,
-                    product: self.spec.model.product.to_owned(),
-                    found: described,
-                }
-            } else {
-                Problem::NoLoad { found: described }
-            });
-        };
-        let load = entry.load.trim().to_owned();
-        if load.is_empty() {
-            return Err(Problem::NoLoad { found: described });
-        }
+        let load = checks::config_load(self.spec.model, bytes, default)?;
         self.events
             .push_back(format!("{file} names the load {load}"));
         Ok(load)
@@ -661,54 +583,6 @@ impl Phone {
         let file = format!("{load}.loads");
         self.load = Some(load);
         self.fetch(now, Step::LoadManifest, file);
-    }
-
-    /// Checks a manifest's signed header and reads its image list.
-    fn read_manifest(&mut self, file: &str, bytes: &[u8]) -> Result<Vec<String>, Problem> {
-        let body = self.check_signed(file, bytes)?;
-        let parsed = manifest::parse(body).map_err(|e| Problem::BadManifest {
-            error: e.to_string(),
-        })?;
-        let images: Vec<String> = parsed.image_names().map(str::to_owned).collect();
-        if images.is_empty() {
-            return Err(Problem::NoImages);
-        }
-        let family = self.spec.model.family;
-        if let Some(image) = images
-            .iter()
-            .find(|i| models::family_of_name(i).is_some_and(|f| f != family))
-        {
-            let other = models::family_of_name(image).map(models::family);
-            return Err(Problem::WrongFamily {
-                image: image.clone(),
-                family: other.map(|f| f.name.to_owned()).unwrap_or_default(),
-                model: self.spec.model.name.to_owned(),
-            });
-        }
-        Ok(images)
-    }
-
-    /// Checks the signed header of `bytes` (the start of `file`): it must
-    /// parse and carry `file`'s name. Returns what follows the header.
-    fn check_signed<'a>(&mut self, file: &str, bytes: &'a [u8]) -> Result<&'a [u8], Problem> {
-        let (header, body) = SignedHeader::parse(bytes).map_err(|e| Problem::BadHeader {
-            error: e.to_string(),
-        })?;
-        let Some(embedded) = header.file_name else {
-            return Err(Problem::NoEmbeddedName);
-        };
-        if embedded != file {
-            if embedded.eq_ignore_ascii_case(file) {
-                self.notes.push(format!(
-                    "asked for {file} and got a file signed as {embedded}: the names differ only \
-                     in case, which the phone accepts (a case-sensitive TFTP server without an \
-                     alias would have answered \"File not found\")"
-                ));
-            } else {
-                return Err(Problem::WrongName { embedded });
-            }
-        }
-        Ok(body)
     }
 
     fn next_image(&mut self, now: Instant) {
@@ -787,17 +661,6 @@ impl Phone {
     }
 }
 
-fn describe_load(l: &LoadInformation) -> String {
-    let tag = match l.device_id {
-        Some(id) => format!("loadInformation{id}"),
-        None => "loadInformation".to_owned(),
-    };
-    match &l.model {
-        Some(m) => format!("{tag} model=\"{m}\" ({})", l.load),
-        None => format!("{tag} ({})", l.load),
-    }
-}
-
 fn join(addresses: &[Ipv4Addr]) -> String {
     addresses
         .iter()
@@ -807,5 +670,4 @@ fn join(addresses: &[Ipv4Addr]) -> String {
 }
 
 #[cfg(test)]
-#[path = "phone_tests.rs"]
 mod tests;

@@ -5,11 +5,13 @@ use std::net::Ipv4Addr;
 use dhcproto::Encodable as _;
 use dhcproto::v4::{DhcpOption, Flags, Message, MessageType, OptionCode};
 use lifeline_shared::config::mac::Mac;
+use lifeline_shared::events::DhcpStep;
 use proptest::prelude::*;
 
-use super::config::{Mode, PolicyConfig, PolicyInputs};
-use super::events::DhcpStep;
+use super::config::{Answer, PolicyConfig, PolicyInputs};
+use super::field;
 use super::leases::{Change, Leases, State};
+use super::options::raw_option;
 use super::policy::{self, Destination, Ignored, Outcome, Reply};
 use super::wire::{self, ClientMessage};
 
@@ -126,7 +128,7 @@ fn kind(out: &Outcome) -> Option<MessageType> {
 }
 
 fn raw_opt(r: &Reply, code: u8) -> Option<Vec<u8>> {
-    wire::raw_option(&wire::encode(r), code)
+    raw_option(&r.emit(), code)
 }
 
 /// DISCOVER, REQUEST: the address the client ends up with.
@@ -173,7 +175,7 @@ fn every_offer_carries_option_150_66_and_siaddr_unasked() {
     assert_eq!(raw_opt(r, 59), Some(3150u32.to_be_bytes().to_vec()));
     assert_eq!(raw_opt(r, 3), None, "no router unless configured");
     assert_eq!(raw_opt(r, 6), None, "no DNS unless configured");
-    assert!(wire::encode(r).len() >= wire::BOOTP_MIN_LEN);
+    assert!(r.emit().len() >= wire::BOOTP_MIN_LEN);
 
     let steps: Vec<_> = out.events.iter().map(|e| &e.step).collect();
     assert!(
@@ -654,18 +656,17 @@ fn a_reserved_address_held_by_another_client_is_not_handed_out_twice() {
 }
 
 #[test]
-fn leases_survive_a_restart_through_the_file() {
+fn leases_survive_a_restart_through_the_file_bytes() {
     let c = config();
     let mut t = Leases::new();
     let a1 = dora(&c, &mut t, phone(1), NOW);
     let a2 = dora(&c, &mut t, phone(2), NOW);
     run(&c, &mut t, &msg(MessageType::Discover, phone(3)), NOW);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(super::leases::FILE_NAME);
-    crate::store::write_atomic(&path, &t.to_file_bytes()).unwrap();
+    let bytes = t.to_file_bytes();
 
     // A new process: the table comes from the file.
-    let (mut t, notes) = Leases::load(&path, &c).unwrap();
+    let (mut t, notes) =
+        Leases::from_file_bytes(&bytes, &c, std::path::Path::new("dhcp-leases.json")).unwrap();
     assert!(notes.is_empty());
     let out = run(
         &c,
@@ -695,7 +696,7 @@ fn leases_survive_a_restart_through_the_file() {
 
 #[test]
 fn cisco_only_answers_phones_by_option_60_or_by_oui() {
-    let c = config_with(|i| i.mode = Mode::CiscoOnly);
+    let c = config_with(|i| i.mode = Answer::CiscoOnly);
     let mut t = Leases::new();
     let by_class = run(
         &c,
@@ -721,7 +722,7 @@ fn cisco_only_answers_phones_by_option_60_or_by_oui() {
         );
         assert!(out.changes.is_empty() && out.events.is_empty());
     }
-    let off = config_with(|i| i.mode = Mode::Off);
+    let off = config_with(|i| i.mode = Answer::Off);
     let out = run(&off, &mut t, &msg(MessageType::Discover, phone(2)), NOW);
     assert_eq!(out.ignored, Some(Ignored::Off));
 }
@@ -847,10 +848,7 @@ fn hostile_datagrams_are_refused_or_answered_sanely() {
     let m = msg(MessageType::Discover, phone(1)).raw(&huge);
     let out = run(&c, &mut t, &m, NOW);
     assert_eq!(kind(&out), Some(MessageType::Offer));
-    assert!(
-        wire::encode(reply(&out)).len() < 600,
-        "the reply stays small"
-    );
+    assert!(reply(&out).emit().len() < 600, "the reply stays small");
 }
 
 /// One step of a random conversation.
@@ -934,7 +932,7 @@ proptest! {
         let _ = ClientMessage::parse(&bytes).map(|m| policy::handle(&c, &t, &m, NOW));
         // And with a valid header in front, so that the options get parsed.
         let mut framed = msg(MessageType::from(kind), phone(1)).m.to_vec().unwrap();
-        framed.truncate(wire::HEADER_LEN + 4);
+        framed.truncate(field::MIN_LEN);
         framed.extend(&bytes);
         let _ = ClientMessage::parse(&framed).map(|m| policy::handle(&c, &t, &m, NOW));
     }
@@ -945,7 +943,7 @@ fn option_150_is_one_tlv_a_decoder_reads_back() {
     let c = config_with(|i| i.tftp = vec![ip("192.168.10.105")]);
     let mut t = Leases::new();
     let out = run(&c, &mut t, &msg(MessageType::Discover, phone(1)), NOW);
-    let bytes = wire::encode(reply(&out));
+    let bytes = reply(&out).emit();
     let needle = [150u8, 4, 0xC0, 0xA8, 0x0A, 0x69];
     assert!(
         bytes.windows(6).any(|w| w == needle),

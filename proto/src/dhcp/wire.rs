@@ -1,4 +1,5 @@
-//! The two layers between a datagram and the policy (STYLE habit 1).
+//! The two layers between a datagram and the policy: a checked view of the
+//! bytes, and a validated value.
 //!
 //! [`ClientMessage::parse`] is the only way untrusted bytes reach the policy:
 //! it checks the fixed BOOTP header itself (length, opcode, hardware type and
@@ -7,7 +8,7 @@
 //! is kept as raw bytes, to be echoed verbatim. That way nothing downstream can
 //! trip on a lying `hlen`, and `dhcproto`'s decoders for options we never read
 //! (some assert on their length) never see hostile bytes. A message without a
-//! DHCP message type is refused. [`encode`] writes a reply, padded to the
+//! DHCP message type is refused. [`emit`] writes a reply, padded to the
 //! BOOTP minimum.
 //!
 //! Invariants: parsing never panics and allocates at most a small multiple of
@@ -23,12 +24,8 @@ use dhcproto::{Decodable as _, Encodable as _};
 use lifeline_shared::config::mac::Mac;
 use thiserror::Error;
 
-use super::policy::Reply;
-
-/// The fixed BOOTP header, up to and including `file`.
-pub const HEADER_LEN: usize = 236;
-/// The DHCP magic cookie that follows the header.
-pub const MAGIC_COOKIE: [u8; 4] = [99, 130, 83, 99];
+use super::field;
+use super::options::{self, END};
 /// Replies are padded to this many bytes, as BOOTP clients expect (RFC 951).
 pub const BOOTP_MIN_LEN: usize = 300;
 /// The largest datagram read; a longer one is cut, and its options fail to parse.
@@ -91,23 +88,21 @@ pub struct ClientMessage {
 impl ClientMessage {
     /// Checks and decodes a datagram received on the server port.
     pub fn parse(bytes: &[u8]) -> Result<Self, WireError> {
-        if bytes.len() < HEADER_LEN + MAGIC_COOKIE.len() {
+        if bytes.len() < field::MIN_LEN {
             return Err(WireError::TooShort(bytes.len()));
         }
-        if bytes[0] != 1 {
-            return Err(WireError::NotRequest(bytes[0]));
+        if bytes[field::OP] != field::BOOTREQUEST {
+            return Err(WireError::NotRequest(bytes[field::OP]));
         }
-        let (htype, hlen) = (bytes[1], bytes[2]);
-        if htype != 1 || hlen != 6 {
+        let (htype, hlen) = (bytes[field::HTYPE], bytes[field::HLEN]);
+        if htype != field::ETHERNET || hlen != field::ETHERNET_LEN {
             return Err(WireError::NotEthernet { htype, hlen });
         }
-        let cookie: [u8; 4] = bytes[HEADER_LEN..HEADER_LEN + 4]
-            .try_into()
-            .unwrap_or_default();
-        if cookie != MAGIC_COOKIE {
+        let cookie: [u8; 4] = bytes[field::COOKIE].try_into().unwrap_or_default();
+        if cookie != field::MAGIC_COOKIE {
             return Err(WireError::NoCookie(cookie));
         }
-        let mac = Mac(bytes[28..34].try_into().unwrap_or_default());
+        let mac = Mac(bytes[field::CHADDR_MAC].try_into().unwrap_or_default());
         let (kept, relay_info) = sift_options(bytes);
         if let Some(info) = &relay_info
             && info.len() > MAX_RELAY_INFO
@@ -168,42 +163,29 @@ impl ClientMessage {
 /// The header and cookie of `bytes` (at least 240 long) followed by the
 /// [`KEPT_OPTIONS`] only and an END; and option 82's data.
 fn sift_options(bytes: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
-    let start = HEADER_LEN + MAGIC_COOKIE.len();
     let mut kept = Vec::with_capacity(bytes.len().min(MAX_DATAGRAM) + 1);
-    kept.extend_from_slice(&bytes[..start]);
+    kept.extend_from_slice(&bytes[..field::MIN_LEN]);
     let mut relay: Option<Vec<u8>> = None;
-    let options = &bytes[start..];
-    let mut i = 0;
-    while let Some(&code) = options.get(i) {
-        match code {
-            0 => i += 1,
-            255 => break,
-            _ => {
-                let Some(&len) = options.get(i + 1) else {
-                    break;
-                };
-                let Some(data) = options.get(i + 2..i + 2 + usize::from(len)) else {
-                    break;
-                };
-                if KEPT_OPTIONS.contains(&code) {
-                    kept.extend_from_slice(&options[i..i + 2 + usize::from(len)]);
-                } else if code == RELAY_AGENT_INFO {
-                    relay.get_or_insert_with(Vec::new).extend_from_slice(data);
-                }
-                i += 2 + usize::from(len);
-            }
+    for (code, data) in options::walk(&bytes[field::OPTIONS]) {
+        if KEPT_OPTIONS.contains(&code) {
+            kept.push(code);
+            // The walk read the length from one byte, so it fits in one.
+            kept.push(data.len() as u8);
+            kept.extend_from_slice(data);
+        } else if code == RELAY_AGENT_INFO {
+            relay.get_or_insert_with(Vec::new).extend_from_slice(data);
         }
     }
-    kept.push(255);
+    kept.push(END);
     (kept, relay)
 }
 
-/// Writes a reply: the message, then option 82 as the relay sent it (split
+/// Writes a reply: `message`, then option 82 as the relay sent it (split
 /// into 255-byte pieces), then END, padded with zeros to [`BOOTP_MIN_LEN`].
-pub fn encode(reply: &Reply) -> Vec<u8> {
-    let mut bytes = reply.message.to_vec().unwrap_or_default();
-    if let Some(info) = &reply.relay_info
-        && bytes.last() == Some(&255)
+pub fn emit(message: &v4::Message, relay_info: Option<&[u8]>) -> Vec<u8> {
+    let mut bytes = message.to_vec().unwrap_or_default();
+    if let Some(info) = relay_info
+        && bytes.last() == Some(&END)
     {
         bytes.pop();
         for piece in info.chunks(255) {
@@ -211,7 +193,7 @@ pub fn encode(reply: &Reply) -> Vec<u8> {
             bytes.push(piece.len() as u8);
             bytes.extend_from_slice(piece);
         }
-        bytes.push(255);
+        bytes.push(END);
     }
     if bytes.len() < BOOTP_MIN_LEN {
         bytes.resize(BOOTP_MIN_LEN, 0);
@@ -219,48 +201,13 @@ pub fn encode(reply: &Reply) -> Vec<u8> {
     bytes
 }
 
-/// The data of option `code` in a raw message, concatenated over repeats
-/// (RFC 3396), read without `dhcproto`: for reading other servers' replies,
-/// whose option 150 `dhcproto` reads only when it holds one address.
-pub fn raw_option(bytes: &[u8], code: u8) -> Option<Vec<u8>> {
-    let options = bytes.get(HEADER_LEN + 4..)?;
-    if bytes.get(HEADER_LEN..HEADER_LEN + 4)? != MAGIC_COOKIE {
-        return None;
-    }
-    let mut found: Option<Vec<u8>> = None;
-    let mut i = 0;
-    while let Some(&c) = options.get(i) {
-        match c {
-            0 => i += 1,
-            255 => break,
-            _ => {
-                let len = usize::from(*options.get(i + 1)?);
-                let data = options.get(i + 2..i + 2 + len)?;
-                if c == code {
-                    found.get_or_insert_with(Vec::new).extend_from_slice(data);
-                }
-                i += 2 + len;
-            }
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A minimal DISCOVER with the given options after the cookie.
+    /// A minimal client message with the given options after the cookie.
     fn datagram(options: &[u8]) -> Vec<u8> {
-        let mut b = vec![0u8; HEADER_LEN];
-        b[0] = 1;
-        b[1] = 1;
-        b[2] = 6;
-        b[4..8].copy_from_slice(&0x1234_5678u32.to_be_bytes());
-        b[28..34].copy_from_slice(&[0x00, 0x1b, 0x54, 1, 2, 3]);
-        b.extend(MAGIC_COOKIE);
-        b.extend(options);
-        b
+        field::test_message(field::BOOTREQUEST, options)
     }
 
     #[test]
@@ -285,13 +232,13 @@ mod tests {
             WireError::TooShort(239)
         );
         let mut reply = datagram(&[53, 1, 2, 255]);
-        reply[0] = 2;
+        reply[field::OP] = field::BOOTREPLY;
         assert_eq!(
             ClientMessage::parse(&reply).unwrap_err(),
             WireError::NotRequest(2)
         );
         let mut lying = datagram(&[53, 1, 1, 255]);
-        lying[2] = 200;
+        lying[field::HLEN] = 200;
         assert_eq!(
             ClientMessage::parse(&lying).unwrap_err(),
             WireError::NotEthernet {
@@ -300,7 +247,7 @@ mod tests {
             }
         );
         let mut bootp = datagram(&[53, 1, 1, 255]);
-        bootp[HEADER_LEN] = 0;
+        bootp[field::COOKIE.start] = 0;
         assert!(matches!(
             ClientMessage::parse(&bootp),
             Err(WireError::NoCookie(_))
@@ -361,16 +308,5 @@ mod tests {
             ClientMessage::parse(&datagram(&long)).unwrap_err(),
             WireError::RelayInfoTooLong(400)
         );
-    }
-
-    #[test]
-    fn raw_options_concatenate_and_stop_at_the_end() {
-        let d = datagram(&[
-            150, 4, 10, 0, 0, 1, 0, 150, 4, 10, 0, 0, 2, 255, 150, 4, 1, 1, 1, 1,
-        ]);
-        assert_eq!(raw_option(&d, 150), Some(vec![10, 0, 0, 1, 10, 0, 0, 2]));
-        assert_eq!(raw_option(&d, 66), None);
-        assert_eq!(raw_option(&datagram(&[150, 9, 1]), 150), None);
-        assert_eq!(raw_option(&[0; 10], 150), None);
     }
 }

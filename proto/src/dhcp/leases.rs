@@ -1,4 +1,5 @@
-//! The lease table, in memory and in `dhcp-leases.json` in the data directory.
+//! The lease table, and the bytes of its file (the helper reads and writes
+//! the file, `dhcp-leases.json` in its data directory).
 //!
 //! The policy reads the table and returns [`Change`]s; only [`Leases::apply`]
 //! changes it. Invariants:
@@ -8,9 +9,9 @@
 //!   refuses such a change with [`LeaseError::Taken`], whatever the policy says;
 //! - the table only grows by the policy's allocations, which stay inside the
 //!   range and the reservations, so its size is bounded by the configuration;
-//! - offers live in memory only; bound and declined addresses are written to
-//!   the file (atomically: a temporary file, fsync, rename) and read back at
-//!   start, so a restart hands out nothing that is still leased.
+//! - offers live in memory only; bound and declined addresses go into the
+//!   file's bytes and are read back at start, so a restart hands out nothing
+//!   that is still leased.
 
 use std::collections::HashMap;
 use std::io;
@@ -23,14 +24,10 @@ use thiserror::Error;
 
 use super::config::PolicyConfig;
 
-/// The lease file's name in the data directory.
-pub const FILE_NAME: &str = "dhcp-leases.json";
 /// What the file says it is.
 const FORMAT: &str = "lifeline-dhcp-leases";
 /// The file format's version.
 const VERSION: u32 = 1;
-/// A lease file larger than this is refused (it would not come from us).
-pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// Where an address stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,7 +44,6 @@ pub enum State {
 /// One address's entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lease {
-    /// The address.
     pub addr: Ipv4Addr,
     /// The client; for a declined address, who declined it (if anyone).
     pub mac: Option<Mac>,
@@ -73,9 +69,7 @@ impl Lease {
 pub enum Change {
     /// Hold `addr` for `mac` until `until` as an offer.
     Offer {
-        /// The client.
         mac: Mac,
-        /// The address.
         addr: Ipv4Addr,
         /// When the offer lapses.
         until: u64,
@@ -86,9 +80,7 @@ pub enum Change {
     },
     /// Lease `addr` to `mac` until `until`.
     Bind {
-        /// The client.
         mac: Mac,
-        /// The address.
         addr: Ipv4Addr,
         /// When the lease lapses.
         until: u64,
@@ -97,36 +89,19 @@ pub enum Change {
     },
     /// The client gave `addr` back at `at`; the entry stays, lapsed, so the
     /// same client gets it again if nobody else took it.
-    Release {
-        /// The client.
-        mac: Mac,
-        /// The address.
-        addr: Ipv4Addr,
-        /// When.
-        at: u64,
-    },
+    Release { mac: Mac, addr: Ipv4Addr, at: u64 },
     /// `addr` is used by a host we do not know: skip it until `until`.
     Block {
-        /// The address.
         addr: Ipv4Addr,
         /// Who told us (a DECLINE), if anyone.
         by: Option<Mac>,
-        /// Until when.
         until: u64,
     },
     /// Drop the offer of `addr` to `mac` (it chose another server, or the
     /// probe the offer waited for could not be started).
-    Forget {
-        /// The client.
-        mac: Mac,
-        /// The address.
-        addr: Ipv4Addr,
-    },
+    Forget { mac: Mac, addr: Ipv4Addr },
     /// A probe of `addr` found nobody.
-    ProbeClear {
-        /// The address.
-        addr: Ipv4Addr,
-    },
+    ProbeClear { addr: Ipv4Addr },
     /// The range had nothing free at the time of a full scan; do not scan
     /// again before `until` unless an address is given back.
     Exhausted {
@@ -142,30 +117,22 @@ pub enum LeaseError {
     /// The change would give a live lease to a second client.
     #[error("{addr} is leased to {holder} until {until}; refusing to give it to {wanted}")]
     Taken {
-        /// The address.
         addr: Ipv4Addr,
         /// Who holds it.
         holder: String,
-        /// Until when.
         until: u64,
         /// Who was to get it.
         wanted: Mac,
     },
     /// The file could not be read.
     #[error("cannot read the lease file {path}: {source}")]
-    Read {
-        /// The file.
-        path: String,
-        /// Why.
-        source: io::Error,
-    },
+    Read { path: String, source: io::Error },
     /// The file is not a lease file we wrote.
     #[error(
         "the lease file {path} is damaged ({reason}). It lists which phones hold which addresses; \
          move it away to start with no leases (addresses in use are then found by probing)"
     )]
     Damaged {
-        /// The file.
         path: String,
         /// What is wrong.
         reason: String,
@@ -201,7 +168,7 @@ impl Snapshot {
     }
 }
 
-/// The table.
+/// The lease table: one entry per address, and each MAC's address.
 #[derive(Clone, Debug, Default)]
 pub struct Leases {
     by_addr: HashMap<Ipv4Addr, Lease>,
@@ -527,27 +494,6 @@ impl Leases {
         }
         Ok((leases, notes))
     }
-
-    /// Reads the table from `path`; a missing file is an empty table.
-    pub fn load(path: &Path, config: &PolicyConfig) -> Result<(Self, Vec<String>), LeaseError> {
-        let read_error = |source| LeaseError::Read {
-            path: path.display().to_string(),
-            source,
-        };
-        let meta = match std::fs::metadata(path) {
-            Ok(meta) => meta,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Leases::new(), vec![])),
-            Err(e) => return Err(read_error(e)),
-        };
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(LeaseError::Damaged {
-                path: path.display().to_string(),
-                reason: format!("{} bytes is larger than any lease file", meta.len()),
-            });
-        }
-        let bytes = std::fs::read(path).map_err(read_error)?;
-        Self::from_file_bytes(&bytes, config, path)
-    }
 }
 
 #[cfg(test)]
@@ -649,65 +595,6 @@ mod tests {
             "even the decliner skips it"
         );
         assert!(t.is_free_for(ip(100), &mac(1), 700));
-    }
-
-    #[test]
-    fn offers_stay_in_memory_and_the_rest_survives_a_restart() {
-        let c = config();
-        let mut t = Leases::new();
-        t.apply(bind(mac(1), ip(100), 1000), 0, &c).unwrap();
-        t.apply(
-            Change::Offer {
-                mac: mac(2),
-                addr: ip(101),
-                until: 60,
-                checked: true,
-                model: None,
-            },
-            0,
-            &c,
-        )
-        .unwrap();
-        t.apply(
-            Change::Block {
-                addr: ip(102),
-                by: None,
-                until: 2000,
-            },
-            0,
-            &c,
-        )
-        .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(FILE_NAME);
-        crate::store::write_atomic(&path, &t.to_file_bytes()).unwrap();
-
-        let (back, notes) = Leases::load(&path, &c).unwrap();
-        assert!(notes.is_empty(), "{notes:?}");
-        assert_eq!(back.len(), 2);
-        assert_eq!(back.get(ip(100)).unwrap().model.as_deref(), Some("7961"));
-        assert_eq!(back.get(ip(101)), None);
-        assert_eq!(back.get(ip(102)).unwrap().state, State::Declined);
-        assert!(!back.is_free_for(ip(100), &mac(9), 999));
-    }
-
-    #[test]
-    fn a_missing_file_is_empty_and_a_damaged_one_is_refused() {
-        let c = config();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(FILE_NAME);
-        assert!(Leases::load(&path, &c).unwrap().0.is_empty());
-        for bad in [
-            &b"{"[..],
-            br#"{"format":"other","version":1,"leases":[]}"#,
-            br#"{"format":"lifeline-dhcp-leases","version":9,"leases":[]}"#,
-            br#"{"format":"lifeline-dhcp-leases","version":1,"leases":[{"addr":"10.0.0.5","mac":"zz","state":"bound","expires":5}]}"#,
-        ] {
-            std::fs::write(&path, bad).unwrap();
-            let err = Leases::load(&path, &c).unwrap_err();
-            assert!(matches!(err, LeaseError::Damaged { .. }), "{err}");
-            assert!(err.to_string().contains("move it away"), "{err}");
-        }
     }
 
     #[test]

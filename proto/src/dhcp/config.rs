@@ -18,9 +18,10 @@ use serde::Serialize;
 use thiserror::Error;
 
 /// Whom the server answers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
-pub enum Mode {
+pub enum Answer {
     /// No DHCP server.
     #[default]
     Off,
@@ -160,9 +161,7 @@ pub enum ConfigError {
         "the range {range} is not inside {subnet}, the subnet of {server}; choose a range in {subnet}"
     )]
     RangeOutsideSubnet {
-        /// The range.
         range: AddrRange,
-        /// The subnet.
         subnet: Subnet,
         /// The server's address.
         server: Ipv4Addr,
@@ -178,27 +177,18 @@ pub enum ConfigError {
     /// A reservation outside the subnet.
     #[error("the reservation {mac}={addr} is not in {subnet}")]
     ReservationOutsideSubnet {
-        /// The MAC.
         mac: Mac,
-        /// The address.
         addr: Ipv4Addr,
-        /// The subnet.
         subnet: Subnet,
     },
     /// A reservation of the server's own, network or broadcast address.
     #[error(
         "{addr} cannot be reserved for {mac}: it is this server's, the network's or the broadcast address"
     )]
-    ReservationUnusable {
-        /// The MAC.
-        mac: Mac,
-        /// The address.
-        addr: Ipv4Addr,
-    },
+    ReservationUnusable { mac: Mac, addr: Ipv4Addr },
     /// Two reservations clash.
     #[error("{addr} is reserved twice (for {first} and {second}); one address per MAC")]
     ReservationClash {
-        /// The address.
         addr: Ipv4Addr,
         /// The first MAC.
         first: Mac,
@@ -208,7 +198,6 @@ pub enum ConfigError {
     /// One MAC reserved twice.
     #[error("{mac} has two reservations ({first} and {second}); keep one")]
     ReservationTwice {
-        /// The MAC.
         mac: Mac,
         /// The first address.
         first: Ipv4Addr,
@@ -245,9 +234,7 @@ impl FromStr for AddrRange {
 /// A reservation: this MAC always gets this address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reservation {
-    /// The client.
     pub mac: Mac,
-    /// Its address.
     pub addr: Ipv4Addr,
 }
 
@@ -302,7 +289,7 @@ pub const LEASE_TIME_BOUNDS: (u32, u32) = (60, 365 * 86_400);
 #[derive(Clone, Debug)]
 pub struct PolicyConfig {
     /// Whom to answer.
-    pub mode: Mode,
+    pub mode: Answer,
     /// This server's address: option 54, and where clients find us.
     pub server_id: Ipv4Addr,
     /// The subnet served.
@@ -331,20 +318,17 @@ pub struct PolicyConfig {
 #[derive(Clone, Debug)]
 pub struct PolicyInputs {
     /// Whom to answer.
-    pub mode: Mode,
+    pub mode: Answer,
     /// This server's address.
     pub server_id: Ipv4Addr,
     /// Its prefix length on the interface.
     pub prefix: u8,
     /// The dynamic range.
     pub range: AddrRange,
-    /// Reservations.
     pub reservations: Vec<Reservation>,
     /// Lease time in seconds.
     pub lease_time: u64,
-    /// Routers.
     pub routers: Vec<Ipv4Addr>,
-    /// DNS servers.
     pub dns: Vec<Ipv4Addr>,
     /// TFTP servers; empty means this server's address.
     pub tftp: Vec<Ipv4Addr>,
@@ -352,13 +336,13 @@ pub struct PolicyInputs {
     pub probe: bool,
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "testkit"))]
 impl PolicyInputs {
     /// Test inputs: server 10.0.0.1/24 answering everyone on `range`, hour
     /// leases, no routers, DNS, explicit TFTP list or probe.
-    pub(crate) fn for_tests(range: &str) -> Self {
+    pub fn for_tests(range: &str) -> Self {
         Self {
-            mode: Mode::All,
+            mode: Answer::All,
             server_id: Ipv4Addr::new(10, 0, 0, 1),
             prefix: 24,
             range: range.parse().expect("a test range"),

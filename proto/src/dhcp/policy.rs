@@ -36,12 +36,12 @@ use std::net::Ipv4Addr;
 
 use dhcproto::v4::{DhcpOption, Flags, Message, MessageType, Opcode, OptionCode, UnknownOption};
 use lifeline_shared::config::mac::Mac;
+use lifeline_shared::events::{DhcpEvent, DhcpStep};
 
-use super::config::{Mode, PolicyConfig};
-use super::events::{DhcpEvent, DhcpStep};
+use super::config::{Answer, PolicyConfig};
 use super::leases::{Change, Lease, Leases, State};
 use super::vendor;
-use super::wire::ClientMessage;
+use super::wire::{self, ClientMessage};
 
 /// How long an offer holds its address for the client's REQUEST.
 pub const OFFER_HOLD_SECS: u64 = 60;
@@ -66,9 +66,7 @@ pub enum Destination {
 /// A reply and where it goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reply {
-    /// The message.
     pub message: Message,
-    /// Where.
     pub to: Destination,
     /// Option 82 as the relay sent it, echoed last (RFC 3046).
     pub relay_info: Option<Vec<u8>>,
@@ -78,6 +76,11 @@ impl Reply {
     /// Its message type.
     pub fn kind(&self) -> Option<MessageType> {
         self.message.opts().msg_type()
+    }
+
+    /// Its datagram (see [`wire::emit`]).
+    pub fn emit(&self) -> Vec<u8> {
+        wire::emit(&self.message, self.relay_info.as_deref())
     }
 }
 
@@ -170,14 +173,14 @@ impl Client<'_> {
 pub fn handle(config: &PolicyConfig, leases: &Leases, msg: &ClientMessage, now: u64) -> Outcome {
     let class_id = msg.class_id();
     match config.mode {
-        Mode::Off => return Outcome::ignore(Ignored::Off),
-        Mode::CiscoOnly => {
+        Answer::Off => return Outcome::ignore(Ignored::Off),
+        Answer::CiscoOnly => {
             let cisco = class_id.is_some_and(vendor::is_cisco_class) || msg.mac.looks_cisco();
             if !cisco {
                 return Outcome::ignore(Ignored::NotCisco);
             }
         }
-        Mode::All => {}
+        Answer::All => {}
     }
     if let Some(g) = msg.giaddr()
         && !config.subnet.contains(g)

@@ -1,12 +1,14 @@
-//! The transfer clock: a point on the monotonic clock as whole nanoseconds.
+//! The transfer time: a point on a monotonic clock as whole nanoseconds.
 //!
-//! A [`super::session::ReadSession`] is handed the time, and the driver reads
-//! it once per datagram. `std::time::Instant` would do, but every use of one as
-//! a number (`duration_since`, then `as_nanos`) is a `timespec` subtraction and
-//! a `u128` conversion: about a hundred instructions per datagram on a path
-//! where a whole lock-step round trip is a few microseconds. A [`Time`] is read
-//! from the same clock (`CLOCK_MONOTONIC`, through the vDSO) and is a `u64`,
-//! so the session's arithmetic is plain integer arithmetic.
+//! A [`super::session::ReadSession`] is handed the time, and its driver reads
+//! the clock once per datagram. `std::time::Instant` would do, but every use
+//! of one as a number (`duration_since`, then `as_nanos`) is a `timespec`
+//! subtraction and a `u128` conversion: about a hundred instructions per
+//! datagram on a path where a whole lock-step round trip is a few
+//! microseconds. A [`Time`] is a `u64`, so the session's arithmetic is plain
+//! integer arithmetic. This crate never reads a clock: the driver builds a
+//! [`Time`] with [`Time::from_nanos`] from its own (the helper reads
+//! `CLOCK_MONOTONIC`), and tests from a virtual one.
 //!
 //! The origin is the clock's (usually boot); only differences mean anything.
 //! Arithmetic saturates rather than panics, like `Instant`'s subtraction.
@@ -14,25 +16,12 @@
 use std::ops::{Add, AddAssign, Sub};
 use std::time::Duration;
 
-use rustix::time::{ClockId, clock_gettime};
-
 /// A point on the monotonic clock, in nanoseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Time(u64);
 
 impl Time {
-    /// Now, on the monotonic clock.
-    pub fn now() -> Self {
-        let t = clock_gettime(ClockId::Monotonic);
-        // The monotonic clock is never negative; a u64 of nanoseconds lasts
-        // 584 years.
-        let secs = u64::try_from(t.tv_sec).unwrap_or(0);
-        let nanos = u64::try_from(t.tv_nsec).unwrap_or(0);
-        Self(secs.saturating_mul(1_000_000_000).saturating_add(nanos))
-    }
-
-    /// The point `nanos` after the clock's origin (for virtual clocks in
-    /// tests).
+    /// The point `nanos` after the clock's origin.
     pub const fn from_nanos(nanos: u64) -> Self {
         Self(nanos)
     }
@@ -83,7 +72,6 @@ impl Sub<Time> for Time {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
 
     #[test]
     fn arithmetic_is_in_nanoseconds_and_saturates() {
@@ -96,20 +84,5 @@ mod tests {
         let mut u = t;
         u += Duration::from_nanos(1);
         assert!(u > t);
-    }
-
-    /// The same clock as `Instant` (CLOCK_MONOTONIC on Linux): a span read
-    /// with `Time` inside a span read with `Instant` is no longer than it,
-    /// and covers the sleep.
-    #[test]
-    fn now_follows_the_monotonic_clock() {
-        let i0 = Instant::now();
-        let t0 = Time::now();
-        std::thread::sleep(Duration::from_millis(20));
-        let t1 = Time::now();
-        let i1 = Instant::now();
-        assert!(t1 - t0 >= Duration::from_millis(20), "{:?}", t1 - t0);
-        #[cfg(target_os = "linux")]
-        assert!(t1 - t0 <= i1 - i0, "{:?} > {:?}", t1 - t0, i1 - i0);
     }
 }

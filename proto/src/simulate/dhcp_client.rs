@@ -1,19 +1,15 @@
-//! A phone's DHCP client: DISCOVER, OFFER, REQUEST, ACK. Sans-IO, handed the
-//! time (STYLE habit 3); the driver sends every datagram from port 68 of the
-//! phone's interface.
+//! A phone's DHCP client: DISCOVER, OFFER, REQUEST, ACK. No I/O and handed
+//! the time; the driver sends every datagram from port 68 of the phone's
+//! interface.
 //!
-//! What it sends is what a 79xx sends (§5 of the provisioning notes): option
+//! What it sends is what a 79xx sends: option
 //! 60 `Cisco Systems, Inc. IP Phone CP-7961G` with its trailing NUL, option 12
 //! `SEP<MAC>`, and a parameter request list naming 150 and 66. It sets the
 //! BOOTP broadcast flag: a simulated phone's MAC is not the interface's, so a
 //! reply sent to the MAC would never reach it.
 //!
-//! Requests are written with `dhcproto`; replies are read through
-//! [`Reply::parse`], a checked view written here (STYLE habit 1), because
-//! other servers' replies are untrusted and `dhcproto` reads option 150 only
-//! when it holds exactly one address. Options split over several instances
-//! are joined (RFC 3396) and an overloaded `file`/`sname` field is read (RFC
-//! 2132 option 52).
+//! Requests are written with `dhcproto`; replies are read through the
+//! checked view of server replies ([`ServerReply::parse`]).
 //!
 //! Retransmission is RFC 2131's, bounded: DISCOVER after 4, 8, 16, 16 s (five
 //! sends, a minute in all), REQUEST likewise ([`Patience::requests`] sends),
@@ -32,15 +28,13 @@ use lifeline_shared::models::Model;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::dhcp::reply::ServerReply;
+use crate::dhcp::wire::BOOTP_MIN_LEN;
+
 /// The server port.
 pub const SERVER_PORT: u16 = 67;
 /// The client port.
 pub const CLIENT_PORT: u16 = 68;
-/// Requests are padded to this length, as BOOTP relays and old servers expect.
-const MIN_LEN: usize = 300;
-/// The fixed BOOTP header, up to `file`.
-const HEADER_LEN: usize = 236;
-const COOKIE: [u8; 4] = [99, 130, 83, 99];
 /// Different servers remembered for the report.
 const MAX_SERVERS_SEEN: usize = 8;
 
@@ -87,163 +81,9 @@ impl Patience {
     };
 }
 
-/// Why a reply is not one to read.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum ReplyError {
-    /// Shorter than the header and cookie.
-    #[error("{0} bytes is too short for a DHCP message")]
-    TooShort(usize),
-    /// Not op 2.
-    #[error("op {0} is not a BOOTREPLY")]
-    NotReply(u8),
-    /// Not Ethernet.
-    #[error("hardware type {htype}, length {hlen}: not Ethernet")]
-    NotEthernet {
-        /// `htype`.
-        htype: u8,
-        /// `hlen`.
-        hlen: u8,
-    },
-    /// No magic cookie.
-    #[error("no DHCP magic cookie")]
-    NoCookie,
-    /// No option 53.
-    #[error("no DHCP message type")]
-    NoMessageType,
-}
-
-/// A checked BOOTREPLY, with the options a phone reads.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reply {
-    /// Option 53 (2 OFFER, 5 ACK, 6 NAK).
-    pub kind: u8,
-    /// The transaction id.
-    pub xid: u32,
-    /// The client's MAC.
-    pub chaddr: [u8; 6],
-    /// The address offered.
-    pub yiaddr: Ipv4Addr,
-    /// The next server (`siaddr`).
-    pub siaddr: Ipv4Addr,
-    /// Option 54.
-    pub server_id: Option<Ipv4Addr>,
-    /// Option 1.
-    pub subnet_mask: Option<Ipv4Addr>,
-    /// Option 51, seconds.
-    pub lease_time: Option<u32>,
-    /// Option 150's data, as sent.
-    pub option150: Option<Vec<u8>>,
-    /// Option 66's data, as sent.
-    pub option66: Option<Vec<u8>>,
-    /// Option 56, a NAK's message.
-    pub message: Option<String>,
-}
-
-impl Reply {
-    /// Checks and reads a datagram received on the client port.
-    pub fn parse(bytes: &[u8]) -> Result<Reply, ReplyError> {
-        if bytes.len() < HEADER_LEN + COOKIE.len() {
-            return Err(ReplyError::TooShort(bytes.len()));
-        }
-        if bytes[0] != 2 {
-            return Err(ReplyError::NotReply(bytes[0]));
-        }
-        if bytes[1] != 1 || bytes[2] != 6 {
-            return Err(ReplyError::NotEthernet {
-                htype: bytes[1],
-                hlen: bytes[2],
-            });
-        }
-        if bytes[HEADER_LEN..HEADER_LEN + 4] != COOKIE {
-            return Err(ReplyError::NoCookie);
-        }
-        let ip = |at: usize| Ipv4Addr::new(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
-        let options = Options::read(bytes);
-        let kind = match options.get(53).as_deref() {
-            Some(&[k]) => k,
-            _ => return Err(ReplyError::NoMessageType),
-        };
-        let address = |code: u8| match options.get(code).as_deref() {
-            Some(&[a, b, c, d]) => Some(Ipv4Addr::new(a, b, c, d)),
-            _ => None,
-        };
-        Ok(Reply {
-            kind,
-            xid: u32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]),
-            chaddr: [
-                bytes[28], bytes[29], bytes[30], bytes[31], bytes[32], bytes[33],
-            ],
-            yiaddr: ip(16),
-            siaddr: ip(20),
-            server_id: address(54),
-            subnet_mask: address(1),
-            lease_time: match options.get(51).as_deref() {
-                Some(&[a, b, c, d]) => Some(u32::from_be_bytes([a, b, c, d])),
-                _ => None,
-            },
-            option150: options.get(150),
-            option66: options.get(66),
-            message: options
-                .get(56)
-                .map(|m| String::from_utf8_lossy(&m).chars().take(200).collect()),
-        })
-    }
-}
-
-/// The options of a message: code, data pieces in order.
-struct Options(Vec<(u8, Vec<u8>)>);
-
-impl Options {
-    /// Reads the options field, then `file` and `sname` when option 52 says
-    /// they hold options. A length running past its field ends that field.
-    fn read(bytes: &[u8]) -> Options {
-        let mut found = Vec::new();
-        walk(&bytes[HEADER_LEN + 4..], &mut found);
-        let overload = found
-            .iter()
-            .find(|(c, _)| *c == 52)
-            .and_then(|(_, d)| d.first().copied())
-            .unwrap_or(0);
-        if overload & 1 != 0 {
-            walk(&bytes[108..236], &mut found);
-        }
-        if overload & 2 != 0 {
-            walk(&bytes[44..108], &mut found);
-        }
-        Options(found)
-    }
-
-    /// Every piece of option `code`, joined (RFC 3396).
-    fn get(&self, code: u8) -> Option<Vec<u8>> {
-        let mut pieces = self.0.iter().filter(|(c, _)| *c == code).peekable();
-        pieces.peek()?;
-        Some(pieces.flat_map(|(_, d)| d.iter().copied()).collect())
-    }
-}
-
-fn walk(field: &[u8], found: &mut Vec<(u8, Vec<u8>)>) {
-    let mut i = 0;
-    while let Some(&code) = field.get(i) {
-        match code {
-            0 => i += 1,
-            255 => break,
-            _ => {
-                let Some(&len) = field.get(i + 1) else { break };
-                let Some(data) = field.get(i + 2..i + 2 + usize::from(len)) else {
-                    break;
-                };
-                found.push((code, data.to_vec()));
-                i += 2 + usize::from(len);
-            }
-        }
-    }
-}
-
 /// The lease a phone got.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Lease {
-    /// Its address.
     pub address: Ipv4Addr,
     /// The server that gave it (option 54, else the reply's source).
     pub server: Ipv4Addr,
@@ -292,7 +132,6 @@ pub enum TftpSource {
 }
 
 impl TftpSource {
-    /// In words.
     pub fn words(self) -> &'static str {
         match self {
             TftpSource::Option150 => "option 150",
@@ -308,11 +147,9 @@ impl TftpSource {
 pub enum TftpChoice {
     /// This server, from there; and what is worth saying about the rest.
     Server {
-        /// The address.
         address: Ipv4Addr,
         /// Where it came from.
         source: TftpSource,
-        /// Remarks.
         notes: Vec<String>,
     },
     /// Option 66 names a host; the simulator does not resolve names.
@@ -431,21 +268,14 @@ pub enum DhcpFailure {
     NoOffer {
         /// DISCOVERs sent.
         discovers: u32,
-        /// How long.
         waited: Duration,
     },
     /// OFFERs, but the REQUEST went unanswered every time.
     #[error("{server} offered {address} but never acknowledged the REQUEST")]
-    NoAck {
-        /// The server.
-        server: Ipv4Addr,
-        /// The address.
-        address: Ipv4Addr,
-    },
+    NoAck { server: Ipv4Addr, address: Ipv4Addr },
     /// NAK after NAK.
     #[error("{server} refused the REQUEST (DHCPNAK{})", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
     Nak {
-        /// The server.
         server: Ipv4Addr,
         /// Its option 56.
         message: Option<String>,
@@ -527,7 +357,7 @@ impl DhcpClient {
 
     /// A datagram received on port 68 from `source`.
     pub fn handle(&mut self, now: Instant, source: Ipv4Addr, bytes: &[u8]) {
-        let Ok(reply) = Reply::parse(bytes) else {
+        let Ok(reply) = ServerReply::parse(bytes) else {
             return;
         };
         if reply.xid != self.xid || reply.chaddr != self.mac.0 {
@@ -704,8 +534,8 @@ impl DhcpClient {
         ));
         // Encoding a message built here from valid values cannot fail.
         let mut bytes = m.to_vec().unwrap_or_default();
-        if bytes.len() < MIN_LEN {
-            bytes.resize(MIN_LEN, 0);
+        if bytes.len() < BOOTP_MIN_LEN {
+            bytes.resize(BOOTP_MIN_LEN, 0);
         }
         bytes
     }
@@ -724,267 +554,11 @@ pub fn release(model: &Model, mac: Mac, xid: u32, lease: &Lease) -> Vec<u8> {
     opts.insert(DhcpOption::ClientIdentifier(client_id));
     opts.insert(DhcpOption::ClassIdentifier(vendor_class(model)));
     let mut bytes = m.to_vec().unwrap_or_default();
-    if bytes.len() < MIN_LEN {
-        bytes.resize(MIN_LEN, 0);
+    if bytes.len() < BOOTP_MIN_LEN {
+        bytes.resize(BOOTP_MIN_LEN, 0);
     }
     bytes
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dhcp::wire::ClientMessage;
-    use lifeline_shared::models;
-
-    fn seven961() -> &'static Model {
-        models::model("7961").unwrap()
-    }
-
-    const MAC: Mac = Mac([0x00, 0x1b, 0x54, 0x78, 0x00, 0x01]);
-    const SERVER: Ipv4Addr = Ipv4Addr::new(10, 78, 0, 1);
-
-    /// A reply as a server writes it, with `dhcproto`, plus raw extra options.
-    fn reply(kind: MessageType, xid: u32, extra_raw: &[u8]) -> Vec<u8> {
-        let zero = Ipv4Addr::UNSPECIFIED;
-        let mut m = v4::Message::new_with_id(
-            xid,
-            zero,
-            Ipv4Addr::new(10, 78, 0, 100),
-            SERVER,
-            zero,
-            &MAC.0,
-        );
-        m.set_opcode(v4::Opcode::BootReply);
-        m.opts_mut().insert(DhcpOption::MessageType(kind));
-        m.opts_mut().insert(DhcpOption::ServerIdentifier(SERVER));
-        m.opts_mut()
-            .insert(DhcpOption::SubnetMask(Ipv4Addr::new(255, 255, 255, 0)));
-        let mut bytes = m.to_vec().unwrap();
-        assert_eq!(bytes.pop(), Some(255));
-        bytes.extend_from_slice(extra_raw);
-        bytes.push(255);
-        bytes
-    }
-
-    #[test]
-    fn option_60_carries_the_model_and_the_trailing_nul() {
-        assert_eq!(
-            vendor_class(seven961()),
-            b"Cisco Systems, Inc. IP Phone CP-7961G\0"
-        );
-        assert_eq!(
-            vendor_class(models::model("7941G-GE").unwrap()),
-            b"Cisco Systems, Inc. IP Phone CP-7941G-GE\0"
-        );
-    }
-
-    #[test]
-    fn a_discover_reads_as_a_7961_to_the_server() {
-        let now = Instant::now();
-        let mut c = DhcpClient::new(now, seven961(), MAC, 0xfeed, Patience::PHONE);
-        let discover = c.poll_transmit().unwrap();
-        assert!(discover.len() >= 300);
-        let m = ClientMessage::parse(&discover).unwrap();
-        assert_eq!(m.kind, MessageType::Discover);
-        assert_eq!(m.mac, MAC);
-        assert_eq!(
-            m.class_id(),
-            Some(&b"Cisco Systems, Inc. IP Phone CP-7961G\0"[..])
-        );
-        assert!(m.message.flags().broadcast());
-        assert_eq!(
-            crate::dhcp::vendor::phone_model(m.class_id().unwrap()).map(|p| p.label().to_owned()),
-            Some("7961".to_owned())
-        );
-        let prl = crate::dhcp::wire::raw_option(&discover, 55).unwrap();
-        assert!(prl.contains(&150) && prl.contains(&66), "{prl:?}");
-        assert_eq!(
-            crate::dhcp::wire::raw_option(&discover, 12).unwrap(),
-            b"SEP001B54780001"
-        );
-    }
-
-    #[test]
-    fn offer_request_ack_gives_the_lease_with_option_150() {
-        let now = Instant::now();
-        let mut c = DhcpClient::new(now, seven961(), MAC, 7, Patience::PHONE);
-        c.poll_transmit();
-        // Not ours: another xid, another MAC.
-        c.handle(now, SERVER, &reply(MessageType::Offer, 8, &[]));
-        let mut other = reply(MessageType::Offer, 7, &[]);
-        other[33] ^= 1;
-        c.handle(now, SERVER, &other);
-        assert!(c.poll_transmit().is_none());
-
-        c.handle(
-            now,
-            SERVER,
-            &reply(MessageType::Offer, 7, &[150, 4, 10, 78, 0, 1]),
-        );
-        let request = c.poll_transmit().unwrap();
-        let m = ClientMessage::parse(&request).unwrap();
-        assert_eq!(m.kind, MessageType::Request);
-        assert_eq!(m.requested_ip(), Some(Ipv4Addr::new(10, 78, 0, 100)));
-        assert_eq!(m.server_id(), Some(SERVER));
-
-        c.handle(
-            now,
-            SERVER,
-            &reply(
-                MessageType::Ack,
-                7,
-                &[
-                    150, 4, 10, 78, 0, 1, 66, 9, b'1', b'0', b'.', b'7', b'8', b'.', b'0', b'.',
-                    b'1',
-                ],
-            ),
-        );
-        let lease = c.result().unwrap().clone().unwrap();
-        assert_eq!(lease.address, Ipv4Addr::new(10, 78, 0, 100));
-        assert_eq!(lease.offers_from, vec![SERVER]);
-        assert_eq!(
-            choose_tftp(&lease),
-            TftpChoice::Server {
-                address: SERVER,
-                source: TftpSource::Option150,
-                notes: vec![]
-            }
-        );
-        assert_eq!(c.poll_timeout(), None);
-    }
-
-    #[test]
-    fn retransmits_with_backoff_then_gives_up() {
-        let start = Instant::now();
-        let mut c = DhcpClient::new(start, seven961(), MAC, 7, Patience::PHONE);
-        let mut now = start;
-        let mut sends = 0;
-        while c.result().is_none() {
-            while c.poll_transmit().is_some() {
-                sends += 1;
-            }
-            now = c.poll_timeout().unwrap();
-            c.handle_timeout(now);
-        }
-        assert_eq!(sends, 5);
-        assert_eq!(now - start, Duration::from_secs(4 + 8 + 16 + 16 + 16));
-        assert_eq!(
-            c.result().unwrap().as_ref().unwrap_err().to_string(),
-            "no DHCP server answered 5 DISCOVERs over 60 s"
-        );
-    }
-
-    #[test]
-    fn a_nak_starts_again_a_bounded_number_of_times() {
-        let now = Instant::now();
-        let mut c = DhcpClient::new(now, seven961(), MAC, 7, Patience::PHONE);
-        for _ in 0..=Patience::PHONE.restarts {
-            c.handle(now, SERVER, &reply(MessageType::Offer, 7, &[]));
-            c.handle(
-                now,
-                SERVER,
-                &reply(MessageType::Nak, 7, &[56, 3, b'n', b'o', b'!']),
-            );
-        }
-        assert_eq!(
-            c.result().unwrap().as_ref().unwrap_err().to_string(),
-            "10.78.0.1 refused the REQUEST (DHCPNAK: no!)"
-        );
-    }
-
-    #[test]
-    fn reads_split_and_overloaded_options() {
-        // Option 150 in two pieces; option 66 in the overloaded sname field.
-        let mut bytes = reply(
-            MessageType::Ack,
-            1,
-            &[150, 4, 10, 0, 0, 1, 52, 1, 2, 150, 4, 10, 0, 0, 2],
-        );
-        bytes[44..49].copy_from_slice(&[66, 2, b'h', b'i', 255]);
-        let r = Reply::parse(&bytes).unwrap();
-        assert_eq!(r.option150, Some(vec![10, 0, 0, 1, 10, 0, 0, 2]));
-        assert_eq!(r.option66, Some(b"hi".to_vec()));
-        assert_eq!(r.kind, 5);
-
-        assert_eq!(Reply::parse(&[2; 10]), Err(ReplyError::TooShort(10)));
-        let mut request = bytes.clone();
-        request[0] = 1;
-        assert_eq!(Reply::parse(&request), Err(ReplyError::NotReply(1)));
-        // Lying lengths end the walk; nothing panics.
-        for cut in 240..bytes.len() {
-            let _ = Reply::parse(&bytes[..cut]);
-        }
-    }
-
-    fn lease(o150: Option<&[u8]>, o66: Option<&[u8]>, siaddr: Option<Ipv4Addr>) -> Lease {
-        Lease {
-            address: Ipv4Addr::new(10, 78, 0, 100),
-            server: SERVER,
-            subnet_mask: None,
-            lease_time: None,
-            siaddr,
-            option150: o150.map(<[u8]>::to_vec),
-            option66: o66.map(<[u8]>::to_vec),
-            offers_from: vec![SERVER],
-        }
-    }
-
-    #[test]
-    fn the_tftp_server_comes_from_150_then_66_then_siaddr() {
-        let a = Ipv4Addr::new(10, 0, 0, 5);
-        let b = Ipv4Addr::new(10, 0, 0, 6);
-        let pick = |l: &Lease| match choose_tftp(l) {
-            TftpChoice::Server {
-                address, source, ..
-            } => Some((address, source)),
-            _ => None,
-        };
-        assert_eq!(
-            pick(&lease(Some(&[10, 0, 0, 5]), Some(b"10.0.0.6"), Some(b))),
-            Some((a, TftpSource::Option150))
-        );
-        assert_eq!(
-            pick(&lease(None, Some(b"10.0.0.5\0"), Some(b))),
-            Some((a, TftpSource::Option66))
-        );
-        assert_eq!(
-            pick(&lease(Some(&[1, 2, 3]), Some(&[10, 0, 0, 5]), Some(b))),
-            Some((b, TftpSource::Siaddr)),
-            "a malformed 150 and a binary 66 leave siaddr"
-        );
-        match choose_tftp(&lease(None, None, None)) {
-            TftpChoice::Nothing(why) => assert_eq!(
-                why,
-                "no option 150, no option 66, no next-server address (siaddr)"
-            ),
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(
-            choose_tftp(&lease(None, Some(b"tftp.example"), None)),
-            TftpChoice::HostName("tftp.example".into())
-        );
-        // Remarks: 66 disagreeing, an unquoted dnsmasq 66.
-        let TftpChoice::Server { notes, .. } =
-            choose_tftp(&lease(Some(&[10, 0, 0, 5]), Some(&[10, 0, 0, 5]), None))
-        else {
-            panic!()
-        };
-        assert!(notes[0].contains("quote"), "{notes:?}");
-        let TftpChoice::Server { notes, .. } =
-            choose_tftp(&lease(Some(&[10, 0, 0, 5]), Some(b"10.0.0.6"), None))
-        else {
-            panic!()
-        };
-        assert!(notes[0].contains("follows option 150"), "{notes:?}");
-    }
-
-    #[test]
-    fn a_release_names_the_lease() {
-        let l = lease(None, None, None);
-        let bytes = release(seven961(), MAC, 9, &l);
-        let m = ClientMessage::parse(&bytes).unwrap();
-        assert_eq!(m.kind, MessageType::Release);
-        assert_eq!(m.ciaddr(), Some(l.address));
-        assert_eq!(m.server_id(), Some(SERVER));
-    }
-}
+mod tests;

@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::dhcp_client::{DhcpFailure, Lease, TftpSource, hex};
-use super::phone::Mode;
+use super::spec::Scenario;
 use super::tftp_client::Failure;
 
 /// Where in the sequence a phone is.
@@ -44,7 +44,6 @@ pub enum Step {
         index: usize,
         /// How many the manifest lists.
         of: usize,
-        /// The manifest.
         manifest: String,
     },
 }
@@ -89,10 +88,7 @@ pub enum Problem {
         failure: Failure,
     },
     /// The signed header does not parse.
-    BadHeader {
-        /// Why.
-        error: String,
-    },
+    BadHeader { error: String },
     /// A signed header without a name (tag 14).
     NoEmbeddedName,
     /// A signed file stored under another name than the one it carries.
@@ -101,26 +97,18 @@ pub enum Problem {
         embedded: String,
     },
     /// The manifest body does not parse.
-    BadManifest {
-        /// Why.
-        error: String,
-    },
+    BadManifest { error: String },
     /// The manifest lists no image.
     NoImages,
     /// The manifest lists an image of another family.
     WrongFamily {
-        /// The image.
         image: String,
-        /// Its family.
         family: String,
         /// The phone's model.
         model: String,
     },
     /// A configuration that cannot be read.
-    BadConfig {
-        /// Why.
-        error: String,
-    },
+    BadConfig { error: String },
     /// Neither `SEP<MAC>.cnf.xml` nor `XMLDefault.cnf.xml`.
     NoConfig {
         /// The phone's own file name.
@@ -183,11 +171,9 @@ impl Problem {
 /// A stuck phone: where, which file, why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stuck {
-    /// The step.
     pub step: Step,
     /// The file, when the step is about one.
     pub file: Option<String>,
-    /// Why.
     pub problem: Problem,
 }
 
@@ -296,10 +282,7 @@ pub enum Verdict {
     /// The phone would not get its firmware.
     WouldBeStuck(Stuck),
     /// The simulator could not run this phone.
-    CouldNotRun {
-        /// Why.
-        reason: String,
-    },
+    CouldNotRun { reason: String },
 }
 
 impl Verdict {
@@ -341,7 +324,6 @@ impl Verdict {
 pub enum FileOutcome {
     /// It arrived.
     Received {
-        /// Bytes.
         size: u64,
         /// Block size used.
         blksize: u16,
@@ -351,10 +333,7 @@ pub enum FileOutcome {
     /// ERROR 1.
     NotFound,
     /// Anything else.
-    Failed {
-        /// Why.
-        why: String,
-    },
+    Failed { why: String },
 }
 
 /// One file the phone asked for.
@@ -375,12 +354,10 @@ pub struct FileRecord {
 /// One phone's run.
 #[derive(Clone, Debug)]
 pub struct PhoneReport {
-    /// Its MAC.
     pub mac: Mac,
-    /// Its model.
     pub model: &'static Model,
     /// Recovery or boot.
-    pub mode: Mode,
+    pub mode: Scenario,
     /// The DHCP lease, when DHCP was used and answered.
     pub lease: Option<Lease>,
     /// The TFTP server and where it came from.
@@ -391,7 +368,6 @@ pub struct PhoneReport {
     pub files: Vec<FileRecord>,
     /// Remarks that are not the verdict.
     pub notes: Vec<String>,
-    /// The verdict.
     pub verdict: Verdict,
     /// From power-on to verdict.
     pub elapsed: Duration,
@@ -473,10 +449,9 @@ fn millis(d: Duration) -> u64 {
 /// What was simulated, for the headline.
 #[derive(Clone, Debug)]
 pub struct Run {
-    /// The model.
     pub model: &'static Model,
     /// Recovery or boot.
-    pub mode: Mode,
+    pub mode: Scenario,
     /// `DHCP on eth0` or `TFTP server 10.0.0.1:69`.
     pub network: String,
     /// Whether TFTP options were asked for.
@@ -652,186 +627,4 @@ fn first_few(names: &[String]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use lifeline_shared::models;
-
-    fn report(verdict: Verdict) -> PhoneReport {
-        PhoneReport {
-            mac: Mac([0, 0x1b, 0x54, 1, 2, 3]),
-            model: models::model("7961").unwrap(),
-            mode: Mode::Recovery,
-            lease: None,
-            tftp_server: Some(("10.0.0.1:69".parse().unwrap(), TftpSource::Option150)),
-            options: false,
-            files: Vec::new(),
-            notes: Vec::new(),
-            verdict,
-            elapsed: Duration::from_millis(1500),
-        }
-    }
-
-    fn stuck(step: Step, file: Option<&str>, problem: Problem) -> Verdict {
-        Verdict::WouldBeStuck(Stuck {
-            step,
-            file: file.map(str::to_owned),
-            problem,
-        })
-    }
-
-    fn server() -> SocketAddr {
-        "10.0.0.1:69".parse().unwrap()
-    }
-
-    #[test]
-    fn verdicts_in_plain_words() {
-        let image = Step::Image {
-            index: 1,
-            of: 5,
-            manifest: "term61.default.loads".into(),
-        };
-        let cases = [
-            (
-                Verdict::WouldRecover {
-                    manifest: "term61.default.loads".into(),
-                    load: None,
-                    images: 5,
-                    bytes: 6_340_702,
-                },
-                "would recover: it got term61.default.loads and its 5 images (6340702 bytes), each signed under its own name",
-            ),
-            (
-                stuck(
-                    image.clone(),
-                    Some("Jar41sccp.8-3-2-27.sbn"),
-                    Problem::Transfer {
-                        server: server(),
-                        failure: Failure::NotFound {
-                            message: "File not found".into(),
-                        },
-                    },
-                ),
-                "would be stuck: Jar41sccp.8-3-2-27.sbn not found on the TFTP server 10.0.0.1 \
-                 (image 1 of 5 listed by term61.default.loads); the manifest spells it with a \
-                 capital letter: a case-sensitive server needs a copy under that spelling (a \
-                 Lifeline bundle has one)",
-            ),
-            (
-                stuck(
-                    Step::DefaultConfig,
-                    Some("XMLDefault.cnf.xml"),
-                    Problem::NoLoadForDevice {
-                        device_id: 30018,
-                        product: "IP Phone 7961".into(),
-                        found: vec![
-                            "loadInformation5 model=\"IP Phone 7961\" (SCCP41.8-3-3S)".into(),
-                        ],
-                    },
-                ),
-                "would be stuck: XMLDefault.cnf.xml has no entry for device 30018 \
-                 (loadInformation30018, the IP Phone 7961); it has loadInformation5 \
-                 model=\"IP Phone 7961\" (SCCP41.8-3-3S)",
-            ),
-            (
-                stuck(
-                    Step::Dhcp,
-                    None,
-                    Problem::NoTftpServer {
-                        server: "10.0.0.2".parse().unwrap(),
-                        why: "no option 150, no option 66, no next-server address (siaddr)".into(),
-                    },
-                ),
-                "would be stuck: the DHCP answer from 10.0.0.2 names no TFTP server (no option \
-                 150, no option 66, no next-server address (siaddr)); give the phones option 150",
-            ),
-            (
-                stuck(
-                    Step::RecoveryManifest,
-                    Some("term61.default.loads"),
-                    Problem::WrongName {
-                        embedded: "term41.default.loads".into(),
-                    },
-                ),
-                "would be stuck: term61.default.loads (the recovery manifest) is signed as \
-                 term41.default.loads: the phone refuses a file stored under another name",
-            ),
-            (
-                Verdict::CouldNotRun {
-                    reason: "port 68 is in use".into(),
-                },
-                "could not run: port 68 is in use",
-            ),
-        ];
-        for (verdict, words) in cases {
-            assert_eq!(verdict.sentence(), words);
-        }
-    }
-
-    #[test]
-    fn exit_status_follows_the_worst_fact() {
-        let ok = report(Verdict::WouldRecover {
-            manifest: "m".into(),
-            load: None,
-            images: 5,
-            bytes: 1,
-        });
-        let bad = report(stuck(Step::Dhcp, None, Problem::TimeLimit { limit_s: 9 }));
-        let cannot = report(Verdict::CouldNotRun { reason: "x".into() });
-        assert_eq!(exit_code(&[ok.clone(), ok.clone()]), 0);
-        assert_eq!(exit_code(&[ok.clone(), bad.clone(), cannot.clone()]), 1);
-        assert_eq!(exit_code(&[ok.clone(), cannot]), 2);
-        assert_eq!(exit_code(&[]), 2);
-        let run = Run {
-            model: ok.model,
-            mode: Mode::Recovery,
-            network: "TFTP server 10.0.0.1:69".into(),
-            options: false,
-        };
-        let text = to_text(&run, &[ok.clone(), bad.clone(), bad]);
-        assert!(
-            text.contains("1 would recover, 2 would be stuck, 0 could not run"),
-            "{text}"
-        );
-        assert!(
-            text.contains("2 phone(s) would be stuck: gave up after 9 s during DHCP"),
-            "{text}"
-        );
-        assert!(
-            text.contains("Verdict: 2 of 3 phones would be stuck."),
-            "{text}"
-        );
-        let one = to_text(&run, std::slice::from_ref(&ok));
-        assert!(one.contains("Verdict: the phone would recover"), "{one}");
-        let v = to_json(&run, &[ok]);
-        assert_eq!(v["exit_code"], 0);
-        assert_eq!(v["phones"][0]["verdict"]["status"], "would-recover");
-        assert_eq!(v["phones"][0]["tftp_server"]["source"], "option-150");
-    }
-
-    #[test]
-    fn stuck_json_names_step_file_and_code() {
-        let r = report(stuck(
-            Step::Image {
-                index: 2,
-                of: 5,
-                manifest: "term61.default.loads".into(),
-            },
-            Some("cnu41.8-3-2-27.sbn"),
-            Problem::Transfer {
-                server: server(),
-                failure: Failure::NotFound {
-                    message: "nope".into(),
-                },
-            },
-        ));
-        let v = r.to_json();
-        assert_eq!(v["verdict"]["code"], "not-found");
-        assert_eq!(v["verdict"]["file"], "cnu41.8-3-2-27.sbn");
-        assert_eq!(v["verdict"]["step"]["kind"], "image");
-        assert_eq!(v["verdict"]["step"]["index"], 2);
-        assert_eq!(
-            v["verdict"]["step_words"],
-            "image 2 of 5 listed by term61.default.loads"
-        );
-    }
-}
+mod tests;

@@ -1,6 +1,6 @@
 //! The phone on a virtual clock, against a fake DHCP + TFTP server that can
-//! lose datagrams (STYLE habit 10: state machines on a virtual clock). No
-//! socket, no sleep: time moves only when the phone says it is waiting.
+//! lose datagrams. No socket, no sleep: time moves only when the phone says it
+//! is waiting.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -245,7 +245,7 @@ impl FakeNet {
     }
 }
 
-fn spec(mode: Mode) -> PhoneSpec {
+fn spec(mode: Scenario) -> PhoneSpec {
     PhoneSpec {
         model: models::model("7961").unwrap(),
         mac: MAC,
@@ -299,7 +299,7 @@ fn stuck(r: &report::PhoneReport) -> &report::Stuck {
 #[test]
 fn recovery_asks_for_term61_then_the_images_in_order() {
     let mut net = FakeNet::new(seed());
-    let (r, _) = run(spec(Mode::Recovery), Network::Dhcp { xid: 1 }, &mut net);
+    let (r, _) = run(spec(Scenario::Recovery), Network::Dhcp { xid: 1 }, &mut net);
     assert!(recovered(&r), "{}", r.verdict.sentence());
     let mut expected = vec!["term61.default.loads".to_owned()];
     expected.extend(IMAGES.iter().map(|s| (*s).to_owned()));
@@ -324,7 +324,7 @@ fn recovery_asks_for_term61_then_the_images_in_order() {
 #[test]
 fn boot_mode_walks_security_files_configuration_and_load() {
     let mut net = FakeNet::new(seed());
-    let (r, _) = run(spec(Mode::Boot), Network::Server(server()), &mut net);
+    let (r, _) = run(spec(Scenario::Boot), Network::Server(server()), &mut net);
     assert!(recovered(&r), "{}", r.verdict.sentence());
     let mut expected: Vec<String> = [
         "CTLSEP001B54780007.tlv",
@@ -359,7 +359,7 @@ fn boot_mode_prefers_the_phones_own_configuration() {
     files.insert(cnf_xml::sep_file_name(&MAC), sep.into_bytes());
     files.remove("XMLDefault.cnf.xml");
     let mut net = FakeNet::new(files);
-    let (r, _) = run(spec(Mode::Boot), Network::Server(server()), &mut net);
+    let (r, _) = run(spec(Scenario::Boot), Network::Server(server()), &mut net);
     assert!(recovered(&r), "{}", r.verdict.sentence());
     assert!(!net.requested.iter().any(|n| n == "XMLDefault.cnf.xml"));
 }
@@ -369,7 +369,7 @@ fn a_missing_image_is_named_with_its_step() {
     let mut files = seed();
     files.remove("cnu41.8-3-2-27.sbn");
     let mut net = FakeNet::new(files);
-    let (r, _) = run(spec(Mode::Recovery), Network::Dhcp { xid: 1 }, &mut net);
+    let (r, _) = run(spec(Scenario::Recovery), Network::Dhcp { xid: 1 }, &mut net);
     let s = stuck(&r);
     assert_eq!(s.file.as_deref(), Some("cnu41.8-3-2-27.sbn"));
     assert_eq!(
@@ -398,7 +398,11 @@ fn a_capital_jar_needs_an_alias_or_a_case_insensitive_server() {
     let mut listed = IMAGES;
     listed[0] = "Jar41sccp.8-3-2-27.sbn";
     let mut net = FakeNet::new(firmware(&listed));
-    let (r, _) = run(spec(Mode::Recovery), Network::Server(server()), &mut net);
+    let (r, _) = run(
+        spec(Scenario::Recovery),
+        Network::Server(server()),
+        &mut net,
+    );
     let s = stuck(&r);
     assert_eq!(s.file.as_deref(), Some("Jar41sccp.8-3-2-27.sbn"));
     assert!(
@@ -409,7 +413,11 @@ fn a_capital_jar_needs_an_alias_or_a_case_insensitive_server() {
 
     let mut net = FakeNet::new(firmware(&listed));
     net.case_insensitive = true;
-    let (r, _) = run(spec(Mode::Recovery), Network::Server(server()), &mut net);
+    let (r, _) = run(
+        spec(Scenario::Recovery),
+        Network::Server(server()),
+        &mut net,
+    );
     assert!(recovered(&r), "{}", r.verdict.sentence());
     assert!(
         r.notes.iter().any(|n| n.contains("differ only in case")),
@@ -427,7 +435,11 @@ fn a_file_stored_under_another_name_is_refused() {
     );
     files.insert("term61.default.loads".into(), term41);
     let mut net = FakeNet::new(files);
-    let (r, _) = run(spec(Mode::Recovery), Network::Server(server()), &mut net);
+    let (r, _) = run(
+        spec(Scenario::Recovery),
+        Network::Server(server()),
+        &mut net,
+    );
     let s = stuck(&r);
     assert_eq!(s.step, Step::RecoveryManifest);
     assert!(
@@ -444,7 +456,11 @@ fn a_manifest_for_another_family_is_refused() {
         "dsp42.8-3-2-27.sbn",
         "cvm42sccp.8-3-2-27.sbn",
     ]));
-    let (r, _) = run(spec(Mode::Recovery), Network::Server(server()), &mut net);
+    let (r, _) = run(
+        spec(Scenario::Recovery),
+        Network::Server(server()),
+        &mut net,
+    );
     assert!(
         r.verdict.sentence().contains(
             "lists jar42sccp.8-3-2-27.sbn, an image for the 7942/7962, which a 7961 refuses"
@@ -469,7 +485,7 @@ fn xmldefault_without_the_device_id_is_named() {
     .unwrap();
     files.insert("XMLDefault.cnf.xml".into(), xml.into_bytes());
     let mut net = FakeNet::new(files);
-    let (r, _) = run(spec(Mode::Boot), Network::Server(server()), &mut net);
+    let (r, _) = run(spec(Scenario::Boot), Network::Server(server()), &mut net);
     assert_eq!(
         r.verdict.sentence(),
         "would be stuck: XMLDefault.cnf.xml has no entry for device 30018 \
@@ -480,13 +496,13 @@ fn xmldefault_without_the_device_id_is_named() {
     let mut files = seed();
     files.remove("XMLDefault.cnf.xml");
     let mut net = FakeNet::new(files);
-    let (r, _) = run(spec(Mode::Boot), Network::Server(server()), &mut net);
+    let (r, _) = run(spec(Scenario::Boot), Network::Server(server()), &mut net);
     assert_eq!(stuck(&r).problem.code(), "no-config");
 }
 
 #[test]
 fn five_percent_loss_costs_time_not_the_verdict() {
-    for mode in [Mode::Recovery, Mode::Boot] {
+    for mode in [Scenario::Recovery, Scenario::Boot] {
         let mut clean = FakeNet::new(seed());
         let (r, clean_time) = run(spec(mode), Network::Dhcp { xid: 3 }, &mut clean);
         assert!(recovered(&r));
@@ -505,7 +521,7 @@ fn five_percent_loss_costs_time_not_the_verdict() {
 fn a_silent_tftp_server_is_given_up_on_in_bounded_time() {
     let mut net = FakeNet::new(seed());
     net.tftp_silent = true;
-    let (r, elapsed) = run(spec(Mode::Recovery), Network::Dhcp { xid: 1 }, &mut net);
+    let (r, elapsed) = run(spec(Scenario::Recovery), Network::Dhcp { xid: 1 }, &mut net);
     let s = stuck(&r);
     assert_eq!(s.file.as_deref(), Some("term61.default.loads"));
     assert!(matches!(
@@ -522,7 +538,7 @@ fn a_silent_tftp_server_is_given_up_on_in_bounded_time() {
 fn dhcp_problems_are_named() {
     let mut net = FakeNet::new(seed());
     net.dhcp = None;
-    let (r, elapsed) = run(spec(Mode::Recovery), Network::Dhcp { xid: 1 }, &mut net);
+    let (r, elapsed) = run(spec(Scenario::Recovery), Network::Dhcp { xid: 1 }, &mut net);
     assert_eq!(stuck(&r).problem.code(), "no-dhcp-offer");
     assert_eq!(elapsed, Duration::from_secs(60));
     assert!(net.requested.is_empty());
@@ -533,7 +549,7 @@ fn dhcp_problems_are_named() {
         option66: None,
         siaddr: Ipv4Addr::UNSPECIFIED,
     });
-    let (r, _) = run(spec(Mode::Recovery), Network::Dhcp { xid: 1 }, &mut net);
+    let (r, _) = run(spec(Scenario::Recovery), Network::Dhcp { xid: 1 }, &mut net);
     assert_eq!(stuck(&r).problem.code(), "no-tftp-server");
     assert!(
         r.verdict.sentence().contains("no option 150"),
@@ -548,7 +564,7 @@ fn dhcp_problems_are_named() {
         siaddr: Ipv4Addr::UNSPECIFIED,
         ..DhcpOffer::default()
     });
-    let (r, _) = run(spec(Mode::Recovery), Network::Dhcp { xid: 1 }, &mut net);
+    let (r, _) = run(spec(Scenario::Recovery), Network::Dhcp { xid: 1 }, &mut net);
     assert!(recovered(&r));
     assert_eq!(r.tftp_server, Some((server(), TftpSource::Option66)));
     assert!(r.notes[0].contains("no option 150"), "{:?}", r.notes);
@@ -561,7 +577,7 @@ fn dhcp_problems_are_named() {
         option66: Some(b"tftp.example".to_vec()),
         siaddr: Ipv4Addr::UNSPECIFIED,
     });
-    let (r, _) = run(spec(Mode::Recovery), Network::Dhcp { xid: 1 }, &mut net);
+    let (r, _) = run(spec(Scenario::Recovery), Network::Dhcp { xid: 1 }, &mut net);
     assert!(
         matches!(&r.verdict, Verdict::CouldNotRun { reason } if reason.contains("`tftp.example`")),
         "{:?}",
@@ -574,7 +590,7 @@ fn dhcp_problems_are_named() {
 fn the_time_limit_ends_everything() {
     let mut net = FakeNet::new(seed());
     net.lose_every = 2;
-    let mut s = spec(Mode::Recovery);
+    let mut s = spec(Scenario::Recovery);
     s.time_limit = Duration::from_secs(20);
     let (r, elapsed) = run(s, Network::Dhcp { xid: 1 }, &mut net);
     assert!(
@@ -587,7 +603,7 @@ fn the_time_limit_ends_everything() {
 #[test]
 fn could_not_run_stands_and_stops_the_phone() {
     let now = Instant::now();
-    let mut phone = Phone::new(now, spec(Mode::Recovery), Network::Dhcp { xid: 1 });
+    let mut phone = Phone::new(now, spec(Scenario::Recovery), Network::Dhcp { xid: 1 });
     assert!(phone.poll_transmit().is_some(), "the first DISCOVER");
     phone.could_not_run(now, "port 68 is in use".into());
     assert!(phone.is_finished());
@@ -597,4 +613,4 @@ fn could_not_run_stands_and_stops_the_phone() {
     );
 }
 
-use super::tftp_client::Patience;
+use crate::simulate::tftp_client::Patience;

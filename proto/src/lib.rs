@@ -1,0 +1,26 @@
+//! Lifeline's protocol cores: the TFTP and DHCP codecs and state machines,
+//! and a simulated Cisco phone, with no sockets, no clock and no runtime.
+//!
+//! Every core is handed the time and the bytes that arrived, and says what to
+//! send and when it next wants to be woken; the loops around them (sockets,
+//! tokio, the clock) live in the helper. This crate builds for
+//! `wasm32-unknown-unknown` and cannot see tokio or a socket, so the compiler
+//! keeps the cores free of I/O, and the fuzz targets link only this and
+//! `lifeline-shared`.
+//!
+//! The time each core is handed: a TFTP session a [`tftp::time::Time`]
+//! (monotonic nanoseconds, for integer arithmetic per datagram); the DHCP
+//! policy whole seconds since the Unix epoch (leases outlive a restart); the
+//! simulated phone a `std::time::Instant`.
+//!
+//! # Layout
+//!
+//! - [`tftp`]: the packet codec and one read transfer as a state machine;
+//! - [`dhcp`]: the codec, the server's policy, its configuration and lease
+//!   table;
+//! - [`simulate`]: a Cisco phone's DHCP and TFTP clients and the checks of
+//!   what it fetched, for `lifeline simulate`.
+
+pub mod dhcp;
+pub mod simulate;
+pub mod tftp;
