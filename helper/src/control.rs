@@ -11,13 +11,14 @@
 //! TFTP and DHCP servers as they happen.
 
 use crate::bundles::{Store, Upload};
+use crate::events::Events;
 use axum::Router;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use lifeline_shared::events::{Event, PhoneSummary};
+use lifeline_shared::events::PhoneSummary;
 use lifeline_shared::protocol::{self, Chunk, ClientMessage, ErrorCode, ServerMessage, Status};
 use lifeline_shared::tracker::{Catalog, Tracker};
 use std::collections::HashMap;
@@ -36,7 +37,7 @@ pub struct Control {
     /// The data directory.
     pub store: Arc<Store>,
     /// Network events (TFTP, DHCP).
-    pub events: broadcast::Sender<Event>,
+    pub events: Events,
     /// Phone summaries as they change.
     pub phones: broadcast::Sender<PhoneSummary>,
     /// The per-phone tracker.

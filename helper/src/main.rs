@@ -255,17 +255,15 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     };
     let source = Arc::new(plane::Switchable::new(initial));
     let tftp_server = start_tftp(&args, source.clone(), &what, &events, &stop, &services).await;
+    // DHCP's notices join the live lines, which run while TFTP serves.
+    let live_lines = tftp_server.is_some();
     // What the page shows of DHCP: the mode, where, and what it hands out.
     let dhcp_state = dhcp.as_ref().map(|p| {
         let (c, i) = (p.config(), p.interface());
-        let mode = match c.mode {
-            dhcp::config::Mode::CiscoOnly => "cisco-only",
-            dhcp::config::Mode::All => "all",
-            dhcp::config::Mode::Off => "off",
-        };
         let tftp: Vec<String> = c.tftp.iter().map(|a| a.to_string()).collect();
         format!(
-            "{mode} on {} ({}/{}), option 150 = {}",
+            "{} on {} ({}/{}), option 150 = {}",
+            c.mode.as_str(),
             i.name,
             i.addr,
             i.prefix,
@@ -273,7 +271,14 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         )
     });
     let dhcp_server = match dhcp {
-        Some(prepared) => Some(dhcp::setup::launch(prepared, &events, &stop).await?),
+        Some(prepared) => {
+            let notify = |notice: dhcp::events::Notice| {
+                if live_lines {
+                    print_line(&notice.human_line());
+                }
+            };
+            Some(dhcp::setup::launch(prepared, &events, notify, &stop).await?)
+        }
         None => None,
     };
     if let (Some(_), Some(state)) = (&dhcp_server, dhcp_state)
@@ -286,14 +291,13 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         });
     }
 
-    let (shared_events, _) = tokio::sync::broadcast::channel(events::CAPACITY);
     let (phones, _) = tokio::sync::broadcast::channel(256);
     let tracker = plane::tracker_for(store.current().map(|(_, d)| d).as_deref());
     let control = Arc::new(Control {
         token,
         origins: control::own_origins(addr),
         store: store.clone(),
-        events: shared_events.clone(),
+        events: events.clone(),
         phones,
         tracker: Arc::new(std::sync::Mutex::new(tracker)),
         tracker_epoch: std::time::Instant::now(),
@@ -315,8 +319,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         idle: Duration::from_secs(60),
         shutdown: stop.clone(),
     });
-    plane::spawn_forwarder(&events, shared_events.clone(), stop.clone());
-    plane::spawn_tracker(control.clone(), shared_events.subscribe(), stop.clone());
+    plane::spawn_tracker(control.clone(), events.subscribe(), stop.clone());
 
     let web_server = web::serve_with(
         listener,
@@ -408,16 +411,11 @@ async fn start_tftp(
                 Err(RecvError::Closed) => break,
             };
             if let Some(line) = line {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+                print_line(&line);
             }
         }
     });
-    {
-        let mut out = std::io::stdout().lock();
-        let _ =
-            writeln!(out, "TFTP listening on {addr}, serving {what}").and_then(|()| out.flush());
-    }
+    print_line(&format!("TFTP listening on {addr}, serving {what}"));
     Some(tokio::spawn(tftp::server::serve(
         socket,
         files,
@@ -425,6 +423,12 @@ async fn start_tftp(
         events.clone(),
         stop.clone(),
     )))
+}
+
+/// A line on stdout, flushed at once.
+fn print_line(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 fn bind_error(addr: SocketAddr, error: std::io::Error) -> anyhow::Error {

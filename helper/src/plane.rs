@@ -156,27 +156,3 @@ pub fn spawn_tracker(
 pub fn tracker_for(dir: Option<&Path>) -> Tracker {
     Tracker::new(dir.map(catalog_of).unwrap_or_default())
 }
-
-/// Copies the servers' events onto the channel the browser sessions and the
-/// tracker read, in the shared (wire) form. Runs until `stop`.
-pub fn spawn_forwarder(
-    from: &crate::events::Events,
-    to: broadcast::Sender<Event>,
-    stop: CancellationToken,
-) -> tokio::task::JoinHandle<()> {
-    let mut rx = from.subscribe();
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                ev = rx.recv() => match ev {
-                    Ok(e) => {
-                        let _ = to.send(e.to_shared());
-                    }
-                    Err(broadcast::error::RecvError::Lagged(n)) => tracing::debug!(skipped = n, "forwarder lagged"),
-                    Err(broadcast::error::RecvError::Closed) => break,
-                },
-                _ = stop.cancelled() => break,
-            }
-        }
-    })
-}

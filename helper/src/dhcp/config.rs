@@ -30,6 +30,17 @@ pub enum Mode {
     All,
 }
 
+impl Mode {
+    /// The name the `--dhcp` flag takes (`cisco-only`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Off => "off",
+            Mode::CiscoOnly => "cisco-only",
+            Mode::All => "all",
+        }
+    }
+}
+
 /// An IPv4 subnet: a network address and a prefix length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Subnet {
