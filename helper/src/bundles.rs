@@ -17,7 +17,7 @@
 //!   transfers may still read them; old bundles are pruned later (keeping the
 //!   last few), and open files stay readable after their directory is removed.
 
-use crate::store::sync_dir;
+use crate::atomic::sync_dir;
 use lifeline_shared::bundle::{self, MANIFEST_NAME, Manifest};
 use lifeline_shared::protocol::{self, CHUNK_SIZE, Chunk, CurrentBundle, FileChunks};
 use sha2::{Digest, Sha256};

@@ -13,8 +13,9 @@
 //! - [`bundles`]: the data directory's bundles, staging and `current`.
 //! - [`tftp`], [`dhcp`]: the servers; [`simulate`]: a phone on the wire.
 //! - [`inspect_cmd`], [`prep_cmd`]: the terminal subcommands.
-//! - [`store`]: writes a crash never leaves half done.
+//! - [`atomic`]: file and folder writes a crash never leaves half done.
 
+pub mod atomic;
 pub mod bundles;
 pub mod control;
 pub mod dhcp;
@@ -24,6 +25,5 @@ pub mod plane;
 pub mod prep_cmd;
 pub mod serve;
 pub mod simulate;
-pub mod store;
 pub mod tftp;
 pub mod web;

@@ -198,7 +198,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     );
     let token = control::new_token().context("cannot make a pairing token")?;
     if let Some(path) = &args.token_file {
-        lifeline_helper::store::write_atomic(path, format!("{token}\n").as_bytes())
+        lifeline_helper::atomic::write_file(path, format!("{token}\n").as_bytes())
             .with_context(|| format!("cannot write the token to {}", path.display()))?;
     }
 

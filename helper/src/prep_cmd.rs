@@ -273,7 +273,7 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
         return fail(format!("{}: {e}", dir.display()));
     }
     for (name, text) in &files {
-        if let Err(e) = crate::store::write_atomic(&dir.join(name), text.as_bytes()) {
+        if let Err(e) = crate::atomic::write_file(&dir.join(name), text.as_bytes()) {
             return fail(format!("{}: {e}", dir.join(name).display()));
         }
         out(&format!("wrote {}\n", dir.join(name).display()));
@@ -373,9 +373,9 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
     {
         b.to_zip()
             .map_err(|e| std::io::Error::other(e.to_string()))
-            .and_then(|z| crate::store::write_atomic(&args.out, &z))
+            .and_then(|z| crate::atomic::write_file(&args.out, &z))
     } else {
-        crate::store::write_bundle_dir(&args.out, &b)
+        crate::atomic::write_bundle_dir(&args.out, &b)
     };
     if let Err(e) = written {
         return fail(format!("{}: {e}", args.out.display()));

@@ -662,7 +662,7 @@ fn leases_survive_a_restart_through_the_file() {
     run(&c, &mut t, &msg(MessageType::Discover, phone(3)), NOW);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(super::leases::FILE_NAME);
-    crate::store::write_atomic(&path, &t.to_file_bytes()).unwrap();
+    crate::atomic::write_file(&path, &t.to_file_bytes()).unwrap();
 
     // A new process: the table comes from the file.
     let (mut t, notes) = Leases::load(&path, &c).unwrap();

@@ -357,7 +357,7 @@ impl<P: Probe> Loop<P> {
         let path = path.clone();
         let failed = Arc::clone(&self.save_failed);
         self.writing = Some(tokio::task::spawn_blocking(move || {
-            let result = crate::store::write_atomic(&path, &snapshot.to_file_bytes());
+            let result = crate::atomic::write_file(&path, &snapshot.to_file_bytes());
             if let Err(e) = &result {
                 tracing::warn!(path = %path.display(), error = %e, "dhcp: cannot write the lease file");
                 failed.store(true, Ordering::Relaxed);
