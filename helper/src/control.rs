@@ -30,17 +30,14 @@ use tokio_util::sync::CancellationToken;
 
 /// Everything a session needs.
 pub struct Control {
-    /// The pairing token.
     pub token: String,
     /// `Origin` values accepted (the helper's own origins).
     pub origins: Vec<String>,
-    /// The data directory.
     pub store: Arc<Store>,
     /// Network events (TFTP, DHCP).
     pub events: Events,
     /// Phone summaries as they change.
     pub phones: broadcast::Sender<PhoneSummary>,
-    /// The per-phone tracker.
     pub tracker: Arc<Mutex<Tracker>>,
     /// The tracker's epoch: its times are milliseconds since then.
     pub tracker_epoch: Instant,

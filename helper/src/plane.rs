@@ -75,9 +75,7 @@ pub fn folder(dir: &Path) -> std::io::Result<Arc<dyn FileSource>> {
 /// What the status message says about each server; set as they start.
 #[derive(Debug, Default)]
 pub struct Services {
-    /// TFTP.
     pub tftp: Mutex<Option<Service>>,
-    /// DHCP.
     pub dhcp: Mutex<Option<Service>>,
 }
 

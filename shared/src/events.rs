@@ -45,7 +45,6 @@ impl Resolution {
 pub struct OptionPair {
     /// Lower-case name (`blksize`).
     pub name: String,
-    /// Its value.
     pub value: String,
 }
 
@@ -67,22 +66,14 @@ pub enum Outcome {
     /// The client acknowledged the last block.
     Done,
     /// The client sent an ERROR.
-    PeerError {
-        /// Its code.
-        code: u16,
-        /// Its message.
-        message: String,
-    },
+    PeerError { code: u16, message: String },
     /// The client stopped answering.
     TimedOut {
         /// Retransmissions tried in a row.
         retries: u32,
     },
     /// The file could not be read.
-    ReadError {
-        /// Why.
-        message: String,
-    },
+    ReadError { message: String },
     /// The server stopped the transfer (shutdown).
     Cancelled,
 }
@@ -90,9 +81,7 @@ pub enum Outcome {
 /// A read request and how it was resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TftpRequest {
-    /// The transfer's number.
     pub transfer: u64,
-    /// The client.
     pub client: SocketAddr,
     /// The file as asked.
     pub file: String,
@@ -104,7 +93,6 @@ pub struct TftpRequest {
     pub resolution: Resolution,
     /// The file that serves it, when found.
     pub served: Option<String>,
-    /// Its size.
     pub size: Option<u64>,
     /// Options acknowledged.
     pub accepted: Vec<OptionPair>,
@@ -115,13 +103,10 @@ pub struct TftpRequest {
 /// Progress of a transfer (rate-limited).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TftpProgress {
-    /// The transfer's number.
     pub transfer: u64,
-    /// The client.
     pub client: SocketAddr,
     /// The file as asked.
     pub file: String,
-    /// Its size.
     pub size: Option<u64>,
     /// Counters so far.
     #[serde(flatten)]
@@ -131,9 +116,7 @@ pub struct TftpProgress {
 /// The end of a transfer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TftpEnd {
-    /// The transfer's number.
     pub transfer: u64,
-    /// The client.
     pub client: SocketAddr,
     /// The file as asked.
     pub file: String,
@@ -151,13 +134,11 @@ pub struct TftpEnd {
 /// A request refused before any transfer started (write request, limits).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TftpRefused {
-    /// The client.
     pub client: SocketAddr,
     /// The file as asked.
     pub file: String,
     /// The TFTP error code sent.
     pub code: u16,
-    /// Why.
     pub reason: String,
 }
 
@@ -202,14 +183,12 @@ pub enum DhcpStep {
     },
     /// We offered one.
     Offer {
-        /// The address.
         addr: Ipv4Addr,
         /// Option 150 sent.
         tftp: Vec<Ipv4Addr>,
     },
     /// We confirmed a lease.
     Ack {
-        /// The address.
         addr: Ipv4Addr,
         /// Lease length.
         lease_secs: u32,
@@ -220,24 +199,14 @@ pub enum DhcpStep {
     Nak {
         /// The address asked for.
         addr: Option<Ipv4Addr>,
-        /// Why.
         reason: String,
     },
     /// The client said the address is in use.
-    Decline {
-        /// The address.
-        addr: Ipv4Addr,
-    },
+    Decline { addr: Ipv4Addr },
     /// The client gave its address back.
-    Release {
-        /// The address.
-        addr: Ipv4Addr,
-    },
+    Release { addr: Ipv4Addr },
     /// The client asked for options only.
-    Inform {
-        /// Its address.
-        addr: Ipv4Addr,
-    },
+    Inform { addr: Ipv4Addr },
     /// Another host answered the probe of an address we were about to offer
     /// this client: the address is skipped, and the client offered another.
     AddressInUse {
@@ -257,9 +226,7 @@ pub enum DhcpStep {
 #[serde(tag = "event", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Event {
-    /// A read request.
     TftpRequest(TftpRequest),
-    /// Progress of a transfer.
     TftpProgress(TftpProgress),
     /// A transfer finished.
     TftpDone(TftpEnd),
@@ -269,12 +236,9 @@ pub enum Event {
     TftpRefused(TftpRefused),
     /// A retransmitted request for a transfer already running.
     TftpDuplicate {
-        /// The client.
         client: SocketAddr,
-        /// The file.
         file: String,
     },
-    /// A DHCP step.
     Dhcp(DhcpEvent),
     /// Anything newer than this build knows.
     #[serde(other)]
@@ -322,7 +286,6 @@ pub struct PhoneFile {
     pub size: Option<u64>,
     /// Bytes acknowledged.
     pub bytes: u64,
-    /// Where it is.
     pub state: FileState,
     /// Retransmissions in its transfers.
     pub retransmissions: u64,
@@ -337,9 +300,7 @@ pub struct PhoneSummary {
     pub mac: Option<String>,
     /// Its model, from DHCP option 60.
     pub model: Option<String>,
-    /// Its address.
     pub address: Option<Ipv4Addr>,
-    /// Where it is.
     pub state: PhoneState,
     /// For stuck and failed: why, in plain words, and what to do.
     pub reason: Option<String>,
@@ -350,9 +311,7 @@ pub struct PhoneSummary {
     pub current_file: Option<String>,
     /// The files its manifest lists, manifest first, in order.
     pub files: Vec<PhoneFile>,
-    /// Files done.
     pub files_done: usize,
-    /// Files expected.
     pub files_expected: usize,
     /// Requests that missed but are normal (CTL/ITL, per-MAC configs).
     pub normal_misses: Vec<String>,
@@ -386,9 +345,7 @@ pub enum Diagnosis {
     },
     /// It fetched the same manifest again and again without going on.
     ManifestRepeated {
-        /// The manifest.
         file: String,
-        /// How many times.
         times: u32,
         /// Whether it is a `termNN.default.loads` recovery manifest.
         recovery: bool,
@@ -401,26 +358,15 @@ pub enum Diagnosis {
         last: Option<String>,
     },
     /// Transfers of the same file timed out again and again.
-    TimedOut {
-        /// The file.
-        file: String,
-        /// How many times.
-        times: u32,
-    },
+    TimedOut { file: String, times: u32 },
     /// The phone stopped a transfer with a TFTP error.
     PhoneError {
-        /// The file.
         file: String,
         /// The phone's message.
         message: String,
     },
     /// The helper could not read a file.
-    ReadError {
-        /// The file.
-        file: String,
-        /// Why.
-        message: String,
-    },
+    ReadError { file: String, message: String },
     /// The helper's DHCP server has no free address for it.
     NoFreeAddress,
     /// A diagnosis newer than this build knows.

@@ -14,13 +14,11 @@ use super::config::{AddrRange, Mode};
 /// The server started.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DhcpServing {
-    /// The mode.
     pub mode: Mode,
     /// The interface, when bound to one.
     pub interface: Option<String>,
     /// Our address (option 54).
     pub server: Ipv4Addr,
-    /// The range.
     pub range: AddrRange,
     /// Option 150's list.
     pub tftp: Vec<Ipv4Addr>,

@@ -1,11 +1,11 @@
 //! The DHCP socket loop: receive, ask the policy, apply, send. Thin on purpose.
 //!
-//! [`serve`] takes an already-bound socket and a [`CancellationToken`]
-//! (STYLE habit 4), so tests bind any port and run in parallel. One task owns
-//! the socket, the lease table and the ICMP prober; nothing is shared, so
-//! nothing is locked. A datagram that does not parse, a reply that cannot be
-//! sent, a lease file that cannot be written: each is logged and the loop goes
-//! on (habit 8); only a failing receive on the socket ends it.
+//! [`serve`] takes an already-bound socket and a [`CancellationToken`], so
+//! tests bind any port and run in parallel. One task owns the socket, the
+//! lease table and the ICMP prober; nothing is shared, so nothing is locked.
+//! One bad packet never stops the server: a datagram that does not parse, a
+//! reply that cannot be sent, a lease file that cannot be written, each is
+//! logged and the loop goes on; only a failing receive on the socket ends it.
 //!
 //! Memory is bounded: one receive buffer, at most [`MAX_PROBES`] DISCOVERs
 //! waiting for a probe, and a lease table the configuration bounds. The lease
