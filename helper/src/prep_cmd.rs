@@ -43,7 +43,8 @@ fn out(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-/// `lifeline option150`.
+/// Runs `lifeline option150`: option 150 for the addresses in every DHCP
+/// server's syntax, or a value decoded. Returns the exit status.
 pub fn option150(args: &Option150Args) -> ExitCode {
     if let Some(value) = &args.decode {
         return match option150::decode(value) {
@@ -178,7 +179,8 @@ fn parse_macs(list: &[String]) -> Result<Vec<(Mac, Option<String>)>, ExitCode> {
         .collect()
 }
 
-/// `lifeline config`.
+/// Runs `lifeline config`: writes `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml`,
+/// or checks existing ones. Returns the exit status.
 pub fn config(args: &ConfigArgs) -> ExitCode {
     if !args.check.is_empty() {
         let loads: Option<Vec<String>> = match &args.firmware {
@@ -310,7 +312,8 @@ pub struct BundleArgs {
     pub out: PathBuf,
 }
 
-/// `lifeline bundle`.
+/// Runs `lifeline bundle`: a TFTP root (firmware, configs, aliases, manifest)
+/// as a folder or a zip. Returns the exit status.
 pub fn bundle(args: &BundleArgs) -> ExitCode {
     let tftp = match option150::parse_list(&args.tftp_servers.join(",")) {
         Ok(l) => l,
