@@ -96,23 +96,8 @@ pub async fn run(
     let addr = sockets.http.local_addr()?;
     let events = Events::new();
     let services = Arc::new(plane::Services::default());
-    // TFTP serves --root or --firmware when given, else the current bundle (if
-    // any), and switches when the browser sends a new one.
-    let (initial, what, fixed) = match fixed_files {
-        Some((files, what)) => (files, what, true),
-        None => match plane::stored(&store) {
-            Some((files, info)) => (
-                files,
-                format!("bundle {} from {}", &info.id[..12], info.source),
-                false,
-            ),
-            None => (
-                plane::empty(),
-                "no bundle yet (send one from the web app)".to_string(),
-                false,
-            ),
-        },
-    };
+    let fixed = fixed_files.is_some();
+    let (initial, what) = fixed_files.unwrap_or_else(|| stored_or_empty(&store));
     let source = Arc::new(plane::Switchable::new(initial));
     let tftp = tftp_socket(sockets.tftp, &services.tftp);
     if terminal && let Some((_, at)) = &tftp {
@@ -130,19 +115,7 @@ pub async fn run(
             shutdown.clone(),
         ))
     });
-    // What the page shows of DHCP: the mode, where, and what it hands out.
-    let dhcp_state = dhcp.as_ref().map(|p| {
-        let (c, i) = (p.config(), p.interface());
-        let tftp: Vec<String> = c.tftp.iter().map(|a| a.to_string()).collect();
-        format!(
-            "{} on {} ({}/{}), option 150 = {}",
-            c.mode.as_str(),
-            i.name,
-            i.addr,
-            i.prefix,
-            tftp.join(", ")
-        )
-    });
+    let dhcp_state = dhcp.as_ref().map(dhcp_status);
     let dhcp_server = match dhcp {
         Some(prepared) => {
             let notify = |notice: dhcp::events::Notice| {
@@ -217,6 +190,35 @@ pub async fn run(
             Ok(())
         }
     }
+}
+
+/// Without fixed files, TFTP serves the store's current bundle, if any, and
+/// switches when the browser sends a new one. The files, and what they are.
+fn stored_or_empty(store: &Store) -> (Arc<dyn FileSource>, String) {
+    match plane::stored(store) {
+        Some((files, info)) => (
+            files,
+            format!("bundle {} from {}", &info.id[..12], info.source),
+        ),
+        None => (
+            plane::empty(),
+            "no bundle yet (send one from the web app)".to_string(),
+        ),
+    }
+}
+
+/// What the page shows of DHCP: the mode, where, and what it hands out.
+fn dhcp_status(prepared: &dhcp::setup::Prepared) -> String {
+    let (c, i) = (prepared.config(), prepared.interface());
+    let tftp: Vec<String> = c.tftp.iter().map(|a| a.to_string()).collect();
+    format!(
+        "{} on {} ({}/{}), option 150 = {}",
+        c.mode.as_str(),
+        i.name,
+        i.addr,
+        i.prefix,
+        tftp.join(", ")
+    )
 }
 
 /// How a server's task ended; a server that was never started is fine.
