@@ -17,7 +17,7 @@
 //!   transfers may still read them; old bundles are pruned later (keeping the
 //!   last few), and open files stay readable after their directory is removed.
 
-use crate::store::sync_dir;
+use crate::atomic::sync_dir;
 use lifeline_shared::bundle::{self, MANIFEST_NAME, Manifest};
 use lifeline_shared::protocol::{self, CHUNK_SIZE, Chunk, CurrentBundle, FileChunks};
 use sha2::{Digest, Sha256};
@@ -46,13 +46,11 @@ pub enum UploadError {
     BadChunk {
         /// In plain words.
         message: String,
-        /// The file.
         file: Option<String>,
     },
     /// Chunks missing at commit.
     #[error("{missing} chunk(s) have not arrived yet, first in {file}")]
     Incomplete {
-        /// How many.
         missing: u64,
         /// The first file with a gap.
         file: String,
@@ -62,7 +60,6 @@ pub enum UploadError {
         "{file} does not match its SHA-256 (expected {expected}, got {got}); its chunks will be asked for again"
     )]
     HashMismatch {
-        /// The file.
         file: String,
         /// From the manifest.
         expected: String,
@@ -99,7 +96,8 @@ impl UploadError {
     }
 }
 
-/// The data directory.
+/// The bundle store: the data directory's received bundles, uploads in
+/// progress, and which bundle is current.
 #[derive(Debug)]
 pub struct Store {
     dir: PathBuf,
@@ -264,7 +262,6 @@ impl Store {
 /// An upload in progress.
 #[derive(Debug)]
 pub struct Upload {
-    /// The bundle id.
     pub id: String,
     staging: PathBuf,
     manifest: Manifest,

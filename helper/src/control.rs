@@ -11,14 +11,16 @@
 //! TFTP and DHCP servers as they happen.
 
 use crate::bundles::{Store, Upload};
+use crate::events::Events;
 use axum::Router;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use lifeline_shared::events::{Catalog, Event, PhoneSummary, Tracker};
+use lifeline_shared::events::PhoneSummary;
 use lifeline_shared::protocol::{self, Chunk, ClientMessage, ErrorCode, ServerMessage, Status};
+use lifeline_shared::tracker::{Catalog, Tracker};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -28,17 +30,14 @@ use tokio_util::sync::CancellationToken;
 
 /// Everything a session needs.
 pub struct Control {
-    /// The pairing token.
     pub token: String,
     /// `Origin` values accepted (the helper's own origins).
     pub origins: Vec<String>,
-    /// The data directory.
     pub store: Arc<Store>,
     /// Network events (TFTP, DHCP).
-    pub events: broadcast::Sender<Event>,
+    pub events: Events,
     /// Phone summaries as they change.
     pub phones: broadcast::Sender<PhoneSummary>,
-    /// The per-phone tracker.
     pub tracker: Arc<Mutex<Tracker>>,
     /// The tracker's epoch: its times are milliseconds since then.
     pub tracker_epoch: Instant,

@@ -1,6 +1,8 @@
-//! What the helper tells the world: events, published on an in-process
-//! broadcast channel (the websocket and the CLI subscribe) and logged with
-//! `tracing`, structured.
+//! The helper's one event channel. Every [`Event`] the TFTP and DHCP servers
+//! report is logged with `tracing`, structured, and sent to every subscriber:
+//! the browser sessions, the tracker task and the terminal's live lines. The
+//! events are the shared type, the form the browser reads, so what a page
+//! receives is what was published.
 //!
 //! Every TFTP read request produces a [`Event::TftpRequest`] (how its name was
 //! resolved), then [`Event::TftpProgress`] at most every
@@ -9,14 +11,10 @@
 //! not served) produce [`Event::TftpRefused`]; a retransmitted request for a
 //! running transfer produces [`Event::TftpDuplicate`].
 
-use std::net::SocketAddr;
-
-use serde::Serialize;
 use tokio::sync::broadcast;
 
-/// The TFTP and DHCP event data is the shared wire form the browser reads.
 pub use lifeline_shared::events::{
-    DhcpEvent, OptionPair, TftpEnd, TftpProgress, TftpRefused, TftpRequest,
+    DhcpEvent, Event, OptionPair, TftpEnd, TftpProgress, TftpRefused, TftpRequest,
 };
 
 use crate::tftp::files::Resolution;
@@ -24,58 +22,6 @@ use lifeline_proto::tftp::session::Outcome;
 
 /// How many events a slow subscriber may fall behind before it misses some.
 pub const CAPACITY: usize = 1024;
-
-/// An event.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "event", rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum Event {
-    /// A read request.
-    TftpRequest(TftpRequest),
-    /// Progress of a transfer (rate-limited).
-    TftpProgress(TftpProgress),
-    /// A transfer completed.
-    TftpDone(TftpEnd),
-    /// A transfer ended early.
-    TftpAborted(TftpEnd),
-    /// A request refused.
-    TftpRefused(TftpRefused),
-    /// A request repeated while its transfer runs: ignored.
-    TftpDuplicate {
-        /// The client.
-        client: SocketAddr,
-        /// The file asked for.
-        file: String,
-    },
-    /// A step of a DHCP client's exchange (a phone's timeline starts at its DISCOVER).
-    Dhcp(DhcpEvent),
-    /// The DHCP server started.
-    DhcpServing(crate::dhcp::events::DhcpServing),
-    /// Another DHCP server answers on the segment.
-    DhcpRival(crate::dhcp::events::RivalServer),
-}
-
-impl Event {
-    /// The form the browser and the tracker read. The server notices
-    /// ([`Event::DhcpServing`], [`Event::DhcpRival`]) have none: they are
-    /// `Unknown` there, as they would read on the wire.
-    pub fn to_shared(&self) -> lifeline_shared::events::Event {
-        use lifeline_shared::events::Event as Shared;
-        match self {
-            Event::TftpRequest(r) => Shared::TftpRequest(r.clone()),
-            Event::TftpProgress(p) => Shared::TftpProgress(p.clone()),
-            Event::TftpDone(e) => Shared::TftpDone(e.clone()),
-            Event::TftpAborted(e) => Shared::TftpAborted(e.clone()),
-            Event::TftpRefused(r) => Shared::TftpRefused(r.clone()),
-            Event::TftpDuplicate { client, file } => Shared::TftpDuplicate {
-                client: *client,
-                file: file.clone(),
-            },
-            Event::Dhcp(e) => Shared::Dhcp(e.clone()),
-            Event::DhcpServing(_) | Event::DhcpRival(_) => Shared::Unknown,
-        }
-    }
-}
 
 /// The event channel. Cloning it is cheap; publishing never blocks.
 #[derive(Clone, Debug)]
@@ -113,8 +59,7 @@ impl Events {
 fn log(event: &Event) {
     match event {
         Event::TftpRequest(r) => {
-            let resolution = serde_json::to_string(&r.resolution).unwrap_or_default();
-            let resolution = resolution.trim_matches('"');
+            let resolution = r.resolution.as_str();
             if r.resolution == Resolution::Denied {
                 tracing::warn!(
                     transfer = r.transfer, client = %r.client, file = %r.file,
@@ -155,8 +100,8 @@ fn log(event: &Event) {
             client = %client, file = %file, "tftp duplicate request ignored"
         ),
         Event::Dhcp(e) => crate::dhcp::events::log(e),
-        // Logged where they happen, with their context.
-        Event::DhcpServing(_) | Event::DhcpRival(_) => {}
+        // Only read from a newer helper, never published here.
+        _ => {}
     }
 }
 
@@ -188,9 +133,7 @@ pub fn human_line(event: &Event) -> Option<String> {
                 r.transfer,
                 r.client,
                 r.file,
-                serde_json::to_string(resolution)
-                    .unwrap_or_default()
-                    .trim_matches('"'),
+                resolution.as_str(),
                 r.detail
                     .as_deref()
                     .map(|d| format!(" ({d})"))
@@ -238,21 +181,7 @@ pub fn human_line(event: &Event) -> Option<String> {
         }
         Event::TftpDuplicate { .. } => return None,
         Event::Dhcp(e) => return crate::dhcp::events::human_line(e),
-        Event::DhcpServing(s) => format!(
-            "DHCP ({}) serving {} from {} on {}, TFTP server {}",
-            serde_json::to_string(&s.mode)
-                .unwrap_or_default()
-                .trim_matches('"'),
-            s.range,
-            s.server,
-            s.interface.as_deref().unwrap_or("?"),
-            s.tftp
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Event::DhcpRival(r) => r.describe(),
+        _ => return None,
     })
 }
 
@@ -260,6 +189,7 @@ pub fn human_line(event: &Event) -> Option<String> {
 mod tests {
     use super::*;
     use lifeline_proto::tftp::session::Stats;
+    use std::net::SocketAddr;
 
     #[test]
     fn events_serialize_flat_and_tagged() {
@@ -301,9 +231,8 @@ mod tests {
     }
 
     #[test]
-    fn the_shared_form_is_what_the_wire_reads() {
-        use crate::dhcp::events::{DhcpServing, DhcpStep, RivalServer};
-        use lifeline_proto::dhcp::config::Answer;
+    fn what_is_published_is_what_the_wire_reads() {
+        use crate::dhcp::events::DhcpStep;
         use std::net::Ipv4Addr;
 
         let client: SocketAddr = "10.0.0.7:2000".parse().unwrap();
@@ -364,21 +293,6 @@ mod tests {
                 client,
                 file: "f".into(),
             },
-            Event::DhcpServing(DhcpServing {
-                mode: Answer::CiscoOnly,
-                interface: Some("eth0".into()),
-                server: Ipv4Addr::new(10, 0, 0, 1),
-                range: "10.0.0.20-10.0.0.199".parse().unwrap(),
-                tftp: vec![Ipv4Addr::new(10, 0, 0, 1)],
-            }),
-            Event::DhcpRival(RivalServer {
-                server: Ipv4Addr::new(10, 0, 0, 254),
-                offered: Ipv4Addr::new(10, 0, 0, 57),
-                mask: None,
-                routers: vec![],
-                option150: None,
-                option66: None,
-            }),
         ];
         events.extend(
             lifeline_shared::testkit::dhcp_steps(a)
@@ -386,17 +300,17 @@ mod tests {
                 .map(dhcp),
         );
         for e in &events {
-            let wire: lifeline_shared::events::Event =
-                serde_json::from_value(serde_json::to_value(e).unwrap()).unwrap();
-            assert_eq!(e.to_shared(), wire, "{e:?}");
+            let wire: Event = serde_json::from_value(serde_json::to_value(e).unwrap()).unwrap();
+            assert_eq!(*e, wire, "{e:?}");
         }
         let pool = dhcp(DhcpStep::PoolExhausted);
         assert_eq!(
             serde_json::to_value(&pool).unwrap()["step"],
             "pool-exhausted"
         );
+        let read: Event = serde_json::from_value(serde_json::to_value(&pool).unwrap()).unwrap();
         assert!(
-            matches!(pool.to_shared(), lifeline_shared::events::Event::Dhcp(d) if d.step == DhcpStep::PoolExhausted),
+            matches!(read, Event::Dhcp(d) if d.step == DhcpStep::PoolExhausted),
             "the helper's steps are the shared ones, not `other`"
         );
     }

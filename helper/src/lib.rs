@@ -1,9 +1,21 @@
-//! The `lifeline` helper: a small native program that serves the Lifeline web app
-//! on the local machine (and, later, does the same work from a terminal).
+//! The `lifeline` helper: serves the Lifeline web app on this machine, TFTP and
+//! DHCP to the phones, and does the same work from a terminal.
 //!
-//! The binary's entry point (`src/main.rs`) only parses flags, sets up logging and
-//! the async runtime; the work lives in these modules.
+//! The binary's entry point (`src/main.rs`) parses flags, sets up logging and
+//! the async runtime, binds the sockets, and hands them to [`serve::run`].
+//!
+//! # Layout
+//!
+//! - [`serve`]: `run(config, sockets, shutdown)`, every server wired together.
+//! - [`web`]: the embedded web app over HTTP; [`control`]: the `/ws` session.
+//! - [`events`]: the one event channel the servers publish on.
+//! - [`plane`]: the switchable TFTP file source, the status, the tracker task.
+//! - [`bundles`]: the data directory's bundles, staging and `current`.
+//! - [`tftp`], [`dhcp`]: the servers; [`simulate`]: a phone on the wire.
+//! - [`inspect_cmd`], [`prep_cmd`]: the terminal subcommands.
+//! - [`atomic`]: file and folder writes a crash never leaves half done.
 
+pub mod atomic;
 pub mod bundles;
 pub mod control;
 pub mod dhcp;
@@ -11,7 +23,7 @@ pub mod events;
 pub mod inspect_cmd;
 pub mod plane;
 pub mod prep_cmd;
+pub mod serve;
 pub mod simulate;
-pub mod store;
 pub mod tftp;
 pub mod web;

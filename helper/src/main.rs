@@ -8,23 +8,16 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use lifeline_helper::bundles::Store;
-use lifeline_helper::control::{self, Control};
+use lifeline_helper::control;
 use lifeline_helper::dhcp;
-use lifeline_helper::events::{self, Events};
-use lifeline_helper::plane;
+use lifeline_helper::serve;
 use lifeline_helper::tftp::{self, files::FileSource};
-use lifeline_helper::web;
-use lifeline_shared::protocol::Service;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
-
-/// How long open connections may keep the server alive after Ctrl-C / SIGTERM.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Lifeline: recover Cisco IP phones.
 #[derive(Debug, Parser)]
@@ -199,14 +192,13 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
 
-    // Bundles received from the browser, and the one being served.
     let store = Arc::new(
         Store::open(&data_dir)
             .with_context(|| format!("cannot use the data directory {}", data_dir.display()))?,
     );
     let token = control::new_token().context("cannot make a pairing token")?;
     if let Some(path) = &args.token_file {
-        lifeline_helper::store::write_atomic(path, format!("{token}\n").as_bytes())
+        lifeline_helper::atomic::write_file(path, format!("{token}\n").as_bytes())
             .with_context(|| format!("cannot write the token to {}", path.display()))?;
     }
 
@@ -234,197 +226,29 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     .context("cannot write to stdout")?;
     drop(stdout);
 
-    let events = Events::new();
-    let services = Arc::new(plane::Services::default());
-    // TFTP serves --root or --firmware when given, else the current bundle (if
-    // any), and switches when the browser sends a new one.
-    let (initial, what, fixed) = match files {
-        Some((files, what)) => (files, what, true),
-        None => match plane::stored(&store) {
-            Some((files, info)) => (
-                files,
-                format!("bundle {} from {}", &info.id[..12], info.source),
-                false,
-            ),
-            None => (
-                plane::empty(),
-                "no bundle yet (send one from the web app)".to_string(),
-                false,
-            ),
-        },
-    };
-    let source = Arc::new(plane::Switchable::new(initial));
-    let tftp_server = start_tftp(&args, source.clone(), &what, &events, &stop, &services).await;
-    // What the page shows of DHCP: the mode, where, and what it hands out.
-    let dhcp_state = dhcp.as_ref().map(|p| {
-        let (c, i) = (p.config(), p.interface());
-        let mode = match c.mode {
-            lifeline_proto::dhcp::config::Answer::CiscoOnly => "cisco-only",
-            lifeline_proto::dhcp::config::Answer::All => "all",
-            lifeline_proto::dhcp::config::Answer::Off => "off",
-        };
-        let tftp: Vec<String> = c.tftp.iter().map(|a| a.to_string()).collect();
-        format!(
-            "{mode} on {} ({}/{}), option 150 = {}",
-            i.name,
-            i.addr,
-            i.prefix,
-            tftp.join(", ")
-        )
-    });
-    let dhcp_server = match dhcp {
-        Some(prepared) => Some(dhcp::setup::launch(prepared, &events, &stop).await?),
-        None => None,
-    };
-    if let (Some(_), Some(state)) = (&dhcp_server, dhcp_state)
-        && let Ok(mut d) = services.dhcp.lock()
-    {
-        *d = Some(Service {
-            listening: true,
-            address: Some(state),
-            reason: None,
-        });
-    }
-
-    let (shared_events, _) = tokio::sync::broadcast::channel(events::CAPACITY);
-    let (phones, _) = tokio::sync::broadcast::channel(256);
-    let tracker = plane::tracker_for(store.current().map(|(_, d)| d).as_deref());
-    let control = Arc::new(Control {
-        token,
-        origins: control::own_origins(addr),
-        store: store.clone(),
-        events: shared_events.clone(),
-        phones,
-        tracker: Arc::new(std::sync::Mutex::new(tracker)),
-        tracker_epoch: std::time::Instant::now(),
-        status: Box::new({
-            let (store, services) = (store.clone(), services.clone());
-            move || plane::status(&store, &services)
-        }),
-        fixed_source: fixed.then(|| what.clone()),
-        on_switch: Box::new({
-            let source = source.clone();
-            move |dir: &std::path::Path| match plane::folder(dir) {
-                Ok(files) => source.set(files),
-                Err(e) => {
-                    tracing::error!(dir = %dir.display(), error = %e, "cannot serve the new bundle")
-                }
-            }
-        }),
-        upload_lock: Arc::new(tokio::sync::Mutex::new(())),
-        idle: Duration::from_secs(60),
-        shutdown: stop.clone(),
-    });
-    plane::spawn_forwarder(&events, shared_events.clone(), stop.clone());
-    plane::spawn_tracker(control.clone(), shared_events.subscribe(), stop.clone());
-
-    let web_server = web::serve_with(
-        listener,
-        control::router(control),
-        stop.clone().cancelled_owned(),
-    );
-    let server = async move {
-        let (web, tftp, dhcp) = tokio::join!(
-            web_server,
-            async move {
-                match tftp_server {
-                    Some(task) => task.await.map_err(anyhow::Error::from).and_then(|r| {
-                        r.map_err(|e| anyhow::anyhow!("the TFTP socket failed: {e}"))
-                    }),
-                    None => Ok(()),
-                }
-            },
-            async move {
-                match dhcp_server {
-                    Some(task) => task.await.map_err(anyhow::Error::from).and_then(|r| {
-                        r.map_err(|e| anyhow::anyhow!("the DHCP socket failed: {e}"))
-                    }),
-                    None => Ok(()),
-                }
-            }
-        );
-        web.and(tftp).and(dhcp)
-    };
-    tokio::select! {
-        result = server => result,
-        () = async {
-            stop.cancelled().await;
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } => {
-            tracing::warn!("connections still open {SHUTDOWN_GRACE:?} after the shutdown request; exiting anyway");
-            Ok(())
-        }
-    }
-}
-
-/// Binds TFTP and starts serving, with a live line per transfer on stdout.
-/// A bind failure is reported with its fixes and leaves the UI running.
-async fn start_tftp(
-    args: &ServeArgs,
-    files: Arc<dyn FileSource>,
-    what: &str,
-    events: &Events,
-    stop: &CancellationToken,
-    services: &plane::Services,
-) -> Option<tokio::task::JoinHandle<std::io::Result<()>>> {
-    let socket = match tokio::net::UdpSocket::bind(args.tftp_listen).await {
-        Ok(socket) => socket,
-        Err(error) => {
-            let why = tftp::setup::bind_error(args.tftp_listen, &error);
-            eprintln!("lifeline: error: {why}. The web UI keeps running.");
-            if let Ok(mut t) = services.tftp.lock() {
-                *t = Some(Service {
-                    listening: false,
-                    address: None,
-                    reason: Some(why),
-                });
-            }
-            return None;
-        }
-    };
-    let addr = socket.local_addr().unwrap_or(args.tftp_listen);
-    if let Ok(mut t) = services.tftp.lock() {
-        *t = Some(Service {
-            listening: true,
-            address: Some(addr.to_string()),
-            reason: None,
-        });
-    }
-    let mut config = tftp::server::Config {
+    let tftp = tokio::net::UdpSocket::bind(args.tftp_listen)
+        .await
+        .map_err(|error| tftp::setup::bind_error(args.tftp_listen, &error));
+    let mut tftp_config = tftp::server::Config {
         max_transfers: args.tftp_max_transfers,
         ..tftp::server::Config::default()
     };
-    config.session.max_blksize = args.tftp_max_blksize;
-    config.session.max_windowsize = args.tftp_max_windowsize;
-
-    // The live lines: one per request, progress, end.
-    let mut rx = events.subscribe();
-    tokio::spawn(async move {
-        use tokio::sync::broadcast::error::RecvError;
-        loop {
-            let line = match rx.recv().await {
-                Ok(event) => events::human_line(&event),
-                Err(RecvError::Lagged(missed)) => Some(format!("({missed} TFTP events not shown)")),
-                Err(RecvError::Closed) => break,
-            };
-            if let Some(line) = line {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{line}").and_then(|()| out.flush());
-            }
-        }
-    });
-    {
-        let mut out = std::io::stdout().lock();
-        let _ =
-            writeln!(out, "TFTP listening on {addr}, serving {what}").and_then(|()| out.flush());
-    }
-    Some(tokio::spawn(tftp::server::serve(
-        socket,
-        files,
-        config,
-        events.clone(),
-        stop.clone(),
-    )))
+    tftp_config.session.max_blksize = args.tftp_max_blksize;
+    tftp_config.session.max_windowsize = args.tftp_max_windowsize;
+    let config = serve::Config {
+        token,
+        store,
+        fixed_files: files,
+        tftp: tftp_config,
+        dhcp,
+        terminal: true,
+        grace: serve::SHUTDOWN_GRACE,
+    };
+    let sockets = serve::Sockets {
+        http: listener,
+        tftp,
+    };
+    serve::run(config, sockets, stop).await
 }
 
 fn bind_error(addr: SocketAddr, error: std::io::Error) -> anyhow::Error {

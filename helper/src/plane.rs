@@ -5,8 +5,9 @@
 use crate::bundles::Store;
 use crate::control::{Control, catalog_of};
 use crate::tftp::files::{FileSource, LookupError, MemoryFiles, Opened, RootDir};
-use lifeline_shared::events::{Event, Tracker};
+use lifeline_shared::events::Event;
 use lifeline_shared::protocol::{CurrentBundle, Interface, InterfaceAddress, Service, Status};
+use lifeline_shared::tracker::Tracker;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -74,9 +75,7 @@ pub fn folder(dir: &Path) -> std::io::Result<Arc<dyn FileSource>> {
 /// What the status message says about each server; set as they start.
 #[derive(Debug, Default)]
 pub struct Services {
-    /// TFTP.
     pub tftp: Mutex<Option<Service>>,
-    /// DHCP.
     pub dhcp: Mutex<Option<Service>>,
 }
 
@@ -154,28 +153,4 @@ pub fn spawn_tracker(
 /// A tracker for the bundle in `dir`, or an empty one.
 pub fn tracker_for(dir: Option<&Path>) -> Tracker {
     Tracker::new(dir.map(catalog_of).unwrap_or_default())
-}
-
-/// Copies the servers' events onto the channel the browser sessions and the
-/// tracker read, in the shared (wire) form. Runs until `stop`.
-pub fn spawn_forwarder(
-    from: &crate::events::Events,
-    to: broadcast::Sender<Event>,
-    stop: CancellationToken,
-) -> tokio::task::JoinHandle<()> {
-    let mut rx = from.subscribe();
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                ev = rx.recv() => match ev {
-                    Ok(e) => {
-                        let _ = to.send(e.to_shared());
-                    }
-                    Err(broadcast::error::RecvError::Lagged(n)) => tracing::debug!(skipped = n, "forwarder lagged"),
-                    Err(broadcast::error::RecvError::Closed) => break,
-                },
-                _ = stop.cancelled() => break,
-            }
-        }
-    })
 }

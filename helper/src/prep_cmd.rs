@@ -43,7 +43,8 @@ fn out(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-/// `lifeline option150`.
+/// Runs `lifeline option150`: option 150 for the addresses in every DHCP
+/// server's syntax, or a value decoded. Returns the exit status.
 pub fn option150(args: &Option150Args) -> ExitCode {
     if let Some(value) = &args.decode {
         return match option150::decode(value) {
@@ -178,7 +179,8 @@ fn parse_macs(list: &[String]) -> Result<Vec<(Mac, Option<String>)>, ExitCode> {
         .collect()
 }
 
-/// `lifeline config`.
+/// Runs `lifeline config`: writes `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml`,
+/// or checks existing ones. Returns the exit status.
 pub fn config(args: &ConfigArgs) -> ExitCode {
     if !args.check.is_empty() {
         let loads: Option<Vec<String>> = match &args.firmware {
@@ -273,7 +275,7 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
         return fail(format!("{}: {e}", dir.display()));
     }
     for (name, text) in &files {
-        if let Err(e) = crate::store::write_atomic(&dir.join(name), text.as_bytes()) {
+        if let Err(e) = crate::atomic::write_file(&dir.join(name), text.as_bytes()) {
             return fail(format!("{}: {e}", dir.join(name).display()));
         }
         out(&format!("wrote {}\n", dir.join(name).display()));
@@ -310,7 +312,8 @@ pub struct BundleArgs {
     pub out: PathBuf,
 }
 
-/// `lifeline bundle`.
+/// Runs `lifeline bundle`: a TFTP root (firmware, configs, aliases, manifest)
+/// as a folder or a zip. Returns the exit status.
 pub fn bundle(args: &BundleArgs) -> ExitCode {
     let tftp = match option150::parse_list(&args.tftp_servers.join(",")) {
         Ok(l) => l,
@@ -373,9 +376,9 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
     {
         b.to_zip()
             .map_err(|e| std::io::Error::other(e.to_string()))
-            .and_then(|z| crate::store::write_atomic(&args.out, &z))
+            .and_then(|z| crate::atomic::write_file(&args.out, &z))
     } else {
-        crate::store::write_bundle_dir(&args.out, &b)
+        crate::atomic::write_bundle_dir(&args.out, &b)
     };
     if let Err(e) = written {
         return fail(format!("{}: {e}", args.out.display()));

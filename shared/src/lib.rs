@@ -12,7 +12,9 @@
 //!   ([`firmware::inspect`]).
 //! - [`config`]: `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml`, written and checked.
 //! - [`dhcp`]: option 150 (and 66) encoded, decoded and written for every DHCP server.
-//! - [`events`]: TFTP and DHCP events, and the per-phone tracker that explains them.
+//! - [`events`]: TFTP and DHCP events and per-phone summaries, as they travel.
+//! - [`tracker`]: events and the bundle's manifests folded into one summary per
+//!   phone, with a diagnosis in plain words when it is stuck.
 //! - [`protocol`]: the browser ↔ helper websocket messages and chunk frames.
 //! - [`models`]: the catalogue of phone models, families and device-type ids.
 //! - [`finding`]: severities, stable codes and the [`finding::Finding`] type every
@@ -34,4 +36,5 @@ pub mod models;
 pub mod protocol;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
+pub mod tracker;
 pub mod zipwrite;

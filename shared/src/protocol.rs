@@ -65,7 +65,7 @@ pub enum ClientMessage {
     /// Ask for a fresh [`Status`].
     Status,
     /// "Retry failed": start these phones (summary ids) over, each one that
-    /// is stuck or failed (see [`crate::events::Tracker::retry`]). The
+    /// is stuck or failed (see [`crate::tracker::Tracker::retry`]). The
     /// helper answers with a [`ServerMessage::Phone`] for each one it
     /// started over, and ignores the others.
     RetryPhones {

@@ -1,18 +1,18 @@
 //! What the DHCP server reports: one [`DhcpEvent`] per step of a client's
-//! exchange (a phone's timeline starts at its DISCOVER), [`DhcpServing`] when
-//! the server starts, [`RivalServer`] for another DHCP server on the segment.
-//! They travel in [`crate::events::Event`] on the channel TFTP uses.
+//! exchange (a phone's timeline starts at its DISCOVER), published as
+//! [`crate::events::Event::Dhcp`] on the channel TFTP uses; and, as it starts,
+//! [`Notice`]s for the terminal: [`RivalServer`] for another DHCP server on
+//! the segment, [`DhcpServing`] once it listens.
 
 use std::net::Ipv4Addr;
 
 use lifeline_proto::dhcp::config::{AddrRange, Answer};
-use serde::Serialize;
 
 /// The client steps are the shared wire form the browser and the tracker read.
 pub use lifeline_shared::events::{DhcpEvent, DhcpStep};
 
 /// The server started.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DhcpServing {
     pub mode: Answer,
     /// The interface, when bound to one.
@@ -25,7 +25,7 @@ pub struct DhcpServing {
 }
 
 /// Another DHCP server answered our probe.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RivalServer {
     /// Its server identifier (option 54), or the reply's source address.
     pub server: Ipv4Addr,
@@ -61,6 +61,33 @@ impl RivalServer {
             "another DHCP server is on this segment: {} offers {}{mask}{routers}; {tftp}",
             self.server, self.offered
         )
+    }
+}
+
+/// What the DHCP server says about itself as it starts: lines for a person at
+/// the terminal, not network events (pages and the tracker never see them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// Another DHCP server answered the probe.
+    Rival(RivalServer),
+    /// The server is listening.
+    Serving(DhcpServing),
+}
+
+impl Notice {
+    /// One line for a person watching a terminal.
+    pub fn human_line(&self) -> String {
+        match self {
+            Notice::Rival(r) => r.describe(),
+            Notice::Serving(s) => format!(
+                "DHCP ({}) serving {} from {} on {}, TFTP server {}",
+                s.mode.as_str(),
+                s.range,
+                s.server,
+                s.interface.as_deref().unwrap_or("?"),
+                join(&s.tftp)
+            ),
+        }
     }
 }
 
@@ -169,6 +196,21 @@ mod tests {
         assert!(
             line.contains("SEP001B54AABBCC (7961) has 10.0.0.100"),
             "{line}"
+        );
+    }
+
+    #[test]
+    fn the_start_notice_says_mode_range_and_tftp_server() {
+        let serving = Notice::Serving(DhcpServing {
+            mode: lifeline_proto::dhcp::config::Answer::CiscoOnly,
+            interface: Some("eth0".into()),
+            server: Ipv4Addr::new(10, 0, 0, 1),
+            range: "10.0.0.20-10.0.0.199".parse().unwrap(),
+            tftp: vec![Ipv4Addr::new(10, 0, 0, 1)],
+        });
+        assert_eq!(
+            serving.human_line(),
+            "DHCP (cisco-only) serving 10.0.0.20-10.0.0.199 from 10.0.0.1 on eth0, TFTP server 10.0.0.1"
         );
     }
 

@@ -94,7 +94,7 @@ mod tests {
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        crate::store::write_atomic(&path, &t.to_file_bytes()).unwrap();
+        crate::atomic::write_file(&path, &t.to_file_bytes()).unwrap();
 
         let (back, notes) = load(&path, &c).unwrap();
         assert!(notes.is_empty(), "{notes:?}");

@@ -3,10 +3,9 @@
 //! [`serve`] takes an already-bound socket and a [`CancellationToken`], so
 //! tests bind any port and run in parallel. One task owns the socket, the
 //! lease table and the ICMP prober; nothing is shared, so nothing is locked.
-//! A datagram that does not parse, a reply that cannot be sent, a lease file
-//! that cannot be written: each is logged and the loop goes on, because one
-//! bad packet never stops a server; only a failing receive on the socket ends
-//! it.
+//! One bad packet never stops the server: a datagram that does not parse, a
+//! reply that cannot be sent, a lease file that cannot be written, each is
+//! logged and the loop goes on; only a failing receive on the socket ends it.
 //!
 //! Memory is bounded: one receive buffer, at most [`MAX_PROBES`] DISCOVERs
 //! waiting for a probe, and a lease table the configuration bounds. The lease
@@ -358,7 +357,7 @@ impl<P: Probe> Loop<P> {
         let path = path.clone();
         let failed = Arc::clone(&self.save_failed);
         self.writing = Some(tokio::task::spawn_blocking(move || {
-            let result = crate::store::write_atomic(&path, &snapshot.to_file_bytes());
+            let result = crate::atomic::write_file(&path, &snapshot.to_file_bytes());
             if let Err(e) = &result {
                 tracing::warn!(path = %path.display(), error = %e, "dhcp: cannot write the lease file");
                 failed.store(true, Ordering::Relaxed);

@@ -23,11 +23,11 @@ use thiserror::Error;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::events::DhcpServing;
+use super::events::{DhcpServing, Notice};
 use super::lease_file;
 use super::probe::{self, IcmpProber, bind_to_interface};
 use super::server::{self, Ports, Setup};
-use crate::events::{Event, Events};
+use crate::events::Events;
 
 /// The DHCP flags of `lifeline serve`.
 #[derive(Clone, Debug, clap::Args)]
@@ -379,11 +379,12 @@ pub fn prepare(args: &DhcpArgs, place: Placement<'_>) -> Result<Option<Prepared>
 }
 
 /// Looks for another DHCP server (refusing to serve everyone beside one),
-/// binds port 67 on the interface and starts the loop. Publishes what it
-/// finds and the start on `events`.
+/// binds port 67 on the interface and starts the loop, which publishes on
+/// `events`. Each server found, and the start, go to `notify`.
 pub async fn launch(
     prepared: Prepared,
     events: &Events,
+    notify: impl Fn(Notice),
     stop: &CancellationToken,
 ) -> Result<JoinHandle<io::Result<()>>, SetupError> {
     let Prepared {
@@ -393,7 +394,7 @@ pub async fn launch(
         leases,
         lease_file,
     } = prepared;
-    check_rivals(&args, &iface, events).await?;
+    check_rivals(&args, &iface, &notify).await?;
 
     let socket = bind_socket(&iface.name, 67).map_err(|source| SetupError::Bind {
         interface: iface.name.clone(),
@@ -425,7 +426,7 @@ pub async fn launch(
         lease_file = %lease_file.display(), probe = prober.is_some(),
         "DHCP server listening"
     );
-    events.publish(Event::DhcpServing(DhcpServing {
+    notify(Notice::Serving(DhcpServing {
         mode: config.mode,
         interface: Some(iface.name.clone()),
         server: iface.addr,
@@ -450,7 +451,7 @@ pub async fn launch(
 async fn check_rivals(
     args: &DhcpArgs,
     iface: &Interface,
-    events: &Events,
+    notify: &impl Fn(Notice),
 ) -> Result<(), SetupError> {
     let wait = Duration::from_secs(args.rival_wait);
     tracing::info!(interface = %iface.name, ?wait, "dhcp: looking for another DHCP server");
@@ -475,7 +476,7 @@ async fn check_rivals(
             option150 = ?rival.option150, "dhcp: {text}"
         );
         described.push(text);
-        events.publish(Event::DhcpRival(rival));
+        notify(Notice::Rival(rival));
     }
     if described.is_empty() {
         return Ok(());

@@ -31,6 +31,17 @@ pub enum Answer {
     All,
 }
 
+impl Answer {
+    /// The name the `--dhcp` flag takes (`cisco-only`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Answer::Off => "off",
+            Answer::CiscoOnly => "cisco-only",
+            Answer::All => "all",
+        }
+    }
+}
+
 /// An IPv4 subnet: a network address and a prefix length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Subnet {

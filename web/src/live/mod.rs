@@ -1,6 +1,6 @@
 //! The live view of step 5: one card per phone and the log (pure).
 //!
-//! The helper runs the per-phone [`lifeline_shared::events::Tracker`] and sends
+//! The helper runs the per-phone [`lifeline_shared::tracker::Tracker`] and sends
 //! its [`PhoneSummary`]s; [`Live`] folds them, keeps the log of every network
 //! event in plain words, and notices what the tracker does not: a phone that
 //! came back after its download and asked for its configuration, the only

@@ -3,12 +3,13 @@
 //! event, then the summaries it changed), and what the person does there.
 
 use lifeline_shared::events::{
-    Catalog, DhcpEvent, DhcpStep, Diagnosis, Event, Outcome, PhoneState, Resolution, Stats,
-    TftpEnd, TftpRequest, Tracker,
+    DhcpEvent, DhcpStep, Diagnosis, Event, Outcome, PhoneState, Resolution, Stats, TftpEnd,
+    TftpRequest,
 };
 use lifeline_shared::finding::Severity;
 use lifeline_shared::firmware::{manifest, signed::SignedHeader};
 use lifeline_shared::protocol::ServerMessage;
+use lifeline_shared::tracker::{Catalog, Tracker};
 
 use super::*;
 use crate::live::PhoneView;
@@ -278,7 +279,7 @@ fn silence_ends_with_the_power_and_firewall_checklist() {
     b.request(IMAGES[0], Resolution::Exact);
     let changed = b
         .tracker
-        .tick(b.now + lifeline_shared::events::QUIET_LIMIT_MS);
+        .tick(b.now + lifeline_shared::tracker::QUIET_LIMIT_MS);
     for p in changed {
         b.state = apply(&b.state, msg(ServerMessage::Phone(p)));
     }

@@ -1,4 +1,5 @@
-//! Writing files and bundles to disk so that a crash never leaves half of one.
+//! Atomic writes: files and bundle folders that a crash never leaves half
+//! written.
 //!
 //! Every write goes to a temporary name in the same folder, is flushed to disk
 //! (`fsync`), and is then renamed over the final name: readers see the old file
@@ -32,7 +33,7 @@ pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// Writes `data` to `path` atomically.
-pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+pub fn write_file(path: &Path, data: &[u8]) -> io::Result<()> {
     let parent = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -1,0 +1,284 @@
+//! `lifeline serve` as a library: [`run`] wires the web app, the control
+//! plane, TFTP, DHCP and the tracker together on sockets the caller bound, and
+//! stops when the caller's token is cancelled. The binary binds the sockets
+//! from its flags; tests bind port 0 and run servers side by side.
+//!
+//! # Invariants
+//!
+//! - A TFTP socket that could not be bound leaves the web app running: the
+//!   status says why, and the page shows it.
+//! - Once `shutdown` is cancelled, [`run`] returns when every server has
+//!   stopped, or after [`Config::grace`] at the latest.
+
+use std::io::Write as _;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use lifeline_shared::protocol::Service;
+use tokio::net::{TcpListener, UdpSocket};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::bundles::Store;
+use crate::control::{self, Control};
+use crate::dhcp;
+use crate::events::{self, Events};
+use crate::plane;
+use crate::tftp::{self, files::FileSource};
+use crate::web;
+
+/// How long open connections may keep the server alive after a shutdown request.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// What to serve, and how.
+pub struct Config {
+    /// The pairing token a browser must present at `/ws`.
+    pub token: String,
+    /// Bundles received from the browser, and the one being served.
+    pub store: Arc<Store>,
+    /// Files TFTP serves whatever the browser sends (`--root`, `--firmware`),
+    /// and what they are in words. `None`: the store's current bundle, switched
+    /// when the browser sends a new one.
+    pub fixed_files: Option<(Arc<dyn FileSource>, String)>,
+    /// The TFTP server's limits.
+    pub tftp: tftp::server::Config,
+    /// A DHCP server ready to start, when one was asked for.
+    pub dhcp: Option<dhcp::setup::Prepared>,
+    /// Whether to tell a person at the terminal, on stdout, where TFTP listens
+    /// and then one line per event.
+    pub terminal: bool,
+    /// How long open connections may delay the return after `shutdown`.
+    pub grace: Duration,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field(
+                "fixed_files",
+                &self.fixed_files.as_ref().map(|(_, what)| what),
+            )
+            .field("tftp", &self.tftp)
+            .field("dhcp", &self.dhcp.is_some())
+            .field("terminal", &self.terminal)
+            .field("grace", &self.grace)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The sockets [`run`] serves on, bound by the caller.
+#[derive(Debug)]
+pub struct Sockets {
+    /// The web app and `/ws`.
+    pub http: TcpListener,
+    /// TFTP, or why it could not be bound (reported, and the web app runs on).
+    pub tftp: Result<UdpSocket, String>,
+}
+
+/// Serves until `shutdown` is cancelled, then gives open connections
+/// [`Config::grace`] to finish. Fails when DHCP cannot start or a server's
+/// socket breaks.
+pub async fn run(
+    config: Config,
+    sockets: Sockets,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let Config {
+        token,
+        store,
+        fixed_files,
+        tftp: tftp_config,
+        dhcp,
+        terminal,
+        grace,
+    } = config;
+    let addr = sockets.http.local_addr()?;
+    let events = Events::new();
+    let services = Arc::new(plane::Services::default());
+    let fixed = fixed_files.is_some();
+    let (initial, what) = fixed_files.unwrap_or_else(|| stored_or_empty(&store));
+    let source = Arc::new(plane::Switchable::new(initial));
+    let tftp = tftp_socket(sockets.tftp, &services.tftp);
+    if terminal && let Some((_, at)) = &tftp {
+        spawn_live_lines(&events);
+        print_line(&format!("TFTP listening on {at}, serving {what}"));
+    }
+    // DHCP's notices join the live lines, which run while TFTP serves.
+    let live_lines = terminal && tftp.is_some();
+    let tftp_server = tftp.map(|(socket, _)| {
+        tokio::spawn(tftp::server::serve(
+            socket,
+            source.clone(),
+            tftp_config,
+            events.clone(),
+            shutdown.clone(),
+        ))
+    });
+    let dhcp_state = dhcp.as_ref().map(dhcp_status);
+    let dhcp_server = match dhcp {
+        Some(prepared) => {
+            let notify = |notice: dhcp::events::Notice| {
+                if live_lines {
+                    print_line(&notice.human_line());
+                }
+            };
+            Some(dhcp::setup::launch(prepared, &events, notify, &shutdown).await?)
+        }
+        None => None,
+    };
+    if let (Some(_), Some(state)) = (&dhcp_server, dhcp_state)
+        && let Ok(mut d) = services.dhcp.lock()
+    {
+        *d = Some(Service {
+            listening: true,
+            address: Some(state),
+            reason: None,
+        });
+    }
+
+    let (phones, _) = tokio::sync::broadcast::channel(256);
+    let tracker = plane::tracker_for(store.current().map(|(_, d)| d).as_deref());
+    let control = Arc::new(Control {
+        token,
+        origins: control::own_origins(addr),
+        store: store.clone(),
+        events: events.clone(),
+        phones,
+        tracker: Arc::new(Mutex::new(tracker)),
+        tracker_epoch: Instant::now(),
+        status: Box::new({
+            let (store, services) = (store.clone(), services.clone());
+            move || plane::status(&store, &services)
+        }),
+        fixed_source: fixed.then(|| what.clone()),
+        on_switch: Box::new({
+            let source = source.clone();
+            move |dir: &std::path::Path| match plane::folder(dir) {
+                Ok(files) => source.set(files),
+                Err(e) => {
+                    tracing::error!(dir = %dir.display(), error = %e, "cannot serve the new bundle")
+                }
+            }
+        }),
+        upload_lock: Arc::new(tokio::sync::Mutex::new(())),
+        idle: Duration::from_secs(60),
+        shutdown: shutdown.clone(),
+    });
+    plane::spawn_tracker(control.clone(), events.subscribe(), shutdown.clone());
+
+    let web_server = web::serve_with(
+        sockets.http,
+        control::router(control),
+        shutdown.clone().cancelled_owned(),
+    );
+    let servers = async move {
+        let (web, tftp, dhcp) = tokio::join!(
+            web_server,
+            finished(tftp_server, "TFTP"),
+            finished(dhcp_server, "DHCP"),
+        );
+        web.and(tftp).and(dhcp)
+    };
+    tokio::select! {
+        result = servers => result,
+        () = async {
+            shutdown.cancelled().await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!("connections still open {grace:?} after the shutdown request; exiting anyway");
+            Ok(())
+        }
+    }
+}
+
+/// Without fixed files, TFTP serves the store's current bundle, if any, and
+/// switches when the browser sends a new one. The files, and what they are.
+fn stored_or_empty(store: &Store) -> (Arc<dyn FileSource>, String) {
+    match plane::stored(store) {
+        Some((files, info)) => (
+            files,
+            format!("bundle {} from {}", &info.id[..12], info.source),
+        ),
+        None => (
+            plane::empty(),
+            "no bundle yet (send one from the web app)".to_string(),
+        ),
+    }
+}
+
+/// What the page shows of DHCP: the mode, where, and what it hands out.
+fn dhcp_status(prepared: &dhcp::setup::Prepared) -> String {
+    let (c, i) = (prepared.config(), prepared.interface());
+    let tftp: Vec<String> = c.tftp.iter().map(|a| a.to_string()).collect();
+    format!(
+        "{} on {} ({}/{}), option 150 = {}",
+        c.mode.as_str(),
+        i.name,
+        i.addr,
+        i.prefix,
+        tftp.join(", ")
+    )
+}
+
+/// How a server's task ended; a server that was never started is fine.
+async fn finished(task: Option<JoinHandle<std::io::Result<()>>>, what: &str) -> anyhow::Result<()> {
+    match task {
+        Some(task) => task
+            .await
+            .map_err(anyhow::Error::from)
+            .and_then(|r| r.map_err(|e| anyhow::anyhow!("the {what} socket failed: {e}"))),
+        None => Ok(()),
+    }
+}
+
+/// TFTP's socket and where it listens, the status saying so; or, when it could
+/// not be bound, nothing, the status and stderr saying why and how to fix it.
+fn tftp_socket(
+    socket: Result<UdpSocket, String>,
+    status: &Mutex<Option<Service>>,
+) -> Option<(UdpSocket, String)> {
+    let service = match &socket {
+        Ok(socket) => Service {
+            listening: true,
+            address: socket.local_addr().ok().map(|a| a.to_string()),
+            reason: None,
+        },
+        Err(why) => {
+            eprintln!("lifeline: error: {why}. The web UI keeps running.");
+            Service {
+                listening: false,
+                address: None,
+                reason: Some(why.clone()),
+            }
+        }
+    };
+    let at = service.address.clone().unwrap_or_default();
+    if let Ok(mut t) = status.lock() {
+        *t = Some(service);
+    }
+    Some((socket.ok()?, at))
+}
+
+/// One line on stdout per event, for a person at the terminal.
+fn spawn_live_lines(events: &Events) {
+    let mut rx = events.subscribe();
+    tokio::spawn(async move {
+        loop {
+            let line = match rx.recv().await {
+                Ok(event) => events::human_line(&event),
+                Err(RecvError::Lagged(missed)) => Some(format!("({missed} TFTP events not shown)")),
+                Err(RecvError::Closed) => break,
+            };
+            if let Some(line) = line {
+                print_line(&line);
+            }
+        }
+    });
+}
+
+/// A line on stdout, flushed at once.
+fn print_line(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+}

@@ -1,0 +1,554 @@
+use super::*;
+use crate::events::{DhcpEvent, Stats};
+
+const IMAGES: [&str; 5] = [
+    "jar41sccp.8-3-2-27.sbn",
+    "cnu41.8-3-2-27.sbn",
+    "apps41.8-3-2-27.sbn",
+    "dsp41.8-3-2-27.sbn",
+    "cvm41sccp.8-3-2-27.sbn",
+];
+
+fn catalog() -> Catalog {
+    let images: Vec<String> = IMAGES.iter().map(|s| s.to_string()).collect();
+    let mut files: Vec<(String, u64)> = IMAGES.iter().map(|n| (n.to_string(), 1000)).collect();
+    for m in [
+        "term41.default.loads",
+        "term61.default.loads",
+        "SCCP41.8-3-3S.loads",
+    ] {
+        files.push((m.to_string(), 600));
+    }
+    files.push(("XMLDefault.cnf.xml".into(), 900));
+    Catalog::from_files(files.iter().map(|(n, s)| (n.as_str(), *s)), |_| {
+        Some(images.clone())
+    })
+}
+
+const PHONE: &str = "10.0.0.50:50000";
+
+fn req(file: &str, resolution: Resolution) -> Event {
+    Event::TftpRequest(TftpRequest {
+        transfer: 1,
+        client: PHONE.parse().unwrap(),
+        file: file.into(),
+        mode: "octet".into(),
+        options: vec![],
+        resolution,
+        served: None,
+        size: Some(1000),
+        accepted: vec![],
+        detail: None,
+    })
+}
+
+fn end(file: &str, outcome: Outcome) -> Event {
+    let e = TftpEnd {
+        transfer: 1,
+        client: PHONE.parse().unwrap(),
+        file: file.into(),
+        stats: Stats {
+            bytes: 1000,
+            blocks: 2,
+            retransmissions: 0,
+        },
+        duration_secs: 0.1,
+        bytes_per_sec: 10_000.0,
+        outcome: outcome.clone(),
+    };
+    if outcome == Outcome::Done {
+        Event::TftpDone(e)
+    } else {
+        Event::TftpAborted(e)
+    }
+}
+
+fn ack() -> Event {
+    Event::Dhcp(DhcpEvent {
+        mac: "001122AABBCC".into(),
+        device: "SEP001122AABBCC".into(),
+        model: Some("7961".into()),
+        step: DhcpStep::Ack {
+            addr: "10.0.0.50".parse().unwrap(),
+            lease_secs: 3600,
+            tftp: vec!["10.0.0.1".parse().unwrap()],
+        },
+    })
+}
+
+fn fetch(t: &mut Tracker, now: u64, file: &str) -> PhoneSummary {
+    t.handle(now, &req(file, Resolution::Exact));
+    t.handle(now + 1, &end(file, Outcome::Done)).pop().unwrap()
+}
+
+#[test]
+fn a_full_recovery_ends_done() {
+    let mut t = Tracker::new(catalog());
+    let s = t.handle(0, &ack()).pop().unwrap();
+    assert_eq!(s.id, "SEP001122AABBCC");
+    assert_eq!(s.state, PhoneState::Waiting);
+    assert_eq!(s.model.as_deref(), Some("7961"));
+    // Normal misses first, as a real phone does.
+    let s = t
+        .handle(10, &req("CTLSEP001122AABBCC.tlv", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Waiting);
+    assert_eq!(s.normal_misses, ["CTLSEP001122AABBCC.tlv"]);
+    let s = fetch(&mut t, 20, "term61.default.loads");
+    assert_eq!(s.state, PhoneState::Downloading);
+    assert_eq!((s.files_done, s.files_expected), (1, 6));
+    assert_eq!(s.files[1].name, "jar41sccp.8-3-2-27.sbn");
+    let mut last = s;
+    for (i, img) in IMAGES.iter().enumerate() {
+        last = fetch(&mut t, 100 + i as u64 * 10, img);
+    }
+    assert_eq!(last.state, PhoneState::Done);
+    assert_eq!((last.files_done, last.files_expected), (6, 6));
+    assert_eq!(last.reason, None);
+    assert_eq!(last.diagnosis, None);
+    assert!(!last.recovered, "not seen back yet");
+    assert_eq!(t.summaries().len(), 1, "one card for the phone");
+    // It restarts with the new load and asks for its configuration.
+    let s = t
+        .handle(500, &req("SEP001122AABBCC.cnf.xml", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert!(s.recovered);
+    assert_eq!(s.state, PhoneState::Done);
+    let s = fetch(&mut t, 510, "XMLDefault.cnf.xml");
+    assert!(s.recovered);
+    // A configuration request before the download is no recovery.
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    assert!(!fetch(&mut t, 1, "XMLDefault.cnf.xml").recovered);
+}
+
+#[test]
+fn a_missing_image_fails_naming_the_closest_file() {
+    let mut cat = catalog();
+    cat.names.retain(|n| n != "dsp41.8-3-2-27.sbn");
+    cat.names.push("DSP41.8-3-2-27.sbn.old".into());
+    let mut t = Tracker::new(cat);
+    fetch(&mut t, 0, "term41.default.loads");
+    let s = t
+        .handle(5, &req("dsp41.8-3-2-27.sbn", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Failed);
+    let reason = s.reason.unwrap();
+    assert!(
+        reason.contains("dsp41.8-3-2-27.sbn, which the bundle does not have"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("closest name: DSP41.8-3-2-27.sbn.old"),
+        "{reason}"
+    );
+    assert_eq!(s.files[4].state, FileState::NotFound);
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::NotFound {
+            file: "dsp41.8-3-2-27.sbn".into(),
+            closest: Some("DSP41.8-3-2-27.sbn.old".into()),
+        })
+    );
+}
+
+#[test]
+fn an_image_the_manifest_does_not_list_is_not_found_too() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    let s = t
+        .handle(5, &req("dsp41.8-3-2-7.sbn", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Failed);
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::NotFound {
+            file: "dsp41.8-3-2-7.sbn".into(),
+            closest: Some("dsp41.8-3-2-27.sbn".into()),
+        })
+    );
+    assert!(
+        s.reason
+            .unwrap()
+            .contains("closest name: dsp41.8-3-2-27.sbn")
+    );
+    // Other misses stay quiet: a locale file, a dial plan, a per-MAC config.
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    for name in [
+        "/English_United_States/mk-sccp.jar",
+        "dialplan.xml",
+        "SEP001122AABBCC.cnf.xml",
+        "SoftKeys.xml",
+    ] {
+        let s = t.handle(5, &req(name, Resolution::NotFound)).pop().unwrap();
+        assert_eq!(s.state, PhoneState::Downloading, "{name}");
+        assert_eq!(s.diagnosis, None, "{name}");
+    }
+    assert!(is_normal_miss("ITLFile.tlv") && !is_normal_miss("apps41.8-3-2-27.sbn"));
+}
+
+#[test]
+fn re_requesting_the_term_manifest_is_stuck_with_the_upgrade_advice() {
+    let mut t = Tracker::new(catalog());
+    let mut s = fetch(&mut t, 0, "term41.default.loads");
+    for i in 1..MANIFEST_REPEAT_LIMIT {
+        s = fetch(&mut t, u64::from(i) * 90_000, "term41.default.loads");
+    }
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert!(s.reason.unwrap().contains("8.3(3)–8.5(2)"));
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::ManifestRepeated {
+            file: "term41.default.loads".into(),
+            times: MANIFEST_REPEAT_LIMIT,
+            recovery: true,
+        })
+    );
+}
+
+#[test]
+fn silence_is_stuck_after_the_quiet_limit() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    fetch(&mut t, 10, IMAGES[0]);
+    assert!(t.tick(10 + QUIET_LIMIT_MS - 1).is_empty());
+    let s = t.tick(11 + QUIET_LIMIT_MS).pop().unwrap();
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert!(s.reason.unwrap().starts_with("No request for 5 minutes"));
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::Quiet {
+            minutes: 5,
+            last: None
+        })
+    );
+    // A done phone never becomes stuck.
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    for img in IMAGES {
+        fetch(&mut t, 1, img);
+    }
+    assert!(t.tick(10 * QUIET_LIMIT_MS).is_empty());
+}
+
+#[test]
+fn repeated_timeouts_are_stuck_with_the_firewall_advice() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    let mut s = None;
+    for i in 0..TIMEOUT_LIMIT {
+        t.handle(u64::from(i) * 100, &req(IMAGES[2], Resolution::Exact));
+        s = t
+            .handle(
+                u64::from(i) * 100 + 50,
+                &end(IMAGES[2], Outcome::TimedOut { retries: 5 }),
+            )
+            .pop();
+    }
+    let s = s.unwrap();
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert!(s.reason.unwrap().contains("timed out 3 times"));
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::TimedOut {
+            file: IMAGES[2].into(),
+            times: TIMEOUT_LIMIT
+        })
+    );
+}
+
+#[test]
+fn a_phone_seen_first_by_address_keeps_one_card() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term61.default.loads");
+    assert_eq!(t.summaries()[0].id, "10.0.0.50");
+    t.handle(5, &ack());
+    let all = t.summaries();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].id, "SEP001122AABBCC");
+    assert_eq!(all[0].files_done, 1);
+}
+
+#[test]
+fn a_stopped_or_unreadable_transfer_has_a_diagnosis() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    t.handle(1, &req(IMAGES[0], Resolution::Exact));
+    let s = t
+        .handle(
+            2,
+            &end(
+                IMAGES[0],
+                Outcome::PeerError {
+                    code: 0,
+                    message: "disk full".into(),
+                },
+            ),
+        )
+        .pop()
+        .unwrap();
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::PhoneError {
+            file: IMAGES[0].into(),
+            message: "disk full".into()
+        })
+    );
+    t.handle(3, &req(IMAGES[1], Resolution::Exact));
+    let s = t
+        .handle(
+            4,
+            &end(
+                IMAGES[1],
+                Outcome::ReadError {
+                    message: "gone".into(),
+                },
+            ),
+        )
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Failed);
+    assert!(matches!(s.diagnosis, Some(Diagnosis::ReadError { .. })));
+}
+
+#[test]
+fn diagnoses_travel_as_tagged_json_and_unknown_ones_are_other() {
+    let d = Diagnosis::NotFound {
+        file: "a.sbn".into(),
+        closest: None,
+    };
+    let j = serde_json::to_string(&d).unwrap();
+    assert_eq!(j, r#"{"kind":"not-found","file":"a.sbn","closest":null}"#);
+    assert_eq!(serde_json::from_str::<Diagnosis>(&j).unwrap(), d);
+    assert_eq!(
+        serde_json::from_str::<Diagnosis>(r#"{"kind":"from-the-future","x":1}"#).unwrap(),
+        Diagnosis::Other
+    );
+    // A summary without one (an older helper) reads as none.
+    let mut t = Tracker::new(catalog());
+    let s = fetch(&mut t, 0, "term41.default.loads");
+    let j = serde_json::to_string(&s).unwrap();
+    assert!(!j.contains("diagnosis"), "{j}");
+    assert_eq!(serde_json::from_str::<PhoneSummary>(&j).unwrap(), s);
+}
+
+#[test]
+fn a_second_recovery_of_the_same_phone_starts_afresh() {
+    let mut t = Tracker::new(catalog());
+    for round in 0..3u64 {
+        let base = round * 1_000_000;
+        let s = fetch(&mut t, base, "term41.default.loads");
+        assert_eq!(s.state, PhoneState::Downloading, "round {round}");
+        assert_eq!(s.files_done, 1);
+        let mut last = s;
+        for img in IMAGES {
+            last = fetch(&mut t, base + 10, img);
+        }
+        assert_eq!(last.state, PhoneState::Done, "round {round}");
+    }
+}
+
+fn dhcp(step: DhcpStep) -> Event {
+    Event::Dhcp(DhcpEvent::new(
+        "00:11:22:aa:bb:cc".parse().unwrap(),
+        Some("7961"),
+        step,
+    ))
+}
+
+#[test]
+fn a_full_range_is_stuck_until_the_phone_gets_an_address() {
+    let mut t = Tracker::new(catalog());
+    t.handle(0, &dhcp(DhcpStep::Discover { requested: None }));
+    let s = t.handle(1, &dhcp(DhcpStep::PoolExhausted)).pop().unwrap();
+    assert_eq!(s.id, "SEP001122AABBCC");
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert_eq!(s.diagnosis, Some(Diagnosis::NoFreeAddress));
+    assert!(
+        s.reason
+            .as_deref()
+            .is_some_and(|r| r.contains("--dhcp-range")),
+        "{:?}",
+        s.reason
+    );
+    assert_eq!(s.address, None);
+    // Stuck already: time passing changes nothing.
+    assert!(t.tick(QUIET_LIMIT_MS * 2).is_empty());
+    // A lease frees up and it gets one.
+    let s = t.handle(2, &ack()).pop().unwrap();
+    assert_eq!(s.state, PhoneState::Waiting);
+    assert_eq!((s.reason, s.diagnosis), (None, None));
+    assert_eq!(s.address, Some("10.0.0.50".parse().unwrap()));
+    assert_eq!(t.summaries().len(), 1);
+}
+
+#[test]
+fn a_phone_mid_recovery_that_speaks_tftp_has_an_address() {
+    let mut t = Tracker::new(catalog());
+    t.handle(0, &ack());
+    fetch(&mut t, 10, "term41.default.loads");
+    let s = t.handle(20, &dhcp(DhcpStep::PoolExhausted)).pop().unwrap();
+    assert_eq!(s.state, PhoneState::Stuck);
+    // Its next request proves it has an address after all.
+    let s = t
+        .handle(30, &req(IMAGES[0], Resolution::Exact))
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Downloading);
+    assert_eq!((s.reason, s.diagnosis), (None, None));
+    assert_eq!(s.current_file.as_deref(), Some(IMAGES[0]));
+}
+
+#[test]
+fn an_address_another_host_answers_at_is_not_the_phones() {
+    let mut t = Tracker::new(catalog());
+    let taken: Ipv4Addr = "10.0.0.20".parse().unwrap();
+    let s = t
+        .handle(0, &dhcp(DhcpStep::AddressInUse { addr: taken }))
+        .pop()
+        .unwrap();
+    assert_eq!(s.id, "SEP001122AABBCC");
+    assert_eq!(s.state, PhoneState::Waiting, "it is offered the next one");
+    assert_eq!((s.address, s.reason, s.diagnosis), (None, None, None));
+    // Its TFTP requests come from its own address, not the skipped one.
+    let s = t.handle(1, &ack()).pop().unwrap();
+    assert_eq!(s.address, Some("10.0.0.50".parse().unwrap()));
+    fetch(&mut t, 2, "term41.default.loads");
+    assert_eq!(t.summaries().len(), 1, "one card");
+    assert_eq!(t.summaries()[0].state, PhoneState::Downloading);
+}
+
+#[test]
+fn retry_starts_a_failed_or_stuck_phone_over_and_leaves_the_others() {
+    let mut t = Tracker::new(catalog());
+    // Failed: its manifest names an image the bundle lacks.
+    fetch(&mut t, 0, "term41.default.loads");
+    fetch(&mut t, 10, IMAGES[0]);
+    let failed = t
+        .handle(20, &req(IMAGES[1], Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(failed.state, PhoneState::Failed);
+    // Another phone, still downloading.
+    let busy = Event::TftpRequest(TftpRequest {
+        client: "10.0.0.51:50000".parse().unwrap(),
+        ..match req("term41.default.loads", Resolution::Exact) {
+            Event::TftpRequest(r) => r,
+            _ => unreachable!(),
+        }
+    });
+    assert_eq!(
+        t.handle(30, &busy).pop().unwrap().state,
+        PhoneState::Downloading
+    );
+
+    let ids = vec![
+        failed.id.clone(),
+        "10.0.0.51".to_string(),
+        "SEP000000000000".to_string(),
+    ];
+    let changed = t.retry(1000, &ids);
+    assert_eq!(changed.len(), 1, "only the failed phone: {changed:?}");
+    let s = &changed[0];
+    assert_eq!(s.id, failed.id);
+    assert_eq!(s.state, PhoneState::Waiting);
+    assert_eq!((s.reason.as_ref(), s.diagnosis.as_ref()), (None, None));
+    assert!(s.files.is_empty() && s.current_file.is_none());
+    assert_eq!((s.files_done, s.files_expected), (0, 0));
+    assert_eq!(s.retries, 1);
+    assert_eq!((s.first_seen_ms, s.last_seen_ms), (0, 1000));
+    assert_eq!(t.summaries().iter().find(|p| p.id == s.id), Some(s));
+    // Nothing to do a second time: it is no longer failed.
+    assert!(t.retry(1001, &ids).is_empty());
+    // Its silence counts from the retry: the user has minutes to reset it.
+    let mut quiet = t.clone();
+    let stale: Vec<_> = quiet.tick(1000 + QUIET_LIMIT_MS - 1);
+    assert!(stale.iter().all(|p| p.id != s.id), "{stale:?}");
+    let stale = quiet.tick(1000 + QUIET_LIMIT_MS);
+    assert!(
+        stale
+            .iter()
+            .any(|p| p.id == s.id && p.state == PhoneState::Stuck)
+    );
+
+    // The new try is followed from its first request, and may succeed.
+    let s = fetch(&mut t, 2000, "term41.default.loads");
+    assert_eq!(
+        (s.state, s.files_done, s.retries),
+        (PhoneState::Downloading, 1, 1)
+    );
+    let mut last = s;
+    for img in IMAGES {
+        last = fetch(&mut t, 2100, img);
+    }
+    assert_eq!(last.state, PhoneState::Done);
+    assert_eq!(last.retries, 1);
+}
+
+#[test]
+fn after_a_retry_old_repeats_and_timeouts_no_longer_count() {
+    // Stuck: the recovery manifest fetched again and again.
+    let mut t = Tracker::new(catalog());
+    let mut s = fetch(&mut t, 0, "term41.default.loads");
+    for i in 1..MANIFEST_REPEAT_LIMIT {
+        s = fetch(&mut t, u64::from(i), "term41.default.loads");
+    }
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert_eq!(t.retry(100, &[s.id.clone()]).len(), 1);
+    for i in 1..MANIFEST_REPEAT_LIMIT {
+        s = fetch(&mut t, 100 + u64::from(i), "term41.default.loads");
+        assert_eq!(s.state, PhoneState::Downloading, "fetch {i} of the new try");
+    }
+    s = fetch(&mut t, 200, "term41.default.loads");
+    assert_eq!(
+        s.state,
+        PhoneState::Stuck,
+        "a repeat within the new try counts"
+    );
+    assert_eq!(s.retries, 1);
+
+    // Stuck: one image timed out again and again.
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    let time_out = |t: &mut Tracker, at: u64| {
+        t.handle(at, &req(IMAGES[2], Resolution::Exact));
+        t.handle(at + 1, &end(IMAGES[2], Outcome::TimedOut { retries: 5 }))
+            .pop()
+            .unwrap()
+    };
+    for i in 0..TIMEOUT_LIMIT {
+        s = time_out(&mut t, u64::from(i) * 10);
+    }
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert_eq!(t.retry(100, &[s.id.clone()])[0].state, PhoneState::Waiting);
+    fetch(&mut t, 200, "term41.default.loads");
+    for i in 1..TIMEOUT_LIMIT {
+        s = time_out(&mut t, 300 + u64::from(i) * 10);
+        assert_eq!(
+            s.state,
+            PhoneState::Downloading,
+            "timeout {i} of the new try"
+        );
+    }
+}
+
+#[test]
+fn retries_travel_only_when_there_were_some() {
+    let mut t = Tracker::new(catalog());
+    fetch(&mut t, 0, "term41.default.loads");
+    let s = t
+        .handle(5, &req(IMAGES[3], Resolution::NotFound))
+        .pop()
+        .unwrap();
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(!json.contains("retries"), "{json}");
+    let s = t.retry(10, std::slice::from_ref(&s.id)).pop().unwrap();
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(json.contains(r#""retries":1"#), "{json}");
+    assert_eq!(serde_json::from_str::<PhoneSummary>(&json).unwrap(), s);
+}
