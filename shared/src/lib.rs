@@ -13,7 +13,8 @@
 //! - [`config`]: `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml`, written and checked.
 //! - [`dhcp`]: option 150 (and 66) encoded, decoded and written for every DHCP server.
 //! - [`events`]: TFTP and DHCP events, and the per-phone tracker that explains them.
-//! - [`protocol`]: the browser ↔ helper websocket messages and chunk frames.
+//! - [`protocol`]: the browser ↔ helper websocket messages and chunk frames, and
+//!   the JSON codec the browser reads and writes them with.
 //! - [`models`]: the catalogue of phone models, families and device-type ids.
 //! - [`finding`]: severities, stable codes and the [`finding::Finding`] type every
 //!   check returns.

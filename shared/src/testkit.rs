@@ -357,3 +357,40 @@ pub fn dhcp_steps(addr: std::net::Ipv4Addr) -> Vec<crate::events::DhcpStep> {
         DhcpStep::PoolExhausted,
     ]
 }
+
+/// A helper's status: `interfaces` as (name, address, prefix), TFTP on
+/// 0.0.0.0:69, DHCP off, and `bundle` being served.
+pub fn status_with(
+    interfaces: &[(&str, [u8; 4], u8)],
+    bundle: Option<crate::protocol::CurrentBundle>,
+) -> crate::protocol::Status {
+    use crate::protocol::{Interface, InterfaceAddress, Service, Status};
+    Status {
+        helper: "lifeline 0.1.0".into(),
+        interfaces: interfaces
+            .iter()
+            .map(|(name, address, prefix)| Interface {
+                name: name.to_string(),
+                addresses: vec![InterfaceAddress {
+                    address: std::net::Ipv4Addr::from(*address),
+                    prefix: *prefix,
+                }],
+            })
+            .collect(),
+        tftp: Service {
+            listening: true,
+            address: Some("0.0.0.0:69".into()),
+            reason: None,
+        },
+        dhcp: Service {
+            listening: false,
+            address: None,
+            reason: Some("off (start …)".into()),
+        },
+        bundle,
+    }
+}
+
+/// Loopback and eth0 192.168.10.105/24.
+pub const LO_ETH0: [(&str, [u8; 4], u8); 2] =
+    [("lo", [127, 0, 0, 1], 8), ("eth0", [192, 168, 10, 105], 24)];
