@@ -14,9 +14,9 @@
 //! Nothing here is Cisco's: every byte is made by `lifeline_shared::testkit`.
 
 use lifeline_shared::testkit::{
-    ZipBuilder, image, manifest_body, seed_files, signed_file, sip_seed_zip, zip_of,
+    ZipBuilder, case_mismatch_zip, image, manifest_body, seed_files, signed_file, sip_seed_zip,
+    zip_of,
 };
-use lifeline_tests::case_mismatch_zip;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
