@@ -1,6 +1,7 @@
 //! Fixtures for every crate's tests, fuzz seeds and benchmarks: synthetic
 //! firmware (signed files, `.loads` bodies, zips, the seed's image list),
-//! pseudo-random bytes, a helper's status and the DHCP steps.
+//! pseudo-random bytes, bundle manifests, a helper's status and the DHCP
+//! steps.
 //!
 //! The suite needs no Cisco file: the images are pseudo-random bytes behind a
 //! real-shaped signed header; nothing here is Cisco's.
@@ -10,6 +11,7 @@ use std::net::Ipv4Addr;
 use crc32fast::Hasher;
 use flate2::{Compress, Compression, FlushCompress, Status};
 
+use crate::bundle::{self, File, Kind, Manifest, Settings};
 use crate::events::DhcpStep;
 use crate::protocol::{self, CurrentBundle, Interface, InterfaceAddress, Service};
 
@@ -318,6 +320,30 @@ pub fn sip_seed_files() -> Vec<(String, Vec<u8>)> {
 /// [`sip_seed_files`] as a zip.
 pub fn sip_seed_zip() -> Vec<u8> {
     zip_of(&sip_seed_files())
+}
+
+/// A bundle manifest of `files` (name, content), all firmware, with their real
+/// sizes, hashes and bundle id, from `test.zip` with the seed's load, and no
+/// settings or aliases.
+pub fn manifest_of<N: AsRef<str>, D: AsRef<[u8]>>(files: &[(N, D)]) -> Manifest {
+    let files: Vec<File> = files
+        .iter()
+        .map(|(n, d)| File::of(n.as_ref(), d.as_ref(), Kind::Firmware))
+        .collect();
+    Manifest {
+        format: bundle::FORMAT,
+        id: bundle::bundle_id(&files),
+        source: "test.zip".into(),
+        load: Some(SEED_LOAD.into()),
+        protocol: None,
+        settings: Settings {
+            tftp_servers: vec![],
+            call_managers: vec![],
+            phones: vec![],
+        },
+        files,
+        aliases: vec![],
+    }
 }
 
 /// [`seed_files`] whose manifests spell the first image
