@@ -1,8 +1,8 @@
 //! Writes the synthetic firmware fixtures the browser tests and benchmarks use.
 //!
 //! `make-fixtures DIR` writes:
-//! - `seed.zip`: shaped like `cmterm-7941_7961-sccp.8-3-3.zip` (§1 of the
-//!   provisioning doc): the same entry names and sizes, synthetic signed images.
+//! - `seed.zip`: shaped like Cisco's `cmterm-7941_7961-sccp.8-3-3.zip`: the
+//!   same entry names and sizes, synthetic signed images.
 //! - `missing-image.zip`: the same without `dsp41.8-3-2-27.sbn`.
 //! - `case-mismatch.zip`: manifests that list `Jar41sccp…` while the image is `jar41sccp…`.
 //! - `not-a-zip.zip`: text with a .zip name.
