@@ -140,17 +140,8 @@ impl ZipBuilder {
     }
 
     /// Adds a deflated entry.
-    pub fn add(mut self, name: &str, data: impl Into<Vec<u8>>) -> Self {
-        self.entries.push(ZipEntrySpec {
-            name: name.as_bytes().to_vec(),
-            data: data.into(),
-            store: Store::Deflate,
-            crc_override: None,
-            size_override: None,
-            encrypted: false,
-            method_override: None,
-        });
-        self
+    pub fn add(self, name: &str, data: impl Into<Vec<u8>>) -> Self {
+        self.add_spec(Self::spec(name, data))
     }
 
     /// Adds an entry described in full.
