@@ -449,28 +449,7 @@ impl Upload {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lifeline_shared::bundle::{File as BFile, Kind};
-
-    fn manifest(files: &[(&str, &[u8])]) -> Manifest {
-        let files: Vec<BFile> = files
-            .iter()
-            .map(|(n, d)| BFile::of(n, d, Kind::Firmware))
-            .collect();
-        Manifest {
-            format: bundle::FORMAT,
-            id: bundle::bundle_id(&files),
-            source: "t.zip".into(),
-            load: Some("SCCP41.8-3-3S".into()),
-            protocol: None,
-            settings: bundle::Settings {
-                tftp_servers: vec![],
-                call_managers: vec![],
-                phones: vec![],
-            },
-            files,
-            aliases: vec![],
-        }
-    }
+    use lifeline_shared::testkit::manifest_of;
 
     fn send_all(u: &mut Upload, files: &[(&str, &[u8])]) {
         for (f, (_, data)) in files.iter().enumerate() {
@@ -502,7 +481,7 @@ mod tests {
             .map(|i| (i * 7) as u8)
             .collect();
         let files: [(&str, &[u8]); 3] = [("a.sbn", &big), ("b.loads", b"manifest"), ("empty", b"")];
-        let m = manifest(&files);
+        let m = manifest_of(&files);
 
         // First connection: half of a.sbn, then dropped.
         let mut u = store.begin(m.clone()).unwrap();
@@ -545,7 +524,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let files: [(&str, &[u8]); 2] = [("a.sbn", b"aaaa"), ("b.sbn", b"bbbb")];
-        let m = manifest(&files);
+        let m = manifest_of(&files);
         let mut u = store.begin(m).unwrap();
         u.write(&Chunk {
             file: 0,
@@ -611,14 +590,14 @@ mod tests {
     fn bad_manifests_and_pruning() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let mut m = manifest(&[("a", b"x")]);
+        let mut m = manifest_of(&[("a", b"x")]);
         m.id = "../../etc".into();
         assert!(matches!(store.begin(m), Err(UploadError::BadManifest(_))));
         let mut ids = Vec::new();
         for i in 0..5u8 {
             let data = [i; 3];
             let files: [(&str, &[u8]); 1] = [("f", &data)];
-            let mut u = store.begin(manifest(&files)).unwrap();
+            let mut u = store.begin(manifest_of(&files)).unwrap();
             send_all(&mut u, &files);
             ids.push(u.commit(&store).unwrap().id);
             // Distinct modification times order the bundles.

@@ -15,7 +15,8 @@
 //! - [`events`]: TFTP and DHCP events and per-phone summaries, as they travel.
 //! - [`tracker`]: events and the bundle's manifests folded into one summary per
 //!   phone, with a diagnosis in plain words when it is stuck.
-//! - [`protocol`]: the browser ↔ helper websocket messages and chunk frames.
+//! - [`protocol`]: the browser ↔ helper websocket messages and chunk frames, and
+//!   the JSON codec the browser reads and writes them with.
 //! - [`models`]: the catalogue of phone models, families and device-type ids.
 //! - [`finding`]: severities, stable codes and the [`finding::Finding`] type every
 //!   check returns.

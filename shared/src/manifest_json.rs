@@ -1,22 +1,26 @@
-//! `lifeline-bundle.json` written without serde: byte for byte what
-//! [`Bundle::manifest_json`] writes (serde_json's pretty printer), for the
-//! browser, where serde_json's code would cost kilobytes of WebAssembly.
+//! `lifeline-bundle.json` written with [`crate::protocol::json`]'s writer:
+//! byte for byte what [`Bundle::manifest_json`] writes (serde_json's pretty
+//! printer), for the browser, where serde_json's code would cost kilobytes of
+//! WebAssembly. The page's `upload-begin` carries the same value, compact.
 //!
 //! The tests hold the two writers together, for real bundles and for any text in
 //! any field.
 
-use std::fmt::Write as _;
-
 use crate::bundle::{Bundle, Kind, MANIFEST_NAME, Manifest};
+use crate::protocol::json::Writer;
 use crate::zipwrite::{self, ZipWriteError};
 
 /// `lifeline-bundle.json` for `m`, as [`Bundle::manifest_json`] writes it.
 pub fn write(m: &Manifest) -> String {
-    let mut w = Writer {
-        out: String::with_capacity(256 + m.files.len() * 160),
-        depth: 0,
-        first: true,
-    };
+    let mut w = Writer::pretty(256 + m.files.len() * 160);
+    write_into(&mut w, m);
+    let mut out = w.finish();
+    out.push('\n');
+    out
+}
+
+/// The manifest as one JSON value, into `w` (compact or pretty).
+pub fn write_into(w: &mut Writer, m: &Manifest) {
     w.open('{');
     w.key("format");
     w.raw(&m.format.to_string());
@@ -25,15 +29,9 @@ pub fn write(m: &Manifest) -> String {
     w.key("source");
     w.string(&m.source);
     w.key("load");
-    match &m.load {
-        Some(load) => w.string(load),
-        None => w.raw("null"),
-    }
+    w.opt_string(m.load.as_deref());
     w.key("protocol");
-    match m.protocol {
-        Some(p) => w.string(p.as_str()),
-        None => w.raw("null"),
-    }
+    w.opt_string(m.protocol.map(|p| p.as_str()));
     w.key("settings");
     w.open('{');
     w.key("tftp_servers");
@@ -103,91 +101,12 @@ pub fn write(m: &Manifest) -> String {
     }
     w.close(']');
     w.close('}');
-    w.out.push('\n');
-    w.out
 }
 
 /// The whole bundle as one zip, as [`Bundle::to_zip`] writes it.
 pub fn zip(bundle: &Bundle) -> Result<Vec<u8>, ZipWriteError> {
     let json = write(&bundle.manifest);
     zipwrite::write_stored(bundle.files().chain([(MANIFEST_NAME, json.as_bytes())]))
-}
-
-/// serde_json's pretty printer: two spaces a level, `"key": value`, and empty
-/// arrays and objects as `[]` and `{}`.
-struct Writer {
-    out: String,
-    depth: usize,
-    /// Nothing written yet in the innermost array or object.
-    first: bool,
-}
-
-impl Writer {
-    fn open(&mut self, bracket: char) {
-        self.out.push(bracket);
-        self.depth += 1;
-        self.first = true;
-    }
-
-    fn close(&mut self, bracket: char) {
-        self.depth -= 1;
-        if !self.first {
-            self.newline();
-        }
-        self.out.push(bracket);
-        self.first = false;
-    }
-
-    fn newline(&mut self) {
-        self.out.push('\n');
-        for _ in 0..self.depth {
-            self.out.push_str("  ");
-        }
-    }
-
-    /// Starts an array element.
-    fn item(&mut self) {
-        if !self.first {
-            self.out.push(',');
-        }
-        self.first = false;
-        self.newline();
-    }
-
-    /// Starts an object member.
-    fn key(&mut self, key: &str) {
-        self.item();
-        self.string(key);
-        self.out.push_str(": ");
-    }
-
-    fn raw(&mut self, text: &str) {
-        self.out.push_str(text);
-        self.first = false;
-    }
-
-    /// A JSON string, escaped as serde_json does: `"` and `\`, and control
-    /// characters as `\n`-style escapes or `\u00XX`.
-    fn string(&mut self, text: &str) {
-        self.out.push('"');
-        for c in text.chars() {
-            match c {
-                '"' => self.out.push_str("\\\""),
-                '\\' => self.out.push_str("\\\\"),
-                '\n' => self.out.push_str("\\n"),
-                '\r' => self.out.push_str("\\r"),
-                '\t' => self.out.push_str("\\t"),
-                '\u{8}' => self.out.push_str("\\b"),
-                '\u{c}' => self.out.push_str("\\f"),
-                c if c < ' ' => {
-                    let _ = write!(self.out, "\\u{:04x}", u32::from(c));
-                }
-                c => self.out.push(c),
-            }
-        }
-        self.out.push('"');
-        self.first = false;
-    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,19 @@
-//! Builders for synthetic firmware: signed files, manifests and zips.
+//! Fixtures for every crate's tests, fuzz seeds and benchmarks: synthetic
+//! firmware (signed files, `.loads` bodies, zips, the seed's image list),
+//! pseudo-random bytes, bundle manifests, a helper's status and the DHCP
+//! steps.
 //!
-//! Tests, fuzz seeds, benchmarks and the browser tests' fixtures are built from
-//! these, so the suite needs no Cisco file. The images are pseudo-random bytes
-//! behind a real-shaped signed header; nothing here is Cisco's.
+//! The suite needs no Cisco file: the images are pseudo-random bytes behind a
+//! real-shaped signed header; nothing here is Cisco's.
+
+use std::net::Ipv4Addr;
 
 use crc32fast::Hasher;
 use flate2::{Compress, Compression, FlushCompress, Status};
+
+use crate::bundle::{self, File, Kind, Manifest, Settings};
+use crate::events::DhcpStep;
+use crate::protocol::{self, CurrentBundle, Interface, InterfaceAddress, Service};
 
 /// A signed file (classic header) named `name` with `body` after the header.
 ///
@@ -132,17 +140,8 @@ impl ZipBuilder {
     }
 
     /// Adds a deflated entry.
-    pub fn add(mut self, name: &str, data: impl Into<Vec<u8>>) -> Self {
-        self.entries.push(ZipEntrySpec {
-            name: name.as_bytes().to_vec(),
-            data: data.into(),
-            store: Store::Deflate,
-            crc_override: None,
-            size_override: None,
-            encrypted: false,
-            method_override: None,
-        });
-        self
+    pub fn add(self, name: &str, data: impl Into<Vec<u8>>) -> Self {
+        self.add_spec(Self::spec(name, data))
     }
 
     /// Adds an entry described in full.
@@ -238,13 +237,23 @@ pub fn deflate(data: &[u8]) -> Vec<u8> {
     }
 }
 
-/// The seed firmware's shape (§1 of the provisioning doc): names and sizes.
+/// The images of the seed firmware (`cmterm-7941_7961-sccp.8-3-3`), in the
+/// order its manifests list them, which is the order a phone fetches them.
+pub const SEED_IMAGE_NAMES: [&str; 5] = [
+    "jar41sccp.8-3-2-27.sbn",
+    "cnu41.8-3-2-27.sbn",
+    "apps41.8-3-2-27.sbn",
+    "dsp41.8-3-2-27.sbn",
+    "cvm41sccp.8-3-2-27.sbn",
+];
+
+/// The seed firmware's images with their real sizes.
 pub const SEED_IMAGES: [(&str, usize); 5] = [
-    ("jar41sccp.8-3-2-27.sbn", 315_827),
-    ("cnu41.8-3-2-27.sbn", 547_146),
-    ("apps41.8-3-2-27.sbn", 2_494_499),
-    ("dsp41.8-3-2-27.sbn", 530_601),
-    ("cvm41sccp.8-3-2-27.sbn", 2_452_629),
+    (SEED_IMAGE_NAMES[0], 315_827),
+    (SEED_IMAGE_NAMES[1], 547_146),
+    (SEED_IMAGE_NAMES[2], 2_494_499),
+    (SEED_IMAGE_NAMES[3], 530_601),
+    (SEED_IMAGE_NAMES[4], 2_452_629),
 ];
 
 /// The load the seed firmware carries.
@@ -254,8 +263,7 @@ pub const SEED_LOAD: &str = "SCCP41.8-3-3S";
 /// seed's: five signed images of the same names and sizes, the load manifest and
 /// term41/term61, each manifest listing the images in the phone's order.
 pub fn seed_files() -> Vec<(String, Vec<u8>)> {
-    let names: Vec<&str> = SEED_IMAGES.iter().map(|(n, _)| *n).collect();
-    let body = manifest_body("8-3-2-27", None, &names);
+    let body = manifest_body("8-3-2-27", None, &SEED_IMAGE_NAMES);
     let mut files: Vec<(String, Vec<u8>)> = SEED_IMAGES
         .iter()
         .map(|(n, size)| (n.to_string(), image(n, *size)))
@@ -279,9 +287,9 @@ pub fn seed_zip() -> Vec<u8> {
 /// The seed as a SIP load: the same images under their SIP names
 /// (`jar41sip…`, `cvm41sip…`), `SIP41.8-3-3S.loads` and term41/term61.
 pub fn sip_seed_files() -> Vec<(String, Vec<u8>)> {
-    let names: Vec<String> = SEED_IMAGES
+    let names: Vec<String> = SEED_IMAGE_NAMES
         .iter()
-        .map(|(n, _)| n.replace("sccp", "sip"))
+        .map(|n| n.replace("sccp", "sip"))
         .collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let body = manifest_body("8-3-2-27", None, &refs);
@@ -305,6 +313,55 @@ pub fn sip_seed_zip() -> Vec<u8> {
     zip_of(&sip_seed_files())
 }
 
+/// A bundle manifest of `files` (name, content), all firmware, with their real
+/// sizes, hashes and bundle id, from `test.zip` with the seed's load, and no
+/// settings or aliases.
+pub fn manifest_of<N: AsRef<str>, D: AsRef<[u8]>>(files: &[(N, D)]) -> Manifest {
+    let files: Vec<File> = files
+        .iter()
+        .map(|(n, d)| File::of(n.as_ref(), d.as_ref(), Kind::Firmware))
+        .collect();
+    Manifest {
+        format: bundle::FORMAT,
+        id: bundle::bundle_id(&files),
+        source: "test.zip".into(),
+        load: Some(SEED_LOAD.into()),
+        protocol: None,
+        settings: Settings {
+            tftp_servers: vec![],
+            call_managers: vec![],
+            phones: vec![],
+        },
+        files,
+        aliases: vec![],
+    }
+}
+
+/// [`seed_files`] whose manifests spell the first image
+/// `Jar41sccp.8-3-2-27.sbn` while the archive stores `jar41sccp.8-3-2-27.sbn`:
+/// the case problem of loads 8.2 to 8.3 that a bundle's alias fixes.
+pub fn case_mismatch_files() -> Vec<(String, Vec<u8>)> {
+    let mut names = SEED_IMAGE_NAMES;
+    names[0] = "Jar41sccp.8-3-2-27.sbn";
+    let body = manifest_body("8-3-2-27", None, &names);
+    seed_files()
+        .into_iter()
+        .map(|(name, data)| {
+            if name.ends_with(".loads") {
+                let signed = signed_file(&name, &body);
+                (name, signed)
+            } else {
+                (name, data)
+            }
+        })
+        .collect()
+}
+
+/// [`case_mismatch_files`] as a zip.
+pub fn case_mismatch_zip() -> Vec<u8> {
+    zip_of(&case_mismatch_files())
+}
+
 /// A deflated zip of `files`.
 pub fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     files
@@ -316,9 +373,7 @@ pub fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
 /// Every DHCP step a helper reports (both forms of DISCOVER; not
 /// [`crate::events::DhcpStep::Other`], which only a reader makes), for tests of
 /// their wire form and wording.
-pub fn dhcp_steps(addr: std::net::Ipv4Addr) -> Vec<crate::events::DhcpStep> {
-    use crate::events::DhcpStep;
-    use std::net::Ipv4Addr;
+pub fn dhcp_steps(addr: Ipv4Addr) -> Vec<DhcpStep> {
     // A new step fails to compile here until it is added to the list below.
     let _every_variant_listed = |s: &DhcpStep| match s {
         DhcpStep::Discover { .. }
@@ -357,3 +412,39 @@ pub fn dhcp_steps(addr: std::net::Ipv4Addr) -> Vec<crate::events::DhcpStep> {
         DhcpStep::PoolExhausted,
     ]
 }
+
+/// A helper's status: `interfaces` as (name, address, prefix),
+/// TFTP on 0.0.0.0:69, DHCP off, and `bundle` being served.
+pub fn status_with(
+    interfaces: &[(&str, [u8; 4], u8)],
+    bundle: Option<CurrentBundle>,
+) -> protocol::Status {
+    protocol::Status {
+        helper: "lifeline 0.1.0".into(),
+        interfaces: interfaces
+            .iter()
+            .map(|(name, address, prefix)| Interface {
+                name: name.to_string(),
+                addresses: vec![InterfaceAddress {
+                    address: Ipv4Addr::from(*address),
+                    prefix: *prefix,
+                }],
+            })
+            .collect(),
+        tftp: Service {
+            listening: true,
+            address: Some("0.0.0.0:69".into()),
+            reason: None,
+        },
+        dhcp: Service {
+            listening: false,
+            address: None,
+            reason: Some("off (start …)".into()),
+        },
+        bundle,
+    }
+}
+
+/// Loopback and eth0 192.168.10.105/24.
+pub const LO_ETH0: [(&str, [u8; 4], u8); 2] =
+    [("lo", [127, 0, 0, 1], 8), ("eth0", [192, 168, 10, 105], 24)];

@@ -1,13 +1,7 @@
 use super::*;
 use crate::events::{DhcpEvent, Stats};
 
-const IMAGES: [&str; 5] = [
-    "jar41sccp.8-3-2-27.sbn",
-    "cnu41.8-3-2-27.sbn",
-    "apps41.8-3-2-27.sbn",
-    "dsp41.8-3-2-27.sbn",
-    "cvm41sccp.8-3-2-27.sbn",
-];
+use crate::testkit::SEED_IMAGE_NAMES as IMAGES;
 
 fn catalog() -> Catalog {
     let images: Vec<String> = IMAGES.iter().map(|s| s.to_string()).collect();

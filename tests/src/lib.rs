@@ -80,28 +80,6 @@ fn build_lifeline() -> PathBuf {
         .expect("cargo did not report the lifeline executable")
 }
 
-/// A seed-shaped firmware zip (`lifeline_shared::testkit`) whose manifests
-/// spell the first image `Jar41sccp.8-3-2-27.sbn` while the archive stores
-/// `jar41sccp.8-3-2-27.sbn`: the 8.2–8.3 case problem a bundle's alias fixes.
-pub fn case_mismatch_zip() -> Vec<u8> {
-    use lifeline_shared::testkit::{SEED_IMAGES, manifest_body, seed_files, signed_file, zip_of};
-    let mut names: Vec<&str> = SEED_IMAGES.iter().map(|(n, _)| *n).collect();
-    names[0] = "Jar41sccp.8-3-2-27.sbn";
-    let body = manifest_body("8-3-2-27", None, &names);
-    let files: Vec<(String, Vec<u8>)> = seed_files()
-        .into_iter()
-        .map(|(name, data)| {
-            if name.ends_with(".loads") {
-                let signed = signed_file(&name, &body);
-                (name, signed)
-            } else {
-                (name, data)
-            }
-        })
-        .collect();
-    zip_of(&files)
-}
-
 /// The SHA-256 of `data` in lower-case hex, as bundle manifests write it.
 pub fn sha256_hex(data: &[u8]) -> String {
     use sha2::Digest as _;

@@ -2,8 +2,8 @@
 //! bundle uploads (verified, refused, resumed, crashed), and a TFTP transfer
 //! running across a bundle switch.
 
-use lifeline_shared::bundle::{self, File as BFile, Kind, Manifest, Settings};
 use lifeline_shared::protocol::{CHUNK_SIZE, Chunk, ClientMessage, ServerMessage, VERSION};
+use lifeline_shared::testkit::{manifest_of, noise};
 use lifeline_tests::{Server, TftpDownload, sha256_hex};
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
@@ -102,39 +102,6 @@ fn recv(ws: &mut Ws) -> ServerMessage {
             Message::Close(f) => panic!("closed: {f:?}"),
             _ => {}
         }
-    }
-}
-
-fn pattern(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
-}
-
-fn manifest_of(files: &[(String, Vec<u8>)]) -> Manifest {
-    let files: Vec<BFile> = files
-        .iter()
-        .map(|(n, d)| BFile::of(n, d, Kind::Firmware))
-        .collect();
-    Manifest {
-        format: bundle::FORMAT,
-        id: bundle::bundle_id(&files),
-        source: "test.zip".into(),
-        load: Some("SCCP41.8-3-3S".into()),
-        protocol: None,
-        settings: Settings {
-            tftp_servers: vec![],
-            call_managers: vec![],
-            phones: vec![],
-        },
-        files,
-        aliases: vec![],
     }
 }
 
@@ -252,9 +219,9 @@ fn a_60_mb_bundle_is_uploaded_verified_and_served() {
     let (server, tftp) = start(data.path());
     let mut ws = connect(&server);
     let files: Vec<(String, Vec<u8>)> = vec![
-        ("apps41.8-3-2-27.sbn".into(), pattern(30 << 20, 1)),
-        ("cvm41sccp.8-3-2-27.sbn".into(), pattern(30 << 20, 2)),
-        ("term41.default.loads".into(), pattern(642, 3)),
+        ("apps41.8-3-2-27.sbn".into(), noise(1, 30 << 20)),
+        ("cvm41sccp.8-3-2-27.sbn".into(), noise(2, 30 << 20)),
+        ("term41.default.loads".into(), noise(3, 642)),
         ("empty.txt".into(), Vec::new()),
     ];
     match upload(&mut ws, &files) {
@@ -290,7 +257,7 @@ fn a_chunk_damaged_in_flight_is_refused_and_nothing_switches() {
     let data = tempfile::tempdir().unwrap();
     let (server, _) = start(data.path());
     let mut ws = connect(&server);
-    let first: Vec<(String, Vec<u8>)> = vec![("a.sbn".into(), pattern(1000, 9))];
+    let first: Vec<(String, Vec<u8>)> = vec![("a.sbn".into(), noise(9, 1000))];
     assert!(matches!(
         upload(&mut ws, &first),
         ServerMessage::UploadSwitched { .. }
@@ -298,8 +265,7 @@ fn a_chunk_damaged_in_flight_is_refused_and_nothing_switches() {
     let _status = recv(&mut ws);
     let before = current_id(data.path());
 
-    let files: Vec<(String, Vec<u8>)> =
-        vec![("jar41sccp.8-3-2-27.sbn".into(), pattern(600_000, 4))];
+    let files: Vec<(String, Vec<u8>)> = vec![("jar41sccp.8-3-2-27.sbn".into(), noise(4, 600_000))];
     let m = manifest_of(&files);
     send(
         &mut ws,
@@ -350,8 +316,8 @@ fn a_cut_connection_resumes_where_it_stopped() {
     let data = tempfile::tempdir().unwrap();
     let (server, _) = start(data.path());
     let files: Vec<(String, Vec<u8>)> = vec![
-        ("a.sbn".into(), pattern(5 * CHUNK_SIZE as usize + 3, 5)),
-        ("b.sbn".into(), pattern(2 * CHUNK_SIZE as usize, 6)),
+        ("a.sbn".into(), noise(5, 5 * CHUNK_SIZE as usize + 3)),
+        ("b.sbn".into(), noise(6, 2 * CHUNK_SIZE as usize)),
     ];
     let m = manifest_of(&files);
     let mut ws = connect(&server);
@@ -402,8 +368,8 @@ fn a_cut_connection_resumes_where_it_stopped() {
 fn a_crash_mid_upload_keeps_the_previous_bundle() {
     let data = tempfile::tempdir().unwrap();
     let old: Vec<(String, Vec<u8>)> = vec![
-        ("term41.default.loads".into(), pattern(5000, 7)),
-        ("x.sbn".into(), pattern(9000, 8)),
+        ("term41.default.loads".into(), noise(7, 5000)),
+        ("x.sbn".into(), noise(8, 9000)),
     ];
     {
         let (mut server, _) = start(data.path());
@@ -413,8 +379,8 @@ fn a_crash_mid_upload_keeps_the_previous_bundle() {
             ServerMessage::UploadSwitched { .. }
         ));
         let new: Vec<(String, Vec<u8>)> = vec![
-            ("term41.default.loads".into(), pattern(700_000, 10)),
-            ("staged-only.sbn".into(), pattern(10, 11)),
+            ("term41.default.loads".into(), noise(10, 700_000)),
+            ("staged-only.sbn".into(), noise(11, 10)),
         ];
         let m = manifest_of(&new);
         let _status = recv(&mut ws);
@@ -446,7 +412,7 @@ fn a_tftp_transfer_across_a_switch_finishes_with_the_old_bytes() {
     let data = tempfile::tempdir().unwrap();
     let (server, tftp) = start(data.path());
     let mut ws = connect(&server);
-    let old: Vec<(String, Vec<u8>)> = vec![("apps41.8-3-2-27.sbn".into(), pattern(200_000, 12))];
+    let old: Vec<(String, Vec<u8>)> = vec![("apps41.8-3-2-27.sbn".into(), noise(12, 200_000))];
     assert!(matches!(
         upload(&mut ws, &old),
         ServerMessage::UploadSwitched { .. }
@@ -456,7 +422,7 @@ fn a_tftp_transfer_across_a_switch_finishes_with_the_old_bytes() {
     let mut dl = TftpDownload::start(tftp, "apps41.8-3-2-27.sbn");
     assert!(dl.step().unwrap());
     assert!(dl.step().unwrap());
-    let new: Vec<(String, Vec<u8>)> = vec![("apps41.8-3-2-27.sbn".into(), pattern(200_000, 13))];
+    let new: Vec<(String, Vec<u8>)> = vec![("apps41.8-3-2-27.sbn".into(), noise(13, 200_000))];
     assert!(matches!(
         upload(&mut ws, &new),
         ServerMessage::UploadSwitched { .. }
@@ -482,7 +448,7 @@ fn a_helper_serving_a_fixed_root_refuses_uploads_plainly() {
     std::fs::write(root.path().join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
     let (server, _) = start_with(data.path(), &["--root", root.path().to_str().unwrap()]);
     let mut ws = connect(&server);
-    let files: Vec<(String, Vec<u8>)> = vec![("a.sbn".into(), pattern(100, 1))];
+    let files: Vec<(String, Vec<u8>)> = vec![("a.sbn".into(), noise(1, 100))];
     send(
         &mut ws,
         &ClientMessage::UploadBegin {
@@ -524,7 +490,7 @@ fn retry_failed_starts_a_failed_phone_over_for_every_page() {
     use lifeline_shared::events::PhoneState;
     let data = tempfile::tempdir().unwrap();
     let root = tempfile::tempdir().unwrap();
-    std::fs::write(root.path().join("apps41.8-3-2-27.sbn"), pattern(3000, 5)).unwrap();
+    std::fs::write(root.path().join("apps41.8-3-2-27.sbn"), noise(5, 3000)).unwrap();
     let (server, tftp) = start_with(data.path(), &["--root", root.path().to_str().unwrap()]);
     let mut page = connect(&server);
     let mut other_page = connect(&server);
@@ -561,7 +527,7 @@ fn retry_failed_starts_a_failed_phone_over_for_every_page() {
 
     // Its next try is followed afresh, and a page that connects now sees it.
     let got = TftpDownload::start(tftp, "apps41.8-3-2-27.sbn").finish();
-    assert_eq!(got.unwrap(), pattern(3000, 5));
+    assert_eq!(got.unwrap(), noise(5, 3000));
     while recv_phone(&mut page, "127.0.0.1").state != PhoneState::Downloading {}
     let (_late, phones) = connect_with_phones(&server);
     let p = phones.iter().find(|p| p.id == "127.0.0.1").expect("known");

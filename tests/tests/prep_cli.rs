@@ -1,8 +1,8 @@
 //! `lifeline option150`, `config` and `bundle`, run as real processes.
 
 use lifeline_shared::bundle::Manifest;
-use lifeline_shared::testkit::{seed_files, seed_zip, zip_of};
-use lifeline_tests::{case_mismatch_zip, lifeline_bin, sha256_hex};
+use lifeline_shared::testkit::{case_mismatch_zip, seed_files, seed_zip, zip_of};
+use lifeline_tests::{lifeline_bin, sha256_hex};
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {

@@ -8,8 +8,8 @@ mod simulate_support;
 use std::path::Path;
 use std::time::Duration;
 
-use lifeline_shared::testkit;
-use lifeline_tests::{Server, case_mismatch_zip};
+use lifeline_shared::testkit::{self, case_mismatch_zip};
+use lifeline_tests::Server;
 use simulate_support::{bundle, simulate, tempdir};
 
 /// Guard for one simulated phone over loopback (it takes about a second).

@@ -19,8 +19,7 @@ mod simulate_support;
 
 use std::time::Duration;
 
-use lifeline_shared::testkit;
-use lifeline_tests::case_mismatch_zip;
+use lifeline_shared::testkit::{self, case_mismatch_zip};
 use lifeline_tests::netns::Pair;
 use lifeline_tests::process::{self, Proc};
 use simulate_support::{
@@ -103,8 +102,11 @@ fn check_run(v: &serde_json::Value, mode: &str, base: [u8; 6]) {
             .filter(|f| f["name"].as_str().unwrap().ends_with(".sbn"))
             .map(|f| f["name"].as_str().unwrap())
             .collect();
-        let seed: Vec<&str> = testkit::SEED_IMAGES.iter().map(|(n, _)| *n).collect();
-        assert_eq!(names, seed, "{mode}: the images, in the manifest's order");
+        assert_eq!(
+            names,
+            testkit::SEED_IMAGE_NAMES,
+            "{mode}: the images, in the manifest's order"
+        );
     }
     assert_eq!(
         leases.len(),

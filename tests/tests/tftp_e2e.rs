@@ -15,6 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use lifeline_shared::testkit::noise;
 use lifeline_tests::{URL_LINE_PREFIX, http_request, lifeline_bin};
 use sha2::{Digest, Sha256};
 
@@ -122,18 +123,6 @@ impl Drop for Tftpd {
     }
 }
 
-fn pattern(len: usize, seed: u32) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(2_654_435_761).max(1);
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect()
-}
-
 fn sha256(data: &[u8]) -> String {
     Sha256::digest(data)
         .iter()
@@ -150,7 +139,7 @@ fn root_with_files() -> (tempfile::TempDir, Vec<(String, Vec<u8>)>) {
     let mut files = Vec::new();
     for (i, size) in sizes.into_iter().enumerate() {
         let name = format!("f{size}.bin");
-        let data = pattern(size, i as u32 + 1);
+        let data = noise(i as u64 + 1, size);
         std::fs::write(root.join(&name), &data).unwrap();
         files.push((name, data));
     }
@@ -247,7 +236,7 @@ fn curl_rolls_over_block_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
     std::fs::create_dir(&root).unwrap();
-    let data = pattern(8 * 70_000 + 5, 99);
+    let data = noise(99, 8 * 70_000 + 5);
     std::fs::write(root.join("wrap.bin"), &data).unwrap();
     let server = Tftpd::start(&["--root", &root.to_string_lossy()]);
     let out = dir.path().join("wrap.out");

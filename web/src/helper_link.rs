@@ -2,9 +2,10 @@
 //! host, said hello on, reopened with backoff when it drops, and the bundle
 //! upload driven through it.
 //!
-//! The decisions are pure and tested elsewhere: [`crate::wire`] reads and writes
-//! the messages, [`crate::uploader::Uploader`] decides which frames go out, and
-//! the reducer turns every message into state. This file only executes: it
+//! The decisions are pure and tested elsewhere:
+//! [`lifeline_shared::protocol::wire`] reads and writes the messages,
+//! [`crate::uploader::Uploader`] decides which frames go out, and the reducer
+//! turns every message into state. This file only executes: it
 //! never holds its own borrow while dispatching (a dispatch may render, and a
 //! render may call back in here).
 
@@ -25,7 +26,8 @@ use crate::bundle::BundleKey;
 use crate::pairing;
 use crate::state::Action;
 use crate::uploader::{Out, Uploader};
-use crate::wire::{self, WireError};
+use lifeline_shared::protocol::json::WireError;
+use lifeline_shared::protocol::wire;
 
 /// The bundle being sent.
 struct Job {

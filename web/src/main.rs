@@ -6,8 +6,7 @@
 //!
 //! - Leaves: [`clock`] (the one clock), [`step`] (the five steps),
 //!   [`bundle`] (the bundle's key and job), [`copy`], [`format`](mod@format) (sizes, times
-//!   and words for the screen), [`wire`] (the helper's websocket messages
-//!   without serde_json).
+//!   and words for the screen).
 //! - Domain, each pure: [`settings`] (the settings, checked, and the files they
 //!   make), [`prefs`] (the choices kept in the browser), [`permalink`] (the
 //!   settings in a link), [`intake`] (a selection checked, inspected, and the
@@ -51,7 +50,6 @@ mod stepper;
 mod test_support;
 mod upload;
 mod uploader;
-mod wire;
 
 fn main() {
     yew::Renderer::<components::App>::new().render();

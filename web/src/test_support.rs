@@ -219,7 +219,7 @@ pub fn upload_error(code: ErrorCode, file: Option<&str>) -> ServerMessage {
 
 /// A status with these interfaces, serving bundle `b1`.
 pub fn status_with_bundle(interfaces: &[(&str, [u8; 4], u8)]) -> Status {
-    crate::wire::tests::status_with(
+    lifeline_shared::testkit::status_with(
         interfaces,
         Some(CurrentBundle {
             id: "b1".into(),
@@ -330,8 +330,8 @@ pub fn msg_at(m: ServerMessage, t: u64) -> Action {
 
 /// The helper's status on lo and eth0, serving `bundle`.
 pub fn status(bundle: Option<&str>) -> Status {
-    crate::wire::tests::status_with(
-        &crate::wire::tests::LO_ETH0,
+    lifeline_shared::testkit::status_with(
+        &lifeline_shared::testkit::LO_ETH0,
         bundle.map(|id| CurrentBundle {
             id: id.into(),
             source: "seed.zip".into(),

@@ -279,7 +279,7 @@ impl Bundle {
 mod tests {
     use super::*;
     use crate::firmware::inspect::inspect_zip;
-    use crate::testkit::{SEED_IMAGES, manifest_body, seed_files, seed_zip, signed_file, zip_of};
+    use crate::testkit::{case_mismatch_zip, seed_files, seed_zip, zip_of};
     use std::net::Ipv4Addr;
 
     fn settings() -> Settings {
@@ -411,20 +411,7 @@ mod tests {
 
     #[test]
     fn case_differences_get_an_alias() {
-        let mut names: Vec<&str> = SEED_IMAGES.iter().map(|(n, _)| *n).collect();
-        names[0] = "Jar41sccp.8-3-2-27.sbn";
-        let body = manifest_body("8-3-2-27", None, &names);
-        let files: Vec<_> = seed_files()
-            .into_iter()
-            .map(|(n, d)| {
-                if n.ends_with(".loads") {
-                    (n.clone(), signed_file(&n, &body))
-                } else {
-                    (n, d)
-                }
-            })
-            .collect();
-        let zip = zip_of(&files);
+        let zip = case_mismatch_zip();
         let report = inspect_zip("case.zip", &zip).unwrap();
         let b = build(
             &report,

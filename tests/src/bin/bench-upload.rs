@@ -7,24 +7,11 @@
 //! `cargo build --release -p lifeline-helper`; it is found automatically
 //! otherwise and built in debug, which is slower).
 
-use lifeline_shared::bundle::{self, File as BFile, Kind, Manifest, Settings};
 use lifeline_shared::protocol::{CHUNK_SIZE, Chunk, ClientMessage, ServerMessage, VERSION};
+use lifeline_shared::testkit::{manifest_of, noise};
 use lifeline_tests::Server;
 use std::time::Instant;
 use tungstenite::Message;
-
-fn pattern(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    let mut out = Vec::with_capacity(len + 8);
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out.extend_from_slice(&x.to_le_bytes());
-    }
-    out.truncate(len);
-    out
-}
 
 fn peak_rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -64,28 +51,11 @@ fn main() {
             .map(|i| {
                 (
                     format!("image{i}.sbn"),
-                    pattern(10 << 20, run as u64 * 10 + i),
+                    noise(run as u64 * 10 + i, 10 << 20),
                 )
             })
             .collect();
-        let bfiles: Vec<BFile> = files
-            .iter()
-            .map(|(n, d)| BFile::of(n, d, Kind::Firmware))
-            .collect();
-        let m = Manifest {
-            format: bundle::FORMAT,
-            id: bundle::bundle_id(&bfiles),
-            source: "bench".into(),
-            load: None,
-            protocol: None,
-            settings: Settings {
-                tftp_servers: vec![],
-                call_managers: vec![],
-                phones: vec![],
-            },
-            files: bfiles,
-            aliases: vec![],
-        };
+        let m = manifest_of(&files);
         let url = format!(
             "ws://{}/ws?token={}",
             server.addr,

@@ -1,8 +1,8 @@
 //! Writes the synthetic firmware fixtures the browser tests and benchmarks use.
 //!
 //! `make-fixtures DIR` writes:
-//! - `seed.zip`: shaped like `cmterm-7941_7961-sccp.8-3-3.zip` (§1 of the
-//!   provisioning doc): the same entry names and sizes, synthetic signed images.
+//! - `seed.zip`: shaped like Cisco's `cmterm-7941_7961-sccp.8-3-3.zip`: the
+//!   same entry names and sizes, synthetic signed images.
 //! - `missing-image.zip`: the same without `dsp41.8-3-2-27.sbn`.
 //! - `case-mismatch.zip`: manifests that list `Jar41sccp…` while the image is `jar41sccp…`.
 //! - `not-a-zip.zip`: text with a .zip name.
@@ -14,9 +14,9 @@
 //! Nothing here is Cisco's: every byte is made by `lifeline_shared::testkit`.
 
 use lifeline_shared::testkit::{
-    ZipBuilder, image, manifest_body, seed_files, signed_file, sip_seed_zip, zip_of,
+    ZipBuilder, case_mismatch_zip, image, manifest_body, seed_files, signed_file, sip_seed_zip,
+    zip_of,
 };
-use lifeline_tests::case_mismatch_zip;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

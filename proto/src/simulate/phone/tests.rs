@@ -11,7 +11,7 @@ use dhcproto::v4::{self, DhcpOption, MessageType};
 use lifeline_shared::config::cnf_xml::{self, DefaultSettings, ModelLoad, PhoneSettings};
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::models::{self, Protocol};
-use lifeline_shared::testkit;
+use lifeline_shared::testkit::{self, SEED_IMAGE_NAMES as IMAGES};
 
 use super::*;
 use crate::dhcp::wire::ClientMessage;
@@ -21,13 +21,6 @@ use crate::simulate::tftp_client::Failure;
 const SERVER_IP: Ipv4Addr = Ipv4Addr::new(10, 78, 0, 1);
 const MAC: Mac = Mac([0x00, 0x1b, 0x54, 0x78, 0x00, 0x07]);
 const LOAD: &str = "SCCP41.8-3-3S";
-const IMAGES: [&str; 5] = [
-    "jar41sccp.8-3-2-27.sbn",
-    "cnu41.8-3-2-27.sbn",
-    "apps41.8-3-2-27.sbn",
-    "dsp41.8-3-2-27.sbn",
-    "cvm41sccp.8-3-2-27.sbn",
-];
 
 fn server() -> SocketAddr {
     SocketAddr::from((SERVER_IP, 69))

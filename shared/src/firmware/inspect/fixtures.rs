@@ -33,7 +33,7 @@ pub(super) fn seed_with(edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) -> Repor
 
 /// The seed's image names, in manifest order.
 pub(super) fn seed_images() -> Vec<&'static str> {
-    testkit::SEED_IMAGES.iter().map(|(n, _)| *n).collect()
+    testkit::SEED_IMAGE_NAMES.to_vec()
 }
 
 /// Replaces manifest `name`'s body, signed again under its own name.

@@ -16,12 +16,22 @@
 //!    verify every SHA-256, fsync, and switch atomically: `upload-switched`.
 //! 3. Events and phone summaries are pushed as they happen; `retry-phones`
 //!    starts stuck or failed phones over (the page's "Retry failed").
+//!
+//! # Layout
+//!
+//! - this module: the messages (serde, for the helper) and the chunk frames.
+//! - [`json`]: JSON text without serde, a bounded reader and a writer.
+//! - [`wire`]: the messages as the browser reads and writes them, with
+//!   [`json`]; held to serde_json by tests.
 
 use crate::bundle::Manifest;
 use crate::events::{Event, PhoneSummary};
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 use thiserror::Error;
+
+pub mod json;
+pub mod wire;
 
 /// The protocol version; both sides must agree. 2 added `retry-phones` (a
 /// page of version 1 left open across a helper update is asked to reload).

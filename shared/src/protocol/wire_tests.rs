@@ -1,0 +1,400 @@
+use super::*;
+use crate::protocol::json::Json;
+use crate::protocol::{ClientMessage, MAX_TEXT};
+use crate::testkit::{LO_ETH0, status_with};
+use proptest::prelude::*;
+
+fn round_trip(m: &ServerMessage) {
+    let text = serde_json::to_string(m).unwrap();
+    assert_eq!(&server_message(&text).unwrap(), m, "{text}");
+    // Pretty-printed too: whitespace anywhere.
+    let text = serde_json::to_string_pretty(m).unwrap();
+    assert_eq!(&server_message(&text).unwrap(), m, "{text}");
+}
+
+fn status_sample() -> Status {
+    status_with(
+        &LO_ETH0,
+        Some(CurrentBundle {
+            id: "ab".repeat(32),
+            source: "seed.zip".into(),
+            load: Some("SCCP41.8-3-3S".into()),
+            files: 11,
+            bytes: 6_300_000,
+        }),
+    )
+}
+
+pub(crate) fn summary_sample() -> PhoneSummary {
+    PhoneSummary {
+        id: "SEP001122AABBCC".into(),
+        mac: Some("001122AABBCC".into()),
+        model: Some("7961".into()),
+        address: Some(Ipv4Addr::new(10, 0, 0, 50)),
+        state: PhoneState::Failed,
+        reason: Some("It asked for \"x\" — ünïcode ✓".into()),
+        diagnosis: Some(Diagnosis::NotFound {
+            file: "x.sbn".into(),
+            closest: Some("X.sbn".into()),
+        }),
+        current_file: None,
+        files: vec![
+            PhoneFile {
+                name: "term41.default.loads".into(),
+                size: Some(642),
+                bytes: 642,
+                state: FileState::Done,
+                retransmissions: 0,
+            },
+            PhoneFile {
+                name: "x.sbn".into(),
+                size: None,
+                bytes: 0,
+                state: FileState::NotFound,
+                retransmissions: 2,
+            },
+        ],
+        files_done: 1,
+        files_expected: 2,
+        normal_misses: vec!["ITLFile.tlv".into()],
+        recovered: true,
+        retries: 2,
+        first_seen_ms: 1,
+        last_seen_ms: 123_456_789,
+    }
+}
+
+fn end_sample(outcome: Outcome) -> TftpEnd {
+    TftpEnd {
+        transfer: 7,
+        client: "10.0.0.50:50000".parse().unwrap(),
+        file: "apps41.8-3-2-27.sbn".into(),
+        stats: Stats {
+            bytes: 2_494_499,
+            blocks: 4873,
+            retransmissions: 3,
+        },
+        duration_secs: 1.25,
+        bytes_per_sec: 1_995_599.5,
+        outcome,
+    }
+}
+
+#[test]
+fn every_server_message_reads_as_serde_json_writes_it() {
+    let messages = vec![
+        ServerMessage::Hello {
+            version: 1,
+            helper: "lifeline 0.1.0".into(),
+        },
+        ServerMessage::Error {
+            code: ErrorCode::HashMismatch,
+            message: "apps.sbn does not match".into(),
+            file: Some("apps.sbn".into()),
+        },
+        ServerMessage::Error {
+            code: ErrorCode::Storage,
+            message: "disk full".into(),
+            file: None,
+        },
+        ServerMessage::Status(status_sample()),
+        ServerMessage::Status(Status {
+            bundle: None,
+            interfaces: vec![],
+            ..status_sample()
+        }),
+        ServerMessage::UploadReady {
+            id: "id".into(),
+            chunk_size: 262_144,
+            have: vec![
+                FileChunks {
+                    file: 0,
+                    ranges: vec![[0, 3], [5, 7]],
+                },
+                FileChunks {
+                    file: 2,
+                    ranges: vec![],
+                },
+            ],
+            received: 1,
+            total: 2,
+        },
+        ServerMessage::UploadProgress {
+            id: "id".into(),
+            received: 4_000_000_000,
+            total: 4_000_000_001,
+        },
+        ServerMessage::UploadVerifying { id: "id".into() },
+        ServerMessage::UploadSwitched {
+            id: "id".into(),
+            files: 11,
+            bytes: 6_300_000,
+        },
+        ServerMessage::Phone(summary_sample()),
+        ServerMessage::Phone(PhoneSummary {
+            diagnosis: None,
+            mac: None,
+            address: None,
+            recovered: false,
+            retries: 0,
+            ..summary_sample()
+        }),
+        ServerMessage::Phones {
+            phones: vec![summary_sample(), summary_sample()],
+        },
+        ServerMessage::Phones { phones: vec![] },
+    ];
+    for m in &messages {
+        round_trip(m);
+    }
+    for d in [
+        Diagnosis::ManifestRepeated {
+            file: "term41.default.loads".into(),
+            times: 3,
+            recovery: true,
+        },
+        Diagnosis::Quiet {
+            minutes: 5,
+            last: Some("a".into()),
+        },
+        Diagnosis::Quiet {
+            minutes: 5,
+            last: None,
+        },
+        Diagnosis::TimedOut {
+            file: "a".into(),
+            times: 3,
+        },
+        Diagnosis::PhoneError {
+            file: "a".into(),
+            message: "m".into(),
+        },
+        Diagnosis::ReadError {
+            file: "a".into(),
+            message: "m".into(),
+        },
+        Diagnosis::NoFreeAddress,
+    ] {
+        round_trip(&ServerMessage::Phone(PhoneSummary {
+            diagnosis: Some(d),
+            ..summary_sample()
+        }));
+    }
+}
+
+#[test]
+fn every_event_reads_as_serde_json_writes_it() {
+    let client: SocketAddr = "10.0.0.50:50000".parse().unwrap();
+    let events = vec![
+        Event::TftpRequest(TftpRequest {
+            transfer: 1,
+            client,
+            file: "/Term41.default.loads".into(),
+            mode: "octet".into(),
+            options: vec![OptionPair {
+                name: "blksize".into(),
+                value: "1468".into(),
+            }],
+            resolution: Resolution::Case,
+            served: Some("term41.default.loads".into()),
+            size: Some(642),
+            accepted: vec![],
+            detail: None,
+        }),
+        Event::TftpRequest(TftpRequest {
+            transfer: 2,
+            client: "[::ffff:10.0.0.50]:1".parse().unwrap(),
+            file: "../x".into(),
+            mode: "netascii".into(),
+            options: vec![],
+            resolution: Resolution::Denied,
+            served: None,
+            size: None,
+            accepted: vec![],
+            detail: Some("leaves the root".into()),
+        }),
+        Event::TftpProgress(TftpProgress {
+            transfer: 1,
+            client,
+            file: "a".into(),
+            size: None,
+            stats: Stats {
+                bytes: 512,
+                blocks: 1,
+                retransmissions: 0,
+            },
+        }),
+        Event::TftpDone(end_sample(Outcome::Done)),
+        Event::TftpAborted(end_sample(Outcome::TimedOut { retries: 5 })),
+        Event::TftpAborted(end_sample(Outcome::PeerError {
+            code: 2,
+            message: "Access violation".into(),
+        })),
+        Event::TftpAborted(end_sample(Outcome::ReadError {
+            message: "gone".into(),
+        })),
+        Event::TftpAborted(end_sample(Outcome::Cancelled)),
+        Event::TftpRefused(TftpRefused {
+            client,
+            file: "x".into(),
+            code: 2,
+            reason: "write requests are refused".into(),
+        }),
+        Event::TftpDuplicate {
+            client,
+            file: "x".into(),
+        },
+        Event::Unknown,
+    ];
+    let dhcp = |step| {
+        Event::Dhcp(DhcpEvent {
+            mac: "001122AABBCC".into(),
+            device: "SEP001122AABBCC".into(),
+            model: Some("7961".into()),
+            step,
+        })
+    };
+    let a = Ipv4Addr::new(10, 0, 0, 50);
+    let mut steps = crate::testkit::dhcp_steps(a);
+    steps.push(DhcpStep::Other);
+    for e in events.into_iter().chain(steps.into_iter().map(dhcp)) {
+        round_trip(&ServerMessage::Event(e));
+    }
+}
+
+#[test]
+fn newer_messages_are_reported_not_misread() {
+    assert_eq!(
+        server_message(r#"{"type":"from-the-future","x":1}"#),
+        Err(WireError::Unknown("from-the-future".into()))
+    );
+    assert_eq!(
+        server_message(r#"{"type":"event","event":"tftp-teleport"}"#),
+        Ok(ServerMessage::Event(Event::Unknown))
+    );
+    assert_eq!(
+        server_message(
+            r#"{"type":"event","event":"dhcp","mac":"A","device":"SEPA","model":null,"step":"teleport"}"#
+        ),
+        Ok(ServerMessage::Event(Event::Dhcp(DhcpEvent {
+            mac: "A".into(),
+            device: "SEPA".into(),
+            model: None,
+            step: DhcpStep::Other
+        })))
+    );
+    assert_eq!(
+        server_message(r#"{"type":"error","code":"new-code","message":"m"}"#),
+        Ok(ServerMessage::Error {
+            code: ErrorCode::BadMessage,
+            message: "m".into(),
+            file: None
+        })
+    );
+    let mut j: serde_json::Value =
+        serde_json::to_value(ServerMessage::Phone(summary_sample())).unwrap();
+    j["diagnosis"] = serde_json::json!({"kind": "teleported", "to": "mars"});
+    let ServerMessage::Phone(p) = server_message(&j.to_string()).unwrap() else {
+        panic!()
+    };
+    assert_eq!(p.diagnosis, Some(Diagnosis::Other));
+}
+
+#[test]
+fn broken_messages_are_errors() {
+    for bad in [
+        "",
+        "{",
+        "[1,]",
+        r#"{"type":"hello"}"#,
+        r#"{"type":"hello","version":"1","helper":"x"}"#,
+        r#"{"type":"hello","version":-1,"helper":"x"}"#,
+        r#"{"type":"hello","version":1,"helper":"x"} x"#,
+        r#"{"type":"upload-ready","id":"i","chunk_size":1,"have":[{"file":0,"ranges":[[1]]}],"received":0,"total":0}"#,
+        r#""\ud800""#,
+        "\"a\u{1}\"",
+        r#"{"a":01x}"#,
+        "nul",
+        "1.",
+        "-",
+        "1e",
+    ] {
+        assert!(server_message(bad).is_err(), "{bad}");
+    }
+    let deep = "[".repeat(100) + &"]".repeat(100);
+    assert!(matches!(Json::parse(&deep), Err(WireError::Syntax(..))));
+    assert_eq!(
+        Json::parse(&" ".repeat(MAX_TEXT + 1)),
+        Err(WireError::TooLong)
+    );
+}
+
+#[test]
+fn client_messages_read_back_with_serde() {
+    let read = |s: &str| serde_json::from_str::<ClientMessage>(s).unwrap();
+    assert_eq!(
+        read(&hello()),
+        ClientMessage::Hello {
+            version: VERSION,
+            client: format!("lifeline-web {}", env!("CARGO_PKG_VERSION")),
+        }
+    );
+    assert_eq!(
+        read(&upload_commit("a\"b")),
+        ClientMessage::UploadCommit { id: "a\"b".into() }
+    );
+    assert_eq!(
+        read(&upload_cancel("id")),
+        ClientMessage::UploadCancel { id: "id".into() }
+    );
+    for ids in [
+        vec![],
+        vec!["SEP001122AABBCC".to_string()],
+        vec!["10.0.0.5".to_string(), "a\"b\\c\u{1}".to_string()],
+    ] {
+        assert_eq!(
+            read(&retry_phones(&ids)),
+            ClientMessage::RetryPhones { phones: ids }
+        );
+    }
+    let zip = crate::testkit::seed_zip();
+    let report = crate::firmware::inspect::inspect_zip("seed.zip", &zip).unwrap();
+    let bundle = crate::bundle::build(
+        &report,
+        crate::bundle::firmware_from_zip(&zip, &report).unwrap(),
+        &crate::bundle::Settings {
+            tftp_servers: vec![Ipv4Addr::new(10, 0, 0, 1)],
+            call_managers: vec!["10.0.0.2".into()],
+            phones: vec![],
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        read(&upload_begin(&bundle.manifest)),
+        ClientMessage::UploadBegin {
+            manifest: bundle.manifest.clone()
+        }
+    );
+}
+
+proptest! {
+    #[test]
+    fn any_text_survives(
+        texts in proptest::collection::vec("\\PC{0,12}|[\\x00-\\x1f\"\\\\/]{0,6}", 4),
+        n in any::<u64>(),
+    ) {
+        let m = ServerMessage::Error { code: ErrorCode::Incomplete, message: texts[0].clone(), file: Some(texts[1].clone()) };
+        round_trip(&m);
+        let p = PhoneSummary { id: texts[2].clone(), reason: Some(texts[3].clone()), last_seen_ms: n, ..summary_sample() };
+        round_trip(&ServerMessage::Phone(p));
+        let c = upload_commit(&texts[0]);
+        prop_assert_eq!(serde_json::from_str::<ClientMessage>(&c).unwrap(), ClientMessage::UploadCommit { id: texts[0].clone() });
+        let c = retry_phones(&texts);
+        prop_assert_eq!(serde_json::from_str::<ClientMessage>(&c).unwrap(), ClientMessage::RetryPhones { phones: texts.clone() });
+    }
+
+    #[test]
+    fn any_bytes_never_panic(s in "\\PC{0,40}|[\\[\\]{}\",:0-9eE.+\\-\\\\u ]{0,40}") {
+        let _ = server_message(&s);
+    }
+}
