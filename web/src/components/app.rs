@@ -365,7 +365,13 @@ pub fn App() -> Html {
         StepId::Network | StepId::Config | StepId::Deliver
     );
     let show_log = h.link != Link::Unpaired || !h.live.log.is_empty();
-    let pill = helper_pill(&h.link, &HelperFacts::of(h, tftp), tftp, &on_retry);
+    let pill = helper_pill(
+        &h.link,
+        &HelperFacts::of(h, tftp),
+        tftp,
+        &browser::page_address(),
+        &on_retry,
+    );
 
     html! {
         <div class={classes!("app", (*dragging).then_some("is-dragging"))}
