@@ -85,6 +85,8 @@ pub fn App() -> Html {
         let link = link.clone();
         use_effect_with((), move |_| link.start());
     }
+    // The pill's panel never stays open over the steps.
+    use_effect_with((), |_| browser::close_pill_when_leaving());
     // An upload stops when the bundle it is for goes (new firmware or settings).
     {
         let link = link.clone();
