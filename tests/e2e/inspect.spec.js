@@ -51,8 +51,8 @@ test('the first screen says what to do and why the later steps are closed', asyn
     await expect(step).toHaveAttribute('aria-disabled', 'true');
     await expect(step).toContainText('Inspect a firmware first');
   }
-  // No helper: the pill says so, and opened, how to start one.
-  await expect(page.getByTestId('helper-pill-text')).toHaveText('No helper');
+  // Opened without the pairing token: the pill says so, and opened, how to pair.
+  await expect(page.getByTestId('helper-pill-text')).toHaveText('Helper not paired');
   // The file input has a label and is reachable from the keyboard.
   await expect(page.getByLabel('Choose file…')).toHaveAttribute('type', 'file');
   // The helper pill first, the worst-issue bullet (nothing wrong yet), then

@@ -41,7 +41,7 @@ async function prepareSeed(page, helper, callManager, screenshots = false) {
   await goToStep(page, 3);
   await page.getByTestId('cm-input').fill(callManager);
   await goToStep(page, 4);
-  await expect(page.getByTestId('bundle-files')).toHaveText(/^10 files/);
+  await expect(page.getByTestId('bundle-files')).toHaveText(/^9 files/);
 
   await page.evaluate(() => {
     window.__percents = [];

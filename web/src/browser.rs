@@ -16,6 +16,7 @@ use js_sys::{Array, Reflect, Uint8Array};
 use lifeline_shared::bundle::{self, Bundle};
 use lifeline_shared::firmware::inspect::{InputFile, Report};
 use lifeline_shared::manifest_json;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -160,6 +161,49 @@ pub fn open_pill() {
         let _ = pill.set_attribute("open", "");
     }
     focus_id("helper-pill-summary");
+}
+
+/// Closes the helper pill's panel when the person clicks outside it or moves the
+/// focus out of it, and on Escape (the focus then goes back to the pill), so the
+/// panel never stays over the steps. Installed once, for the page's life.
+pub fn close_pill_when_leaving() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let open_pill = |document: &web_sys::Document| {
+        document
+            .get_element_by_id("helper-pill")
+            .filter(|pill| pill.has_attribute("open"))
+    };
+    for kind in ["click", "focusin"] {
+        let doc = document.clone();
+        let leave = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let Some(pill) = open_pill(&doc) else { return };
+            let target = e.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            if !pill.contains(target.as_ref()) {
+                let _ = pill.remove_attribute("open");
+            }
+        });
+        // Capture: before any handler of the target, which may open it again.
+        let _ = document.add_event_listener_with_callback_and_bool(
+            kind,
+            leave.as_ref().unchecked_ref(),
+            true,
+        );
+        leave.forget();
+    }
+    let doc = document.clone();
+    let escape =
+        Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+            if e.key() == "Escape"
+                && let Some(pill) = open_pill(&doc)
+            {
+                let _ = pill.remove_attribute("open");
+                focus_id("helper-pill-summary");
+            }
+        });
+    let _ = document.add_event_listener_with_callback("keydown", escape.as_ref().unchecked_ref());
+    escape.forget();
 }
 
 /// This browser's local storage, where the page may use it.

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use lifeline_shared::bundle::Bundle;
+use lifeline_shared::bundle::{Bundle, Manifest};
 
 /// The firmware and settings revision a bundle was built from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +54,29 @@ impl BundleJob {
     }
 }
 
+/// What the phones can fetch from the bundle of `manifest`: how many files and
+/// their bytes, counted as the helper counts them when it serves the bundle.
+/// The manifest itself (`lifeline-bundle.json`) goes with the download but is
+/// never served, so it is not one of them.
+pub fn served(manifest: &Manifest) -> (usize, u64) {
+    let files = &manifest.files;
+    (files.len(), files.iter().map(|f| f.size).sum())
+}
+
 /// The first eight hex digits of a bundle id: enough to tell bundles apart.
 pub fn short_id(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::upload_manifest;
+
+    #[test]
+    fn the_files_served_are_the_manifests_files_without_the_manifest() {
+        let m = upload_manifest(&[10, 20, 30]);
+        assert_eq!(served(&m), (3, 60));
+        assert_eq!(short_id("0123456789abcdef"), "01234567");
+    }
 }

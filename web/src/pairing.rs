@@ -30,6 +30,31 @@ pub fn valid_token(t: &str) -> bool {
     !t.is_empty() && t.len() <= 128 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The host (and port) of a page's address: `127.0.0.1:7961` of
+/// `http://127.0.0.1:7961/`.
+pub fn host_of(page: &str) -> &str {
+    let rest = page.split_once("://").map_or(page, |(_, rest)| rest);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}
+
+/// Why a page has no connection to the helper that served it (`page`: its
+/// address without the fragment): it was opened without the pairing token, and
+/// the helper answers only the page opened from the address it printed.
+pub fn unpaired_why(page: &str) -> String {
+    format!(
+        "This page came from the Lifeline helper at {}, but without its pairing token",
+        host_of(page)
+    )
+}
+
+/// How to pair a page opened without the token: the address the helper
+/// printed when it started, the same page with `#token=…` after it.
+pub fn unpaired_fix(page: &str) -> String {
+    format!(
+        "Open the address the helper printed when it started, with its token: `{page}#token=…` (it is in the terminal where `lifeline serve` runs)."
+    )
+}
+
 /// The websocket address on the page's own host.
 pub fn socket_url(protocol: &str, host: &str, token: &str) -> String {
     let scheme = if protocol == "https:" { "wss" } else { "ws" };
@@ -98,6 +123,20 @@ mod tests {
         assert_eq!(split_token("#token=<script>"), (None, String::new()));
         assert_eq!(split_token("#token="), (None, String::new()));
         assert!(!valid_token(&"a".repeat(129)));
+    }
+
+    #[test]
+    fn a_page_without_its_token_is_sent_to_the_address_the_helper_printed() {
+        let page = "http://127.0.0.1:7961/";
+        assert_eq!(host_of(page), "127.0.0.1:7961");
+        assert_eq!(host_of("http://[::1]:80/app?x=1"), "[::1]:80");
+        assert_eq!(
+            unpaired_why(page),
+            "This page came from the Lifeline helper at 127.0.0.1:7961, but without its pairing token"
+        );
+        let fix = unpaired_fix(page);
+        assert!(fix.contains("`http://127.0.0.1:7961/#token=…`"), "{fix}");
+        assert!(!fix.contains("Start"), "{fix}");
     }
 
     #[test]

@@ -33,7 +33,8 @@ impl HelperFacts {
 /// The short text of the helper pill: tone and words.
 pub fn pill(helper: &Helper, tftp: Option<Ipv4Addr>) -> (&'static str, String) {
     match &helper.link {
-        Link::Unpaired => ("muted", "No helper".to_string()),
+        // The helper served this page: it runs, but this page has no token.
+        Link::Unpaired => ("muted", "Helper not paired".to_string()),
         Link::Connecting { attempt: 1 } => ("muted", "Connecting to the helper…".to_string()),
         Link::Connecting { .. } | Link::Retrying { .. } => {
             ("error", "Helper not reachable".to_string())
@@ -62,7 +63,7 @@ mod tests {
     #[test]
     fn the_pill_says_where_the_helper_is() {
         let mut h = Helper::default();
-        assert_eq!(pill(&h, None), ("muted", "No helper".into()));
+        assert_eq!(pill(&h, None), ("muted", "Helper not paired".into()));
         h.link = Link::Connecting { attempt: 1 };
         assert_eq!(pill(&h, None).1, "Connecting to the helper…");
         h.link = Link::Retrying {

@@ -85,6 +85,8 @@ pub fn App() -> Html {
         let link = link.clone();
         use_effect_with((), move |_| link.start());
     }
+    // The pill's panel never stays open over the steps.
+    use_effect_with((), |_| browser::close_pill_when_leaving());
     // An upload stops when the bundle it is for goes (new firmware or settings).
     {
         let link = link.clone();
@@ -365,7 +367,13 @@ pub fn App() -> Html {
         StepId::Network | StepId::Config | StepId::Deliver
     );
     let show_log = h.link != Link::Unpaired || !h.live.log.is_empty();
-    let pill = helper_pill(&h.link, &HelperFacts::of(h, tftp), tftp, &on_retry);
+    let pill = helper_pill(
+        &h.link,
+        &HelperFacts::of(h, tftp),
+        tftp,
+        &browser::page_address(),
+        &on_retry,
+    );
 
     html! {
         <div class={classes!("app", (*dragging).then_some("is-dragging"))}

@@ -31,7 +31,7 @@ pub fn DecodeBox(props: &DecodeBoxProps) -> Html {
             <TextField
                 id="decode"
                 label="Hex or decimal value"
-                hint="Guides often give option 150 as a number for tftpd32, such as `0x69AA8C0`. See which address it really sends."
+                hint="Guides often give option 150 as a number for tftpd32, such as `0x69AA8C0`. See which address it really sends. Option 150's bytes as shown above (`96 04 C0 A8 0A 69`) read back too."
                 value={props.value.clone()}
                 placeholder="0x69AA8C0"
                 testid="decode-input"
@@ -43,10 +43,17 @@ pub fn DecodeBox(props: &DecodeBoxProps) -> Html {
                     <p class={if d.likely.is_empty() { "verdict-line" } else { "verdict-line tone-warning" }}>
                         { rich(&format!("{}.", d.message)) }
                     </p>
-                    <dl class="meta">
-                        <div><dt>{ "Sent as little-endian (tftpd32 x/i)" }</dt><dd><code>{ d.little_endian.to_string() }</code></dd></div>
-                        <div><dt>{ "Read in network order" }</dt><dd><code>{ d.network_order.to_string() }</code></dd></div>
-                    </dl>
+                    if d.sends.is_empty() {
+                        <dl class="meta">
+                            <div><dt>{ "Sent as little-endian (tftpd32 x/i)" }</dt><dd><code>{ d.little_endian.to_string() }</code></dd></div>
+                            <div><dt>{ "Read in network order" }</dt><dd><code>{ d.network_order.to_string() }</code></dd></div>
+                        </dl>
+                    } else {
+                        <dl class="meta">
+                            <div><dt>{ "Phones get these TFTP servers, in this order" }</dt>
+                                <dd><code data-testid="decode-sends">{ d.sends.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ") }</code></dd></div>
+                        </dl>
+                    }
                 }
             </div>
         </section>

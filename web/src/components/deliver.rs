@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::rich;
 use super::send::SendPanel;
 use crate::browser;
-use crate::bundle::{BundleJob, BundleKey};
+use crate::bundle::{self, BundleJob, BundleKey};
 use crate::checks::bundle_finding_id;
 use crate::format;
 use crate::helper_link::HelperLink;
@@ -87,8 +87,7 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
         BundleJob::Ready { bundle, saved, key } => {
             let m = &bundle.manifest;
             let json = lifeline_shared::manifest_json::write(m).len() as u64;
-            let files = m.files.len() + 1;
-            let total = m.files.iter().map(|f| f.size).sum::<u64>() + json;
+            let (files, total) = bundle::served(m);
             let phones = &m.settings.phones;
             let on_save = {
                 let bundle = bundle.clone();
@@ -114,7 +113,7 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
             let on_next = props.dispatch.reform(|()| Action::GoTo(StepId::Recover));
             let paired = props.link != Link::Unpaired;
             let send = html! {
-                <SendPanel id={m.id.clone()} files={m.files.len()} bytes={m.files.iter().map(|f| f.size).sum::<u64>()}
+                <SendPanel id={m.id.clone()} {files} bytes={total}
                     send={props.send.clone()} link={props.link.clone()} serves={props.serves}
                     tftp_at={props.tftp_at.clone()} tftp_down={props.tftp_down.clone()}
                     {on_send} {on_stop} {on_retry} {on_next} />
@@ -137,7 +136,7 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                     </h2>
                     <dl class="facts" data-testid="bundle-summary">
                         <div class="fact"><dt>{ "Files" }</dt>
-                            <dd data-testid="bundle-files">{ format!("{files} files, {}", format::size(total)) }</dd></div>
+                            <dd data-testid="bundle-files">{ format!("{}, {}", format::count(files, "file", "files"), format::size(total)) }</dd></div>
                         <div class="fact"><dt>{ "Load" }</dt>
                             <dd data-testid="bundle-load">{ m.load.clone().unwrap_or_default() }</dd></div>
                         <div class="fact"><dt>{ "TFTP server" }</dt>
@@ -147,6 +146,11 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                         <div class="fact"><dt>{ "Phones" }</dt>
                             <dd>{ if phones.is_empty() { "none listed (XMLDefault only)".to_string() } else { format::count(phones.len(), "phone", "phones") } }</dd></div>
                     </dl>
+                    <p class="muted" data-testid="bundle-manifest-note">
+                        { "The phones fetch these files. The download also holds " }
+                        <code>{ lifeline_shared::bundle::MANIFEST_NAME }</code>
+                        { ", the bundle's manifest with each file's SHA-256; it is not served to the phones." }
+                    </p>
                     { for bundle.findings.iter().enumerate().map(|(i, f)| html! {
                         <p class="field-warnings" id={bundle_finding_id(i)} tabindex="-1"><span aria-hidden="true">{ "⚠ " }</span>
                             <strong>{ f.subject.clone() }{ ": " }</strong>{ rich(&f.message) }{ " " }{ rich(&f.fix) }</p>
@@ -180,7 +184,7 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                         }
                     </ol>
                     <details class="bundle-files">
-                        <summary>{ format!("The files in it ({files})") }</summary>
+                        <summary>{ format!("The files in it ({files}, and the manifest)") }</summary>
                         <div class="table-wrap">
                             <table class="table" data-testid="bundle-table">
                                 <thead><tr>

@@ -7,8 +7,9 @@ use lifeline_shared::protocol::Status;
 use yew::prelude::*;
 
 use super::{fixed, rich};
+use crate::browser;
 use crate::interfaces::{self, Choice};
-use crate::pairing::Link;
+use crate::pairing::{self, Link};
 use crate::state::Action;
 
 /// The panel: what the helper said last (`status`), the interface the address
@@ -24,9 +25,15 @@ pub fn helper_network(
 ) -> Html {
     let Some(status) = status else {
         return match link {
-            Link::Unpaired => fixed(
-                r#"<p class="muted helper-hint" data-testid="helper-network-hint">A running Lifeline helper fills this in for you, and can give the phones option 150 itself: start it with <code>lifeline serve</code>.</p>"#,
-            ),
+            Link::Unpaired => {
+                let page = browser::page_address();
+                html! {
+                    <p class="muted helper-hint" data-testid="helper-network-hint">
+                        { format!("{}. Paired, it fills this in for you, and can give the phones option 150 itself. ", pairing::unpaired_why(&page)) }
+                        { rich(&pairing::unpaired_fix(&page)) }
+                    </p>
+                }
+            }
             _ => html! {},
         };
     };

@@ -10,15 +10,16 @@ use super::{fixed, rich};
 use crate::bundle::short_id;
 use crate::format;
 use crate::interfaces;
-use crate::pairing::Link;
+use crate::pairing::{self, Link};
 use crate::pill::HelperFacts;
 
 /// The pill: the connection `link`, the helper's `facts`, the first TFTP address
-/// of step 2, and "Try now".
+/// of step 2, the page's address (without its fragment) and "Try now".
 pub fn helper_pill(
     link: &Link,
     facts: &HelperFacts,
     tftp: Option<Ipv4Addr>,
+    page: &str,
     on_retry: &Callback<()>,
 ) -> Html {
     let (tone, text) = &facts.pill;
@@ -32,8 +33,9 @@ pub fn helper_pill(
     let body = match link {
         Link::Unpaired => html! {
             <>
-                { fixed("<p><strong>No helper is connected.</strong> Steps 1 to 4 work without one: download the bundle in step 4 and copy it to your TFTP server.</p><p>With the Lifeline helper, this page sends the bundle straight to a TFTP server and shows each phone's recovery live.</p>") }
-                { start }
+                <p><strong>{ format!("{}.", pairing::unpaired_why(page)) }</strong>
+                    { " Until it is paired, this page cannot send the bundle to the helper or show the phones. Steps 1 to 4 work anyway: download the bundle in step 4 for your own TFTP server." }</p>
+                <p>{ rich(&pairing::unpaired_fix(page)) }</p>
             </>
         },
         Link::Connecting { attempt: 1 } => {

@@ -23,7 +23,7 @@ use crate::format;
 use crate::helper_link::HelperLink;
 use crate::interfaces;
 use crate::live::{Finish, Live, PhoneView};
-use crate::pairing::Link;
+use crate::pairing::{self, Link};
 use crate::prefs::{Permission, Prefs};
 use crate::state::Action;
 use crate::step::StepId;
@@ -226,9 +226,15 @@ fn watch(props: &RecoverStepProps) -> Html {
         _ => false,
     };
     let head = match &props.link {
-        Link::Unpaired => fixed(
-            r#"<p data-testid="watch-unpaired">Without the Lifeline helper this page cannot see the phones: watch each phone's screen and your TFTP server's log. To watch them here, start the helper with <code>lifeline serve</code>, open the address it prints, and send the bundle in step 4.</p>"#,
-        ),
+        Link::Unpaired => {
+            let page = browser::page_address();
+            html! {
+                <p data-testid="watch-unpaired">
+                    { format!("{}, so it cannot see the phones: watch each phone's screen and your TFTP server's log. To watch them here, pair it and send the bundle in step 4. ", pairing::unpaired_why(&page)) }
+                    { rich(&pairing::unpaired_fix(&page)) }
+                </p>
+            }
+        }
         Link::Refused(why) => html! { <p class="field-warnings">{ rich(why) }</p> },
         Link::Connecting { .. } | Link::Retrying { .. } if props.status.is_none() => html! {
             <p class="field-warnings" data-testid="watch-offline">

@@ -8,7 +8,7 @@ use super::{fixed, rich};
 use crate::browser;
 use crate::bundle::short_id;
 use crate::format;
-use crate::pairing::Link;
+use crate::pairing::{self, Link};
 use crate::upload::{Progress, SendState};
 
 /// Props of [`SendPanel`].
@@ -206,9 +206,21 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
             </>
         },
         _ => match &props.link {
-            Link::Unpaired => html! {
-                { fixed(r#"<p id="send-reason" data-testid="send-unpaired">No helper is connected. Start one on a computer on the phones' network with <code>lifeline serve</code> and open the address it prints: this page then sends the bundle straight to it, and step 5 shows each phone live.</p><div class="deliver-actions"><button type="button" class="button" disabled aria-describedby="send-reason">Send to the helper</button></div>"#) }
-            },
+            Link::Unpaired => {
+                let page = browser::page_address();
+                html! {
+                    <>
+                        <p id="send-reason" data-testid="send-unpaired">
+                            { format!("{}, so it cannot send the bundle there. ", pairing::unpaired_why(&page)) }
+                            { rich(&pairing::unpaired_fix(&page)) }
+                            { " This page then sends the bundle straight to the helper, and step 5 shows each phone live." }
+                        </p>
+                        <div class="deliver-actions">
+                            <button type="button" class="button" disabled=true aria-describedby="send-reason">{ "Send to the helper" }</button>
+                        </div>
+                    </>
+                }
+            }
             Link::Refused(why) => html! { <p class="field-warnings">{ rich(why) }</p> },
             _ => html! {
                 <>

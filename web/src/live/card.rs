@@ -62,7 +62,8 @@ pub struct PhoneView {
     pub address: Option<String>,
     /// `ok`, `working`, `warning`, `error`, `muted`.
     pub tone: &'static str,
-    /// `Recovered`, `Downloading file 3 of 6`, a diagnosis' title …
+    /// `Recovered`, `Downloading file 3 of 6` (while it is being sent),
+    /// `Downloading: 2 of 6 files sent` (between two files), a diagnosis' title …
     pub headline: String,
     /// The verdict or the diagnosis, in sentences (names in backticks).
     pub detail: String,
@@ -206,16 +207,19 @@ impl PhoneView {
             ),
             PhoneState::Downloading => {
                 let k = (p.files_done + 1).min(expected.max(1));
+                let sending = sending(p);
                 (
                     "working",
-                    if expected > 0 {
-                        format!("Downloading file {k} of {expected}")
-                    } else {
-                        "Downloading".to_string()
+                    match (expected, sending) {
+                        (0, _) => "Downloading".to_string(),
+                        (_, Some(_)) => format!("Downloading file {k} of {expected}"),
+                        (_, None) => format!("Downloading: {} of {expected} files sent", p.files_done),
                     },
-                    match &p.current_file {
+                    match sending {
                         Some(f) => format!("Now sending `{f}`."),
-                        None => "Between two files.".to_string(),
+                        None => {
+                            "Between two files: waiting for it to ask for the next file.".to_string()
+                        }
                     },
                     // A stopped transfer it may ask for again.
                     p.diagnosis
@@ -273,6 +277,23 @@ impl PhoneView {
             attempt: (p.retries > 0).then(|| p.retries.saturating_add(1)),
         }
     }
+}
+
+/// The file being sent to the phone now: the one it asked for last, unless that
+/// file's row is finished (sent, failed or missing). The helper may still name a
+/// file it finished when the phone asked for it in another case than the file
+/// is served in; the row is what was observed.
+fn sending(p: &PhoneSummary) -> Option<&str> {
+    let asked = p.current_file.as_deref()?;
+    let name = asked.trim_start_matches(['/', '\\']);
+    let finished = p.files.iter().any(|f| {
+        f.name.eq_ignore_ascii_case(name)
+            && matches!(
+                f.state,
+                FileState::Done | FileState::NotFound | FileState::Failed
+            )
+    });
+    (!finished).then_some(asked)
 }
 
 fn file_view(f: &PhoneFile) -> FileView {
@@ -351,6 +372,47 @@ mod tests {
         );
         let nf = file_view(&f(0, FileState::NotFound));
         assert_eq!((nf.state, nf.tone), ("not in the bundle", "error"));
+    }
+
+    #[test]
+    fn a_file_that_was_sent_is_not_being_sent() {
+        let row = |name: &str, state| PhoneFile {
+            name: name.into(),
+            size: Some(1000),
+            bytes: if state == FileState::Done { 1000 } else { 0 },
+            state,
+            retransmissions: 0,
+        };
+        let mut p = summary("10.0.0.50", PhoneState::Downloading);
+        p.files = vec![
+            row("term42.default.loads", FileState::Done),
+            row("jar42sip.9-4-2ES26.sbn", FileState::Done),
+            row("dsp42.9-4-2ES26.sbn", FileState::Pending),
+        ];
+        p.files_done = 2;
+        p.files_expected = 3;
+        // The phone asked in capitals; the helper served the file and still
+        // names it as being sent.
+        p.current_file = Some("JAR42SIP.9-4-2ES26.SBN".into());
+        let v = PhoneView::of(&p);
+        assert_eq!(v.headline, "Downloading: 2 of 3 files sent");
+        assert_eq!(
+            v.detail,
+            "Between two files: waiting for it to ask for the next file."
+        );
+        // While its row is being sent, it is named.
+        p.files[1].state = FileState::Downloading;
+        p.files[1].bytes = 400;
+        p.files_done = 1;
+        let v = PhoneView::of(&p);
+        assert_eq!(v.headline, "Downloading file 2 of 3");
+        assert_eq!(v.detail, "Now sending `JAR42SIP.9-4-2ES26.SBN`.");
+        // A file with no row (its configuration) is named too.
+        p.current_file = Some("XMLDefault.cnf.xml".into());
+        assert_eq!(
+            PhoneView::of(&p).detail,
+            "Now sending `XMLDefault.cnf.xml`."
+        );
     }
 
     #[test]

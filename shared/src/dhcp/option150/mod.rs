@@ -75,6 +75,9 @@ pub struct ServerList {
 
 fn why_not_ipv4(part: &str) -> String {
     let pieces: Vec<&str> = part.split('.').collect();
+    if part.parse::<std::net::Ipv6Addr>().is_ok() {
+        return "it is an IPv6 address, and option 150 carries IPv4 addresses only: give the TFTP server's IPv4 address".into();
+    }
     if part.chars().any(|c| c.is_ascii_alphabetic()) && !part.starts_with("0x") {
         return "it looks like a host name; phones need the numeric address (option 150 carries addresses only)".into();
     }
@@ -262,6 +265,8 @@ mod tests {
                 "host name",
             ),
             ("192.168.010.5", "192.168.010.5", "leading zero"),
+            ("fe80::1", "fe80::1", "it is an IPv6 address"),
+            ("2001:db8::69", "2001:db8::69", "IPv4 addresses only"),
         ] {
             match parse_list(input) {
                 Err(ListError::BadAddress { part: p, reason }) => {
