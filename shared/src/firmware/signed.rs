@@ -6,7 +6,8 @@
 //! 01 00 02 xx xx          tag 1 (version), 2 bytes
 //! 02 00 02 HH HH          tag 2: header length (u16 BE at offset 8); the body starts there
 //! 03 LL LL                tag 3 container: children follow inline (also 7 and 9)
-//! 04 LL LL "CN=…"         signer name      08 00 01 02   hash algorithm (2 = SHA-256)
+//! 04 LL LL "CN=…"         signer name      08 00 01 02   hash algorithm (2 = SHA-256;
+//!                                                        3 and 4 both read as SHA-512)
 //! 0E LL LL "NAME\0"       the file name, NUL-terminated, exact case
 //! 0D 0D 0D …              tag 13: one padding byte, no length, up to the header length
 //! ```
@@ -58,7 +59,8 @@ pub enum HashAlgorithm {
     Sha1,
     /// 2
     Sha256,
-    /// 3
+    /// 3, or 4: tools disagree on SHA-512's id (one reads 3, an older one 4), so both
+    /// read as SHA-512 and neither is claimed to be anything else.
     Sha512,
     /// A value Lifeline does not know; kept as it is.
     Unknown(u8),
@@ -69,7 +71,7 @@ impl HashAlgorithm {
         match v {
             1 => HashAlgorithm::Sha1,
             2 => HashAlgorithm::Sha256,
-            3 => HashAlgorithm::Sha512,
+            3 | 4 => HashAlgorithm::Sha512,
             other => HashAlgorithm::Unknown(other),
         }
     }
@@ -299,6 +301,26 @@ mod tests {
         assert_eq!(h.hash_algorithm, Some(HashAlgorithm::Sha256));
         assert_eq!(h.header_len, 64);
         assert_eq!(body, b"body");
+    }
+
+    #[test]
+    fn hash_ids_3_and_4_both_read_as_sha512_and_unknown_ones_round_trip() {
+        for (id, want) in [
+            (1, HashAlgorithm::Sha1),
+            (2, HashAlgorithm::Sha256),
+            (3, HashAlgorithm::Sha512),
+            (4, HashAlgorithm::Sha512),
+            (9, HashAlgorithm::Unknown(9)),
+        ] {
+            let mut f = header("cmterm-69xx-sip.9-4-1-3.cop.sgn", 64);
+            // The hash field's value byte: tag 8 inside the container at offset 10.
+            assert_eq!(f[13..16], [0x08, 0x00, 0x01]);
+            f[16] = id;
+            let (h, _) = SignedHeader::parse(&f).unwrap();
+            assert_eq!(h.hash_algorithm, Some(want), "id {id}");
+        }
+        assert_eq!(HashAlgorithm::Sha512.name(), "SHA-512");
+        assert_eq!(HashAlgorithm::Unknown(9).name(), "unknown (9)");
     }
 
     #[test]
