@@ -105,6 +105,14 @@ pub enum Code {
     CnfNoCallManagerGroup,
     /// A SIP auth password longer than some phones' parsers accept.
     SipPasswordTooLong,
+    /// A tar entry that is not a plain file (a link, a device): ignored.
+    PackageEntryIgnored,
+    /// A `loadNNN.txt` line that disagrees with the catalogue or with the load.
+    LoadListDisagrees,
+    /// A Call Manager package without the `termNN.default.loads` its models ask for.
+    PackageLacksRecoveryManifests,
+    /// An archive nested in a package (a locale `.tar`): recognised, not served.
+    NestedArchive,
 }
 
 impl Code {
@@ -142,6 +150,10 @@ impl Code {
             Code::CnfUnknownLoad => "cnf-unknown-load",
             Code::CnfNoCallManagerGroup => "cnf-no-call-manager-group",
             Code::SipPasswordTooLong => "sip-password-too-long",
+            Code::PackageEntryIgnored => "package-entry-ignored",
+            Code::LoadListDisagrees => "load-list-disagrees",
+            Code::PackageLacksRecoveryManifests => "package-lacks-recovery-manifests",
+            Code::NestedArchive => "nested-archive",
         }
     }
 }

@@ -28,6 +28,7 @@ use crate::config::mac::Mac;
 use crate::finding::Finding;
 use crate::firmware::archive::{ArchiveError, Limits, ZipIndex};
 use crate::firmware::inspect::{ImageStatus, Report, Role};
+use crate::firmware::package::{self, InputKind, PackageError};
 use crate::models::{self, Protocol};
 use manifest::sha256_hex;
 use std::collections::BTreeMap;
@@ -80,6 +81,9 @@ pub enum BundleError {
     /// The archive could not be read again.
     #[error("{0}")]
     Archive(#[from] ArchiveError),
+    /// The package could not be read again.
+    #[error("{0}")]
+    Package(#[from] PackageError),
     /// A firmware file named in the report is missing from the files given.
     #[error("the firmware file `{0}` could not be read")]
     MissingContent(String),
@@ -110,6 +114,42 @@ pub fn firmware_from_zip(
         out.push((e.name.clone(), buf));
     }
     Ok(out)
+}
+
+/// The firmware files a bundle takes from a Call Manager package (or a tar): every
+/// manifest and image the report read, by file name. The package is inflated again and
+/// each file moved out of it, never copied.
+pub fn firmware_from_package(
+    data: &[u8],
+    report: &Report,
+) -> Result<Vec<(String, Vec<u8>)>, BundleError> {
+    let pkg = package::read(data, &Limits::default())?;
+    let mut by_path: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for e in pkg.entries {
+        // The first of two same paths is the one the report read.
+        by_path.entry(e.path).or_insert(e.data);
+    }
+    let mut out = Vec::new();
+    for e in report.entries.iter().filter(|e| wanted(e.role)) {
+        let data = by_path
+            .remove(&e.path)
+            .ok_or_else(|| BundleError::MissingContent(e.name.clone()))?;
+        out.push((e.name.clone(), data));
+    }
+    Ok(out)
+}
+
+/// The firmware files a bundle takes from one archive, a zip or a package, told apart as
+/// [`crate::firmware::inspect::inspect_archive`] does.
+pub fn firmware_from_archive(
+    name: &str,
+    data: &[u8],
+    report: &Report,
+) -> Result<Vec<(String, Vec<u8>)>, BundleError> {
+    match package::kind_of(name, data) {
+        InputKind::Package(_) => firmware_from_package(data, report),
+        InputKind::Zip | InputKind::Other => firmware_from_zip(data, report),
+    }
 }
 
 fn wanted(role: Role) -> bool {

@@ -63,6 +63,8 @@ pub enum Method {
     Other(u16),
     /// A loose file, not from a zip.
     File,
+    /// A file in a tar (a Call Manager package): no compression of its own.
+    Tar,
 }
 
 impl Method {
@@ -86,6 +88,7 @@ impl Method {
             Method::Other(99) => "aes".into(),
             Method::Other(n) => format!("method {n}"),
             Method::File => "file".into(),
+            Method::Tar => "tar".into(),
         }
     }
 }

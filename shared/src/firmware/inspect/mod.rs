@@ -16,25 +16,31 @@
 //! - `load`: phases 5 to 7, the input as a whole (load, family, build, recovery
 //!   manifests, models).
 //! - `report`: the report's types, and the last phase that assembles it.
+//! - `package`: phase 9, a package's own files (`loadNNN.txt` checked for every input;
+//!   the install script, nested archives and missing recovery manifests for a package).
 //! - `names`: what a name says a file is, name lookups, the closest name.
 //!
 //! # Invariants
 //!
 //! Each phase only adds: findings are pushed in phase order and never removed, so the
-//! report is the same whichever way the input arrived (a zip or loose files).
+//! report is the same whichever way the input arrived (a zip, loose files or a package);
+//! a package only adds its own facts and the findings about what it lacks.
 
 mod checks;
 mod load;
 mod names;
+mod package;
 mod read;
 mod report;
 
 pub use names::closest;
 pub use report::{
-    EntryReport, ImageReport, ImageStatus, ManifestReport, ModelReport, Report, Role,
+    EntryReport, ImageReport, ImageStatus, LoadListReport, ManifestReport, ModelReport,
+    PackageReport, Report, Role,
 };
 
 use super::archive::{self, ArchiveError, Limits, ZipIndex};
+use super::package::{InputKind, Package, PackageError};
 use crate::finding::Finding;
 use names::Names;
 use read::{Item, ParsedManifest, Read};
@@ -63,6 +69,49 @@ pub fn inspect_zip_with(
     let index = ZipIndex::open(data, limits)?;
     let items = read::zip_items(&index);
     Ok(Inspection::new(source, items, index.declared, Some(&index), limits).run())
+}
+
+/// Inspects a Call Manager package (`.cop.sgn`, `.cop`), a `.tar.gz`/`.tgz` or a `.tar`
+/// held in memory.
+pub fn inspect_package(source: &str, data: &[u8]) -> Result<Report, PackageError> {
+    inspect_package_with(source, data, &Limits::default())
+}
+
+/// Inspects a package held in memory, with explicit limits. The package's files are
+/// inflated once, into the entries the inspection reads.
+pub fn inspect_package_with(
+    source: &str,
+    data: &[u8],
+    limits: &Limits,
+) -> Result<Report, PackageError> {
+    let pkg = super::package::read(data, limits)?;
+    let items = read::package_items(&pkg);
+    let mut inspection = Inspection::new(source, items, pkg.declared, None, limits);
+    inspection.findings.extend(pkg.notes.iter().cloned());
+    inspection.package = Some(&pkg);
+    Ok(inspection.run())
+}
+
+/// Why an archive could not be read at all.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// A zip that could not be read.
+    #[error(transparent)]
+    Zip(#[from] ArchiveError),
+    /// A package that could not be read.
+    #[error(transparent)]
+    Package(#[from] PackageError),
+}
+
+/// Inspects one archive held in memory, a zip or a package, told apart by
+/// [`super::package::kind_of`]; anything else is read as a zip (whose error then says
+/// what the input looks like).
+pub fn inspect_archive(source: &str, data: &[u8]) -> Result<Report, InputError> {
+    match super::package::kind_of(source, data) {
+        InputKind::Package(_) => Ok(inspect_package(source, data)?),
+        InputKind::Zip | InputKind::Other => Ok(inspect_zip(source, data)?),
+    }
 }
 
 /// Inspects loose files (dropped together, or read from a folder).
@@ -99,6 +148,10 @@ struct Inspection<'a> {
     manifests: Vec<ManifestReport>,
     /// The entries some manifest lists (phase 4).
     listed: BTreeSet<usize>,
+    /// The package the entries came from, when they did (phase 9).
+    package: Option<&'a Package>,
+    /// The `loadNNN.txt` lists read (phase 9).
+    load_lists: Vec<LoadListReport>,
     findings: Vec<Finding>,
 }
 
@@ -136,6 +189,8 @@ impl<'a> Inspection<'a> {
             embedded: vec![None; n],
             manifests: Vec::new(),
             listed: BTreeSet::new(),
+            package: None,
+            load_lists: Vec::new(),
             findings,
         }
     }
@@ -150,7 +205,9 @@ impl<'a> Inspection<'a> {
         self.check_recovery_manifests(&load);
         let models = self.check_models(&load);
         self.check_unlisted_images();
-        self.into_report(load, models)
+        self.check_load_lists(&load);
+        let package = self.check_package(&load);
+        self.into_report(load, models, package)
     }
 }
 

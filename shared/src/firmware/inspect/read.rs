@@ -2,7 +2,8 @@
 //! the checks need is kept.
 //!
 //! Manifests come first, read whole and parsed, because they say which images need an MD5;
-//! then every other entry is streamed, keeping an image's first 64 KiB for its signed header.
+//! then every other entry is streamed, keeping an image's first 64 KiB for its signed header
+//! and a `loadNNN.txt` whole (up to one byte past its bound, so an overlong one is seen).
 //!
 //! Invariants: an entry the archive checks refused is never read; a manifest over
 //! [`MAX_LOADS_FILE`] is reported and never read; a damaged entry is a finding, not an error.
@@ -13,6 +14,7 @@ use super::names::{is_image_like, is_loads};
 use crate::finding::{Code, Finding, Severity};
 use crate::firmware::archive::{self, Entry, Limits, Method, ZipIndex};
 use crate::firmware::manifest::{self, Manifest};
+use crate::firmware::package::{self, Package};
 use crate::firmware::signed::SignedHeader;
 use md5::{Digest, Md5};
 use std::collections::BTreeSet;
@@ -90,6 +92,27 @@ pub(super) fn file_items<'a>(files: &'a [InputFile], limits: &Limits) -> Vec<Ite
             },
             raw: f.name.as_bytes(),
             src: Src::File(&f.data),
+        })
+        .collect()
+}
+
+/// A package's files as entries, each under its path in the tar.
+pub(super) fn package_items(pkg: &Package) -> Vec<Item<'_>> {
+    pkg.entries
+        .iter()
+        .map(|e| Item {
+            entry: Entry {
+                path: e.path.clone(),
+                name: archive::base_name(&e.path).to_string(),
+                size: e.size,
+                compressed_size: e.size,
+                method: Method::Tar,
+                crc32: 0,
+                crc_ok: None,
+                encrypted: false,
+            },
+            raw: &e.raw,
+            src: Src::File(&e.data),
         })
         .collect()
 }
@@ -180,7 +203,13 @@ impl Inspection<'_> {
                 continue;
             }
             let name = &self.items[i].entry.name;
-            let keep = if is_image_like(name) { IMAGE_HEAD } else { 0 };
+            let keep = if is_image_like(name) {
+                IMAGE_HEAD
+            } else if package::load_list_id(name).is_some() {
+                package::MAX_LOAD_LIST + 1
+            } else {
+                0
+            };
             let want_md5 = md5_wanted.contains(&name.to_ascii_lowercase());
             self.reads[i] = Some(self.read_entry(i, keep, want_md5));
         }

@@ -2,13 +2,14 @@
 //! finding, worst first.
 //!
 //! Invariants: findings keep the order the phases found them within one severity (a stable
-//! sort), and an entry's role follows from the manifests that were read, never from its
-//! name alone.
+//! sort), and a manifest's or an image's role follows from the manifests that were read,
+//! never from its name alone (a package's install script and load lists are known by name).
 
 use super::Inspection;
 use super::load::Load;
 use super::names::{is_image_like, is_loads};
 use crate::finding::{Finding, Severity, Tally};
+use crate::firmware::package::{self, PackageFormat, TarFound};
 use crate::firmware::signed::HashAlgorithm;
 use crate::models::{self, FamilyId, ManifestStyle, Protocol};
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,10 @@ pub enum Role {
     Image,
     /// An image-like file no manifest lists.
     UnlistedImage,
+    /// A Call Manager package's install script (`copstart.sh`, `copstart.py`): not served.
+    InstallScript,
+    /// A `loadNNN.txt`: which load a device type takes (read and checked, not served).
+    LoadList,
     /// Anything else (ignored).
     Other,
 }
@@ -118,6 +123,44 @@ pub struct ModelReport {
     pub recovery_manifest_present: bool,
 }
 
+/// A Call Manager package's own facts, shown like a manifest's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageReport {
+    /// How it is wrapped.
+    pub format: PackageFormat,
+    /// The name in its own signed header (tag 14).
+    pub embedded_name: Option<String>,
+    /// The signer (tag 4), e.g. `PT=3951_cop2;KT=dev;…`.
+    pub signer: Option<String>,
+    /// The header's hash algorithm (tag 8).
+    pub hash_algorithm: Option<HashAlgorithm>,
+    /// Its signed-header length.
+    pub header_len: Option<usize>,
+    /// Where the gzip stream (or the tar) starts.
+    pub tar_offset: usize,
+    /// How it was found.
+    pub found: TarFound,
+    /// The install script's path, when there is one.
+    pub install_script: Option<String>,
+    /// Archives nested inside (locale `.tar` files), by path: recognised, not read.
+    pub nested_archives: Vec<String>,
+}
+
+/// One `loadNNN.txt`, read and checked against the catalogue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadListReport {
+    /// The entry's file name.
+    pub name: String,
+    /// The device-type id on its line.
+    pub device_id: u16,
+    /// The load it names.
+    pub load: String,
+    /// The model the catalogue gives that id, when it knows it.
+    pub model: Option<String>,
+    /// Whether it agrees with the catalogue, its own name and the input's load.
+    pub agrees: bool,
+}
+
 /// The whole inspection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
@@ -145,6 +188,12 @@ pub struct Report {
     pub tally: Tally,
     /// Total uncompressed size of the entries.
     pub total_size: u64,
+    /// The package's own facts, when the input is a Call Manager package or a tar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<PackageReport>,
+    /// Every `loadNNN.txt` that could be read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub load_lists: Vec<LoadListReport>,
 }
 
 impl Report {
@@ -166,7 +215,12 @@ impl Report {
 
 impl Inspection<'_> {
     /// The last phase: every entry with its role, and the findings sorted worst first.
-    pub(super) fn into_report(mut self, load: Load, models: Vec<ModelReport>) -> Report {
+    pub(super) fn into_report(
+        mut self,
+        load: Load,
+        models: Vec<ModelReport>,
+        package: Option<PackageReport>,
+    ) -> Report {
         let entries: Vec<EntryReport> = (0..self.items.len())
             .map(|i| self.entry_report(i))
             .collect();
@@ -185,6 +239,8 @@ impl Inspection<'_> {
             manifests: self.manifests,
             findings: self.findings,
             tally,
+            package,
+            load_lists: self.load_lists,
         }
     }
 
@@ -218,6 +274,10 @@ impl Inspection<'_> {
             Role::Image
         } else if is_image_like(name) {
             Role::UnlistedImage
+        } else if package::install_script(name) {
+            Role::InstallScript
+        } else if package::load_list_id(name).is_some() {
+            Role::LoadList
         } else {
             Role::Other
         }
