@@ -288,9 +288,9 @@ fn sniff(data: &[u8]) -> String {
     if data.starts_with(&crate::firmware::signed::MAGIC) {
         " — it is a single Cisco signed file; inspect the folder or the zip it came from".into()
     } else if data.starts_with(&[0x1f, 0x8b]) {
-        " — it is gzip-compressed (a .cop.sgn or .tar.gz?); Lifeline needs the phone firmware zip (cmterm-….zip)".into()
+        " — it is gzip-compressed (a Call Manager package or a .tar.gz?), not a zip".into()
     } else if data.len() > 262 && &data[257..262] == b"ustar" {
-        " — it is a tar archive; Lifeline needs the phone firmware zip (cmterm-….zip)".into()
+        " — it is a tar archive, not a zip".into()
     } else {
         String::new()
     }

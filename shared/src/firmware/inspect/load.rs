@@ -85,7 +85,8 @@ impl Inspection<'_> {
         ));
     }
 
-    /// A Call Manager install file (`.cop.sgn`) is the wrong download, and says so.
+    /// A Call Manager install file (`.cop.sgn`) among other files cannot be served as it
+    /// is; given by itself, it is read as a package.
     fn check_cop_file(&mut self) {
         if let Some(cop) = self
             .items
@@ -96,8 +97,8 @@ impl Inspection<'_> {
                 Severity::Error,
                 Code::CopFile,
                 cop.entry.name.clone(),
-                "This is a Call Manager install file (.cop.sgn), a signed tarball for CUCM. Phones cannot use it over TFTP.",
-                "Download the phone firmware zip instead (cmterm-<models>-<protocol>.<version>.zip), or extract the .loads and .sbn files from the .cop.sgn's tar inside.",
+                "This is a Call Manager install file (.cop.sgn), a signed tarball for CUCM, among other files. Phones cannot use it over TFTP as it is.",
+                "Give Lifeline the .cop.sgn by itself (it reads the firmware inside), or the phone firmware zip (cmterm-<models>-<protocol>.<version>.zip).",
             ));
         }
     }
