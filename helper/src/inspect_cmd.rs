@@ -1,12 +1,13 @@
 //! `lifeline inspect <PATH> [--json]`: the inspection report in a terminal.
 //!
-//! PATH is a firmware zip, a folder of extracted files, or a single file (a
-//! `.loads`, say). Exit status: 0 no error findings, 1 error findings, 2 the input
+//! PATH is a firmware zip, a Call Manager package (`.cop.sgn`, `.cop`, `.tar.gz`,
+//! `.tgz`, `.tar`), a folder of extracted files, or a single file (a `.loads`, say). Exit status: 0 no error findings, 1 error findings, 2 the input
 //! could not be read at all (one line on stderr says why).
 
 use lifeline_shared::finding::Severity;
 use lifeline_shared::firmware::archive::Limits;
 use lifeline_shared::firmware::inspect::{self, ImageStatus, InputFile, Report};
+use lifeline_shared::firmware::package::{self, InputKind};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,8 @@ use std::process::ExitCode;
 /// Arguments of `lifeline inspect`.
 #[derive(Debug, clap::Args)]
 pub struct InspectArgs {
-    /// A firmware zip (cmterm-….zip), a folder of extracted files, or one file.
+    /// A firmware zip (cmterm-….zip), a Call Manager package (.cop.sgn, .tar.gz), a
+    /// folder of extracted files, or one file.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
     /// Print the report as one JSON object instead of a table.
@@ -77,21 +79,19 @@ pub fn load(path: &Path) -> Result<Report, Unreadable> {
         )));
     }
     let data = std::fs::read(path).map_err(|e| Unreadable(io_reason(&e)))?;
-    let looks_zip = data.starts_with(b"PK")
-        || path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
-    if looks_zip {
-        inspect::inspect_zip_with(&source, &data, &limits).map_err(|e| Unreadable(e.to_string()))
-    } else {
-        Ok(inspect::inspect_files_with(
+    match package::kind_of(&source, &data) {
+        InputKind::Zip => inspect::inspect_zip_with(&source, &data, &limits)
+            .map_err(|e| Unreadable(e.to_string())),
+        InputKind::Package(_) => inspect::inspect_package_with(&source, &data, &limits)
+            .map_err(|e| Unreadable(e.to_string())),
+        InputKind::Other => Ok(inspect::inspect_files_with(
             &source,
             &[InputFile {
                 name: source.clone(),
                 data,
             }],
             &limits,
-        ))
+        )),
     }
 }
 
@@ -199,6 +199,52 @@ pub fn render(r: &Report) -> String {
             if i == 0 { "Models" } else { "" },
             m.model,
             m.device_id
+        );
+    }
+
+    if let Some(p) = &r.package {
+        let _ = writeln!(o, "\nPackage {}", p.format.name());
+        let mut facts = Vec::new();
+        if let Some(e) = &p.embedded_name {
+            facts.push(format!("signed name {e}"));
+        }
+        if let Some(s) = &p.signer {
+            facts.push(format!("signer {s}"));
+        }
+        if let Some(h) = p.header_len {
+            facts.push(format!("header {h} bytes"));
+        }
+        if let Some(a) = p.hash_algorithm {
+            facts.push(a.name());
+        }
+        if !facts.is_empty() {
+            let _ = writeln!(o, "  {}", facts.join(", "));
+        }
+        let found = match p.found {
+            package::TarFound::HeaderLength => "where the header length points",
+            package::TarFound::Search => "by searching (the header length does not point at it)",
+            package::TarFound::Start => "at the start",
+        };
+        let _ = writeln!(o, "  tar at byte {}, found {found}", p.tar_offset);
+        if let Some(s) = &p.install_script {
+            let _ = writeln!(o, "  install script {s} (for Call Manager; not served)");
+        }
+    }
+    if !r.load_lists.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nLoad lists (which load Call Manager gives each device type)"
+        );
+    }
+    for l in &r.load_lists {
+        let _ = writeln!(
+            o,
+            "  {:<14} device id {:<6} {:<9} {}{}",
+            l.name,
+            l.device_id,
+            l.model.as_deref().unwrap_or("?"),
+            l.load,
+            if l.agrees { "" } else { "  DISAGREES" }
         );
     }
 

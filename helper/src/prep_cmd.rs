@@ -11,6 +11,7 @@ use lifeline_shared::config::mac::Mac;
 use lifeline_shared::dhcp::option150::{self, Server};
 use lifeline_shared::finding::{Finding, Severity};
 use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::firmware::package::{self, InputKind};
 use lifeline_shared::models::Protocol;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -423,8 +424,12 @@ fn read_firmware(path: &Path, report: &Report) -> Result<Vec<(String, Vec<u8>)>,
         return Ok(files);
     }
     let data = std::fs::read(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
-    if data.starts_with(b"PK") {
-        bundle::firmware_from_zip(&data, report).map_err(fail)
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if package::kind_of(&name, &data) != InputKind::Other {
+        bundle::firmware_from_archive(&name, &data, report).map_err(fail)
     } else {
         Ok(vec![(
             report

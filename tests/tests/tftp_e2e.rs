@@ -617,6 +617,34 @@ fn an_ad_hoc_bundle_from_a_firmware_zip() {
 }
 
 #[test]
+fn an_ad_hoc_bundle_from_a_cop_sgn_serves_what_the_zip_of_its_files_would() {
+    use lifeline_shared::bundle::{self, Settings};
+    use lifeline_shared::firmware::inspect::inspect_zip;
+    use lifeline_shared::firmware::package::testkit::{SEED_COP, seed_cop, seed_package_files};
+    let dir = tempfile::tempdir().unwrap();
+    let cop_path: PathBuf = dir.path().join(SEED_COP);
+    std::fs::write(&cop_path, seed_cop()).unwrap();
+    let server = Tftpd::start(&["--firmware", &cop_path.to_string_lossy()]);
+
+    let zip = lifeline_shared::testkit::zip_of(&seed_package_files());
+    let report = inspect_zip("seed.zip", &zip).unwrap();
+    let expected = bundle::build(
+        &report,
+        bundle::firmware_from_zip(&zip, &report).unwrap(),
+        &Settings {
+            tftp_servers: vec![std::net::Ipv4Addr::LOCALHOST],
+            call_managers: vec!["127.0.0.1".into()],
+            phones: vec![],
+        },
+    )
+    .unwrap();
+    for (name, data) in expected.files() {
+        assert_eq!(sha256(&fetch(server.tftp, name)), sha256(data), "{name}");
+    }
+    assert_eq!(first_reply(server.tftp, b"copstart.sh")[..4], [0, 5, 0, 1]);
+}
+
+#[test]
 fn a_tftp_port_in_use_is_explained_and_the_ui_keeps_working() {
     let busy = UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port();

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use lifeline_shared::bundle::{self, Settings};
-use lifeline_shared::firmware::inspect::inspect_zip;
+use lifeline_shared::firmware::inspect::inspect_archive;
 
 use super::files::{FileSource, MemoryFiles, RootDir};
 
@@ -18,7 +18,7 @@ pub fn root_source(root: &Path) -> anyhow::Result<Arc<dyn FileSource>> {
     Ok(Arc::new(dir))
 }
 
-/// An ad-hoc bundle of the firmware zip at `zip`, in memory. Its
+/// An ad-hoc bundle of the firmware zip or Call Manager package at `zip`, in memory. Its
 /// configuration names `tftp_server` (the address phones reach this computer
 /// at) as TFTP server and call manager.
 pub fn firmware_source(
@@ -31,7 +31,7 @@ pub fn firmware_source(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let report =
-        inspect_zip(&name, &data).map_err(|e| anyhow::anyhow!("{}: {e}", zip.display()))?;
+        inspect_archive(&name, &data).map_err(|e| anyhow::anyhow!("{}: {e}", zip.display()))?;
     if report.has_errors() {
         anyhow::bail!(
             "{}: the firmware has errors; run `lifeline inspect {}` to see them",
@@ -39,7 +39,7 @@ pub fn firmware_source(
             zip.display()
         );
     }
-    let firmware = bundle::firmware_from_zip(&data, &report)?;
+    let firmware = bundle::firmware_from_archive(&name, &data, &report)?;
     let settings = Settings {
         tftp_servers: vec![tftp_server],
         call_managers: vec![tftp_server.to_string()],

@@ -7,12 +7,16 @@
 //! - `case-mismatch.zip`: manifests that list `Jar41sccp…` while the image is `jar41sccp…`.
 //! - `not-a-zip.zip`: text with a .zip name.
 //! - `sip.zip`: the seed as a SIP load (`SIP41.8-3-3S`, `jar41sip…`, `cvm41sip…`).
+//! - `cmterm-7941_7961-sccp.8-3-3.cop.sgn`: the seed as a Call Manager package (signed
+//!   header, gzip'd tar, `copstart.sh`, `loadNNN.txt`), and `seed-package.zip`: a zip of
+//!   the same files.
 //!
 //! `make-fixtures --fuzz-seeds DIR` writes small seed inputs for the fuzz targets
 //! instead, one folder per target (`fuzz/seeds/` in the repository).
 //!
 //! Nothing here is Cisco's: every byte is made by `lifeline_shared::testkit`.
 
+use lifeline_shared::firmware::package::testkit::{SEED_COP, seed_cop, seed_package_files};
 use lifeline_shared::testkit::{
     ZipBuilder, case_mismatch_zip, image, manifest_body, seed_files, signed_file, sip_seed_zip,
     zip_of,
@@ -59,6 +63,11 @@ fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
     std::fs::write(dir.join("not-a-zip.zip"), b"this is not a zip file\n")?;
 
     std::fs::write(dir.join("sip.zip"), sip_seed_zip())?;
+
+    // A Call Manager package of the seed, and the zip of the same files, for "the same
+    // report either way".
+    std::fs::write(dir.join(SEED_COP), seed_cop())?;
+    std::fs::write(dir.join("seed-package.zip"), zip_of(&seed_package_files()))?;
     Ok(())
 }
 
