@@ -210,6 +210,8 @@ pub fn role(role: Role) -> &'static str {
         Role::RecoveryManifest => "recovery manifest",
         Role::Image => "image",
         Role::UnlistedImage => "unlisted image",
+        Role::InstallScript => "install script (for Call Manager; not served)",
+        Role::LoadList => "load list (for Call Manager; not served)",
         Role::Other => "other (ignored)",
     }
 }

@@ -1,6 +1,6 @@
 //! What to do with the files a person chose or dropped: check the selection before
-//! reading it, pick the inspection (a zip, or loose files), and keep the bytes for
-//! the bundle; where the firmware job is ([`Phase`]) and, when it failed, why.
+//! reading it, pick the inspection (a zip, a Call Manager package, or loose files), and
+//! keep the bytes for the bundle; where the firmware job is ([`Phase`]) and, when it failed, why.
 //!
 //! Pure: the browser side ([`crate::browser`]) reads the bytes and calls in here.
 //!
@@ -11,7 +11,10 @@ use std::rc::Rc;
 
 use lifeline_shared::bundle::{self, BundleError};
 use lifeline_shared::firmware::archive::ArchiveError;
-use lifeline_shared::firmware::inspect::{InputFile, Report, inspect_files, inspect_zip};
+use lifeline_shared::firmware::inspect::{
+    InputError, InputFile, Report, inspect_files, inspect_package, inspect_zip,
+};
+use lifeline_shared::firmware::package::{self, InputKind, PackageError};
 
 use crate::format;
 
@@ -84,29 +87,29 @@ pub fn check_selection(chosen: &[Chosen]) -> Result<Selection, ReadFailure> {
     })
 }
 
-/// Whether a lone file is to be read as a zip: by its name, or by its first bytes
-/// (a zip renamed without its extension).
-pub fn is_zip(name: &str, data: &[u8]) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".zip") || data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06")
+/// What a lone file is to be read as: a zip or a Call Manager package (`.cop.sgn`,
+/// `.tar.gz`, `.tar`), by its first bytes or its name; anything else is a loose file.
+pub fn archive_kind(name: &str, data: &[u8]) -> InputKind {
+    package::kind_of(name, data)
 }
 
 /// The firmware as read, kept after the inspection so the bundle can be built
 /// from the same bytes.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Firmware {
-    /// Whether [`Firmware::files`] is one zip (otherwise: loose files).
-    pub zip: bool,
+    /// Whether [`Firmware::files`] is one archive, a zip or a package (otherwise: loose
+    /// files).
+    pub archive: bool,
     /// What was read, sorted by name when they are loose files.
     pub files: Vec<InputFile>,
 }
 
 impl Firmware {
-    /// The firmware files a bundle takes, by name: read out of the zip again, or
+    /// The firmware files a bundle takes, by name: read out of the archive again, or
     /// the loose files themselves.
     pub fn bundle_files(&self, report: &Report) -> Result<Vec<(String, Vec<u8>)>, BundleError> {
-        match (self.zip, self.files.as_slice()) {
-            (true, [one]) => bundle::firmware_from_zip(&one.data, report),
+        match (self.archive, self.files.as_slice()) {
+            (true, [one]) => bundle::firmware_from_archive(&one.name, &one.data, report),
             _ => Ok(self
                 .files
                 .iter()
@@ -116,19 +119,36 @@ impl Firmware {
     }
 }
 
-/// Inspects what was read: one zip with [`inspect_zip`]; anything else (several
-/// files, or one lone `.loads`) with [`inspect_files`]. The bytes come back with
-/// the report.
-pub fn inspect(label: &str, mut files: Vec<InputFile>) -> Result<(Report, Firmware), ArchiveError> {
-    if let [one] = files.as_slice()
-        && is_zip(&one.name, &one.data)
-    {
-        let report = inspect_zip(&one.name, &one.data)?;
-        return Ok((report, Firmware { zip: true, files }));
+/// Inspects what was read: one zip with [`inspect_zip`], one package with
+/// [`inspect_package`] (its files inflated once, straight into the inspection); anything
+/// else (several files, or one lone `.loads`) with [`inspect_files`]. The bytes come back
+/// with the report.
+pub fn inspect(label: &str, mut files: Vec<InputFile>) -> Result<(Report, Firmware), InputError> {
+    if let [one] = files.as_slice() {
+        let report = match archive_kind(&one.name, &one.data) {
+            InputKind::Zip => Some(inspect_zip(&one.name, &one.data)?),
+            InputKind::Package(_) => Some(inspect_package(&one.name, &one.data)?),
+            InputKind::Other => None,
+        };
+        if let Some(report) = report {
+            return Ok((
+                report,
+                Firmware {
+                    archive: true,
+                    files,
+                },
+            ));
+        }
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
     let report = inspect_files(label, &files);
-    Ok((report, Firmware { zip: false, files }))
+    Ok((
+        report,
+        Firmware {
+            archive: false,
+            files,
+        },
+    ))
 }
 
 /// Where the firmware step is.
@@ -230,8 +250,22 @@ impl Unusable {
         }
     }
 
+    /// The problem for an input that is not a readable zip or package.
+    pub fn from_archive(name: &str, error: &InputError) -> Unusable {
+        match error {
+            InputError::Zip(e) => Unusable::from_zip(name, e),
+            InputError::Package(e) => Unusable::from_package(name, e),
+            _ => Unusable {
+                title: format!("`{name}` could not be opened"),
+                detail: format::sentence(&error.to_string()),
+                fix: "Download the firmware again, or choose its .loads and .sbn files together instead.".into(),
+                raw: None,
+            },
+        }
+    }
+
     /// The problem for an input that is not a readable zip.
-    pub fn from_archive(name: &str, error: &ArchiveError) -> Unusable {
+    fn from_zip(name: &str, error: &ArchiveError) -> Unusable {
         let detail = match error {
             ArchiveError::NotAZip { hint } => match hint.trim_start_matches([' ', '—']) {
                 "" => "Lifeline found no zip directory in it, so it is some other kind of file that was given a .zip name.".to_string(),
@@ -264,12 +298,48 @@ impl Unusable {
             raw: None,
         }
     }
+
+    /// The problem for a Call Manager package (or tar) that cannot be read.
+    fn from_package(name: &str, error: &PackageError) -> Unusable {
+        let (title, fix) = match error {
+            PackageError::Empty => (
+                format!("`{name}` is empty"),
+                "The file has no content. Download the package again.",
+            ),
+            PackageError::NoTar { .. } => (
+                format!("`{name}` is not a Call Manager package"),
+                "Choose the .cop.sgn as downloaded from Cisco, or the firmware zip (cmterm-….zip). If this is a single .loads or image file, choose it together with the other files of its load.",
+            ),
+            PackageError::Gzip { .. } | PackageError::Tar { .. } => (
+                format!("`{name}` is damaged or incomplete"),
+                "The download was probably cut short. Download the package again, let it finish, and check that its size matches the one on the download page.",
+            ),
+            PackageError::TooLarge { .. } | PackageError::Ratio { .. } => (
+                format!("`{name}` is too large to be phone firmware"),
+                "Check that you chose a phone firmware package (cmterm-….cop.sgn) or zip, not a Call Manager upgrade or a disk image.",
+            ),
+            _ => (
+                format!("`{name}` could not be opened"),
+                "Download the package again, or choose the firmware zip instead.",
+            ),
+        };
+        Unusable {
+            title,
+            detail: format::sentence(&error.to_string()),
+            fix: fix.into(),
+            raw: None,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lifeline_shared::testkit::{seed_files, seed_zip};
+    use lifeline_shared::firmware::package::PackageFormat;
+    use lifeline_shared::firmware::package::testkit::{
+        SEED_COP, gzip, seed_cop, seed_package_files, tar_of,
+    };
+    use lifeline_shared::testkit::{seed_files, seed_zip, zip_of};
 
     fn chosen(name: &str, size: u64) -> Chosen {
         Chosen {
@@ -329,11 +399,75 @@ mod tests {
     }
 
     #[test]
-    fn zips_are_known_by_name_or_magic() {
-        assert!(is_zip("FW.ZIP", b""));
-        assert!(is_zip("firmware", b"PK\x03\x04rest"));
-        assert!(is_zip("empty-zip", b"PK\x05\x06"));
-        assert!(!is_zip("SCCP41.8-3-3S.loads", b"\x01\x00\x02"));
+    fn archives_are_known_by_magic_or_name() {
+        assert_eq!(archive_kind("FW.ZIP", b""), InputKind::Zip);
+        assert_eq!(archive_kind("firmware", b"PK\x03\x04rest"), InputKind::Zip);
+        assert_eq!(archive_kind("empty-zip", b"PK\x05\x06"), InputKind::Zip);
+        assert_eq!(
+            archive_kind("renamed", &seed_cop()),
+            InputKind::Package(PackageFormat::CopSgn)
+        );
+        assert_eq!(
+            archive_kind("fw.TGZ", b""),
+            InputKind::Package(PackageFormat::TarGz)
+        );
+        assert_eq!(
+            archive_kind("SCCP41.8-3-3S.loads", b"\x01\x00\x02"),
+            InputKind::Other
+        );
+    }
+
+    #[test]
+    fn a_cop_sgn_is_inspected_as_a_package_like_the_zip_of_its_files() {
+        let one = |name: &str, data: Vec<u8>| {
+            inspect(
+                name,
+                vec![InputFile {
+                    name: name.into(),
+                    data,
+                }],
+            )
+            .unwrap()
+        };
+        let (report, firmware) = one(SEED_COP, seed_cop());
+        let (zip, _) = one("same.zip", zip_of(&seed_package_files()));
+        assert_eq!(report.source, SEED_COP);
+        assert_eq!(
+            (&report.load, &report.models, &report.findings),
+            (&zip.load, &zip.models, &zip.findings)
+        );
+        assert!(report.package.is_some());
+        // The package is kept whole, and gives back the files a bundle takes.
+        assert!(firmware.archive);
+        assert_eq!(firmware.files.len(), 1);
+        let mut got = firmware.bundle_files(&report).unwrap();
+        got.sort();
+        let mut want = seed_files();
+        want.sort();
+        assert_eq!(got, want);
+        let (tgz, _) = one("seed.tar.gz", gzip(&tar_of(&seed_package_files())));
+        assert_eq!(tgz.findings, zip.findings);
+    }
+
+    #[test]
+    fn a_package_that_cannot_be_read_says_what_to_do() {
+        let whole = seed_cop();
+        let err = inspect(
+            SEED_COP,
+            vec![InputFile {
+                name: SEED_COP.into(),
+                data: whole[..whole.len() / 2].to_vec(),
+            }],
+        )
+        .unwrap_err();
+        let p = Unusable::from_archive(SEED_COP, &err);
+        assert_eq!(p.title, format!("`{SEED_COP}` is damaged or incomplete"));
+        assert!(
+            p.detail.starts_with("The gzip stream is damaged"),
+            "{}",
+            p.detail
+        );
+        assert!(p.fix.contains("Download the package again"), "{}", p.fix);
     }
 
     #[test]
@@ -351,7 +485,7 @@ mod tests {
         assert_eq!(report.entries.len(), 8);
         assert!(!report.has_errors(), "{:?}", report.findings);
         // The zip is kept, and gives back every file by name.
-        assert!(firmware.zip);
+        assert!(firmware.archive);
         let files = firmware.bundle_files(&report).unwrap();
         let mut got: Vec<(String, Vec<u8>)> = files;
         got.sort();
@@ -370,14 +504,17 @@ mod tests {
             }],
         )
         .unwrap_err();
-        assert!(matches!(err, ArchiveError::NotAZip { .. }), "{err:?}");
+        assert!(
+            matches!(err, InputError::Zip(ArchiveError::NotAZip { .. })),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn loose_files_are_inspected_together() {
         let (report, firmware) = inspect("8 files", inputs(seed_files())).unwrap();
         assert_eq!(report.source, "8 files");
-        assert!(!firmware.zip);
+        assert!(!firmware.archive);
         // Loose files go into the bundle as they are.
         let files = firmware.bundle_files(&report).unwrap();
         assert_eq!(files.len(), 8);
@@ -423,6 +560,18 @@ mod tests {
             },
             ArchiveError::Empty,
         ];
+        let errors = errors.into_iter().map(InputError::from).chain([
+            PackageError::Empty.into(),
+            PackageError::NoTar { window: 8192 }.into(),
+            PackageError::Gzip { detail: "x".into() }.into(),
+            PackageError::Tar { detail: "x".into() }.into(),
+            PackageError::TooLarge { limit: 1 }.into(),
+            PackageError::Ratio {
+                compressed: 1,
+                ratio: 200,
+            }
+            .into(),
+        ]);
         for error in errors {
             let p = Unusable::from_archive("fw.zip", &error);
             assert!(p.title.starts_with("`fw.zip` "), "{p:?}");
@@ -433,7 +582,7 @@ mod tests {
             assert!(!p.fix.is_empty(), "{p:?}");
         }
         assert_eq!(
-            Unusable::from_archive("e.zip", &ArchiveError::Empty).title,
+            Unusable::from_archive("e.zip", &ArchiveError::Empty.into()).title,
             "`e.zip` is empty"
         );
     }

@@ -33,7 +33,7 @@ pub fn selection(label: &str, files: usize, size: u64) -> Selection {
 
 pub fn no_bytes() -> Rc<Firmware> {
     Rc::new(Firmware {
-        zip: true,
+        archive: true,
         files: Vec::new(),
     })
 }

@@ -347,7 +347,9 @@ pub fn App() -> Html {
                     <p>
                         { "Choose the firmware zip for your phones, for example " }
                         <code>{ "cmterm-7941_7961-sccp.8-3-3.zip" }</code>
-                        { ". Lifeline checks every file in it, here in your browser." }
+                        { " (a Call Manager package, " }
+                        <code>{ ".cop.sgn" }</code>
+                        { ", works too). Lifeline checks every file in it, here in your browser." }
                     </p>
                 </div>
                 <DropZone

@@ -55,12 +55,12 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
     } else if props.compact {
         (
             "Inspect another firmware",
-            "Drop a zip or its files here, or",
+            "Drop a zip, a .cop.sgn or the loose files here, or",
         )
     } else {
         (
             "Drop the firmware zip here",
-            "or several loose files: the .loads manifests and their .sbn images.",
+            "or a Call Manager package (.cop.sgn, .tar.gz), or several loose files: the .loads manifests and their .sbn images.",
         )
     };
     html! {

@@ -29,7 +29,7 @@ use std::rc::Rc;
 use lifeline_shared::bundle::Bundle;
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::dhcp::option150::Server;
-use lifeline_shared::firmware::archive::ArchiveError;
+use lifeline_shared::firmware::inspect::InputError;
 use lifeline_shared::firmware::inspect::Report;
 use lifeline_shared::protocol::ServerMessage;
 use yew::Reducible;
@@ -152,12 +152,12 @@ pub enum Action {
         /// The bytes inspected, kept for the bundle.
         firmware: Rc<Firmware>,
     },
-    /// The input is not a readable zip.
+    /// The input is not a readable zip or package.
     InspectFailed {
         ticket: u64,
         /// The file's name.
         name: String,
-        error: ArchiveError,
+        error: InputError,
     },
     /// Back to the empty screen.
     Reset,

@@ -9,6 +9,7 @@ use crate::test_support::{
     apply, built, checking, inspected, mac, no_bytes, reading, ready, seed_report, seed_state,
     selection, sip_report,
 };
+use lifeline_shared::firmware::archive::ArchiveError;
 use lifeline_shared::firmware::inspect::InputFile;
 
 #[test]
@@ -218,7 +219,7 @@ fn inspect_failed_of_a_stale_job_is_ignored() {
         s.next(Action::InspectFailed {
             ticket: 1,
             name: "x".into(),
-            error: ArchiveError::Empty
+            error: ArchiveError::Empty.into()
         }),
         None
     );
@@ -226,7 +227,7 @@ fn inspect_failed_of_a_stale_job_is_ignored() {
         State::default().next(Action::InspectFailed {
             ticket: 0,
             name: "x".into(),
-            error: ArchiveError::Empty
+            error: ArchiveError::Empty.into()
         }),
         None
     );
