@@ -21,6 +21,7 @@ mod models;
 mod network;
 mod notice;
 mod option150;
+mod package;
 mod phone;
 mod pill;
 mod problem;

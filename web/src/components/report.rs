@@ -1,4 +1,4 @@
-//! The inspection report: summary, findings, manifests and files.
+//! The inspection report: summary, findings, a package's own facts, manifests and files.
 
 use std::rc::Rc;
 
@@ -8,6 +8,7 @@ use yew::prelude::*;
 use super::entries::EntriesTable;
 use super::findings::Findings;
 use super::manifests::Manifests;
+use super::package::Package;
 use super::summary::Summary;
 use crate::format;
 
@@ -41,6 +42,7 @@ pub fn ReportView(props: &ReportViewProps) -> Html {
                 on_reset={props.on_reset.clone()}
             />
             <Findings report={r.clone()} node_ref={props.findings_ref.clone()} />
+            <Package report={r.clone()} />
             <Manifests report={r.clone()} />
             <EntriesTable report={r.clone()} />
         </div>
