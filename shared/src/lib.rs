@@ -6,8 +6,9 @@
 //!
 //! # Layout
 //!
-//! - [`firmware`]: firmware archives ([`firmware::archive`]), the Cisco signed-file
-//!   header ([`firmware::signed`]), `.loads` manifests ([`firmware::manifest`]),
+//! - [`firmware`]: firmware archives ([`firmware::archive`]), Call Manager packages
+//!   (`.cop.sgn`, `.tar.gz`: [`firmware::package`]), the Cisco signed-file header
+//!   ([`firmware::signed`]), `.loads` manifests ([`firmware::manifest`]),
 //!   build numbers ([`firmware::version`]) and the inspection report a person reads
 //!   ([`firmware::inspect`]).
 //! - [`config`]: `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml`, written and checked.

@@ -183,7 +183,7 @@ pub fn check_entries(
             Code::TooManyEntries,
             "archive",
             format!(
-                "The zip declares {declared} entries; only the first {} were read.",
+                "The input holds {declared} entries; only the first {} were read.",
                 limits.max_entries
             ),
             "A phone firmware zip holds a few dozen files at most: check you picked the right file.",

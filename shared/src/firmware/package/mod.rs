@@ -208,8 +208,8 @@ pub struct Package {
     pub found: TarFound,
     /// The plain files, in tar order.
     pub entries: Vec<PackageEntry>,
-    /// How many files the tar holds: more than `entries.len()` when reading stopped at
-    /// the entry limit.
+    /// How many files the tar holds: more than `entries.len()` past the entry limit (the
+    /// rest are counted, not read).
     pub declared: u64,
     /// Notes on entries that were ignored (links, devices).
     pub notes: Vec<Finding>,
@@ -237,10 +237,8 @@ pub fn read(data: &[u8], limits: &Limits) -> Result<Package, PackageError> {
     let outcome = if gzip {
         let mut r = Counted::new(GzDecoder::new(stream), cap, &state);
         read_tar(&mut r, limits).and_then(|t| {
-            if t.complete {
-                // The rest of the stream: the gzip trailer checks the CRC and the length.
-                io::copy(&mut r, &mut io::sink())?;
-            }
+            // The rest of the stream: the gzip trailer checks the CRC and the length.
+            io::copy(&mut r, &mut io::sink())?;
             Ok(t)
         })
     } else {
@@ -264,7 +262,7 @@ pub fn read(data: &[u8], limits: &Limits) -> Result<Package, PackageError> {
             }
         }
     })?;
-    if tar.complete && state.eof.get() && !tar.end_marker {
+    if !tar.end_marker {
         return Err(PackageError::Tar {
             detail: "it ends without the end-of-archive blocks, so files may be missing".into(),
         });
@@ -374,8 +372,6 @@ struct Tar {
     entries: Vec<PackageEntry>,
     declared: u64,
     notes: Vec<Finding>,
-    /// Every entry was read (reading did not stop at the entry limit).
-    complete: bool,
     /// The tar ended with its end-of-archive block, not at the end of the data.
     end_marker: bool,
 }
@@ -387,7 +383,6 @@ fn read_tar<R: Read>(r: &mut Counted<'_, R>, limits: &Limits) -> io::Result<Tar>
         entries: Vec::new(),
         declared: 0,
         notes: Vec::new(),
-        complete: true,
         end_marker: false,
     };
     let mut total: u64 = 0;
@@ -417,8 +412,8 @@ fn read_tar<R: Read>(r: &mut Counted<'_, R>, limits: &Limits) -> io::Result<Tar>
         }
         out.declared += 1;
         if out.entries.len() >= limits.max_entries {
-            out.complete = false;
-            return Ok(out);
+            // Counted, not read: the tar skips its data (within the stream's bound).
+            continue;
         }
         let size = entry.size();
         let keep = unsafe_name_reason(&raw, &path).is_none()
