@@ -224,7 +224,7 @@ pub fn check_entries(
                 Code::DuplicateEntry,
                 e.name.clone(),
                 if same_path {
-                    format!("The zip holds `{}` twice; which copy a TFTP server would serve is a matter of chance.", e.path)
+                    format!("The input holds `{}` twice; which copy a TFTP server would serve is a matter of chance.", e.path)
                 } else {
                     format!("`{first}` and `{}` have the same file name; the phone can only ask for one of them.", e.path)
                 },

@@ -255,6 +255,37 @@ fn names_that_climb_out_or_are_absolute_are_refused_and_never_kept() {
 }
 
 #[test]
+fn a_name_twice_in_a_tar_is_the_duplicate_a_zip_would_report() {
+    let files = files_with(|_| false, &[("copy/SCCP41.8-3-3S.loads", b"x")]);
+    let r = inspect_package("dup.tar", &tar_of(&files)).unwrap();
+    assert_same_as_zip(&r, &files);
+    let dup = r
+        .findings
+        .iter()
+        .find(|f| f.code == Code::DuplicateEntry)
+        .unwrap();
+    assert!(
+        dup.message
+            .contains("`SCCP41.8-3-3S.loads` and `copy/SCCP41.8-3-3S.loads`"),
+        "{}",
+        dup.message
+    );
+    let same = files_with(|_| false, &[("copstart.sh", b"again")]);
+    let r = inspect_package("dup.tar", &tar_of(&same)).unwrap();
+    let dup = r
+        .findings
+        .iter()
+        .find(|f| f.code == Code::DuplicateEntry)
+        .unwrap();
+    assert!(
+        dup.message
+            .starts_with("The input holds `copstart.sh` twice"),
+        "{}",
+        dup.message
+    );
+}
+
+#[test]
 fn links_and_devices_are_ignored_with_a_note() {
     let files = files_with(|_| false, &[]);
     let tar = files
