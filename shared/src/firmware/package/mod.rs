@@ -86,8 +86,9 @@ pub enum InputKind {
 /// What `name` with content `data` is. The bytes decide first: a zip's magic, a signed
 /// header whose length points at a gzip stream, gzip's magic, a tar's `ustar` magic; then
 /// the name (`.zip`, `.cop.sgn`, `.cop`, `.tar.gz`, `.tgz`, `.tar`, any case). A signed
-/// file that is not named as a package and has no gzip stream after its header is a lone
-/// signed file (a `.loads` or an image), never a package.
+/// file that is not named as a package is a lone signed file (a `.loads` or an image)
+/// when it has no gzip stream after its header, or when its name is a phone's file name
+/// (`.loads`, `.sbn`, `.sb2`, `.sgn`, `.bin`): an image may hold a gzip stream itself.
 pub fn kind_of(name: &str, data: &[u8]) -> InputKind {
     let lower = name.to_ascii_lowercase();
     let named_cop = lower.ends_with(".cop.sgn") || lower.ends_with(".cop");
@@ -95,9 +96,14 @@ pub fn kind_of(name: &str, data: &[u8]) -> InputKind {
         return InputKind::Zip;
     }
     if data.starts_with(&signed::MAGIC) {
+        // A signed image may itself hold a gzip stream: its name says it is a file a
+        // phone asks for, not a package.
+        let named_file = [".loads", ".sbn", ".sb2", ".sgn", ".bin"]
+            .iter()
+            .any(|ext| lower.ends_with(ext));
         let gzip_follows =
             SignedHeader::parse(data).is_ok_and(|(_, body)| body.starts_with(&GZIP_MAGIC));
-        return if gzip_follows || named_cop {
+        return if named_cop || (gzip_follows && !named_file) {
             InputKind::Package(PackageFormat::CopSgn)
         } else {
             InputKind::Other

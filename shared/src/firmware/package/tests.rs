@@ -144,6 +144,14 @@ fn a_lone_signed_file_is_not_a_package() {
         "{err}"
     );
     assert_eq!(read(&[], &Limits::default()), Err(PackageError::Empty));
+    // An image whose body is a gzip stream is still an image, by its name.
+    let image = signed_file("dsp69xx.9-4-1-3.zz.sgn", &gzip(b"firmware"));
+    assert_eq!(kind_of("dsp69xx.9-4-1-3.zz.sgn", &image), InputKind::Other);
+    assert_eq!(kind_of("DSP.SBN", &image), InputKind::Other);
+    assert_eq!(
+        kind_of("renamed-package", &image),
+        InputKind::Package(PackageFormat::CopSgn)
+    );
 }
 
 #[test]
