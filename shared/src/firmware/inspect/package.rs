@@ -47,7 +47,8 @@ impl Inspection<'_> {
         }
     }
 
-    /// One load list's line: a finding for each thing it disagrees with.
+    /// One load list's line: one finding naming everything it disagrees with. A device id
+    /// the catalogue does not know is checked against its own name and the load only.
     fn check_load_line(
         &mut self,
         name: &str,
@@ -80,16 +81,6 @@ impl Inspection<'_> {
             problems.push(format!(
                 "it names the load `{}`, but the input's load manifest is `{l}.loads`",
                 line.load
-            ));
-        }
-        let known = model.is_some() || models::OTHER_DEVICE_IDS.iter().any(|(_, d)| *d == id);
-        if !known {
-            self.findings.push(Finding::new(
-                Severity::Info,
-                Code::LoadListDisagrees,
-                name.to_string(),
-                format!("Device type {id} is not in Lifeline's catalogue, so this load list could not be checked against a model."),
-                "Nothing to do; the load's own manifests are checked all the same.",
             ));
         }
         if !problems.is_empty() {
