@@ -1,6 +1,8 @@
 //! Build and test automation, run as `cargo xtask <command>` (see `.cargo/config.toml`).
 //!
-//! - `dist`: build the web app for the browser into `dist/` (embedded by the helper).
+//! - `dist`: build the web app for the browser into `dist/` (embedded by the helper),
+//!   with `X.br` and `X.gz` beside each compressible file, and print what a browser
+//!   downloads (raw, gzip, brotli).
 //! - `run [ARGS...]`: `dist`, then `lifeline serve ARGS...` from a release build.
 //! - `test`: everything CI checks, in order, stopping at the first failure.
 //! - `e2e [PLAYWRIGHT ARGS...]`: only the browser tests (after `dist` and a helper build).
@@ -17,7 +19,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  dist                 build the web app (wasm-release profile) into dist/
+  dist                 build the web app (wasm-release profile) into dist/,
+                       precompressed; prints the transfer sizes
   run [-- ARGS...]     dist, then `lifeline serve ARGS...` (release build)
   test                 fmt, clippy, wasm builds, cargo test, browser tests
   e2e [-- ARGS...]     dist, build lifeline, then only the Playwright tests
@@ -53,7 +56,7 @@ fn main() -> ExitCode {
     }
 
     let result = match command.as_deref() {
-        Some("dist") if rest.is_empty() => Workspace::locate().and_then(|ws| ws.dist()),
+        Some("dist") if rest.is_empty() => Workspace::locate().and_then(|ws| ws.dist()).map(drop),
         Some("run") => Workspace::locate().and_then(|ws| ws.run(&rest)),
         Some("test") if rest.is_empty() => Workspace::locate().and_then(|ws| ws.test()),
         Some("e2e") => Workspace::locate().and_then(|ws| ws.e2e(&rest)),
@@ -129,7 +132,8 @@ impl Workspace {
 
     // ---- dist -----------------------------------------------------------------
 
-    fn dist(&self) -> anyhow::Result<()> {
+    /// Builds `dist/` and returns the sizes a browser downloads.
+    fn dist(&self) -> anyhow::Result<DistSizes> {
         run(self.cargo().args([
             "build",
             "-p",
@@ -188,20 +192,15 @@ impl Workspace {
             )?;
         }
 
+        precompress_tree(&staging)?;
+
         let dist = self.dist_dir();
         sync_tree(&staging, &dist)?;
 
-        let wasm_out = dist.join(format!("{OUT_NAME}_bg.wasm"));
-        let bytes = std::fs::read(&wasm_out)
-            .with_context(|| format!("cannot read {}", wasm_out.display()))?;
-        let gzipped = gzip_len(&bytes)?;
-        println!(
-            "dist: {} written; {OUT_NAME}_bg.wasm is {} raw, {} gzipped",
-            dist.display(),
-            human(bytes.len()),
-            human(gzipped)
-        );
-        Ok(())
+        let sizes = DistSizes::measure(&dist)?;
+        println!("dist: {} written", dist.display());
+        sizes.print();
+        Ok(sizes)
     }
 
     // ---- run ------------------------------------------------------------------
@@ -619,10 +618,138 @@ fn strip_custom_sections(wasm: &[u8], names: &[&str]) -> anyhow::Result<Vec<u8>>
     Ok(out)
 }
 
-fn gzip_len(bytes: &[u8]) -> anyhow::Result<usize> {
+/// The file extensions worth compressing: text, and wasm (code compresses to about a third).
+/// Images and fonts are compressed already.
+const COMPRESSIBLE: &[&str] = &["html", "js", "css", "wasm", "svg", "json", "txt", "map"];
+
+/// Writes `X.br` and `X.gz` beside each compressible file `X` under `dir`, each only
+/// when it is smaller than `X` (the helper then serves `X` itself).
+fn precompress_tree(dir: &Path) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            precompress_tree(&path)?;
+            continue;
+        }
+        let compressible = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| COMPRESSIBLE.contains(&e.to_ascii_lowercase().as_str()));
+        if !compressible {
+            continue;
+        }
+        let data = std::fs::read(&path)?;
+        for (suffix, packed) in [("br", brotli(&data)?), ("gz", gzip(&data)?)] {
+            if packed.len() < data.len() {
+                let mut name = path.clone().into_os_string();
+                name.push(".");
+                name.push(suffix);
+                std::fs::write(&name, packed)
+                    .with_context(|| format!("cannot write {}", Path::new(&name).display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Brotli at its best quality and largest standard window: compressed once per
+/// build, downloaded on every visit.
+fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let params = ::brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 24,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    ::brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+    Ok(out)
+}
+
+/// Gzip at its best level, with a zero timestamp so that an unchanged input gives
+/// unchanged bytes.
+fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes)?;
-    Ok(encoder.finish()?.len())
+    Ok(encoder.finish()?)
+}
+
+/// What a browser downloads from `dist/`, in bytes, per encoding it accepts.
+#[derive(Debug, Clone, Copy, Default)]
+struct Transfer {
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+impl Transfer {
+    fn add(&mut self, other: Self) {
+        self.raw += other.raw;
+        self.gzip += other.gzip;
+        self.brotli += other.brotli;
+    }
+}
+
+/// The sizes of `dist/`: the wasm module alone, and every file the helper serves.
+#[derive(Debug, Clone, Copy)]
+struct DistSizes {
+    wasm: Transfer,
+    total: Transfer,
+}
+
+impl DistSizes {
+    fn measure(dist: &Path) -> anyhow::Result<Self> {
+        let mut total = Transfer::default();
+        Self::add_tree(dist, &mut total)?;
+        let wasm = Self::file(&dist.join(format!("{OUT_NAME}_bg.wasm")))?;
+        Ok(Self { wasm, total })
+    }
+
+    fn add_tree(dir: &Path, total: &mut Transfer) -> anyhow::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                Self::add_tree(&path, total)?;
+            } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("br" | "gz")) {
+                total.add(Self::file(&path)?);
+            }
+        }
+        Ok(())
+    }
+
+    /// One served file: its own size, or its `.gz` / `.br` sibling's where there is one.
+    fn file(path: &Path) -> anyhow::Result<Transfer> {
+        let raw = std::fs::metadata(path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .len();
+        let sibling = |suffix: &str| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            std::fs::metadata(name).map_or(raw, |m| m.len())
+        };
+        let size = |bytes: u64| usize::try_from(bytes).unwrap_or(usize::MAX);
+        Ok(Transfer {
+            raw: size(raw),
+            gzip: size(sibling(".gz")),
+            brotli: size(sibling(".br")),
+        })
+    }
+
+    fn print(&self) {
+        println!("{:<22} {:>25} {:>25} {:>25}", "", "raw", "gzip", "brotli");
+        for (label, t) in [
+            (format!("{OUT_NAME}_bg.wasm"), self.wasm),
+            ("total transfer".to_owned(), self.total),
+        ] {
+            println!(
+                "{label:<22} {:>25} {:>25} {:>25}",
+                human(t.raw),
+                human(t.gzip),
+                human(t.brotli)
+            );
+        }
+    }
 }
 
 fn human(bytes: usize) -> String {
