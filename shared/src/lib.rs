@@ -22,12 +22,14 @@
 //!   check returns.
 //! - [`bundle`]: what a prepared TFTP root holds, and its `lifeline-bundle.json`.
 //! - [`zipwrite`]: a small stored-zip writer for bundle downloads.
+//! - [`crc32`]: the CRC-32 of zip entries and websocket chunk frames.
 //! - [`manifest_json`]: `lifeline-bundle.json` and the bundle zip without serde
 //!   (the same bytes), for the browser.
 //! - [`testkit`] (feature `testkit`): builders for synthetic signed files and zips.
 
 pub mod bundle;
 pub mod config;
+pub mod crc32;
 pub mod dhcp;
 pub mod events;
 pub mod finding;
