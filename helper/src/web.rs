@@ -101,13 +101,9 @@ async fn handle(method: Method, uri: Uri, request_headers: HeaderMap) -> Respons
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let coding = choose_coding(accept_encoding, |c| {
-        Assets::get(&format!("{path}{}", c.suffix())).is_some()
-    });
-    let file = match coding {
-        Some(c) => Assets::get(&format!("{path}{}", c.suffix())).unwrap_or(identity),
-        None => identity,
-    };
+    let variant = |c: Coding| Assets::get(&format!("{path}{}", c.suffix()));
+    let coding = choose_coding(accept_encoding, |c| variant(c).is_some());
+    let file = coding.and_then(variant).unwrap_or(identity);
 
     let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()[..16]));
     let not_modified = request_headers
