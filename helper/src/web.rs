@@ -1,5 +1,11 @@
 //! Serving the web app: the files of `dist/` (built by `cargo xtask dist`) are
 //! embedded in the binary at compile time and served over plain HTTP.
+//!
+//! Invariants: `dist/X.br` and `dist/X.gz`, when present, hold `X` compressed; a
+//! request for `X` gets one of them, with `Content-Encoding`, when its
+//! `Accept-Encoding` allows (brotli first, then gzip), and `X` itself otherwise. The
+//! compressed files are not served under their own names. Every file response
+//! carries `Vary: Accept-Encoding` and the `Content-Type` of `X`.
 
 use std::future::Future;
 
@@ -76,18 +82,28 @@ async fn handle(method: Method, uri: Uri, request_headers: HeaderMap) -> Respons
     };
     tracing::debug!(%method, path, "request");
 
-    let Some(file) = Assets::get(path) else {
+    if Coding::ALL.iter().any(|c| {
+        path.strip_suffix(c.suffix())
+            .is_some_and(|x| Assets::get(x).is_some())
+    }) {
+        return not_found();
+    }
+    let Some(identity) = Assets::get(path) else {
         if path == "index.html" {
             return with_common_headers(
                 (StatusCode::SERVICE_UNAVAILABLE, NOT_BUILT_PAGE).into_response(),
                 "text/html; charset=utf-8",
             );
         }
-        return with_common_headers(
-            (StatusCode::NOT_FOUND, "Not found\n").into_response(),
-            "text/plain; charset=utf-8",
-        );
+        return not_found();
     };
+    let accept_encoding = request_headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let variant = |c: Coding| Assets::get(&format!("{path}{}", c.suffix()));
+    let coding = choose_coding(accept_encoding, |c| variant(c).is_some());
+    let file = coding.and_then(variant).unwrap_or(identity);
 
     let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()[..16]));
     let not_modified = request_headers
@@ -100,10 +116,84 @@ async fn handle(method: Method, uri: Uri, request_headers: HeaderMap) -> Respons
     } else {
         Response::new(Body::from(file.data))
     };
+    let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&etag) {
-        response.headers_mut().insert(header::ETAG, value);
+        headers.insert(header::ETAG, value);
     }
+    if let Some(c) = coding {
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(c.token()),
+        );
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     with_common_headers(response, content_type(path))
+}
+
+fn not_found() -> Response {
+    with_common_headers(
+        (StatusCode::NOT_FOUND, "Not found\n").into_response(),
+        "text/plain; charset=utf-8",
+    )
+}
+
+/// A content coding `dist/` holds precompressed files for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coding {
+    Brotli,
+    Gzip,
+}
+
+impl Coding {
+    /// Best first: brotli files are the smaller.
+    const ALL: [Self; 2] = [Self::Brotli, Self::Gzip];
+
+    /// The name in `Accept-Encoding` and `Content-Encoding`.
+    fn token(self) -> &'static str {
+        match self {
+            Self::Brotli => "br",
+            Self::Gzip => "gzip",
+        }
+    }
+
+    /// What `cargo xtask dist` appends to a file's name.
+    fn suffix(self) -> &'static str {
+        match self {
+            Self::Brotli => ".br",
+            Self::Gzip => ".gz",
+        }
+    }
+}
+
+/// The best coding that the request accepts and that `available` says is stored;
+/// `None` means the file itself.
+fn choose_coding(accept_encoding: &str, available: impl Fn(Coding) -> bool) -> Option<Coding> {
+    Coding::ALL
+        .into_iter()
+        .find(|&c| accepts(accept_encoding, c.token()) && available(c))
+}
+
+/// Whether an `Accept-Encoding` value accepts `coding`: named, or matched by `*`,
+/// with a weight above zero (`q=0` refuses). A coding named outright overrides `*`;
+/// an absent or empty header accepts no coding.
+fn accepts(accept_encoding: &str, coding: &str) -> bool {
+    let mut wildcard = false;
+    for item in accept_encoding.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let weight = parts.find_map(|p| {
+            let (key, value) = p.split_once('=')?;
+            key.trim().eq_ignore_ascii_case("q").then(|| value.trim())
+        });
+        let accepted = weight.is_none_or(|q| q.parse::<f32>().is_ok_and(|q| q > 0.0));
+        if name.eq_ignore_ascii_case(coding) {
+            return accepted;
+        }
+        if name == "*" {
+            wildcard = accepted;
+        }
+    }
+    wildcard
 }
 
 fn with_common_headers(mut response: Response, content_type: &str) -> Response {
@@ -163,6 +253,55 @@ mod tests {
         assert!(content_type("style.css").starts_with("text/css"));
         assert_eq!(content_type("logo.png"), "image/png");
         assert_eq!(content_type("no-extension"), "application/octet-stream");
+    }
+
+    /// Every name is stored in every coding.
+    fn all_stored(_: Coding) -> bool {
+        true
+    }
+
+    #[test]
+    fn brotli_is_preferred_then_gzip_then_the_file_itself() {
+        let chosen = |accept| choose_coding(accept, all_stored);
+        assert_eq!(chosen("gzip, deflate, br, zstd"), Some(Coding::Brotli));
+        assert_eq!(chosen("gzip"), Some(Coding::Gzip));
+        assert_eq!(chosen("deflate"), None);
+        assert_eq!(chosen("identity"), None);
+        assert_eq!(chosen("BR"), Some(Coding::Brotli));
+        // Weights above zero do not reorder: the smaller file wins.
+        assert_eq!(chosen("br;q=0.1, gzip;q=1.0"), Some(Coding::Brotli));
+    }
+
+    #[test]
+    fn no_header_or_an_empty_one_gets_the_file_itself() {
+        assert_eq!(choose_coding("", all_stored), None);
+        assert_eq!(choose_coding("  ", all_stored), None);
+    }
+
+    #[test]
+    fn q_zero_refuses_a_coding() {
+        let chosen = |accept| choose_coding(accept, all_stored);
+        assert_eq!(chosen("br;q=0, gzip"), Some(Coding::Gzip));
+        assert_eq!(chosen("br; q=0.000, gzip;q=0.5"), Some(Coding::Gzip));
+        assert_eq!(chosen("br;q=0, gzip;Q=0"), None);
+        assert_eq!(chosen("br;q=nonsense, gzip"), Some(Coding::Gzip));
+    }
+
+    #[test]
+    fn the_wildcard_accepts_what_is_not_named() {
+        let chosen = |accept| choose_coding(accept, all_stored);
+        assert_eq!(chosen("*"), Some(Coding::Brotli));
+        assert_eq!(chosen("br;q=0, *"), Some(Coding::Gzip));
+        assert_eq!(chosen("*;q=0"), None);
+        assert_eq!(chosen("*;q=0, gzip"), Some(Coding::Gzip));
+    }
+
+    #[test]
+    fn a_coding_without_a_stored_file_is_skipped() {
+        let gzip_only = |c| c == Coding::Gzip;
+        assert_eq!(choose_coding("br, gzip", gzip_only), Some(Coding::Gzip));
+        assert_eq!(choose_coding("br", gzip_only), None);
+        assert_eq!(choose_coding("br, gzip", |_| false), None);
     }
 
     async fn get(addr: std::net::SocketAddr, method: &str, path: &str) -> String {

@@ -23,12 +23,15 @@
 //!   check returns.
 //! - [`bundle`]: what a prepared TFTP root holds, and its `lifeline-bundle.json`.
 //! - [`zipwrite`]: a small stored-zip writer for bundle downloads.
+//! - [`crc32`]: the CRC-32 of zip entries and websocket chunk frames.
+//! - [`sort`]: stable sorting through one compiled copy of the sort.
 //! - [`manifest_json`]: `lifeline-bundle.json` and the bundle zip without serde
 //!   (the same bytes), for the browser.
 //! - [`testkit`] (feature `testkit`): builders for synthetic signed files and zips.
 
 pub mod bundle;
 pub mod config;
+pub mod crc32;
 pub mod dhcp;
 pub mod events;
 pub mod finding;
@@ -36,6 +39,7 @@ pub mod firmware;
 pub mod manifest_json;
 pub mod models;
 pub mod protocol;
+pub mod sort;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod tracker;

@@ -8,7 +8,7 @@
 
 use std::net::Ipv4Addr;
 
-use crc32fast::Hasher;
+use crate::crc32::Hasher;
 use flate2::{Compress, Compression, FlushCompress, Status};
 
 use crate::bundle::{self, File, Kind, Manifest, Settings};

@@ -88,7 +88,7 @@ impl Tracker {
     /// Every phone, in first-seen order.
     pub fn summaries(&self) -> Vec<PhoneSummary> {
         let mut all: Vec<PhoneSummary> = self.phones.values().map(|p| p.summary.clone()).collect();
-        all.sort_by_key(|p| (p.first_seen_ms, p.id.clone()));
+        crate::sort::sort_by_key(&mut all, |p| (p.first_seen_ms, p.id.clone()));
         all
     }
 

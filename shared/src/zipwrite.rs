@@ -48,7 +48,7 @@ pub fn write_stored<'a>(
         {
             return Err(ZipWriteError::BadName((*name).to_string()));
         }
-        let crc = crc32fast::hash(data);
+        let crc = crate::crc32::hash(data);
         let size = data.len() as u32;
         let offset = out.len() as u32;
         // UTF-8 names (bit 11).

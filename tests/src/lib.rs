@@ -243,6 +243,11 @@ impl Server {
     pub fn get(&self, path: &str) -> HttpResponse {
         http_request(self.addr, "GET", path)
     }
+
+    /// `GET path` with this `Accept-Encoding`, or none.
+    pub fn get_encoded(&self, path: &str, accept_encoding: Option<&str>) -> HttpResponse {
+        http_request_encoded(self.addr, "GET", path, accept_encoding)
+    }
 }
 
 impl Drop for Server {
@@ -275,16 +280,30 @@ impl HttpResponse {
     }
 }
 
-/// Sends one HTTP/1.1 request with `Connection: close` and reads the whole
-/// response.
+/// Sends one HTTP/1.1 request with `Connection: close` and
+/// `Accept-Encoding: identity`, and reads the whole response.
 pub fn http_request(addr: SocketAddr, method: &str, path: &str) -> HttpResponse {
+    http_request_encoded(addr, method, path, Some("identity"))
+}
+
+/// [`http_request`] with this `Accept-Encoding` header, or none. The body is
+/// returned as sent, not decoded.
+pub fn http_request_encoded(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    accept_encoding: Option<&str>,
+) -> HttpResponse {
     let mut stream = TcpStream::connect(addr).expect("cannot connect to lifeline");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .expect("set_read_timeout");
+    let accept = accept_encoding
+        .map(|value| format!("Accept-Encoding: {value}\r\n"))
+        .unwrap_or_default();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept-Encoding: identity\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{accept}\r\n"
     )
     .expect("cannot send the request");
     let mut raw = Vec::new();

@@ -61,6 +61,88 @@ fn prints_its_url_and_serves_the_app() {
     assert_eq!(outside.status, 404);
 }
 
+/// The body as it was before `Content-Encoding` was applied.
+fn decoded(coding: &str, body: &[u8]) -> Vec<u8> {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    match coding {
+        "br" => {
+            brotli::BrotliDecompress(&mut &body[..], &mut out).expect("not brotli");
+        }
+        "gzip" => {
+            flate2::read::GzDecoder::new(body)
+                .read_to_end(&mut out)
+                .expect("not gzip");
+        }
+        other => panic!("unexpected Content-Encoding {other}"),
+    }
+    out
+}
+
+#[test]
+fn each_encoding_decodes_to_the_file_itself() {
+    let server = Server::start();
+    if !ui_built() {
+        let root = server.get_encoded("/", Some("br, gzip"));
+        assert_eq!(root.status, 503);
+        assert_eq!(root.header("content-encoding"), None);
+        return;
+    }
+    for path in [
+        "/",
+        "/lifeline_web.js",
+        "/lifeline_web_bg.wasm",
+        "/style.css",
+    ] {
+        let identity = server.get_encoded(path, None);
+        assert_eq!(identity.status, 200, "{path}");
+        assert_eq!(identity.header("content-encoding"), None, "{path}");
+        assert_eq!(identity.header("vary"), Some("accept-encoding"), "{path}");
+
+        for (accept, coding) in [
+            ("br", "br"),
+            ("gzip", "gzip"),
+            ("gzip, deflate, br, zstd", "br"),
+            ("br;q=0, gzip", "gzip"),
+            ("*", "br"),
+        ] {
+            let encoded = server.get_encoded(path, Some(accept));
+            assert_eq!(encoded.status, 200, "{path} {accept}");
+            assert_eq!(
+                encoded.header("content-encoding"),
+                Some(coding),
+                "{path} {accept}"
+            );
+            assert_eq!(
+                encoded.header("content-type"),
+                identity.header("content-type"),
+                "{path} {accept}"
+            );
+            assert_eq!(encoded.header("vary"), Some("accept-encoding"));
+            assert_ne!(encoded.header("etag"), identity.header("etag"));
+            assert!(encoded.body.len() < identity.body.len(), "{path} {accept}");
+            assert!(
+                decoded(coding, &encoded.body) == identity.body,
+                "{path} in {coding} does not decode to the file"
+            );
+        }
+
+        for refusing in ["identity", "br;q=0, gzip;q=0", "*;q=0"] {
+            let plain = server.get_encoded(path, Some(refusing));
+            assert_eq!(plain.header("content-encoding"), None, "{path} {refusing}");
+            assert!(plain.body == identity.body, "{path} {refusing}");
+        }
+    }
+
+    for sibling in [
+        "/lifeline_web_bg.wasm.br",
+        "/lifeline_web_bg.wasm.gz",
+        "/index.html.br",
+    ] {
+        assert_eq!(server.get(sibling).status, 404, "{sibling}");
+    }
+}
+
 #[test]
 fn a_port_in_use_is_reported_clearly() {
     let first = Server::start();

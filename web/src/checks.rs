@@ -191,7 +191,7 @@ pub fn config(report: Option<&Report>, form: &Form) -> Vec<Problem> {
                     Severity::Error,
                     format!(
                         "SIP line of `{sep}`, {}: {}",
-                        field.label().to_lowercase(),
+                        field.label().to_ascii_lowercase(),
                         format::sentence(why)
                     ),
                     Place::at(StepId::Config, format!("sip-{sep}-{}", field.id())),

@@ -140,7 +140,7 @@ pub fn inspect(label: &str, mut files: Vec<InputFile>) -> Result<(Report, Firmwa
             ));
         }
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
+    lifeline_shared::sort::sort_by(&mut files, |a, b| a.name.cmp(&b.name));
     let report = inspect_files(label, &files);
     Ok((
         report,

@@ -115,7 +115,7 @@ pub(super) fn sha256_hex(data: &[u8]) -> String {
 /// A bundle's id: SHA-256 over its files' names and hashes, in name order.
 pub fn bundle_id(files: &[File]) -> String {
     let mut sorted: Vec<&File> = files.iter().collect();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut sorted, |a, b| a.name.cmp(&b.name));
     let mut h = Sha256::new();
     for f in sorted {
         h.update(f.name.as_bytes());

@@ -285,7 +285,7 @@ impl<'a> Chunk<'a> {
         let mut out = Vec::with_capacity(CHUNK_HEADER + data.len());
         out.extend(file.to_be_bytes());
         out.extend(index.to_be_bytes());
-        out.extend(crc32fast::hash(data).to_be_bytes());
+        out.extend(crate::crc32::hash(data).to_be_bytes());
         out.extend_from_slice(data);
         out
     }
@@ -302,7 +302,7 @@ impl<'a> Chunk<'a> {
         let word =
             |i: usize| u32::from_be_bytes([frame[i], frame[i + 1], frame[i + 2], frame[i + 3]]);
         let (file, index, crc) = (word(0), word(4), word(8));
-        if crc32fast::hash(data) != crc {
+        if crate::crc32::hash(data) != crc {
             return Err(ChunkError::BadCrc { file, index });
         }
         Ok(Chunk { file, index, data })

@@ -20,7 +20,7 @@ pub fn Stepper(props: &StepperProps) -> Html {
     // On narrow screens the per-step reasons give way to one line: the first.
     let shared_reason = props.steps.iter().find_map(|s| {
         s.reason
-            .map(|r| format!("{}: {}.", s.label, r.to_lowercase()))
+            .map(|r| format!("{}: {}.", s.label, r.to_ascii_lowercase()))
     });
     html! {
         <nav class="stepper" aria-label="Recovery steps">

@@ -224,7 +224,7 @@ impl<'a> ZipIndex<'a> {
             .and_then(|end| self.data.get(start..end))
             .ok_or(EntryError::OutOfBounds)?;
         let declared = z.entry.size;
-        let mut crc = crc32fast::Hasher::new();
+        let mut crc = crate::crc32::Hasher::new();
         match z.method {
             0 => {
                 if raw.len() as u64 != declared {

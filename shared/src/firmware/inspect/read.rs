@@ -268,7 +268,7 @@ impl Inspection<'_> {
                 }
             },
             (Src::File(data), _) => {
-                let mut crc = crc32fast::Hasher::new();
+                let mut crc = crate::crc32::Hasher::new();
                 for chunk in data.chunks(64 * 1024) {
                     crc.update(chunk);
                     sink(chunk);

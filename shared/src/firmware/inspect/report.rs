@@ -224,7 +224,7 @@ impl Inspection<'_> {
         let entries: Vec<EntryReport> = (0..self.items.len())
             .map(|i| self.entry_report(i))
             .collect();
-        self.findings.sort_by_key(|f| f.severity);
+        crate::sort::sort_by_key(&mut self.findings, |f| f.severity);
         let tally = Tally::of(&self.findings);
         Report {
             source: self.source.to_string(),
