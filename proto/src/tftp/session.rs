@@ -25,7 +25,12 @@
 //!   buffers);
 //! - the retransmission timeout follows the measured round trip (RFC 6298,
 //!   Karn's rule: no sample from a retransmitted window) unless the client set
-//!   one (RFC 2349), and doubles on each timeout up to `max_timeout`.
+//!   one (RFC 2349), and doubles on each timeout up to `max_timeout`;
+//! - until the client acknowledges the first DATA (or the OACK) the transfer
+//!   is only a claim: it gives up `claim_timeout` after its start, whatever
+//!   `max_retries` would allow, so a request whose sender never answers holds
+//!   its place for seconds, not for the whole retry budget. Real clients
+//!   acknowledge within milliseconds.
 //!
 //! The time handed in is a [`Time`]: the monotonic clock as whole
 //! nanoseconds (see [`super::time`]). Inside, every time is that `u64`, so the
@@ -72,6 +77,11 @@ pub struct Config {
     pub max_timeout: Duration,
     /// Timeouts in a row before giving up.
     pub max_retries: u32,
+    /// How long a transfer the client never acknowledged (no ACK of the
+    /// first DATA or of the OACK) lasts before it gives up; retransmissions
+    /// within it follow the timeout as usual. A client that set a timeout
+    /// longer than this gets no retransmission before the claim ends.
+    pub claim_timeout: Duration,
     /// The least time between two progress reports.
     pub progress_interval: Duration,
     /// Bytes to read from the source at once (0: a window at a time). A
@@ -89,6 +99,7 @@ impl Default for Config {
             min_timeout: Duration::from_millis(50),
             max_timeout: Duration::from_secs(8),
             max_retries: 8,
+            claim_timeout: Duration::from_secs(4),
             progress_interval: Duration::from_millis(500),
             read_ahead: 0,
         }
@@ -135,6 +146,11 @@ pub struct ReadSession<R> {
     /// The retransmission timeout.
     rto: Rto,
     retries: u32,
+    /// The client has acknowledged something (ACK 0 of the OACK or of a
+    /// DATA block): the transfer is no longer a claim.
+    acknowledged: bool,
+    /// When a claim gives up, ns.
+    claim_end: u64,
     /// When the current window was first sent, if it was not sent again.
     window_sent: Option<u64>,
     deadline: Option<u64>,
@@ -217,6 +233,7 @@ impl<R: Read> ReadSession<R> {
             .max(1)
             .next_power_of_two();
         let started = now.as_nanos();
+        let claim_end = started.saturating_add(nanos(config.claim_timeout));
         Self {
             source: match mode {
                 TransferMode::Octet => Source::Octet(source),
@@ -246,8 +263,10 @@ impl<R: Read> ReadSession<R> {
             last: None,
             rto,
             retries: 0,
+            acknowledged: false,
+            claim_end,
             window_sent: Some(started),
-            deadline: Some(started.saturating_add(rto.get())),
+            deadline: Some(started.saturating_add(rto.get()).min(claim_end)),
             stats: Stats::default(),
             started,
             ended: None,
@@ -274,6 +293,12 @@ impl<R: Read> ReadSession<R> {
             State::Finished(outcome) => Some(outcome),
             _ => None,
         }
+    }
+
+    /// Whether the transfer is still a claim: running, and nothing from the
+    /// client acknowledged yet.
+    pub fn is_claim(&self) -> bool {
+        !self.acknowledged && !self.is_finished()
     }
 
     /// Whether the transfer is over (there may still be a final ERROR to send).
@@ -411,6 +436,7 @@ impl<R: Read> ReadSession<R> {
             State::Sending => self.on_ack(now, block),
             State::Oack if block == 0 => {
                 self.state = State::Sending;
+                self.acknowledged = true;
                 self.sample_rtt(now);
                 self.progress(now);
             }
@@ -427,6 +453,7 @@ impl<R: Read> ReadSession<R> {
             return; // a duplicate or stale ACK: never resend on it
         }
         let acked = self.sent_high - behind;
+        self.acknowledged = true;
         let blksize = u64::from(self.negotiated.blksize);
         let last_len = self.lens[self.slot(acked)] as u64;
         self.stats.blocks = acked;
@@ -460,6 +487,13 @@ impl<R: Read> ReadSession<R> {
         if now < deadline {
             return;
         }
+        if !self.acknowledged && now >= self.claim_end {
+            self.fail(Outcome::TimedOut {
+                retries: self.retries,
+            });
+            self.ended = Some(now);
+            return;
+        }
         self.retries += 1;
         if self.retries > self.config.max_retries {
             self.fail(Outcome::TimedOut {
@@ -470,7 +504,11 @@ impl<R: Read> ReadSession<R> {
         }
         self.rto.back_off();
         self.window_sent = None; // Karn: a resent window gives no sample
-        self.deadline = Some(now.saturating_add(self.rto.get()));
+        let mut deadline = now.saturating_add(self.rto.get());
+        if !self.acknowledged {
+            deadline = deadline.min(self.claim_end);
+        }
+        self.deadline = Some(deadline);
         match self.state {
             State::Oack => {
                 self.control_due = true;

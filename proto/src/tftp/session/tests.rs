@@ -76,6 +76,15 @@ fn ack(block: u16) -> Packet<'static> {
     Packet::Ack { block }
 }
 
+/// A config whose claims never end first: for tests of the backoff and the
+/// retry budget alone.
+fn patient() -> Config {
+    Config {
+        claim_timeout: Duration::from_secs(3600),
+        ..Config::default()
+    }
+}
+
 fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 7 + i / 251) as u8).collect()
 }
@@ -128,7 +137,7 @@ fn a_multiple_of_the_block_size_ends_with_an_empty_block() {
 #[test]
 fn lost_data_is_sent_again_with_backoff() {
     let t0 = T0;
-    let mut s = session(t0, &pattern(600), &[]);
+    let mut s = session_with(t0, &pattern(600), TransferMode::Octet, &[], patient());
     assert_eq!(blocks(&drain(&mut s)), [1]);
     let first = s.poll_timeout().unwrap();
     assert_eq!(first, t0 + Duration::from_secs(1));
@@ -212,7 +221,7 @@ fn gives_up_after_the_retries() {
     let t0 = T0;
     let config = Config {
         max_retries: 3,
-        ..Config::default()
+        ..patient()
     };
     let mut s = session_with(t0, &pattern(10), TransferMode::Octet, &[], config);
     drain(&mut s);
@@ -226,6 +235,83 @@ fn gives_up_after_the_retries() {
     assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 3 }));
     // Timeouts of 1 + 2 + 4 + 8 s, the last capped at max_timeout.
     assert_eq!(s.elapsed(t0), Duration::from_secs(1 + 2 + 4 + 8));
+}
+
+#[test]
+fn a_transfer_never_acknowledged_is_a_claim_that_ends_at_the_claim_timeout() {
+    let t0 = T0;
+    let mut s = session(t0, &pattern(10), &[]);
+    assert!(s.is_claim());
+    let mut sends = blocks(&drain(&mut s)).len();
+    let mut at = Vec::new();
+    while let Some(deadline) = s.poll_timeout() {
+        at.push((deadline - t0).as_secs());
+        s.handle_timeout(deadline);
+        sends += blocks(&drain(&mut s)).len();
+        assert!(sends < 10, "bounded");
+    }
+    // Resent at 1 s and 3 s (the backoff), then the claim ends at 4 s
+    // instead of waiting out eight retries.
+    assert_eq!(at, [1, 3, 4]);
+    assert_eq!(sends, 3, "the first send and two retries");
+    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 2 }));
+    assert_eq!(s.elapsed(t0), Duration::from_secs(4));
+    assert!(!s.is_claim(), "a finished transfer holds nothing");
+}
+
+#[test]
+fn the_claim_timeout_is_configurable() {
+    let t0 = T0;
+    let config = Config {
+        claim_timeout: Duration::from_millis(2500),
+        ..Config::default()
+    };
+    let mut s = session_with(t0, &pattern(10), TransferMode::Octet, &[], config);
+    drain(&mut s);
+    while let Some(deadline) = s.poll_timeout() {
+        s.handle_timeout(deadline);
+        drain(&mut s);
+    }
+    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 1 }));
+    assert_eq!(s.elapsed(t0), Duration::from_millis(2500));
+}
+
+#[test]
+fn an_acknowledged_transfer_keeps_the_whole_retry_budget() {
+    let t0 = T0;
+    let mut s = session(t0, &pattern(600), &[]);
+    drain(&mut s);
+    s.handle(t0 + MS, &ack(1));
+    assert!(!s.is_claim());
+    assert_eq!(blocks(&drain(&mut s)), [2]);
+    let mut retries = 0;
+    while let Some(deadline) = s.poll_timeout() {
+        s.handle_timeout(deadline);
+        retries += drain(&mut s).len();
+        assert!(retries < 20, "bounded");
+    }
+    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 8 }));
+    assert!(s.elapsed(t0) > Config::default().claim_timeout);
+}
+
+#[test]
+fn an_acknowledged_oack_ends_the_claim() {
+    let t0 = T0;
+    let mut s = session(t0, &pattern(600), &[("blksize", "1024")]);
+    assert!(matches!(drain(&mut s)[..], [Sent::Oack(_)]));
+    assert!(s.is_claim());
+    // The resent OACK is capped by the claim like DATA is.
+    let d = s.poll_timeout().unwrap();
+    s.handle_timeout(d);
+    assert!(matches!(drain(&mut s)[..], [Sent::Oack(_)]));
+    s.handle(d + MS, &ack(0));
+    assert!(!s.is_claim());
+    assert_eq!(blocks(&drain(&mut s)), [1]);
+    while let Some(deadline) = s.poll_timeout() {
+        s.handle_timeout(deadline);
+        drain(&mut s);
+    }
+    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 8 }));
 }
 
 #[test]
@@ -265,7 +351,7 @@ fn the_max_timeout_caps_the_backoff() {
     let config = Config {
         max_retries: 10,
         max_timeout: Duration::from_secs(3),
-        ..Config::default()
+        ..patient()
     };
     let mut s = session_with(t0, &pattern(10), TransferMode::Octet, &[], config);
     let mut gaps = Vec::new();
