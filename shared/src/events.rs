@@ -142,6 +142,40 @@ pub struct TftpRefused {
     pub reason: String,
 }
 
+/// Why the TFTP server turned requests away or dropped claims (see
+/// [`TftpShed`]). A reason from a newer helper reads as [`ShedReason::Other`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShedReason {
+    /// The client's address already had the most transfers one address may
+    /// have.
+    ClientCap,
+    /// Every slot held a transfer making progress.
+    Busy,
+    /// A transfer the client never acknowledged gave up at the claim timeout.
+    ClaimExpired,
+    /// A transfer the client never acknowledged was dropped to make room for
+    /// a new request.
+    ClaimEvicted,
+    /// A reason newer than this build knows.
+    #[serde(other)]
+    Other,
+}
+
+/// Requests the TFTP server turned away, or claims it dropped, for one
+/// reason, summed over a burst: the first of a burst is reported at once,
+/// the rest at most once per interval, never one report per datagram.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TftpShed {
+    pub reason: ShedReason,
+    /// Requests or claims since the last report.
+    pub count: u64,
+    /// The last client concerned.
+    pub client: SocketAddr,
+    /// What happened and what to do, in plain words.
+    pub message: String,
+}
+
 /// A DHCP step of one client (a phone's timeline starts at its DISCOVER).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DhcpEvent {
@@ -234,6 +268,9 @@ pub enum Event {
     TftpAborted(TftpEnd),
     /// A request refused before any transfer started.
     TftpRefused(TftpRefused),
+    /// Requests turned away or claims dropped by the server's limits, once
+    /// per burst.
+    TftpShed(TftpShed),
     /// A retransmitted request for a transfer already running.
     TftpDuplicate {
         client: SocketAddr,
