@@ -9,12 +9,16 @@
 //! `progress_interval`, then [`Event::TftpDone`] or [`Event::TftpAborted`].
 //! Requests refused before any file lookup (busy, write requests, a mode
 //! not served) produce [`Event::TftpRefused`]; a retransmitted request for a
-//! running transfer produces [`Event::TftpDuplicate`].
+//! running transfer produces [`Event::TftpDuplicate`]. Requests turned away
+//! by the server's limits (per address, all slots) and claims dropped (never
+//! acknowledged) produce [`Event::TftpShed`], once per burst; the end of a
+//! dropped claim is logged at debug level only, so a flood is a few lines.
 
 use tokio::sync::broadcast;
 
 pub use lifeline_shared::events::{
-    DhcpEvent, Event, OptionPair, TftpEnd, TftpProgress, TftpRefused, TftpRequest,
+    DhcpEvent, Event, OptionPair, ShedReason, TftpEnd, TftpProgress, TftpRefused, TftpRequest,
+    TftpShed,
 };
 
 use crate::tftp::files::Resolution;
@@ -87,6 +91,10 @@ fn log(event: &Event) {
             duration_secs = e.duration_secs, bytes_per_sec = e.bytes_per_sec,
             "tftp transfer done"
         ),
+        Event::TftpAborted(e) if is_claim_end(e) => tracing::debug!(
+            transfer = e.transfer, client = %e.client, file = %e.file, outcome = ?e.outcome,
+            "tftp claim dropped"
+        ),
         Event::TftpAborted(e) => tracing::warn!(
             transfer = e.transfer, client = %e.client, file = %e.file,
             bytes = e.stats.bytes, outcome = ?e.outcome,
@@ -96,6 +104,9 @@ fn log(event: &Event) {
             client = %r.client, file = %r.file, code = r.code, reason = %r.reason,
             "tftp request refused"
         ),
+        Event::TftpShed(r) => tracing::warn!(
+            reason = ?r.reason, count = r.count, client = %r.client, "tftp: {}", r.message
+        ),
         Event::TftpDuplicate { client, file } => tracing::debug!(
             client = %client, file = %file, "tftp duplicate request ignored"
         ),
@@ -103,6 +114,12 @@ fn log(event: &Event) {
         // Only read from a newer helper, never published here.
         _ => {}
     }
+}
+
+/// A transfer that ended without a block acknowledged, timed out or stopped
+/// by the server: a dropped claim, reported in sum by [`Event::TftpShed`].
+fn is_claim_end(e: &TftpEnd) -> bool {
+    e.stats.blocks == 0 && matches!(e.outcome, Outcome::TimedOut { .. } | Outcome::Cancelled)
 }
 
 fn size_text(size: Option<u64>) -> String {
@@ -172,13 +189,15 @@ pub fn human_line(event: &Event) -> Option<String> {
                 Outcome::TimedOut { retries } =>
                     format!("the client stopped answering ({retries} retries)"),
                 Outcome::ReadError { message } => message.clone(),
-                Outcome::Cancelled => "the server is shutting down".into(),
+                Outcome::Cancelled =>
+                    "the server stopped it (shutting down, or its slot was needed)".into(),
                 Outcome::Done => "done".into(),
             }
         ),
         Event::TftpRefused(r) => {
             format!("TFTP {} asks {}: refused, {}", r.client, r.file, r.reason)
         }
+        Event::TftpShed(r) => format!("TFTP {}", r.message),
         Event::TftpDuplicate { .. } => return None,
         Event::Dhcp(e) => return crate::dhcp::events::human_line(e),
         _ => return None,
@@ -293,6 +312,12 @@ mod tests {
                 client,
                 file: "f".into(),
             },
+            Event::TftpShed(TftpShed {
+                reason: ShedReason::ClientCap,
+                count: 12,
+                client,
+                message: "12 read requests refused".into(),
+            }),
         ];
         events.extend(
             lifeline_shared::testkit::dhcp_steps(a)

@@ -8,6 +8,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
@@ -72,6 +73,17 @@ struct ServeArgs {
           value_parser = clap::builder::ValueParser::new(clap::builder::TypedValueParser::map(
               clap::value_parser!(u32).range(1..=100_000), |n| n as usize)))]
     tftp_max_transfers: usize,
+    /// The most TFTP transfers at once from one IP address, so one host cannot
+    /// take every slot; its requests past it are told so.
+    #[arg(long, value_name = "N", default_value_t = tftp::server::DEFAULT_MAX_PER_CLIENT,
+          value_parser = clap::builder::ValueParser::new(clap::builder::TypedValueParser::map(
+              clap::value_parser!(u32).range(1..=100_000), |n| n as usize)))]
+    tftp_max_per_client: usize,
+    /// Seconds a TFTP transfer whose client never acknowledged its first
+    /// block keeps its slot (1-60). Phones answer within milliseconds.
+    #[arg(long, value_name = "SECS", default_value_t = 4,
+          value_parser = clap::value_parser!(u64).range(1..=60))]
+    tftp_claim_timeout: u64,
     /// The largest TFTP block size granted (8-65464).
     #[arg(long, value_name = "BYTES", default_value_t = lifeline_proto::tftp::session::negotiate::MAX_BLKSIZE,
           value_parser = clap::value_parser!(u16).range(8..=65464))]
@@ -134,8 +146,9 @@ fn init_logging() {
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        // TFTP transfers each hold a blocking thread while they run.
-        .max_blocking_threads(args.tftp_max_transfers + 16)
+        // TFTP transfers each hold a blocking thread while they run; evicted
+        // claims (at most as many again) hold theirs for a moment more.
+        .max_blocking_threads(args.tftp_max_transfers * 2 + 16)
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(serve_async(args))?;
@@ -231,8 +244,10 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         .map_err(|error| tftp::setup::bind_error(args.tftp_listen, &error));
     let mut tftp_config = tftp::server::Config {
         max_transfers: args.tftp_max_transfers,
+        max_per_client: args.tftp_max_per_client,
         ..tftp::server::Config::default()
     };
+    tftp_config.session.claim_timeout = Duration::from_secs(args.tftp_claim_timeout);
     tftp_config.session.max_blksize = args.tftp_max_blksize;
     tftp_config.session.max_windowsize = args.tftp_max_windowsize;
     let config = serve::Config {

@@ -15,12 +15,18 @@
 //! time.
 //!
 //! Invariants:
-//! - one transfer per client address: a repeated RRQ while it runs is ignored;
-//! - at most `max_transfers` transfers; past it the client gets an ERROR that
-//!   says the server is busy;
+//! - one transfer per client address and port: a repeated RRQ while it runs
+//!   is ignored;
+//! - at most `max_per_client` transfers per IP address and `max_transfers`
+//!   in all; when every slot is taken a new request evicts the oldest claim
+//!   (a transfer never acknowledged), never a transfer making progress
+//!   ([`slots`]); a request refused gets an ERROR that says why;
 //! - a transfer's slot is freed when its transfer ends, whatever ends it (a
 //!   guard, so even a panic frees it), and before its end is published;
-//!   every transfer ends within its session's retry budget;
+//!   every transfer ends within its session's retry budget, a claim within
+//!   the session's `claim_timeout`;
+//! - refusals and dropped claims are reported once per burst ([`shed`]),
+//!   never one event per datagram;
 //! - a packet from another address at a transfer's port gets ERROR 5 and
 //!   changes nothing (in connected mode the stray task answers it; it ends
 //!   with its transfer);
@@ -28,7 +34,6 @@
 //!   only a socket that keeps failing ends the loop;
 //! - write requests are refused with ERROR 2.
 
-use std::collections::HashSet;
 use std::io::{self, Seek as _};
 use std::net::{SocketAddr, UdpSocket as StdUdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -48,9 +53,22 @@ use super::clock;
 use super::files::{FileSource, LookupError};
 use super::tid::{self, TidMode, TidSockets};
 use crate::events::{Event, Events, OptionPair, TftpEnd, TftpProgress, TftpRefused, TftpRequest};
+use lifeline_shared::events::ShedReason;
+use shed::{Limits, Shed};
+use slots::{Admission, Slots, Standing};
+
+mod shed;
+mod slots;
 
 /// The default bound on concurrent transfers.
 pub const DEFAULT_MAX_TRANSFERS: usize = 256;
+/// The default bound on concurrent transfers from one IP address: a phone
+/// fetches one file at a time, so a handful leaves room for a few phones
+/// behind one address and keeps one host from taking every slot.
+pub const DEFAULT_MAX_PER_CLIENT: usize = 4;
+/// What an evicted claim's client is told.
+const EVICTED_MESSAGE: &str =
+    "transfer dropped: it was never acknowledged and the server needed its slot; ask again";
 /// How often a waiting transfer looks at the cancellation token.
 const CANCEL_CHECK_MS: u64 = 200;
 /// A busy transfer looks at the cancellation token once per this many
@@ -84,6 +102,8 @@ const MAX_SOCKET_ERRORS: u32 = 100;
 pub struct Config {
     /// The most transfers at once.
     pub max_transfers: usize,
+    /// The most transfers at once from one IP address.
+    pub max_per_client: usize,
     /// What each transfer may agree to.
     pub session: session::Config,
     /// How long shutdown waits for transfers to say goodbye.
@@ -96,6 +116,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             max_transfers: DEFAULT_MAX_TRANSFERS,
+            max_per_client: DEFAULT_MAX_PER_CLIENT,
             session: session::Config::default(),
             shutdown_grace: Duration::from_secs(2),
             tid_mode: TidMode::Auto,
@@ -103,21 +124,34 @@ impl Default for Config {
     }
 }
 
-/// The clients with a running transfer.
-type Active = Arc<Mutex<HashSet<SocketAddr>>>;
+/// The running transfers.
+type Active = Arc<Mutex<Slots>>;
 
-/// Frees a client's slot when its transfer ends, however it ends.
+/// Frees a transfer's slot when it ends, however it ends.
 struct Slot {
     active: Active,
-    client: SocketAddr,
+    id: u64,
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.active
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&self.client);
+        lock(&self.active).release(self.id);
+    }
+}
+
+/// A lock that a panicked holder did not break: every table here is left
+/// consistent between statements.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Publishes what `shed` reports.
+fn publish_shed(
+    events: &Events,
+    reports: impl IntoIterator<Item = lifeline_shared::events::TftpShed>,
+) {
+    for report in reports {
+        events.publish(Event::TftpShed(report));
     }
 }
 
@@ -131,7 +165,20 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> io::Result<()> {
     let local = socket.local_addr()?;
-    let active: Active = Arc::default();
+    let active: Active = Arc::new(Mutex::new(Slots::new(
+        config.max_transfers,
+        config.max_per_client,
+    )));
+    let shed = Arc::new(Mutex::new(Shed::new(
+        Limits {
+            max_transfers: config.max_transfers,
+            max_per_client: config.max_per_client,
+            claim_timeout: config.session.claim_timeout,
+        },
+        shed::REPORT_INTERVAL,
+    )));
+    let mut flush = tokio::time::interval(Duration::from_secs(1));
+    flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut tasks = JoinSet::new();
     let next_id = AtomicU64::new(1);
     let mut buf = vec![0u8; packet::MAX_DATAGRAM];
@@ -144,7 +191,8 @@ pub async fn serve(
             .unwrap_or(TidMode::Shared);
     }
     let config = Arc::new(config);
-    tracing::info!(%local, max_transfers = config.max_transfers, tid_mode = ?config.tid_mode, "tftp listening");
+    tracing::info!(%local, max_transfers = config.max_transfers,
+        max_per_client = config.max_per_client, tid_mode = ?config.tid_mode, "tftp listening");
 
     loop {
         tokio::select! {
@@ -154,6 +202,10 @@ pub async fn serve(
                 if let Err(error) = joined {
                     tracing::error!(%error, "a tftp transfer panicked");
                 }
+            }
+            _ = flush.tick() => {
+                let reports = lock(&shed).flush(clock::now());
+                publish_shed(&events, reports);
             }
             received = socket.recv_from(&mut buf) => match received {
                 Ok((len, client)) => {
@@ -165,6 +217,7 @@ pub async fn serve(
                         config: &config,
                         events: &events,
                         active: &active,
+                        shed: &shed,
                         shutdown: &shutdown,
                         next_id: &next_id,
                     };
@@ -202,6 +255,7 @@ struct Context<'a> {
     config: &'a Arc<Config>,
     events: &'a Events,
     active: &'a Active,
+    shed: &'a Arc<Mutex<Shed>>,
     shutdown: &'a CancellationToken,
     next_id: &'a AtomicU64,
 }
@@ -255,37 +309,57 @@ impl Context<'_> {
             );
             return;
         };
-        let alone = {
-            let mut active = self.active.lock().unwrap_or_else(PoisonError::into_inner);
-            if active.contains(&client) {
-                drop(active);
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let now = clock::now();
+        let admission = lock(self.active).admit(id, client, now);
+        let (standing, alone) = match admission {
+            Admission::Admitted {
+                standing,
+                alone,
+                evicted,
+            } => {
+                if let Some(evicted) = evicted {
+                    self.shed(ShedReason::ClaimEvicted, evicted, now);
+                }
+                (standing, alone)
+            }
+            Admission::Duplicate => {
                 self.events.publish(Event::TftpDuplicate {
                     client,
                     file: request.filename.to_owned(),
                 });
                 return;
             }
-            if active.len() >= self.config.max_transfers {
-                let running = active.len();
-                drop(active);
-                self.refuse(
+            Admission::ClientCap { running } => {
+                self.reply(
                     client,
-                    request.filename,
                     ErrorCode::NotDefined,
                     &format!(
-                        "server busy: {running} transfers running, the most it allows; try again shortly"
+                        "too many transfers from {}: {running} are running, the most one \
+                         address may have; wait for one to finish",
+                        client.ip()
                     ),
                 );
+                self.shed(ShedReason::ClientCap, client, now);
                 return;
             }
-            active.insert(client);
-            active.len() == 1
+            Admission::Busy { running } => {
+                self.reply(
+                    client,
+                    ErrorCode::NotDefined,
+                    &format!(
+                        "server busy: {running} transfers running, the most it allows; \
+                         try again shortly"
+                    ),
+                );
+                self.shed(ShedReason::Busy, client, now);
+                return;
+            }
         };
         let slot = Slot {
             active: Arc::clone(self.active),
-            client,
+            id,
         };
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let sockets = match TidSockets::open(self.local.ip(), client, self.config.tid_mode) {
             Ok(sockets) => sockets,
             Err(error) => {
@@ -321,6 +395,8 @@ impl Context<'_> {
         };
         let transfer = Transfer {
             slot,
+            standing,
+            shed: Arc::clone(self.shed),
             id,
             client,
             socket,
@@ -346,6 +422,12 @@ impl Context<'_> {
         tasks.spawn_blocking(move || {
             transfer.run();
         });
+    }
+
+    /// Counts a refusal or a dropped claim; publishes a report when one is due.
+    fn shed(&self, reason: ShedReason, client: SocketAddr, now: lifeline_proto::tftp::time::Time) {
+        let report = lock(self.shed).record(reason, client, now);
+        publish_shed(self.events, report);
     }
 
     fn refuse(&self, client: SocketAddr, file: &str, code: ErrorCode, reason: &str) {
@@ -427,6 +509,10 @@ struct Transfer {
     /// The client's place among the running transfers; freed before the
     /// end is announced, so that whoever hears it may ask again at once.
     slot: Slot,
+    /// Claim, acknowledged or evicted (see [`slots`]).
+    standing: Arc<Standing>,
+    /// Where a claim that expires is counted.
+    shed: Arc<Mutex<Shed>>,
     id: u64,
     client: SocketAddr,
     /// The TID socket; connected to the client when `connected`.
@@ -552,6 +638,10 @@ impl Transfer {
         } else {
             Event::TftpAborted(end)
         });
+        if session.is_claim_expired() {
+            let report = lock(&self.shed).record(ShedReason::ClaimExpired, self.client, now);
+            publish_shed(&self.events, report);
+        }
     }
 
     /// The loop: send what the session wants, wait for the client or the
@@ -569,7 +659,19 @@ impl Transfer {
         let mut now = clock::now();
         let mut received: u32 = 0;
         let mut check_shutdown = false;
+        // Until the client acknowledges something, the table may evict.
+        let mut claim = true;
         loop {
+            // Before anything is sent in answer, so that a client that has
+            // acknowledged is never evicted once it hears the next block.
+            if claim && !session.is_claim() {
+                claim = false;
+                if !self.standing.acknowledge() {
+                    session.cancel(now, EVICTED_MESSAGE);
+                }
+            } else if claim && self.standing.is_evicted() {
+                session.cancel(now, EVICTED_MESSAGE);
+            }
             while let Some(datagram) = session.poll_transmit() {
                 if let Err(error) = self.send(socket, datagram) {
                     // Lost like a dropped datagram: the timeout sends it again.

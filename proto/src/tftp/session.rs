@@ -301,6 +301,12 @@ impl<R: Read> ReadSession<R> {
         !self.acknowledged && !self.is_finished()
     }
 
+    /// Whether the transfer ended as a claim: it gave up without the client
+    /// ever acknowledging anything.
+    pub fn is_claim_expired(&self) -> bool {
+        !self.acknowledged && matches!(self.state, State::Finished(Outcome::TimedOut { .. }))
+    }
+
     /// Whether the transfer is over (there may still be a final ERROR to send).
     pub fn is_finished(&self) -> bool {
         matches!(self.state, State::Finished(_))

@@ -17,6 +17,11 @@ use crate::tftp::files::{MemoryFiles, Resolution};
 use crate::tftp::tid::TidMode;
 use lifeline_proto::tftp::packet::{ErrorCode, Packet, Request, TftpOption};
 use lifeline_proto::tftp::session::Outcome;
+use lifeline_proto::tftp::time::Time;
+use lifeline_shared::events::ShedReason;
+
+use super::shed::{Limits, Shed};
+use super::slots::{Admission, Slots};
 
 const GUARD: Duration = Duration::from_secs(20);
 
@@ -105,7 +110,17 @@ async fn fetch(
     name: &str,
     options: &[(&str, &str)],
 ) -> Result<Vec<u8>, (ErrorCode, String)> {
-    let socket = client().await;
+    fetch_from("127.0.0.1:0", server, name, options).await
+}
+
+/// [`fetch`] from a socket bound to `bind` (another loopback address).
+async fn fetch_from(
+    bind: &str,
+    server: SocketAddr,
+    name: &str,
+    options: &[(&str, &str)],
+) -> Result<Vec<u8>, (ErrorCode, String)> {
+    let socket = UdpSocket::bind(bind).await.unwrap();
     socket.send_to(&rrq(name, options), server).await.unwrap();
     let mut blksize = 512;
     let mut out = Vec::new();
@@ -393,12 +408,15 @@ async fn past_the_limit_clients_are_told_the_server_is_busy() {
         .await
         .unwrap();
     let (_, tid) = recv(&slow).await;
+    // Acknowledged: a transfer making progress, which is never evicted.
+    ack(&slow, tid, 1).await;
+    let _ = recv(&slow).await;
     let err = fetch(server.addr, "small.bin", &[]).await.unwrap_err();
     assert_eq!(err.0, ErrorCode::NotDefined);
     assert!(err.1.contains("busy"), "{}", err.1);
     wait_for(
         &mut rx,
-        |e| matches!(e, Event::TftpRefused(r) if r.reason.contains("busy")),
+        |e| matches!(e, Event::TftpShed(r) if r.reason == ShedReason::Busy && r.message.contains("making progress")),
     )
     .await;
     // The slow client gives up; its slot is freed.
@@ -530,4 +548,273 @@ async fn a_client_told_not_found_may_ask_again_at_once() {
         )
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_claim_is_evicted_when_every_slot_is_taken() {
+    let server = start(Config {
+        max_transfers: 1,
+        ..Config::default()
+    })
+    .await;
+    let mut rx = server.events.subscribe();
+    let silent = client().await;
+    silent
+        .send_to(&rrq("big.bin", &[]), server.addr)
+        .await
+        .unwrap();
+    let (bytes, _) = recv(&silent).await;
+    assert!(matches!(
+        Packet::from_bytes(&bytes),
+        Ok(Packet::Data { block: 1, .. })
+    ));
+    // Never acknowledged: the next request takes its slot.
+    assert_eq!(
+        fetch(server.addr, "small.bin", &[]).await.unwrap(),
+        pattern(2000)
+    );
+    wait_for(
+        &mut rx,
+        |e| matches!(e, Event::TftpShed(r) if r.reason == ShedReason::ClaimEvicted && r.count == 1),
+    )
+    .await;
+    // The silent client is told, after at most a resent block 1.
+    loop {
+        let (bytes, _) = recv(&silent).await;
+        match Packet::from_bytes(&bytes) {
+            Ok(Packet::Data { block: 1, .. }) => continue,
+            Ok(Packet::Error { message, .. }) => {
+                assert!(message.contains("never acknowledged"), "{message}");
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_address_gets_at_most_max_per_client_transfers() {
+    let server = start(Config {
+        max_per_client: 2,
+        ..Config::default()
+    })
+    .await;
+    let mut rx = server.events.subscribe();
+    let mut holding = Vec::new();
+    for _ in 0..2 {
+        let phone = client().await;
+        phone
+            .send_to(&rrq("big.bin", &[]), server.addr)
+            .await
+            .unwrap();
+        let (bytes, _) = recv(&phone).await;
+        assert!(matches!(
+            Packet::from_bytes(&bytes),
+            Ok(Packet::Data { block: 1, .. })
+        ));
+        holding.push(phone);
+    }
+    let err = fetch(server.addr, "small.bin", &[]).await.unwrap_err();
+    assert_eq!(err.0, ErrorCode::NotDefined);
+    assert!(
+        err.1.contains("too many transfers from 127.0.0.1"),
+        "{}",
+        err.1
+    );
+    let Event::TftpShed(report) = wait_for(&mut rx, |e| matches!(e, Event::TftpShed(_))).await
+    else {
+        unreachable!()
+    };
+    assert_eq!(report.reason, ShedReason::ClientCap);
+    assert!(
+        report.message.contains("--tftp-max-per-client"),
+        "{}",
+        report.message
+    );
+    // Another address is served meanwhile.
+    assert_eq!(
+        fetch_from("127.0.0.3:0", server.addr, "small.bin", &[])
+            .await
+            .unwrap(),
+        pattern(2000)
+    );
+}
+
+#[tokio::test]
+async fn an_unacknowledged_claim_ends_at_the_claim_timeout_and_is_reported() {
+    let mut config = Config::default();
+    config.session.initial_timeout = Duration::from_millis(20);
+    config.session.claim_timeout = Duration::from_millis(50);
+    let server = start(config).await;
+    let mut rx = server.events.subscribe();
+    let silent = client().await;
+    silent
+        .send_to(&rrq("small.bin", &[]), server.addr)
+        .await
+        .unwrap();
+    let Event::TftpAborted(end) = wait_for(&mut rx, |e| matches!(e, Event::TftpAborted(_))).await
+    else {
+        unreachable!()
+    };
+    // Sent at 0, again at 20 ms, then at 50 ms the claim ends (not at 60).
+    assert_eq!(end.outcome, Outcome::TimedOut { retries: 1 });
+    let Event::TftpShed(report) = wait_for(&mut rx, |e| matches!(e, Event::TftpShed(_))).await
+    else {
+        unreachable!()
+    };
+    assert_eq!(report.reason, ShedReason::ClaimExpired);
+    assert_eq!(report.client, end.client);
+    assert!(
+        report.message.contains("never acknowledged"),
+        "{}",
+        report.message
+    );
+}
+
+// ---- the slot table and the reports, on a virtual clock ---------------------
+
+const T0: Time = Time::from_nanos(3_600_000_000_000);
+const MS: Duration = Duration::from_millis(1);
+
+fn addr(text: &str) -> SocketAddr {
+    text.parse().unwrap()
+}
+
+fn admitted(admission: Admission) -> (Arc<super::slots::Standing>, Option<SocketAddr>) {
+    match admission {
+        Admission::Admitted {
+            standing, evicted, ..
+        } => (standing, evicted),
+        other => panic!("not admitted: {other:?}"),
+    }
+}
+
+#[test]
+fn the_table_caps_each_address_and_knows_duplicates() {
+    let mut slots = Slots::new(10, 2);
+    admitted(slots.admit(1, addr("10.0.0.2:1000"), T0));
+    assert!(matches!(
+        slots.admit(2, addr("10.0.0.2:1000"), T0),
+        Admission::Duplicate
+    ));
+    admitted(slots.admit(3, addr("10.0.0.2:1001"), T0));
+    assert!(matches!(
+        slots.admit(4, addr("10.0.0.2:1002"), T0),
+        Admission::ClientCap { running: 2 }
+    ));
+    admitted(slots.admit(5, addr("10.0.0.3:1000"), T0));
+    // One ends: the address may start another.
+    slots.release(1);
+    admitted(slots.admit(6, addr("10.0.0.2:1002"), T0));
+    assert_eq!(slots.running(), 3);
+}
+
+#[test]
+fn a_full_table_evicts_the_oldest_claim_never_a_transfer_making_progress() {
+    let mut slots = Slots::new(3, 10);
+    let (oldest, _) = admitted(slots.admit(1, addr("10.0.0.2:1"), T0));
+    let (older, _) = admitted(slots.admit(2, addr("10.0.0.2:2"), T0 + MS));
+    let (newer, _) = admitted(slots.admit(3, addr("10.0.0.2:3"), T0 + MS * 2));
+    // The oldest made progress: the next oldest claim goes.
+    assert!(oldest.acknowledge());
+    let (_, evicted) = admitted(slots.admit(4, addr("10.0.0.9:1"), T0 + MS * 3));
+    assert_eq!(evicted, Some(addr("10.0.0.2:2")));
+    assert!(older.is_evicted());
+    // Evicted first: the thread learns it cannot acknowledge any more.
+    assert!(!older.acknowledge());
+    assert!(!newer.is_evicted());
+    assert_eq!(slots.running(), 3);
+    // The evicted transfer's end frees nothing more.
+    slots.release(2);
+    assert_eq!(slots.running(), 3);
+    // The claims left go oldest first: #3, then #4.
+    let (_, evicted) = admitted(slots.admit(5, addr("10.0.0.9:2"), T0 + MS * 4));
+    assert_eq!(evicted, Some(addr("10.0.0.2:3")));
+    assert!(newer.is_evicted());
+    let (_, evicted) = admitted(slots.admit(6, addr("10.0.0.9:3"), T0 + MS * 5));
+    assert_eq!(evicted, Some(addr("10.0.0.9:1")));
+}
+
+#[test]
+fn a_table_of_transfers_making_progress_is_busy() {
+    let mut slots = Slots::new(2, 10);
+    for id in 1..=2 {
+        let (standing, _) = admitted(slots.admit(id, addr(&format!("10.0.0.2:{id}")), T0));
+        assert!(standing.acknowledge());
+    }
+    assert!(matches!(
+        slots.admit(3, addr("10.0.0.3:1"), T0),
+        Admission::Busy { running: 2 }
+    ));
+}
+
+#[test]
+fn evicted_transfers_still_ending_are_bounded_by_the_slots() {
+    let mut slots = Slots::new(2, 10);
+    for id in 1..=2 {
+        admitted(slots.admit(id, addr(&format!("10.0.0.2:{id}")), T0));
+    }
+    // Two evictions whose threads have not ended yet fill the bound.
+    admitted(slots.admit(3, addr("10.0.0.3:3"), T0 + MS));
+    admitted(slots.admit(4, addr("10.0.0.3:4"), T0 + MS));
+    assert!(matches!(
+        slots.admit(5, addr("10.0.0.3:5"), T0 + MS),
+        Admission::Busy { .. }
+    ));
+    // One of them ends: room for one more eviction.
+    slots.release(1);
+    let (_, evicted) = admitted(slots.admit(5, addr("10.0.0.3:5"), T0 + MS * 2));
+    assert_eq!(evicted, Some(addr("10.0.0.3:3")));
+}
+
+fn shed() -> Shed {
+    Shed::new(
+        Limits {
+            max_transfers: 256,
+            max_per_client: 4,
+            claim_timeout: Duration::from_secs(4),
+        },
+        Duration::from_secs(5),
+    )
+}
+
+#[test]
+fn a_burst_is_reported_at_once_then_summed_once_per_interval() {
+    let mut shed = shed();
+    let flood = addr("10.0.0.2:1");
+    let first = shed.record(ShedReason::ClientCap, flood, T0).unwrap();
+    assert_eq!(first.count, 1);
+    assert_eq!(
+        first.message,
+        "1 read request from 10.0.0.2 refused: that address already has 4 transfers running, \
+         the most one address may have (--tftp-max-per-client)"
+    );
+    // 1999 more within the interval: no report each.
+    for i in 0..1999u32 {
+        assert_eq!(
+            shed.record(ShedReason::ClientCap, flood, T0 + MS * (i % 1000)),
+            None
+        );
+    }
+    assert_eq!(shed.flush(T0 + Duration::from_secs(4)), []);
+    let summary = shed.flush(T0 + Duration::from_secs(5));
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0].count, 1999);
+    assert!(
+        summary[0]
+            .message
+            .starts_with("1999 read requests from 10.0.0.2 refused")
+    );
+    // Quiet after the burst: nothing more.
+    assert_eq!(shed.flush(T0 + Duration::from_secs(60)), []);
+    // Each reason is counted apart.
+    let other = shed
+        .record(ShedReason::ClaimExpired, flood, T0 + Duration::from_secs(6))
+        .unwrap();
+    assert_eq!(other.count, 1);
+    assert!(
+        other
+            .message
+            .contains("never acknowledged the first block within 4 s")
+    );
 }

@@ -257,6 +257,7 @@ fn a_transfer_never_acknowledged_is_a_claim_that_ends_at_the_claim_timeout() {
     assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 2 }));
     assert_eq!(s.elapsed(t0), Duration::from_secs(4));
     assert!(!s.is_claim(), "a finished transfer holds nothing");
+    assert!(s.is_claim_expired());
 }
 
 #[test]
@@ -291,6 +292,7 @@ fn an_acknowledged_transfer_keeps_the_whole_retry_budget() {
         assert!(retries < 20, "bounded");
     }
     assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 8 }));
+    assert!(!s.is_claim_expired(), "a transfer, not a claim, timed out");
     assert!(s.elapsed(t0) > Config::default().claim_timeout);
 }
 

@@ -1,0 +1,204 @@
+//! Who holds the server's transfer slots, and who may take one.
+//!
+//! Pure bookkeeping: no sockets, no clock read (the time is handed in), so
+//! every rule is tested on its own.
+//!
+//! Invariants:
+//! - one transfer per client address and port: a repeated request while it
+//!   runs is a duplicate;
+//! - at most `max_per_client` transfers per IP address, so one host cannot
+//!   take every slot;
+//! - at most `max_transfers` transfers; when every slot is taken, a new
+//!   request evicts the oldest claim (a transfer its client never
+//!   acknowledged), never a transfer that has made progress;
+//! - an evicted transfer leaves the table at once and ends on its own thread
+//!   shortly after; at most `max_transfers` of them may be ending at a time
+//!   (past that a request is refused as busy), so transfer threads stay
+//!   within twice the slots.
+
+use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use lifeline_proto::tftp::time::Time;
+
+const CLAIM: u8 = 0;
+const ACKNOWLEDGED: u8 = 1;
+const EVICTED: u8 = 2;
+
+/// A transfer's standing, shared by the table and the transfer's thread. It
+/// moves once, by compare-and-swap: from claim to acknowledged (the thread,
+/// on the client's first acknowledgement) or from claim to evicted (the
+/// table), so a transfer that made progress can never be evicted.
+#[derive(Debug, Default)]
+pub(super) struct Standing(AtomicU8);
+
+impl Standing {
+    /// The client acknowledged something: the transfer may no longer be
+    /// evicted. False when it was evicted first.
+    pub(super) fn acknowledge(&self) -> bool {
+        match self
+            .0
+            .compare_exchange(CLAIM, ACKNOWLEDGED, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => true,
+            Err(now) => now == ACKNOWLEDGED,
+        }
+    }
+
+    /// The table gave the slot to another request.
+    pub(super) fn is_evicted(&self) -> bool {
+        self.0.load(Ordering::Acquire) == EVICTED
+    }
+
+    fn is_claim(&self) -> bool {
+        self.0.load(Ordering::Acquire) == CLAIM
+    }
+
+    fn evict(&self) -> bool {
+        self.0
+            .compare_exchange(CLAIM, EVICTED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+}
+
+/// A running transfer in the table.
+#[derive(Debug)]
+struct Holder {
+    client: SocketAddr,
+    started: Time,
+    standing: Arc<Standing>,
+}
+
+/// What [`Slots::admit`] decided about a request.
+#[derive(Debug)]
+pub(super) enum Admission {
+    /// The request has a slot.
+    Admitted {
+        standing: Arc<Standing>,
+        /// No other transfer is running.
+        alone: bool,
+        /// The client whose claim was evicted to make room, if one was.
+        evicted: Option<SocketAddr>,
+    },
+    /// The same client address and port already has a transfer running.
+    Duplicate,
+    /// The client's IP address has `running` transfers, the most allowed.
+    ClientCap { running: usize },
+    /// Every slot holds a transfer that made progress (or too many evicted
+    /// transfers are still ending).
+    Busy { running: usize },
+}
+
+/// The table of running transfers, by transfer id.
+#[derive(Debug)]
+pub(super) struct Slots {
+    max_transfers: usize,
+    max_per_client: usize,
+    holders: HashMap<u64, Holder>,
+    clients: HashSet<SocketAddr>,
+    per_ip: HashMap<IpAddr, usize>,
+    /// Evicted transfers whose threads have not ended yet.
+    ending: HashSet<u64>,
+}
+
+impl Slots {
+    pub(super) fn new(max_transfers: usize, max_per_client: usize) -> Self {
+        Self {
+            max_transfers: max_transfers.max(1),
+            max_per_client: max_per_client.max(1),
+            holders: HashMap::new(),
+            clients: HashSet::new(),
+            per_ip: HashMap::new(),
+            ending: HashSet::new(),
+        }
+    }
+
+    /// Decides whether the request of `client` at `now` gets a slot as
+    /// transfer `id`; on admission the slot is taken until [`Slots::release`].
+    pub(super) fn admit(&mut self, id: u64, client: SocketAddr, now: Time) -> Admission {
+        if self.clients.contains(&client) {
+            return Admission::Duplicate;
+        }
+        let from_ip = self.per_ip.get(&client.ip()).copied().unwrap_or(0);
+        if from_ip >= self.max_per_client {
+            return Admission::ClientCap { running: from_ip };
+        }
+        let mut evicted = None;
+        if self.holders.len() >= self.max_transfers {
+            let busy = Admission::Busy {
+                running: self.holders.len(),
+            };
+            if self.ending.len() >= self.max_transfers {
+                return busy;
+            }
+            match self.evict_oldest_claim() {
+                Some(client) => evicted = Some(client),
+                None => return busy,
+            }
+        }
+        let standing = Arc::new(Standing::default());
+        self.holders.insert(
+            id,
+            Holder {
+                client,
+                started: now,
+                standing: Arc::clone(&standing),
+            },
+        );
+        self.clients.insert(client);
+        *self.per_ip.entry(client.ip()).or_default() += 1;
+        Admission::Admitted {
+            standing,
+            alone: self.holders.len() == 1,
+            evicted,
+        }
+    }
+
+    /// Transfer `id` ended, however it ended: its slot is free (an evicted
+    /// transfer's slot was freed when it was evicted).
+    pub(super) fn release(&mut self, id: u64) {
+        if !self.ending.remove(&id) {
+            self.remove(id);
+        }
+    }
+
+    /// Transfers holding a slot.
+    #[cfg(test)]
+    pub(super) fn running(&self) -> usize {
+        self.holders.len()
+    }
+
+    /// Evicts the oldest transfer that is still a claim; returns its client.
+    fn evict_oldest_claim(&mut self) -> Option<SocketAddr> {
+        let mut claims: Vec<(Time, u64)> = self
+            .holders
+            .iter()
+            .filter(|(_, h)| h.standing.is_claim())
+            .map(|(id, h)| (h.started, *id))
+            .collect();
+        claims.sort_unstable();
+        // A claim acknowledged since the scan refuses the swap: try the next.
+        let id = claims
+            .into_iter()
+            .map(|(_, id)| id)
+            .find(|id| self.holders[id].standing.evict())?;
+        let holder = self.remove(id)?;
+        self.ending.insert(id);
+        Some(holder.client)
+    }
+
+    fn remove(&mut self, id: u64) -> Option<Holder> {
+        let holder = self.holders.remove(&id)?;
+        self.clients.remove(&holder.client);
+        let ip = holder.client.ip();
+        if let Some(count) = self.per_ip.get_mut(&ip) {
+            *count -= 1;
+            if *count == 0 {
+                self.per_ip.remove(&ip);
+            }
+        }
+        Some(holder)
+    }
+}
