@@ -318,7 +318,8 @@ impl Context<'_> {
                 alone,
                 evicted,
             } => {
-                if let Some(evicted) = evicted {
+                if let Some((evicted, standing)) = evicted {
+                    wake(&standing);
                     self.shed(ShedReason::ClaimEvicted, evicted, now);
                 }
                 (standing, alone)
@@ -393,6 +394,8 @@ impl Context<'_> {
             }
             TidSockets::Shared(socket) => (socket, false),
         };
+        let socket = Arc::new(socket);
+        standing.set_socket(&socket);
         let transfer = Transfer {
             slot,
             standing,
@@ -445,6 +448,16 @@ impl Context<'_> {
         if let Err(error) = self.socket.try_send_to(&error_bytes(code, message), client) {
             tracing::debug!(%client, %error, "cannot send a tftp error");
         }
+    }
+}
+
+/// Wakes an evicted transfer's thread out of its `recv` at once: the socket
+/// is shut for reading (`recv` returns 0 from then on), and the thread,
+/// finding itself evicted, tells its client and ends. Sending still works.
+fn wake(standing: &Standing) {
+    if let Some(socket) = standing.socket() {
+        // An unconnected socket reports ENOTCONN but is woken all the same.
+        let _ = rustix::net::shutdown(&*socket, rustix::net::Shutdown::Read);
     }
 }
 
@@ -515,8 +528,9 @@ struct Transfer {
     shed: Arc<Mutex<Shed>>,
     id: u64,
     client: SocketAddr,
-    /// The TID socket; connected to the client when `connected`.
-    socket: StdUdpSocket,
+    /// The TID socket; connected to the client when `connected`. Shared
+    /// with the slot table, which wakes it on eviction.
+    socket: Arc<StdUdpSocket>,
     connected: bool,
     /// No other transfer was running when this one started.
     alone: bool,

@@ -12,14 +12,15 @@
 //!   request evicts the oldest claim (a transfer its client never
 //!   acknowledged), never a transfer that has made progress;
 //! - an evicted transfer leaves the table at once and ends on its own thread
-//!   shortly after; at most `max_transfers` of them may be ending at a time
+//!   as soon as it is woken (the server shuts its socket for reading); at most `max_transfers` of them may be ending at a time
 //!   (past that a request is refused as busy), so transfer threads stay
 //!   within twice the slots.
 
 use std::collections::{HashMap, HashSet};
+use std::net::UdpSocket;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
 
 use lifeline_proto::tftp::time::Time;
 
@@ -32,14 +33,28 @@ const EVICTED: u8 = 2;
 /// on the client's first acknowledgement) or from claim to evicted (the
 /// table), so a transfer that made progress can never be evicted.
 #[derive(Debug, Default)]
-pub(super) struct Standing(AtomicU8);
+pub(super) struct Standing {
+    state: AtomicU8,
+    /// The transfer's socket, once open: what eviction wakes.
+    socket: OnceLock<Weak<UdpSocket>>,
+}
 
 impl Standing {
+    /// Records the socket the transfer waits on.
+    pub(super) fn set_socket(&self, socket: &Arc<UdpSocket>) {
+        let _ = self.socket.set(Arc::downgrade(socket));
+    }
+
+    /// The transfer's socket, while it is open.
+    pub(super) fn socket(&self) -> Option<Arc<UdpSocket>> {
+        self.socket.get().and_then(Weak::upgrade)
+    }
+
     /// The client acknowledged something: the transfer may no longer be
     /// evicted. False when it was evicted first.
     pub(super) fn acknowledge(&self) -> bool {
         match self
-            .0
+            .state
             .compare_exchange(CLAIM, ACKNOWLEDGED, Ordering::AcqRel, Ordering::Acquire)
         {
             Ok(_) => true,
@@ -49,15 +64,15 @@ impl Standing {
 
     /// The table gave the slot to another request.
     pub(super) fn is_evicted(&self) -> bool {
-        self.0.load(Ordering::Acquire) == EVICTED
+        self.state.load(Ordering::Acquire) == EVICTED
     }
 
     fn is_claim(&self) -> bool {
-        self.0.load(Ordering::Acquire) == CLAIM
+        self.state.load(Ordering::Acquire) == CLAIM
     }
 
     fn evict(&self) -> bool {
-        self.0
+        self.state
             .compare_exchange(CLAIM, EVICTED, Ordering::AcqRel, Ordering::Acquire)
             .is_ok()
     }
@@ -79,8 +94,9 @@ pub(super) enum Admission {
         standing: Arc<Standing>,
         /// No other transfer is running.
         alone: bool,
-        /// The client whose claim was evicted to make room, if one was.
-        evicted: Option<SocketAddr>,
+        /// The claim evicted to make room, if one was: its client and
+        /// standing (to wake its thread).
+        evicted: Option<(SocketAddr, Arc<Standing>)>,
     },
     /// The same client address and port already has a transfer running.
     Duplicate,
@@ -170,8 +186,9 @@ impl Slots {
         self.holders.len()
     }
 
-    /// Evicts the oldest transfer that is still a claim; returns its client.
-    fn evict_oldest_claim(&mut self) -> Option<SocketAddr> {
+    /// Evicts the oldest transfer that is still a claim; returns its client
+    /// and standing.
+    fn evict_oldest_claim(&mut self) -> Option<(SocketAddr, Arc<Standing>)> {
         let mut claims: Vec<(Time, u64)> = self
             .holders
             .iter()
@@ -186,7 +203,7 @@ impl Slots {
             .find(|id| self.holders[id].standing.evict())?;
         let holder = self.remove(id)?;
         self.ending.insert(id);
-        Some(holder.client)
+        Some((holder.client, holder.standing))
     }
 
     fn remove(&mut self, id: u64) -> Option<Holder> {

@@ -684,7 +684,7 @@ fn admitted(admission: Admission) -> (Arc<super::slots::Standing>, Option<Socket
     match admission {
         Admission::Admitted {
             standing, evicted, ..
-        } => (standing, evicted),
+        } => (standing, evicted.map(|(client, _)| client)),
         other => panic!("not admitted: {other:?}"),
     }
 }
