@@ -346,7 +346,12 @@ fn first_reply(server: SocketAddr, name: &[u8]) -> Vec<u8> {
 /// a real client it repeats its request until the first answer: a request
 /// may be dropped by a full socket buffer.
 fn fetch(server: SocketAddr, name: &str) -> Vec<u8> {
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    fetch_from("127.0.0.1:0", server, name)
+}
+
+/// [`fetch`] from a socket bound to `bind` (another loopback address).
+fn fetch_from(bind: &str, server: SocketAddr, name: &str) -> Vec<u8> {
+    let socket = UdpSocket::bind(bind).unwrap();
     let mut rrq = vec![0, 1];
     rrq.extend_from_slice(name.as_bytes());
     rrq.extend_from_slice(b"\0octet\0");
@@ -686,4 +691,52 @@ fn a_tftp_port_in_use_is_explained_and_the_ui_keeps_working() {
     assert_eq!(http_request(http, "GET", "/no-such-file").status, 404);
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Read requests from `from` (a loopback address) whose senders never answer:
+/// each from a fresh port whose socket is closed at once.
+fn abandoned_requests(from: &str, server: SocketAddr, name: &str, count: usize) {
+    let mut rrq = vec![0, 1];
+    rrq.extend_from_slice(name.as_bytes());
+    rrq.extend_from_slice(b"\0octet\0");
+    for _ in 0..count {
+        let socket = UdpSocket::bind(from).unwrap();
+        socket.send_to(&rrq, server).unwrap();
+    }
+}
+
+/// A folder with one 20 KB file, `phone.bin`.
+fn phone_root() -> (tempfile::TempDir, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = noise(15, 20_000);
+    std::fs::write(dir.path().join("phone.bin"), &data).unwrap();
+    (dir, data)
+}
+
+#[test]
+fn a_flood_of_abandoned_requests_from_one_address_does_not_keep_a_phone_out() {
+    let (dir, data) = phone_root();
+    let root = dir.path().to_str().unwrap();
+    let server = Tftpd::start(&["--root", root]);
+    abandoned_requests("127.0.0.2:0", server.tftp, "phone.bin", 2000);
+    // A well-behaved client at another address is served, not refused.
+    assert_eq!(fetch_from("127.0.0.3:0", server.tftp, "phone.bin"), data);
+}
+
+#[test]
+fn with_every_slot_claimed_by_a_flood_a_phone_evicts_a_claim() {
+    let (dir, data) = phone_root();
+    let root = dir.path().to_str().unwrap();
+    // No per-address cap to speak of: the flood takes every slot, and only
+    // eviction of claims lets the phone in.
+    let server = Tftpd::start(&[
+        "--root",
+        root,
+        "--tftp-max-transfers",
+        "16",
+        "--tftp-max-per-client",
+        "100000",
+    ]);
+    abandoned_requests("127.0.0.2:0", server.tftp, "phone.bin", 2000);
+    assert_eq!(fetch_from("127.0.0.3:0", server.tftp, "phone.bin"), data);
 }
