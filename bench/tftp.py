@@ -403,7 +403,7 @@ def server_argv(name, bins, root):
         "lifeline": [str(bins["lifeline"]), "serve", "--http-listen", "127.0.0.1:0",
                      "--data-dir", str(root.parent / "lifeline-data"),
                      "--root", r, "--tftp-listen", "127.0.0.1:69",
-                     "--tftp-max-transfers", "1000"],
+                     "--tftp-max-transfers", "1000", "--tftp-max-per-client", "1000"],
         "tftpd-hpa": ["in.tftpd", "-L", "-s", r, "-a", "127.0.0.1:69", "-u", "root"],
         "atftpd": [str(bins["atftpd"]), "--daemon", "--no-fork", "--port", "69",
                    "--bind-address", "127.0.0.1", "--maxthread", "1000", "--user", "root.root",
