@@ -128,3 +128,31 @@ fn a_resolution_reads_as_its_wire_name() {
         );
     }
 }
+
+#[test]
+fn a_shed_report_travels_and_a_page_that_does_not_know_it_reads_unknown() {
+    let e = Event::TftpShed(TftpShed {
+        reason: ShedReason::ClientCap,
+        count: 1996,
+        client: "10.0.0.2:40000".parse().unwrap(),
+        message: "1996 read requests from 10.0.0.2 refused".into(),
+    });
+    let j = serde_json::to_string(&e).unwrap();
+    assert!(
+        j.starts_with(r#"{"event":"tftp-shed","reason":"client-cap""#),
+        "{j}"
+    );
+    assert_eq!(serde_json::from_str::<Event>(&j).unwrap(), e);
+    // A reason from a newer helper.
+    let newer = j.replace("client-cap", "rate-limit");
+    let Event::TftpShed(read) = serde_json::from_str::<Event>(&newer).unwrap() else {
+        panic!("not a shed report: {newer}")
+    };
+    assert_eq!(read.reason, ShedReason::Other);
+    // The page's own decoder skips it as an event it does not know.
+    let frame = serde_json::to_string(&crate::protocol::ServerMessage::Event(e)).unwrap();
+    assert_eq!(
+        crate::protocol::wire::server_message(&frame),
+        Ok(crate::protocol::ServerMessage::Event(Event::Unknown))
+    );
+}
