@@ -552,8 +552,18 @@ async fn a_client_told_not_found_may_ask_again_at_once() {
 
 #[tokio::test]
 async fn a_claim_is_evicted_when_every_slot_is_taken() {
+    claim_evicted(TidMode::Auto).await;
+}
+
+#[tokio::test]
+async fn a_claim_is_evicted_with_unconnected_sockets_too() {
+    claim_evicted(TidMode::Shared).await;
+}
+
+async fn claim_evicted(tid_mode: TidMode) {
     let server = start(Config {
         max_transfers: 1,
+        tid_mode,
         ..Config::default()
     })
     .await;
