@@ -36,10 +36,11 @@ const OUT_NAME: &str = "lifeline_web";
 /// above it, so that growth is a decision, not an accident.
 ///
 /// How it was chosen: the transfer measured after the free cuts (one CRC table, the
-/// explicit sorts through one copy, no Unicode lower-casing) was 269343 bytes
-/// (263.0 KiB); the budget adds 3 KiB for ordinary fixes. The goal is 240 KB: lower
-/// the budget as cuts land.
-const BROTLI_TRANSFER_BUDGET: usize = 266 * 1024;
+/// explicit sorts through one copy, no Unicode lower-casing) was 269343 bytes; reading
+/// Call Manager packages in the browser (the `tar` reader, the package card) then
+/// added about 20 KB, for 289825 bytes (283.0 KiB). The budget adds 3 KiB to that for
+/// ordinary fixes. The goal is 240 KB: lower the budget as cuts land.
+const BROTLI_TRANSFER_BUDGET: usize = 286 * 1024;
 
 /// The dist page. It loads nothing from outside this origin.
 const DIST_INDEX_HTML: &str = r#"<!doctype html>
