@@ -8,8 +8,8 @@
 //! processes in them are killed first). Names carry the process id and a
 //! counter, so tests run in parallel.
 //!
-//! Tests wait for lines (a log line, a script's output, tshark's "Capturing
-//! on") and for process exits, never for time; each wait has a guard deadline
+//! Tests wait for lines (a log line, a script's output, tshark's "Capture
+//! started") and for process exits, never for time; each wait has a guard deadline
 //! against hanging. Outside CI a machine that cannot create namespaces, or
 //! lacks a tool, skips with a loud message; in CI (`CI=true`) that fails.
 
@@ -125,7 +125,10 @@ fn udhcpc_gets_option_150_tshark_decodes_it_and_the_lease_survives_a_restart() {
     ])
     .arg(&capture);
     let mut tshark = Proc::spawn("tshark", c);
-    tshark.wait_for("Capturing on");
+    // "Capturing on" comes before dumpcap has opened the interface; on a busy
+    // machine the whole exchange could pass before that. "Capture started"
+    // comes once packets are being written.
+    tshark.wait_for("Capture started");
 
     let bound = udhcpc(&ns, dir.path());
     let ip = field(&bound, "ip").to_owned();
