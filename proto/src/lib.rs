@@ -27,8 +27,13 @@
 //! - [`dhcp`]: the codec, the server's policy, its configuration and lease
 //!   table;
 //! - [`simulate`]: a Cisco phone's DHCP and TFTP clients and the checks of
-//!   what it fetched, for `lifeline simulate`.
+//!   what it fetched, for `lifeline simulate`;
+//! - `testkit` (tests, and feature `testkit` for other crates' tests):
+//!   lease-table fixtures.
 
 pub mod dhcp;
 pub mod simulate;
 pub mod tftp;
+
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
