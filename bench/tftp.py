@@ -254,18 +254,11 @@ def ensure_lifeline():
     raise SystemExit("cargo did not report the lifeline binary")
 
 
-def ensure_minimal(scratch):
-    src = scratch / "minimal.c"
-    src.write_text(MINIMAL_C)
-    binary = scratch / "minimal-tftpd"
-    run(["cc", "-O2", "-o", str(binary), str(src)])
-    return binary
-
-
-def ensure_pingpong(scratch):
-    src = scratch / "pingpong.c"
-    src.write_text(PINGPONG_C)
-    binary = scratch / "pingpong"
+def compile_c(scratch, name, source):
+    """Writes `source` to scratch/name.c and compiles it to scratch/name."""
+    src = scratch / f"{name}.c"
+    src.write_text(source)
+    binary = scratch / name
     run(["cc", "-O2", "-o", str(binary), str(src)])
     return binary
 
@@ -511,7 +504,8 @@ def main():
 
     ensure_packages()
     bins = {"lifeline": ensure_lifeline(), "atftpd": ensure_atftpd(scratch),
-            "pingpong": ensure_pingpong(scratch), "minimal": ensure_minimal(scratch)}
+            "pingpong": compile_c(scratch, "pingpong", PINGPONG_C),
+            "minimal": compile_c(scratch, "minimal-tftpd", MINIMAL_C)}
     if "async-tftp" in servers:
         bins["async-tftp"] = ensure_async_tftp(scratch)
     hashes = make_files(root)
