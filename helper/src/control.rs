@@ -172,6 +172,17 @@ struct Session {
     _lock: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
+/// What an upload holds so far, so the browser sends only what is missing.
+fn upload_ready(u: &Upload) -> ServerMessage {
+    ServerMessage::UploadReady {
+        id: u.id.clone(),
+        chunk_size: protocol::CHUNK_SIZE,
+        have: u.have(),
+        received: u.received,
+        total: u.total,
+    }
+}
+
 /// Outcome of handling one message: go on, or close.
 enum Flow {
     Continue,
@@ -357,13 +368,7 @@ impl Session {
                 match tokio::task::block_in_place(|| store.begin(manifest)) {
                     Ok(u) => {
                         tracing::info!(bundle = %u.id, received = u.received, total = u.total, "upload ready");
-                        let ready = ServerMessage::UploadReady {
-                            id: u.id.clone(),
-                            chunk_size: protocol::CHUNK_SIZE,
-                            have: u.have(),
-                            received: u.received,
-                            total: u.total,
-                        };
+                        let ready = upload_ready(&u);
                         self.upload = Some(u);
                         self.send(&ready).await;
                     }
@@ -486,13 +491,7 @@ impl Session {
                 self.error(code, text, file).await;
                 // Say again what is held, so the browser sends what is missing.
                 if let Some(u) = self.upload.as_ref() {
-                    let ready = ServerMessage::UploadReady {
-                        id: u.id.clone(),
-                        chunk_size: protocol::CHUNK_SIZE,
-                        have: u.have(),
-                        received: u.received,
-                        total: u.total,
-                    };
+                    let ready = upload_ready(u);
                     self.send(&ready).await;
                 }
             }
