@@ -7,7 +7,8 @@
 # as a relay agent (giaddr), so every reply is a unicast. For each offered
 # rate, every server runs DURATION seconds with CLIENTS simulated clients;
 # servers alternate (A B C, B C A, ...) over ROUNDS rounds, each run from an
-# empty lease file, and the table shows medians (../shared/docs/BENCHMARKS.md).
+# empty lease file, and the table shows medians, so that drift in the
+# machine's speed falls on every server alike.
 #
 # All three hand out option 150 and 66 on every reply and write a lease file.
 # LOG=quiet (the default) runs each at warning level (Lifeline RUST_LOG=warn,

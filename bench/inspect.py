@@ -3,8 +3,8 @@
 
 Both do the same work: read a 6 MB zip and check every entry's CRC-32 by
 decompressing it. Lifeline also parses the manifests and signed headers. Runs
-alternate (A B A B ...) as ../shared/docs/BENCHMARKS.md asks; we report medians
-and the ratio. Each command is timed as a whole process (spawn to exit).
+alternate (A B A B ...), so that drift in the machine's speed falls on both
+alike; we report medians and the ratio. Each command is timed as a whole process (spawn to exit).
 
 Usage: python3 bench/inspect.py [--runs N]   (from the repository root)
 Needs: cargo, unzip (apt-get install unzip).

@@ -172,6 +172,17 @@ struct Session {
     _lock: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
+/// What an upload holds so far, so the browser sends only what is missing.
+fn upload_ready(u: &Upload) -> ServerMessage {
+    ServerMessage::UploadReady {
+        id: u.id.clone(),
+        chunk_size: protocol::CHUNK_SIZE,
+        have: u.have(),
+        received: u.received,
+        total: u.total,
+    }
+}
+
 /// Outcome of handling one message: go on, or close.
 enum Flow {
     Continue,
@@ -198,6 +209,17 @@ impl Session {
             file,
         })
         .await
+    }
+
+    /// Answers a message it cannot act on with an error, and goes on.
+    async fn refuse(
+        &mut self,
+        code: ErrorCode,
+        message: impl Into<String>,
+        file: Option<String>,
+    ) -> Flow {
+        self.error(code, message, file).await;
+        Flow::Continue
     }
 
     async fn run(mut self) {
@@ -275,19 +297,19 @@ impl Session {
         let msg: ClientMessage = match serde_json::from_str(text) {
             Ok(m) => m,
             Err(e) => {
-                self.error(
-                    ErrorCode::BadMessage,
-                    format!("not a message this helper understands: {e}"),
-                    None,
-                )
-                .await;
-                return Flow::Continue;
+                return self
+                    .refuse(
+                        ErrorCode::BadMessage,
+                        format!("not a message this helper understands: {e}"),
+                        None,
+                    )
+                    .await;
             }
         };
         if !self.hello && !matches!(msg, ClientMessage::Hello { .. }) {
-            self.error(ErrorCode::OutOfOrder, "say hello first", None)
+            return self
+                .refuse(ErrorCode::OutOfOrder, "say hello first", None)
                 .await;
-            return Flow::Continue;
         }
         match msg {
             ClientMessage::Hello { version, client } => {
@@ -327,20 +349,18 @@ impl Session {
             }
             ClientMessage::UploadBegin { manifest } => {
                 if let Some(what) = self.c.fixed_source.clone() {
-                    self.error(
+                    return self.refuse(
                         ErrorCode::OutOfOrder,
                         format!("this helper was started to serve {what} (serve --root or --firmware), so it cannot switch to a bundle from the page; restart it with plain `lifeline serve`"),
                         None,
                     )
                     .await;
-                    return Flow::Continue;
                 }
                 if self._lock.is_none() {
                     match self.c.upload_lock.clone().try_lock_owned() {
                         Ok(g) => self._lock = Some(g),
                         Err(_) => {
-                            self.error(ErrorCode::OutOfOrder, "another browser is sending a bundle to this helper; wait for it to finish", None).await;
-                            return Flow::Continue;
+                            return self.refuse(ErrorCode::OutOfOrder, "another browser is sending a bundle to this helper; wait for it to finish", None).await;
                         }
                     }
                 }
@@ -348,13 +368,7 @@ impl Session {
                 match tokio::task::block_in_place(|| store.begin(manifest)) {
                     Ok(u) => {
                         tracing::info!(bundle = %u.id, received = u.received, total = u.total, "upload ready");
-                        let ready = ServerMessage::UploadReady {
-                            id: u.id.clone(),
-                            chunk_size: protocol::CHUNK_SIZE,
-                            have: u.have(),
-                            received: u.received,
-                            total: u.total,
-                        };
+                        let ready = upload_ready(&u);
                         self.upload = Some(u);
                         self.send(&ready).await;
                     }
@@ -392,13 +406,13 @@ impl Session {
 
     async fn on_binary(&mut self, frame: &[u8]) -> Flow {
         let Some(upload) = self.upload.as_mut() else {
-            self.error(
-                ErrorCode::OutOfOrder,
-                "a chunk arrived before upload-begin",
-                None,
-            )
-            .await;
-            return Flow::Continue;
+            return self
+                .refuse(
+                    ErrorCode::OutOfOrder,
+                    "a chunk arrived before upload-begin",
+                    None,
+                )
+                .await;
         };
         let chunk = match Chunk::decode(frame) {
             Ok(c) => c,
@@ -416,8 +430,7 @@ impl Session {
                     Some(f) => format!("{e} ({f}); send that chunk again"),
                     None => e.to_string(),
                 };
-                self.error(ErrorCode::BadChunk, msg, file).await;
-                return Flow::Continue;
+                return self.refuse(ErrorCode::BadChunk, msg, file).await;
             }
         };
         let result = tokio::task::block_in_place(|| upload.write(&chunk));
@@ -478,13 +491,7 @@ impl Session {
                 self.error(code, text, file).await;
                 // Say again what is held, so the browser sends what is missing.
                 if let Some(u) = self.upload.as_ref() {
-                    let ready = ServerMessage::UploadReady {
-                        id: u.id.clone(),
-                        chunk_size: protocol::CHUNK_SIZE,
-                        have: u.have(),
-                        received: u.received,
-                        total: u.total,
-                    };
+                    let ready = upload_ready(u);
                     self.send(&ready).await;
                 }
             }

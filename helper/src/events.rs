@@ -256,20 +256,6 @@ mod tests {
 
         let client: SocketAddr = "10.0.0.7:2000".parse().unwrap();
         let a = Ipv4Addr::new(10, 0, 0, 100);
-        let stats = Stats {
-            bytes: 1024,
-            blocks: 3,
-            retransmissions: 1,
-        };
-        let end = |outcome| TftpEnd {
-            transfer: 3,
-            client,
-            file: "term61.default.loads".into(),
-            stats,
-            duration_secs: 0.5,
-            bytes_per_sec: 2048.0,
-            outcome,
-        };
         let dhcp = |step| {
             Event::Dhcp(DhcpEvent::new(
                 "00:1b:54:aa:bb:cc".parse().unwrap(),
@@ -277,48 +263,7 @@ mod tests {
                 step,
             ))
         };
-        let mut events = vec![
-            Event::TftpRequest(TftpRequest {
-                transfer: 1,
-                client,
-                file: "Jar41sccp.8-3-2-27.sbn".into(),
-                mode: "octet".into(),
-                options: vec![OptionPair {
-                    name: "blksize".into(),
-                    value: "1428".into(),
-                }],
-                resolution: Resolution::Alias,
-                served: Some("jar41sccp.8-3-2-27.sbn".into()),
-                size: Some(642),
-                accepted: vec![],
-                detail: None,
-            }),
-            Event::TftpProgress(TftpProgress {
-                transfer: 1,
-                client,
-                file: "f".into(),
-                size: None,
-                stats,
-            }),
-            Event::TftpDone(end(Outcome::Done)),
-            Event::TftpAborted(end(Outcome::TimedOut { retries: 5 })),
-            Event::TftpRefused(TftpRefused {
-                client,
-                file: "x".into(),
-                code: 2,
-                reason: "write requests are refused".into(),
-            }),
-            Event::TftpDuplicate {
-                client,
-                file: "f".into(),
-            },
-            Event::TftpShed(TftpShed {
-                reason: ShedReason::ClientCap,
-                count: 12,
-                client,
-                message: "12 read requests refused".into(),
-            }),
-        ];
+        let mut events = lifeline_shared::testkit::tftp_events(client);
         events.extend(
             lifeline_shared::testkit::dhcp_steps(a)
                 .into_iter()

@@ -8,10 +8,18 @@
 //! keeps the cores free of I/O, and the fuzz targets link only this and
 //! `lifeline-shared`.
 //!
-//! The time each core is handed: a TFTP session a [`tftp::time::Time`]
-//! (monotonic nanoseconds, for integer arithmetic per datagram); the DHCP
-//! policy whole seconds since the Unix epoch (leases outlive a restart); the
-//! simulated phone a `std::time::Instant`.
+//! The time each core is handed, one type per kind of clock:
+//!
+//! - monotonic: a [`tftp::time::Time`] (whole nanoseconds as a `u64`, so
+//!   the arithmetic per datagram is integer arithmetic), for a TFTP session
+//!   and for the simulated phone with its DHCP and TFTP clients;
+//! - wall clock: whole seconds since the Unix epoch, for the DHCP policy and
+//!   its lease table only, because a lease's expiry is stored and must stay
+//!   meaningful after a restart.
+//!
+//! Nothing here reads a clock: the helper builds a `Time` from
+//! `CLOCK_MONOTONIC` and the seconds from the system time, and tests from a
+//! virtual clock.
 //!
 //! # Layout
 //!
@@ -19,8 +27,13 @@
 //! - [`dhcp`]: the codec, the server's policy, its configuration and lease
 //!   table;
 //! - [`simulate`]: a Cisco phone's DHCP and TFTP clients and the checks of
-//!   what it fetched, for `lifeline simulate`.
+//!   what it fetched, for `lifeline simulate`;
+//! - `testkit` (tests, and feature `testkit` for other crates' tests):
+//!   lease-table fixtures.
 
 pub mod dhcp;
 pub mod simulate;
 pub mod tftp;
+
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;

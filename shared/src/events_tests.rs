@@ -1,32 +1,20 @@
 use super::*;
+use crate::testkit;
 
 #[test]
 fn events_travel_as_tagged_json() {
-    let e = Event::TftpRequest(TftpRequest {
-        transfer: 1,
-        client: "10.0.0.50:50000".parse().unwrap(),
-        file: "/term41.default.loads".into(),
-        mode: "octet".into(),
-        options: vec![],
-        resolution: Resolution::Case,
-        served: None,
-        size: Some(1000),
-        accepted: vec![],
-        detail: None,
-    });
+    let e = testkit::tftp_request(
+        1,
+        "10.0.0.50:50000".parse().unwrap(),
+        "/term41.default.loads",
+        Resolution::Case,
+        Some(1000),
+    );
     let j = serde_json::to_string(&e).unwrap();
     assert!(j.starts_with(r#"{"event":"tftp-request""#), "{j}");
     assert!(j.contains(r#""resolution":"case""#));
     assert_eq!(serde_json::from_str::<Event>(&j).unwrap(), e);
-    let ack = Event::Dhcp(DhcpEvent::new(
-        "00:11:22:aa:bb:cc".parse().unwrap(),
-        Some("7961"),
-        DhcpStep::Ack {
-            addr: "10.0.0.50".parse().unwrap(),
-            lease_secs: 3600,
-            tftp: vec!["10.0.0.1".parse().unwrap()],
-        },
-    ));
+    let ack = testkit::dhcp_ack(Ipv4Addr::new(10, 0, 0, 50), Ipv4Addr::new(10, 0, 0, 1));
     let d = serde_json::to_string(&ack).unwrap();
     assert!(d.contains(r#""step":"ack""#), "{d}");
     assert_eq!(serde_json::from_str::<Event>(&d).unwrap(), ack);

@@ -1,18 +1,21 @@
 //! Fixtures for every crate's tests, fuzz seeds and benchmarks: synthetic
 //! firmware (signed files, `.loads` bodies, zips, the seed's image list),
-//! pseudo-random bytes, bundle manifests, a helper's status and the DHCP
-//! steps.
+//! pseudo-random bytes, bundle manifests, a helper's status, the DHCP
+//! steps and sample events.
 //!
 //! The suite needs no Cisco file: the images are pseudo-random bytes behind a
 //! real-shaped signed header; nothing here is Cisco's.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, SocketAddr};
 
 use crate::crc32::Hasher;
 use flate2::{Compress, Compression, FlushCompress, Status};
 
 use crate::bundle::{self, File, Kind, Manifest, Settings};
-use crate::events::DhcpStep;
+use crate::events::{
+    DhcpEvent, DhcpStep, Event, OptionPair, Outcome, Resolution, ShedReason, Stats, TftpEnd,
+    TftpProgress, TftpRefused, TftpRequest, TftpShed,
+};
 use crate::protocol::{self, CurrentBundle, Interface, InterfaceAddress, Service};
 
 /// A signed file (classic header) named `name` with `body` after the header.
@@ -410,6 +413,144 @@ pub fn dhcp_steps(addr: Ipv4Addr) -> Vec<DhcpStep> {
         DhcpStep::Inform { addr },
         DhcpStep::AddressInUse { addr },
         DhcpStep::PoolExhausted,
+    ]
+}
+
+/// A read request of `file` in octet mode without options, as the TFTP
+/// server reports it: served under its own name unless it was not found or
+/// was denied.
+pub fn tftp_request(
+    transfer: u64,
+    client: SocketAddr,
+    file: &str,
+    resolution: Resolution,
+    size: Option<u64>,
+) -> Event {
+    Event::TftpRequest(TftpRequest {
+        transfer,
+        client,
+        file: file.into(),
+        mode: "octet".into(),
+        options: vec![],
+        resolution,
+        served: (!matches!(resolution, Resolution::NotFound | Resolution::Denied))
+            .then(|| file.into()),
+        size,
+        accepted: vec![],
+        detail: None,
+    })
+}
+
+/// The end of a transfer of `file`: 1000 bytes in 2 blocks in half a
+/// second; `TftpDone` if `outcome` is `Done`, else `TftpAborted`.
+pub fn tftp_end(transfer: u64, client: SocketAddr, file: &str, outcome: Outcome) -> Event {
+    let e = TftpEnd {
+        transfer,
+        client,
+        file: file.into(),
+        stats: Stats {
+            bytes: 1000,
+            blocks: 2,
+            retransmissions: 0,
+        },
+        duration_secs: 0.5,
+        bytes_per_sec: 2000.0,
+        outcome: outcome.clone(),
+    };
+    if outcome == Outcome::Done {
+        Event::TftpDone(e)
+    } else {
+        Event::TftpAborted(e)
+    }
+}
+
+/// The DHCP server acknowledging the 7961 `00:11:22:AA:BB:CC` at `addr`
+/// for an hour, with `tftp` as its TFTP server.
+pub fn dhcp_ack(addr: Ipv4Addr, tftp: Ipv4Addr) -> Event {
+    Event::Dhcp(DhcpEvent {
+        mac: "001122AABBCC".into(),
+        device: "SEP001122AABBCC".into(),
+        model: Some("7961".into()),
+        step: DhcpStep::Ack {
+            addr,
+            lease_secs: 3600,
+            tftp: vec![tftp],
+        },
+    })
+}
+
+/// One event of every TFTP kind a helper publishes, about `client` (an
+/// aliased request with an option, progress, a finished and a timed-out
+/// transfer, a refusal, a duplicate request, requests shed), for tests of
+/// their wire form.
+pub fn tftp_events(client: SocketAddr) -> Vec<Event> {
+    // A new event fails to compile here until it is added to the list below.
+    let _every_variant_listed = |e: &Event| match e {
+        Event::TftpRequest(_)
+        | Event::TftpProgress(_)
+        | Event::TftpDone(_)
+        | Event::TftpAborted(_)
+        | Event::TftpRefused(_)
+        | Event::TftpShed(_)
+        | Event::TftpDuplicate { .. }
+        | Event::Dhcp(_)
+        | Event::Unknown => {}
+    };
+    let stats = Stats {
+        bytes: 1024,
+        blocks: 3,
+        retransmissions: 1,
+    };
+    let end = |outcome| TftpEnd {
+        transfer: 3,
+        client,
+        file: "term61.default.loads".into(),
+        stats,
+        duration_secs: 0.5,
+        bytes_per_sec: 2048.0,
+        outcome,
+    };
+    vec![
+        Event::TftpRequest(TftpRequest {
+            transfer: 1,
+            client,
+            file: "Jar41sccp.8-3-2-27.sbn".into(),
+            mode: "octet".into(),
+            options: vec![OptionPair {
+                name: "blksize".into(),
+                value: "1428".into(),
+            }],
+            resolution: Resolution::Alias,
+            served: Some("jar41sccp.8-3-2-27.sbn".into()),
+            size: Some(642),
+            accepted: vec![],
+            detail: None,
+        }),
+        Event::TftpProgress(TftpProgress {
+            transfer: 1,
+            client,
+            file: "f".into(),
+            size: None,
+            stats,
+        }),
+        Event::TftpDone(end(Outcome::Done)),
+        Event::TftpAborted(end(Outcome::TimedOut { retries: 5 })),
+        Event::TftpRefused(TftpRefused {
+            client,
+            file: "x".into(),
+            code: 2,
+            reason: "write requests are refused".into(),
+        }),
+        Event::TftpDuplicate {
+            client,
+            file: "f".into(),
+        },
+        Event::TftpShed(TftpShed {
+            reason: ShedReason::ClientCap,
+            count: 12,
+            client,
+            message: "12 read requests refused".into(),
+        }),
     ]
 }
 

@@ -1,7 +1,6 @@
 use super::*;
-use crate::events::{DhcpEvent, Stats};
-
-use crate::testkit::SEED_IMAGE_NAMES as IMAGES;
+use crate::events::DhcpEvent;
+use crate::testkit::{self, SEED_IMAGE_NAMES as IMAGES};
 
 fn catalog() -> Catalog {
     let images: Vec<String> = IMAGES.iter().map(|s| s.to_string()).collect();
@@ -22,52 +21,15 @@ fn catalog() -> Catalog {
 const PHONE: &str = "10.0.0.50:50000";
 
 fn req(file: &str, resolution: Resolution) -> Event {
-    Event::TftpRequest(TftpRequest {
-        transfer: 1,
-        client: PHONE.parse().unwrap(),
-        file: file.into(),
-        mode: "octet".into(),
-        options: vec![],
-        resolution,
-        served: None,
-        size: Some(1000),
-        accepted: vec![],
-        detail: None,
-    })
+    testkit::tftp_request(1, PHONE.parse().unwrap(), file, resolution, Some(1000))
 }
 
 fn end(file: &str, outcome: Outcome) -> Event {
-    let e = TftpEnd {
-        transfer: 1,
-        client: PHONE.parse().unwrap(),
-        file: file.into(),
-        stats: Stats {
-            bytes: 1000,
-            blocks: 2,
-            retransmissions: 0,
-        },
-        duration_secs: 0.1,
-        bytes_per_sec: 10_000.0,
-        outcome: outcome.clone(),
-    };
-    if outcome == Outcome::Done {
-        Event::TftpDone(e)
-    } else {
-        Event::TftpAborted(e)
-    }
+    testkit::tftp_end(1, PHONE.parse().unwrap(), file, outcome)
 }
 
 fn ack() -> Event {
-    Event::Dhcp(DhcpEvent {
-        mac: "001122AABBCC".into(),
-        device: "SEP001122AABBCC".into(),
-        model: Some("7961".into()),
-        step: DhcpStep::Ack {
-            addr: "10.0.0.50".parse().unwrap(),
-            lease_secs: 3600,
-            tftp: vec!["10.0.0.1".parse().unwrap()],
-        },
-    })
+    testkit::dhcp_ack(Ipv4Addr::new(10, 0, 0, 50), Ipv4Addr::new(10, 0, 0, 1))
 }
 
 fn fetch(t: &mut Tracker, now: u64, file: &str) -> PhoneSummary {

@@ -2,7 +2,7 @@
 // and a download of every generated file.
 import { readFileSync } from 'node:fs';
 import { test, expect, outputPath } from './fixtures.js';
-import { inspect, goToStep, expectNoSidewaysScroll } from './helpers.js';
+import { inspect, goToStep, expectNoSidewaysScroll, download } from './helpers.js';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
@@ -30,13 +30,8 @@ test('XMLDefault for the seed names the load for the 7941 and the 7961', async (
   await expect(page.getByTestId('step-3')).toHaveClass(/mark-ok/);
 
   // Each file downloads on its own.
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    xml.getByTestId('download-file').click(),
-  ]);
-  expect(download.suggestedFilename()).toBe('XMLDefault.cnf.xml');
-  const saved = outputPath('downloads/XMLDefault.cnf.xml');
-  await download.saveAs(saved);
+  const saved = await download(
+    page, xml.getByTestId('download-file'), 'XMLDefault.cnf.xml', 'XMLDefault.cnf.xml');
   expect(readFileSync(saved, 'utf8')).toBe(await preview.textContent());
 
   await page.screenshot({ path: outputPath('config-seed.png'), fullPage: true });

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test, expect, outputPath } from './fixtures.js';
-import { inspect, goToStep, zipNames, expectNoSidewaysScroll } from './helpers.js';
+import { inspect, goToStep, zipNames, expectNoSidewaysScroll, download } from './helpers.js';
 
 const IMAGES = [
   'jar41sccp.8-3-2-27.sbn',
@@ -42,13 +42,9 @@ test('the bundle downloads as a zip with the configs, the manifest and the five 
   await expect(page.getByTestId('send-unpaired')).toContainText('lifeline serve');
   await expect(page.getByTestId('deliver')).toContainText('Hold the # key');
 
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('download-bundle').click(),
-  ]);
-  expect(download.suggestedFilename()).toBe('lifeline-bundle-SCCP41.8-3-3S.zip');
-  const path = outputPath('downloads/lifeline-bundle.zip');
-  await download.saveAs(path);
+  const path = await download(
+    page, page.getByTestId('download-bundle'), 'lifeline-bundle-SCCP41.8-3-3S.zip',
+    'lifeline-bundle.zip');
   await expect(page.getByTestId('save-status')).toContainText('is in your downloads');
   await expect(page.getByTestId('step-4')).toHaveClass(/mark-ok/);
 

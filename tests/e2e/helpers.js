@@ -1,5 +1,5 @@
 // Helpers shared by the settings specs (network, configuration, deliver, links).
-import { expect, fixturePath } from './fixtures.js';
+import { expect, fixturePath, outputPath } from './fixtures.js';
 
 /** Inspects `name` (a fixture) on step 1 and waits for the summary. */
 export async function inspect(page, name = 'seed.zip') {
@@ -39,4 +39,17 @@ export function zipNames(buffer) {
 export async function expectNoSidewaysScroll(page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+}
+
+/**
+ * Clicks `button`, waits for the download it starts, checks that the browser
+ * suggests the name `suggested`, and saves it as tests/output/downloads/`saveAs`.
+ * Returns the saved file's path.
+ */
+export async function download(page, button, suggested, saveAs) {
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  expect(file.suggestedFilename()).toBe(suggested);
+  const path = outputPath(`downloads/${saveAs}`);
+  await file.saveAs(path);
+  return path;
 }

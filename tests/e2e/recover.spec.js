@@ -4,7 +4,7 @@
 // then a pretend phone (tftp.js, from its own loopback address) fetches the
 // recovery manifest and the five images over TFTP while step 5 shows its card.
 import { test, expect, outputPath } from './fixtures.js';
-import { inspect, goToStep, expectNoSidewaysScroll } from './helpers.js';
+import { inspect, goToStep, expectNoSidewaysScroll, download } from './helpers.js';
 import { Phone } from './tftp.js';
 
 const IMAGES = [
@@ -169,13 +169,8 @@ test('a phone recovers from the seed, watched live', async ({ page, context, hel
   await page.getByTestId('log-filter').selectOption('127.0.0.2');
   await expect(lines).not.toContainText('Connected to the helper');
   await expect(lines).toContainText('Asked for XMLDefault.cnf.xml');
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('log-download').click(),
-  ]);
-  expect(download.suggestedFilename()).toBe('lifeline-log.txt');
-  const path = outputPath('downloads/lifeline-log.txt');
-  await download.saveAs(path);
+  const path = await download(
+    page, page.getByTestId('log-download'), 'lifeline-log.txt', 'lifeline-log.txt');
   const { readFileSync } = await import('node:fs');
   const text = readFileSync(path, 'utf8');
   expect(text).toContain('Phone: 127.0.0.2');

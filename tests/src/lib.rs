@@ -111,6 +111,15 @@ impl Server {
         Self::start_with(&["--http-listen", "127.0.0.1:0"])
     }
 
+    /// Starts `lifeline serve` on loopback ports with `data` as its data
+    /// directory (left in place when the server ends) and `extra` flags.
+    pub fn start_in(data: &Path, extra: &[&str]) -> Self {
+        let data = data.to_str().expect("a UTF-8 data directory path");
+        let mut args = vec!["--http-listen", "127.0.0.1:0", "--data-dir", data];
+        args.extend_from_slice(extra);
+        Self::start_with(&args)
+    }
+
     /// Starts `lifeline serve ARGS...` and waits for its URL line. Panics with
     /// the server's stderr if it exits first.
     ///

@@ -19,16 +19,7 @@ fn start(data: &Path) -> (Server, SocketAddr) {
 /// `lifeline serve` on free loopback ports with `data` as its data
 /// directory, and `extra` flags; returns it and its TFTP address.
 fn start_with(data: &Path, extra: &[&str]) -> (Server, SocketAddr) {
-    let mut args = vec![
-        "--http-listen",
-        "127.0.0.1:0",
-        "--tftp-listen",
-        "127.0.0.1:0",
-        "--data-dir",
-        data.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let server = Server::start_with(&args);
+    let server = Server::start_in(data, extra);
     let tftp = server.wait_for_tftp();
     (server, tftp)
 }

@@ -4,7 +4,7 @@
 use std::net::Ipv4Addr;
 use std::rc::Rc;
 
-use lifeline_shared::bundle::{FORMAT, File, Kind, Manifest, Settings};
+use lifeline_shared::bundle::Manifest;
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::events::{
     Event, Outcome, PhoneState, PhoneSummary, Resolution, Stats, TftpEnd, TftpRequest,
@@ -13,7 +13,7 @@ use lifeline_shared::firmware::inspect::{InputFile, Report, inspect_zip};
 use lifeline_shared::protocol::{
     CHUNK_SIZE, CurrentBundle, ErrorCode, FileChunks, ServerMessage, Status,
 };
-use lifeline_shared::testkit::{seed_files, seed_zip, sip_seed_zip, zip_of};
+use lifeline_shared::testkit::{manifest_of, seed_files, seed_zip, sip_seed_zip, zip_of};
 
 use crate::bundle::{BundleJob, BundleKey};
 use crate::clock::Clock;
@@ -164,30 +164,16 @@ pub fn at_local(local: u64) -> Clock {
 pub const KEY: BundleKey = BundleKey { ticket: 1, rev: 2 };
 pub const CS: u64 = CHUNK_SIZE as u64;
 
-/// A manifest `b1` of files of these sizes.
+/// A manifest `b1` of firmware files `f0`, `f1`, ... of these sizes (zeros).
 pub fn upload_manifest(sizes: &[u64]) -> Manifest {
+    let files: Vec<(String, Vec<u8>)> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, &size)| (format!("f{i}"), vec![0; size as usize]))
+        .collect();
     Manifest {
-        format: FORMAT,
         id: "b1".into(),
-        source: "seed.zip".into(),
-        load: None,
-        protocol: None,
-        settings: Settings {
-            tftp_servers: vec![],
-            call_managers: vec![],
-            phones: vec![],
-        },
-        files: sizes
-            .iter()
-            .enumerate()
-            .map(|(i, &size)| File {
-                name: format!("f{i}"),
-                size,
-                sha256: String::new(),
-                kind: Kind::Firmware,
-            })
-            .collect(),
-        aliases: vec![],
+        ..manifest_of(&files)
     }
 }
 

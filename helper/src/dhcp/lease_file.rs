@@ -36,34 +36,10 @@ pub fn load(path: &Path, config: &PolicyConfig) -> Result<(Leases, Vec<String>),
 
 #[cfg(test)]
 mod tests {
-    use std::net::Ipv4Addr;
-
-    use lifeline_proto::dhcp::config::PolicyInputs;
     use lifeline_proto::dhcp::leases::{Change, State};
-    use lifeline_shared::config::mac::Mac;
+    use lifeline_proto::testkit::{bind, ip, lease_config as config, mac};
 
     use super::*;
-
-    fn config() -> PolicyConfig {
-        PolicyConfig::new(PolicyInputs::for_tests("10.0.0.100-10.0.0.109")).unwrap()
-    }
-
-    fn mac(n: u8) -> Mac {
-        Mac([0x00, 0x1b, 0x54, 0, 0, n])
-    }
-
-    fn ip(n: u8) -> Ipv4Addr {
-        Ipv4Addr::new(10, 0, 0, n)
-    }
-
-    fn bind(mac: Mac, addr: Ipv4Addr, until: u64) -> Change {
-        Change::Bind {
-            mac,
-            addr,
-            until,
-            model: Some("7961".into()),
-        }
-    }
 
     #[test]
     fn offers_stay_in_memory_and_the_rest_survives_a_restart() {

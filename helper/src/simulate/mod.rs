@@ -28,7 +28,7 @@ use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use lifeline_proto::simulate::dhcp_client;
 use lifeline_proto::simulate::phone::{Phone, SocketId};
@@ -40,6 +40,8 @@ use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
+
+use crate::tftp::clock;
 
 /// The most phones one run simulates.
 pub const MAX_PHONES: u16 = 250;
@@ -325,7 +327,7 @@ async fn simulate(plan: Plan) -> Vec<PhoneReport> {
         };
         let net = net.clone();
         set.spawn(async move {
-            let phone = Phone::new(Instant::now(), spec, network);
+            let phone = Phone::new(clock::now(), spec, network);
             (i, drive(phone, net, loud).await)
         });
     }
@@ -383,7 +385,7 @@ async fn drive(mut phone: Phone, net: Arc<Net>, loud: bool) -> PhoneReport {
                         socket
                     }
                     Err(why) => {
-                        phone.could_not_run(Instant::now(), why);
+                        phone.could_not_run(clock::now(), why);
                         break;
                     }
                 },
@@ -416,14 +418,14 @@ async fn drive(mut phone: Phone, net: Arc<Net>, loud: bool) -> PhoneReport {
             break;
         };
         tokio::select! {
-            Some(m) = rx.recv() => phone.handle(Instant::now(), m.socket, m.from, &m.bytes),
-            () = tokio::time::sleep_until(due.into()) => phone.handle_timeout(Instant::now()),
+            Some(m) = rx.recv() => phone.handle(clock::now(), m.socket, m.from, &m.bytes),
+            () = tokio::time::sleep(due - clock::now()) => phone.handle_timeout(clock::now()),
         }
     }
     for (_, open) in sockets {
         open.reader.abort();
     }
-    let mut report = phone.report(Instant::now());
+    let mut report = phone.report(clock::now());
     if !matches!(report.verdict, report::Verdict::WouldRecover { .. }) {
         report.notes.extend(send_errors);
     }

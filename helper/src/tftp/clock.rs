@@ -1,5 +1,6 @@
-//! The clock TFTP sessions are handed: `CLOCK_MONOTONIC` read through the
-//! vDSO, as a [`Time`] of whole nanoseconds.
+//! The clock the monotonic protocol cores are handed (TFTP sessions and the
+//! simulated phone): `CLOCK_MONOTONIC` read through the vDSO, as a [`Time`]
+//! of whole nanoseconds.
 
 use lifeline_proto::tftp::time::Time;
 use rustix::time::{ClockId, clock_gettime};

@@ -499,28 +499,7 @@ impl Leases {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dhcp::config::PolicyInputs;
-
-    fn config() -> PolicyConfig {
-        PolicyConfig::new(PolicyInputs::for_tests("10.0.0.100-10.0.0.109")).unwrap()
-    }
-
-    fn mac(n: u8) -> Mac {
-        Mac([0x00, 0x1b, 0x54, 0, 0, n])
-    }
-
-    fn ip(n: u8) -> Ipv4Addr {
-        Ipv4Addr::new(10, 0, 0, n)
-    }
-
-    fn bind(mac: Mac, addr: Ipv4Addr, until: u64) -> Change {
-        Change::Bind {
-            mac,
-            addr,
-            until,
-            model: Some("7961".into()),
-        }
-    }
+    use crate::testkit::{bind, ip, lease_config as config, mac};
 
     #[test]
     fn one_address_per_mac_and_one_mac_per_address() {

@@ -18,7 +18,7 @@
 
 use std::collections::VecDeque;
 use std::net::Ipv4Addr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use dhcproto::Encodable as _;
 use dhcproto::v4::{self, DhcpOption, Flags, MessageType, OptionCode};
@@ -30,6 +30,7 @@ use thiserror::Error;
 
 use crate::dhcp::reply::ServerReply;
 use crate::dhcp::wire::BOOTP_MIN_LEN;
+use crate::tftp::time::Time;
 
 /// The server port.
 pub const SERVER_PORT: u16 = 67;
@@ -301,8 +302,8 @@ pub struct DhcpClient {
     class: Vec<u8>,
     patience: Patience,
     state: State,
-    started: Instant,
-    deadline: Instant,
+    started: Time,
+    deadline: Time,
     rto: Duration,
     sends: u32,
     restarts: u32,
@@ -314,7 +315,7 @@ pub struct DhcpClient {
 
 impl DhcpClient {
     /// Starts: the first DISCOVER is queued.
-    pub fn new(now: Instant, model: &Model, mac: Mac, xid: u32, patience: Patience) -> Self {
+    pub fn new(now: Time, model: &Model, mac: Mac, xid: u32, patience: Patience) -> Self {
         let mut c = DhcpClient {
             mac,
             xid,
@@ -341,7 +342,7 @@ impl DhcpClient {
     }
 
     /// When [`DhcpClient::handle_timeout`] is due.
-    pub fn poll_timeout(&self) -> Option<Instant> {
+    pub fn poll_timeout(&self) -> Option<Time> {
         (self.state != State::Done).then_some(self.deadline)
     }
 
@@ -356,7 +357,7 @@ impl DhcpClient {
     }
 
     /// A datagram received on port 68 from `source`.
-    pub fn handle(&mut self, now: Instant, source: Ipv4Addr, bytes: &[u8]) {
+    pub fn handle(&mut self, now: Time, source: Ipv4Addr, bytes: &[u8]) {
         let Ok(reply) = ServerReply::parse(bytes) else {
             return;
         };
@@ -434,7 +435,7 @@ impl DhcpClient {
     }
 
     /// The wait from [`DhcpClient::poll_timeout`] has passed.
-    pub fn handle_timeout(&mut self, now: Instant) {
+    pub fn handle_timeout(&mut self, now: Time) {
         if now < self.deadline {
             return;
         }
@@ -466,7 +467,7 @@ impl DhcpClient {
         }
     }
 
-    fn restart(&mut self, now: Instant) {
+    fn restart(&mut self, now: Time) {
         self.restarts += 1;
         self.state = State::Selecting;
         self.sends = 0;
@@ -479,12 +480,12 @@ impl DhcpClient {
         self.result = Some(result);
     }
 
-    fn discover(&mut self, now: Instant) {
+    fn discover(&mut self, now: Time) {
         let bytes = self.message(now, MessageType::Discover, &[]);
         self.send(now, bytes);
     }
 
-    fn request(&mut self, now: Instant) {
+    fn request(&mut self, now: Time) {
         let State::Requesting {
             address, server, ..
         } = self.state
@@ -502,14 +503,14 @@ impl DhcpClient {
         self.send(now, bytes);
     }
 
-    fn send(&mut self, now: Instant, bytes: Vec<u8>) {
+    fn send(&mut self, now: Time, bytes: Vec<u8>) {
         self.out.push_back(bytes);
         self.sends += 1;
         self.deadline = now + self.rto;
     }
 
     /// A DISCOVER or REQUEST as a phone writes it.
-    fn message(&self, now: Instant, kind: MessageType, extra: &[DhcpOption]) -> Vec<u8> {
+    fn message(&self, now: Time, kind: MessageType, extra: &[DhcpOption]) -> Vec<u8> {
         let zero = Ipv4Addr::UNSPECIFIED;
         let mut m = v4::Message::new_with_id(self.xid, zero, zero, zero, zero, &self.mac.0);
         let secs = now.saturating_duration_since(self.started).as_secs();

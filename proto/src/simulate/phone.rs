@@ -28,7 +28,6 @@
 
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
-use std::time::Instant;
 
 use lifeline_shared::config::cnf_xml;
 use lifeline_shared::firmware::signed::SignedHeader;
@@ -38,6 +37,7 @@ use super::dhcp_client::{self, DhcpClient, Lease, TftpChoice, TftpSource};
 use super::report::{FileOutcome, FileRecord, PhoneReport, Problem, Step, Stuck, Verdict};
 use super::spec::{Network, PhoneSpec, Scenario};
 use super::tftp_client::{self, Failure, Limits, Received, Transfer};
+use crate::tftp::time::Time;
 
 /// The largest `.loads` file: a 64 KiB header and a 64 KiB body.
 const MANIFEST_MAX: u64 = 128 * 1024;
@@ -71,7 +71,7 @@ struct Current {
     id: u32,
     step: Step,
     transfer: Transfer,
-    started: Instant,
+    started: Time,
 }
 
 /// One simulated phone.
@@ -79,8 +79,8 @@ struct Current {
 pub struct Phone {
     spec: PhoneSpec,
     xid: u32,
-    started: Instant,
-    deadline: Instant,
+    started: Time,
+    deadline: Time,
     dhcp: Option<DhcpClient>,
     lease: Option<Lease>,
     server: Option<SocketAddr>,
@@ -101,12 +101,12 @@ pub struct Phone {
     out: VecDeque<Transmit>,
     events: VecDeque<String>,
     verdict: Option<Verdict>,
-    finished_at: Option<Instant>,
+    finished_at: Option<Time>,
 }
 
 impl Phone {
     /// A phone switched on at `now`.
-    pub fn new(now: Instant, spec: PhoneSpec, network: Network) -> Self {
+    pub fn new(now: Time, spec: PhoneSpec, network: Network) -> Self {
         let mut phone = Phone {
             spec,
             xid: 0,
@@ -160,7 +160,7 @@ impl Phone {
     }
 
     /// A datagram that arrived at `socket` from `from`.
-    pub fn handle(&mut self, now: Instant, socket: SocketId, from: SocketAddr, bytes: &[u8]) {
+    pub fn handle(&mut self, now: Time, socket: SocketId, from: SocketAddr, bytes: &[u8]) {
         match socket {
             SocketId::Dhcp => {
                 if let (Some(dhcp), SocketAddr::V4(from)) = (&mut self.dhcp, from) {
@@ -181,7 +181,7 @@ impl Phone {
     }
 
     /// The time from [`Phone::poll_timeout`] has come.
-    pub fn handle_timeout(&mut self, now: Instant) {
+    pub fn handle_timeout(&mut self, now: Time) {
         if self.verdict.is_none() && now >= self.deadline {
             let step = self
                 .current
@@ -224,8 +224,8 @@ impl Phone {
     }
 
     /// When [`Phone::handle_timeout`] is due; `None` once finished.
-    pub fn poll_timeout(&self) -> Option<Instant> {
-        let mut due: Vec<Instant> = Vec::new();
+    pub fn poll_timeout(&self) -> Option<Time> {
+        let mut due: Vec<Time> = Vec::new();
         if self.verdict.is_none() {
             due.push(self.deadline);
         }
@@ -261,7 +261,7 @@ impl Phone {
     /// Ends the phone because the driver cannot run it (a socket it cannot
     /// open, say): nothing more is sent, not even a lease's release. A
     /// verdict already reached stands.
-    pub fn could_not_run(&mut self, now: Instant, why: String) {
+    pub fn could_not_run(&mut self, now: Time, why: String) {
         if self.verdict.is_none() {
             self.events.push_back(format!("could not run: {why}"));
             self.verdict = Some(Verdict::CouldNotRun { reason: why });
@@ -274,7 +274,7 @@ impl Phone {
     }
 
     /// Everything the phone did and its verdict.
-    pub fn report(&self, now: Instant) -> PhoneReport {
+    pub fn report(&self, now: Time) -> PhoneReport {
         PhoneReport {
             mac: self.spec.mac,
             model: self.spec.model,
@@ -296,7 +296,7 @@ impl Phone {
 
     // ---- the sequence ---------------------------------------------------------
 
-    fn after_dhcp(&mut self, now: Instant) {
+    fn after_dhcp(&mut self, now: Time) {
         let Some(dhcp) = &mut self.dhcp else { return };
         while let Some(bytes) = dhcp.poll_transmit() {
             self.out.push_back(Transmit {
@@ -369,7 +369,7 @@ impl Phone {
     }
 
     /// The first file, once the TFTP server is known.
-    fn begin(&mut self, now: Instant) {
+    fn begin(&mut self, now: Time) {
         let model = self.spec.model;
         match self.spec.mode {
             Scenario::Recovery => match model.recovery_manifest {
@@ -394,7 +394,7 @@ impl Phone {
         }
     }
 
-    fn next_security(&mut self, now: Instant) {
+    fn next_security(&mut self, now: Time) {
         match self.security.pop_front() {
             Some(name) => self.fetch(now, Step::SecurityFile, name),
             None => self.fetch(
@@ -405,7 +405,7 @@ impl Phone {
         }
     }
 
-    fn fetch(&mut self, now: Instant, step: Step, file: String) {
+    fn fetch(&mut self, now: Time, step: Step, file: String) {
         let Some(server) = self.server else { return };
         let limits = match step {
             Step::SecurityFile => Limits {
@@ -446,7 +446,7 @@ impl Phone {
     }
 
     /// Moves the current transfer's datagrams out, and acts on its result.
-    fn after_transfer(&mut self, now: Instant) {
+    fn after_transfer(&mut self, now: Time) {
         let Some(c) = &mut self.current else { return };
         while let Some((to, bytes)) = c.transfer.poll_transmit() {
             self.out.push_back(Transmit {
@@ -469,8 +469,8 @@ impl Phone {
 
     fn record(
         &mut self,
-        now: Instant,
-        started: Instant,
+        now: Time,
+        started: Time,
         step: &Step,
         file: &str,
         result: &Result<Received, Failure>,
@@ -509,13 +509,7 @@ impl Phone {
         });
     }
 
-    fn on_file(
-        &mut self,
-        now: Instant,
-        step: Step,
-        file: String,
-        result: Result<Received, Failure>,
-    ) {
+    fn on_file(&mut self, now: Time, step: Step, file: String, result: Result<Received, Failure>) {
         let server = self.server.unwrap_or(SocketAddr::from(([0, 0, 0, 0], 69)));
         match (step, result) {
             (Step::SecurityFile, Ok(_)) => {
@@ -579,13 +573,13 @@ impl Phone {
         Ok(load)
     }
 
-    fn load_manifest(&mut self, now: Instant, load: String) {
+    fn load_manifest(&mut self, now: Time, load: String) {
         let file = format!("{load}.loads");
         self.load = Some(load);
         self.fetch(now, Step::LoadManifest, file);
     }
 
-    fn next_image(&mut self, now: Instant) {
+    fn next_image(&mut self, now: Time) {
         match self.images.pop_front() {
             Some(image) => {
                 let index = self.image_count - self.images.len();
@@ -615,7 +609,7 @@ impl Phone {
         }
     }
 
-    fn stuck(&mut self, now: Instant, step: Step, file: Option<String>, problem: Problem) {
+    fn stuck(&mut self, now: Time, step: Step, file: Option<String>, problem: Problem) {
         let stuck = Stuck {
             step,
             file,
@@ -626,7 +620,7 @@ impl Phone {
         self.finish(now, Verdict::WouldBeStuck(stuck));
     }
 
-    fn finish(&mut self, now: Instant, verdict: Verdict) {
+    fn finish(&mut self, now: Time, verdict: Verdict) {
         if self.verdict.is_some() {
             return;
         }

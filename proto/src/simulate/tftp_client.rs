@@ -30,11 +30,12 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use thiserror::Error;
 
 use crate::tftp::packet::{ErrorCode, Packet, Request, TftpOption, error_bytes};
+use crate::tftp::time::Time;
 
 /// The block size of a plain request (RFC 1350).
 pub const PLAIN_BLKSIZE: u16 = 512;
@@ -158,7 +159,7 @@ enum State {
     /// Blocks up to `last` are in.
     Receiving { last: u16 },
     /// The last block is in; its ACK is repeated on demand until `until`.
-    Dallying { last: u16, until: Instant },
+    Dallying { last: u16, until: Time },
     /// Nothing more to do.
     Finished,
 }
@@ -177,13 +178,13 @@ pub struct Transfer {
     patience: Patience,
     limits: Limits,
     /// When the current wait ends.
-    deadline: Instant,
+    deadline: Time,
     /// The current wait.
     rto: Duration,
     /// Sends of the current packet.
     sends: u32,
     /// Since the last progress.
-    waiting_since: Instant,
+    waiting_since: Time,
     /// The packet to send again on a timeout, and where.
     last_sent: Vec<u8>,
     out: VecDeque<(SocketAddr, Vec<u8>)>,
@@ -197,7 +198,7 @@ pub struct Transfer {
 impl Transfer {
     /// Starts reading `file` from `server` (the request is queued).
     pub fn new(
-        now: Instant,
+        now: Time,
         server: SocketAddr,
         file: &str,
         options: bool,
@@ -284,7 +285,7 @@ impl Transfer {
     }
 
     /// When [`Transfer::handle_timeout`] is due.
-    pub fn poll_timeout(&self) -> Option<Instant> {
+    pub fn poll_timeout(&self) -> Option<Time> {
         match self.state {
             State::Requesting | State::Receiving { .. } => Some(self.deadline),
             State::Dallying { until, .. } => Some(until),
@@ -293,7 +294,7 @@ impl Transfer {
     }
 
     /// A datagram that arrived at this transfer's socket from `from`.
-    pub fn handle(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
+    pub fn handle(&mut self, now: Time, from: SocketAddr, bytes: &[u8]) {
         if self.state == State::Finished {
             return;
         }
@@ -369,7 +370,7 @@ impl Transfer {
     }
 
     /// The wait from [`Transfer::poll_timeout`] has passed.
-    pub fn handle_timeout(&mut self, now: Instant) {
+    pub fn handle_timeout(&mut self, now: Time) {
         match self.state {
             State::Requesting | State::Receiving { .. } if now >= self.deadline => {
                 if self.sends >= self.patience.tries {
@@ -430,7 +431,7 @@ impl Transfer {
     }
 
     /// The next block in order.
-    fn data(&mut self, now: Instant, from: SocketAddr, block: u16, data: &[u8]) {
+    fn data(&mut self, now: Time, from: SocketAddr, block: u16, data: &[u8]) {
         if data.len() > usize::from(self.blksize) {
             self.refuse(
                 from,
@@ -480,7 +481,7 @@ impl Transfer {
     }
 
     /// Acknowledges `block` and restarts the wait.
-    fn ack(&mut self, now: Instant, to: SocketAddr, block: u16) {
+    fn ack(&mut self, now: Time, to: SocketAddr, block: u16) {
         let ack = ack_bytes(block);
         self.last_sent = ack.clone();
         self.out.push_back((to, ack));

@@ -185,7 +185,13 @@ fn every_server_message_reads_as_serde_json_writes_it() {
 #[test]
 fn every_event_reads_as_serde_json_writes_it() {
     let client: SocketAddr = "10.0.0.50:50000".parse().unwrap();
-    let events = vec![
+    // Beside one of every kind: the other resolutions and outcomes, a
+    // mapped IPv6 client and the unknown event.
+    let mut events = crate::testkit::tftp_events(client);
+    // Shed reports are for the helper's log: the page reads them as unknown
+    // events (events_tests.rs holds that), so they are not compared here.
+    events.retain(|e| !matches!(e, Event::TftpShed(_)));
+    events.extend([
         Event::TftpRequest(TftpRequest {
             transfer: 1,
             client,
@@ -213,19 +219,6 @@ fn every_event_reads_as_serde_json_writes_it() {
             accepted: vec![],
             detail: Some("leaves the root".into()),
         }),
-        Event::TftpProgress(TftpProgress {
-            transfer: 1,
-            client,
-            file: "a".into(),
-            size: None,
-            stats: Stats {
-                bytes: 512,
-                blocks: 1,
-                retransmissions: 0,
-            },
-        }),
-        Event::TftpDone(end_sample(Outcome::Done)),
-        Event::TftpAborted(end_sample(Outcome::TimedOut { retries: 5 })),
         Event::TftpAborted(end_sample(Outcome::PeerError {
             code: 2,
             message: "Access violation".into(),
@@ -234,18 +227,8 @@ fn every_event_reads_as_serde_json_writes_it() {
             message: "gone".into(),
         })),
         Event::TftpAborted(end_sample(Outcome::Cancelled)),
-        Event::TftpRefused(TftpRefused {
-            client,
-            file: "x".into(),
-            code: 2,
-            reason: "write requests are refused".into(),
-        }),
-        Event::TftpDuplicate {
-            client,
-            file: "x".into(),
-        },
         Event::Unknown,
-    ];
+    ]);
     let dhcp = |step| {
         Event::Dhcp(DhcpEvent {
             mac: "001122AABBCC".into(),

@@ -38,14 +38,7 @@ fn main() {
             std::process::id()
         ));
         let _ = std::fs::remove_dir_all(&data);
-        let server = Server::start_with(&[
-            "--http-listen",
-            "127.0.0.1:0",
-            "--tftp-listen",
-            "127.0.0.1:0",
-            "--data-dir",
-            data.to_str().unwrap(),
-        ]);
+        let server = Server::start_in(&data, &[]);
         idle_rss.push(peak_rss_kib(server.pid()));
         let files: Vec<(String, Vec<u8>)> = (0..6)
             .map(|i| {

@@ -2,13 +2,13 @@
 //! sequences through the shared tracker, the way the helper drives it (each
 //! event, then the summaries it changed), and what the person does there.
 
-use lifeline_shared::events::{
-    DhcpEvent, DhcpStep, Diagnosis, Event, Outcome, PhoneState, Resolution, Stats, TftpEnd,
-    TftpRequest,
-};
+use std::net::Ipv4Addr;
+
+use lifeline_shared::events::{Diagnosis, Event, Outcome, PhoneState, Resolution};
 use lifeline_shared::finding::Severity;
 use lifeline_shared::firmware::{manifest, signed::SignedHeader};
 use lifeline_shared::protocol::ServerMessage;
+use lifeline_shared::testkit::{self, SEED_IMAGE_NAMES as IMAGES};
 use lifeline_shared::tracker::{Catalog, Tracker};
 
 use super::*;
@@ -73,39 +73,13 @@ impl Bench {
     }
 
     fn request(&mut self, file: &str, resolution: Resolution) {
-        self.event(Event::TftpRequest(TftpRequest {
-            transfer: self.now,
-            client: PHONE.parse().unwrap(),
-            file: file.into(),
-            mode: "octet".into(),
-            options: vec![],
-            resolution,
-            served: (resolution != Resolution::NotFound).then(|| file.into()),
-            size: None,
-            accepted: vec![],
-            detail: None,
-        }));
+        let e = testkit::tftp_request(self.now, PHONE.parse().unwrap(), file, resolution, None);
+        self.event(e);
     }
 
     fn end(&mut self, file: &str, outcome: Outcome) {
-        let e = TftpEnd {
-            transfer: self.now,
-            client: PHONE.parse().unwrap(),
-            file: file.into(),
-            stats: Stats {
-                bytes: 1000,
-                blocks: 2,
-                retransmissions: 0,
-            },
-            duration_secs: 0.5,
-            bytes_per_sec: 2000.0,
-            outcome: outcome.clone(),
-        };
-        self.event(if outcome == Outcome::Done {
-            Event::TftpDone(e)
-        } else {
-            Event::TftpAborted(e)
-        });
+        let e = testkit::tftp_end(self.now, PHONE.parse().unwrap(), file, outcome);
+        self.event(e);
     }
 
     fn fetch(&mut self, file: &str) {
@@ -114,16 +88,10 @@ impl Bench {
     }
 
     fn ack(&mut self) {
-        self.event(Event::Dhcp(DhcpEvent {
-            mac: "001122AABBCC".into(),
-            device: "SEP001122AABBCC".into(),
-            model: Some("7961".into()),
-            step: DhcpStep::Ack {
-                addr: "192.168.10.50".parse().unwrap(),
-                lease_secs: 3600,
-                tftp: vec!["192.168.10.105".parse().unwrap()],
-            },
-        }));
+        self.event(testkit::dhcp_ack(
+            Ipv4Addr::new(192, 168, 10, 50),
+            Ipv4Addr::new(192, 168, 10, 105),
+        ));
     }
 
     fn card(&self) -> PhoneView {
@@ -137,14 +105,6 @@ impl Bench {
         self.state.helper.live.phones[0].diagnosis.clone()
     }
 }
-
-const IMAGES: [&str; 5] = [
-    "jar41sccp.8-3-2-27.sbn",
-    "cnu41.8-3-2-27.sbn",
-    "apps41.8-3-2-27.sbn",
-    "dsp41.8-3-2-27.sbn",
-    "cvm41sccp.8-3-2-27.sbn",
-];
 
 #[test]
 fn a_full_recovery_ends_recovered() {

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use dhcproto::Encodable as _;
 use dhcproto::v4::{self, DhcpOption, MessageType};
@@ -251,7 +251,7 @@ fn spec(mode: Scenario) -> PhoneSpec {
 /// Runs a phone against `net` on a virtual clock; returns its report and
 /// how much virtual time passed.
 fn run(spec: PhoneSpec, network: Network, net: &mut FakeNet) -> (report::PhoneReport, Duration) {
-    let start = Instant::now();
+    let start = Time::from_nanos(0);
     let mut now = start;
     let mut phone = Phone::new(now, spec, network);
     let mut inbox: VecDeque<(SocketId, SocketAddr, Vec<u8>)> = VecDeque::new();
@@ -595,7 +595,7 @@ fn the_time_limit_ends_everything() {
 
 #[test]
 fn could_not_run_stands_and_stops_the_phone() {
-    let now = Instant::now();
+    let now = Time::from_nanos(0);
     let mut phone = Phone::new(now, spec(Scenario::Recovery), Network::Dhcp { xid: 1 });
     assert!(phone.poll_transmit().is_some(), "the first DISCOVER");
     phone.could_not_run(now, "port 68 is in use".into());

@@ -31,7 +31,7 @@ fn sent(t: &mut Transfer) -> Vec<(SocketAddr, Vec<u8>)> {
 
 #[test]
 fn a_plain_request_has_no_options_and_reads_512_byte_blocks() {
-    let now = Instant::now();
+    let now = Time::from_nanos(0);
     let mut t = Transfer::new(
         now,
         addr(SERVER),
@@ -65,7 +65,7 @@ fn a_plain_request_has_no_options_and_reads_512_byte_blocks() {
 
 #[test]
 fn timeouts_resend_the_last_packet_with_backoff_then_give_up() {
-    let start = Instant::now();
+    let start = Time::from_nanos(0);
     let mut t = Transfer::new(start, addr(SERVER), "a", false, limits(), Patience::PHONE);
     let rrq = sent(&mut t);
     let mut now = start;
@@ -98,7 +98,7 @@ fn timeouts_resend_the_last_packet_with_backoff_then_give_up() {
 
 #[test]
 fn a_lost_data_block_is_asked_for_again_by_repeating_the_ack() {
-    let now = Instant::now();
+    let now = Time::from_nanos(0);
     let mut t = Transfer::new(now, addr(SERVER), "a", false, limits(), Patience::PHONE);
     sent(&mut t);
     t.handle(now, addr(TID), &data(1, &[0; 512]));
@@ -116,7 +116,7 @@ fn a_lost_data_block_is_asked_for_again_by_repeating_the_ack() {
 
 #[test]
 fn not_found_and_other_errors() {
-    let now = Instant::now();
+    let now = Time::from_nanos(0);
     let mut t = Transfer::new(now, addr(SERVER), "x", false, limits(), Patience::PHONE);
     t.handle(
         now,
@@ -146,7 +146,7 @@ fn not_found_and_other_errors() {
 
 #[test]
 fn an_oack_nobody_asked_for_ends_the_transfer() {
-    let now = Instant::now();
+    let now = Time::from_nanos(0);
     let mut t = Transfer::new(now, addr(SERVER), "a", false, limits(), Patience::PHONE);
     sent(&mut t);
     t.handle(now, addr(TID), b"\0\x06blksize\x001428\0");
@@ -158,7 +158,7 @@ fn an_oack_nobody_asked_for_ends_the_transfer() {
 
 #[test]
 fn options_when_asked_blksize_and_tsize_are_honoured() {
-    let now = Instant::now();
+    let now = Time::from_nanos(0);
     let mut t = Transfer::new(now, addr(SERVER), "a", true, limits(), Patience::PHONE);
     assert_eq!(
         sent(&mut t)[0].1,
@@ -202,7 +202,7 @@ fn options_when_asked_blksize_and_tsize_are_honoured() {
 
 #[test]
 fn another_tid_gets_error_5_and_changes_nothing() {
-    let now = Instant::now();
+    let now = Time::from_nanos(0);
     let mut t = Transfer::new(now, addr(SERVER), "a", false, limits(), Patience::PHONE);
     sent(&mut t);
     t.handle(now, addr(TID), &data(1, &[0; 512]));
@@ -233,7 +233,7 @@ fn another_tid_gets_error_5_and_changes_nothing() {
 
 #[test]
 fn keeps_only_the_head_and_refuses_oversized_blocks_and_files() {
-    let now = Instant::now();
+    let now = Time::from_nanos(0);
     let small = Limits {
         keep: 10,
         max_size: 1000,
@@ -256,7 +256,7 @@ fn keeps_only_the_head_and_refuses_oversized_blocks_and_files() {
 
 #[test]
 fn block_numbers_wrap() {
-    let now = Instant::now();
+    let now = Time::from_nanos(0);
     let big = Limits {
         keep: 0,
         max_size: 1 << 26,

@@ -226,10 +226,10 @@ impl Inspection<'_> {
         reports
     }
 
-    /// Each recovery manifest a model of family `f` asks for and the input lacks, once,
-    /// naming every model that asks for it.
-    fn check_recovery_manifests_present(&mut self, f: FamilyId) {
-        let mut missing: Vec<&str> = Vec::new();
+    /// The recovery manifests the models of family `f` ask for and the input
+    /// lacks (in any case), each once, in catalogue order.
+    pub(super) fn missing_recovery_manifests(&self, f: FamilyId) -> Vec<&'static str> {
+        let mut missing: Vec<&'static str> = Vec::new();
         for m in models::models_of(f) {
             if let Some(r) = m.recovery_manifest
                 && !self.names.contains_any_case(r)
@@ -238,6 +238,13 @@ impl Inspection<'_> {
                 missing.push(r);
             }
         }
+        missing
+    }
+
+    /// Each recovery manifest a model of family `f` asks for and the input lacks, once,
+    /// naming every model that asks for it.
+    fn check_recovery_manifests_present(&mut self, f: FamilyId) {
+        let missing = self.missing_recovery_manifests(f);
         for r in missing {
             let who: Vec<&str> = models::models_of(f)
                 .filter(|m| m.recovery_manifest == Some(r))

@@ -164,15 +164,7 @@ impl Inspection<'_> {
         if !models::family(f).tftp_recovery {
             return;
         }
-        let mut missing: Vec<&str> = Vec::new();
-        for m in models::models_of(f) {
-            if let Some(r) = m.recovery_manifest
-                && !self.names.contains_any_case(r)
-                && !missing.contains(&r)
-            {
-                missing.push(r);
-            }
-        }
+        let missing = self.missing_recovery_manifests(f);
         if missing.is_empty() {
             return;
         }
