@@ -29,11 +29,17 @@ impl Workspace {
             "warnings",
         ]))?;
 
-        steps.header("cargo build -p lifeline-shared --target wasm32-unknown-unknown");
+        // Both pure crates build for the browser's target, where there is no
+        // socket, thread or clock: the compiler keeps them free of I/O.
+        steps.header(
+            "cargo build -p lifeline-shared -p lifeline-proto --target wasm32-unknown-unknown",
+        );
         run(self.cargo().args([
             "build",
             "-p",
             "lifeline-shared",
+            "-p",
+            "lifeline-proto",
             "--target",
             "wasm32-unknown-unknown",
         ]))?;

@@ -188,7 +188,12 @@ pub fn build_with_sip(
     }
     let mut contents: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut kinds: BTreeMap<String, Kind> = BTreeMap::new();
-    let by_name: BTreeMap<&str, &Vec<u8>> = firmware.iter().map(|(n, d)| (n.as_str(), d)).collect();
+    // Filled by inserts, not `collect`: collecting into a B-tree sorts its
+    // input first, which compiles one more copy of the standard sort.
+    let mut by_name: BTreeMap<&str, &Vec<u8>> = BTreeMap::new();
+    for (name, data) in &firmware {
+        by_name.insert(name.as_str(), data);
+    }
     for e in report.entries.iter().filter(|e| wanted(e.role)) {
         let data = by_name
             .get(e.name.as_str())

@@ -10,21 +10,21 @@ use yew::prelude::*;
 
 use super::config::ConfigStep;
 use super::deliver::DeliverStep;
-use super::dropzone::DropZone;
-use super::header::Header;
+use super::dropzone::{DropZoneProps, drop_zone};
+use super::header::{HeaderProps, header};
 use super::helper_net::helper_network;
 use super::log::LogDrawer;
 use super::network::NetworkStep;
-use super::notice::LinkNotice;
+use super::notice::{LinkNoticeProps, link_notice};
 use super::pill::helper_pill;
-use super::problem::ProblemPanel;
-use super::problems::ProblemsPanel;
+use super::problem::{ProblemPanelProps, problem_panel};
+use super::problems::{ProblemsPanelProps, problems_panel};
 use super::recover::RecoverStep;
-use super::report::ReportView;
+use super::report::{ReportViewProps, report_view};
 use super::share::SharePanel;
-use super::status::StatusLine;
-use super::stepnav::StepNav;
-use super::stepper::Stepper;
+use super::status::{StatusLineProps, status_line};
+use super::stepnav::{StepNavProps, step_nav};
+use super::stepper::{StepperProps, stepper_bar};
 use crate::browser;
 use crate::bundle::BundleJob;
 use crate::checks::Place;
@@ -259,17 +259,17 @@ pub fn App() -> Html {
     let steps = stepper::steps(&state);
     let firmware_body = match &state.phase {
         Phase::Failed(problem) => html! {
-            <ProblemPanel problem={problem.clone()} node_ref={problem_ref.clone()} />
+            { problem_panel(&ProblemPanelProps { problem: problem.clone(), node_ref: problem_ref.clone() }) }
         },
         Phase::Inspected { report, millis, .. } => html! {
-            <ReportView
-                report={report.clone()}
-                millis={*millis}
-                summary_ref={summary_ref.clone()}
-                findings_ref={findings_ref.clone()}
-                on_show_findings={show_findings.clone()}
-                on_reset={on_reset.clone()}
-            />
+            { report_view(&ReportViewProps {
+                report: report.clone(),
+                millis: *millis,
+                summary_ref: summary_ref.clone(),
+                findings_ref: findings_ref.clone(),
+                on_show_findings: show_findings.clone(),
+                on_reset: on_reset.clone(),
+            }) }
         },
         _ => html! {},
     };
@@ -352,14 +352,14 @@ pub fn App() -> Html {
                         { ", works too). Lifeline checks every file in it, here in your browser." }
                     </p>
                 </div>
-                <DropZone
-                    dragging={*dragging}
-                    compact={report.is_some()}
-                    busy={state.is_working()}
-                    input_ref={input_ref}
-                    {on_files}
-                />
-                <StatusLine text={stepper::status_text(&state)} working={state.is_working()} />
+                { drop_zone(&DropZoneProps {
+                    dragging: *dragging,
+                    compact: report.is_some(),
+                    busy: state.is_working(),
+                    input_ref,
+                    on_files,
+                }) }
+                { status_line(&StatusLineProps { text: stepper::status_text(&state), working: state.is_working() }) }
                 { firmware_body }
             </>
         },
@@ -380,33 +380,33 @@ pub fn App() -> Html {
     html! {
         <div class={classes!("app", (*dragging).then_some("is-dragging"))}
             {ondragenter} {ondragover} {ondragleave} {ondrop}>
-            <Header
-                count={Count::of(&problem_list)}
-                open={state.problems_open}
-                on_toggle={dispatch.reform({
+            { header(&HeaderProps {
+                count: Count::of(&problem_list),
+                open: state.problems_open,
+                on_toggle: dispatch.reform({
                     let open = state.problems_open;
                     move |_: MouseEvent| Action::ShowProblems(!open)
-                })}
-                bullet_ref={bullet_ref}
-                {pill}
-            />
+                }),
+                bullet_ref,
+                pill,
+            }) }
             if state.problems_open {
-                <ProblemsPanel
-                    problems={problem_list}
-                    has_report={report.is_some()}
-                    node_ref={problems_ref}
-                    on_go={go_to_place}
-                    on_findings={show_findings.clone()}
-                    on_close={dispatch.reform(|()| Action::ShowProblems(false))}
-                />
+                { problems_panel(&ProblemsPanelProps {
+                    problems: problem_list,
+                    has_report: report.is_some(),
+                    node_ref: problems_ref,
+                    on_go: go_to_place,
+                    on_findings: show_findings.clone(),
+                    on_close: dispatch.reform(|()| Action::ShowProblems(false)),
+                }) }
             }
-            <Stepper steps={steps.clone()} on_go={on_go.clone()} />
+            { stepper_bar(&StepperProps { steps: steps.clone(), on_go: on_go.clone() }) }
             <main id="main" class="content">
                 if let Some(notice) = &state.notice {
-                    <LinkNotice notice={notice.clone()} dispatch={dispatch.clone()} />
+                    { link_notice(&LinkNoticeProps { notice: notice.clone(), dispatch: dispatch.clone() }) }
                 }
                 { view }
-                <StepNav steps={steps} current={state.view} {on_go} />
+                { step_nav(&StepNavProps { steps, current: state.view, on_go }) }
                 if sharing {
                     <SharePanel form={state.form.clone()} copy={state.copy} dispatch={dispatch.clone()} />
                 }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::field::TextField;
 use super::files::FileList;
 use super::rich;
-use super::sip::SipLines;
+use super::sip::{SipLinesProps, sip_lines};
 use crate::format;
 use crate::settings::{self, Check, Form, PhoneEntry};
 use crate::state::Action;
@@ -116,12 +116,12 @@ pub fn ConfigStep(props: &ConfigStepProps) -> Html {
                 }
             </section>
             if protocol == Protocol::Sip {
-                <SipLines
-                    phones={phones.iter().filter_map(|p| p.result.as_ref().ok().map(|p| p.mac)).collect::<Vec<_>>()}
-                    form={form.clone()}
-                    call_managers={cms.good().cloned()}
-                    dispatch={props.dispatch.clone()}
-                />
+                { sip_lines(&SipLinesProps {
+                    phones: phones.iter().filter_map(|p| p.result.as_ref().ok().map(|p| p.mac)).collect(),
+                    form: form.clone(),
+                    call_managers: cms.good().cloned(),
+                    dispatch: props.dispatch.clone(),
+                }) }
             }
             <FileList report={r.clone()} form={form.clone()} />
         </>

@@ -8,8 +8,7 @@ use super::field::TextField;
 use super::rich;
 use crate::state::Action;
 
-/// Props of [`DecodeBox`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`decode_box`].
 pub struct DecodeBoxProps {
     /// The value as typed.
     pub value: AttrValue,
@@ -17,8 +16,7 @@ pub struct DecodeBoxProps {
 }
 
 /// The decode box.
-#[function_component]
-pub fn DecodeBox(props: &DecodeBoxProps) -> Html {
+pub fn decode_box(props: &DecodeBoxProps) -> Html {
     let typed = props.value.trim();
     let (result, error) = match (typed.is_empty(), option150::decode(typed)) {
         (true, _) => (None, None),

@@ -8,8 +8,7 @@ use yew::prelude::*;
 
 use crate::browser;
 
-/// Props of [`DropZone`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`drop_zone`].
 pub struct DropZoneProps {
     /// Something is being dragged over the page.
     pub dragging: bool,
@@ -24,8 +23,7 @@ pub struct DropZoneProps {
 }
 
 /// The drop zone.
-#[function_component]
-pub fn DropZone(props: &DropZoneProps) -> Html {
+pub fn drop_zone(props: &DropZoneProps) -> Html {
     let onchange = {
         let on_files = props.on_files.clone();
         Callback::from(move |e: Event| {

@@ -7,15 +7,13 @@ use yew::prelude::*;
 
 use crate::format;
 
-/// Props of [`EntriesTable`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`entries_table`].
 pub struct EntriesTableProps {
     pub report: Rc<Report>,
 }
 
 /// The files table.
-#[function_component]
-pub fn EntriesTable(props: &EntriesTableProps) -> Html {
+pub fn entries_table(props: &EntriesTableProps) -> Html {
     let r = &props.report;
     let from_zip = r.entries.iter().any(|e| e.method != "file");
     let title = format!(

@@ -10,8 +10,7 @@ use super::rich;
 use crate::checks::finding_id;
 use crate::format;
 
-/// Props of [`Findings`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`findings`].
 pub struct FindingsProps {
     pub report: Rc<Report>,
     /// Receives focus from the worst-issue bullet.
@@ -19,8 +18,7 @@ pub struct FindingsProps {
 }
 
 /// The findings section.
-#[function_component]
-pub fn Findings(props: &FindingsProps) -> Html {
+pub fn findings(props: &FindingsProps) -> Html {
     let r = &props.report;
     let groups = [Severity::Error, Severity::Warning, Severity::Info]
         .into_iter()

@@ -7,8 +7,7 @@ use yew::prelude::*;
 use crate::format;
 use crate::problems::Count;
 
-/// Props of [`Header`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`header`].
 pub struct HeaderProps {
     /// How many problems there are now, across the app.
     pub count: Count,
@@ -19,13 +18,11 @@ pub struct HeaderProps {
     /// The bullet, which gets the focus back when the list closes.
     pub bullet_ref: NodeRef,
     /// The helper pill.
-    #[prop_or_default]
     pub pill: Html,
 }
 
 /// The top bar.
-#[function_component]
-pub fn Header(props: &HeaderProps) -> Html {
+pub fn header(props: &HeaderProps) -> Html {
     let c = props.count;
     let (tone, symbol) = match c.worst() {
         Some(s @ Severity::Error) => ("error", format::severity_symbol(s)),

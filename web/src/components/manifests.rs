@@ -7,15 +7,13 @@ use yew::prelude::*;
 
 use crate::format;
 
-/// Props of [`Manifests`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`manifests`].
 pub struct ManifestsProps {
     pub report: Rc<Report>,
 }
 
 /// The manifests section (absent when there are none; a finding says so).
-#[function_component]
-pub fn Manifests(props: &ManifestsProps) -> Html {
+pub fn manifests(props: &ManifestsProps) -> Html {
     let manifests = &props.report.manifests;
     if manifests.is_empty() {
         return html! {};

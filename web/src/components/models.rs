@@ -5,15 +5,13 @@ use std::rc::Rc;
 use lifeline_shared::firmware::inspect::{ModelReport, Report};
 use yew::prelude::*;
 
-/// Props of [`ModelTable`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`model_table`].
 pub struct ModelTableProps {
     pub report: Rc<Report>,
 }
 
 /// The models table.
-#[function_component]
-pub fn ModelTable(props: &ModelTableProps) -> Html {
+pub fn model_table(props: &ModelTableProps) -> Html {
     let models = &props.report.models;
     if models.is_empty() {
         return html! {

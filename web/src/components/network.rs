@@ -3,7 +3,7 @@
 use lifeline_shared::dhcp::option150::Server;
 use yew::prelude::*;
 
-use super::decode::DecodeBox;
+use super::decode::{DecodeBoxProps, decode_box};
 use super::field::TextField;
 use super::option150::Option150Panel;
 use crate::copy::CopyNote;
@@ -75,7 +75,7 @@ pub fn NetworkStep(props: &NetworkStepProps) -> Html {
                     dispatch={props.dispatch.clone()}
                 />
             }
-            <DecodeBox value={props.decode.clone()} dispatch={props.dispatch.clone()} />
+            { decode_box(&DecodeBoxProps { value: props.decode.clone(), dispatch: props.dispatch.clone() }) }
         </>
     }
 }

@@ -6,15 +6,13 @@ use yew::prelude::*;
 use crate::permalink::Notice;
 use crate::state::Action;
 
-/// Props of [`LinkNotice`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`link_notice`].
 pub struct LinkNoticeProps {
     pub notice: Notice,
     pub dispatch: Callback<Action>,
 }
 
-#[function_component]
-pub fn LinkNotice(props: &LinkNoticeProps) -> Html {
+pub fn link_notice(props: &LinkNoticeProps) -> Html {
     let close = props.dispatch.reform(|_: MouseEvent| Action::DismissNotice);
     let (class, testid, icon, title, text) = match &props.notice {
         Notice::Restored => (

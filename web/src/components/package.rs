@@ -9,15 +9,13 @@ use yew::prelude::*;
 
 use crate::format;
 
-/// Props of [`Package`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`package`].
 pub struct PackageProps {
     pub report: Rc<Report>,
 }
 
 /// The package section (absent for a zip or loose files without load lists).
-#[function_component]
-pub fn Package(props: &PackageProps) -> Html {
+pub fn package(props: &PackageProps) -> Html {
     let r = &props.report;
     if r.package.is_none() && r.load_lists.is_empty() {
         return html! {};

@@ -5,8 +5,7 @@ use yew::prelude::*;
 use super::rich;
 use crate::intake::Unusable;
 
-/// Props of [`ProblemPanel`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`problem_panel`].
 pub struct ProblemPanelProps {
     pub problem: Unusable,
     /// Receives focus when the problem appears.
@@ -14,8 +13,7 @@ pub struct ProblemPanelProps {
 }
 
 /// The problem panel.
-#[function_component]
-pub fn ProblemPanel(props: &ProblemPanelProps) -> Html {
+pub fn problem_panel(props: &ProblemPanelProps) -> Html {
     let p = &props.problem;
     html! {
         <section class="panel problem" id="firmware-problem" ref={props.node_ref.clone()} tabindex="-1"

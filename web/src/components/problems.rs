@@ -11,8 +11,7 @@ use crate::checks::{Place, Problem};
 use crate::format;
 use crate::problems::Count;
 
-/// Props of [`ProblemsPanel`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`problems_panel`].
 pub struct ProblemsPanelProps {
     /// The problems, worst first.
     pub problems: Rc<Vec<Problem>>,
@@ -28,8 +27,7 @@ pub struct ProblemsPanelProps {
     pub on_close: Callback<()>,
 }
 
-#[function_component]
-pub fn ProblemsPanel(props: &ProblemsPanelProps) -> Html {
+pub fn problems_panel(props: &ProblemsPanelProps) -> Html {
     let count = Count::of(&props.problems);
     let onkeydown = {
         let close = props.on_close.clone();

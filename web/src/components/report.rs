@@ -5,15 +5,14 @@ use std::rc::Rc;
 use lifeline_shared::firmware::inspect::Report;
 use yew::prelude::*;
 
-use super::entries::EntriesTable;
-use super::findings::Findings;
-use super::manifests::Manifests;
-use super::package::Package;
-use super::summary::Summary;
+use super::entries::{EntriesTableProps, entries_table};
+use super::findings::{FindingsProps, findings};
+use super::manifests::{ManifestsProps, manifests};
+use super::package::{PackageProps, package};
+use super::summary::{SummaryProps, summary};
 use crate::format;
 
-/// Props of [`ReportView`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`report_view`].
 pub struct ReportViewProps {
     pub report: Rc<Report>,
     /// How long the inspection took.
@@ -29,22 +28,21 @@ pub struct ReportViewProps {
 }
 
 /// The report. `data-inspect-ms` carries the inspection time for benchmarks.
-#[function_component]
-pub fn ReportView(props: &ReportViewProps) -> Html {
+pub fn report_view(props: &ReportViewProps) -> Html {
     let r = &props.report;
     html! {
         <div class="report" data-testid="report" data-inspect-ms={format::millis_attr(props.millis)}>
-            <Summary
-                report={r.clone()}
-                millis={props.millis}
-                node_ref={props.summary_ref.clone()}
-                on_show_findings={props.on_show_findings.clone()}
-                on_reset={props.on_reset.clone()}
-            />
-            <Findings report={r.clone()} node_ref={props.findings_ref.clone()} />
-            <Package report={r.clone()} />
-            <Manifests report={r.clone()} />
-            <EntriesTable report={r.clone()} />
+            { summary(&SummaryProps {
+                report: r.clone(),
+                millis: props.millis,
+                node_ref: props.summary_ref.clone(),
+                on_show_findings: props.on_show_findings.clone(),
+                on_reset: props.on_reset.clone(),
+            }) }
+            { findings(&FindingsProps { report: r.clone(), node_ref: props.findings_ref.clone() }) }
+            { package(&PackageProps { report: r.clone() }) }
+            { manifests(&ManifestsProps { report: r.clone() }) }
+            { entries_table(&EntriesTableProps { report: r.clone() }) }
         </div>
     }
 }

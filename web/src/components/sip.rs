@@ -7,8 +7,7 @@ use super::field::TextField;
 use crate::settings::{self, Form, SipField};
 use crate::state::Action;
 
-/// Props of [`SipLines`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`sip_lines`].
 pub struct SipLinesProps {
     /// The accepted phones.
     pub phones: Vec<Mac>,
@@ -20,8 +19,7 @@ pub struct SipLinesProps {
 }
 
 /// The SIP lines section.
-#[function_component]
-pub fn SipLines(props: &SipLinesProps) -> Html {
+pub fn sip_lines(props: &SipLinesProps) -> Html {
     let default_proxy = props
         .call_managers
         .as_ref()

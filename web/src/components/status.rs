@@ -5,8 +5,7 @@
 
 use yew::prelude::*;
 
-/// Props of [`StatusLine`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`status_line`].
 pub struct StatusLineProps {
     /// What to say (empty: nothing).
     pub text: String,
@@ -15,8 +14,7 @@ pub struct StatusLineProps {
 }
 
 /// The status line. It is always in the page, so screen readers announce changes.
-#[function_component]
-pub fn StatusLine(props: &StatusLineProps) -> Html {
+pub fn status_line(props: &StatusLineProps) -> Html {
     html! {
         <p class={classes!("status", if props.working { "is-working" } else { "visually-hidden" })}
             role="status" aria-live="polite" data-testid="status">

@@ -5,8 +5,7 @@ use yew::prelude::*;
 use crate::step::StepId;
 use crate::stepper::Step;
 
-/// Props of [`StepNav`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`step_nav`].
 pub struct StepNavProps {
     /// The five steps, from [`crate::stepper::steps`].
     pub steps: Vec<Step>,
@@ -17,8 +16,7 @@ pub struct StepNavProps {
 }
 
 /// The navigation row.
-#[function_component]
-pub fn StepNav(props: &StepNavProps) -> Html {
+pub fn step_nav(props: &StepNavProps) -> Html {
     let find = |id: Option<StepId>| id.and_then(|id| props.steps.iter().find(|s| s.id == id));
     let back = find(props.current.previous()).map(|s| {
         let id = s.id;

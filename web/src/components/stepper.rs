@@ -6,8 +6,7 @@ use yew::prelude::*;
 use crate::step::StepId;
 use crate::stepper::Step;
 
-/// Props of [`Stepper`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`stepper_bar`].
 pub struct StepperProps {
     /// The five steps, from [`crate::stepper::steps`].
     pub steps: Vec<Step>,
@@ -15,8 +14,7 @@ pub struct StepperProps {
     pub on_go: Callback<StepId>,
 }
 
-#[function_component]
-pub fn Stepper(props: &StepperProps) -> Html {
+pub fn stepper_bar(props: &StepperProps) -> Html {
     // On narrow screens the per-step reasons give way to one line: the first.
     let shared_reason = props.steps.iter().find_map(|s| {
         s.reason

@@ -7,12 +7,11 @@ use lifeline_shared::firmware::inspect::Report;
 use lifeline_shared::models;
 use yew::prelude::*;
 
-use super::models::ModelTable;
+use super::models::{ModelTableProps, model_table};
 use crate::format;
 use crate::stepper::{headline, worst};
 
-/// Props of [`Summary`].
-#[derive(Properties, PartialEq)]
+/// The inputs of [`summary`].
 pub struct SummaryProps {
     pub report: Rc<Report>,
     /// How long the inspection took.
@@ -26,8 +25,7 @@ pub struct SummaryProps {
 }
 
 /// The summary panel.
-#[function_component]
-pub fn Summary(props: &SummaryProps) -> Html {
+pub fn summary(props: &SummaryProps) -> Html {
     let r = &props.report;
     let h = headline(r);
     let icon = match h.tone {
@@ -98,7 +96,7 @@ pub fn Summary(props: &SummaryProps) -> Html {
             if let Some(note) = power_note {
                 <p class="note"><strong>{ "Power: " }</strong>{ note }</p>
             }
-            <ModelTable report={r.clone()} />
+            { model_table(&ModelTableProps { report: r.clone() }) }
             <div class="summary-foot">
                 <span class="timing muted" title="Measured with performance.now() around the inspection">
                     { format!("Inspected in {}, in this browser", format::millis(props.millis)) }

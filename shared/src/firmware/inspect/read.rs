@@ -190,14 +190,17 @@ impl Inspection<'_> {
     /// Phase 2: every other readable entry, its CRC checked; an image keeps its head for
     /// the signed header, and an image some manifest gives an MD5 for gets one.
     pub(super) fn read_the_rest(&mut self) {
-        let md5_wanted: BTreeSet<String> = self
+        // Filled by inserts, not `collect`: collecting into a B-tree sorts its
+        // input first, which compiles one more copy of the standard sort.
+        let mut md5_wanted: BTreeSet<String> = BTreeSet::new();
+        let images = self
             .parsed
             .iter()
             .filter_map(|p| p.body.as_ref())
-            .flat_map(|m| m.images.iter())
-            .filter(|i| i.md5.is_some())
-            .map(|i| i.name.to_ascii_lowercase())
-            .collect();
+            .flat_map(|m| m.images.iter());
+        for image in images.filter(|i| i.md5.is_some()) {
+            md5_wanted.insert(image.name.to_ascii_lowercase());
+        }
         for i in 0..self.items.len() {
             if !self.readable[i] || self.reads[i].is_some() {
                 continue;
