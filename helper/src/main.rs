@@ -73,8 +73,9 @@ struct ServeArgs {
           value_parser = clap::builder::ValueParser::new(clap::builder::TypedValueParser::map(
               clap::value_parser!(u32).range(1..=100_000), |n| n as usize)))]
     tftp_max_transfers: usize,
-    /// The most TFTP transfers at once from one IP address, so one host cannot
-    /// take every slot; its requests past it are told so.
+    /// The most TFTP transfers from one IP address still waiting for their
+    /// first acknowledgement, so one host cannot fill every slot with requests
+    /// it abandons; its requests past it are told so.
     #[arg(long, value_name = "N", default_value_t = tftp::server::DEFAULT_MAX_PER_CLIENT,
           value_parser = clap::builder::ValueParser::new(clap::builder::TypedValueParser::map(
               clap::value_parser!(u32).range(1..=100_000), |n| n as usize)))]

@@ -17,8 +17,8 @@
 //! Invariants:
 //! - one transfer per client address and port: a repeated RRQ while it runs
 //!   is ignored;
-//! - at most `max_per_client` transfers per IP address and `max_transfers`
-//!   in all; when every slot is taken a new request evicts the oldest claim
+//! - at most `max_per_client` claims (transfers never acknowledged) per IP
+//!   address and `max_transfers` transfers in all; when every slot is taken a new request evicts the oldest claim
 //!   (a transfer never acknowledged), never a transfer making progress
 //!   ([`slots`]); a request refused gets an ERROR that says why;
 //! - a transfer's slot is freed when its transfer ends, whatever ends it (a
@@ -62,10 +62,11 @@ mod slots;
 
 /// The default bound on concurrent transfers.
 pub const DEFAULT_MAX_TRANSFERS: usize = 256;
-/// The default bound on concurrent transfers from one IP address: a phone
-/// fetches one file at a time, so a handful leaves room for a few phones
-/// behind one address and keeps one host from taking every slot.
-pub const DEFAULT_MAX_PER_CLIENT: usize = 4;
+/// The default bound on claims (transfers never acknowledged) from one IP
+/// address: a quarter of the default slots, so one host abandoning requests
+/// cannot take every slot, while a room of phones behind one address (a NAT,
+/// a relay, the simulator's shared interface) asking at once is still served.
+pub const DEFAULT_MAX_PER_CLIENT: usize = 64;
 /// What an evicted claim's client is told.
 const EVICTED_MESSAGE: &str =
     "transfer dropped: it was never acknowledged and the server needed its slot; ask again";
@@ -336,8 +337,8 @@ impl Context<'_> {
                     client,
                     ErrorCode::NotDefined,
                     &format!(
-                        "too many transfers from {}: {running} are running, the most one \
-                         address may have; wait for one to finish",
+                        "too many transfers from {}: {running} are waiting for their first \
+                         acknowledgement, the most one address may have; wait for one to finish",
                         client.ip()
                     ),
                 );

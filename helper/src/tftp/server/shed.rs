@@ -115,8 +115,8 @@ fn message(reason: ShedReason, count: u64, client: SocketAddr, limits: Limits) -
     };
     match reason {
         ShedReason::ClientCap => format!(
-            "{requests} from {ip} refused: that address already has {max} transfers running, \
-             the most one address may have (--tftp-max-per-client)",
+            "{requests} from {ip} refused: that address already has {max} transfers waiting for \
+             their first acknowledgement, the most one address may have (--tftp-max-per-client)",
             ip = client.ip(),
             max = limits.max_per_client,
         ),

@@ -6,8 +6,10 @@
 //! Invariants:
 //! - one transfer per client address and port: a repeated request while it
 //!   runs is a duplicate;
-//! - at most `max_per_client` transfers per IP address, so one host cannot
-//!   take every slot;
+//! - at most `max_per_client` claims (transfers never acknowledged) per IP
+//!   address, so one host cannot fill the table with requests it abandons;
+//!   transfers that made progress do not count, so phones behind one address
+//!   (a NAT, a relay, the simulator) are never turned away while they work;
 //! - at most `max_transfers` transfers; when every slot is taken, a new
 //!   request evicts the oldest claim (a transfer its client never
 //!   acknowledged), never a transfer that has made progress;
@@ -100,7 +102,7 @@ pub(super) enum Admission {
     },
     /// The same client address and port already has a transfer running.
     Duplicate,
-    /// The client's IP address has `running` transfers, the most allowed.
+    /// The client's IP address has `running` claims, the most allowed.
     ClientCap { running: usize },
     /// Every slot holds a transfer that made progress (or too many evicted
     /// transfers are still ending).
@@ -137,9 +139,11 @@ impl Slots {
         if self.clients.contains(&client) {
             return Admission::Duplicate;
         }
-        let from_ip = self.per_ip.get(&client.ip()).copied().unwrap_or(0);
-        if from_ip >= self.max_per_client {
-            return Admission::ClientCap { running: from_ip };
+        if self.per_ip.get(&client.ip()).copied().unwrap_or(0) >= self.max_per_client {
+            let claims = self.claims_from(client.ip());
+            if claims >= self.max_per_client {
+                return Admission::ClientCap { running: claims };
+            }
         }
         let mut evicted = None;
         if self.holders.len() >= self.max_transfers {
@@ -178,6 +182,14 @@ impl Slots {
         if !self.ending.remove(&id) {
             self.remove(id);
         }
+    }
+
+    /// Transfers from `ip` still waiting for their first acknowledgement.
+    fn claims_from(&self, ip: IpAddr) -> usize {
+        self.holders
+            .values()
+            .filter(|h| h.client.ip() == ip && h.standing.is_claim())
+            .count()
     }
 
     /// Transfers holding a slot.

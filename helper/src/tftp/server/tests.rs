@@ -720,6 +720,27 @@ fn the_table_caps_each_address_and_knows_duplicates() {
 }
 
 #[test]
+fn the_cap_counts_claims_so_phones_behind_one_address_that_make_progress_are_not_turned_away() {
+    let mut slots = Slots::new(10, 2);
+    let (first, _) = admitted(slots.admit(1, addr("10.0.0.2:1000"), T0));
+    let (second, _) = admitted(slots.admit(2, addr("10.0.0.2:1001"), T0));
+    assert!(matches!(
+        slots.admit(3, addr("10.0.0.2:1002"), T0),
+        Admission::ClientCap { running: 2 }
+    ));
+    // Both phones acknowledged their first block: two more may ask at once.
+    assert!(first.acknowledge());
+    assert!(second.acknowledge());
+    admitted(slots.admit(4, addr("10.0.0.2:1002"), T0));
+    admitted(slots.admit(5, addr("10.0.0.2:1003"), T0));
+    assert!(matches!(
+        slots.admit(6, addr("10.0.0.2:1004"), T0),
+        Admission::ClientCap { running: 2 }
+    ));
+    assert_eq!(slots.running(), 4);
+}
+
+#[test]
 fn a_full_table_evicts_the_oldest_claim_never_a_transfer_making_progress() {
     let mut slots = Slots::new(3, 10);
     let (oldest, _) = admitted(slots.admit(1, addr("10.0.0.2:1"), T0));
@@ -796,8 +817,8 @@ fn a_burst_is_reported_at_once_then_summed_once_per_interval() {
     assert_eq!(first.count, 1);
     assert_eq!(
         first.message,
-        "1 read request from 10.0.0.2 refused: that address already has 4 transfers running, \
-         the most one address may have (--tftp-max-per-client)"
+        "1 read request from 10.0.0.2 refused: that address already has 4 transfers waiting for \
+         their first acknowledgement, the most one address may have (--tftp-max-per-client)"
     );
     // 1999 more within the interval: no report each.
     for i in 0..1999u32 {
