@@ -3,7 +3,7 @@
 //! Adding a subcommand: add a variant to [`Command`] holding its `clap::Args`
 //! struct, and a match arm in [`run`] that returns `anyhow::Result<ExitCode>`.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +16,7 @@ use lifeline_helper::bundles::Store;
 use lifeline_helper::control;
 use lifeline_helper::dhcp;
 use lifeline_helper::serve;
+use lifeline_helper::terminal;
 use lifeline_helper::tftp::{self, files::FileSource};
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
@@ -110,14 +111,20 @@ struct ServeArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    match run(cli) {
+    let code = match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("lifeline: error: {error:#}");
+            terminal::err_line(&format!("lifeline: error: {error:#}"));
             ExitCode::FAILURE
         }
-    }
+    };
+    // Bounded: a terminal that stopped reading must not keep the process alive.
+    terminal::flush(FLUSH_AT_EXIT);
+    code
 }
+
+/// How long the last lines may take to reach the terminal at exit.
+const FLUSH_AT_EXIT: Duration = Duration::from_secs(1);
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -130,7 +137,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Logs go to stderr (stdout carries the one line tests parse). `RUST_LOG`
+/// Logs go to stderr (stdout carries the one line tests parse) through
+/// [`terminal`], so a closed stderr never panics a task that logs. `RUST_LOG`
 /// overrides the default level, `info`. Colour only on a terminal, and not
 /// with `NO_COLOR` set.
 fn init_logging() {
@@ -138,7 +146,10 @@ fn init_logging() {
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(terminal::LogWriter)
+        // A failed write has nobody to be reported to; by default it would be
+        // reported with eprintln!, which panics on a closed stderr.
+        .log_internal_errors(false)
         .with_ansi(colour)
         .init();
 }
@@ -151,7 +162,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .max_blocking_threads(args.tftp_max_transfers * 2 + 16)
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(serve_async(args))?;
+    // From here on no line waits on the terminal: a reader that went away or
+    // stopped reading never holds up the servers or the shutdown.
+    terminal::start();
+    let served = runtime.block_on(serve_async(args));
+    // Transfers on blocking threads get the grace period too, not forever.
+    runtime.shutdown_timeout(serve::SHUTDOWN_GRACE);
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -198,11 +215,11 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         .context("cannot read the listening address")?;
 
     if !addr.ip().is_loopback() {
-        eprintln!(
+        terminal::err_line(&format!(
             "lifeline: warning: listening on {addr}, which is not a loopback address: \
              other machines on the network can reach the app. \
              Use --http-listen 127.0.0.1:PORT to keep it on this machine."
-        );
+        ));
     }
 
     let store = Arc::new(
@@ -223,21 +240,18 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         let signal = shutdown_signal();
         async move {
             signal.await;
-            tracing::info!("shutting down");
+            // Cancel first: nothing said about it may stand in its way.
             stop.cancel();
+            tracing::info!("shutting down");
         }
     });
 
     // The first line on stdout; tests and scripts parse it. The token in the
     // fragment never reaches the network; the page keeps it and strips it.
-    let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
+    // Nobody reading it is no reason to stop serving (see --token-file).
+    terminal::out_line(&format!(
         "Lifeline is serving the UI at http://{addr}/#token={token}"
-    )
-    .and_then(|()| stdout.flush())
-    .context("cannot write to stdout")?;
-    drop(stdout);
+    ));
 
     let tftp = tokio::net::UdpSocket::bind(args.tftp_listen)
         .await

@@ -181,3 +181,73 @@ fn sigterm_shuts_down_cleanly() {
         .expect("lifeline did not exit after SIGTERM");
     assert!(exit.success(), "{exit:?}");
 }
+
+/// `lifeline serve 2>&1 | head -1`: once the reader is gone, every write to
+/// stdout or stderr fails (EPIPE). The server still serves TFTP, and SIGTERM
+/// still stops it.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_neither_stops_tftp_nor_the_shutdown() {
+    use std::io::BufRead as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let firmware = b"firmware bytes for the phone".repeat(40);
+    std::fs::write(root.join("term61.default.loads"), &firmware).unwrap();
+    // TFTP's port is chosen here: the line that would name it is never read.
+    let tftp_port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .unwrap()
+        .port();
+    let tftp: std::net::SocketAddr = ([127, 0, 0, 1], tftp_port).into();
+
+    let (reader, writer) = std::io::pipe().unwrap();
+    let mut command = std::process::Command::new(lifeline_tests::lifeline_bin());
+    command
+        .args(["serve", "--http-listen", "127.0.0.1:0", "--tftp-listen"])
+        .arg(tftp.to_string())
+        .arg("--root")
+        .arg(&root)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env("RUST_LOG", "info")
+        .stdin(std::process::Stdio::null())
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer);
+    let mut child = command.spawn().expect("cannot start lifeline");
+    // Only the child holds the pipe's write end now.
+    drop(command);
+
+    // `head -1`: one line, then the reader is gone.
+    let mut first = String::new();
+    std::io::BufReader::new(reader)
+        .read_line(&mut first)
+        .unwrap();
+    assert!(!first.is_empty(), "lifeline printed nothing");
+
+    // Every transfer logs and prints a line, into the closed pipe.
+    for _ in 0..2 {
+        let got = lifeline_tests::TftpDownload::start(tftp, "term61.default.loads").finish();
+        assert_eq!(got.as_deref(), Ok(&firmware[..]), "TFTP on {tftp}");
+    }
+
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("cannot run kill");
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("lifeline ignored SIGTERM with its stdout closed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}");
+}
