@@ -54,7 +54,9 @@ struct ServeArgs {
     /// Address and port to listen on. Port 0 picks a free port; the URL printed
     /// at start tells which. Anything but a loopback address exposes the app to
     /// the network.
-    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7961")]
+    /// A host name is resolved (`localhost:0`).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7961",
+          value_parser = listen_address)]
     http_listen: SocketAddr,
     /// Serve this folder over TFTP (a bundle folder's aliases are used).
     #[arg(long, value_name = "DIR", conflicts_with = "firmware")]
@@ -67,7 +69,8 @@ struct ServeArgs {
     #[arg(long, value_name = "IP", requires = "firmware")]
     tftp_server: Option<Ipv4Addr>,
     /// Where TFTP listens (with --root or --firmware). Port 69 needs privileges.
-    #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:69")]
+    #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:69",
+          value_parser = listen_address)]
     tftp_listen: SocketAddr,
     /// The most TFTP transfers at once; more clients are told the server is busy.
     #[arg(long, value_name = "N", default_value_t = tftp::server::DEFAULT_MAX_TRANSFERS,
@@ -106,6 +109,44 @@ struct ServeArgs {
     /// Also write the browser pairing token to this file (for scripts).
     #[arg(long, value_name = "PATH")]
     token_file: Option<PathBuf>,
+}
+
+/// `ADDR:PORT` or `HOST:PORT`, resolved; an IPv4 address is preferred when a
+/// name has both, as phones and most browsers' `localhost` use it.
+fn listen_address(text: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs as _;
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(format!(
+            "`{text}` has no port: write ADDR:PORT, e.g. 127.0.0.1:{text} or localhost:0 (0 picks a free port)"
+        ));
+    };
+    if port.parse::<u16>().is_err() {
+        return Err(format!(
+            "`{port}` is not a port (0-65535): write ADDR:PORT, e.g. {host}:7961 or {host}:0"
+        ));
+    }
+    let addrs: Vec<SocketAddr> = (host, 0)
+        .to_socket_addrs()
+        .map_err(|e| {
+            format!(
+                "cannot resolve the host name `{host}` ({e}): give an address such as 127.0.0.1:{port}"
+            )
+        })?
+        .collect();
+    let port: u16 = port.parse().unwrap_or(0);
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .map(|a| SocketAddr::new(a.ip(), port))
+        .ok_or_else(|| {
+            format!(
+                "the host name `{host}` has no address: give an address such as 127.0.0.1:{port}"
+            )
+        })
 }
 
 fn main() -> ExitCode {
@@ -175,6 +216,18 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
 /// The file source `serve` was asked for, if any, and a line describing it.
 fn tftp_files(args: &ServeArgs) -> anyhow::Result<Option<(Arc<dyn FileSource>, String)>> {
     if let Some(root) = &args.root {
+        if !root.is_dir() {
+            let what = if root.exists() {
+                "is not a folder"
+            } else {
+                "does not exist"
+            };
+            anyhow::bail!(
+                "--root {}: {what}; give the folder that holds the firmware files \
+                 (one written by `lifeline bundle --out DIR`), or serve a zip with --firmware ZIP",
+                root.display()
+            );
+        }
         let source = tftp::setup::root_source(root)?;
         return Ok(Some((source, format!("folder {}", root.display()))));
     }

@@ -251,3 +251,52 @@ fn a_closed_stdout_neither_stops_tftp_nor_the_shutdown() {
     };
     assert!(exit.success(), "{exit:?}");
 }
+
+#[test]
+fn a_missing_root_says_which_folder_and_what_to_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let output = std::process::Command::new(lifeline_tests::lifeline_bin())
+        .args([
+            "serve",
+            "--http-listen",
+            "127.0.0.1:0",
+            "--tftp-listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--root")
+        .arg(&missing)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("cannot run lifeline");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("lifeline: error: --root "), "{stderr}");
+    assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(stderr.contains("--firmware ZIP"), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
+    assert!(output.stdout.is_empty(), "no URL line on failure");
+}
+
+#[test]
+fn http_listen_takes_a_host_name() {
+    let server = Server::start_with(&["--http-listen", "localhost:0"]);
+    assert!(server.addr.ip().is_loopback(), "{}", server.url);
+    assert_eq!(server.get("/no-such-file").status, 404);
+}
+
+#[test]
+fn a_listen_address_without_a_port_says_how_to_write_it() {
+    let output = std::process::Command::new(lifeline_tests::lifeline_bin())
+        .args(["serve", "--http-listen", "localhost"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("cannot run lifeline");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("has no port"), "{stderr}");
+    assert!(stderr.contains("localhost:0"), "{stderr}");
+}
