@@ -31,12 +31,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the Lifeline web app to a browser on this machine; with --root or
-    /// --firmware, serve TFTP to phones too.
+    /// Serve the Lifeline web app to a browser on this machine and TFTP to the
+    /// phones: the bundle last sent from the app, or --root/--firmware. Exit 0
+    /// after Ctrl-C or SIGTERM, 1 when it cannot start, 2 for bad flags.
     Serve(Box<ServeArgs>),
     /// Inspect a firmware zip, folder or file: what it is, which phones it serves, what is wrong.
     Inspect(lifeline_helper::inspect_cmd::InspectArgs),
     /// Compute DHCP option 150 for TFTP addresses, in every DHCP server's syntax; or decode a value.
+    /// Exit 0 done, 2 an address or value that cannot be used.
     #[command(name = "option150")]
     Option150(lifeline_helper::prep_cmd::Option150Args),
     /// Generate XMLDefault.cnf.xml and SEP<MAC>.cnf.xml for a firmware, or check existing ones.
@@ -68,7 +70,9 @@ struct ServeArgs {
     /// XMLDefault.cnf.xml (default: the --tftp-listen address, if specific).
     #[arg(long, value_name = "IP", requires = "firmware")]
     tftp_server: Option<Ipv4Addr>,
-    /// Where TFTP listens (with --root or --firmware). Port 69 needs privileges.
+    /// Where TFTP listens; it always runs. Port 69 needs privileges (root, or
+    /// `setcap cap_net_bind_service=+ep` on the binary); without them the web
+    /// app runs on and says how to fix it.
     #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:69",
           value_parser = listen_address)]
     tftp_listen: SocketAddr,

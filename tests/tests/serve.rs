@@ -300,3 +300,20 @@ fn a_listen_address_without_a_port_says_how_to_write_it() {
     assert!(stderr.contains("has no port"), "{stderr}");
     assert!(stderr.contains("localhost:0"), "{stderr}");
 }
+
+/// TFTP runs whatever the flags (the stored bundle, or nothing yet), and the
+/// help says so rather than "only with --root or --firmware".
+#[test]
+fn help_says_tftp_always_runs() {
+    let output = std::process::Command::new(lifeline_tests::lifeline_bin())
+        .args(["serve", "--help"])
+        .output()
+        .expect("cannot run lifeline");
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("it always runs"), "{help}");
+    assert!(!help.contains("with --root or --firmware"), "{help}");
+
+    let server = Server::start();
+    let tftp = server.wait_for_tftp();
+    assert!(tftp.ip().is_loopback(), "{tftp}");
+}
