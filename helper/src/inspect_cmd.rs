@@ -105,7 +105,8 @@ pub fn load(path: &Path) -> Result<Report, Unreadable> {
     }
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+/// Why a file could not be read, in words, with what to check.
+pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "not found: check the path".into(),
         std::io::ErrorKind::PermissionDenied => {

@@ -235,6 +235,20 @@ fn tftp_files(args: &ServeArgs) -> anyhow::Result<Option<(Arc<dyn FileSource>, S
         let source = tftp::setup::root_source(root)?;
         return Ok(Some((source, format!("folder {}", root.display()))));
     }
+    if let Some(zip) = &args.firmware
+        && !zip.is_file()
+    {
+        let what = if zip.exists() {
+            "is not a file"
+        } else {
+            "does not exist"
+        };
+        anyhow::bail!(
+            "--firmware {}: {what}; give the firmware zip (cmterm-….zip) or Call Manager package, \
+             or serve a folder of extracted files with --root DIR",
+            zip.display()
+        );
+    }
     if let Some(zip) = &args.firmware {
         let address = tftp::setup::bundle_address(args.tftp_server, args.tftp_listen)?;
         let (source, summary) = tftp::setup::firmware_source(zip, address)?;

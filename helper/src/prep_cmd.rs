@@ -225,7 +225,13 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
         for path in &args.check {
             let text = match std::fs::read(path) {
                 Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                Err(e) => return fail(format!("{}: {e}", path.display())),
+                Err(e) => {
+                    return fail(format!(
+                        "{}: {}",
+                        path.display(),
+                        inspect_cmd::io_reason(&e)
+                    ));
+                }
             };
             let name = path
                 .file_name()
@@ -453,12 +459,18 @@ fn read_firmware(path: &Path, report: &Report) -> Result<Vec<(String, Vec<u8>)>,
         let mut files = Vec::new();
         for e in &report.entries {
             let data = std::fs::read(path.join(&e.path))
-                .map_err(|err| fail(format!("{}: {err}", e.path)))?;
+                .map_err(|err| fail(format!("{}: {}", e.path, inspect_cmd::io_reason(&err))))?;
             files.push((e.name.clone(), data));
         }
         return Ok(files);
     }
-    let data = std::fs::read(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    let data = std::fs::read(path).map_err(|e| {
+        fail(format!(
+            "{}: {}",
+            path.display(),
+            inspect_cmd::io_reason(&e)
+        ))
+    })?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -325,3 +325,16 @@ fn option150_warnings_are_on_stderr() {
     );
     assert!(!stdout(&o).contains("warning"), "{}", stdout(&o));
 }
+
+#[test]
+fn a_missing_file_to_check_is_named_without_an_os_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("XMLDefault.cnf.xml");
+    let o = run(&["config", "--check", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.starts_with("lifeline: error: "), "{e}");
+    assert!(e.contains(&missing.display().to_string()), "{e}");
+    assert!(e.contains("not found: check the path"), "{e}");
+    assert!(!e.contains("os error"), "{e}");
+}

@@ -282,6 +282,35 @@ fn a_missing_root_says_which_folder_and_what_to_give() {
 }
 
 #[test]
+fn a_missing_firmware_zip_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("cmterm.zip");
+    let output = std::process::Command::new(lifeline_tests::lifeline_bin())
+        .args([
+            "serve",
+            "--http-listen",
+            "127.0.0.1:0",
+            "--tftp-listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--tftp-server", "192.0.2.1", "--firmware"])
+        .arg(&missing)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("cannot run lifeline");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("lifeline: error: --firmware "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
+}
+
+#[test]
 fn http_listen_takes_a_host_name() {
     let server = Server::start_with(&["--http-listen", "localhost:0"]);
     assert!(server.addr.ip().is_loopback(), "{}", server.url);
