@@ -5,7 +5,7 @@
 
 use std::io::IsTerminal as _;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -293,14 +293,19 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         ));
     }
 
-    let store = Arc::new(
-        Store::open(&data_dir)
-            .with_context(|| format!("cannot use the data directory {}", data_dir.display()))?,
-    );
+    let store = Arc::new(Store::open(&data_dir).map_err(|error| {
+        unwritable(
+            "--data-dir",
+            &data_dir,
+            &error,
+            "a folder Lifeline may create and write",
+        )
+    })?);
     let token = control::new_token().context("cannot make a pairing token")?;
     if let Some(path) = &args.token_file {
-        lifeline_helper::atomic::write_file(path, format!("{token}\n").as_bytes())
-            .with_context(|| format!("cannot write the token to {}", path.display()))?;
+        lifeline_helper::atomic::write_file(path, format!("{token}\n").as_bytes()).map_err(
+            |error| unwritable("--token-file", path, &error, "a file path you can write"),
+        )?;
     }
 
     // Signals are caught from before the start line on, so a script that stops
@@ -349,6 +354,24 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         tftp,
     };
     serve::run(config, sockets, stop).await
+}
+
+/// Why the path given as `flag` cannot be written, in words, and what to give.
+fn unwritable(flag: &str, path: &Path, error: &std::io::Error, wants: &str) -> anyhow::Error {
+    use std::io::ErrorKind;
+    let why = match error.kind() {
+        ErrorKind::NotFound => {
+            "a folder above it does not exist and cannot be created there".to_owned()
+        }
+        ErrorKind::NotADirectory | ErrorKind::AlreadyExists => {
+            "it, or a folder on its way, is a file".to_owned()
+        }
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+            "permission denied".to_owned()
+        }
+        _ => error.to_string(),
+    };
+    anyhow::anyhow!("{flag} {}: {why}; give {wants}", path.display())
 }
 
 fn bind_error(addr: SocketAddr, error: std::io::Error) -> anyhow::Error {

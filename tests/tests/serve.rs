@@ -311,6 +311,49 @@ fn a_missing_firmware_zip_is_explained() {
 }
 
 #[test]
+fn an_unwritable_data_dir_or_token_file_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let data = dir.path().join("data");
+    let token = file.join("token");
+    for (flags, says) in [
+        (&["--data-dir", file.to_str().unwrap()][..], "--data-dir "),
+        (
+            &[
+                "--data-dir",
+                data.to_str().unwrap(),
+                "--token-file",
+                token.to_str().unwrap(),
+            ][..],
+            "--token-file ",
+        ),
+    ] {
+        let output = std::process::Command::new(lifeline_tests::lifeline_bin())
+            .args([
+                "serve",
+                "--http-listen",
+                "127.0.0.1:0",
+                "--tftp-listen",
+                "127.0.0.1:0",
+            ])
+            .args(flags)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("cannot run lifeline");
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with(&format!("lifeline: error: {says}")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("is a file"), "{stderr}");
+        assert!(stderr.contains("; give "), "{stderr}");
+        assert!(!stderr.contains("os error"), "{stderr}");
+    }
+}
+
+#[test]
 fn http_listen_takes_a_host_name() {
     let server = Server::start_with(&["--http-listen", "localhost:0"]);
     assert!(server.addr.ip().is_loopback(), "{}", server.url);
