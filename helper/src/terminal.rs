@@ -45,6 +45,33 @@ struct State {
     writing: bool,
 }
 
+impl State {
+    const fn new() -> Self {
+        State {
+            lines: VecDeque::new(),
+            dropped: 0,
+            writing: false,
+        }
+    }
+
+    /// Queues a line, or counts it as dropped when [`QUEUE_LINES`] wait already.
+    fn push(&mut self, stream: Stream, bytes: Vec<u8>) {
+        if self.lines.len() >= QUEUE_LINES {
+            self.dropped += 1;
+        } else {
+            self.lines.push_back((stream, bytes));
+        }
+    }
+
+    /// Everything waiting, in order, and how many lines were dropped before it.
+    fn take(&mut self) -> (u64, Vec<(Stream, Vec<u8>)>) {
+        (
+            std::mem::take(&mut self.dropped),
+            self.lines.drain(..).collect(),
+        )
+    }
+}
+
 #[derive(Debug)]
 struct Queue {
     state: Mutex<State>,
@@ -52,11 +79,7 @@ struct Queue {
 }
 
 static QUEUE: Queue = Queue {
-    state: Mutex::new(State {
-        lines: VecDeque::new(),
-        dropped: 0,
-        writing: false,
-    }),
+    state: Mutex::new(State::new()),
     changed: Condvar::new(),
 };
 
@@ -87,8 +110,7 @@ fn write_forever(queue: &Queue) {
                 Err(_) => return,
             };
         }
-        let dropped = std::mem::take(&mut state.dropped);
-        let batch: Vec<_> = state.lines.drain(..).collect();
+        let (dropped, batch) = state.take();
         state.writing = true;
         drop(state);
         if dropped > 0 {
@@ -132,12 +154,8 @@ pub fn write(stream: Stream, bytes: Vec<u8>) {
     let Ok(mut state) = queue.state.lock() else {
         return;
     };
-    if state.lines.len() >= QUEUE_LINES {
-        state.dropped += 1;
-    } else {
-        state.lines.push_back((stream, bytes));
-        queue.changed.notify_all();
-    }
+    state.push(stream, bytes);
+    queue.changed.notify_all();
 }
 
 /// `text` and a newline on stdout.
@@ -204,5 +222,36 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogWriter {
 
     fn make_writer(&'a self) -> Self::Writer {
         LogEvent::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_queue_drops_and_counts_lines_and_keeps_the_order_of_the_rest() {
+        let mut state = State::new();
+        for i in 0..QUEUE_LINES + 3 {
+            let stream = if i % 2 == 0 {
+                Stream::Stdout
+            } else {
+                Stream::Stderr
+            };
+            state.push(stream, i.to_string().into_bytes());
+        }
+        let (dropped, lines) = state.take();
+        assert_eq!(dropped, 3);
+        assert_eq!(lines.len(), QUEUE_LINES);
+        assert_eq!(lines[0], (Stream::Stdout, b"0".to_vec()));
+        assert_eq!(lines[1], (Stream::Stderr, b"1".to_vec()));
+        assert_eq!(
+            lines[QUEUE_LINES - 1].1,
+            (QUEUE_LINES - 1).to_string().into_bytes()
+        );
+
+        // Once taken, the queue has room again and the count starts over.
+        state.push(Stream::Stdout, b"next".to_vec());
+        assert_eq!(state.take(), (0, vec![(Stream::Stdout, b"next".to_vec())]));
     }
 }
