@@ -215,7 +215,16 @@ fn a_closed_stdout_neither_stops_tftp_nor_the_shutdown() {
         .stdin(std::process::Stdio::null())
         .stdout(writer.try_clone().unwrap())
         .stderr(writer);
-    let mut child = command.spawn().expect("cannot start lifeline");
+    /// Killed when the test ends, passed or failed.
+    struct Reaped(std::process::Child);
+    impl Drop for Reaped {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut reaped = Reaped(command.spawn().expect("cannot start lifeline"));
+    let child = &mut reaped.0;
     // Only the child holds the pipe's write end now.
     drop(command);
 
@@ -243,8 +252,6 @@ fn a_closed_stdout_neither_stops_tftp_nor_the_shutdown() {
             break exit;
         }
         if std::time::Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
             panic!("lifeline ignored SIGTERM with its stdout closed");
         }
         std::thread::sleep(Duration::from_millis(20));
