@@ -1,15 +1,16 @@
 //! `lifeline inspect <PATH> [--json]`: the inspection report in a terminal.
 //!
 //! PATH is a firmware zip, a Call Manager package (`.cop.sgn`, `.cop`, `.tar.gz`,
-//! `.tgz`, `.tar`), a folder of extracted files, or a single file (a `.loads`, say). Exit status: 0 no error findings, 1 error findings, 2 the input
-//! could not be read at all (one line on stderr says why).
+//! `.tgz`, `.tar`), a folder of extracted files, or a single file (a `.loads`, say).
+//! Exit status: 0 no error findings, 1 error findings, 2 the input could not be
+//! read at all (one line on stderr says why; with `--json`, stdout also gets
+//! `{"error": "…", "path": "…"}`).
 
 use lifeline_shared::finding::Severity;
 use lifeline_shared::firmware::archive::Limits;
 use lifeline_shared::firmware::inspect::{self, ImageStatus, InputFile, Report};
 use lifeline_shared::firmware::package::{self, InputKind};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -41,7 +42,7 @@ pub fn run(args: &InspectArgs) -> ExitCode {
                 render(&report)
             };
             // A closed pipe (`| head`) is not an error worth a panic.
-            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            crate::terminal::out(&out);
             if report.has_errors() {
                 ExitCode::from(1)
             } else {
@@ -49,7 +50,16 @@ pub fn run(args: &InspectArgs) -> ExitCode {
             }
         }
         Err(Unreadable(why)) => {
-            eprintln!("lifeline inspect: {}: {why}", args.path.display());
+            let path = args.path.display();
+            if args.json {
+                // Scripts reading stdout get an object either way.
+                let error = serde_json::json!({
+                    "error": format!("{path}: {why}"),
+                    "path": path.to_string(),
+                });
+                crate::terminal::out_line(&error.to_string());
+            }
+            crate::terminal::err_line(&format!("lifeline: error: {path}: {why}"));
             ExitCode::from(2)
         }
     }
@@ -95,7 +105,8 @@ pub fn load(path: &Path) -> Result<Report, Unreadable> {
     }
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+/// Why a file could not be read, in words, with what to check.
+pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "not found: check the path".into(),
         std::io::ErrorKind::PermissionDenied => {
@@ -250,8 +261,9 @@ pub fn render(r: &Report) -> String {
 
     let _ = writeln!(
         o,
-        "\nEntries: {} files, {}",
+        "\nEntries: {} file{}, {}",
         r.entries.len(),
+        if r.entries.len() == 1 { "" } else { "s" },
         size(r.total_size)
     );
     let w = r

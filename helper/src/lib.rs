@@ -14,6 +14,7 @@
 //! - [`tftp`], [`dhcp`]: the servers; [`simulate`]: a phone on the wire.
 //! - [`inspect_cmd`], [`prep_cmd`]: the terminal subcommands.
 //! - [`atomic`]: file and folder writes a crash never leaves half done.
+//! - [`terminal`]: stdout and stderr lines that never block or kill a server.
 
 pub mod atomic;
 pub mod bundles;
@@ -25,5 +26,6 @@ pub mod plane;
 pub mod prep_cmd;
 pub mod serve;
 pub mod simulate;
+pub mod terminal;
 pub mod tftp;
 pub mod web;

@@ -3,9 +3,9 @@
 //! Adding a subcommand: add a variant to [`Command`] holding its `clap::Args`
 //! struct, and a match arm in [`run`] that returns `anyhow::Result<ExitCode>`.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +16,7 @@ use lifeline_helper::bundles::Store;
 use lifeline_helper::control;
 use lifeline_helper::dhcp;
 use lifeline_helper::serve;
+use lifeline_helper::terminal;
 use lifeline_helper::tftp::{self, files::FileSource};
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
@@ -30,12 +31,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the Lifeline web app to a browser on this machine; with --root or
-    /// --firmware, serve TFTP to phones too.
+    /// Serve the Lifeline web app to a browser on this machine and TFTP to the
+    /// phones: the bundle last sent from the app, or --root/--firmware. Exit 0
+    /// after Ctrl-C or SIGTERM, 1 when it cannot start, 2 for bad flags.
     Serve(Box<ServeArgs>),
     /// Inspect a firmware zip, folder or file: what it is, which phones it serves, what is wrong.
     Inspect(lifeline_helper::inspect_cmd::InspectArgs),
     /// Compute DHCP option 150 for TFTP addresses, in every DHCP server's syntax; or decode a value.
+    /// Exit 0 done, 2 an address or value that cannot be used.
     #[command(name = "option150")]
     Option150(lifeline_helper::prep_cmd::Option150Args),
     /// Generate XMLDefault.cnf.xml and SEP<MAC>.cnf.xml for a firmware, or check existing ones.
@@ -53,7 +56,9 @@ struct ServeArgs {
     /// Address and port to listen on. Port 0 picks a free port; the URL printed
     /// at start tells which. Anything but a loopback address exposes the app to
     /// the network.
-    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7961")]
+    /// A host name is resolved (`localhost:0`).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7961",
+          value_parser = listen_address)]
     http_listen: SocketAddr,
     /// Serve this folder over TFTP (a bundle folder's aliases are used).
     #[arg(long, value_name = "DIR", conflicts_with = "firmware")]
@@ -65,8 +70,11 @@ struct ServeArgs {
     /// XMLDefault.cnf.xml (default: the --tftp-listen address, if specific).
     #[arg(long, value_name = "IP", requires = "firmware")]
     tftp_server: Option<Ipv4Addr>,
-    /// Where TFTP listens (with --root or --firmware). Port 69 needs privileges.
-    #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:69")]
+    /// Where TFTP listens; it always runs. Port 69 needs privileges (root, or
+    /// `setcap cap_net_bind_service=+ep` on the binary); without them the web
+    /// app runs on and says how to fix it.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:69",
+          value_parser = listen_address)]
     tftp_listen: SocketAddr,
     /// The most TFTP transfers at once; more clients are told the server is busy.
     #[arg(long, value_name = "N", default_value_t = tftp::server::DEFAULT_MAX_TRANSFERS,
@@ -108,17 +116,61 @@ struct ServeArgs {
     token_file: Option<PathBuf>,
 }
 
+/// `ADDR:PORT` or `HOST:PORT`, resolved; an IPv4 address is preferred when a
+/// name has both, as phones and most browsers' `localhost` use it.
+fn listen_address(text: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs as _;
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(format!(
+            "`{text}` has no port: write ADDR:PORT, e.g. 127.0.0.1:{text} or localhost:0 (0 picks a free port)"
+        ));
+    };
+    if port.parse::<u16>().is_err() {
+        return Err(format!(
+            "`{port}` is not a port (0-65535): write ADDR:PORT, e.g. {host}:7961 or {host}:0"
+        ));
+    }
+    let addrs: Vec<SocketAddr> = (host, 0)
+        .to_socket_addrs()
+        .map_err(|e| {
+            format!(
+                "cannot resolve the host name `{host}` ({e}): give an address such as 127.0.0.1:{port}"
+            )
+        })?
+        .collect();
+    let port: u16 = port.parse().unwrap_or(0);
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .map(|a| SocketAddr::new(a.ip(), port))
+        .ok_or_else(|| {
+            format!(
+                "the host name `{host}` has no address: give an address such as 127.0.0.1:{port}"
+            )
+        })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    match run(cli) {
+    let code = match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("lifeline: error: {error:#}");
+            terminal::err_line(&format!("lifeline: error: {error:#}"));
             ExitCode::FAILURE
         }
-    }
+    };
+    // Bounded: a terminal that stopped reading must not keep the process alive.
+    terminal::flush(FLUSH_AT_EXIT);
+    code
 }
+
+/// How long the last lines may take to reach the terminal at exit.
+const FLUSH_AT_EXIT: Duration = Duration::from_secs(1);
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -131,7 +183,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Logs go to stderr (stdout carries the one line tests parse). `RUST_LOG`
+/// Logs go to stderr (stdout carries the one line tests parse) through
+/// [`terminal`], so a closed stderr never panics a task that logs. `RUST_LOG`
 /// overrides the default level, `info`. Colour only on a terminal, and not
 /// with `NO_COLOR` set.
 fn init_logging() {
@@ -139,7 +192,10 @@ fn init_logging() {
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(terminal::LogWriter)
+        // A failed write has nobody to be reported to; by default it would be
+        // reported with eprintln!, which panics on a closed stderr.
+        .log_internal_errors(false)
         .with_ansi(colour)
         .init();
 }
@@ -152,15 +208,47 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .max_blocking_threads(args.tftp_max_transfers * 2 + 16)
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(serve_async(args))?;
+    // From here on no line waits on the terminal: a reader that went away or
+    // stopped reading never holds up the servers or the shutdown.
+    terminal::start();
+    let served = runtime.block_on(serve_async(args));
+    // Transfers on blocking threads get the grace period too, not forever.
+    runtime.shutdown_timeout(serve::SHUTDOWN_GRACE);
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The file source `serve` was asked for, if any, and a line describing it.
 fn tftp_files(args: &ServeArgs) -> anyhow::Result<Option<(Arc<dyn FileSource>, String)>> {
     if let Some(root) = &args.root {
+        if !root.is_dir() {
+            let what = if root.exists() {
+                "is not a folder"
+            } else {
+                "does not exist"
+            };
+            anyhow::bail!(
+                "--root {}: {what}; give the folder that holds the firmware files \
+                 (one written by `lifeline bundle --out DIR`), or serve a zip with --firmware ZIP",
+                root.display()
+            );
+        }
         let source = tftp::setup::root_source(root)?;
         return Ok(Some((source, format!("folder {}", root.display()))));
+    }
+    if let Some(zip) = &args.firmware
+        && !zip.is_file()
+    {
+        let what = if zip.exists() {
+            "is not a file"
+        } else {
+            "does not exist"
+        };
+        anyhow::bail!(
+            "--firmware {}: {what}; give the firmware zip (cmterm-….zip) or Call Manager package, \
+             or serve a folder of extracted files with --root DIR",
+            zip.display()
+        );
     }
     if let Some(zip) = &args.firmware {
         let address = tftp::setup::bundle_address(args.tftp_server, args.tftp_listen)?;
@@ -199,21 +287,26 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         .context("cannot read the listening address")?;
 
     if !addr.ip().is_loopback() {
-        eprintln!(
+        terminal::err_line(&format!(
             "lifeline: warning: listening on {addr}, which is not a loopback address: \
              other machines on the network can reach the app. \
              Use --http-listen 127.0.0.1:PORT to keep it on this machine."
-        );
+        ));
     }
 
-    let store = Arc::new(
-        Store::open(&data_dir)
-            .with_context(|| format!("cannot use the data directory {}", data_dir.display()))?,
-    );
+    let store = Arc::new(Store::open(&data_dir).map_err(|error| {
+        unwritable(
+            "--data-dir",
+            &data_dir,
+            &error,
+            "a folder Lifeline may create and write",
+        )
+    })?);
     let token = control::new_token().context("cannot make a pairing token")?;
     if let Some(path) = &args.token_file {
-        lifeline_helper::atomic::write_file(path, format!("{token}\n").as_bytes())
-            .with_context(|| format!("cannot write the token to {}", path.display()))?;
+        lifeline_helper::atomic::write_file(path, format!("{token}\n").as_bytes()).map_err(
+            |error| unwritable("--token-file", path, &error, "a file path you can write"),
+        )?;
     }
 
     // Signals are caught from before the start line on, so a script that stops
@@ -224,21 +317,18 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         let signal = shutdown_signal();
         async move {
             signal.await;
-            tracing::info!("shutting down");
+            // Cancel first: nothing said about it may stand in its way.
             stop.cancel();
+            tracing::info!("shutting down");
         }
     });
 
     // The first line on stdout; tests and scripts parse it. The token in the
     // fragment never reaches the network; the page keeps it and strips it.
-    let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
+    // Nobody reading it is no reason to stop serving (see --token-file).
+    terminal::out_line(&format!(
         "Lifeline is serving the UI at http://{addr}/#token={token}"
-    )
-    .and_then(|()| stdout.flush())
-    .context("cannot write to stdout")?;
-    drop(stdout);
+    ));
 
     let tftp = tokio::net::UdpSocket::bind(args.tftp_listen)
         .await
@@ -265,6 +355,24 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         tftp,
     };
     serve::run(config, sockets, stop).await
+}
+
+/// Why the path given as `flag` cannot be written, in words, and what to give.
+fn unwritable(flag: &str, path: &Path, error: &std::io::Error, wants: &str) -> anyhow::Error {
+    use std::io::ErrorKind;
+    let why = match error.kind() {
+        ErrorKind::NotFound => {
+            "a folder above it does not exist and cannot be created there".to_owned()
+        }
+        ErrorKind::NotADirectory | ErrorKind::AlreadyExists => {
+            "it, or a folder on its way, is a file".to_owned()
+        }
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+            "permission denied".to_owned()
+        }
+        _ => error.to_string(),
+    };
+    anyhow::anyhow!("{flag} {}: {why}; give {wants}", path.display())
 }
 
 fn bind_error(addr: SocketAddr, error: std::io::Error) -> anyhow::Error {

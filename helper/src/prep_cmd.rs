@@ -13,7 +13,6 @@ use lifeline_shared::finding::{Finding, Severity};
 use lifeline_shared::firmware::inspect::Report;
 use lifeline_shared::firmware::package::{self, InputKind};
 use lifeline_shared::models::Protocol;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -36,12 +35,43 @@ pub struct Option150Args {
 }
 
 fn fail(what: impl std::fmt::Display) -> ExitCode {
-    eprintln!("lifeline: {what}");
+    crate::terminal::err_line(&format!("lifeline: error: {what}"));
     ExitCode::from(2)
 }
 
 fn out(text: &str) {
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    crate::terminal::out(text);
+}
+
+/// Why `path` (given as `--out`) cannot be written, and what to give instead.
+fn out_problem(path: &Path, error: &std::io::Error, wants: &str) -> String {
+    use std::io::ErrorKind;
+    let p = path.display();
+    match error.kind() {
+        ErrorKind::AlreadyExists | ErrorKind::NotADirectory if path.is_file() => {
+            format!("{p} is a file, not a folder; give --out {wants}")
+        }
+        ErrorKind::NotADirectory => {
+            format!("part of {p} is a file, not a folder; give --out {wants}")
+        }
+        ErrorKind::NotFound => format!(
+            "cannot create {p}: a folder above it does not exist or cannot hold folders; \
+             give --out {wants} in a folder you can write to"
+        ),
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => format!(
+            "cannot write {p}: permission denied; give --out {wants} in a folder you can write to"
+        ),
+        _ => format!("cannot write {p}: {error}; give --out {wants} elsewhere"),
+    }
+}
+
+/// `n thing` or `n things`.
+fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
 }
 
 /// Runs `lifeline option150`: option 150 for the addresses in every DHCP
@@ -109,7 +139,7 @@ pub fn option150(args: &Option150Args) -> ExitCode {
     }
     let mut t = String::new();
     for w in &list.warnings {
-        t.push_str(&format!("warning: {}: {}\n", w.address, w.message));
+        crate::terminal::err_line(&format!("lifeline: warning: {}: {}", w.address, w.message));
     }
     t.push_str(&format!(
         "Option 150 for {}\n",
@@ -195,7 +225,13 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
         for path in &args.check {
             let text = match std::fs::read(path) {
                 Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                Err(e) => return fail(format!("{}: {e}", path.display())),
+                Err(e) => {
+                    return fail(format!(
+                        "{}: {}",
+                        path.display(),
+                        inspect_cmd::io_reason(&e)
+                    ));
+                }
             };
             let name = path
                 .file_name()
@@ -272,20 +308,21 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
             Err(e) => return fail(e),
         }
     }
+    const WANTS: &str = "a folder (new, or one to add the files to)";
     if let Err(e) = std::fs::create_dir_all(dir) {
-        return fail(format!("{}: {e}", dir.display()));
+        return fail(out_problem(dir, &e, WANTS));
     }
     for (name, text) in &files {
         if let Err(e) = crate::atomic::write_file(&dir.join(name), text.as_bytes()) {
-            return fail(format!("{}: {e}", dir.join(name).display()));
+            return fail(out_problem(&dir.join(name), &e, WANTS));
         }
         out(&format!("wrote {}\n", dir.join(name).display()));
     }
     print_findings(&findings);
     if report.has_errors() {
         out(&format!(
-            "note: the firmware has {} error finding(s); run `lifeline inspect {}`\n",
-            report.tally.errors,
+            "note: the firmware has {}; run `lifeline inspect {}`\n",
+            count(report.tally.errors, "error finding"),
             fw.display()
         ));
         return ExitCode::from(1);
@@ -321,7 +358,7 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     for w in &tftp.warnings {
-        eprintln!("lifeline: warning: {}: {}", w.address, w.message);
+        crate::terminal::err_line(&format!("lifeline: warning: {}: {}", w.address, w.message));
     }
     let call_managers = if args.call_managers.is_empty() {
         vec![tftp.addresses[0].to_string()]
@@ -382,15 +419,19 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
         crate::atomic::write_bundle_dir(&args.out, &b)
     };
     if let Err(e) = written {
-        return fail(format!("{}: {e}", args.out.display()));
+        return fail(out_problem(
+            &args.out,
+            &e,
+            "a new folder, a bundle folder to replace, or FILE.zip",
+        ));
     }
     let total: u64 = b.manifest.files.iter().map(|f| f.size).sum();
     let mut t = format!(
-        "Bundle {} written to {}\n  load {}, {} files, {:.1} MB\n",
+        "Bundle {} written to {}\n  load {}, {}, {:.1} MB\n",
         &b.manifest.id[..16],
         args.out.display(),
         b.manifest.load.as_deref().unwrap_or("-"),
-        b.manifest.files.len() + 1,
+        count(b.manifest.files.len() + 1, "file"),
         total as f64 / 1e6
     );
     for a in &b.manifest.aliases {
@@ -418,12 +459,18 @@ fn read_firmware(path: &Path, report: &Report) -> Result<Vec<(String, Vec<u8>)>,
         let mut files = Vec::new();
         for e in &report.entries {
             let data = std::fs::read(path.join(&e.path))
-                .map_err(|err| fail(format!("{}: {err}", e.path)))?;
+                .map_err(|err| fail(format!("{}: {}", e.path, inspect_cmd::io_reason(&err))))?;
             files.push((e.name.clone(), data));
         }
         return Ok(files);
     }
-    let data = std::fs::read(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    let data = std::fs::read(path).map_err(|e| {
+        fail(format!(
+            "{}: {}",
+            path.display(),
+            inspect_cmd::io_reason(&e)
+        ))
+    })?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

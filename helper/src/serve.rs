@@ -10,7 +10,6 @@
 //! - Once `shutdown` is cancelled, [`run`] returns when every server has
 //!   stopped, or after [`Config::grace`] at the latest.
 
-use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -25,6 +24,7 @@ use crate::control::{self, Control};
 use crate::dhcp;
 use crate::events::{self, Events};
 use crate::plane;
+use crate::terminal;
 use crate::tftp::{self, files::FileSource};
 use crate::web;
 
@@ -245,7 +245,9 @@ fn tftp_socket(
             reason: None,
         },
         Err(why) => {
-            eprintln!("lifeline: error: {why}. The web UI keeps running.");
+            terminal::err_line(&format!(
+                "lifeline: error: {why}. The web UI keeps running."
+            ));
             Service {
                 listening: false,
                 address: None,
@@ -277,8 +279,7 @@ fn spawn_live_lines(events: &Events) {
     });
 }
 
-/// A line on stdout, flushed at once.
+/// A line on stdout that never blocks or panics (see [`terminal`]).
 fn print_line(line: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+    terminal::out_line(line);
 }

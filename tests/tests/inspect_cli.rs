@@ -129,6 +129,36 @@ fn unreadable_inputs_exit_2_with_one_line() {
         assert!(out.stdout.is_empty());
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("lifeline: error: "), "{err}");
         assert!(err.contains(says), "{err}");
     }
+}
+
+#[test]
+fn json_mode_answers_bad_input_with_a_json_error_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = write(dir.path(), "garbage.zip", b"not a zip at all");
+    let out = inspect(&[garbage.as_os_str(), "--json".as_ref()]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let error = v["error"].as_str().unwrap();
+    assert!(error.contains("garbage.zip"), "{error}");
+    assert!(error.contains("not a zip"), "{error}");
+    assert_eq!(v["path"], garbage.display().to_string());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("lifeline: error: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn one_entry_is_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (name, data) = seed_files()
+        .into_iter()
+        .find(|(n, _)| n == "term61.default.loads")
+        .unwrap();
+    let one = write(dir.path(), &name, &data);
+    let out = inspect(&[one.as_os_str()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Entries: 1 file,"), "{text}");
 }

@@ -258,3 +258,83 @@ fn bundle_as_zip_and_refusals() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("7942"));
 }
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Each refused `--out` says what is wrong with which path, and what to give
+/// instead, in one `lifeline: error:` line without a raw OS error number.
+#[test]
+fn unwritable_outs_say_what_is_wrong_and_what_to_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("seed.zip");
+    std::fs::write(&zip, seed_zip()).unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let config = |out: &str| {
+        run(&[
+            "config",
+            "--firmware",
+            zip.to_str().unwrap(),
+            "--call-manager",
+            "10.0.0.1",
+            "--out",
+            out,
+        ])
+    };
+    let mut cases = vec![
+        (config(file.to_str().unwrap()), "is a file, not a folder"),
+        (config(file.join("cfg").to_str().unwrap()), "part of"),
+        (
+            run(&[
+                "bundle",
+                zip.to_str().unwrap(),
+                "--tftp-server",
+                "10.0.0.5",
+                "--out",
+                file.to_str().unwrap(),
+            ]),
+            "is a file, not a folder",
+        ),
+    ];
+    if cfg!(target_os = "linux") {
+        cases.push((config("/proc/cfg"), "cannot create /proc/cfg"));
+    }
+    for (o, says) in cases {
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let e = stderr(&o);
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.starts_with("lifeline: error: "), "{e}");
+        assert!(e.contains(says), "{e}");
+        assert!(e.contains("give --out"), "{e}");
+        assert!(!e.contains("os error"), "{e}");
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder");
+}
+
+/// Warnings go to stderr, so stdout stays the answer alone.
+#[test]
+fn option150_warnings_are_on_stderr() {
+    let o = run(&["option150", "127.0.0.1"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).starts_with("lifeline: warning: 127.0.0.1"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("warning"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_missing_file_to_check_is_named_without_an_os_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("XMLDefault.cnf.xml");
+    let o = run(&["config", "--check", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.starts_with("lifeline: error: "), "{e}");
+    assert!(e.contains(&missing.display().to_string()), "{e}");
+    assert!(e.contains("not found: check the path"), "{e}");
+    assert!(!e.contains("os error"), "{e}");
+}

@@ -181,3 +181,218 @@ fn sigterm_shuts_down_cleanly() {
         .expect("lifeline did not exit after SIGTERM");
     assert!(exit.success(), "{exit:?}");
 }
+
+/// `lifeline serve 2>&1 | head -1`: once the reader is gone, every write to
+/// stdout or stderr fails (EPIPE). The server still serves TFTP, and SIGTERM
+/// still stops it.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_neither_stops_tftp_nor_the_shutdown() {
+    use std::io::BufRead as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let firmware = b"firmware bytes for the phone".repeat(40);
+    std::fs::write(root.join("term61.default.loads"), &firmware).unwrap();
+    // TFTP's port is chosen here: the line that would name it is never read.
+    let tftp_port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .unwrap()
+        .port();
+    let tftp: std::net::SocketAddr = ([127, 0, 0, 1], tftp_port).into();
+
+    let (reader, writer) = std::io::pipe().unwrap();
+    let mut command = std::process::Command::new(lifeline_tests::lifeline_bin());
+    command
+        .args(["serve", "--http-listen", "127.0.0.1:0", "--tftp-listen"])
+        .arg(tftp.to_string())
+        .arg("--root")
+        .arg(&root)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env("RUST_LOG", "info")
+        .stdin(std::process::Stdio::null())
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer);
+    /// Killed when the test ends, passed or failed.
+    struct Reaped(std::process::Child);
+    impl Drop for Reaped {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut reaped = Reaped(command.spawn().expect("cannot start lifeline"));
+    let child = &mut reaped.0;
+    // Only the child holds the pipe's write end now.
+    drop(command);
+
+    // `head -1`: one line, then the reader is gone.
+    let mut first = String::new();
+    std::io::BufReader::new(reader)
+        .read_line(&mut first)
+        .unwrap();
+    assert!(!first.is_empty(), "lifeline printed nothing");
+
+    // Every transfer logs and prints a line, into the closed pipe.
+    for _ in 0..2 {
+        let got = lifeline_tests::TftpDownload::start(tftp, "term61.default.loads").finish();
+        assert_eq!(got.as_deref(), Ok(&firmware[..]), "TFTP on {tftp}");
+    }
+
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("cannot run kill");
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        if std::time::Instant::now() >= deadline {
+            panic!("lifeline ignored SIGTERM with its stdout closed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}");
+}
+
+#[test]
+fn a_missing_root_says_which_folder_and_what_to_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let output = std::process::Command::new(lifeline_tests::lifeline_bin())
+        .args([
+            "serve",
+            "--http-listen",
+            "127.0.0.1:0",
+            "--tftp-listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--root")
+        .arg(&missing)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("cannot run lifeline");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("lifeline: error: --root "), "{stderr}");
+    assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(stderr.contains("--firmware ZIP"), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
+    assert!(output.stdout.is_empty(), "no URL line on failure");
+}
+
+#[test]
+fn a_missing_firmware_zip_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("cmterm.zip");
+    let output = std::process::Command::new(lifeline_tests::lifeline_bin())
+        .args([
+            "serve",
+            "--http-listen",
+            "127.0.0.1:0",
+            "--tftp-listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--tftp-server", "192.0.2.1", "--firmware"])
+        .arg(&missing)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("cannot run lifeline");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("lifeline: error: --firmware "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
+}
+
+#[test]
+fn an_unwritable_data_dir_or_token_file_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let data = dir.path().join("data");
+    let token = file.join("token");
+    for (flags, says) in [
+        (&["--data-dir", file.to_str().unwrap()][..], "--data-dir "),
+        (
+            &[
+                "--data-dir",
+                data.to_str().unwrap(),
+                "--token-file",
+                token.to_str().unwrap(),
+            ][..],
+            "--token-file ",
+        ),
+    ] {
+        let output = std::process::Command::new(lifeline_tests::lifeline_bin())
+            .args([
+                "serve",
+                "--http-listen",
+                "127.0.0.1:0",
+                "--tftp-listen",
+                "127.0.0.1:0",
+            ])
+            .args(flags)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("cannot run lifeline");
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with(&format!("lifeline: error: {says}")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("is a file"), "{stderr}");
+        assert!(stderr.contains("; give "), "{stderr}");
+        assert!(!stderr.contains("os error"), "{stderr}");
+    }
+}
+
+#[test]
+fn http_listen_takes_a_host_name() {
+    let server = Server::start_with(&["--http-listen", "localhost:0"]);
+    assert!(server.addr.ip().is_loopback(), "{}", server.url);
+    assert_eq!(server.get("/no-such-file").status, 404);
+}
+
+#[test]
+fn a_listen_address_without_a_port_says_how_to_write_it() {
+    let output = std::process::Command::new(lifeline_tests::lifeline_bin())
+        .args(["serve", "--http-listen", "localhost"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("cannot run lifeline");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("has no port"), "{stderr}");
+    assert!(stderr.contains("localhost:0"), "{stderr}");
+}
+
+/// TFTP runs whatever the flags (the stored bundle, or nothing yet), and the
+/// help says so rather than "only with --root or --firmware".
+#[test]
+fn help_says_tftp_always_runs() {
+    let output = std::process::Command::new(lifeline_tests::lifeline_bin())
+        .args(["serve", "--help"])
+        .output()
+        .expect("cannot run lifeline");
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("it always runs"), "{help}");
+    assert!(!help.contains("with --root or --firmware"), "{help}");
+
+    let server = Server::start();
+    let tftp = server.wait_for_tftp();
+    assert!(tftp.ip().is_loopback(), "{tftp}");
+}
