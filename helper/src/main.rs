@@ -125,7 +125,7 @@ fn listen_address(text: &str) -> Result<SocketAddr, String> {
     }
     let Some((host, port)) = text.rsplit_once(':') else {
         return Err(format!(
-            "`{text}` has no port: write ADDR:PORT, e.g. 127.0.0.1:{text} or localhost:0 (0 picks a free port)"
+            "`{text}` has no port: write ADDR:PORT, e.g. {text}:7961, or {text}:0 for a free port"
         ));
     };
     if port.parse::<u16>().is_err() {

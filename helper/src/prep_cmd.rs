@@ -85,15 +85,23 @@ pub fn option150(args: &Option150Args) -> ExitCode {
             }
             Ok(d) => {
                 let mut t = format!("{}\n", d.message);
-                t.push_str(&format!(
-                    "  as a 32-bit number:     {} (0x{:08X})\n",
-                    d.value, d.value
-                ));
-                t.push_str(&format!(
-                    "  little-endian (tftpd32 x/i): {}\n",
-                    d.little_endian
-                ));
-                t.push_str(&format!("  network order:          {}\n", d.network_order));
+                if d.sends.is_empty() {
+                    t.push_str(&format!(
+                        "  as a 32-bit number:     {} (0x{:08X})\n",
+                        d.value, d.value
+                    ));
+                    t.push_str(&format!(
+                        "  little-endian (tftpd32 x/i): {}\n",
+                        d.little_endian
+                    ));
+                    t.push_str(&format!("  network order:          {}\n", d.network_order));
+                } else {
+                    // Option 150's own bytes: the addresses are what it sends,
+                    // in order; a 32-bit reading of them would mislead.
+                    for (i, addr) in d.sends.iter().enumerate() {
+                        t.push_str(&format!("  TFTP server {}: {addr}\n", i + 1));
+                    }
+                }
                 out(&t);
                 ExitCode::SUCCESS
             }

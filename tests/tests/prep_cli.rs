@@ -52,6 +52,13 @@ fn option150_decodes_and_refuses_clearly() {
     assert!(stdout(&o).starts_with(
         "0x69AA8C0 sends 192.168.154.6 as little-endian; you probably meant 0x690AA8C0 = 192.168.10.105"
     ));
+    // Option 150's own bytes list the servers they send, not 32-bit readings.
+    let o = run(&["option150", "--decode", "96 08 C0 A8 0A 69 C0 A8 0A 6A"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("TFTP server 1: 192.168.10.105\n"), "{text}");
+    assert!(text.contains("TFTP server 2: 192.168.10.106\n"), "{text}");
+    assert!(!text.contains("little-endian"), "{text}");
     for (args, says) in [
         (
             &["option150", "192.168.10.256"][..],

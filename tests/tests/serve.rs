@@ -377,7 +377,12 @@ fn a_listen_address_without_a_port_says_how_to_write_it() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("has no port"), "{stderr}");
+    assert!(stderr.contains("localhost:7961"), "{stderr}");
     assert!(stderr.contains("localhost:0"), "{stderr}");
+    assert!(
+        !stderr.contains(":localhost"),
+        "the host is not a port: {stderr}"
+    );
 }
 
 /// TFTP runs whatever the flags (the stored bundle, or nothing yet), and the
