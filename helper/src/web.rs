@@ -101,9 +101,11 @@ async fn handle(method: Method, uri: Uri, request_headers: HeaderMap) -> Respons
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let variant = |c: Coding| Assets::get(&format!("{path}{}", c.suffix()));
-    let coding = choose_coding(accept_encoding, |c| variant(c).is_some());
-    let file = coding.and_then(variant).unwrap_or(identity);
+    let stored = choose_coding(accept_encoding, |c| {
+        Assets::get(&format!("{path}{}", c.suffix()))
+    });
+    let coding = stored.as_ref().map(|(c, _)| *c);
+    let file = stored.map_or(identity, |(_, file)| file);
 
     let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()[..16]));
     let not_modified = request_headers
@@ -165,12 +167,16 @@ impl Coding {
     }
 }
 
-/// The best coding that the request accepts and that `available` says is stored;
-/// `None` means the file itself.
-fn choose_coding(accept_encoding: &str, available: impl Fn(Coding) -> bool) -> Option<Coding> {
+/// The best coding that the request accepts and that `stored` finds, with what it
+/// found; `None` means the file itself.
+fn choose_coding<T>(
+    accept_encoding: &str,
+    stored: impl Fn(Coding) -> Option<T>,
+) -> Option<(Coding, T)> {
     Coding::ALL
         .into_iter()
-        .find(|&c| accepts(accept_encoding, c.token()) && available(c))
+        .filter(|c| accepts(accept_encoding, c.token()))
+        .find_map(|c| stored(c).map(|found| (c, found)))
 }
 
 /// Whether an `Accept-Encoding` value accepts `coding`: named, or matched by `*`,
@@ -256,13 +262,18 @@ mod tests {
     }
 
     /// Every name is stored in every coding.
-    fn all_stored(_: Coding) -> bool {
-        true
+    fn all_stored(_: Coding) -> Option<()> {
+        Some(())
+    }
+
+    /// The coding chosen, without what was found.
+    fn chosen(accept: &str, stored: impl Fn(Coding) -> Option<()>) -> Option<Coding> {
+        choose_coding(accept, stored).map(|(c, ())| c)
     }
 
     #[test]
     fn brotli_is_preferred_then_gzip_then_the_file_itself() {
-        let chosen = |accept| choose_coding(accept, all_stored);
+        let chosen = |accept| chosen(accept, all_stored);
         assert_eq!(chosen("gzip, deflate, br, zstd"), Some(Coding::Brotli));
         assert_eq!(chosen("gzip"), Some(Coding::Gzip));
         assert_eq!(chosen("deflate"), None);
@@ -274,13 +285,13 @@ mod tests {
 
     #[test]
     fn no_header_or_an_empty_one_gets_the_file_itself() {
-        assert_eq!(choose_coding("", all_stored), None);
-        assert_eq!(choose_coding("  ", all_stored), None);
+        assert_eq!(chosen("", all_stored), None);
+        assert_eq!(chosen("  ", all_stored), None);
     }
 
     #[test]
     fn q_zero_refuses_a_coding() {
-        let chosen = |accept| choose_coding(accept, all_stored);
+        let chosen = |accept| chosen(accept, all_stored);
         assert_eq!(chosen("br;q=0, gzip"), Some(Coding::Gzip));
         assert_eq!(chosen("br; q=0.000, gzip;q=0.5"), Some(Coding::Gzip));
         assert_eq!(chosen("br;q=0, gzip;Q=0"), None);
@@ -289,7 +300,7 @@ mod tests {
 
     #[test]
     fn the_wildcard_accepts_what_is_not_named() {
-        let chosen = |accept| choose_coding(accept, all_stored);
+        let chosen = |accept| chosen(accept, all_stored);
         assert_eq!(chosen("*"), Some(Coding::Brotli));
         assert_eq!(chosen("br;q=0, *"), Some(Coding::Gzip));
         assert_eq!(chosen("*;q=0"), None);
@@ -298,10 +309,10 @@ mod tests {
 
     #[test]
     fn a_coding_without_a_stored_file_is_skipped() {
-        let gzip_only = |c| c == Coding::Gzip;
-        assert_eq!(choose_coding("br, gzip", gzip_only), Some(Coding::Gzip));
-        assert_eq!(choose_coding("br", gzip_only), None);
-        assert_eq!(choose_coding("br, gzip", |_| false), None);
+        let gzip_only = |c| (c == Coding::Gzip).then_some(());
+        assert_eq!(chosen("br, gzip", gzip_only), Some(Coding::Gzip));
+        assert_eq!(chosen("br", gzip_only), None);
+        assert_eq!(chosen("br, gzip", |_| None), None);
     }
 
     async fn get(addr: std::net::SocketAddr, method: &str, path: &str) -> String {

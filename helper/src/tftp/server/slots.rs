@@ -116,6 +116,8 @@ pub(super) struct Slots {
     max_per_client: usize,
     holders: HashMap<u64, Holder>,
     clients: HashSet<SocketAddr>,
+    /// Transfers per IP address, claims or not: the cheap test before
+    /// counting that address's claims, which is what the cap bounds.
     per_ip: HashMap<IpAddr, usize>,
     /// Evicted transfers whose threads have not ended yet.
     ending: HashSet<u64>,
