@@ -235,11 +235,25 @@ fn a_closed_stdout_neither_stops_tftp_nor_the_shutdown() {
         .unwrap();
     assert!(!first.is_empty(), "lifeline printed nothing");
 
-    // Every transfer logs and prints a line, into the closed pipe.
-    for _ in 0..2 {
+    // The line read is the UI's address, printed before TFTP binds: ask
+    // until TFTP answers (a guard, not a delay; without the fix it never
+    // binds). Every transfer logs and prints a line, into the closed pipe.
+    let guard = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
         let got = lifeline_tests::TftpDownload::start(tftp, "term61.default.loads").finish();
-        assert_eq!(got.as_deref(), Ok(&firmware[..]), "TFTP on {tftp}");
+        match got {
+            Ok(bytes) => {
+                assert_eq!(bytes, firmware, "TFTP on {tftp}");
+                break;
+            }
+            Err(e) if std::time::Instant::now() >= guard => {
+                panic!("TFTP on {tftp} never answered with stdout closed: {e}")
+            }
+            Err(_) => {}
+        }
     }
+    let got = lifeline_tests::TftpDownload::start(tftp, "term61.default.loads").finish();
+    assert_eq!(got.as_deref(), Ok(&firmware[..]), "TFTP on {tftp}");
 
     let status = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
