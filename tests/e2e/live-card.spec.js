@@ -5,48 +5,10 @@
 // These tests play phones, whose cards stay with a helper; so they run against
 // a helper of their own (same binary, its own ports and data directory), and
 // the run's shared helper never sees them.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test, expect, outputPath } from './fixtures.js';
 import { inspect, goToStep } from './helpers.js';
+import { startHelper } from './own-helper.js';
 import { Phone } from './tftp.js';
-
-/**
- * Starts `lifeline serve` on free loopback ports with a fresh data directory:
- * `{ url, tftp: { host, port }, stop }`, `url` being the address it printed.
- */
-async function startHelper() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-card-'));
-  const child = spawn(
-    process.env.LIFELINE_BIN,
-    ['serve', '--http-listen', '127.0.0.1:0', '--tftp-listen', '127.0.0.1:0', '--data-dir', dataDir],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  const [url, tftp] = await new Promise((resolve, reject) => {
-    child.once('exit', (code, signal) => reject(new Error(`lifeline exited before serving (${code ?? signal})`)));
-    let url;
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      url ??= /^Lifeline is serving the UI at (http:\/\/\S+#token=[0-9a-f]+)$/.exec(line)?.[1];
-      const listening = /^TFTP listening on (\S+):(\d+),/.exec(line);
-      if (url && listening) resolve([url, { host: listening[1], port: Number(listening[2]) }]);
-    });
-  }).catch(async (err) => {
-    await stop();
-    throw err;
-  });
-  return { url, tftp, stop };
-}
 
 let helper;
 test.beforeAll(async () => {

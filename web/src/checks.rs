@@ -17,11 +17,13 @@ use lifeline_shared::events::PhoneState;
 use lifeline_shared::finding::Severity;
 use lifeline_shared::firmware::inspect::Report;
 use lifeline_shared::models::Protocol;
+use lifeline_shared::protocol::Status;
 
 use crate::bundle::BundleJob;
 use crate::format;
 use crate::helper::Helper;
 use crate::intake::Phase;
+use crate::interfaces;
 use crate::live::{self, Live, PhoneView};
 use crate::pairing::Link;
 use crate::settings::{self, Check, Form};
@@ -129,10 +131,23 @@ fn findings(report: &Report) -> Vec<Problem> {
         .collect()
 }
 
-/// The TFTP address of step 2.
-pub fn network(form: &Form) -> Vec<Problem> {
+/// The TFTP address of step 2, and, once the helper's status is known,
+/// whether phones given it would reach the helper's TFTP server.
+pub fn network(form: &Form, helper: Option<&Status>) -> Vec<Problem> {
     let place = || Place::at(StepId::Network, "tftp");
-    match settings::tftp(form) {
+    let tftp = settings::tftp(form);
+    let reach = match (&tftp, helper) {
+        (Check::Good(list), Some(status)) => interfaces::reach(&list.addresses, status),
+        _ => Vec::new(),
+    };
+    let reach = reach.into_iter().map(move |why| {
+        problem(
+            Severity::Warning,
+            format!("TFTP server address: {why}"),
+            Place::at(StepId::Network, "tftp"),
+        )
+    });
+    let mut out: Vec<Problem> = match tftp {
         Check::Empty => Vec::new(),
         Check::Bad(why) => vec![problem(
             Severity::Error,
@@ -154,7 +169,9 @@ pub fn network(form: &Form) -> Vec<Problem> {
                 )
             })
             .collect(),
-    }
+    };
+    out.extend(reach);
+    out
 }
 
 /// The settings of step 3: call control, the phone list and, for SIP loads,

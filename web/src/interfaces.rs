@@ -216,6 +216,69 @@ pub fn tftp_where(service: &Service, tftp: Option<Ipv4Addr>) -> Option<String> {
     }
 }
 
+/// Why phones given `addresses` (the option 150 list of step 2) would not
+/// reach this helper's TFTP server, each in a sentence with the fix; empty
+/// when they would. Checked against the helper's interfaces and where its
+/// TFTP server listens, as its last status says.
+pub fn reach(given: &[Ipv4Addr], status: &Status) -> Vec<String> {
+    let own = addresses(status);
+    let suggest = match choose_interface(status, &[]) {
+        Some(c) => format!("`{}` (this computer on {})", c.address, c.name),
+        None => "this computer's address on the phones' network (it is on none now but itself: connect it to their switch first)".to_string(),
+    };
+    let mut out: Vec<String> = given
+        .iter()
+        .filter_map(|&a| {
+            // The list's own check already says what loopback means.
+            if a.is_loopback() || own.iter().any(|c| c.address == a) {
+                return None;
+            }
+            Some(match own.iter().find(|c| same_subnet(a, c.address, c.prefix)) {
+                Some(c) => format!(
+                    "`{a}` is on {}'s network ({}) but is not this computer, which is `{}` there: phones would ask that other machine for their files, and this helper would see none of it. Use `{}`, unless your TFTP server runs at `{a}`.",
+                    c.name,
+                    c.subnet(),
+                    c.address,
+                    c.address
+                ),
+                None => format!(
+                    "`{a}` is on none of this computer's networks ({}): phones would ask a TFTP server elsewhere, and this helper would see none of it. Use {suggest}, unless your TFTP server runs at `{a}`.",
+                    if own.is_empty() {
+                        "it has none but loopback".to_string()
+                    } else {
+                        own.iter().map(Choice::subnet).collect::<Vec<_>>().join(", ")
+                    }
+                ),
+            })
+        })
+        .collect();
+    let listen = status
+        .tftp
+        .address
+        .as_deref()
+        .filter(|_| status.tftp.listening)
+        .and_then(|a| a.parse::<std::net::SocketAddr>().ok());
+    if let Some(listen) = listen {
+        let only = match listen.ip() {
+            std::net::IpAddr::V4(ip) if !ip.is_unspecified() => Some(ip),
+            _ => None,
+        };
+        if let Some(ip) = only.filter(|ip| given.first().is_some_and(|a| a != ip)) {
+            out.push(format!(
+                "The helper's TFTP server listens only on `{listen}`, so phones asking `{}` do not reach it: restart the helper with `--tftp-listen 0.0.0.0:69`.",
+                given.first().copied().unwrap_or(ip)
+            ));
+        }
+        if listen.port() != 69 {
+            out.push(format!(
+                "The helper's TFTP server listens on port {}, but option 150 carries no port: phones always ask port 69, so a test port never reaches real phones. Restart the helper with `--tftp-listen 0.0.0.0:69` (port 69 needs privilege: see the README).",
+                listen.port()
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,6 +398,66 @@ mod tests {
                 reason: None
             }),
             "off"
+        );
+    }
+
+    #[test]
+    fn an_address_phones_cannot_reach_the_helper_at_is_named_with_the_fix() {
+        let ip = |a, b, c, d| Ipv4Addr::new(a, b, c, d);
+        let mut s = status(&[("lo", [127, 0, 0, 1], 8), ("eth0", [192, 168, 10, 105], 24)]);
+        // The helper's own address, TFTP on port 69 of every interface: nothing to say.
+        assert_eq!(reach(&[ip(192, 168, 10, 105)], &s), Vec::<String>::new());
+        // Another machine on its network.
+        let other = reach(&[ip(192, 168, 10, 99)], &s);
+        assert_eq!(other.len(), 1, "{other:?}");
+        assert!(
+            other[0].starts_with("`192.168.10.99` is on eth0's network (192.168.10.0/24) but is not this computer, which is `192.168.10.105` there")
+                && other[0].contains("Use `192.168.10.105`"),
+            "{}",
+            other[0]
+        );
+        // On no network of it.
+        let far = reach(&[ip(10, 20, 30, 40)], &s);
+        assert_eq!(far.len(), 1, "{far:?}");
+        assert!(
+            far[0].starts_with(
+                "`10.20.30.40` is on none of this computer's networks (192.168.10.0/24)"
+            ) && far[0].contains("Use `192.168.10.105` (this computer on eth0)"),
+            "{}",
+            far[0]
+        );
+        // Loopback: the list's own warning says so, not this one again.
+        assert_eq!(reach(&[ip(127, 0, 0, 1)], &s), Vec::<String>::new());
+        // A backup server elsewhere is named; the helper's own first one is not.
+        let two = reach(&[ip(192, 168, 10, 105), ip(10, 20, 30, 40)], &s);
+        assert_eq!(two.len(), 1);
+        assert!(two[0].starts_with("`10.20.30.40`"));
+        // TFTP bound to loopback on a test port: both said, once each.
+        s.tftp.address = Some("127.0.0.1:17069".into());
+        let bound = reach(&[ip(192, 168, 10, 105)], &s);
+        assert_eq!(bound.len(), 2, "{bound:?}");
+        assert!(bound[0].starts_with("The helper's TFTP server listens only on `127.0.0.1:17069`, so phones asking `192.168.10.105` do not reach it"), "{}", bound[0]);
+        assert!(
+            bound[1].contains("option 150 carries no port: phones always ask port 69"),
+            "{}",
+            bound[1]
+        );
+        // Every interface, but a test port.
+        s.tftp.address = Some("0.0.0.0:6969".into());
+        let port = reach(&[ip(192, 168, 10, 105)], &s);
+        assert_eq!(port.len(), 1);
+        assert!(port[0].starts_with("The helper's TFTP server listens on port 6969"));
+        // Not listening: the helper's own problem says so, not this check.
+        s.tftp.listening = false;
+        assert_eq!(reach(&[ip(192, 168, 10, 105)], &s), Vec::<String>::new());
+        // A helper on no network but loopback.
+        let alone = status(&[("lo", [127, 0, 0, 1], 8)]);
+        let none = reach(&[ip(192, 168, 10, 105)], &alone);
+        assert!(
+            none[0].contains("(it has none but loopback)")
+                && none[0].contains("connect it to their switch first"),
+            "{}",
+            none[0]
         );
     }
 

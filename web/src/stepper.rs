@@ -210,7 +210,11 @@ fn mark(state: &State, id: StepId) -> Option<Mark> {
         StepId::Network => match settings::tftp(&state.form) {
             Check::Empty => None,
             Check::Bad(_) => Some(Mark::Error),
-            Check::Good(list) if list.warnings.is_empty() => Some(Mark::Ok),
+            Check::Good(_)
+                if checks::network(&state.form, state.helper.status.as_ref()).is_empty() =>
+            {
+                Some(Mark::Ok)
+            }
             Check::Good(_) => Some(Mark::Warning),
         },
         StepId::Config => config_mark(report, &state.form),
@@ -220,8 +224,14 @@ fn mark(state: &State, id: StepId) -> Option<Mark> {
 }
 
 /// How the Deliver step stands: ✗ when the bundle could not be made, saved or
-/// sent; ✓ once it was saved, or the helper serves it.
+/// sent; ⚠ while the helper holds it but its TFTP server is not running (no
+/// phone can fetch it); ✓ once it was saved, or the helper serves it.
 fn deliver_mark(state: &State) -> Option<Mark> {
+    let tftp_down = state
+        .helper
+        .status
+        .as_ref()
+        .is_some_and(|s| !s.tftp.listening);
     let this = |key: &BundleKey| Some(*key) == state.bundle.key();
     let sent = matches!(&state.helper.send, SendState::Switched { key, .. } if this(key));
     let send_failed = matches!(&state.helper.send, SendState::Failed { key, .. } if this(key));
@@ -232,7 +242,9 @@ fn deliver_mark(state: &State) -> Option<Mark> {
             ..
         } => Some(Mark::Error),
         _ if send_failed => Some(Mark::Error),
-        _ if sent || state.helper.serves_bundle(&state.bundle) => Some(Mark::Ok),
+        _ if sent || state.helper.serves_bundle(&state.bundle) => {
+            Some(if tftp_down { Mark::Warning } else { Mark::Ok })
+        }
         BundleJob::Ready {
             saved: Some(Ok(_)), ..
         } => Some(Mark::Ok),

@@ -282,6 +282,7 @@ pub fn App() -> Html {
             <NetworkStep
                 tftp={state.form.tftp.clone()}
                 check={settings::tftp(&state.form)}
+                reach={match (settings::tftp(&state.form), h.status.as_ref()) { (settings::Check::Good(l), Some(s)) => interfaces::reach(&l.addresses, s), _ => Vec::new() }}
                 server={state.server}
                 decode={state.decode.clone()}
                 copy={state.copy}

@@ -23,6 +23,10 @@ pub struct NetworkStepProps {
     pub decode: AttrValue,
     /// The last copy.
     pub copy: Option<CopyNote>,
+    /// Why phones given this list would not reach the helper's TFTP server
+    /// (from its last status), each with the fix.
+    #[prop_or_default]
+    pub reach: Vec<String>,
     /// The helper's part (its addresses and DHCP server), under the field.
     #[prop_or_default]
     pub helper: Html,
@@ -45,6 +49,10 @@ pub fn NetworkStep(props: &NetworkStepProps) -> Html {
         ),
         Check::Empty => (None, Vec::new()),
     };
+    let warnings: Vec<String> = warnings
+        .into_iter()
+        .chain(props.reach.iter().cloned())
+        .collect();
     html! {
         <>
             <div class="step-intro">
@@ -57,7 +65,7 @@ pub fn NetworkStep(props: &NetworkStepProps) -> Html {
                 <TextField
                     id="tftp"
                     label="TFTP server address"
-                    hint="Usually this computer's address on the phones' network (LAN), for example `192.168.10.105`. Several servers: separate them with commas, the preferred one first."
+                    hint="Usually this computer's address on the phones' network (LAN), for example `192.168.10.105`. Several servers: separate them with commas, the preferred one first. Option 150 carries no port: phones always ask port 69."
                     value={props.tftp.clone()}
                     placeholder="192.168.10.105"
                     testid="tftp-input"

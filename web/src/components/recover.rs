@@ -276,7 +276,20 @@ fn watch(props: &RecoverStepProps) -> Html {
             }
         }
     };
+    let tftp_down = props
+        .status
+        .as_ref()
+        .filter(|s| !s.tftp.listening && props.link.is_connected())
+        .map(|s| s.tftp.reason.clone().unwrap_or_default());
     let waiting = match live.watching(props.now) {
+        // No phone can fetch a file, so none would show: say so instead of waiting.
+        _ if live.is_waiting() && tftp_down.is_some() => html! {
+            <p class="field-warnings" data-testid="watch-tftp-down" role="status">
+                <span aria-hidden="true">{ "⚠ " }</span>
+                <strong>{ "No phone can show up here until the helper's TFTP server runs: " }</strong>
+                { rich(&format::sentence(tftp_down.as_deref().filter(|r| !r.is_empty()).unwrap_or("it gave no reason. Restart it and read what it prints"))) }
+            </p>
+        },
         Some((secs, checklist)) if live.is_waiting() => html! {
             <>
                 <p class="status is-working" data-testid="watch-waiting">

@@ -98,16 +98,40 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
             </p>
         }
     });
+    // The helper holds the bundle either way; it serves it only while its
+    // TFTP server runs, and the verdict says which.
+    let down = props.tftp_down.is_some();
     let served = |files: usize, id: &str, title: &str| {
+        let (tone, icon, title, detail) = if down {
+            (
+                "verdict is-warning",
+                "⚠",
+                "The helper holds this bundle, but phones cannot fetch it yet",
+                format!(
+                    ": {} checked against their SHA-256 and written to disk, not served: the helper's TFTP server is not running (above says why and how to start it).",
+                    format::count(files, "file", "files")
+                ),
+            )
+        } else {
+            (
+                "verdict is-ok",
+                "✓",
+                title,
+                format!(
+                    ": serving {} on {where_} (the firmware and configuration files, each checked against its SHA-256 and written to disk).",
+                    format::count(files, "file", "files")
+                ),
+            )
+        };
         html! {
-            <div class="send-done" data-testid="send-switched" tabindex="-1" ref={done_ref.clone()} role="status">
-                <h3 class="verdict is-ok">
-                    <span class="verdict-icon" aria-hidden="true">{ "✓" }</span>
+            <div class="send-done" data-testid="send-switched" data-served={(!down).to_string()} tabindex="-1" ref={done_ref.clone()} role="status">
+                <h3 class={tone}>
+                    <span class="verdict-icon" aria-hidden="true">{ icon }</span>
                     <span>{ title.to_string() }</span>
                 </h3>
                 <p data-testid="send-switched-detail">
                     { "Bundle " }<code>{ short_id(id).to_string() }</code>
-                    { format!(": serving {} on {where_} (the firmware and configuration files, each checked against its SHA-256 and written to disk).", format::count(files, "file", "files")) }
+                    { detail }
                 </p>
                 <p>
                     <button type="button" class="button primary" data-testid="to-recover" onclick={click(&props.on_next)}>

@@ -645,6 +645,26 @@ fn a_failed_build_marks_deliver() {
 }
 
 #[test]
+fn deliver_is_a_warning_while_the_helper_holds_the_bundle_but_tftp_is_down() {
+    use crate::test_support::{msg, status as helper_status, with_bundle};
+    use lifeline_shared::protocol::{ServerMessage, Service};
+    let (s, _, id) = with_bundle();
+    let serving = apply(&s, msg(ServerMessage::Status(helper_status(Some(&id)))));
+    assert_eq!(steps(&serving)[3].mark, Some(Mark::Ok));
+    let mut down = helper_status(Some(&id));
+    down.tftp = Service {
+        listening: false,
+        address: None,
+        reason: Some("port 69 needs privilege: run with `--tftp-listen 0.0.0.0:6969`".into()),
+    };
+    let down = apply(&serving, msg(ServerMessage::Status(down)));
+    assert_eq!(steps(&down)[3].mark, Some(Mark::Warning));
+    // Another bundle served: nothing to mark, TFTP or not.
+    let other = apply(&s, msg(ServerMessage::Status(helper_status(Some("other")))));
+    assert_eq!(steps(&other)[3].mark, None);
+}
+
+#[test]
 fn saving_marks_deliver_done_for_that_bundle_only() {
     let s = ready(&seed_state());
     let (r, key) = built(&s);

@@ -1,0 +1,56 @@
+// A helper of a spec's own: the same binary as the run's shared helper, on free
+// loopback ports with a fresh data directory, so what the spec does to it
+// (phones played at it, its TFTP port taken) never reaches other specs.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/**
+ * Starts `lifeline serve --http-listen 127.0.0.1:0 --data-dir TMP` with
+ * `--tftp-listen` `tftpListen` (default `127.0.0.1:0`) and `args`, and waits
+ * for the address it prints and for its TFTP server's fate: the "TFTP listening
+ * on" line, or the error saying why it could not listen.
+ * Resolves to `{ url, tftp, tftpError, stop }`: `url` the printed address (with
+ * its token), `tftp` `{ host, port }` or null, `tftpError` the error line or null.
+ */
+export async function startHelper({ tftpListen = '127.0.0.1:0', args = [] } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-spec-'));
+  const child = spawn(
+    process.env.LIFELINE_BIN,
+    ['serve', '--http-listen', '127.0.0.1:0', '--tftp-listen', tftpListen, '--data-dir', dataDir, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const started = await new Promise((resolve, reject) => {
+    child.once('exit', (code, signal) => reject(new Error(`lifeline exited before serving (${code ?? signal})`)));
+    let url;
+    let tftp;
+    let tftpError;
+    const settled = () => {
+      if (url && (tftp || tftpError)) resolve({ url, tftp: tftp ?? null, tftpError: tftpError ?? null });
+    };
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      url ??= /^Lifeline is serving the UI at (http:\/\/\S+#token=[0-9a-f]+)$/.exec(line)?.[1];
+      const listening = /^TFTP listening on (\S+):(\d+),/.exec(line);
+      if (listening) tftp = { host: listening[1], port: Number(listening[2]) };
+      settled();
+    });
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      if (/^lifeline: error: cannot listen for TFTP/.test(line)) tftpError = line;
+      settled();
+    });
+  }).catch(async (err) => {
+    await stop();
+    throw err;
+  });
+  return { ...started, stop };
+}
