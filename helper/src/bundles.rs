@@ -32,6 +32,9 @@ pub const MAX_BUNDLE_BYTES: u64 = 4 << 30;
 pub const MAX_BUNDLE_FILES: usize = 2000;
 /// How many bundles are kept (the current one included).
 pub const KEEP_BUNDLES: usize = 3;
+/// Room kept free beyond a bundle's bytes (its state file, the directory
+/// entries, the file system's own blocks).
+const SPACE_MARGIN: u64 = 1 << 20;
 /// The file inside a staging directory that records received chunks.
 const STATE_NAME: &str = "upload-state.json";
 
@@ -66,9 +69,47 @@ pub enum UploadError {
         /// What arrived.
         got: String,
     },
+    /// The data directory's disk is full, or would be.
+    #[error(
+        "the helper's data directory {} has {} free, and this bundle needs {} more: free some space there, or start the helper with `--data-dir` on a disk with room; the bundle served until now is still served",
+        dir.display(), human(*free), human(*needed)
+    )]
+    NoSpace {
+        /// The data directory.
+        dir: PathBuf,
+        /// Bytes still to be written.
+        needed: u64,
+        /// Bytes free there (as far as it can tell).
+        free: u64,
+    },
     /// Disk trouble.
     #[error("the helper could not write to its data directory: {0}")]
     Io(#[from] io::Error),
+}
+
+/// `1.2 MB`, for the messages above.
+fn human(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b if b >= 1_000 => format!("{:.1} kB", b as f64 / 1e3),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// Bytes free to this process on the file system holding `path`; `None` where
+/// the platform does not say (the write's own error then says it).
+pub fn free_space(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let s = rustix::fs::statvfs(path).ok()?;
+        Some(s.f_bavail.saturating_mul(s.f_frsize))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 impl UploadError {
@@ -80,7 +121,7 @@ impl UploadError {
             UploadError::BadChunk { .. } => C::BadChunk,
             UploadError::Incomplete { .. } => C::Incomplete,
             UploadError::HashMismatch { .. } => C::HashMismatch,
-            UploadError::Io(_) => C::Storage,
+            UploadError::NoSpace { .. } | UploadError::Io(_) => C::Storage,
         }
     }
 
@@ -235,6 +276,19 @@ impl Store {
             since_save: 0,
         };
         upload.recount();
+        // Refused now rather than half-way: the rest must fit (files are sparse
+        // until written, so their size on disk says nothing).
+        let needed = upload.total - upload.received;
+        if let Some(free) = free_space(&upload.staging)
+            && free < needed.saturating_add(SPACE_MARGIN)
+        {
+            let _ = fs::remove_dir_all(&upload.staging);
+            return Err(UploadError::NoSpace {
+                dir: self.dir.clone(),
+                needed: needed.saturating_add(SPACE_MARGIN),
+                free,
+            });
+        }
         // Files are created at their full size, so chunks can land in any order.
         for f in &upload.manifest.files {
             let path = upload.staging.join(&f.name);
@@ -350,23 +404,50 @@ impl Upload {
             });
         }
         let already = *slot;
-        let mut out = OpenOptions::new()
-            .write(true)
-            .open(self.staging.join(&name))?;
-        use std::io::{Seek, SeekFrom};
-        out.seek(SeekFrom::Start(
-            u64::from(chunk.index) * u64::from(CHUNK_SIZE),
-        ))?;
-        out.write_all(chunk.data)?;
+        let written = (|| {
+            let mut out = OpenOptions::new()
+                .write(true)
+                .open(self.staging.join(&name))?;
+            use std::io::{Seek, SeekFrom};
+            out.seek(SeekFrom::Start(
+                u64::from(chunk.index) * u64::from(CHUNK_SIZE),
+            ))?;
+            out.write_all(chunk.data)
+        })();
+        written.map_err(|e| self.disk_error(e))?;
         if !already {
             self.have[f][chunk.index as usize] = true;
             self.received += expected;
         }
         self.since_save += 1;
         if self.since_save >= 16 {
-            self.save()?;
+            self.save().map_err(|e| self.disk_error(e))?;
         }
         Ok(())
+    }
+
+    /// A write failed: a full disk is said as such (with what is still
+    /// needed), anything else as it is.
+    fn disk_error(&self, e: io::Error) -> UploadError {
+        if e.kind() != io::ErrorKind::StorageFull {
+            return UploadError::Io(e);
+        }
+        let data = self
+            .staging
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(&self.staging);
+        UploadError::NoSpace {
+            dir: data.to_path_buf(),
+            needed: self.total - self.received,
+            free: free_space(data).unwrap_or(0),
+        }
+    }
+
+    /// Whether this error leaves nothing to resume: the disk is full, so the
+    /// staged files are removed to give the space back.
+    pub fn is_out_of_space(e: &UploadError) -> bool {
+        matches!(e, UploadError::NoSpace { .. })
     }
 
     /// Records which chunks arrived, for a later resume.

@@ -4,7 +4,10 @@
 //! upgrade is refused (HTTP 403, before any session exists) unless the request
 //! carries the pairing token printed at start (`/ws?token=…`) and its `Origin`,
 //! when present, is the helper's own. Messages and frames are bounded; a client
-//! that says nothing for [`Control::idle`] is dropped.
+//! that says nothing for [`Control::idle`] is dropped; at most [`MAX_SESSIONS`]
+//! pages are connected at once (the next is refused with HTTP 503 and the
+//! reason); and a page that stops reading is dropped after [`SEND_TIMEOUT`], so
+//! what the helper has to say to it never piles up.
 //!
 //! A session speaks [`lifeline_shared::protocol`]: hello, status, phones, a
 //! resumable bundle upload into [`crate::bundles::Store`], and the events of the
@@ -27,6 +30,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
+
+/// The most pages connected at once.
+pub const MAX_SESSIONS: usize = 16;
+/// How long a message may wait for a page to take it before the page is
+/// dropped as not reading.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Everything a session needs.
 pub struct Control {
@@ -54,6 +63,8 @@ pub struct Control {
     pub idle: Duration,
     /// Stops every session.
     pub shutdown: CancellationToken,
+    /// One permit per connected page ([`MAX_SESSIONS`]).
+    pub sessions: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Control {
@@ -147,6 +158,16 @@ async fn upgrade(
         )
             .into_response();
     }
+    let Ok(permit) = c.sessions.clone().try_acquire_owned() else {
+        tracing::warn!("websocket refused: {MAX_SESSIONS} pages are connected already");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "{MAX_SESSIONS} pages are connected to this helper already: close the Lifeline tabs you no longer use, then reload this one.\n"
+            ),
+        )
+            .into_response();
+    };
     ws.max_message_size(protocol::MAX_BINARY.max(protocol::MAX_TEXT) + 1024)
         .max_frame_size(protocol::MAX_BINARY.max(protocol::MAX_TEXT) + 1024)
         .on_upgrade(move |socket| async move {
@@ -157,9 +178,11 @@ async fn upgrade(
                 hello: false,
                 upload: None,
                 _lock: None,
+                stalled: false,
             }
             .run()
             .await;
+            drop(permit);
             tracing::info!("browser disconnected");
         })
 }
@@ -170,6 +193,8 @@ struct Session {
     hello: bool,
     upload: Option<Upload>,
     _lock: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// The page stopped reading: a send waited [`SEND_TIMEOUT`] in vain.
+    stalled: bool,
 }
 
 /// What an upload holds so far, so the browser sends only what is missing.
@@ -190,10 +215,26 @@ enum Flow {
 }
 
 impl Session {
+    /// Sends `m`; false when the page is gone or has not taken a message for
+    /// [`SEND_TIMEOUT`] (it stopped reading): the session then ends.
     async fn send(&mut self, m: &ServerMessage) -> bool {
         match serde_json::to_string(m) {
-            Ok(text) => self.socket.send(Message::Text(text.into())).await.is_ok(),
+            Ok(text) => self.send_frame(Message::Text(text.into())).await,
             Err(_) => true,
+        }
+    }
+
+    async fn send_frame(&mut self, frame: Message) -> bool {
+        match tokio::time::timeout(SEND_TIMEOUT, self.socket.send(frame)).await {
+            Ok(sent) => sent.is_ok(),
+            Err(_) => {
+                tracing::warn!(
+                    "page dropped: it took no message for {} s (it stopped reading)",
+                    SEND_TIMEOUT.as_secs()
+                );
+                self.stalled = true;
+                false
+            }
         }
     }
 
@@ -265,19 +306,23 @@ impl Session {
                     Err(broadcast::error::RecvError::Closed) => break Some("the helper is stopping"),
                 },
                 _ = ping.tick() => {
-                    if self.socket.send(Message::Ping(Vec::new().into())).await.is_err() { break None; }
+                    if !self.send_frame(Message::Ping(Vec::new().into())).await { break None; }
                 }
                 _ = tokio::time::sleep_until(deadline) => break Some("no message for too long"),
                 _ = shutdown.cancelled() => break Some("the helper is stopping"),
+            }
+            // Any send that waited in vain, whichever arm made it, ends the session.
+            if self.stalled {
+                break None;
             }
         };
         if let Some(u) = self.upload.as_mut() {
             let _ = tokio::task::block_in_place(|| u.save());
         }
-        if let Some(why) = reason {
+        // A page that stopped reading would not take the close frame either.
+        if let Some(why) = reason.filter(|_| !self.stalled) {
             let _ = self
-                .socket
-                .send(Message::Close(Some(CloseFrame {
+                .send_frame(Message::Close(Some(CloseFrame {
                     code: 1000,
                     reason: why.into(),
                 })))
@@ -445,6 +490,13 @@ impl Session {
                 .await;
             }
             Err(e) => {
+                if Upload::is_out_of_space(&e) {
+                    // Nothing to resume on a full disk: give the space back.
+                    tracing::warn!(bundle = %id, error = %e, "upload stopped");
+                    let _ = self.c.store.cancel(&id);
+                    self.upload = None;
+                    self._lock = None;
+                }
                 self.error(e.code(), e.to_string(), e.file()).await;
             }
         }

@@ -152,6 +152,7 @@ pub async fn run(
             move || plane::status(&store, &services)
         }),
         fixed_source: fixed.then(|| what.clone()),
+        sessions: Arc::new(tokio::sync::Semaphore::new(control::MAX_SESSIONS)),
         on_switch: Box::new({
             let source = source.clone();
             move |dir: &std::path::Path| match plane::folder(dir) {

@@ -11,6 +11,7 @@
 
 pub mod netns;
 pub mod process;
+pub mod tmpfs;
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};

@@ -524,3 +524,205 @@ fn retry_failed_starts_a_failed_phone_over_for_every_page() {
     let p = phones.iter().find(|p| p.id == "127.0.0.1").expect("known");
     assert_eq!((p.state, p.retries), (PhoneState::Downloading, 1));
 }
+
+/// Reads messages until an error arrives; returns its code and text.
+fn recv_error(ws: &mut Ws) -> (lifeline_shared::protocol::ErrorCode, String) {
+    loop {
+        match recv(ws) {
+            ServerMessage::Error { code, message, .. } => return (code, message),
+            ServerMessage::UploadProgress { .. } | ServerMessage::Status(_) => {}
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+}
+
+/// The names in `dir`, or none when it does not exist.
+fn names_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_full_data_directory_refuses_the_upload_names_the_folder_and_keeps_the_old_bundle() {
+    use lifeline_shared::protocol::ErrorCode;
+    let Some(disk) = lifeline_tests::tmpfs::Tmpfs::mount_or_skip(6 << 20) else {
+        return;
+    };
+    let data = disk.path();
+    let (server, tftp) = start(data);
+    let mut ws = connect(&server);
+    let old: Vec<(String, Vec<u8>)> = vec![
+        ("term41.default.loads".into(), noise(20, 4000)),
+        ("a.sbn".into(), noise(21, 1_000_000)),
+    ];
+    assert!(matches!(
+        upload(&mut ws, &old),
+        ServerMessage::UploadSwitched { .. }
+    ));
+    let _status = recv(&mut ws);
+    let old_id = manifest_of(&old).id;
+
+    // Too big for what is left: refused at once, naming the folder and the need.
+    let big: Vec<(String, Vec<u8>)> = vec![("big.sbn".into(), noise(22, 8_000_000))];
+    send(
+        &mut ws,
+        &ClientMessage::UploadBegin {
+            manifest: manifest_of(&big),
+        },
+    );
+    let (code, text) = recv_error(&mut ws);
+    assert_eq!(code, ErrorCode::Storage);
+    assert!(
+        text.starts_with(&format!(
+            "the helper's data directory {} has ",
+            data.display()
+        )) && text.contains("this bundle needs 9.")
+            && text.contains("`--data-dir` on a disk with room"),
+        "{text}"
+    );
+    assert_eq!(names_in(&data.join("staging")), Vec::<String>::new());
+
+    // Fits when it starts, but the disk fills up while it arrives (someone
+    // else writes there): the write's error says so, and staging is cleaned.
+    let middle: Vec<(String, Vec<u8>)> = vec![("m.sbn".into(), noise(23, 2_500_000))];
+    send(
+        &mut ws,
+        &ClientMessage::UploadBegin {
+            manifest: manifest_of(&middle),
+        },
+    );
+    assert!(matches!(recv(&mut ws), ServerMessage::UploadReady { .. }));
+    let filler = data.join("filler");
+    let mut f = std::fs::File::create(&filler).unwrap();
+    let block = vec![0u8; 64 * 1024];
+    while f.write_all(&block).is_ok() {}
+    drop(f);
+    let chunks: Vec<&[u8]> = middle[0].1.chunks(CHUNK_SIZE as usize).collect();
+    let mut refused = None;
+    for (i, c) in chunks.iter().enumerate() {
+        ws.send(Message::binary(Chunk::encode(0, i as u32, c)))
+            .unwrap();
+        match recv(&mut ws) {
+            ServerMessage::UploadProgress { .. } => {}
+            ServerMessage::Error { code, message, .. } => {
+                refused = Some((code, message));
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let (code, text) = refused.expect("a full disk refuses a chunk");
+    assert_eq!(code, ErrorCode::Storage);
+    assert!(
+        text.starts_with(&format!("the helper's data directory {}", data.display())),
+        "{text}"
+    );
+    assert_eq!(names_in(&data.join("staging")), Vec::<String>::new());
+    std::fs::remove_file(&filler).unwrap();
+
+    // Nothing was lost: the old bundle is current and served byte for byte.
+    assert_eq!(current_id(data).as_deref(), Some(old_id.as_str()));
+    for (name, d) in &old {
+        assert_eq!(
+            &TftpDownload::start(tftp, name).finish().unwrap(),
+            d,
+            "{name}"
+        );
+    }
+    // And with room again, the same page sends the next bundle.
+    assert!(matches!(
+        upload(&mut ws, &middle),
+        ServerMessage::UploadSwitched { .. }
+    ));
+}
+
+#[test]
+fn pages_past_the_cap_are_refused_with_the_reason_and_a_closed_one_frees_its_place() {
+    let data = tempfile::tempdir().unwrap();
+    let (server, _) = start(data.path());
+    let mut pages: Vec<Ws> = (0..16).map(|_| connect(&server)).collect();
+    let url = format!(
+        "ws://{}/ws?token={}",
+        server.addr,
+        server.token.as_deref().unwrap()
+    );
+    match tungstenite::connect(&url) {
+        Err(tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status().as_u16(), 503);
+            let body = String::from_utf8_lossy(response.body().as_deref().unwrap_or_default())
+                .into_owned();
+            assert!(
+                body.starts_with("16 pages are connected to this helper already: close the Lifeline tabs you no longer use"),
+                "{body}"
+            );
+        }
+        other => panic!("the 17th page was let in: {:?}", other.map(|_| ())),
+    }
+    let mut gone = pages.pop().unwrap();
+    gone.close(None).unwrap();
+    while gone.read().is_ok() {}
+    // The helper frees the place once it has seen the close; ask until then.
+    let deadline = std::time::Instant::now() + lifeline_tests::process::GUARD;
+    loop {
+        match tungstenite::connect(&url) {
+            Ok(_) => break,
+            Err(tungstenite::Error::Http(r)) if r.status().as_u16() == 503 => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the place was never freed"
+                );
+                std::thread::yield_now();
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+#[test]
+fn a_page_that_stops_reading_is_dropped_and_the_helper_goes_on() {
+    let data = tempfile::tempdir().unwrap();
+    let (server, tftp) = start(data.path());
+    let mut stalled = connect(&server);
+    // Writing gives up now and then instead of blocking, so the loop below
+    // can notice its bound.
+    if let MaybeTlsStream::Plain(s) = stalled.get_mut() {
+        s.set_write_timeout(Some(std::time::Duration::from_secs(1)))
+            .unwrap();
+    }
+    // Ask for the status over and over and never read the answers: the
+    // helper's replies back up until it gives up on this page and closes it,
+    // after which writing fails. Bounded: a helper that kept the page would
+    // fail the assertion below, not hang the test.
+    let started = std::time::Instant::now();
+    let mut asked = 0u64;
+    let dropped = loop {
+        let m = Message::text(serde_json::to_string(&ClientMessage::Status).unwrap());
+        match stalled.send(m) {
+            Ok(()) => asked += 1,
+            Err(tungstenite::Error::Io(e))
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => break true,
+        }
+        if started.elapsed() > lifeline_tests::process::GUARD {
+            break false;
+        }
+    };
+    assert!(
+        dropped,
+        "the helper kept a page that read nothing ({asked} asks)"
+    );
+    // The helper is fine: another page connects, is answered, and TFTP serves.
+    let mut page = connect(&server);
+    send(&mut page, &ClientMessage::Status);
+    assert!(matches!(recv(&mut page), ServerMessage::Status(_)));
+    let err = TftpDownload::start(tftp, "nothing-here.bin")
+        .finish()
+        .unwrap_err();
+    assert!(!err.is_empty());
+}
