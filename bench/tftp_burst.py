@@ -46,9 +46,12 @@ def rrq(name):
     return b"\x00\x01" + name.encode() + b"\x00octet\x00"
 
 
-def fetch(server, name, bind, timeout=1.0, tries=10):
+def fetch(server, name, bind, timeout=1.0, tries=10, loss=0.0, rng=None):
     """Lock-step download of `name` from a socket bound to `bind`. Returns
-    (bytes, None) or (None, why it failed)."""
+    (bytes, None) or (None, why it failed). With `loss` > 0, that share of
+    the datagrams it receives and of those it sends are dropped as a lossy
+    network would (`rng`: a random.Random, for repeatable runs)."""
+    lost = (lambda: rng.random() < loss) if loss > 0 else (lambda: False)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         s.bind((bind, 0))
@@ -59,7 +62,12 @@ def fetch(server, name, bind, timeout=1.0, tries=10):
         out = bytearray()
         last = request
         silent = 0
-        s.sendto(request, server)
+
+        def send(datagram, to):
+            if not lost():
+                s.sendto(datagram, to)
+
+        send(request, server)
         while True:
             try:
                 data, frm = s.recvfrom(2048)
@@ -67,7 +75,9 @@ def fetch(server, name, bind, timeout=1.0, tries=10):
                 silent += 1
                 if silent >= tries:
                     return None, f"{tries} timeouts in a row at block {expected}"
-                s.sendto(last, tid or server)
+                send(last, tid or server)
+                continue
+            if lost():
                 continue
             if tid is None:
                 tid = frm
@@ -84,7 +94,7 @@ def fetch(server, name, bind, timeout=1.0, tries=10):
                 out += data[4:]
                 expected += 1
             last = b"\x00\x04" + data[2:4]
-            s.sendto(last, tid)
+            send(last, tid)
             if block == (expected - 1) & 0xFFFF and len(data) - 4 < BLOCK:
                 return bytes(out), None
     finally:

@@ -30,7 +30,12 @@
 //!   is only a claim: it gives up `claim_timeout` after its start, whatever
 //!   `max_retries` would allow, so a request whose sender never answers holds
 //!   its place for seconds, not for the whole retry budget. Real clients
-//!   acknowledge within milliseconds.
+//!   acknowledge within milliseconds;
+//! - once every block is sent and only the final ACK is missing, the same
+//!   bound holds from the first timeout of the last block: that ACK is most
+//!   often lost after the client already has the file (a phone then asks
+//!   for its next file), and the transfer must not hold its slot for the
+//!   whole retry budget (about a minute) meanwhile.
 //!
 //! The time handed in is a [`Time`]: the monotonic clock as whole
 //! nanoseconds (see [`super::time`]). Inside, every time is that `u64`, so the
@@ -80,7 +85,8 @@ pub struct Config {
     /// How long a transfer the client never acknowledged (no ACK of the
     /// first DATA or of the OACK) lasts before it gives up; retransmissions
     /// within it follow the timeout as usual. A client that set a timeout
-    /// longer than this gets no retransmission before the claim ends.
+    /// longer than this gets no retransmission before the claim ends. The
+    /// wait for a late final ACK is bounded by it as well.
     pub claim_timeout: Duration,
     /// The least time between two progress reports.
     pub progress_interval: Duration,
@@ -151,6 +157,9 @@ pub struct ReadSession<R> {
     acknowledged: bool,
     /// When a claim gives up, ns.
     claim_end: u64,
+    /// When a transfer waiting only for the final ACK gives up, ns: set at the
+    /// first timeout of the last block (see [`Config::claim_timeout`]).
+    final_end: Option<u64>,
     /// When the current window was first sent, if it was not sent again.
     window_sent: Option<u64>,
     deadline: Option<u64>,
@@ -265,6 +274,7 @@ impl<R: Read> ReadSession<R> {
             retries: 0,
             acknowledged: false,
             claim_end,
+            final_end: None,
             window_sent: Some(started),
             deadline: Some(started.saturating_add(rto.get()).min(claim_end)),
             stats: Stats::default(),
@@ -500,6 +510,24 @@ impl<R: Read> ReadSession<R> {
             self.ended = Some(now);
             return;
         }
+        // Everything sent, only the final ACK missing: most often the client
+        // has the file and its ACK was lost. Wait as long as for a claim, not
+        // the whole retry budget, so the slot is not held for a minute.
+        let final_only = self
+            .last
+            .is_some_and(|last| self.base == last && self.sent_high == last);
+        if final_only {
+            let end = *self
+                .final_end
+                .get_or_insert(now.saturating_add(nanos(self.config.claim_timeout)));
+            if now >= end {
+                self.fail(Outcome::TimedOut {
+                    retries: self.retries,
+                });
+                self.ended = Some(now);
+                return;
+            }
+        }
         self.retries += 1;
         if self.retries > self.config.max_retries {
             self.fail(Outcome::TimedOut {
@@ -513,6 +541,9 @@ impl<R: Read> ReadSession<R> {
         let mut deadline = now.saturating_add(self.rto.get());
         if !self.acknowledged {
             deadline = deadline.min(self.claim_end);
+        }
+        if let Some(end) = self.final_end {
+            deadline = deadline.min(end);
         }
         self.deadline = Some(deadline);
         match self.state {

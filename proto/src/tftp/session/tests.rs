@@ -280,7 +280,8 @@ fn the_claim_timeout_is_configurable() {
 #[test]
 fn an_acknowledged_transfer_keeps_the_whole_retry_budget() {
     let t0 = T0;
-    let mut s = session(t0, &pattern(600), &[]);
+    // Three blocks, so the one left unacknowledged is not the last.
+    let mut s = session(t0, &pattern(1100), &[]);
     drain(&mut s);
     s.handle(t0 + MS, &ack(1));
     assert!(!s.is_claim());
@@ -297,9 +298,54 @@ fn an_acknowledged_transfer_keeps_the_whole_retry_budget() {
 }
 
 #[test]
+fn a_missing_final_ack_is_waited_for_as_long_as_a_claim_not_the_whole_budget() {
+    let t0 = T0;
+    let data = pattern(600);
+    let mut s = session(t0, &data, &[]);
+    drain(&mut s);
+    s.handle(t0 + MS, &ack(1));
+    assert_eq!(blocks(&drain(&mut s)), [2]);
+    let last_sent = t0 + MS;
+    let mut at = Vec::new();
+    let mut resent = 0;
+    while let Some(deadline) = s.poll_timeout() {
+        at.push(deadline);
+        s.handle_timeout(deadline);
+        resent += drain(&mut s).len();
+        assert!(resent < 20, "bounded");
+    }
+    assert!(matches!(s.outcome(), Some(Outcome::TimedOut { .. })));
+    // The first timeout of block 2, then the claim timeout from there.
+    let first = at[0];
+    assert!(first > last_sent);
+    assert_eq!(*at.last().unwrap(), first + Config::default().claim_timeout);
+    assert!(
+        resent >= 2,
+        "the last block is still sent again meanwhile ({resent})"
+    );
+    assert!(
+        s.elapsed(t0) < Duration::from_secs(10),
+        "{:?}",
+        s.elapsed(t0)
+    );
+
+    // A final ACK that comes within that wait ends the transfer as done.
+    let mut s = session(t0, &data, &[]);
+    drain(&mut s);
+    s.handle(t0 + MS, &ack(1));
+    drain(&mut s);
+    let deadline = s.poll_timeout().unwrap();
+    s.handle_timeout(deadline);
+    assert_eq!(blocks(&drain(&mut s)), [2]);
+    s.handle(deadline + MS, &ack(2));
+    assert_eq!(s.outcome(), Some(&Outcome::Done));
+}
+
+#[test]
 fn an_acknowledged_oack_ends_the_claim() {
     let t0 = T0;
-    let mut s = session(t0, &pattern(600), &[("blksize", "1024")]);
+    // Two blocks, so the one left unacknowledged is not the last.
+    let mut s = session(t0, &pattern(1500), &[("blksize", "1024")]);
     assert!(matches!(drain(&mut s)[..], [Sent::Oack(_)]));
     assert!(s.is_claim());
     // The resent OACK is capped by the claim like DATA is.
