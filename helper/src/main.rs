@@ -70,6 +70,11 @@ struct ServeArgs {
     /// XMLDefault.cnf.xml (default: the --tftp-listen address, if specific).
     #[arg(long, value_name = "IP", requires = "firmware")]
     tftp_server: Option<Ipv4Addr>,
+    /// With --firmware: where it lacks the termNN.default.loads a wiped phone
+    /// asks for first, serve copies of the load manifest under those names
+    /// (unverified; a warning says so).
+    #[arg(long, requires = "firmware")]
+    make_recovery_manifests: bool,
     /// Where TFTP listens; it always runs. Port 69 needs privileges (root, or
     /// `setcap cap_net_bind_service=+ep` on the binary); without them the web
     /// app runs on and says how to fix it.
@@ -252,7 +257,10 @@ fn tftp_files(args: &ServeArgs) -> anyhow::Result<Option<(Arc<dyn FileSource>, S
     }
     if let Some(zip) = &args.firmware {
         let address = tftp::setup::bundle_address(args.tftp_server, args.tftp_listen)?;
-        let (source, summary) = tftp::setup::firmware_source(zip, address)?;
+        let options = lifeline_shared::bundle::Options {
+            recovery_from_load: args.make_recovery_manifests,
+        };
+        let (source, summary) = tftp::setup::firmware_source(zip, address, options)?;
         return Ok(Some((
             source,
             format!(

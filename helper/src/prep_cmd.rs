@@ -356,6 +356,11 @@ pub struct BundleArgs {
     /// A folder to write the TFTP root into, or a FILE.zip.
     #[arg(long, value_name = "DIR|FILE.zip")]
     pub out: PathBuf,
+    /// Where the firmware lacks the termNN.default.loads a wiped phone asks
+    /// for first (Call Manager packages often do), add copies of the load
+    /// manifest under those names. Unverified: see the warning it prints.
+    #[arg(long)]
+    pub make_recovery_manifests: bool,
 }
 
 /// Runs `lifeline bundle`: a TFTP root (firmware, configs, aliases, manifest)
@@ -411,7 +416,10 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
         call_managers,
         phones,
     };
-    let b = match bundle::build(&report, firmware, &settings) {
+    let options = bundle::Options {
+        recovery_from_load: args.make_recovery_manifests,
+    };
+    let b = match bundle::build_with_options(&report, firmware, &settings, &[], options) {
         Ok(b) => b,
         Err(e) => return fail(e),
     };
@@ -443,9 +451,18 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
         total as f64 / 1e6
     );
     for a in &b.manifest.aliases {
+        let why = if a.name.to_ascii_lowercase().starts_with("term") {
+            "a copy for wiped phones, --make-recovery-manifests; unverified"
+        } else {
+            "the manifest spells it differently"
+        };
+        t.push_str(&format!("  alias {} -> {} ({why})\n", a.name, a.target));
+    }
+    let missing = bundle::missing_recovery_manifests(&report);
+    if !args.make_recovery_manifests && !missing.is_empty() {
         t.push_str(&format!(
-            "  alias {} -> {} (the manifest spells it differently)\n",
-            a.name, a.target
+            "  no {}: a wiped phone cannot recover from this bundle; `--make-recovery-manifests` adds copies of the load manifest (unverified)\n",
+            missing.join(" or ")
         ));
     }
     t.push_str(&format!(

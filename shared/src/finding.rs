@@ -113,6 +113,8 @@ pub enum Code {
     PackageLacksRecoveryManifests,
     /// An archive nested in a package (a locale `.tar`): recognised, not served.
     NestedArchive,
+    /// A bundle's `termNN.default.loads` made as a copy of the load manifest.
+    RecoveryManifestCopied,
 }
 
 impl Code {
@@ -154,6 +156,7 @@ impl Code {
             Code::LoadListDisagrees => "load-list-disagrees",
             Code::PackageLacksRecoveryManifests => "package-lacks-recovery-manifests",
             Code::NestedArchive => "nested-archive",
+            Code::RecoveryManifestCopied => "recovery-manifest-copied",
         }
     }
 }

@@ -151,3 +151,74 @@ fn config_and_bundle_take_a_package_as_they_take_a_zip() {
         "the install script is not served"
     );
 }
+
+#[test]
+fn a_package_without_recovery_manifests_gets_copies_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<_> = seed_package_files()
+        .into_iter()
+        .filter(|(n, _)| !n.starts_with("term"))
+        .collect();
+    let cop = write(
+        dir.path(),
+        SEED_COP,
+        &lifeline_shared::firmware::package::testkit::cop_sgn(SEED_COP, 3, &gzip(&tar_of(&files))),
+    );
+    let bundle = |out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "bundle",
+            cop.to_str().unwrap(),
+            "--tftp-server",
+            "192.168.10.105",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (out, String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let (plain, said) = bundle("plain", &[]);
+    assert!(!plain.join("term41.default.loads").exists());
+    assert!(
+        said.contains("no term41.default.loads or term61.default.loads: a wiped phone cannot recover from this bundle; `--make-recovery-manifests` adds copies"),
+        "{said}"
+    );
+    let (made, said) = bundle("made", &["--make-recovery-manifests"]);
+    let load = std::fs::read(made.join("SCCP41.8-3-3S.loads")).unwrap();
+    for r in ["term41.default.loads", "term61.default.loads"] {
+        assert_eq!(std::fs::read(made.join(r)).unwrap(), load, "{r}");
+        assert!(
+            said.contains(&format!("alias {r} -> SCCP41.8-3-3S.loads (a copy for wiped phones, --make-recovery-manifests; unverified)")),
+            "{said}"
+        );
+    }
+    assert!(
+        said.contains("Unverified"),
+        "the warning is printed: {said}"
+    );
+
+    // `serve --firmware` serves them too, and says they are unverified.
+    let server = lifeline_tests::Server::start_with(&[
+        "--http-listen",
+        "127.0.0.1:0",
+        "--tftp-listen",
+        "127.0.0.1:0",
+        "--tftp-server",
+        "192.168.10.105",
+        "--firmware",
+        cop.to_str().unwrap(),
+        "--make-recovery-manifests",
+    ]);
+    let tftp = server.wait_for_tftp();
+    let got = lifeline_tests::TftpDownload::start(tftp, "term41.default.loads")
+        .finish()
+        .unwrap();
+    assert_eq!(got, load);
+}

@@ -24,6 +24,7 @@ pub fn root_source(root: &Path) -> anyhow::Result<Arc<dyn FileSource>> {
 pub fn firmware_source(
     zip: &Path,
     tftp_server: Ipv4Addr,
+    options: bundle::Options,
 ) -> anyhow::Result<(Arc<dyn FileSource>, String)> {
     let data = std::fs::read(zip).map_err(|e| anyhow::anyhow!("{}: {e}", zip.display()))?;
     let name = zip
@@ -45,7 +46,10 @@ pub fn firmware_source(
         call_managers: vec![tftp_server.to_string()],
         phones: Vec::new(),
     };
-    let bundle = bundle::build(&report, firmware, &settings)?;
+    let bundle = bundle::build_with_options(&report, firmware, &settings, &[], options)?;
+    for f in &bundle.findings {
+        crate::terminal::err_line(&format!("lifeline: warning: {}: {}", f.subject, f.message));
+    }
     let summary = format!(
         "load {}, {} files",
         bundle.manifest.load.as_deref().unwrap_or("-"),

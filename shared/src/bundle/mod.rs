@@ -25,7 +25,7 @@ pub use manifest::{
 
 use crate::config::cnf_xml::{self, DefaultSettings, PhoneSettings, SipSettings};
 use crate::config::mac::Mac;
-use crate::finding::Finding;
+use crate::finding::{Code, Finding, Severity};
 use crate::firmware::archive::{ArchiveError, Limits, ZipIndex};
 use crate::firmware::inspect::{ImageStatus, Report, Role};
 use crate::firmware::package::{self, InputKind, PackageError};
@@ -168,6 +168,17 @@ pub fn build(
     build_with_sip(report, firmware, settings, &[])
 }
 
+/// How a bundle is made, beyond its settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// When the firmware lacks the `termNN.default.loads` its models ask for
+    /// after a factory reset (a Call Manager package often does), serve a copy
+    /// of the load manifest under each missing name. They list the same
+    /// images; whether a wiped phone accepts the copy (its signed header names
+    /// the load manifest) is unverified, and the bundle's findings say so.
+    pub recovery_from_load: bool,
+}
+
 /// [`build`], with a SIP profile for some phones: each listed phone's
 /// `SEP<MAC>.cnf.xml` gets its `sipProfile` (used only when the load is SIP; an
 /// SCCP load ignores them). The profiles are not in `lifeline-bundle.json`'s
@@ -177,6 +188,36 @@ pub fn build_with_sip(
     firmware: Vec<(String, Vec<u8>)>,
     settings: &Settings,
     sip: &[(Mac, SipSettings)],
+) -> Result<Bundle, BundleError> {
+    build_with_options(report, firmware, settings, sip, Options::default())
+}
+
+/// The recovery manifests the models of the report's family ask for and the
+/// firmware lacks (any case), each once, in catalogue order.
+pub fn missing_recovery_manifests(report: &Report) -> Vec<&'static str> {
+    let Some(f) = report.family.filter(|f| models::family(*f).tftp_recovery) else {
+        return Vec::new();
+    };
+    let mut out: Vec<&'static str> = Vec::new();
+    for r in models::models_of(f).filter_map(|m| m.recovery_manifest) {
+        let present = report
+            .entries
+            .iter()
+            .any(|e| e.name.eq_ignore_ascii_case(r));
+        if !present && !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// [`build_with_sip`] with [`Options`].
+pub fn build_with_options(
+    report: &Report,
+    firmware: Vec<(String, Vec<u8>)>,
+    settings: &Settings,
+    sip: &[(Mac, SipSettings)],
+    options: Options,
 ) -> Result<Bundle, BundleError> {
     if report.tally.errors > 0 {
         return Err(BundleError::FirmwareErrors(report.tally.errors));
@@ -221,6 +262,31 @@ pub fn build_with_sip(
         }
     }
 
+    let mut findings = Vec::new();
+    if options.recovery_from_load
+        && let Some(m) = report.load_manifest()
+    {
+        let data = contents
+            .get(&m.name)
+            .cloned()
+            .ok_or_else(|| BundleError::MissingContent(m.name.clone()))?;
+        for r in missing_recovery_manifests(report) {
+            contents.insert(r.to_string(), data.clone());
+            kinds.insert(r.to_string(), Kind::Alias);
+            aliases.push(Alias {
+                name: r.to_string(),
+                target: m.name.clone(),
+            });
+            findings.push(Finding::new(
+                Severity::Warning,
+                Code::RecoveryManifestCopied,
+                r.to_string(),
+                format!("`{r}` is a copy of `{}`, made because the firmware lacks it: a wiped phone asks for it first. Unverified: its signed header still names `{}`, and whether a wiped phone accepts it has not been tested.", m.name, m.name),
+                "If a wiped phone asks for it and goes no further, use Cisco's cmterm zip of the same load, which carries a signed one.",
+            ));
+        }
+    }
+
     let family = report.family;
     let mut seen = Vec::new();
     for p in &settings.phones {
@@ -251,7 +317,6 @@ pub fn build_with_sip(
     })?;
     contents.insert("XMLDefault.cnf.xml".into(), xml.into_bytes());
     kinds.insert("XMLDefault.cnf.xml".into(), Kind::Config);
-    let mut findings = Vec::new();
     for p in &settings.phones {
         let (xml, f) = cnf_xml::sep_cnf(&PhoneSettings {
             mac: p.mac,
@@ -528,5 +593,58 @@ mod tests {
             build(&br, firmware_from_zip(&bz, &br).unwrap(), &settings()).unwrap_err(),
             BundleError::FirmwareErrors(1)
         );
+    }
+
+    #[test]
+    fn a_package_without_recovery_manifests_gets_copies_of_the_load_manifest_only_when_asked() {
+        use crate::firmware::inspect::inspect_package;
+        use crate::firmware::package::testkit::{cop_sgn, gzip, seed_package_files, tar_of};
+        let files: Vec<_> = seed_package_files()
+            .into_iter()
+            .filter(|(n, _)| !n.starts_with("term"))
+            .collect();
+        let name = "cmterm-7941_7961-sccp.8-3-3.cop.sgn";
+        let cop = cop_sgn(name, 3, &gzip(&tar_of(&files)));
+        let report = inspect_package(name, &cop).unwrap();
+        assert_eq!(
+            missing_recovery_manifests(&report),
+            ["term41.default.loads", "term61.default.loads"]
+        );
+        let fw = firmware_from_archive(name, &cop, &report).unwrap();
+        let plain = build(&report, fw.clone(), &settings()).unwrap();
+        assert!(!plain.contents.contains_key("term41.default.loads"));
+        assert!(plain.findings.is_empty());
+
+        let options = Options {
+            recovery_from_load: true,
+        };
+        let made = build_with_options(&report, fw, &settings(), &[], options).unwrap();
+        let load = &made.contents["SCCP41.8-3-3S.loads"];
+        for r in ["term41.default.loads", "term61.default.loads"] {
+            assert_eq!(&made.contents[r], load, "{r}");
+            let file = made.manifest.files.iter().find(|f| f.name == r).unwrap();
+            assert_eq!(file.kind, Kind::Alias);
+            assert!(
+                made.manifest
+                    .aliases
+                    .iter()
+                    .any(|a| a.name == r && a.target == "SCCP41.8-3-3S.loads")
+            );
+            let f = made.findings.iter().find(|f| f.subject == r).unwrap();
+            assert_eq!(
+                (f.severity, f.code),
+                (Severity::Warning, Code::RecoveryManifestCopied)
+            );
+            assert!(f.message.contains("Unverified"), "{}", f.message);
+        }
+        assert_ne!(made.manifest.id, plain.manifest.id);
+
+        // Firmware that has them gets no copies, asked or not.
+        let zip = seed_zip();
+        let report = inspect_zip("seed.zip", &zip).unwrap();
+        assert!(missing_recovery_manifests(&report).is_empty());
+        let fw = firmware_from_zip(&zip, &report).unwrap();
+        let b = build_with_options(&report, fw, &settings(), &[], options).unwrap();
+        assert!(b.manifest.aliases.is_empty() && b.findings.is_empty());
     }
 }

@@ -175,7 +175,7 @@ impl Inspection<'_> {
             .join(" and ");
         let fix = match load.manifest.map(|m| self.manifests[m].name.as_str()) {
             Some(l) => format!(
-                "They list the same images as the load manifest, so they can be made from it by hand: copy `{l}` to {list} in the TFTP folder. Unverified: the copy's signed header still names `{l}`, and whether a wiped phone accepts it has not been tested. Cisco's cmterm zip of the same load carries signed ones."
+                "They list the same images as the load manifest, so they can be made from it: Lifeline adds copies when asked (`lifeline bundle … --make-recovery-manifests`, `serve --firmware … --make-recovery-manifests`, or the box in step 4 of the web app), or copy `{l}` to {list} in the TFTP folder by hand. Unverified: the copy's signed header still names `{l}`, and whether a wiped phone accepts it has not been tested. Cisco's cmterm zip of the same load carries signed ones."
             ),
             None => "Use Cisco's cmterm zip of the same load, which carries them.".to_string(),
         };
