@@ -451,7 +451,7 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
         total as f64 / 1e6
     );
     for a in &b.manifest.aliases {
-        let why = if a.name.to_ascii_lowercase().starts_with("term") {
+        let why = if lifeline_shared::firmware::inspect::is_recovery_manifest(&a.name) {
             "a copy for wiped phones, --make-recovery-manifests; unverified"
         } else {
             "the manifest spells it differently"

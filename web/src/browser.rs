@@ -545,6 +545,7 @@ pub fn build_bundle(
     report: Rc<Report>,
     firmware: Rc<Firmware>,
     form: Form,
+    options: bundle::Options,
     key: BundleKey,
     dispatch: Callback<Action>,
 ) {
@@ -556,7 +557,7 @@ pub fn build_bundle(
             .map_err(str::to_string)
             .and_then(|(settings, sip)| {
                 let files = firmware.bundle_files(&report).map_err(|e| e.to_string())?;
-                bundle::build_with_sip(&report, files, &settings, &sip)
+                bundle::build_with_options(&report, files, &settings, &sip, options)
                     .map(Rc::new)
                     .map_err(|e| e.to_string())
             });

@@ -10,13 +10,17 @@
 //! - `cmterm-7941_7961-sccp.8-3-3.cop.sgn`: the seed as a Call Manager package (signed
 //!   header, gzip'd tar, `copstart.sh`, `loadNNN.txt`), and `seed-package.zip`: a zip of
 //!   the same files.
+//! - `cmterm-no-term.cop.sgn`: that package without its `termNN.default.loads`, as
+//!   some Call Manager packages come.
 //!
 //! `make-fixtures --fuzz-seeds DIR` writes small seed inputs for the fuzz targets
 //! instead, one folder per target (`fuzz/seeds/` in the repository).
 //!
 //! Nothing here is Cisco's: every byte is made by `lifeline_shared::testkit`.
 
-use lifeline_shared::firmware::package::testkit::{SEED_COP, seed_cop, seed_package_files};
+use lifeline_shared::firmware::package::testkit::{
+    SEED_COP, cop_sgn, gzip, seed_cop, seed_package_files, tar_of,
+};
 use lifeline_shared::testkit::{
     ZipBuilder, case_mismatch_zip, image, manifest_body, seed_files, signed_file, sip_seed_zip,
     zip_of,
@@ -68,6 +72,14 @@ fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
     // report either way".
     std::fs::write(dir.join(SEED_COP), seed_cop())?;
     std::fs::write(dir.join("seed-package.zip"), zip_of(&seed_package_files()))?;
+    let no_term: Vec<_> = seed_package_files()
+        .into_iter()
+        .filter(|(n, _)| !n.starts_with("term"))
+        .collect();
+    std::fs::write(
+        dir.join("cmterm-no-term.cop.sgn"),
+        cop_sgn("cmterm-no-term.cop.sgn", 3, &gzip(&tar_of(&no_term))),
+    )?;
     Ok(())
 }
 

@@ -316,6 +316,7 @@ pub fn App() -> Html {
                 serves={h.serves_bundle(&state.bundle)}
                 tftp_at={h.status.as_ref().and_then(|s| interfaces::tftp_where(&s.tftp, tftp))}
                 tftp_down={h.status.as_ref().filter(|s| !s.tftp.listening).map(|s| s.tftp.reason.clone().unwrap_or_default())}
+                recovery_copies={state.recovery_copies}
                 helper={link.clone()}
                 heading={heading_ref.clone()}
                 dispatch={dispatch.clone()}

@@ -4,10 +4,11 @@
 use std::rc::Rc;
 
 use lifeline_shared::bundle::Kind;
-use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::firmware::inspect::{Report, is_recovery_manifest};
 use lifeline_shared::models;
 use yew::prelude::*;
 
+use super::recovery::recovery_box;
 use super::rich;
 use super::send::SendPanel;
 use crate::browser;
@@ -44,6 +45,8 @@ pub struct DeliverStepProps {
     pub tftp_at: Option<String>,
     /// Why the helper's TFTP server does not run.
     pub tftp_down: Option<String>,
+    /// Whether missing recovery manifests are made from the load manifest.
+    pub recovery_copies: bool,
     pub helper: HelperLink,
     /// The step heading, focused when the step opens.
     pub heading: NodeRef,
@@ -58,11 +61,14 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
         let report = props.report.clone();
         let firmware = props.firmware.clone();
         let form = props.form.clone();
+        let options = lifeline_shared::bundle::Options {
+            recovery_from_load: props.recovery_copies,
+        };
         let built_for = props.bundle.key();
         let dispatch = props.dispatch.clone();
         use_effect_with(props.bundle_key, move |&key| {
             if built_for != Some(key) {
-                browser::build_bundle(report, firmware, form, key, dispatch);
+                browser::build_bundle(report, firmware, form, options, key, dispatch);
             }
         });
     }
@@ -123,9 +129,12 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                 .family
                 .map(|f| models::family(f).reset_steps)
                 .unwrap_or_default();
-            let kind = |k: Kind| match k {
+            let kind = |name: &str, k: Kind| match k {
                 Kind::Firmware => "firmware",
                 Kind::Config => "configuration",
+                Kind::Alias if is_recovery_manifest(name) => {
+                    "copy of the load manifest (unverified)"
+                }
                 Kind::Alias => "case alias",
             };
             html! {
@@ -151,6 +160,7 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                         <code>{ lifeline_shared::bundle::MANIFEST_NAME }</code>
                         { ", the bundle's manifest with each file's SHA-256; it is not served to the phones." }
                     </p>
+                    { recovery_box(&props.report, props.recovery_copies, &props.dispatch) }
                     { for bundle.findings.iter().enumerate().map(|(i, f)| html! {
                         <p class="field-warnings" id={bundle_finding_id(i)} tabindex="-1"><span aria-hidden="true">{ "⚠ " }</span>
                             <strong>{ f.subject.clone() }{ ": " }</strong>{ rich(&f.message) }{ " " }{ rich(&f.fix) }</p>
@@ -197,7 +207,7 @@ pub fn DeliverStep(props: &DeliverStepProps) -> Html {
                                         <tr>
                                             <th scope="row"><code>{ f.name.clone() }</code></th>
                                             <td class="num">{ format::bytes(f.size) }</td>
-                                            <td>{ kind(f.kind) }</td>
+                                            <td>{ kind(&f.name, f.kind) }</td>
                                         </tr>
                                     }) }
                                     <tr>

@@ -36,6 +36,7 @@ mod pill;
 mod problem;
 mod problems;
 mod recover;
+mod recovery;
 mod report;
 mod send;
 mod share;

@@ -83,6 +83,9 @@ pub struct State {
     pub permission: Permission,
     /// The browser is asking the person whether this page may notify.
     pub notify_asking: bool,
+    /// Whether the bundle gets copies of the load manifest for the recovery
+    /// manifests the firmware lacks (step 4's box).
+    pub recovery_copies: bool,
 }
 
 impl Default for State {
@@ -104,6 +107,7 @@ impl Default for State {
             prefs: Prefs::default(),
             permission: Permission::default(),
             notify_asking: false,
+            recovery_copies: false,
         }
     }
 }
@@ -175,6 +179,8 @@ pub enum Action {
     SetCallManagers(String),
     /// The phone list was edited.
     SetPhones(String),
+    /// Step 4's box: copies of the load manifest for missing recovery manifests.
+    SetRecoveryCopies(bool),
     /// A phone's SIP line was edited.
     SetSip {
         mac: Mac,
@@ -278,6 +284,11 @@ impl State {
             Action::Copied(note) => next.copy = Some(note),
             Action::SetCallManagers(text) => next.edit(|f| &mut f.call_managers, text)?,
             Action::SetPhones(text) => next.edit(|f| &mut f.phones, text)?,
+            Action::SetRecoveryCopies(on) if on != next.recovery_copies => {
+                next.recovery_copies = on;
+                next.changed();
+            }
+            Action::SetRecoveryCopies(_) => return None,
             Action::SetSip { mac, field, value } => {
                 let line = next.form.sip.iter().position(|l| l.mac == mac);
                 let line = match line {

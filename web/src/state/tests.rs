@@ -665,6 +665,22 @@ fn deliver_is_a_warning_while_the_helper_holds_the_bundle_but_tftp_is_down() {
 }
 
 #[test]
+fn the_recovery_copies_box_makes_a_new_bundle() {
+    let s = ready(&seed_state());
+    let (r, _) = built(&s);
+    let on = apply(&r, Action::SetRecoveryCopies(true));
+    assert!(on.recovery_copies);
+    assert_eq!(on.rev, r.rev + 1);
+    assert_eq!(
+        on.bundle,
+        crate::bundle::BundleJob::Idle,
+        "the old bundle goes"
+    );
+    assert_eq!(on.next(Action::SetRecoveryCopies(true)), None, "no change");
+    assert!(!apply(&on, Action::SetRecoveryCopies(false)).recovery_copies);
+}
+
+#[test]
 fn saving_marks_deliver_done_for_that_bundle_only() {
     let s = ready(&seed_state());
     let (r, key) = built(&s);

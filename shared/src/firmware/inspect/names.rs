@@ -14,7 +14,7 @@ pub(super) fn is_loads(name: &str) -> bool {
 }
 
 /// Whether the name is a `termNN.default.loads` recovery manifest (any case).
-pub(super) fn is_term(name: &str) -> bool {
+pub fn is_term(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
     l.len() == "term41.default.loads".len()
         && l.starts_with("term")
