@@ -118,7 +118,7 @@ fn a_resolution_reads_as_its_wire_name() {
 }
 
 #[test]
-fn a_shed_report_travels_and_a_page_that_does_not_know_it_reads_unknown() {
+fn a_shed_report_travels_and_its_newer_reasons_read_as_other() {
     let e = Event::TftpShed(TftpShed {
         reason: ShedReason::ClientCap,
         count: 1996,
@@ -137,10 +137,17 @@ fn a_shed_report_travels_and_a_page_that_does_not_know_it_reads_unknown() {
         panic!("not a shed report: {newer}")
     };
     assert_eq!(read.reason, ShedReason::Other);
-    // The page's own decoder skips it as an event it does not know.
-    let frame = serde_json::to_string(&crate::protocol::ServerMessage::Event(e)).unwrap();
+    // The page's own decoder reads it, and a newer reason as other.
+    let frame = serde_json::to_string(&crate::protocol::ServerMessage::Event(e.clone())).unwrap();
     assert_eq!(
         crate::protocol::wire::server_message(&frame),
-        Ok(crate::protocol::ServerMessage::Event(Event::Unknown))
+        Ok(crate::protocol::ServerMessage::Event(e))
     );
+    let frame = frame.replace("client-cap", "rate-limit");
+    let Ok(crate::protocol::ServerMessage::Event(Event::TftpShed(read))) =
+        crate::protocol::wire::server_message(&frame)
+    else {
+        panic!("not read: {frame}")
+    };
+    assert_eq!(read.reason, ShedReason::Other);
 }

@@ -22,7 +22,8 @@ use super::{
 use crate::bundle::Manifest;
 use crate::events::{
     DhcpEvent, DhcpStep, Diagnosis, Event, FileState, OptionPair, Outcome, PhoneFile, PhoneState,
-    PhoneSummary, Resolution, Stats, TftpEnd, TftpProgress, TftpRefused, TftpRequest,
+    PhoneSummary, Resolution, ShedReason, Stats, TftpEnd, TftpProgress, TftpRefused, TftpRequest,
+    TftpShed,
 };
 use crate::manifest_json;
 
@@ -397,6 +398,19 @@ fn event(v: &Json) -> Result<Event> {
             file: text(v, "file")?,
             code: small(v, "code")?,
             reason: text(v, "reason")?,
+        }),
+        "tftp-shed" => Event::TftpShed(TftpShed {
+            reason: match text(v, "reason")?.as_str() {
+                "client-cap" => ShedReason::ClientCap,
+                "busy" => ShedReason::Busy,
+                "claim-expired" => ShedReason::ClaimExpired,
+                "claim-evicted" => ShedReason::ClaimEvicted,
+                // A reason from a newer helper: its message still says it.
+                _ => ShedReason::Other,
+            },
+            count: int(v, "count")?,
+            client: socket(v, "client")?,
+            message: text(v, "message")?,
         }),
         "tftp-duplicate" => Event::TftpDuplicate {
             client: socket(v, "client")?,

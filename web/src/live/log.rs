@@ -214,6 +214,8 @@ pub fn event_line(
             format!("Was refused `{}`: {}.", r.file, r.reason),
             Tone::Bad,
         ),
+        // Already one line per burst, in the helper's words.
+        Event::TftpShed(s) => tftp(s.client, format::sentence(&s.message), Tone::Bad),
         Event::TftpDuplicate { client, file } => tftp(
             *client,
             format!("Asked again for `{file}` (a resent request; the transfer goes on)."),
@@ -443,6 +445,34 @@ mod tests {
         assert!(!text.contains("{raw}"));
         live.raw = true;
         assert!(live.log_text().contains("          {raw}\n"));
+    }
+
+    #[test]
+    fn a_shed_report_is_one_line_in_the_helpers_words() {
+        let mut live = Live::default();
+        live.on_event(
+            &Event::TftpShed(lifeline_shared::events::TftpShed {
+                reason: lifeline_shared::events::ShedReason::ClientCap,
+                count: 1996,
+                client: "10.0.0.2:40000".parse().unwrap(),
+                message: "1996 read requests from 10.0.0.2 refused: it has 64 unacknowledged transfers, the most one address may have".into(),
+            }),
+            None,
+            at(0),
+        );
+        let lines: Vec<_> = live
+            .log
+            .iter()
+            .map(|l| (l.text.as_str(), l.tone, l.address))
+            .collect();
+        assert_eq!(
+            lines,
+            [(
+                "1996 read requests from 10.0.0.2 refused: it has 64 unacknowledged transfers, the most one address may have.",
+                Tone::Bad,
+                Some(Ipv4Addr::new(10, 0, 0, 2))
+            )]
+        );
     }
 
     #[test]
