@@ -523,9 +523,10 @@ impl Session {
                 let dir = store.bundle_dir(&info.id);
                 tracing::info!(bundle = %info.id, files = info.files, bytes = info.bytes, "bundle switched");
                 (self.c.on_switch)(&dir);
-                if let Ok(mut t) = self.c.tracker.lock() {
-                    t.set_catalog(catalog_of(&dir));
-                }
+                // Cards judged against the previous bundle are re-judged
+                // or archived, and the pages told.
+                let catalog = catalog_of(&dir);
+                self.c.with_tracker(|t, now| t.switch(now, catalog));
                 self.upload = None;
                 self._lock = None;
                 self.send(&ServerMessage::UploadSwitched {
@@ -551,7 +552,8 @@ impl Session {
     }
 }
 
-/// The tracker's view of a bundle folder: each `.loads` manifest's image list.
+/// The tracker's view of a bundle folder: each `.loads` manifest's image list,
+/// each configuration's loads.
 pub fn catalog_of(dir: &Path) -> Catalog {
     let manifest: Option<lifeline_shared::bundle::Manifest> =
         std::fs::read(dir.join(lifeline_shared::bundle::MANIFEST_NAME))
@@ -570,10 +572,20 @@ pub fn catalog_of(dir: &Path) -> Catalog {
             .unwrap_or_default(),
     };
     let dir: PathBuf = dir.to_path_buf();
-    Catalog::from_files(files.iter().map(|(n, s)| (n.as_str(), *s)), |name| {
+    let mut catalog = Catalog::from_files(files.iter().map(|(n, s)| (n.as_str(), *s)), |name| {
         let data = std::fs::read(dir.join(name)).ok()?;
         let (_, body) = lifeline_shared::firmware::signed::SignedHeader::parse(&data).ok()?;
         let m = lifeline_shared::firmware::manifest::parse(body).ok()?;
         Some(m.images.into_iter().map(|i| i.name).collect())
-    })
+    });
+    // The loads each configuration names, for a phone in a configuration loop.
+    for (name, size) in &files {
+        if name.to_ascii_lowercase().ends_with(".cnf.xml")
+            && *size <= lifeline_shared::config::cnf_xml::MAX_CNF as u64
+            && let Ok(text) = std::fs::read_to_string(dir.join(name))
+        {
+            catalog.add_config(name, &text);
+        }
+    }
+    catalog
 }

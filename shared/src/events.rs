@@ -361,10 +361,42 @@ pub struct PhoneSummary {
     /// first try.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub retries: u32,
+    /// Which start at its address this card follows, when the address is all
+    /// that tells phones apart (no MAC seen): 1 for the first; a phone that
+    /// starts over at its first file after going past it is the next one,
+    /// on a card of its own. 0 (not sent) for a card keyed by MAC.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sequence: u32,
+    /// The card's id until this summary: the tracker renamed it (a card seen
+    /// by address whose MAC a DHCP step or a `SEP<MAC>` name revealed). Only
+    /// on the summary of the change that renamed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// What became of the card when another bundle was switched in, until the
+    /// phone asks for something again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub switched: Option<Switched>,
     /// When it was first seen (ms since the tracker's epoch).
     pub first_seen_ms: u64,
     /// When it was last heard from.
     pub last_seen_ms: u64,
+}
+
+/// What a bundle switch did to a card judged against the previous bundle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Switched {
+    /// It had all its files from the previous bundle: kept as a record of
+    /// that bundle, no longer judged.
+    Archived,
+    /// Its judgement was about the previous bundle: it starts over, waiting
+    /// for the phone to ask the new one.
+    StartsOver,
+    /// Re-judged: the new bundle lacks the file it asked for too.
+    StillMissing,
+    /// A kind newer than this build knows.
+    #[serde(other)]
+    Other,
 }
 
 /// Why a phone is stuck or failed: the code behind [`PhoneSummary::reason`], so
@@ -406,9 +438,45 @@ pub enum Diagnosis {
     ReadError { file: String, message: String },
     /// The helper's DHCP server has no free address for it.
     NoFreeAddress,
+    /// It fetched its configuration again and again and never asked for
+    /// firmware: a configuration loop.
+    ConfigLoop {
+        /// The configuration it fetched.
+        file: String,
+        times: u32,
+        /// What the configuration names for this phone, when that is known.
+        cause: LoopCause,
+    },
     /// A diagnosis newer than this build knows.
     #[serde(other)]
     Other,
+}
+
+/// Why a phone keeps fetching its configuration without asking for firmware.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum LoopCause {
+    /// The configuration names `load` for it, and the bundle does not have
+    /// `load.loads`: it cannot fetch it, so it keeps the firmware it has.
+    NotInBundle { load: String },
+    /// The configuration names `load`, which the bundle has: the phone runs
+    /// it already, so there is nothing to upgrade.
+    AlreadyRuns { load: String },
+    /// The configuration names no load for its model (`device_id`).
+    NoLoadForModel { model: String, device_id: u16 },
+    /// Its model is not known (no DHCP through the helper): the loads the
+    /// configuration names, each with whether the bundle has it.
+    Unknown { loads: Vec<NamedLoad> },
+    /// A cause newer than this build knows.
+    #[serde(other)]
+    Other,
+}
+
+/// A load a configuration names, and whether the bundle has its manifest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedLoad {
+    pub load: String,
+    pub in_bundle: bool,
 }
 
 fn is_zero(n: &u32) -> bool {

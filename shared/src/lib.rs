@@ -14,6 +14,8 @@
 //! - [`config`]: `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml`, written and checked.
 //! - [`dhcp`]: option 150 (and 66) encoded, decoded and written for every DHCP server.
 //! - [`events`]: TFTP and DHCP events and per-phone summaries, as they travel.
+//! - [`advice`]: each diagnosis in words (title, why, fix), for the page and
+//!   `lifeline simulate` alike.
 //! - [`tracker`]: events and the bundle's manifests folded into one summary per
 //!   phone, with a diagnosis in plain words when it is stuck.
 //! - [`protocol`]: the browser ↔ helper websocket messages and chunk frames, and
@@ -29,6 +31,7 @@
 //!   (the same bytes), for the browser.
 //! - [`testkit`] (feature `testkit`): builders for synthetic signed files and zips.
 
+pub mod advice;
 pub mod bundle;
 pub mod config;
 pub mod crc32;

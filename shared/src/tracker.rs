@@ -5,15 +5,32 @@
 //! out of the ones its manifest lists, what it is doing now, and, in plain
 //! words, why it is stuck. The tracker is pure: it is handed the time, so every
 //! diagnosis is tested on a virtual clock.
+//!
+//! Which card a request belongs to:
+//! - by MAC (`SEP<MAC>`) once anything revealed it: a DHCP step, or a request
+//!   for a name that carries it (`SEP<MAC>.cnf.xml`, `CTLSEP<MAC>.tlv`,
+//!   `ITLSEP<MAC>.tlv`);
+//! - otherwise by address and start: several phones behind one address (a
+//!   NAT, a router) or one phone reset again are told apart by their
+//!   sequence. A manifest asked for again after the card went past it (an
+//!   image fetched, all files sent, or a failure on another file) is a new
+//!   start on a card of its own (`10.0.0.5#2`); asked again without going on,
+//!   it is a repeat on the same card.
+//!
+//! Cards belong to the bundle they were judged against: [`Tracker::switch`]
+//! re-judges each against the new bundle, or archives it, and says which
+//! ([`Switched`]).
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
 
+use crate::config::cnf_xml;
 use crate::events::{
-    DhcpStep, Diagnosis, Event, FileState, Outcome, PhoneFile, PhoneState, PhoneSummary,
-    Resolution, TftpEnd, TftpRequest, is_normal_miss,
+    DhcpStep, Diagnosis, Event, FileState, LoopCause, NamedLoad, Outcome, PhoneFile, PhoneState,
+    PhoneSummary, Resolution, Switched, TftpEnd, TftpRequest, is_normal_miss,
 };
+use crate::models;
 
 /// What the tracker needs to know of the bundle being served.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +41,10 @@ pub struct Catalog {
     pub sizes: BTreeMap<String, u64>,
     /// Every file name in the bundle, as stored.
     pub names: Vec<String>,
+    /// Each configuration (`.cnf.xml`, lower-case name) and the loads it
+    /// names: device id (`None` for a bare `loadInformation`) and load.
+    #[serde(default)]
+    pub configs: BTreeMap<String, Vec<(Option<u16>, String)>>,
 }
 
 impl Catalog {
@@ -45,12 +66,78 @@ impl Catalog {
         }
         c
     }
+
+    /// Adds the configuration `name` with its text: the loads it names. A
+    /// text that does not parse names none.
+    pub fn add_config(&mut self, name: &str, text: &str) {
+        let loads = cnf_xml::parse(text)
+            .map(|c| {
+                c.loads
+                    .into_iter()
+                    .map(|l| (l.device_id, l.load.trim().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.configs.insert(name.to_ascii_lowercase(), loads);
+    }
+
+    /// Whether the bundle has `name`, in any case.
+    pub fn has(&self, name: &str) -> bool {
+        self.sizes.contains_key(&name.to_ascii_lowercase())
+    }
+
+    /// Why a phone of `model` (if known) that fetched `config` asks for no
+    /// firmware: what the configuration names for it, and whether it is here.
+    fn loop_cause(&self, config: &str, model: Option<&str>) -> LoopCause {
+        let loads = self
+            .configs
+            .get(&config.to_ascii_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let default = config.eq_ignore_ascii_case("XMLDefault.cnf.xml");
+        let judged = |load: &str| {
+            if self.has(&format!("{load}.loads")) {
+                LoopCause::AlreadyRuns {
+                    load: load.to_string(),
+                }
+            } else {
+                LoopCause::NotInBundle {
+                    load: load.to_string(),
+                }
+            }
+        };
+        match model.and_then(models::model) {
+            Some(m) => loads
+                .iter()
+                .find(|(id, _)| *id == Some(m.device_id) || (!default && id.is_none()))
+                .map(|(_, load)| judged(load))
+                .unwrap_or_else(|| LoopCause::NoLoadForModel {
+                    model: m.name.to_string(),
+                    device_id: m.device_id,
+                }),
+            None => {
+                let mut named: Vec<NamedLoad> = Vec::new();
+                for (_, load) in loads {
+                    if !named.iter().any(|n| n.load == *load) {
+                        named.push(NamedLoad {
+                            load: load.clone(),
+                            in_bundle: self.has(&format!("{load}.loads")),
+                        });
+                    }
+                }
+                LoopCause::Unknown { loads: named }
+            }
+        }
+    }
 }
 
 /// How long without a request before a phone in the middle of recovery is "stuck".
 pub const QUIET_LIMIT_MS: u64 = 5 * 60 * 1000;
 /// How many times a phone may fetch the same manifest without going on.
 pub const MANIFEST_REPEAT_LIMIT: u32 = 3;
+/// How many times a phone may fetch its configuration, without ever asking for
+/// firmware, before it is in a configuration loop.
+pub const CONFIG_REPEAT_LIMIT: u32 = 3;
 /// How many timed-out transfers of the same file before a phone is "stuck".
 pub const TIMEOUT_LIMIT: u32 = 3;
 
@@ -61,63 +148,15 @@ struct Phone {
     manifest_fetches: u32,
     images_since_manifest: u32,
     timeouts: HashMap<String, u32>,
+    /// Configurations fetched since the last manifest.
+    config_fetches: u32,
 }
 
-/// Folds events into per-phone summaries.
-#[derive(Clone, Debug, Default)]
-pub struct Tracker {
-    catalog: Catalog,
-    phones: BTreeMap<String, Phone>,
-    by_address: HashMap<Ipv4Addr, String>,
-}
-
-impl Tracker {
-    /// A tracker for a bundle.
-    pub fn new(catalog: Catalog) -> Tracker {
-        Tracker {
-            catalog,
-            ..Tracker::default()
-        }
-    }
-
-    /// Another bundle is served from now on.
-    pub fn set_catalog(&mut self, catalog: Catalog) {
-        self.catalog = catalog;
-    }
-
-    /// Every phone, in first-seen order.
-    pub fn summaries(&self) -> Vec<PhoneSummary> {
-        let mut all: Vec<PhoneSummary> = self.phones.values().map(|p| p.summary.clone()).collect();
-        crate::sort::sort_by_key(&mut all, |p| (p.first_seen_ms, p.id.clone()));
-        all
-    }
-
-    fn phone_for(&mut self, now: u64, mac: Option<&str>, address: Option<Ipv4Addr>) -> String {
-        let key = match (mac, address) {
-            (Some(m), _) => format!("SEP{m}"),
-            (None, Some(a)) => self
-                .by_address
-                .get(&a)
-                .cloned()
-                .unwrap_or_else(|| a.to_string()),
-            (None, None) => "unknown".to_string(),
-        };
-        // A phone first seen by address, then by DHCP: keep one card.
-        if let (Some(_), Some(a)) = (mac, address)
-            && let Some(old) = self.by_address.get(&a).cloned()
-            && old != key
-            && !old.starts_with("SEP")
-            && let Some(mut p) = self.phones.remove(&old)
-        {
-            p.summary.id = key.clone();
-            self.phones.insert(key.clone(), p);
-        }
-        if let Some(a) = address {
-            self.by_address.insert(a, key.clone());
-        }
-        self.phones.entry(key.clone()).or_insert_with(|| Phone {
+impl Phone {
+    fn new(now: u64, id: String, mac: Option<&str>, address: Option<Ipv4Addr>) -> Phone {
+        Phone {
             summary: PhoneSummary {
-                id: key.clone(),
+                id,
                 mac: mac.map(str::to_string),
                 model: None,
                 address,
@@ -131,6 +170,9 @@ impl Tracker {
                 normal_misses: Vec::new(),
                 recovered: false,
                 retries: 0,
+                sequence: 0,
+                renamed_from: None,
+                switched: None,
                 first_seen_ms: now,
                 last_seen_ms: now,
             },
@@ -138,8 +180,185 @@ impl Tracker {
             manifest_fetches: 0,
             images_since_manifest: 0,
             timeouts: HashMap::new(),
-        });
+            config_fetches: 0,
+        }
+    }
+
+    /// Back to waiting for its first request: no files, diagnosis or
+    /// counters of what came before.
+    fn start_over(&mut self, now: u64) {
+        let s = &mut self.summary;
+        s.state = PhoneState::Waiting;
+        s.reason = None;
+        s.diagnosis = None;
+        s.current_file = None;
+        s.files.clear();
+        s.files_done = 0;
+        s.files_expected = 0;
+        s.normal_misses.clear();
+        s.recovered = false;
+        s.switched = None;
+        s.last_seen_ms = now;
+        self.manifest = None;
+        self.manifest_fetches = 0;
+        self.images_since_manifest = 0;
+        self.timeouts.clear();
+        self.config_fetches = 0;
+    }
+
+    /// Whether a request for the manifest `lower` starts the phone over: it
+    /// went past its first file (an image, every file, or a failure on
+    /// another file) and asks for a manifest again.
+    fn starts_over_with(&self, lower: &str) -> bool {
+        let s = &self.summary;
+        let failed_elsewhere = s.state == PhoneState::Failed
+            && !matches!(&s.diagnosis, Some(Diagnosis::NotFound { file, .. }) if file.eq_ignore_ascii_case(lower));
+        self.images_since_manifest > 0 || s.state == PhoneState::Done || failed_elsewhere
+    }
+}
+
+/// Folds events into per-phone summaries.
+#[derive(Clone, Debug, Default)]
+pub struct Tracker {
+    catalog: Catalog,
+    phones: BTreeMap<String, Phone>,
+    /// The card each address's requests go to now.
+    by_address: HashMap<Ipv4Addr, String>,
+    /// Cards keyed by address so far, per address.
+    starts: HashMap<Ipv4Addr, u32>,
+    /// The card renamed by the event being handled: (old id, new id).
+    renamed: Option<(String, String)>,
+}
+
+impl Tracker {
+    /// A tracker for a bundle.
+    pub fn new(catalog: Catalog) -> Tracker {
+        Tracker {
+            catalog,
+            ..Tracker::default()
+        }
+    }
+
+    /// Every phone, in first-seen order.
+    pub fn summaries(&self) -> Vec<PhoneSummary> {
+        let mut all: Vec<PhoneSummary> = self.phones.values().map(|p| p.summary.clone()).collect();
+        crate::sort::sort_by_key(&mut all, |p| (p.first_seen_ms, p.id.clone()));
+        all
+    }
+
+    /// The card of a DHCP client: by MAC; a card seen first by the address it
+    /// was given is renamed, so one phone keeps one card.
+    fn phone_by_mac(&mut self, now: u64, mac: &str, address: Option<Ipv4Addr>) -> String {
+        let key = format!("SEP{mac}");
+        if let Some(a) = address
+            && let Some(old) = self.by_address.get(&a).cloned()
+            && !old.starts_with("SEP")
+        {
+            self.rename(&old, &key);
+        }
+        if let Some(a) = address {
+            self.by_address.insert(a, key.clone());
+        }
+        self.phones
+            .entry(key.clone())
+            .or_insert_with(|| Phone::new(now, key.clone(), Some(mac), address));
         key
+    }
+
+    /// Gives the card `old` the id `new`, unless a card `new` exists.
+    fn rename(&mut self, old: &str, new: &str) {
+        if self.phones.contains_key(new) {
+            return;
+        }
+        if let Some(mut p) = self.phones.remove(old) {
+            p.summary.id = new.to_string();
+            p.summary.sequence = 0;
+            self.phones.insert(new.to_string(), p);
+            self.renamed = Some((old.to_string(), new.to_string()));
+        }
+    }
+
+    /// The card a TFTP request for `file` from `address` goes to.
+    fn phone_for_request(&mut self, now: u64, address: Option<Ipv4Addr>, file: &str) -> String {
+        let Some(a) = address else {
+            return self.phone_at(now, None);
+        };
+        if let Some(mac) = mac_in_name(file) {
+            let key = format!("SEP{mac}");
+            // The address's card is this phone when it is brand new, or
+            // back after its download; mid-way it is another phone or start.
+            if let Some(old) = self.by_address.get(&a).cloned()
+                && !old.starts_with("SEP")
+                && let Some(p) = self.phones.get(&old)
+                && (p.summary.state == PhoneState::Done
+                    || (p.summary.state == PhoneState::Waiting && p.summary.files.is_empty()))
+            {
+                self.rename(&old, &key);
+            }
+            self.by_address.insert(a, key.clone());
+            let p = self
+                .phones
+                .entry(key.clone())
+                .or_insert_with(|| Phone::new(now, key.clone(), Some(&mac), Some(a)));
+            p.summary.mac = Some(mac);
+            p.summary.address = Some(a);
+            return key;
+        }
+        let lower = file.trim_start_matches(['/', '\\']).to_ascii_lowercase();
+        let first_file = self.catalog.manifests.contains_key(&lower)
+            || crate::advice::recovery_manifest_of(&lower).is_some();
+        match self.by_address.get(&a).cloned() {
+            Some(key) if first_file => {
+                let again = self
+                    .phones
+                    .get(&key)
+                    .is_some_and(|p| p.starts_over_with(&lower));
+                if !again {
+                    key
+                } else if key.starts_with("SEP") {
+                    // The MAC says it is the same phone: its card starts over.
+                    let p = self.phones.get_mut(&key).expect("by_address names a card");
+                    p.start_over(now);
+                    p.summary.first_seen_ms = now;
+                    key
+                } else {
+                    self.phone_at(now, Some(a))
+                }
+            }
+            Some(key) => key,
+            None => self.phone_at(now, Some(a)),
+        }
+    }
+
+    /// A new card for the next start seen at `address`.
+    fn phone_at(&mut self, now: u64, address: Option<Ipv4Addr>) -> String {
+        let Some(a) = address else {
+            let key = "unknown".to_string();
+            self.phones
+                .entry(key.clone())
+                .or_insert_with(|| Phone::new(now, key.clone(), None, None));
+            return key;
+        };
+        let n = self.starts.entry(a).or_insert(0);
+        *n += 1;
+        let key = if *n == 1 {
+            a.to_string()
+        } else {
+            format!("{a}#{n}")
+        };
+        let mut p = Phone::new(now, key.clone(), None, Some(a));
+        p.summary.sequence = *n;
+        self.phones.insert(key.clone(), p);
+        self.by_address.insert(a, key.clone());
+        key
+    }
+
+    /// The card the address's requests go to now, or a new one.
+    fn phone_of(&mut self, now: u64, address: Option<Ipv4Addr>) -> String {
+        match address.and_then(|a| self.by_address.get(&a)).cloned() {
+            Some(key) => key,
+            None => self.phone_at(now, address),
+        }
     }
 
     /// The page's "Retry failed": each phone of `ids` that is stuck or failed
@@ -158,22 +377,46 @@ impl Tracker {
             if !matches!(p.summary.state, PhoneState::Stuck | PhoneState::Failed) {
                 continue;
             }
-            let s = &mut p.summary;
-            s.state = PhoneState::Waiting;
-            s.reason = None;
-            s.diagnosis = None;
-            s.current_file = None;
-            s.files.clear();
-            s.files_done = 0;
-            s.files_expected = 0;
-            s.normal_misses.clear();
-            s.recovered = false;
-            s.retries = s.retries.saturating_add(1);
-            s.last_seen_ms = now;
-            p.manifest = None;
-            p.manifest_fetches = 0;
-            p.images_since_manifest = 0;
-            p.timeouts.clear();
+            p.start_over(now);
+            p.summary.retries = p.summary.retries.saturating_add(1);
+            changed.push(p.summary.clone());
+        }
+        changed
+    }
+
+    /// Another bundle is served from now on: each card judged against the
+    /// previous one is re-judged or archived, and says which. A card with
+    /// every file sent is archived (a true record of that bundle); one that
+    /// failed on a file the new bundle lacks too fails again, re-judged
+    /// (closest name from the new bundle); every other judged card starts
+    /// over, waiting for the phone to ask the new bundle. A card with nothing
+    /// judged yet is left alone. Returns the summaries that changed.
+    pub fn switch(&mut self, now: u64, catalog: Catalog) -> Vec<PhoneSummary> {
+        self.catalog = catalog;
+        let mut changed = Vec::new();
+        for p in self.phones.values_mut() {
+            let s = &p.summary;
+            if s.state == PhoneState::Done {
+                if s.switched == Some(Switched::Archived) {
+                    continue;
+                }
+                p.summary.switched = Some(Switched::Archived);
+            } else if s.state == PhoneState::Waiting && s.files.is_empty() && s.diagnosis.is_none()
+            {
+                continue;
+            } else if let Some(Diagnosis::NotFound { file, .. }) = &s.diagnosis
+                && s.state == PhoneState::Failed
+                && !self.catalog.has(file)
+            {
+                let file = file.clone();
+                let s = &mut p.summary;
+                not_found(s, &self.catalog, &file);
+                s.switched = Some(Switched::StillMissing);
+                s.last_seen_ms = now;
+            } else {
+                p.start_over(now);
+                p.summary.switched = Some(Switched::StartsOver);
+            }
             changed.push(p.summary.clone());
         }
         changed
@@ -187,8 +430,8 @@ impl Tracker {
                     DhcpStep::Ack { addr, .. } | DhcpStep::Inform { addr } => Some(*addr),
                     _ => None,
                 };
-                let key = self.phone_for(now, Some(&d.mac), addr);
-                let p = self.phones.get_mut(&key).expect("phone_for inserts");
+                let key = self.phone_by_mac(now, &d.mac, addr);
+                let p = self.phones.get_mut(&key).expect("every key names a card");
                 p.summary.mac = Some(d.mac.clone());
                 if d.model.is_some() {
                     p.summary.model = d.model.clone();
@@ -200,14 +443,13 @@ impl Tracker {
                 key
             }
             Event::TftpRequest(r) => {
-                let ip = client_ip(r.client);
-                let key = self.phone_for(now, None, ip);
+                let key = self.phone_for_request(now, client_ip(r.client), &r.file);
                 self.on_request(&key, r);
                 key
             }
             Event::TftpProgress(p) => {
-                let key = self.phone_for(now, None, client_ip(p.client));
-                let phone = self.phones.get_mut(&key).expect("phone_for inserts");
+                let key = self.phone_of(now, client_ip(p.client));
+                let phone = self.phones.get_mut(&key).expect("every key names a card");
                 if let Some(f) = find_file(&mut phone.summary.files, &p.file) {
                     f.bytes = f.bytes.max(p.stats.bytes);
                     f.retransmissions = p.stats.retransmissions;
@@ -218,27 +460,55 @@ impl Tracker {
                 key
             }
             Event::TftpDone(e) | Event::TftpAborted(e) => {
-                let key = self.phone_for(now, None, client_ip(e.client));
+                let key = self.phone_of(now, client_ip(e.client));
                 self.on_end(&key, e);
                 key
             }
             _ => return Vec::new(),
         };
-        let phone = self.phones.get_mut(&key).expect("phone_for inserts");
+        let phone = self.phones.get_mut(&key).expect("every key names a card");
         phone.summary.last_seen_ms = now;
         recount(&mut phone.summary);
-        vec![phone.summary.clone()]
+        let mut out = phone.summary.clone();
+        if let Some((old, new)) = self.renamed.take()
+            && new == key
+        {
+            out.renamed_from = Some(old);
+        }
+        vec![out]
     }
 
     fn on_request(&mut self, key: &str, r: &TftpRequest) {
         let asked = r.file.trim_start_matches(['/', '\\']).to_string();
         let lower = asked.to_ascii_lowercase();
         let catalog = &self.catalog;
-        let phone = self.phones.get_mut(key).expect("phone_for inserts");
+        let phone = self.phones.get_mut(key).expect("every key names a card");
         let s = &mut phone.summary;
         got_an_address(s);
+        if s.switched != Some(Switched::Archived) {
+            s.switched = None;
+        }
         if s.state == PhoneState::Done && lower.ends_with(".cnf.xml") {
             s.recovered = true;
+        }
+        let found = !matches!(r.resolution, Resolution::NotFound | Resolution::Denied);
+        if lower.ends_with(".cnf.xml") && found && s.files.is_empty() {
+            // Its configuration again, and never a manifest: a loop.
+            phone.config_fetches += 1;
+            if phone.config_fetches >= CONFIG_REPEAT_LIMIT {
+                let cause = catalog.loop_cause(&asked, s.model.as_deref());
+                s.state = PhoneState::Stuck;
+                s.diagnosis = Some(Diagnosis::ConfigLoop {
+                    file: asked.clone(),
+                    times: phone.config_fetches,
+                    cause,
+                });
+                s.reason = s
+                    .diagnosis
+                    .as_ref()
+                    .and_then(crate::advice::advice)
+                    .map(|a| format!("{} {}", a.detail, a.fix));
+            }
         }
         if let Some(images) = catalog.manifests.get(&lower) {
             // A manifest: the files to expect are it and its images.
@@ -266,6 +536,7 @@ impl Tracker {
                 s.recovered = false;
             }
             phone.images_since_manifest = 0;
+            phone.config_fetches = 0;
             if phone.manifest_fetches >= MANIFEST_REPEAT_LIMIT {
                 s.diagnosis = Some(Diagnosis::ManifestRepeated {
                     file: asked.clone(),
@@ -287,7 +558,9 @@ impl Tracker {
                 ));
             }
         } else if let Some(f) = find_file(&mut s.files, &asked) {
-            phone.images_since_manifest += 1;
+            if !lower.ends_with(".loads") {
+                phone.images_since_manifest += 1;
+            }
             if r.resolution == Resolution::NotFound || r.resolution == Resolution::Denied {
                 f.state = FileState::NotFound;
             } else {
@@ -308,20 +581,18 @@ impl Tracker {
                     || lower.ends_with(".loads")
                     || is_firmware_image(&lower)
                 {
-                    let near = crate::firmware::inspect::closest(
-                        &asked,
-                        catalog.names.iter().map(String::as_str),
-                    );
-                    s.state = PhoneState::Failed;
-                    s.diagnosis = Some(Diagnosis::NotFound {
-                        file: asked.clone(),
-                        closest: near.map(str::to_string),
-                    });
-                    s.reason = Some(format!(
-                        "It asked for {asked}, which the bundle does not have{}. It will stay stuck until that file is served.",
-                        near.map(|n| format!(" (closest name: {n})"))
-                            .unwrap_or_default()
-                    ));
+                    if s.files.is_empty() && lower.ends_with(".loads") {
+                        // A manifest of its own: its row, so the card is
+                        // never "all files sent" without it.
+                        s.files.push(PhoneFile {
+                            name: asked.clone(),
+                            size: None,
+                            bytes: 0,
+                            state: FileState::NotFound,
+                            retransmissions: 0,
+                        });
+                    }
+                    not_found(s, catalog, &asked);
                 }
                 s.current_file = None;
             }
@@ -336,7 +607,7 @@ impl Tracker {
 
     fn on_end(&mut self, key: &str, e: &TftpEnd) {
         let asked = e.file.trim_start_matches(['/', '\\']).to_string();
-        let phone = self.phones.get_mut(key).expect("phone_for inserts");
+        let phone = self.phones.get_mut(key).expect("every key names a card");
         let s = &mut phone.summary;
         if s.current_file.as_deref() == Some(asked.as_str()) {
             s.current_file = None;
@@ -419,6 +690,35 @@ impl Tracker {
         }
         changed
     }
+}
+
+/// `s` failed on `asked`, which `catalog` does not have.
+fn not_found(s: &mut PhoneSummary, catalog: &Catalog, asked: &str) {
+    let near = crate::firmware::inspect::closest(asked, catalog.names.iter().map(String::as_str));
+    s.state = PhoneState::Failed;
+    s.diagnosis = Some(Diagnosis::NotFound {
+        file: asked.to_string(),
+        closest: near.map(str::to_string),
+    });
+    s.reason = Some(format!(
+        "It asked for {asked}, which the bundle does not have{}. It will stay stuck until that file is served.",
+        near.map(|n| format!(" (closest name: {n})"))
+            .unwrap_or_default()
+    ));
+}
+
+/// The MAC a request's name reveals: `SEP<MAC>.cnf.xml`, `CTLSEP<MAC>.tlv`,
+/// `ITLSEP<MAC>.tlv` (any case, with or without a leading separator); 12
+/// upper-case hex digits.
+pub fn mac_in_name(file: &str) -> Option<String> {
+    let l = file.trim_start_matches(['/', '\\']).to_ascii_uppercase();
+    let rest = l
+        .strip_prefix("CTLSEP")
+        .or_else(|| l.strip_prefix("ITLSEP"))
+        .or_else(|| l.strip_prefix("SEP"))?;
+    let (mac, ext) = rest.split_at_checked(12)?;
+    let known = [".CNF.XML", ".TLV", ".CNF.XML.SGN"];
+    (mac.bytes().all(|b| b.is_ascii_hexdigit()) && known.contains(&ext)).then(|| mac.to_string())
 }
 
 /// What a DHCP step means for a phone's state. An address another host

@@ -1,5 +1,5 @@
 use super::*;
-use crate::events::DhcpEvent;
+use crate::events::{DhcpEvent, LoopCause, NamedLoad, Switched};
 use crate::testkit::{self, SEED_IMAGE_NAMES as IMAGES};
 
 fn catalog() -> Catalog {
@@ -138,13 +138,24 @@ fn an_image_the_manifest_does_not_list_is_not_found_too() {
     for name in [
         "/English_United_States/mk-sccp.jar",
         "dialplan.xml",
-        "SEP001122AABBCC.cnf.xml",
         "SoftKeys.xml",
     ] {
         let s = t.handle(5, &req(name, Resolution::NotFound)).pop().unwrap();
         assert_eq!(s.state, PhoneState::Downloading, "{name}");
         assert_eq!(s.diagnosis, None, "{name}");
     }
+    // A per-MAC configuration mid-download names another phone behind the
+    // same address: a quiet card of its own, the download's card untouched.
+    let s = t
+        .handle(6, &req("SEP001122AABBCC.cnf.xml", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(
+        (s.id.as_str(), s.state),
+        ("SEP001122AABBCC", PhoneState::Waiting)
+    );
+    assert_eq!(s.normal_misses, ["SEP001122AABBCC.cnf.xml"]);
+    assert_eq!(t.summaries()[0].state, PhoneState::Downloading);
     assert!(is_normal_miss("ITLFile.tlv") && !is_normal_miss("apps41.8-3-2-27.sbn"));
 }
 
@@ -507,4 +518,308 @@ fn retries_travel_only_when_there_were_some() {
     let json = serde_json::to_string(&s).unwrap();
     assert!(json.contains(r#""retries":1"#), "{json}");
     assert_eq!(serde_json::from_str::<PhoneSummary>(&json).unwrap(), s);
+}
+
+fn req_from(client: &str, file: &str, resolution: Resolution) -> Event {
+    testkit::tftp_request(1, client.parse().unwrap(), file, resolution, Some(1000))
+}
+
+fn fetch_from(t: &mut Tracker, now: u64, client: &str, file: &str) -> PhoneSummary {
+    t.handle(now, &req_from(client, file, Resolution::Exact));
+    let end = testkit::tftp_end(1, client.parse().unwrap(), file, Outcome::Done);
+    t.handle(now + 1, &end).pop().unwrap()
+}
+
+fn recover_from(t: &mut Tracker, now: u64, client: &str, manifest: &str) -> PhoneSummary {
+    let mut last = fetch_from(t, now, client, manifest);
+    for (i, img) in IMAGES.iter().enumerate() {
+        last = fetch_from(t, now + 10 * (i as u64 + 1), client, img);
+    }
+    last
+}
+
+#[test]
+fn phones_that_start_over_behind_one_address_get_a_card_each() {
+    let mut t = Tracker::new(catalog());
+    let first = recover_from(&mut t, 0, PHONE, "term41.default.loads");
+    assert_eq!(
+        (first.id.as_str(), first.sequence, first.state),
+        ("10.0.0.50", 1, PhoneState::Done)
+    );
+    // A second phone through the same router: its own card and times.
+    let s = fetch_from(&mut t, 1000, PHONE, "term61.default.loads");
+    assert_eq!((s.id.as_str(), s.sequence), ("10.0.0.50#2", 2));
+    assert_eq!((s.first_seen_ms, s.files_done), (1000, 1));
+    let second = recover_from(&mut t, 1000, PHONE, "term61.default.loads");
+    assert_eq!(second.state, PhoneState::Done);
+    // A third asks for another model's manifest: it fails on a card of its
+    // own, and the two before still say what they did.
+    let s = t
+        .handle(
+            2000,
+            &req_from(PHONE, "term42.default.loads", Resolution::NotFound),
+        )
+        .pop()
+        .unwrap();
+    assert_eq!(
+        (s.id.as_str(), s.state),
+        ("10.0.0.50#3", PhoneState::Failed)
+    );
+    assert!(
+        matches!(&s.diagnosis, Some(Diagnosis::NotFound { file, .. }) if file == "term42.default.loads")
+    );
+    assert_eq!(s.files_expected, 1, "its manifest is its one row");
+    // It asks again: the same card, still failed.
+    let s = t
+        .handle(
+            2100,
+            &req_from(PHONE, "term42.default.loads", Resolution::NotFound),
+        )
+        .pop()
+        .unwrap();
+    assert_eq!(
+        (s.id.as_str(), s.state),
+        ("10.0.0.50#3", PhoneState::Failed)
+    );
+    let all = t.summaries();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].state, PhoneState::Done);
+    assert_eq!(all[1].state, PhoneState::Done);
+    // Another address keeps its own count.
+    let s = fetch_from(&mut t, 3000, "10.0.0.51:50000", "term41.default.loads");
+    assert_eq!((s.id.as_str(), s.sequence), ("10.0.0.51", 1));
+}
+
+#[test]
+fn a_name_with_a_mac_keys_the_card_by_it() {
+    assert_eq!(
+        mac_in_name("/ctlsep001122aabbcc.tlv").as_deref(),
+        Some("001122AABBCC")
+    );
+    assert_eq!(
+        mac_in_name("SEP001122AABBCC.cnf.xml").as_deref(),
+        Some("001122AABBCC")
+    );
+    assert_eq!(mac_in_name("SEP0011.cnf.xml"), None);
+    assert_eq!(mac_in_name("SEPGG1122AABBCC.cnf.xml"), None);
+    assert_eq!(mac_in_name("XMLDefault.cnf.xml"), None);
+
+    // Two phones booting behind one address: a card each, by MAC.
+    let mut t = Tracker::new(catalog());
+    let a = t
+        .handle(0, &req("CTLSEP00112233AA01.tlv", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(a.id, "SEP00112233AA01");
+    assert_eq!(a.mac.as_deref(), Some("00112233AA01"));
+    let b = t
+        .handle(1, &req("CTLSEP00112233AA02.tlv", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(b.id, "SEP00112233AA02");
+    assert_eq!(t.summaries().len(), 2);
+    // What follows without a MAC goes to the phone that named itself last.
+    let s = fetch(&mut t, 2, "term41.default.loads");
+    assert_eq!(s.id, "SEP00112233AA02");
+
+    // A card seen by address, then named: renamed, and the summary says so.
+    let mut t = Tracker::new(catalog());
+    let s = recover_from(&mut t, 0, PHONE, "term41.default.loads");
+    assert_eq!(s.id, "10.0.0.50");
+    let s = t
+        .handle(500, &req("SEP001122AABBCC.cnf.xml", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(s.id, "SEP001122AABBCC");
+    assert_eq!(s.renamed_from.as_deref(), Some("10.0.0.50"));
+    assert!(s.recovered, "back after its download, with its name");
+    assert_eq!(s.sequence, 0);
+    let s = fetch(&mut t, 510, "XMLDefault.cnf.xml");
+    assert_eq!(s.renamed_from, None, "only on the change that renamed it");
+    assert_eq!(t.summaries().len(), 1);
+}
+
+fn with_config(xml: &str) -> Catalog {
+    let mut c = catalog();
+    c.add_config("XMLDefault.cnf.xml", xml);
+    c
+}
+
+fn xml_default(loads: &[(u16, &str)]) -> String {
+    let entries: String = loads
+        .iter()
+        .map(|(id, l)| format!("<loadInformation{id} model=\"x\">{l}</loadInformation{id}>"))
+        .collect();
+    format!("<Default><callManagerGroup></callManagerGroup>{entries}</Default>")
+}
+
+fn config_loop(t: &mut Tracker, times: u32) -> PhoneSummary {
+    let mut last = None;
+    for i in 0..times {
+        last = Some(fetch(t, 100 + u64::from(i) * 100, "XMLDefault.cnf.xml"));
+    }
+    last.unwrap()
+}
+
+#[test]
+fn a_phone_that_only_fetches_its_configuration_is_in_a_loop_with_the_cause() {
+    // The configuration names the bundle's load for a 7961: it runs it already.
+    let mut t = Tracker::new(with_config(&xml_default(&[(30018, "SCCP41.8-3-3S")])));
+    t.handle(0, &ack());
+    let s = config_loop(&mut t, CONFIG_REPEAT_LIMIT - 1);
+    assert_eq!(s.diagnosis, None, "once per boot is normal");
+    assert_ne!(s.state, PhoneState::Stuck);
+    let s = config_loop(&mut t, 1);
+    assert_eq!(s.state, PhoneState::Stuck);
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::ConfigLoop {
+            file: "XMLDefault.cnf.xml".into(),
+            times: CONFIG_REPEAT_LIMIT,
+            cause: LoopCause::AlreadyRuns {
+                load: "SCCP41.8-3-3S".into()
+            },
+        })
+    );
+    assert!(s.reason.unwrap().contains("runs it already"));
+
+    // A load the bundle does not have.
+    let mut t = Tracker::new(with_config(&xml_default(&[(30018, "SCCP41.9-4-2SR3")])));
+    t.handle(0, &ack());
+    let s = config_loop(&mut t, 6);
+    assert!(matches!(
+        s.diagnosis,
+        Some(Diagnosis::ConfigLoop { times: 6, cause: LoopCause::NotInBundle { ref load }, .. }) if load == "SCCP41.9-4-2SR3"
+    ));
+
+    // No entry for its device id.
+    let mut t = Tracker::new(with_config(&xml_default(&[(115, "SCCP41.8-3-3S")])));
+    t.handle(0, &ack());
+    let s = config_loop(&mut t, 3);
+    assert!(matches!(
+        s.diagnosis,
+        Some(Diagnosis::ConfigLoop {
+            cause: LoopCause::NoLoadForModel {
+                device_id: 30018,
+                ..
+            },
+            ..
+        })
+    ));
+
+    // Its model unknown: every load named, each with whether it is here.
+    let mut t = Tracker::new(with_config(&xml_default(&[
+        (115, "SCCP41.8-3-3S"),
+        (30018, "SCCP41.9-4-2SR3"),
+    ])));
+    let s = config_loop(&mut t, 3);
+    assert_eq!(
+        s.diagnosis,
+        Some(Diagnosis::ConfigLoop {
+            file: "XMLDefault.cnf.xml".into(),
+            times: 3,
+            cause: LoopCause::Unknown {
+                loads: vec![
+                    NamedLoad {
+                        load: "SCCP41.8-3-3S".into(),
+                        in_bundle: true
+                    },
+                    NamedLoad {
+                        load: "SCCP41.9-4-2SR3".into(),
+                        in_bundle: false
+                    },
+                ]
+            },
+        })
+    );
+
+    // A phone that goes on to a manifest is no loop; nor is one recovered.
+    let mut t = Tracker::new(with_config(&xml_default(&[(30018, "SCCP41.8-3-3S")])));
+    config_loop(&mut t, 2);
+    let s = fetch(&mut t, 1000, "term61.default.loads");
+    assert_eq!(s.state, PhoneState::Downloading);
+    let mut t = Tracker::new(catalog());
+    recover_from(&mut t, 0, PHONE, "term41.default.loads");
+    let s = config_loop(&mut t, 5);
+    assert!(s.recovered && s.diagnosis.is_none());
+}
+
+#[test]
+fn a_bundle_switch_archives_or_re_judges_every_judged_card() {
+    let mut t = Tracker::new(catalog());
+    // Done with the old bundle.
+    recover_from(&mut t, 0, "10.0.0.1:5000", "term41.default.loads");
+    // Failed on another model's manifest: the new bundle has it.
+    t.handle(
+        10,
+        &req_from(
+            "10.0.0.2:5000",
+            "term42.default.loads",
+            Resolution::NotFound,
+        ),
+    );
+    // Failed on a file the new bundle lacks too.
+    t.handle(
+        10,
+        &req_from(
+            "10.0.0.3:5000",
+            "term70.default.loads",
+            Resolution::NotFound,
+        ),
+    );
+    // Stuck on a repeated manifest.
+    for i in 0..3 {
+        fetch_from(&mut t, 20 + i, "10.0.0.4:5000", "term41.default.loads");
+    }
+    // Seen, nothing judged.
+    t.handle(
+        30,
+        &testkit::dhcp_ack(Ipv4Addr::new(10, 0, 0, 5), Ipv4Addr::new(10, 0, 0, 1)),
+    );
+
+    let mut files: Vec<(String, u64)> = IMAGES
+        .iter()
+        .map(|n| (n.replace("41", "42"), 1000))
+        .collect();
+    files.push(("term42.default.loads".into(), 600));
+    files.push(("term62.default.loads".into(), 600));
+    let new = Catalog::from_files(files.iter().map(|(n, s)| (n.as_str(), *s)), |_| {
+        Some(IMAGES.iter().map(|n| n.replace("41", "42")).collect())
+    });
+    let changed = t.switch(100, new);
+    let by_id = |id: &str| changed.iter().find(|p| p.id == id).cloned();
+    assert_eq!(changed.len(), 4, "{changed:#?}");
+    let done = by_id("10.0.0.1").unwrap();
+    assert_eq!(
+        (done.state, done.switched),
+        (PhoneState::Done, Some(Switched::Archived))
+    );
+    let moved = by_id("10.0.0.2").unwrap();
+    assert_eq!(
+        (moved.state, moved.switched, &moved.diagnosis),
+        (PhoneState::Waiting, Some(Switched::StartsOver), &None)
+    );
+    assert!(moved.files.is_empty() && moved.retries == 0);
+    let missing = by_id("10.0.0.3").unwrap();
+    assert_eq!(
+        (missing.state, missing.switched),
+        (PhoneState::Failed, Some(Switched::StillMissing))
+    );
+    assert!(
+        matches!(&missing.diagnosis, Some(Diagnosis::NotFound { closest: Some(c), .. }) if c.starts_with("term"))
+    );
+    let stuck = by_id("10.0.0.4").unwrap();
+    assert_eq!(
+        (stuck.state, stuck.switched),
+        (PhoneState::Waiting, Some(Switched::StartsOver))
+    );
+    assert!(by_id("SEP001122AABBCC").is_none(), "nothing to re-judge");
+    // A second switch leaves an archived card alone.
+    assert!(t.switch(200, catalog()).iter().all(|p| p.id != "10.0.0.1"));
+    // The phone that starts over asks the new bundle: the note goes.
+    let s = fetch_from(&mut t, 300, "10.0.0.2:5000", "term41.default.loads");
+    assert_eq!(
+        (s.id.as_str(), s.switched, s.state),
+        ("10.0.0.2", None, PhoneState::Downloading)
+    );
 }

@@ -236,6 +236,9 @@ pub fn summary(id: &str, state: PhoneState) -> PhoneSummary {
         normal_misses: vec![],
         recovered: false,
         retries: 0,
+        sequence: 0,
+        renamed_from: None,
+        switched: None,
         first_seen_ms: 0,
         last_seen_ms: 252_000,
     }

@@ -82,6 +82,11 @@ pub struct SimulateArgs {
     /// this is for testing servers.
     #[arg(long)]
     pub tftp_options: bool,
+    /// Send from this address of this computer (with --server): several
+    /// phones behind one address, as behind a router. Default: any address;
+    /// with --phones N against a loopback server, a distinct 127.0.0.x each.
+    #[arg(long, value_name = "IP")]
+    pub source: Option<String>,
     /// Simulate this many phones at once, with distinct MACs.
     #[arg(long, value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u16).range(1..=i64::from(MAX_PHONES)))]
@@ -120,6 +125,8 @@ struct Plan {
     model: &'static Model,
     mode: Scenario,
     macs: Vec<Mac>,
+    /// The address each phone sends from (with --server), in MAC order.
+    sources: Vec<Option<Ipv4Addr>>,
     net: Net,
     options: bool,
     time_limit: Duration,
@@ -134,7 +141,13 @@ impl Plan {
                 Net::Dhcp { interface, address } => {
                     format!("DHCP on {interface} (files fetched from {address})")
                 }
-                Net::Server(server) => format!("TFTP server {server} given"),
+                Net::Server(server) => match (self.sources.first(), self.sources.last()) {
+                    (Some(Some(a)), Some(Some(b))) if a != b => {
+                        format!("TFTP server {server} given, phones sending from {a} to {b}")
+                    }
+                    (Some(Some(a)), _) => format!("TFTP server {server} given, sending from {a}"),
+                    _ => format!("TFTP server {server} given"),
+                },
             },
             options: self.options,
         }
@@ -208,6 +221,7 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
         (None, Some(server)) => Net::Server(parse_server(server)?),
         (None, None) => return Err("give --dhcp-interface IF or --server IP".into()),
     };
+    let sources = sources(&net, args.source.as_deref(), args.phones)?;
     let base = match args.mac {
         Some(mac) => mac,
         None => {
@@ -229,10 +243,38 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
         macs: (0..u32::from(args.phones))
             .map(|i| nth_mac(base, i))
             .collect(),
+        sources,
         net,
         options: args.tftp_options,
         time_limit: args.time_limit,
     })
+}
+
+/// The address each of `phones` phones sends from: `--source` for all; else,
+/// several phones against a loopback server, a distinct 127.0.0.x each (from
+/// 127.0.0.2), so that the server tells them apart as it would real phones;
+/// else any address.
+fn sources(net: &Net, source: Option<&str>, phones: u16) -> Result<Vec<Option<Ipv4Addr>>, String> {
+    let n = usize::from(phones);
+    match (net, source) {
+        (Net::Dhcp { .. }, Some(_)) => Err(
+            "--source is for --server: with --dhcp-interface the phones send from the interface's own address"
+                .into(),
+        ),
+        (Net::Server(_), Some(s)) => {
+            let ip: Ipv4Addr = s.parse().map_err(|_| {
+                format!("--source `{s}` is not an IPv4 address; give one of this computer's, e.g. 127.0.0.5")
+            })?;
+            Ok(vec![Some(ip); n])
+        }
+        (Net::Server(server), None) if server.ip().is_loopback() && phones > 1 => Ok((0..phones)
+            .map(|i| {
+                let [_, _, hi, lo] = (2 + u32::from(i)).to_be_bytes();
+                Some(Ipv4Addr::new(127, 0, hi, lo))
+            })
+            .collect()),
+        _ => Ok(vec![None; n]),
+    }
 }
 
 fn simulated_models() -> Vec<&'static str> {
@@ -304,7 +346,7 @@ async fn simulate(plan: Plan) -> Vec<PhoneReport> {
     let net = Arc::new(plan.net.clone());
     let loud = plan.macs.len() == 1;
     let mut set = JoinSet::new();
-    for (i, mac) in plan.macs.iter().enumerate() {
+    for (i, (mac, source)) in plan.macs.iter().zip(plan.sources.clone()).enumerate() {
         let spec = PhoneSpec {
             model: plan.model,
             mac: *mac,
@@ -328,7 +370,7 @@ async fn simulate(plan: Plan) -> Vec<PhoneReport> {
         let net = net.clone();
         set.spawn(async move {
             let phone = Phone::new(clock::now(), spec, network);
-            (i, drive(phone, net, loud).await)
+            (i, drive(phone, net, source, loud).await)
         });
     }
     let mut reports: BTreeMap<usize, PhoneReport> = BTreeMap::new();
@@ -358,7 +400,12 @@ struct Open {
 }
 
 /// The thin loop around one phone.
-async fn drive(mut phone: Phone, net: Arc<Net>, loud: bool) -> PhoneReport {
+async fn drive(
+    mut phone: Phone,
+    net: Arc<Net>,
+    source: Option<Ipv4Addr>,
+    loud: bool,
+) -> PhoneReport {
     let name = phone.name();
     let (tx, mut rx) = mpsc::channel::<Incoming>(256);
     let mut sockets: BTreeMap<SocketId, Open> = BTreeMap::new();
@@ -374,7 +421,7 @@ async fn drive(mut phone: Phone, net: Arc<Net>, loud: bool) -> PhoneReport {
         while let Some(t) = phone.poll_transmit() {
             let socket = match sockets.entry(t.socket) {
                 Entry::Occupied(o) => o.get().socket.clone(),
-                Entry::Vacant(v) => match open(&net, t.socket) {
+                Entry::Vacant(v) => match open(&net, t.socket, source) {
                     Ok(socket) => {
                         let socket = Arc::new(socket);
                         let reader = tokio::spawn(read(socket.clone(), t.socket, tx.clone()));
@@ -460,8 +507,9 @@ async fn read(socket: Arc<UdpSocket>, id: SocketId, tx: mpsc::Sender<Incoming>) 
     }
 }
 
-/// Opens one of a phone's sockets.
-fn open(net: &Net, id: SocketId) -> Result<UdpSocket, String> {
+/// Opens one of a phone's sockets; a TFTP socket for `--server` is bound to
+/// `source` when given.
+fn open(net: &Net, id: SocketId, source: Option<Ipv4Addr>) -> Result<UdpSocket, String> {
     let socket = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))
         .map_err(|e| format!("cannot make a UDP socket: {e}"))?;
     let bound = match (net, id) {
@@ -480,13 +528,19 @@ fn open(net: &Net, id: SocketId) -> Result<UdpSocket, String> {
                 .map_err(|e| format!("cannot open a TFTP socket on {interface} ({address}): {e}"))
         }
         (Net::Server(server), SocketId::Tftp(_)) => {
-            let any: IpAddr = match server {
-                SocketAddr::V4(_) => Ipv4Addr::UNSPECIFIED.into(),
-                SocketAddr::V6(_) => std::net::Ipv6Addr::UNSPECIFIED.into(),
+            let from: IpAddr = match (server, source) {
+                (_, Some(ip)) => ip.into(),
+                (SocketAddr::V4(_), None) => Ipv4Addr::UNSPECIFIED.into(),
+                (SocketAddr::V6(_), None) => std::net::Ipv6Addr::UNSPECIFIED.into(),
             };
             socket
-                .bind(&SocketAddr::new(any, 0).into())
-                .map_err(|e| format!("cannot open a TFTP socket: {e}"))
+                .bind(&SocketAddr::new(from, 0).into())
+                .map_err(|e| match source {
+                    Some(ip) => format!(
+                        "cannot send from {ip}: {e}. --source must be an address of this computer (any 127.x.y.z on loopback)"
+                    ),
+                    None => format!("cannot open a TFTP socket: {e}"),
+                })
         }
         (Net::Server(_), SocketId::Dhcp) => Err("no DHCP with --server".to_owned()),
     };

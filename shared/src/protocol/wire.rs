@@ -21,9 +21,9 @@ use super::{
 };
 use crate::bundle::Manifest;
 use crate::events::{
-    DhcpEvent, DhcpStep, Diagnosis, Event, FileState, OptionPair, Outcome, PhoneFile, PhoneState,
-    PhoneSummary, Resolution, ShedReason, Stats, TftpEnd, TftpProgress, TftpRefused, TftpRequest,
-    TftpShed,
+    DhcpEvent, DhcpStep, Diagnosis, Event, FileState, LoopCause, NamedLoad, OptionPair, Outcome,
+    PhoneFile, PhoneState, PhoneSummary, Resolution, ShedReason, Stats, Switched, TftpEnd,
+    TftpProgress, TftpRefused, TftpRequest, TftpShed,
 };
 use crate::manifest_json;
 
@@ -282,6 +282,18 @@ fn phone(v: &Json) -> Result<PhoneSummary> {
             None => 0,
             Some(n) => u32::try_from(n).map_err(|_| WireError::Field("retries"))?,
         },
+        sequence: match opt_int(v, "sequence")? {
+            None => 0,
+            Some(n) => u32::try_from(n).map_err(|_| WireError::Field("sequence"))?,
+        },
+        renamed_from: opt_text(v, "renamed_from")?,
+        switched: match opt_text(v, "switched")?.as_deref() {
+            None => None,
+            Some("archived") => Some(Switched::Archived),
+            Some("starts-over") => Some(Switched::StartsOver),
+            Some("still-missing") => Some(Switched::StillMissing),
+            Some(_) => Some(Switched::Other),
+        },
         first_seen_ms: int(v, "first_seen_ms")?,
         last_seen_ms: int(v, "last_seen_ms")?,
     })
@@ -315,7 +327,36 @@ fn diagnosis(v: &Json) -> Result<Diagnosis> {
             message: text(v, "message")?,
         },
         "no-free-address" => Diagnosis::NoFreeAddress,
+        "config-loop" => Diagnosis::ConfigLoop {
+            file: text(v, "file")?,
+            times: small(v, "times")?,
+            cause: loop_cause(field(v, "cause")?)?,
+        },
         _ => Diagnosis::Other,
+    })
+}
+
+fn loop_cause(v: &Json) -> Result<LoopCause> {
+    Ok(match text(v, "kind")?.as_str() {
+        "not-in-bundle" => LoopCause::NotInBundle {
+            load: text(v, "load")?,
+        },
+        "already-runs" => LoopCause::AlreadyRuns {
+            load: text(v, "load")?,
+        },
+        "no-load-for-model" => LoopCause::NoLoadForModel {
+            model: text(v, "model")?,
+            device_id: small(v, "device_id")?,
+        },
+        "unknown" => LoopCause::Unknown {
+            loads: each(v, "loads", |l| {
+                Ok(NamedLoad {
+                    load: text(l, "load")?,
+                    in_bundle: flag(l, "in_bundle")?,
+                })
+            })?,
+        },
+        _ => LoopCause::Other,
     })
 }
 

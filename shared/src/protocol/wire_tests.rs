@@ -59,6 +59,9 @@ pub(crate) fn summary_sample() -> PhoneSummary {
         normal_misses: vec!["ITLFile.tlv".into()],
         recovered: true,
         retries: 2,
+        sequence: 3,
+        renamed_from: Some("10.0.0.50#3".into()),
+        switched: Some(Switched::StillMissing),
         first_seen_ms: 1,
         last_seen_ms: 123_456_789,
     }
@@ -137,6 +140,17 @@ fn every_server_message_reads_as_serde_json_writes_it() {
             address: None,
             recovered: false,
             retries: 0,
+            sequence: 0,
+            renamed_from: None,
+            switched: None,
+            ..summary_sample()
+        }),
+        ServerMessage::Phone(PhoneSummary {
+            switched: Some(Switched::Archived),
+            ..summary_sample()
+        }),
+        ServerMessage::Phone(PhoneSummary {
+            switched: Some(Switched::StartsOver),
             ..summary_sample()
         }),
         ServerMessage::Phones {
@@ -174,6 +188,44 @@ fn every_server_message_reads_as_serde_json_writes_it() {
             message: "m".into(),
         },
         Diagnosis::NoFreeAddress,
+        Diagnosis::ConfigLoop {
+            file: "XMLDefault.cnf.xml".into(),
+            times: 6,
+            cause: LoopCause::NotInBundle {
+                load: "SCCP41.9-4-2SR3".into(),
+            },
+        },
+        Diagnosis::ConfigLoop {
+            file: "XMLDefault.cnf.xml".into(),
+            times: 3,
+            cause: LoopCause::AlreadyRuns {
+                load: "SCCP41.8-3-3S".into(),
+            },
+        },
+        Diagnosis::ConfigLoop {
+            file: "SEP001122AABBCC.cnf.xml".into(),
+            times: 3,
+            cause: LoopCause::NoLoadForModel {
+                model: "7961".into(),
+                device_id: 30018,
+            },
+        },
+        Diagnosis::ConfigLoop {
+            file: "XMLDefault.cnf.xml".into(),
+            times: 3,
+            cause: LoopCause::Unknown {
+                loads: vec![
+                    NamedLoad {
+                        load: "A".into(),
+                        in_bundle: true,
+                    },
+                    NamedLoad {
+                        load: "B".into(),
+                        in_bundle: false,
+                    },
+                ],
+            },
+        },
     ] {
         round_trip(&ServerMessage::Phone(PhoneSummary {
             diagnosis: Some(d),

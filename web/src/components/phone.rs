@@ -50,6 +50,9 @@ pub fn phone_card(id: &str, v: &PhoneView) -> Html {
                     } }
                 </dd></div>
                 <div><dt>{ "Address" }</dt><dd data-testid="phone-address"><code>{ v.address.clone().unwrap_or_else(|| "—".into()) }</code></dd></div>
+                if let Some(n) = v.sequence {
+                    <div><dt>{ "Start" }</dt><dd data-testid="phone-sequence">{ format!("attempt {n} at this address: it started over at its first file") }</dd></div>
+                }
                 if let Some(n) = v.attempt {
                     <div><dt>{ "Try" }</dt><dd data-testid="phone-attempt">{ format!("{n} (started over by Retry failed)") }</dd></div>
                 }
@@ -57,6 +60,9 @@ pub fn phone_card(id: &str, v: &PhoneView) -> Html {
                     <div><dt>{ "Files" }</dt><dd data-testid="phone-count">{ format!("{done} of {expected}") }</dd></div>
                 }
             </dl>
+            if let Some(note) = v.switched {
+                <p class="phone-switched muted" data-testid="phone-switched">{ note }</p>
+            }
             <div class="phone-verdict" data-testid="phone-verdict">
                 <p class="phone-headline"><strong>{ rich(&v.headline) }</strong></p>
                 if !v.detail.is_empty() {

@@ -7,17 +7,22 @@
 //! - Expected misses (CTL/ITL, per-MAC configuration, locale files) are grey
 //!   and never make a card fail.
 
-use lifeline_shared::events::{Diagnosis, FileState, PhoneFile, PhoneState, PhoneSummary};
-use lifeline_shared::models;
+use lifeline_shared::advice::{Advice, advice};
+use lifeline_shared::events::{FileState, PhoneFile, PhoneState, PhoneSummary, Switched};
 
 use crate::format;
 
-/// `Phone SEP001122AABBCC (7961)` or `Phone at 10.0.0.50`.
+/// `Phone SEP001122AABBCC (7961)`, `Phone at 10.0.0.50`, or for a later
+/// start at that address `Phone at 10.0.0.50, attempt 2`.
 pub fn label(p: &PhoneSummary) -> String {
     let name = if p.id.starts_with("SEP") {
         format!("Phone {}", p.id)
     } else {
-        format!("Phone at {}", p.id)
+        let at = p.id.split('#').next().unwrap_or_default();
+        match p.sequence {
+            0 | 1 => format!("Phone at {at}"),
+            n => format!("Phone at {at}, attempt {n}"),
+        }
     };
     match &p.model {
         Some(m) => format!("{name} ({m})"),
@@ -77,97 +82,10 @@ pub struct PhoneView {
     pub done: (usize, usize),
     /// Which try this is, from the second on (after Retry failed).
     pub attempt: Option<u32>,
-}
-
-/// The title, detail and fix of a diagnosis.
-pub fn diagnosis_words(d: &Diagnosis) -> Option<(String, String, String)> {
-    Some(match d {
-        Diagnosis::NotFound { file, closest } => {
-            let other_model = models::MODELS.iter().find(|m| {
-                m.recovery_manifest
-                    .is_some_and(|r| r.eq_ignore_ascii_case(file))
-            });
-            match (other_model, closest) {
-                (Some(m), _) => (
-                    format!("It asked for `{file}`, which is not in the bundle"),
-                    format!(
-                        "`{file}` is the recovery manifest of the {}: this phone is not a model this firmware is for.",
-                        m.name
-                    ),
-                    format!(
-                        "Go back to step 1 and choose the firmware for the {} (cmterm-{}…), send it, then reset the phone again.",
-                        models::family(m.family).name,
-                        models::family(m.family)
-                            .zip_prefix
-                            .trim_start_matches("cmterm-")
-                    ),
-                ),
-                (None, Some(near)) => (
-                    format!("It asked for `{file}`, which is not in the bundle"),
-                    format!(
-                        "The closest name in the bundle is `{near}`: the phone expects another spelling or build than this firmware has."
-                    ),
-                    format!(
-                        "Use the firmware whose manifest lists `{file}`, or check that nothing renamed the files; then send the bundle again. The phone stays stuck until that file is served."
-                    ),
-                ),
-                (None, None) => (
-                    format!("It asked for `{file}`, which is not in the bundle"),
-                    "Nothing in the bundle has a similar name.".to_string(),
-                    format!(
-                        "Use the firmware for this phone's model and load (its manifest lists `{file}`), send it, then reset the phone again."
-                    ),
-                ),
-            }
-        }
-        Diagnosis::ManifestRepeated {
-            file,
-            times,
-            recovery: true,
-        } => (
-            format!("It keeps asking for `{file}` without going on"),
-            format!(
-                "It fetched `{file}` {times} times and never asked for the images: its bootloader refuses this build, or could not read the manifest."
-            ),
-            "Recover it with an 8.3(3)–8.5(2) load first (for example SCCP41.8-5-2S for a 7941/7961), then send this bundle and reset it again.".to_string(),
-        ),
-        Diagnosis::ManifestRepeated { file, times, .. } => (
-            format!("It keeps asking for `{file}` without fetching any image"),
-            format!("It fetched `{file}` {times} times: it may refuse this load."),
-            "Check the upgrade path: a phone on firmware older than 8.3(3) needs an 8.3(3)–8.5(2) load before 9.2(3) or later.".to_string(),
-        ),
-        Diagnosis::Quiet { minutes, last } => (
-            format!("No request for {minutes} minutes"),
-            match last {
-                Some(f) => format!("The last thing it asked for was `{f}`."),
-                None => "It has not asked the TFTP server for anything since.".to_string(),
-            },
-            "Check that the phone has power (a 7970/7971/7975 needs its power brick), that it got an address with option 150 pointing to this computer (step 2), and that no firewall on this computer blocks UDP port 69 and the ports above 1024.".to_string(),
-        ),
-        Diagnosis::TimedOut { file, times } => (
-            format!("The transfer of `{file}` keeps timing out"),
-            format!(
-                "It timed out {times} times: packets between this computer and the phone are lost."
-            ),
-            "Check this computer's firewall (UDP port 69 and the ports above 1024 must be open) and any switch, VLAN or Wi-Fi link in between; a cable straight to the phone's switch is best.".to_string(),
-        ),
-        Diagnosis::PhoneError { file, message } => (
-            format!("The phone stopped the transfer of `{file}`"),
-            format!("It said: “{message}”."),
-            "It usually asks again by itself. If it keeps stopping, the file may not suit this model: check the firmware in step 1.".to_string(),
-        ),
-        Diagnosis::ReadError { file, message } => (
-            format!("The helper could not read `{file}`"),
-            format::sentence(message),
-            "Check the helper computer's disk, then send the bundle again (step 4).".to_string(),
-        ),
-        Diagnosis::NoFreeAddress => (
-            "It gets no address from the helper".to_string(),
-            "Every address in the helper's DHCP range is leased or held, so it was offered none and cannot ask for its firmware.".to_string(),
-            "Start the helper again with a wider `--dhcp-range`, or wait for the leases of devices that are gone to expire: the phone keeps asking and gets an address as soon as one is free.".to_string(),
-        ),
-        _ => return None,
-    })
+    /// Which start at its address this card follows, from the second on.
+    pub sequence: Option<u32>,
+    /// What a bundle switch did to this card, in a sentence.
+    pub switched: Option<&'static str>,
 }
 
 impl PhoneView {
@@ -192,6 +110,12 @@ impl PhoneView {
                     "Sent in {took}. The phone now writes them to its flash and restarts by itself, which can take several minutes: do not unplug it. This card says Recovered when it comes back and asks for its configuration."
                 ),
                 None,
+            ),
+            PhoneState::Waiting if p.switched == Some(Switched::StartsOver) => (
+                "muted",
+                "Waiting for it to ask the new bundle".to_string(),
+                "Another bundle is served now, so what this card said about the previous one no longer holds.".to_string(),
+                Some("Reset the phone so that it fetches the new bundle.".to_string()),
             ),
             PhoneState::Waiting if p.retries > 0 => (
                 "muted",
@@ -224,8 +148,8 @@ impl PhoneView {
                     // A stopped transfer it may ask for again.
                     p.diagnosis
                         .as_ref()
-                        .and_then(diagnosis_words)
-                        .map(|(_, _, fix)| fix)
+                        .and_then(advice)
+                        .map(|a| a.fix)
                         .filter(|_| p.reason.is_some()),
                 )
             }
@@ -235,8 +159,8 @@ impl PhoneView {
                 } else {
                     "warning"
                 };
-                match p.diagnosis.as_ref().and_then(diagnosis_words) {
-                    Some((title, detail, fix)) => (tone, title, detail, Some(fix)),
+                match p.diagnosis.as_ref().and_then(advice) {
+                    Some(Advice { title, detail, fix }) => (tone, title, detail, Some(fix)),
                     None => (
                         tone,
                         if p.state == PhoneState::Failed {
@@ -249,6 +173,11 @@ impl PhoneView {
                     ),
                 }
             }
+        };
+        let tone = if p.switched == Some(Switched::Archived) {
+            "muted"
+        } else {
+            tone
         };
         PhoneView {
             title: match (&p.model, p.address) {
@@ -275,6 +204,17 @@ impl PhoneView {
             }),
             done: (p.files_done, expected),
             attempt: (p.retries > 0).then(|| p.retries.saturating_add(1)),
+            sequence: (p.sequence > 1).then_some(p.sequence),
+            switched: p.switched.and_then(|s| match s {
+                Switched::Archived => {
+                    Some("Archived: judged against the previous bundle, kept as a record of it.")
+                }
+                Switched::StartsOver => Some("Re-judged against the new bundle: it starts over."),
+                Switched::StillMissing => {
+                    Some("Re-judged against the new bundle: it lacks this file too.")
+                }
+                Switched::Other => None,
+            }),
         }
     }
 }
@@ -334,6 +274,7 @@ fn file_view(f: &PhoneFile) -> FileView {
 mod tests {
     use super::*;
     use crate::test_support::summary;
+    use lifeline_shared::events::Diagnosis;
 
     #[test]
     fn a_phone_without_an_address_says_how_to_get_one() {
@@ -417,17 +358,53 @@ mod tests {
 
     #[test]
     fn a_term_manifest_of_another_model_names_it() {
-        let (title, detail, fix) = diagnosis_words(&Diagnosis::NotFound {
+        let mut p = summary("10.0.0.50", PhoneState::Failed);
+        p.diagnosis = Some(Diagnosis::NotFound {
             file: "term42.default.loads".into(),
             closest: Some("term41.default.loads".into()),
-        })
-        .unwrap();
+        });
+        let v = PhoneView::of(&p);
+        let (title, detail, fix) = (v.headline, v.detail, v.fix.unwrap());
         assert_eq!(
             title,
             "It asked for `term42.default.loads`, which is not in the bundle"
         );
         assert!(detail.contains("recovery manifest of the 7942"), "{detail}");
         assert!(fix.contains("7942/7962"), "{fix}");
-        assert_eq!(diagnosis_words(&Diagnosis::Other), None);
+        p.diagnosis = Some(Diagnosis::Other);
+        p.reason = Some("a newer helper's words".into());
+        assert_eq!(PhoneView::of(&p).detail, "a newer helper's words");
+    }
+
+    #[test]
+    fn a_later_start_and_a_bundle_switch_are_said_on_the_card() {
+        let p = PhoneSummary {
+            sequence: 2,
+            ..summary("10.0.0.50#2", PhoneState::Downloading)
+        };
+        assert_eq!(label(&p), "Phone at 10.0.0.50, attempt 2");
+        assert_eq!(PhoneView::of(&p).sequence, Some(2));
+        let first = PhoneSummary {
+            sequence: 1,
+            ..summary("10.0.0.50", PhoneState::Done)
+        };
+        assert_eq!(label(&first), "Phone at 10.0.0.50");
+        assert_eq!(PhoneView::of(&first).sequence, None);
+
+        let over = PhoneView::of(&PhoneSummary {
+            switched: Some(Switched::StartsOver),
+            ..summary("10.0.0.50", PhoneState::Waiting)
+        });
+        assert_eq!(over.headline, "Waiting for it to ask the new bundle");
+        assert_eq!(
+            over.switched,
+            Some("Re-judged against the new bundle: it starts over.")
+        );
+        let archived = PhoneView::of(&PhoneSummary {
+            switched: Some(Switched::Archived),
+            ..summary("10.0.0.50", PhoneState::Done)
+        });
+        assert_eq!(archived.tone, "muted");
+        assert!(archived.switched.unwrap().starts_with("Archived"));
     }
 }

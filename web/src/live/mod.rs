@@ -130,22 +130,22 @@ impl Live {
     /// One phone's summary changed.
     pub fn fold(&mut self, p: PhoneSummary) {
         let before = self.phones.iter().find(|c| c.id == p.id).cloned();
-        // The tracker renames a card seen first by address once DHCP names it.
+        // The tracker renames a card seen first by address once its MAC is
+        // known (DHCP, or a `SEP<MAC>` name), and says so.
         let mut prior = before.clone();
-        if p.mac.is_some()
-            && let Some(a) = p.address
+        if let Some(old) = p.renamed_from.as_deref()
+            && old != p.id
+            && let Some(at) = self.phones.iter().position(|c| c.id == old)
         {
-            let old = a.to_string();
-            if old != p.id
-                && let Some(at) = self.phones.iter().position(|c| c.id == old)
-            {
-                let renamed = self.phones.remove(at);
-                prior = prior.or(Some(renamed));
-                for id in &mut self.done {
-                    if *id == old {
-                        id.clone_from(&p.id);
-                    }
+            let renamed = self.phones.remove(at);
+            prior = prior.or(Some(renamed));
+            for id in &mut self.done {
+                if *id == old {
+                    id.clone_from(&p.id);
                 }
+            }
+            if self.filter.as_deref() == Some(old) {
+                self.filter = Some(p.id.clone());
             }
         }
         let was_recovered = before.as_ref().is_some_and(|b| b.recovered);
@@ -369,6 +369,7 @@ mod tests {
         let mut named = summary("SEP001122AABBCC", PhoneState::Downloading);
         named.mac = Some("001122AABBCC".into());
         named.model = Some("7961".into());
+        named.renamed_from = Some("10.0.0.50".into());
         live.fold(named.clone());
         assert_eq!(live.phones.len(), 1);
         assert_eq!(live.phones[0].id, "SEP001122AABBCC");
@@ -565,6 +566,7 @@ mod tests {
         let alerts = live.alert.as_ref().map(|a| a.seq);
         let mut named = recovered("SEP001122AABBCC");
         named.mac = Some("001122AABBCC".into());
+        named.renamed_from = Some("10.0.0.50".into());
         live.fold(named);
         assert_eq!(live.phones.len(), 1);
         assert_eq!(live.done, ["SEP001122AABBCC"]);

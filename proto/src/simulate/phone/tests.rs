@@ -376,7 +376,9 @@ fn a_missing_image_is_named_with_its_step() {
     assert_eq!(
         r.verdict.sentence(),
         "would be stuck: cnu41.8-3-2-27.sbn not found on the TFTP server 10.78.0.1 \
-         (image 2 of 5 listed by term61.default.loads)"
+         (image 2 of 5 listed by term61.default.loads). Serve the complete firmware whose \
+         manifest lists `cnu41.8-3-2-27.sbn` (every file of its zip, names unchanged), then \
+         reset the phone again."
     );
     assert_eq!(
         net.requested.last().map(String::as_str),
@@ -483,7 +485,9 @@ fn xmldefault_without_the_device_id_is_named() {
         r.verdict.sentence(),
         "would be stuck: XMLDefault.cnf.xml has no entry for device 30018 \
          (loadInformation30018, the IP Phone 7961); it has loadInformation115 \
-         model=\"IP Phone 7941\" (SCCP41.8-3-3S)"
+         model=\"IP Phone 7941\" (SCCP41.8-3-3S). Serve the firmware for the 7941/7961 \
+         (cmterm-7941_7961…) with a configuration that names its load (in Lifeline: choose \
+         it in step 1 and send it), then reset the phone."
     );
 
     let mut files = seed();

@@ -75,7 +75,65 @@ fn verdicts_in_plain_words() {
             ),
             "would be stuck: XMLDefault.cnf.xml has no entry for device 30018 \
              (loadInformation30018, the IP Phone 7961); it has loadInformation5 \
-             model=\"IP Phone 7961\" (SCCP41.8-3-3S)",
+             model=\"IP Phone 7961\" (SCCP41.8-3-3S). Serve the firmware for the 7941/7961 \
+             (cmterm-7941_7961…) with a configuration that names its load (in Lifeline: \
+             choose it in step 1 and send it), then reset the phone.",
+        ),
+        (
+            // A 7961 against a 7942/7962 bundle: not a model that firmware
+            // serves, as the web card says, never "unpack the zip".
+            stuck(
+                Step::RecoveryManifest,
+                Some("term61.default.loads"),
+                Problem::Transfer {
+                    server: "127.0.0.1:6969".parse().unwrap(),
+                    failure: Failure::NotFound {
+                        message: "File not found".into(),
+                    },
+                },
+            ),
+            "would be stuck: term61.default.loads not found on the TFTP server 127.0.0.1:6969 \
+             (the recovery manifest): `term61.default.loads` is the recovery manifest of the \
+             7961: this phone is not a model this firmware is for. Serve the firmware for the \
+             7941/7961 (cmterm-7941_7961…) instead (in Lifeline: choose it in step 1 and send \
+             it), then reset the phone again.",
+        ),
+        (
+            // No answer keeps the port the phone asked at.
+            stuck(
+                Step::RecoveryManifest,
+                Some("term61.default.loads"),
+                Problem::Transfer {
+                    server: "127.0.0.1:6969".parse().unwrap(),
+                    failure: Failure::NoAnswer {
+                        tries: 5,
+                        waited: std::time::Duration::from_secs(20),
+                        stray: None,
+                    },
+                },
+            ),
+            "would be stuck: term61.default.loads from 127.0.0.1:6969: no answer after 5 tries \
+             over 20 s (the recovery manifest)",
+        ),
+        (
+            // The load a configuration names is not served: the loop a real
+            // phone would be in, with the fix.
+            stuck(
+                Step::LoadManifest,
+                Some("SCCP41.9-4-2SR3.loads"),
+                Problem::Transfer {
+                    server: "10.0.0.1:69".parse().unwrap(),
+                    failure: Failure::NotFound {
+                        message: "File not found".into(),
+                    },
+                },
+            ),
+            "would be stuck: SCCP41.9-4-2SR3.loads not found on the TFTP server 10.0.0.1 (the \
+             load manifest). A phone keeps fetching its configuration and never asks for \
+             firmware: the configuration names the load `SCCP41.9-4-2SR3` for it, and \
+             `SCCP41.9-4-2SR3.loads` is not served, so it keeps the firmware it has. Serve the \
+             firmware of load `SCCP41.9-4-2SR3` (its `SCCP41.9-4-2SR3.loads` and images), or a \
+             configuration that names the load you serve; then reset the phone.",
         ),
         (
             stuck(
