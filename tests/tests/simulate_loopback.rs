@@ -117,10 +117,11 @@ fn a_missing_image_is_named_in_the_verdict() {
     let out = simulate(None, &["--model", "7961", "--server", &addr], GUARD);
     assert_eq!(out.code(), Some(1), "{}\n{}", out.stdout, out.stderr);
     assert!(
-        out.stdout.contains(
+        out.stdout.contains(&format!(
             "Verdict: the phone would be stuck: dsp41.8-3-2-27.sbn not found on the TFTP server \
-             127.0.0.1 (image 4 of 5 listed by term61.default.loads)"
-        ),
+             {addr} (image 4 of 5 listed by term61.default.loads). Serve the complete \
+             firmware whose manifest lists `dsp41.8-3-2-27.sbn`"
+        )),
         "{}",
         out.stdout
     );
@@ -228,4 +229,147 @@ fn what_cannot_be_simulated_exits_2_and_says_why() {
     // Neither DHCP nor a server: clap refuses (its own exit status, 2).
     let out = simulate(None, &["--model", "7961"], guard);
     assert_eq!(out.code(), Some(2));
+}
+
+/// A synthetic `cmterm-7942_7962` firmware: the seed's images under 7942
+/// names, its load manifest and term42/term62.
+fn firmware_7942() -> Vec<u8> {
+    let images: Vec<String> = testkit::SEED_IMAGE_NAMES
+        .iter()
+        .map(|n| n.replace("41", "42"))
+        .collect();
+    let refs: Vec<&str> = images.iter().map(String::as_str).collect();
+    let body = testkit::manifest_body("8-3-2-27", None, &refs);
+    let mut files: Vec<(String, Vec<u8>)> = images
+        .iter()
+        .map(|n| (n.clone(), testkit::image(n, 4096)))
+        .collect();
+    for m in [
+        "SCCP42.8-3-3S.loads",
+        "term42.default.loads",
+        "term62.default.loads",
+    ] {
+        files.push((m.to_string(), testkit::signed_file(m, &body)));
+    }
+    testkit::zip_of(&files)
+}
+
+#[test]
+fn a_7961_against_a_7942_bundle_is_told_the_firmware_is_not_for_its_model() {
+    let dir = tempdir();
+    let root = bundle(dir.path(), "7942.zip", &firmware_7942(), "127.0.0.1", &[]);
+    let (_server, addr) = serve(&root);
+
+    let out = simulate(None, &["--model", "7961", "--server", &addr], GUARD);
+    assert_eq!(out.code(), Some(1), "{}\n{}", out.stdout, out.stderr);
+    let verdict = format!(
+        "Verdict: the phone would be stuck: term61.default.loads not found on the TFTP server \
+         {addr} (the recovery manifest): `term61.default.loads` is the recovery manifest of the \
+         7961: this phone is not a model this firmware is for. Serve the firmware for the \
+         7941/7961 (cmterm-7941_7961…) instead"
+    );
+    assert!(out.stdout.contains(&verdict), "{}", out.stdout);
+    assert!(!out.stdout.contains("unpack"), "{}", out.stdout);
+
+    // The same diagnosis, as the web card reads it, in the JSON.
+    let out = simulate(
+        None,
+        &["--model", "7961", "--server", &addr, "--json"],
+        GUARD,
+    );
+    let v = out.json();
+    let verdict = &v["phones"][0]["verdict"];
+    assert_eq!(verdict["diagnosis"]["kind"], "not-found");
+    assert_eq!(verdict["diagnosis"]["file"], "term61.default.loads");
+    assert!(
+        verdict["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("Serve the firmware for the 7941/7961"),
+        "{verdict}"
+    );
+
+    // Its own model recovers from the same server.
+    let out = simulate(None, &["--model", "7962", "--server", &addr], GUARD);
+    assert_eq!(out.code(), Some(0), "{}\n{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn phones_send_from_the_source_given_or_a_loopback_address_each() {
+    let dir = tempdir();
+    let root = bundle(
+        dir.path(),
+        "seed.zip",
+        &testkit::seed_zip(),
+        "127.0.0.1",
+        &[],
+    );
+    let (_server, addr) = serve(&root);
+
+    let out = simulate(
+        None,
+        &["--model", "7961", "--server", &addr, "--phones", "3"],
+        GUARD,
+    );
+    assert_eq!(out.code(), Some(0), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("phones sending from 127.0.0.2 to 127.0.0.4"),
+        "{}",
+        out.stdout
+    );
+    let out = simulate(
+        None,
+        &[
+            "--model",
+            "7961",
+            "--server",
+            &addr,
+            "--phones",
+            "2",
+            "--source",
+            "127.0.0.9",
+        ],
+        GUARD,
+    );
+    assert_eq!(out.code(), Some(0), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("sending from 127.0.0.9,"),
+        "{}",
+        out.stdout
+    );
+
+    // An address of no interface here, or no address: said, exit 2.
+    let guard = Duration::from_secs(60);
+    let out = simulate(
+        None,
+        &[
+            "--model",
+            "7961",
+            "--server",
+            &addr,
+            "--source",
+            "192.0.2.77",
+        ],
+        guard,
+    );
+    assert_eq!(out.code(), Some(2), "{}\n{}", out.stdout, out.stderr);
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        said.contains("cannot send from 192.0.2.77")
+            && said.contains("--source must be an address of this computer"),
+        "{said}"
+    );
+    let out = simulate(
+        None,
+        &["--model", "7961", "--server", &addr, "--source", "host"],
+        guard,
+    );
+    assert_eq!(out.code(), Some(2));
+    assert!(
+        out.stderr
+            .contains("--source `host` is not an IPv4 address"),
+        "{}",
+        out.stderr
+    );
 }
