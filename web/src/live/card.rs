@@ -182,6 +182,9 @@ impl PhoneView {
         PhoneView {
             title: match (&p.model, p.address) {
                 (Some(m), _) => format!("Cisco {m}"),
+                (None, Some(a)) if p.sequence > 1 => {
+                    format!("Phone at {a}, attempt {}", p.sequence)
+                }
                 (None, Some(a)) => format!("Phone at {a}"),
                 (None, None) => format!("Phone {}", p.id),
             },
@@ -384,6 +387,7 @@ mod tests {
         };
         assert_eq!(label(&p), "Phone at 10.0.0.50, attempt 2");
         assert_eq!(PhoneView::of(&p).sequence, Some(2));
+        assert_eq!(PhoneView::of(&p).title, "Phone at 10.0.0.50, attempt 2");
         let first = PhoneSummary {
             sequence: 1,
             ..summary("10.0.0.50", PhoneState::Done)

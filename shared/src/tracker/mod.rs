@@ -17,119 +17,26 @@
 //!   start on a card of its own (`10.0.0.5#2`); asked again without going on,
 //!   it is a repeat on the same card.
 //!
+//! Layout: [`catalog`] what the tracker knows of the served bundle; `cards`
+//! which card a request belongs to.
+//!
 //! Cards belong to the bundle they were judged against: [`Tracker::switch`]
 //! re-judges each against the new bundle, or archives it, and says which
 //! ([`Switched`]).
 
-use serde::{Deserialize, Serialize};
+mod cards;
+mod catalog;
+
+pub use cards::mac_in_name;
+pub use catalog::Catalog;
+
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
 
-use crate::config::cnf_xml;
 use crate::events::{
-    DhcpStep, Diagnosis, Event, FileState, LoopCause, NamedLoad, Outcome, PhoneFile, PhoneState,
-    PhoneSummary, Resolution, Switched, TftpEnd, TftpRequest, is_normal_miss,
+    DhcpStep, Diagnosis, Event, FileState, Outcome, PhoneFile, PhoneState, PhoneSummary,
+    Resolution, Switched, TftpEnd, TftpRequest, is_normal_miss,
 };
-use crate::models;
-
-/// What the tracker needs to know of the bundle being served.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Catalog {
-    /// Each `.loads` manifest (lower-case name) and the images it lists, in order.
-    pub manifests: BTreeMap<String, Vec<String>>,
-    /// File sizes by lower-case name.
-    pub sizes: BTreeMap<String, u64>,
-    /// Every file name in the bundle, as stored.
-    pub names: Vec<String>,
-    /// Each configuration (`.cnf.xml`, lower-case name) and the loads it
-    /// names: device id (`None` for a bare `loadInformation`) and load.
-    #[serde(default)]
-    pub configs: BTreeMap<String, Vec<(Option<u16>, String)>>,
-}
-
-impl Catalog {
-    /// The catalog of a bundle manifest: every `.loads` file's image list comes
-    /// from `read_manifest(name)`, which returns its parsed images, if any.
-    pub fn from_files<'a>(
-        files: impl IntoIterator<Item = (&'a str, u64)>,
-        mut read_manifest: impl FnMut(&str) -> Option<Vec<String>>,
-    ) -> Catalog {
-        let mut c = Catalog::default();
-        for (name, size) in files {
-            c.names.push(name.to_string());
-            c.sizes.insert(name.to_ascii_lowercase(), size);
-            if name.to_ascii_lowercase().ends_with(".loads")
-                && let Some(images) = read_manifest(name)
-            {
-                c.manifests.insert(name.to_ascii_lowercase(), images);
-            }
-        }
-        c
-    }
-
-    /// Adds the configuration `name` with its text: the loads it names. A
-    /// text that does not parse names none.
-    pub fn add_config(&mut self, name: &str, text: &str) {
-        let loads = cnf_xml::parse(text)
-            .map(|c| {
-                c.loads
-                    .into_iter()
-                    .map(|l| (l.device_id, l.load.trim().to_string()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        self.configs.insert(name.to_ascii_lowercase(), loads);
-    }
-
-    /// Whether the bundle has `name`, in any case.
-    pub fn has(&self, name: &str) -> bool {
-        self.sizes.contains_key(&name.to_ascii_lowercase())
-    }
-
-    /// Why a phone of `model` (if known) that fetched `config` asks for no
-    /// firmware: what the configuration names for it, and whether it is here.
-    fn loop_cause(&self, config: &str, model: Option<&str>) -> LoopCause {
-        let loads = self
-            .configs
-            .get(&config.to_ascii_lowercase())
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let default = config.eq_ignore_ascii_case("XMLDefault.cnf.xml");
-        let judged = |load: &str| {
-            if self.has(&format!("{load}.loads")) {
-                LoopCause::AlreadyRuns {
-                    load: load.to_string(),
-                }
-            } else {
-                LoopCause::NotInBundle {
-                    load: load.to_string(),
-                }
-            }
-        };
-        match model.and_then(models::model) {
-            Some(m) => loads
-                .iter()
-                .find(|(id, _)| *id == Some(m.device_id) || (!default && id.is_none()))
-                .map(|(_, load)| judged(load))
-                .unwrap_or_else(|| LoopCause::NoLoadForModel {
-                    model: m.name.to_string(),
-                    device_id: m.device_id,
-                }),
-            None => {
-                let mut named: Vec<NamedLoad> = Vec::new();
-                for (_, load) in loads {
-                    if !named.iter().any(|n| n.load == *load) {
-                        named.push(NamedLoad {
-                            load: load.clone(),
-                            in_bundle: self.has(&format!("{load}.loads")),
-                        });
-                    }
-                }
-                LoopCause::Unknown { loads: named }
-            }
-        }
-    }
-}
 
 /// How long without a request before a phone in the middle of recovery is "stuck".
 pub const QUIET_LIMIT_MS: u64 = 5 * 60 * 1000;
@@ -244,121 +151,6 @@ impl Tracker {
         let mut all: Vec<PhoneSummary> = self.phones.values().map(|p| p.summary.clone()).collect();
         crate::sort::sort_by_key(&mut all, |p| (p.first_seen_ms, p.id.clone()));
         all
-    }
-
-    /// The card of a DHCP client: by MAC; a card seen first by the address it
-    /// was given is renamed, so one phone keeps one card.
-    fn phone_by_mac(&mut self, now: u64, mac: &str, address: Option<Ipv4Addr>) -> String {
-        let key = format!("SEP{mac}");
-        if let Some(a) = address
-            && let Some(old) = self.by_address.get(&a).cloned()
-            && !old.starts_with("SEP")
-        {
-            self.rename(&old, &key);
-        }
-        if let Some(a) = address {
-            self.by_address.insert(a, key.clone());
-        }
-        self.phones
-            .entry(key.clone())
-            .or_insert_with(|| Phone::new(now, key.clone(), Some(mac), address));
-        key
-    }
-
-    /// Gives the card `old` the id `new`, unless a card `new` exists.
-    fn rename(&mut self, old: &str, new: &str) {
-        if self.phones.contains_key(new) {
-            return;
-        }
-        if let Some(mut p) = self.phones.remove(old) {
-            p.summary.id = new.to_string();
-            p.summary.sequence = 0;
-            self.phones.insert(new.to_string(), p);
-            self.renamed = Some((old.to_string(), new.to_string()));
-        }
-    }
-
-    /// The card a TFTP request for `file` from `address` goes to.
-    fn phone_for_request(&mut self, now: u64, address: Option<Ipv4Addr>, file: &str) -> String {
-        let Some(a) = address else {
-            return self.phone_at(now, None);
-        };
-        if let Some(mac) = mac_in_name(file) {
-            let key = format!("SEP{mac}");
-            // The address's card is this phone when it is brand new, or
-            // back after its download; mid-way it is another phone or start.
-            if let Some(old) = self.by_address.get(&a).cloned()
-                && !old.starts_with("SEP")
-                && let Some(p) = self.phones.get(&old)
-                && (p.summary.state == PhoneState::Done
-                    || (p.summary.state == PhoneState::Waiting && p.summary.files.is_empty()))
-            {
-                self.rename(&old, &key);
-            }
-            self.by_address.insert(a, key.clone());
-            let p = self
-                .phones
-                .entry(key.clone())
-                .or_insert_with(|| Phone::new(now, key.clone(), Some(&mac), Some(a)));
-            p.summary.mac = Some(mac);
-            p.summary.address = Some(a);
-            return key;
-        }
-        let lower = file.trim_start_matches(['/', '\\']).to_ascii_lowercase();
-        let first_file = self.catalog.manifests.contains_key(&lower)
-            || crate::advice::recovery_manifest_of(&lower).is_some();
-        match self.by_address.get(&a).cloned() {
-            Some(key) if first_file => {
-                let again = self
-                    .phones
-                    .get(&key)
-                    .is_some_and(|p| p.starts_over_with(&lower));
-                if !again {
-                    key
-                } else if key.starts_with("SEP") {
-                    // The MAC says it is the same phone: its card starts over.
-                    let p = self.phones.get_mut(&key).expect("by_address names a card");
-                    p.start_over(now);
-                    p.summary.first_seen_ms = now;
-                    key
-                } else {
-                    self.phone_at(now, Some(a))
-                }
-            }
-            Some(key) => key,
-            None => self.phone_at(now, Some(a)),
-        }
-    }
-
-    /// A new card for the next start seen at `address`.
-    fn phone_at(&mut self, now: u64, address: Option<Ipv4Addr>) -> String {
-        let Some(a) = address else {
-            let key = "unknown".to_string();
-            self.phones
-                .entry(key.clone())
-                .or_insert_with(|| Phone::new(now, key.clone(), None, None));
-            return key;
-        };
-        let n = self.starts.entry(a).or_insert(0);
-        *n += 1;
-        let key = if *n == 1 {
-            a.to_string()
-        } else {
-            format!("{a}#{n}")
-        };
-        let mut p = Phone::new(now, key.clone(), None, Some(a));
-        p.summary.sequence = *n;
-        self.phones.insert(key.clone(), p);
-        self.by_address.insert(a, key.clone());
-        key
-    }
-
-    /// The card the address's requests go to now, or a new one.
-    fn phone_of(&mut self, now: u64, address: Option<Ipv4Addr>) -> String {
-        match address.and_then(|a| self.by_address.get(&a)).cloned() {
-            Some(key) => key,
-            None => self.phone_at(now, address),
-        }
     }
 
     /// The page's "Retry failed": each phone of `ids` that is stuck or failed
@@ -707,20 +499,6 @@ fn not_found(s: &mut PhoneSummary, catalog: &Catalog, asked: &str) {
     ));
 }
 
-/// The MAC a request's name reveals: `SEP<MAC>.cnf.xml`, `CTLSEP<MAC>.tlv`,
-/// `ITLSEP<MAC>.tlv` (any case, with or without a leading separator); 12
-/// upper-case hex digits.
-pub fn mac_in_name(file: &str) -> Option<String> {
-    let l = file.trim_start_matches(['/', '\\']).to_ascii_uppercase();
-    let rest = l
-        .strip_prefix("CTLSEP")
-        .or_else(|| l.strip_prefix("ITLSEP"))
-        .or_else(|| l.strip_prefix("SEP"))?;
-    let (mac, ext) = rest.split_at_checked(12)?;
-    let known = [".CNF.XML", ".TLV", ".CNF.XML.SGN"];
-    (mac.bytes().all(|b| b.is_ascii_hexdigit()) && known.contains(&ext)).then(|| mac.to_string())
-}
-
 /// What a DHCP step means for a phone's state. An address another host
 /// answers at ([`DhcpStep::AddressInUse`]) is neither the phone's nor a
 /// problem for it (it is offered the next one), so it changes nothing.
@@ -793,5 +571,4 @@ fn recount(s: &mut PhoneSummary) {
 }
 
 #[cfg(test)]
-#[path = "tracker_tests.rs"]
 mod tests;

@@ -1,0 +1,108 @@
+//! What the tracker knows of the bundle being served: its manifests' image
+//! lists, its file sizes and names, the loads its configurations name.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use crate::config::cnf_xml;
+use crate::events::{LoopCause, NamedLoad};
+use crate::models;
+
+/// What the tracker needs to know of the bundle being served.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    /// Each `.loads` manifest (lower-case name) and the images it lists, in order.
+    pub manifests: BTreeMap<String, Vec<String>>,
+    /// File sizes by lower-case name.
+    pub sizes: BTreeMap<String, u64>,
+    /// Every file name in the bundle, as stored.
+    pub names: Vec<String>,
+    /// Each configuration (`.cnf.xml`, lower-case name) and the loads it
+    /// names: device id (`None` for a bare `loadInformation`) and load.
+    #[serde(default)]
+    pub configs: BTreeMap<String, Vec<(Option<u16>, String)>>,
+}
+
+impl Catalog {
+    /// The catalog of a bundle manifest: every `.loads` file's image list comes
+    /// from `read_manifest(name)`, which returns its parsed images, if any.
+    pub fn from_files<'a>(
+        files: impl IntoIterator<Item = (&'a str, u64)>,
+        mut read_manifest: impl FnMut(&str) -> Option<Vec<String>>,
+    ) -> Catalog {
+        let mut c = Catalog::default();
+        for (name, size) in files {
+            c.names.push(name.to_string());
+            c.sizes.insert(name.to_ascii_lowercase(), size);
+            if name.to_ascii_lowercase().ends_with(".loads")
+                && let Some(images) = read_manifest(name)
+            {
+                c.manifests.insert(name.to_ascii_lowercase(), images);
+            }
+        }
+        c
+    }
+
+    /// Adds the configuration `name` with its text: the loads it names. A
+    /// text that does not parse names none.
+    pub fn add_config(&mut self, name: &str, text: &str) {
+        let loads = cnf_xml::parse(text)
+            .map(|c| {
+                c.loads
+                    .into_iter()
+                    .map(|l| (l.device_id, l.load.trim().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.configs.insert(name.to_ascii_lowercase(), loads);
+    }
+
+    /// Whether the bundle has `name`, in any case.
+    pub fn has(&self, name: &str) -> bool {
+        self.sizes.contains_key(&name.to_ascii_lowercase())
+    }
+
+    /// Why a phone of `model` (if known) that fetched `config` asks for no
+    /// firmware: what the configuration names for it, and whether it is here.
+    pub(super) fn loop_cause(&self, config: &str, model: Option<&str>) -> LoopCause {
+        let loads = self
+            .configs
+            .get(&config.to_ascii_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let default = config.eq_ignore_ascii_case("XMLDefault.cnf.xml");
+        let judged = |load: &str| {
+            if self.has(&format!("{load}.loads")) {
+                LoopCause::AlreadyRuns {
+                    load: load.to_string(),
+                }
+            } else {
+                LoopCause::NotInBundle {
+                    load: load.to_string(),
+                }
+            }
+        };
+        match model.and_then(models::model) {
+            Some(m) => loads
+                .iter()
+                .find(|(id, _)| *id == Some(m.device_id) || (!default && id.is_none()))
+                .map(|(_, load)| judged(load))
+                .unwrap_or_else(|| LoopCause::NoLoadForModel {
+                    model: m.name.to_string(),
+                    device_id: m.device_id,
+                }),
+            None => {
+                let mut named: Vec<NamedLoad> = Vec::new();
+                for (_, load) in loads {
+                    if !named.iter().any(|n| n.load == *load) {
+                        named.push(NamedLoad {
+                            load: load.clone(),
+                            in_bundle: self.has(&format!("{load}.loads")),
+                        });
+                    }
+                }
+                LoopCause::Unknown { loads: named }
+            }
+        }
+    }
+}
