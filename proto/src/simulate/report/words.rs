@@ -24,7 +24,7 @@ impl Stuck {
         if !case.is_empty() {
             return case.to_owned();
         }
-        let words = match self.advice() {
+        match self.advice() {
             Some(Advice { detail, fix, .. })
                 if matches!(
                     self.diagnosis(),
@@ -39,8 +39,7 @@ impl Stuck {
             }
             Some(Advice { fix, .. }) => format!(". {fix}"),
             None => String::new(),
-        };
-        words
+        }
     }
 
     /// The diagnosis the web page's card would show for this problem, when
