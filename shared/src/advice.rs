@@ -6,11 +6,15 @@
 //! as they are). The fixes hold whatever serves the files: the helper's bundle
 //! or another TFTP server.
 
+use serde::{Deserialize, Serialize};
+
 use crate::events::{Diagnosis, LoopCause};
 use crate::models::{self, Model};
 
-/// A diagnosis in words.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A diagnosis in words. The helper's tracker sends it with each summary
+/// ([`crate::events::PhoneSummary::advice`]), so the page shows these words
+/// without carrying them in its own code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Advice {
     /// What happened, in one line.
     pub title: String,

@@ -344,6 +344,10 @@ pub struct PhoneSummary {
     /// The same, as a code (set and cleared with `reason`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnosis: Option<Diagnosis>,
+    /// The diagnosis in words (title, detail, fix): [`crate::advice::advice`]
+    /// of `diagnosis`, set with it by the tracker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<crate::advice::Advice>,
     /// The file being sent now.
     pub current_file: Option<String>,
     /// The files its manifest lists, manifest first, in order.

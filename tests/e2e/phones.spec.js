@@ -111,7 +111,8 @@ test('phones behind one address and on distinct addresses are a card each', asyn
   expect(second.code, second.stdout + second.stderr).toBe(1);
   expect(second.stdout).toContain('this phone is not a model this firmware is for');
   const secondCard = page.getByTestId('phone-127.0.0.40#2');
-  await expect(secondCard.getByTestId('phone-sequence')).toContainText('attempt 2 at this address');
+  await expect(secondCard.locator('h3')).toHaveText('Phone at 127.0.0.40, attempt 2');
+  await expect(firstCard.locator('h3')).toHaveText('Phone at 127.0.0.40');
   await expect(secondCard).toHaveAttribute('data-tone', 'error');
   await expect(secondCard.getByTestId('phone-verdict')).toContainText(
     'term62.default.loads is the recovery manifest of the 7962: this phone is not a model this firmware is for.',

@@ -229,6 +229,7 @@ pub fn summary(id: &str, state: PhoneState) -> PhoneSummary {
         state,
         reason: None,
         diagnosis: None,
+        advice: None,
         current_file: None,
         files: vec![],
         files_done: 0,

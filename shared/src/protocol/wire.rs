@@ -253,6 +253,14 @@ fn phone(v: &Json) -> Result<PhoneSummary> {
             None | Some(Json::Null) => None,
             Some(d) => Some(diagnosis(d)?),
         },
+        advice: match v.get("advice") {
+            None | Some(Json::Null) => None,
+            Some(a) => Some(crate::advice::Advice {
+                title: text(a, "title")?,
+                detail: text(a, "detail")?,
+                fix: text(a, "fix")?,
+            }),
+        },
         current_file: opt_text(v, "current_file")?,
         files: each(v, "files", |f| {
             Ok(PhoneFile {

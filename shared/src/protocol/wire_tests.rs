@@ -37,6 +37,11 @@ pub(crate) fn summary_sample() -> PhoneSummary {
             file: "x.sbn".into(),
             closest: Some("X.sbn".into()),
         }),
+        advice: Some(crate::advice::Advice {
+            title: "It asked for `x.sbn`".into(),
+            detail: "“Quoted” — ünïcode.".into(),
+            fix: "Serve it.".into(),
+        }),
         current_file: None,
         files: vec![
             PhoneFile {

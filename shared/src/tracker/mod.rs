@@ -70,6 +70,7 @@ impl Phone {
                 state: PhoneState::Waiting,
                 reason: None,
                 diagnosis: None,
+                advice: None,
                 current_file: None,
                 files: Vec::new(),
                 files_done: 0,
@@ -171,6 +172,7 @@ impl Tracker {
             }
             p.start_over(now);
             p.summary.retries = p.summary.retries.saturating_add(1);
+            advise(&mut p.summary);
             changed.push(p.summary.clone());
         }
         changed
@@ -209,6 +211,7 @@ impl Tracker {
                 p.start_over(now);
                 p.summary.switched = Some(Switched::StartsOver);
             }
+            advise(&mut p.summary);
             changed.push(p.summary.clone());
         }
         changed
@@ -261,6 +264,7 @@ impl Tracker {
         let phone = self.phones.get_mut(&key).expect("every key names a card");
         phone.summary.last_seen_ms = now;
         recount(&mut phone.summary);
+        advise(&mut phone.summary);
         let mut out = phone.summary.clone();
         if let Some((old, new)) = self.renamed.take()
             && new == key
@@ -477,11 +481,17 @@ impl Tracker {
                         .map(|f| format!(" (last: {f})"))
                         .unwrap_or_default()
                 ));
+                advise(s);
                 changed.push(s.clone());
             }
         }
         changed
     }
+}
+
+/// The words of `s`'s diagnosis, set beside it.
+fn advise(s: &mut PhoneSummary) {
+    s.advice = s.diagnosis.as_ref().and_then(crate::advice::advice);
 }
 
 /// `s` failed on `asked`, which `catalog` does not have.

@@ -50,9 +50,6 @@ pub fn phone_card(id: &str, v: &PhoneView) -> Html {
                     } }
                 </dd></div>
                 <div><dt>{ "Address" }</dt><dd data-testid="phone-address"><code>{ v.address.clone().unwrap_or_else(|| "—".into()) }</code></dd></div>
-                if let Some(n) = v.sequence {
-                    <div><dt>{ "Start" }</dt><dd data-testid="phone-sequence">{ format!("attempt {n} at this address: it started over at its first file") }</dd></div>
-                }
                 if let Some(n) = v.attempt {
                     <div><dt>{ "Try" }</dt><dd data-testid="phone-attempt">{ format!("{n} (started over by Retry failed)") }</dd></div>
                 }

@@ -7,7 +7,7 @@
 //! - Expected misses (CTL/ITL, per-MAC configuration, locale files) are grey
 //!   and never make a card fail.
 
-use lifeline_shared::advice::{Advice, advice};
+use lifeline_shared::advice::Advice;
 use lifeline_shared::events::{FileState, PhoneFile, PhoneState, PhoneSummary, Switched};
 
 use crate::format;
@@ -82,8 +82,6 @@ pub struct PhoneView {
     pub done: (usize, usize),
     /// Which try this is, from the second on (after Retry failed).
     pub attempt: Option<u32>,
-    /// Which start at its address this card follows, from the second on.
-    pub sequence: Option<u32>,
     /// What a bundle switch did to this card, in a sentence.
     pub switched: Option<&'static str>,
 }
@@ -146,10 +144,9 @@ impl PhoneView {
                         }
                     },
                     // A stopped transfer it may ask for again.
-                    p.diagnosis
+                    p.advice
                         .as_ref()
-                        .and_then(advice)
-                        .map(|a| a.fix)
+                        .map(|a| a.fix.clone())
                         .filter(|_| p.reason.is_some()),
                 )
             }
@@ -159,7 +156,8 @@ impl PhoneView {
                 } else {
                     "warning"
                 };
-                match p.diagnosis.as_ref().and_then(advice) {
+                // The helper's words for the diagnosis (shared::advice).
+                match p.advice.clone() {
                     Some(Advice { title, detail, fix }) => (tone, title, detail, Some(fix)),
                     None => (
                         tone,
@@ -207,7 +205,6 @@ impl PhoneView {
             }),
             done: (p.files_done, expected),
             attempt: (p.retries > 0).then(|| p.retries.saturating_add(1)),
-            sequence: (p.sequence > 1).then_some(p.sequence),
             switched: p.switched.and_then(|s| match s {
                 Switched::Archived => {
                     Some("Archived: judged against the previous bundle, kept as a record of it.")
@@ -279,11 +276,17 @@ mod tests {
     use crate::test_support::summary;
     use lifeline_shared::events::Diagnosis;
 
+    /// `p` with the diagnosis `d` and its words, as the helper sends them.
+    fn diagnose(p: &mut PhoneSummary, d: Diagnosis) {
+        p.advice = lifeline_shared::advice::advice(&d);
+        p.diagnosis = Some(d);
+    }
+
     #[test]
     fn a_phone_without_an_address_says_how_to_get_one() {
         let mut p = summary("SEP001122AABBCC", PhoneState::Stuck);
         p.address = None;
-        p.diagnosis = Some(Diagnosis::NoFreeAddress);
+        diagnose(&mut p, Diagnosis::NoFreeAddress);
         p.reason = Some("no free address".into());
         let v = PhoneView::of(&p);
         assert_eq!(v.tone, "warning");
@@ -362,10 +365,13 @@ mod tests {
     #[test]
     fn a_term_manifest_of_another_model_names_it() {
         let mut p = summary("10.0.0.50", PhoneState::Failed);
-        p.diagnosis = Some(Diagnosis::NotFound {
-            file: "term42.default.loads".into(),
-            closest: Some("term41.default.loads".into()),
-        });
+        diagnose(
+            &mut p,
+            Diagnosis::NotFound {
+                file: "term42.default.loads".into(),
+                closest: Some("term41.default.loads".into()),
+            },
+        );
         let v = PhoneView::of(&p);
         let (title, detail, fix) = (v.headline, v.detail, v.fix.unwrap());
         assert_eq!(
@@ -374,7 +380,7 @@ mod tests {
         );
         assert!(detail.contains("recovery manifest of the 7942"), "{detail}");
         assert!(fix.contains("7942/7962"), "{fix}");
-        p.diagnosis = Some(Diagnosis::Other);
+        diagnose(&mut p, Diagnosis::Other);
         p.reason = Some("a newer helper's words".into());
         assert_eq!(PhoneView::of(&p).detail, "a newer helper's words");
     }
@@ -386,14 +392,13 @@ mod tests {
             ..summary("10.0.0.50#2", PhoneState::Downloading)
         };
         assert_eq!(label(&p), "Phone at 10.0.0.50, attempt 2");
-        assert_eq!(PhoneView::of(&p).sequence, Some(2));
         assert_eq!(PhoneView::of(&p).title, "Phone at 10.0.0.50, attempt 2");
         let first = PhoneSummary {
             sequence: 1,
             ..summary("10.0.0.50", PhoneState::Done)
         };
         assert_eq!(label(&first), "Phone at 10.0.0.50");
-        assert_eq!(PhoneView::of(&first).sequence, None);
+        assert_eq!(PhoneView::of(&first).title, "Phone at 10.0.0.50");
 
         let over = PhoneView::of(&PhoneSummary {
             switched: Some(Switched::StartsOver),
