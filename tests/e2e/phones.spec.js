@@ -5,45 +5,11 @@
 //
 // Each test plays phones on loopback from addresses of its own, against a
 // helper of its own (same binary, its own ports and data directory).
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { execFile } from 'node:child_process';
 import { test, expect, outputPath } from './fixtures.js';
 import { inspect, goToStep } from './helpers.js';
+import { startHelper } from './own-helper.js';
 import { Phone } from './tftp.js';
-
-/** `lifeline serve` on free loopback ports with a fresh data directory. */
-async function startHelper() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-phones-'));
-  const child = spawn(
-    process.env.LIFELINE_BIN,
-    ['serve', '--http-listen', '127.0.0.1:0', '--tftp-listen', '127.0.0.1:0', '--data-dir', dataDir],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  const [url, tftp] = await new Promise((resolve, reject) => {
-    child.once('exit', (code, signal) => reject(new Error(`lifeline exited before serving (${code ?? signal})`)));
-    let url;
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      url ??= /^Lifeline is serving the UI at (http:\/\/\S+#token=[0-9a-f]+)$/.exec(line)?.[1];
-      const listening = /^TFTP listening on (\S+):(\d+),/.exec(line);
-      if (url && listening) resolve([url, { host: listening[1], port: Number(listening[2]) }]);
-    });
-  }).catch(async (err) => {
-    await stop();
-    throw err;
-  });
-  return { url, tftp, stop };
-}
 
 /** Runs `lifeline simulate ARGS --server` against `tftp`; resolves to its exit code and output. */
 function simulate(tftp, args) {
