@@ -190,13 +190,19 @@ pub fn spans(text: &str) -> Vec<Span<'_>> {
 }
 
 /// A fragment made into a sentence: first letter capitalised, a full stop at the end.
+///
+/// Only an ASCII first letter is capitalised: the fragments are this app's own
+/// English messages, and Unicode upper-casing would put its 13 KiB of case
+/// tables into the WebAssembly.
 pub fn sentence(text: &str) -> String {
-    let text = text.trim();
-    let mut chars = text.chars();
-    let mut out: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => return String::new(),
-    };
+    let mut out = text.trim().to_owned();
+    if out.is_empty() {
+        return out;
+    }
+    // A first letter outside ASCII (not a one-byte slice) stays as it is.
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
     if !out.ends_with(['.', '!', '?']) {
         out.push('.');
     }
@@ -395,6 +401,8 @@ mod tests {
         assert_eq!(sentence("it is not a zip file"), "It is not a zip file.");
         assert_eq!(sentence("Done."), "Done.");
         assert_eq!(sentence("  "), "");
+        assert_eq!(sentence("élan is not ASCII"), "élan is not ASCII.");
+        assert_eq!(sentence("1 file"), "1 file.");
     }
 
     #[test]
