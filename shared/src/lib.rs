@@ -25,7 +25,8 @@
 //!   check returns.
 //! - [`bundle`]: what a prepared TFTP root holds, and its `lifeline-bundle.json`.
 //! - [`zipwrite`]: a small stored-zip writer for bundle downloads.
-//! - [`crc32`]: the CRC-32 of zip entries and websocket chunk frames.
+//! - [`crc32`]: the CRC-32 of zip entries, gzip members and websocket chunk frames.
+//! - [`inflate`]: raw deflate (zip entries) and gzip members (packages).
 //! - [`sort`]: stable sorting through one compiled copy of the sort.
 //! - [`manifest_json`]: `lifeline-bundle.json` and the bundle zip without serde
 //!   (the same bytes), for the browser.
@@ -39,6 +40,7 @@ pub mod dhcp;
 pub mod events;
 pub mod finding;
 pub mod firmware;
+pub mod inflate;
 pub mod manifest_json;
 pub mod models;
 pub mod protocol;

@@ -5,7 +5,7 @@
 //! yields more bytes than the directory declares.
 
 use super::{ArchiveError, Entry, Limits, Method, base_name};
-use flate2::{Decompress, FlushDecompress, Status};
+use crate::inflate::Inflater;
 use thiserror::Error;
 
 /// One central-directory record, checked.
@@ -239,30 +239,24 @@ impl<'a> ZipIndex<'a> {
                 }
             }
             8 => {
-                let mut inflate = Decompress::new(false);
+                let mut inflater = Inflater::new();
                 let mut buf = vec![0u8; 64 * 1024];
+                let mut consumed = 0;
                 let mut produced: u64 = 0;
                 loop {
-                    let consumed = inflate.total_in() as usize;
-                    let before = inflate.total_out();
-                    let status = inflate
-                        .decompress(&raw[consumed..], &mut buf, FlushDecompress::None)
+                    let step = inflater
+                        .step(&raw[consumed..], &mut buf)
                         .map_err(|e| EntryError::Inflate(e.to_string()))?;
-                    let n = (inflate.total_out() - before) as usize;
+                    consumed += step.consumed;
+                    let n = step.written;
                     produced += n as u64;
                     if produced > declared {
                         return Err(EntryError::Overlong { declared });
                     }
                     crc.update(&buf[..n]);
                     sink(&buf[..n]);
-                    match status {
-                        Status::StreamEnd => break,
-                        Status::Ok => {}
-                        Status::BufError => {
-                            if n == 0 {
-                                return Err(EntryError::Inflate("the stream ends early".into()));
-                            }
-                        }
+                    if step.done {
+                        break;
                     }
                 }
                 if produced != declared {

@@ -33,14 +33,13 @@ pub use loadlist::{
 use crate::finding::{Code, Finding, Severity};
 use crate::firmware::archive::{Limits, unsafe_name_reason};
 use crate::firmware::signed::{self, SignedHeader};
-use flate2::read::GzDecoder;
+use crate::inflate::GzReader;
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use std::io::{self, Read};
 use thiserror::Error;
 
-/// The first bytes of a gzip stream (magic and the deflate method).
-pub const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
+pub use crate::inflate::GZIP_MAGIC;
 /// How far into a signed package the gzip stream is searched for when the header length
 /// does not point at it (real headers are about 400 bytes).
 pub const SEARCH_WINDOW: usize = 8 * 1024;
@@ -241,7 +240,7 @@ pub fn read(data: &[u8], limits: &Limits) -> Result<Package, PackageError> {
         total_cap
     };
     let outcome = if gzip {
-        let mut r = Counted::new(GzDecoder::new(stream), cap, &state);
+        let mut r = Counted::new(GzReader::new(stream), cap, &state);
         read_tar(&mut r, limits).and_then(|t| {
             // The rest of the stream: the gzip trailer checks the CRC and the length.
             io::copy(&mut r, &mut io::sink())?;
