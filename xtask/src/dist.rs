@@ -1,5 +1,6 @@
 //! `cargo xtask dist`: the web app built for the browser into `dist/` (wasm-bindgen,
-//! the `name` section stripped, `X.br` and `X.gz` beside each compressible file), the
+//! the `name` section stripped, stylesheets without comments, `X.br` and `X.gz` beside
+//! each compressible file), the
 //! sizes a browser downloads, and the brotli budget `cargo xtask test` holds them to.
 
 use std::io::Write as _;
@@ -93,6 +94,7 @@ impl Workspace {
         let static_dir = self.root.join("web").join("static");
         if static_dir.is_dir() {
             copy_tree(&static_dir, &staging)?;
+            crate::css::strip_tree(&staging)?;
         }
         // dist/index.html is always ours: it loads the bindgen output.
         std::fs::write(staging.join("index.html"), DIST_INDEX_HTML)?;

@@ -13,7 +13,9 @@
 //! - `dist.rs`: the web app build, the sizes a browser downloads, the brotli budget.
 //! - `test.rs`: the CI gates in order, and the browser tests alone.
 //! - `files.rs`: copying a tree, and keeping one in step with another.
+//! - `css.rs`: stylesheets without their comments, as `dist/` serves them.
 
+mod css;
 mod dist;
 mod files;
 mod test;
