@@ -32,15 +32,17 @@ pub fn size(n: u64) -> String {
             format!("{n} bytes")
         };
     }
-    let n = u128::from(n);
-    let mut div = 1_u128;
+    // In u64 (128-bit formatting and division would add to the wasm): tenths of a
+    // unit are n / (div / 10), rounded half up. Adding the half saturates, which
+    // changes no result: past u64::MAX - div / 2, n is millions of terabytes.
+    let mut div = 1_u64;
     for unit in UNITS {
         div *= 1000;
-        let tenths = (n * 10 + div / 2) / div;
+        let tenths = n.saturating_add(div / 20) / (div / 10);
         if tenths < 100 {
             return format!("{}.{} {unit}", tenths / 10, tenths % 10);
         }
-        let whole = (n + div / 2) / div;
+        let whole = n.saturating_add(div / 2) / div;
         if whole < 1000 || unit == "TB" {
             return format!("{whole} {unit}");
         }
@@ -120,10 +122,27 @@ pub fn rate(bytes_per_sec: u64) -> String {
 
 /// A whole percentage, rounded down (so 100 % means all of it): `0` to `100`.
 pub fn percent(part: u64, whole: u64) -> u64 {
-    if whole == 0 {
+    if part >= whole {
         return 100;
     }
-    (u128::from(part.min(whole)) * 100 / u128::from(whole)) as u64
+    // 100 * part / whole, rounded down, without overflow and in u64 (128-bit
+    // division would add to the wasm): two decimal digits of part / whole by long
+    // division, each step's 10 * rest summed modulo `whole`, counting the carries.
+    let (mut rest, mut out) = (part, 0);
+    for _ in 0..2 {
+        let (mut digit, mut next) = (0, 0);
+        for _ in 0..10 {
+            if next >= whole - rest {
+                next -= whole - rest;
+                digit += 1;
+            } else {
+                next += rest;
+            }
+        }
+        out = out * 10 + digit;
+        rest = next;
+    }
+    out
 }
 
 /// A MAC address as 12 hex digits (`001122AABBCC`), written `00:11:22:AA:BB:CC`;
