@@ -34,14 +34,40 @@ pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
 
 /// Writes `data` to `path` atomically.
 pub fn write_file(path: &Path, data: &[u8]) -> io::Result<()> {
+    write(path, data, false)
+}
+
+/// Writes `data` to `path` atomically, readable and writable by its owner
+/// only (mode 0600 on Unix) from the moment it exists: the temporary file is
+/// created with that mode, so no other user can open it in between.
+pub fn write_private_file(path: &Path, data: &[u8]) -> io::Result<()> {
+    write(path, data, true)
+}
+
+fn create(path: &Path, private: bool) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    options.open(path)
+}
+
+fn write(path: &Path, data: &[u8], private: bool) -> io::Result<()> {
     let parent = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
     let tmp = temp_sibling(path, "tmp");
+    // A leftover of a crashed process that had the same id.
+    let _ = fs::remove_file(&tmp);
     let result = (|| {
-        let mut f = File::create(&tmp)?;
+        let mut f = create(&tmp, private)?;
         f.write_all(data)?;
         f.sync_all()?;
         fs::rename(&tmp, path)?;

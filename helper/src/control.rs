@@ -3,11 +3,14 @@
 //! A web page from any site can try to open a websocket to `127.0.0.1`, so the
 //! upgrade is refused (HTTP 403, before any session exists) unless the request
 //! carries the pairing token printed at start (`/ws?token=…`) and its `Origin`,
-//! when present, is the helper's own. Messages and frames are bounded; a client
-//! that says nothing for [`Control::idle`] is dropped; at most [`MAX_SESSIONS`]
-//! pages are connected at once (the next is refused with HTTP 503 and the
-//! reason); and a page that stops reading is dropped after [`SEND_TIMEOUT`], so
-//! what the helper has to say to it never piles up.
+//! when present, is the helper's own. The same check answers a plain `GET
+//! /ws?token=…` (204 or 403), so a page whose socket would not open can tell a
+//! helper that no longer knows its token from one that is not there. Messages
+//! and frames are bounded; a client that says nothing for [`Control::idle`] is
+//! dropped; at most [`MAX_SESSIONS`] pages are connected at once (the next is
+//! refused with HTTP 503 and the reason); and a page that stops reading is
+//! dropped after [`SEND_TIMEOUT`], so what the helper has to say to it never
+//! piles up.
 //!
 //! A session speaks [`lifeline_shared::protocol`]: hello, status, phones, a
 //! resumable bundle upload into [`crate::bundles::Store`], and the events of the
@@ -16,6 +19,7 @@
 use crate::bundles::{Store, Upload};
 use crate::events::Events;
 use axum::Router;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -107,13 +111,6 @@ pub fn own_origins(addr: std::net::SocketAddr) -> Vec<String> {
     v
 }
 
-/// A fresh pairing token: 128 random bits, hex.
-pub fn new_token() -> std::io::Result<String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 /// The `/ws` route.
 pub fn router(control: Arc<Control>) -> Router {
     Router::new().route("/ws", get(upgrade)).with_state(control)
@@ -132,7 +129,7 @@ async fn upgrade(
     State(c): State<Arc<Control>>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     if let Some(o) = origin
@@ -158,6 +155,12 @@ async fn upgrade(
         )
             .into_response();
     }
+    // A plain GET with the right token: the page asks whether its token is
+    // still this helper's after its socket would not open (a browser never
+    // sees why an upgrade failed). Yes: 204; no: the 403 above.
+    let Ok(ws) = ws else {
+        return StatusCode::NO_CONTENT.into_response();
+    };
     let Ok(permit) = c.sessions.clone().try_acquire_owned() else {
         tracing::warn!("websocket refused: {MAX_SESSIONS} pages are connected already");
         return (

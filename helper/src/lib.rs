@@ -13,6 +13,7 @@
 //! - [`bundles`]: the data directory's bundles, staging and `current`.
 //! - [`tftp`], [`dhcp`]: the servers; [`simulate`]: a phone on the wire.
 //! - [`inspect_cmd`], [`prep_cmd`]: the terminal subcommands.
+//! - [`token`]: the pairing token, kept in the data directory across restarts.
 //! - [`atomic`]: file and folder writes a crash never leaves half done.
 //! - [`terminal`]: stdout and stderr lines that never block or kill a server.
 
@@ -28,4 +29,5 @@ pub mod serve;
 pub mod simulate;
 pub mod terminal;
 pub mod tftp;
+pub mod token;
 pub mod web;

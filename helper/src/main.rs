@@ -13,11 +13,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use lifeline_helper::bundles::Store;
-use lifeline_helper::control;
 use lifeline_helper::dhcp;
 use lifeline_helper::serve;
 use lifeline_helper::terminal;
 use lifeline_helper::tftp::{self, files::FileSource};
+use lifeline_helper::token;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
@@ -119,6 +119,11 @@ struct ServeArgs {
     /// Also write the browser pairing token to this file (for scripts).
     #[arg(long, value_name = "PATH")]
     token_file: Option<PathBuf>,
+    /// Make a new pairing token instead of the one kept in the data directory
+    /// (`pairing-token`, readable by you only). Pages opened before must then
+    /// be opened again from the address printed at start.
+    #[arg(long)]
+    new_token: bool,
 }
 
 /// `ADDR:PORT` or `HOST:PORT`, resolved; an IPv4 address is preferred when a
@@ -310,7 +315,21 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
             "a folder Lifeline may create and write",
         )
     })?);
-    let token = control::new_token().context("cannot make a pairing token")?;
+    let (token, origin) = token::load_or_create(&data_dir, args.new_token)?;
+    let kept_note = match origin {
+        token::Origin::Kept => format!(
+            "lifeline: pairing token kept from the last start ({}): pages opened before \
+             reconnect by themselves. --new-token makes a new one.",
+            data_dir.join(token::FILE_NAME).display()
+        ),
+        token::Origin::New => format!(
+            "lifeline: new pairing token, kept in {} for the next start.",
+            data_dir.join(token::FILE_NAME).display()
+        ),
+        token::Origin::Rotated => "lifeline: new pairing token (--new-token): pages opened \
+             before must be opened again from the address below."
+            .to_owned(),
+    };
     if let Some(path) = &args.token_file {
         lifeline_helper::atomic::write_file(path, format!("{token}\n").as_bytes()).map_err(
             |error| unwritable("--token-file", path, &error, "a file path you can write"),
@@ -331,6 +350,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         }
     });
 
+    terminal::err_line(&kept_note);
     // The first line on stdout; tests and scripts parse it. The token in the
     // fragment never reaches the network; the page keeps it and strips it.
     // Nobody reading it is no reason to stop serving (see --token-file).

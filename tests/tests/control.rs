@@ -194,6 +194,18 @@ fn the_websocket_is_locked_by_token_and_origin() {
 }
 
 #[test]
+fn a_plain_get_tells_whether_the_token_is_still_good() {
+    let data = tempfile::tempdir().unwrap();
+    let (server, _) = start(data.path());
+    let token = server.token.clone().expect("a token");
+    assert_eq!(server.get(&format!("/ws?token={token}")).status, 204);
+    let refused = server.get(&format!("/ws?token={}", "0".repeat(32)));
+    assert_eq!(refused.status, 403);
+    assert!(refused.body_text().contains("Wrong pairing token"));
+    assert_eq!(server.get("/ws").status, 403);
+}
+
+#[test]
 fn the_token_file_holds_the_token() {
     let data = tempfile::tempdir().unwrap();
     let token_file = data.path().join("token");

@@ -415,3 +415,81 @@ fn help_says_tftp_always_runs() {
     let tftp = server.wait_for_tftp();
     assert!(tftp.ip().is_loopback(), "{tftp}");
 }
+
+#[test]
+fn the_pairing_token_outlives_a_restart_and_new_token_rotates_it() {
+    let data = tempfile::tempdir().unwrap();
+    let first = Server::start_in(data.path(), &[]);
+    let token = first.token.clone().expect("a token in the start line");
+    drop(first);
+    let path = data.path().join("pairing-token");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the token file is private");
+    }
+    let again = Server::start_in(data.path(), &[]);
+    assert_eq!(again.token.as_deref(), Some(token.as_str()), "kept");
+    drop(again);
+    let rotated = Server::start_in(data.path(), &["--new-token"]);
+    let new = rotated.token.clone().expect("a token");
+    assert_ne!(new, token, "--new-token makes a new one");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{new}\n"));
+}
+
+#[test]
+fn a_bad_token_file_is_explained_and_new_token_replaces_it() {
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("pairing-token");
+    let run = |extra: &[&str]| {
+        std::process::Command::new(lifeline_tests::lifeline_bin())
+            .args([
+                "serve",
+                "--http-listen",
+                "127.0.0.1:0",
+                "--tftp-listen",
+                "127.0.0.1:0",
+            ])
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(extra)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("cannot run lifeline")
+    };
+    std::fs::write(&path, "hello, not a token\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let output = run(&[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("lifeline: error: the pairing token file "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("does not hold a pairing token"), "{stderr}");
+    assert!(stderr.contains("--new-token"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.stdout.is_empty(), "no URL line on failure");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::write(&path, "ab".repeat(16)).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let output = run(&[]);
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("can be read by other users"), "{stderr}");
+        assert!(stderr.contains("chmod 600"), "{stderr}");
+    }
+    let server = Server::start_in(data.path(), &["--new-token"]);
+    let token = server.token.clone().expect("a token");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{token}\n")
+    );
+}
