@@ -32,11 +32,14 @@ use crate::clock::Clock;
 use crate::copy::{CopyNote, CopyOutcome, CopyTarget};
 use crate::format;
 use crate::intake::{self, Chosen, Firmware, ReadFailure};
+use crate::keep::{self, Restored};
 use crate::live::Finish;
 use crate::pairing::{self, TOKEN_KEY};
+use crate::permalink;
 use crate::prefs::{PREFS_KEY, Permission, Prefs};
 use crate::settings::{self, Form};
 use crate::state::Action;
+use crate::step::StepId;
 
 /// The files of a `FileList` (from the file input or a drop).
 pub fn files_of(list: Option<FileList>) -> Vec<File> {
@@ -326,11 +329,15 @@ fn try_chime(finish: Finish) -> Result<(), JsValue> {
 /// Reads and inspects `files` as job `ticket`, dispatching every step (a refused
 /// input fails at once). The job stops early once `current` holds another ticket
 /// (the person chose again, or started over).
+///
+/// With `keep`, usable firmware is kept in this browser for the next visit
+/// ([`crate::idb`]) and unusable input forgets what was kept.
 pub fn start_job(
     files: Result<Vec<File>, ReadFailure>,
     ticket: u64,
     current: Rc<Cell<u64>>,
     dispatch: Callback<Action>,
+    keep: bool,
 ) {
     current.set(ticket);
     let files = match files {
@@ -388,6 +395,7 @@ pub fn start_job(
         let started = now_ms();
         let result = intake::inspect(&label, inputs);
         let millis = now_ms() - started;
+        let usable = result.is_ok();
         dispatch.emit(match result {
             Ok((report, firmware)) => Action::Inspected {
                 ticket,
@@ -401,6 +409,12 @@ pub fn start_job(
                 error,
             },
         });
+        if keep && usable {
+            let result = crate::idb::save(&files).await;
+            dispatch.emit(Action::FirmwareKept { ticket, result });
+        } else if keep {
+            let _ = crate::idb::forget().await;
+        }
     });
 }
 
@@ -446,6 +460,122 @@ pub fn location_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
+}
+
+/// This tab's session storage, where the page may use it.
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// What a reload brings back: the settings (from `fragment`, the address's
+/// fragment without the token, or this browser's storage), and the step.
+pub fn load_restored(fragment: &str) -> Restored {
+    let local = local_storage();
+    let get = |s: &Option<web_sys::Storage>, key: &str| {
+        s.as_ref().and_then(|s| s.get_item(key).ok().flatten())
+    };
+    keep::restore(
+        fragment,
+        get(&local, keep::SETTINGS_KEY).as_deref(),
+        get(&local, keep::PASSWORDS_KEY).as_deref(),
+        get(&session_storage(), keep::VIEW_KEY).as_deref(),
+    )
+}
+
+/// Keeps the settings in this browser and in the address bar's fragment (so
+/// a bookmark holds them); the passwords are stored only with `remember`, and
+/// removed without it. Returns the fragment written.
+pub fn save_settings(form: &Form, remember: bool) -> String {
+    let fragment = permalink::encode(form);
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(keep::SETTINGS_KEY, &fragment);
+        let passwords = keep::passwords_encode(form);
+        if remember && !passwords.is_empty() {
+            let _ = storage.set_item(keep::PASSWORDS_KEY, &passwords);
+        } else {
+            let _ = storage.remove_item(keep::PASSWORDS_KEY);
+        }
+    }
+    show_fragment(&fragment);
+    fragment
+}
+
+/// Puts `fragment` in the address bar (without a history entry or a
+/// `hashchange`), unless it is there already.
+pub fn show_fragment(fragment: &str) {
+    if let Some(window) = web_sys::window()
+        && location_hash().trim_start_matches('#') != fragment
+    {
+        let address = format!("{}#{fragment}", page_address());
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&address));
+        }
+    }
+}
+
+/// Keeps the step on screen for a reload of this tab.
+pub fn save_view(view: StepId) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(keep::VIEW_KEY, &keep::view_encode(view));
+    }
+}
+
+/// Calls `on_change` with what [`pairing`] reads whenever the address's
+/// fragment is changed by hand (an address pasted into this tab): a new
+/// pairing token is stored and taken out of the address bar first. Installed
+/// once, for the page's life.
+pub fn on_hash_change(on_change: Callback<(Option<String>, String)>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+        let (token, rest) = pairing::split_token(&location_hash());
+        // Only a token in the address itself counts, not the stored one.
+        let token = token.and_then(|_| pairing().0);
+        on_change.emit((token, rest));
+    });
+    let _ =
+        window.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+    listener.forget();
+}
+
+/// Whether the helper that served this page answers `probe` (`/ws?token=…`)
+/// with 403: it is up, but refuses the token. A helper that does not answer
+/// is not refusing.
+pub async fn refused_token(probe: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let Ok(response) = JsFuture::from(window.fetch_with_str(probe)).await else {
+        return false;
+    };
+    response
+        .dyn_into::<web_sys::Response>()
+        .is_ok_and(|r| r.status() == 403)
+}
+
+/// Forgets the firmware kept in this browser, then dispatches that it is gone.
+pub fn forget_firmware(dispatch: Callback<Action>) {
+    spawn_local(async move {
+        if crate::idb::forget().await.is_ok() {
+            dispatch.emit(Action::FirmwareForgotten);
+        }
+    });
+}
+
+/// Reads the firmware kept in this browser back as a new job (after a
+/// reload), unless the person chose a file first (`current` moved on).
+pub fn restore_firmware(current: Rc<Cell<u64>>, dispatch: Callback<Action>) {
+    spawn_local(async move {
+        let files = crate::idb::load().await;
+        if files.is_empty() || current.get() != 0 {
+            dispatch.emit(Action::NothingKept);
+            return;
+        }
+        let ticket = 1;
+        dispatch.emit(Action::Restoring(ticket));
+        start_job(Ok(files), ticket, current, dispatch, false);
+    });
 }
 
 /// The page's address without its fragment, to put a fragment after.

@@ -305,6 +305,10 @@ pub fn helper(h: &Helper) -> Vec<Problem> {
             Some("The helper does not answer; this page reconnects by itself.".to_string())
         }
         Link::Refused(why) => Some(format!("The helper refused this page: {why}")),
+        Link::NewToken => Some(
+            "The helper was restarted with a new pairing token: paste the address it printed into this tab to pair again."
+                .to_string(),
+        ),
         Link::Connected => h.status.as_ref().filter(|s| !s.tftp.listening).map(|s| {
             format!(
                 "The helper's TFTP server is not running: {}",

@@ -161,6 +161,26 @@ impl Helper {
         fill
     }
 
+    /// The helper refused the pairing token after a socket would not open: it
+    /// was restarted with a new one. An upload under way is held for the
+    /// resume once the page is paired again.
+    pub fn on_stale(&mut self, at: Clock) {
+        if self.link == Link::NewToken {
+            return;
+        }
+        self.link = Link::NewToken;
+        self.live.note(
+            "The helper answers, but was restarted with a new pairing token: paste the address it printed into this tab to pair again.".into(),
+            Tone::Bad,
+            at,
+        );
+        self.live.stale_since.get_or_insert(at.local);
+        self.send = match std::mem::replace(&mut self.send, SendState::Idle) {
+            SendState::Sending(p) | SendState::Verifying(p) => SendState::Interrupted(p),
+            other => other,
+        };
+    }
+
     /// The socket closed: try again (or not), and hold an upload for the resume.
     pub fn on_closed(&mut self, retry_in_ms: Option<u64>, at: Clock) {
         let was = std::mem::replace(&mut self.link, Link::Unpaired);
@@ -170,6 +190,7 @@ impl Helper {
         };
         self.link = match (retry_in_ms, was.clone()) {
             (_, Link::Refused(why)) => Link::Refused(why),
+            (_, Link::NewToken) => Link::NewToken,
             (None, _) => Link::Refused(
                 "The helper closed the connection. Open the address it printed at start again."
                     .into(),

@@ -39,6 +39,11 @@ struct Job {
 struct Inner {
     /// The socket address; `None` without a pairing token.
     url: Option<String>,
+    /// The same check over plain HTTP (`/ws?token=…`): 204 while the helper
+    /// knows the token, 403 once it has a new one.
+    probe: Option<String>,
+    /// Whether the current socket opened.
+    opened: bool,
     dispatch: Callback<Action>,
     socket: Option<WebSocket>,
     /// Goes up with every socket, so a late callback of an old one is ignored.
@@ -79,6 +84,8 @@ impl HelperLink {
     pub fn new(token: Option<&str>, dispatch: Callback<Action>) -> HelperLink {
         HelperLink(Rc::new(RefCell::new(Inner {
             url: token.and_then(browser::socket_url),
+            probe: token.map(probe_url),
+            opened: false,
             dispatch,
             socket: None,
             generation: 0,
@@ -92,6 +99,26 @@ impl HelperLink {
     /// Connects, if the page has a pairing token.
     pub fn start(&self) {
         if self.0.borrow().url.is_some() {
+            connect(&self.0);
+        }
+    }
+
+    /// Pairs again with a new token (pasted into the address bar): connects
+    /// at once, even after the helper refused the old one.
+    pub fn repair(&self, token: &str) {
+        let changed = {
+            let mut i = self.0.borrow_mut();
+            let url = browser::socket_url(token);
+            let changed = url.is_some() && (url != i.url || i.refused);
+            if changed {
+                i.url = url;
+                i.probe = Some(probe_url(token));
+                i.refused = false;
+                i.attempt = 0;
+            }
+            changed
+        };
+        if changed {
             connect(&self.0);
         }
     }
@@ -222,6 +249,7 @@ fn connect(this: &Rc<RefCell<Inner>>) {
         }
         i.generation += 1;
         i.attempt += 1;
+        i.opened = false;
         (url, i.generation, i.attempt, i.dispatch.clone())
     };
     dispatch.emit(Action::LinkConnecting { attempt });
@@ -238,6 +266,7 @@ fn connect(this: &Rc<RefCell<Inner>>) {
         let weak = weak.clone();
         Closure::<dyn FnMut(Event)>::new(move |_: Event| {
             if let Some(this) = current(&weak, generation) {
+                this.borrow_mut().opened = true;
                 send_text(&this.borrow(), &wire::hello());
             }
         })
@@ -315,7 +344,46 @@ fn received(this: &Rc<RefCell<Inner>>, text: &str) {
     dispatch.emit(action);
 }
 
+/// The plain HTTP check of `token` on the page's own host.
+fn probe_url(token: &str) -> String {
+    format!("/ws?token={token}")
+}
+
+/// The socket closed. One that never opened may have been refused for its
+/// token (a browser never says why an upgrade failed): the helper is asked
+/// over plain HTTP first, so a helper that answers is never called
+/// unreachable.
 fn closed(this: &Rc<RefCell<Inner>>, generation: u32) {
+    let probe = {
+        let mut i = this.borrow_mut();
+        i.socket = None;
+        i.probe.clone().filter(|_| !i.opened && !i.refused)
+    };
+    let Some(probe) = probe else {
+        retry_later(this, generation);
+        return;
+    };
+    let weak = Rc::downgrade(this);
+    spawn_local(async move {
+        let stale = browser::refused_token(&probe).await;
+        let Some(this) = current(&weak, generation) else {
+            return;
+        };
+        if stale {
+            let dispatch = {
+                let mut i = this.borrow_mut();
+                i.refused = true;
+                i.dispatch.clone()
+            };
+            dispatch.emit(Action::LinkStale(browser::clock()));
+        } else {
+            retry_later(&this, generation);
+        }
+    });
+}
+
+/// Says the socket is closed and, unless refused, tries again after the backoff.
+fn retry_later(this: &Rc<RefCell<Inner>>, generation: u32) {
     let (retry, dispatch) = {
         // The handlers stay until the next socket: this runs inside one of them.
         let mut i = this.borrow_mut();

@@ -55,6 +55,23 @@ pub fn unpaired_fix(page: &str) -> String {
     )
 }
 
+/// Why a page whose token the helper refuses cannot reach it: the helper at
+/// `page`'s host answers, but was restarted with a new pairing token.
+pub fn new_token_why(page: &str) -> String {
+    format!(
+        "The helper at {} was restarted with a new pairing token, so it no longer accepts this page's",
+        host_of(page)
+    )
+}
+
+/// How to pair again after the helper got a new token: paste the address it
+/// printed into this tab; the settings stay.
+pub fn new_token_fix(page: &str) -> String {
+    format!(
+        "Copy the address it printed at its start (`{page}#token=…`, in the terminal where `lifeline serve` runs) into this tab's address bar and press Enter: this page pairs again and keeps everything you entered."
+    )
+}
+
 /// The websocket address on the page's own host.
 pub fn socket_url(protocol: &str, host: &str, token: &str) -> String {
     let scheme = if protocol == "https:" { "wss" } else { "ws" };
@@ -90,6 +107,10 @@ pub enum Link {
     /// The helper refused this page (another protocol version): why, with the
     /// fix. Not tried again.
     Refused(String),
+    /// The helper answers but no longer knows this page's pairing token: it
+    /// was restarted with a new one. Not tried again until a new token comes
+    /// in through the address bar.
+    NewToken,
 }
 
 impl Link {
@@ -137,6 +158,20 @@ mod tests {
         let fix = unpaired_fix(page);
         assert!(fix.contains("`http://127.0.0.1:7961/#token=…`"), "{fix}");
         assert!(!fix.contains("Start"), "{fix}");
+    }
+
+    #[test]
+    fn a_new_token_is_explained_with_how_to_pair_again() {
+        let page = "http://127.0.0.1:7961/";
+        let why = new_token_why(page);
+        assert!(
+            why.contains("127.0.0.1:7961 was restarted with a new pairing token"),
+            "{why}"
+        );
+        assert!(!why.contains("not reachable"), "{why}");
+        let fix = new_token_fix(page);
+        assert!(fix.contains("`http://127.0.0.1:7961/#token=…`"), "{fix}");
+        assert!(fix.contains("this tab's address bar"), "{fix}");
     }
 
     #[test]

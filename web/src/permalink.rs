@@ -197,7 +197,7 @@ fn plain(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':')
 }
 
-fn escape(value: &str, out: &mut String) {
+pub(crate) fn escape(value: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in value.bytes() {
         if plain(b) {
@@ -210,7 +210,7 @@ fn escape(value: &str, out: &mut String) {
     }
 }
 
-fn unescape(value: &str) -> Result<String, LinkError> {
+pub(crate) fn unescape(value: &str) -> Result<String, LinkError> {
     const BROKEN: LinkError = LinkError::Damaged("part of it is not readable (a broken %-escape)");
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

@@ -40,6 +40,7 @@ pub fn pill(helper: &Helper, tftp: Option<Ipv4Addr>) -> (&'static str, String) {
             ("error", "Helper not reachable".to_string())
         }
         Link::Refused(_) => ("error", "Helper refused this page".to_string()),
+        Link::NewToken => ("error", "Helper has a new token".to_string()),
         Link::Connected => {
             let status = helper.status.as_ref();
             let on = status.and_then(|s| {

@@ -55,15 +55,19 @@ pub struct Prefs {
     pub sound: bool,
     /// Show a notification (needs the browser's permission).
     pub notify: bool,
+    /// Keep the SIP passwords typed in step 3 in this browser, so a reload
+    /// brings them back.
+    pub remember: bool,
 }
 
 impl Prefs {
-    /// The stored form: `v=1&sound=1&notify=0`.
+    /// The stored form: `v=1&sound=1&notify=0&remember=0`.
     pub fn encode(&self) -> String {
         format!(
-            "v=1&sound={}&notify={}",
+            "v=1&sound={}&notify={}&remember={}",
             u8::from(self.sound),
-            u8::from(self.notify)
+            u8::from(self.notify),
+            u8::from(self.remember)
         )
     }
 
@@ -77,6 +81,7 @@ impl Prefs {
             match part {
                 "sound=1" => prefs.sound = true,
                 "notify=1" => prefs.notify = true,
+                "remember=1" => prefs.remember = true,
                 _ => {}
             }
         }
@@ -103,23 +108,33 @@ mod tests {
             Prefs::default(),
             Prefs {
                 sound: false,
-                notify: false
+                notify: false,
+                remember: false
             }
         );
         for sound in [false, true] {
             for notify in [false, true] {
-                let p = Prefs { sound, notify };
-                assert_eq!(Prefs::decode(&p.encode()), p);
+                for remember in [false, true] {
+                    let p = Prefs {
+                        sound,
+                        notify,
+                        remember,
+                    };
+                    assert_eq!(Prefs::decode(&p.encode()), p);
+                }
             }
         }
         assert_eq!(
             Prefs {
                 sound: true,
-                notify: false
+                notify: false,
+                remember: true
             }
             .encode(),
-            "v=1&sound=1&notify=0"
+            "v=1&sound=1&notify=0&remember=1"
         );
+        // Stored before `remember` existed: off.
+        assert!(!Prefs::decode("v=1&sound=1&notify=0").remember);
         // Nothing stored, another version, or damage: off.
         for text in ["", "sound=1", "v=2&sound=1", "v=1&sound=yes", "%%%"] {
             assert_eq!(Prefs::decode(text), Prefs::default(), "{text}");
@@ -132,6 +147,7 @@ mod tests {
         let on = Prefs {
             sound: true,
             notify: true,
+            remember: true,
         };
         assert_eq!(on.applied(Permission::Granted), on);
         for p in [Permission::Ask, Permission::Denied, Permission::Unsupported] {
@@ -139,7 +155,8 @@ mod tests {
                 on.applied(p),
                 Prefs {
                     sound: true,
-                    notify: false
+                    notify: false,
+                    remember: true
                 },
                 "{p:?}"
             );

@@ -13,6 +13,7 @@ use super::deliver::DeliverStep;
 use super::dropzone::{DropZoneProps, drop_zone};
 use super::header::{HeaderProps, header};
 use super::helper_net::helper_network;
+use super::kept::kept_note;
 use super::log::LogDrawer;
 use super::network::NetworkStep;
 use super::notice::{LinkNoticeProps, link_notice};
@@ -46,15 +47,14 @@ use crate::stepper;
 pub fn App() -> Html {
     // The pairing token leaves the address bar before anything else reads it.
     let pairing = use_memo((), |_| browser::pairing());
-    // Settings in the link are restored before the first paint.
+    // What a reload brings back, or the settings of a link, before the first
+    // paint (the kept firmware follows once the browser has read it).
     let state = use_reducer({
         let fragment = pairing.1.clone();
         move || {
             let fresh = State::with_prefs(browser::load_prefs(), browser::notify_permission());
-            match permalink::read(&fragment) {
-                Some(link) => fresh.next(Action::LinkOpened(link)).unwrap_or(fresh),
-                None => fresh,
-            }
+            let restored = browser::load_restored(&fragment);
+            fresh.next(Action::Restore(restored)).unwrap_or(fresh)
         }
     });
     // The job the page waits for; a running job stops once it changes.
@@ -85,6 +85,52 @@ pub fn App() -> Html {
         let link = link.clone();
         use_effect_with((), move |_| link.start());
     }
+    // The firmware kept in this browser comes back as a job of its own.
+    {
+        let current = (*current).clone();
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| browser::restore_firmware(current, dispatch));
+    }
+    // The settings are kept in this browser and in the address bar, so a
+    // reload or a bookmark brings them back; the step for a reload of this tab.
+    let fragment = use_mut_ref(String::new);
+    {
+        let fragment = fragment.clone();
+        use_effect_with(
+            (state.form.clone(), state.prefs.remember),
+            move |(form, remember)| {
+                *fragment.borrow_mut() = browser::save_settings(form, *remember);
+            },
+        );
+    }
+    // Not while a reload is still bringing the firmware back to its step.
+    use_effect_with((state.view, state.resume.is_none()), |&(view, settled)| {
+        if settled {
+            browser::save_view(view);
+        }
+    });
+    // An address pasted into this tab: a new pairing token pairs again at
+    // once; other settings are read as a link; the settings stay in the bar.
+    {
+        let link = link.clone();
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            browser::on_hash_change(Callback::from(
+                move |(token, rest): (Option<String>, String)| {
+                    if let Some(token) = token {
+                        link.repair(&token);
+                    }
+                    let ours = fragment.borrow().clone();
+                    match permalink::read(&rest) {
+                        Some(settings) if rest != ours => {
+                            dispatch.emit(Action::LinkOpened(settings))
+                        }
+                        _ => browser::show_fragment(&ours),
+                    }
+                },
+            ));
+        });
+    }
     // The pill's panel never stays open over the steps.
     use_effect_with((), |_| browser::close_pill_when_leaving());
     // An upload stops when the bundle it is for goes (new firmware or settings).
@@ -107,7 +153,7 @@ pub fn App() -> Html {
         let last = state.ticket;
         Callback::from(move |files| {
             let ticket = current.get().max(last) + 1;
-            browser::start_job(files, ticket, current.clone(), dispatch.clone());
+            browser::start_job(files, ticket, current.clone(), dispatch.clone(), true);
         })
     };
     let on_files: Callback<Vec<File>> = start.reform(Ok);
@@ -119,6 +165,8 @@ pub fn App() -> Html {
             // Stop a job under way; the reducer ignores its late actions too.
             current.set(current.get() + 1);
             dispatch.emit(Action::Reset);
+            // Starting over leaves no firmware behind in this browser.
+            browser::forget_firmware(dispatch.clone());
         })
     };
 
@@ -262,14 +310,20 @@ pub fn App() -> Html {
             { problem_panel(&ProblemPanelProps { problem: problem.clone(), node_ref: problem_ref.clone() }) }
         },
         Phase::Inspected { report, millis, .. } => html! {
-            { report_view(&ReportViewProps {
-                report: report.clone(),
-                millis: *millis,
-                summary_ref: summary_ref.clone(),
-                findings_ref: findings_ref.clone(),
-                on_show_findings: show_findings.clone(),
-                on_reset: on_reset.clone(),
-            }) }
+            <>
+                { report_view(&ReportViewProps {
+                    report: report.clone(),
+                    millis: *millis,
+                    summary_ref: summary_ref.clone(),
+                    findings_ref: findings_ref.clone(),
+                    on_show_findings: show_findings.clone(),
+                    on_reset: on_reset.clone(),
+                }) }
+                { kept_note(&state.kept, {
+                    let dispatch = dispatch.clone();
+                    Callback::from(move |_: MouseEvent| browser::forget_firmware(dispatch.clone()))
+                }) }
+            </>
         },
         _ => html! {},
     };
@@ -295,6 +349,7 @@ pub fn App() -> Html {
             <ConfigStep
                 report={report.clone()}
                 form={state.form.clone()}
+                remember={state.prefs.remember}
                 heading={heading_ref.clone()}
                 dispatch={dispatch.clone()}
             />

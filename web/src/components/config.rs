@@ -23,6 +23,8 @@ pub struct ConfigStepProps {
     pub report: Rc<Report>,
     /// The settings as typed.
     pub form: Form,
+    /// Whether SIP passwords are remembered on this computer.
+    pub remember: bool,
     /// The step heading, focused when the step opens.
     pub heading: NodeRef,
     pub dispatch: Callback<Action>,
@@ -120,6 +122,7 @@ pub fn ConfigStep(props: &ConfigStepProps) -> Html {
                     phones: phones.iter().filter_map(|p| p.result.as_ref().ok().map(|p| p.mac)).collect(),
                     form: form.clone(),
                     call_managers: cms.good().cloned(),
+                    remember: props.remember,
                     dispatch: props.dispatch.clone(),
                 }) }
             }

@@ -24,6 +24,7 @@ mod files;
 mod findings;
 mod header;
 mod helper_net;
+mod kept;
 mod log;
 mod manifests;
 mod models;

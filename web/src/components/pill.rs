@@ -65,6 +65,12 @@ pub fn helper_pill(
                 </>
             }
         }
+        Link::NewToken => html! {
+            <>
+                <p><strong>{ format!("{}.", pairing::new_token_why(page)) }</strong></p>
+                <p>{ rich(&pairing::new_token_fix(page)) }</p>
+            </>
+        },
         Link::Refused(why) => html! {
             <>
                 <p><strong>{ "The helper refused this page." }</strong>{ " " }{ rich(why) }</p>

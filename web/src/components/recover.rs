@@ -236,6 +236,7 @@ fn watch(props: &RecoverStepProps) -> Html {
             }
         }
         Link::Refused(why) => html! { <p class="field-warnings">{ rich(why) }</p> },
+        Link::NewToken => super::send::new_token("watch-new-token"),
         Link::Connecting { .. } | Link::Retrying { .. } if props.status.is_none() => html! {
             <p class="field-warnings" data-testid="watch-offline">
                 { "The helper does not answer; this page reconnects by itself. " }

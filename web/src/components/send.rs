@@ -246,6 +246,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 }
             }
             Link::Refused(why) => html! { <p class="field-warnings">{ rich(why) }</p> },
+            Link::NewToken => new_token("send-new-token"),
             _ => html! {
                 <>
                     { fixed(r#"<p id="send-reason" data-testid="send-offline">The helper does not answer. This page reconnects by itself; if the helper stopped, start it again with <code>lifeline serve</code> and open the new address it prints.</p>"#) }
@@ -271,5 +272,18 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
             { body }
             <p class="visually-hidden" role="status">{ milestone }</p>
         </section>
+    }
+}
+
+/// The helper was restarted with a new pairing token: why nothing reaches it,
+/// and how to pair this tab again.
+pub(super) fn new_token(testid: &'static str) -> Html {
+    let page = browser::page_address();
+    html! {
+        <p class="field-warnings" data-testid={testid}>
+            <span aria-hidden="true">{ "⚠ " }</span>
+            { format!("{}. ", pairing::new_token_why(&page)) }
+            { rich(&pairing::new_token_fix(&page)) }
+        </p>
     }
 }

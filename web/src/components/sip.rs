@@ -15,6 +15,8 @@ pub struct SipLinesProps {
     pub form: Form,
     /// The call-control list, when accepted (the default proxy).
     pub call_managers: Option<Vec<String>>,
+    /// Whether the passwords are remembered on this computer.
+    pub remember: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -33,6 +35,12 @@ pub fn sip_lines(props: &SipLinesProps) -> Html {
             </p>
             if props.phones.is_empty() {
                 <p class="muted">{ "List phones above to give each its line." }</p>
+            } else {
+                <label class="check" data-testid="sip-remember">
+                    <input type="checkbox" checked={props.remember}
+                        onchange={props.dispatch.reform(|e: Event| Action::SetRemember(e.target_unchecked_into::<web_sys::HtmlInputElement>().checked()))} />
+                    { " Remember the passwords on this computer (kept unencrypted in this browser's storage; otherwise a reload asks for them again)" }
+                </label>
             }
             { for props.phones.iter().map(|mac| {
                 let empty = settings::SipForm::new(*mac);

@@ -457,8 +457,8 @@ fn sound_and_notifications_are_opt_in() {
     assert_eq!(s.next(Action::SetNotify(true)), None);
     let denied = State::with_prefs(
         Prefs {
-            sound: false,
             notify: true,
+            ..Prefs::default()
         },
         Permission::Denied,
     );
@@ -488,6 +488,7 @@ fn sound_and_notifications_are_opt_in() {
     let both = Prefs {
         sound: true,
         notify: true,
+        remember: false,
     };
     assert_eq!(State::with_prefs(both, Permission::Granted).prefs, both);
 }

@@ -40,6 +40,7 @@ use crate::clock::Clock;
 use crate::copy::CopyNote;
 use crate::helper::Helper;
 use crate::intake::{Firmware, Phase, ReadFailure, Selection, Unusable};
+use crate::keep::{Kept, Restored};
 use crate::live::Tone;
 use crate::pairing::Link;
 use crate::permalink::{LinkError, Notice};
@@ -86,6 +87,18 @@ pub struct State {
     /// Whether the bundle gets copies of the load manifest for the recovery
     /// manifests the firmware lacks (step 4's box).
     pub recovery_copies: bool,
+    /// The step to return to once the kept firmware is read back (a reload).
+    pub resume: Option<Resume>,
+    /// Whether the firmware on screen is kept in this browser.
+    pub kept: Kept,
+}
+
+/// The step a reload returns to, once the job reading the kept firmware back
+/// (its ticket, when it started) has inspected it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resume {
+    pub view: StepId,
+    pub ticket: Option<u64>,
 }
 
 impl Default for State {
@@ -108,6 +121,8 @@ impl Default for State {
             permission: Permission::default(),
             notify_asking: false,
             recovery_copies: false,
+            resume: None,
+            kept: Kept::No,
         }
     }
 }
@@ -256,6 +271,24 @@ pub enum Action {
     SetNotify(bool),
     /// The browser said whether this page may notify.
     NotifyAnswered(Permission),
+    /// The page starts with what a reload brings back.
+    Restore(Restored),
+    /// The firmware kept in this browser is read back as job `ticket`.
+    Restoring(u64),
+    /// No firmware is kept in this browser.
+    NothingKept,
+    /// The firmware of job `ticket` was stored in this browser, or why not.
+    FirmwareKept {
+        ticket: u64,
+        result: Result<(), String>,
+    },
+    /// The kept firmware was removed from this browser.
+    FirmwareForgotten,
+    /// Remember SIP passwords on this computer, or not.
+    SetRemember(bool),
+    /// The helper answered, but refuses this page's pairing token: it was
+    /// restarted with a new one.
+    LinkStale(Clock),
 }
 
 impl State {
@@ -423,6 +456,25 @@ impl State {
                     return None;
                 }
             }
+            Action::Restore(restored) => next.restore(restored),
+            Action::Restoring(ticket) => match &mut next.resume {
+                Some(r) if r.ticket.is_none() => r.ticket = Some(ticket),
+                _ => return None,
+            },
+            Action::NothingKept if self.resume.is_some() => next.resume = None,
+            Action::FirmwareKept { ticket, result }
+                if ticket == self.ticket && self.report().is_some() =>
+            {
+                next.kept = match result {
+                    Ok(()) => Kept::Yes,
+                    Err(why) => Kept::Refused(why),
+                };
+            }
+            Action::FirmwareForgotten if self.kept != Kept::Forgotten => {
+                next.kept = Kept::Forgotten;
+            }
+            Action::SetRemember(on) if on != self.prefs.remember => next.prefs.remember = on,
+            Action::LinkStale(at) => next.helper.on_stale(at),
             Action::NotifyAnswered(permission) => {
                 if permission == self.permission && !self.notify_asking {
                     return None;
@@ -441,6 +493,23 @@ impl State {
                 // report replaces any bundle.
                 if ticket != self.ticket {
                     next.view = StepId::Firmware;
+                    next.kept = Kept::No;
+                }
+                // A reload returns to its step once the kept firmware is back.
+                if let Some(resume) = self.resume {
+                    let restoring = resume.ticket == Some(ticket);
+                    let inspected = matches!(next.phase, Phase::Inspected { .. });
+                    if !restoring || !next.is_working() {
+                        next.resume = None;
+                    }
+                    if restoring && inspected {
+                        // Read back from this browser, so kept.
+                        next.kept = Kept::Yes;
+                        let report = next.report().map(|r| &**r);
+                        if checks::gate(resume.view, report, &next.form).is_ok() {
+                            next.view = resume.view;
+                        }
+                    }
                 }
                 if !matches!(next.phase, Phase::Inspected { .. }) {
                     next.drop_bundle();
@@ -448,6 +517,31 @@ impl State {
             }
         }
         Some(next)
+    }
+
+    /// What a reload brings back: the settings, the step (now, or once the
+    /// kept firmware is read back), or a link from elsewhere.
+    fn restore(&mut self, restored: Restored) {
+        if let Some(form) = restored.form {
+            self.form = form;
+            self.changed();
+        }
+        match restored.link {
+            Some(Ok(form)) => {
+                self.form = form;
+                self.changed();
+                self.notice = Some(Notice::Restored);
+            }
+            Some(Err(e)) => self.notice = Some(Notice::Damaged(e.message())),
+            None => {}
+        }
+        if let Some(view) = restored.view.filter(|v| *v != StepId::Firmware) {
+            if checks::gate(view, self.report().map(|r| &**r), &self.form).is_ok() {
+                self.view = view;
+            } else {
+                self.resume = Some(Resume { view, ticket: None });
+            }
+        }
     }
 
     /// Sets a settings field; `None` when it did not change.
@@ -588,6 +682,8 @@ impl Reducible for State {
     }
 }
 
+#[cfg(test)]
+mod keep_tests;
 #[cfg(test)]
 mod link_tests;
 #[cfg(test)]

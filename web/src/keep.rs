@@ -1,0 +1,240 @@
+//! What a reload brings back (pure): the settings, the step on screen, the
+//! passwords when the person asked for them to be remembered, and whether the
+//! firmware is kept in this browser.
+//!
+//! The settings are stored in the link's own format ([`crate::permalink`]),
+//! so the stored copy and the address bar's fragment say the same thing and a
+//! reload is told apart from a link opened from elsewhere by comparing them.
+//!
+//! Invariants:
+//! - Passwords are stored only while "remember on this computer" is ticked;
+//!   unticking it removes them.
+//! - A link from elsewhere wins over the stored settings, and says so; the
+//!   page's own fragment read back after a reload does not.
+//! - Nothing read back panics: damaged storage reads as nothing stored.
+
+use std::fmt::Write as _;
+
+use lifeline_shared::config::mac::Mac;
+
+use crate::permalink::{self, LinkError};
+use crate::settings::{Form, SipForm};
+use crate::step::StepId;
+
+/// The local storage key of the settings (a link fragment, `s=1&…`).
+pub const SETTINGS_KEY: &str = "lifeline-settings";
+/// The local storage key of the remembered passwords.
+pub const PASSWORDS_KEY: &str = "lifeline-passwords";
+/// The session storage key of the step on screen.
+pub const VIEW_KEY: &str = "lifeline-view";
+
+/// Whether the firmware on screen is kept in this browser for the next visit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Kept {
+    /// Not (yet): no usable firmware, or it is being stored.
+    #[default]
+    No,
+    /// Stored: a reload reads it back.
+    Yes,
+    /// The person had it forgotten: a reload asks for it again.
+    Forgotten,
+    /// The browser would not store it (why).
+    Refused(String),
+}
+
+/// The settings and step a page starts with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Restored {
+    /// The settings to fill in, from the stored copy or the page's own link.
+    pub form: Option<Form>,
+    /// A link from elsewhere (a bookmark of other settings, a shared link): the
+    /// fields take it and a notice says so.
+    pub link: Option<Result<Form, LinkError>>,
+    /// The step that was on screen.
+    pub view: Option<StepId>,
+}
+
+/// What to start with, from the address's fragment (without the token), the
+/// stored settings, the remembered passwords and the stored step.
+pub fn restore(
+    fragment: &str,
+    stored: Option<&str>,
+    passwords: Option<&str>,
+    view: Option<&str>,
+) -> Restored {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let stored_form = stored.and_then(|s| permalink::decode(s).ok());
+    let with_passwords = |mut form: Form| {
+        if let Some(p) = passwords {
+            merge_passwords(&mut form, p);
+        }
+        form
+    };
+    let view = view.and_then(view_decode);
+    match permalink::read(fragment) {
+        // The page's own fragment, as it was written before the reload.
+        Some(Ok(form)) if stored == Some(fragment) => Restored {
+            form: Some(with_passwords(form)),
+            link: None,
+            view,
+        },
+        Some(Ok(form)) => Restored {
+            form: None,
+            link: Some(Ok(with_passwords(form))),
+            view: None,
+        },
+        Some(Err(e)) => Restored {
+            form: stored_form.map(with_passwords),
+            link: Some(Err(e)),
+            view: None,
+        },
+        None => Restored {
+            form: stored_form.map(with_passwords),
+            link: None,
+            view,
+        },
+    }
+}
+
+/// The passwords of `form` as stored: `MAC,password&…` (%-escaped), only the
+/// lines that have one.
+pub fn passwords_encode(form: &Form) -> String {
+    let mut out = String::new();
+    for line in form.sip.iter().filter(|l| !l.password.is_empty()) {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        let _ = write!(out, "{},", line.mac);
+        permalink::escape(&line.password, &mut out);
+    }
+    out
+}
+
+/// Puts stored passwords back into `form`'s lines (a line is added for a
+/// phone that had only a password). Damaged entries are skipped.
+pub fn merge_passwords(form: &mut Form, stored: &str) {
+    for entry in stored.split('&').filter(|e| !e.is_empty()) {
+        let Some((mac, password)) = entry.split_once(',') else {
+            continue;
+        };
+        let (Ok(mac), Ok(password)) = (mac.parse::<Mac>(), permalink::unescape(password)) else {
+            continue;
+        };
+        match form.sip.iter_mut().find(|l| l.mac == mac) {
+            Some(line) => line.password = password,
+            None => {
+                let mut line = SipForm::new(mac);
+                line.password = password;
+                form.sip.push(line);
+            }
+        }
+    }
+}
+
+/// The step as stored: its number.
+pub fn view_encode(view: StepId) -> String {
+    view.number().to_string()
+}
+
+/// A stored step read back.
+pub fn view_decode(text: &str) -> Option<StepId> {
+    let n: usize = text.trim().parse().ok()?;
+    StepId::ALL.get(n.checked_sub(1)?).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> Form {
+        let mut line = SipForm::new("001122aabbcc".parse().unwrap());
+        line.user = "201".into();
+        line.password = "s3cret&=,%".into();
+        Form {
+            tftp: "192.168.10.105".into(),
+            call_managers: "10.0.0.1".into(),
+            phones: "001122aabbcc".into(),
+            sip: vec![line],
+        }
+    }
+
+    fn without_passwords(mut f: Form) -> Form {
+        f.sip.iter_mut().for_each(|l| l.password.clear());
+        f
+    }
+
+    #[test]
+    fn a_reload_brings_back_the_settings_and_the_step_without_a_notice() {
+        let link = permalink::encode(&form());
+        let r = restore(&format!("#{link}"), Some(&link), None, Some("3"));
+        assert_eq!(r.form, Some(without_passwords(form())));
+        assert_eq!(r.link, None);
+        assert_eq!(r.view, Some(StepId::Config));
+        // Only the stored copy (the fragment was cut off): the same.
+        let r = restore("", Some(&link), None, Some("4"));
+        assert_eq!(r.form, Some(without_passwords(form())));
+        assert_eq!(r.view, Some(StepId::Deliver));
+    }
+
+    #[test]
+    fn passwords_come_back_only_when_remembered() {
+        let link = permalink::encode(&form());
+        let stored = passwords_encode(&form());
+        assert_eq!(stored, "001122AABBCC,s3cret%26%3D%2C%25");
+        let r = restore(&link, Some(&link), Some(&stored), None);
+        assert_eq!(r.form, Some(form()));
+        // A phone with only a password gets its line back.
+        let mut f = Form::default();
+        merge_passwords(&mut f, &stored);
+        assert_eq!(f.sip.len(), 1);
+        assert_eq!(f.sip[0].password, "s3cret&=,%");
+        // Damaged entries are skipped, the rest is read.
+        let mut f = Form::default();
+        merge_passwords(&mut f, "junk&nope,x&001122aabbcc,%ZZ&00112233445A,ok");
+        assert_eq!(f.sip.len(), 1);
+        assert_eq!(f.sip[0].password, "ok");
+        assert_eq!(passwords_encode(&Form::default()), "");
+    }
+
+    #[test]
+    fn a_link_from_elsewhere_wins_and_says_so() {
+        let mine = permalink::encode(&form());
+        let mut other = form();
+        other.tftp = "10.9.9.9".into();
+        let theirs = permalink::encode(&other);
+        let r = restore(&format!("#{theirs}"), Some(&mine), None, Some("4"));
+        assert_eq!(r.form, None);
+        assert_eq!(r.link, Some(Ok(without_passwords(other))));
+        assert_eq!(r.view, None, "a new link starts at step 1");
+        // A damaged link: the notice, over the stored settings.
+        let r = restore("#s=1&t=1.2.3.4&k=00000000", Some(&mine), None, None);
+        assert!(matches!(r.link, Some(Err(_))));
+        assert_eq!(r.form, Some(without_passwords(form())));
+    }
+
+    #[test]
+    fn nothing_stored_or_damaged_storage_is_nothing() {
+        let r = restore("", None, None, None);
+        assert_eq!(
+            r,
+            Restored {
+                form: None,
+                link: None,
+                view: None
+            }
+        );
+        let r = restore("", Some("s=1&t=garbage"), Some("%%"), Some("9"));
+        assert_eq!(r.form, None);
+        assert_eq!(r.view, None);
+        for (text, step) in [("1", Some(StepId::Firmware)), ("5", Some(StepId::Recover))] {
+            assert_eq!(view_decode(text), step);
+        }
+        for text in ["0", "6", "", "x", "-1"] {
+            assert_eq!(view_decode(text), None, "{text}");
+        }
+        assert_eq!(
+            view_decode(&view_encode(StepId::Deliver)),
+            Some(StepId::Deliver)
+        );
+    }
+}

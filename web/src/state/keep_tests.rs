@@ -1,0 +1,167 @@
+//! The reducer across a reload and a helper restart: the settings, the step
+//! and the kept firmware come back; a refused token is said in words.
+
+use super::*;
+use crate::keep::Kept;
+use crate::test_support::{apply, at, form, no_bytes, seed_report, selection};
+
+/// The settings a bundle needs, as a reload reads them back on step `view`.
+fn reloaded(view: StepId) -> State {
+    apply(
+        &State::default(),
+        Action::Restore(Restored {
+            form: Some(form("192.168.10.105", "192.168.10.1", "")),
+            link: None,
+            view: Some(view),
+        }),
+    )
+}
+
+/// The kept firmware read back as job `ticket`, up to its report.
+fn read_back(s: &State, ticket: u64) -> State {
+    let s = apply(
+        s,
+        Action::ReadStarted {
+            ticket,
+            selection: selection("seed.zip", 1, 6_400_000),
+        },
+    );
+    let s = apply(&s, Action::CheckStarted { ticket });
+    apply(
+        &s,
+        Action::Inspected {
+            ticket,
+            report: seed_report(),
+            millis: 1.0,
+            firmware: no_bytes(),
+        },
+    )
+}
+
+#[test]
+fn a_reload_returns_to_its_step_once_the_kept_firmware_is_back() {
+    let s = reloaded(StepId::Deliver);
+    assert_eq!(s.form.tftp, "192.168.10.105");
+    assert_eq!(s.notice, None, "a reload is no link from elsewhere");
+    // Step 4 needs the firmware: it waits for it on step 1.
+    assert_eq!(s.view, StepId::Firmware);
+    assert_eq!(s.resume.map(|r| r.view), Some(StepId::Deliver));
+    let s = apply(&s, Action::Restoring(1));
+    let back = read_back(&s, 1);
+    assert_eq!(back.view, StepId::Deliver);
+    assert_eq!(back.resume, None);
+    assert_eq!(back.kept, Kept::Yes);
+    assert!(back.report().is_some());
+}
+
+#[test]
+fn a_step_without_firmware_needs_is_open_at_once() {
+    let s = reloaded(StepId::Network);
+    assert_eq!(s.view, StepId::Network);
+    assert_eq!(s.resume, None);
+}
+
+#[test]
+fn nothing_kept_or_another_file_first_drops_the_return() {
+    let s = reloaded(StepId::Recover);
+    let none = apply(&s, Action::NothingKept);
+    assert_eq!(none.resume, None);
+    assert_eq!(none.view, StepId::Firmware);
+    // The person dropped another file before the kept one came back.
+    let s = apply(&s, Action::Restoring(1));
+    let theirs = read_back(&s, 2);
+    assert_eq!(theirs.view, StepId::Firmware);
+    assert_eq!(theirs.resume, None);
+    assert_eq!(
+        theirs.kept,
+        Kept::No,
+        "stored only once the browser says so"
+    );
+}
+
+#[test]
+fn kept_and_forgotten_follow_the_browser() {
+    let s = read_back(&State::default(), 1);
+    assert_eq!(s.kept, Kept::No);
+    let kept = apply(
+        &s,
+        Action::FirmwareKept {
+            ticket: 1,
+            result: Ok(()),
+        },
+    );
+    assert_eq!(kept.kept, Kept::Yes);
+    // Stored for a job that is no longer on screen: ignored.
+    assert_eq!(
+        s.next(Action::FirmwareKept {
+            ticket: 7,
+            result: Ok(())
+        }),
+        None
+    );
+    let full = apply(
+        &s,
+        Action::FirmwareKept {
+            ticket: 1,
+            result: Err("the browser has no room left for it".into()),
+        },
+    );
+    assert!(matches!(full.kept, Kept::Refused(ref w) if w.contains("no room")));
+    let gone = apply(&kept, Action::FirmwareForgotten);
+    assert_eq!(gone.kept, Kept::Forgotten);
+    assert_eq!(gone.next(Action::FirmwareForgotten), None);
+    // A new file: not kept until stored.
+    let again = apply(
+        &gone,
+        Action::ReadStarted {
+            ticket: 2,
+            selection: selection("other.zip", 1, 10),
+        },
+    );
+    assert_eq!(again.kept, Kept::No);
+}
+
+#[test]
+fn remembering_passwords_is_a_stored_choice() {
+    let s = State::default();
+    assert!(!s.prefs.remember);
+    let on = apply(&s, Action::SetRemember(true));
+    assert!(on.prefs.remember);
+    assert_eq!(on.next(Action::SetRemember(true)), None);
+}
+
+#[test]
+fn a_refused_token_says_the_helper_has_a_new_one_and_a_new_token_pairs_again() {
+    let s = apply(&State::default(), Action::LinkConnecting { attempt: 3 });
+    let stale = apply(&s, Action::LinkStale(at(5)));
+    assert_eq!(stale.helper.link, Link::NewToken);
+    let last = stale.helper.live.log.iter().last().unwrap();
+    assert!(
+        last.text.contains("restarted with a new pairing token"),
+        "{}",
+        last.text
+    );
+    assert_eq!(
+        crate::pill::pill(&stale.helper, None).1,
+        "Helper has a new token"
+    );
+    let problems = crate::checks::helper(&stale.helper);
+    assert!(
+        problems[0].text.contains("paste the address"),
+        "{:?}",
+        problems[0].text
+    );
+    assert!(!problems[0].text.contains("does not answer"));
+    // The socket's close after it changes nothing.
+    let closed = apply(
+        &stale,
+        Action::LinkClosed {
+            retry_in_ms: None,
+            at: at(6),
+        },
+    );
+    assert_eq!(closed.helper.link, Link::NewToken);
+    // A pasted address: connecting again, then connected.
+    let again = apply(&closed, Action::LinkConnecting { attempt: 1 });
+    assert_eq!(again.helper.link, Link::Connecting { attempt: 1 });
+}
