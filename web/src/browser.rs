@@ -474,11 +474,13 @@ pub fn load_restored(fragment: &str) -> Restored {
     let get = |s: &Option<web_sys::Storage>, key: &str| {
         s.as_ref().and_then(|s| s.get_item(key).ok().flatten())
     };
+    let session = session_storage();
     keep::restore(
         fragment,
+        get(&session, keep::FRAGMENT_KEY).as_deref(),
         get(&local, keep::SETTINGS_KEY).as_deref(),
         get(&local, keep::PASSWORDS_KEY).as_deref(),
-        get(&session_storage(), keep::VIEW_KEY).as_deref(),
+        get(&session, keep::VIEW_KEY).as_deref(),
     )
 }
 
@@ -495,6 +497,9 @@ pub fn save_settings(form: &Form, remember: bool) -> String {
         } else {
             let _ = storage.remove_item(keep::PASSWORDS_KEY);
         }
+    }
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(keep::FRAGMENT_KEY, &fragment);
     }
     show_fragment(&fragment);
     fragment

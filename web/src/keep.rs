@@ -3,8 +3,9 @@
 //! firmware is kept in this browser.
 //!
 //! The settings are stored in the link's own format ([`crate::permalink`]),
-//! so the stored copy and the address bar's fragment say the same thing and a
-//! reload is told apart from a link opened from elsewhere by comparing them.
+//! so the stored copy and the address bar's fragment say the same thing. The
+//! tab also keeps the fragment it last wrote (session storage): a reload finds
+//! it there, while a link or bookmark opened in a new tab does not.
 //!
 //! Invariants:
 //! - Passwords are stored only while "remember on this computer" is ticked;
@@ -27,6 +28,8 @@ pub const SETTINGS_KEY: &str = "lifeline-settings";
 pub const PASSWORDS_KEY: &str = "lifeline-passwords";
 /// The session storage key of the step on screen.
 pub const VIEW_KEY: &str = "lifeline-view";
+/// The session storage key of the fragment this tab last wrote.
+pub const FRAGMENT_KEY: &str = "lifeline-fragment";
 
 /// Whether the firmware on screen is kept in this browser for the next visit.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -55,9 +58,11 @@ pub struct Restored {
 }
 
 /// What to start with, from the address's fragment (without the token), the
-/// stored settings, the remembered passwords and the stored step.
+/// fragment this tab wrote last, the stored settings, the remembered passwords
+/// and the stored step.
 pub fn restore(
     fragment: &str,
+    own: Option<&str>,
     stored: Option<&str>,
     passwords: Option<&str>,
     view: Option<&str>,
@@ -73,7 +78,7 @@ pub fn restore(
     let view = view.and_then(view_decode);
     match permalink::read(fragment) {
         // The page's own fragment, as it was written before the reload.
-        Some(Ok(form)) if stored == Some(fragment) => Restored {
+        Some(Ok(form)) if own == Some(fragment) => Restored {
             form: Some(with_passwords(form)),
             link: None,
             view,
@@ -166,12 +171,18 @@ mod tests {
     #[test]
     fn a_reload_brings_back_the_settings_and_the_step_without_a_notice() {
         let link = permalink::encode(&form());
-        let r = restore(&format!("#{link}"), Some(&link), None, Some("3"));
+        let r = restore(
+            &format!("#{link}"),
+            Some(&link),
+            Some(&link),
+            None,
+            Some("3"),
+        );
         assert_eq!(r.form, Some(without_passwords(form())));
         assert_eq!(r.link, None);
         assert_eq!(r.view, Some(StepId::Config));
         // Only the stored copy (the fragment was cut off): the same.
-        let r = restore("", Some(&link), None, Some("4"));
+        let r = restore("", None, Some(&link), None, Some("4"));
         assert_eq!(r.form, Some(without_passwords(form())));
         assert_eq!(r.view, Some(StepId::Deliver));
     }
@@ -181,7 +192,7 @@ mod tests {
         let link = permalink::encode(&form());
         let stored = passwords_encode(&form());
         assert_eq!(stored, "001122AABBCC,s3cret%26%3D%2C%25");
-        let r = restore(&link, Some(&link), Some(&stored), None);
+        let r = restore(&link, Some(&link), Some(&link), Some(&stored), None);
         assert_eq!(r.form, Some(form()));
         // A phone with only a password gets its line back.
         let mut f = Form::default();
@@ -202,19 +213,28 @@ mod tests {
         let mut other = form();
         other.tftp = "10.9.9.9".into();
         let theirs = permalink::encode(&other);
-        let r = restore(&format!("#{theirs}"), Some(&mine), None, Some("4"));
+        let r = restore(
+            &format!("#{theirs}"),
+            Some(&mine),
+            Some(&mine),
+            None,
+            Some("4"),
+        );
         assert_eq!(r.form, None);
         assert_eq!(r.link, Some(Ok(without_passwords(other))));
         assert_eq!(r.view, None, "a new link starts at step 1");
+        // The same settings, opened in a new tab (a bookmark): a link.
+        let r = restore(&mine, None, Some(&mine), None, Some("4"));
+        assert_eq!(r.link, Some(Ok(without_passwords(form()))));
         // A damaged link: the notice, over the stored settings.
-        let r = restore("#s=1&t=1.2.3.4&k=00000000", Some(&mine), None, None);
+        let r = restore("#s=1&t=1.2.3.4&k=00000000", None, Some(&mine), None, None);
         assert!(matches!(r.link, Some(Err(_))));
         assert_eq!(r.form, Some(without_passwords(form())));
     }
 
     #[test]
     fn nothing_stored_or_damaged_storage_is_nothing() {
-        let r = restore("", None, None, None);
+        let r = restore("", None, None, None, None);
         assert_eq!(
             r,
             Restored {
@@ -223,7 +243,7 @@ mod tests {
                 view: None
             }
         );
-        let r = restore("", Some("s=1&t=garbage"), Some("%%"), Some("9"));
+        let r = restore("", None, Some("s=1&t=garbage"), Some("%%"), Some("9"));
         assert_eq!(r.form, None);
         assert_eq!(r.view, None);
         for (text, step) in [("1", Some(StepId::Firmware)), ("5", Some(StepId::Recover))] {

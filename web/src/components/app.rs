@@ -311,6 +311,10 @@ pub fn App() -> Html {
         },
         Phase::Inspected { report, millis, .. } => html! {
             <>
+                { kept_note(&state.kept, {
+                    let dispatch = dispatch.clone();
+                    Callback::from(move |_: MouseEvent| browser::forget_firmware(dispatch.clone()))
+                }) }
                 { report_view(&ReportViewProps {
                     report: report.clone(),
                     millis: *millis,
@@ -318,10 +322,6 @@ pub fn App() -> Html {
                     findings_ref: findings_ref.clone(),
                     on_show_findings: show_findings.clone(),
                     on_reset: on_reset.clone(),
-                }) }
-                { kept_note(&state.kept, {
-                    let dispatch = dispatch.clone();
-                    Callback::from(move |_: MouseEvent| browser::forget_firmware(dispatch.clone()))
                 }) }
             </>
         },

@@ -45,7 +45,7 @@ fn a_reload_returns_to_its_step_once_the_kept_firmware_is_back() {
     assert_eq!(s.notice, None, "a reload is no link from elsewhere");
     // Step 4 needs the firmware: it waits for it on step 1.
     assert_eq!(s.view, StepId::Firmware);
-    assert_eq!(s.resume.map(|r| r.view), Some(StepId::Deliver));
+    assert_eq!(s.resume, Some(StepId::Deliver));
     let s = apply(&s, Action::Restoring(1));
     let back = read_back(&s, 1);
     assert_eq!(back.view, StepId::Deliver);
@@ -65,6 +65,7 @@ fn a_step_without_firmware_needs_is_open_at_once() {
 fn nothing_kept_or_another_file_first_drops_the_return() {
     let s = reloaded(StepId::Recover);
     let none = apply(&s, Action::NothingKept);
+    assert_eq!(none.restoring, None);
     assert_eq!(none.resume, None);
     assert_eq!(none.view, StepId::Firmware);
     // The person dropped another file before the kept one came back.
@@ -77,6 +78,15 @@ fn nothing_kept_or_another_file_first_drops_the_return() {
         Kept::No,
         "stored only once the browser says so"
     );
+}
+
+#[test]
+fn firmware_read_back_on_step_1_is_kept_too() {
+    let s = apply(&State::default(), Action::Restoring(1));
+    let back = read_back(&s, 1);
+    assert_eq!(back.view, StepId::Firmware);
+    assert_eq!(back.kept, Kept::Yes);
+    assert_eq!(back.restoring, None);
 }
 
 #[test]

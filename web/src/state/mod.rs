@@ -88,17 +88,11 @@ pub struct State {
     /// manifests the firmware lacks (step 4's box).
     pub recovery_copies: bool,
     /// The step to return to once the kept firmware is read back (a reload).
-    pub resume: Option<Resume>,
+    pub resume: Option<StepId>,
+    /// The job reading the kept firmware back, while it runs.
+    pub restoring: Option<u64>,
     /// Whether the firmware on screen is kept in this browser.
     pub kept: Kept,
-}
-
-/// The step a reload returns to, once the job reading the kept firmware back
-/// (its ticket, when it started) has inspected it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Resume {
-    pub view: StepId,
-    pub ticket: Option<u64>,
 }
 
 impl Default for State {
@@ -122,6 +116,7 @@ impl Default for State {
             notify_asking: false,
             recovery_copies: false,
             resume: None,
+            restoring: None,
             kept: Kept::No,
         }
     }
@@ -457,10 +452,9 @@ impl State {
                 }
             }
             Action::Restore(restored) => next.restore(restored),
-            Action::Restoring(ticket) => match &mut next.resume {
-                Some(r) if r.ticket.is_none() => r.ticket = Some(ticket),
-                _ => return None,
-            },
+            Action::Restoring(ticket) if self.restoring.is_none() && ticket > self.ticket => {
+                next.restoring = Some(ticket);
+            }
             Action::NothingKept if self.resume.is_some() => next.resume = None,
             Action::FirmwareKept { ticket, result }
                 if ticket == self.ticket && self.report().is_some() =>
@@ -495,19 +489,19 @@ impl State {
                     next.view = StepId::Firmware;
                     next.kept = Kept::No;
                 }
-                // A reload returns to its step once the kept firmware is back.
-                if let Some(resume) = self.resume {
-                    let restoring = resume.ticket == Some(ticket);
-                    let inspected = matches!(next.phase, Phase::Inspected { .. });
-                    if !restoring || !next.is_working() {
-                        next.resume = None;
-                    }
-                    if restoring && inspected {
-                        // Read back from this browser, so kept.
-                        next.kept = Kept::Yes;
+                // The kept firmware read back is kept, and a reload returns
+                // to its step once it is; any other job ends the return.
+                let restoring = self.restoring == Some(ticket);
+                if !restoring || !next.is_working() {
+                    next.restoring = None;
+                    next.resume = None;
+                }
+                if restoring && matches!(next.phase, Phase::Inspected { .. }) {
+                    next.kept = Kept::Yes;
+                    if let Some(view) = self.resume {
                         let report = next.report().map(|r| &**r);
-                        if checks::gate(resume.view, report, &next.form).is_ok() {
-                            next.view = resume.view;
+                        if checks::gate(view, report, &next.form).is_ok() {
+                            next.view = view;
                         }
                     }
                 }
@@ -539,7 +533,7 @@ impl State {
             if checks::gate(view, self.report().map(|r| &**r), &self.form).is_ok() {
                 self.view = view;
             } else {
-                self.resume = Some(Resume { view, ticket: None });
+                self.resume = Some(view);
             }
         }
     }
