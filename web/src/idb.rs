@@ -6,16 +6,52 @@
 //! firmware, the last one that was inspected. [`forget`] deletes it. Every
 //! failure is a value (a browser without IndexedDB, a private window that
 //! refuses it, a full disk); nothing here panics.
+//!
+//! IndexedDB's callbacks are turned into promises by a few lines of
+//! JavaScript beside the app: written in Rust through `web-sys`, the same
+//! glue costs the download several times as much.
 
-use js_sys::{Array, Function, Promise};
-use wasm_bindgen::closure::Closure;
+use js_sys::{Array, Promise};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Event, File, IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::File;
 
-const DB: &str = "lifeline";
-const STORE: &str = "firmware";
-const KEY: &str = "current";
+#[wasm_bindgen(inline_js = r#"
+function db() {
+  return new Promise((ok, fail) => {
+    const r = indexedDB.open('lifeline', 1);
+    r.onupgradeneeded = () => r.result.createObjectStore('firmware');
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => fail(r.error);
+  });
+}
+export async function kept_run(op, files) {
+  const d = await db();
+  try {
+    return await new Promise((ok, fail) => {
+      const t = d.transaction('firmware', op === 'get' ? 'readonly' : 'readwrite');
+      const s = t.objectStore('firmware');
+      const r = op === 'put' ? s.put(files, 'current') : op === 'get' ? s.get('current') : s.delete('current');
+      t.oncomplete = () => ok(r.result);
+      t.onabort = () => fail(t.error || r.error);
+    });
+  } finally {
+    d.close();
+  }
+}
+"#)]
+extern "C" {
+    /// `op`: `put` (with `files`), `get` or `delete`; resolves with what was
+    /// read, rejects with the browser's error.
+    #[wasm_bindgen(catch)]
+    fn kept_run(op: &str, files: &JsValue) -> Result<Promise, JsValue>;
+}
+
+/// Runs `op` on the kept firmware.
+async fn run(op: &str, files: &JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(kept_run(op, files)?).await
+}
 
 /// Why the browser would not keep or give back the firmware, in words.
 fn why(error: &JsValue) -> String {
@@ -30,110 +66,15 @@ fn why(error: &JsValue) -> String {
     }
 }
 
-/// Waits until `set` has had one of its two handlers (success, failure)
-/// called; a failure is `error()`.
-async fn settle(
-    set: impl FnOnce(&Function, &Function),
-    error: impl FnOnce() -> JsValue + 'static,
-) -> Result<(), JsValue> {
-    let mut parts = Some((set, error));
-    let promise = Promise::new(&mut |resolve, reject| {
-        let Some((set, error)) = parts.take() else {
-            return;
-        };
-        let ok = Closure::once_into_js(move |_: Event| {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let fail = Closure::once_into_js(move |_: Event| {
-            let _ = reject.call1(&JsValue::NULL, &error());
-        });
-        set(ok.unchecked_ref(), fail.unchecked_ref());
-    });
-    JsFuture::from(promise).await.map(|_| ())
-}
-
-async fn request(req: &IdbRequest) -> Result<JsValue, JsValue> {
-    let failed = req.clone();
-    settle(
-        |ok, fail| {
-            req.set_onsuccess(Some(ok));
-            req.set_onerror(Some(fail));
-        },
-        move || {
-            failed
-                .error()
-                .ok()
-                .flatten()
-                .map(Into::into)
-                .unwrap_or(JsValue::NULL)
-        },
-    )
-    .await?;
-    req.result()
-}
-
-/// Waits for a transaction to be written (or to fail: a full disk shows here).
-async fn finished(tx: &IdbTransaction) -> Result<(), JsValue> {
-    let failed = tx.clone();
-    settle(
-        |ok, fail| {
-            tx.set_oncomplete(Some(ok));
-            // A failed request, or a full disk at commit, aborts the transaction.
-            tx.set_onabort(Some(fail));
-        },
-        move || failed.error().map(Into::into).unwrap_or(JsValue::NULL),
-    )
-    .await
-}
-
-async fn open() -> Result<IdbDatabase, JsValue> {
-    let factory = web_sys::window()
-        .ok_or(JsValue::NULL)?
-        .indexed_db()?
-        .ok_or(JsValue::NULL)?;
-    let req = factory.open_with_u32(DB, 1)?;
-    let upgrading = req.clone();
-    let upgrade = Closure::once_into_js(move |_: Event| {
-        if let Ok(db) = upgrading
-            .result()
-            .and_then(|r| r.dyn_into::<IdbDatabase>().map_err(Into::into))
-        {
-            let _ = db.create_object_store(STORE);
-        }
-    });
-    req.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-    Ok(request(&req).await?.unchecked_into())
-}
-
-fn transaction(db: &IdbDatabase, mode: IdbTransactionMode) -> Result<IdbTransaction, JsValue> {
-    db.transaction_with_str_and_mode(STORE, mode)
-}
-
 /// Keeps `files` as the firmware to read back, replacing any kept before.
 pub async fn save(files: &[File]) -> Result<(), String> {
-    let run = async {
-        let db = open().await?;
-        let tx = transaction(&db, IdbTransactionMode::Readwrite)?;
-        let list: Array = files.iter().collect();
-        tx.object_store(STORE)?
-            .put_with_key(&list, &JsValue::from_str(KEY))?;
-        let done = finished(&tx).await;
-        db.close();
-        done
-    };
-    run.await.map_err(|e| why(&e))
+    let list: Array = files.iter().collect();
+    run("put", &list).await.map(drop).map_err(|e| why(&e))
 }
 
 /// The kept firmware's files; empty when none is kept or it cannot be read.
 pub async fn load() -> Vec<File> {
-    let run = async {
-        let db = open().await?;
-        let tx = transaction(&db, IdbTransactionMode::Readonly)?;
-        let value = request(&tx.object_store(STORE)?.get(&JsValue::from_str(KEY))?).await;
-        db.close();
-        value
-    };
-    match run.await {
+    match run("get", &JsValue::UNDEFINED).await {
         Ok(value) if Array::is_array(&value) => Array::from(&value)
             .iter()
             .filter_map(|f| f.dyn_into::<File>().ok())
@@ -144,13 +85,8 @@ pub async fn load() -> Vec<File> {
 
 /// Deletes the kept firmware. `Err`: why it could not be.
 pub async fn forget() -> Result<(), String> {
-    let run = async {
-        let db = open().await?;
-        let tx = transaction(&db, IdbTransactionMode::Readwrite)?;
-        tx.object_store(STORE)?.delete(&JsValue::from_str(KEY))?;
-        let done = finished(&tx).await;
-        db.close();
-        done
-    };
-    run.await.map_err(|e| why(&e))
+    run("delete", &JsValue::UNDEFINED)
+        .await
+        .map(drop)
+        .map_err(|e| why(&e))
 }

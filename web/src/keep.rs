@@ -68,7 +68,7 @@ pub fn restore(
     view: Option<&str>,
 ) -> Restored {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-    let stored_form = stored.and_then(|s| permalink::decode(s).ok());
+    let stored_form = stored.and_then(|s| permalink::read(s)?.ok());
     let with_passwords = |mut form: Form| {
         if let Some(p) = passwords {
             merge_passwords(&mut form, p);

@@ -81,40 +81,33 @@ pub fn App() -> Html {
         move |_| HelperLink::new(token.as_deref(), dispatch)
     }))
     .clone();
-    {
-        let link = link.clone();
-        use_effect_with((), move |_| link.start());
-    }
-    // The firmware kept in this browser comes back as a job of its own.
-    {
-        let current = (*current).clone();
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| browser::restore_firmware(current, dispatch));
-    }
     // The settings are kept in this browser and in the address bar, so a
-    // reload or a bookmark brings them back; the step for a reload of this tab.
+    // reload or a bookmark brings them back; the step for a reload of this tab
+    // (not while a reload still brings the firmware back to its step).
     let fragment = use_mut_ref(String::new);
     {
         let fragment = fragment.clone();
+        let settled = state.resume.is_none();
         use_effect_with(
-            (state.form.clone(), state.prefs.remember),
-            move |(form, remember)| {
+            (state.form.clone(), state.prefs.remember, state.view),
+            move |(form, remember, view)| {
                 *fragment.borrow_mut() = browser::save_settings(form, *remember);
+                if settled {
+                    browser::save_view(*view);
+                }
             },
         );
     }
-    // Not while a reload is still bringing the firmware back to its step.
-    use_effect_with((state.view, state.resume.is_none()), |&(view, settled)| {
-        if settled {
-            browser::save_view(view);
-        }
-    });
-    // An address pasted into this tab: a new pairing token pairs again at
-    // once; other settings are read as a link; the settings stay in the bar.
+    // Once: connect, read the kept firmware back as a job of its own, and
+    // follow addresses pasted into this tab: a new pairing token pairs again
+    // at once; other settings are read as a link; the settings stay in the bar.
     {
         let link = link.clone();
+        let current = (*current).clone();
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
+            link.start();
+            browser::restore_firmware(current, dispatch.clone());
             browser::on_hash_change(Callback::from(
                 move |(token, rest): (Option<String>, String)| {
                     if let Some(token) = token {
