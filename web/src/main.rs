@@ -8,7 +8,8 @@
 //!   [`bundle`] (the bundle's key and job), [`copy`], [`format`](mod@format) (sizes, times
 //!   and words for the screen).
 //! - Domain, each pure: [`settings`] (the settings, checked, and the files they
-//!   make), [`prefs`] (the choices kept in the browser), [`permalink`] (the
+//!   make), [`prefs`] (the choices kept in the browser), [`keep`] (what a reload
+//!   brings back), [`permalink`] (the
 //!   settings in a link), [`intake`] (a selection checked, inspected, and the
 //!   firmware job's phase), [`pairing`] (the token and the connection),
 //!   [`interfaces`] (the helper's network in words), [`upload`] (the send as
@@ -21,8 +22,9 @@
 //! - Selectors: [`stepper`] (the steps, their marks, the verdict, the status
 //!   line) and [`problems`] (every problem now, worst first).
 //! - Browser calls: [`browser`] (files, the clock, focus, the clipboard,
-//!   downloads, the address, stored choices, sound and notification) and
-//!   [`helper_link`] (the websocket).
+//!   downloads, the address, stored choices and settings, sound and
+//!   notification), [`helper_link`] (the websocket) and [`idb`] (the firmware
+//!   kept in this browser).
 //! - [`components`]: small function components that render the state.
 
 mod browser;

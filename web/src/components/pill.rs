@@ -60,7 +60,7 @@ pub fn helper_pill(
                         Some(ms) => format!(" Trying again by itself (next in {}).", format::duration(ms.div_ceil(1000))),
                         None => " Trying again…".to_string(),
                     } }</p>
-                    { fixed("<p>If the helper stopped, start it again with <code>lifeline serve</code> and open the new address it prints: the pairing token changes at each start.</p>") }
+                    { fixed("<p>If the helper stopped, start it again with <code>lifeline serve</code>: it keeps its pairing token, so this page reconnects by itself.</p>") }
                     <p><button type="button" class="button" data-testid="helper-retry" onclick={retry}>{ "Try now" }</button></p>
                 </>
             }

@@ -249,7 +249,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
             Link::NewToken => new_token("send-new-token"),
             _ => html! {
                 <>
-                    { fixed(r#"<p id="send-reason" data-testid="send-offline">The helper does not answer. This page reconnects by itself; if the helper stopped, start it again with <code>lifeline serve</code> and open the new address it prints.</p>"#) }
+                    { fixed(r#"<p id="send-reason" data-testid="send-offline">The helper does not answer. This page reconnects by itself; if the helper stopped, start it again with <code>lifeline serve</code> (it keeps its pairing token).</p>"#) }
                     <div class="deliver-actions">
                         <button type="button" class="button" disabled=true aria-describedby="send-reason">{ "Send to the helper" }</button>
                         <button type="button" class="button quiet" onclick={click(&props.on_retry)}>{ "Reconnect now" }</button>
