@@ -443,7 +443,7 @@ fn a_bad_token_file_is_explained_and_new_token_replaces_it() {
     let data = tempfile::tempdir().unwrap();
     let path = data.path().join("pairing-token");
     let run = |extra: &[&str]| {
-        std::process::Command::new(lifeline_tests::lifeline_bin())
+        let mut child = std::process::Command::new(lifeline_tests::lifeline_bin())
             .args([
                 "serve",
                 "--http-listen",
@@ -455,8 +455,22 @@ fn a_bad_token_file_is_explained_and_new_token_replaces_it() {
             .arg(data.path())
             .args(extra)
             .stdin(std::process::Stdio::null())
-            .output()
-            .expect("cannot run lifeline")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("cannot run lifeline");
+        // Bounded: a helper that accepted the file would serve until stopped.
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while child.try_wait().expect("cannot poll lifeline").is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("lifeline started with a bad token file instead of refusing it");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child
+            .wait_with_output()
+            .expect("cannot read lifeline's output")
     };
     std::fs::write(&path, "hello, not a token\n").unwrap();
     #[cfg(unix)]
