@@ -8,7 +8,9 @@
 //! logged and the loop goes on; only a failing receive on the socket ends it.
 //!
 //! Memory is bounded: one receive buffer, at most [`MAX_PROBES`] DISCOVERs
-//! waiting for a probe, and a lease table the configuration bounds. The lease
+//! waiting for a probe, at most [`MAX_QUEUED`] more waiting for a probe slot
+//! (see [`super::queue`]: a room of phones at once), and a lease table the
+//! configuration bounds. The lease
 //! file is written at most once per [`SAVE_INTERVAL`] when something changed
 //! (on a blocking thread, atomically), and once more at shutdown.
 
@@ -30,11 +32,12 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::events::DhcpEvent;
-use super::probe::{IcmpProber, PROBE_TIMEOUT, Probe};
+use super::probe::{IcmpProber, Probe};
+pub use super::queue::MAX_QUEUED;
+use super::queue::{Queue, Queued, probe_deadline};
 use crate::events::{Event, Events};
 
-/// How many DISCOVERs may wait for a probe at once; more are dropped, leaving
-/// nothing behind, so that their clients' next DISCOVER starts afresh.
+/// How many probes run at once; the DISCOVERs past it wait in a queue.
 pub const MAX_PROBES: usize = 64;
 /// The lease file is written at most this often.
 pub const SAVE_INTERVAL: Duration = Duration::from_secs(1);
@@ -79,7 +82,7 @@ pub struct Setup<P = IcmpProber> {
 #[derive(Debug)]
 struct Pending {
     seq: u16,
-    deadline: Instant,
+    started: Instant,
     msg: ClientMessage,
 }
 
@@ -92,7 +95,7 @@ enum ProbeStart {
     /// A probe of this address runs: the DISCOVER it parked is answered
     /// when it ends.
     Running,
-    /// Too many probes run: the DISCOVER is dropped.
+    /// Too many probes run: the DISCOVER waits for a slot.
     Full,
 }
 
@@ -104,6 +107,7 @@ struct Loop<P> {
     prober: Option<P>,
     ports: Ports,
     pending: HashMap<Ipv4Addr, Pending>,
+    queue: Queue,
     writing: Option<JoinHandle<io::Result<()>>>,
     save_failed: Arc<AtomicBool>,
 }
@@ -132,6 +136,7 @@ pub async fn serve<P: Probe>(
         prober,
         ports,
         pending: HashMap::new(),
+        queue: Queue::new(MAX_QUEUED),
         writing: None,
         save_failed: Arc::new(AtomicBool::new(false)),
     };
@@ -139,7 +144,7 @@ pub async fn serve<P: Probe>(
     let mut save = tokio::time::interval(SAVE_INTERVAL);
     save.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let result = loop {
-        let deadline = state.pending.values().map(|p| p.deadline).min();
+        let deadline = state.next_deadline();
         tokio::select! {
             biased;
             () = stop.cancelled() => break Ok(()),
@@ -147,6 +152,7 @@ pub async fn serve<P: Probe>(
                 Ok((addr, seq)) => {
                     if state.pending.get(&addr).is_some_and(|p| p.seq == seq) {
                         state.probed(addr, true, &socket).await;
+                        state.start_queued(&socket).await;
                     }
                 }
                 Err(e) => {
@@ -157,19 +163,22 @@ pub async fn serve<P: Probe>(
                     for addr in waiting {
                         state.probed(addr, false, &socket).await;
                     }
+                    state.start_queued(&socket).await;
                 }
             },
             () = sleep_until(deadline) => {
                 let now = Instant::now();
+                let busy = !state.queue.is_empty();
                 let due: Vec<Ipv4Addr> = state
                     .pending
                     .iter()
-                    .filter(|(_, p)| p.deadline <= now)
+                    .filter(|(_, p)| probe_deadline(p.started, busy) <= now)
                     .map(|(a, _)| *a)
                     .collect();
                 for addr in due {
                     state.probed(addr, false, &socket).await;
                 }
+                state.start_queued(&socket).await;
             }
             _ = save.tick() => state.save_if_due(),
             received = socket.recv_from(&mut buf) => match received {
@@ -228,23 +237,33 @@ impl<P: Probe> Loop<P> {
     /// Asks the policy about `msg` and carries out what it says; starts a
     /// probe when it asks for one.
     async fn answer(&mut self, msg: ClientMessage, socket: &UdpSocket) {
+        let mut msg = Some(msg);
         // A failed probe send counts as "nobody there" and the policy is asked
         // again; it then offers, so two rounds suffice. Four bound it anyway.
         for _ in 0..4 {
+            let Some(m) = msg.as_ref() else { return };
             let now = unix_now();
-            let outcome = policy::handle(&self.config, &self.leases, &msg, now);
-            let Some(addr) = self.carry_out(outcome, &msg, now, socket).await else {
+            let outcome = policy::handle(&self.config, &self.leases, m, now);
+            let Some(addr) = self.carry_out(outcome, m, now, socket).await else {
                 return;
             };
-            match self.start_probe(addr, &msg) {
+            match self.start_probe(addr, m) {
                 ProbeStart::Started | ProbeStart::Running => return,
                 ProbeStart::Full => {
-                    // The policy held `addr` for the probe. Without one, that
-                    // hold would have the client's next DISCOVER ignored as
-                    // "probing" until it lapsed: let it go, so that the next
-                    // DISCOVER is answered as if this one had been lost.
+                    // The policy held `addr` for the probe. The DISCOVER
+                    // waits without it: the policy chooses again when its
+                    // turn comes, and a client that sends again meanwhile is
+                    // not ignored as "probing".
+                    let Some(msg) = msg.take() else { return };
                     let forget = Change::Forget { mac: msg.mac, addr };
                     self.apply(vec![forget], Vec::new(), now);
+                    if self.queue.push(msg) == Queued::DroppedOldest {
+                        tracing::debug!(
+                            waiting = self.queue.len(),
+                            dropped = self.queue.dropped(),
+                            "dhcp: too many DISCOVERs wait for a probe; dropped the oldest"
+                        );
+                    }
                     return;
                 }
                 ProbeStart::Unsent => {
@@ -264,20 +283,41 @@ impl<P: Probe> Loop<P> {
             return ProbeStart::Running;
         }
         if self.pending.len() >= MAX_PROBES {
-            tracing::debug!(%addr, "dhcp: too many probes running; dropping a DISCOVER");
+            tracing::debug!(%addr, "dhcp: too many probes running; the DISCOVER waits");
             return ProbeStart::Full;
         }
         match prober.send(addr) {
             Ok(seq) => {
-                let deadline = Instant::now() + PROBE_TIMEOUT;
+                let started = Instant::now();
                 let msg = msg.clone();
-                self.pending.insert(addr, Pending { seq, deadline, msg });
+                self.pending.insert(addr, Pending { seq, started, msg });
                 ProbeStart::Started
             }
             Err(e) => {
                 tracing::debug!(%addr, error = %e, "dhcp: cannot send a probe; offering unprobed");
                 ProbeStart::Unsent
             }
+        }
+    }
+
+    /// When the next running probe gives up.
+    fn next_deadline(&self) -> Option<Instant> {
+        let busy = !self.queue.is_empty();
+        self.pending
+            .values()
+            .map(|p| probe_deadline(p.started, busy))
+            .min()
+    }
+
+    /// Answers queued DISCOVERs, oldest first, while probe slots are free.
+    async fn start_queued(&mut self, socket: &UdpSocket) {
+        // Each turn takes one message out; bounded by those waiting now.
+        for _ in 0..self.queue.len() {
+            if self.pending.len() >= MAX_PROBES {
+                return;
+            }
+            let Some(msg) = self.queue.pop() else { return };
+            self.answer(msg, socket).await;
         }
     }
 
@@ -636,44 +676,65 @@ mod tests {
         }
     }
 
-    /// More phones at once than probes may run (a switch full of phones
-    /// powering up): the DISCOVERs past the bound are dropped, and each
-    /// phone's next DISCOVER is probed and offered like any other. (Before,
-    /// the dropped DISCOVER left its address held "for a probe" that never
-    /// ran, and the phone's next DISCOVER was ignored until the hold lapsed.)
+    /// A room of phones powering up at once: 300 DISCOVERs, far more than
+    /// probes may run, each phone sending once. Every one gets an OFFER to
+    /// that first DISCOVER, of an address of its own that was probed first.
+    /// (Before, the DISCOVERs past the probe bound were dropped, and those
+    /// phones waited seconds for their next try.)
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn discovers_past_the_probe_bound_are_answered_when_sent_again() {
+    async fn a_room_of_phones_at_once_each_get_an_offer_to_their_first_discover() {
         let prober = Arc::new(Silent::default());
-        let r = start_with("127.0.0.1-127.0.0.250", None, Some(Arc::clone(&prober))).await;
+        let r = start_with("127.0.1.1-127.0.2.254", None, Some(Arc::clone(&prober))).await;
         let client = r.client.try_clone().unwrap();
         let server = r.server;
-        let phones = u32::try_from(MAX_PROBES).unwrap() + 3;
-        let mac = |i: u32| {
-            let b = i.to_be_bytes();
-            Mac([0, 0x1b, 0x54, b[1], b[2], b[3]])
-        };
-        let xids: Vec<u32> = (0..phones).map(|i| 0x5000 + i).collect();
+        let phones = 300u32;
+        assert!(phones as usize > 4 * MAX_PROBES);
         let offers = tokio::task::spawn_blocking(move || {
-            // All at once: the first MAX_PROBES wait for their probes, the
-            // rest are dropped.
-            for (i, &xid) in xids.iter().enumerate() {
-                let d = relayed(MessageType::Discover, mac(i as u32), xid);
-                client.send_to(&d, server).unwrap();
+            let mut offers: HashMap<u32, Message> = HashMap::new();
+            let mut buf = [0u8; 2048];
+            // In batches the socket's receive buffer holds; an INFORM after
+            // each proves the batch was read. Replies are collected as they come.
+            for batch in 0..phones / 50 {
+                for i in batch * 50..(batch + 1) * 50 {
+                    let b = i.to_be_bytes();
+                    let mac = Mac([0, 0x1b, 0x54, b[1], b[2], b[3]]);
+                    let d = relayed(MessageType::Discover, mac, 0x5000 + i);
+                    client.send_to(&d, server).unwrap();
+                }
+                let sync = 0xfeed_0000 | batch;
+                client
+                    .send_to(&relayed(MessageType::Inform, Mac([2; 6]), sync), server)
+                    .unwrap();
+                loop {
+                    let (n, _) = client
+                        .recv_from(&mut buf)
+                        .expect("a reply before the guard");
+                    let m = Message::from_bytes(&buf[..n]).unwrap();
+                    if m.xid() == sync {
+                        break;
+                    }
+                    offers.entry(m.xid()).or_insert(m);
+                }
             }
-            let first = replies_to(&client, &xids[..MAX_PROBES]);
-            // The dropped ones send again, as phones do.
-            let late = &xids[MAX_PROBES..];
-            for (i, &xid) in xids.iter().enumerate().skip(MAX_PROBES) {
-                let d = relayed(MessageType::Discover, mac(i as u32), xid);
-                client.send_to(&d, server).unwrap();
+            let deadline = std::time::Instant::now() + GUARD;
+            while offers.len() < phones as usize {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "{} of {phones} phones got an offer",
+                    offers.len()
+                );
+                let (n, _) = client
+                    .recv_from(&mut buf)
+                    .expect("a reply before the guard");
+                let m = Message::from_bytes(&buf[..n]).unwrap();
+                offers.entry(m.xid()).or_insert(m);
             }
-            let second = replies_to(&client, late);
-            first.into_iter().chain(second).collect::<Vec<_>>()
+            offers
         })
         .await
         .unwrap();
         let mut addresses: Vec<Ipv4Addr> = offers
-            .iter()
+            .values()
             .map(|m| {
                 assert_eq!(m.opts().msg_type(), Some(MessageType::Offer));
                 m.yiaddr()
@@ -682,8 +743,7 @@ mod tests {
         addresses.sort();
         addresses.dedup();
         assert_eq!(addresses.len(), phones as usize, "one address each");
-        // Each was probed before it was offered, the late ones included, and
-        // a dropped DISCOVER sent no probe.
+        // Each was probed once before it was offered, the queued ones too.
         let mut probed = prober.sent.lock().unwrap().clone();
         probed.sort();
         assert_eq!(probed, addresses);

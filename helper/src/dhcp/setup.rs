@@ -286,11 +286,21 @@ pub fn default_data_dir() -> PathBuf {
     PathBuf::from("lifeline-data")
 }
 
+/// The receive buffer asked for the DHCP socket: a room of phones powering
+/// up sends hundreds of DISCOVERs in the same instant, each costing the
+/// kernel a kilobyte or two of buffer; the default (about 200 KiB on Linux)
+/// drops those past the first hundred or so before the loop can read them.
+pub const RECV_BUFFER: usize = 1 << 20;
+
 /// Binds UDP port 67 on `interface`, ready for broadcasts.
 pub fn bind_socket(interface: &str, port: u16) -> io::Result<tokio::net::UdpSocket> {
     let socket = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))?;
     socket.set_reuse_address(true)?;
     socket.set_broadcast(true)?;
+    // The system may cap it (Linux: net.core.rmem_max); less is no error.
+    if let Err(e) = socket.set_recv_buffer_size(RECV_BUFFER) {
+        tracing::debug!(error = %e, "dhcp: cannot enlarge the receive buffer");
+    }
     bind_to_interface(&socket, interface)?;
     socket.bind(&SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port).into())?;
     socket.set_nonblocking(true)?;
