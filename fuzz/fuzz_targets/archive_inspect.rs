@@ -1,10 +1,10 @@
 //! Inspecting any bytes as a zip, or as a loose file, never panics, and a report's
 //! counts agree with its findings.
 #![no_main]
+use libfuzzer_sys::fuzz_target;
 use lifeline_shared::finding::Tally;
 use lifeline_shared::firmware::archive::Limits;
 use lifeline_shared::firmware::inspect::{InputFile, inspect_files_with, inspect_zip_with};
-use libfuzzer_sys::fuzz_target;
 
 const LIMITS: Limits = Limits {
     max_entries: 64,
@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(report.tally, Tally::of(&report.findings));
         assert!(report.entries.len() <= LIMITS.max_entries);
     }
-    let file = InputFile { name: "SCCP41.8-3-3S.loads".into(), data: data.to_vec() };
+    let file = InputFile {
+        name: "SCCP41.8-3-3S.loads".into(),
+        data: data.to_vec(),
+    };
     let report = inspect_files_with("fuzz", &[file], &LIMITS);
     assert_eq!(report.tally, Tally::of(&report.findings));
 });

@@ -10,6 +10,7 @@
 use std::net::Ipv4Addr;
 
 use libfuzzer_sys::fuzz_target;
+use lifeline_proto::dhcp::client_id::ClientKey;
 use lifeline_proto::dhcp::config::{Answer, PolicyConfig, PolicyInputs};
 use lifeline_proto::dhcp::leases::{Leases, State};
 use lifeline_proto::dhcp::options::raw_option;
@@ -81,7 +82,7 @@ fuzz_target!(|data: &[u8]| {
                     let yiaddr = reply.message.yiaddr();
                     if !yiaddr.is_unspecified() {
                         assert!(
-                            leases.is_free_for(yiaddr, &msg.mac, now),
+                            leases.is_free_for(yiaddr, &msg.client(), now),
                             "{yiaddr} handed to {} while {:?} holds it",
                             msg.mac,
                             leases.get(yiaddr)
@@ -103,7 +104,11 @@ fuzz_target!(|data: &[u8]| {
                 }
                 for lease in leases.iter() {
                     if let (Some(mac), true) = (lease.mac, lease.state != State::Declined) {
-                        assert_eq!(leases.of_mac(&mac).map(|l| l.addr), Some(lease.addr));
+                        let holder = ClientKey {
+                            mac,
+                            id: lease.client_id.clone(),
+                        };
+                        assert_eq!(leases.of_client(&holder).map(|l| l.addr), Some(lease.addr));
                     }
                 }
                 assert!(

@@ -1,8 +1,8 @@
 //! The manifest body parser never panics, stays within its bounds, and what it
 //! accepts re-emits to a body that parses to the same image list.
 #![no_main]
-use lifeline_shared::firmware::manifest::{self, MAX_IMAGES};
 use libfuzzer_sys::fuzz_target;
+use lifeline_shared::firmware::manifest::{self, MAX_IMAGES};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(m) = manifest::parse(data) {

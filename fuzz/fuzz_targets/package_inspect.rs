@@ -2,8 +2,8 @@
 //! and inspecting what it holds never panics and never allocates past the
 //! reader's limits, whatever the bytes.
 #![no_main]
-use lifeline_shared::firmware::inspect::inspect_archive;
 use libfuzzer_sys::fuzz_target;
+use lifeline_shared::firmware::inspect::inspect_archive;
 
 fuzz_target!(|data: &[u8]| {
     for name in ["x.cop.sgn", "x.tar.gz", "x.tar"] {

@@ -1,7 +1,7 @@
 //! The Cisco signed-file header parser never panics and never reads out of bounds.
 #![no_main]
-use lifeline_shared::firmware::signed::SignedHeader;
 use libfuzzer_sys::fuzz_target;
+use lifeline_shared::firmware::signed::SignedHeader;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok((header, body)) = SignedHeader::parse(data) {

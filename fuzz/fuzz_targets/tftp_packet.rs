@@ -38,8 +38,14 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         other => {
-            let mut session =
-                ReadSession::new(t0, TransferMode::Octet, &[], None, &file[..], Config::default());
+            let mut session = ReadSession::new(
+                t0,
+                TransferMode::Octet,
+                &[],
+                None,
+                &file[..],
+                Config::default(),
+            );
             while session.poll_transmit().is_some() {}
             session.handle(t0 + Duration::from_millis(1), other);
             while let Some(datagram) = session.poll_transmit() {

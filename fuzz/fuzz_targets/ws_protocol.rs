@@ -2,10 +2,10 @@
 //! bounded JSON reader, the helper's messages as the page decodes them, and
 //! the upload's binary chunk frames, which round-trip when their CRC holds.
 #![no_main]
+use libfuzzer_sys::fuzz_target;
 use lifeline_shared::protocol::Chunk;
 use lifeline_shared::protocol::json::Json;
 use lifeline_shared::protocol::wire::server_message;
-use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {

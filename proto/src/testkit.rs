@@ -5,6 +5,7 @@ use std::net::Ipv4Addr;
 
 use lifeline_shared::config::mac::Mac;
 
+use crate::dhcp::client_id::ClientKey;
 use crate::dhcp::config::{PolicyConfig, PolicyInputs};
 use crate::dhcp::leases::Change;
 
@@ -27,7 +28,7 @@ pub fn ip(n: u8) -> Ipv4Addr {
 /// A 7961 bound to `addr` until `until` (seconds since the Unix epoch).
 pub fn bind(mac: Mac, addr: Ipv4Addr, until: u64) -> Change {
     Change::Bind {
-        mac,
+        client: ClientKey::mac(mac),
         addr,
         until,
         model: Some("7961".into()),

@@ -38,7 +38,16 @@ fn netns_or_skip() -> Option<Pair> {
 
 /// `lifeline serve --dhcp MODE` on the server side.
 fn lifeline(ns: &Pair, data: &Path, extra: &[&str]) -> Proc {
-    let mut c = ns.server_command(lifeline_bin().to_str().unwrap());
+    lifeline_with(
+        ns,
+        ns.server_command(lifeline_bin().to_str().unwrap()),
+        data,
+        extra,
+    )
+}
+
+/// `lifeline serve` as `c` starts it on the server side, with the test's flags.
+fn lifeline_with(ns: &Pair, mut c: Command, data: &Path, extra: &[&str]) -> Proc {
     c.args([
         "serve",
         "--http-listen",
@@ -58,6 +67,11 @@ fn lifeline(ns: &Pair, data: &Path, extra: &[&str]) -> Proc {
 /// `busybox udhcpc -O 150 -O 66` on the client side, its script printing
 /// what it got; returns the script's `bound` line.
 fn udhcpc(ns: &Pair, dir: &Path) -> String {
+    udhcpc_with(ns, dir, &[])
+}
+
+/// [`udhcpc`] with more flags (`-B`: ask for broadcast replies).
+fn udhcpc_with(ns: &Pair, dir: &Path, extra: &[&str]) -> String {
     let script = dir.join("udhcpc.sh");
     std::fs::write(
         &script,
@@ -79,7 +93,8 @@ fn udhcpc(ns: &Pair, dir: &Path) -> String {
         "66",
         "-s",
     ])
-    .arg(&script);
+    .arg(&script)
+    .args(extra);
     let mut p = Proc::spawn("udhcpc", c);
     let bound = p.wait_for("udhcpc bound");
     assert!(p.wait_exit().success(), "udhcpc failed:\n{}", p.drain());
@@ -95,6 +110,70 @@ fn field<'a>(line: &'a str, key: &str) -> &'a str {
     line.split_whitespace()
         .find_map(|w| w.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
         .unwrap_or_else(|| panic!("no {key}= in {line:?}"))
+}
+
+/// tshark on the client side, writing the next DISCOVER, OFFER, REQUEST and
+/// ACK to `capture`; returns once it captures.
+fn capture_dora(ns: &Pair, capture: &Path) -> Proc {
+    let mut c = ns.client_command("tshark");
+    c.args([
+        "-i",
+        &ns.client_if,
+        "-f",
+        "udp port 67 or udp port 68",
+        "-c",
+        "4",
+        "-w",
+    ])
+    .arg(capture);
+    let mut tshark = Proc::spawn("tshark", c);
+    // "Capturing on" comes before dumpcap has opened the interface; on a busy
+    // machine the whole exchange could pass before that. "Capture started"
+    // comes once packets are being written.
+    tshark.wait_for("Capture started");
+    tshark
+}
+
+/// Where the server's OFFER and ACK in `capture` went: (message type, IP
+/// destination, Ethernet destination) each.
+fn reply_destinations(capture: &Path) -> Vec<(String, String, String)> {
+    let out = Command::new("tshark")
+        .arg("-r")
+        .arg(capture)
+        .args([
+            "-Y",
+            "dhcp.option.dhcp == 2 || dhcp.option.dhcp == 5",
+            "-T",
+            "fields",
+            "-e",
+            "dhcp.option.dhcp",
+            "-e",
+            "ip.dst",
+            "-e",
+            "eth.dst",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<(String, String, String)> = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let kind = if f[0] == "2" { "OFFER" } else { "ACK" };
+            (kind.to_owned(), f[1].to_owned(), f[2].to_owned())
+        })
+        .collect();
+    assert_eq!(rows.len(), 2, "an OFFER and an ACK in:\n{text}");
+    rows
+}
+
+/// The client's MAC as tshark writes it: `aa:bb:cc:dd:ee:ff`.
+fn colon_mac(ns: &Pair) -> String {
+    let mac = ns.client_mac().to_lowercase();
+    (0..6)
+        .map(|i| &mac[2 * i..2 * i + 2])
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 fn tempdir() -> tempfile::TempDir {
@@ -113,22 +192,7 @@ fn udhcpc_gets_option_150_tshark_decodes_it_and_the_lease_survives_a_restart() {
     server.wait_for("DHCP server listening");
 
     let capture = dir.path().join("dora.pcapng");
-    let mut c = ns.client_command("tshark");
-    c.args([
-        "-i",
-        &ns.client_if,
-        "-f",
-        "udp port 67 or udp port 68",
-        "-c",
-        "4",
-        "-w",
-    ])
-    .arg(&capture);
-    let mut tshark = Proc::spawn("tshark", c);
-    // "Capturing on" comes before dumpcap has opened the interface; on a busy
-    // machine the whole exchange could pass before that. "Capture started"
-    // comes once packets are being written.
-    tshark.wait_for("Capture started");
+    let mut tshark = capture_dora(&ns, &capture);
 
     let bound = udhcpc(&ns, dir.path());
     let ip = field(&bound, "ip").to_owned();
@@ -161,6 +225,16 @@ fn udhcpc_gets_option_150_tshark_decodes_it_and_the_lease_survives_a_restart() {
         "{text}"
     );
     assert!(text.contains("DHCP Message Type (ACK)"), "{text}");
+    // udhcpc did not ask for broadcasts: OFFER and ACK came by unicast to
+    // the address they give, at its MAC (RFC 2131 §4.1).
+    let mac = colon_mac(&ns);
+    for (kind, ip_dst, eth_dst) in reply_destinations(&capture) {
+        assert_eq!(
+            (ip_dst.as_str(), eth_dst.as_str()),
+            (ip.as_str(), mac.as_str()),
+            "{kind}"
+        );
+    }
 
     // A clean stop writes the lease; a new process reads it back.
     assert!(server.terminate().success(), "{}", server.drain());
@@ -177,6 +251,58 @@ fn udhcpc_gets_option_150_tshark_decodes_it_and_the_lease_survives_a_restart() {
         ip,
         "the same address after the restart"
     );
+}
+
+#[test]
+fn replies_are_broadcast_when_asked_for_or_when_the_arp_table_cannot_be_written() {
+    let Some(ns) = netns_or_skip() else { return };
+    if !have("setpriv") {
+        cannot_run("`setpriv` is not installed (Debian: util-linux)");
+        return;
+    }
+    let dir = tempdir();
+    // The client asks for broadcasts (-B): it gets them.
+    let mut server = lifeline(
+        &ns,
+        &dir.path().join("data"),
+        &["--dhcp", "all", "--dhcp-no-probe"],
+    );
+    server.wait_for("DHCP server listening");
+    let asked = dir.path().join("asked.pcapng");
+    let mut tshark = capture_dora(&ns, &asked);
+    let bound = udhcpc_with(&ns, dir.path(), &["-B"]);
+    assert!(field(&bound, "ip").starts_with("10.77.0."), "{bound}");
+    assert!(tshark.wait_exit().success(), "{}", tshark.drain());
+    for (kind, ip_dst, eth_dst) in reply_destinations(&asked) {
+        assert_eq!(
+            (ip_dst.as_str(), eth_dst.as_str()),
+            ("255.255.255.255", "ff:ff:ff:ff:ff:ff"),
+            "{kind}"
+        );
+    }
+    drop(server);
+
+    // A helper without CAP_NET_ADMIN cannot write the ARP table: it says
+    // so, and a client that did not ask for broadcasts still gets its lease.
+    let mut c = ns.server_command("setpriv");
+    c.args(["--bounding-set", "-net_admin", "--"])
+        .arg(lifeline_bin());
+    let mut server = lifeline_with(
+        &ns,
+        c,
+        &dir.path().join("data2"),
+        &["--dhcp", "all", "--dhcp-no-probe"],
+    );
+    server.wait_for("DHCP server listening");
+    let unprivileged = dir.path().join("unprivileged.pcapng");
+    let mut tshark = capture_dora(&ns, &unprivileged);
+    let bound = udhcpc(&ns, dir.path());
+    assert!(field(&bound, "ip").starts_with("10.77.0."), "{bound}");
+    assert!(tshark.wait_exit().success(), "{}", tshark.drain());
+    for (kind, ip_dst, _) in reply_destinations(&unprivileged) {
+        assert_eq!(ip_dst, "255.255.255.255", "{kind}");
+    }
+    server.wait_for("cannot write the ARP table");
 }
 
 #[test]

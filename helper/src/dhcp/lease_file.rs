@@ -36,6 +36,7 @@ pub fn load(path: &Path, config: &PolicyConfig) -> Result<(Leases, Vec<String>),
 
 #[cfg(test)]
 mod tests {
+    use lifeline_proto::dhcp::client_id::ClientKey;
     use lifeline_proto::dhcp::leases::{Change, State};
     use lifeline_proto::testkit::{bind, ip, lease_config as config, mac};
 
@@ -48,7 +49,7 @@ mod tests {
         t.apply(bind(mac(1), ip(100), 1000), 0, &c).unwrap();
         t.apply(
             Change::Offer {
-                mac: mac(2),
+                client: ClientKey::mac(mac(2)),
                 addr: ip(101),
                 until: 60,
                 checked: true,
@@ -78,7 +79,7 @@ mod tests {
         assert_eq!(back.get(ip(100)).unwrap().model.as_deref(), Some("7961"));
         assert_eq!(back.get(ip(101)), None);
         assert_eq!(back.get(ip(102)).unwrap().state, State::Declined);
-        assert!(!back.is_free_for(ip(100), &mac(9), 999));
+        assert!(!back.is_free_for(ip(100), &ClientKey::mac(mac(9)), 999));
     }
 
     #[test]

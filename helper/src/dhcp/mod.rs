@@ -8,12 +8,14 @@
 //! - [`lease_file`]: the lease table's file in the data directory.
 //! - [`probe`]: ICMP probes of addresses, and the search for another DHCP server.
 //! - [`server`]: the thin tokio loop around the policy.
+//! - [`neighbour`]: the ARP entry that lets a reply reach a client without an address.
 //! - [`queue`]: DISCOVERs waiting for a probe slot (a room of phones at once).
 //! - [`setup`]: `serve`'s flags → interface, socket, leases → a running loop.
 //! - [`events`]: what the server tells the UI, on the channel TFTP uses.
 
 pub mod events;
 pub mod lease_file;
+pub mod neighbour;
 pub mod probe;
 pub mod queue;
 pub mod server;

@@ -25,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::events::{DhcpServing, Notice};
 use super::lease_file;
+use super::neighbour::Neighbours;
 use super::probe::{self, IcmpProber, bind_to_interface};
 use super::server::{self, Ports, Setup};
 use crate::events::Events;
@@ -443,6 +444,13 @@ pub async fn launch(
         range: config.range,
         tftp: config.tftp.clone(),
     }));
+    let neighbours = match Neighbours::open(&iface.name) {
+        Ok(table) => Some(table),
+        Err(e) => {
+            tracing::info!(error = %e, "dhcp: replies to clients without an address are broadcast");
+            None
+        }
+    };
     let setup = Setup {
         config,
         leases,
@@ -450,6 +458,7 @@ pub async fn launch(
         events: events.clone(),
         prober,
         ports: Ports::default(),
+        neighbours,
     };
     let stop = stop.clone();
     Ok(tokio::spawn(async move {

@@ -3,15 +3,20 @@
 //!
 //! The policy reads the table and returns [`Change`]s; only [`Leases::apply`]
 //! changes it. Invariants:
-//! - one entry per address and at most one address per MAC (`by_mac` is the
-//!   exact inverse of the entries that have a MAC and are not declined);
-//! - an unexpired lease is never given to another MAC: [`Leases::apply`]
+//! - a client is its option 61 when it sends one, its MAC otherwise (see
+//!   [`super::client_id`]);
+//! - one entry per address and at most one address per client (`by_client`
+//!   is the exact inverse of the entries that have a holder and are not
+//!   declined);
+//! - an unexpired lease is never given to another client: [`Leases::apply`]
 //!   refuses such a change with [`LeaseError::Taken`], whatever the policy says;
 //! - the table only grows by the policy's allocations, which stay inside the
 //!   range and the reservations, so its size is bounded by the configuration;
 //! - offers live in memory only; bound and declined addresses go into the
 //!   file's bytes and are read back at start, so a restart hands out nothing
-//!   that is still leased.
+//!   that is still leased. The file's `client_id` is optional: a file from
+//!   before it existed reads as leases keyed by MAC, and an older helper
+//!   reading a newer file ignores it.
 
 use std::collections::HashMap;
 use std::io;
@@ -22,6 +27,7 @@ use lifeline_shared::config::mac::Mac;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::client_id::{ClientId, ClientKey};
 use super::config::PolicyConfig;
 
 /// What the file says it is.
@@ -47,6 +53,8 @@ pub struct Lease {
     pub addr: Ipv4Addr,
     /// The client; for a declined address, who declined it (if anyone).
     pub mac: Option<Mac>,
+    /// The client's option 61, when it sent one: then that is whose it is.
+    pub client_id: Option<ClientId>,
     /// Where it stands.
     pub state: State,
     /// Unix seconds at which it lapses.
@@ -62,14 +70,39 @@ impl Lease {
     pub fn is_live(&self, now: u64) -> bool {
         self.expires > now
     }
+
+    /// Whether `client` holds it (see [`ClientKey::holds`]); nobody holds a
+    /// declined address.
+    pub fn is_held_by(&self, client: &ClientKey) -> bool {
+        self.state != State::Declined && client.holds(self.mac.as_ref(), self.client_id.as_ref())
+    }
+
+    /// Its key in the table's index: the identifier, else the MAC.
+    fn index_key(&self) -> Option<IndexKey> {
+        if self.state == State::Declined {
+            return None;
+        }
+        match (&self.client_id, self.mac) {
+            (Some(id), _) => Some(IndexKey::Id(id.clone())),
+            (None, Some(mac)) => Some(IndexKey::Mac(mac)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// How the index finds a client's entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum IndexKey {
+    Id(ClientId),
+    Mac(Mac),
 }
 
 /// A change the policy asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
-    /// Hold `addr` for `mac` until `until` as an offer.
+    /// Hold `addr` for `client` until `until` as an offer.
     Offer {
-        mac: Mac,
+        client: ClientKey,
         addr: Ipv4Addr,
         /// When the offer lapses.
         until: u64,
@@ -78,9 +111,9 @@ pub enum Change {
         /// The model, when known.
         model: Option<String>,
     },
-    /// Lease `addr` to `mac` until `until`.
+    /// Lease `addr` to `client` until `until`.
     Bind {
-        mac: Mac,
+        client: ClientKey,
         addr: Ipv4Addr,
         /// When the lease lapses.
         until: u64,
@@ -89,7 +122,11 @@ pub enum Change {
     },
     /// The client gave `addr` back at `at`; the entry stays, lapsed, so the
     /// same client gets it again if nobody else took it.
-    Release { mac: Mac, addr: Ipv4Addr, at: u64 },
+    Release {
+        client: ClientKey,
+        addr: Ipv4Addr,
+        at: u64,
+    },
     /// `addr` is used by a host we do not know: skip it until `until`.
     Block {
         addr: Ipv4Addr,
@@ -97,9 +134,9 @@ pub enum Change {
         by: Option<Mac>,
         until: u64,
     },
-    /// Drop the offer of `addr` to `mac` (it chose another server, or the
+    /// Drop the offer of `addr` to `client` (it chose another server, or the
     /// probe the offer waited for could not be started).
-    Forget { mac: Mac, addr: Ipv4Addr },
+    Forget { client: ClientKey, addr: Ipv4Addr },
     /// A probe of `addr` found nobody.
     ProbeClear { addr: Ipv4Addr },
     /// The range had nothing free at the time of a full scan; do not scan
@@ -122,7 +159,7 @@ pub enum LeaseError {
         holder: String,
         until: u64,
         /// Who was to get it.
-        wanted: Mac,
+        wanted: ClientKey,
     },
     /// The file could not be read.
     #[error("cannot read the lease file {path}: {source}")]
@@ -156,6 +193,7 @@ impl Snapshot {
             let line = FileLease {
                 addr: l.addr,
                 mac: l.mac.map(|m| m.to_string()),
+                client_id: l.client_id.map(|id| id.to_string()),
                 state: l.state,
                 expires: l.expires,
                 model: l.model,
@@ -168,11 +206,11 @@ impl Snapshot {
     }
 }
 
-/// The lease table: one entry per address, and each MAC's address.
+/// The lease table: one entry per address, and each client's address.
 #[derive(Clone, Debug, Default)]
 pub struct Leases {
     by_addr: HashMap<Ipv4Addr, Lease>,
-    by_mac: HashMap<Mac, Ipv4Addr>,
+    by_client: HashMap<IndexKey, Ipv4Addr>,
     cursor: u32,
     exhausted_until: u64,
     dirty: bool,
@@ -184,6 +222,9 @@ struct FileLease {
     addr: Ipv4Addr,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     mac: Option<String>,
+    /// Option 61 as hex; absent in files from before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_id: Option<String>,
     state: State,
     expires: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,9 +249,22 @@ impl Leases {
         self.by_addr.get(&addr)
     }
 
-    /// The entry `mac` holds (offered or bound, live or lapsed).
+    /// The entry `client` holds (offered or bound, live or lapsed): the one
+    /// recorded with its identifier, else one recorded with its MAC and no
+    /// identifier.
+    pub fn of_client(&self, client: &ClientKey) -> Option<&Lease> {
+        let by_id = client
+            .id
+            .as_ref()
+            .and_then(|id| self.by_client.get(&IndexKey::Id(id.clone())));
+        by_id
+            .or_else(|| self.by_client.get(&IndexKey::Mac(client.mac)))
+            .and_then(|a| self.by_addr.get(a))
+    }
+
+    /// The entry of the client `mac` that sends no option 61.
     pub fn of_mac(&self, mac: &Mac) -> Option<&Lease> {
-        self.by_mac.get(mac).and_then(|a| self.by_addr.get(a))
+        self.of_client(&ClientKey::mac(*mac))
     }
 
     /// Where the next scan of the range starts (an index into the range).
@@ -253,14 +307,12 @@ impl Leases {
         self.dirty = false;
     }
 
-    /// Whether `mac` may be given `addr` at `now`: nobody holds it, `mac`
-    /// does, or the holder's entry has lapsed.
-    pub fn is_free_for(&self, addr: Ipv4Addr, mac: &Mac, now: u64) -> bool {
+    /// Whether `client` may be given `addr` at `now`: nobody holds it,
+    /// `client` does, or the holder's entry has lapsed.
+    pub fn is_free_for(&self, addr: Ipv4Addr, client: &ClientKey, now: u64) -> bool {
         match self.by_addr.get(&addr) {
             None => true,
-            Some(l) => {
-                (l.mac.as_ref() == Some(mac) && l.state != State::Declined) || !l.is_live(now)
-            }
+            Some(l) => l.is_held_by(client) || !l.is_live(now),
         }
     }
 
@@ -274,7 +326,7 @@ impl Leases {
     ) -> Result<(), LeaseError> {
         match change {
             Change::Offer {
-                mac,
+                client,
                 addr,
                 until,
                 checked,
@@ -284,10 +336,11 @@ impl Leases {
                     .by_addr
                     .get(&addr)
                     .is_some_and(|l| l.state == State::Bound);
-                self.take(addr, mac, now)?;
+                self.take(addr, &client, now)?;
                 self.put(Lease {
                     addr,
-                    mac: Some(mac),
+                    mac: Some(client.mac),
+                    client_id: client.id,
                     state: State::Offered,
                     expires: until,
                     checked,
@@ -297,16 +350,22 @@ impl Leases {
                 self.advance_cursor(addr, config);
             }
             Change::Bind {
-                mac,
+                client,
                 addr,
                 until,
                 model,
             } => {
-                self.take(addr, mac, now)?;
-                let model = model.or_else(|| self.by_addr.get(&addr).and_then(|l| l.model.clone()));
+                let known = self
+                    .by_addr
+                    .get(&addr)
+                    .filter(|l| l.is_held_by(&client))
+                    .and_then(|l| l.model.clone());
+                self.take(addr, &client, now)?;
+                let model = model.or(known);
                 self.put(Lease {
                     addr,
-                    mac: Some(mac),
+                    mac: Some(client.mac),
+                    client_id: client.id,
                     state: State::Bound,
                     expires: until,
                     checked: true,
@@ -315,10 +374,9 @@ impl Leases {
                 self.dirty = true;
                 self.advance_cursor(addr, config);
             }
-            Change::Release { mac, addr, at } => {
+            Change::Release { client, addr, at } => {
                 if let Some(l) = self.by_addr.get_mut(&addr)
-                    && l.mac == Some(mac)
-                    && l.state != State::Declined
+                    && l.is_held_by(&client)
                 {
                     l.expires = l.expires.min(at);
                     self.dirty = true;
@@ -332,6 +390,7 @@ impl Leases {
                     Lease {
                         addr,
                         mac: by,
+                        client_id: None,
                         state: State::Declined,
                         expires: until,
                         checked: false,
@@ -340,11 +399,11 @@ impl Leases {
                 );
                 self.dirty = true;
             }
-            Change::Forget { mac, addr } => {
+            Change::Forget { client, addr } => {
                 if self
                     .by_addr
                     .get(&addr)
-                    .is_some_and(|l| l.mac == Some(mac) && l.state == State::Offered)
+                    .is_some_and(|l| l.is_held_by(&client) && l.state == State::Offered)
                 {
                     self.remove_addr(addr);
                     self.exhausted_until = 0;
@@ -360,11 +419,11 @@ impl Leases {
         Ok(())
     }
 
-    /// Frees `addr` for `mac` (dropping a lapsed holder) and drops `mac`'s
-    /// other entry, or refuses if someone else holds `addr` live.
-    fn take(&mut self, addr: Ipv4Addr, mac: Mac, now: u64) -> Result<(), LeaseError> {
+    /// Frees `addr` for `client` (dropping a lapsed holder) and drops
+    /// `client`'s other entry, or refuses if someone else holds `addr` live.
+    fn take(&mut self, addr: Ipv4Addr, client: &ClientKey, now: u64) -> Result<(), LeaseError> {
         if let Some(l) = self.by_addr.get(&addr) {
-            let theirs = l.mac != Some(mac) || l.state == State::Declined;
+            let theirs = !l.is_held_by(client);
             if theirs && l.is_live(now) {
                 return Err(LeaseError::Taken {
                     addr,
@@ -372,13 +431,20 @@ impl Leases {
                         .mac
                         .map_or_else(|| "an unknown host".into(), |m| m.to_string()),
                     until: l.expires,
-                    wanted: mac,
+                    wanted: client.clone(),
                 });
             }
         }
-        if let Some(&old) = self.by_mac.get(&mac)
-            && old != addr
-        {
+        // The client's entries elsewhere: by its identifier, and one from
+        // before identifiers were kept, by its MAC.
+        let id_key = client.id.clone().map(IndexKey::Id);
+        for key in id_key.into_iter().chain([IndexKey::Mac(client.mac)]) {
+            let Some(&old) = self.by_client.get(&key) else {
+                continue;
+            };
+            if old == addr {
+                continue;
+            }
             let was_bound = self
                 .by_addr
                 .get(&old)
@@ -386,27 +452,28 @@ impl Leases {
             self.remove_addr(old);
             self.dirty |= was_bound;
         }
-        if self.by_addr.get(&addr).is_some_and(|l| l.mac != Some(mac)) {
+        // The entry at `addr` is dropped and made afresh, so that the index
+        // follows when the key changes (an entry from before option 61
+        // taken over by its client, which now sends one).
+        if self.by_addr.contains_key(&addr) {
             self.remove_addr(addr);
         }
         Ok(())
     }
 
     fn put(&mut self, lease: Lease) {
-        if let Some(mac) = lease.mac
-            && lease.state != State::Declined
-        {
-            self.by_mac.insert(mac, lease.addr);
+        if let Some(key) = lease.index_key() {
+            self.by_client.insert(key, lease.addr);
         }
         self.by_addr.insert(lease.addr, lease);
     }
 
     fn remove_addr(&mut self, addr: Ipv4Addr) {
         if let Some(old) = self.by_addr.remove(&addr)
-            && let Some(mac) = old.mac
-            && self.by_mac.get(&mac) == Some(&addr)
+            && let Some(key) = old.index_key()
+            && self.by_client.get(&key) == Some(&addr)
         {
-            self.by_mac.remove(&mac);
+            self.by_client.remove(&key);
         }
     }
 
@@ -476,21 +543,28 @@ impl Leases {
                 Some(Ok(mac)) => Some(mac),
                 Some(Err(e)) => return Err(damaged(e.to_string())),
             };
+            let client_id = match f.client_id.as_deref().map(str::parse::<ClientId>) {
+                None => None,
+                Some(Ok(id)) => Some(id),
+                Some(Err(e)) => return Err(damaged(e.to_string())),
+            };
             leases.remove_addr(f.addr);
-            if let Some(mac) = mac
-                && f.state == State::Bound
-                && let Some(&old) = leases.by_mac.get(&mac)
-            {
-                leases.remove_addr(old);
-            }
-            leases.put(Lease {
+            let lease = Lease {
                 addr: f.addr,
                 mac,
+                client_id,
                 state: f.state,
                 expires: f.expires,
                 checked: true,
                 model: f.model.map(|m| m.chars().take(32).collect()),
-            });
+            };
+            if let Some(key) = lease.index_key()
+                && f.state == State::Bound
+                && let Some(&old) = leases.by_client.get(&key)
+            {
+                leases.remove_addr(old);
+            }
+            leases.put(lease);
         }
         Ok((leases, notes))
     }
@@ -513,9 +587,12 @@ mod tests {
 
         let err = t.apply(bind(mac(2), ip(101), 900), 500, &c).unwrap_err();
         assert!(matches!(err, LeaseError::Taken { .. }), "{err}");
-        assert!(t.is_free_for(ip(101), &mac(1), 500));
-        assert!(!t.is_free_for(ip(101), &mac(2), 500));
-        assert!(t.is_free_for(ip(101), &mac(2), 1000), "lapsed at 1000");
+        assert!(t.is_free_for(ip(101), &ClientKey::mac(mac(1)), 500));
+        assert!(!t.is_free_for(ip(101), &ClientKey::mac(mac(2)), 500));
+        assert!(
+            t.is_free_for(ip(101), &ClientKey::mac(mac(2)), 1000),
+            "lapsed at 1000"
+        );
         t.apply(bind(mac(2), ip(101), 5000), 1000, &c).unwrap();
         assert_eq!(t.of_mac(&mac(1)), None, "the lapsed holder lost it");
         assert_eq!(t.of_mac(&mac(2)).unwrap().addr, ip(101));
@@ -528,7 +605,7 @@ mod tests {
         t.apply(bind(mac(1), ip(100), 1000), 0, &c).unwrap();
         t.apply(
             Change::Release {
-                mac: mac(2),
+                client: ClientKey::mac(mac(2)),
                 addr: ip(100),
                 at: 10,
             },
@@ -543,7 +620,7 @@ mod tests {
         );
         t.apply(
             Change::Release {
-                mac: mac(1),
+                client: ClientKey::mac(mac(1)),
                 addr: ip(100),
                 at: 10,
             },
@@ -570,10 +647,10 @@ mod tests {
         .unwrap();
         assert_eq!(t.of_mac(&mac(1)), None);
         assert!(
-            !t.is_free_for(ip(100), &mac(1), 600),
+            !t.is_free_for(ip(100), &ClientKey::mac(mac(1)), 600),
             "even the decliner skips it"
         );
-        assert!(t.is_free_for(ip(100), &mac(1), 700));
+        assert!(t.is_free_for(ip(100), &ClientKey::mac(mac(1)), 700));
     }
 
     #[test]

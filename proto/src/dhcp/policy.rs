@@ -7,6 +7,8 @@
 //! the changes and sends the reply; nothing here does I/O or reads a clock.
 //!
 //! Decisions (RFC 2131 §4.3):
+//! - a client is its option 61 when it sends one, its MAC otherwise: that
+//!   is whose a lease is (reservations and `cisco-only` go by MAC);
 //! - the mode filters first: `off` answers nobody, `cisco-only` answers a
 //!   client whose option 60 starts with `Cisco Systems` or whose MAC has a
 //!   Cisco OUI; a relayed message is answered only if the relay (`giaddr`) is
@@ -26,10 +28,14 @@
 //!   lease times, server id, and router/DNS when configured; option 82 is
 //!   echoed to relays as received.
 //!
-//! Replies go to the relay when there is one, else to `ciaddr` when the client
-//! has an address, else to the broadcast address: a client without an address
-//! cannot be reached by unicast without writing its MAC into the ARP table,
-//! and RFC 2131 allows the broadcast.
+//! Where replies go (RFC 2131 §4.1), decided here, carried out by the loop:
+//! to the relay (`giaddr`) when there is one, NAKs included (with the
+//! broadcast bit set, so the relay broadcasts them); else every NAK to the
+//! broadcast address; else to `ciaddr` when the client has an address; else
+//! to the broadcast address when the client set the broadcast bit; else to
+//! the offered address at the client's MAC ([`Destination::Hardware`]),
+//! which the loop can reach only by writing that pair into the ARP table
+//! first: where it cannot, it broadcasts, which every client accepts.
 
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -38,6 +44,7 @@ use dhcproto::v4::{DhcpOption, Flags, Message, MessageType, Opcode, OptionCode, 
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::events::{DhcpEvent, DhcpStep};
 
+use super::client_id::ClientKey;
 use super::config::{Answer, PolicyConfig};
 use super::leases::{Change, Lease, Leases, State};
 use super::vendor;
@@ -59,6 +66,10 @@ pub enum Destination {
     Relay(Ipv4Addr),
     /// To the client's own address, on the client port (68).
     Unicast(Ipv4Addr),
+    /// To an address the client does not have yet (`yiaddr`), at its MAC
+    /// (`chaddr`), on the client port (68): the sender must tell its ARP
+    /// table first, or broadcast instead.
+    Hardware { addr: Ipv4Addr, mac: Mac },
     /// To 255.255.255.255 on the client port (68).
     Broadcast,
 }
@@ -160,6 +171,7 @@ impl Outcome {
 struct Client<'a> {
     msg: &'a ClientMessage,
     mac: Mac,
+    key: ClientKey,
     model: Option<String>,
 }
 
@@ -190,6 +202,7 @@ pub fn handle(config: &PolicyConfig, leases: &Leases, msg: &ClientMessage, now: 
     let client = Client {
         msg,
         mac: msg.mac,
+        key: msg.client(),
         model: class_id
             .and_then(vendor::phone_model)
             .map(|m| m.label().to_owned()),
@@ -240,10 +253,8 @@ fn allowed(config: &PolicyConfig, mac: &Mac, addr: Ipv4Addr) -> bool {
 }
 
 /// The client's own entry at `addr`, if `addr` is its.
-fn own<'a>(leases: &'a Leases, mac: &Mac, addr: Ipv4Addr) -> Option<&'a Lease> {
-    leases
-        .get(addr)
-        .filter(|l| l.mac.as_ref() == Some(mac) && l.state != State::Declined)
+fn own<'a>(leases: &'a Leases, client: &ClientKey, addr: Ipv4Addr) -> Option<&'a Lease> {
+    leases.get(addr).filter(|l| l.is_held_by(client))
 }
 
 enum Choice {
@@ -255,20 +266,20 @@ enum Choice {
 fn choose(config: &PolicyConfig, leases: &Leases, c: &Client<'_>, now: u64) -> Choice {
     let mac = &c.mac;
     if let Some(reserved) = config.reservation_of(mac) {
-        return if leases.is_free_for(reserved, mac, now) {
+        return if leases.is_free_for(reserved, &c.key, now) {
             Choice::Addr(reserved)
         } else {
             Choice::Busy(reserved)
         };
     }
-    if let Some(l) = leases.of_mac(mac)
+    if let Some(l) = leases.of_client(&c.key)
         && config.is_dynamic(l.addr)
     {
         return Choice::Addr(l.addr);
     }
     if let Some(r) = c.msg.requested_ip()
         && config.is_dynamic(r)
-        && leases.is_free_for(r, mac, now)
+        && leases.is_free_for(r, &c.key, now)
     {
         return Choice::Addr(r);
     }
@@ -314,14 +325,14 @@ fn discover(config: &PolicyConfig, leases: &Leases, c: &Client<'_>, now: u64) ->
             return out;
         }
     };
-    let mine = own(leases, &c.mac, addr);
+    let mine = own(leases, &c.key, addr);
     let known = mine.is_some_and(|l| l.state == State::Bound || (l.checked && l.is_live(now)));
     let reserved = config.reservation_of(&c.mac) == Some(addr);
     if config.probe && !known && !reserved {
         let pending = mine.is_some_and(|l| l.state == State::Offered && l.is_live(now));
         if !pending {
             out.changes.push(Change::Offer {
-                mac: c.mac,
+                client: c.key.clone(),
                 addr,
                 until: now + PROBE_HOLD_SECS,
                 checked: false,
@@ -335,7 +346,7 @@ fn discover(config: &PolicyConfig, leases: &Leases, c: &Client<'_>, now: u64) ->
     let still_bound = mine.is_some_and(|l| l.state == State::Bound && l.is_live(now));
     if !still_bound {
         out.changes.push(Change::Offer {
-            mac: c.mac,
+            client: c.key.clone(),
             addr,
             until: now + OFFER_HOLD_SECS,
             checked: true,
@@ -357,11 +368,11 @@ fn request(config: &PolicyConfig, leases: &Leases, c: &Client<'_>, now: u64) -> 
         // SELECTING: the client answers an OFFER.
         if server != config.server_id {
             let mut out = Outcome::ignore(Ignored::OtherServer(server));
-            if let Some(l) = leases.of_mac(mac)
+            if let Some(l) = leases.of_client(&c.key)
                 && l.state == State::Offered
             {
                 out.changes.push(Change::Forget {
-                    mac: *mac,
+                    client: c.key.clone(),
                     addr: l.addr,
                 });
             }
@@ -370,7 +381,8 @@ fn request(config: &PolicyConfig, leases: &Leases, c: &Client<'_>, now: u64) -> 
         let Some(want) = msg.requested_ip().or(msg.ciaddr()) else {
             return Outcome::ignore(Ignored::Malformed("a REQUEST without an address"));
         };
-        let offered = own(leases, mac, want).is_some_and(|l| l.state == State::Bound || l.checked);
+        let offered =
+            own(leases, &c.key, want).is_some_and(|l| l.state == State::Bound || l.checked);
         return if offered && allowed(config, mac, want) {
             ack(config, c, want, now)
         } else {
@@ -380,7 +392,7 @@ fn request(config: &PolicyConfig, leases: &Leases, c: &Client<'_>, now: u64) -> 
     if let Some(current) = msg.ciaddr() {
         // RENEWING or REBINDING.
         return match leases.get(current) {
-            Some(l) if l.mac.as_ref() == Some(mac) && l.state != State::Declined => {
+            Some(l) if l.is_held_by(&c.key) => {
                 if allowed(config, mac, current) {
                     ack(config, c, current, now)
                 } else {
@@ -406,7 +418,7 @@ fn request(config: &PolicyConfig, leases: &Leases, c: &Client<'_>, now: u64) -> 
         if !config.subnet.contains(want) {
             return nak(config, c, Some(want), "wrong network");
         }
-        return match leases.of_mac(mac) {
+        return match leases.of_client(&c.key) {
             Some(l) if l.addr == want && (l.state == State::Bound || l.checked) => {
                 if allowed(config, mac, want) {
                     ack(config, c, want, now)
@@ -445,7 +457,7 @@ fn decline(config: &PolicyConfig, leases: &Leases, c: &Client<'_>, now: u64) -> 
     let Some(addr) = c.msg.requested_ip() else {
         return Outcome::ignore(Ignored::Malformed("a DECLINE without option 50"));
     };
-    if own(leases, &c.mac, addr).is_none() {
+    if own(leases, &c.key, addr).is_none() {
         return Outcome::ignore(Ignored::NotOurs);
     }
     Outcome {
@@ -469,12 +481,12 @@ fn release(config: &PolicyConfig, leases: &Leases, c: &Client<'_>, now: u64) -> 
     let Some(addr) = c.msg.ciaddr() else {
         return Outcome::ignore(Ignored::Malformed("a RELEASE without ciaddr"));
     };
-    if own(leases, &c.mac, addr).is_none() {
+    if own(leases, &c.key, addr).is_none() {
         return Outcome::ignore(Ignored::NotOurs);
     }
     Outcome {
         changes: vec![Change::Release {
-            mac: c.mac,
+            client: c.key.clone(),
             addr,
             at: now,
         }],
@@ -494,7 +506,7 @@ fn inform(config: &PolicyConfig, c: &Client<'_>) -> Outcome {
     Outcome {
         reply: Some(Reply {
             message,
-            to: destination(c.msg, MessageType::Ack),
+            to: destination(c.msg, MessageType::Ack, None),
             relay_info: c.msg.relay_info.clone(),
         }),
         events: vec![c.event(DhcpStep::Inform { addr })],
@@ -506,7 +518,7 @@ fn ack(config: &PolicyConfig, c: &Client<'_>, addr: Ipv4Addr, now: u64) -> Outco
     Outcome {
         reply: Some(lease_reply(config, c.msg, MessageType::Ack, addr)),
         changes: vec![Change::Bind {
-            mac: c.mac,
+            client: c.key.clone(),
             addr,
             until: now + u64::from(config.lease_time),
             model: c.model.clone(),
@@ -531,7 +543,7 @@ fn nak(config: &PolicyConfig, c: &Client<'_>, addr: Option<Ipv4Addr>, reason: &s
     Outcome {
         reply: Some(Reply {
             message,
-            to: destination(c.msg, MessageType::Nak),
+            to: destination(c.msg, MessageType::Nak, None),
             relay_info: c.msg.relay_info.clone(),
         }),
         events: vec![c.event(DhcpStep::Nak {
@@ -542,10 +554,22 @@ fn nak(config: &PolicyConfig, c: &Client<'_>, addr: Option<Ipv4Addr>, reason: &s
     }
 }
 
-fn destination(msg: &ClientMessage, kind: MessageType) -> Destination {
-    match (msg.giaddr(), msg.ciaddr()) {
-        (Some(relay), _) => Destination::Relay(relay),
-        (None, Some(client)) if kind != MessageType::Nak => Destination::Unicast(client),
+/// Where a reply of `kind` to `msg` goes (see the module's doc);
+/// `yiaddr` is the address an OFFER or ACK gives.
+fn destination(msg: &ClientMessage, kind: MessageType, yiaddr: Option<Ipv4Addr>) -> Destination {
+    if let Some(relay) = msg.giaddr() {
+        return Destination::Relay(relay);
+    }
+    if kind == MessageType::Nak {
+        return Destination::Broadcast;
+    }
+    if let Some(client) = msg.ciaddr() {
+        return Destination::Unicast(client);
+    }
+    match yiaddr {
+        Some(addr) if !msg.message.flags().broadcast() => {
+            Destination::Hardware { addr, mac: msg.mac }
+        }
         _ => Destination::Broadcast,
     }
 }
@@ -607,7 +631,7 @@ fn lease_reply(
     opts.insert(DhcpOption::Rebinding(config.rebinding_time()));
     Reply {
         message,
-        to: destination(msg, kind),
+        to: destination(msg, kind, Some(addr)),
         relay_info: msg.relay_info.clone(),
     }
 }

@@ -8,6 +8,7 @@ use lifeline_shared::config::mac::Mac;
 use lifeline_shared::events::DhcpStep;
 use proptest::prelude::*;
 
+use super::client_id::{ClientId, ClientKey};
 use super::config::{Answer, PolicyConfig, PolicyInputs};
 use super::field;
 use super::leases::{Change, Leases, State};
@@ -103,6 +104,12 @@ impl Msg {
         b.splice(end..end, self.raw.iter().copied());
         b
     }
+    /// Option 61.
+    fn id(self, id: &[u8]) -> Self {
+        let mut opt = vec![61, id.len() as u8];
+        opt.extend_from_slice(id);
+        self.raw(&opt)
+    }
     fn build(&self) -> ClientMessage {
         ClientMessage::parse(&self.bytes()).unwrap()
     }
@@ -165,7 +172,13 @@ fn every_offer_carries_option_150_66_and_siaddr_unasked() {
     assert_eq!(r.message.siaddr(), ip("10.0.0.1"));
     assert_eq!(r.message.xid(), 0xabcd_0001);
     assert_eq!(r.message.chaddr(), &phone(1).0);
-    assert_eq!(r.to, Destination::Broadcast);
+    assert_eq!(
+        r.to,
+        Destination::Hardware {
+            addr: ip("10.0.0.100"),
+            mac: phone(1)
+        }
+    );
     assert_eq!(raw_opt(r, 150), Some(vec![10, 0, 0, 1]));
     assert_eq!(raw_opt(r, 66), Some(b"10.0.0.1".to_vec()));
     assert_eq!(raw_opt(r, 54), Some(vec![10, 0, 0, 1]));
@@ -307,7 +320,14 @@ fn init_reboot_acks_its_own_lease_and_naks_what_cannot_be_its() {
         NOW + 60,
     );
     assert_eq!(kind(&out), Some(MessageType::Ack));
-    assert_eq!(reply(&out).to, Destination::Broadcast);
+    assert_eq!(
+        reply(&out).to,
+        Destination::Hardware {
+            addr,
+            mac: phone(1)
+        },
+        "no ciaddr in INIT-REBOOT"
+    );
     assert_eq!(t.of_mac(&phone(1)).unwrap().expires, NOW + 60 + 3600);
     // Another address than its lease.
     let out = run(
@@ -501,29 +521,93 @@ fn inform_gets_settings_without_an_address() {
 }
 
 #[test]
-fn the_broadcast_flag_is_kept_and_unaddressed_clients_get_broadcasts() {
+fn replies_go_where_rfc_2131_says() {
     let c = config();
     let mut t = Leases::new();
-    for m in [
-        msg(MessageType::Discover, phone(1)).broadcast(),
-        msg(MessageType::Discover, phone(1)),
-    ] {
-        let want_flag = m.m.flags().broadcast();
-        let out = run(&c, &mut t, &m, NOW);
-        let r = reply(&out);
-        assert_eq!(r.message.flags().broadcast(), want_flag);
-        assert_eq!(r.to, Destination::Broadcast);
-    }
-    let addr = dora(&c, &mut t, phone(1), NOW).to_string();
+    // No address, broadcast bit set: broadcast, the bit kept.
     let out = run(
         &c,
         &mut t,
-        &msg(MessageType::Request, phone(1))
-            .ciaddr(&addr)
-            .broadcast(),
+        &msg(MessageType::Discover, phone(1)).broadcast(),
         NOW,
     );
-    assert_eq!(reply(&out).to, Destination::Unicast(ip(&addr)));
+    let r = reply(&out);
+    assert!(r.message.flags().broadcast());
+    assert_eq!(r.to, Destination::Broadcast);
+    // No address, bit clear: to the offered address at the client's MAC.
+    let out = run(&c, &mut t, &msg(MessageType::Discover, phone(1)), NOW);
+    let r = reply(&out);
+    assert!(!r.message.flags().broadcast());
+    let offered = r.message.yiaddr();
+    assert_eq!(
+        r.to,
+        Destination::Hardware {
+            addr: offered,
+            mac: phone(1)
+        }
+    );
+    // The ACK of a SELECTING request, likewise; with the bit, broadcast.
+    let select = |m: Msg| m.requested(&offered.to_string()).server("10.0.0.1");
+    let out = run(
+        &c,
+        &mut t,
+        &select(msg(MessageType::Request, phone(1))),
+        NOW,
+    );
+    assert_eq!(kind(&out), Some(MessageType::Ack));
+    assert_eq!(
+        reply(&out).to,
+        Destination::Hardware {
+            addr: offered,
+            mac: phone(1)
+        }
+    );
+    let out = run(
+        &c,
+        &mut t,
+        &select(msg(MessageType::Request, phone(1)).broadcast()),
+        NOW,
+    );
+    assert_eq!(reply(&out).to, Destination::Broadcast);
+    // An address in ciaddr: unicast to it, whatever the bit says.
+    let addr = offered.to_string();
+    let renew = msg(MessageType::Request, phone(1))
+        .ciaddr(&addr)
+        .broadcast();
+    assert_eq!(
+        reply(&run(&c, &mut t, &renew, NOW)).to,
+        Destination::Unicast(offered)
+    );
+    let inform = msg(MessageType::Inform, phone(1)).ciaddr(&addr);
+    assert_eq!(
+        reply(&run(&c, &mut t, &inform, NOW)).to,
+        Destination::Unicast(offered)
+    );
+    // A NAK without a relay: broadcast, even to a client with ciaddr.
+    let init_reboot = msg(MessageType::Request, phone(2)).requested(&addr);
+    let out = run(&c, &mut t, &init_reboot, NOW);
+    assert_eq!(kind(&out), Some(MessageType::Nak));
+    assert_eq!(reply(&out).to, Destination::Broadcast);
+    let wrong = msg(MessageType::Request, phone(2)).ciaddr(&addr);
+    let out = run(&c, &mut t, &wrong, NOW);
+    assert_eq!(kind(&out), Some(MessageType::Nak));
+    assert_eq!(reply(&out).to, Destination::Broadcast);
+    // Relayed: to the relay, a NAK too.
+    let relayed = msg(MessageType::Discover, phone(3)).giaddr("10.0.0.254");
+    assert_eq!(
+        reply(&run(&c, &mut t, &relayed, NOW)).to,
+        Destination::Relay(ip("10.0.0.254"))
+    );
+    let relayed_nak = msg(MessageType::Request, phone(2))
+        .requested(&addr)
+        .giaddr("10.0.0.254");
+    let out = run(&c, &mut t, &relayed_nak, NOW);
+    assert_eq!(kind(&out), Some(MessageType::Nak));
+    assert_eq!(reply(&out).to, Destination::Relay(ip("10.0.0.254")));
+    assert!(
+        reply(&out).message.flags().broadcast(),
+        "the relay broadcasts it"
+    );
 }
 
 #[test]
@@ -692,6 +776,120 @@ fn leases_survive_a_restart_through_the_file_bytes() {
     );
     let a3 = dora(&c, &mut t, phone(3), NOW + 100);
     assert!(a3 != a1 && a3 != a2, "a new phone gets neither: {a3}");
+}
+
+/// DISCOVER, REQUEST with option 61: the address the client ends up with.
+fn dora_id(config: &PolicyConfig, leases: &mut Leases, mac: Mac, id: &[u8], now: u64) -> Ipv4Addr {
+    let offer = run(config, leases, &msg(MessageType::Discover, mac).id(id), now);
+    let addr = reply(&offer).message.yiaddr();
+    let request = msg(MessageType::Request, mac)
+        .id(id)
+        .requested(&addr.to_string())
+        .server(&config.server_id.to_string());
+    let ack = run(config, leases, &request, now);
+    assert_eq!(kind(&ack), Some(MessageType::Ack), "{:?}", ack.ignored);
+    addr
+}
+
+#[test]
+fn option_61_keys_the_lease_and_the_mac_only_names_the_phone() {
+    let c = config();
+    let mut t = Leases::new();
+    let a = dora_id(&c, &mut t, phone(1), b"\x00desk-12", NOW);
+    let lease = t.get(a).unwrap();
+    assert_eq!(lease.client_id, ClientId::new(b"\x00desk-12"));
+    assert_eq!(lease.mac, Some(phone(1)));
+    // The same client on another NIC (another chaddr): the same lease.
+    assert_eq!(dora_id(&c, &mut t, phone(2), b"\x00desk-12", NOW), a);
+    let renew = msg(MessageType::Request, phone(2))
+        .id(b"\x00desk-12")
+        .ciaddr(&a.to_string());
+    assert_eq!(
+        kind(&run(&c, &mut t, &renew, NOW + 10)),
+        Some(MessageType::Ack)
+    );
+    assert_eq!(t.len(), 1, "one entry for the one client");
+    // Another client behind that MAC, with its own identifier, or none: not its.
+    let other = msg(MessageType::Request, phone(2))
+        .id(b"\x00desk-13")
+        .ciaddr(&a.to_string());
+    assert_eq!(
+        kind(&run(&c, &mut t, &other, NOW + 20)),
+        Some(MessageType::Nak)
+    );
+    let bare = msg(MessageType::Request, phone(2)).ciaddr(&a.to_string());
+    assert_eq!(
+        kind(&run(&c, &mut t, &bare, NOW + 20)),
+        Some(MessageType::Nak)
+    );
+    let b = dora_id(&c, &mut t, phone(2), b"\x00desk-13", NOW + 30);
+    assert_ne!(a, b);
+    assert_ne!(dora(&c, &mut t, phone(2), NOW + 40), a);
+    // A RELEASE counts only from the holder.
+    let release = |id: &[u8]| {
+        msg(MessageType::Release, phone(1))
+            .id(id)
+            .ciaddr(&a.to_string())
+            .server("10.0.0.1")
+    };
+    run(&c, &mut t, &release(b"\x00desk-13"), NOW + 50);
+    assert!(
+        t.get(a).unwrap().is_live(NOW + 50),
+        "not the holder's RELEASE"
+    );
+    run(&c, &mut t, &release(b"\x00desk-12"), NOW + 50);
+    assert!(!t.get(a).unwrap().is_live(NOW + 50));
+}
+
+#[test]
+fn a_lease_file_from_before_option_61_keeps_every_phone_s_address() {
+    let c = config();
+    let until = NOW + 3000;
+    let old = format!(
+        r#"{{"format":"lifeline-dhcp-leases","version":1,"leases":[
+{{"addr":"10.0.0.103","mac":"001B54000001","state":"bound","expires":{until},"model":"7961"}},
+{{"addr":"10.0.0.104","mac":"001B54000002","state":"bound","expires":{until}}}
+]}}"#
+    );
+    let path = std::path::Path::new("dhcp-leases.json");
+    let (mut t, notes) = Leases::from_file_bytes(old.as_bytes(), &c, path).unwrap();
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(t.get(ip("10.0.0.103")).unwrap().client_id, None);
+    // Phone 1 now sends option 61: its address is still its own, and the
+    // identifier is recorded when it binds.
+    let id = [1, 0x00, 0x1b, 0x54, 0, 0, 1];
+    let offer = run(
+        &c,
+        &mut t,
+        &msg(MessageType::Discover, phone(1)).id(&id),
+        NOW,
+    );
+    assert_eq!(reply(&offer).message.yiaddr(), ip("10.0.0.103"));
+    assert_eq!(dora_id(&c, &mut t, phone(1), &id, NOW), ip("10.0.0.103"));
+    let bytes = t.to_file_bytes();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.contains(r#""client_id":"01001b54000001""#), "{text}");
+    assert_eq!(text.matches("001B54000001").count(), 1, "one entry: {text}");
+    // Phone 2 sends none: keyed by its MAC, as before.
+    let renew = msg(MessageType::Request, phone(2)).ciaddr("10.0.0.104");
+    assert_eq!(kind(&run(&c, &mut t, &renew, NOW)), Some(MessageType::Ack));
+    // Read back: the identifier keys it; the MAC alone no longer does.
+    let (back, _) = Leases::from_file_bytes(&t.to_file_bytes(), &c, path).unwrap();
+    let with_id = ClientKey {
+        mac: phone(1),
+        id: ClientId::new(&id),
+    };
+    assert_eq!(back.of_client(&with_id).unwrap().addr, ip("10.0.0.103"));
+    assert_eq!(
+        back.get(ip("10.0.0.103")).unwrap().model.as_deref(),
+        Some("7961")
+    );
+    assert_eq!(back.of_mac(&phone(1)), None);
+    assert_eq!(back.of_mac(&phone(2)).unwrap().addr, ip("10.0.0.104"));
+    // A damaged identifier is refused like any damage.
+    let bad = old.replace(r#""state""#, r#""client_id":"zz","state""#);
+    let err = Leases::from_file_bytes(bad.as_bytes(), &c, path).unwrap_err();
+    assert!(err.to_string().contains("option 61"), "{err}");
 }
 
 #[test]
@@ -865,7 +1063,7 @@ enum Step {
 }
 
 fn step() -> impl Strategy<Value = Step> {
-    let mac = 0u8..6;
+    let mac = 0u8..7;
     let addr = 98u8..112;
     prop_oneof![
         mac.clone().prop_map(Step::Discover),
@@ -887,15 +1085,26 @@ proptest! {
         let c = config_with(|i| { i.range = "10.0.0.100-10.0.0.104".parse().unwrap(); i.probe = probe; });
         let mut t = Leases::new();
         let mut now = NOW;
+        // Clients 0-3 send no option 61; 4-5 send one with the MAC of 0-1
+        // (the same phone, or another sharing its MAC); 6 sends 4's
+        // identifier from another MAC (the same client on another NIC).
+        let who = |kind, m: u8| {
+            let base = msg(kind, phone(m % 4));
+            match m {
+                4 | 5 => base.id(&[0, m]),
+                6 => base.id(&[0, 4]),
+                _ => base,
+            }
+        };
         for s in steps {
             let a = |n: u8| format!("10.0.0.{n}");
             let m = match s {
-                Step::Discover(m) => msg(MessageType::Discover, phone(m)),
-                Step::Select(m, n) => msg(MessageType::Request, phone(m)).requested(&a(n)).server("10.0.0.1"),
-                Step::Reboot(m, n) => msg(MessageType::Request, phone(m)).requested(&a(n)),
-                Step::Renew(m, n) => msg(MessageType::Request, phone(m)).ciaddr(&a(n)),
-                Step::Decline(m, n) => msg(MessageType::Decline, phone(m)).requested(&a(n)),
-                Step::Release(m, n) => msg(MessageType::Release, phone(m)).ciaddr(&a(n)),
+                Step::Discover(m) => who(MessageType::Discover, m),
+                Step::Select(m, n) => who(MessageType::Request, m).requested(&a(n)).server("10.0.0.1"),
+                Step::Reboot(m, n) => who(MessageType::Request, m).requested(&a(n)),
+                Step::Renew(m, n) => who(MessageType::Request, m).ciaddr(&a(n)),
+                Step::Decline(m, n) => who(MessageType::Decline, m).requested(&a(n)),
+                Step::Release(m, n) => who(MessageType::Release, m).ciaddr(&a(n)),
                 Step::Wait(secs) => { now += u64::from(secs); continue; }
                 Step::Probe(n, in_use) => {
                     let out = policy::probe_result(Ipv4Addr::new(10, 0, 0, n), in_use, &t, now);
@@ -908,17 +1117,18 @@ proptest! {
             if let Some(r) = &out.reply {
                 let y = r.message.yiaddr();
                 if !y.is_unspecified() {
-                    prop_assert!(t.is_free_for(y, &cm.mac, now), "{y} handed to {} while held: {:?}", cm.mac, t.get(y));
+                    prop_assert!(t.is_free_for(y, &cm.client(), now), "{y} handed to {} while held: {:?}", cm.mac, t.get(y));
                     prop_assert!(c.range.contains(y));
                 }
             }
             for ch in out.changes {
                 prop_assert!(t.apply(ch, now, &c).is_ok());
             }
-            // The table stays consistent: every MAC's entry is its own.
+            // The table stays consistent: every client's entry is its own.
             for l in t.iter() {
                 if let (Some(mac), true) = (l.mac, l.state != State::Declined) {
-                    prop_assert_eq!(t.of_mac(&mac).map(|x| x.addr), Some(l.addr));
+                    let holder = ClientKey { mac, id: l.client_id.clone() };
+                    prop_assert_eq!(t.of_client(&holder).map(|x| x.addr), Some(l.addr));
                 }
             }
         }

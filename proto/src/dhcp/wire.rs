@@ -7,7 +7,8 @@
 //! `dhcproto` only the options the server reads ([`KEPT_OPTIONS`]); option 82
 //! is kept as raw bytes, to be echoed verbatim. That way nothing downstream can
 //! trip on a lying `hlen`, and `dhcproto`'s decoders for options we never read
-//! (some assert on their length) never see hostile bytes. A message without a
+//! (some assert on their length) never see hostile bytes. Option 61 (the
+//! client identifier, which keys the client's lease) is kept raw too. A message without a
 //! DHCP message type is refused. [`emit`] writes a reply, padded to the
 //! BOOTP minimum.
 //!
@@ -24,6 +25,7 @@ use dhcproto::{Decodable as _, Encodable as _};
 use lifeline_shared::config::mac::Mac;
 use thiserror::Error;
 
+use super::client_id::{self, ClientId, ClientKey};
 use super::field;
 use super::options::{self, END};
 /// Replies are padded to this many bytes, as BOOTP clients expect (RFC 951).
@@ -36,6 +38,8 @@ pub const MAX_DATAGRAM: usize = 4096;
 pub const KEPT_OPTIONS: [u8; 5] = [50, 53, 54, 55, 60];
 /// Relay agent information (RFC 3046), echoed to the relay as received.
 pub const RELAY_AGENT_INFO: u8 = 82;
+/// The client identifier (RFC 2132 §9.14).
+pub const CLIENT_ID: u8 = 61;
 /// Option 82 may hold at most this much (one option's worth, RFC 3046); a
 /// message carrying more is refused, so that replies stay small.
 pub const MAX_RELAY_INFO: usize = 255;
@@ -70,6 +74,9 @@ pub enum WireError {
     /// Option 82 longer than [`MAX_RELAY_INFO`].
     #[error("{0} bytes of relay agent information (at most 255)")]
     RelayInfoTooLong(usize),
+    /// Option 61 longer than one option holds.
+    #[error("a client identifier of {0} bytes (at most 255)")]
+    ClientIdTooLong(usize),
 }
 
 /// A checked client message: Ethernet, with a message type.
@@ -83,6 +90,9 @@ pub struct ClientMessage {
     pub kind: MessageType,
     /// Option 82's data, as received (concatenated if split).
     pub relay_info: Option<Vec<u8>>,
+    /// Option 61, when sent and at least two bytes long (a shorter one is
+    /// ignored, and the client known by its MAC).
+    pub client_id: Option<ClientId>,
 }
 
 impl ClientMessage {
@@ -103,12 +113,22 @@ impl ClientMessage {
             return Err(WireError::NoCookie(cookie));
         }
         let mac = Mac(bytes[field::CHADDR_MAC].try_into().unwrap_or_default());
-        let (kept, relay_info) = sift_options(bytes);
+        let Sifted {
+            kept,
+            relay_info,
+            client_id,
+        } = sift_options(bytes);
         if let Some(info) = &relay_info
             && info.len() > MAX_RELAY_INFO
         {
             return Err(WireError::RelayInfoTooLong(info.len()));
         }
+        if let Some(id) = &client_id
+            && id.len() > client_id::MAX_LEN
+        {
+            return Err(WireError::ClientIdTooLong(id.len()));
+        }
+        let client_id = client_id.as_deref().and_then(ClientId::new);
         let message =
             v4::Message::from_bytes(&kept).map_err(|e| WireError::Decode(e.to_string()))?;
         let kind = message.opts().msg_type().ok_or(WireError::NoMessageType)?;
@@ -117,7 +137,16 @@ impl ClientMessage {
             mac,
             kind,
             relay_info,
+            client_id,
         })
+    }
+
+    /// Who asks, as the lease table knows clients: option 61 when sent, and the MAC.
+    pub fn client(&self) -> ClientKey {
+        ClientKey {
+            mac: self.mac,
+            id: self.client_id.clone(),
+        }
     }
 
     /// Option 60, the vendor class identifier.
@@ -160,12 +189,23 @@ impl ClientMessage {
     }
 }
 
-/// The header and cookie of `bytes` (at least 240 long) followed by the
-/// [`KEPT_OPTIONS`] only and an END; and option 82's data.
-fn sift_options(bytes: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
+/// What [`sift_options`] keeps.
+struct Sifted {
+    /// The header and cookie followed by the [`KEPT_OPTIONS`] only and an END.
+    kept: Vec<u8>,
+    /// Option 82's data.
+    relay_info: Option<Vec<u8>>,
+    /// Option 61's data.
+    client_id: Option<Vec<u8>>,
+}
+
+/// Splits `bytes` (at least 240 long) into what `dhcproto` decodes and the
+/// options kept raw.
+fn sift_options(bytes: &[u8]) -> Sifted {
     let mut kept = Vec::with_capacity(bytes.len().min(MAX_DATAGRAM) + 1);
     kept.extend_from_slice(&bytes[..field::MIN_LEN]);
     let mut relay: Option<Vec<u8>> = None;
+    let mut client_id: Option<Vec<u8>> = None;
     for (code, data) in options::walk(&bytes[field::OPTIONS]) {
         if KEPT_OPTIONS.contains(&code) {
             kept.push(code);
@@ -174,10 +214,18 @@ fn sift_options(bytes: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
             kept.extend_from_slice(data);
         } else if code == RELAY_AGENT_INFO {
             relay.get_or_insert_with(Vec::new).extend_from_slice(data);
+        } else if code == CLIENT_ID {
+            client_id
+                .get_or_insert_with(Vec::new)
+                .extend_from_slice(data);
         }
     }
     kept.push(END);
-    (kept, relay)
+    Sifted {
+        kept,
+        relay_info: relay,
+        client_id,
+    }
 }
 
 /// Writes a reply: `message`, then option 82 as the relay sent it (split
@@ -307,6 +355,38 @@ mod tests {
         assert_eq!(
             ClientMessage::parse(&datagram(&long)).unwrap_err(),
             WireError::RelayInfoTooLong(400)
+        );
+    }
+
+    #[test]
+    fn option_61_is_read_raw_and_keys_the_client() {
+        let m = ClientMessage::parse(&datagram(&[
+            53, 1, 1, 61, 7, 1, 0, 0x1b, 0x54, 1, 2, 3, 255,
+        ]))
+        .unwrap();
+        let id = m.client_id.clone().unwrap();
+        assert_eq!(id.to_string(), "01001b54010203");
+        assert_eq!(m.client().id, Some(id));
+        assert_eq!(m.client().mac, m.mac);
+        // Split in two (RFC 3396): joined.
+        let m =
+            ClientMessage::parse(&datagram(&[53, 1, 1, 61, 2, 0, b'a', 61, 1, b'b', 255])).unwrap();
+        assert_eq!(m.client_id.unwrap().as_bytes(), b"\0ab");
+        // Too short to be one: the client is known by its MAC.
+        for short in [&[53, 1, 1, 61, 0, 255][..], &[53, 1, 1, 61, 1, 9, 255]] {
+            let m = ClientMessage::parse(&datagram(short)).unwrap();
+            assert_eq!(m.client_id, None);
+            assert_eq!(m.client().id, None);
+        }
+        let mut long = vec![53, 1, 1];
+        for _ in 0..2 {
+            long.extend([61, 200]);
+            long.extend([1u8; 200]);
+        }
+        long.push(255);
+        assert_eq!(
+            ClientMessage::parse(&datagram(&long)).unwrap_err(),
+            WireError::ClientIdTooLong(400)
         );
     }
 }
