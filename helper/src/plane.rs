@@ -97,11 +97,6 @@ pub fn status(store: &Store, services: &Services) -> Status {
             }
         }
     }
-    let off = |what: &str| Service {
-        listening: false,
-        address: None,
-        reason: Some(what.to_string()),
-    };
     Status {
         helper: format!("lifeline {}", env!("CARGO_PKG_VERSION")),
         interfaces,
@@ -110,14 +105,16 @@ pub fn status(store: &Store, services: &Services) -> Status {
             .lock()
             .ok()
             .and_then(|s| s.clone())
-            .unwrap_or_else(|| off("not started")),
+            .unwrap_or_else(|| Service::failed("not started")),
         dhcp: services
             .dhcp
             .lock()
             .ok()
             .and_then(|s| s.clone())
             .unwrap_or_else(|| {
-                off("off (start the helper with --dhcp cisco-only to hand phones option 150)")
+                Service::off(
+                    "off (start the helper with --dhcp cisco-only to hand phones option 150)",
+                )
             }),
         bundle: store.current_info(),
     }

@@ -6,7 +6,10 @@
 //! # Invariants
 //!
 //! - A TFTP socket that could not be bound leaves the web app running: the
-//!   status says why, and the page shows it.
+//!   status says why, and the page shows it. So does a DHCP server that was
+//!   asked for and could not start (another server on the segment, port 67
+//!   taken, no privilege) or whose socket failed later: its status says
+//!   `failed` and why, never `off`, which means not asked for.
 //! - Once `shutdown` is cancelled, [`run`] returns when every server has
 //!   stopped, or after [`Config::grace`] at the latest.
 
@@ -77,7 +80,7 @@ pub struct Sockets {
 }
 
 /// Serves until `shutdown` is cancelled, then gives open connections
-/// [`Config::grace`] to finish. Fails when DHCP cannot start or a server's
+/// [`Config::grace`] to finish. Fails when the web or TFTP server's
 /// socket breaks.
 pub async fn run(
     config: Config,
@@ -115,7 +118,6 @@ pub async fn run(
             shutdown.clone(),
         ))
     });
-    let dhcp_state = dhcp.as_ref().map(dhcp_status);
     let dhcp_server = match dhcp {
         Some(prepared) => {
             let notify = |notice: dhcp::events::Notice| {
@@ -123,19 +125,23 @@ pub async fn run(
                     print_line(&notice.human_line());
                 }
             };
-            Some(dhcp::setup::launch(prepared, &events, notify, &shutdown).await?)
+            let what = dhcp_status(&prepared);
+            match dhcp::setup::launch(prepared, &events, notify, &shutdown).await {
+                Ok(task) => {
+                    set_service(&services.dhcp, Service::listening(Some(what)));
+                    Some(watch_dhcp(task, services.clone()))
+                }
+                Err(e) => {
+                    terminal::err_line(&format!(
+                        "lifeline: error: the DHCP server did not start: {e}. The web UI and TFTP keep running."
+                    ));
+                    set_service(&services.dhcp, Service::failed(e.to_string()));
+                    None
+                }
+            }
         }
         None => None,
     };
-    if let (Some(_), Some(state)) = (&dhcp_server, dhcp_state)
-        && let Ok(mut d) = services.dhcp.lock()
-    {
-        *d = Some(Service {
-            listening: true,
-            address: Some(state),
-            reason: None,
-        });
-    }
 
     let (phones, _) = tokio::sync::broadcast::channel(256);
     let tracker = plane::tracker_for(store.current().map(|(_, d)| d).as_deref());
@@ -208,6 +214,33 @@ fn stored_or_empty(store: &Store) -> (Arc<dyn FileSource>, String) {
     }
 }
 
+fn set_service(slot: &Mutex<Option<Service>>, service: Service) {
+    if let Ok(mut s) = slot.lock() {
+        *s = Some(service);
+    }
+}
+
+/// Waits for the DHCP loop: a socket that fails is logged and the status says
+/// so; the web UI and TFTP keep running.
+fn watch_dhcp(
+    task: JoinHandle<std::io::Result<()>>,
+    services: Arc<plane::Services>,
+) -> JoinHandle<std::io::Result<()>> {
+    tokio::spawn(async move {
+        let why = match task.await {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(e)) => format!("the DHCP socket failed: {e}"),
+            Err(e) => format!("the DHCP server stopped: {e}"),
+        };
+        tracing::error!("{why}; DHCP is off until the helper is restarted");
+        set_service(
+            &services.dhcp,
+            Service::failed(format!("{why}. Restart the helper to serve DHCP again")),
+        );
+        Ok(())
+    })
+}
+
 /// What the page shows of DHCP: the mode, where, and what it hands out.
 fn dhcp_status(prepared: &dhcp::setup::Prepared) -> String {
     let (c, i) = (prepared.config(), prepared.interface());
@@ -240,20 +273,12 @@ fn tftp_socket(
     status: &Mutex<Option<Service>>,
 ) -> Option<(UdpSocket, String)> {
     let service = match &socket {
-        Ok(socket) => Service {
-            listening: true,
-            address: socket.local_addr().ok().map(|a| a.to_string()),
-            reason: None,
-        },
+        Ok(socket) => Service::listening(socket.local_addr().ok().map(|a| a.to_string())),
         Err(why) => {
             terminal::err_line(&format!(
                 "lifeline: error: {why}. The web UI keeps running."
             ));
-            Service {
-                listening: false,
-                address: None,
-                reason: Some(why.clone()),
-            }
+            Service::failed(why.clone())
         }
     };
     let at = service.address.clone().unwrap_or_default();

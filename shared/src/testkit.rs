@@ -572,16 +572,8 @@ pub fn status_with(
                 }],
             })
             .collect(),
-        tftp: Service {
-            listening: true,
-            address: Some("0.0.0.0:69".into()),
-            reason: None,
-        },
-        dhcp: Service {
-            listening: false,
-            address: None,
-            reason: Some("off (start …)".into()),
-        },
+        tftp: Service::listening(Some("0.0.0.0:69".into())),
+        dhcp: Service::off("off (start …)"),
         bundle,
     }
 }

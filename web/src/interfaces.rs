@@ -3,7 +3,7 @@
 
 use std::net::Ipv4Addr;
 
-use lifeline_shared::protocol::{Service, Status};
+use lifeline_shared::protocol::{Service, ServiceState, Status};
 
 use crate::format;
 
@@ -143,7 +143,8 @@ pub const CISCO_ONLY: &str = "In `cisco-only` mode the helper answers only devic
 /// The helper's DHCP server, in words.
 pub fn dhcp_view(dhcp: &Service, interface: Option<&str>) -> DhcpView {
     let mode = dhcp.address.as_deref().unwrap_or_default();
-    if dhcp.listening && mode.contains("cisco-only") {
+    let listening = dhcp.effective_state() == ServiceState::Listening;
+    if listening && mode.contains("cisco-only") {
         DhcpView {
             tone: "ok",
             title: format!("The helper gives Cisco phones their address and option 150 ({mode})"),
@@ -151,13 +152,13 @@ pub fn dhcp_view(dhcp: &Service, interface: Option<&str>) -> DhcpView {
                 "{CISCO_ONLY} You need not change your DHCP server; the snippets below are for when you stop the helper's."
             ),
         }
-    } else if dhcp.listening && mode.split_whitespace().any(|w| w == "all") {
+    } else if listening && mode.split_whitespace().any(|w| w == "all") {
         DhcpView {
             tone: "warning",
             title: format!("The helper answers every device's DHCP requests ({mode})"),
             detail: "Use this only on a cable straight to a phone, or a switch with nothing else on it: on a shared network it competes with the real DHCP server. On a shared network, restart it with `--dhcp cisco-only` instead.".into(),
         }
-    } else if dhcp.listening {
+    } else if listening {
         DhcpView {
             tone: "ok",
             title: format!("The helper's DHCP server is on ({mode})"),
@@ -168,21 +169,30 @@ pub fn dhcp_view(dhcp: &Service, interface: Option<&str>) -> DhcpView {
             Some(name) => format!("`lifeline serve --dhcp cisco-only --interface {name}`"),
             None => "`lifeline serve --dhcp cisco-only --interface NAME`".to_string(),
         };
-        // "off (…)" is the helper's word for not asked to run; anything else is
-        // why it could not start.
-        let failed = dhcp
-            .reason
-            .as_deref()
-            .filter(|r| !r.is_empty() && !r.starts_with("off"))
-            .map(|r| format!("It could not start: {} ", format::sentence(r)))
-            .unwrap_or_default();
+        // The helper says whether it was asked to run (older helpers said it
+        // in the reason's first word; `effective_state` reads that too).
+        let failed = match dhcp.effective_state() {
+            ServiceState::Failed => format!(
+                "It was asked to run and could not: {} ",
+                format::sentence(
+                    dhcp.reason
+                        .as_deref()
+                        .unwrap_or("the helper gave no reason")
+                )
+            ),
+            _ => String::new(),
+        };
         DhcpView {
             tone: if failed.is_empty() {
                 "muted"
             } else {
                 "warning"
             },
-            title: "The helper's DHCP server is off".into(),
+            title: if failed.is_empty() {
+                "The helper's DHCP server is off".into()
+            } else {
+                "The helper's DHCP server is not running: it failed".into()
+            },
             detail: format!(
                 "{failed}Set option 150 on your DHCP server as shown below, or let the helper do it: start it with {start}. {CISCO_ONLY}"
             ),
@@ -190,14 +200,17 @@ pub fn dhcp_view(dhcp: &Service, interface: Option<&str>) -> DhcpView {
     }
 }
 
-/// The DHCP server's state in a few words: `off`, `on, Cisco phones only`.
+/// The DHCP server's state in a few words: `off`, `failed`, `on, Cisco phones only`.
 pub fn dhcp_short(dhcp: &Service) -> &'static str {
     let mode = dhcp.address.as_deref().unwrap_or_default();
-    match (dhcp.listening, mode) {
-        (false, _) => "off",
-        (true, m) if m.contains("cisco-only") => "on, for Cisco phones only",
-        (true, m) if m.split_whitespace().any(|w| w == "all") => "on, for every device",
-        (true, _) => "on",
+    match (dhcp.effective_state(), mode) {
+        (ServiceState::Failed, _) => "failed",
+        (ServiceState::Listening, m) if m.contains("cisco-only") => "on, for Cisco phones only",
+        (ServiceState::Listening, m) if m.split_whitespace().any(|w| w == "all") => {
+            "on, for every device"
+        }
+        (ServiceState::Listening, _) => "on",
+        _ => "off",
     }
 }
 
@@ -306,6 +319,7 @@ mod tests {
             listening: true,
             address: Some("cisco-only on eth1 (10.1.1.1/16)".into()),
             reason: None,
+            state: None,
         };
         assert_eq!(choose_interface(&d, &[]).unwrap().why, Why::Dhcp);
         // One network: that one.
@@ -338,6 +352,7 @@ mod tests {
                 listening: false,
                 address: None,
                 reason: Some("off (start it with --dhcp cisco-only)".into()),
+                state: None,
             },
             Some("eth0"),
         );
@@ -350,26 +365,44 @@ mod tests {
         assert_eq!(off.tone, "muted");
         assert!(off.detail.starts_with("Set option 150 on your DHCP server"));
         let failed = dhcp_view(
-            &Service {
-                listening: false,
-                address: None,
-                reason: Some("another DHCP server answers on eth0".into()),
-            },
+            &Service::failed("another DHCP server answers on eth0"),
             None,
         );
         assert_eq!(failed.tone, "warning");
+        assert_eq!(
+            failed.title,
+            "The helper's DHCP server is not running: it failed"
+        );
         assert!(
-            failed
-                .detail
-                .starts_with("It could not start: Another DHCP server answers on eth0. Set"),
+            failed.detail.starts_with(
+                "It was asked to run and could not: Another DHCP server answers on eth0. Set"
+            ),
             "{}",
             failed.detail
         );
+        assert_eq!(
+            dhcp_short(&Service::failed("another DHCP server answers on eth0")),
+            "failed"
+        );
+        // The helper's word decides, not the reason's first word.
+        let offline = Service::failed("offline: eth0 went down");
+        assert_eq!(dhcp_view(&offline, None).tone, "warning");
+        assert_eq!(dhcp_short(&offline), "failed");
+        let off = Service::off("not asked for");
+        assert_eq!(dhcp_view(&off, None).tone, "muted");
+        assert_eq!(dhcp_short(&off), "off");
+        // An older helper without `state`: its reason's first word, as it meant it.
+        let legacy = Service {
+            reason: Some("permission denied".into()),
+            ..Service::default()
+        };
+        assert_eq!(dhcp_view(&legacy, None).tone, "warning");
         let on = dhcp_view(
             &Service {
                 listening: true,
                 address: Some("cisco-only on eth0".into()),
                 reason: None,
+                state: None,
             },
             None,
         );
@@ -379,6 +412,7 @@ mod tests {
             listening: true,
             address: Some("all on eth0".into()),
             reason: None,
+            state: None,
         };
         let all = dhcp_view(&all_service, None);
         assert_eq!(all.tone, "warning");
@@ -387,7 +421,8 @@ mod tests {
             dhcp_short(&Service {
                 listening: true,
                 address: Some("cisco-only on eth0".into()),
-                reason: None
+                reason: None,
+                state: None,
             }),
             "on, for Cisco phones only"
         );
@@ -395,7 +430,8 @@ mod tests {
             dhcp_short(&Service {
                 listening: false,
                 address: None,
-                reason: None
+                reason: None,
+                state: None,
             }),
             "off"
         );
@@ -467,6 +503,7 @@ mod tests {
             listening,
             address: Some(a.into()),
             reason: None,
+            state: None,
         };
         let ip = Some(Ipv4Addr::new(192, 168, 10, 105));
         assert_eq!(

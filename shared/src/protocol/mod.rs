@@ -221,7 +221,7 @@ pub struct InterfaceAddress {
 }
 
 /// Whether a server runs, where, or why not.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
     /// Whether it listens.
     pub listening: bool,
@@ -231,6 +231,72 @@ pub struct Service {
     /// Why it is not listening, in plain words with the fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Listening, off by choice, or failed. Absent from helpers older than
+    /// this field (see [`Service::effective_state`]); a page older than it
+    /// ignores it and reads `listening` and `reason` as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ServiceState>,
+}
+
+/// Where a server stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ServiceState {
+    /// It listens.
+    Listening,
+    /// It was not asked to run (the reason says how to start it).
+    Off,
+    /// It was asked to run and could not start, or stopped on an error (the
+    /// reason says why and what to do).
+    Failed,
+    /// A state a newer helper knows.
+    #[serde(other)]
+    Unknown,
+}
+
+impl Service {
+    /// A server listening at `address` (or in that mode).
+    pub fn listening(address: Option<String>) -> Self {
+        Service {
+            listening: true,
+            address,
+            reason: None,
+            state: Some(ServiceState::Listening),
+        }
+    }
+
+    /// A server not asked to run; `reason` says how to start it.
+    pub fn off(reason: impl Into<String>) -> Self {
+        Service {
+            reason: Some(reason.into()),
+            state: Some(ServiceState::Off),
+            ..Service::default()
+        }
+    }
+
+    /// A server that was asked to run and could not; `reason` says why.
+    pub fn failed(reason: impl Into<String>) -> Self {
+        Service {
+            reason: Some(reason.into()),
+            state: Some(ServiceState::Failed),
+            ..Service::default()
+        }
+    }
+
+    /// The state as said, or for a helper that did not say it, as its
+    /// `listening` and reason told: a reason starting with "off" was its word
+    /// for not asked to run, any other reason why it could not start.
+    pub fn effective_state(&self) -> ServiceState {
+        match self.state {
+            Some(state) if state != ServiceState::Unknown => state,
+            _ if self.listening => ServiceState::Listening,
+            _ => match self.reason.as_deref() {
+                Some(r) if !r.is_empty() && !r.starts_with("off") => ServiceState::Failed,
+                _ => ServiceState::Off,
+            },
+        }
+    }
 }
 
 /// The bundle being served.

@@ -17,7 +17,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use super::json::{Json, WireError, Writer};
 use super::{
     CurrentBundle, ErrorCode, FileChunks, Interface, InterfaceAddress, ServerMessage, Service,
-    Status, VERSION,
+    ServiceState, Status, VERSION,
 };
 use crate::bundle::Manifest;
 use crate::events::{
@@ -202,6 +202,12 @@ fn service(v: &Json) -> Result<Service> {
         listening: flag(v, "listening")?,
         address: opt_text(v, "address")?,
         reason: opt_text(v, "reason")?,
+        state: opt_text(v, "state")?.map(|s| match s.as_str() {
+            "listening" => ServiceState::Listening,
+            "off" => ServiceState::Off,
+            "failed" => ServiceState::Failed,
+            _ => ServiceState::Unknown,
+        }),
     })
 }
 

@@ -111,6 +111,16 @@ fn every_server_message_reads_as_serde_json_writes_it() {
             interfaces: vec![],
             ..status_sample()
         }),
+        ServerMessage::Status(Status {
+            dhcp: Service::failed("cannot listen for DHCP on eth0 port 67"),
+            tftp: Service {
+                listening: true,
+                address: Some("0.0.0.0:69".into()),
+                reason: None,
+                state: None,
+            },
+            ..status_sample()
+        }),
         ServerMessage::UploadReady {
             id: "id".into(),
             chunk_size: 262_144,
@@ -335,6 +345,52 @@ fn newer_messages_are_reported_not_misread() {
         panic!()
     };
     assert_eq!(p.diagnosis, Some(Diagnosis::Other));
+}
+
+#[test]
+fn a_service_s_state_is_explicit_and_older_helpers_are_understood() {
+    // Off by choice and failed to start, as this helper says them.
+    let off =
+        serde_json::to_string(&Service::off("off (start it with --dhcp cisco-only)")).unwrap();
+    assert_eq!(
+        off,
+        r#"{"listening":false,"reason":"off (start it with --dhcp cisco-only)","state":"off"}"#
+    );
+    let failed = Service::failed("another DHCP server answers on eth0");
+    assert_eq!(failed.effective_state(), ServiceState::Failed);
+    // An older helper said it only through the reason's first word.
+    let old = |reason: &str| Service {
+        reason: Some(reason.into()),
+        ..Service::default()
+    };
+    assert_eq!(old("off (start it)").effective_state(), ServiceState::Off);
+    assert_eq!(
+        old("permission denied").effective_state(),
+        ServiceState::Failed
+    );
+    assert_eq!(Service::default().effective_state(), ServiceState::Off);
+    assert_eq!(
+        Service::listening(Some("all on eth0".into())).effective_state(),
+        ServiceState::Listening
+    );
+    // A newer helper's state: the old fields decide.
+    let status = |dhcp: &str| {
+        format!(
+            r#"{{"type":"status","helper":"lifeline 9","interfaces":[],"tftp":{{"listening":true}},"dhcp":{dhcp},"bundle":null}}"#
+        )
+    };
+    let newer = server_message(&status(
+        r#"{"listening":false,"reason":"resting","state":"asleep"}"#,
+    ))
+    .unwrap();
+    let ServerMessage::Status(newer) = newer else {
+        panic!("{newer:?}")
+    };
+    assert_eq!(newer.dhcp.state, Some(ServiceState::Unknown));
+    assert_eq!(newer.dhcp.effective_state(), ServiceState::Failed);
+    let serde: Service =
+        serde_json::from_str(r#"{"listening":false,"reason":"resting","state":"asleep"}"#).unwrap();
+    assert_eq!(serde.state, Some(ServiceState::Unknown));
 }
 
 #[test]

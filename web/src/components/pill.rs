@@ -94,6 +94,15 @@ pub fn helper_pill(
             let dhcp = status.map(|s| match interfaces::dhcp_short(&s.dhcp) {
                 "off" => "DHCP: off (the phones need option 150 from your DHCP server, step 2)."
                     .to_string(),
+                "failed" => format!(
+                    "DHCP: not running, it failed. {}",
+                    format::sentence(
+                        s.dhcp
+                            .reason
+                            .as_deref()
+                            .unwrap_or("the helper gave no reason")
+                    )
+                ),
                 on => format!("DHCP: {on}."),
             });
             let bundle = status.map(|s| match &s.bundle {

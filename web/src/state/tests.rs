@@ -656,6 +656,7 @@ fn deliver_is_a_warning_while_the_helper_holds_the_bundle_but_tftp_is_down() {
         listening: false,
         address: None,
         reason: Some("port 69 needs privilege: run with `--tftp-listen 0.0.0.0:6969`".into()),
+        state: None,
     };
     let down = apply(&serving, msg(ServerMessage::Status(down)));
     assert_eq!(steps(&down)[3].mark, Some(Mark::Warning));
