@@ -173,7 +173,7 @@ pub fn dhcp_view(dhcp: &Service, interface: Option<&str>) -> DhcpView {
         // in the reason's first word; `effective_state` reads that too).
         let failed = match dhcp.effective_state() {
             ServiceState::Failed => format!(
-                "It was asked to run and could not: {} ",
+                "It could not run: {} ",
                 format::sentence(
                     dhcp.reason
                         .as_deref()
@@ -191,7 +191,7 @@ pub fn dhcp_view(dhcp: &Service, interface: Option<&str>) -> DhcpView {
             title: if failed.is_empty() {
                 "The helper's DHCP server is off".into()
             } else {
-                "The helper's DHCP server is not running: it failed".into()
+                "The helper's DHCP server failed".into()
             },
             detail: format!(
                 "{failed}Set option 150 on your DHCP server as shown below, or let the helper do it: start it with {start}. {CISCO_ONLY}"
@@ -369,14 +369,11 @@ mod tests {
             None,
         );
         assert_eq!(failed.tone, "warning");
-        assert_eq!(
-            failed.title,
-            "The helper's DHCP server is not running: it failed"
-        );
+        assert_eq!(failed.title, "The helper's DHCP server failed");
         assert!(
-            failed.detail.starts_with(
-                "It was asked to run and could not: Another DHCP server answers on eth0. Set"
-            ),
+            failed
+                .detail
+                .starts_with("It could not run: Another DHCP server answers on eth0. Set"),
             "{}",
             failed.detail
         );

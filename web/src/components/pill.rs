@@ -95,7 +95,7 @@ pub fn helper_pill(
                 "off" => "DHCP: off (the phones need option 150 from your DHCP server, step 2)."
                     .to_string(),
                 "failed" => format!(
-                    "DHCP: not running, it failed. {}",
+                    "DHCP: failed. {}",
                     format::sentence(
                         s.dhcp
                             .reason
