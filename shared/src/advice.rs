@@ -6,23 +6,9 @@
 //! as they are). The fixes hold whatever serves the files: the helper's bundle
 //! or another TFTP server.
 
-use serde::{Deserialize, Serialize};
-
+pub use crate::events::Advice;
 use crate::events::{Diagnosis, LoopCause};
 use crate::models::{self, Model};
-
-/// A diagnosis in words. The helper's tracker sends it with each summary
-/// ([`crate::events::PhoneSummary::advice`]), so the page shows these words
-/// without carrying them in its own code.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Advice {
-    /// What happened, in one line.
-    pub title: String,
-    /// Why, in sentences.
-    pub detail: String,
-    /// What to do.
-    pub fix: String,
-}
 
 /// The model whose wiped phones ask for `file` first (`term61.default.loads`
 /// is the 7961's), if it is a recovery manifest.

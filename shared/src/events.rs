@@ -344,10 +344,10 @@ pub struct PhoneSummary {
     /// The same, as a code (set and cleared with `reason`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnosis: Option<Diagnosis>,
-    /// The diagnosis in words (title, detail, fix): [`crate::advice::advice`]
-    /// of `diagnosis`, set with it by the tracker.
+    /// The diagnosis in words (title, detail, fix): `advice::advice` of
+    /// `diagnosis`, set with it by the tracker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub advice: Option<crate::advice::Advice>,
+    pub advice: Option<Advice>,
     /// The file being sent now.
     pub current_file: Option<String>,
     /// The files its manifest lists, manifest first, in order.
@@ -500,6 +500,19 @@ pub fn is_normal_miss(name: &str) -> bool {
         || l.ends_with("tones.xml")
         || l == "dialplan.xml"
         || l.ends_with(".tlv")
+}
+
+/// A diagnosis in words. The helper's tracker sends it with each summary
+/// ([`PhoneSummary::advice`]; the words are made by `advice::advice`), so the
+/// page shows them without carrying them in its own code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Advice {
+    /// What happened, in one line.
+    pub title: String,
+    /// Why, in sentences.
+    pub detail: String,
+    /// What to do.
+    pub fix: String,
 }
 
 #[cfg(test)]
