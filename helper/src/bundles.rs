@@ -498,7 +498,8 @@ impl Upload {
                     got,
                 });
             }
-            File::open(&path)?.sync_all()?;
+            // Opened for writing: Windows flushes only a file it may write.
+            fs::OpenOptions::new().write(true).open(&path)?.sync_all()?;
         }
         let json = serde_json::to_vec_pretty(&self.manifest).unwrap_or_default();
         let mut mf = File::create(self.staging.join(MANIFEST_NAME))?;
@@ -684,8 +685,9 @@ mod tests {
             // Distinct modification times order the bundles.
             let t =
                 std::time::SystemTime::now() - std::time::Duration::from_secs(100 - u64::from(i));
-            let f = File::open(store.bundle_dir(&ids[i as usize])).unwrap();
-            f.set_modified(t).unwrap();
+            open_dir(&store.bundle_dir(&ids[i as usize]))
+                .set_modified(t)
+                .unwrap();
         }
         store.prune().unwrap();
         let left: Vec<String> = fs::read_dir(dir.path().join("bundles"))
@@ -695,5 +697,22 @@ mod tests {
         assert_eq!(left.len(), KEEP_BUNDLES);
         assert!(left.contains(&ids[4]), "the current bundle stays");
         assert_eq!(store.current().unwrap().0, ids[4]);
+    }
+
+    /// A directory opened so that its times can be set (Windows opens a
+    /// directory only with backup semantics, and for writing).
+    fn open_dir(path: &std::path::Path) -> File {
+        #[cfg(windows)]
+        {
+            use std::os::windows::fs::OpenOptionsExt as _;
+            const FILE_FLAG_BACKUP_SEMANTICS: u32 = 0x0200_0000;
+            fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
+                .open(path)
+                .unwrap()
+        }
+        #[cfg(not(windows))]
+        File::open(path).unwrap()
     }
 }

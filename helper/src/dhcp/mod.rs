@@ -5,6 +5,7 @@
 //!
 //! - `lifeline_proto::dhcp`: the codec, the configuration, the pure policy
 //!   and the lease table, without I/O.
+//! - [`bind`]: a socket on one interface, as each system allows it.
 //! - [`lease_file`]: the lease table's file in the data directory.
 //! - [`probe`]: ICMP probes of addresses, and the search for another DHCP server.
 //! - [`server`]: the thin tokio loop around the policy.
@@ -13,6 +14,7 @@
 //! - [`setup`]: `serve`'s flags → interface, socket, leases → a running loop.
 //! - [`events`]: what the server tells the UI, on the channel TFTP uses.
 
+pub mod bind;
 pub mod events;
 pub mod lease_file;
 pub mod neighbour;

@@ -3,7 +3,10 @@
 //!
 //! The ICMP probe uses a raw socket (root or `CAP_NET_RAW`, which a DHCP
 //! server has anyway to bind port 67); it works the same in a network
-//! namespace. tokio drives it as a datagram socket (`recvfrom`/`sendto` are
+//! namespace. On macOS it uses the unprivileged ICMP datagram socket, which
+//! reads and writes the same bytes (the IP header included on receive). On
+//! Windows a raw socket needs administrator rights: without them the server
+//! offers addresses unchecked and says so ([`UNCHECKED_NOTE`]). tokio drives it as a datagram socket (`recvfrom`/`sendto` are
 //! all a raw socket needs, so no unsafe registration is needed). It is owned
 //! by the server loop, which
 //! sends a probe, keeps the deadline, and reads replies in its `select!`: no
@@ -20,6 +23,8 @@ use dhcproto::v4::{DhcpOption, Flags, Message, MessageType, OptionCode};
 use lifeline_shared::config::mac::Mac;
 use socket2::{Domain, Protocol, Socket, Type};
 
+pub use super::bind::bind_to_interface;
+use super::bind::udp_on_interface;
 use super::events::RivalServer;
 use lifeline_proto::dhcp::reply::ServerReply;
 use lifeline_proto::dhcp::wire;
@@ -40,12 +45,22 @@ pub struct IcmpProber {
 }
 
 impl IcmpProber {
-    /// Opens the raw socket, bound to `interface` when given.
-    pub fn new(interface: Option<&str>) -> io::Result<Self> {
-        let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::ICMPV4))?;
+    /// Opens the ICMP socket, bound to `interface` (its name and address)
+    /// when given.
+    pub fn new(interface: Option<(&str, Ipv4Addr)>) -> io::Result<Self> {
+        let kind = if cfg!(target_os = "macos") {
+            Type::DGRAM
+        } else {
+            Type::RAW
+        };
+        let socket = Socket::new(Domain::IPV4, kind, Some(Protocol::ICMPV4))?;
         socket.set_nonblocking(true)?;
-        if let Some(name) = interface {
-            bind_to_interface(&socket, name)?;
+        if let Some((name, addr)) = interface {
+            if super::bind::BINDS_BY_ADDRESS {
+                socket.bind(&SocketAddrV4::new(addr, 0).into())?;
+            } else {
+                bind_to_interface(&socket, name)?;
+            }
         }
         let socket: std::net::UdpSocket = socket.into();
         Ok(IcmpProber {
@@ -55,6 +70,16 @@ impl IcmpProber {
         })
     }
 }
+
+/// Why addresses go out unchecked when the ICMP socket cannot be opened.
+pub const UNCHECKED_NOTE: &str = if cfg!(windows) {
+    "addresses are offered without checking that they are free: pinging them needs \
+     administrator rights on Windows (run lifeline as administrator, or pass --no-probe to \
+     silence this)"
+} else {
+    "addresses are offered without checking that they are free: pinging them needs root or \
+     CAP_NET_RAW (the .deb's lifeline.service has it), or pass --no-probe to silence this"
+};
 
 /// What the server loop needs of a prober: [`IcmpProber`] on the wire, a
 /// stand-in in the loop's tests.
@@ -135,39 +160,6 @@ pub fn parse_echo_reply(datagram: &[u8], ident: u16) -> Option<(Ipv4Addr, u16)> 
     Some((src, u16::from_be_bytes([icmp[6], icmp[7]])))
 }
 
-/// Binds a socket to one interface (Linux `SO_BINDTODEVICE`; macOS `IP_BOUND_IF`).
-pub fn bind_to_interface(socket: &Socket, name: &str) -> io::Result<()> {
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        socket.bind_device(Some(name.as_bytes()))
-    }
-    #[cfg(any(target_os = "macos", target_os = "ios"))]
-    {
-        let index = if_addrs::get_if_addrs()?
-            .into_iter()
-            .find(|i| i.name == name)
-            .and_then(|i| i.index)
-            .and_then(std::num::NonZeroU32::new)
-            .ok_or_else(|| {
-                io::Error::new(io::ErrorKind::NotFound, format!("no interface {name}"))
-            })?;
-        socket.bind_device_by_index_v4(Some(index))
-    }
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios"
-    )))]
-    {
-        let _ = (socket, name);
-        Err(io::Error::new(
-            io::ErrorKind::Unsupported,
-            "binding a socket to one interface is not supported on this system",
-        ))
-    }
-}
-
 /// The MAC address of `interface` (Linux sysfs), for the rival probe's `chaddr`.
 pub fn interface_mac(interface: &str) -> Option<Mac> {
     std::fs::read_to_string(format!("/sys/class/net/{interface}/address"))
@@ -232,15 +224,15 @@ pub fn parse_rival_offer(bytes: &[u8], xid: u32, source: Ipv4Addr) -> Option<Riv
     })
 }
 
-/// Broadcasts DISCOVERs on `interface` (at once, then every second) for at
+/// Broadcasts DISCOVERs on `interface`, whose address is `addr` (at once, then every second) for at
 /// most `wait`, and returns every other server that answered. Stops half a
 /// second after the first answer, to catch a second server too.
-pub async fn find_rivals(interface: &str, wait: Duration) -> io::Result<Vec<RivalServer>> {
-    let socket = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))?;
-    socket.set_reuse_address(true)?;
-    socket.set_broadcast(true)?;
-    bind_to_interface(&socket, interface)?;
-    socket.bind(&SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 68).into())?;
+pub async fn find_rivals(
+    interface: &str,
+    addr: Ipv4Addr,
+    wait: Duration,
+) -> io::Result<Vec<RivalServer>> {
+    let socket = udp_on_interface(interface, addr, 68)?;
     socket.set_nonblocking(true)?;
     let socket = tokio::net::UdpSocket::from_std(socket.into())?;
 

@@ -213,19 +213,41 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-/// Errors a UDP socket reports about one earlier datagram, not about itself.
+/// Errors a UDP socket reports about one earlier datagram, not about itself:
+/// an ICMP error for an earlier reply (refused, unreachable), or a datagram
+/// longer than the buffer (Windows reports that as an error where Unix
+/// truncates quietly).
 fn transient(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::ConnectionRefused
             | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
             | io::ErrorKind::Interrupted
             | io::ErrorKind::WouldBlock
-    ) || e.raw_os_error().is_some_and(|code| {
-        // EHOSTUNREACH, ENETUNREACH, EMSGSIZE: an ICMP error for an earlier reply.
-        matches!(code, 113 | 101 | 90)
-    })
+    ) || e
+        .raw_os_error()
+        .is_some_and(|code| TRANSIENT_CODES.contains(&code))
 }
+
+/// The system's codes for what [`transient`] cannot name by `ErrorKind`:
+/// "message too long", and a reset network (the TTL of a reply ran out).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const TRANSIENT_CODES: [i32; 2] = [90, 102]; // EMSGSIZE, ENETRESET
+#[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+const TRANSIENT_CODES: [i32; 2] = [40, 52]; // EMSGSIZE, ENETRESET
+#[cfg(windows)]
+const TRANSIENT_CODES: [i32; 2] = [10040, 10052]; // WSAEMSGSIZE, WSAENETRESET
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    windows
+)))]
+const TRANSIENT_CODES: [i32; 0] = [];
 
 fn unix_now() -> u64 {
     SystemTime::now()

@@ -321,3 +321,37 @@ async fn a_room_of_phones_at_once_each_get_an_offer_to_their_first_discover() {
     r.stop.cancel();
     r.task.await.unwrap().unwrap();
 }
+
+/// A too-long datagram and ICMP errors for earlier replies leave the loop
+/// running, with this system's own numbers; a closed socket does not.
+#[test]
+fn transient_errors_are_read_by_kind_and_by_this_systems_numbers() {
+    use std::io::{Error, ErrorKind};
+
+    for code in TRANSIENT_CODES {
+        assert!(transient(&Error::from_raw_os_error(code)), "{code}");
+    }
+    for kind in [
+        ErrorKind::HostUnreachable,
+        ErrorKind::NetworkUnreachable,
+        ErrorKind::ConnectionRefused,
+        ErrorKind::ConnectionReset,
+    ] {
+        assert!(transient(&Error::from(kind)), "{kind:?}");
+    }
+    let too_long = StdUdpSocket::bind("127.0.0.1:0").unwrap();
+    let sender = StdUdpSocket::bind("127.0.0.1:0").unwrap();
+    sender
+        .send_to(&[0u8; 600], too_long.local_addr().unwrap())
+        .unwrap();
+    too_long
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    // Unix truncates; Windows says WSAEMSGSIZE, which must be transient.
+    match too_long.recv_from(&mut [0u8; 64]) {
+        Ok((n, _)) => assert_eq!(n, 64),
+        Err(e) => assert!(transient(&e), "{e:?}"),
+    }
+    assert!(!transient(&Error::from(ErrorKind::NotConnected)));
+    assert!(!transient(&Error::from(ErrorKind::PermissionDenied)));
+}

@@ -8,7 +8,7 @@
 //! stops at the first problem with a message that says what to do.
 
 use std::io;
-use std::net::{Ipv4Addr, SocketAddrV4};
+use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -18,15 +18,15 @@ use lifeline_proto::dhcp::config::{
 };
 use lifeline_proto::dhcp::leases::{LeaseError, Leases};
 use lifeline_shared::dhcp::option150;
-use socket2::{Domain, Protocol, Socket, Type};
 use thiserror::Error;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::bind::{FIREWALL_NOTE, bind_hint, udp_on_interface};
 use super::events::{DhcpServing, Notice};
 use super::lease_file;
 use super::neighbour::Neighbours;
-use super::probe::{self, IcmpProber, bind_to_interface};
+use super::probe::{self, IcmpProber};
 use super::server::{self, Ports, Setup};
 use crate::events::Events;
 
@@ -275,16 +275,25 @@ pub fn default_range(iface: &Interface) -> Result<AddrRange, SetupError> {
     })
 }
 
-/// The default data directory: `$XDG_DATA_HOME/lifeline`, else
-/// `~/.local/share/lifeline`, else `./lifeline-data`.
+/// The default data directory, the platform's place for a program's own data:
+/// Windows `%LOCALAPPDATA%\lifeline`; macOS `~/Library/Application
+/// Support/lifeline`; elsewhere `$XDG_DATA_HOME/lifeline`, else
+/// `~/.local/share/lifeline`. Without any of these, `./lifeline-data`.
 pub fn default_data_dir() -> PathBuf {
-    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
-        return PathBuf::from(xdg).join("lifeline");
-    }
-    if let Some(home) = std::env::var_os("HOME").filter(|v| !v.is_empty()) {
-        return PathBuf::from(home).join(".local/share/lifeline");
-    }
-    PathBuf::from("lifeline-data")
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let base = if cfg!(windows) {
+        var("LOCALAPPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        var("HOME").map(|home| PathBuf::from(home).join("Library/Application Support"))
+    } else {
+        var("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .or_else(|| var("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+    };
+    base.map_or_else(
+        || PathBuf::from("lifeline-data"),
+        |dir| dir.join("lifeline"),
+    )
 }
 
 /// The receive buffer asked for the DHCP socket: a room of phones powering
@@ -293,17 +302,17 @@ pub fn default_data_dir() -> PathBuf {
 /// drops those past the first hundred or so before the loop can read them.
 pub const RECV_BUFFER: usize = 1 << 20;
 
-/// Binds UDP port 67 on `interface`, ready for broadcasts.
-pub fn bind_socket(interface: &str, port: u16) -> io::Result<tokio::net::UdpSocket> {
-    let socket = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))?;
-    socket.set_reuse_address(true)?;
-    socket.set_broadcast(true)?;
+/// Binds UDP `port` on `interface` (address `addr`), ready for broadcasts.
+pub fn bind_socket(
+    interface: &str,
+    addr: Ipv4Addr,
+    port: u16,
+) -> io::Result<tokio::net::UdpSocket> {
+    let socket = udp_on_interface(interface, addr, port)?;
     // The system may cap it (Linux: net.core.rmem_max); less is no error.
     if let Err(e) = socket.set_recv_buffer_size(RECV_BUFFER) {
         tracing::debug!(error = %e, "dhcp: cannot enlarge the receive buffer");
     }
-    bind_to_interface(&socket, interface)?;
-    socket.bind(&SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port).into())?;
     socket.set_nonblocking(true)?;
     tokio::net::UdpSocket::from_std(socket.into())
 }
@@ -407,24 +416,19 @@ pub async fn launch(
     } = prepared;
     check_rivals(&args, &iface, &notify).await?;
 
-    let socket = bind_socket(&iface.name, 67).map_err(|source| SetupError::Bind {
+    if let Some(note) = FIREWALL_NOTE {
+        tracing::warn!("dhcp: {note}");
+    }
+    let socket = bind_socket(&iface.name, iface.addr, 67).map_err(|source| SetupError::Bind {
         interface: iface.name.clone(),
-        hint: match source.kind() {
-            io::ErrorKind::PermissionDenied => {
-                " (port 67 and binding to an interface need root, or CAP_NET_BIND_SERVICE and CAP_NET_RAW)"
-            }
-            io::ErrorKind::AddrInUse => {
-                " (another DHCP server runs on this computer: stop it, e.g. dnsmasq or dhcpd)"
-            }
-            _ => "",
-        },
+        hint: bind_hint(source.kind()),
         source,
     })?;
     let prober = if config.probe {
-        match IcmpProber::new(Some(&iface.name)) {
+        match IcmpProber::new(Some((&iface.name, iface.addr))) {
             Ok(p) => Some(p),
             Err(e) => {
-                tracing::warn!(error = %e, "dhcp: cannot open an ICMP socket; addresses are offered without checking that they are free");
+                tracing::warn!(error = %e, "dhcp: cannot open an ICMP socket; {}", probe::UNCHECKED_NOTE);
                 None
             }
         }
@@ -474,7 +478,7 @@ async fn check_rivals(
 ) -> Result<(), SetupError> {
     let wait = Duration::from_secs(args.rival_wait);
     tracing::info!(interface = %iface.name, ?wait, "dhcp: looking for another DHCP server");
-    let rivals = match probe::find_rivals(&iface.name, wait).await {
+    let rivals = match probe::find_rivals(&iface.name, iface.addr, wait).await {
         Ok(rivals) => rivals,
         Err(source) if args.mode == Answer::All && !args.force => {
             return Err(SetupError::RivalCheck {
@@ -535,6 +539,34 @@ mod tests {
             iface("eth1", "10.0.0.1", 24),
             iface("eth1", "10.9.0.1", 16),
         ]
+    }
+
+    /// The platform's place for a program's data, as a new user has it.
+    #[test]
+    fn the_data_directory_is_the_platforms() {
+        let dir = default_data_dir();
+        let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        let expected = if cfg!(windows) {
+            env("LOCALAPPDATA").map(|d| PathBuf::from(d).join("lifeline"))
+        } else if cfg!(target_os = "macos") {
+            env("HOME").map(|h| PathBuf::from(h).join("Library/Application Support/lifeline"))
+        } else {
+            env("XDG_DATA_HOME")
+                .map(|d| PathBuf::from(d).join("lifeline"))
+                .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".local/share/lifeline")))
+        };
+        assert_eq!(
+            dir,
+            expected.unwrap_or_else(|| PathBuf::from("lifeline-data"))
+        );
+        if cfg!(windows) {
+            // Never a Unix dotted directory under the profile.
+            assert!(
+                !dir.to_string_lossy().contains(".local"),
+                "{}",
+                dir.display()
+            );
+        }
     }
 
     #[test]

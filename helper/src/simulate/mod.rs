@@ -518,12 +518,12 @@ fn open(net: &Net, id: SocketId, source: Option<Ipv4Addr>) -> Result<UdpSocket, 
             socket
                 .set_reuse_address(true)
                 .and_then(|()| socket.set_broadcast(true))
-                .and_then(|()| crate::dhcp::probe::bind_to_interface(&socket, interface))
+                .and_then(|()| crate::dhcp::bind::bind_to_interface(&socket, interface))
                 .and_then(|()| socket.bind(&SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)).into()))
                 .map_err(|e| dhcp_bind_error(interface, &e))
         }
         (Net::Dhcp { interface, address }, SocketId::Tftp(_)) => {
-            crate::dhcp::probe::bind_to_interface(&socket, interface)
+            crate::dhcp::bind::bind_to_interface(&socket, interface)
                 .and_then(|()| socket.bind(&SocketAddr::from((*address, 0)).into()))
                 .map_err(|e| format!("cannot open a TFTP socket on {interface} ({address}): {e}"))
         }

@@ -223,7 +223,12 @@ impl RootDir {
         if !meta.is_file() {
             return Err(LookupError::NotFound);
         }
-        Ok((file, meta.len(), inside.to_string_lossy().into_owned()))
+        // Reported with `/` on every system (Windows would join with `\`).
+        let served: Vec<_> = inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect();
+        Ok((file, meta.len(), served.join("/")))
     }
 
     /// Follows `components` one folder at a time, matching names without case.
@@ -260,7 +265,16 @@ impl FileSource for RootDir {
         let components = check_name(requested)?;
         match self.open_inside(&components) {
             Ok((file, size, served)) => {
-                return Ok(Self::opened(file, size, Resolution::Exact, served));
+                // A case-insensitive file system (NTFS, APFS) opens another
+                // case directly; it is still a case match, as on Linux.
+                let requested = normal(&components);
+                let resolution = if served != requested && eq_case_insensitive(&served, &requested)
+                {
+                    Resolution::Case
+                } else {
+                    Resolution::Exact
+                };
+                return Ok(Self::opened(file, size, resolution, served));
             }
             Err(LookupError::NotFound) => {}
             Err(other) => return Err(other),
@@ -453,7 +467,12 @@ mod tests {
         assert_eq!(read_all(exact), b"exact");
         assert_eq!(resolution(&dir, "/SEPX.cnf.xml"), Resolution::Exact);
         assert_eq!(resolution(&dir, "\\SEPX.cnf.xml"), Resolution::Exact);
-        assert_eq!(resolution(&dir, "Sub\\Inner.bin"), Resolution::Exact);
+        let inner = dir.open("Sub\\Inner.bin").unwrap();
+        assert_eq!(
+            (inner.resolution, inner.served.as_str()),
+            (Resolution::Exact, "Sub/Inner.bin"),
+            "served names use `/` on every system"
+        );
         let case = dir.open("/sub/INNER.BIN").unwrap();
         assert_eq!(
             (case.resolution, case.served.as_str()),

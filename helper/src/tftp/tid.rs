@@ -25,7 +25,6 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::Duration;
 
 use serde::Serialize;
-use socket2::{Domain, Protocol, Socket, Type};
 
 /// How transfers hold their TID.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -80,7 +79,10 @@ impl TidSockets {
 
 /// A socket on a fresh ephemeral port of `ip`, and a second socket on the
 /// same port; both with `SO_REUSEPORT` on once the port is taken.
+#[cfg(unix)]
 fn reuseport_pair(ip: IpAddr) -> io::Result<(UdpSocket, UdpSocket)> {
+    use socket2::{Domain, Protocol, Socket, Type};
+
     let domain = Domain::for_address(SocketAddr::new(ip, 0));
     let first = Socket::new(domain, Type::DGRAM, Some(Protocol::UDP))?;
     first.bind(&SocketAddr::new(ip, 0).into())?;
@@ -94,6 +96,17 @@ fn reuseport_pair(ip: IpAddr) -> io::Result<(UdpSocket, UdpSocket)> {
     second.set_reuse_port(true)?;
     second.bind(&SocketAddr::new(ip, port).into())?;
     Ok((first.into(), second.into()))
+}
+
+/// Windows has no `SO_REUSEPORT` (its `SO_REUSEADDR` lets any socket take
+/// any datagram), so transfers there use [`TidMode::Shared`]: [`probe`]
+/// says so once, and an explicit [`TidMode::Connected`] fails each open.
+#[cfg(not(unix))]
+fn reuseport_pair(_ip: IpAddr) -> io::Result<(UdpSocket, UdpSocket)> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "connected TIDs need SO_REUSEPORT, which this system lacks",
+    ))
 }
 
 /// How many connected pairs [`probe`] tries: a kernel that picks among a
@@ -144,6 +157,7 @@ fn probe_once(loopback: IpAddr) -> io::Result<()> {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
     fn the_port_is_fresh_and_shared_only_by_the_pair() {
         let (a, b) = reuseport_pair(Ipv4Addr::LOCALHOST.into()).unwrap();
@@ -170,6 +184,13 @@ mod tests {
             .unwrap();
         let (_, from) = tid.transfer().recv_from(&mut [0u8; 4]).unwrap();
         assert_eq!(from, stranger.local_addr().unwrap());
+    }
+
+    /// Without `SO_REUSEPORT`, the probe settles on one unconnected socket.
+    #[cfg(windows)]
+    #[test]
+    fn windows_transfers_use_one_unconnected_socket() {
+        assert_eq!(probe(Ipv4Addr::UNSPECIFIED.into()), TidMode::Shared);
     }
 
     /// On this machine (Linux ≥ 5.4) the probe finds connected mode works,

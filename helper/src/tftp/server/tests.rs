@@ -285,6 +285,7 @@ async fn refusals_not_found_and_denied() {
     assert_eq!(recv_error(&socket).await.0, ErrorCode::IllegalOperation);
 }
 
+#[cfg(target_os = "linux")]
 #[tokio::test]
 async fn a_wrong_tid_gets_error_5_and_the_transfer_goes_on() {
     // This machine's kernel supports connected TIDs; both ways are checked.
