@@ -12,7 +12,8 @@
 //! - [`plane`]: the switchable TFTP file source, the status, the tracker task.
 //! - [`bundles`]: the data directory's bundles, staging and `current`.
 //! - [`tftp`], [`dhcp`]: the servers; [`simulate`]: a phone on the wire.
-//! - [`inspect_cmd`], [`prep_cmd`]: the terminal subcommands.
+//! - [`inspect_cmd`], [`prep_cmd`]: the terminal subcommands; [`manual`]:
+//!   man pages and shell completions from the flags' definition.
 //! - [`token`]: the pairing token, kept in the data directory across restarts.
 //! - [`atomic`]: file and folder writes a crash never leaves half done.
 //! - [`terminal`]: stdout and stderr lines that never block or kill a server.
@@ -23,6 +24,7 @@ pub mod control;
 pub mod dhcp;
 pub mod events;
 pub mod inspect_cmd;
+pub mod manual;
 pub mod plane;
 pub mod prep_cmd;
 pub mod serve;

@@ -49,6 +49,17 @@ enum Command {
     /// and say whether a real one would recover. Exit 0 would recover, 1 would
     /// be stuck, 2 could not run.
     Simulate(lifeline_helper::simulate::SimulateArgs),
+    /// Write man pages (man/) and shell completions (completions/) for
+    /// packaging. Exit 0 written, 1 could not write.
+    #[command(hide = true)]
+    Manual(ManualArgs),
+}
+
+#[derive(Debug, Args)]
+struct ManualArgs {
+    /// The folder to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -111,7 +122,9 @@ struct ServeArgs {
     #[arg(long, value_name = "NAME")]
     interface: Option<String>,
     /// Where Lifeline keeps its state (the DHCP leases).
-    /// Default: $XDG_DATA_HOME/lifeline, else ~/.local/share/lifeline.
+    /// Default: $XDG_DATA_HOME/lifeline, else ~/.local/share/lifeline;
+    /// %LOCALAPPDATA%\lifeline on Windows; ~/Library/Application Support/lifeline
+    /// on macOS.
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
     #[command(flatten)]
@@ -190,6 +203,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Config(args) => Ok(lifeline_helper::prep_cmd::config(&args)),
         Command::Bundle(args) => Ok(lifeline_helper::prep_cmd::bundle(&args)),
         Command::Simulate(args) => Ok(lifeline_helper::simulate::run(&args)),
+        Command::Manual(args) => {
+            use clap::CommandFactory as _;
+            let written = lifeline_helper::manual::write(Cli::command(), &args.out)
+                .with_context(|| format!("cannot write into {}", args.out.display()))?;
+            for path in written {
+                terminal::out_line(&path.display().to_string());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -423,7 +445,8 @@ fn bind_error(addr: SocketAddr, error: std::io::Error) -> anyhow::Error {
     anyhow::anyhow!("cannot listen on {addr}: {hint}")
 }
 
-/// Completes on Ctrl-C, or on SIGTERM where there is such a thing.
+/// Completes on Ctrl-C, or on SIGTERM where there is such a thing (Unix and
+/// Windows; nothing else is built).
 fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     // Handlers are registered now, not when the future is first polled.
     #[cfg(unix)]
@@ -434,6 +457,8 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
             signal(SignalKind::interrupt()),
         )
     };
+    #[cfg(windows)]
+    let registered = tokio::signal::windows::ctrl_c();
     async move {
         #[cfg(unix)]
         {
@@ -454,10 +479,15 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
                 () = wait(int, "Ctrl-C") => {},
             }
         }
-        #[cfg(not(unix))]
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!("cannot listen for Ctrl-C: {error}");
-            std::future::pending::<()>().await;
+        #[cfg(windows)]
+        match registered {
+            Ok(mut ctrl_c) => {
+                ctrl_c.recv().await;
+            }
+            Err(error) => {
+                tracing::error!("cannot listen for Ctrl-C: {error}");
+                std::future::pending::<()>().await;
+            }
         }
     }
 }
