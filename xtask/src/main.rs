@@ -6,6 +6,8 @@
 //! - `run [ARGS...]`: `dist`, then `lifeline serve ARGS...` from a release build.
 //! - `test`: everything CI checks, in order, stopping at the first failure.
 //! - `e2e [PLAYWRIGHT ARGS...]`: only the browser tests (after `dist` and a helper build).
+//! - `release [--target TRIPLE]...`: archives, .debs and SHA256SUMS per target.
+//! - `cross`: clippy per target, Windows tests under Wine, aarch64 under qemu, the .deb.
 //!
 //! # Layout
 //!
@@ -14,10 +16,14 @@
 //! - `test.rs`: the CI gates in order, and the browser tests alone.
 //! - `files.rs`: copying a tree, and keeping one in step with another.
 //! - `css.rs`: stylesheets without their comments, as `dist/` serves them.
+//! - `release.rs`: the targets, release builds, archives, the .deb, SHA256SUMS.
+//! - `cross.rs`: the other targets' checks and tests, run from Linux.
 
+mod cross;
 mod css;
 mod dist;
 mod files;
+mod release;
 mod test;
 
 use std::ffi::OsString;
@@ -38,6 +44,11 @@ commands:
                        browser tests
   e2e [-- ARGS...]     dist, build lifeline, then only the Playwright tests
                        (ARGS go to `playwright test`, e.g. a spec file or --grep)
+  release [--target T]... release builds for Linux (static musl, x86_64 and
+                       aarch64), Windows and macOS (where linkable), archives,
+                       .debs and SHA256SUMS in target/release-dist/
+  cross                clippy for every target, Windows tests under Wine,
+                       aarch64 tests under qemu, the .deb installed and used
 ";
 
 fn main() -> ExitCode {
@@ -53,6 +64,8 @@ fn main() -> ExitCode {
         Some("run") => Workspace::locate().and_then(|ws| ws.run(&rest)),
         Some("test") if rest.is_empty() => Workspace::locate().and_then(|ws| ws.test()),
         Some("e2e") => Workspace::locate().and_then(|ws| ws.e2e(&rest)),
+        Some("release") => Workspace::locate().and_then(|ws| ws.release(&rest)),
+        Some("cross") if rest.is_empty() => Workspace::locate().and_then(|ws| ws.cross()),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

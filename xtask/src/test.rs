@@ -14,7 +14,7 @@ use crate::{Workspace, print_command, run};
 impl Workspace {
     pub(crate) fn test(&self) -> anyhow::Result<()> {
         let started = Instant::now();
-        let mut steps = Steps::new(11);
+        let mut steps = Steps::new(12);
 
         steps.header("cargo fmt --all --check");
         run(self.cargo().args(["fmt", "--all", "--check"]))?;
@@ -82,6 +82,9 @@ impl Workspace {
 
         steps.header("Playwright (tests/e2e)");
         self.playwright(&lifeline, &fixtures, &browser, &[])?;
+
+        steps.header("cross: Windows, macOS, aarch64, musl, the .deb (cargo xtask cross)");
+        self.cross()?;
 
         println!(
             "\nxtask test: all steps passed in {:.0?}",

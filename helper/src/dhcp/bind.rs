@@ -100,7 +100,7 @@ pub fn bind_hint(kind: io::ErrorKind) -> &'static str {
 /// phones by default.
 pub const FIREWALL_NOTE: Option<&str> = if cfg!(windows) {
     Some(
-        "Windows Firewall drops DHCP, TFTP and port 6970 requests until allowed: accept its \
+        "Windows Firewall drops phones' DHCP and TFTP requests until allowed: accept its \
          prompt for lifeline on Private networks (administrator rights are needed once, for \
          the prompt); see README, Install, Windows",
     )
