@@ -523,12 +523,20 @@ mod tests {
         // Replaced the way every sane writer does it: a new file renamed over.
         let staged = tmp.path().join("f.bin.new");
         fs::write(&staged, vec![0xEE; 300_000]).unwrap();
-        fs::rename(&staged, &path).unwrap();
+        let replaced = match fs::rename(&staged, &path) {
+            Ok(()) => true,
+            // Windows may refuse to replace a file that is open (Wine does):
+            // the running transfer is just as safe.
+            Err(e) if cfg!(windows) && e.kind() == io::ErrorKind::PermissionDenied => false,
+            Err(e) => panic!("{e}"),
+        };
         let mut rest = Vec::new();
         opened.reader.read_to_end(&mut rest).unwrap();
         first.extend(rest);
         assert_eq!(first, old);
-        assert_eq!(read_all(dir.open("f.bin").unwrap()).len(), 300_000);
+        if replaced {
+            assert_eq!(read_all(dir.open("f.bin").unwrap()).len(), 300_000);
+        }
     }
 
     #[test]

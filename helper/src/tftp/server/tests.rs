@@ -642,7 +642,9 @@ async fn one_address_gets_at_most_max_per_client_transfers() {
         "{}",
         report.message
     );
-    // Another address is served meanwhile.
+    // Another address is served meanwhile. (Wine sends from 127.0.0.1
+    // whichever loopback address a socket is bound to.)
+    #[cfg(not(windows))]
     assert_eq!(
         fetch_from("127.0.0.3:0", server.addr, "small.bin", &[])
             .await
@@ -668,7 +670,16 @@ async fn an_unacknowledged_claim_ends_at_the_claim_timeout_and_is_reported() {
         unreachable!()
     };
     // Sent at 0, again at 20 ms, then at 50 ms the claim ends (not at 60).
+    #[cfg(not(windows))]
     assert_eq!(end.outcome, Outcome::TimedOut { retries: 1 });
+    // Windows rounds timers up to its tick (15.6 ms), so the resend may not
+    // come before the claim ends; the claim still ends first.
+    #[cfg(windows)]
+    assert!(
+        matches!(end.outcome, Outcome::TimedOut { retries: 0 | 1 }),
+        "{:?}",
+        end.outcome
+    );
     let Event::TftpShed(report) = wait_for(&mut rx, |e| matches!(e, Event::TftpShed(_))).await
     else {
         unreachable!()
