@@ -428,3 +428,167 @@ fn sha256sums(files: &[PathBuf]) -> anyhow::Result<String> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The workspace, with its build output in a scratch folder.
+    fn workspace(target_dir: &Path) -> Workspace {
+        Workspace {
+            root: Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .unwrap()
+                .to_path_buf(),
+            target_dir: target_dir.to_path_buf(),
+            cargo: "cargo".into(),
+        }
+    }
+
+    /// A stand-in binary and `lifeline manual` output, as the build leaves them.
+    fn fake_build(dir: &Path) -> (PathBuf, PathBuf) {
+        let binary = dir.join("lifeline");
+        fs::write(&binary, "#!/bin/sh\necho lifeline 0.1.0\n").unwrap();
+        let manual = dir.join("manual");
+        fs::create_dir_all(manual.join("man")).unwrap();
+        fs::create_dir_all(manual.join("completions")).unwrap();
+        fs::write(manual.join("man/lifeline.1"), ".TH lifeline 1\n").unwrap();
+        fs::write(
+            manual.join("man/lifeline-serve.1"),
+            ".TH lifeline-serve 1\n",
+        )
+        .unwrap();
+        for (_, file) in [
+            ("bash", "lifeline.bash"),
+            ("zsh", "_lifeline"),
+            ("fish", "lifeline.fish"),
+        ] {
+            fs::write(manual.join("completions").join(file), "# completions\n").unwrap();
+        }
+        (binary, manual)
+    }
+
+    #[test]
+    fn archives_hold_the_binary_readme_and_licences_and_are_summed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = workspace(tmp.path());
+        let (binary, _) = fake_build(tmp.path());
+        let tgz = ws.archive(X86_64_LINUX, &binary, tmp.path()).unwrap();
+        let mut names = Vec::new();
+        let gz = flate2::read::GzDecoder::new(File::open(&tgz).unwrap());
+        for entry in tar::Archive::new(gz).entries().unwrap() {
+            let entry = entry.unwrap();
+            let mode = entry.header().mode().unwrap();
+            names.push((entry.path().unwrap().to_string_lossy().into_owned(), mode));
+        }
+        let stem = format!("lifeline-{}-x86_64-unknown-linux-musl", version());
+        assert_eq!(
+            names,
+            [
+                (format!("{stem}/lifeline"), 0o755),
+                (format!("{stem}/README.md"), 0o644),
+                (format!("{stem}/LICENSE-MIT"), 0o644),
+                (format!("{stem}/LICENSE-APACHE"), 0o644),
+            ]
+        );
+        let zip_path = ws.archive(WINDOWS, &binary, tmp.path()).unwrap();
+        let zip = zip::ZipArchive::new(File::open(&zip_path).unwrap()).unwrap();
+        let stem = format!("lifeline-{}-x86_64-pc-windows-gnu", version());
+        assert!(
+            zip.file_names()
+                .any(|n| n.is_ok_and(|n| n == format!("{stem}/lifeline.exe")))
+        );
+        assert_eq!(zip.len(), 4);
+
+        let sums = sha256sums(&[tgz.clone(), zip_path]).unwrap();
+        let first = sums.lines().next().unwrap();
+        let expected: String = Sha256::digest(fs::read(&tgz).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            first,
+            format!(
+                "{expected}  {stem_tgz}",
+                stem_tgz = tgz.file_name().unwrap().to_string_lossy()
+            )
+        );
+    }
+
+    /// Needs Debian's dpkg-deb, which CI installs; elsewhere it says so and passes.
+    #[test]
+    fn the_deb_installs_binary_unit_manual_and_completions() {
+        if Command::new("dpkg-deb").arg("--version").output().is_err() {
+            eprintln!("no dpkg-deb: the .deb test is skipped");
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = workspace(tmp.path());
+        let (binary, manual) = fake_build(tmp.path());
+        let deb = ws.deb("arm64", &binary, &manual, tmp.path()).unwrap();
+        let contents = Command::new("dpkg-deb")
+            .arg("--contents")
+            .arg(&deb)
+            .output()
+            .unwrap();
+        let contents = String::from_utf8_lossy(&contents.stdout);
+        for (mode, path) in [
+            ("-rwxr-xr-x root/root", "./usr/bin/lifeline"),
+            (
+                "-rw-r--r-- root/root",
+                "./lib/systemd/system/lifeline.service",
+            ),
+            ("-rw-r--r-- root/root", "./etc/default/lifeline"),
+            (
+                "-rw-r--r-- root/root",
+                "./usr/share/man/man1/lifeline-serve.1.gz",
+            ),
+            (
+                "-rw-r--r-- root/root",
+                "./usr/share/bash-completion/completions/lifeline",
+            ),
+            (
+                "-rw-r--r-- root/root",
+                "./usr/share/zsh/vendor-completions/_lifeline",
+            ),
+            ("-rw-r--r-- root/root", "./usr/share/doc/lifeline/copyright"),
+        ] {
+            assert!(
+                contents
+                    .lines()
+                    .any(|l| l.starts_with(mode) && l.ends_with(path)),
+                "{mode} {path} not in:\n{contents}"
+            );
+        }
+        let field = |name: &str| {
+            let out = Command::new("dpkg-deb")
+                .arg("--field")
+                .arg(&deb)
+                .arg(name)
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        };
+        assert_eq!(field("Package"), "lifeline");
+        assert_eq!(field("Architecture"), "arm64");
+        assert_eq!(field("Version"), version());
+        let conffiles = Command::new("dpkg-deb")
+            .arg("--info")
+            .arg(&deb)
+            .arg("conffiles")
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&conffiles.stdout),
+            "/etc/default/lifeline\n"
+        );
+        let unit = fs::read_to_string(ws.root.join("packaging/deb/lifeline.service")).unwrap();
+        for line in [
+            "DynamicUser=yes",
+            "StateDirectory=lifeline",
+            "AmbientCapabilities=CAP_NET_BIND_SERVICE CAP_NET_RAW",
+        ] {
+            assert!(unit.lines().any(|l| l == line), "{line}");
+        }
+    }
+}
