@@ -118,10 +118,10 @@ test('a phone recovers from the seed, watched live', async ({ page, context, hel
   await expect(page.getByTestId('finish-notify')).not.toBeChecked();
   await sound.check();
   await expect(sound).toBeChecked();
-  expect(await page.evaluate(() => localStorage.getItem('lifeline-prefs'))).toBe('v=1&sound=1&notify=0');
+  expect(await page.evaluate(() => localStorage.getItem('lifeline-prefs'))).toBe('v=1&sound=1&notify=0&remember=0');
   await page.getByTestId('finish-notify').check();
   await expect(page.getByTestId('finish-notify')).toBeChecked();
-  expect(await page.evaluate(() => localStorage.getItem('lifeline-prefs'))).toBe('v=1&sound=1&notify=1');
+  expect(await page.evaluate(() => localStorage.getItem('lifeline-prefs'))).toBe('v=1&sound=1&notify=1&remember=0');
 
   // The phone asks for its recovery manifest, then the five images in order.
   const phone = new Phone(helper.tftp, '127.0.0.2');
