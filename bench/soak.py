@@ -13,8 +13,8 @@ No root needed: everything runs on loopback (127.0.0.0/8), against
   one file after another, like a phone after a factory reset, then start over,
   until the time is up. `--loss` of the datagrams each phone receives and of
   those it sends are dropped, as a lossy network would. Every file is checked
-  byte for byte; a transfer fails on an ERROR, a wrong byte or 30 silent
-  timeouts (0.3 s each) in a row.
+  byte for byte; a transfer fails on an ERROR, a wrong byte or `--give-up`
+  seconds of silence (default 30; the client asks again every 0.3 s).
 - **Garbage.** Once a minute, from 127.0.0.9: 2000 datagrams of random bytes
   and lengths (0 to 1500) at the TFTP port, 500 read requests for files that
   do not exist or with broken modes, and 50 TCP connections to the web port
@@ -95,6 +95,10 @@ def main():
     p.add_argument("--phones", type=int, default=200)
     p.add_argument("--loss", type=float, default=0.05)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--give-up", type=float, default=30.0,
+                   help="seconds of silence after which a phone gives up a transfer (default 30; "
+                        "the server backs off up to 8 s between resends, so a few losses in a "
+                        "row need more than 9 s)")
     p.add_argument("--slots", type=int, default=0,
                    help="--tftp-max-transfers (default: 2 x phones + 56, at least 256)")
     args = p.parse_args()
@@ -155,7 +159,7 @@ def run(args, server, web, data):
         while time.monotonic() < end:
             for name, _ in FILES:
                 got, why = fetch(server.tftp, name, f"127.0.1.{i + 1}", timeout=0.3,
-                                 tries=30, loss=args.loss, rng=rng)
+                                 tries=max(1, round(args.give_up / 0.3)), loss=args.loss, rng=rng)
                 with lock:
                     if got == data[name]:
                         outcomes["ok"] += 1
