@@ -125,6 +125,12 @@ impl UploadError {
         }
     }
 
+    /// Whether it leaves nothing to resume: the disk is full, so the staged
+    /// files are removed to give the space back.
+    pub fn is_out_of_space(&self) -> bool {
+        matches!(self, UploadError::NoSpace { .. })
+    }
+
     /// The file concerned.
     pub fn file(&self) -> Option<String> {
         match self {
@@ -442,12 +448,6 @@ impl Upload {
             needed: self.total - self.received,
             free: free_space(data).unwrap_or(0),
         }
-    }
-
-    /// Whether this error leaves nothing to resume: the disk is full, so the
-    /// staged files are removed to give the space back.
-    pub fn is_out_of_space(e: &UploadError) -> bool {
-        matches!(e, UploadError::NoSpace { .. })
     }
 
     /// Records which chunks arrived, for a later resume.

@@ -493,7 +493,7 @@ impl Session {
                 .await;
             }
             Err(e) => {
-                if Upload::is_out_of_space(&e) {
+                if e.is_out_of_space() {
                     // Nothing to resume on a full disk: give the space back.
                     tracing::warn!(bundle = %id, error = %e, "upload stopped");
                     let _ = self.c.store.cancel(&id);
