@@ -20,6 +20,7 @@
 use crate::atomic::sync_dir;
 use lifeline_shared::bundle::{self, MANIFEST_NAME, Manifest};
 use lifeline_shared::protocol::{self, CHUNK_SIZE, Chunk, CurrentBundle, FileChunks};
+use lifeline_shared::size::size;
 use sha2::{Digest, Sha256};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write as _};
@@ -72,7 +73,7 @@ pub enum UploadError {
     /// The data directory's disk is full, or would be.
     #[error(
         "the helper's data directory {} has {} free, and this bundle needs {} more: free some space there, or start the helper with `--data-dir` on a disk with room; the bundle served until now is still served",
-        dir.display(), human(*free), human(*needed)
+        dir.display(), size(*free), size(*needed)
     )]
     NoSpace {
         /// The data directory.
@@ -85,16 +86,6 @@ pub enum UploadError {
     /// Disk trouble.
     #[error("the helper could not write to its data directory: {0}")]
     Io(#[from] io::Error),
-}
-
-/// `1.2 MB`, for the messages above.
-fn human(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
-        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
-        b if b >= 1_000 => format!("{:.1} kB", b as f64 / 1e3),
-        b => format!("{b} bytes"),
-    }
 }
 
 /// Bytes free to this process on the file system holding `path`; `None` where

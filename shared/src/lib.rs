@@ -44,6 +44,7 @@ pub mod inflate;
 pub mod manifest_json;
 pub mod models;
 pub mod protocol;
+pub mod size;
 pub mod sort;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
