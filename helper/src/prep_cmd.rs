@@ -460,8 +460,8 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
     }
     let missing = bundle::missing_recovery_manifests(&report);
     if !args.make_recovery_manifests && !missing.is_empty() {
-        t.push_str(&format!(
-            "  no {}: a wiped phone cannot recover from this bundle; `--make-recovery-manifests` adds copies of the load manifest (unverified)\n",
+        crate::terminal::err_line(&format!(
+            "lifeline: warning: no {}: a wiped phone cannot recover from this bundle; `--make-recovery-manifests` adds copies of the load manifest (unverified)",
             missing.join(" or ")
         ));
     }

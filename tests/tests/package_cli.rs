@@ -182,15 +182,20 @@ fn a_package_without_recovery_manifests_gets_copies_only_when_asked() {
             "{}",
             String::from_utf8_lossy(&o.stderr)
         );
-        (out, String::from_utf8_lossy(&o.stdout).into_owned())
+        (
+            out,
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
     };
-    let (plain, said) = bundle("plain", &[]);
+    let (plain, _, warned) = bundle("plain", &[]);
     assert!(!plain.join("term41.default.loads").exists());
     assert!(
-        said.contains("no term41.default.loads or term61.default.loads: a wiped phone cannot recover from this bundle; `--make-recovery-manifests` adds copies"),
-        "{said}"
+        warned.contains("lifeline: warning: no term41.default.loads or term61.default.loads: a wiped phone cannot recover from this bundle; `--make-recovery-manifests` adds copies"),
+        "{warned}"
     );
-    let (made, said) = bundle("made", &["--make-recovery-manifests"]);
+    let (made, said, warned) = bundle("made", &["--make-recovery-manifests"]);
+    assert!(!warned.contains("no term41"), "{warned}");
     let load = std::fs::read(made.join("SCCP41.8-3-3S.loads")).unwrap();
     for r in ["term41.default.loads", "term61.default.loads"] {
         assert_eq!(std::fs::read(made.join(r)).unwrap(), load, "{r}");
