@@ -8,18 +8,27 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /**
- * Starts `lifeline serve --http-listen 127.0.0.1:0 --data-dir TMP` with
- * `--tftp-listen` `tftpListen` (default `127.0.0.1:0`) and `args`, and waits
- * for the address it prints and for its TFTP server's fate: the "TFTP listening
- * on" line, or the error saying why it could not listen.
- * Resolves to `{ url, tftp, tftpError, stop }`: `url` the printed address (with
- * its token), `tftp` `{ host, port }` or null, `tftpError` the error line or null.
+ * Starts `lifeline serve` with `--http-listen` `httpListen` (default
+ * `127.0.0.1:0`), `--tftp-listen` `tftpListen` (default `127.0.0.1:0`), the
+ * data directory `dataDir` (default: a fresh one, removed at `stop`; one given
+ * is kept, so a restart finds it) and `args`, and waits for the address it
+ * prints and for its TFTP server's fate: the "TFTP listening on" line, or the
+ * error saying why it could not listen.
+ * Resolves to `{ url, port, tftp, tftpError, stop }`: `url` the printed address
+ * (with its token), `port` its web port, `tftp` `{ host, port }` or null,
+ * `tftpError` the error line or null.
  */
-export async function startHelper({ tftpListen = '127.0.0.1:0', args = [] } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-spec-'));
+export async function startHelper({
+  httpListen = '127.0.0.1:0',
+  tftpListen = '127.0.0.1:0',
+  dataDir,
+  args = [],
+} = {}) {
+  const own = dataDir === undefined;
+  const dir = own ? mkdtempSync(join(tmpdir(), 'lifeline-spec-')) : dataDir;
   const child = spawn(
     process.env.LIFELINE_BIN,
-    ['serve', '--http-listen', '127.0.0.1:0', '--tftp-listen', tftpListen, '--data-dir', dataDir, ...args],
+    ['serve', '--http-listen', httpListen, '--tftp-listen', tftpListen, '--data-dir', dir, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const stop = async () => {
@@ -28,7 +37,7 @@ export async function startHelper({ tftpListen = '127.0.0.1:0', args = [] } = {}
       child.kill('SIGTERM');
       await exited;
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (own) rmSync(dir, { recursive: true, force: true });
   };
   const started = await new Promise((resolve, reject) => {
     child.once('exit', (code, signal) => reject(new Error(`lifeline exited before serving (${code ?? signal})`)));
@@ -52,5 +61,5 @@ export async function startHelper({ tftpListen = '127.0.0.1:0', args = [] } = {}
     await stop();
     throw err;
   });
-  return { ...started, stop };
+  return { ...started, port: Number(new URL(started.url).port), stop };
 }

@@ -5,43 +5,12 @@
 // tab pairs it without a reload.
 //
 // Each test restarts a helper of its own on the same port, in the spec.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test, expect, outputPath } from './fixtures.js';
 import { goToStep } from './helpers.js';
-
-/**
- * Starts `lifeline serve` with data directory `dataDir` on `listen`:
- * `{ url, port, stop }`, `url` being the address it printed.
- */
-async function startHelper(dataDir, listen = '127.0.0.1:0', extra = []) {
-  const child = spawn(
-    process.env.LIFELINE_BIN,
-    ['serve', '--http-listen', listen, '--tftp-listen', '127.0.0.1:0', '--data-dir', dataDir, ...extra],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-  };
-  const url = await new Promise((resolve, reject) => {
-    child.once('exit', (code, signal) => reject(new Error(`lifeline exited before serving (${code ?? signal})`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /^Lifeline is serving the UI at (http:\/\/\S+#token=[0-9a-f]+)$/.exec(line);
-      if (m) resolve(m[1]);
-    });
-  }).catch(async (err) => {
-    await stop();
-    throw err;
-  });
-  return { url, port: Number(new URL(url).port), stop };
-}
+import { startHelper } from './own-helper.js';
 
 let dataDir;
 let helper;
@@ -60,13 +29,13 @@ const RECONNECT = { timeout: 30_000 };
 const CONNECTED = /^Helper (connected|on )/;
 
 test('a helper restarted with its kept token is found again by itself', async ({ page }) => {
-  helper = await startHelper(dataDir);
+  helper = await startHelper({ dataDir });
   await page.goto(helper.url);
   await expect(pill(page)).toHaveText(CONNECTED);
   await helper.stop();
   await expect(pill(page)).toHaveText('Helper not reachable');
 
-  helper = await startHelper(dataDir, `127.0.0.1:${helper.port}`);
+  helper = await startHelper({ dataDir, httpListen: `127.0.0.1:${helper.port}` });
   await expect(pill(page)).toHaveText(CONNECTED, RECONNECT);
   await expect(page.getByTestId('helper-retry')).toHaveCount(0);
   await page.screenshot({ path: outputPath('restart-kept-token.png'), fullPage: true });
@@ -81,7 +50,7 @@ test('after --new-token the page says so, and the new address pasted into the ta
   pageProblems.allow(/Unexpected response code: 403/);
   pageProblems.allow(/responded with a status of 403 \(Forbidden\) \(http:\/\/127\.0\.0\.1:\d+\/ws\?token=/);
   pageProblems.allow(/^HTTP 403 for GET http:\/\/127\.0\.0\.1:\d+\/ws\?token=/);
-  helper = await startHelper(dataDir);
+  helper = await startHelper({ dataDir });
   const oldUrl = helper.url;
   await page.goto(oldUrl);
   await expect(pill(page)).toHaveText(CONNECTED);
@@ -89,7 +58,7 @@ test('after --new-token the page says so, and the new address pasted into the ta
   await page.getByTestId('tftp-input').fill('192.168.10.105');
   await helper.stop();
 
-  helper = await startHelper(dataDir, `127.0.0.1:${helper.port}`, ['--new-token']);
+  helper = await startHelper({ dataDir, httpListen: `127.0.0.1:${helper.port}`, args: ['--new-token'] });
   expect(helper.url).not.toBe(oldUrl);
   await expect(pill(page)).toHaveText('Helper has a new token', RECONNECT);
   await page.getByTestId('helper-pill-text').click();
