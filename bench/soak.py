@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from tftp_burst import REPO, Server, fetch, rrq  # noqa: E402
+from tftp_burst import Server, default_binary, fetch, rrq  # noqa: E402
 
 FILES = [
     ("term41.default.loads", 600),
@@ -87,10 +87,7 @@ def garbage(tftp, web, rng):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default = REPO / "target/release/lifeline"
-    if not default.exists():
-        default = REPO / "target/debug/lifeline"
-    p.add_argument("--bin", default=str(default))
+    p.add_argument("--bin", default=str(default_binary()))
     p.add_argument("--minutes", type=float, default=30)
     p.add_argument("--phones", type=int, default=200)
     p.add_argument("--loss", type=float, default=0.05)
@@ -117,33 +114,9 @@ def main():
         slots = args.slots or max(256, 2 * args.phones + 56)
         server = Server(args.bin, root, ["--tftp-max-transfers", str(slots)])
         try:
-            web = web_address(server)
-            run(args, server, web, data)
+            run(args, server, server.web, data)
         finally:
             server.stop()
-
-
-def web_address(server):
-    """The web UI's address: the helper printed it before the TFTP line; ask
-    the kernel instead (the helper's listening TCP socket on loopback)."""
-    pid = server.proc.pid
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
-    with open("/proc/net/tcp") as f:
-        next(f)
-        for line in f:
-            cols = line.split()
-            local, state, inode = cols[1], cols[3], cols[9]
-            if state == "0A" and inode in inodes:
-                host, port = local.split(":")
-                return ("127.0.0.1", int(port, 16))
-    sys.exit("cannot find the helper's web port")
 
 
 def run(args, server, web, data):

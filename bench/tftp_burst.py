@@ -39,6 +39,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 TFTP_LINE = "TFTP listening on "
+UI_LINE = "Lifeline is serving the UI at "
 BLOCK = 512
 
 
@@ -121,10 +122,14 @@ class Server:
             text=True, env={**os.environ, "RUST_LOG": "warn"})
         deadline = time.monotonic() + 30
         self.tftp = None
+        self.web = None
         while time.monotonic() < deadline:
             line = self.proc.stdout.readline()
             if not line:
                 break
+            if line.startswith(UI_LINE):
+                host, port = line[len(UI_LINE):].split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)
+                self.web = (host, int(port))
             if line.startswith(TFTP_LINE):
                 host, port = line[len(TFTP_LINE):].split(",")[0].rsplit(":", 1)
                 self.tftp = (host, int(port))
@@ -182,12 +187,15 @@ def clients_through_burst(binary, root, data, clients, count):
         server.stop()
 
 
+def default_binary():
+    """The release build if there is one, else the debug build."""
+    release = REPO / "target/release/lifeline"
+    return release if release.exists() else REPO / "target/debug/lifeline"
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default = REPO / "target/release/lifeline"
-    if not default.exists():
-        default = REPO / "target/debug/lifeline"
-    p.add_argument("--bin", default=str(default))
+    p.add_argument("--bin", default=str(default_binary()))
     p.add_argument("--abandoned", type=int, default=2000)
     p.add_argument("--clients", type=int, default=200)
     p.add_argument("--burst", type=int, default=10_000)
