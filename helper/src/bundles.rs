@@ -188,14 +188,7 @@ impl Store {
 
     /// What the browser is told about the current bundle.
     pub fn current_info(&self) -> Option<CurrentBundle> {
-        let m = self.current_manifest()?;
-        Some(CurrentBundle {
-            id: m.id.clone(),
-            source: m.source.clone(),
-            load: m.load.clone(),
-            files: m.files.len(),
-            bytes: m.files.iter().map(|f| f.size).sum(),
-        })
+        Some(CurrentBundle::of(&self.current_manifest()?))
     }
 
     /// Makes `id` the current bundle, atomically.
@@ -509,13 +502,7 @@ impl Upload {
         sync_dir(&store.dir.join("bundles"))?;
         store.switch(&self.id)?;
         store.prune()?;
-        Ok(CurrentBundle {
-            id: self.id.clone(),
-            source: self.manifest.source.clone(),
-            load: self.manifest.load.clone(),
-            files: self.manifest.files.len(),
-            bytes: self.total,
-        })
+        Ok(CurrentBundle::of(&self.manifest))
     }
 }
 

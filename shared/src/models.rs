@@ -76,6 +76,31 @@ pub enum FamilyId {
     F78xx,
 }
 
+impl FamilyId {
+    /// The id as it travels and is written (`7941-7961`, `69xx`): its serde name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FamilyId::F7941_7961 => "7941-7961",
+            FamilyId::F7942_7962 => "7942-7962",
+            FamilyId::F7945_7965 => "7945-7965",
+            FamilyId::F7970_7971 => "7970-7971",
+            FamilyId::F7975 => "7975",
+            FamilyId::F7911_7906 => "7911-7906",
+            FamilyId::F7931 => "7931",
+            FamilyId::F7940_7960 => "7940-7960",
+            FamilyId::F69xx => "69xx",
+            FamilyId::F894x => "894x",
+            FamilyId::F792x => "792x",
+            FamilyId::F78xx => "78xx",
+        }
+    }
+
+    /// The family whose [`FamilyId::as_str`] is `text`.
+    pub fn parse(text: &str) -> Option<FamilyId> {
+        FAMILIES.iter().map(|f| f.id).find(|id| id.as_str() == text)
+    }
+}
+
 /// How a family's manifest body is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -560,6 +585,16 @@ mod tests {
             assert_eq!(model_by_device_id(id).map(|m| m.name), Some(name));
         }
         assert_eq!(MODELS.len(), table.len());
+    }
+
+    #[test]
+    fn a_family_id_as_text_is_its_serde_name_and_parses_back() {
+        for f in FAMILIES {
+            let serde = serde_json::to_value(f.id).unwrap();
+            assert_eq!(serde.as_str(), Some(f.id.as_str()));
+            assert_eq!(FamilyId::parse(f.id.as_str()), Some(f.id));
+        }
+        assert_eq!(FamilyId::parse("7941_7961"), None);
     }
 
     #[test]

@@ -13,6 +13,21 @@ export async function goToStep(page, n) {
   await expect(page.getByTestId(`step-${n}`)).toHaveAttribute('aria-current', 'step');
 }
 
+/** Sends the bundle of `firmware` for `callManager` from steps 1–4, then opens step 5. */
+export async function sendBundle(page, firmware, callManager) {
+  if ((await page.getByTestId('step-1').getAttribute('aria-current')) !== 'step') await goToStep(page, 1);
+  await inspect(page, firmware);
+  await goToStep(page, 2);
+  await expect(page.getByTestId('tftp-input')).toHaveValue(/^\d+\.\d+\.\d+\.\d+$/);
+  await goToStep(page, 3);
+  await page.getByTestId('cm-input').fill(callManager);
+  await goToStep(page, 4);
+  await page.getByTestId('send-bundle').click();
+  await expect(page.getByTestId('send-switched')).toBeVisible();
+  await page.getByTestId('to-recover').click();
+  await expect(page.getByTestId('step-5')).toHaveAttribute('aria-current', 'step');
+}
+
 /**
  * The names of the entries of a zip, read from its central directory (no
  * dependency: the end record, then one 46-byte header plus name per entry).

@@ -1,7 +1,7 @@
 // A helper of a spec's own: the same binary as the run's shared helper, on free
 // loopback ports with a fresh data directory, so what the spec does to it
 // (phones played at it, its TFTP port taken) never reaches other specs.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +62,16 @@ export async function startHelper({
     throw err;
   });
   return { ...started, port: Number(new URL(started.url).port), stop };
+}
+
+/** Runs `lifeline simulate ARGS --server` against `tftp`; resolves to its exit code and output. */
+export function simulate(tftp, args) {
+  return new Promise((resolve) => {
+    execFile(
+      process.env.LIFELINE_BIN,
+      ['simulate', '--server', `${tftp.host}:${tftp.port}`, '--time-limit', '120', ...args],
+      { timeout: 180_000 },
+      (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr }),
+    );
+  });
 }

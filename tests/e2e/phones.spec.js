@@ -5,23 +5,10 @@
 //
 // Each test plays phones on loopback from addresses of its own, against a
 // helper of its own (same binary, its own ports and data directory).
-import { execFile } from 'node:child_process';
 import { test, expect, outputPath } from './fixtures.js';
-import { inspect, goToStep } from './helpers.js';
-import { startHelper } from './own-helper.js';
+import { sendBundle } from './helpers.js';
+import { simulate, startHelper } from './own-helper.js';
 import { Phone } from './tftp.js';
-
-/** Runs `lifeline simulate ARGS --server` against `tftp`; resolves to its exit code and output. */
-function simulate(tftp, args) {
-  return new Promise((resolve) => {
-    execFile(
-      process.env.LIFELINE_BIN,
-      ['simulate', '--server', `${tftp.host}:${tftp.port}`, '--time-limit', '120', ...args],
-      { timeout: 180_000 },
-      (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr }),
-    );
-  });
-}
 
 const IMAGES = [
   'jar41sccp.8-3-2-27.sbn',
@@ -30,21 +17,6 @@ const IMAGES = [
   'dsp41.8-3-2-27.sbn',
   'cvm41sccp.8-3-2-27.sbn',
 ];
-
-/** Sends the bundle of `firmware` for `callManager` from steps 1–4, then opens step 5. */
-async function sendBundle(page, firmware, callManager) {
-  if ((await page.getByTestId('step-1').getAttribute('aria-current')) !== 'step') await goToStep(page, 1);
-  await inspect(page, firmware);
-  await goToStep(page, 2);
-  await expect(page.getByTestId('tftp-input')).toHaveValue(/^\d+\.\d+\.\d+\.\d+$/);
-  await goToStep(page, 3);
-  await page.getByTestId('cm-input').fill(callManager);
-  await goToStep(page, 4);
-  await page.getByTestId('send-bundle').click();
-  await expect(page.getByTestId('send-switched')).toBeVisible();
-  await page.getByTestId('to-recover').click();
-  await expect(page.getByTestId('step-5')).toHaveAttribute('aria-current', 'step');
-}
 
 let helper;
 test.beforeEach(async () => {

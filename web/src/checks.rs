@@ -17,7 +17,7 @@ use lifeline_shared::events::PhoneState;
 use lifeline_shared::finding::Severity;
 use lifeline_shared::firmware::inspect::Report;
 use lifeline_shared::models::Protocol;
-use lifeline_shared::protocol::Status;
+use lifeline_shared::protocol::{CurrentBundle, Status};
 
 use crate::bundle::BundleJob;
 use crate::format;
@@ -93,12 +93,23 @@ fn problem(severity: Severity, text: String, place: Place) -> Problem {
 
 /// Whether `step` may open now, or the reason it is closed: steps 1 and 2 are
 /// always open (option 150 is the same for any firmware), step 3 needs a
-/// usable firmware, steps 4 and 5 everything the bundle needs.
-pub fn gate(step: StepId, report: Option<&Report>, form: &Form) -> Result<(), &'static str> {
+/// usable firmware, step 4 everything the bundle needs, and step 5 that too or
+/// a bundle the helper already serves (`served`: it says which phones it is
+/// for, so they can be watched without the firmware dropped again).
+pub fn gate(
+    step: StepId,
+    report: Option<&Report>,
+    form: &Form,
+    served: Option<&CurrentBundle>,
+) -> Result<(), &'static str> {
     match step {
         StepId::Firmware | StepId::Network => Ok(()),
         StepId::Config => settings::usable_load(report).map(|_| ()),
-        StepId::Deliver | StepId::Recover => settings::bundle_inputs(report, form).map(|_| ()),
+        StepId::Deliver => settings::bundle_inputs(report, form).map(|_| ()),
+        StepId::Recover => match settings::bundle_inputs(report, form) {
+            Err(_) if served.is_some() => Ok(()),
+            other => other.map(|_| ()),
+        },
     }
 }
 

@@ -45,11 +45,6 @@ impl StepId {
     pub fn next(self) -> Option<StepId> {
         StepId::ALL.get(self.number()).copied()
     }
-
-    /// The step before this one.
-    pub fn previous(self) -> Option<StepId> {
-        (self.number() >= 2).then(|| StepId::ALL[self.number() - 2])
-    }
 }
 
 #[cfg(test)]
@@ -58,9 +53,7 @@ mod tests {
 
     #[test]
     fn step_ids_know_their_neighbours() {
-        assert_eq!(StepId::Firmware.previous(), None);
         assert_eq!(StepId::Firmware.next(), Some(StepId::Network));
-        assert_eq!(StepId::Deliver.previous(), Some(StepId::Config));
         assert_eq!(StepId::Recover.next(), None);
         assert_eq!(StepId::Config.number(), 3);
         assert_eq!(StepId::Config.labels(), ("Configuration", "Config"));

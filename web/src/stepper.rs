@@ -178,7 +178,7 @@ pub fn steps(state: &State) -> Vec<Step> {
     StepId::ALL
         .into_iter()
         .map(|id| {
-            let gate = checks::gate(id, report, &state.form);
+            let gate = checks::gate(id, report, &state.form, state.served());
             let (label, short) = id.labels();
             Step {
                 id,

@@ -213,6 +213,8 @@ pub fn status_with_bundle(interfaces: &[(&str, [u8; 4], u8)]) -> Status {
             load: None,
             files: 1,
             bytes: 1,
+            family: None,
+            models: Vec::new(),
         }),
     )
 }
@@ -328,6 +330,8 @@ pub fn status(bundle: Option<&str>) -> Status {
             load: Some("SCCP41.8-3-3S".into()),
             files: 10,
             bytes: 6_300_000,
+            family: Some(lifeline_shared::models::FamilyId::F7941_7961),
+            models: vec!["7941".into(), "7961".into()],
         }),
     )
 }

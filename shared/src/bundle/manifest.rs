@@ -5,7 +5,7 @@
 //! so equal content has an equal id; every file name is safe in a flat TFTP root.
 
 use crate::config::mac::Mac;
-use crate::models::Protocol;
+use crate::models::{self, FamilyId, Protocol};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -105,6 +105,27 @@ pub struct Manifest {
     pub aliases: Vec<Alias>,
 }
 
+impl Manifest {
+    /// The phone family its load is for, from the load's name.
+    pub fn family(&self) -> Option<FamilyId> {
+        models::family_of_name(self.load.as_deref()?)
+    }
+
+    /// The models a phone of which can take this bundle: the family's models whose
+    /// recovery manifest is among the files (any case), or every model of a family
+    /// that recovers without one.
+    pub fn models(&self) -> Vec<&'static str> {
+        let Some(f) = self.family() else {
+            return Vec::new();
+        };
+        let has = |name: &str| self.files.iter().any(|x| x.name.eq_ignore_ascii_case(name));
+        models::models_of(f)
+            .filter(|m| m.recovery_manifest.is_none_or(has))
+            .map(|m| m.name)
+            .collect()
+    }
+}
+
 pub(super) fn sha256_hex(data: &[u8]) -> String {
     Sha256::digest(data)
         .iter()
@@ -197,6 +218,24 @@ mod tests {
             phones: vec![],
         };
         build(&report, fw, &settings).unwrap().manifest
+    }
+
+    #[test]
+    fn a_manifest_names_its_family_and_the_models_its_recovery_manifests_serve() {
+        let mut m = manifest();
+        assert_eq!(m.family(), Some(FamilyId::F7941_7961));
+        let all = m.models();
+        assert!(all.contains(&"7941") && all.contains(&"7961"), "{all:?}");
+        // Without term61.default.loads a wiped 7961 has nothing to ask for.
+        m.files
+            .retain(|f| !f.name.eq_ignore_ascii_case("term61.default.loads"));
+        let some = m.models();
+        assert!(
+            some.contains(&"7941") && !some.contains(&"7961"),
+            "{some:?}"
+        );
+        m.load = None;
+        assert_eq!((m.family(), m.models().len()), (None, 0));
     }
 
     #[test]

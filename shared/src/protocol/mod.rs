@@ -26,6 +26,7 @@
 
 use crate::bundle::Manifest;
 use crate::events::{Event, PhoneSummary};
+use crate::models::FamilyId;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 use thiserror::Error;
@@ -312,6 +313,28 @@ pub struct CurrentBundle {
     pub files: usize,
     /// Bytes.
     pub bytes: u64,
+    /// The phone family its load is for, so a page without the firmware can
+    /// still show how to reset those phones and watch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<FamilyId>,
+    /// The models whose phones it can recover (see [`Manifest::models`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<String>,
+}
+
+impl CurrentBundle {
+    /// What the browser is told about a bundle with manifest `m`.
+    pub fn of(m: &Manifest) -> CurrentBundle {
+        CurrentBundle {
+            id: m.id.clone(),
+            source: m.source.clone(),
+            load: m.load.clone(),
+            files: m.files.len(),
+            bytes: m.files.iter().map(|f| f.size).sum(),
+            family: m.family(),
+            models: m.models().into_iter().map(str::to_string).collect(),
+        }
+    }
 }
 
 /// A binary chunk frame.

@@ -26,6 +26,7 @@ use crate::events::{
     TftpProgress, TftpRefused, TftpRequest, TftpShed,
 };
 use crate::manifest_json;
+use crate::models::FamilyId;
 
 type Result<T> = std::result::Result<T, WireError>;
 
@@ -235,6 +236,12 @@ fn status(v: &Json) -> Result<Status> {
                 load: opt_text(b, "load")?,
                 files: small(b, "files")?,
                 bytes: int(b, "bytes")?,
+                // Absent from a helper older than these fields.
+                family: opt_text(b, "family")?.and_then(|f| FamilyId::parse(&f)),
+                models: match b.get("models") {
+                    None | Some(Json::Null) => Vec::new(),
+                    Some(_) => strings(b, "models")?,
+                },
             }),
         },
     })

@@ -21,6 +21,8 @@ fn status_sample() -> Status {
             load: Some("SCCP41.8-3-3S".into()),
             files: 11,
             bytes: 6_300_000,
+            family: Some(crate::models::FamilyId::F7941_7961),
+            models: vec!["7941".into(), "7961".into()],
         }),
     )
 }
@@ -86,6 +88,28 @@ fn end_sample(outcome: Outcome) -> TftpEnd {
         bytes_per_sec: 1_995_599.5,
         outcome,
     }
+}
+
+#[test]
+fn a_status_from_a_helper_without_the_family_fields_still_reads() {
+    let mut status = status_sample();
+    let b = status.bundle.as_mut().unwrap();
+    (b.family, b.models) = (None, Vec::new());
+    let text = serde_json::to_string(&ServerMessage::Status(status.clone())).unwrap();
+    assert!(
+        !text.contains("family") && !text.contains("models"),
+        "{text}"
+    );
+    assert_eq!(
+        server_message(&text).unwrap(),
+        ServerMessage::Status(status)
+    );
+    // A family this page does not know is no family, not an unreadable status.
+    let text = text.replace("\"bytes\"", "\"family\":\"9999\",\"bytes\"");
+    let ServerMessage::Status(read) = server_message(&text).unwrap() else {
+        panic!("{text}");
+    };
+    assert_eq!(read.bundle.unwrap().family, None);
 }
 
 #[test]

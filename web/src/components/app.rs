@@ -20,7 +20,7 @@ use super::notice::{LinkNoticeProps, link_notice};
 use super::pill::helper_pill;
 use super::problem::{ProblemPanelProps, problem_panel};
 use super::problems::{ProblemsPanelProps, problems_panel};
-use super::recover::RecoverStep;
+use super::recover::{PageBundle, RecoverStep};
 use super::report::{ReportViewProps, report_view};
 use super::share::SharePanel;
 use super::status::{StatusLineProps, status_line};
@@ -122,6 +122,27 @@ pub fn App() -> Html {
                     }
                 },
             ));
+        });
+    }
+    // The bundle, built once per firmware and settings revision while step 4
+    // shows it or step 5 compares it with what the helper serves (a reload
+    // straight onto step 5 builds it there).
+    {
+        let job = match &state.phase {
+            Phase::Inspected {
+                report, firmware, ..
+            } if state.wants_bundle() => Some((report.clone(), firmware.clone())),
+            _ => None,
+        };
+        let (key, built_for) = (state.bundle_key(), state.bundle.key());
+        let (form, dispatch) = (state.form.clone(), dispatch.clone());
+        let options = lifeline_shared::bundle::Options {
+            recovery_from_load: state.recovery_copies,
+        };
+        use_effect_with((key, job.is_some()), move |_| {
+            if let Some((report, firmware)) = job.filter(|_| built_for != Some(key)) {
+                browser::build_bundle(report, firmware, form, options, key, dispatch);
+            }
         });
     }
     // The pill's panel never stays open over the steps.
@@ -347,18 +368,10 @@ pub fn App() -> Html {
                 dispatch={dispatch.clone()}
             />
         },
-        (
-            StepId::Deliver,
-            Phase::Inspected {
-                report, firmware, ..
-            },
-        ) => html! {
+        (StepId::Deliver, Phase::Inspected { report, .. }) => html! {
             <DeliverStep
                 report={report.clone()}
-                firmware={firmware.clone()}
-                form={state.form.clone()}
                 bundle={state.bundle.clone()}
-                bundle_key={state.bundle_key()}
                 send={h.send.clone()}
                 link={h.link.clone()}
                 serves={h.serves_bundle(&state.bundle)}
@@ -370,10 +383,10 @@ pub fn App() -> Html {
                 dispatch={dispatch.clone()}
             />
         },
-        (StepId::Recover, Phase::Inspected { report, .. }) => html! {
+        (StepId::Recover, _) => html! {
             <RecoverStep
-                report={report.clone()}
-                bundle_id={match &state.bundle { BundleJob::Ready { bundle, .. } => Some(AttrValue::from(bundle.manifest.id.clone())), _ => None }}
+                report={state.report().cloned()}
+                page={PageBundle::of(&state)}
                 link={h.link.clone()}
                 status={h.status.clone()}
                 live={h.live.clone()}

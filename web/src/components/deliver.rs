@@ -12,13 +12,11 @@ use super::recovery::recovery_box;
 use super::rich;
 use super::send::SendPanel;
 use crate::browser;
-use crate::bundle::{self, BundleJob, BundleKey};
+use crate::bundle::{self, BundleJob};
 use crate::checks::bundle_finding_id;
 use crate::format;
 use crate::helper_link::HelperLink;
-use crate::intake::Firmware;
 use crate::pairing::Link;
-use crate::settings::Form;
 use crate::state::Action;
 use crate::step::StepId;
 use crate::upload::SendState;
@@ -28,13 +26,8 @@ use crate::upload::SendState;
 pub struct DeliverStepProps {
     /// The firmware's report.
     pub report: Rc<Report>,
-    pub firmware: Rc<Firmware>,
-    /// The settings as typed.
-    pub form: Form,
     /// The bundle for them.
     pub bundle: BundleJob,
-    /// The key a bundle built now gets.
-    pub bundle_key: BundleKey,
     /// Sending it to the helper.
     pub send: SendState,
     /// The connection to the helper.
@@ -56,22 +49,6 @@ pub struct DeliverStepProps {
 /// The deliver step.
 #[function_component]
 pub fn DeliverStep(props: &DeliverStepProps) -> Html {
-    // Build once per firmware and settings revision.
-    {
-        let report = props.report.clone();
-        let firmware = props.firmware.clone();
-        let form = props.form.clone();
-        let options = lifeline_shared::bundle::Options {
-            recovery_from_load: props.recovery_copies,
-        };
-        let built_for = props.bundle.key();
-        let dispatch = props.dispatch.clone();
-        use_effect_with(props.bundle_key, move |&key| {
-            if built_for != Some(key) {
-                browser::build_bundle(report, firmware, form, options, key, dispatch);
-            }
-        });
-    }
     let body = match &props.bundle {
         BundleJob::Idle | BundleJob::Preparing(_) => html! {
             <p class="status is-working" data-testid="bundle-status">

@@ -8,33 +8,65 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use lifeline_shared::finding::Code;
+use lifeline_shared::finding::{Code, Finding};
 use lifeline_shared::firmware::inspect::Report;
 use lifeline_shared::models;
-use lifeline_shared::protocol::Status;
+use lifeline_shared::protocol::{CurrentBundle, Status};
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
 use super::phone::phone_card;
 use super::{fixed, rich};
 use crate::browser;
-use crate::bundle::short_id;
+use crate::bundle::{BundleJob, short_id};
+use crate::checks;
 use crate::format;
 use crate::helper_link::HelperLink;
 use crate::interfaces;
 use crate::live::{Finish, Live, PhoneView};
 use crate::pairing::{self, Link};
 use crate::prefs::{Permission, Prefs};
-use crate::state::Action;
+use crate::state::{Action, State};
 use crate::step::StepId;
+
+/// This page's own bundle, as step 5 compares it with the one the helper serves.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageBundle {
+    /// Built: its manifest id.
+    Built(AttrValue),
+    /// Being built from this page's firmware and settings.
+    Building,
+    /// None, and why (no firmware, settings missing, or it could not be made).
+    Missing(AttrValue),
+}
+
+impl PageBundle {
+    /// The bundle of `state`.
+    pub fn of(state: &State) -> PageBundle {
+        match &state.bundle {
+            BundleJob::Ready { bundle, .. } => {
+                PageBundle::Built(AttrValue::from(bundle.manifest.id.clone()))
+            }
+            BundleJob::Failed(..) => PageBundle::Missing(AttrValue::Static(
+                "this page's bundle could not be made (step 4 says why)",
+            )),
+            _ if state.wants_bundle() => PageBundle::Building,
+            _ => {
+                let report = state.report().map(|r| &**r);
+                let why = checks::gate(StepId::Deliver, report, &state.form, None).err();
+                PageBundle::Missing(AttrValue::Static(why.unwrap_or("Inspect a firmware first")))
+            }
+        }
+    }
+}
 
 /// Props of [`RecoverStep`].
 #[derive(Properties, PartialEq)]
 pub struct RecoverStepProps {
-    /// The firmware's report.
-    pub report: Rc<Report>,
-    /// The bundle on screen, if built: its manifest id.
-    pub bundle_id: Option<AttrValue>,
+    /// The firmware's report, when this page has the firmware.
+    pub report: Option<Rc<Report>>,
+    /// This page's bundle.
+    pub page: PageBundle,
     pub link: Link,
     /// The helper's last status.
     pub status: Option<Status>,
@@ -84,7 +116,7 @@ pub fn RecoverStep(props: &RecoverStepProps) -> Html {
                 <h1 ref={props.heading.clone()} tabindex="-1">{ "Recover" }</h1>
                 <p>{ "Reset each phone so it asks the network for its firmware, then watch it fetch every file." }</p>
             </div>
-            { reset_panel(&props.report, &props.resets, &props.live, &props.dispatch) }
+            { reset_panel(&Phones::of(props), &props.resets, &props.live, &props.dispatch) }
             { watch(props) }
         </>
     }
@@ -141,29 +173,61 @@ fn finish_options(props: &RecoverStepProps) -> Html {
     }
 }
 
-fn reset_panel(r: &Report, resets: &[usize], live: &Live, dispatch: &Callback<Action>) -> Html {
-    let family = r.family.map(models::family);
+/// The phones step 5 is about: those of this page's firmware, or, without it,
+/// those of the bundle the helper serves.
+struct Phones<'a> {
+    family: Option<&'static models::Family>,
+    models: Vec<&'a str>,
+    load: Option<&'a str>,
+    /// Cisco's upgrade-path warning (only the firmware's report knows it).
+    upgrade: Option<&'a Finding>,
+}
+
+impl<'a> Phones<'a> {
+    fn of(props: &'a RecoverStepProps) -> Phones<'a> {
+        let served = props.status.as_ref().and_then(|s| s.bundle.as_ref());
+        match (&props.report, served) {
+            (Some(r), _) => Phones {
+                family: r.family.map(models::family),
+                models: r.models.iter().map(|m| m.model.as_str()).collect(),
+                load: r.load.as_deref(),
+                upgrade: r.findings.iter().find(|f| f.code == Code::UpgradePath),
+            },
+            (None, Some(b)) => Phones {
+                family: b.family.map(models::family),
+                models: b.models.iter().map(String::as_str).collect(),
+                load: b.load.as_deref(),
+                upgrade: None,
+            },
+            (None, None) => Phones {
+                family: None,
+                models: Vec::new(),
+                load: None,
+                upgrade: None,
+            },
+        }
+    }
+}
+
+fn reset_panel(p: &Phones<'_>, resets: &[usize], live: &Live, dispatch: &Callback<Action>) -> Html {
+    let family = p.family;
     let steps = family.map(|f| f.reset_steps).unwrap_or_default();
-    let models_text = r
-        .models
-        .iter()
-        .map(|m| m.model.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let upgrade = r.findings.iter().find(|f| f.code == Code::UpgradePath);
+    let models_text = p.models.join(", ");
+    let upgrade = p.upgrade;
     // Phones that said (over DHCP) they are a model this firmware is not for.
     let strangers: Vec<String> = live
         .phones
         .iter()
-        .filter_map(|p| {
-            let name = p.model.as_deref()?;
+        .filter_map(|phone| {
+            let name = phone.model.as_deref()?;
             let m = models::model(name)?;
-            (Some(m.family) != r.family).then(|| {
+            let ours = family?;
+            (m.family != ours.id).then(|| {
                 format!(
                     "{} is a {}, but this firmware is for the {}: it needs the firmware for the {}.",
-                    crate::live::label(p),
+                    crate::live::label(phone),
                     m.name,
-                    r.family_name.clone().unwrap_or_default(),
+                    ours.name,
                     models::family(m.family).name
                 )
             })
@@ -186,8 +250,9 @@ fn reset_panel(r: &Report, resets: &[usize], live: &Live, dispatch: &Callback<Ac
             <h2 id="reset-title" tabindex="-1">{ "Reset the phones" }</h2>
             <p data-testid="reset-models">
                 { match (&family, models_text.is_empty()) {
-                    (Some(f), false) => format!("For the {models_text} ({} family), load {}. Tick each step as you do it.", f.name, r.load.clone().unwrap_or_default()),
+                    (Some(f), false) => format!("For the {models_text} ({} family), load {}. Tick each step as you do it.", f.name, p.load.unwrap_or_default()),
                     (Some(f), true) => format!("For the {} family. Tick each step as you do it.", f.name),
+                    (None, _) if p.load.is_none() => "Lifeline does not know which phones this bundle is for.".to_string(),
                     (None, _) => "Lifeline does not know this firmware's phone family.".to_string(),
                 } }
             </p>
@@ -211,6 +276,49 @@ fn reset_panel(r: &Report, resets: &[usize], live: &Live, dispatch: &Callback<Ac
     }
 }
 
+/// Which bundle the phones get: this page's, another one (with the way to
+/// send this one), or, without one here, the helper's own, named.
+fn served_note(
+    page: &PageBundle,
+    served: Option<&CurrentBundle>,
+    to_deliver: Callback<MouseEvent>,
+) -> Html {
+    let named = |b: &CurrentBundle| {
+        let load = b
+            .load
+            .as_deref()
+            .map(|l| format!(", load {l}"))
+            .unwrap_or_default();
+        html! { <><code>{ short_id(&b.id).to_string() }</code>{ format!(", from {}{load}", b.source) }</> }
+    };
+    match (page, served) {
+        (PageBundle::Built(id), Some(b)) if b.id == id.as_str() => html! {},
+        (PageBundle::Building, _) => html! {},
+        (PageBundle::Built(_), _) => html! {
+            <p class="field-warnings" data-testid="watch-not-served">
+                <span aria-hidden="true">{ "⚠ " }</span>
+                { match served {
+                    Some(b) => html! { <>{ "The helper serves another bundle (" }{ named(b) }{ "), not this one. " }</> },
+                    None => html! { { "The helper serves no bundle yet. " } },
+                } }
+                <button type="button" class="button quiet" onclick={to_deliver}>{ "Send this one (step 4)" }</button>
+            </p>
+        },
+        (PageBundle::Missing(_), Some(b)) => html! {
+            <p data-testid="watch-served">
+                { "Watching the phones of the bundle the helper serves (" }{ named(b) }{ "). " }
+                <span class="muted">{ "To send another, choose its firmware in step 1." }</span>
+            </p>
+        },
+        (PageBundle::Missing(why), None) => html! {
+            <p class="field-warnings" data-testid="watch-not-served">
+                <span aria-hidden="true">{ "⚠ " }</span>
+                { format!("The helper serves no bundle, so no phone can recover from it. {why}, then send the bundle in step 4.") }
+            </p>
+        },
+    }
+}
+
 fn watch(props: &RecoverStepProps) -> Html {
     let live = &props.live;
     let retry = {
@@ -221,10 +329,6 @@ fn watch(props: &RecoverStepProps) -> Html {
         .dispatch
         .reform(|_: MouseEvent| Action::GoTo(StepId::Deliver));
     let served = props.status.as_ref().and_then(|s| s.bundle.as_ref());
-    let ours = match (&props.bundle_id, served) {
-        (Some(id), Some(b)) => b.id == id.as_str(),
-        _ => false,
-    };
     let head = match &props.link {
         Link::Unpaired => {
             let page = browser::page_address();
@@ -256,16 +360,7 @@ fn watch(props: &RecoverStepProps) -> Html {
                             <button type="button" class="button quiet" onclick={retry.clone()}>{ "Reconnect now" }</button>
                         </p>
                     }
-                    if !ours {
-                        <p class="field-warnings" data-testid="watch-not-served">
-                            <span aria-hidden="true">{ "⚠ " }</span>
-                            { match served {
-                                Some(b) => html! { <>{ "The helper serves another bundle (" }<code>{ short_id(&b.id).to_string() }</code>{ format!(", from {}), not this one. ", b.source) }</> },
-                                None => html! { { "The helper serves no bundle yet. " } },
-                            } }
-                            <button type="button" class="button quiet" onclick={to_deliver}>{ "Send this one (step 4)" }</button>
-                        </p>
-                    }
+                    { served_note(&props.page, served, to_deliver) }
                     <p data-testid="watch-listening">
                         { match tftp {
                             Some(at) => format!("Listening: TFTP on {at}"),

@@ -1,4 +1,5 @@
-//! Back and Next at the foot of a step; a closed next step says why.
+//! Back (to the nearest open step) and Next at the foot of a step; a closed
+//! next step says why.
 
 use yew::prelude::*;
 
@@ -18,15 +19,22 @@ pub struct StepNavProps {
 /// The navigation row.
 pub fn step_nav(props: &StepNavProps) -> Html {
     let find = |id: Option<StepId>| id.and_then(|id| props.steps.iter().find(|s| s.id == id));
-    let back = find(props.current.previous()).map(|s| {
-        let id = s.id;
-        html! {
-            <button type="button" class="button quiet" data-testid="back"
-                onclick={props.on_go.reform(move |_: MouseEvent| id)}>
-                { format!("← Back: {}", s.label) }
-            </button>
-        }
-    });
+    // The nearest open step before this one (step 5 may be open while the
+    // steps needing the firmware are not).
+    let back = props
+        .steps
+        .iter()
+        .rev()
+        .find(|s| s.number < props.current.number() && s.enabled)
+        .map(|s| {
+            let id = s.id;
+            html! {
+                <button type="button" class="button quiet" data-testid="back"
+                    onclick={props.on_go.reform(move |_: MouseEvent| id)}>
+                    { format!("← Back: {}", s.label) }
+                </button>
+            }
+        });
     let next = find(props.current.next()).map(|s| {
         let id = s.id;
         html! {

@@ -3,7 +3,9 @@
 
 use super::*;
 use crate::keep::Kept;
-use crate::test_support::{apply, at, form, no_bytes, seed_report, selection};
+use crate::test_support::{
+    apply, at, connected, form, msg, no_bytes, seed_report, selection, status,
+};
 
 /// The settings a bundle needs, as a reload reads them back on step `view`.
 fn reloaded(view: StepId) -> State {
@@ -63,7 +65,7 @@ fn a_step_without_firmware_needs_is_open_at_once() {
 
 #[test]
 fn nothing_kept_or_another_file_first_drops_the_return() {
-    let s = reloaded(StepId::Recover);
+    let s = reloaded(StepId::Deliver);
     let none = apply(&s, Action::NothingKept);
     assert_eq!(none.restoring, None);
     assert_eq!(none.resume, None);
@@ -174,4 +176,51 @@ fn a_refused_token_says_the_helper_has_a_new_one_and_a_new_token_pairs_again() {
     // A pasted address: connecting again, then connected.
     let again = apply(&closed, Action::LinkConnecting { attempt: 1 });
     assert_eq!(again.helper.link, Link::Connecting { attempt: 1 });
+}
+
+#[test]
+fn a_reload_on_step_5_without_the_firmware_returns_once_the_helper_serves_a_bundle() {
+    let s = reloaded(StepId::Recover);
+    // No firmware kept: the return waits for the helper instead of ending.
+    assert!(s.next(Action::NothingKept).is_none());
+    assert_eq!(
+        (s.view, s.resume),
+        (StepId::Firmware, Some(StepId::Recover))
+    );
+    // A helper that serves nothing opens nothing.
+    let s = connected(&s, None);
+    assert_eq!(
+        (s.view, s.resume),
+        (StepId::Firmware, Some(StepId::Recover))
+    );
+    // Once it serves a bundle, step 5 watches its phones: no firmware needed.
+    let s = apply(&s, msg(ServerMessage::Status(status(Some("b1")))));
+    assert_eq!((s.view, s.resume), (StepId::Recover, None));
+    assert!(s.report().is_none());
+    assert_eq!(s.served().map(|b| b.models.len()), Some(2));
+}
+
+#[test]
+fn a_step_chosen_after_a_reload_ends_its_return() {
+    let s = connected(&reloaded(StepId::Recover), None);
+    let s = apply(&s, Action::GoTo(StepId::Network));
+    assert_eq!(s.resume, None);
+    let s = apply(&s, msg(ServerMessage::Status(status(Some("b1")))));
+    assert_eq!(
+        s.view,
+        StepId::Network,
+        "no jump away from where the person went"
+    );
+}
+
+#[test]
+fn step_5_opens_on_a_served_bundle_but_step_4_needs_the_firmware() {
+    let s = connected(&State::default(), Some("b1"));
+    let served = s.served();
+    assert!(checks::gate(StepId::Recover, None, &s.form, served).is_ok());
+    assert!(checks::gate(StepId::Deliver, None, &s.form, served).is_err());
+    assert!(checks::gate(StepId::Recover, None, &s.form, None).is_err());
+    let s = apply(&s, Action::GoTo(StepId::Recover));
+    assert_eq!(s.view, StepId::Recover);
+    assert!(!s.wants_bundle(), "nothing to build without the firmware");
 }

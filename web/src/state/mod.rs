@@ -31,7 +31,7 @@ use lifeline_shared::config::mac::Mac;
 use lifeline_shared::dhcp::option150::Server;
 use lifeline_shared::firmware::inspect::InputError;
 use lifeline_shared::firmware::inspect::Report;
-use lifeline_shared::protocol::ServerMessage;
+use lifeline_shared::protocol::{CurrentBundle, ServerMessage};
 use yew::Reducible;
 
 use crate::bundle::{BundleJob, BundleKey, Saved, short_id};
@@ -294,11 +294,13 @@ impl State {
         match action {
             Action::GoTo(step) => {
                 let report = self.report().map(|r| &**r);
-                let open = checks::gate(step, report, &self.form).is_ok();
+                let open = checks::gate(step, report, &self.form, self.served()).is_ok();
                 if !open || step == self.view {
                     return None;
                 }
                 next.view = step;
+                // The person chose where to be: a reload's return is over.
+                next.resume = None;
             }
             Action::SetTftp(text) => {
                 next.edit(|f| &mut f.tftp, text)?;
@@ -455,7 +457,11 @@ impl State {
             Action::Restoring(ticket) if self.restoring.is_none() && ticket > self.ticket => {
                 next.restoring = Some(ticket);
             }
-            Action::NothingKept if self.resume.is_some() => next.resume = None,
+            // Step 5 may yet open without the firmware, once the helper says
+            // which bundle it serves.
+            Action::NothingKept if self.resume.is_some_and(|v| v != StepId::Recover) => {
+                next.resume = None;
+            }
             Action::FirmwareKept { ticket, result }
                 if ticket == self.ticket && self.report().is_some() =>
             {
@@ -500,7 +506,7 @@ impl State {
                     next.kept = Kept::Yes;
                     if let Some(view) = self.resume {
                         let report = next.report().map(|r| &**r);
-                        if checks::gate(view, report, &next.form).is_ok() {
+                        if checks::gate(view, report, &next.form, next.served()).is_ok() {
                             next.view = view;
                         }
                     }
@@ -530,7 +536,7 @@ impl State {
             None => {}
         }
         if let Some(view) = restored.view.filter(|v| *v != StepId::Firmware) {
-            if checks::gate(view, self.report().map(|r| &**r), &self.form).is_ok() {
+            if checks::gate(view, self.report().map(|r| &**r), &self.form, self.served()).is_ok() {
                 self.view = view;
             } else {
                 self.resume = Some(view);
@@ -568,6 +574,15 @@ impl State {
             self.form.tftp = choice.address.to_string();
             self.helper.prefill = Some(choice);
             self.changed();
+        }
+        // A reload on step 5 without the firmware kept returns there once the
+        // helper says it serves a bundle.
+        if let Some(view) = self.resume {
+            let report = self.report().map(|r| &**r);
+            if checks::gate(view, report, &self.form, self.served()).is_ok() {
+                self.view = view;
+                self.resume = None;
+            }
         }
     }
 
@@ -654,6 +669,24 @@ impl State {
     /// Whether a job is under way (reading or checking).
     pub fn is_working(&self) -> bool {
         matches!(self.phase, Phase::Reading { .. } | Phase::Checking { .. })
+    }
+
+    /// The bundle the helper last said it serves.
+    pub fn served(&self) -> Option<&CurrentBundle> {
+        self.helper.status.as_ref()?.bundle.as_ref()
+    }
+
+    /// Whether the page's bundle should be built now: step 4 shows it, and
+    /// step 5 compares it with the one the helper serves.
+    pub fn wants_bundle(&self) -> bool {
+        matches!(self.view, StepId::Deliver | StepId::Recover)
+            && checks::gate(
+                StepId::Deliver,
+                self.report().map(|r| &**r),
+                &self.form,
+                None,
+            )
+            .is_ok()
     }
 
     /// The report, once there is one.
