@@ -14,6 +14,8 @@
 //! - [`tftp`], [`dhcp`]: the servers; [`simulate`]: a phone on the wire.
 //! - [`inspect_cmd`], [`prep_cmd`]: the terminal subcommands; [`manual`]:
 //!   man pages and shell completions from the flags' definition.
+//! - [`neighbours`]: what phones announce over CDP and LLDP-MED, and
+//!   `lifeline neighbours`.
 //! - [`token`]: the pairing token, kept in the data directory across restarts.
 //! - [`atomic`]: file and folder writes a crash never leaves half done.
 //! - [`terminal`]: stdout and stderr lines that never block or kill a server.
@@ -25,6 +27,7 @@ pub mod dhcp;
 pub mod events;
 pub mod inspect_cmd;
 pub mod manual;
+pub mod neighbours;
 pub mod plane;
 pub mod prep_cmd;
 pub mod serve;

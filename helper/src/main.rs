@@ -49,6 +49,10 @@ enum Command {
     /// and say whether a real one would recover. Exit 0 would recover, 1 would
     /// be stuck, 2 could not run.
     Simulate(lifeline_helper::simulate::SimulateArgs),
+    /// Listen for the phones' CDP and LLDP announcements and list them: model,
+    /// running load, switch port, VLANs, power. Needs CAP_NET_RAW (Linux).
+    /// Exit 0 listened, 1 cannot listen.
+    Neighbours(lifeline_helper::neighbours::cmd::NeighboursArgs),
     /// Write man pages (man/) and shell completions (completions/) for
     /// packaging. Exit 0 written, 1 could not write.
     #[command(hide = true)]
@@ -202,6 +206,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Option150(args) => Ok(lifeline_helper::prep_cmd::option150(&args)),
         Command::Config(args) => Ok(lifeline_helper::prep_cmd::config(&args)),
         Command::Bundle(args) => Ok(lifeline_helper::prep_cmd::bundle(&args)),
+        Command::Neighbours(args) => Ok(lifeline_helper::neighbours::cmd::run(&args)),
         Command::Simulate(args) => Ok(lifeline_helper::simulate::run(&args)),
         Command::Manual(args) => {
             use clap::CommandFactory as _;

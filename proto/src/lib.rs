@@ -26,12 +26,14 @@
 //! - [`tftp`]: the packet codec and one read transfer as a state machine;
 //! - [`dhcp`]: the codec, the server's policy, its configuration and lease
 //!   table;
+//! - [`neighbour`]: CDP and LLDP-MED announcements, read from a frame;
 //! - [`simulate`]: a Cisco phone's DHCP and TFTP clients and the checks of
 //!   what it fetched, for `lifeline simulate`;
 //! - `testkit` (tests, and feature `testkit` for other crates' tests):
 //!   lease-table fixtures.
 
 pub mod dhcp;
+pub mod neighbour;
 pub mod simulate;
 pub mod tftp;
 

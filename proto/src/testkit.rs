@@ -1,5 +1,6 @@
-//! Fixtures for tests of the lease table, here and in the helper (feature
-//! `testkit`): a small pool on 10.0.0.0/24, Cisco-looking MACs and bindings.
+//! Fixtures for tests here and in the helper (feature `testkit`): for the
+//! lease table a small pool on 10.0.0.0/24, Cisco-looking MACs and bindings;
+//! for the neighbour listener, announcements of real phones.
 
 use std::net::Ipv4Addr;
 
@@ -33,4 +34,47 @@ pub fn bind(mac: Mac, addr: Ipv4Addr, until: u64) -> Change {
         until,
         model: Some("7961".into()),
     }
+}
+
+/// What three real phones announced, as switches printed it (`show cdp
+/// neighbors detail` in public posts): a 7941 on SCCP41.8-2-1S drawing 6.3 W
+/// from FastEthernet0/15, a 7942 on SCCP42.8-4-2S; and a 7965 on SIP (made up
+/// from the same shape, for a third model and protocol). The frames built from
+/// them are checked against tshark's CDP and LLDP dissectors in the helper's
+/// tests.
+pub fn announcements() -> Vec<crate::neighbour::Announcement> {
+    use crate::neighbour::Announcement;
+    let phone = |mac: [u8; 6], platform: &str, software: &str, address: [u8; 4]| Announcement {
+        source: Mac(mac),
+        name: Some(Mac(mac).sep_name()),
+        platform: Some(platform.to_string()),
+        software: Some(software.to_string()),
+        port: Some("Port 1".into()),
+        native_vlan: None,
+        voice_vlan: Some(110),
+        power_mw: Some(6300),
+        ttl: 180,
+        address: Some(Ipv4Addr::from(address)),
+        ..Announcement::default()
+    };
+    vec![
+        phone(
+            [0x00, 0x1f, 0x9e, 0xab, 0x59, 0xf1],
+            "Cisco IP Phone 7941",
+            "SCCP41.8-2-1S",
+            [10, 243, 14, 48],
+        ),
+        phone(
+            [0x00, 0x21, 0xd8, 0xba, 0x09, 0x65],
+            "Cisco IP Phone 7942",
+            "SCCP42.8-4-2S",
+            [172, 30, 6, 12],
+        ),
+        phone(
+            [0x00, 0x1b, 0x54, 0x00, 0x79, 0x65],
+            "Cisco IP Phone 7965",
+            "SIP45.9-4-2SR3-1S",
+            [10, 0, 0, 65],
+        ),
+    ]
 }

@@ -79,6 +79,36 @@ impl Pair {
         Ok(pair)
     }
 
+    /// Another veth pair between the same two namespaces, both ends up and
+    /// without an address; `k` (1, 2, …) tells it from the first. Returns the
+    /// server's end and the client's end.
+    pub fn add_link(&self, k: u32) -> Result<(String, String), String> {
+        let (server_if, client_if) = (
+            format!("{}{k}", self.server_if),
+            format!("{}{k}", self.client_if),
+        );
+        run(
+            "ip",
+            &[
+                "-n",
+                &self.server,
+                "link",
+                "add",
+                &server_if,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                &client_if,
+                "netns",
+                &self.client,
+            ],
+        )?;
+        run("ip", &["-n", &self.server, "link", "set", &server_if, "up"])?;
+        run("ip", &["-n", &self.client, "link", "set", &client_if, "up"])?;
+        Ok((server_if, client_if))
+    }
+
     /// `program` inside the server's namespace.
     pub fn server_command(&self, program: &str) -> Command {
         command(&self.server, program)

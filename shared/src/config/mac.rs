@@ -6,7 +6,9 @@ use std::str::FromStr;
 use thiserror::Error;
 
 /// A phone's MAC address.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Mac(pub [u8; 6]);
 
 /// Why a MAC address was refused.
