@@ -111,6 +111,11 @@ fn log(event: &Event) {
             client = %client, file = %file, "tftp duplicate request ignored"
         ),
         Event::Dhcp(e) => crate::dhcp::events::log(e),
+        Event::Neighbour(n) => tracing::debug!(
+            mac = %n.mac, via = %n.announced.via, model = n.model.as_deref().unwrap_or(""),
+            load = n.announced.load.as_deref().unwrap_or(""),
+            port = n.announced.port.as_deref().unwrap_or(""), "phone announced itself"
+        ),
         // Only read from a newer helper, never published here.
         _ => {}
     }

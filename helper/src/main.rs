@@ -133,6 +133,12 @@ struct ServeArgs {
     data_dir: Option<PathBuf>,
     #[command(flatten)]
     dhcp: lifeline_helper::dhcp::setup::DhcpArgs,
+    /// Listen for the phones' CDP and LLDP-MED announcements (their model and
+    /// running load show on their cards before they ask for anything), on
+    /// --interface or every interface. Needs CAP_NET_RAW on Linux; without it
+    /// one line says so and the rest runs. Not available on other systems.
+    #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
+    neighbours: String,
     /// Also write the browser pairing token to this file (for scripts).
     #[arg(long, value_name = "PATH")]
     token_file: Option<PathBuf>,
@@ -402,6 +408,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         fixed_files: files,
         tftp: tftp_config,
         dhcp,
+        neighbours: (args.neighbours == "on").then(|| args.interface.clone()),
         terminal: true,
         grace: serve::SHUTDOWN_GRACE,
     };

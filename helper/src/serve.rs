@@ -26,6 +26,7 @@ use crate::bundles::Store;
 use crate::control::{self, Control};
 use crate::dhcp;
 use crate::events::{self, Events};
+use crate::neighbours;
 use crate::plane;
 use crate::terminal;
 use crate::tftp::{self, files::FileSource};
@@ -48,6 +49,9 @@ pub struct Config {
     pub tftp: tftp::server::Config,
     /// A DHCP server ready to start, when one was asked for.
     pub dhcp: Option<dhcp::setup::Prepared>,
+    /// Listen for the phones' CDP and LLDP-MED announcements: on this
+    /// interface, or every one (`Some(None)`); `None` not at all.
+    pub neighbours: Option<Option<String>>,
     /// Whether to tell a person at the terminal, on stdout, where TFTP listens
     /// and then one line per event.
     pub terminal: bool,
@@ -93,6 +97,7 @@ pub async fn run(
         fixed_files,
         tftp: tftp_config,
         dhcp,
+        neighbours,
         terminal,
         grace,
     } = config;
@@ -142,6 +147,11 @@ pub async fn run(
         }
         None => None,
     };
+
+    // Its own thread: a blocking packet socket, stopped by `shutdown`.
+    if let Some(interface) = neighbours {
+        neighbours::spawn(interface, events.clone(), shutdown.clone(), live_lines);
+    }
 
     let (phones, _) = tokio::sync::broadcast::channel(256);
     let tracker = plane::tracker_for(store.current().map(|(_, d)| d).as_deref());

@@ -29,6 +29,7 @@ async fn a_served_root_answers_tftp_and_http_and_stops_when_cancelled() {
         )),
         tftp: tftp::server::Config::default(),
         dhcp: None,
+        neighbours: None,
         terminal: false,
         // Far longer than GUARD: a return within GUARD is the servers
         // stopping, not the grace running out.

@@ -494,6 +494,7 @@ pub fn tftp_events(client: SocketAddr) -> Vec<Event> {
         | Event::TftpShed(_)
         | Event::TftpDuplicate { .. }
         | Event::Dhcp(_)
+        | Event::Neighbour(_)
         | Event::Unknown => {}
     };
     let stats = Stats {
@@ -581,3 +582,28 @@ pub fn status_with(
 /// Loopback and eth0 192.168.10.105/24.
 pub const LO_ETH0: [(&str, [u8; 4], u8); 2] =
     [("lo", [127, 0, 0, 1], 8), ("eth0", [192, 168, 10, 105], 24)];
+
+/// A phone with MAC `mac` (12 hex digits) announcing, over CDPv2, that it is
+/// a `model` running `load`.
+pub fn neighbour_heard(mac: &str, model: &str, load: &str) -> crate::events::Event {
+    use crate::events::{Announced, Event, NeighbourHeard};
+    Event::Neighbour(NeighbourHeard {
+        mac: mac.to_string(),
+        model: Some(model.to_string()),
+        address: None,
+        announced: Announced {
+            via: "CDPv2".into(),
+            name: Some(format!("SEP{mac}")),
+            platform: Some(format!("Cisco IP Phone {model}")),
+            load: Some(load.to_string()),
+            version: crate::firmware::version::Version::from_load_name(load).map(|v| v.to_string()),
+            port: Some("Port 1".into()),
+            native_vlan: None,
+            voice_vlan: Some(110),
+            power_mw: Some(6300),
+            ttl: 180,
+            heard_ms: 0,
+            note: None,
+        },
+    })
+}

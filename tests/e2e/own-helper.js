@@ -28,7 +28,18 @@ export async function startHelper({
   const dir = own ? mkdtempSync(join(tmpdir(), 'lifeline-spec-')) : dataDir;
   const child = spawn(
     process.env.LIFELINE_BIN,
-    ['serve', '--http-listen', httpListen, '--tftp-listen', tftpListen, '--data-dir', dir, ...args],
+    [
+      'serve',
+      '--http-listen',
+      httpListen,
+      '--tftp-listen',
+      tftpListen,
+      '--data-dir',
+      dir,
+      // Only what the spec sends, not this machine's network's CDP/LLDP.
+      ...(args.includes('--neighbours') ? [] : ['--neighbours', 'off']),
+      ...args,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const stop = async () => {

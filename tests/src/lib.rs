@@ -138,6 +138,12 @@ impl Server {
             extra.push("--tftp-listen".into());
             extra.push("127.0.0.1:0".into());
         }
+        // A test's helper hears only what its test sends it, not the CDP or
+        // LLDP of this machine's network.
+        if !args.contains(&"--neighbours") {
+            extra.push("--neighbours".into());
+            extra.push("off".into());
+        }
         let mut child = Command::new(lifeline_bin())
             .arg("serve")
             .args(args)

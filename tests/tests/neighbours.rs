@@ -337,3 +337,67 @@ fn without_the_privilege_or_the_interface_it_says_what_is_missing() {
     assert!(err.contains("needs the CAP_NET_RAW capability"), "{err}");
     assert!(err.contains("setcap cap_net_raw+ep"), "{err}");
 }
+
+#[test]
+fn serve_tells_each_phone_heard_first_and_without_the_privilege_runs_on() {
+    let Some(pair) = netns::pair_or_skip(&["ip", "lldpd"], "ns", "10.79.0.1", None) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut links = vec![(pair.server_if.clone(), pair.client_if.clone())];
+    links.push(pair.add_link(1).unwrap());
+    let _phones: Vec<Proc> = links
+        .iter()
+        .zip(PHONES)
+        .map(|((_, dev), p)| phone(&pair, dir.path(), dev, p))
+        .collect();
+    let serve = |extra: &[&str]| {
+        let mut c = pair.server_command(lifeline_bin().to_str().unwrap());
+        c.args([
+            "serve",
+            "--http-listen",
+            "127.0.0.1:0",
+            "--tftp-listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(extra);
+        c
+    };
+    // Listening on the first link only: the phone there is told, once.
+    let mut helper = Proc::spawn(
+        "lifeline",
+        serve(&["--neighbours", "on", "--interface", &links[0].0]),
+    );
+    helper.wait_for("CDPv2 001F9EAB59F1: a 7941, running SCCP41.8-2-1S (8.2(1)) on ");
+    helper.terminate();
+    let out = helper.drain();
+    assert_eq!(out.matches("001F9EAB59F1").count(), 1, "{out}");
+    assert!(!out.contains("0021D8BA0965"), "{out}");
+
+    // Without CAP_NET_RAW: one line says so, and the web app and TFTP run on.
+    if !have("setpriv") {
+        cannot_run("`setpriv` is not installed (util-linux)");
+        return;
+    }
+    let mut c = netns::command(&pair.server, "setpriv");
+    c.args(["--bounding-set", "-net_raw", "--inh-caps", "-net_raw", "--"])
+        .arg(lifeline_bin())
+        .args([
+            "serve",
+            "--http-listen",
+            "127.0.0.1:0",
+            "--tftp-listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--data-dir")
+        .arg(dir.path().join("data"));
+    let mut helper = Proc::spawn("lifeline", c);
+    // Both lines come, in either order.
+    helper.wait_for("listening for CDP and LLDP needs the CAP_NET_RAW capability");
+    if !helper.drain().contains("TFTP listening on 127.0.0.1:") {
+        helper.wait_for("TFTP listening on 127.0.0.1:");
+    }
+    helper.terminate();
+}

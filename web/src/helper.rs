@@ -135,8 +135,16 @@ impl Helper {
                 }
                 self.status = Some(status);
             }
-            ServerMessage::Phones { phones } => self.live.replace(phones),
-            ServerMessage::Phone(p) => self.live.fold(p),
+            ServerMessage::Phones { phones } => {
+                for p in &phones {
+                    self.live.note_heard(p, at.mono);
+                }
+                self.live.replace(phones);
+            }
+            ServerMessage::Phone(p) => {
+                self.live.note_heard(&p, at.mono);
+                self.live.fold(p);
+            }
             ServerMessage::Event(e) => self.live.on_event(&e, raw, at),
             ServerMessage::Error {
                 code: ErrorCode::VersionMismatch,

@@ -242,6 +242,7 @@ pub fn summary(id: &str, state: PhoneState) -> PhoneSummary {
         sequence: 0,
         renamed_from: None,
         switched: None,
+        announced: None,
         first_seen_ms: 0,
         last_seen_ms: 252_000,
     }

@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use lifeline_shared::firmware::version::Version;
 use serde::Serialize;
 
 use super::{Heard, Listener, Neighbours};
@@ -62,23 +61,20 @@ pub struct Row {
 
 impl Row {
     fn of(h: &Heard, now: Instant) -> Row {
+        let e = super::heard_event(&h.announcement);
         let a = &h.announcement;
-        let load = a.load().map(str::to_string);
         Row {
-            mac: a.mac().to_string(),
-            name: a.name.clone(),
-            model: a.model().map(|m| m.name.to_string()),
-            platform: a.platform.clone(),
-            version: load
-                .as_deref()
-                .and_then(Version::from_load_name)
-                .map(|v| v.to_string()),
-            load,
+            mac: e.mac,
+            name: e.announced.name,
+            model: e.model,
+            platform: e.announced.platform,
+            load: e.announced.load,
+            version: e.announced.version,
             software: a.software.clone(),
             firmware: a.firmware.clone(),
             hardware: a.hardware.clone(),
-            via: a.via.map(|v| v.to_string()).unwrap_or_default(),
-            port: a.port.clone(),
+            via: e.announced.via,
+            port: e.announced.port,
             native_vlan: a.native_vlan,
             voice_vlan: a.voice_vlan,
             power_mw: a.power_mw,

@@ -17,7 +17,12 @@ use std::time::{Duration, Instant};
 
 use lifeline_proto::neighbour::{Announcement, MAX_FRAME, NeighbourError};
 use lifeline_shared::config::mac::Mac;
+use lifeline_shared::events::{Announced, Event, NeighbourHeard};
+use lifeline_shared::firmware::version::Version;
 use thiserror::Error;
+use tokio_util::sync::CancellationToken;
+
+use crate::events::Events;
 
 /// The most phones remembered; the one heard longest ago goes first.
 pub const MAX_PHONES: usize = 4096;
@@ -140,6 +145,101 @@ fn own_path() -> String {
         .unwrap_or_else(|_| "lifeline".into())
 }
 
+/// The listener of `lifeline serve`: on its own thread, each announcement
+/// (merged with the phone's earlier ones, see [`Neighbours`]) is published as
+/// an [`Event::Neighbour`]; with `terminal`, a line for each phone heard the
+/// first time. When the socket cannot be opened, one line says why and how to
+/// fix it, and everything else runs on. Stops within a second of `shutdown`.
+pub fn spawn(
+    interface: Option<String>,
+    events: Events,
+    shutdown: CancellationToken,
+    terminal: bool,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let listener = match Listener::open(interface.as_deref()) {
+            Ok(l) => l,
+            Err(e) => {
+                crate::terminal::err_line(&format!(
+                    "lifeline: warning: {e}. Phones show up when they ask for an address or a file instead (--neighbours off hides this line)."
+                ));
+                return;
+            }
+        };
+        let mut heard = Neighbours::default();
+        while !shutdown.is_cancelled() {
+            match listener.next(Duration::from_secs(1)) {
+                Ok(Some(Ok(a))) => {
+                    let new = heard.record(a.clone(), Instant::now());
+                    let Some(h) = heard.get(&a.mac()) else {
+                        continue;
+                    };
+                    let event = heard_event(&h.announcement);
+                    if new && terminal {
+                        crate::terminal::out_line(&human_line(&event));
+                    }
+                    events.publish(Event::Neighbour(event));
+                }
+                Ok(Some(Err(e))) => tracing::debug!(error = %e, "neighbour frame skipped"),
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read CDP/LLDP frames; the listener stops");
+                    return;
+                }
+            }
+        }
+    })
+}
+
+/// An announcement as the tracker and the page take it.
+pub fn heard_event(a: &Announcement) -> NeighbourHeard {
+    let load = a.load().map(str::to_string);
+    NeighbourHeard {
+        mac: a.mac().to_string(),
+        model: a.model().map(|m| m.name.to_string()),
+        address: a.address,
+        announced: Announced {
+            via: a.via.map(|v| v.to_string()).unwrap_or_default(),
+            name: a.name.clone(),
+            platform: a.platform.clone(),
+            version: load
+                .as_deref()
+                .and_then(Version::from_load_name)
+                .map(|v| v.to_string()),
+            load,
+            port: a.port.clone(),
+            native_vlan: a.native_vlan,
+            voice_vlan: a.voice_vlan,
+            power_mw: a.power_mw,
+            ttl: a.ttl,
+            heard_ms: 0,
+            note: None,
+        },
+    }
+}
+
+/// One line for a person at the terminal, when a phone is first heard.
+pub fn human_line(h: &NeighbourHeard) -> String {
+    let a = &h.announced;
+    let what = h
+        .model
+        .as_deref()
+        .map(|m| format!("a {m}"))
+        .or_else(|| a.platform.clone())
+        .unwrap_or_else(|| "a device".into());
+    let runs = match (&a.load, &a.version) {
+        (Some(l), Some(v)) => format!(", running {l} ({v})"),
+        (Some(l), None) => format!(", running {l}"),
+        _ => String::new(),
+    };
+    let port = a
+        .port
+        .as_deref()
+        .map(|p| format!(" on {p}"))
+        .unwrap_or_default();
+    format!("{} {}: {what}{runs}{port}", a.via, h.mac)
+}
+
 /// A phone's last announcement, and when it came.
 #[derive(Clone, Debug)]
 pub struct Heard {
@@ -207,6 +307,11 @@ impl Neighbours {
         true
     }
 
+    /// What phone `mac` said, merged.
+    pub fn get(&self, mac: &Mac) -> Option<&Heard> {
+        self.by_mac.get(mac)
+    }
+
     /// The phones heard, by MAC.
     pub fn iter(&self) -> impl Iterator<Item = (&Mac, &Heard)> {
         self.by_mac.iter()
@@ -258,6 +363,21 @@ mod tests {
         assert_eq!(n.len(), MAX_PHONES);
         // The first phone, heard longest ago, made room.
         assert!(n.iter().all(|(m, _)| *m != a.mac()));
+    }
+
+    #[test]
+    fn an_announcement_becomes_the_event_and_the_terminal_line() {
+        let frame = lifeline_proto::neighbour::cdp::emit(&announcements()[0], 2);
+        let e = heard_event(&Announcement::parse(&frame).unwrap());
+        assert_eq!(
+            (e.mac.as_str(), e.model.as_deref()),
+            ("001F9EAB59F1", Some("7941"))
+        );
+        assert_eq!(e.announced.version.as_deref(), Some("8.2(1)"));
+        assert_eq!(
+            human_line(&e),
+            "CDPv2 001F9EAB59F1: a 7941, running SCCP41.8-2-1S (8.2(1)) on Port 1"
+        );
     }
 
     #[test]

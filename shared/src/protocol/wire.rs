@@ -21,9 +21,9 @@ use super::{
 };
 use crate::bundle::Manifest;
 use crate::events::{
-    DhcpEvent, DhcpStep, Diagnosis, Event, FileState, LoopCause, NamedLoad, OptionPair, Outcome,
-    PhoneFile, PhoneState, PhoneSummary, Resolution, ShedReason, Stats, Switched, TftpEnd,
-    TftpProgress, TftpRefused, TftpRequest, TftpShed,
+    Announced, DhcpEvent, DhcpStep, Diagnosis, Event, FileState, LoopCause, NamedLoad,
+    NeighbourHeard, OptionPair, Outcome, PhoneFile, PhoneState, PhoneSummary, Resolution,
+    ShedReason, Stats, Switched, TftpEnd, TftpProgress, TftpRefused, TftpRequest, TftpShed,
 };
 use crate::manifest_json;
 use crate::models::FamilyId;
@@ -308,6 +308,10 @@ fn phone(v: &Json) -> Result<PhoneSummary> {
             Some(n) => u32::try_from(n).map_err(|_| WireError::Field("sequence"))?,
         },
         renamed_from: opt_text(v, "renamed_from")?,
+        announced: match v.get("announced") {
+            None | Some(Json::Null) => None,
+            Some(a) => Some(Box::new(announced(a)?)),
+        },
         switched: match opt_text(v, "switched")?.as_deref() {
             None => None,
             Some("archived") => Some(Switched::Archived),
@@ -515,7 +519,39 @@ fn event(v: &Json) -> Result<Event> {
                 _ => DhcpStep::Other,
             },
         }),
+        "neighbour" => Event::Neighbour(NeighbourHeard {
+            mac: text(v, "mac")?,
+            model: opt_text(v, "model")?,
+            address: opt_ipv4(v, "address")?,
+            announced: announced(v)?,
+        }),
         _ => Event::Unknown,
+    })
+}
+
+/// What a phone announced (the fields of a `neighbour` event, or a summary's
+/// `announced`).
+fn announced(v: &Json) -> Result<Announced> {
+    let u16_field = |name: &'static str| -> Result<Option<u16>> {
+        opt_int(v, name)?
+            .map(|n| u16::try_from(n).map_err(|_| WireError::Field(name)))
+            .transpose()
+    };
+    Ok(Announced {
+        via: text(v, "via")?,
+        name: opt_text(v, "name")?,
+        platform: opt_text(v, "platform")?,
+        load: opt_text(v, "load")?,
+        version: opt_text(v, "version")?,
+        port: opt_text(v, "port")?,
+        native_vlan: u16_field("native_vlan")?,
+        voice_vlan: u16_field("voice_vlan")?,
+        power_mw: opt_int(v, "power_mw")?
+            .map(|n| u32::try_from(n).map_err(|_| WireError::Field("power_mw")))
+            .transpose()?,
+        ttl: small(v, "ttl")?,
+        heard_ms: opt_int(v, "heard_ms")?.unwrap_or(0),
+        note: opt_text(v, "note")?,
     })
 }
 

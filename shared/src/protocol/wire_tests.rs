@@ -69,6 +69,20 @@ pub(crate) fn summary_sample() -> PhoneSummary {
         sequence: 3,
         renamed_from: Some("10.0.0.50#3".into()),
         switched: Some(Switched::StillMissing),
+        announced: Some(Box::new(crate::events::Announced {
+            via: "CDPv2".into(),
+            name: Some("SEP001122AABBCC".into()),
+            platform: Some("Cisco IP Phone 7961".into()),
+            load: Some("SCCP41.8-0-4S".into()),
+            version: Some("8.0(4)".into()),
+            port: Some("Port 1".into()),
+            native_vlan: Some(10),
+            voice_vlan: Some(110),
+            power_mw: Some(6300),
+            ttl: 180,
+            heard_ms: 99,
+            note: Some("It runs SCCP41.8-0-4S: it needs an 8.5(2) load first — “quoted”.".into()),
+        })),
         first_seen_ms: 1,
         last_seen_ms: 123_456_789,
     }
@@ -182,6 +196,7 @@ fn every_server_message_reads_as_serde_json_writes_it() {
             sequence: 0,
             renamed_from: None,
             switched: None,
+            announced: None,
             ..summary_sample()
         }),
         ServerMessage::Phone(PhoneSummary {
@@ -315,6 +330,17 @@ fn every_event_reads_as_serde_json_writes_it() {
             message: "gone".into(),
         })),
         Event::TftpAborted(end_sample(Outcome::Cancelled)),
+        crate::testkit::neighbour_heard("001F9EAB59F1", "7941", "SCCP41.8-2-1S"),
+        Event::Neighbour(crate::events::NeighbourHeard {
+            mac: "001F9EAB59F1".into(),
+            model: None,
+            address: Some(Ipv4Addr::new(10, 0, 0, 7)),
+            announced: crate::events::Announced {
+                via: "LLDP-MED".into(),
+                platform: Some("CP-7961G “ünïcode”".into()),
+                ..Default::default()
+            },
+        }),
         Event::Unknown,
     ]);
     let dhcp = |step| {

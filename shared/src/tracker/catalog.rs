@@ -1,12 +1,16 @@
 //! What the tracker knows of the bundle being served: its manifests' image
-//! lists, its file sizes and names, the loads its configurations name.
+//! lists, its file sizes and names, the loads its configurations name, and
+//! the load it brings each family (against which a phone's announced load is
+//! judged).
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::config::cnf_xml;
 use crate::events::{LoopCause, NamedLoad};
-use crate::models;
+use crate::firmware::upgrade;
+use crate::firmware::version::Version;
+use crate::models::{self, FamilyId};
 
 /// What the tracker needs to know of the bundle being served.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +59,41 @@ impl Catalog {
             })
             .unwrap_or_default();
         self.configs.insert(name.to_ascii_lowercase(), loads);
+    }
+
+    /// The load this bundle brings phones of `family`: its `<LOAD>.loads`
+    /// manifest (not a `termNN.default.loads`), as the file is named.
+    pub fn load_for(&self, family: FamilyId) -> Option<&str> {
+        self.names.iter().find_map(|n| {
+            let load = n
+                .strip_suffix(".loads")
+                .or_else(|| n.strip_suffix(".LOADS"))?;
+            (!n.to_ascii_lowercase().starts_with("term")
+                && models::family_of_name(load) == Some(family))
+            .then_some(load)
+        })
+    }
+
+    /// What a phone of `family` announcing `running` should know before it is
+    /// reset onto this bundle: it already runs this load, it needs a hop Cisco
+    /// requires first, or which load it will move to.
+    pub(super) fn load_note(&self, family: FamilyId, running: &str) -> Option<String> {
+        let target = self.load_for(family)?;
+        if target.eq_ignore_ascii_case(running) {
+            return Some(format!(
+                "It already runs {running}, the load this bundle serves."
+            ));
+        }
+        let (from, to) = (
+            Version::from_load_name(running)?,
+            Version::from_load_name(target)?,
+        );
+        Some(match upgrade::hop_before(family, &from, &to) {
+            Some(hop) => format!(
+                "It runs {running}: it needs an {hop} load first, then this bundle's {target} (Cisco: from earlier than 8.3(3) to 8.5(3) or later, through 8.5(2))."
+            ),
+            None => format!("It runs {running}; recovered from this bundle it will run {target}."),
+        })
     }
 
     /// Whether the bundle has `name`, in any case.

@@ -20,6 +20,10 @@
 //! Layout: [`catalog`] what the tracker knows of the served bundle; `cards`
 //! which card a request belongs to.
 //!
+//! A phone's CDP or LLDP-MED announcement ([`Event::Neighbour`]) puts what it
+//! said on its card (by MAC), before or without any request, with a note on
+//! its running load against the bundle's ([`Catalog::load_for`]).
+//!
 //! Cards belong to the bundle they were judged against: [`Tracker::switch`]
 //! re-judges each against the new bundle, or archives it, and says which
 //! ([`Switched`]).
@@ -34,9 +38,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
 
 use crate::events::{
-    DhcpStep, Diagnosis, Event, FileState, Outcome, PhoneFile, PhoneState, PhoneSummary,
-    Resolution, Switched, TftpEnd, TftpRequest, is_normal_miss,
+    Announced, DhcpStep, Diagnosis, Event, FileState, NeighbourHeard, Outcome, PhoneFile,
+    PhoneState, PhoneSummary, Resolution, Switched, TftpEnd, TftpRequest, is_normal_miss,
 };
+use crate::models;
 
 /// How long without a request before a phone in the middle of recovery is "stuck".
 pub const QUIET_LIMIT_MS: u64 = 5 * 60 * 1000;
@@ -81,6 +86,7 @@ impl Phone {
                 sequence: 0,
                 renamed_from: None,
                 switched: None,
+                announced: None,
                 first_seen_ms: now,
                 last_seen_ms: now,
             },
@@ -219,6 +225,9 @@ impl Tracker {
 
     /// Folds one event in; returns the summaries that changed.
     pub fn handle(&mut self, now: u64, event: &Event) -> Vec<PhoneSummary> {
+        if let Event::Neighbour(n) = event {
+            return self.on_announcement(now, n);
+        }
         let key = match event {
             Event::Dhcp(d) => {
                 let addr = match &d.step {
@@ -266,6 +275,44 @@ impl Tracker {
         recount(&mut phone.summary);
         advise(&mut phone.summary);
         let mut out = phone.summary.clone();
+        if let Some((old, new)) = self.renamed.take()
+            && new == key
+        {
+            out.renamed_from = Some(old);
+        }
+        vec![out]
+    }
+
+    /// A phone announced itself: its card (by MAC) gets what it said, its
+    /// model when nothing else told it, and a note on its load against the
+    /// bundle's. An announcement is no request: the card's state, files and
+    /// quiet-time clock are left alone.
+    fn on_announcement(&mut self, now: u64, n: &NeighbourHeard) -> Vec<PhoneSummary> {
+        let key = self.phone_by_mac(now, &n.mac, n.address);
+        let family = n
+            .model
+            .as_deref()
+            .and_then(models::model)
+            .map(|m| m.family)
+            .or_else(|| n.announced.load.as_deref().and_then(models::family_of_name));
+        let note = family
+            .zip(n.announced.load.as_deref())
+            .and_then(|(f, load)| self.catalog.load_note(f, load));
+        let p = self.phones.get_mut(&key).expect("every key names a card");
+        let s = &mut p.summary;
+        s.mac = Some(n.mac.clone());
+        if s.model.is_none() {
+            s.model = n.model.clone();
+        }
+        if s.address.is_none() {
+            s.address = n.address;
+        }
+        s.announced = Some(Box::new(Announced {
+            heard_ms: now,
+            note,
+            ..n.announced.clone()
+        }));
+        let mut out = s.clone();
         if let Some((old, new)) = self.renamed.take()
             && new == key
         {

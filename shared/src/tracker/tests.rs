@@ -823,3 +823,76 @@ fn a_bundle_switch_archives_or_re_judges_every_judged_card() {
         ("10.0.0.2", None, PhoneState::Downloading)
     );
 }
+
+#[test]
+fn an_announcement_before_any_request_makes_a_card_with_the_running_load() {
+    let mut t = Tracker::new(catalog());
+    let heard = testkit::neighbour_heard("001F9EAB59F1", "7941", "SCCP41.8-2-1S");
+    let s = t.handle(5_000, &heard).pop().unwrap();
+    assert_eq!(s.id, "SEP001F9EAB59F1");
+    assert_eq!(
+        (s.state, s.model.as_deref()),
+        (PhoneState::Waiting, Some("7941"))
+    );
+    let a = s.announced.as_ref().unwrap();
+    assert_eq!(
+        (a.load.as_deref(), a.version.as_deref()),
+        (Some("SCCP41.8-2-1S"), Some("8.2(1)"))
+    );
+    assert_eq!(a.heard_ms, 5_000);
+    assert_eq!(
+        a.note.as_deref(),
+        Some("It runs SCCP41.8-2-1S; recovered from this bundle it will run SCCP41.8-3-3S.")
+    );
+    // An announcement is no request: nothing about its files or quiet time.
+    assert!(s.files.is_empty());
+    let again = t.handle(65_000, &heard).pop().unwrap();
+    assert_eq!(again.last_seen_ms, 5_000);
+    assert_eq!(again.announced.unwrap().heard_ms, 65_000);
+}
+
+#[test]
+fn a_later_dhcp_step_of_the_phone_keeps_its_card_and_what_it_announced() {
+    let mut t = Tracker::new(catalog());
+    let mac = testkit::dhcp_ack(Ipv4Addr::new(10, 0, 0, 50), Ipv4Addr::new(10, 0, 0, 1));
+    let Event::Dhcp(d) = &mac else { panic!() };
+    t.handle(
+        1,
+        &testkit::neighbour_heard(&d.mac, "7961", "SCCP41.8-3-3S"),
+    );
+    let s = t.handle(2, &mac).pop().unwrap();
+    assert_eq!(s.id, format!("SEP{}", d.mac));
+    assert_eq!(t.summaries().len(), 1);
+    assert_eq!(
+        s.announced.unwrap().note.as_deref(),
+        Some("It already runs SCCP41.8-3-3S, the load this bundle serves.")
+    );
+}
+
+#[test]
+fn a_phone_too_old_for_the_bundles_load_is_told_the_hop_first() {
+    let files = [
+        ("SCCP41.9-4-2SR3-1S.loads", 600),
+        ("term41.default.loads", 600),
+    ];
+    let mut t = Tracker::new(Catalog::from_files(files, |_| Some(Vec::new())));
+    let s = t
+        .handle(
+            1,
+            &testkit::neighbour_heard("001F9EAB59F1", "7941", "SCCP41.8-0-4S"),
+        )
+        .pop()
+        .unwrap();
+    let note = s.announced.unwrap().note.unwrap();
+    assert!(note.starts_with("It runs SCCP41.8-0-4S: it needs an 8.5(2) load first, then this bundle's SCCP41.9-4-2SR3-1S"), "{note}");
+    // A phone of a family the bundle has no load for gets no note (its card
+    // says it needs other firmware).
+    let other = t
+        .handle(
+            2,
+            &testkit::neighbour_heard("001F9EAB5900", "6921", "SCCP69xx.9-2-1-0"),
+        )
+        .pop()
+        .unwrap();
+    assert_eq!(other.announced.unwrap().note, None);
+}

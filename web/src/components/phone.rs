@@ -1,14 +1,17 @@
 //! One phone's card: model, MAC, address, the files in manifest order with a
-//! bar each, and the verdict or the diagnosis with its fix.
+//! bar each, what it announced over CDP or LLDP-MED, and the verdict or the
+//! diagnosis with its fix.
 
 use yew::prelude::*;
 
 use super::rich;
 use crate::checks::card_id;
+use crate::format;
 use crate::live::PhoneView;
 
-/// The card of phone `id` (`SEP…` or an address).
-pub fn phone_card(id: &str, v: &PhoneView) -> Html {
+/// The card of phone `id` (`SEP…` or an address); `heard_secs`: how long
+/// ago it last announced itself, when it did.
+pub fn phone_card(id: &str, v: &PhoneView, heard_secs: Option<u64>) -> Html {
     let title_id = format!("phone-{id}-title");
     let rows = v.files.iter().map(|f| {
         let pct = f.percent.unwrap_or(0);
@@ -57,6 +60,26 @@ pub fn phone_card(id: &str, v: &PhoneView) -> Html {
                     <div><dt>{ "Files" }</dt><dd data-testid="phone-count">{ format!("{done} of {expected}") }</dd></div>
                 }
             </dl>
+            if let Some(a) = &v.announced {
+                <div class="phone-announced" data-testid="phone-announced">
+                    <p>
+                        <span class="muted">{ format!("Announced over {}: ", a.via) }</span>
+                        { a.what.clone() }
+                        if !a.facts.is_empty() {
+                            <span class="muted">{ format!(" · {}", a.facts) }</span>
+                        }
+                        if let Some(secs) = heard_secs {
+                            <span class="muted" data-testid="phone-heard">{ format!(" · last heard {} ago", format::duration(secs)) }</span>
+                        }
+                    </p>
+                    if let Some(note) = &a.note {
+                        <p class={classes!(a.hop.then_some("field-warnings"))} data-testid="phone-load-note">
+                            if a.hop { <span aria-hidden="true">{ "⚠ " }</span> }
+                            { note.clone() }
+                        </p>
+                    }
+                </div>
+            }
             if let Some(note) = v.switched {
                 <p class="phone-switched muted" data-testid="phone-switched">{ note }</p>
             }

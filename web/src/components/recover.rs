@@ -403,7 +403,10 @@ fn watch(props: &RecoverStepProps) -> Html {
     };
     let (recovered, working, attention) = live.tally();
     let n = live.phones.len();
-    let cards = live.active().map(|p| phone_card(&p.id, &PhoneView::of(p)));
+    let heard = |id: &str| live.heard_secs(id, props.now);
+    let cards = live
+        .active()
+        .map(|p| phone_card(&p.id, &PhoneView::of(p), heard(&p.id)));
     let done = live.set_aside().map(|p| {
         let v = PhoneView::of(p);
         // The MAC, or the address when the title does not say it already.
@@ -423,7 +426,7 @@ fn watch(props: &RecoverStepProps) -> Html {
                         <span class="muted">{ name }</span>
                         { format!(" · Done: {}", v.headline) }
                     </summary>
-                    { phone_card(&p.id, &v) }
+                    { phone_card(&p.id, &v, heard(&p.id)) }
                 </details>
             </li>
         }

@@ -8,7 +8,9 @@
 //!   and never make a card fail.
 
 use lifeline_shared::advice::Advice;
-use lifeline_shared::events::{FileState, PhoneFile, PhoneState, PhoneSummary, Switched};
+use lifeline_shared::events::{
+    Announced, FileState, PhoneFile, PhoneState, PhoneSummary, Switched,
+};
 
 use crate::format;
 
@@ -84,6 +86,58 @@ pub struct PhoneView {
     pub attempt: Option<u32>,
     /// What a bundle switch did to this card, in a sentence.
     pub switched: Option<&'static str>,
+    /// What it announced over CDP or LLDP-MED.
+    pub announced: Option<AnnouncedView>,
+}
+
+/// A phone's CDP or LLDP-MED announcement, in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnnouncedView {
+    /// `Cisco IP Phone 7941, running SCCP41.8-2-1S (8.2(1))`.
+    pub what: String,
+    /// `voice VLAN 110 · port Port 1 · 6.3 W`.
+    pub facts: String,
+    /// `CDPv2`.
+    pub via: String,
+    /// Its load against the bundle's, when that matters before a reset.
+    pub note: Option<String>,
+    /// Whether the note asks for a hop first (a warning).
+    pub hop: bool,
+}
+
+impl AnnouncedView {
+    fn of(a: &Announced) -> AnnouncedView {
+        let who = a
+            .platform
+            .clone()
+            .or_else(|| a.name.clone())
+            .unwrap_or_else(|| "A phone".into());
+        let what = match (&a.load, &a.version) {
+            (Some(l), Some(v)) => format!("{who}, running {l} ({v})"),
+            (Some(l), None) => format!("{who}, running {l}"),
+            _ => who,
+        };
+        let mut facts = Vec::new();
+        if let Some(v) = a.native_vlan {
+            facts.push(format!("VLAN {v}"));
+        }
+        if let Some(v) = a.voice_vlan {
+            facts.push(format!("voice VLAN {v}"));
+        }
+        if let Some(p) = &a.port {
+            facts.push(format!("port {p}"));
+        }
+        if let Some(mw) = a.power_mw {
+            facts.push(format!("{}.{} W", mw / 1000, (mw % 1000) / 100));
+        }
+        AnnouncedView {
+            what,
+            facts: facts.join(" · "),
+            via: a.via.clone(),
+            hop: a.note.as_deref().is_some_and(|n| n.contains("first")),
+            note: a.note.clone(),
+        }
+    }
 }
 
 impl PhoneView {
@@ -215,6 +269,7 @@ impl PhoneView {
                 }
                 Switched::Other => None,
             }),
+            announced: p.announced.as_deref().map(AnnouncedView::of),
         }
     }
 }
@@ -275,6 +330,33 @@ mod tests {
     use super::*;
     use crate::test_support::summary;
     use lifeline_shared::events::Diagnosis;
+
+    #[test]
+    fn an_announcement_shows_what_the_phone_runs_and_a_hop_as_a_warning() {
+        let mut p = summary("SEP001F9EAB59F1", PhoneState::Waiting);
+        let lifeline_shared::events::Event::Neighbour(n) =
+            lifeline_shared::testkit::neighbour_heard("001F9EAB59F1", "7941", "SCCP41.8-0-4S")
+        else {
+            panic!()
+        };
+        p.announced = Some(Box::new(Announced {
+            note: Some("It runs SCCP41.8-0-4S: it needs an 8.5(2) load first, then …".into()),
+            ..n.announced
+        }));
+        let a = PhoneView::of(&p).announced.unwrap();
+        assert_eq!(
+            a.what,
+            "Cisco IP Phone 7941, running SCCP41.8-0-4S (8.0(4))"
+        );
+        assert_eq!(a.facts, "voice VLAN 110 · port Port 1 · 6.3 W");
+        assert_eq!(a.via, "CDPv2");
+        assert!(a.hop);
+        p.announced.as_mut().unwrap().note =
+            Some("It already runs SCCP41.8-3-3S, the load this bundle serves.".into());
+        assert!(!PhoneView::of(&p).announced.unwrap().hop);
+        p.announced = None;
+        assert_eq!(PhoneView::of(&p).announced, None);
+    }
 
     /// `p` with the diagnosis `d` and its words, as the helper sends them.
     fn diagnose(p: &mut PhoneSummary, d: Diagnosis) {

@@ -308,6 +308,28 @@ pub fn event_line(
                 tone,
             }
         }
+        Event::Neighbour(n) => {
+            let a = &n.announced;
+            let who = a
+                .platform
+                .clone()
+                .or_else(|| n.model.clone())
+                .unwrap_or_else(|| "a phone".into());
+            let runs = a
+                .load
+                .as_deref()
+                .map(|l| format!(", running {l}"))
+                .unwrap_or_default();
+            LogLine {
+                at: at.local,
+                phone: Some(format!("SEP{}", n.mac)),
+                address: n.address,
+                mac: Some(n.mac.clone()),
+                text: format!("Announced itself over {}: {who}{runs}.", a.via),
+                raw,
+                tone: Tone::Plain,
+            }
+        }
         _ => LogLine {
             at: at.local,
             phone: None,

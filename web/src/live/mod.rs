@@ -23,6 +23,7 @@ mod log;
 pub use card::{PhoneView, label};
 pub use log::{Log, LogLine, Tone};
 
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::rc::Rc;
 
@@ -86,6 +87,9 @@ pub struct Live {
     pub done: Vec<String>,
     /// The last phone that finished.
     pub alert: Option<Alert>,
+    /// Each card's last announcement: the helper's time of it (ms) and this
+    /// page's monotonic time when it arrived, for "last heard N s ago".
+    pub heard: BTreeMap<String, (u64, u64)>,
 }
 
 impl Default for Live {
@@ -101,6 +105,7 @@ impl Default for Live {
             stale_since: None,
             done: Vec::new(),
             alert: None,
+            heard: BTreeMap::new(),
         }
     }
 }
@@ -125,6 +130,24 @@ impl Live {
         let ids: Vec<&str> = self.phones.iter().map(|p| p.id.as_str()).collect();
         self.done.retain(|id| ids.contains(&id.as_str()));
         self.stale_since = None;
+    }
+
+    /// Notes when `p`'s announcement arrived here (`at`: monotonic ms), once
+    /// per announcement.
+    pub fn note_heard(&mut self, p: &PhoneSummary, at: u64) {
+        if let Some(a) = &p.announced {
+            let seen = self.heard.get(&p.id).map(|(ms, _)| *ms);
+            if seen != Some(a.heard_ms) {
+                self.heard.insert(p.id.clone(), (a.heard_ms, at));
+            }
+        }
+    }
+
+    /// How long ago card `id` last announced itself, at `now` (monotonic ms).
+    pub fn heard_secs(&self, id: &str, now: u64) -> Option<u64> {
+        self.heard
+            .get(id)
+            .map(|(_, at)| now.saturating_sub(*at) / 1000)
     }
 
     /// One phone's summary changed.
@@ -494,6 +517,22 @@ mod tests {
             PhoneView::of(&summary("10.0.0.1", PhoneState::Waiting)).attempt,
             None
         );
+    }
+
+    #[test]
+    fn last_heard_counts_from_when_each_announcement_arrived() {
+        let mut live = Live::default();
+        let mut p = summary("SEP001F9EAB59F1", PhoneState::Waiting);
+        assert_eq!(live.heard_secs(&p.id, 5_000), None);
+        p.announced = Some(Box::default());
+        p.announced.as_mut().unwrap().heard_ms = 100;
+        live.note_heard(&p, 1_000);
+        // The same announcement again (another change of the card) keeps its time.
+        live.note_heard(&p, 30_000);
+        assert_eq!(live.heard_secs(&p.id, 61_000), Some(60));
+        p.announced.as_mut().unwrap().heard_ms = 60_100;
+        live.note_heard(&p, 61_000);
+        assert_eq!(live.heard_secs(&p.id, 63_000), Some(2));
     }
 
     #[test]

@@ -1,0 +1,57 @@
+//! The hops Cisco requires between two loads of one family: a pure rule a
+//! phone's running load (announced over CDP/LLDP, or typed) is checked
+//! against before it is reset onto another.
+//!
+//! 79x1/79x2/79x5 (and the other five-image families, which share their
+//! loads' numbering): "For all SCCP and SIP firmware upgrades from firmware
+//! release versions earlier than 8.3(3) to version 8.5(3) or a later release,
+//! you must first upgrade your firmware to version 8.5(2)" (Cisco's release
+//! notes; `../shared/docs/cisco-provisioning.md` §7).
+
+use crate::firmware::version::Version;
+use crate::models::{self, FamilyId, ManifestStyle};
+
+/// What a phone of family `family` on load version `from` must pass through
+/// before `to`: the release to install first, or `None` when it can go
+/// straight there (or Lifeline knows no rule for the family).
+pub fn hop_before(family: FamilyId, from: &Version, to: &Version) -> Option<&'static str> {
+    let five = models::family(family).manifest_style == ManifestStyle::FiveImages;
+    (five && from.cmp_release(8, 3, 3).is_lt() && to.cmp_release(8, 5, 3).is_ge())
+        .then_some("8.5(2)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::from_load_name(s).unwrap()
+    }
+
+    #[test]
+    fn older_than_8_3_3_to_8_5_3_or_later_goes_through_8_5_2() {
+        let f = FamilyId::F7941_7961;
+        assert_eq!(
+            hop_before(f, &v("SCCP41.8-2-1S"), &v("SCCP41.9-4-2SR3-1S")),
+            Some("8.5(2)")
+        );
+        assert_eq!(
+            hop_before(f, &v("SCCP41.8-2-1S"), &v("SCCP41.8-5-3S")),
+            Some("8.5(2)")
+        );
+        // From 8.3(3) on, or to 8.5(2) itself, straight there.
+        assert_eq!(
+            hop_before(f, &v("SCCP41.8-3-3S"), &v("SCCP41.9-4-2SR3-1S")),
+            None
+        );
+        assert_eq!(
+            hop_before(f, &v("SCCP41.8-2-1S"), &v("SCCP41.8-5-2S")),
+            None
+        );
+        // No rule known for the 69xx.
+        assert_eq!(
+            hop_before(FamilyId::F69xx, &v("SIP69xx.8-2-1"), &v("SIP69xx.9-4-1-3")),
+            None
+        );
+    }
+}
