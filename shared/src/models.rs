@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod loads;
 mod wire;
+pub use loads::models_of_load;
 pub use wire::{BootOrder, PROVISION_HTTP_PORT, Transport};
 
 /// Call-control protocol of a load.

@@ -52,11 +52,11 @@ impl FamilyFirmware {
             .map(|(_, d)| d.as_slice())
     }
 
-    /// A model of the family, for tests that need one.
+    /// The first model the load is for, for tests that need one.
     pub fn model(&self) -> &'static models::Model {
-        models::models_of(self.family)
+        models::models_of_load(self.family, &self.load)
             .next()
-            .expect("every family has a model")
+            .expect("every load is for a model")
     }
 }
 

@@ -255,7 +255,7 @@ pub fn xml_default(s: &DefaultSettings) -> Result<String, SettingsError> {
 pub fn models_for_load(load: &str) -> Vec<ModelLoad> {
     models::family_of_name(load)
         .map(|f| {
-            models::models_of(f)
+            models::models_of_load(f, load)
                 .map(|m| ModelLoad {
                     device_id: m.device_id,
                     product: m.product.to_string(),

@@ -25,7 +25,9 @@ fn every_newer_family_inspects_clean_with_its_models_and_load() {
         assert_eq!(codes(&r), vec![], "{id:?}: {:?}", r.findings);
         assert_eq!(r.family, Some(id));
         assert_eq!(r.load.as_deref(), Some(fw.load.as_str()));
-        let want: Vec<&str> = models::models_of(id).map(|m| m.name).collect();
+        let want: Vec<&str> = models::models_of_load(id, &fw.load)
+            .map(|m| m.name)
+            .collect();
         let got: Vec<&str> = r.models.iter().map(|m| m.model.as_str()).collect();
         assert_eq!(got, want, "{id:?}");
         let m = r.load_manifest().unwrap();
@@ -37,6 +39,14 @@ fn every_newer_family_inspects_clean_with_its_models_and_load() {
     }
     let r = inspect_zip("fw.zip", &family_firmware(FamilyId::F88xx).zip()).unwrap();
     assert_eq!(r.protocol, Some(Protocol::Sip));
+    // A 792x load is for the one model it is named after.
+    let r = inspect_zip("fw.zip", &family_firmware(FamilyId::F792x).zip()).unwrap();
+    let got: Vec<(&str, u16)> = r
+        .models
+        .iter()
+        .map(|m| (m.model.as_str(), m.device_id))
+        .collect();
+    assert_eq!(got, [("7925", 484)]);
 }
 
 #[test]
