@@ -314,6 +314,33 @@ mod tests {
     }
 
     #[test]
+    fn the_synthetic_78xx_header_is_laid_out_as_the_real_one() {
+        let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/fixtures/loads/cisco_prov/sip/sip78xx.11-0-1-11.loads");
+        let Ok(d) = std::fs::read(&real) else {
+            eprintln!(
+                "note: {} not found; compared with the real header in CI",
+                real.display()
+            );
+            return;
+        };
+        let le = |d: &[u8], at: usize| u32::from_le_bytes(d[at..at + 4].try_into().unwrap());
+        let fw = family_firmware(FamilyId::F78xx);
+        let s = fw.file(&fw.manifest).unwrap();
+        assert_eq!(s[..4], d[..4], "magic");
+        assert_eq!(le(s, 4), le(&d, 4), "header length");
+        assert_eq!(le(s, 8), le(&d, 8));
+        assert_eq!(le(&d, 0x34) as usize, "sip78xx.11-0-1-11.loads".len());
+        assert_eq!(
+            le(s, 0x34) as usize,
+            fw.manifest.len(),
+            "the name where the real one has it"
+        );
+        assert_eq!(d[0x38 + le(&d, 0x34) as usize], 0);
+        assert_eq!(s[0x38 + fw.manifest.len()], 0);
+    }
+
+    #[test]
     fn a_792x_without_its_optional_components_lists_them_all_the_same() {
         let fw = build(FamilyId::F792x, false);
         let (_, body) = SignedHeader::parse(fw.file(&fw.manifest).unwrap()).unwrap();
