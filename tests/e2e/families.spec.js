@@ -47,7 +47,7 @@ test('an 8841: the 8800 report, a line that needs its own auth name, KPML off, t
   await line.getByTestId('sip-password').fill('secret');
   // No auth name: an 8841 does not use the user in its place.
   await expect(line.getByTestId('sip-auth')).toHaveAttribute('placeholder', 'required');
-  await expect(line).toContainText("registers with the line's own auth name");
+  await expect(line).toContainText("an 8811/8841/8851/8861 registers with the line's own auth name");
   await expect(page.getByTestId('step-3')).toHaveClass(/mark-error/);
   await expect(page.getByTestId('next')).toBeDisabled();
 

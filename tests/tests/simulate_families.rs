@@ -134,6 +134,6 @@ fn an_8841_in_recovery_mode_cannot_run_and_says_to_simulate_a_boot() {
     );
     assert_eq!(out.code(), Some(2), "{}\n{}", out.stdout, out.stderr);
     let all = format!("{}{}", out.stdout, out.stderr);
-    assert!(all.contains("a 8841 has no termNN.default.loads"), "{all}");
+    assert!(all.contains("an 8841 has no termNN.default.loads"), "{all}");
     assert!(all.contains("--mode boot"), "{all}");
 }

@@ -384,10 +384,10 @@ impl Phone {
                 None => self.could_not_run(
                     now,
                     format!(
-                        "a {} has no termNN.default.loads recovery manifest Lifeline knows of \
+                        "{} has no termNN.default.loads recovery manifest Lifeline knows of \
                          (after a factory reset it boots as usual and asks for its \
                          configuration); simulate it with --mode boot",
-                        model.name
+                        lifeline_shared::models::with_article(model.name)
                     ),
                 ),
             },

@@ -59,6 +59,13 @@ impl Transport {
     }
 }
 
+/// `a 7961`, `an 8841`: a model or family name with its article (names are
+/// read as numbers, and only "eight…" and "eleven…" take "an").
+pub fn with_article(name: &str) -> String {
+    let an = name.starts_with('8') || (name.starts_with("11") && !name.starts_with("111"));
+    format!("{} {name}", if an { "an" } else { "a" })
+}
+
 /// The port a phone that asks over HTTP first asks on.
 pub const PROVISION_HTTP_PORT: u16 = 6970;
 
@@ -133,6 +140,17 @@ mod tests {
             assert_eq!(f.needs_auth_name(), newer, "{}", f.name);
             assert_eq!(f.transport() == Transport::HttpFirst, newer, "{}", f.name);
         }
+    }
+
+    #[test]
+    fn articles_follow_how_the_number_is_said() {
+        assert_eq!(with_article("8841"), "an 8841");
+        assert_eq!(
+            with_article("8811/8841/8851/8861"),
+            "an 8811/8841/8851/8861"
+        );
+        assert_eq!(with_article("7961"), "a 7961");
+        assert_eq!(with_article("6921"), "a 6921");
     }
 
     #[test]

@@ -24,12 +24,12 @@
 use lifeline_shared::firmware::package::testkit::{
     SEED_COP, cop_sgn, gzip, seed_cop, seed_package_files, tar_of,
 };
+use lifeline_shared::models::FamilyId;
+use lifeline_shared::testkit::families::family_firmware;
 use lifeline_shared::testkit::{
     ZipBuilder, case_mismatch_zip, image, manifest_body, seed_files, signed_file, sip_seed_zip,
     zip_of,
 };
-use lifeline_shared::models::FamilyId;
-use lifeline_shared::testkit::families::family_firmware;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

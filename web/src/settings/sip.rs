@@ -195,7 +195,8 @@ pub fn sip(line: &SipForm, call_managers: Option<&[String]>, own_auth: Option<&s
         check.errors.push((
             SipField::AuthName,
             format!(
-                "a {family} registers with the line's own auth name, not its user: give the name your registrar authenticates (often the extension)"
+                "{} registers with the line's own auth name, not its user: give the name your registrar authenticates (often the extension)",
+                models::with_article(family)
             ),
         ));
     }
@@ -276,7 +277,7 @@ mod tests {
         assert!(
             check.errors[0]
                 .1
-                .contains("a 8811/8841/8851/8861 registers")
+                .contains("an 8811/8841/8851/8861 registers")
         );
         assert_eq!(check.settings, None, "no file with the user in its place");
         line.auth_name = "phone201".into();

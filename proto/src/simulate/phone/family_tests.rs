@@ -214,7 +214,7 @@ fn a_family_without_a_recovery_manifest_says_to_simulate_a_boot() {
     match &r.verdict {
         Verdict::CouldNotRun { reason } => {
             assert!(
-                reason.contains("a 8841 has no termNN.default.loads"),
+                reason.contains("an 8841 has no termNN.default.loads"),
                 "{reason}"
             );
             assert!(reason.contains("--mode boot"), "{reason}");

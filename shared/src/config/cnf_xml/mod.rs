@@ -291,11 +291,11 @@ pub fn sep_cnf(s: &PhoneSettings) -> Result<(String, Vec<Finding>), SettingsErro
                 .find(|(_, l)| l.auth_name.trim().is_empty())
         {
             return Err(SettingsError::BadSip(format!(
-                "line {} has no auth name: a {} registers with the line's authName and does \
+                "line {} has no auth name: {} registers with the line's authName and does \
                  not use the user in its place; give the name your registrar authenticates \
                  (often the extension)",
                 i + 1,
-                f.name
+                models::with_article(f.name)
             )));
         }
         x.open("sipProfile", &[]);

@@ -359,7 +359,7 @@ pub fn check(name: &str, xml: &str, loads: Option<&[String]>) -> Vec<Finding> {
                 Severity::Error,
                 Code::CnfNoAuthName,
                 format!("{name} line {line}"),
-                format!("The line has no <authName>. A {} registers with the line's authName and does not use its user in its place, so the line never registers.", f.name),
+                format!("The line has no <authName>. {} registers with the line's authName and does not use its user in its place, so the line never registers.", capitalized(&models::with_article(f.name))),
                 "Add <authName> with the name your registrar authenticates (often the extension).",
             ));
         }
@@ -368,7 +368,7 @@ pub fn check(name: &str, xml: &str, loads: Option<&[String]>) -> Vec<Finding> {
                 Severity::Warning,
                 Code::CnfKpmlOn,
                 name.to_string(),
-                format!("There is no <kpml>0</kpml>. With KPML on, a {} sends each digit in a KPML dialog and an INVITE for the digits so far; Asterisk's chan_sip answers 484 Address Incomplete and every call fails on its first digit.", f.name),
+                format!("There is no <kpml>0</kpml>. With KPML on, {} sends each digit in a KPML dialog and an INVITE for the digits so far; Asterisk's chan_sip answers 484 Address Incomplete and every call fails on its first digit.", models::with_article(f.name)),
                 "Add <kpml>0</kpml> inside <sipProfile> (Lifeline's generated files have it).",
             ));
         }
@@ -385,6 +385,14 @@ pub fn check(name: &str, xml: &str, loads: Option<&[String]>) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// `text` with its first letter upper-case.
+fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -177,7 +177,7 @@ fn an_8800_line_needs_its_own_auth_name_and_gets_kpml_off() {
     for missing in ["", "  "] {
         let err = sep_cnf(&sip88(missing)).unwrap_err().to_string();
         assert!(err.contains("line 1 has no auth name"), "{err}");
-        assert!(err.contains("8811/8841/8851/8861"), "{err}");
+        assert!(err.contains("an 8811/8841/8851/8861 registers"), "{err}");
     }
 
     // The 8845/8865 and 7800 series alike; a 79xx neither needs it nor gets kpml.
@@ -207,7 +207,7 @@ fn check_names_an_8800_line_without_auth_name_and_kpml_left_on() {
     assert_eq!(codes, [Code::CnfNoAuthName, Code::CnfKpmlOn], "{f:?}");
     assert_eq!(f[0].subject, "SEP001122334455.cnf.xml line 2001");
     assert!(
-        f[0].message.contains("8811/8841/8851/8861"),
+        f[0].message.contains("An 8811/8841/8851/8861 registers"),
         "{}",
         f[0].message
     );
