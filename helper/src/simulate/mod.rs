@@ -595,9 +595,12 @@ mod tests {
     }
 
     #[test]
-    fn only_the_models_that_recover_over_tftp_are_simulated() {
+    fn every_model_that_boots_from_a_cnf_xml_is_simulated() {
         let names = simulated_models();
-        assert!(names.contains(&"7961") && names.contains(&"7911"));
-        assert!(!names.contains(&"7940") && !names.contains(&"8945"));
+        for m in ["7961", "7911", "6921", "6901", "8945", "7925", "7841", "8841", "8865"] {
+            assert!(names.contains(&m), "{m}");
+        }
+        assert!(!names.contains(&"7940") && !names.contains(&"7960"));
+        assert_eq!(names.len(), models::MODELS.len() - 2);
     }
 }
