@@ -597,7 +597,9 @@ mod tests {
     #[test]
     fn every_model_that_boots_from_a_cnf_xml_is_simulated() {
         let names = simulated_models();
-        for m in ["7961", "7911", "6921", "6901", "8945", "7925", "7841", "8841", "8865"] {
+        for m in [
+            "7961", "7911", "6921", "6901", "8945", "7925", "7841", "8841", "8865",
+        ] {
             assert!(names.contains(&m), "{m}");
         }
         assert!(!names.contains(&"7940") && !names.contains(&"7960"));

@@ -56,6 +56,18 @@ pub fn read_manifest(
     notes: &mut Vec<String>,
 ) -> Result<Vec<ImageLine>, Problem> {
     let body = check_signed(file, bytes, notes)?;
+    // A 78xx/88xx header states its body's length; the manifest is kept whole.
+    if let Ok((header, _)) = SignedHeader::parse(bytes)
+        && let Some(stated) = header.body_len
+        && stated != body.len() as u64
+    {
+        return Err(Problem::BadHeader {
+            error: format!(
+                "the header says the body is {stated} bytes, but {} arrived",
+                body.len()
+            ),
+        });
+    }
     let parsed = manifest::parse(body).map_err(|e| Problem::BadManifest {
         error: e.to_string(),
     })?;

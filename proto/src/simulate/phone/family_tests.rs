@@ -223,3 +223,25 @@ fn a_family_without_a_recovery_manifest_says_to_simulate_a_boot() {
     }
     assert!(net.requested.is_empty());
 }
+
+#[test]
+fn an_88xx_manifest_cut_short_is_refused_for_its_header() {
+    let fw = family_firmware(FamilyId::F88xx);
+    let mut files = served(&fw);
+    let manifest = files.get_mut(&fw.manifest).unwrap();
+    manifest.truncate(manifest.len() - 10);
+    let (r, requested) = boot(&fw, files);
+    let s = stuck(&r);
+    assert_eq!(
+        s.file.as_deref(),
+        Some(format!("{}.loads", fw.load).as_str())
+    );
+    assert!(
+        matches!(&s.problem, Problem::BadHeader { error } if error.contains("the header says the body is"))
+    );
+    assert_eq!(
+        requested.last(),
+        Some(&format!("{}.loads", fw.load)),
+        "no image asked for"
+    );
+}

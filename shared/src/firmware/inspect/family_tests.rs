@@ -134,3 +134,23 @@ fn an_88xx_image_cut_short_is_a_size_mismatch() {
     assert_eq!(f.len(), 1, "{:?}", r.findings);
     assert_eq!(f[0].subject, kern);
 }
+
+#[test]
+fn an_88xx_manifest_whose_body_disagrees_with_its_header_is_an_error() {
+    let fw = family_firmware(FamilyId::F88xx);
+    let mut cut = fw.file(&fw.manifest).unwrap().to_vec();
+    cut.truncate(cut.len() - 3);
+    let r = inspect_zip("fw.zip", &zip_of(&replace(&fw.files, &fw.manifest, cut))).unwrap();
+    let f: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::BadSignedHeader)
+        .collect();
+    assert_eq!(f.len(), 1, "{:?}", r.findings);
+    assert_eq!(f[0].subject, fw.manifest);
+    assert!(
+        f[0].message.contains("bytes, but it is"),
+        "{}",
+        f[0].message
+    );
+}
