@@ -20,15 +20,16 @@ const OWN_LOAD_69XX: [&str; 3] = ["6901", "6911", "6945"];
 pub fn models_of_load(family: FamilyId, load: &str) -> impl Iterator<Item = &'static Model> {
     let l = load.to_ascii_lowercase();
     let named: Option<String> = match family {
+        // `get`, not slicing: a name from a package may hold any UTF-8.
         FamilyId::F792x => l
             .strip_prefix("cp")
-            .filter(|r| r.len() >= 4)
-            .map(|r| r[..4].to_string()),
+            .and_then(|r| r.get(..4))
+            .map(str::to_string),
         FamilyId::F69xx => l
             .strip_prefix("sccp")
             .or_else(|| l.strip_prefix("sip"))
-            .filter(|r| r.len() >= 4)
-            .map(|r| r[..4].to_string()),
+            .and_then(|r| r.get(..4))
+            .map(str::to_string),
         _ => None,
     };
     let known = named
@@ -65,6 +66,22 @@ mod tests {
         assert_eq!(names(FamilyId::F69xx, "SCCP6911.9-2-1-a"), ["6911"]);
         assert_eq!(names(FamilyId::F69xx, "SCCP6945.9-3-1-3.loads"), ["6945"]);
         assert_eq!(names(FamilyId::F69xx, "SCCP6901.9-2-1-a"), ["6901"]);
+    }
+
+    #[test]
+    fn any_name_is_answered_without_a_panic() {
+        for name in [
+            "",
+            "cp",
+            "CP79",
+            "cpé7925",
+            "sccp6é",
+            "SIP69",
+            "cp\u{1F4DE}x",
+        ] {
+            assert_eq!(names(FamilyId::F792x, name).len(), 3, "{name}");
+            assert!(!names(FamilyId::F69xx, name).is_empty(), "{name}");
+        }
     }
 
     #[test]
