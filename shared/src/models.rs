@@ -11,7 +11,7 @@ use std::fmt;
 mod loads;
 mod wire;
 pub use loads::models_of_load;
-pub use wire::{BootOrder, PROVISION_HTTP_PORT, Transport, with_article};
+pub use wire::{BootOrder, PROVISION_HTTP_PORT, with_article};
 
 /// Call-control protocol of a load.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

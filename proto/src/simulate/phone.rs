@@ -392,6 +392,15 @@ impl Phone {
                 ),
             },
             Scenario::Boot => {
+                let family = lifeline_shared::models::family(model.family);
+                if !family.boot_order_verified() {
+                    self.notes.push(format!(
+                        "the order of the files is the one documented for the 79xx (security \
+                         files, configuration, load, images); it has not been captured from \
+                         the {} itself",
+                        family.name
+                    ));
+                }
                 let sep = self.spec.mac.sep_name();
                 self.security = VecDeque::from([
                     format!("CTL{sep}.tlv"),

@@ -27,38 +27,6 @@ pub enum BootOrder {
     Os79xx,
 }
 
-impl BootOrder {
-    /// The order in words, for the README's table and the simulator's help.
-    pub fn words(self) -> &'static str {
-        match self {
-            BootOrder::CnfXml => {
-                "CTL/ITL files, SEP<MAC>.cnf.xml else XMLDefault.cnf.xml, <LOAD>.loads, its images in order"
-            }
-            BootOrder::Os79xx => "OS79XX.TXT, then its SCCP or SIP configuration and load",
-        }
-    }
-}
-
-/// How a phone fetches its files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Transport {
-    /// TFTP only (port 69).
-    Tftp,
-    /// HTTP on port 6970 of the TFTP server first, then TFTP.
-    HttpFirst,
-}
-
-impl Transport {
-    /// `TFTP` or `HTTP :6970, then TFTP`.
-    pub fn words(self) -> &'static str {
-        match self {
-            Transport::Tftp => "TFTP",
-            Transport::HttpFirst => "HTTP :6970, then TFTP",
-        }
-    }
-}
-
 /// `a 7961`, `an 8841`: a model or family name with its article (names are
 /// read as numbers, and only "eight…" and "eleven…" take "an").
 pub fn with_article(name: &str) -> String {
@@ -79,15 +47,6 @@ impl Family {
             self.id,
             FamilyId::F78xx | FamilyId::F88xx | FamilyId::F8845_65
         )
-    }
-
-    /// The transport the family tries first.
-    pub fn transport(&self) -> Transport {
-        if self.http_first() {
-            Transport::HttpFirst
-        } else {
-            Transport::Tftp
-        }
     }
 
     /// The files it asks for, in order.
@@ -116,15 +75,6 @@ impl Family {
     pub fn needs_kpml_off(&self) -> bool {
         self.http_first()
     }
-
-    /// Whether its manifests state each image's size (`size=` or `NAME SIZE
-    /// MD5`), which the phone checks against what it downloaded.
-    pub fn manifest_states_sizes(&self) -> bool {
-        matches!(
-            self.manifest_style,
-            ManifestStyle::Ini | ManifestStyle::SizeMd5
-        )
-    }
 }
 
 #[cfg(test)]
@@ -138,7 +88,7 @@ mod tests {
             let newer = matches!(f.id, FamilyId::F78xx | FamilyId::F88xx | FamilyId::F8845_65);
             assert_eq!(f.http_first(), newer, "{}", f.name);
             assert_eq!(f.needs_auth_name(), newer, "{}", f.name);
-            assert_eq!(f.transport() == Transport::HttpFirst, newer, "{}", f.name);
+            assert_eq!(f.needs_kpml_off(), newer, "{}", f.name);
         }
     }
 
@@ -169,8 +119,5 @@ mod tests {
             assert!(!f.boot_order_verified(), "{}", f.name);
         }
         assert!(family(FamilyId::F7941_7961).boot_order_verified());
-        assert!(family(FamilyId::F792x).manifest_states_sizes());
-        assert!(family(FamilyId::F88xx).manifest_states_sizes());
-        assert!(!family(FamilyId::F69xx).manifest_states_sizes());
     }
 }

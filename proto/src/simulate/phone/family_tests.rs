@@ -86,6 +86,11 @@ fn every_model_of_every_newer_family_boots_in_its_order() {
                 Verdict::WouldRecover { load: Some(l), images, .. }
                     if *l == fw.load && *images == fw.images.len()
             ));
+            assert!(
+                r.notes[0].contains("has not been captured from the"),
+                "{:?}",
+                r.notes
+            );
         }
     }
 }
