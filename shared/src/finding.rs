@@ -107,6 +107,8 @@ pub enum Code {
     SipPasswordTooLong,
     /// A 78xx/88xx SIP line without its own `authName`.
     CnfNoAuthName,
+    /// An optional (`#+`) image a manifest lists is not in the input.
+    OptionalImageAbsent,
     /// A 78xx/88xx SIP configuration without `<kpml>0</kpml>`.
     CnfKpmlOn,
     /// A tar entry that is not a plain file (a link, a device): ignored.
@@ -157,6 +159,7 @@ impl Code {
             Code::CnfNoCallManagerGroup => "cnf-no-call-manager-group",
             Code::SipPasswordTooLong => "sip-password-too-long",
             Code::CnfNoAuthName => "cnf-no-auth-name",
+            Code::OptionalImageAbsent => "optional-image-absent",
             Code::CnfKpmlOn => "cnf-kpml-on",
             Code::PackageEntryIgnored => "package-entry-ignored",
             Code::LoadListDisagrees => "load-list-disagrees",

@@ -101,6 +101,19 @@ fn a_792x_without_its_optional_components_is_noted_not_refused() {
         .map(|i| i.name.as_str())
         .collect();
     assert_eq!(absent, ["JSYSH-1.4.7.3.SBN", "JUIH-1.4.7.3.SBN"]);
+    let notes: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::OptionalImageAbsent)
+        .map(|f| f.subject.as_str())
+        .collect();
+    assert_eq!(notes, absent, "one note each");
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| f.code == Code::OptionalImageAbsent)
+            .all(|f| f.severity == Severity::Info)
+    );
 }
 
 #[test]
