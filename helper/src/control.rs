@@ -579,7 +579,7 @@ pub fn catalog_of(dir: &Path) -> Catalog {
         let data = std::fs::read(dir.join(name)).ok()?;
         let (_, body) = lifeline_shared::firmware::signed::SignedHeader::parse(&data).ok()?;
         let m = lifeline_shared::firmware::manifest::parse(body).ok()?;
-        Some(m.images.into_iter().map(|i| i.name).collect())
+        Some(m.images)
     });
     // The loads each configuration names, for a phone in a configuration loop.
     for (name, size) in &files {

@@ -195,6 +195,15 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "  Family    {}", dash(r.family_name.clone()));
     let _ = writeln!(o, "  Protocol  {}", dash(r.protocol.map(|p| p.to_string())));
     let _ = writeln!(o, "  Build     {}", dash(r.build.clone()));
+    if let Some(f) = r.family.map(lifeline_shared::models::family)
+        && f.http_first()
+    {
+        let _ = writeln!(
+            o,
+            "  Fetches   over HTTP on port {} of the TFTP server first, then TFTP",
+            lifeline_shared::models::PROVISION_HTTP_PORT
+        );
+    }
     if r.models.is_empty() {
         let _ = writeln!(o, "  Models    -");
     }

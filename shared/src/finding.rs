@@ -105,6 +105,12 @@ pub enum Code {
     CnfNoCallManagerGroup,
     /// A SIP auth password longer than some phones' parsers accept.
     SipPasswordTooLong,
+    /// A 78xx/88xx SIP line without its own `authName`.
+    CnfNoAuthName,
+    /// An optional (`#+`) image a manifest lists is not in the input.
+    OptionalImageAbsent,
+    /// A 78xx/88xx SIP configuration without `<kpml>0</kpml>`.
+    CnfKpmlOn,
     /// A tar entry that is not a plain file (a link, a device): ignored.
     PackageEntryIgnored,
     /// A `loadNNN.txt` line that disagrees with the catalogue or with the load.
@@ -152,6 +158,9 @@ impl Code {
             Code::CnfUnknownLoad => "cnf-unknown-load",
             Code::CnfNoCallManagerGroup => "cnf-no-call-manager-group",
             Code::SipPasswordTooLong => "sip-password-too-long",
+            Code::CnfNoAuthName => "cnf-no-auth-name",
+            Code::OptionalImageAbsent => "optional-image-absent",
+            Code::CnfKpmlOn => "cnf-kpml-on",
             Code::PackageEntryIgnored => "package-entry-ignored",
             Code::LoadListDisagrees => "load-list-disagrees",
             Code::PackageLacksRecoveryManifests => "package-lacks-recovery-manifests",

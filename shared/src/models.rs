@@ -8,6 +8,11 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod loads;
+mod wire;
+pub use loads::models_of_load;
+pub use wire::{BootOrder, PROVISION_HTTP_PORT, with_article};
+
 /// Call-control protocol of a load.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -74,6 +79,12 @@ pub enum FamilyId {
     /// 7800 series (a different header and an INI body).
     #[serde(rename = "78xx")]
     F78xx,
+    /// 8811, 8841, 8851, 8861 (`sip88xx.*.loads`: the 7800 series' header and INI body).
+    #[serde(rename = "88xx")]
+    F88xx,
+    /// 8845, 8865 (`sip8845_65.*.loads`, the video models of the 8800 series).
+    #[serde(rename = "8845-8865")]
+    F8845_65,
 }
 
 impl FamilyId {
@@ -92,6 +103,8 @@ impl FamilyId {
             FamilyId::F894x => "894x",
             FamilyId::F792x => "792x",
             FamilyId::F78xx => "78xx",
+            FamilyId::F88xx => "88xx",
+            FamilyId::F8845_65 => "8845-8865",
         }
     }
 
@@ -115,7 +128,7 @@ pub enum ManifestStyle {
     BinSgn,
     /// 792x: `NAME SIZE MD5` lines.
     SizeMd5,
-    /// 78xx: INI body with `size=`.
+    /// 78xx, 88xx: INI body with `size=`.
     Ini,
 }
 
@@ -315,6 +328,28 @@ pub const FAMILIES: &[Family] = &[
         power_note: None,
         tftp_recovery: false,
     },
+    Family {
+        id: FamilyId::F88xx,
+        name: "8811/8841/8851/8861",
+        zip_prefix: "cmterm-88xx",
+        sccp_prefix: None,
+        sip_prefix: Some("sip88xx"),
+        manifest_style: ManifestStyle::Ini,
+        reset_steps: RESET_OTHER,
+        power_note: None,
+        tftp_recovery: false,
+    },
+    Family {
+        id: FamilyId::F8845_65,
+        name: "8845/8865",
+        zip_prefix: "cmterm-8845_65",
+        sccp_prefix: None,
+        sip_prefix: Some("sip8845_65"),
+        manifest_style: ManifestStyle::Ini,
+        reset_steps: RESET_OTHER,
+        power_note: None,
+        tftp_recovery: false,
+    },
 ];
 
 const fn m(
@@ -435,12 +470,38 @@ pub const MODELS: &[Model] = &[
     ),
     m("7940", "IP Phone 7940", 8, FamilyId::F7940_7960, None),
     m("7960", "IP Phone 7960", 7, FamilyId::F7940_7960, None),
+    // 69xx: 6921/6941/6961 = 495/496/497 agreed by the three code bases above;
+    // 6901/6911/6945 = 547/548/564 from chan-sccp-b's SKINNY_DEVICETYPE table,
+    // matching the SCCP device-type enums of two other public SCCP stacks.
+    m("6901", "IP Phone 6901", 547, FamilyId::F69xx, None),
+    m("6911", "IP Phone 6911", 548, FamilyId::F69xx, None),
     m("6921", "IP Phone 6921", 495, FamilyId::F69xx, None),
+    m("6941", "IP Phone 6941", 496, FamilyId::F69xx, None),
+    m("6945", "IP Phone 6945", 564, FamilyId::F69xx, None),
+    m("6961", "IP Phone 6961", 497, FamilyId::F69xx, None),
+    // 894x and 792x: agreed by the three code bases above.
     m("8941", "IP Phone 8941", 586, FamilyId::F894x, None),
     m("8945", "IP Phone 8945", 585, FamilyId::F894x, None),
     m("7921", "IP Phone 7921", 365, FamilyId::F792x, None),
     m("7925", "IP Phone 7925", 484, FamilyId::F792x, None),
     m("7926", "IP Phone 7926", 577, FamilyId::F792x, None),
+    // 78xx: 7821/7841/7861 = 621/622/623 in two published sources (a PBX's
+    // endpoint table of `loadInformationNN` names and a provisioning script's
+    // XMLDefault); 7811 = 36213 in the script only (unverified by a second source).
+    m("7811", "Cisco 7811", 36213, FamilyId::F78xx, None),
+    m("7821", "Cisco 7821", 621, FamilyId::F78xx, None),
+    m("7841", "Cisco 7841", 622, FamilyId::F78xx, None),
+    m("7861", "Cisco 7861", 623, FamilyId::F78xx, None),
+    // 88xx: 8841/8851/8861 = 683/684/685 in the same two sources and a third
+    // script's comments; 8811 = 36217 in both scripts (not in the table).
+    m("8811", "Cisco 8811", 36217, FamilyId::F88xx, None),
+    m("8841", "Cisco 8841", 683, FamilyId::F88xx, None),
+    m("8851", "Cisco 8851", 684, FamilyId::F88xx, None),
+    m("8861", "Cisco 8861", 685, FamilyId::F88xx, None),
+    // 8845/8865 = 36224/36225 in the provisioning script only (unverified by a
+    // second source), which names their load `sip8845_65.…`.
+    m("8845", "Cisco 8845", 36224, FamilyId::F8845_65, None),
+    m("8865", "Cisco 8865", 36225, FamilyId::F8845_65, None),
 ];
 
 /// Models with a device id but no family Lifeline can inspect (7905, 7912).
@@ -482,7 +543,8 @@ pub fn model_by_device_id(id: u16) -> Option<&'static Model> {
 /// The family a load, manifest or image name belongs to, from its prefix.
 ///
 /// Recognises `SCCP41…`, `SIP41…`, `term61.default.loads`, `jar41sccp…`,
-/// `P003…`, `SCCP69xx…`, `SCCP894x…`, `CP7925G…`, `sip78xx…` and the like.
+/// `P003…`, `SCCP69xx…`, `SCCP894x…`, `CP7925G…`, `sip78xx…`, `sip88xx…`,
+/// `sip8845_65…` and the like.
 pub fn family_of_name(name: &str) -> Option<FamilyId> {
     let lower = name.to_ascii_lowercase();
     let l = lower.as_str();
@@ -494,6 +556,12 @@ pub fn family_of_name(name: &str) -> Option<FamilyId> {
     }
     if l.starts_with("sip78xx") || l.starts_with("sccp78xx") {
         return Some(FamilyId::F78xx);
+    }
+    if l.starts_with("sip8845_65") || l.starts_with("sip8845_8865") {
+        return Some(FamilyId::F8845_65);
+    }
+    if l.starts_with("sip88xx") {
+        return Some(FamilyId::F88xx);
     }
     for p in ["sccp894x", "sip894x"] {
         if l.starts_with(p) {
@@ -577,7 +645,22 @@ mod tests {
             ("7926", 577),
             ("8941", 586),
             ("8945", 585),
+            ("6901", 547),
+            ("6911", 548),
             ("6921", 495),
+            ("6941", 496),
+            ("6945", 564),
+            ("6961", 497),
+            ("7811", 36213),
+            ("7821", 621),
+            ("7841", 622),
+            ("7861", 623),
+            ("8811", 36217),
+            ("8841", 683),
+            ("8851", 684),
+            ("8861", 685),
+            ("8845", 36224),
+            ("8865", 36225),
         ];
         for (name, id) in table {
             let m = model(name).unwrap_or_else(|| panic!("{name} missing"));
@@ -604,11 +687,7 @@ mod tests {
             assert_eq!(f.tftp_recovery, m.recovery_manifest.is_some(), "{}", m.name);
         }
         for f in FAMILIES {
-            assert!(
-                models_of(f.id).count() > 0 || f.id == FamilyId::F78xx,
-                "{}",
-                f.name
-            );
+            assert!(models_of(f.id).count() > 0, "{}", f.name);
         }
     }
 
@@ -661,6 +740,14 @@ mod tests {
         assert_eq!(
             family_of_name("sip78xx.11-0-1-11.loads"),
             Some(FamilyId::F78xx)
+        );
+        assert_eq!(
+            family_of_name("sip88xx.14-2-1-0101-33.loads"),
+            Some(FamilyId::F88xx)
+        );
+        assert_eq!(
+            family_of_name("sip8845_65.14-2-1-0101-33.loads"),
+            Some(FamilyId::F8845_65)
         );
         assert_eq!(family_of_name("readme.txt"), None);
         assert_eq!(family_of_name("term99.default.loads"), None);

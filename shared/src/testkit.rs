@@ -18,6 +18,8 @@ use crate::events::{
 };
 use crate::protocol::{self, CurrentBundle, Interface, InterfaceAddress, Service};
 
+pub mod families;
+
 /// A signed file (classic header) named `name` with `body` after the header.
 ///
 /// The header has the real layout: version, header length at offset 8, a signer

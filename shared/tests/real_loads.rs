@@ -187,3 +187,97 @@ fn real_term_files_match_their_load_bodies() {
         5
     );
 }
+
+/// The newer families' real manifests: the form `testkit::families` writes
+/// (its own test compares its 78xx header with the real one), and the models
+/// each load is for.
+#[test]
+fn real_newer_family_manifests_have_the_forms_the_testkit_writes() {
+    let Some(dir) = fixtures() else { return };
+    let read = |p: &str| std::fs::read(dir.join(p)).unwrap();
+    let le = |d: &[u8], at: usize| u32::from_le_bytes(d[at..at + 4].try_into().unwrap()) as usize;
+
+    // 78xx: magic, header and body lengths little-endian at 4 and 12, the
+    // name after its u32 length at 0x34, an INI body of two platforms.
+    let d = read("cisco_prov/sip/sip78xx.11-0-1-11.loads");
+    let (h, body) = SignedHeader::parse(&d).unwrap();
+    assert_eq!(h.kind, HeaderKind::Series78xx);
+    assert_eq!(le(&d, 4), h.header_len);
+    assert_eq!(le(&d, 12), body.len());
+    assert_eq!(h.header_len + body.len(), d.len());
+    assert_eq!(le(&d, 0x34), "sip78xx.11-0-1-11.loads".len());
+    let m = manifest::parse(body).unwrap();
+    assert_eq!(m.style, ManifestStyle::Ini);
+    assert_eq!(m.images.len(), 6);
+    assert!(m.images.iter().all(|i| i.size.is_some()));
+    assert_eq!(m.images[3].name, "sboot2.78xx.11-0-1-11.sbn");
+    // 69xx, 894x, 792x: the classic header; the styles and the models.
+    let cases: [(&str, ManifestStyle, &[&str]); 8] = [
+        (
+            "provision_sccp/6921/SCCP69xx.9-4-1-3SR3.loads",
+            ManifestStyle::ZzSgn,
+            &["6921", "6941", "6961"],
+        ),
+        (
+            "cisco_prov/sip/SIP69xx.9-4-1-3SR2.loads",
+            ManifestStyle::ZzSgn,
+            &["6921", "6941", "6961"],
+        ),
+        (
+            "provision_sccp/6901/SCCP6901.9-2-1-a.loads",
+            ManifestStyle::ZzSgn,
+            &["6901"],
+        ),
+        (
+            "provision_sccp/6911/SCCP6911.9-2-1-a.loads",
+            ManifestStyle::ZzSgn,
+            &["6911"],
+        ),
+        // The 6945 runs a load of its own, written like the 894x's.
+        (
+            "provision_sccp/6945/SCCP6945.9-3-1-3.loads",
+            ManifestStyle::BinSgn,
+            &["6945"],
+        ),
+        (
+            "provision_sccp/894x/SCCP894x.9-4-2SR1-2.loads",
+            ManifestStyle::BinSgn,
+            &["8941", "8945"],
+        ),
+        (
+            "cisco_prov/sccp/CP7925G-1.4.7.3.LOADS",
+            ManifestStyle::SizeMd5,
+            &["7925"],
+        ),
+        (
+            "provision_sccp/7926/CP7926G-1.4.1SR1.LOADS",
+            ManifestStyle::SizeMd5,
+            &["7926"],
+        ),
+    ];
+    for (path, style, want) in cases {
+        let d = read(path);
+        let (h, body) = SignedHeader::parse(&d).unwrap();
+        assert_eq!(h.kind, HeaderKind::Classic, "{path}");
+        let m = manifest::parse(body).unwrap();
+        assert_eq!(m.style, style, "{path}");
+        let name = h.file_name.unwrap();
+        let family = models::family_of_name(&name).unwrap();
+        let got: Vec<&str> = models::models_of_load(family, &name)
+            .map(|m| m.name)
+            .collect();
+        assert_eq!(got, want, "{path}");
+    }
+    // 7925/7926: the Java components are the #+ lines.
+    let d = read("provision_sccp/7925/CP7925G-1.4.1SR1.LOADS");
+    let (_, body) = SignedHeader::parse(&d).unwrap();
+    let m = manifest::parse(body).unwrap();
+    let optional: Vec<&str> = m
+        .images
+        .iter()
+        .filter(|i| i.optional)
+        .map(|i| i.name.as_str())
+        .collect();
+    assert_eq!(optional, ["JSYSH-1.4.1SR1.SBN", "JUIH-1.4.1SR1.SBN"]);
+    assert!(m.images.iter().all(|i| i.size.is_some() && i.md5.is_some()));
+}

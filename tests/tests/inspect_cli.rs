@@ -162,3 +162,49 @@ fn one_entry_is_one_file() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Entries: 1 file,"), "{text}");
 }
+
+#[test]
+fn an_8841_firmware_says_it_is_fetched_over_http_first_and_a_7925_with_md5_errors_fails() {
+    use lifeline_shared::models::FamilyId;
+    use lifeline_shared::testkit::families::{self, family_firmware};
+    let dir = tempfile::tempdir().unwrap();
+    let zip = write(
+        dir.path(),
+        "8841.zip",
+        &family_firmware(FamilyId::F88xx).zip(),
+    );
+    let out = inspect(&[zip.as_os_str()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Family    8811/8841/8851/8861"), "{text}");
+    assert!(
+        text.contains("Fetches   over HTTP on port 6970 of the TFTP server first, then TFTP"),
+        "{text}"
+    );
+    assert!(text.contains("8841      device id 683"), "{text}");
+
+    // A 7925 whose GUI image is not the one its manifest's MD5 names.
+    let fw = family_firmware(FamilyId::F792x);
+    let files: Vec<(String, Vec<u8>)> = fw
+        .files
+        .iter()
+        .map(|(n, d)| {
+            let mut d = d.clone();
+            if n == "GUIH-1.4.7.3.SBN" {
+                *d.last_mut().unwrap() ^= 1;
+            }
+            (n.clone(), d)
+        })
+        .collect();
+    let zip = write(dir.path(), "7925.zip", &zip_of(&files));
+    let out = inspect(&[zip.as_os_str()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("[md5-mismatch] GUIH-1.4.7.3.SBN"), "{text}");
+    assert!(!text.contains("Fetches"), "{text}");
+    let stated = families::md5_hex(fw.file("GUIH-1.4.7.3.SBN").unwrap());
+    assert!(
+        text.contains(&format!("gives the image MD5 {stated}")),
+        "{text}"
+    );
+}

@@ -213,7 +213,11 @@ pub fn config(report: Option<&Report>, form: &Form) -> Vec<Problem> {
                 continue;
             };
             let sep = p.mac.sep_name();
-            let check = settings::sip(line, cms.good().map(Vec::as_slice));
+            let check = settings::sip(
+                line,
+                cms.good().map(Vec::as_slice),
+                settings::own_auth_name(report),
+            );
             for (field, why) in &check.errors {
                 out.push(problem(
                     Severity::Error,

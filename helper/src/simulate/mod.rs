@@ -35,7 +35,7 @@ use lifeline_proto::simulate::phone::{Phone, SocketId};
 use lifeline_proto::simulate::report::{self, PhoneReport, Run};
 use lifeline_proto::simulate::spec::{Network, PhoneSpec, Scenario};
 use lifeline_shared::config::mac::Mac;
-use lifeline_shared::models::{self, ManifestStyle, Model};
+use lifeline_shared::models::{self, BootOrder, Model};
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
@@ -58,16 +58,18 @@ const CISCO_OUI: [u8; 3] = [0x00, 0x1B, 0x54];
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("network").required(true).args(["dhcp_interface", "server"])))]
 pub struct SimulateArgs {
-    /// The phone model: 7961, 7941G-GE, 7965, 7911, …
+    /// The phone model: 7961, 7941G-GE, 7965, 7911, 6921, 8941, 7925, 7841, 8841, 8865, …
     #[arg(long, value_name = "MODEL")]
     pub model: String,
     /// The phone's MAC (with --phones, the first one's; the others count up).
     /// Default: a random one in a Cisco OUI.
     #[arg(long, value_name = "MAC")]
     pub mac: Option<Mac>,
-    /// `recovery`: a wiped phone, straight to termNN.default.loads. `boot`: an
-    /// ordinary boot, CTL/ITL files, SEP<MAC>.cnf.xml or XMLDefault.cnf.xml,
-    /// then the load it names.
+    /// `recovery`: a wiped phone, straight to termNN.default.loads (the 79xx
+    /// families; the others have no recovery manifest). `boot`: an ordinary
+    /// boot, CTL/ITL files, SEP<MAC>.cnf.xml or XMLDefault.cnf.xml, then the
+    /// load it names and its images, each checked against the size and MD5
+    /// the manifest states.
     #[arg(long, value_enum, default_value_t = Scenario::Recovery)]
     pub mode: Scenario,
     /// Ask DHCP on this interface, as a phone plugged in there would, and
@@ -206,9 +208,9 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
             simulated_models().join(", ")
         )
     })?;
-    if models::family(model.family).manifest_style != ManifestStyle::FiveImages {
+    if models::family(model.family).boot_order() != BootOrder::CnfXml {
         return Err(format!(
-            "Lifeline simulates the phones that recover over TFTP ({}); a {} boots differently",
+            "Lifeline simulates the phones that boot from a .cnf.xml configuration ({}); a {} boots differently",
             simulated_models().join(", "),
             model.name
         ));
@@ -280,7 +282,7 @@ fn sources(net: &Net, source: Option<&str>, phones: u16) -> Result<Vec<Option<Ip
 fn simulated_models() -> Vec<&'static str> {
     models::MODELS
         .iter()
-        .filter(|m| models::family(m.family).manifest_style == ManifestStyle::FiveImages)
+        .filter(|m| models::family(m.family).boot_order() == BootOrder::CnfXml)
         .map(|m| m.name)
         .collect()
 }
@@ -593,9 +595,14 @@ mod tests {
     }
 
     #[test]
-    fn only_the_models_that_recover_over_tftp_are_simulated() {
+    fn every_model_that_boots_from_a_cnf_xml_is_simulated() {
         let names = simulated_models();
-        assert!(names.contains(&"7961") && names.contains(&"7911"));
-        assert!(!names.contains(&"7940") && !names.contains(&"8945"));
+        for m in [
+            "7961", "7911", "6921", "6901", "8945", "7925", "7841", "8841", "8865",
+        ] {
+            assert!(names.contains(&m), "{m}");
+        }
+        assert!(!names.contains(&"7940") && !names.contains(&"7960"));
+        assert_eq!(names.len(), models::MODELS.len() - 2);
     }
 }

@@ -3,7 +3,7 @@
 //! header and embedded name. The first problem found is the phone's verdict.
 
 use lifeline_shared::config::cnf_xml::{self, LoadInformation};
-use lifeline_shared::firmware::manifest;
+use lifeline_shared::firmware::manifest::{self, ImageLine};
 use lifeline_shared::firmware::signed::SignedHeader;
 use lifeline_shared::models::{self, Model};
 
@@ -46,34 +46,73 @@ pub fn config_load(model: &Model, bytes: &[u8], default: bool) -> Result<String,
     Ok(load)
 }
 
-/// Checks a manifest's signed header and reads its image list.
+/// Checks a manifest's signed header and reads its image list: each line
+/// with the size and MD5 it states (792x, 78xx/88xx) and whether it is an
+/// optional `#+` component.
 pub fn read_manifest(
     model: &Model,
     file: &str,
     bytes: &[u8],
     notes: &mut Vec<String>,
-) -> Result<Vec<String>, Problem> {
+) -> Result<Vec<ImageLine>, Problem> {
     let body = check_signed(file, bytes, notes)?;
+    // A 78xx/88xx header states its body's length; the manifest is kept whole.
+    if let Ok((header, _)) = SignedHeader::parse(bytes)
+        && let Some(stated) = header.body_len
+        && stated != body.len() as u64
+    {
+        return Err(Problem::BadHeader {
+            error: format!(
+                "the header says the body is {stated} bytes, but {} arrived",
+                body.len()
+            ),
+        });
+    }
     let parsed = manifest::parse(body).map_err(|e| Problem::BadManifest {
         error: e.to_string(),
     })?;
-    let images: Vec<String> = parsed.image_names().map(str::to_owned).collect();
+    let images = parsed.images;
     if images.is_empty() {
         return Err(Problem::NoImages);
     }
     let family = model.family;
     if let Some(image) = images
         .iter()
-        .find(|i| models::family_of_name(i).is_some_and(|f| f != family))
+        .find(|i| models::family_of_name(&i.name).is_some_and(|f| f != family))
     {
-        let other = models::family_of_name(image).map(models::family);
+        let other = models::family_of_name(&image.name).map(models::family);
         return Err(Problem::WrongFamily {
-            image: image.clone(),
+            image: image.name.clone(),
             family: other.map(|f| f.name.to_owned()).unwrap_or_default(),
             model: model.name.to_owned(),
         });
     }
+    if parsed.style == models::ManifestStyle::Ini {
+        notes.push(format!(
+            "{file} lists the images of each hardware platform ([PLATFORM_n]); a real phone \
+             fetches only its own platform's, the simulator fetched and checked them all"
+        ));
+    }
     Ok(images)
+}
+
+/// What a phone checks in an image besides its signed header: the size and
+/// MD5 its manifest line states, if it states them.
+pub fn image_against_line(line: &ImageLine, size: u64, md5: Option<&str>) -> Result<(), Problem> {
+    if let Some(stated) = line.size
+        && stated != size
+    {
+        return Err(Problem::ImageSize { stated, got: size });
+    }
+    if let (Some(stated), Some(got)) = (line.md5.as_deref(), md5)
+        && !stated.eq_ignore_ascii_case(got)
+    {
+        return Err(Problem::ImageMd5 {
+            stated: stated.to_owned(),
+            got: got.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// Checks the signed header of `bytes` (the start of `file`): it must

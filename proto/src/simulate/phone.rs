@@ -30,6 +30,7 @@ use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 
 use lifeline_shared::config::cnf_xml;
+use lifeline_shared::firmware::manifest::ImageLine;
 use lifeline_shared::firmware::signed::SignedHeader;
 
 use super::checks;
@@ -92,8 +93,12 @@ pub struct Phone {
     security: VecDeque<String>,
     /// The manifest being followed and its images still to fetch.
     manifest: Option<String>,
-    images: VecDeque<String>,
+    images: VecDeque<ImageLine>,
+    /// The line of the image being fetched (its stated size and MD5).
+    image_line: Option<ImageLine>,
     image_count: usize,
+    /// Optional (`#+`) images the server did not have.
+    optional_absent: usize,
     load: Option<String>,
     bytes: u64,
     files: Vec<FileRecord>,
@@ -122,7 +127,9 @@ impl Phone {
             security: VecDeque::new(),
             manifest: None,
             images: VecDeque::new(),
+            image_line: None,
             image_count: 0,
+            optional_absent: 0,
             load: None,
             bytes: 0,
             files: Vec::new(),
@@ -377,12 +384,23 @@ impl Phone {
                 None => self.could_not_run(
                     now,
                     format!(
-                        "a {} has no termNN.default.loads recovery to simulate",
-                        model.name
+                        "{} has no termNN.default.loads recovery manifest Lifeline knows of \
+                         (after a factory reset it boots as usual and asks for its \
+                         configuration); simulate it with --mode boot",
+                        lifeline_shared::models::with_article(model.name)
                     ),
                 ),
             },
             Scenario::Boot => {
+                let family = lifeline_shared::models::family(model.family);
+                if !family.boot_order_verified() {
+                    self.notes.push(format!(
+                        "the order of the files is the one documented for the 79xx (security \
+                         files, configuration, load, images); it has not been captured from \
+                         the {} itself",
+                        family.name
+                    ));
+                }
                 let sep = self.spec.mac.sep_name();
                 self.security = VecDeque::from([
                     format!("CTL{sep}.tlv"),
@@ -411,18 +429,22 @@ impl Phone {
             Step::SecurityFile => Limits {
                 keep: 0,
                 max_size: SECURITY_MAX,
+                md5: false,
             },
             Step::PhoneConfig | Step::DefaultConfig => Limits {
                 keep: cnf_xml::MAX_CNF,
                 max_size: cnf_xml::MAX_CNF as u64,
+                md5: false,
             },
             Step::RecoveryManifest | Step::LoadManifest => Limits {
                 keep: MANIFEST_MAX as usize,
                 max_size: MANIFEST_MAX,
+                md5: false,
             },
             Step::Image { .. } | Step::Dhcp => Limits {
                 keep: HEADER_KEEP,
                 max_size: IMAGE_MAX,
+                md5: self.image_line.as_ref().is_some_and(|l| l.md5.is_some()),
             },
         };
         let id = self.next_id;
@@ -553,10 +575,26 @@ impl Phone {
                 }
             }
             (step @ Step::Image { .. }, Ok(r)) => {
-                match checks::check_signed(&file, &r.head, &mut self.notes) {
-                    Ok(_) => self.next_image(now),
+                let checked = match self.image_line.take() {
+                    Some(line) => checks::image_against_line(&line, r.size, r.md5.as_deref()),
+                    None => Ok(()),
+                }
+                .and_then(|()| checks::check_signed(&file, &r.head, &mut self.notes).map(|_| ()));
+                match checked {
+                    Ok(()) => self.next_image(now),
                     Err(problem) => self.stuck(now, step, Some(file), problem),
                 }
+            }
+            (Step::Image { .. }, Err(Failure::NotFound { .. }))
+                if self.image_line.as_ref().is_some_and(|l| l.optional) =>
+            {
+                self.image_line = None;
+                self.optional_absent += 1;
+                self.notes.push(format!(
+                    "{file} is listed as optional (#+): a newer load fetches it when the server \
+                     has it; this server has not, so the phone goes on without it"
+                ));
+                self.next_image(now);
             }
             (step, Err(failure)) => {
                 self.stuck(now, step, Some(file), Problem::Transfer { server, failure })
@@ -588,20 +626,22 @@ impl Phone {
                     of: self.image_count,
                     manifest: self.manifest.clone().unwrap_or_default(),
                 };
-                self.fetch(now, step, image);
+                let name = image.name.clone();
+                self.image_line = Some(image);
+                self.fetch(now, step, name);
             }
             None => {
                 let manifest = self.manifest.clone().unwrap_or_default();
                 self.events.push_back(format!(
                     "would recover: {manifest} and its {} images",
-                    self.image_count
+                    self.image_count - self.optional_absent
                 ));
                 self.finish(
                     now,
                     Verdict::WouldRecover {
                         manifest,
                         load: self.load.clone(),
-                        images: self.image_count,
+                        images: self.image_count - self.optional_absent,
                         bytes: self.bytes,
                     },
                 );

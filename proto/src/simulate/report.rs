@@ -100,6 +100,20 @@ pub enum Problem {
     BadManifest { error: String },
     /// The manifest lists no image.
     NoImages,
+    /// An image of another size than its manifest line states (792x,
+    /// 78xx/88xx).
+    ImageSize {
+        /// The size the manifest states.
+        stated: u64,
+        /// The size received.
+        got: u64,
+    },
+    /// An image whose MD5 differs from its manifest line's (792x).
+    ImageMd5 {
+        /// Upper-case hex, as the manifest writes it.
+        stated: String,
+        got: String,
+    },
     /// The manifest lists an image of another family.
     WrongFamily {
         image: String,
@@ -159,6 +173,8 @@ impl Problem {
             Problem::BadManifest { .. } => "bad-manifest",
             Problem::NoImages => "no-images",
             Problem::WrongFamily { .. } => "wrong-family",
+            Problem::ImageSize { .. } => "image-size-mismatch",
+            Problem::ImageMd5 { .. } => "md5-mismatch",
             Problem::BadConfig { .. } => "bad-config",
             Problem::NoConfig { .. } => "no-config",
             Problem::NoLoadForDevice { .. } => "no-load-for-device",
@@ -218,6 +234,15 @@ impl Stuck {
                 format!("{file} ({step}) cannot be read as a manifest: {error}")
             }
             Problem::NoImages => format!("{file} ({step}) lists no images"),
+            Problem::ImageSize { stated, got } => format!(
+                "{file} ({step}) is {got} bytes but its manifest says {stated}: the phone \
+                 refuses it. Serve the images of the same firmware download as the manifest"
+            ),
+            Problem::ImageMd5 { stated, got } => format!(
+                "{file} ({step}) has MD5 {got} but its manifest says {stated}: the phone \
+                 refuses it. The image is damaged or from another load; serve the one from \
+                 the same firmware download as the manifest"
+            ),
             Problem::WrongFamily {
                 image,
                 family,

@@ -29,9 +29,11 @@
 //! counted.
 
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use md5::{Digest, Md5};
 use thiserror::Error;
 
 use crate::tftp::packet::{ErrorCode, Packet, Request, TftpOption, error_bytes};
@@ -73,6 +75,9 @@ pub struct Limits {
     pub keep: usize,
     /// A larger file ends the transfer.
     pub max_size: u64,
+    /// Whether to compute the whole file's MD5 as it arrives (a 792x checks
+    /// each image against its manifest's MD5).
+    pub md5: bool,
 }
 
 /// Why a transfer failed.
@@ -150,6 +155,8 @@ pub struct Received {
     pub retransmissions: u32,
     /// The server's TID.
     pub from: SocketAddr,
+    /// The whole file's MD5, upper-case hex, when [`Limits::md5`] asked for it.
+    pub md5: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,6 +197,7 @@ pub struct Transfer {
     out: VecDeque<(SocketAddr, Vec<u8>)>,
     size: u64,
     head: Vec<u8>,
+    md5: Option<Md5>,
     retransmissions: u32,
     stray: Option<SocketAddr>,
     result: Option<Result<Received, Failure>>,
@@ -224,6 +232,7 @@ impl Transfer {
             out: VecDeque::new(),
             size: 0,
             head: Vec::new(),
+            md5: limits.md5.then(Md5::new),
             retransmissions: 0,
             stray: None,
             result: None,
@@ -455,6 +464,9 @@ impl Transfer {
         }
         let room = self.limits.keep.saturating_sub(self.head.len());
         self.head.extend_from_slice(&data[..data.len().min(room)]);
+        if let Some(h) = self.md5.as_mut() {
+            h.update(data);
+        }
         self.ack(now, from, block);
         if data.len() < usize::from(self.blksize) {
             self.state = State::Dallying {
@@ -473,6 +485,14 @@ impl Transfer {
                     acknowledged: std::mem::take(&mut self.acknowledged),
                     retransmissions: self.retransmissions,
                     from,
+                    md5: self.md5.take().map(|h| {
+                        h.finalize()
+                            .iter()
+                            .fold(String::with_capacity(32), |mut s, b| {
+                                let _ = write!(s, "{b:02X}");
+                                s
+                            })
+                    }),
                 }),
             });
         } else {

@@ -17,7 +17,10 @@
 //! Cisco's and cannot be checked here; the phone checks it. Files are never modified.
 //!
 //! The 7800 series uses a different header (magic `CD 34 12 AB`, little-endian
-//! lengths); [`SignedHeader::parse`] recognises it too, see [`HeaderKind`].
+//! lengths: the header's at offset 4, the body's at 12, checked against the real
+//! `sip78xx.11-0-1-11.loads`); [`SignedHeader::parse`] recognises it too, see
+//! [`HeaderKind`]. The 8800 series' `sip88xx`/`sip8845_65` manifests are taken to
+//! use the same form: no real one was available to check.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -140,6 +143,10 @@ pub struct SignedHeader {
     pub hash_algorithm: Option<HashAlgorithm>,
     /// The signer's name (tag 4), e.g. `CN=…;OU=…`.
     pub signer: Option<String>,
+    /// The body length the header states (78xx form: a little-endian `u32` at
+    /// offset 12; the classic form states none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_len: Option<u64>,
 }
 
 fn text(value: &[u8]) -> Option<String> {
@@ -190,6 +197,7 @@ impl SignedHeader {
             file_name: None,
             hash_algorithm: None,
             signer: None,
+            body_len: None,
         };
         let mut at = 0;
         while at < header.len() {
@@ -265,6 +273,9 @@ impl SignedHeader {
                 file_name,
                 hash_algorithm: None,
                 signer: None,
+                body_len: Some(u64::from(u32::from_le_bytes([
+                    bytes[12], bytes[13], bytes[14], bytes[15],
+                ]))),
             },
             &bytes[header_len..],
         ))

@@ -4,10 +4,11 @@
 //! judged).
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::cnf_xml;
 use crate::events::{LoopCause, NamedLoad};
+use crate::firmware::manifest::ImageLine;
 use crate::firmware::upgrade;
 use crate::firmware::version::Version;
 use crate::models::{self, FamilyId};
@@ -25,26 +26,45 @@ pub struct Catalog {
     /// names: device id (`None` for a bare `loadInformation`) and load.
     #[serde(default)]
     pub configs: BTreeMap<String, Vec<(Option<u16>, String)>>,
+    /// Images a manifest lists as optional (792x `#+` lines), lower-case: a
+    /// phone goes on without them when they are not served.
+    #[serde(default)]
+    pub optional: BTreeSet<String>,
 }
 
 impl Catalog {
     /// The catalog of a bundle manifest: every `.loads` file's image list comes
-    /// from `read_manifest(name)`, which returns its parsed images, if any.
+    /// from `read_manifest(name)`, which returns its parsed lines, if any.
     pub fn from_files<'a>(
         files: impl IntoIterator<Item = (&'a str, u64)>,
-        mut read_manifest: impl FnMut(&str) -> Option<Vec<String>>,
+        mut read_manifest: impl FnMut(&str) -> Option<Vec<ImageLine>>,
     ) -> Catalog {
         let mut c = Catalog::default();
         for (name, size) in files {
             c.names.push(name.to_string());
             c.sizes.insert(name.to_ascii_lowercase(), size);
             if name.to_ascii_lowercase().ends_with(".loads")
-                && let Some(images) = read_manifest(name)
+                && let Some(lines) = read_manifest(name)
             {
+                for l in lines.iter().filter(|l| l.optional) {
+                    c.optional.insert(l.name.to_ascii_lowercase());
+                }
+                let images = lines.into_iter().map(|l| l.name).collect();
                 c.manifests.insert(name.to_ascii_lowercase(), images);
             }
         }
         c
+    }
+
+    /// Whether a manifest lists `name` as optional (`#+`).
+    pub fn is_optional(&self, name: &str) -> bool {
+        self.optional.contains(&name.to_ascii_lowercase())
+    }
+
+    /// Whether a phone following a manifest is to fetch `image`: every listed
+    /// image but an optional one the bundle does not have.
+    pub(super) fn expects(&self, image: &str) -> bool {
+        !self.is_optional(image) || self.has(image)
     }
 
     /// Adds the configuration `name` with its text: the loads it names. A

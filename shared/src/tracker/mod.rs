@@ -364,7 +364,7 @@ impl Tracker {
                 phone.manifest = Some(lower.clone());
                 phone.manifest_fetches = 1;
                 s.files = std::iter::once(asked.clone())
-                    .chain(images.iter().cloned())
+                    .chain(images.iter().filter(|i| catalog.expects(i)).cloned())
                     .map(|name| PhoneFile {
                         size: catalog.sizes.get(&name.to_ascii_lowercase()).copied(),
                         name,
@@ -416,7 +416,8 @@ impl Tracker {
         }
         match r.resolution {
             Resolution::NotFound | Resolution::Denied => {
-                if is_normal_miss(&asked) {
+                // An absent optional image (`#+`) is one the phone goes on without.
+                if is_normal_miss(&asked) || catalog.is_optional(&asked) {
                     if !s.normal_misses.contains(&asked) {
                         s.normal_misses.push(asked.clone());
                     }

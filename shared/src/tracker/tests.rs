@@ -2,8 +2,23 @@ use super::*;
 use crate::events::{DhcpEvent, LoopCause, NamedLoad, Switched};
 use crate::testkit::{self, SEED_IMAGE_NAMES as IMAGES};
 
+/// Manifest lines of `names`, none optional.
+fn lines(names: impl IntoIterator<Item = String>) -> Vec<crate::firmware::manifest::ImageLine> {
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| crate::firmware::manifest::ImageLine {
+            name,
+            size: None,
+            md5: None,
+            optional: false,
+            line: i + 1,
+        })
+        .collect()
+}
+
 fn catalog() -> Catalog {
-    let images: Vec<String> = IMAGES.iter().map(|s| s.to_string()).collect();
+    let images = lines(IMAGES.iter().map(|s| s.to_string()));
     let mut files: Vec<(String, u64)> = IMAGES.iter().map(|n| (n.to_string(), 1000)).collect();
     for m in [
         "term41.default.loads",
@@ -784,7 +799,7 @@ fn a_bundle_switch_archives_or_re_judges_every_judged_card() {
     files.push(("term42.default.loads".into(), 600));
     files.push(("term62.default.loads".into(), 600));
     let new = Catalog::from_files(files.iter().map(|(n, s)| (n.as_str(), *s)), |_| {
-        Some(IMAGES.iter().map(|n| n.replace("41", "42")).collect())
+        Some(lines(IMAGES.iter().map(|n| n.replace("41", "42"))))
     });
     let changed = t.switch(100, new);
     let by_id = |id: &str| changed.iter().find(|p| p.id == id).cloned();
@@ -895,4 +910,57 @@ fn a_phone_too_old_for_the_bundles_load_is_told_the_hop_first() {
         .pop()
         .unwrap();
     assert_eq!(other.announced.unwrap().note, None);
+}
+
+/// A bundle of the synthetic 7925 firmware, with or without its `#+` components.
+fn catalog_7925(with_optional: bool) -> (Catalog, crate::testkit::families::FamilyFirmware) {
+    use crate::firmware::{manifest, signed::SignedHeader};
+    let fw = crate::testkit::families::build(crate::models::FamilyId::F792x, with_optional);
+    let cat = Catalog::from_files(
+        fw.files.iter().map(|(n, d)| (n.as_str(), d.len() as u64)),
+        |name| {
+            let data = fw.file(name)?;
+            let (_, body) = SignedHeader::parse(data).ok()?;
+            Some(manifest::parse(body).ok()?.images)
+        },
+    );
+    (cat, fw)
+}
+
+#[test]
+fn a_7925_goes_on_without_absent_optional_components_and_fetches_present_ones() {
+    let (cat, fw) = catalog_7925(false);
+    assert!(!cat.is_optional("TNUXH-1.4.7.3.SBN") && cat.is_optional("jsysh-1.4.7.3.sbn"));
+    let mut t = Tracker::new(cat);
+    let s = fetch(&mut t, 0, "CP7925G-1.4.7.3.loads");
+    assert_eq!(
+        (s.files_done, s.files_expected),
+        (1, 7),
+        "the manifest and the six images served; not the two absent #+ ones"
+    );
+    let mut last = s;
+    for (i, img) in fw.images.iter().enumerate() {
+        last = if fw.file(img).is_some() {
+            fetch(&mut t, 10 + i as u64 * 10, img)
+        } else {
+            t.handle(10 + i as u64 * 10, &req(img, Resolution::NotFound))
+                .pop()
+                .unwrap()
+        };
+        assert_ne!(last.state, PhoneState::Failed, "{img}: {:?}", last.reason);
+    }
+    assert_eq!(last.state, PhoneState::Done);
+    assert!(last.normal_misses.iter().any(|m| m == "JUIH-1.4.7.3.SBN"));
+
+    // Served, they are expected like any other image.
+    let (cat, _) = catalog_7925(true);
+    let mut t = Tracker::new(cat);
+    let s = fetch(&mut t, 0, "CP7925G-1.4.7.3.loads");
+    assert_eq!(s.files_expected, 9);
+    // A required image missing still fails the card.
+    let s = t
+        .handle(5, &req("NOSUCH-1.4.7.3.SBN", Resolution::NotFound))
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Failed);
 }

@@ -12,6 +12,9 @@
 //!   the same files.
 //! - `cmterm-no-term.cop.sgn`: that package without its `termNN.default.loads`, as
 //!   some Call Manager packages come.
+//! - `8841.zip`: a synthetic `sip88xx` load (`cd 34 12 ab` header, INI body);
+//!   `7925.zip`: a synthetic `CP7925G` load (`NAME SIZE MD5` lines, `#+`
+//!   components), both from `lifeline_shared::testkit::families`.
 //!
 //! `make-fixtures --fuzz-seeds DIR` writes small seed inputs for the fuzz targets
 //! instead, one folder per target (`fuzz/seeds/` in the repository).
@@ -21,6 +24,8 @@
 use lifeline_shared::firmware::package::testkit::{
     SEED_COP, cop_sgn, gzip, seed_cop, seed_package_files, tar_of,
 };
+use lifeline_shared::models::FamilyId;
+use lifeline_shared::testkit::families::family_firmware;
 use lifeline_shared::testkit::{
     ZipBuilder, case_mismatch_zip, image, manifest_body, seed_files, signed_file, sip_seed_zip,
     zip_of,
@@ -80,6 +85,8 @@ fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
         dir.join("cmterm-no-term.cop.sgn"),
         cop_sgn("cmterm-no-term.cop.sgn", 3, &gzip(&tar_of(&no_term))),
     )?;
+    std::fs::write(dir.join("8841.zip"), family_firmware(FamilyId::F88xx).zip())?;
+    std::fs::write(dir.join("7925.zip"), family_firmware(FamilyId::F792x).zip())?;
     Ok(())
 }
 

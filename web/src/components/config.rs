@@ -123,6 +123,7 @@ pub fn ConfigStep(props: &ConfigStepProps) -> Html {
                     form: form.clone(),
                     call_managers: cms.good().cloned(),
                     remember: props.remember,
+                    own_auth: settings::own_auth_name(Some(r)),
                     dispatch: props.dispatch.clone(),
                 }) }
             }

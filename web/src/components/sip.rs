@@ -17,6 +17,8 @@ pub struct SipLinesProps {
     pub call_managers: Option<Vec<String>>,
     /// Whether the passwords are remembered on this computer.
     pub remember: bool,
+    /// The family, when each line needs its own auth name (7800/8800 series).
+    pub own_auth: Option<&'static str>,
     pub dispatch: Callback<Action>,
 }
 
@@ -45,7 +47,7 @@ pub fn sip_lines(props: &SipLinesProps) -> Html {
             { for props.phones.iter().map(|mac| {
                 let empty = settings::SipForm::new(*mac);
                 let line = settings::sip_form(&props.form, mac).unwrap_or(&empty);
-                let check = settings::sip(line, props.call_managers.as_deref());
+                let check = settings::sip(line, props.call_managers.as_deref(), props.own_auth);
                 let sep = mac.sep_name();
                 let fields = SipField::ALL.iter().map(|&field| {
                     let error = check.errors.iter().find(|(f, _)| *f == field).map(|(_, why)| why.clone());
@@ -56,6 +58,7 @@ pub fn sip_lines(props: &SipLinesProps) -> Html {
                     let placeholder = match field {
                         SipField::Proxy => Some(default_proxy.clone()),
                         SipField::Port => Some("5060".to_string()),
+                        SipField::AuthName if props.own_auth.is_some() => Some("required".to_string()),
                         SipField::DisplayName | SipField::AuthName => Some("as the user".to_string()),
                         SipField::User => Some("201".to_string()),
                         SipField::Password => None,

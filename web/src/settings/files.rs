@@ -10,7 +10,7 @@ use lifeline_shared::finding::Finding;
 use lifeline_shared::firmware::inspect::Report;
 use lifeline_shared::models::Protocol;
 
-use super::sip::sip;
+use super::sip::{own_auth_name, sip};
 use super::{Check, Form, call_managers, phones, sip_form, tftp};
 
 /// A generated file, with what to know about it.
@@ -88,7 +88,8 @@ pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked>
     }];
     for p in phones {
         let sip = match protocol {
-            Protocol::Sip => sip_form(form, &p.mac).and_then(|l| sip(l, Some(&cms)).settings),
+            Protocol::Sip => sip_form(form, &p.mac)
+                .and_then(|l| sip(l, Some(&cms), own_auth_name(Some(report))).settings),
             Protocol::Sccp => None,
         };
         let Ok((text, findings)) = cnf_xml::sep_cnf(&PhoneSettings {
@@ -136,7 +137,7 @@ pub fn bundle_inputs(report: Option<&Report>, form: &Form) -> Result<BundleInput
     if report.and_then(|r| r.protocol) == Some(Protocol::Sip) {
         for p in &phones {
             if let Some(line) = sip_form(form, &p.mac) {
-                let check = sip(line, Some(&cms));
+                let check = sip(line, Some(&cms), own_auth_name(report));
                 if !check.errors.is_empty() {
                     return Err("Fix the SIP settings in step 3");
                 }

@@ -19,7 +19,7 @@ mod files;
 mod sip;
 
 pub use files::{Blocked, bundle_inputs, files, protocol, usable_load};
-pub use sip::{SipField, SipForm, sip};
+pub use sip::{SipField, SipForm, own_auth_name, sip};
 
 use lifeline_shared::bundle::Phone;
 use lifeline_shared::config::cnf_xml::{self, MAX_CALL_MANAGERS, SettingsError};

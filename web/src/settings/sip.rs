@@ -3,6 +3,8 @@
 
 use lifeline_shared::config::cnf_xml::{self, SIP_PASSWORD_LIMIT, SIP_PORT, SipLine, SipSettings};
 use lifeline_shared::config::mac::Mac;
+use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::models;
 
 /// One phone's SIP line, as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,8 +131,17 @@ pub struct SipCheck {
     pub settings: Option<SipSettings>,
 }
 
-/// Checks one phone's SIP line. `call_managers` gives the proxy when none is typed.
-pub fn sip(line: &SipForm, call_managers: Option<&[String]>) -> SipCheck {
+/// The family whose lines need their own auth name (the 7800/8800 series, see
+/// [`lifeline_shared::models::Family::needs_auth_name`]), from the report.
+pub fn own_auth_name(report: Option<&Report>) -> Option<&'static str> {
+    let family = models::family(report?.family?);
+    family.needs_auth_name().then_some(family.name)
+}
+
+/// Checks one phone's SIP line. `call_managers` gives the proxy when none is
+/// typed. `own_auth` names the family when the line needs an auth name of
+/// its own ([`own_auth_name`]); otherwise an empty one is the user.
+pub fn sip(line: &SipForm, call_managers: Option<&[String]>, own_auth: Option<&str>) -> SipCheck {
     let mut check = SipCheck::default();
     if line.is_empty() {
         return check;
@@ -178,6 +189,17 @@ pub fn sip(line: &SipForm, call_managers: Option<&[String]>) -> SipCheck {
             "give the line's user, usually its extension".into(),
         ));
     }
+    if let Some(family) = own_auth
+        && line.auth_name.trim().is_empty()
+    {
+        check.errors.push((
+            SipField::AuthName,
+            format!(
+                "{} registers with the line's own auth name, not its user: give the name your registrar authenticates (often the extension)",
+                models::with_article(family)
+            ),
+        ));
+    }
     let chars = line.password.chars().count();
     if chars > SIP_PASSWORD_LIMIT {
         check.password_warning = Some(format!(
@@ -214,11 +236,11 @@ mod tests {
     #[test]
     fn sip_lines_default_from_the_user_and_call_control() {
         let mut line = SipForm::new(mac("001122aabbcc"));
-        assert_eq!(sip(&line, None), SipCheck::default());
+        assert_eq!(sip(&line, None, None), SipCheck::default());
         line.user = " 201 ".into();
         line.password = "secret".into();
         let cms = vec!["10.0.0.1".to_string()];
-        let check = sip(&line, Some(&cms));
+        let check = sip(&line, Some(&cms), None);
         assert!(check.errors.is_empty() && check.password_warning.is_none());
         let s = check.settings.unwrap();
         assert_eq!(s.proxy, "10.0.0.1");
@@ -236,17 +258,38 @@ mod tests {
         line.port = "5070".into();
         line.display_name = "Front desk".into();
         line.auth_name = "frontdesk".into();
-        let s = sip(&line, Some(&cms)).settings.unwrap();
+        let s = sip(&line, Some(&cms), None).settings.unwrap();
         assert_eq!((s.proxy.as_str(), s.port), ("pbx.example.net", 5070));
         assert_eq!(s.lines[0].display_name, "Front desk");
         assert_eq!(s.lines[0].auth_name, "frontdesk");
     }
 
     #[test]
+    fn an_8800_line_needs_its_own_auth_name() {
+        let mut line = SipForm::new(mac("001122aabbcc"));
+        line.user = "201".into();
+        line.password = "secret".into();
+        let cms = vec!["10.0.0.1".to_string()];
+        let family = Some("8811/8841/8851/8861");
+        let check = sip(&line, Some(&cms), family);
+        assert_eq!(check.errors.len(), 1);
+        assert_eq!(check.errors[0].0, SipField::AuthName);
+        assert!(
+            check.errors[0]
+                .1
+                .contains("an 8811/8841/8851/8861 registers")
+        );
+        assert_eq!(check.settings, None, "no file with the user in its place");
+        line.auth_name = "phone201".into();
+        let s = sip(&line, Some(&cms), family).settings.unwrap();
+        assert_eq!(s.lines[0].auth_name, "phone201");
+    }
+
+    #[test]
     fn sip_lines_name_each_bad_field() {
         let mut line = SipForm::new(mac("001122aabbcc"));
         line.password = "thirteen-char".into();
-        let check = sip(&line, None);
+        let check = sip(&line, None, None);
         let fields: Vec<SipField> = check.errors.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, [SipField::Proxy, SipField::User]);
         assert!(check.settings.is_none());
@@ -259,12 +302,12 @@ mod tests {
         line.user = "201".into();
         line.proxy = "10.0.0.999".into();
         line.port = "70000".into();
-        let check = sip(&line, None);
+        let check = sip(&line, None, None);
         assert_eq!(check.errors[0].0, SipField::Proxy);
         assert!(check.errors[0].1.contains("`10.0.0.999`"));
         assert_eq!(check.errors[1].0, SipField::Port);
         line.port = "0".into();
-        assert_eq!(sip(&line, None).errors[1].0, SipField::Port);
+        assert_eq!(sip(&line, None, None).errors[1].0, SipField::Port);
     }
 
     #[test]

@@ -31,7 +31,7 @@ fn catalog(state: &State) -> Catalog {
             let data = bundle.contents.get(name)?;
             let (_, body) = SignedHeader::parse(data).ok()?;
             let m = manifest::parse(body).ok()?;
-            Some(m.images.into_iter().map(|i| i.name).collect())
+            Some(m.images)
         },
     )
 }

@@ -611,3 +611,6 @@ fn could_not_run_stands_and_stops_the_phone() {
 }
 
 use crate::simulate::tftp_client::Patience;
+
+#[path = "family_tests.rs"]
+mod family_tests;

@@ -13,6 +13,7 @@ fn limits() -> Limits {
     Limits {
         keep: 1000,
         max_size: 1 << 20,
+        md5: false,
     }
 }
 
@@ -237,6 +238,7 @@ fn keeps_only_the_head_and_refuses_oversized_blocks_and_files() {
     let small = Limits {
         keep: 10,
         max_size: 1000,
+        md5: false,
     };
     let mut t = Transfer::new(now, addr(SERVER), "a", false, small, Patience::PHONE);
     t.handle(now, addr(TID), &data(1, &[3; 512]));
@@ -260,6 +262,7 @@ fn block_numbers_wrap() {
     let big = Limits {
         keep: 0,
         max_size: 1 << 26,
+        md5: false,
     };
     let mut t = Transfer::new(now, addr(SERVER), "a", false, big, Patience::PHONE);
     let block = [0u8; 512];
@@ -270,4 +273,49 @@ fn block_numbers_wrap() {
     t.handle(now, addr(TID), &data(1, &[]));
     let r = t.result().unwrap().as_ref().unwrap();
     assert_eq!(r.size, 65_536 * 512);
+}
+
+#[test]
+fn the_md5_covers_the_whole_file_once_however_often_a_block_comes() {
+    use md5::{Digest, Md5};
+    let now = Time::from_nanos(0);
+    let limits = Limits {
+        keep: 16,
+        max_size: 1 << 20,
+        md5: true,
+    };
+    let mut t = Transfer::new(now, addr(SERVER), "a", false, limits, Patience::PHONE);
+    let file: Vec<u8> = (0..1300u32).map(|i| (i * 7) as u8).collect();
+    let blocks: Vec<&[u8]> = file.chunks(512).collect();
+    t.handle(now, addr(TID), &data(1, blocks[0]));
+    // A duplicate (the server's retransmission) is acknowledged, not hashed again.
+    t.handle(now, addr(TID), &data(1, blocks[0]));
+    t.handle(now, addr(TID), &data(2, blocks[1]));
+    t.handle(now, addr(TID), &data(3, blocks[2]));
+    let r = t.result().unwrap().as_ref().unwrap();
+    let want: String = Md5::digest(&file)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    assert_eq!(r.md5.as_deref(), Some(want.as_str()));
+    assert_eq!(r.head, file[..16]);
+
+    // Not asked for, not computed.
+    let mut t = Transfer::new(
+        now,
+        addr(SERVER),
+        "a",
+        false,
+        limits_plain(),
+        Patience::PHONE,
+    );
+    t.handle(now, addr(TID), &data(1, b"short"));
+    assert_eq!(t.result().unwrap().as_ref().unwrap().md5, None);
+}
+
+fn limits_plain() -> Limits {
+    Limits {
+        md5: false,
+        ..limits()
+    }
 }

@@ -255,7 +255,7 @@ pub fn xml_default(s: &DefaultSettings) -> Result<String, SettingsError> {
 pub fn models_for_load(load: &str) -> Vec<ModelLoad> {
     models::family_of_name(load)
         .map(|f| {
-            models::models_of(f)
+            models::models_of_load(f, load)
                 .map(|m| ModelLoad {
                     device_id: m.device_id,
                     product: m.product.to_string(),
@@ -282,7 +282,31 @@ pub fn sep_cnf(s: &PhoneSettings) -> Result<(String, Vec<Finding>), SettingsErro
                 sip.proxy
             )));
         }
+        let family = models::family_of_name(&s.load).map(models::family);
+        if let Some(f) = family.filter(|f| f.needs_auth_name())
+            && let Some((i, _)) = sip
+                .lines
+                .iter()
+                .enumerate()
+                .find(|(_, l)| l.auth_name.trim().is_empty())
+        {
+            return Err(SettingsError::BadSip(format!(
+                "line {} has no auth name: {} registers with the line's authName and does \
+                 not use the user in its place; give the name your registrar authenticates \
+                 (often the extension)",
+                i + 1,
+                models::with_article(f.name)
+            )));
+        }
         x.open("sipProfile", &[]);
+        if family.is_some_and(|f| f.needs_kpml_off()) {
+            // KPML off. With KPML on, a 78xx/88xx sends each digit in a KPML
+            // SUBSCRIBE/NOTIFY dialog and first sends the INVITE for the digits
+            // so far; Asterisk's chan_sip does not speak KPML and answers that
+            // INVITE 484 Address Incomplete, so every call fails on its first
+            // digit. With 0 the phone collects the number and sends one INVITE.
+            x.leaf("kpml", &[], "0");
+        }
         x.open("sipProxies", &[]);
         x.leaf("registerWithProxy", &[], "true");
         x.close("sipProxies");

@@ -50,6 +50,10 @@ pub struct CnfSummary {
     pub loads: Vec<LoadInformation>,
     /// SIP line `name`s and `authPassword` lengths.
     pub sip_lines: Vec<(String, usize)>,
+    /// SIP lines (by `name`, else `button`) without a non-empty `authName`.
+    pub sip_lines_without_auth_name: Vec<String>,
+    /// The `kpml` value, as written.
+    pub kpml: Option<String>,
 }
 
 /// Why a file could not be read at all.
@@ -85,6 +89,10 @@ pub fn parse(xml: &str) -> Result<CnfSummary, CnfError> {
     let mut current: Option<Member> = None;
     let mut pending_load: Option<(Option<u16>, Option<String>)> = None;
     let mut line_name = String::new();
+    // The SIP line being read: its user, button, and whether it has an authName.
+    let mut line_user = String::new();
+    let mut line_button = String::new();
+    let mut line_auth = false;
     // Text arrives in pieces: plain runs and entity references (`&amp;`).
     let mut text = String::new();
     loop {
@@ -113,6 +121,13 @@ pub fn parse(xml: &str) -> Result<CnfSummary, CnfError> {
                             sccp_port: None,
                             sip_port: None,
                         });
+                    }
+                    "line" => {
+                        line_button = attr(&e, "button")
+                            .map(|b| format!("button {b}"))
+                            .unwrap_or_else(|| "a line".into());
+                        line_auth = false;
+                        line_user.clear();
                     }
                     n if n.starts_with("loadInformation") => {
                         let id = &n["loadInformation".len()..];
@@ -157,7 +172,24 @@ pub fn parse(xml: &str) -> Result<CnfSummary, CnfError> {
                         }
                     }
                     "deviceProtocol" => out.protocol = Some(value.clone()),
-                    "name" if stack.iter().any(|s| s == "sipLines") => line_name = value.clone(),
+                    "name" if stack.iter().any(|s| s == "sipLines") => {
+                        line_name = value.clone();
+                        line_user = value.clone();
+                    }
+                    "authName" if !value.is_empty() => line_auth = true,
+                    "kpml" => out.kpml = Some(value.clone()),
+                    "line" if stack.iter().any(|s| s == "sipLines") => {
+                        if !line_auth {
+                            let which = std::mem::take(&mut line_user);
+                            out.sip_lines_without_auth_name.push(if which.is_empty() {
+                                line_button.clone()
+                            } else {
+                                which
+                            });
+                        }
+                        line_auth = false;
+                        line_user.clear();
+                    }
                     "authPassword" => out
                         .sip_lines
                         .push((std::mem::take(&mut line_name), value.chars().count())),
@@ -313,6 +345,34 @@ pub fn check(name: &str, xml: &str, loads: Option<&[String]>) -> Vec<Finding> {
                 ));
         }
     }
+    let phone_family = summary
+        .loads
+        .iter()
+        .find(|l| l.device_id.is_none())
+        .and_then(|l| models::family_of_name(&l.load))
+        .map(models::family);
+    if let Some(f) = phone_family.filter(|f| f.needs_auth_name())
+        && summary.protocol.as_deref() == Some("SIP")
+    {
+        for line in &summary.sip_lines_without_auth_name {
+            findings.push(Finding::new(
+                Severity::Error,
+                Code::CnfNoAuthName,
+                format!("{name} line {line}"),
+                format!("The line has no <authName>. {} registers with the line's authName and does not use its user in its place, so the line never registers.", capitalized(&models::with_article(f.name))),
+                "Add <authName> with the name your registrar authenticates (often the extension).",
+            ));
+        }
+        if summary.kpml.as_deref() != Some("0") {
+            findings.push(Finding::new(
+                Severity::Warning,
+                Code::CnfKpmlOn,
+                name.to_string(),
+                format!("There is no <kpml>0</kpml>. With KPML on, {} sends each digit in a KPML dialog and an INVITE for the digits so far; Asterisk's chan_sip answers 484 Address Incomplete and every call fails on its first digit.", models::with_article(f.name)),
+                "Add <kpml>0</kpml> inside <sipProfile> (Lifeline's generated files have it).",
+            ));
+        }
+    }
     for (line, len) in &summary.sip_lines {
         if *len > SIP_PASSWORD_LIMIT {
             findings.push(Finding::new(
@@ -325,6 +385,14 @@ pub fn check(name: &str, xml: &str, loads: Option<&[String]>) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// `text` with its first letter upper-case.
+fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -146,3 +146,73 @@ fn sccp_phone_file() {
     assert!(!xml.contains("sipProfile"));
     assert!(parse(&xml).unwrap().has_call_manager_group);
 }
+
+fn sip88(auth_name: &str) -> PhoneSettings {
+    PhoneSettings {
+        mac: "00:11:22:33:44:55".parse().unwrap(),
+        protocol: Protocol::Sip,
+        load: "sip88xx.14-2-1-0101-33".into(),
+        call_managers: vec!["10.0.0.1".into()],
+        sip: Some(SipSettings {
+            proxy: "10.0.0.1".into(),
+            port: 5060,
+            lines: vec![SipLine {
+                display_name: "Desk".into(),
+                user: "2001".into(),
+                auth_name: auth_name.into(),
+                auth_password: "pw".into(),
+            }],
+        }),
+    }
+}
+
+#[test]
+fn an_8800_line_needs_its_own_auth_name_and_gets_kpml_off() {
+    let (xml, findings) = sep_cnf(&sip88("phone2001")).unwrap();
+    assert!(findings.is_empty());
+    assert!(xml.contains("<authName>phone2001</authName>"), "{xml}");
+    assert!(xml.contains("<kpml>0</kpml>"), "{xml}");
+    assert_eq!(parse(&xml).unwrap().sip_lines, [("2001".to_string(), 2)]);
+
+    for missing in ["", "  "] {
+        let err = sep_cnf(&sip88(missing)).unwrap_err().to_string();
+        assert!(err.contains("line 1 has no auth name"), "{err}");
+        assert!(err.contains("an 8811/8841/8851/8861 registers"), "{err}");
+    }
+
+    // The 8845/8865 and 7800 series alike; a 79xx neither needs it nor gets kpml.
+    let mut video = sip88("");
+    video.load = "sip8845_65.14-2-1-0101-33".into();
+    assert!(sep_cnf(&video).is_err());
+    let mut s78 = sip88("");
+    s78.load = "sip78xx.11-0-1-11".into();
+    assert!(sep_cnf(&s78).is_err());
+    let mut s41 = sip88("1001");
+    s41.load = "SIP41.9-4-2SR3-1S".into();
+    assert!(!sep_cnf(&s41).unwrap().0.contains("kpml"));
+    s41.sip.as_mut().unwrap().lines[0].auth_name.clear();
+    assert!(sep_cnf(&s41).is_ok(), "a 79xx falls back to the user");
+}
+
+#[test]
+fn check_names_an_8800_line_without_auth_name_and_kpml_left_on() {
+    let (good, _) = sep_cnf(&sip88("phone2001")).unwrap();
+    assert!(check("SEP001122334455.cnf.xml", &good, None).is_empty());
+
+    let bad = good
+        .replace("<authName>phone2001</authName>", "<authName/>")
+        .replace("<kpml>0</kpml>", "");
+    let f = check("SEP001122334455.cnf.xml", &bad, None);
+    let codes: Vec<Code> = f.iter().map(|f| f.code).collect();
+    assert_eq!(codes, [Code::CnfNoAuthName, Code::CnfKpmlOn], "{f:?}");
+    assert_eq!(f[0].subject, "SEP001122334455.cnf.xml line 2001");
+    assert!(
+        f[0].message.contains("An 8811/8841/8851/8861 registers"),
+        "{}",
+        f[0].message
+    );
+
+    // A 79xx file without authName is not the 8800's problem.
+    let s41 = bad.replace("sip88xx.14-2-1-0101-33", "SIP41.9-4-2SR3-1S");
+    assert!(check("SEP001122334455.cnf.xml", &s41, None).is_empty());
+}

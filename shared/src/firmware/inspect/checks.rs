@@ -125,6 +125,18 @@ impl Inspection<'_> {
         let (found, mut status) = self.names.resolve(&line.name);
         if found.is_none() && line.optional {
             status = ImageStatus::OptionalMissing;
+            if reported.missing.insert(line.name.clone()) {
+                self.findings.push(Finding::new(
+                    Severity::Info,
+                    Code::OptionalImageAbsent,
+                    line.name.clone(),
+                    format!(
+                        "`{manifest}` lists `{}` as optional (`#+`): a newer load fetches it when the server has it, and goes on without it when not.",
+                        line.name
+                    ),
+                    "Nothing to do; add it from the same firmware download to serve it too (on a 7925/7926 these are the Java components).",
+                ));
+            }
         }
         if let Some(i) = found {
             self.listed.insert(i);

@@ -199,7 +199,7 @@ impl Inspection<'_> {
         let Some(f) = load.family else {
             return Vec::new();
         };
-        let reports = models::models_of(f)
+        let reports = models::models_of_load(f, load.name.as_deref().unwrap_or_default())
             .map(|m| ModelReport {
                 model: m.name.to_string(),
                 product: m.product.to_string(),

@@ -212,6 +212,9 @@ impl<'a> Inspection<'a> {
 }
 
 #[cfg(test)]
+#[path = "family_tests.rs"]
+mod family_tests;
+#[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod tests;

@@ -173,6 +173,17 @@ impl Inspection<'_> {
                         "Replace it with the manifest from the original Cisco zip; never edit a .loads file (it is signed).",
                     )),
                 }
+                if let Some(stated) = header.body_len
+                    && stated != body.len() as u64
+                {
+                    self.findings.push(Finding::new(
+                        Severity::Error,
+                        Code::BadSignedHeader,
+                        name.clone(),
+                        format!("The signed header says the manifest's body is {stated} bytes, but it is {} bytes: the file was cut short or changed, and a phone rejects it.", body.len()),
+                        "Replace it with the manifest from the original Cisco zip; never edit or re-save a .loads file.",
+                    ));
+                }
                 self.embedded[i] = header.file_name.clone();
                 parsed.header = Some(header);
             }
