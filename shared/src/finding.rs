@@ -105,6 +105,12 @@ pub enum Code {
     CnfNoCallManagerGroup,
     /// A SIP auth password longer than some phones' parsers accept.
     SipPasswordTooLong,
+    /// A `.cnf` key the 7940/7960 SIP image does not read.
+    CnfUnknownKey,
+    /// A `.cnf` value longer than the phone shows or keeps.
+    CnfValueTooLong,
+    /// A `.cnf` key set twice.
+    CnfDuplicateKey,
     /// A tar entry that is not a plain file (a link, a device): ignored.
     PackageEntryIgnored,
     /// A `loadNNN.txt` line that disagrees with the catalogue or with the load.
@@ -152,6 +158,9 @@ impl Code {
             Code::CnfUnknownLoad => "cnf-unknown-load",
             Code::CnfNoCallManagerGroup => "cnf-no-call-manager-group",
             Code::SipPasswordTooLong => "sip-password-too-long",
+            Code::CnfUnknownKey => "cnf-unknown-key",
+            Code::CnfValueTooLong => "cnf-value-too-long",
+            Code::CnfDuplicateKey => "cnf-duplicate-key",
             Code::PackageEntryIgnored => "package-entry-ignored",
             Code::LoadListDisagrees => "load-list-disagrees",
             Code::PackageLacksRecoveryManifests => "package-lacks-recovery-manifests",

@@ -11,4 +11,5 @@ pub mod inspect;
 pub mod manifest;
 pub mod package;
 pub mod signed;
+pub mod upgrade79;
 pub mod version;
