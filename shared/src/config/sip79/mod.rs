@@ -261,5 +261,92 @@ pub fn ringlist_dat(rings: &[(String, String)]) -> Result<String, SettingsError>
     Ok(out)
 }
 
+/// Generated files (name, text) and the warnings about them.
+pub type Generated = (Vec<(String, String)>, Vec<Finding>);
+
+/// Every file a 7940/7960 load needs besides the firmware and the `.cnf.xml` files:
+/// `OS79XX.TXT`, and for a SIP load `SIPDefault.cnf` (registering with `proxy`), one
+/// `SIP<MAC>.cnf` per phone (with its lines when `sip` has a profile for it),
+/// `dialplan.xml` and `RINGLIST.DAT`; with the warnings about values the phone cuts.
+/// Nothing for another family.
+pub fn files_for(
+    report: &Report,
+    proxy: &str,
+    phones: &[Mac],
+    sip: &[(Mac, SipSettings)],
+) -> Result<Generated, SettingsError> {
+    let Some(image) = image_name(report) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let mut out = vec![(OS79XX.to_string(), os79xx_txt(&image)?)];
+    let mut findings = Vec::new();
+    if report.protocol == Some(Protocol::Sip) {
+        let default = sip_default(&DefaultCnf {
+            image: image.clone(),
+            proxy: proxy.to_string(),
+            port: super::cnf_xml::SIP_PORT,
+        })?;
+        out.push((SIP_DEFAULT.to_string(), default));
+        for mac in phones {
+            let profile = sip.iter().find(|(m, _)| m == mac).map(|(_, s)| s);
+            let (text, f) = sip_phone(mac, &image, profile)?;
+            findings.extend(f);
+            out.push((sip_file_name(mac), text));
+        }
+        out.push((DIALPLAN.to_string(), dialplan_xml()));
+        out.push((RINGLIST.to_string(), ringlist_dat(&[])?));
+    }
+    Ok((out, findings))
+}
+
+/// Checks an `OS79XX.TXT` someone already has: one image name with nothing after it (a
+/// trailing space or newline becomes part of the name: CSCdv19260), of a 7940/7960 image,
+/// and, given the images a bundle holds, one of them.
+pub fn check_os79xx(name: &str, bytes: &[u8], images: Option<&[String]>) -> Vec<Finding> {
+    let text = String::from_utf8_lossy(bytes);
+    let trimmed = text.trim();
+    if trimmed.len() != text.len() {
+        return vec![Finding::new(
+            Severity::Error,
+            Code::CnfMalformed,
+            name,
+            format!(
+                "The file holds `{}` followed by a space or line break. The phone reads them as part of the image name (Cisco bug CSCdv19260), asks for a file that does not exist, and stays on its old image.",
+                trimmed.escape_debug()
+            ),
+            "Save the image name alone, with no newline at the end (`printf %s NAME > OS79XX.TXT`), or let Lifeline write it.",
+        )];
+    }
+    if os79xx_txt(trimmed).is_err() {
+        return vec![Finding::new(
+            Severity::Error,
+            Code::CnfMalformed,
+            name,
+            format!(
+                "`{}` is not a 7940/7960 image name. The phone ignores the file.",
+                trimmed.chars().take(60).collect::<String>().escape_debug()
+            ),
+            "Write the image name alone: P0S3-… for SIP, P003… for SCCP (the load's name, without .loads).",
+        )];
+    }
+    match images {
+        Some(images) if !images.iter().any(|i| i.eq_ignore_ascii_case(trimmed)) => {
+            vec![Finding::new(
+                Severity::Error,
+                Code::CnfUnknownLoad,
+                name,
+                format!(
+                    "OS79XX.TXT names `{trimmed}`, which the bundle does not hold. A reset phone asks for it and gets \"File not found\"."
+                ),
+                match images.first() {
+                    Some(i) => format!("Write `{i}` in it (no newline at the end)."),
+                    None => "Add the firmware it names to the bundle.".into(),
+                },
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -322,3 +322,31 @@ proptest! {
         let _ = check("x.cnf", &text, Some(&[]));
     }
 }
+
+#[test]
+fn an_os79xx_someone_wrote_is_checked() {
+    let images = [SIP79_LOAD.to_string()];
+    assert_eq!(check_os79xx(OS79XX, b"P0S3-8-12-00", Some(&images)), []);
+    for bad in [
+        &b"P0S3-8-12-00\n"[..],
+        b"P0S3-8-12-00 ",
+        b"P0S3-8-12-00\r\n",
+    ] {
+        let f = check_os79xx(OS79XX, bad, Some(&images));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, Code::CnfMalformed);
+        assert!(f[0].message.contains("CSCdv19260"), "{}", f[0].message);
+    }
+    let f = check_os79xx(OS79XX, b"SIP41.8-5-4S", None);
+    assert!(
+        f[0].message.contains("is not a 7940/7960 image name"),
+        "{}",
+        f[0].message
+    );
+    let f = check_os79xx(OS79XX, b"P0S3-8-11-00", Some(&images));
+    assert_eq!(f[0].code, Code::CnfUnknownLoad);
+    assert_eq!(
+        f[0].fix,
+        "Write `P0S3-8-12-00` in it (no newline at the end)."
+    );
+}
