@@ -35,8 +35,8 @@ use lifeline_proto::simulate::phone::{Phone, SocketId};
 use lifeline_proto::simulate::report::{self, PhoneReport, Run};
 use lifeline_proto::simulate::spec::{Network, PhoneSpec, Scenario};
 use lifeline_shared::config::mac::Mac;
-use lifeline_shared::models::{self, ManifestStyle, Model};
-use socket2::{Domain, Protocol, Socket, Type};
+use lifeline_shared::models::{self, FamilyId, ManifestStyle, Model, Protocol};
+use socket2::{Domain, Socket, Type};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
@@ -58,16 +58,17 @@ const CISCO_OUI: [u8; 3] = [0x00, 0x1B, 0x54];
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("network").required(true).args(["dhcp_interface", "server"])))]
 pub struct SimulateArgs {
-    /// The phone model: 7961, 7941G-GE, 7965, 7911, …
+    /// The phone model: 7961, 7941G-GE, 7965, 7911, 7960, …
     #[arg(long, value_name = "MODEL")]
     pub model: String,
     /// The phone's MAC (with --phones, the first one's; the others count up).
     /// Default: a random one in a Cisco OUI.
     #[arg(long, value_name = "MAC")]
     pub mac: Option<Mac>,
-    /// `recovery`: a wiped phone, straight to termNN.default.loads. `boot`: an
-    /// ordinary boot, CTL/ITL files, SEP<MAC>.cnf.xml or XMLDefault.cnf.xml,
-    /// then the load it names.
+    /// `recovery`: a wiped phone, straight to termNN.default.loads (a 7940/7960:
+    /// OS79XX.TXT). `boot`: an ordinary boot, CTL/ITL files, SEP<MAC>.cnf.xml or
+    /// XMLDefault.cnf.xml (a SIP 7940/7960: SIP<MAC>.cnf, SIPDefault.cnf), then the
+    /// load it names.
     #[arg(long, value_enum, default_value_t = Scenario::Recovery)]
     pub mode: Scenario,
     /// Ask DHCP on this interface, as a phone plugged in there would, and
@@ -94,9 +95,22 @@ pub struct SimulateArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// A 7940/7960's image now, `sccp` or `sip`: it follows that image's boot order,
+    /// and after a reset loads the image OS79XX.TXT names when the protocol differs.
+    /// Default: sccp (how these phones ship).
+    #[arg(long, value_name = "sccp|sip", value_parser = protocol)]
+    pub protocol: Option<Protocol>,
     /// Give up on a phone after this long: seconds, or with a unit (90s, 15m).
     #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = time_limit)]
     pub time_limit: Duration,
+}
+
+fn protocol(s: &str) -> Result<Protocol, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "sccp" => Ok(Protocol::Sccp),
+        "sip" => Ok(Protocol::Sip),
+        _ => Err(format!("`{s}` is not a protocol; give sccp or sip")),
+    }
 }
 
 fn time_limit(s: &str) -> Result<Duration, String> {
@@ -124,6 +138,8 @@ enum Net {
 struct Plan {
     model: &'static Model,
     mode: Scenario,
+    /// The protocol a 7940/7960 runs.
+    runs: Protocol,
     macs: Vec<Mac>,
     /// The address each phone sends from (with --server), in MAC order.
     sources: Vec<Option<Ipv4Addr>>,
@@ -206,7 +222,7 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
             simulated_models().join(", ")
         )
     })?;
-    if models::family(model.family).manifest_style != ManifestStyle::FiveImages {
+    if !simulated(model) {
         return Err(format!(
             "Lifeline simulates the phones that recover over TFTP ({}); a {} boots differently",
             simulated_models().join(", "),
@@ -237,9 +253,17 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
             ])
         }
     };
+    let is_79 = model.family == FamilyId::F7940_7960;
+    if args.protocol.is_some() && !is_79 {
+        return Err(format!(
+            "--protocol is for a 7940/7960 (the image it runs now); a {} takes its protocol from the load its configuration names",
+            model.name
+        ));
+    }
     Ok(Plan {
         model,
         mode: args.mode,
+        runs: args.protocol.unwrap_or(Protocol::Sccp),
         macs: (0..u32::from(args.phones))
             .map(|i| nth_mac(base, i))
             .collect(),
@@ -277,10 +301,19 @@ fn sources(net: &Net, source: Option<&str>, phones: u16) -> Result<Vec<Option<Ip
     }
 }
 
+/// The families whose boot order the simulator knows: the five-image 79xx, and the
+/// 7940/7960 (`OS79XX.TXT`, the SIP `.cnf` files).
+fn simulated(model: &Model) -> bool {
+    matches!(
+        models::family(model.family).manifest_style,
+        ManifestStyle::FiveImages | ManifestStyle::LaVersion
+    )
+}
+
 fn simulated_models() -> Vec<&'static str> {
     models::MODELS
         .iter()
-        .filter(|m| models::family(m.family).manifest_style == ManifestStyle::FiveImages)
+        .filter(|m| simulated(m))
         .map(|m| m.name)
         .collect()
 }
@@ -353,6 +386,7 @@ async fn simulate(plan: Plan) -> Vec<PhoneReport> {
             mode: plan.mode,
             tftp_options: plan.options,
             time_limit: plan.time_limit,
+            runs: plan.runs,
         };
         let network = match &plan.net {
             Net::Dhcp { .. } => {
@@ -510,7 +544,7 @@ async fn read(socket: Arc<UdpSocket>, id: SocketId, tx: mpsc::Sender<Incoming>) 
 /// Opens one of a phone's sockets; a TFTP socket for `--server` is bound to
 /// `source` when given.
 fn open(net: &Net, id: SocketId, source: Option<Ipv4Addr>) -> Result<UdpSocket, String> {
-    let socket = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))
+    let socket = Socket::new(Domain::IPV4, Type::DGRAM, Some(socket2::Protocol::UDP))
         .map_err(|e| format!("cannot make a UDP socket: {e}"))?;
     let bound = match (net, id) {
         (Net::Dhcp { interface, .. }, SocketId::Dhcp) => {
@@ -593,9 +627,10 @@ mod tests {
     }
 
     #[test]
-    fn only_the_models_that_recover_over_tftp_are_simulated() {
+    fn only_the_models_whose_boot_order_is_known_are_simulated() {
         let names = simulated_models();
         assert!(names.contains(&"7961") && names.contains(&"7911"));
-        assert!(!names.contains(&"7940") && !names.contains(&"8945"));
+        assert!(names.contains(&"7940") && names.contains(&"7960"));
+        assert!(!names.contains(&"8945"));
     }
 }

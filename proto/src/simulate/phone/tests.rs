@@ -245,6 +245,7 @@ fn spec(mode: Scenario) -> PhoneSpec {
         mode,
         tftp_options: false,
         time_limit: Duration::from_secs(15 * 60),
+        runs: lifeline_shared::models::Protocol::Sccp,
     }
 }
 
@@ -611,3 +612,5 @@ fn could_not_run_stands_and_stops_the_phone() {
 }
 
 use crate::simulate::tftp_client::Patience;
+
+mod boot79;
