@@ -54,7 +54,8 @@ pub fn protocol(report: &Report) -> Protocol {
 }
 
 /// Every configuration file for the form: `XMLDefault.cnf.xml` first, then one
-/// `SEP<MAC>.cnf.xml` per accepted phone (refused entries are left out).
+/// `SEP<MAC>.cnf.xml` per accepted phone (refused entries are left out), then a
+/// 7940/7960's own files.
 pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked> {
     let load = usable_load(report).map_err(Blocked::Firmware)?;
     let Some(report) = report else {
@@ -86,11 +87,16 @@ pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked>
         },
         findings: Vec::new(),
     }];
+    let macs: Vec<Mac> = phones.iter().map(|p| p.mac).collect();
+    let mut profiles: Vec<(Mac, SipSettings)> = Vec::new();
     for p in phones {
         let sip = match protocol {
             Protocol::Sip => sip_form(form, &p.mac).and_then(|l| sip(l, Some(&cms)).settings),
             Protocol::Sccp => None,
         };
+        if let Some(s) = &sip {
+            profiles.push((p.mac, s.clone()));
+        }
         let Ok((text, findings)) = cnf_xml::sep_cnf(&PhoneSettings {
             mac: p.mac,
             protocol,
@@ -107,6 +113,7 @@ pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked>
             findings,
         });
     }
+    out.extend(super::files79::files(report, &cms[0], &macs, &profiles));
     Ok(out)
 }
 
