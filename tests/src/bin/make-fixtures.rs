@@ -12,6 +12,8 @@
 //!   the same files.
 //! - `cmterm-no-term.cop.sgn`: that package without its `termNN.default.loads`, as
 //!   some Call Manager packages come.
+//! - `cmterm-7940-7960-P0S3-8-12-00.cop.sgn` and `P0S3-8-12-00.zip`: a 7940/7960 SIP
+//!   load as a package and as a zip (`lifeline_shared::testkit79`).
 //!
 //! `make-fixtures --fuzz-seeds DIR` writes small seed inputs for the fuzz targets
 //! instead, one folder per target (`fuzz/seeds/` in the repository).
@@ -25,6 +27,7 @@ use lifeline_shared::testkit::{
     ZipBuilder, case_mismatch_zip, image, manifest_body, seed_files, signed_file, sip_seed_zip,
     zip_of,
 };
+use lifeline_shared::testkit79;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -80,6 +83,11 @@ fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
         dir.join("cmterm-no-term.cop.sgn"),
         cop_sgn("cmterm-no-term.cop.sgn", 3, &gzip(&tar_of(&no_term))),
     )?;
+    std::fs::write(
+        dir.join(testkit79::cop_name(testkit79::SIP79_LOAD)),
+        testkit79::sip79_cop(),
+    )?;
+    std::fs::write(dir.join("P0S3-8-12-00.zip"), testkit79::sip79_zip())?;
     Ok(())
 }
 
@@ -117,6 +125,11 @@ fn write_seeds(dir: &std::path::Path) -> std::io::Result<()> {
         ),
     ]);
     put("archive_inspect", "small.zip", &small)?;
+    put(
+        "sip79_cnf",
+        "default.cnf",
+        b"image_version: \"P0S3-8-12-00\"\nproxy1_address: \"10.0.0.1\"\n# c\nline1_name: 201 ; ext\n",
+    )?;
     let mut stored = ZipBuilder::spec("term41.default.loads", loads);
     stored.store = lifeline_shared::testkit::Store::Stored;
     put(

@@ -15,10 +15,10 @@ pub(super) fn os79_panel(report: &Report) -> Html {
     };
     let next = match report.protocol {
         Some(Protocol::Sip) => fixed(
-            "<p>Running SIP, it then reads <code>SIP&lt;MAC&gt;.cnf</code> and <code>SIPDefault.cnf</code> (<code>key: value</code> lines, not XML): the registrar, its lines and, in <code>image_version</code>, the image to run. Lines and passwords come from the SIP section above.</p>",
+            "<p>On SIP it then reads <code>SIP&lt;MAC&gt;.cnf</code> and <code>SIPDefault.cnf</code> (<code>key: value</code> text): its registrar, lines and, in <code>image_version</code>, its image.</p>",
         ),
         _ => fixed(
-            "<p>Running SCCP, it then reads <code>SEP&lt;MAC&gt;.cnf.xml</code> or <code>XMLDefault.cnf.xml</code>, whose <code>loadInformation7</code> (7960) and <code>loadInformation8</code> (7940) name the load.</p>",
+            "<p>On SCCP it then reads <code>SEP&lt;MAC&gt;.cnf.xml</code> or <code>XMLDefault.cnf.xml</code>: <code>loadInformation7</code> (7960) and <code>loadInformation8</code> (7940) name the load.</p>",
         ),
     };
     html! {
@@ -29,9 +29,9 @@ pub(super) fn os79_panel(report: &Report) -> Html {
                 { " before anything else. Lifeline writes it with one image name: " }
                 <code data-testid="os79-image">{ image }</code>{ "." }
             </p>
-            { fixed("<p>The phone compares the third letter of that name, the protocol (<code>0</code> for SCCP, <code>S</code> for SIP), with the image it runs. If they differ, it loads the image named at once: that is how it moves between SCCP and SIP. If they match, it goes on to its configuration.</p>") }
+            { fixed("<p>The phone compares the name's third letter, the protocol (<code>0</code> SCCP, <code>S</code> SIP), with the image it runs. If they differ, it loads the image named at once: that is how it moves between SCCP and SIP. If they match, it goes on to its configuration.</p>") }
             { next }
-            { fixed("<p class=\"muted\">Cisco's rules: a phone moves from SCCP to SIP only from SCCP 5.x or later, and back to SCCP only from SIP 7.x or later; once on a signed SIP image (5.x or later) it refuses an older, unsigned one.</p>") }
+            { fixed("<p class=\"muted\">Cisco's rules: SCCP to SIP only from SCCP 5.x or later; back to SCCP only from SIP 7.x or later; a signed SIP image (5.x on) never goes back to an unsigned one.</p>") }
         </section>
     }
 }

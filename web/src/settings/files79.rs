@@ -12,11 +12,11 @@ use super::files::File;
 /// When a 7940/7960 reads `name`, in plain words.
 fn note(name: &str) -> String {
     match name {
-        sip79::OS79XX => "A 7940/7960 reads this after a factory reset. It holds one image name and nothing else (a space or line break after it would become part of the name). The third letter is the protocol, 0 for SCCP and S for SIP: a phone running the other protocol loads this image, which is how it switches.".into(),
-        sip79::SIP_DEFAULT => "A 7940/7960 running SIP reads this after its own SIP<MAC>.cnf: the registrar, and in image_version the image to run.".into(),
-        sip79::DIALPLAN => "SIPDefault.cnf's dial_template names this file: a number is dialled 5 seconds after the last digit, or at once with #.".into(),
-        sip79::RINGLIST => "The ring tones a 7940/7960 offers beyond its own. Empty: it keeps its built-in rings, and its request is answered instead of ending in \"File not found\".".into(),
-        _ => "This phone's own SIP file, by MAC: its lines and their passwords (which stay out of lifeline-bundle.json). Read before SIPDefault.cnf, and wins over it.".into(),
+        sip79::OS79XX => "Read after a factory reset: one image name, nothing after it. Its third letter is the protocol (0 SCCP, S SIP): a phone on the other protocol loads this image to switch.".into(),
+        sip79::SIP_DEFAULT => "A SIP 7940/7960 reads it after its own SIP<MAC>.cnf: the registrar and, in image_version, the image.".into(),
+        sip79::DIALPLAN => "SIPDefault.cnf's dial_template names it: a number is dialled 5 s after the last digit, or at once with #.".into(),
+        sip79::RINGLIST => "Extra ring tones: none, so the phone keeps its own, and its request is answered.".into(),
+        _ => "This phone's own SIP file, by MAC: its line and password (kept out of lifeline-bundle.json). It wins over SIPDefault.cnf.".into(),
     }
 }
 

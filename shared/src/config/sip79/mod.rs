@@ -113,12 +113,14 @@ fn writable(key: &str, value: &str) -> Result<(), SettingsError> {
 }
 
 /// Writes `key: value` lines, quoting every value (a quoted value may hold spaces and `;`).
+/// The keys are the caller's (Lifeline writes only keys of [`keys`]; [`check`] judges
+/// a file's keys), so the browser does not carry the key table.
 pub fn write_lines(lines: &[(String, String)]) -> Result<String, SettingsError> {
     let mut out = String::new();
     for (k, v) in lines {
-        if keys::lookup(k).is_none() {
+        if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             return Err(SettingsError::BadSip(format!(
-                "`{k}` is not a key the 7940/7960 SIP image reads"
+                "`{k}` cannot be a .cnf key: letters, digits and _ only"
             )));
         }
         writable(k, v)?;
@@ -141,8 +143,7 @@ pub fn sip_default(s: &DefaultCnf) -> Result<String, SettingsError> {
     os79xx_txt(&s.image)?;
     check_host(&s.proxy)?;
     let mut text = String::from(
-        "# SIPDefault.cnf for Cisco 7940/7960 SIP phones, written by Lifeline.\n\
-         # Each phone reads this first, then its own SIP<MAC>.cnf.\n",
+        "# SIPDefault.cnf, written by Lifeline: what every 7940/7960 shares; its own SIP<MAC>.cnf wins.\n",
     );
     text.push_str(&write_lines(&[
         kv("image_version", &s.image),
@@ -222,10 +223,7 @@ pub fn sip_phone(
             lines.push(kv(&format!("line{n}_shortname"), &l.user));
         }
     }
-    let mut text = format!(
-        "# {name}: Cisco 7940/7960 SIP phone {}, written by Lifeline.\n",
-        mac.sep_name()
-    );
+    let mut text = format!("# {name}, written by Lifeline.\n");
     text.push_str(&write_lines(&lines)?);
     Ok((text, findings))
 }
@@ -250,7 +248,7 @@ pub fn ringlist_dat(rings: &[(String, String)]) -> Result<String, SettingsError>
             || display.chars().any(|c| c.is_control())
         {
             return Err(SettingsError::BadSip(format!(
-                "the ring `{file}` / `{display}` cannot be listed: a .raw or .pcm file name without spaces, and a display name of 1 to 25 characters"
+                "ring `{file}`: give a .raw or .pcm name without spaces, and 1 to 25 characters to show"
             )));
         }
         out.push_str(file);
