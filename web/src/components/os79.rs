@@ -15,10 +15,10 @@ pub(super) fn os79_panel(report: &Report) -> Html {
     };
     let next = match report.protocol {
         Some(Protocol::Sip) => fixed(
-            "<p>On SIP it then reads <code>SIP&lt;MAC&gt;.cnf</code> and <code>SIPDefault.cnf</code> (<code>key: value</code> text): its registrar, lines and, in <code>image_version</code>, its image.</p>",
+            "<p>Then, on SIP, it reads <code>SIP&lt;MAC&gt;.cnf</code> and <code>SIPDefault.cnf</code> (<code>key: value</code> text): its registrar, lines and, in <code>image_version</code>, its image.</p>",
         ),
         _ => fixed(
-            "<p>On SCCP it then reads <code>SEP&lt;MAC&gt;.cnf.xml</code> or <code>XMLDefault.cnf.xml</code>: <code>loadInformation7</code> (7960) and <code>loadInformation8</code> (7940) name the load.</p>",
+            "<p>Then, on SCCP, it reads <code>SEP&lt;MAC&gt;.cnf.xml</code> or <code>XMLDefault.cnf.xml</code>: <code>loadInformation7</code> (7960) and <code>loadInformation8</code> (7940) name the load.</p>",
         ),
     };
     html! {
@@ -29,7 +29,7 @@ pub(super) fn os79_panel(report: &Report) -> Html {
                 { " before anything else. Lifeline writes it with one image name: " }
                 <code data-testid="os79-image">{ image }</code>{ "." }
             </p>
-            { fixed("<p>The phone compares the name's third letter, the protocol (<code>0</code> SCCP, <code>S</code> SIP), with the image it runs. If they differ, it loads the image named at once: that is how it moves between SCCP and SIP. If they match, it goes on to its configuration.</p>") }
+            { fixed("<p>The phone compares the name's third letter, the protocol (<code>0</code> SCCP, <code>S</code> SIP), with the image it runs. If they differ, it loads the image named at once: that is how it moves between SCCP and SIP.</p>") }
             { next }
             { fixed("<p class=\"muted\">Cisco's rules: SCCP to SIP only from SCCP 5.x or later; back to SCCP only from SIP 7.x or later; a signed SIP image (5.x on) never goes back to an unsigned one.</p>") }
         </section>

@@ -6,6 +6,7 @@ use std::net::Ipv4Addr;
 use lifeline_shared::bundle::{Phone, Settings};
 use lifeline_shared::config::cnf_xml::{self, DefaultSettings, PhoneSettings, SipSettings};
 use lifeline_shared::config::mac::Mac;
+use lifeline_shared::config::sip79;
 use lifeline_shared::finding::Finding;
 use lifeline_shared::firmware::inspect::Report;
 use lifeline_shared::models::Protocol;
@@ -113,7 +114,21 @@ pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked>
             findings,
         });
     }
-    out.extend(super::files79::files(report, &cms[0], &macs, &profiles));
+    // A 7940/7960's own files, as the bundle writes them (none for another family).
+    if let Ok((extra, findings)) = sip79::files_for(report, &cms[0], &macs, &profiles) {
+        out.extend(extra.into_iter().map(|(name, text)| {
+            File {
+                note: super::files79::note(&name),
+                findings: findings
+                    .iter()
+                    .filter(|f| f.subject.starts_with(&name))
+                    .cloned()
+                    .collect(),
+                name,
+                text,
+            }
+        }));
+    }
     Ok(out)
 }
 
@@ -351,5 +366,64 @@ mod tests {
                 .text
                 .contains("<authPassword>secret</authPassword>")
         );
+    }
+}
+
+#[cfg(test)]
+mod tests79 {
+    use crate::settings::{SipForm, bundle_inputs, files};
+    use crate::test_support::{form, mac};
+    use lifeline_shared::bundle;
+    use lifeline_shared::firmware::inspect::inspect_archive;
+    use lifeline_shared::testkit79::{SIP79_LOAD, cop_name, sccp79_zip, sip79_cop};
+
+    #[test]
+    fn a_sip_7960_preview_is_its_bundle() {
+        let name = cop_name(SIP79_LOAD);
+        let cop = sip79_cop();
+        let report = inspect_archive(&name, &cop).unwrap();
+        let mut f = form("192.168.10.105", "10.0.0.1", "001122aabbcc=7960");
+        let mut line = SipForm::new(mac("001122aabbcc"));
+        line.user = "201".into();
+        line.display_name = "Desk".into();
+        line.password = "secret".into();
+        f.sip.push(line);
+        let previews = files(Some(&report), &f).unwrap();
+        let names: Vec<&str> = previews.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "XMLDefault.cnf.xml",
+                "SEP001122AABBCC.cnf.xml",
+                "OS79XX.TXT",
+                "SIPDefault.cnf",
+                "SIP001122AABBCC.cnf",
+                "dialplan.xml",
+                "RINGLIST.DAT",
+            ]
+        );
+        let os = &previews[2];
+        assert_eq!(os.text, SIP79_LOAD);
+        assert!(
+            os.note.contains("third letter is the protocol"),
+            "{}",
+            os.note
+        );
+        assert!(previews[4].text.contains("line1_password: \"secret\""));
+        let (settings, sip) = bundle_inputs(Some(&report), &f).unwrap();
+        let fw = bundle::firmware_from_archive(&name, &cop, &report).unwrap();
+        let b = bundle::build_with_sip(&report, fw, &settings, &sip).unwrap();
+        for p in &previews {
+            assert_eq!(b.contents[&p.name], p.text.as_bytes(), "{}", p.name);
+        }
+    }
+
+    #[test]
+    fn an_sccp_7940_preview_adds_os79xx_only() {
+        let zip = sccp79_zip();
+        let report = inspect_archive("P0030801SR02.zip", &zip).unwrap();
+        let previews = files(Some(&report), &form("192.168.10.105", "10.0.0.1", "")).unwrap();
+        let names: Vec<&str> = previews.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["XMLDefault.cnf.xml", "OS79XX.TXT"]);
     }
 }
