@@ -6,7 +6,7 @@
 //!   character is the protocol (`0` SCCP, `S` SIP, `M` MGCP): a phone compares it with its
 //!   own and, on a mismatch, loads the image named, which switches the protocol.
 //! - `SIPDefault.cnf` / `SIP<MAC>.cnf` (MAC upper case) are `key: value` lines; the phone
-//!   reads the default first and its own file over it.
+//!   reads both, and its own file's values win over the default's.
 //! - `dialplan.xml` is what `dial_template: dialplan` fetches; `RINGLIST.DAT` the ring
 //!   tones the phone offers beyond its own.
 //!
@@ -57,9 +57,9 @@ pub fn protocol_letter(image: &str) -> Option<Protocol> {
 }
 
 /// The image name `OS79XX.TXT` and `image_version` give for a 7940/7960 firmware: the
-/// load manifest's own image of the load's protocol (`P0S3-8-12-00` from
-/// `P0S3-8-12-00.loads`, which lists `P003-8-12-00.sbn` and `P0S3-8-12-00.sb2`), else the
-/// load's name. `None` when the report is not a 7940/7960 load.
+/// load's name as the manifest spells its image of the load's protocol (`P0S3-8-12-00`
+/// for `P0S3-8-12-00.loads`, which lists `P003-8-12-00.sbn` and `P0S3-8-12-00.sb2`), else
+/// the load's name. `None` when the report is not a 7940/7960 load.
 pub fn image_name(report: &Report) -> Option<String> {
     if report.family != Some(FamilyId::F7940_7960) {
         return None;
@@ -104,7 +104,7 @@ pub struct DefaultCnf {
 
 /// A value the phone can read back: no quote, line break or control character.
 fn writable(key: &str, value: &str) -> Result<(), SettingsError> {
-    if value.len() > 128 || value.chars().any(|c| c == '"' || c.is_control()) {
+    if value.chars().count() > 128 || value.chars().any(|c| c == '"' || c.is_control()) {
         return Err(SettingsError::BadSip(format!(
             "the value for {key} cannot be written to a .cnf file: it must be at most 128 characters with no double quote or line break"
         )));
@@ -137,8 +137,8 @@ fn kv(k: &str, v: impl ToString) -> (String, String) {
 }
 
 /// Writes `SIPDefault.cnf`: the image, the registrar, registration on, the dial plan,
-/// and the media and timer values the admin guide gives as defaults, stated so that a
-/// phone that ran another configuration before does not keep its old ones.
+/// and the codec, DTMF, media-port and timer values a working phone needs, stated so that
+/// a phone that ran another configuration before does not keep its old ones.
 pub fn sip_default(s: &DefaultCnf) -> Result<String, SettingsError> {
     os79xx_txt(&s.image)?;
     check_host(&s.proxy)?;
