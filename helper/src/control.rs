@@ -583,7 +583,8 @@ pub fn catalog_of(dir: &Path) -> Catalog {
     });
     // The loads each configuration names, for a phone in a configuration loop.
     for (name, size) in &files {
-        if name.to_ascii_lowercase().ends_with(".cnf.xml")
+        let lower = name.to_ascii_lowercase();
+        if (lower.ends_with(".cnf.xml") || lower.ends_with(".cnf"))
             && *size <= lifeline_shared::config::cnf_xml::MAX_CNF as u64
             && let Ok(text) = std::fs::read_to_string(dir.join(name))
         {

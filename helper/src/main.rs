@@ -41,7 +41,7 @@ enum Command {
     /// Exit 0 done, 2 an address or value that cannot be used.
     #[command(name = "option150")]
     Option150(lifeline_helper::prep_cmd::Option150Args),
-    /// Generate XMLDefault.cnf.xml and SEP<MAC>.cnf.xml for a firmware, or check existing ones.
+    /// Generate XMLDefault.cnf.xml and SEP<MAC>.cnf.xml (7940/7960: also OS79XX.TXT and the SIP .cnf files) for a firmware, or check existing ones.
     Config(lifeline_helper::prep_cmd::ConfigArgs),
     /// Prepare a TFTP root (firmware, configs, aliases, manifest) as a folder or a zip.
     Bundle(lifeline_helper::prep_cmd::BundleArgs),

@@ -8,6 +8,7 @@ use crate::inspect_cmd::{self, Unreadable};
 use lifeline_shared::bundle::{self, Phone, Settings};
 use lifeline_shared::config::cnf_xml::{self, DefaultSettings, PhoneSettings};
 use lifeline_shared::config::mac::Mac;
+use lifeline_shared::config::sip79;
 use lifeline_shared::dhcp::option150::{self, Server};
 use lifeline_shared::finding::{Finding, Severity};
 use lifeline_shared::firmware::inspect::Report;
@@ -185,13 +186,14 @@ pub struct ConfigArgs {
     /// Call-control addresses (PBX / Call Manager), in priority order (up to 5).
     #[arg(long = "call-manager", value_name = "IP", num_args = 1.., value_delimiter = ',')]
     pub call_managers: Vec<String>,
-    /// Phones to write SEP<MAC>.cnf.xml for.
+    /// Phones to write SEP<MAC>.cnf.xml for (and SIP<MAC>.cnf, for a 7940/7960 SIP load).
     #[arg(long = "phone", value_name = "MAC", num_args = 1..)]
     pub phones: Vec<String>,
     /// Where to write the files.
     #[arg(long, value_name = "DIR", required_unless_present = "check")]
     pub out: Option<PathBuf>,
-    /// Check existing .cnf.xml files instead (with --firmware, also that they name its load).
+    /// Check existing files instead: .cnf.xml, a 7940/7960's .cnf and OS79XX.TXT (with
+    /// --firmware, also that they name its load or image).
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub check: Vec<PathBuf>,
 }
@@ -218,21 +220,26 @@ fn parse_macs(list: &[String]) -> Result<Vec<(Mac, Option<String>)>, ExitCode> {
         .collect()
 }
 
-/// Runs `lifeline config`: writes `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml`,
-/// or checks existing ones. Returns the exit status.
+/// Runs `lifeline config`: writes `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml` (and for a
+/// 7940/7960 load `OS79XX.TXT`, for its SIP load `SIPDefault.cnf`, `SIP<MAC>.cnf`,
+/// `dialplan.xml`, `RINGLIST.DAT`), or checks existing ones. Returns the exit status.
 pub fn config(args: &ConfigArgs) -> ExitCode {
     if !args.check.is_empty() {
-        let loads: Option<Vec<String>> = match &args.firmware {
+        // The loads a .cnf.xml may name, and the images a 7940/7960 file may.
+        let (loads, images): (Option<Vec<String>>, Option<Vec<String>>) = match &args.firmware {
             Some(fw) => match inspect_firmware(fw) {
-                Ok(r) => Some(r.load.into_iter().collect()),
+                Ok(r) => (
+                    Some(r.load.clone().into_iter().collect()),
+                    Some(sip79::image_name(&r).into_iter().collect()),
+                ),
                 Err(code) => return code,
             },
-            None => None,
+            None => (None, None),
         };
         let mut errors = 0;
         for path in &args.check {
-            let text = match std::fs::read(path) {
-                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
                 Err(e) => {
                     return fail(format!(
                         "{}: {}",
@@ -245,7 +252,15 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let findings = cnf_xml::check(&name, &text, loads.as_deref());
+            let text = String::from_utf8_lossy(&bytes);
+            let lower = name.to_ascii_lowercase();
+            let findings = if lower == "os79xx.txt" {
+                sip79::check_os79xx(&name, &bytes, images.as_deref())
+            } else if lower.ends_with(".cnf") {
+                sip79::check(&name, &text, images.as_deref())
+            } else {
+                cnf_xml::check(&name, &text, loads.as_deref())
+            };
             errors += findings
                 .iter()
                 .filter(|f| f.severity == Severity::Error)
@@ -315,6 +330,14 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
             }
             Err(e) => return fail(e),
         }
+    }
+    let macs: Vec<Mac> = phones.iter().map(|(m, _)| *m).collect();
+    match sip79::files_for(&report, &call_managers[0], &macs, &[]) {
+        Ok((f, w)) => {
+            files.extend(f);
+            findings.extend(w);
+        }
+        Err(e) => return fail(e),
     }
     const WANTS: &str = "a folder (new, or one to add the files to)";
     if let Err(e) = std::fs::create_dir_all(dir) {

@@ -30,11 +30,36 @@ fn firmware_for(m: &Model) -> String {
     )
 }
 
+/// Why a 7940/7960 asks for `file`, and the fix, when it is one of its own names.
+fn seventy_nine(file: &str) -> Option<(&'static str, &'static str)> {
+    if file.eq_ignore_ascii_case("OS79XX.TXT") {
+        Some((
+            "A 7940/7960 reads `OS79XX.TXT` after a factory reset: it names the image to run, and the third letter chooses the protocol (0 SCCP, S SIP). Without it the phone stays on the protocol it has.",
+            "Serve a bundle made from 7940/7960 firmware (Lifeline writes `OS79XX.TXT` for it: the image name alone, no newline), then reset the phone again.",
+        ))
+    } else if file.eq_ignore_ascii_case("SIPDefault.cnf") {
+        Some((
+            "A 7940/7960 running SIP reads `SIPDefault.cnf` for its registrar and, in `image_version`, the image to run. Without it (and without an `image_version` in its own `SIP<MAC>.cnf`) it never asks for firmware.",
+            "Serve a bundle made from the 7940/7960 SIP firmware (P0S3…): Lifeline writes `SIPDefault.cnf` and each phone's `SIP<MAC>.cnf`.",
+        ))
+    } else {
+        None
+    }
+}
+
 /// The words of `d`; `None` for a diagnosis newer than this build.
 pub fn advice(d: &Diagnosis) -> Option<Advice> {
     let (title, detail, fix) = match d {
         Diagnosis::NotFound { file, closest } => {
             let title = format!("It asked for `{file}`, which is not in the bundle");
+            let bare = file.trim_start_matches(['/', '\\']);
+            if let Some((detail, fix)) = seventy_nine(bare) {
+                return Some(Advice {
+                    title,
+                    detail: detail.to_string(),
+                    fix: fix.to_string(),
+                });
+            }
             match (recovery_manifest_of(file), closest) {
                 (Some(m), _) => (
                     title,

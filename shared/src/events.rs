@@ -550,6 +550,9 @@ pub fn is_normal_miss(name: &str) -> bool {
         || l.ends_with("tones.xml")
         || l == "dialplan.xml"
         || l.ends_with(".tlv")
+        // A 7940/7960 SIP image's own file (its defaults hold the image) and ring list.
+        || (l.starts_with("sip") && l.ends_with(".cnf") && l != "sipdefault.cnf")
+        || l == "ringlist.dat"
 }
 
 /// A diagnosis in words. The helper's tracker sends it with each summary

@@ -111,6 +111,12 @@ pub enum Code {
     OptionalImageAbsent,
     /// A 78xx/88xx SIP configuration without `<kpml>0</kpml>`.
     CnfKpmlOn,
+    /// A `.cnf` key the 7940/7960 SIP image does not read.
+    CnfUnknownKey,
+    /// A `.cnf` value longer than the phone shows or keeps.
+    CnfValueTooLong,
+    /// A `.cnf` key set twice.
+    CnfDuplicateKey,
     /// A tar entry that is not a plain file (a link, a device): ignored.
     PackageEntryIgnored,
     /// A `loadNNN.txt` line that disagrees with the catalogue or with the load.
@@ -161,6 +167,9 @@ impl Code {
             Code::CnfNoAuthName => "cnf-no-auth-name",
             Code::OptionalImageAbsent => "optional-image-absent",
             Code::CnfKpmlOn => "cnf-kpml-on",
+            Code::CnfUnknownKey => "cnf-unknown-key",
+            Code::CnfValueTooLong => "cnf-value-too-long",
+            Code::CnfDuplicateKey => "cnf-duplicate-key",
             Code::PackageEntryIgnored => "package-entry-ignored",
             Code::LoadListDisagrees => "load-list-disagrees",
             Code::PackageLacksRecoveryManifests => "package-lacks-recovery-manifests",

@@ -30,7 +30,8 @@
 //! - [`sort`]: stable sorting through one compiled copy of the sort.
 //! - [`manifest_json`]: `lifeline-bundle.json` and the bundle zip without serde
 //!   (the same bytes), for the browser.
-//! - [`testkit`] (feature `testkit`): builders for synthetic signed files and zips.
+//! - [`testkit`] (feature `testkit`): builders for synthetic signed files and zips;
+//!   `testkit79` the 7940/7960 packages (zip and `.cop.sgn`).
 
 pub mod advice;
 pub mod bundle;
@@ -48,5 +49,7 @@ pub mod size;
 pub mod sort;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit79;
 pub mod tracker;
 pub mod zipwrite;

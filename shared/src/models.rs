@@ -182,12 +182,15 @@ const RESET_7911: &[&str] = &[
     "Type 123456789*0# to reset it, or 3491672850*# for a full flash wipe.",
     "The phone reboots into recovery and asks DHCP for a TFTP server. It may look dead for up to 15 minutes while it downloads: do not unplug it.",
 ];
+/// Cisco's 7960G/7940G administration guide, "factory reset": the Headset, Mute and
+/// Speaker buttons flash (not the line buttons), 60 s for the keys, then
+/// "Keep network cfg? 1 = yes 2 = no".
 const RESET_7940: &[&str] = &[
     "Unplug the phone (or its PoE cable).",
-    "Hold the # key and plug the power back in; keep holding # until the line buttons flash in sequence (amber).",
-    "Release # and type 123456789*0# within 60 s.",
-    "When asked 'Keep network configuration?', press 2 (no) so the phone asks DHCP again.",
-    "The phone asks DHCP for a TFTP server and reads OS79XX.TXT to choose its load.",
+    "Plug it back in and at once press and hold #; release # when the Headset, Mute and Speaker buttons flash in sequence.",
+    "Within 60 s, type 123456789*0#. A wrong key ends the reset and the phone starts as usual: begin again.",
+    "At \"Keep network cfg? 1 = yes 2 = no\", press 2, so the phone forgets its TFTP address and asks DHCP again.",
+    "The phone asks DHCP for a TFTP server and reads OS79XX.TXT to choose its image.",
 ];
 const RESET_OTHER: &[&str] = &[
     "Factory-reset the phone as its administration guide describes; Lifeline has no verified key sequence for this family.",
@@ -689,6 +692,22 @@ mod tests {
         for f in FAMILIES {
             assert!(models_of(f.id).count() > 0, "{}", f.name);
         }
+    }
+
+    #[test]
+    fn the_7940_reset_follows_cisco_guide() {
+        let steps = family(FamilyId::F7940_7960).reset_steps.join(" ");
+        for want in [
+            "Headset, Mute and Speaker buttons flash",
+            "123456789*0#",
+            "Within 60 s",
+            "Keep network cfg? 1 = yes 2 = no",
+            "press 2",
+            "OS79XX.TXT",
+        ] {
+            assert!(steps.contains(want), "{want}");
+        }
+        assert!(!steps.contains("line buttons"));
     }
 
     #[test]

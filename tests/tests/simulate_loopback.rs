@@ -197,14 +197,6 @@ fn what_cannot_be_simulated_exits_2_and_says_why() {
         out.stderr
     );
 
-    let out = simulate(None, &["--model", "7940", "--server", "127.0.0.1"], guard);
-    assert_eq!(out.code(), Some(2));
-    assert!(
-        out.stderr.contains("a 7940 boots differently"),
-        "{}",
-        out.stderr
-    );
-
     let out = simulate(
         None,
         &[

@@ -35,8 +35,8 @@ use lifeline_proto::simulate::phone::{Phone, SocketId};
 use lifeline_proto::simulate::report::{self, PhoneReport, Run};
 use lifeline_proto::simulate::spec::{Network, PhoneSpec, Scenario};
 use lifeline_shared::config::mac::Mac;
-use lifeline_shared::models::{self, BootOrder, Model};
-use socket2::{Domain, Protocol, Socket, Type};
+use lifeline_shared::models::{self, FamilyId, Model, Protocol};
+use socket2::{Domain, Socket, Type};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
@@ -58,7 +58,8 @@ const CISCO_OUI: [u8; 3] = [0x00, 0x1B, 0x54];
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("network").required(true).args(["dhcp_interface", "server"])))]
 pub struct SimulateArgs {
-    /// The phone model: 7961, 7941G-GE, 7965, 7911, 6921, 8941, 7925, 7841, 8841, 8865, …
+    /// The phone model: 7961, 7941G-GE, 7965, 7911, 7960, 6921, 8941, 7925, 7841, 8841,
+    /// 8865, …
     #[arg(long, value_name = "MODEL")]
     pub model: String,
     /// The phone's MAC (with --phones, the first one's; the others count up).
@@ -66,9 +67,10 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "MAC")]
     pub mac: Option<Mac>,
     /// `recovery`: a wiped phone, straight to termNN.default.loads (the 79xx
-    /// families; the others have no recovery manifest). `boot`: an ordinary
-    /// boot, CTL/ITL files, SEP<MAC>.cnf.xml or XMLDefault.cnf.xml, then the
-    /// load it names and its images, each checked against the size and MD5
+    /// families; a 7940/7960: OS79XX.TXT; the others have no recovery
+    /// manifest). `boot`: an ordinary boot, CTL/ITL files, SEP<MAC>.cnf.xml or
+    /// XMLDefault.cnf.xml (a SIP 7940/7960: SIP<MAC>.cnf, SIPDefault.cnf), then
+    /// the load it names and its images, each checked against the size and MD5
     /// the manifest states.
     #[arg(long, value_enum, default_value_t = Scenario::Recovery)]
     pub mode: Scenario,
@@ -96,9 +98,22 @@ pub struct SimulateArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// A 7940/7960's image now, `sccp` or `sip`: it follows that image's boot order,
+    /// and after a reset loads the image OS79XX.TXT names when the protocol differs.
+    /// Default: sccp (how these phones ship).
+    #[arg(long, value_name = "sccp|sip", value_parser = protocol)]
+    pub protocol: Option<Protocol>,
     /// Give up on a phone after this long: seconds, or with a unit (90s, 15m).
     #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = time_limit)]
     pub time_limit: Duration,
+}
+
+fn protocol(s: &str) -> Result<Protocol, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "sccp" => Ok(Protocol::Sccp),
+        "sip" => Ok(Protocol::Sip),
+        _ => Err(format!("`{s}` is not a protocol; give sccp or sip")),
+    }
 }
 
 fn time_limit(s: &str) -> Result<Duration, String> {
@@ -126,6 +141,8 @@ enum Net {
 struct Plan {
     model: &'static Model,
     mode: Scenario,
+    /// The protocol a 7940/7960 runs.
+    runs: Protocol,
     macs: Vec<Mac>,
     /// The address each phone sends from (with --server), in MAC order.
     sources: Vec<Option<Ipv4Addr>>,
@@ -208,13 +225,6 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
             simulated_models().join(", ")
         )
     })?;
-    if models::family(model.family).boot_order() != BootOrder::CnfXml {
-        return Err(format!(
-            "Lifeline simulates the phones that boot from a .cnf.xml configuration ({}); a {} boots differently",
-            simulated_models().join(", "),
-            model.name
-        ));
-    }
     let net = match (&args.dhcp_interface, &args.server) {
         (Some(interface), _) => Net::Dhcp {
             interface: interface.clone(),
@@ -239,9 +249,17 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
             ])
         }
     };
+    let is_79 = model.family == FamilyId::F7940_7960;
+    if args.protocol.is_some() && !is_79 {
+        return Err(format!(
+            "--protocol is for a 7940/7960 (the image it runs now); a {} takes its protocol from the load its configuration names",
+            model.name
+        ));
+    }
     Ok(Plan {
         model,
         mode: args.mode,
+        runs: args.protocol.unwrap_or(Protocol::Sccp),
         macs: (0..u32::from(args.phones))
             .map(|i| nth_mac(base, i))
             .collect(),
@@ -279,12 +297,10 @@ fn sources(net: &Net, source: Option<&str>, phones: u16) -> Result<Vec<Option<Ip
     }
 }
 
+/// The families whose boot order the simulator knows: the five-image 79xx, and the
+/// 7940/7960 (`OS79XX.TXT`, the SIP `.cnf` files).
 fn simulated_models() -> Vec<&'static str> {
-    models::MODELS
-        .iter()
-        .filter(|m| models::family(m.family).boot_order() == BootOrder::CnfXml)
-        .map(|m| m.name)
-        .collect()
+    models::MODELS.iter().map(|m| m.name).collect()
 }
 
 /// `base` with `n` added to its low three bytes (the OUI stays).
@@ -355,6 +371,7 @@ async fn simulate(plan: Plan) -> Vec<PhoneReport> {
             mode: plan.mode,
             tftp_options: plan.options,
             time_limit: plan.time_limit,
+            runs: plan.runs,
         };
         let network = match &plan.net {
             Net::Dhcp { .. } => {
@@ -512,7 +529,7 @@ async fn read(socket: Arc<UdpSocket>, id: SocketId, tx: mpsc::Sender<Incoming>) 
 /// Opens one of a phone's sockets; a TFTP socket for `--server` is bound to
 /// `source` when given.
 fn open(net: &Net, id: SocketId, source: Option<Ipv4Addr>) -> Result<UdpSocket, String> {
-    let socket = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))
+    let socket = Socket::new(Domain::IPV4, Type::DGRAM, Some(socket2::Protocol::UDP))
         .map_err(|e| format!("cannot make a UDP socket: {e}"))?;
     let bound = match (net, id) {
         (Net::Dhcp { interface, .. }, SocketId::Dhcp) => {
@@ -595,14 +612,13 @@ mod tests {
     }
 
     #[test]
-    fn every_model_that_boots_from_a_cnf_xml_is_simulated() {
+    fn every_model_in_the_catalogue_is_simulated() {
         let names = simulated_models();
         for m in [
-            "7961", "7911", "6921", "6901", "8945", "7925", "7841", "8841", "8865",
+            "7961", "7911", "7940", "7960", "6921", "6901", "8945", "7925", "7841", "8841", "8865",
         ] {
             assert!(names.contains(&m), "{m}");
         }
-        assert!(!names.contains(&"7940") && !names.contains(&"7960"));
-        assert_eq!(names.len(), models::MODELS.len() - 2);
+        assert_eq!(names.len(), models::MODELS.len());
     }
 }

@@ -15,6 +15,8 @@
 //! - boot: `CTLSEP<MAC>.tlv`, `ITLSEP<MAC>.tlv`, `ITLFile.tlv` (each may be
 //!   missing), `SEP<MAC>.cnf.xml` else `XMLDefault.cnf.xml`, its
 //!   `loadInformation` for the model's device id, `<LOAD>.loads`, the images.
+//! - a 7940/7960 follows its own order (`boot79`: `OS79XX.TXT` after a reset,
+//!   the SIP image's `.cnf` files).
 //!
 //! Every signed file's embedded name (tag 14) is compared with the name asked
 //! for. Names that differ only in case are accepted with a note: the phones
@@ -29,7 +31,7 @@
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 
-use lifeline_shared::config::cnf_xml;
+use lifeline_shared::config::{cnf_xml, sip79};
 use lifeline_shared::firmware::manifest::ImageLine;
 use lifeline_shared::firmware::signed::SignedHeader;
 
@@ -91,6 +93,12 @@ pub struct Phone {
     next_id: u32,
     /// Boot mode: security files still to ask for.
     security: VecDeque<String>,
+    /// A 7940/7960 SIP image: its configuration files still to ask for, the
+    /// `image_version` of its own file and of the default, and the files it read.
+    sip_queue: VecDeque<(Step, String)>,
+    sip_image_own: Option<String>,
+    sip_image_default: Option<String>,
+    sip_read: Vec<String>,
     /// The manifest being followed and its images still to fetch.
     manifest: Option<String>,
     images: VecDeque<ImageLine>,
@@ -125,6 +133,10 @@ impl Phone {
             dallying: Vec::new(),
             next_id: 0,
             security: VecDeque::new(),
+            sip_queue: VecDeque::new(),
+            sip_image_own: None,
+            sip_image_default: None,
+            sip_read: Vec::new(),
             manifest: None,
             images: VecDeque::new(),
             image_line: None,
@@ -377,6 +389,9 @@ impl Phone {
 
     /// The first file, once the TFTP server is known.
     fn begin(&mut self, now: Time) {
+        if self.is_79() {
+            return self.begin_79(now);
+        }
         let model = self.spec.model;
         match self.spec.mode {
             Scenario::Recovery => match model.recovery_manifest {
@@ -415,6 +430,7 @@ impl Phone {
     fn next_security(&mut self, now: Time) {
         match self.security.pop_front() {
             Some(name) => self.fetch(now, Step::SecurityFile, name),
+            None if self.is_79() && self.after_security_79(now) => {}
             None => self.fetch(
                 now,
                 Step::PhoneConfig,
@@ -434,6 +450,11 @@ impl Phone {
             Step::PhoneConfig | Step::DefaultConfig => Limits {
                 keep: cnf_xml::MAX_CNF,
                 max_size: cnf_xml::MAX_CNF as u64,
+                md5: false,
+            },
+            Step::Os79xx | Step::SipConfig => Limits {
+                keep: sip79::MAX_CNF_TEXT,
+                max_size: sip79::MAX_CNF_TEXT as u64,
                 md5: false,
             },
             Step::RecoveryManifest | Step::LoadManifest => Limits {
@@ -532,6 +553,9 @@ impl Phone {
     }
 
     fn on_file(&mut self, now: Time, step: Step, file: String, result: Result<Received, Failure>) {
+        if self.handles_79(&step) {
+            return self.on_file_79(now, step, file, result);
+        }
         let server = self.server.unwrap_or(SocketAddr::from(([0, 0, 0, 0], 69)));
         match (step, result) {
             (Step::SecurityFile, Ok(_)) => {
@@ -599,7 +623,7 @@ impl Phone {
             (step, Err(failure)) => {
                 self.stuck(now, step, Some(file), Problem::Transfer { server, failure })
             }
-            (Step::Dhcp, Ok(_)) => {}
+            (Step::Dhcp | Step::Os79xx | Step::SipConfig, Ok(_)) => {}
         }
     }
 
@@ -702,6 +726,8 @@ fn join(addresses: &[Ipv4Addr]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+mod boot79;
 
 #[cfg(test)]
 mod tests;

@@ -38,6 +38,10 @@ pub enum Step {
     LoadManifest,
     /// `termNN.default.loads`, after a wipe.
     RecoveryManifest,
+    /// `OS79XX.TXT`: the image a 7940/7960 takes after a factory reset.
+    Os79xx,
+    /// A 7940/7960 SIP image's `SIP<MAC>.cnf` or `SIPDefault.cnf`.
+    SipConfig,
     /// One image a manifest lists.
     Image {
         /// 1-based.
@@ -58,6 +62,8 @@ impl Step {
             Step::DefaultConfig => "the default configuration".into(),
             Step::LoadManifest => "the load manifest".into(),
             Step::RecoveryManifest => "the recovery manifest".into(),
+            Step::Os79xx => "the image choice after a factory reset".into(),
+            Step::SipConfig => "the SIP configuration".into(),
             Step::Image {
                 index,
                 of,
@@ -144,6 +150,16 @@ pub enum Problem {
         /// The entries it has, described.
         found: Vec<String>,
     },
+    /// `OS79XX.TXT` that does not hold one 7940/7960 image name alone.
+    BadOs79xx {
+        /// What it holds, escaped.
+        content: String,
+    },
+    /// Neither `SIP<MAC>.cnf` nor `SIPDefault.cnf` names an `image_version`.
+    NoImageVersion {
+        /// The files the phone read.
+        read: Vec<String>,
+    },
     /// The whole sequence took longer than allowed.
     TimeLimit {
         /// The limit, seconds.
@@ -179,6 +195,8 @@ impl Problem {
             Problem::NoConfig { .. } => "no-config",
             Problem::NoLoadForDevice { .. } => "no-load-for-device",
             Problem::NoLoad { .. } => "no-load",
+            Problem::BadOs79xx { .. } => "bad-os79xx",
+            Problem::NoImageVersion { .. } => "no-image-version",
             Problem::TimeLimit { .. } => "time-limit",
         }
     }
@@ -269,6 +287,17 @@ impl Stuck {
             Problem::NoLoad { found } => format!(
                 "{file} names no load for this phone ({}); the phone keeps the firmware it has",
                 listed(found)
+            ),
+            Problem::BadOs79xx { content } => format!(
+                "{file} holds \"{content}\", not one 7940/7960 image name alone (a trailing space or newline counts: Cisco bug CSCdv19260); the phone asks for a file that does not exist and keeps its image"
+            ),
+            Problem::NoImageVersion { read } => format!(
+                "no image_version in {}, so the phone does not know which image to load; write image_version: <image name> in SIPDefault.cnf (a Lifeline bundle does)",
+                if read.is_empty() {
+                    "any SIP configuration (neither SIP<MAC>.cnf nor SIPDefault.cnf is on the server)".to_string()
+                } else {
+                    read.join(" or ")
+                }
             ),
             Problem::TimeLimit { limit_s } => match &self.file {
                 Some(f) => format!("gave up after {limit_s} s, still fetching {f} ({step})"),

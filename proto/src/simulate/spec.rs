@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use lifeline_shared::config::mac::Mac;
-use lifeline_shared::models::Model;
+use lifeline_shared::models::{Model, Protocol};
 use serde::Serialize;
 
 /// What the phone is doing after a wipe, or at an ordinary boot.
@@ -13,7 +13,8 @@ use serde::Serialize;
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Scenario {
-    /// After a factory reset: straight to `termNN.default.loads`.
+    /// After a factory reset: straight to `termNN.default.loads` (a 7940/7960:
+    /// `OS79XX.TXT`).
     Recovery,
     /// An ordinary boot: security files, configuration, load.
     Boot,
@@ -40,6 +41,9 @@ pub struct PhoneSpec {
     pub tftp_options: bool,
     /// The most time the whole sequence may take.
     pub time_limit: Duration,
+    /// The protocol of the image the phone runs: a 7940/7960 follows that image's boot
+    /// order (the other families ignore it).
+    pub runs: Protocol,
 }
 
 /// How the phone finds its TFTP server.

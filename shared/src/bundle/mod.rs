@@ -2,7 +2,9 @@
 //!
 //! - the firmware files from the archive (manifests and images, by file name,
 //!   flattened out of any folder);
-//! - the generated `XMLDefault.cnf.xml` and one `SEP<MAC>.cnf.xml` per phone;
+//! - the generated `XMLDefault.cnf.xml` and one `SEP<MAC>.cnf.xml` per phone; for a
+//!   7940/7960 load `OS79XX.TXT`, and for its SIP load `SIPDefault.cnf`, one
+//!   `SIP<MAC>.cnf` per phone, `dialplan.xml` and `RINGLIST.DAT` (`family79`);
 //! - case aliases: a copy under the spelling a manifest uses when the archive
 //!   spells it differently (`Jar41sip…` served from `jar41sip…`), so that any TFTP
 //!   server, case-sensitive or not, finds it;
@@ -17,6 +19,7 @@
 //! - `manifest`: `lifeline-bundle.json` ([`Manifest`], its files and settings), the
 //!   bundle id, and [`check_manifest`] for one received from elsewhere.
 
+mod family79;
 mod manifest;
 
 pub use manifest::{
@@ -332,6 +335,12 @@ pub fn build_with_options(
         let name = cnf_xml::sep_file_name(&p.mac);
         contents.insert(name.clone(), xml.into_bytes());
         kinds.insert(name, Kind::Config);
+    }
+    let (extra, f) = family79::files(report, settings, sip)?;
+    findings.extend(f);
+    for (name, data) in extra {
+        kinds.insert(name.clone(), Kind::Config);
+        contents.insert(name, data);
     }
 
     let files: Vec<File> = contents

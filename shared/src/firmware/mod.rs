@@ -12,4 +12,5 @@ pub mod manifest;
 pub mod package;
 pub mod signed;
 pub mod upgrade;
+pub mod upgrade79;
 pub mod version;

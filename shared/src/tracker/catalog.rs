@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::cnf_xml;
+use crate::config::{cnf_xml, sip79};
 use crate::events::{LoopCause, NamedLoad};
 use crate::firmware::manifest::ImageLine;
 use crate::firmware::upgrade;
@@ -22,8 +22,9 @@ pub struct Catalog {
     pub sizes: BTreeMap<String, u64>,
     /// Every file name in the bundle, as stored.
     pub names: Vec<String>,
-    /// Each configuration (`.cnf.xml`, lower-case name) and the loads it
-    /// names: device id (`None` for a bare `loadInformation`) and load.
+    /// Each configuration (`.cnf.xml`, a 7940/7960's `.cnf`; lower-case name) and
+    /// the loads it names: device id (`None` for a bare `loadInformation` or an
+    /// `image_version`) and load.
     #[serde(default)]
     pub configs: BTreeMap<String, Vec<(Option<u16>, String)>>,
     /// Images a manifest lists as optional (792x `#+` lines), lower-case: a
@@ -70,6 +71,20 @@ impl Catalog {
     /// Adds the configuration `name` with its text: the loads it names. A
     /// text that does not parse names none.
     pub fn add_config(&mut self, name: &str, text: &str) {
+        if name.to_ascii_lowercase().ends_with(".cnf") {
+            // A 7940/7960 SIP file: the image its image_version names, for any model.
+            let loads = sip79::parse(text)
+                .map(|entries| {
+                    entries
+                        .into_iter()
+                        .filter(|e| e.key == "image_version" && !e.value.trim().is_empty())
+                        .map(|e| (None, e.value.trim().to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.configs.insert(name.to_ascii_lowercase(), loads);
+            return;
+        }
         let loads = cnf_xml::parse(text)
             .map(|c| {
                 c.loads

@@ -331,11 +331,11 @@ impl Tracker {
         if s.switched != Some(Switched::Archived) {
             s.switched = None;
         }
-        if s.state == PhoneState::Done && lower.ends_with(".cnf.xml") {
+        if s.state == PhoneState::Done && is_config(&lower) {
             s.recovered = true;
         }
         let found = !matches!(r.resolution, Resolution::NotFound | Resolution::Denied);
-        if lower.ends_with(".cnf.xml") && found && s.files.is_empty() {
+        if is_config(&lower) && found && s.files.is_empty() {
             // Its configuration again, and never a manifest: a loop.
             phone.config_fetches += 1;
             if phone.config_fetches >= CONFIG_REPEAT_LIMIT {
@@ -424,6 +424,8 @@ impl Tracker {
                 } else if s.files.iter().any(|f| f.name.eq_ignore_ascii_case(&asked))
                     || lower.ends_with(".loads")
                     || is_firmware_image(&lower)
+                    || lower == "os79xx.txt"
+                    || lower == "sipdefault.cnf"
                 {
                     if s.files.is_empty() && lower.ends_with(".loads") {
                         // A manifest of its own: its row, so the card is
@@ -609,6 +611,12 @@ fn is_firmware_image(lower: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
+/// A configuration a phone reads before its firmware: `.cnf.xml`, or a 7940/7960 SIP
+/// image's `.cnf`.
+fn is_config(lower: &str) -> bool {
+    lower.ends_with(".cnf.xml") || lower.ends_with(".cnf")
+}
+
 fn find_file<'a>(files: &'a mut [PhoneFile], name: &str) -> Option<&'a mut PhoneFile> {
     let name = name.trim_start_matches(['/', '\\']);
     files.iter_mut().find(|f| f.name.eq_ignore_ascii_case(name))
@@ -630,3 +638,5 @@ fn recount(s: &mut PhoneSummary) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests79;

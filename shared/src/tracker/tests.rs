@@ -3,7 +3,9 @@ use crate::events::{DhcpEvent, LoopCause, NamedLoad, Switched};
 use crate::testkit::{self, SEED_IMAGE_NAMES as IMAGES};
 
 /// Manifest lines of `names`, none optional.
-fn lines(names: impl IntoIterator<Item = String>) -> Vec<crate::firmware::manifest::ImageLine> {
+pub(super) fn lines(
+    names: impl IntoIterator<Item = String>,
+) -> Vec<crate::firmware::manifest::ImageLine> {
     names
         .into_iter()
         .enumerate()

@@ -15,6 +15,8 @@
 //! - `8841.zip`: a synthetic `sip88xx` load (`cd 34 12 ab` header, INI body);
 //!   `7925.zip`: a synthetic `CP7925G` load (`NAME SIZE MD5` lines, `#+`
 //!   components), both from `lifeline_shared::testkit::families`.
+//! - `cmterm-7940-7960-P0S3-8-12-00.cop.sgn` and `P0S3-8-12-00.zip`: a 7940/7960 SIP
+//!   load as a package and as a zip (`lifeline_shared::testkit79`).
 //!
 //! `make-fixtures --fuzz-seeds DIR` writes small seed inputs for the fuzz targets
 //! instead, one folder per target (`fuzz/seeds/` in the repository).
@@ -30,6 +32,7 @@ use lifeline_shared::testkit::{
     ZipBuilder, case_mismatch_zip, image, manifest_body, seed_files, signed_file, sip_seed_zip,
     zip_of,
 };
+use lifeline_shared::testkit79;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -87,6 +90,11 @@ fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
     )?;
     std::fs::write(dir.join("8841.zip"), family_firmware(FamilyId::F88xx).zip())?;
     std::fs::write(dir.join("7925.zip"), family_firmware(FamilyId::F792x).zip())?;
+    std::fs::write(
+        dir.join(testkit79::cop_name(testkit79::SIP79_LOAD)),
+        testkit79::sip79_cop(),
+    )?;
+    std::fs::write(dir.join("P0S3-8-12-00.zip"), testkit79::sip79_zip())?;
     Ok(())
 }
 
@@ -124,6 +132,11 @@ fn write_seeds(dir: &std::path::Path) -> std::io::Result<()> {
         ),
     ]);
     put("archive_inspect", "small.zip", &small)?;
+    put(
+        "sip79_cnf",
+        "default.cnf",
+        b"image_version: \"P0S3-8-12-00\"\nproxy1_address: \"10.0.0.1\"\n# c\nline1_name: 201 ; ext\n",
+    )?;
     let mut stored = ZipBuilder::spec("term41.default.loads", loads);
     stored.store = lifeline_shared::testkit::Store::Stored;
     put(

@@ -127,6 +127,7 @@ pub fn ConfigStep(props: &ConfigStepProps) -> Html {
                     dispatch: props.dispatch.clone(),
                 }) }
             }
+            { super::os79::os79_panel(r) }
             <FileList report={r.clone()} form={form.clone()} />
         </>
     }

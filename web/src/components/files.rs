@@ -42,7 +42,8 @@ pub fn FileList(props: &FileListProps) -> Html {
                             let name = f.name.clone();
                             let text = f.text.clone();
                             Callback::from(move |_: MouseEvent| {
-                                failed.set(browser::download(&name, text.as_bytes(), "application/xml").err());
+                                let kind = if name.ends_with(".xml") { "application/xml" } else { "text/plain" };
+                                failed.set(browser::download(&name, text.as_bytes(), kind).err());
                             })
                         };
                         html! {

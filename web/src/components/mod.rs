@@ -31,6 +31,7 @@ mod models;
 mod network;
 mod notice;
 mod option150;
+mod os79;
 mod package;
 mod phone;
 mod pill;

@@ -6,6 +6,7 @@ use std::net::Ipv4Addr;
 use lifeline_shared::bundle::{Phone, Settings};
 use lifeline_shared::config::cnf_xml::{self, DefaultSettings, PhoneSettings, SipSettings};
 use lifeline_shared::config::mac::Mac;
+use lifeline_shared::config::sip79;
 use lifeline_shared::finding::Finding;
 use lifeline_shared::firmware::inspect::Report;
 use lifeline_shared::models::Protocol;
@@ -54,7 +55,8 @@ pub fn protocol(report: &Report) -> Protocol {
 }
 
 /// Every configuration file for the form: `XMLDefault.cnf.xml` first, then one
-/// `SEP<MAC>.cnf.xml` per accepted phone (refused entries are left out).
+/// `SEP<MAC>.cnf.xml` per accepted phone (refused entries are left out), then a
+/// 7940/7960's own files.
 pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked> {
     let load = usable_load(report).map_err(Blocked::Firmware)?;
     let Some(report) = report else {
@@ -86,12 +88,17 @@ pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked>
         },
         findings: Vec::new(),
     }];
+    let macs: Vec<Mac> = phones.iter().map(|p| p.mac).collect();
+    let mut profiles: Vec<(Mac, SipSettings)> = Vec::new();
     for p in phones {
         let sip = match protocol {
             Protocol::Sip => sip_form(form, &p.mac)
                 .and_then(|l| sip(l, Some(&cms), own_auth_name(Some(report))).settings),
             Protocol::Sccp => None,
         };
+        if let Some(s) = &sip {
+            profiles.push((p.mac, s.clone()));
+        }
         let Ok((text, findings)) = cnf_xml::sep_cnf(&PhoneSettings {
             mac: p.mac,
             protocol,
@@ -107,6 +114,21 @@ pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked>
             note: "The phone asks for this first: its own file, by MAC.".into(),
             findings,
         });
+    }
+    // A 7940/7960's own files, as the bundle writes them (none for another family).
+    if let Ok((extra, findings)) = sip79::files_for(report, &cms[0], &macs, &profiles) {
+        out.extend(extra.into_iter().map(|(name, text)| {
+            File {
+                note: super::files79::note(&name),
+                findings: findings
+                    .iter()
+                    .filter(|f| f.subject.starts_with(&name))
+                    .cloned()
+                    .collect(),
+                name,
+                text,
+            }
+        }));
     }
     Ok(out)
 }
@@ -345,5 +367,64 @@ mod tests {
                 .text
                 .contains("<authPassword>secret</authPassword>")
         );
+    }
+}
+
+#[cfg(test)]
+mod tests79 {
+    use crate::settings::{SipForm, bundle_inputs, files};
+    use crate::test_support::{form, mac};
+    use lifeline_shared::bundle;
+    use lifeline_shared::firmware::inspect::inspect_archive;
+    use lifeline_shared::testkit79::{SIP79_LOAD, cop_name, sccp79_zip, sip79_cop};
+
+    #[test]
+    fn a_sip_7960_preview_is_its_bundle() {
+        let name = cop_name(SIP79_LOAD);
+        let cop = sip79_cop();
+        let report = inspect_archive(&name, &cop).unwrap();
+        let mut f = form("192.168.10.105", "10.0.0.1", "001122aabbcc=7960");
+        let mut line = SipForm::new(mac("001122aabbcc"));
+        line.user = "201".into();
+        line.display_name = "Desk".into();
+        line.password = "secret".into();
+        f.sip.push(line);
+        let previews = files(Some(&report), &f).unwrap();
+        let names: Vec<&str> = previews.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "XMLDefault.cnf.xml",
+                "SEP001122AABBCC.cnf.xml",
+                "OS79XX.TXT",
+                "SIPDefault.cnf",
+                "SIP001122AABBCC.cnf",
+                "dialplan.xml",
+                "RINGLIST.DAT",
+            ]
+        );
+        let os = &previews[2];
+        assert_eq!(os.text, SIP79_LOAD);
+        assert!(
+            os.note.contains("third letter is the protocol"),
+            "{}",
+            os.note
+        );
+        assert!(previews[4].text.contains("line1_password: \"secret\""));
+        let (settings, sip) = bundle_inputs(Some(&report), &f).unwrap();
+        let fw = bundle::firmware_from_archive(&name, &cop, &report).unwrap();
+        let b = bundle::build_with_sip(&report, fw, &settings, &sip).unwrap();
+        for p in &previews {
+            assert_eq!(b.contents[&p.name], p.text.as_bytes(), "{}", p.name);
+        }
+    }
+
+    #[test]
+    fn an_sccp_7940_preview_adds_os79xx_only() {
+        let zip = sccp79_zip();
+        let report = inspect_archive("P0030801SR02.zip", &zip).unwrap();
+        let previews = files(Some(&report), &form("192.168.10.105", "10.0.0.1", "")).unwrap();
+        let names: Vec<&str> = previews.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["XMLDefault.cnf.xml", "OS79XX.TXT"]);
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! Layout: this module checks the addresses and the phone list; [`sip`](mod@sip) checks
 //! each phone's SIP line; [`files`](mod@files) writes the configuration files and gathers
-//! what the bundle needs.
+//! what the bundle needs; `files79` adds a 7940/7960's own files.
 //!
 //! Invariants:
 //! - Nothing is rewritten behind the person's back: the form keeps the text as
@@ -16,6 +16,7 @@
 //!   together).
 
 mod files;
+mod files79;
 mod sip;
 
 pub use files::{Blocked, bundle_inputs, files, protocol, usable_load};

@@ -245,6 +245,7 @@ fn spec(mode: Scenario) -> PhoneSpec {
         mode,
         tftp_options: false,
         time_limit: Duration::from_secs(15 * 60),
+        runs: lifeline_shared::models::Protocol::Sccp,
     }
 }
 
@@ -612,5 +613,6 @@ fn could_not_run_stands_and_stops_the_phone() {
 
 use crate::simulate::tftp_client::Patience;
 
+mod boot79;
 #[path = "family_tests.rs"]
 mod family_tests;

@@ -214,13 +214,7 @@ impl Inspection<'_> {
             self.check_recovery_manifests_present(f);
         }
         if f == FamilyId::F7940_7960 {
-            self.findings.push(Finding::new(
-                Severity::Info,
-                Code::UnknownFamily,
-                load.name.clone().unwrap_or_default(),
-                "7940/7960 phones have no termNN recovery manifest: the protocol and load are chosen by OS79XX.TXT and SEP<MAC>.cnf.",
-                "Serve OS79XX.TXT naming this load alongside the files.",
-            ));
+            self.check_7940_7960(load);
         }
         self.check_upgrade_path(f, load);
         reports

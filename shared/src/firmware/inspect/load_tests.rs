@@ -198,8 +198,39 @@ fn a_7940_load_needs_os79xx_and_no_recovery_manifest() {
         .collect();
     assert_eq!(
         found,
-        [(Severity::Info, Code::UnknownFamily, "P0030801SR02")]
+        [
+            (Severity::Info, Code::UnknownFamily, "P0030801SR02"),
+            // Cisco's rule, from the package alone: SIP phones before 7.x cannot come back.
+            (Severity::Info, Code::UpgradePath, "P0030801SR02"),
+        ]
     );
+    assert!(
+        ins.findings[1]
+            .message
+            .contains("SIP back to SCCP only from SIP 7.x")
+    );
+}
+
+#[test]
+fn an_unsigned_sip_7960_load_is_a_warning() {
+    for (load, want) in [
+        ("P0S3-8-12-00", vec![Severity::Info]),
+        ("P0S3-04-4-00", vec![Severity::Warning, Severity::Info]),
+    ] {
+        let mut ins = inspection(&[]);
+        ins.check_models(&Load {
+            name: Some(load.into()),
+            family: Some(FamilyId::F7940_7960),
+            ..Load::default()
+        });
+        let got: Vec<Severity> = ins
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::UpgradePath)
+            .map(|f| f.severity)
+            .collect();
+        assert_eq!(got, want, "{load}");
+    }
 }
 
 #[test]

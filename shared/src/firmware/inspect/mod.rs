@@ -16,6 +16,7 @@
 //! - `load`: phases 5 to 7, the input as a whole (load, family, build, recovery
 //!   manifests, models).
 //! - `report`: the report's types, and the last phase that assembles it.
+//! - `family79`: phase 7 for a 7940/7960 load (OS79XX.TXT, Cisco's upgrade rules).
 //! - `package`: phase 9, a package's own files (`loadNNN.txt` checked for every input;
 //!   the install script, nested archives and missing recovery manifests for a package).
 //! - `names`: what a name says a file is, name lookups, the closest name.
@@ -27,6 +28,7 @@
 //! a package only adds its own facts and the findings about what it lacks.
 
 mod checks;
+mod family79;
 mod load;
 mod names;
 mod package;
