@@ -4,7 +4,7 @@
 
 use crate::bundles::Store;
 use crate::control::{Control, catalog_of};
-use crate::tftp::files::{FileSource, LookupError, MemoryFiles, Opened, RootDir};
+use crate::files::{FileSource, LookupError, MemoryFiles, Opened, RootDir};
 use lifeline_shared::events::Event;
 use lifeline_shared::protocol::{CurrentBundle, Interface, InterfaceAddress, Service, Status};
 use lifeline_shared::tracker::Tracker;

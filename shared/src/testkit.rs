@@ -429,6 +429,7 @@ pub fn tftp_request(
     Event::TftpRequest(TftpRequest {
         transfer,
         client,
+        transport: crate::events::Transport::Tftp,
         file: file.into(),
         mode: "octet".into(),
         options: vec![],
@@ -447,6 +448,7 @@ pub fn tftp_end(transfer: u64, client: SocketAddr, file: &str, outcome: Outcome)
     let e = TftpEnd {
         transfer,
         client,
+        transport: crate::events::Transport::Tftp,
         file: file.into(),
         stats: Stats {
             bytes: 1000,
@@ -504,6 +506,7 @@ pub fn tftp_events(client: SocketAddr) -> Vec<Event> {
     let end = |outcome| TftpEnd {
         transfer: 3,
         client,
+        transport: crate::events::Transport::Tftp,
         file: "term61.default.loads".into(),
         stats,
         duration_secs: 0.5,
@@ -514,6 +517,7 @@ pub fn tftp_events(client: SocketAddr) -> Vec<Event> {
         Event::TftpRequest(TftpRequest {
             transfer: 1,
             client,
+            transport: crate::events::Transport::Tftp,
             file: "Jar41sccp.8-3-2-27.sbn".into(),
             mode: "octet".into(),
             options: vec![OptionPair {
@@ -529,6 +533,7 @@ pub fn tftp_events(client: SocketAddr) -> Vec<Event> {
         Event::TftpProgress(TftpProgress {
             transfer: 1,
             client,
+            transport: crate::events::Transport::Tftp,
             file: "f".into(),
             size: None,
             stats,

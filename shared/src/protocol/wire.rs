@@ -23,7 +23,7 @@ use crate::bundle::Manifest;
 use crate::events::{
     DhcpEvent, DhcpStep, Diagnosis, Event, FileState, LoopCause, NamedLoad, OptionPair, Outcome,
     PhoneFile, PhoneState, PhoneSummary, Resolution, ShedReason, Stats, Switched, TftpEnd,
-    TftpProgress, TftpRefused, TftpRequest, TftpShed,
+    TftpProgress, TftpRefused, TftpRequest, TftpShed, Transport,
 };
 use crate::manifest_json;
 
@@ -282,6 +282,7 @@ fn phone(v: &Json) -> Result<PhoneSummary> {
                     other => return Err(WireError::Unknown(other.to_string())),
                 },
                 retransmissions: int(f, "retransmissions")?,
+                transport: transport(f)?,
             })
         })?,
         files_done: small(v, "files_done")?,
@@ -383,6 +384,17 @@ fn options(v: &Json, name: &'static str) -> Result<Vec<OptionPair>> {
     })
 }
 
+/// The transport of a transfer or file: absent means TFTP (what every helper
+/// before HTTP provisioning sent); a name from a newer helper reads as
+/// [`Transport::Other`].
+fn transport(v: &Json) -> Result<Transport> {
+    Ok(match opt_text(v, "transport")?.as_deref() {
+        None | Some("tftp") => Transport::Tftp,
+        Some("http") => Transport::Http,
+        Some(_) => Transport::Other,
+    })
+}
+
 fn stats(v: &Json) -> Result<Stats> {
     Ok(Stats {
         bytes: int(v, "bytes")?,
@@ -396,6 +408,7 @@ fn end(v: &Json) -> Result<TftpEnd> {
     Ok(TftpEnd {
         transfer: int(v, "transfer")?,
         client: socket(v, "client")?,
+        transport: transport(v)?,
         file: text(v, "file")?,
         stats: stats(v)?,
         duration_secs: float(v, "duration_secs")?,
@@ -423,6 +436,7 @@ fn event(v: &Json) -> Result<Event> {
         "tftp-request" => Event::TftpRequest(TftpRequest {
             transfer: int(v, "transfer")?,
             client: socket(v, "client")?,
+            transport: transport(v)?,
             file: text(v, "file")?,
             mode: text(v, "mode")?,
             options: options(v, "options")?,
@@ -442,6 +456,7 @@ fn event(v: &Json) -> Result<Event> {
         "tftp-progress" => Event::TftpProgress(TftpProgress {
             transfer: int(v, "transfer")?,
             client: socket(v, "client")?,
+            transport: transport(v)?,
             file: text(v, "file")?,
             size: opt_int(v, "size")?,
             stats: stats(v)?,

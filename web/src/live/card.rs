@@ -307,6 +307,7 @@ mod tests {
             bytes,
             state,
             retransmissions: 0,
+            transport: lifeline_shared::events::Transport::Tftp,
         };
         assert_eq!(
             file_view(&f(1000, FileState::Downloading)).percent,
@@ -329,6 +330,7 @@ mod tests {
             bytes: if state == FileState::Done { 1000 } else { 0 },
             state,
             retransmissions: 0,
+            transport: lifeline_shared::events::Transport::Tftp,
         };
         let mut p = summary("10.0.0.50", PhoneState::Downloading);
         p.files = vec![

@@ -429,6 +429,7 @@ mod tests {
             &Event::TftpProgress(lifeline_shared::events::TftpProgress {
                 transfer: 1,
                 client: "10.0.0.50:5000".parse().unwrap(),
+                transport: lifeline_shared::events::Transport::Tftp,
                 file: "a".into(),
                 size: None,
                 stats: Stats::default(),
