@@ -28,7 +28,7 @@ export async function startHelper({
   const dir = own ? mkdtempSync(join(tmpdir(), 'lifeline-spec-')) : dataDir;
   const child = spawn(
     process.env.LIFELINE_BIN,
-    ['serve', '--http-listen', httpListen, '--tftp-listen', tftpListen, '--data-dir', dir, ...args],
+    ['serve', '--http-listen', httpListen, '--tftp-listen', tftpListen, '--provision-listen', '127.0.0.1:0', '--data-dir', dir, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const stop = async () => {
