@@ -8,7 +8,9 @@
 //!   and never make a card fail.
 
 use lifeline_shared::advice::Advice;
-use lifeline_shared::events::{FileState, PhoneFile, PhoneState, PhoneSummary, Switched};
+use lifeline_shared::events::{
+    FileState, PhoneFile, PhoneState, PhoneSummary, Switched, Transport,
+};
 
 use crate::format;
 
@@ -237,9 +239,12 @@ fn sending(p: &PhoneSummary) -> Option<&str> {
 }
 
 fn file_view(f: &PhoneFile) -> FileView {
+    let http = f.transport == Transport::Http;
     let (state, tone) = match f.state {
         FileState::Pending => ("waiting", "muted"),
+        FileState::Downloading if http => ("sending over HTTP", "working"),
         FileState::Downloading => ("sending", "working"),
+        FileState::Done if http => ("sent over HTTP", "ok"),
         FileState::Done => ("sent", "ok"),
         FileState::NotFound => ("not in the bundle", "error"),
         FileState::Failed => ("failed", "error"),
@@ -320,6 +325,16 @@ mod tests {
         );
         let nf = file_view(&f(0, FileState::NotFound));
         assert_eq!((nf.state, nf.tone), ("not in the bundle", "error"));
+        let http = |state| PhoneFile {
+            transport: Transport::Http,
+            ..f(1000, state)
+        };
+        assert_eq!(file_view(&http(FileState::Done)).state, "sent over HTTP");
+        assert_eq!(
+            file_view(&http(FileState::Downloading)).state,
+            "sending over HTTP"
+        );
+        assert_eq!(file_view(&f(1000, FileState::Done)).state, "sent");
     }
 
     #[test]
