@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::dhcp_client::{DhcpFailure, Lease, TftpSource, hex};
-use super::spec::Scenario;
+use super::spec::{Scenario, Transport};
 use super::tftp_client::Failure;
 
 /// Where in the sequence a phone is.
@@ -152,6 +152,7 @@ impl Problem {
                 Failure::Protocol { .. } => "tftp-protocol",
                 Failure::TooLarge { .. } => "too-large",
                 Failure::SizeMismatch { .. } => "size-mismatch",
+                Failure::Http { .. } => "http-error",
             },
             Problem::BadHeader { .. } => "bad-signed-header",
             Problem::NoEmbeddedName => "no-embedded-name",
@@ -337,6 +338,8 @@ pub struct FileRecord {
     pub retransmissions: u32,
     /// How long it took.
     pub elapsed: Duration,
+    /// TFTP, or HTTP (a phone that asks HTTP first, and got an answer).
+    pub transport: Transport,
 }
 
 /// One phone's run.
@@ -423,6 +426,7 @@ impl PhoneReport {
                     o.insert("step".into(), json!(f.step.words()));
                     o.insert("retransmissions".into(), json!(f.retransmissions));
                     o.insert("elapsed_ms".into(), json!(millis(f.elapsed)));
+                    o.insert("transport".into(), json!(f.transport));
                 }
                 v
             }).collect::<Vec<_>>(),
@@ -554,7 +558,11 @@ fn phone_details(t: &mut String, r: &PhoneReport) {
         } else {
             String::new()
         };
-        let _ = writeln!(t, "  {}: {what} ({}{again})", f.name, f.step.words());
+        let over = match f.transport {
+            Transport::Http => ", over HTTP",
+            Transport::Tftp => "",
+        };
+        let _ = writeln!(t, "  {}: {what} ({}{again}{over})", f.name, f.step.words());
     }
     for n in &r.notes {
         let _ = writeln!(t, "  note: {n}");

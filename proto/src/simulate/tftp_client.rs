@@ -116,6 +116,14 @@ pub enum Failure {
         /// The limit.
         limit: u64,
     },
+    /// An HTTP status other than 200 or 404 (a phone asking HTTP first).
+    #[error("the HTTP server answered {status} {reason}")]
+    Http {
+        /// The status code.
+        status: u16,
+        /// Its reason phrase.
+        reason: String,
+    },
     /// The size received differs from the size the server announced.
     #[error("the server announced {announced} bytes (tsize) but sent {received}")]
     SizeMismatch {
