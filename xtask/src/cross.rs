@@ -177,11 +177,11 @@ impl Workspace {
         skip: &[&str],
         env: &[(&str, &Path)],
     ) -> anyhow::Result<()> {
-        self.e2e("tftp_e2e", bin, filter, skip, env)
+        self.e2e_test("tftp_e2e", bin, filter, skip, env)
     }
 
     /// The host's end-to-end test file `test` against `bin`, but `skip`.
-    fn e2e(
+    fn e2e_test(
         &self,
         test: &str,
         bin: &Path,
@@ -219,7 +219,7 @@ impl Workspace {
         self.tftp_e2e(&wrapper, &[], &LINUX_ONLY_E2E, &vars)?;
         // HTTP provisioning (port 6970) from lifeline.exe: real clients,
         // ranges, traversal, off, and the events on /ws.
-        self.e2e("http_e2e", &wrapper, &[], &[], &vars)
+        self.e2e_test("http_e2e", &wrapper, &[], &[], &vars)
     }
 
     fn aarch64_unit_tests(&self) -> anyhow::Result<()> {
