@@ -13,8 +13,13 @@ use tokio_util::sync::CancellationToken;
 
 use crate::files::ReadSeek;
 
-/// The most one `sendfile` or one buffered write moves.
+/// The most one buffered write moves.
 const CHUNK: usize = 256 << 10;
+/// The most one `sendfile` moves (nginx's `sendfile_max_chunk` default):
+/// large enough that a fast client costs few system calls, small enough
+/// that one connection does not hold the worker long.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const SENDFILE_CHUNK: usize = 2 << 20;
 
 /// Why a body stopped before its end.
 #[derive(Debug)]
@@ -65,7 +70,9 @@ async fn sendfile(
     let end = start + len;
     let mut writes = 0u64;
     while offset < end {
-        let count = usize::try_from(end - offset).unwrap_or(CHUNK).min(CHUNK);
+        let count = usize::try_from(end - offset)
+            .unwrap_or(SENDFILE_CHUNK)
+            .min(SENDFILE_CHUNK);
         let attempt = stream.try_io(Interest::WRITABLE, || {
             rustix::fs::sendfile(stream.as_fd(), file.as_fd(), Some(&mut offset), count)
                 .map_err(io::Error::from)
