@@ -265,14 +265,69 @@ fn provision_listen_off_closes_the_port() {
 
 #[test]
 fn a_port_in_use_is_explained_and_tftp_runs_on() {
-    let (dir, _) = root();
+    use std::io::{BufRead as _, BufReader};
+    let (dir, files) = root();
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let at = taken.local_addr().unwrap().to_string();
-    let server = start(&dir, &["--provision-listen", &at]);
-    // TFTP serves; the HTTP line never comes (its error is on stderr).
-    server.wait_for_tftp();
-    let status = server.get("/");
-    assert!(status.status > 0, "the web app answers");
+    let mut child = Command::new(lifeline_tests::lifeline_bin())
+        .args([
+            "serve",
+            "--http-listen",
+            "127.0.0.1:0",
+            "--tftp-listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--provision-listen", &at, "--root"])
+        .arg(dir.path().join("root"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut tftp = None;
+    for line in lines.by_ref().map_while(Result::ok).take(3) {
+        if let Some(rest) = line.strip_prefix("TFTP listening on ") {
+            tftp = rest
+                .split(',')
+                .next()
+                .and_then(|a| a.parse::<SocketAddr>().ok());
+            break;
+        }
+    }
+    let message = loop {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("no error message");
+        if line.contains("cannot listen for HTTP provisioning") {
+            break line;
+        }
+    };
+    for words in [
+        "in use",
+        "--provision-listen off",
+        "TFTP and the web UI keep running",
+    ] {
+        assert!(message.contains(words), "{message}");
+    }
+    // TFTP serves on.
+    let tftp = tftp.expect("the TFTP line");
+    let (name, data) = &files[1];
+    let got = lifeline_tests::TftpDownload::start(tftp, name)
+        .finish()
+        .unwrap();
+    assert_eq!(&got, data);
+    let _ = child.kill();
+    let _ = child.wait();
     drop(taken);
 }
 

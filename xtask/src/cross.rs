@@ -67,9 +67,10 @@ impl Workspace {
         timed("Windows: unit tests under Wine", &mut || {
             self.windows_unit_tests()
         })?;
-        timed("Windows: TFTP and HTTP provisioning end-to-end under Wine", &mut || {
-            self.windows_e2e()
-        })?;
+        timed(
+            "Windows: TFTP and HTTP provisioning end-to-end under Wine",
+            &mut || self.windows_e2e(),
+        )?;
         timed("aarch64: unit tests under qemu-aarch64", &mut || {
             self.aarch64_unit_tests()
         })?;
