@@ -112,7 +112,7 @@ pub async fn run(
         spawn_live_lines(&events);
         print_line(&format!("TFTP listening on {at}, serving {what}"));
     }
-    let provision = provision_listener(sockets.provision, terminal);
+    let provision = provision_listener(sockets.provision, terminal, &services.provision);
     if terminal && tftp.is_none() && provision.is_some() {
         spawn_live_lines(&events);
     }
@@ -312,7 +312,14 @@ fn tftp_socket(
 fn provision_listener(
     listener: Option<Result<TcpListener, String>>,
     terminal: bool,
+    status: &Mutex<Option<Service>>,
 ) -> Option<TcpListener> {
+    let service = match &listener {
+        None => Service::off("off (--provision-listen off): phones that ask HTTP first use TFTP"),
+        Some(Err(why)) => Service::failed(why.clone()),
+        Some(Ok(l)) => Service::listening(l.local_addr().ok().map(|a| a.to_string())),
+    };
+    set_service(status, service);
     match listener {
         None => {
             if terminal {

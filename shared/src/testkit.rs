@@ -579,6 +579,7 @@ pub fn status_with(
             .collect(),
         tftp: Service::listening(Some("0.0.0.0:69".into())),
         dhcp: Service::off("off (start …)"),
+        provision: Some(Service::listening(Some("0.0.0.0:6970".into()))),
         bundle,
     }
 }

@@ -360,16 +360,25 @@ fn http_downloads_reach_the_websocket_as_transfer_events_with_their_transport() 
     )
     .unwrap();
     let mut request = None;
+    let mut status = None;
     let end = loop {
         let Message::Text(text) = ws.read().expect("the helper closed the websocket") else {
             continue;
         };
         match serde_json::from_str::<ServerMessage>(text.as_str()).unwrap() {
+            ServerMessage::Status(s) => status = Some(s),
             ServerMessage::Event(Event::TftpRequest(r)) => request = Some(r),
             ServerMessage::Event(Event::TftpDone(e)) => break e,
             _ => {}
         }
     };
+    // The page is told where HTTP provisioning listens.
+    let provision = status
+        .expect("a status first")
+        .provision
+        .expect("HTTP provisioning");
+    assert!(provision.listening, "{provision:?}");
+    assert_eq!(provision.address, Some(http.to_string()));
     let request = request.expect("the request came before the end");
     assert_eq!(
         (

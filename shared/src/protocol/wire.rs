@@ -227,6 +227,10 @@ fn status(v: &Json) -> Result<Status> {
         })?,
         tftp: service(field(v, "tftp")?)?,
         dhcp: service(field(v, "dhcp")?)?,
+        provision: match v.get("provision") {
+            None | Some(Json::Null) => None,
+            Some(p) => Some(service(p)?),
+        },
         bundle: match v.get("bundle") {
             None | Some(Json::Null) => None,
             Some(b) => Some(CurrentBundle {

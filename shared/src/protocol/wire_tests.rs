@@ -114,6 +114,17 @@ fn every_server_message_reads_as_serde_json_writes_it() {
             interfaces: vec![],
             ..status_sample()
         }),
+        // A helper from before HTTP provisioning, and one whose 6970 failed.
+        ServerMessage::Status(Status {
+            provision: None,
+            ..status_sample()
+        }),
+        ServerMessage::Status(Status {
+            provision: Some(Service::failed(
+                "cannot listen for HTTP provisioning on 0.0.0.0:6970",
+            )),
+            ..status_sample()
+        }),
         ServerMessage::Status(Status {
             dhcp: Service::failed("cannot listen for DHCP on eth0 port 67"),
             tftp: Service {
