@@ -13,15 +13,17 @@
 //! by the server's limits (per address, all slots) and claims dropped (never
 //! acknowledged) produce [`Event::TftpShed`], once per burst; the end of a
 //! dropped claim is logged at debug level only, so a flood is a few lines.
+//! HTTP provisioning ([`crate::provision`]) reports its downloads with the
+//! same request, progress and end events, `transport: http`.
 
 use tokio::sync::broadcast;
 
 pub use lifeline_shared::events::{
     DhcpEvent, Event, OptionPair, ShedReason, TftpEnd, TftpProgress, TftpRefused, TftpRequest,
-    TftpShed,
+    TftpShed, Transport,
 };
 
-use crate::tftp::files::Resolution;
+use crate::files::Resolution;
 use lifeline_proto::tftp::session::Outcome;
 
 /// How many events a slow subscriber may fall behind before it misses some.
@@ -66,13 +68,14 @@ fn log(event: &Event) {
             let resolution = r.resolution.as_str();
             if r.resolution == Resolution::Denied {
                 tracing::warn!(
-                    transfer = r.transfer, client = %r.client, file = %r.file,
-                    resolution, detail = r.detail.as_deref().unwrap_or(""),
+                    transfer = r.transfer, transport = r.transport.as_str(), client = %r.client,
+                    file = %r.file, resolution, detail = r.detail.as_deref().unwrap_or(""),
                     "tftp request denied"
                 );
             } else {
                 tracing::info!(
-                    transfer = r.transfer, client = %r.client, file = %r.file, mode = %r.mode,
+                    transfer = r.transfer, transport = r.transport.as_str(), client = %r.client,
+                    file = %r.file, mode = %r.mode,
                     resolution, served = r.served.as_deref().unwrap_or(""),
                     size = r.size.unwrap_or(0), options = r.options.len(),
                     "tftp request"
@@ -85,7 +88,7 @@ fn log(event: &Event) {
             retransmissions = p.stats.retransmissions, "tftp progress"
         ),
         Event::TftpDone(e) => tracing::info!(
-            transfer = e.transfer, client = %e.client, file = %e.file,
+            transfer = e.transfer, transport = e.transport.as_str(), client = %e.client, file = %e.file,
             bytes = e.stats.bytes, blocks = e.stats.blocks,
             retransmissions = e.stats.retransmissions,
             duration_secs = e.duration_secs, bytes_per_sec = e.bytes_per_sec,
@@ -96,7 +99,7 @@ fn log(event: &Event) {
             "tftp claim dropped"
         ),
         Event::TftpAborted(e) => tracing::warn!(
-            transfer = e.transfer, client = %e.client, file = %e.file,
+            transfer = e.transfer, transport = e.transport.as_str(), client = %e.client, file = %e.file,
             bytes = e.stats.bytes, outcome = ?e.outcome,
             duration_secs = e.duration_secs, "tftp transfer aborted"
         ),
@@ -136,14 +139,16 @@ pub fn human_line(event: &Event) -> Option<String> {
     Some(match event {
         Event::TftpRequest(r) => match (&r.resolution, &r.served) {
             (Resolution::Exact, Some(served)) if *served == r.file => format!(
-                "TFTP #{} {} asks {}{}",
+                "{} #{} {} asks {}{}",
+                r.transport.label(),
                 r.transfer,
                 r.client,
                 r.file,
                 size_text(r.size)
             ),
             (_, Some(served)) => format!(
-                "TFTP #{} {} asks {} -> serving {}{}",
+                "{} #{} {} asks {} -> serving {}{}",
+                r.transport.label(),
                 r.transfer,
                 r.client,
                 r.file,
@@ -151,7 +156,8 @@ pub fn human_line(event: &Event) -> Option<String> {
                 size_text(r.size)
             ),
             (resolution, None) => format!(
-                "TFTP #{} {} asks {}: {}{}",
+                "{} #{} {} asks {}: {}{}",
+                r.transport.label(),
                 r.transfer,
                 r.client,
                 r.file,
@@ -163,7 +169,8 @@ pub fn human_line(event: &Event) -> Option<String> {
             ),
         },
         Event::TftpProgress(p) => format!(
-            "TFTP #{} {} {}: {}{} bytes, {} retransmissions",
+            "{} #{} {} {}: {}{} bytes, {} retransmissions",
+            p.transport.label(),
             p.transfer,
             p.client,
             p.file,
@@ -172,7 +179,8 @@ pub fn human_line(event: &Event) -> Option<String> {
             p.stats.retransmissions
         ),
         Event::TftpDone(e) => format!(
-            "TFTP #{} {} {}: done, {} bytes in {:.2} s ({:.1} kB/s, {} retransmissions)",
+            "{} #{} {} {}: done, {} bytes in {:.2} s ({:.1} kB/s, {} retransmissions)",
+            e.transport.label(),
             e.transfer,
             e.client,
             e.file,
@@ -182,15 +190,20 @@ pub fn human_line(event: &Event) -> Option<String> {
             e.stats.retransmissions
         ),
         Event::TftpAborted(e) => format!(
-            "TFTP #{} {} {}: aborted after {} bytes in {:.2} s: {}",
+            "{} #{} {} {}: aborted after {} bytes in {:.2} s: {}",
+            e.transport.label(),
             e.transfer,
             e.client,
             e.file,
             e.stats.bytes,
             e.duration_secs,
             match &e.outcome {
+                Outcome::PeerError { message, .. } if e.transport == Transport::Http =>
+                    message.clone(),
                 Outcome::PeerError { code, message } =>
                     format!("the client sent error {code} ({message})"),
+                Outcome::TimedOut { .. } if e.transport == Transport::Http =>
+                    "the client stopped reading".into(),
                 Outcome::TimedOut { retries } =>
                     format!("the client stopped answering ({retries} retries)"),
                 Outcome::ReadError { message } => message.clone(),
@@ -220,6 +233,7 @@ mod tests {
         let end = Event::TftpDone(TftpEnd {
             transfer: 3,
             client: "10.0.0.7:2000".parse().unwrap(),
+            transport: lifeline_shared::events::Transport::Tftp,
             file: "term61.default.loads".into(),
             stats: Stats {
                 bytes: 1024,
@@ -240,6 +254,7 @@ mod tests {
         let request = Event::TftpRequest(TftpRequest {
             transfer: 1,
             client: "10.0.0.7:2000".parse().unwrap(),
+            transport: lifeline_shared::events::Transport::Tftp,
             file: "../x".into(),
             mode: "octet".into(),
             options: vec![],

@@ -11,7 +11,9 @@
 //! - [`events`]: the one event channel the servers publish on.
 //! - [`plane`]: the switchable TFTP file source, the status, the tracker task.
 //! - [`bundles`]: the data directory's bundles, staging and `current`.
-//! - [`tftp`], [`dhcp`]: the servers; [`simulate`]: a phone on the wire.
+//! - [`files`]: the bundle's files and how a requested name resolves (TFTP
+//!   and HTTP provisioning alike).
+//! - [`tftp`], [`provision`] (HTTP on 6970), [`dhcp`]: the servers; [`simulate`]: a phone on the wire.
 //! - [`inspect_cmd`], [`prep_cmd`]: the terminal subcommands; [`manual`]:
 //!   man pages and shell completions from the flags' definition.
 //! - [`neighbours`]: what phones announce over CDP and LLDP-MED, and
@@ -25,11 +27,13 @@ pub mod bundles;
 pub mod control;
 pub mod dhcp;
 pub mod events;
+pub mod files;
 pub mod inspect_cmd;
 pub mod manual;
 pub mod neighbours;
 pub mod plane;
 pub mod prep_cmd;
+pub mod provision;
 pub mod serve;
 pub mod simulate;
 pub mod terminal;

@@ -14,9 +14,11 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use lifeline_helper::bundles::Store;
 use lifeline_helper::dhcp;
+use lifeline_helper::files::FileSource;
+use lifeline_helper::provision;
 use lifeline_helper::serve;
 use lifeline_helper::terminal;
-use lifeline_helper::tftp::{self, files::FileSource};
+use lifeline_helper::tftp;
 use lifeline_helper::token;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
@@ -96,6 +98,12 @@ struct ServeArgs {
     #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:69",
           value_parser = listen_address)]
     tftp_listen: SocketAddr,
+    /// Where HTTP provisioning listens, or `off`: the same files as TFTP, over
+    /// HTTP, for the phones that ask http://<TFTP server>:6970/<file> first
+    /// (78xx, 88xx). Off, or not bound, those phones fall back to TFTP.
+    #[arg(long, value_name = "ADDR:PORT|off", default_value = "0.0.0.0:6970",
+          value_parser = provision_listen)]
+    provision_listen: provision::setup::Listen,
     /// The most TFTP transfers at once; more clients are told the server is busy.
     #[arg(long, value_name = "N", default_value_t = tftp::server::DEFAULT_MAX_TRANSFERS,
           value_parser = clap::builder::ValueParser::new(clap::builder::TypedValueParser::map(
@@ -185,6 +193,15 @@ fn listen_address(text: &str) -> Result<SocketAddr, String> {
                 "the host name `{host}` has no address: give an address such as 127.0.0.1:{port}"
             )
         })
+}
+
+fn provision_listen(text: &str) -> Result<provision::setup::Listen, String> {
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(provision::setup::Listen::Off);
+    }
+    listen_address(text)
+        .map(provision::setup::Listen::At)
+        .map_err(|e| format!("{e}; or `off` to serve no HTTP"))
 }
 
 fn main() -> ExitCode {
@@ -412,9 +429,18 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         terminal: true,
         grace: serve::SHUTDOWN_GRACE,
     };
+    let provision = match args.provision_listen {
+        provision::setup::Listen::Off => None,
+        provision::setup::Listen::At(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .map_err(|error| provision::setup::bind_error(at, &error)),
+        ),
+    };
     let sockets = serve::Sockets {
         http: listener,
         tftp,
+        provision,
     };
     serve::run(config, sockets, stop).await
 }

@@ -4,7 +4,7 @@
 
 use crate::bundles::Store;
 use crate::control::{Control, catalog_of};
-use crate::tftp::files::{FileSource, LookupError, MemoryFiles, Opened, RootDir};
+use crate::files::{FileSource, LookupError, MemoryFiles, Opened, RootDir};
 use lifeline_shared::events::Event;
 use lifeline_shared::protocol::{CurrentBundle, Interface, InterfaceAddress, Service, Status};
 use lifeline_shared::tracker::Tracker;
@@ -77,6 +77,7 @@ pub fn folder(dir: &Path) -> std::io::Result<Arc<dyn FileSource>> {
 pub struct Services {
     pub tftp: Mutex<Option<Service>>,
     pub dhcp: Mutex<Option<Service>>,
+    pub provision: Mutex<Option<Service>>,
 }
 
 /// The helper's status now.
@@ -116,6 +117,7 @@ pub fn status(store: &Store, services: &Services) -> Status {
                     "off (start the helper with --dhcp cisco-only to hand phones option 150)",
                 )
             }),
+        provision: services.provision.lock().ok().and_then(|s| s.clone()),
         bundle: store.current_info(),
     }
 }

@@ -26,10 +26,12 @@ use crate::bundles::Store;
 use crate::control::{self, Control};
 use crate::dhcp;
 use crate::events::{self, Events};
+use crate::files::FileSource;
 use crate::neighbours;
 use crate::plane;
+use crate::provision;
 use crate::terminal;
-use crate::tftp::{self, files::FileSource};
+use crate::tftp;
 use crate::web;
 
 /// How long open connections may keep the server alive after a shutdown request.
@@ -81,6 +83,9 @@ pub struct Sockets {
     pub http: TcpListener,
     /// TFTP, or why it could not be bound (reported, and the web app runs on).
     pub tftp: Result<UdpSocket, String>,
+    /// HTTP provisioning (`--provision-listen`), `None` when off, or why it
+    /// could not be bound (reported; the rest runs on).
+    pub provision: Option<Result<TcpListener, String>>,
 }
 
 /// Serves until `shutdown` is cancelled, then gives open connections
@@ -112,8 +117,21 @@ pub async fn run(
         spawn_live_lines(&events);
         print_line(&format!("TFTP listening on {at}, serving {what}"));
     }
+    let provision = provision_listener(sockets.provision, terminal, &services.provision);
+    if terminal && tftp.is_none() && provision.is_some() {
+        spawn_live_lines(&events);
+    }
     // DHCP's notices join the live lines, which run while TFTP serves.
-    let live_lines = terminal && tftp.is_some();
+    let live_lines = terminal && (tftp.is_some() || provision.is_some());
+    let provision_server = provision.map(|listener| {
+        tokio::spawn(provision::serve(
+            listener,
+            source.clone(),
+            provision::Config::default(),
+            events.clone(),
+            shutdown.clone(),
+        ))
+    });
     let tftp_server = tftp.map(|(socket, _)| {
         tokio::spawn(tftp::server::serve(
             socket,
@@ -190,12 +208,13 @@ pub async fn run(
         shutdown.clone().cancelled_owned(),
     );
     let servers = async move {
-        let (web, tftp, dhcp) = tokio::join!(
+        let (web, tftp, http, dhcp) = tokio::join!(
             web_server,
             finished(tftp_server, "TFTP"),
+            finished(provision_server, "HTTP provisioning"),
             finished(dhcp_server, "DHCP"),
         );
-        web.and(tftp).and(dhcp)
+        web.and(tftp).and(http).and(dhcp)
     };
     tokio::select! {
         result = servers => result,
@@ -298,6 +317,52 @@ fn tftp_socket(
     Some((socket.ok()?, at))
 }
 
+/// HTTP provisioning's listener, the terminal told where phones get files
+/// over HTTP; or, when off or not bound, nothing, the terminal told why.
+fn provision_listener(
+    listener: Option<Result<TcpListener, String>>,
+    terminal: bool,
+    status: &Mutex<Option<Service>>,
+) -> Option<TcpListener> {
+    let service = match &listener {
+        None => Service::off("off (--provision-listen off): phones that ask HTTP first use TFTP"),
+        Some(Err(why)) => Service::failed(why.clone()),
+        Some(Ok(l)) => Service::listening(l.local_addr().ok().map(|a| a.to_string())),
+    };
+    set_service(status, service);
+    match listener {
+        None => {
+            if terminal {
+                print_line(
+                    "HTTP provisioning off (--provision-listen off): phones that ask HTTP first fall back to TFTP",
+                );
+            }
+            None
+        }
+        Some(Err(why)) => {
+            terminal::err_line(&format!(
+                "lifeline: error: {why}. TFTP and the web UI keep running; phones fall back to TFTP."
+            ));
+            None
+        }
+        Some(Ok(listener)) => {
+            if terminal && let Ok(at) = listener.local_addr() {
+                let host = if at.ip().is_unspecified() {
+                    "<this computer>".to_owned()
+                } else {
+                    at.ip().to_string()
+                };
+                print_line(&format!(
+                    "HTTP provisioning listening on {at}: phones that ask HTTP first (78xx, 88xx) \
+                     get the same files at http://{host}:{}/<file>",
+                    at.port()
+                ));
+            }
+            Some(listener)
+        }
+    }
+}
+
 /// One line on stdout per event, for a person at the terminal.
 fn spawn_live_lines(events: &Events) {
     let mut rx = events.subscribe();
@@ -305,7 +370,7 @@ fn spawn_live_lines(events: &Events) {
         loop {
             let line = match rx.recv().await {
                 Ok(event) => events::human_line(&event),
-                Err(RecvError::Lagged(missed)) => Some(format!("({missed} TFTP events not shown)")),
+                Err(RecvError::Lagged(missed)) => Some(format!("({missed} events not shown)")),
                 Err(RecvError::Closed) => break,
             };
             if let Some(line) = line {

@@ -45,6 +45,7 @@ async fn a_served_root_answers_tftp_and_http_and_stops_when_cancelled() {
         Sockets {
             http,
             tftp: Ok(tftp_socket),
+            provision: None,
         },
         shutdown.clone(),
     ));

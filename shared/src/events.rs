@@ -40,6 +40,46 @@ impl Resolution {
     }
 }
 
+/// How a phone fetched a file: TFTP (UDP 69), or HTTP on TCP 6970, which
+/// 78xx/88xx phones try first. Transfer events carry it; it travels only when
+/// it is not TFTP, so a page from before HTTP provisioning reads TFTP events
+/// as ever, and an event without it is TFTP.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Transport {
+    #[default]
+    Tftp,
+    Http,
+    /// A transport newer than this build knows.
+    #[serde(other)]
+    Other,
+}
+
+impl Transport {
+    /// The name it travels under (`http`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Tftp => "tftp",
+            Transport::Http => "http",
+            Transport::Other => "other",
+        }
+    }
+
+    /// How a person reads it (`HTTP`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Transport::Tftp => "TFTP",
+            Transport::Http => "HTTP",
+            Transport::Other => "another transport",
+        }
+    }
+
+    /// Whether it is TFTP, the default (not sent).
+    pub fn is_tftp(&self) -> bool {
+        *self == Transport::Tftp
+    }
+}
+
 /// A TFTP option as the client sent it or the server accepted it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OptionPair {
@@ -78,11 +118,16 @@ pub enum Outcome {
     Cancelled,
 }
 
-/// A read request and how it was resolved.
+/// A read request and how it was resolved. Over HTTP (`transport: http`),
+/// `mode` is `octet` and `options` holds the request's `range`, when it has
+/// one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TftpRequest {
     pub transfer: u64,
     pub client: SocketAddr,
+    /// TFTP, or HTTP provisioning (not sent for TFTP).
+    #[serde(default, skip_serializing_if = "Transport::is_tftp")]
+    pub transport: Transport,
     /// The file as asked.
     pub file: String,
     /// `octet` or `netascii`.
@@ -100,11 +145,15 @@ pub struct TftpRequest {
     pub detail: Option<String>,
 }
 
-/// Progress of a transfer (rate-limited).
+/// Progress of a transfer (rate-limited). Over HTTP, `bytes` is the
+/// position in the file reached and `blocks` the writes that got there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TftpProgress {
     pub transfer: u64,
     pub client: SocketAddr,
+    /// TFTP, or HTTP provisioning (not sent for TFTP).
+    #[serde(default, skip_serializing_if = "Transport::is_tftp")]
+    pub transport: Transport,
     /// The file as asked.
     pub file: String,
     pub size: Option<u64>,
@@ -118,6 +167,9 @@ pub struct TftpProgress {
 pub struct TftpEnd {
     pub transfer: u64,
     pub client: SocketAddr,
+    /// TFTP, or HTTP provisioning (not sent for TFTP).
+    #[serde(default, skip_serializing_if = "Transport::is_tftp")]
+    pub transport: Transport,
     /// The file as asked.
     pub file: String,
     /// Final counters.
@@ -373,6 +425,9 @@ pub struct PhoneFile {
     pub state: FileState,
     /// Retransmissions in its transfers.
     pub retransmissions: u64,
+    /// How it was asked for last (not sent for TFTP).
+    #[serde(default, skip_serializing_if = "Transport::is_tftp")]
+    pub transport: Transport,
 }
 
 /// What the browser shows for one phone.

@@ -431,6 +431,7 @@ pub fn tftp_request(
     Event::TftpRequest(TftpRequest {
         transfer,
         client,
+        transport: crate::events::Transport::Tftp,
         file: file.into(),
         mode: "octet".into(),
         options: vec![],
@@ -449,6 +450,7 @@ pub fn tftp_end(transfer: u64, client: SocketAddr, file: &str, outcome: Outcome)
     let e = TftpEnd {
         transfer,
         client,
+        transport: crate::events::Transport::Tftp,
         file: file.into(),
         stats: Stats {
             bytes: 1000,
@@ -507,6 +509,7 @@ pub fn tftp_events(client: SocketAddr) -> Vec<Event> {
     let end = |outcome| TftpEnd {
         transfer: 3,
         client,
+        transport: crate::events::Transport::Tftp,
         file: "term61.default.loads".into(),
         stats,
         duration_secs: 0.5,
@@ -517,6 +520,7 @@ pub fn tftp_events(client: SocketAddr) -> Vec<Event> {
         Event::TftpRequest(TftpRequest {
             transfer: 1,
             client,
+            transport: crate::events::Transport::Tftp,
             file: "Jar41sccp.8-3-2-27.sbn".into(),
             mode: "octet".into(),
             options: vec![OptionPair {
@@ -532,6 +536,7 @@ pub fn tftp_events(client: SocketAddr) -> Vec<Event> {
         Event::TftpProgress(TftpProgress {
             transfer: 1,
             client,
+            transport: crate::events::Transport::Tftp,
             file: "f".into(),
             size: None,
             stats,
@@ -577,6 +582,7 @@ pub fn status_with(
             .collect(),
         tftp: Service::listening(Some("0.0.0.0:69".into())),
         dhcp: Service::off("off (start …)"),
+        provision: Some(Service::listening(Some("0.0.0.0:6970".into()))),
         bundle,
     }
 }

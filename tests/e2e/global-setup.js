@@ -42,7 +42,7 @@ export default async function globalSetup() {
   // bundles or port 69.
   const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-e2e-'));
   process.env.LIFELINE_DATA_DIR = dataDir;
-  const child = spawn(bin, ['serve', '--http-listen', '127.0.0.1:0', '--tftp-listen', '127.0.0.1:0', '--data-dir', dataDir, '--neighbours', 'off'], {
+  const child = spawn(bin, ['serve', '--http-listen', '127.0.0.1:0', '--tftp-listen', '127.0.0.1:0', '--provision-listen', '127.0.0.1:0', '--data-dir', dataDir, '--neighbours', 'off'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr.pipe(log);

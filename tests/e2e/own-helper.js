@@ -38,6 +38,8 @@ export async function startHelper({
       dir,
       // Only what the spec sends, not this machine's network's CDP/LLDP.
       ...(args.includes('--neighbours') ? [] : ['--neighbours', 'off']),
+      // Phones' HTTP on a free port, never 0.0.0.0:6970.
+      ...(args.includes('--provision-listen') ? [] : ['--provision-listen', '127.0.0.1:0']),
       ...args,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -24,6 +24,10 @@ use std::time::Duration;
 /// The line `lifeline serve` prints on stdout once it listens, before the URL.
 pub const URL_LINE_PREFIX: &str = "Lifeline is serving the UI at ";
 
+/// The line `lifeline serve` prints on stdout when HTTP provisioning listens,
+/// before its address.
+pub const PROVISION_LINE_PREFIX: &str = "HTTP provisioning listening on ";
+
 /// How long a starting server may take to print its URL line. A guard against
 /// hanging forever, not a synchronisation delay: tests wait for the line itself.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -126,7 +130,8 @@ impl Server {
     ///
     /// Unless given, `--data-dir` is a fresh temporary folder (removed with the
     /// server) and `--tftp-listen` is `127.0.0.1:0`, so tests never touch the
-    /// user's data or port 69 and run in parallel.
+    /// user's data or port 69 and run in parallel; `--provision-listen` is
+    /// `127.0.0.1:0` too.
     pub fn start_with(args: &[&str]) -> Self {
         let data_dir = tempfile::tempdir().expect("a temporary data directory");
         let mut extra: Vec<String> = Vec::new();
@@ -143,6 +148,10 @@ impl Server {
         if !args.contains(&"--neighbours") {
             extra.push("--neighbours".into());
             extra.push("off".into());
+        }
+        if !args.contains(&"--provision-listen") {
+            extra.push("--provision-listen".into());
+            extra.push("127.0.0.1:0".into());
         }
         let mut child = Command::new(lifeline_bin())
             .arg("serve")
@@ -228,6 +237,15 @@ impl Server {
         let addr = line.split(',').next().unwrap_or_default().trim();
         addr.parse()
             .unwrap_or_else(|_| panic!("no TFTP address in {line:?}"))
+    }
+
+    /// Waits for the `HTTP provisioning listening on ADDR: …` line and
+    /// returns `ADDR`.
+    pub fn wait_for_provision(&self) -> SocketAddr {
+        let line = self.wait_for_line(PROVISION_LINE_PREFIX);
+        let addr = line.split(':').take(2).collect::<Vec<_>>().join(":");
+        addr.parse()
+            .unwrap_or_else(|_| panic!("no HTTP provisioning address in {line:?}"))
     }
 
     /// Kills the server at once (SIGKILL), as a crash would.

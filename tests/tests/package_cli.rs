@@ -215,6 +215,8 @@ fn a_package_without_recovery_manifests_gets_copies_only_when_asked() {
         "127.0.0.1:0",
         "--tftp-listen",
         "127.0.0.1:0",
+        "--provision-listen",
+        "127.0.0.1:0",
         "--tftp-server",
         "192.168.10.105",
         "--firmware",

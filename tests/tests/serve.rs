@@ -205,7 +205,14 @@ fn a_closed_stdout_neither_stops_tftp_nor_the_shutdown() {
     let (reader, writer) = std::io::pipe().unwrap();
     let mut command = std::process::Command::new(lifeline_tests::lifeline_bin());
     command
-        .args(["serve", "--http-listen", "127.0.0.1:0", "--tftp-listen"])
+        .args([
+            "serve",
+            "--http-listen",
+            "127.0.0.1:0",
+            "--provision-listen",
+            "off",
+            "--tftp-listen",
+        ])
         .arg(tftp.to_string())
         .arg("--root")
         .arg(&root)
@@ -284,6 +291,8 @@ fn a_missing_root_says_which_folder_and_what_to_give() {
             "127.0.0.1:0",
             "--tftp-listen",
             "127.0.0.1:0",
+            "--provision-listen",
+            "127.0.0.1:0",
         ])
         .arg("--root")
         .arg(&missing)
@@ -312,6 +321,8 @@ fn a_missing_firmware_zip_is_explained() {
             "--http-listen",
             "127.0.0.1:0",
             "--tftp-listen",
+            "127.0.0.1:0",
+            "--provision-listen",
             "127.0.0.1:0",
         ])
         .args(["--tftp-server", "192.0.2.1", "--firmware"])
@@ -356,6 +367,8 @@ fn an_unwritable_data_dir_or_token_file_is_explained() {
                 "--http-listen",
                 "127.0.0.1:0",
                 "--tftp-listen",
+                "127.0.0.1:0",
+                "--provision-listen",
                 "127.0.0.1:0",
             ])
             .args(flags)
@@ -449,6 +462,8 @@ fn a_bad_token_file_is_explained_and_new_token_replaces_it() {
                 "--http-listen",
                 "127.0.0.1:0",
                 "--tftp-listen",
+                "127.0.0.1:0",
+                "--provision-listen",
                 "127.0.0.1:0",
             ])
             .arg("--data-dir")

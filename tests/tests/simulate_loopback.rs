@@ -25,6 +25,8 @@ fn serve(root: &Path) -> (Server, String) {
         root.to_str().unwrap(),
         "--tftp-listen",
         "127.0.0.1:0",
+        "--provision-listen",
+        "127.0.0.1:0",
     ]);
     let addr = server.wait_for_tftp().to_string();
     (server, addr)

@@ -4,6 +4,8 @@
 //!
 //! - Lifeline serving DHCP + TFTP from a bundle that `lifeline bundle` made
 //!   of a synthetic seed zip: all 50 recover, in recovery and in boot mode.
+//! - 50 phones that ask HTTP first (`--transport http`) get every file over
+//!   HTTP from port 6970 of the option-150 address.
 //! - The same with 5% of the datagrams dropped each way (nftables
 //!   `numgen random`) on the phones' side: all 50 recover.
 //! - dnsmasq configured with nothing but Lifeline's own dnsmasq snippet
@@ -30,6 +32,7 @@ const PHONES: u32 = 50;
 /// The first phone's MAC in each run (the rest count up).
 const RECOVERY_MACS: [u8; 6] = [0x00, 0x1b, 0x54, 0x78, 0x00, 0x00];
 const BOOT_MACS: [u8; 6] = [0x00, 0x1b, 0x54, 0x78, 0x01, 0x00];
+const HTTP_MACS: [u8; 6] = [0x00, 0x1b, 0x54, 0x78, 0x02, 0x00];
 /// Phones of the boot run that have their own SEP<MAC>.cnf.xml in the bundle.
 const WITH_OWN_CONFIG: u32 = 5;
 /// A guard for 50 phones on a clean wire (they take about 20 s in a debug build).
@@ -166,6 +169,45 @@ fn fifty_phones_recover_from_lifeline_dhcp_and_tftp_in_recovery_and_boot_modes()
     // Lifeline saw the phones as 7961s (option 60) and their leases come back.
     server.wait_for("(7961) has 10.78.0.");
     server.wait_for("(7961) released 10.78.0.");
+}
+
+#[test]
+fn fifty_http_first_phones_fetch_over_6970_of_the_option_150_address() {
+    let Some(pair) = pair_or_skip(&["ip"]) else {
+        return;
+    };
+    let dir = tempdir();
+    let mut server = lifeline_on_the_wire(&pair, dir.path());
+    let base = HTTP_MACS;
+    let out = simulate(
+        Some(&pair.client),
+        &[
+            "--model",
+            "7961",
+            "--dhcp-interface",
+            &pair.client_if,
+            "--mac",
+            &mac_arg(base),
+            "--phones",
+            &PHONES.to_string(),
+            "--transport",
+            "http",
+            "--time-limit",
+            "5m",
+            "--json",
+        ],
+        CLEAN_GUARD,
+    );
+    assert_eq!(out.code(), Some(0), "{}\n{}", out.stdout, out.stderr);
+    let v = out.json();
+    check_run(&v, "recovery over HTTP", base);
+    for p in v["phones"].as_array().unwrap() {
+        for f in p["files"].as_array().unwrap() {
+            assert_eq!(f["transport"], "http", "{p}");
+        }
+    }
+    // Lifeline's default listener, 0.0.0.0:6970, served them.
+    server.wait_for("HTTP #");
 }
 
 #[test]

@@ -43,6 +43,8 @@ impl Tftpd {
                 "127.0.0.1:0",
                 "--tftp-listen",
                 "127.0.0.1:0",
+                "--provision-listen",
+                "127.0.0.1:0",
             ])
             .arg("--data-dir")
             .arg(data_dir.path())
@@ -660,6 +662,7 @@ fn a_tftp_port_in_use_is_explained_and_the_ui_keeps_working() {
         .arg("--root")
         .arg(dir.path())
         .args(["--tftp-listen", &format!("127.0.0.1:{port}")])
+        .args(["--provision-listen", "off"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

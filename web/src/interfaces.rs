@@ -229,6 +229,24 @@ pub fn tftp_where(service: &Service, tftp: Option<Ipv4Addr>) -> Option<String> {
     }
 }
 
+/// What the listening line adds about HTTP provisioning (TCP 6970, which
+/// 78xx/88xx ask first): where it listens, or that it is off or failed;
+/// nothing for a helper that has none.
+pub fn http_where(provision: Option<&Service>, tftp: Option<Ipv4Addr>) -> Option<String> {
+    let service = provision?;
+    Some(match service.effective_state() {
+        ServiceState::Listening => match tftp_where(service, tftp) {
+            Some(at) => format!(", HTTP on {at}"),
+            None => ", HTTP".to_string(),
+        },
+        ServiceState::Failed => {
+            "; HTTP provisioning failed to start (phones that ask HTTP first fall back to TFTP)"
+                .to_string()
+        }
+        _ => "; HTTP provisioning off".to_string(),
+    })
+}
+
 /// Why phones given `addresses` (the option 150 list of step 2) would not
 /// reach this helper's TFTP server, each in a sentence with the fix; empty
 /// when they would. Checked against the helper's interfaces and where its
@@ -516,5 +534,24 @@ mod tests {
             Some("127.0.0.1:4000")
         );
         assert_eq!(tftp_where(&s(false, "0.0.0.0:69"), ip), None);
+    }
+
+    #[test]
+    fn http_provisioning_is_said_where_it_listens_or_why_not() {
+        let ip = Some(Ipv4Addr::new(192, 168, 10, 105));
+        let on = Service::listening(Some("0.0.0.0:6970".into()));
+        assert_eq!(
+            http_where(Some(&on), ip).as_deref(),
+            Some(", HTTP on 192.168.10.105:6970")
+        );
+        assert_eq!(
+            http_where(Some(&Service::off("off")), ip).as_deref(),
+            Some("; HTTP provisioning off")
+        );
+        assert!(
+            http_where(Some(&Service::failed("in use")), ip)
+                .is_some_and(|t| t.contains("fall back to TFTP"))
+        );
+        assert_eq!(http_where(None, ip), None, "an older helper says nothing");
     }
 }

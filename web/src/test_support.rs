@@ -261,6 +261,7 @@ pub fn tftp_request(file: &str, resolution: Resolution) -> Event {
     Event::TftpRequest(TftpRequest {
         transfer: 1,
         client: "10.0.0.50:5000".parse().unwrap(),
+        transport: lifeline_shared::events::Transport::Tftp,
         file: file.into(),
         mode: "octet".into(),
         options: vec![],
@@ -277,6 +278,7 @@ pub fn tftp_done(file: &str) -> Event {
     Event::TftpDone(TftpEnd {
         transfer: 1,
         client: "10.0.0.50:5000".parse().unwrap(),
+        transport: lifeline_shared::events::Transport::Tftp,
         file: file.into(),
         stats: Stats {
             bytes: 642,

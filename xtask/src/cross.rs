@@ -3,8 +3,9 @@
 //!
 //! 1. clippy `-D warnings` for Windows, macOS, aarch64 Linux and x86_64 musl;
 //! 2. Windows: the shared, helper and winsock unit tests under Wine, then the
-//!    TFTP end-to-end tests (real curl, busybox, tftp-hpa, atftp) against
-//!    `lifeline.exe` under Wine. Wine 8 lacks `ProcessPrng`, which Rust's std
+//!    TFTP end-to-end tests (real curl, busybox, tftp-hpa, atftp) and HTTP
+//!    provisioning's (curl, wget, busybox wget) against `lifeline.exe` under
+//!    Wine. Wine 8 lacks `ProcessPrng`, which Rust's std
 //!    calls for randomness: a stand-in DLL (`xtask/wine/processprng.c`,
 //!    built here with mingw-w64) goes into a scratch Wine prefix under
 //!    `target/`. It is test harness only and never part of a release;
@@ -66,9 +67,10 @@ impl Workspace {
         timed("Windows: unit tests under Wine", &mut || {
             self.windows_unit_tests()
         })?;
-        timed("Windows: TFTP end-to-end under Wine", &mut || {
-            self.windows_e2e()
-        })?;
+        timed(
+            "Windows: TFTP and HTTP provisioning end-to-end under Wine",
+            &mut || self.windows_e2e(),
+        )?;
         timed("aarch64: unit tests under qemu-aarch64", &mut || {
             self.aarch64_unit_tests()
         })?;
@@ -176,9 +178,21 @@ impl Workspace {
         skip: &[&str],
         env: &[(&str, &Path)],
     ) -> anyhow::Result<()> {
+        self.e2e_test("tftp_e2e", bin, filter, skip, env)
+    }
+
+    /// The host's end-to-end test file `test` against `bin`, but `skip`.
+    fn e2e_test(
+        &self,
+        test: &str,
+        bin: &Path,
+        filter: &[&str],
+        skip: &[&str],
+        env: &[(&str, &Path)],
+    ) -> anyhow::Result<()> {
         let mut command = self.cargo();
         command
-            .args(["test", "-p", "lifeline-tests", "--test", "tftp_e2e", "--"])
+            .args(["test", "-p", "lifeline-tests", "--test", test, "--"])
             .args(filter)
             .env("LIFELINE_BIN", bin);
         for name in skip {
@@ -203,7 +217,10 @@ impl Workspace {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_path()))
             .collect();
-        self.tftp_e2e(&wrapper, &[], &LINUX_ONLY_E2E, &vars)
+        self.tftp_e2e(&wrapper, &[], &LINUX_ONLY_E2E, &vars)?;
+        // HTTP provisioning (port 6970) from lifeline.exe: real clients,
+        // ranges, traversal, off, and the events on /ws.
+        self.e2e_test("http_e2e", &wrapper, &[], &[], &vars)
     }
 
     fn aarch64_unit_tests(&self) -> anyhow::Result<()> {

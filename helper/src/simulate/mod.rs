@@ -18,6 +18,10 @@
 //! a socket is closed as soon as the phone no longer needs it. Every wait is
 //! bounded by the phone (its retries and `--time-limit`), so every task ends.
 //!
+//! A phone with `--transport http` (a 78xx/88xx by default) asks each file over HTTP first, on
+//! `--http-port` of its TFTP server: one TCP connection per file ([`http`]),
+//! TFTP when nothing answers there.
+//!
 //! A datagram the system refuses to send (a firewall's drop answers EPERM) is
 //! treated as lost on the wire: the phone's retransmission deals with it, and
 //! the error is noted in the report.
@@ -31,9 +35,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lifeline_proto::simulate::dhcp_client;
+use lifeline_proto::simulate::http_client::Connection;
 use lifeline_proto::simulate::phone::{Phone, SocketId};
 use lifeline_proto::simulate::report::{self, PhoneReport, Run};
-use lifeline_proto::simulate::spec::{Network, PhoneSpec, Scenario};
+use lifeline_proto::simulate::spec::{HTTP_PORT, Network, PhoneSpec, Scenario, Transport};
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::models::{self, FamilyId, Model, Protocol};
 use socket2::{Domain, Socket, Type};
@@ -42,6 +47,8 @@ use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::tftp::clock;
+
+mod http;
 
 /// The most phones one run simulates.
 pub const MAX_PHONES: u16 = 250;
@@ -103,6 +110,17 @@ pub struct SimulateArgs {
     /// Default: sccp (how these phones ship).
     #[arg(long, value_name = "sccp|sip", value_parser = protocol)]
     pub protocol: Option<Protocol>,
+    /// `http`: ask each file over HTTP first (GET /<file> on --http-port of
+    /// the TFTP server), and TFTP when nothing answers there. `tftp`: TFTP
+    /// only. Default: as the model's family does (78xx/88xx HTTP first, the
+    /// others TFTP).
+    #[arg(long, value_enum)]
+    pub transport: Option<Transport>,
+    /// The port HTTP-first phones ask on: 6970 on real phones; another for
+    /// testing a server on an unprivileged port.
+    #[arg(long, value_name = "PORT", default_value_t = HTTP_PORT,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub http_port: u16,
     /// Give up on a phone after this long: seconds, or with a unit (90s, 15m).
     #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = time_limit)]
     pub time_limit: Duration,
@@ -149,28 +167,43 @@ struct Plan {
     net: Net,
     options: bool,
     time_limit: Duration,
+    transport: Transport,
+    http_port: u16,
 }
 
 impl Plan {
     fn run(&self) -> Run {
+        let http = match self.transport {
+            Transport::Http => format!(", HTTP first on port {}", self.http_port),
+            Transport::Tftp => String::new(),
+        };
         Run {
             model: self.model,
             mode: self.mode,
-            network: match &self.net {
-                Net::Dhcp { interface, address } => {
-                    format!("DHCP on {interface} (files fetched from {address})")
-                }
-                Net::Server(server) => match (self.sources.first(), self.sources.last()) {
-                    (Some(Some(a)), Some(Some(b))) if a != b => {
-                        format!("TFTP server {server} given, phones sending from {a} to {b}")
+            network: http_first(
+                &http,
+                match &self.net {
+                    Net::Dhcp { interface, address } => {
+                        format!("DHCP on {interface} (files fetched from {address})")
                     }
-                    (Some(Some(a)), _) => format!("TFTP server {server} given, sending from {a}"),
-                    _ => format!("TFTP server {server} given"),
+                    Net::Server(server) => match (self.sources.first(), self.sources.last()) {
+                        (Some(Some(a)), Some(Some(b))) if a != b => {
+                            format!("TFTP server {server} given, phones sending from {a} to {b}")
+                        }
+                        (Some(Some(a)), _) => {
+                            format!("TFTP server {server} given, sending from {a}")
+                        }
+                        _ => format!("TFTP server {server} given"),
+                    },
                 },
-            },
+            ),
             options: self.options,
         }
     }
+}
+
+fn http_first(http: &str, network: String) -> String {
+    format!("{network}{http}")
 }
 
 /// `lifeline simulate`.
@@ -267,6 +300,14 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
         net,
         options: args.tftp_options,
         time_limit: args.time_limit,
+        transport: args
+            .transport
+            .unwrap_or(if models::family(model.family).http_first() {
+                Transport::Http
+            } else {
+                Transport::Tftp
+            }),
+        http_port: args.http_port,
     })
 }
 
@@ -372,6 +413,8 @@ async fn simulate(plan: Plan) -> Vec<PhoneReport> {
             tftp_options: plan.options,
             time_limit: plan.time_limit,
             runs: plan.runs,
+            transport: plan.transport,
+            http_port: plan.http_port,
         };
         let network = match &plan.net {
             Net::Dhcp { .. } => {
@@ -404,12 +447,20 @@ async fn simulate(plan: Plan) -> Vec<PhoneReport> {
     reports.into_values().collect()
 }
 
-/// A datagram one of a phone's sockets received.
+/// What one of a phone's sockets or connections received.
 #[derive(Debug)]
 struct Incoming {
     socket: SocketId,
     from: SocketAddr,
-    bytes: Vec<u8>,
+    what: What,
+}
+
+#[derive(Debug)]
+enum What {
+    /// A datagram, or bytes of a connection.
+    Bytes(Vec<u8>),
+    /// News of an HTTP connection.
+    Connection(Connection),
 }
 
 #[derive(Debug)]
@@ -428,6 +479,7 @@ async fn drive(
     let name = phone.name();
     let (tx, mut rx) = mpsc::channel::<Incoming>(256);
     let mut sockets: BTreeMap<SocketId, Open> = BTreeMap::new();
+    let mut connections: BTreeMap<u32, JoinHandle<()>> = BTreeMap::new();
     let mut send_errors: Vec<String> = Vec::new();
     loop {
         while let Some(event) = phone.poll_event() {
@@ -438,6 +490,13 @@ async fn drive(
             }
         }
         while let Some(t) = phone.poll_transmit() {
+            if let SocketId::Http(id) = t.socket {
+                // One request per connection: the phone sends nothing more.
+                if let Entry::Vacant(v) = connections.entry(id) {
+                    v.insert(http::start(&net, source, t, tx.clone()));
+                }
+                continue;
+            }
             let socket = match sockets.entry(t.socket) {
                 Entry::Occupied(o) => o.get().socket.clone(),
                 Entry::Vacant(v) => match open(&net, t.socket, source) {
@@ -470,10 +529,17 @@ async fn drive(
             let keep = !finished
                 && match id {
                     SocketId::Dhcp => true,
-                    SocketId::Tftp(n) => phone.is_live(*n),
+                    SocketId::Tftp(n) | SocketId::Http(n) => phone.is_live(*n),
                 };
             if !keep {
                 open.reader.abort();
+            }
+            keep
+        });
+        connections.retain(|id, task| {
+            let keep = !finished && phone.is_live(*id);
+            if !keep {
+                task.abort();
             }
             keep
         });
@@ -484,12 +550,18 @@ async fn drive(
             break;
         };
         tokio::select! {
-            Some(m) = rx.recv() => phone.handle(clock::now(), m.socket, m.from, &m.bytes),
+            Some(m) = rx.recv() => match m.what {
+                What::Bytes(bytes) => phone.handle(clock::now(), m.socket, m.from, &bytes),
+                What::Connection(news) => phone.handle_connection(clock::now(), m.socket, news),
+            },
             () = tokio::time::sleep(due - clock::now()) => phone.handle_timeout(clock::now()),
         }
     }
     for (_, open) in sockets {
         open.reader.abort();
+    }
+    for (_, task) in connections {
+        task.abort();
     }
     let mut report = phone.report(clock::now());
     if !matches!(report.verdict, report::Verdict::WouldRecover { .. }) {
@@ -509,7 +581,7 @@ async fn read(socket: Arc<UdpSocket>, id: SocketId, tx: mpsc::Sender<Incoming>) 
                 let incoming = Incoming {
                     socket: id,
                     from,
-                    bytes: buf[..n].to_vec(),
+                    what: What::Bytes(buf[..n].to_vec()),
                 };
                 if tx.send(incoming).await.is_err() {
                     return;
@@ -562,6 +634,8 @@ fn open(net: &Net, id: SocketId, source: Option<Ipv4Addr>) -> Result<UdpSocket, 
                 })
         }
         (Net::Server(_), SocketId::Dhcp) => Err("no DHCP with --server".to_owned()),
+        // Connections are TCP: `http::start` opens them.
+        (_, SocketId::Http(_)) => Err("an HTTP connection is not a UDP socket".to_owned()),
     };
     bound?;
     socket

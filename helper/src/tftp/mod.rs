@@ -1,7 +1,8 @@
 //! The TFTP server. Layout:
 //!
 //! - `lifeline_proto::tftp`: the codec and the session, without I/O;
-//! - [`files`]: where files come from and how names resolve, safely;
+//! - [`crate::files`]: where files come from and how names resolve, safely
+//!   (shared with HTTP provisioning);
 //! - [`server`]: the thin socket loop (tokio for requests, a blocking thread
 //!   per transfer);
 //! - [`setup`]: `serve` flags to a file source, bind errors with their fixes;
@@ -11,7 +12,6 @@
 //! Events (request, progress, done, aborted) go to [`crate::events`].
 
 pub mod clock;
-pub mod files;
 pub mod server;
 pub mod setup;
 pub mod tid;

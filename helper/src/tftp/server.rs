@@ -49,9 +49,9 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::clock;
-use super::files::FileSource;
 use super::tid::{self, TidMode, TidSockets};
 use crate::events::{Event, Events, OptionPair, TftpRefused};
+use crate::files::FileSource;
 use lifeline_shared::events::ShedReason;
 use shed::{Limits, Shed};
 use slots::{Admission, Slots, Standing};

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use lifeline_shared::bundle::{self, Settings};
 use lifeline_shared::firmware::inspect::inspect_archive;
 
-use super::files::{FileSource, MemoryFiles, RootDir};
+use crate::files::{FileSource, MemoryFiles, RootDir};
 
 /// The files under `root` (a bundle folder's aliases included).
 pub fn root_source(root: &Path) -> anyhow::Result<Arc<dyn FileSource>> {

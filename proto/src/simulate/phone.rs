@@ -18,6 +18,10 @@
 //! - a 7940/7960 follows its own order (`boot79`: `OS79XX.TXT` after a reset,
 //!   the SIP image's `.cnf` files).
 //!
+//! A phone whose spec says [`Transport::Http`] asks each file over HTTP
+//! first (`phone/http.rs`): `GET /<file>` on the TFTP server's HTTP port, and
+//! TFTP from then on when nothing answers there.
+//!
 //! Every signed file's embedded name (tag 14) is compared with the name asked
 //! for. Names that differ only in case are accepted with a note: the phones
 //! reported stuck on `Jar…`/`jar…` were stuck on "File not found" from a
@@ -38,7 +42,7 @@ use lifeline_shared::firmware::signed::SignedHeader;
 use super::checks;
 use super::dhcp_client::{self, DhcpClient, Lease, TftpChoice, TftpSource};
 use super::report::{FileOutcome, FileRecord, PhoneReport, Problem, Step, Stuck, Verdict};
-use super::spec::{Network, PhoneSpec, Scenario};
+use super::spec::{Network, PhoneSpec, Scenario, Transport};
 use super::tftp_client::{self, Failure, Limits, Received, Transfer};
 use crate::tftp::time::Time;
 
@@ -58,6 +62,10 @@ pub enum SocketId {
     Dhcp,
     /// One TFTP transfer's socket (its TID), by transfer number.
     Tftp(u32),
+    /// One HTTP GET's TCP connection, by transfer number: opened to
+    /// [`Transmit::to`] with its first bytes; what happens to it goes to
+    /// [`Phone::handle_connection`].
+    Http(u32),
 }
 
 /// A datagram to send.
@@ -90,6 +98,10 @@ pub struct Phone {
     source: Option<TftpSource>,
     current: Option<Current>,
     dallying: Vec<(u32, Transfer)>,
+    /// The GET running, for a phone that asks HTTP first (see `http`).
+    http: Option<http::Current>,
+    /// Nothing answered on the HTTP port: TFTP from now on.
+    http_off: bool,
     next_id: u32,
     /// Boot mode: security files still to ask for.
     security: VecDeque<String>,
@@ -131,6 +143,8 @@ impl Phone {
             source: None,
             current: None,
             dallying: Vec::new(),
+            http: None,
+            http_off: false,
             next_id: 0,
             security: VecDeque::new(),
             sip_queue: VecDeque::new(),
@@ -187,6 +201,7 @@ impl Phone {
                     self.after_dhcp(now);
                 }
             }
+            SocketId::Http(id) => self.http_bytes(now, id, bytes),
             SocketId::Tftp(id) => {
                 if let Some(c) = self.current.as_mut().filter(|c| c.id == id) {
                     c.transfer.handle(now, from, bytes);
@@ -206,8 +221,10 @@ impl Phone {
                 .current
                 .as_ref()
                 .map(|c| (c.step.clone(), Some(c.transfer.file().to_owned())))
+                .or_else(|| self.http_step())
                 .unwrap_or((Step::Dhcp, None));
             self.current = None;
+            self.http = None;
             self.dhcp = None;
             self.stuck(
                 now,
@@ -229,6 +246,7 @@ impl Phone {
         for (_, t) in &mut self.dallying {
             t.handle_timeout(now);
         }
+        self.http_timeout(now);
         self.pump();
     }
 
@@ -255,19 +273,22 @@ impl Phone {
                 .and_then(|c| c.transfer.poll_timeout()),
         );
         due.extend(self.dallying.iter().filter_map(|(_, t)| t.poll_timeout()));
+        due.extend(self.http.as_ref().and_then(|h| h.get.poll_timeout()));
         due.into_iter().min()
     }
 
-    /// Whether TFTP socket `id` is still needed.
+    /// Whether TFTP socket (or HTTP connection) `id` is still needed.
     pub fn is_live(&self, id: u32) -> bool {
         self.current.as_ref().is_some_and(|c| c.id == id)
             || self.dallying.iter().any(|(i, _)| *i == id)
+            || self.http.as_ref().is_some_and(|h| h.id == id)
     }
 
     /// Whether the phone has its verdict and nothing left to send or wait for.
     pub fn is_finished(&self) -> bool {
         self.verdict.is_some()
             && self.current.is_none()
+            && self.http.is_none()
             && self.dallying.is_empty()
             && self.out.is_empty()
     }
@@ -287,6 +308,7 @@ impl Phone {
             self.finished_at = Some(now);
         }
         self.current = None;
+        self.http = None;
         self.dhcp = None;
         self.dallying.clear();
         self.out.clear();
@@ -468,6 +490,10 @@ impl Phone {
                 md5: self.image_line.as_ref().is_some_and(|l| l.md5.is_some()),
             },
         };
+        if self.spec.transport == Transport::Http && !self.http_off {
+            self.fetch_http(now, server, step, file, limits);
+            return;
+        }
         let id = self.next_id;
         self.next_id += 1;
         let transfer = Transfer::new(
@@ -506,7 +532,7 @@ impl Phone {
         if !c.transfer.is_finished() {
             self.dallying.push((c.id, c.transfer));
         }
-        self.record(now, c.started, &c.step, &file, &result);
+        self.record(now, c.started, &c.step, &file, &result, Transport::Tftp);
         self.on_file(now, c.step, file, result);
     }
 
@@ -517,6 +543,7 @@ impl Phone {
         step: &Step,
         file: &str,
         result: &Result<Received, Failure>,
+        transport: Transport,
     ) {
         let outcome = match result {
             Ok(r) => {
@@ -534,8 +561,13 @@ impl Phone {
                 why: other.to_string(),
             },
         };
+        let over = if transport == Transport::Http {
+            " over HTTP"
+        } else {
+            ""
+        };
         let line = match &outcome {
-            FileOutcome::Received { size, .. } => format!("got {file} ({size} bytes)"),
+            FileOutcome::Received { size, .. } => format!("got {file} ({size} bytes){over}"),
             FileOutcome::NotFound => format!("{file}: not found"),
             FileOutcome::Failed { why } => format!("{file}: {why}"),
         };
@@ -549,6 +581,7 @@ impl Phone {
                 Err(_) => 0,
             },
             elapsed: now.saturating_duration_since(started),
+            transport,
         });
     }
 
@@ -714,6 +747,7 @@ impl Phone {
         self.dallying.retain(|(_, t)| !t.is_finished());
         if self.verdict.is_some() {
             self.current = None;
+            self.http = None;
             self.dhcp = None;
         }
     }
@@ -728,6 +762,7 @@ fn join(addresses: &[Ipv4Addr]) -> String {
 }
 
 mod boot79;
+mod http;
 
 #[cfg(test)]
 mod tests;

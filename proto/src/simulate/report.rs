@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::dhcp_client::{DhcpFailure, Lease, TftpSource, hex};
-use super::spec::Scenario;
+use super::spec::{Scenario, Transport};
 use super::tftp_client::Failure;
 
 /// Where in the sequence a phone is.
@@ -182,6 +182,7 @@ impl Problem {
                 Failure::Protocol { .. } => "tftp-protocol",
                 Failure::TooLarge { .. } => "too-large",
                 Failure::SizeMismatch { .. } => "size-mismatch",
+                Failure::Http { .. } => "http-error",
             },
             Problem::BadHeader { .. } => "bad-signed-header",
             Problem::NoEmbeddedName => "no-embedded-name",
@@ -391,6 +392,8 @@ pub struct FileRecord {
     pub retransmissions: u32,
     /// How long it took.
     pub elapsed: Duration,
+    /// TFTP, or HTTP (a phone that asks HTTP first, and got an answer).
+    pub transport: Transport,
 }
 
 /// One phone's run.
@@ -477,6 +480,7 @@ impl PhoneReport {
                     o.insert("step".into(), json!(f.step.words()));
                     o.insert("retransmissions".into(), json!(f.retransmissions));
                     o.insert("elapsed_ms".into(), json!(millis(f.elapsed)));
+                    o.insert("transport".into(), json!(f.transport));
                 }
                 v
             }).collect::<Vec<_>>(),
@@ -608,7 +612,11 @@ fn phone_details(t: &mut String, r: &PhoneReport) {
         } else {
             String::new()
         };
-        let _ = writeln!(t, "  {}: {what} ({}{again})", f.name, f.step.words());
+        let over = match f.transport {
+            Transport::Http => ", over HTTP",
+            Transport::Tftp => "",
+        };
+        let _ = writeln!(t, "  {}: {what} ({}{again}{over})", f.name, f.step.words());
     }
     for n in &r.notes {
         let _ = writeln!(t, "  note: {n}");

@@ -30,6 +30,33 @@ impl Scenario {
     }
 }
 
+/// How the phone asks for its files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    /// TFTP only, as a 79xx.
+    #[default]
+    Tftp,
+    /// HTTP first, `GET /<file>` on [`PhoneSpec::http_port`] of the TFTP
+    /// server, as 78xx/88xx do; TFTP when nothing answers there (connection
+    /// refused, or no answer to the connection at all).
+    Http,
+}
+
+impl Transport {
+    /// `tftp` or `http`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Tftp => "tftp",
+            Transport::Http => "http",
+        }
+    }
+}
+
+/// The port a phone asks over HTTP first.
+pub const HTTP_PORT: u16 = 6970;
+
 /// Which phone, doing what.
 #[derive(Clone, Copy, Debug)]
 pub struct PhoneSpec {
@@ -44,6 +71,11 @@ pub struct PhoneSpec {
     /// The protocol of the image the phone runs: a 7940/7960 follows that image's boot
     /// order (the other families ignore it).
     pub runs: Protocol,
+    /// TFTP only, or HTTP first.
+    pub transport: Transport,
+    /// The TFTP server's port HTTP is asked on ([`HTTP_PORT`]; another for
+    /// tests).
+    pub http_port: u16,
 }
 
 /// How the phone finds its TFTP server.

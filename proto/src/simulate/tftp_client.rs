@@ -121,6 +121,14 @@ pub enum Failure {
         /// The limit.
         limit: u64,
     },
+    /// An HTTP status other than 200 or 404 (a phone asking HTTP first).
+    #[error("the HTTP server answered {status} {reason}")]
+    Http {
+        /// The status code.
+        status: u16,
+        /// Its reason phrase.
+        reason: String,
+    },
     /// The size received differs from the size the server announced.
     #[error("the server announced {announced} bytes (tsize) but sent {received}")]
     SizeMismatch {
@@ -485,14 +493,7 @@ impl Transfer {
                     acknowledged: std::mem::take(&mut self.acknowledged),
                     retransmissions: self.retransmissions,
                     from,
-                    md5: self.md5.take().map(|h| {
-                        h.finalize()
-                            .iter()
-                            .fold(String::with_capacity(32), |mut s, b| {
-                                let _ = write!(s, "{b:02X}");
-                                s
-                            })
-                    }),
+                    md5: self.md5.take().map(md5_hex),
                 }),
             });
         } else {
@@ -536,6 +537,16 @@ impl Transfer {
 fn ack_bytes(block: u16) -> Vec<u8> {
     let b = block.to_be_bytes();
     vec![0, 4, b[0], b[1]]
+}
+
+/// A finished MD5 as the manifests write it: 32 upper-case hex digits.
+pub(crate) fn md5_hex(h: Md5) -> String {
+    h.finalize()
+        .iter()
+        .fold(String::with_capacity(32), |mut s, b| {
+            let _ = write!(s, "{b:02X}");
+            s
+        })
 }
 
 #[cfg(test)]

@@ -199,6 +199,10 @@ pub struct Status {
     pub tftp: Service,
     /// The DHCP server.
     pub dhcp: Service,
+    /// HTTP provisioning (TCP 6970, which 78xx/88xx ask first). Absent from
+    /// a helper that has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provision: Option<Service>,
     /// The bundle being served.
     pub bundle: Option<CurrentBundle>,
 }

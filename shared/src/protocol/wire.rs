@@ -24,6 +24,7 @@ use crate::events::{
     Announced, DhcpEvent, DhcpStep, Diagnosis, Event, FileState, LoopCause, NamedLoad,
     NeighbourHeard, OptionPair, Outcome, PhoneFile, PhoneState, PhoneSummary, Resolution,
     ShedReason, Stats, Switched, TftpEnd, TftpProgress, TftpRefused, TftpRequest, TftpShed,
+    Transport,
 };
 use crate::manifest_json;
 use crate::models::FamilyId;
@@ -228,6 +229,10 @@ fn status(v: &Json) -> Result<Status> {
         })?,
         tftp: service(field(v, "tftp")?)?,
         dhcp: service(field(v, "dhcp")?)?,
+        provision: match v.get("provision") {
+            None | Some(Json::Null) => None,
+            Some(p) => Some(service(p)?),
+        },
         bundle: match v.get("bundle") {
             None | Some(Json::Null) => None,
             Some(b) => Some(CurrentBundle {
@@ -289,6 +294,7 @@ fn phone(v: &Json) -> Result<PhoneSummary> {
                     other => return Err(WireError::Unknown(other.to_string())),
                 },
                 retransmissions: int(f, "retransmissions")?,
+                transport: transport(f)?,
             })
         })?,
         files_done: small(v, "files_done")?,
@@ -394,6 +400,17 @@ fn options(v: &Json, name: &'static str) -> Result<Vec<OptionPair>> {
     })
 }
 
+/// The transport of a transfer or file: absent means TFTP (what every helper
+/// before HTTP provisioning sent); a name from a newer helper reads as
+/// [`Transport::Other`].
+fn transport(v: &Json) -> Result<Transport> {
+    Ok(match opt_text(v, "transport")?.as_deref() {
+        None | Some("tftp") => Transport::Tftp,
+        Some("http") => Transport::Http,
+        Some(_) => Transport::Other,
+    })
+}
+
 fn stats(v: &Json) -> Result<Stats> {
     Ok(Stats {
         bytes: int(v, "bytes")?,
@@ -407,6 +424,7 @@ fn end(v: &Json) -> Result<TftpEnd> {
     Ok(TftpEnd {
         transfer: int(v, "transfer")?,
         client: socket(v, "client")?,
+        transport: transport(v)?,
         file: text(v, "file")?,
         stats: stats(v)?,
         duration_secs: float(v, "duration_secs")?,
@@ -434,6 +452,7 @@ fn event(v: &Json) -> Result<Event> {
         "tftp-request" => Event::TftpRequest(TftpRequest {
             transfer: int(v, "transfer")?,
             client: socket(v, "client")?,
+            transport: transport(v)?,
             file: text(v, "file")?,
             mode: text(v, "mode")?,
             options: options(v, "options")?,
@@ -453,6 +472,7 @@ fn event(v: &Json) -> Result<Event> {
         "tftp-progress" => Event::TftpProgress(TftpProgress {
             transfer: int(v, "transfer")?,
             client: socket(v, "client")?,
+            transport: transport(v)?,
             file: text(v, "file")?,
             size: opt_int(v, "size")?,
             stats: stats(v)?,

@@ -52,6 +52,7 @@ pub(crate) fn summary_sample() -> PhoneSummary {
                 bytes: 642,
                 state: FileState::Done,
                 retransmissions: 0,
+                transport: crate::events::Transport::Tftp,
             },
             PhoneFile {
                 name: "x.sbn".into(),
@@ -59,6 +60,7 @@ pub(crate) fn summary_sample() -> PhoneSummary {
                 bytes: 0,
                 state: FileState::NotFound,
                 retransmissions: 2,
+                transport: crate::events::Transport::Http,
             },
         ],
         files_done: 1,
@@ -92,6 +94,7 @@ fn end_sample(outcome: Outcome) -> TftpEnd {
     TftpEnd {
         transfer: 7,
         client: "10.0.0.50:50000".parse().unwrap(),
+        transport: crate::events::Transport::Tftp,
         file: "apps41.8-3-2-27.sbn".into(),
         stats: Stats {
             bytes: 2_494_499,
@@ -147,6 +150,17 @@ fn every_server_message_reads_as_serde_json_writes_it() {
         ServerMessage::Status(Status {
             bundle: None,
             interfaces: vec![],
+            ..status_sample()
+        }),
+        // A helper from before HTTP provisioning, and one whose 6970 failed.
+        ServerMessage::Status(Status {
+            provision: None,
+            ..status_sample()
+        }),
+        ServerMessage::Status(Status {
+            provision: Some(Service::failed(
+                "cannot listen for HTTP provisioning on 0.0.0.0:6970",
+            )),
             ..status_sample()
         }),
         ServerMessage::Status(Status {
@@ -298,6 +312,7 @@ fn every_event_reads_as_serde_json_writes_it() {
         Event::TftpRequest(TftpRequest {
             transfer: 1,
             client,
+            transport: crate::events::Transport::Tftp,
             file: "/Term41.default.loads".into(),
             mode: "octet".into(),
             options: vec![OptionPair {
@@ -313,6 +328,7 @@ fn every_event_reads_as_serde_json_writes_it() {
         Event::TftpRequest(TftpRequest {
             transfer: 2,
             client: "[::ffff:10.0.0.50]:1".parse().unwrap(),
+            transport: crate::events::Transport::Tftp,
             file: "../x".into(),
             mode: "netascii".into(),
             options: vec![],
@@ -340,6 +356,26 @@ fn every_event_reads_as_serde_json_writes_it() {
                 platform: Some("CP-7961G “ünïcode”".into()),
                 ..Default::default()
             },
+        }),
+        Event::TftpDone(TftpEnd {
+            transport: crate::events::Transport::Http,
+            ..end_sample(Outcome::Done)
+        }),
+        Event::TftpRequest(TftpRequest {
+            transfer: 3,
+            client,
+            transport: crate::events::Transport::Http,
+            file: "/SEP001122AABBCC.cnf.xml".into(),
+            mode: "octet".into(),
+            options: vec![OptionPair {
+                name: "range".into(),
+                value: "bytes=0-99".into(),
+            }],
+            resolution: Resolution::Exact,
+            served: Some("SEP001122AABBCC.cnf.xml".into()),
+            size: Some(1234),
+            accepted: vec![],
+            detail: None,
         }),
         Event::Unknown,
     ]);
@@ -395,6 +431,38 @@ fn newer_messages_are_reported_not_misread() {
         panic!()
     };
     assert_eq!(p.diagnosis, Some(Diagnosis::Other));
+}
+
+#[test]
+fn a_transfer_s_transport_is_tftp_unless_said_and_a_newer_one_is_other() {
+    let client: SocketAddr = "10.0.0.50:50000".parse().unwrap();
+    let tftp = Event::TftpDone(end_sample(Outcome::Done));
+    let text = serde_json::to_string(&ServerMessage::Event(tftp.clone())).unwrap();
+    // What a helper from before HTTP provisioning sent, byte for byte.
+    assert!(!text.contains("transport"), "{text}");
+    assert_eq!(server_message(&text), Ok(ServerMessage::Event(tftp)));
+    let http = Event::TftpDone(TftpEnd {
+        transport: crate::events::Transport::Http,
+        ..end_sample(Outcome::Done)
+    });
+    let text = serde_json::to_string(&ServerMessage::Event(http)).unwrap();
+    assert!(text.contains(r#""transport":"http""#), "{text}");
+    let newer = text.replace(r#""transport":"http""#, r#""transport":"quic""#);
+    let Ok(ServerMessage::Event(Event::TftpDone(end))) = server_message(&newer) else {
+        panic!("{newer}")
+    };
+    assert_eq!(end.transport, crate::events::Transport::Other);
+    let Ok(Event::TftpDone(end)) = serde_json::from_str::<Event>(
+        &serde_json::to_string(&Event::TftpDone(end_sample(Outcome::Done)))
+            .unwrap()
+            .replace(r#""transfer":7"#, r#""transfer":7,"transport":"quic""#),
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        (end.transport, end.client),
+        (crate::events::Transport::Other, client)
+    );
 }
 
 #[test]

@@ -371,8 +371,12 @@ impl Tracker {
                         bytes: 0,
                         state: FileState::Pending,
                         retransmissions: 0,
+                        transport: crate::events::Transport::Tftp,
                     })
                     .collect();
+                if let Some(manifest) = s.files.first_mut() {
+                    manifest.transport = r.transport;
+                }
                 s.state = PhoneState::Downloading;
                 s.reason = None;
                 s.diagnosis = None;
@@ -404,6 +408,7 @@ impl Tracker {
             if !lower.ends_with(".loads") {
                 phone.images_since_manifest += 1;
             }
+            f.transport = r.transport;
             if r.resolution == Resolution::NotFound || r.resolution == Resolution::Denied {
                 f.state = FileState::NotFound;
             } else {
@@ -436,6 +441,7 @@ impl Tracker {
                             bytes: 0,
                             state: FileState::NotFound,
                             retransmissions: 0,
+                            transport: crate::events::Transport::Tftp,
                         });
                     }
                     not_found(s, catalog, &asked);

@@ -1,5 +1,5 @@
 use super::*;
-use crate::events::{DhcpEvent, LoopCause, NamedLoad, Switched};
+use crate::events::{DhcpEvent, LoopCause, NamedLoad, Switched, Transport};
 use crate::testkit::{self, SEED_IMAGE_NAMES as IMAGES};
 
 /// Manifest lines of `names`, none optional.
@@ -965,4 +965,43 @@ fn a_7925_goes_on_without_absent_optional_components_and_fetches_present_ones() 
         .pop()
         .unwrap();
     assert_eq!(s.state, PhoneState::Failed);
+}
+
+#[test]
+fn a_phone_fetching_over_http_is_followed_like_one_over_tftp() {
+    let http = |e: Event| match e {
+        Event::TftpRequest(r) => Event::TftpRequest(TftpRequest {
+            transport: Transport::Http,
+            ..r
+        }),
+        Event::TftpDone(d) => Event::TftpDone(TftpEnd {
+            transport: Transport::Http,
+            ..d
+        }),
+        other => other,
+    };
+    let mut t = Tracker::new(catalog());
+    t.handle(0, &ack());
+    t.handle(1, &http(req("/term61.default.loads", Resolution::Exact)));
+    let s = t
+        .handle(2, &http(end("term61.default.loads", Outcome::Done)))
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Downloading);
+    assert_eq!(s.files[0].transport, Transport::Http);
+    assert_eq!(s.files[1].transport, Transport::Tftp, "not asked for yet");
+    // One image over HTTP, the rest over TFTP (a phone that fell back).
+    t.handle(3, &http(req(IMAGES[0], Resolution::Exact)));
+    t.handle(4, &http(end(IMAGES[0], Outcome::Done)));
+    let mut last = None;
+    for (i, img) in IMAGES.iter().enumerate().skip(1) {
+        last = Some(fetch(&mut t, 10 + i as u64 * 10, img));
+    }
+    let last = last.unwrap();
+    assert_eq!(last.state, PhoneState::Done);
+    let transports: Vec<Transport> = last.files.iter().map(|f| f.transport).collect();
+    assert_eq!(
+        transports[..3],
+        [Transport::Http, Transport::Http, Transport::Tftp]
+    );
 }

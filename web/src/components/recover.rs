@@ -351,6 +351,8 @@ fn watch(props: &RecoverStepProps) -> Html {
             let status = props.status.as_ref();
             let tftp = status.and_then(|s| interfaces::tftp_where(&s.tftp, props.tftp));
             let dhcp = status.map(|s| interfaces::dhcp_short(&s.dhcp));
+            let http =
+                status.and_then(|s| interfaces::http_where(s.provision.as_ref(), props.tftp));
             html! {
                 <>
                     if let Some(lost) = live.stale_since {
@@ -366,6 +368,7 @@ fn watch(props: &RecoverStepProps) -> Html {
                             Some(at) => format!("Listening: TFTP on {at}"),
                             None => "The helper's TFTP server is not running".to_string(),
                         } }
+                        { http.unwrap_or_default() }
                         { dhcp.map(|d| format!("; DHCP {d}.")).unwrap_or_else(|| ".".into()) }
                     </p>
                 </>

@@ -9,7 +9,7 @@
 
 use lifeline_shared::advice::Advice;
 use lifeline_shared::events::{
-    Announced, FileState, PhoneFile, PhoneState, PhoneSummary, Switched,
+    Announced, FileState, PhoneFile, PhoneState, PhoneSummary, Switched, Transport,
 };
 
 use crate::format;
@@ -292,9 +292,12 @@ fn sending(p: &PhoneSummary) -> Option<&str> {
 }
 
 fn file_view(f: &PhoneFile) -> FileView {
+    let http = f.transport == Transport::Http;
     let (state, tone) = match f.state {
         FileState::Pending => ("waiting", "muted"),
+        FileState::Downloading if http => ("sending over HTTP", "working"),
         FileState::Downloading => ("sending", "working"),
+        FileState::Done if http => ("sent over HTTP", "ok"),
         FileState::Done => ("sent", "ok"),
         FileState::NotFound => ("not in the bundle", "error"),
         FileState::Failed => ("failed", "error"),
@@ -389,6 +392,7 @@ mod tests {
             bytes,
             state,
             retransmissions: 0,
+            transport: lifeline_shared::events::Transport::Tftp,
         };
         assert_eq!(
             file_view(&f(1000, FileState::Downloading)).percent,
@@ -401,6 +405,16 @@ mod tests {
         );
         let nf = file_view(&f(0, FileState::NotFound));
         assert_eq!((nf.state, nf.tone), ("not in the bundle", "error"));
+        let http = |state| PhoneFile {
+            transport: Transport::Http,
+            ..f(1000, state)
+        };
+        assert_eq!(file_view(&http(FileState::Done)).state, "sent over HTTP");
+        assert_eq!(
+            file_view(&http(FileState::Downloading)).state,
+            "sending over HTTP"
+        );
+        assert_eq!(file_view(&f(1000, FileState::Done)).state, "sent");
     }
 
     #[test]
@@ -411,6 +425,7 @@ mod tests {
             bytes: if state == FileState::Done { 1000 } else { 0 },
             state,
             retransmissions: 0,
+            transport: lifeline_shared::events::Transport::Tftp,
         };
         let mut p = summary("10.0.0.50", PhoneState::Downloading);
         p.files = vec![

@@ -7,7 +7,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
 
-use lifeline_shared::events::{DhcpStep, Event, Outcome, Resolution, is_normal_miss};
+use lifeline_shared::events::{DhcpStep, Event, Outcome, Resolution, Transport, is_normal_miss};
 
 use crate::clock::Clock;
 use crate::format;
@@ -113,6 +113,16 @@ fn client_ip(a: SocketAddr) -> Option<Ipv4Addr> {
     }
 }
 
+/// ` over HTTP` for a transfer over HTTP provisioning (port 6970); nothing
+/// for TFTP, which is what a phone uses unless it says otherwise.
+fn over(transport: Transport) -> &'static str {
+    match transport {
+        Transport::Tftp => "",
+        Transport::Http => " over HTTP",
+        Transport::Other => " over another transport",
+    }
+}
+
 /// The log line for a network event, or `None` for one the log leaves out
 /// (progress is on the cards). `card_for` names the card of an address.
 pub fn event_line(
@@ -140,11 +150,15 @@ pub fn event_line(
                 .map(|s| format!(" ({})", format::size(s)))
                 .unwrap_or_default();
             let (text, tone) = match r.resolution {
-                Resolution::Exact => (format!("Asked for `{}`{size}.", r.file), Tone::Plain),
+                Resolution::Exact => (
+                    format!("Asked for `{}`{}{size}.", r.file, over(r.transport)),
+                    Tone::Plain,
+                ),
                 Resolution::Case | Resolution::Alias => (
                     format!(
-                        "Asked for `{}`; sent `{}`{size}, the same file spelt otherwise.",
+                        "Asked for `{}`{}; sent `{}`{size}, the same file spelt otherwise.",
                         r.file,
+                        over(r.transport),
                         r.served.as_deref().unwrap_or("?")
                     ),
                     Tone::Plain,
@@ -179,8 +193,9 @@ pub fn event_line(
         Event::TftpDone(e) => tftp(
             e.client,
             format!(
-                "Received `{}`: {} in {}{}.",
+                "Received `{}`{}: {} in {}{}.",
                 e.file,
+                over(e.transport),
                 format::size(e.stats.bytes),
                 format::millis(e.duration_secs * 1000.0),
                 resends(e.stats.retransmissions)
@@ -411,6 +426,36 @@ mod tests {
     }
 
     #[test]
+    fn a_transfer_over_http_says_so() {
+        let mut live = Live::default();
+        let http = |e: Event| match e {
+            Event::TftpRequest(r) => Event::TftpRequest(lifeline_shared::events::TftpRequest {
+                transport: Transport::Http,
+                ..r
+            }),
+            Event::TftpDone(d) => Event::TftpDone(lifeline_shared::events::TftpEnd {
+                transport: Transport::Http,
+                ..d
+            }),
+            other => other,
+        };
+        live.on_event(
+            &http(request("SEP001122AABBCC.cnf.xml", Resolution::Exact)),
+            None,
+            at(0),
+        );
+        live.on_event(&http(done("SEP001122AABBCC.cnf.xml")), None, at(1));
+        let texts: Vec<String> = live.log.iter().map(|l| l.text.clone()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Asked for `SEP001122AABBCC.cnf.xml` over HTTP (642 bytes).",
+                "Received `SEP001122AABBCC.cnf.xml` over HTTP: 642 bytes in 125 ms, 2 resends.",
+            ]
+        );
+    }
+
+    #[test]
     fn events_read_as_plain_lines() {
         let mut live = Live::default();
         live.on_event(
@@ -451,6 +496,7 @@ mod tests {
             &Event::TftpProgress(lifeline_shared::events::TftpProgress {
                 transfer: 1,
                 client: "10.0.0.50:5000".parse().unwrap(),
+                transport: lifeline_shared::events::Transport::Tftp,
                 file: "a".into(),
                 size: None,
                 stats: Stats::default(),

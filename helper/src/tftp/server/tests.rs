@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Config, serve};
 use crate::events::{Event, Events};
-use crate::tftp::files::{MemoryFiles, Resolution};
+use crate::files::{MemoryFiles, Resolution};
 use crate::tftp::tid::TidMode;
 use lifeline_proto::tftp::packet::{ErrorCode, Packet, Request, TftpOption};
 use lifeline_proto::tftp::session::Outcome;

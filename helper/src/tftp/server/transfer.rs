@@ -24,8 +24,8 @@ use super::shed::Shed;
 use super::slots::Standing;
 use super::{Config, Slot, lock, publish_shed};
 use crate::events::{Event, Events, OptionPair, TftpEnd, TftpProgress, TftpRequest};
+use crate::files::{FileSource, LookupError};
 use crate::tftp::clock;
-use crate::tftp::files::{FileSource, LookupError};
 
 /// What an evicted claim's client is told.
 const EVICTED_MESSAGE: &str =
@@ -116,10 +116,11 @@ impl Transfer {
         let mut request = TftpRequest {
             transfer: self.id,
             client: self.client,
+            transport: lifeline_shared::events::Transport::Tftp,
             file: self.file.clone(),
             mode: self.mode_text.clone(),
             options: self.options.clone(),
-            resolution: crate::tftp::files::Resolution::NotFound,
+            resolution: crate::files::Resolution::NotFound,
             served: None,
             size: None,
             accepted: Vec::new(),
@@ -200,6 +201,7 @@ impl Transfer {
         let end = TftpEnd {
             transfer: self.id,
             client: self.client,
+            transport: lifeline_shared::events::Transport::Tftp,
             file: served,
             stats,
             duration_secs: duration,
@@ -315,6 +317,7 @@ impl Transfer {
                         self.events.publish(Event::TftpProgress(TftpProgress {
                             transfer: self.id,
                             client: self.client,
+                            transport: lifeline_shared::events::Transport::Tftp,
                             file: served.to_owned(),
                             size,
                             stats,

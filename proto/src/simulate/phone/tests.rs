@@ -16,6 +16,7 @@ use lifeline_shared::testkit::{self, SEED_IMAGE_NAMES as IMAGES};
 use super::*;
 use crate::dhcp::wire::ClientMessage;
 use crate::simulate::report::{self, FileOutcome, Problem, Step, Verdict};
+use crate::simulate::spec::HTTP_PORT;
 use crate::simulate::tftp_client::Failure;
 
 const SERVER_IP: Ipv4Addr = Ipv4Addr::new(10, 78, 0, 1);
@@ -95,6 +96,10 @@ struct FakeNet {
     datagrams: u64,
     requested: Vec<String>,
     released: bool,
+    /// What the HTTP port does (see `tests/http.rs`).
+    http: http::Port,
+    /// Paths asked over HTTP.
+    http_requested: Vec<String>,
 }
 
 impl FakeNet {
@@ -110,6 +115,8 @@ impl FakeNet {
             datagrams: 0,
             requested: Vec::new(),
             released: false,
+            http: http::Port::Closed,
+            http_requested: Vec::new(),
         }
     }
 
@@ -126,6 +133,7 @@ impl FakeNet {
         let answers = match t.socket {
             SocketId::Dhcp => self.dhcp_answer(&t.bytes),
             SocketId::Tftp(id) => self.tftp_answer(id, t.to, &t.bytes),
+            SocketId::Http(_) => unreachable!("HTTP goes through FakeNet::http"),
         };
         let silent = self.tftp_silent;
         answers
@@ -246,6 +254,8 @@ fn spec(mode: Scenario) -> PhoneSpec {
         tftp_options: false,
         time_limit: Duration::from_secs(15 * 60),
         runs: lifeline_shared::models::Protocol::Sccp,
+        transport: Transport::Tftp,
+        http_port: HTTP_PORT,
     }
 }
 
@@ -258,8 +268,12 @@ fn run(spec: PhoneSpec, network: Network, net: &mut FakeNet) -> (report::PhoneRe
     let mut inbox: VecDeque<(SocketId, SocketAddr, Vec<u8>)> = VecDeque::new();
     for _ in 0..1_000_000 {
         while let Some(t) = phone.poll_transmit() {
-            if let SocketId::Tftp(id) = t.socket {
+            if let SocketId::Tftp(id) | SocketId::Http(id) = t.socket {
                 assert!(phone.is_live(id), "sends only through live sockets");
+            }
+            if let SocketId::Http(_) = t.socket {
+                net.http(&mut phone, now, t);
+                continue;
             }
             inbox.extend(net.deliver(t));
         }
@@ -289,6 +303,8 @@ fn stuck(r: &report::PhoneReport) -> &report::Stuck {
         other => panic!("expected stuck, got {other:?}"),
     }
 }
+
+mod http;
 
 #[test]
 fn recovery_asks_for_term61_then_the_images_in_order() {

@@ -1,5 +1,6 @@
-//! Where served files come from: a root folder (a bundle folder brings its
-//! alias table) or memory (tests, and `serve --firmware`).
+//! Where served files come from, for TFTP and HTTP provisioning alike: a root
+//! folder (a bundle folder brings its alias table) or memory (tests, and
+//! `serve --firmware`).
 //!
 //! Every source resolves a requested name the same way:
 //! 1. the name as it is (with `\` read as `/`),
@@ -36,8 +37,20 @@ const MAX_MANIFEST_LEN: u64 = 16 << 20;
 pub use lifeline_shared::events::Resolution;
 
 /// A `Read + Seek` source.
-pub trait ReadSeek: Read + Seek {}
-impl<T: Read + Seek> ReadSeek for T {}
+pub trait ReadSeek: Read + Seek {
+    /// The open file behind it, when it is one: HTTP hands it to the kernel
+    /// (`sendfile`) at explicit offsets, which leaves the reader's position
+    /// alone.
+    fn file(&self) -> Option<&File> {
+        None
+    }
+}
+impl ReadSeek for File {
+    fn file(&self) -> Option<&File> {
+        Some(self)
+    }
+}
+impl<T: AsRef<[u8]>> ReadSeek for Cursor<T> {}
 
 /// A file ready to be served.
 pub struct Opened {

@@ -1,0 +1,159 @@
+//! `lifeline simulate --transport http` (a phone that asks HTTP first, as
+//! 78xx/88xx do) against `lifeline serve` on loopback: with HTTP provisioning
+//! on, every file comes over HTTP; with it off, the phone falls back to TFTP.
+//! The namespace test in simulate_netns.rs does the same through DHCP's
+//! option 150 and the real port 6970.
+
+mod simulate_support;
+
+use std::time::Duration;
+
+use lifeline_shared::testkit;
+use lifeline_tests::Server;
+use simulate_support::{bundle, simulate, tempdir};
+
+/// Guard for one simulated phone over loopback (it takes about a second).
+const GUARD: Duration = Duration::from_secs(180);
+
+fn transports(phone: &serde_json::Value) -> Vec<String> {
+    phone["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["transport"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn an_http_first_phone_gets_every_file_over_http() {
+    let dir = tempdir();
+    let root = bundle(
+        dir.path(),
+        "seed.zip",
+        &testkit::seed_zip(),
+        "127.0.0.1",
+        &[],
+    );
+    let server = Server::start_with(&[
+        "--http-listen",
+        "127.0.0.1:0",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
+    let tftp = server.wait_for_tftp().to_string();
+    let http = server.wait_for_provision();
+    let port = http.port().to_string();
+
+    for mode in ["recovery", "boot"] {
+        let out = simulate(
+            None,
+            &[
+                "--model",
+                "7961",
+                "--server",
+                &tftp,
+                "--mode",
+                mode,
+                "--transport",
+                "http",
+                "--http-port",
+                &port,
+                "--json",
+            ],
+            GUARD,
+        );
+        assert_eq!(
+            out.code(),
+            Some(0),
+            "{mode}: {}\n{}",
+            out.stdout,
+            out.stderr
+        );
+        let v = out.json();
+        let phone = &v["phones"][0];
+        assert!(
+            transports(phone).iter().all(|t| t == "http"),
+            "{mode}: {phone}"
+        );
+        assert!(
+            !phone["notes"].to_string().contains("asked TFTP"),
+            "{mode}: no fallback: {phone}"
+        );
+    }
+    // The helper saw them as HTTP downloads.
+    server.wait_for_line("HTTP #");
+
+    let out = simulate(
+        None,
+        &[
+            "--model",
+            "7961",
+            "--server",
+            &tftp,
+            "--transport",
+            "http",
+            "--http-port",
+            &port,
+        ],
+        GUARD,
+    );
+    assert_eq!(out.code(), Some(0), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(&format!("HTTP first on port {port}")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains(", over HTTP)"), "{}", out.stdout);
+}
+
+#[test]
+fn with_http_provisioning_off_the_phone_falls_back_to_tftp() {
+    let dir = tempdir();
+    let root = bundle(
+        dir.path(),
+        "seed.zip",
+        &testkit::seed_zip(),
+        "127.0.0.1",
+        &[],
+    );
+    // A port free a moment ago; with HTTP off nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let server = Server::start_with(&[
+        "--http-listen",
+        "127.0.0.1:0",
+        "--root",
+        root.to_str().unwrap(),
+        "--provision-listen",
+        "off",
+    ]);
+    let tftp = server.wait_for_tftp().to_string();
+    let out = simulate(
+        None,
+        &[
+            "--model",
+            "7961",
+            "--server",
+            &tftp,
+            "--transport",
+            "http",
+            "--http-port",
+            &port,
+            "--json",
+        ],
+        GUARD,
+    );
+    assert_eq!(out.code(), Some(0), "{}\n{}", out.stdout, out.stderr);
+    let v = out.json();
+    let phone = &v["phones"][0];
+    assert!(transports(phone).iter().all(|t| t == "tftp"), "{phone}");
+    assert_eq!(transports(phone).len(), 6, "{phone}");
+    assert!(
+        phone["notes"].to_string().contains("connection refused"),
+        "{phone}"
+    );
+}
