@@ -255,6 +255,11 @@ impl Transfer {
             if claim && !session.is_claim() {
                 claim = false;
                 if !self.standing.acknowledge() {
+                    // Evicted, or superseded since the look above.
+                    if self.standing.is_superseded() {
+                        session.client_moved_on(now);
+                        return;
+                    }
                     session.cancel(now, EVICTED_MESSAGE);
                 }
             } else if claim && self.standing.is_evicted() {
