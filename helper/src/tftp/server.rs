@@ -17,7 +17,10 @@
 //!
 //! Invariants:
 //! - one transfer per client address and port: a repeated RRQ while it runs
-//!   is ignored;
+//!   is ignored, unless the client has moved on (another file, or the old
+//!   transfer waits only for its final ACK): then the old transfer ends
+//!   without another datagram to that port, and the request is served
+//!   ([`slots`]);
 //! - at most `max_per_client` claims (transfers never acknowledged) per IP
 //!   address and `max_transfers` transfers in all; when every slot is taken a
 //!   new request evicts the oldest claim, never a transfer making progress
@@ -285,16 +288,22 @@ impl Context<'_> {
         };
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let now = clock::now();
-        let admission = lock(self.active).admit(id, client, now);
+        let admission = lock(self.active).admit(id, client, request.filename, now);
         let (standing, alone) = match admission {
             Admission::Admitted {
                 standing,
                 alone,
                 evicted,
+                superseded,
             } => {
                 if let Some((evicted, standing)) = evicted {
                     wake(&standing);
                     self.shed(ShedReason::ClaimEvicted, evicted, now);
+                }
+                if let Some(superseded) = superseded {
+                    tracing::debug!(%client, file = request.filename,
+                        "a new tftp request from the port of a running transfer: the client moved on");
+                    wake(&superseded);
                 }
                 (standing, alone)
             }
@@ -425,9 +434,10 @@ impl Context<'_> {
     }
 }
 
-/// Wakes an evicted transfer's thread out of its `recv` at once: the socket
-/// is shut for reading (`recv` returns 0 from then on), and the thread,
-/// finding itself evicted, tells its client and ends. Sending still works.
+/// Wakes an evicted or superseded transfer's thread out of its `recv` at
+/// once: the socket is shut for reading (`recv` returns 0 from then on), and
+/// the thread, finding itself evicted, tells its client and ends (superseded,
+/// it ends without a word). Sending still works.
 fn wake(standing: &Standing) {
     if let Some(socket) = standing.socket() {
         // An unconnected socket reports ENOTCONN but is woken all the same.

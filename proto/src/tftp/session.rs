@@ -317,6 +317,39 @@ impl<R: Read> ReadSession<R> {
         !self.acknowledged && matches!(self.state, State::Finished(Outcome::TimedOut { .. }))
     }
 
+    /// Whether the client acknowledged every block but the last, and the last
+    /// was sent: only the final ACK is missing. That ACK is most often lost
+    /// after the client already has the file.
+    pub fn awaits_final_ack(&self) -> bool {
+        self.acknowledged
+            && !self.is_finished()
+            && self
+                .last
+                .is_some_and(|last| self.base == last && self.sent_high == last)
+    }
+
+    /// The client sent a new request from this transfer's address and port:
+    /// it is through with this transfer (a client never asks again from a
+    /// port it is still receiving on), and its new request has the port now.
+    /// Ends the transfer without another datagram, since the client would
+    /// take it for an answer to that request. Done when only the final ACK
+    /// was missing (the client had every block; its ACK was lost), cancelled
+    /// otherwise.
+    pub fn client_moved_on(&mut self, now: Time) {
+        if self.is_finished() {
+            return;
+        }
+        let outcome = match self.last {
+            Some(last) if self.awaits_final_ack() => {
+                self.count_acknowledged(last);
+                Outcome::Done
+            }
+            _ => Outcome::Cancelled,
+        };
+        self.fail(outcome);
+        self.ended = Some(now.as_nanos());
+    }
+
     /// Whether the transfer is over (there may still be a final ERROR to send).
     pub fn is_finished(&self) -> bool {
         matches!(self.state, State::Finished(_))
@@ -470,10 +503,7 @@ impl<R: Read> ReadSession<R> {
         }
         let acked = self.sent_high - behind;
         self.acknowledged = true;
-        let blksize = u64::from(self.negotiated.blksize);
-        let last_len = self.lens[self.slot(acked)] as u64;
-        self.stats.blocks = acked;
-        self.stats.bytes = (acked - 1) * blksize + last_len;
+        self.count_acknowledged(acked);
         if acked == self.sent_high {
             self.sample_rtt(now);
         } else {
@@ -489,6 +519,14 @@ impl<R: Read> ReadSession<R> {
             return;
         }
         self.progress(now);
+    }
+
+    /// Counts blocks up to `acked` (an index, still in the ring) as delivered.
+    fn count_acknowledged(&mut self, acked: u64) {
+        let blksize = u64::from(self.negotiated.blksize);
+        let last_len = self.lens[self.slot(acked)] as u64;
+        self.stats.blocks = acked;
+        self.stats.bytes = (acked - 1) * blksize + last_len;
     }
 
     /// Acts on a timeout; does nothing before [`ReadSession::poll_timeout`].

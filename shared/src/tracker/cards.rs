@@ -111,11 +111,18 @@ impl Tracker {
             return key;
         };
         let n = self.starts.entry(a).or_insert(0);
-        *n += 1;
-        let key = if *n == 1 {
-            a.to_string()
-        } else {
-            format!("{a}#{n}")
+        // Past a card of this address kept while its count was dropped
+        // (see `Tracker::bound`), never over it.
+        let key = loop {
+            *n += 1;
+            let key = if *n == 1 {
+                a.to_string()
+            } else {
+                format!("{a}#{n}")
+            };
+            if !self.phones.contains_key(&key) {
+                break key;
+            }
         };
         let mut p = Phone::new(now, key.clone(), None, Some(a));
         p.summary.sequence = *n;

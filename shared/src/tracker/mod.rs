@@ -52,6 +52,12 @@ pub const MANIFEST_REPEAT_LIMIT: u32 = 3;
 pub const CONFIG_REPEAT_LIMIT: u32 = 3;
 /// How many timed-out transfers of the same file before a phone is "stuck".
 pub const TIMEOUT_LIMIT: u32 = 3;
+/// The most cards the tracker keeps. A room is tens or hundreds of phones;
+/// past this (requests from a scan of many addresses, a flood of DHCP
+/// clients, a helper left running through many recoveries) the card seen
+/// least recently goes, so the tracker's memory, and the snapshot a page
+/// gets, stay bounded. The tables from addresses to cards are held to it too.
+pub const MAX_CARDS: usize = 1024;
 
 #[derive(Clone, Debug)]
 struct Phone {
@@ -280,6 +286,7 @@ impl Tracker {
         {
             out.renamed_from = Some(old);
         }
+        self.bound(&key);
         vec![out]
     }
 
@@ -313,12 +320,46 @@ impl Tracker {
             ..n.announced.clone()
         }));
         let mut out = s.clone();
+        self.bound(&key);
         if let Some((old, new)) = self.renamed.take()
             && new == key
         {
             out.renamed_from = Some(old);
         }
         vec![out]
+    }
+
+    /// Holds the cards to [`MAX_CARDS`], the least recently seen going
+    /// first (never `keep`, the card just touched), and the address tables
+    /// to as many entries: an address's entry goes with its card, and past
+    /// the bound only each card's own address is kept.
+    fn bound(&mut self, keep: &str) {
+        while self.phones.len() > MAX_CARDS {
+            let Some(oldest) = self
+                .phones
+                .iter()
+                .filter(|(id, _)| id.as_str() != keep)
+                .min_by_key(|(id, p)| (p.summary.last_seen_ms, p.summary.first_seen_ms, *id))
+                .map(|(id, _)| id.clone())
+            else {
+                break;
+            };
+            self.phones.remove(&oldest);
+            self.by_address.retain(|_, card| *card != oldest);
+        }
+        if self.by_address.len() > MAX_CARDS {
+            let phones = &self.phones;
+            self.by_address.retain(|address, card| {
+                phones
+                    .get(card)
+                    .is_some_and(|p| p.summary.address == Some(*address))
+            });
+        }
+        if self.starts.len() > MAX_CARDS {
+            let by_address = &self.by_address;
+            self.starts
+                .retain(|address, _| by_address.contains_key(address));
+        }
     }
 
     fn on_request(&mut self, key: &str, r: &TftpRequest) {

@@ -1,6 +1,7 @@
 use super::*;
 use crate::events::{DhcpEvent, LoopCause, NamedLoad, Switched, Transport};
 use crate::testkit::{self, SEED_IMAGE_NAMES as IMAGES};
+use std::net::IpAddr;
 
 /// Manifest lines of `names`, none optional.
 pub(super) fn lines(
@@ -605,6 +606,95 @@ fn phones_that_start_over_behind_one_address_get_a_card_each() {
     // Another address keeps its own count.
     let s = fetch_from(&mut t, 3000, "10.0.0.51:50000", "term41.default.loads");
     assert_eq!((s.id.as_str(), s.sequence), ("10.0.0.51", 1));
+}
+
+/// The `n`-th address of a scan of many addresses: 10.1.x.y.
+fn scanned(n: usize) -> String {
+    format!("10.1.{}.{}:4000", n / 250, n % 250 + 1)
+}
+
+fn card_at(all: &[PhoneSummary], client: &str) -> bool {
+    let ip: SocketAddr = client.parse().unwrap();
+    all.iter()
+        .any(|s| s.address.map(IpAddr::V4) == Some(ip.ip()))
+}
+
+#[test]
+fn cards_are_bounded_the_least_recently_seen_going_first() {
+    let mut t = Tracker::new(catalog());
+    fetch_from(&mut t, 0, PHONE, "term41.default.loads");
+    // A scan from many addresses while the phone goes on with its images.
+    let scan = MAX_CARDS + 500;
+    for n in 0..scan {
+        let now = 10 + n as u64;
+        t.handle(
+            now,
+            &req_from(&scanned(n), "missing.bin", Resolution::NotFound),
+        );
+        if n % 100 == 0 {
+            fetch_from(&mut t, now, PHONE, IMAGES[n / 100 % IMAGES.len()]);
+        }
+        assert!(t.phones.len() <= MAX_CARDS);
+        assert!(t.by_address.len() <= MAX_CARDS && t.starts.len() <= MAX_CARDS);
+    }
+    let all = t.summaries();
+    assert_eq!(all.len(), MAX_CARDS);
+    let phone = all
+        .iter()
+        .find(|s| s.id == "10.0.0.50")
+        .expect("the phone at work is kept");
+    assert_eq!(phone.files_done, phone.files_expected);
+    // The scan's first cards went, its last ones stay.
+    assert!(!card_at(&all, &scanned(0)));
+    assert!(!card_at(&all, &scanned(scan - MAX_CARDS)));
+    assert!(card_at(&all, &scanned(scan - MAX_CARDS + 1)));
+    assert!(card_at(&all, &scanned(scan - 1)));
+    // A request from an address whose card went makes a card again.
+    let s = t
+        .handle(
+            5000,
+            &req_from(&scanned(0), "missing.bin", Resolution::NotFound),
+        )
+        .pop()
+        .unwrap();
+    assert_eq!(s.state, PhoneState::Failed);
+    assert_eq!(t.phones.len(), MAX_CARDS);
+}
+
+#[test]
+fn a_new_start_never_takes_the_id_of_a_card_kept_past_its_count() {
+    let mut t = Tracker::new(catalog());
+    // The address's first card fails; a second start gets a card of its own.
+    t.handle(
+        0,
+        &req_from(PHONE, "term42.default.loads", Resolution::NotFound),
+    );
+    let s = fetch_from(&mut t, 10, PHONE, "term41.default.loads");
+    assert_eq!(s.id, "10.0.0.50#2");
+    // The first is retried (seen now); a scan then pushes out the second
+    // start's card, and with it the address's count of starts.
+    let retried = t.retry(1_000_000, &["10.0.0.50".to_string()]);
+    assert_eq!(retried.len(), 1);
+    for n in 0..MAX_CARDS + 10 {
+        t.handle(
+            100 + n as u64,
+            &req_from(&scanned(n), "missing.bin", Resolution::NotFound),
+        );
+    }
+    assert!(t.phones.contains_key("10.0.0.50"));
+    assert!(!t.phones.contains_key("10.0.0.50#2"));
+    assert!(!t.starts.contains_key(&Ipv4Addr::new(10, 0, 0, 50)));
+    // The address starts again: a new card beside the kept one, not over it.
+    let s = t
+        .handle(
+            2_000_000,
+            &req_from(PHONE, "term41.default.loads", Resolution::Exact),
+        )
+        .pop()
+        .unwrap();
+    assert_eq!(s.id, "10.0.0.50#2");
+    let kept = &t.phones["10.0.0.50"].summary;
+    assert_eq!((kept.state, kept.retries), (PhoneState::Waiting, 1));
 }
 
 #[test]

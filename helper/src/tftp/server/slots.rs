@@ -5,7 +5,12 @@
 //!
 //! Invariants:
 //! - one transfer per client address and port: a repeated request while it
-//!   runs is a duplicate;
+//!   runs is a duplicate, unless the client has moved on: a request for
+//!   another file, or any request once the client has every block but the
+//!   last acknowledged and the last sent (a client never asks again from a
+//!   port it is still receiving on; a new socket of its got the same port).
+//!   Then the old transfer is superseded: it leaves the table at once and
+//!   ends quietly, and the request is admitted;
 //! - at most `max_per_client` claims (transfers never acknowledged) per IP
 //!   address, so one host cannot fill the table with requests it abandons;
 //!   transfers that made progress do not count, so phones behind one address
@@ -21,7 +26,7 @@
 use std::collections::{HashMap, HashSet};
 use std::net::UdpSocket;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 
 use lifeline_proto::tftp::time::Time;
@@ -29,14 +34,19 @@ use lifeline_proto::tftp::time::Time;
 const CLAIM: u8 = 0;
 const ACKNOWLEDGED: u8 = 1;
 const EVICTED: u8 = 2;
+const SUPERSEDED: u8 = 3;
 
 /// A transfer's standing, shared by the table and the transfer's thread. It
-/// moves once, by compare-and-swap: from claim to acknowledged (the thread,
-/// on the client's first acknowledgement) or from claim to evicted (the
-/// table), so a transfer that made progress can never be evicted.
+/// moves by compare-and-swap: from claim to acknowledged (the thread, on the
+/// client's first acknowledgement) or from claim to evicted (the table), so
+/// a transfer that made progress can never be evicted; and from claim or
+/// acknowledged to superseded (the table: its client moved on).
 #[derive(Debug, Default)]
 pub(super) struct Standing {
     state: AtomicU8,
+    /// Every block but the last is acknowledged and the last was sent (set
+    /// by the thread).
+    final_only: AtomicBool,
     /// The transfer's socket, once open: what eviction wakes.
     socket: OnceLock<Weak<UdpSocket>>,
 }
@@ -69,6 +79,28 @@ impl Standing {
         self.state.load(Ordering::Acquire) == EVICTED
     }
 
+    /// A new request from the client's address and port took the slot.
+    pub(super) fn is_superseded(&self) -> bool {
+        self.state.load(Ordering::Acquire) == SUPERSEDED
+    }
+
+    /// The thread's word: only the final ACK is missing.
+    pub(super) fn set_final_only(&self) {
+        self.final_only.store(true, Ordering::Release);
+    }
+
+    fn is_final_only(&self) -> bool {
+        self.final_only.load(Ordering::Acquire)
+    }
+
+    fn supersede(&self) -> bool {
+        [CLAIM, ACKNOWLEDGED].into_iter().any(|from| {
+            self.state
+                .compare_exchange(from, SUPERSEDED, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+        })
+    }
+
     fn is_claim(&self) -> bool {
         self.state.load(Ordering::Acquire) == CLAIM
     }
@@ -84,6 +116,8 @@ impl Standing {
 #[derive(Debug)]
 struct Holder {
     client: SocketAddr,
+    /// The file asked for, as asked.
+    file: String,
     started: Time,
     standing: Arc<Standing>,
 }
@@ -99,6 +133,9 @@ pub(super) enum Admission {
         /// The claim evicted to make room, if one was: its client and
         /// standing (to wake its thread).
         evicted: Option<(SocketAddr, Arc<Standing>)>,
+        /// The transfer this request superseded, if it did: its standing
+        /// (to wake its thread, which ends without telling the client).
+        superseded: Option<Arc<Standing>>,
     },
     /// The same client address and port already has a transfer running.
     Duplicate,
@@ -115,11 +152,12 @@ pub(super) struct Slots {
     max_transfers: usize,
     max_per_client: usize,
     holders: HashMap<u64, Holder>,
-    clients: HashSet<SocketAddr>,
+    /// The transfer of each client address and port.
+    clients: HashMap<SocketAddr, u64>,
     /// Transfers per IP address, claims or not: the cheap test before
     /// counting that address's claims, which is what the cap bounds.
     per_ip: HashMap<IpAddr, usize>,
-    /// Evicted transfers whose threads have not ended yet.
+    /// Evicted and superseded transfers whose threads have not ended yet.
     ending: HashSet<u64>,
 }
 
@@ -129,17 +167,32 @@ impl Slots {
             max_transfers: max_transfers.max(1),
             max_per_client: max_per_client.max(1),
             holders: HashMap::new(),
-            clients: HashSet::new(),
+            clients: HashMap::new(),
             per_ip: HashMap::new(),
             ending: HashSet::new(),
         }
     }
 
-    /// Decides whether the request of `client` at `now` gets a slot as
-    /// transfer `id`; on admission the slot is taken until [`Slots::release`].
-    pub(super) fn admit(&mut self, id: u64, client: SocketAddr, now: Time) -> Admission {
-        if self.clients.contains(&client) {
-            return Admission::Duplicate;
+    /// Decides whether the request of `client` for `file` at `now` gets a
+    /// slot as transfer `id`; on admission the slot is taken until
+    /// [`Slots::release`].
+    pub(super) fn admit(
+        &mut self,
+        id: u64,
+        client: SocketAddr,
+        file: &str,
+        now: Time,
+    ) -> Admission {
+        let mut superseded = None;
+        if let Some(&running) = self.clients.get(&client) {
+            let holder = &self.holders[&running];
+            let moved_on = holder.file != file || holder.standing.is_final_only();
+            if !moved_on || self.ending.len() >= self.max_transfers || !holder.standing.supersede()
+            {
+                return Admission::Duplicate;
+            }
+            superseded = self.remove(running).map(|h| h.standing);
+            self.ending.insert(running);
         }
         if self.per_ip.get(&client.ip()).copied().unwrap_or(0) >= self.max_per_client {
             let claims = self.claims_from(client.ip());
@@ -165,16 +218,18 @@ impl Slots {
             id,
             Holder {
                 client,
+                file: file.to_owned(),
                 started: now,
                 standing: Arc::clone(&standing),
             },
         );
-        self.clients.insert(client);
+        self.clients.insert(client, id);
         *self.per_ip.entry(client.ip()).or_default() += 1;
         Admission::Admitted {
             standing,
             alone: self.holders.len() == 1,
             evicted,
+            superseded,
         }
     }
 

@@ -396,6 +396,91 @@ async fn a_repeated_request_does_not_start_a_second_transfer() {
     drop(again);
 }
 
+/// A client that had a whole file, whose final ACK was lost, asks for its next
+/// file from the same port (a new socket the kernel gave the same port, as
+/// a phone's or the soak's does now and then): the new request is served at
+/// once, and the old transfer, still waiting for that ACK, sends no more of
+/// its blocks there (a client would take them for its answer).
+async fn next_file_from_the_same_port(tid_mode: TidMode) {
+    let server = start(Config {
+        tid_mode,
+        ..Config::default()
+    })
+    .await;
+    let mut rx = server.events.subscribe();
+    let phone = client().await;
+    phone
+        .send_to(&rrq("small.bin", &[]), server.addr)
+        .await
+        .unwrap();
+    // small.bin is 4 blocks: 1 to 3 acknowledged, the 4th (the last) never.
+    let mut old_tid = None;
+    for block in 1..=4u16 {
+        let (bytes, tid) = recv(&phone).await;
+        assert!(
+            matches!(Packet::from_bytes(&bytes), Ok(Packet::Data { block: b, .. }) if b == block)
+        );
+        old_tid = Some(tid);
+        if block < 4 {
+            ack(&phone, tid, block).await;
+        }
+    }
+    let old_tid = old_tid.unwrap();
+    phone
+        .send_to(&rrq("big.bin", &[]), server.addr)
+        .await
+        .unwrap();
+    let (bytes, tid) = recv(&phone).await;
+    match Packet::from_bytes(&bytes) {
+        Ok(Packet::Data { block: 1, data }) => assert_eq!(data, &pattern(300_000)[..512]),
+        Ok(Packet::Data { block, .. }) => {
+            panic!("expected block 1 of the new file, got block {block} from {tid}")
+        }
+        other => panic!("expected block 1 of the new file, got {other:?} from {tid}"),
+    }
+    assert_ne!(tid, old_tid, "the new transfer has its own port");
+    // The old transfer ended without another word: its end is published
+    // (done: the client had every block and moved on).
+    let Event::TftpDone(old) = wait_for(
+        &mut rx,
+        |e| matches!(e, Event::TftpDone(d) | Event::TftpAborted(d) if d.file == "small.bin"),
+    )
+    .await
+    else {
+        panic!("the old transfer did not end as done")
+    };
+    assert_eq!((old.stats.blocks, old.stats.bytes), (4, 2000));
+    // The new one goes on to the end; nothing from the old port comes.
+    let mut out = bytes[4..].to_vec();
+    let mut block = 1u16;
+    loop {
+        ack(&phone, tid, block).await;
+        if out.len() == 300_000 {
+            break;
+        }
+        let (bytes, from) = recv(&phone).await;
+        assert_eq!(from, tid, "only the new transfer speaks to the port");
+        let Ok(Packet::Data { block: b, data }) = Packet::from_bytes(&bytes) else {
+            panic!("not DATA");
+        };
+        if b == block.wrapping_add(1) {
+            out.extend_from_slice(data);
+            block = b;
+        }
+    }
+    assert_eq!(out, pattern(300_000));
+}
+
+#[tokio::test]
+async fn the_next_file_from_the_same_port_is_served_at_once() {
+    next_file_from_the_same_port(TidMode::Auto).await;
+}
+
+#[tokio::test]
+async fn the_next_file_from_the_same_port_is_served_with_unconnected_sockets_too() {
+    next_file_from_the_same_port(TidMode::Shared).await;
+}
+
 #[tokio::test]
 async fn past_the_limit_clients_are_told_the_server_is_busy() {
     let server = start(Config {
@@ -714,39 +799,39 @@ fn admitted(admission: Admission) -> (Arc<super::slots::Standing>, Option<Socket
 #[test]
 fn the_table_caps_each_address_and_knows_duplicates() {
     let mut slots = Slots::new(10, 2);
-    admitted(slots.admit(1, addr("10.0.0.2:1000"), T0));
+    admitted(slots.admit(1, addr("10.0.0.2:1000"), "f", T0));
     assert!(matches!(
-        slots.admit(2, addr("10.0.0.2:1000"), T0),
+        slots.admit(2, addr("10.0.0.2:1000"), "f", T0),
         Admission::Duplicate
     ));
-    admitted(slots.admit(3, addr("10.0.0.2:1001"), T0));
+    admitted(slots.admit(3, addr("10.0.0.2:1001"), "f", T0));
     assert!(matches!(
-        slots.admit(4, addr("10.0.0.2:1002"), T0),
+        slots.admit(4, addr("10.0.0.2:1002"), "f", T0),
         Admission::ClientCap { running: 2 }
     ));
-    admitted(slots.admit(5, addr("10.0.0.3:1000"), T0));
+    admitted(slots.admit(5, addr("10.0.0.3:1000"), "f", T0));
     // One ends: the address may start another.
     slots.release(1);
-    admitted(slots.admit(6, addr("10.0.0.2:1002"), T0));
+    admitted(slots.admit(6, addr("10.0.0.2:1002"), "f", T0));
     assert_eq!(slots.running(), 3);
 }
 
 #[test]
 fn the_cap_counts_claims_so_phones_behind_one_address_that_make_progress_are_not_turned_away() {
     let mut slots = Slots::new(10, 2);
-    let (first, _) = admitted(slots.admit(1, addr("10.0.0.2:1000"), T0));
-    let (second, _) = admitted(slots.admit(2, addr("10.0.0.2:1001"), T0));
+    let (first, _) = admitted(slots.admit(1, addr("10.0.0.2:1000"), "f", T0));
+    let (second, _) = admitted(slots.admit(2, addr("10.0.0.2:1001"), "f", T0));
     assert!(matches!(
-        slots.admit(3, addr("10.0.0.2:1002"), T0),
+        slots.admit(3, addr("10.0.0.2:1002"), "f", T0),
         Admission::ClientCap { running: 2 }
     ));
     // Both phones acknowledged their first block: two more may ask at once.
     assert!(first.acknowledge());
     assert!(second.acknowledge());
-    admitted(slots.admit(4, addr("10.0.0.2:1002"), T0));
-    admitted(slots.admit(5, addr("10.0.0.2:1003"), T0));
+    admitted(slots.admit(4, addr("10.0.0.2:1002"), "f", T0));
+    admitted(slots.admit(5, addr("10.0.0.2:1003"), "f", T0));
     assert!(matches!(
-        slots.admit(6, addr("10.0.0.2:1004"), T0),
+        slots.admit(6, addr("10.0.0.2:1004"), "f", T0),
         Admission::ClientCap { running: 2 }
     ));
     assert_eq!(slots.running(), 4);
@@ -755,12 +840,12 @@ fn the_cap_counts_claims_so_phones_behind_one_address_that_make_progress_are_not
 #[test]
 fn a_full_table_evicts_the_oldest_claim_never_a_transfer_making_progress() {
     let mut slots = Slots::new(3, 10);
-    let (oldest, _) = admitted(slots.admit(1, addr("10.0.0.2:1"), T0));
-    let (older, _) = admitted(slots.admit(2, addr("10.0.0.2:2"), T0 + MS));
-    let (newer, _) = admitted(slots.admit(3, addr("10.0.0.2:3"), T0 + MS * 2));
+    let (oldest, _) = admitted(slots.admit(1, addr("10.0.0.2:1"), "f", T0));
+    let (older, _) = admitted(slots.admit(2, addr("10.0.0.2:2"), "f", T0 + MS));
+    let (newer, _) = admitted(slots.admit(3, addr("10.0.0.2:3"), "f", T0 + MS * 2));
     // The oldest made progress: the next oldest claim goes.
     assert!(oldest.acknowledge());
-    let (_, evicted) = admitted(slots.admit(4, addr("10.0.0.9:1"), T0 + MS * 3));
+    let (_, evicted) = admitted(slots.admit(4, addr("10.0.0.9:1"), "f", T0 + MS * 3));
     assert_eq!(evicted, Some(addr("10.0.0.2:2")));
     assert!(older.is_evicted());
     // Evicted first: the thread learns it cannot acknowledge any more.
@@ -771,22 +856,87 @@ fn a_full_table_evicts_the_oldest_claim_never_a_transfer_making_progress() {
     slots.release(2);
     assert_eq!(slots.running(), 3);
     // The claims left go oldest first: #3, then #4.
-    let (_, evicted) = admitted(slots.admit(5, addr("10.0.0.9:2"), T0 + MS * 4));
+    let (_, evicted) = admitted(slots.admit(5, addr("10.0.0.9:2"), "f", T0 + MS * 4));
     assert_eq!(evicted, Some(addr("10.0.0.2:3")));
     assert!(newer.is_evicted());
-    let (_, evicted) = admitted(slots.admit(6, addr("10.0.0.9:3"), T0 + MS * 5));
+    let (_, evicted) = admitted(slots.admit(6, addr("10.0.0.9:3"), "f", T0 + MS * 5));
     assert_eq!(evicted, Some(addr("10.0.0.9:1")));
+}
+
+#[test]
+fn a_new_request_from_a_running_transfers_port_supersedes_it_once_the_client_moved_on() {
+    let mut slots = Slots::new(4, 4);
+    let client = addr("10.0.0.2:1000");
+    let (claim, _) = admitted(slots.admit(1, client, "a.bin", T0));
+    // The same file again while a claim: its request retransmitted.
+    assert!(matches!(
+        slots.admit(2, client, "a.bin", T0 + MS),
+        Admission::Duplicate
+    ));
+    // Acknowledged, mid-transfer: still the same transfer's request.
+    assert!(claim.acknowledge());
+    assert!(matches!(
+        slots.admit(3, client, "a.bin", T0 + MS),
+        Admission::Duplicate
+    ));
+    // Only the final ACK missing: the client is through with it.
+    claim.set_final_only();
+    let Admission::Admitted {
+        standing: second,
+        superseded: Some(superseded),
+        evicted: None,
+        ..
+    } = slots.admit(4, client, "a.bin", T0 + MS * 2)
+    else {
+        panic!("not superseded");
+    };
+    assert!(Arc::ptr_eq(&superseded, &claim));
+    assert!(claim.is_superseded());
+    assert!(!claim.is_evicted());
+    assert_eq!(slots.running(), 1);
+    // Another file from the port supersedes a claim as well.
+    let Admission::Admitted {
+        superseded: Some(superseded),
+        ..
+    } = slots.admit(5, client, "b.bin", T0 + MS * 3)
+    else {
+        panic!("not superseded");
+    };
+    assert!(Arc::ptr_eq(&superseded, &second));
+    assert!(!second.acknowledge(), "a superseded claim stays superseded");
+    assert_eq!(slots.running(), 1);
+    // The superseded threads' ends free nothing more.
+    slots.release(1);
+    slots.release(4);
+    assert_eq!(slots.running(), 1);
+    slots.release(5);
+    assert_eq!(slots.running(), 0);
+}
+
+#[test]
+fn superseded_transfers_still_ending_are_bounded_by_the_slots() {
+    let mut slots = Slots::new(1, 4);
+    let client = addr("10.0.0.2:1000");
+    admitted(slots.admit(1, client, "a.bin", T0));
+    admitted(slots.admit(2, client, "b.bin", T0));
+    // #1's thread has not ended: no room for another one ending.
+    assert!(matches!(
+        slots.admit(3, client, "c.bin", T0),
+        Admission::Duplicate
+    ));
+    slots.release(1);
+    admitted(slots.admit(3, client, "c.bin", T0));
 }
 
 #[test]
 fn a_table_of_transfers_making_progress_is_busy() {
     let mut slots = Slots::new(2, 10);
     for id in 1..=2 {
-        let (standing, _) = admitted(slots.admit(id, addr(&format!("10.0.0.2:{id}")), T0));
+        let (standing, _) = admitted(slots.admit(id, addr(&format!("10.0.0.2:{id}")), "f", T0));
         assert!(standing.acknowledge());
     }
     assert!(matches!(
-        slots.admit(3, addr("10.0.0.3:1"), T0),
+        slots.admit(3, addr("10.0.0.3:1"), "f", T0),
         Admission::Busy { running: 2 }
     ));
 }
@@ -795,18 +945,18 @@ fn a_table_of_transfers_making_progress_is_busy() {
 fn evicted_transfers_still_ending_are_bounded_by_the_slots() {
     let mut slots = Slots::new(2, 10);
     for id in 1..=2 {
-        admitted(slots.admit(id, addr(&format!("10.0.0.2:{id}")), T0));
+        admitted(slots.admit(id, addr(&format!("10.0.0.2:{id}")), "f", T0));
     }
     // Two evictions whose threads have not ended yet fill the bound.
-    admitted(slots.admit(3, addr("10.0.0.3:3"), T0 + MS));
-    admitted(slots.admit(4, addr("10.0.0.3:4"), T0 + MS));
+    admitted(slots.admit(3, addr("10.0.0.3:3"), "f", T0 + MS));
+    admitted(slots.admit(4, addr("10.0.0.3:4"), "f", T0 + MS));
     assert!(matches!(
-        slots.admit(5, addr("10.0.0.3:5"), T0 + MS),
+        slots.admit(5, addr("10.0.0.3:5"), "f", T0 + MS),
         Admission::Busy { .. }
     ));
     // One of them ends: room for one more eviction.
     slots.release(1);
-    let (_, evicted) = admitted(slots.admit(5, addr("10.0.0.3:5"), T0 + MS * 2));
+    let (_, evicted) = admitted(slots.admit(5, addr("10.0.0.3:5"), "f", T0 + MS * 2));
     assert_eq!(evicted, Some(addr("10.0.0.3:3")));
 }
 

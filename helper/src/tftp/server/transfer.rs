@@ -5,7 +5,9 @@
 //!
 //! Invariants: the slot is freed before the end is announced, so whoever hears
 //! it may ask again at once; a claim learns it was evicted before it sends
-//! again, and then tells its client why.
+//! again, and then tells its client why; a superseded transfer learns it
+//! before it sends again, and ends without a word (the port is its client's
+//! new request's).
 
 use std::io::{self, Seek as _};
 use std::net::{SocketAddr, UdpSocket as StdUdpSocket};
@@ -241,12 +243,25 @@ impl Transfer {
         let mut check_shutdown = false;
         // Until the client acknowledges something, the table may evict.
         let mut claim = true;
+        // Told to the table once: a new request from the client's port
+        // then supersedes this transfer.
+        let mut final_only = false;
         loop {
+            // The client's new request has its port: not a word more there.
+            if self.standing.is_superseded() {
+                session.client_moved_on(now);
+                return;
+            }
             // Before anything is sent in answer, so that a client that has
             // acknowledged is never evicted once it hears the next block.
             if claim && !session.is_claim() {
                 claim = false;
                 if !self.standing.acknowledge() {
+                    // Evicted, or superseded since the look above.
+                    if self.standing.is_superseded() {
+                        session.client_moved_on(now);
+                        return;
+                    }
                     session.cancel(now, EVICTED_MESSAGE);
                 }
             } else if claim && self.standing.is_evicted() {
@@ -260,6 +275,10 @@ impl Transfer {
             }
             if session.is_finished() {
                 return;
+            }
+            if !final_only && session.awaits_final_ack() {
+                final_only = true;
+                self.standing.set_final_only();
             }
             if std::mem::take(&mut check_shutdown) && self.shutdown.is_cancelled() {
                 session.cancel(now, "the server is shutting down");

@@ -680,6 +680,55 @@ fn cancel_tells_the_client() {
     assert_eq!(s.outcome(), Some(&Outcome::Cancelled));
 }
 
+#[test]
+fn a_client_that_moved_on_after_the_last_block_had_the_file() {
+    let t0 = T0;
+    let data = pattern(1300);
+    let mut s = session(t0, &data, &[]);
+    drain(&mut s);
+    assert!(!s.awaits_final_ack(), "a claim");
+    s.handle(t0 + MS, &ack(1));
+    drain(&mut s);
+    assert!(!s.awaits_final_ack(), "block 3 is not sent yet");
+    s.handle(t0 + 2 * MS, &ack(2));
+    assert_eq!(blocks(&drain(&mut s)), [3]);
+    assert!(s.awaits_final_ack());
+    s.client_moved_on(t0 + 3 * MS);
+    assert_eq!(s.outcome(), Some(&Outcome::Done));
+    assert_eq!(drain(&mut s), [], "not a word more to the port");
+    assert_eq!(s.poll_timeout(), None);
+    assert_eq!(
+        s.stats(),
+        Stats {
+            bytes: 1300,
+            blocks: 3,
+            retransmissions: 0
+        }
+    );
+}
+
+#[test]
+fn a_client_that_moved_on_mid_transfer_cancels_it_without_an_error() {
+    let t0 = T0;
+    // A one-block file never acknowledged: the last block went out, but a
+    // claim is not a transfer the client had.
+    let mut s = session(t0, &pattern(100), &[]);
+    drain(&mut s);
+    assert!(!s.awaits_final_ack());
+    s.client_moved_on(t0 + MS);
+    assert_eq!(s.outcome(), Some(&Outcome::Cancelled));
+    assert_eq!(drain(&mut s), []);
+
+    let mut s = session(t0, &pattern(5000), &[]);
+    drain(&mut s);
+    s.handle(t0 + MS, &ack(1));
+    drain(&mut s);
+    s.client_moved_on(t0 + 2 * MS);
+    assert_eq!(s.outcome(), Some(&Outcome::Cancelled));
+    assert_eq!(drain(&mut s), []);
+    assert_eq!(s.stats().blocks, 1);
+}
+
 /// A source that hands out a few bytes per call (and so exercises every
 /// partial vectored read).
 struct Chunky {
