@@ -195,9 +195,32 @@ fn a_reload_on_step_5_without_the_firmware_returns_once_the_helper_serves_a_bund
     );
     // Once it serves a bundle, step 5 watches its phones: no firmware needed.
     let s = apply(&s, msg(ServerMessage::Status(status(Some("b1")))));
-    assert_eq!((s.view, s.resume), (StepId::Recover, None));
+    assert_eq!(s.view, StepId::Recover);
     assert!(s.report().is_none());
     assert_eq!(s.served().map(|b| b.models.len()), Some(2));
+}
+
+#[test]
+fn a_status_before_the_kept_firmware_is_read_back_still_ends_on_step_5() {
+    // The helper answers first: step 5 at once, on the served bundle.
+    let s = connected(&reloaded(StepId::Recover), Some("b1"));
+    assert_eq!(s.view, StepId::Recover);
+    // Then the browser reads the kept firmware back: step 1 shows its
+    // progress, and once it is back, step 5 again.
+    let s = apply(&s, Action::Restoring(1));
+    let back = read_back(&s, 1);
+    assert_eq!((back.view, back.resume), (StepId::Recover, None));
+    assert!(back.report().is_some());
+    // While it is read back, another status does not pull the page away.
+    let s = apply(
+        &s,
+        Action::ReadStarted {
+            ticket: 1,
+            selection: selection("seed.zip", 1, 6_400_000),
+        },
+    );
+    let s = apply(&s, msg(ServerMessage::Status(status(Some("b2")))));
+    assert_eq!(s.view, StepId::Firmware);
 }
 
 #[test]

@@ -575,13 +575,16 @@ impl State {
             self.helper.prefill = Some(choice);
             self.changed();
         }
-        // A reload on step 5 without the firmware kept returns there once the
-        // helper says it serves a bundle.
-        if let Some(view) = self.resume {
+        // A reload on step 5 returns there once the helper says it serves a
+        // bundle, unless the kept firmware is being read back (its job shows
+        // step 1 meanwhile, then returns). The return stays until the person
+        // moves, so a read-back starting after this still comes back here.
+        if let Some(view) = self.resume
+            && self.restoring.is_none()
+        {
             let report = self.report().map(|r| &**r);
             if checks::gate(view, report, &self.form, self.served()).is_ok() {
                 self.view = view;
-                self.resume = None;
             }
         }
     }
