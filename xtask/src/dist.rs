@@ -23,10 +23,18 @@ const OUT_NAME: &str = "lifeline_web";
 /// (no Unicode case tables) 273130; inflate through miniz_oxide with a 1 KiB CRC
 /// table instead of zlib-rs and its 9 KiB of braid tables 260643; on a newer main,
 /// with stylesheets served without comments, 263715; size and percent formatting
-/// without 128-bit arithmetic 262648 bytes. The budget leaves about 12 KB for the
-/// web features under way. The goal of issue #14 is 240 KB: lower the budget as
-/// cuts land.
-const BROTLI_TRANSFER_BUDGET: usize = 275_000;
+/// without 128-bit arithmetic 262648 bytes. The budget left about 12 KB for the
+/// web features under way; they took 19 KB (281864 bytes with step 5 watching a
+/// served bundle, phone cards with what the phone announced and over which
+/// transport it fetched, the 7940/7960's files and `OS79XX.TXT` explained in
+/// step 3, the 7800/8800's required auth name). A twiggy pass then found no code
+/// the page does not call (no tracker, CDP/LLDP or serde in the wasm; shared's
+/// 130 KB raw is inspection, the helper's messages, packages, inflate, configs),
+/// so the budget rose to 285000 rather than cut a feature. The goal of issue
+/// #14 is 240 KB, by the structural cuts measured there (the `App` frame's
+/// 64 KB of inlined views, `report_view`, the reducer, per-component yew
+/// monomorphs, wording as markup): lower the budget as they land.
+const BROTLI_TRANSFER_BUDGET: usize = 285_000;
 
 /// The dist page. It loads nothing from outside this origin.
 const DIST_INDEX_HTML: &str = r#"<!doctype html>
