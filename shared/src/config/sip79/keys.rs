@@ -9,11 +9,12 @@
 /// Lines a 7960 has (a 7940 has two); `line7_name` is not a key.
 pub const MAX_LINES: u8 = 6;
 
-/// The longest `linex_password` the phone keeps: 32 characters, the figure of Cisco's
-/// parameter table (admin guide 7.x/8.x, appendix "Configurable Parameters for the SIP IP
-/// Phone", `linex_password`: "a string of up to 32 characters"). A longer one is cut, so
-/// the phone answers the registrar's challenge with another password. The figure was not
-/// re-read from a retrieved copy of the table when this was written: confirm it there.
+/// The longest `linex_password` Lifeline lets through for a 7940/7960: 32
+/// characters. **Unverified**: it is the figure remembered from Cisco's SIP
+/// admin guide (appendix "Configurable Parameters for the SIP IP Phone"), but
+/// no copy of that table retrieved for this project shows the limit, so the
+/// findings say it is unconfirmed. A password over it may be cut by the phone,
+/// which then answers the registrar's challenge with another password.
 pub const PASSWORD_LIMIT: usize = 32;
 
 /// The longest `phone_label` the display shows (11 characters, same table).

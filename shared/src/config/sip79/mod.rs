@@ -207,7 +207,7 @@ pub fn sip_phone(
                     Code::SipPasswordTooLong,
                     format!("{name} line {n}"),
                     format!(
-                        "The auth password is {} characters; a 7940/7960 keeps {} (Cisco's SIP admin guide, `linex_password`), so registration fails.",
+                        "The auth password is {} characters; a 7940/7960 may keep only {} (a limit remembered from Cisco's SIP admin guide, not confirmed), and then registration fails.",
                         l.auth_password.chars().count(),
                         keys::PASSWORD_LIMIT
                     ),

@@ -155,7 +155,7 @@ pub fn check(name: &str, text: &str, images: Option<&[String]>) -> Vec<Finding> 
                     Code::SipPasswordTooLong,
                     at,
                     format!(
-                        "The line {n} password is {} characters; the phone keeps {} (Cisco's SIP admin guide, `linex_password`), so the registrar sees another password and refuses it.",
+                        "The line {n} password is {} characters; the phone may keep only {} (a limit remembered from Cisco's SIP admin guide, not confirmed), and then the registrar sees another password and refuses it.",
                         e.value.chars().count(),
                         keys::PASSWORD_LIMIT
                     ),
