@@ -326,9 +326,11 @@ pub fn build_with_options(
             protocol,
             load: load.clone(),
             call_managers: settings.call_managers.clone(),
+            // A 7940/7960's SIP image reads its lines from SIP<MAC>.cnf; its
+            // .cnf.xml carries no second copy of the password.
             sip: sip
                 .iter()
-                .find(|(mac, _)| *mac == p.mac)
+                .find(|(mac, _)| *mac == p.mac && family != Some(models::FamilyId::F7940_7960))
                 .map(|(_, s)| s.clone()),
         })?;
         findings.extend(f);
