@@ -356,6 +356,10 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
             Err(e) => return fail(e),
         }
     }
+    if protocol == Protocol::Sip && report.family != Some(FamilyId::F7940_7960) && !sip.is_empty() {
+        // What each sipProfile's dialTemplate names.
+        files.push((cnf_xml::DIALPLAN.to_string(), sip79::dialplan_xml()));
+    }
     let macs: Vec<Mac> = phones.iter().map(|(m, _)| *m).collect();
     match sip79::files_for(&report, &call_managers[0], &macs, &sip) {
         Ok((f, w)) => {

@@ -111,6 +111,12 @@ fn a_sip_79x1_list_writes_each_phones_lines_and_passes_the_check() {
         "<authName>201</authName>",
         "<authPassword>s3cret-201</authPassword>",
         "<contact>201</contact>",
+        "<timerRegisterExpires>3600</timerRegisterExpires>",
+        "<timerKeepAliveExpires>120</timerKeepAliveExpires>",
+        "<natEnabled>false</natEnabled>",
+        "<dialTemplate>dialplan.xml</dialTemplate>",
+        "<dateTemplate>D/M/Y</dateTemplate>",
+        "<transportLayerProtocol>2</transportLayerProtocol>",
     ] {
         assert!(one.contains(want), "missing {want} in\n{one}");
     }
@@ -120,6 +126,9 @@ fn a_sip_79x1_list_writes_each_phones_lines_and_passes_the_check() {
     let three = std::fs::read_to_string(c.out.join("SEP001122AABB03.cnf.xml")).unwrap();
     assert!(!three.contains("<sipLines>"), "{three}");
     assert!(c.out.join("XMLDefault.cnf.xml").exists());
+    // What each dialTemplate names is served too.
+    let plan = std::fs::read_to_string(c.out.join("dialplan.xml")).unwrap();
+    assert!(plan.starts_with("<DIALTEMPLATE>"), "{plan}");
     assert_eq!(
         out.matches("anyone on the LAN").count(),
         1,
@@ -289,6 +298,7 @@ fn bundle_takes_the_list_and_keeps_passwords_out_of_its_manifest() {
     assert_eq!(o.status.code(), Some(0), "{out}{err}");
     let xml = std::fs::read_to_string(c.out.join("SEP001122AABB02.cnf.xml")).unwrap();
     assert!(xml.contains("<authPassword>pw-202</authPassword>"), "{xml}");
+    assert!(c.out.join("dialplan.xml").exists());
     let manifest = std::fs::read_to_string(c.out.join("lifeline-bundle.json")).unwrap();
     assert!(manifest.contains("001122AABB01") && manifest.contains("7961"));
     assert!(!manifest.contains("pw-20"), "{manifest}");

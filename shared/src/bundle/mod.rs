@@ -338,6 +338,21 @@ pub fn build_with_options(
         contents.insert(name.clone(), xml.into_bytes());
         kinds.insert(name, Kind::Config);
     }
+    if protocol == Protocol::Sip
+        && family != Some(models::FamilyId::F7940_7960)
+        && settings
+            .phones
+            .iter()
+            .any(|p| sip.iter().any(|(m, _)| *m == p.mac))
+    {
+        // What each sipProfile's dialTemplate names.
+        let name = cnf_xml::DIALPLAN.to_string();
+        contents.insert(
+            name.clone(),
+            crate::config::sip79::dialplan_xml().into_bytes(),
+        );
+        kinds.insert(name, Kind::Config);
+    }
     let (extra, f) = family79::files(report, settings, sip)?;
     findings.extend(f);
     for (name, data) in extra {
