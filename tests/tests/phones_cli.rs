@@ -156,7 +156,9 @@ fn bad_rows_are_errors_naming_line_and_column_and_nothing_is_written() {
     let p = s(&c.csv);
     for want in [
         format!("{p}: line 3, column 1 (mac): `00:11:22:aa:bb` is not a MAC address"),
-        format!("{p}: line 4, column 2 (model): this firmware is for the"),
+        format!(
+            "{p}: line 4, column 2 (model): this firmware (7941/7961) does not serve the 7942;"
+        ),
         format!("{p}: line 5, column 4 (password): 13 characters;"),
         format!("{p}: line 6: MAC 001122AABB01 is also on line 2"),
         format!("{p}: line 7: extension 201 is also on line 2"),

@@ -207,7 +207,7 @@ impl Target {
                 .family_name
                 .clone()
                 .or_else(|| report.family.map(|f| models::family(f).name.to_string()))
-                .unwrap_or_else(|| "an unknown family".into()),
+                .unwrap_or_else(|| "of an unrecognised family".into()),
             protocol: report.protocol.unwrap_or(Protocol::Sccp),
         }
     }
@@ -395,7 +395,7 @@ pub fn parse(text: &str, target: &Target) -> Result<PhoneList, PhoneListError> {
                 Some(m) if Some(m.family) != target.family => at(
                     Column::Model,
                     format!(
-                        "this firmware is for the {}, not the {}; give that phone its own list with its own firmware",
+                        "this firmware ({}) does not serve the {}; give that phone a list of its own with its own firmware",
                         target.family_name, m.name
                     ),
                 ),

@@ -100,7 +100,7 @@ fn every_row_error_names_its_line_column_and_reason() {
     let want = [
         "line 2, column 1 (mac): `00:11:22:aa:bb` is not a MAC address: it has 10 hex digits",
         "line 3, column 2 (model): `7999` is not a phone model Lifeline knows",
-        "line 4, column 2 (model): this firmware is for the 7942/7962, not the 7961",
+        "line 4, column 2 (model): this firmware (7942/7962) does not serve the 7961",
         "line 5, column 3 (protocol): `h323` is not a protocol; write SIP or SCCP",
         "line 6, column 3 (protocol): SCCP, and this firmware is SIP",
         "line 7, column 6 (password): 13 characters; the 79x1/79x2/79x5 (the 7942 is reported) fail to read longer ones: use 12 or fewer",
