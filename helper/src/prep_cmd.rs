@@ -4,6 +4,8 @@
 //! code from `lifeline_shared`. Exit status: 0 fine, 1 findings with errors,
 //! 2 unusable input (one line on stderr says why).
 
+mod phone_list;
+
 use crate::inspect_cmd::{self, Unreadable};
 use lifeline_shared::bundle::{self, Phone, Settings};
 use lifeline_shared::config::cnf_xml::{self, DefaultSettings, PhoneSettings};
@@ -13,7 +15,7 @@ use lifeline_shared::dhcp::option150::{self, Server};
 use lifeline_shared::finding::{Finding, Severity};
 use lifeline_shared::firmware::inspect::Report;
 use lifeline_shared::firmware::package::{self, InputKind};
-use lifeline_shared::models::Protocol;
+use lifeline_shared::models::{FamilyId, Protocol};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -189,6 +191,11 @@ pub struct ConfigArgs {
     /// Phones to write SEP<MAC>.cnf.xml for (and SIP<MAC>.cnf, for a 7940/7960 SIP load).
     #[arg(long = "phone", value_name = "MAC", num_args = 1..)]
     pub phones: Vec<String>,
+    /// A phone list (CSV with a header row: mac, and any of model, protocol, user,
+    /// auth_name, password, display_name, proxy, port, label): each phone's file, with
+    /// its SIP line on a SIP load.
+    #[arg(long = "phones", value_name = "CSV", conflicts_with_all = ["phones", "check"])]
+    pub phone_list: Option<PathBuf>,
     /// Where to write the files.
     #[arg(long, value_name = "DIR", required_unless_present = "check")]
     pub out: Option<PathBuf>,
@@ -296,13 +303,26 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
         ));
     };
     let protocol = report.protocol.unwrap_or(Protocol::Sccp);
-    let phones = match parse_macs(&args.phones) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
     let call_managers = match cnf_xml::parse_call_managers(&args.call_managers.join(",")) {
         Ok(c) => c,
         Err(e) => return fail(e),
+    };
+    let (phones, sip) = match &args.phone_list {
+        Some(path) => match phone_list::read(path, &report, &call_managers) {
+            Ok(list) => {
+                let phones: Vec<(Mac, Option<String>)> = list
+                    .entries
+                    .iter()
+                    .map(|e| (e.mac, e.model.clone()))
+                    .collect();
+                (phones, list.sip)
+            }
+            Err(code) => return code,
+        },
+        None => match parse_macs(&args.phones) {
+            Ok(p) => (p, Vec::new()),
+            Err(code) => return code,
+        },
     };
     let mut files = Vec::new();
     let xml = cnf_xml::xml_default(&DefaultSettings {
@@ -322,7 +342,12 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
             protocol,
             load: load.clone(),
             call_managers: call_managers.clone(),
-            sip: None,
+            // A 7940/7960's SIP image reads its lines from SIP<MAC>.cnf; its
+            // .cnf.xml carries no second copy of the password.
+            sip: sip
+                .iter()
+                .find(|(m, _)| m == mac && report.family != Some(FamilyId::F7940_7960))
+                .map(|(_, s)| s.clone()),
         }) {
             Ok((x, f)) => {
                 findings.extend(f);
@@ -331,8 +356,12 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
             Err(e) => return fail(e),
         }
     }
+    if protocol == Protocol::Sip && report.family != Some(FamilyId::F7940_7960) && !sip.is_empty() {
+        // What each sipProfile's dialTemplate names.
+        files.push((cnf_xml::DIALPLAN.to_string(), sip79::dialplan_xml()));
+    }
     let macs: Vec<Mac> = phones.iter().map(|(m, _)| *m).collect();
-    match sip79::files_for(&report, &call_managers[0], &macs, &[]) {
+    match sip79::files_for(&report, &call_managers[0], &macs, &sip) {
         Ok((f, w)) => {
             files.extend(f);
             findings.extend(w);
@@ -348,6 +377,12 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
             return fail(out_problem(&dir.join(name), &e, WANTS));
         }
         out(&format!("wrote {}\n", dir.join(name).display()));
+    }
+    if sip
+        .iter()
+        .any(|(_, s)| s.lines.iter().any(|l| !l.auth_password.is_empty()))
+    {
+        out(&phone_list::password_note(&dir.display().to_string()));
     }
     print_findings(&findings);
     if report.has_errors() {
@@ -376,6 +411,10 @@ pub struct BundleArgs {
     /// Phones to write SEP<MAC>.cnf.xml for, optionally with their model (MAC=7961).
     #[arg(long = "phone", value_name = "MAC[=MODEL]", num_args = 1..)]
     pub phones: Vec<String>,
+    /// A phone list, as for `lifeline config --phones`: each phone's file, with its
+    /// SIP line on a SIP load (the passwords go only into the phones' files).
+    #[arg(long = "phones", value_name = "CSV", conflicts_with = "phones")]
+    pub phone_list: Option<PathBuf>,
     /// A folder to write the TFTP root into, or a FILE.zip.
     #[arg(long, value_name = "DIR|FILE.zip")]
     pub out: PathBuf,
@@ -404,16 +443,35 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
             Err(e) => return fail(e),
         }
     };
-    let phones = match parse_macs(&args.phones) {
-        Ok(p) => p
-            .into_iter()
-            .map(|(mac, model)| Phone { mac, model })
-            .collect(),
-        Err(code) => return code,
-    };
     let report = match inspect_firmware(&args.firmware) {
         Ok(r) => r,
         Err(code) => return code,
+    };
+    let (phones, sip, passwords) = match &args.phone_list {
+        Some(path) => match phone_list::read(path, &report, &call_managers) {
+            Ok(list) => (
+                list.entries
+                    .iter()
+                    .map(|e| Phone {
+                        mac: e.mac,
+                        model: e.model.clone(),
+                    })
+                    .collect(),
+                list.sip.clone(),
+                list.has_passwords(),
+            ),
+            Err(code) => return code,
+        },
+        None => match parse_macs(&args.phones) {
+            Ok(p) => (
+                p.into_iter()
+                    .map(|(mac, model)| Phone { mac, model })
+                    .collect(),
+                Vec::new(),
+                false,
+            ),
+            Err(code) => return code,
+        },
     };
     if report.has_errors() {
         out(&format!(
@@ -442,7 +500,7 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
     let options = bundle::Options {
         recovery_from_load: args.make_recovery_manifests,
     };
-    let b = match bundle::build_with_options(&report, firmware, &settings, &[], options) {
+    let b = match bundle::build_with_options(&report, firmware, &settings, &sip, options) {
         Ok(b) => b,
         Err(e) => return fail(e),
     };
@@ -497,6 +555,15 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
             .collect::<Vec<_>>()
             .join(",")
     ));
+    if passwords {
+        t.push_str(&format!(
+            "  {}",
+            phone_list::password_note(&format!(
+                "{} (never in lifeline-bundle.json)",
+                args.out.display()
+            ))
+        ));
+    }
     out(&t);
     print_findings(&b.findings);
     ExitCode::SUCCESS

@@ -99,3 +99,74 @@ fn generated_xml() {
     .unwrap();
     golden("SEP001122AABBCD-sip.cnf.xml", &sip);
 }
+
+/// Each family's file for the same two-row phone list: a 79x1 and an 88xx
+/// `SEP<MAC>.cnf.xml`, a 7960's `SIP<MAC>.cnf`, and an SCCP phone's file.
+#[test]
+fn phone_list_files_per_family() {
+    use lifeline_shared::config::phones::{self, Target};
+    use lifeline_shared::config::sip79;
+    use lifeline_shared::models::{self, FamilyId};
+    const LIST: &str = "mac,extension,auth_name,password,display_name,proxy,port,label\n\
+                        00:11:22:aa:bb:01,201,phone201,s3cret,\"Front, desk\",,,reception\n\
+                        0011.22aa.bb02,202,phone202,0ther,Lab & Co,pbx.example.net,5070,\n";
+    let cms = vec!["192.168.10.1".to_string()];
+    for (tag, family, protocol, load) in [
+        (
+            "7961-sip",
+            FamilyId::F7941_7961,
+            Protocol::Sip,
+            "SIP41.9-4-2SR3-1S",
+        ),
+        (
+            "8841-sip",
+            FamilyId::F88xx,
+            Protocol::Sip,
+            "sip88xx.14-2-1-0101-33",
+        ),
+        (
+            "7960-sip",
+            FamilyId::F7940_7960,
+            Protocol::Sip,
+            "P0S3-8-12-00",
+        ),
+        (
+            "7961-sccp",
+            FamilyId::F7941_7961,
+            Protocol::Sccp,
+            "SCCP41.8-3-3S",
+        ),
+    ] {
+        let target = Target {
+            family: Some(family),
+            family_name: models::family(family).name.into(),
+            protocol,
+        };
+        let list = phones::parse(LIST, &target).unwrap();
+        assert!(list.problems.is_empty(), "{tag}: {:?}", list.problems);
+        for p in &list.phones {
+            let sip = p.sip_settings(&target, &cms);
+            assert_eq!(sip.is_some(), protocol == Protocol::Sip, "{tag}");
+            let (name, text) = if family == FamilyId::F7940_7960 {
+                let (text, f) = sip79::sip_phone(&p.mac, load, sip.as_ref()).unwrap();
+                assert!(f.is_empty(), "{tag}: {f:?}");
+                assert!(sip79::check("x.cnf", &text, Some(&[load.to_string()])).is_empty());
+                (sip79::sip_file_name(&p.mac), text)
+            } else {
+                let (text, f) = cnf_xml::sep_cnf(&PhoneSettings {
+                    mac: p.mac,
+                    protocol,
+                    load: load.into(),
+                    call_managers: cms.clone(),
+                    sip,
+                })
+                .unwrap();
+                assert!(f.is_empty(), "{tag}: {f:?}");
+                let found = cnf_xml::check("x.cnf.xml", &text, Some(&[load.to_string()]));
+                assert!(found.is_empty(), "{tag}: {found:?}");
+                (cnf_xml::sep_file_name(&p.mac), text)
+            };
+            golden(&format!("phones-{tag}-{name}"), &text);
+        }
+    }
+}

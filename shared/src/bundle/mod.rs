@@ -326,14 +326,31 @@ pub fn build_with_options(
             protocol,
             load: load.clone(),
             call_managers: settings.call_managers.clone(),
+            // A 7940/7960's SIP image reads its lines from SIP<MAC>.cnf; its
+            // .cnf.xml carries no second copy of the password.
             sip: sip
                 .iter()
-                .find(|(mac, _)| *mac == p.mac)
+                .find(|(mac, _)| *mac == p.mac && family != Some(models::FamilyId::F7940_7960))
                 .map(|(_, s)| s.clone()),
         })?;
         findings.extend(f);
         let name = cnf_xml::sep_file_name(&p.mac);
         contents.insert(name.clone(), xml.into_bytes());
+        kinds.insert(name, Kind::Config);
+    }
+    if protocol == Protocol::Sip
+        && family != Some(models::FamilyId::F7940_7960)
+        && settings
+            .phones
+            .iter()
+            .any(|p| sip.iter().any(|(m, _)| *m == p.mac))
+    {
+        // What each sipProfile's dialTemplate names.
+        let name = cnf_xml::DIALPLAN.to_string();
+        contents.insert(
+            name.clone(),
+            crate::config::sip79::dialplan_xml().into_bytes(),
+        );
         kinds.insert(name, Kind::Config);
     }
     let (extra, f) = family79::files(report, settings, sip)?;

@@ -34,10 +34,10 @@ impl FromStr for Mac {
             reason,
         };
         let t = input.trim();
-        let t = if t.len() > 3 && t[..3].eq_ignore_ascii_case("SEP") {
-            &t[3..]
-        } else {
-            t
+        // `get`, not an index: the input may have a multi-byte character there.
+        let t = match (t.get(..3), t.get(3..)) {
+            (Some(sep), Some(rest)) if sep.eq_ignore_ascii_case("SEP") && !rest.is_empty() => rest,
+            _ => t,
         };
         if let Some(bad) = t
             .chars()
@@ -174,6 +174,8 @@ mod tests {
             ("0011:22aa:bbcc", "separators"),
             ("", "0 hex digits"),
             ("00:11:22:aa:bb:cc:dd", "14 hex digits"),
+            // A multi-byte character where `SEP` would be (found by the phone_list fuzz target).
+            ("a\u{fffd}bc", "`\u{fffd}` is not a hex digit"),
         ] {
             let e = s.parse::<Mac>().unwrap_err();
             assert!(e.to_string().contains(says), "{s}: {e}");

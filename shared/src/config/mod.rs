@@ -3,4 +3,5 @@
 
 pub mod cnf_xml;
 pub mod mac;
+pub mod phones;
 pub mod sip79;

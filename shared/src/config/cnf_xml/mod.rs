@@ -33,6 +33,10 @@ pub const SCCP_PORT: u16 = 2000;
 pub const SIP_PORT: u16 = 5060;
 /// Longest SIP auth password the 7942's parser is reported to accept.
 pub const SIP_PASSWORD_LIMIT: usize = 12;
+/// The registration lifetime a SIP phone asks for, in seconds.
+pub const REGISTER_EXPIRES: u32 = 3600;
+/// The dial plan a SIP phone's `dialTemplate` names (the 7940/7960's too).
+pub const DIALPLAN: &str = "dialplan.xml";
 /// Largest `.cnf.xml` [`parse`] reads.
 pub const MAX_CNF: usize = 1 << 20;
 
@@ -273,6 +277,13 @@ pub fn sep_cnf(s: &PhoneSettings) -> Result<(String, Vec<Finding>), SettingsErro
     x.open("device", &[]);
     x.leaf("deviceProtocol", &[], s.protocol.as_str());
     x.open("devicePool", &[]);
+    if let (Protocol::Sip, Some(_)) = (s.protocol, &s.sip) {
+        // Day first, 24-hour clock (`a` would add AM/PM). The time zone is the
+        // phone's own default (GMT) until a setting for it exists.
+        x.open("dateTimeSetting", &[]);
+        x.leaf("dateTemplate", &[], "D/M/Y");
+        x.close("dateTimeSetting");
+    }
     call_manager_group(&mut x, s.protocol, &s.call_managers);
     x.close("devicePool");
     if let (Protocol::Sip, Some(sip)) = (s.protocol, &s.sip) {
@@ -310,6 +321,20 @@ pub fn sep_cnf(s: &PhoneSettings) -> Result<(String, Vec<Finding>), SettingsErro
         x.open("sipProxies", &[]);
         x.leaf("registerWithProxy", &[], "true");
         x.close("sipProxies");
+        x.open("sipStack", &[]);
+        // Re-register hourly (what Asterisk and Kamailio grant by default),
+        // starting `timerRegisterDelta` seconds before it runs out; a
+        // keepalive every 120 s holds a NAT binding open.
+        x.leaf("timerRegisterExpires", &[], &REGISTER_EXPIRES.to_string());
+        x.leaf("timerRegisterDelta", &[], "5");
+        x.leaf("timerKeepAliveExpires", &[], "120");
+        x.close("sipStack");
+        // The registrar sees the phone's own address: a PBX on the same LAN
+        // needs no NAT rewriting by the phone (the PBX's `nat=` handles a far one).
+        x.leaf("natEnabled", &[], "false");
+        x.leaf("natReceivedProcessing", &[], "false");
+        x.leaf("dtmfAvtPayload", &[], "101");
+        x.leaf("dtmfOutofBand", &[], "avt");
         x.open("sipLines", &[]);
         for (i, line) in sip.lines.iter().enumerate() {
             if line.auth_password.chars().count() > SIP_PASSWORD_LIMIT {
@@ -340,7 +365,11 @@ pub fn sep_cnf(s: &PhoneSettings) -> Result<(String, Vec<Finding>), SettingsErro
         x.leaf("voipControlPort", &[], &sip.port.to_string());
         x.leaf("startMediaPort", &[], "16384");
         x.leaf("stopMediaPort", &[], "32766");
+        // `dialplan.xml` (written next to it): any digits, sent after a pause or #.
+        x.leaf("dialTemplate", &[], DIALPLAN);
         x.close("sipProfile");
+        // SIP over UDP (2), what every plain PBX listens on at 5060.
+        x.leaf("transportLayerProtocol", &[], "2");
     }
     x.leaf("loadInformation", &[], &s.load);
     x.close("device");

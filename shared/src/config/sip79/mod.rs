@@ -32,7 +32,7 @@ pub const OS79XX: &str = "OS79XX.TXT";
 /// The SIP image's default configuration.
 pub const SIP_DEFAULT: &str = "SIPDefault.cnf";
 /// The dial plan `dial_template: dialplan` fetches.
-pub const DIALPLAN: &str = "dialplan.xml";
+pub const DIALPLAN: &str = super::cnf_xml::DIALPLAN;
 /// The ring list.
 pub const RINGLIST: &str = "RINGLIST.DAT";
 
