@@ -188,9 +188,11 @@ fn ten_phones_register_with_md5_and_qop_and_a_wrong_password_is_refused() {
             },
             "{user}"
         );
-        assert_eq!(challenges.len(), 1, "{challenges:?}");
-        assert!(challenges[0].contains("qop=\"auth\""), "{challenges:?}");
-        assert!(!challenges[0].contains("SHA-256"), "{challenges:?}");
+        // One challenge, or more if a slow answer drew a retransmission.
+        assert!(!challenges.is_empty());
+        for c in &challenges {
+            assert!(c.contains("qop=\"auth\"") && !c.contains("SHA-256"), "{c}");
+        }
     }
     assert_eq!(
         register(proxy, 1003, "not-the-password").0,
@@ -221,12 +223,11 @@ fn phones_register_with_sha_256_without_qop() {
             },
             "{user}"
         );
-        assert_eq!(challenges.len(), 1, "{challenges:?}");
-        assert!(
-            challenges[0].contains("algorithm=SHA-256"),
-            "{challenges:?}"
-        );
-        assert!(!challenges[0].contains("qop"), "{challenges:?}");
+        // One challenge, or more if a slow answer drew a retransmission.
+        assert!(!challenges.is_empty());
+        for c in &challenges {
+            assert!(c.contains("algorithm=SHA-256") && !c.contains("qop"), "{c}");
+        }
     }
     assert!(matches!(
         register(proxy, 1002, "wrong").0,
