@@ -1,5 +1,5 @@
-//! The simulated phone's SIP registration (`lifeline_proto::simulate::sip`)
-//! against a real registrar: Kamailio with `registrar`, `usrloc`, `auth` and
+//! The simulated phone's SIP registration (`lifeline_proto::simulate::sip`,
+//! then `lifeline simulate --mode boot` end to end) against a real registrar: Kamailio with `registrar`, `usrloc`, `auth` and
 //! `auth_db` on `db_text` (a static subscriber list in a temporary directory),
 //! started and stopped by each test on its own loopback port. As root it drops
 //! to `nobody` itself (`-u`/`-g`) once its socket is bound.
@@ -9,6 +9,8 @@
 //! Kamailio answers (a late answer is a retransmission, which a registrar
 //! absorbs), and an unanswered registration reaches timer F after its eleven
 //! retransmissions without waiting 32 real seconds.
+
+mod simulate_support;
 
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
@@ -20,6 +22,10 @@ use lifeline_proto::simulate::sip::register::{
     Credentials, MAX_REQUESTS, Outcome, Registration, TIMER_F,
 };
 use lifeline_proto::tftp::time::Time;
+use lifeline_shared::config::cnf_xml::{self, PhoneSettings, SipLine, SipSettings};
+use lifeline_shared::config::mac::Mac;
+use lifeline_shared::models::Protocol;
+use lifeline_shared::testkit;
 use lifeline_tests::process::{Proc, cannot_run, have};
 
 /// How long a silence moves the virtual clock to the next timer.
@@ -247,4 +253,137 @@ fn a_proxy_that_is_down_is_no_answer_after_timer_f() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// `lifeline serve` with TFTP on a free loopback port; returns it and the
+/// `--server` argument.
+fn serve(root: &Path) -> (lifeline_tests::Server, String) {
+    let server = lifeline_tests::Server::start_with(&[
+        "--http-listen",
+        "127.0.0.1:0",
+        "--root",
+        root.to_str().unwrap(),
+        "--tftp-listen",
+        "127.0.0.1:0",
+        "--provision-listen",
+        "127.0.0.1:0",
+    ]);
+    let addr = server.wait_for_tftp().to_string();
+    (server, addr)
+}
+
+/// The `n`th phone's MAC, as `--mac BASE --phones N` counts them.
+fn nth_mac(n: u8) -> Mac {
+    Mac([0x00, 0x1b, 0x54, 0x00, 0x10, n])
+}
+
+/// Twelve booting 7961s on loopback, each served a `SEP<MAC>.cnf.xml` with a
+/// SIP line written by `cnf_xml::sep_cnf`: ten with their registrar
+/// passwords, one with a wrong one, one whose proxy port nothing listens on.
+#[test]
+fn lifeline_simulate_boots_twelve_phones_and_tells_each_ones_registration() {
+    let dir = simulate_support::tempdir();
+    // Kamailio, as `nobody`, reads its subscriber list below this folder.
+    lifeline_tests::process::run("chmod", &["a+x", dir.path().to_str().unwrap()]).unwrap();
+    let port = free_port();
+    let Some(mut k) = kamailio(&dir.path().join("kamailio"), port, "MD5", true) else {
+        return;
+    };
+    let down = free_port();
+    let root = simulate_support::bundle(
+        dir.path(),
+        "seed.zip",
+        &testkit::seed_zip(),
+        "127.0.0.1",
+        &[],
+    );
+    for n in 0..12u8 {
+        let user = 1001 + u32::from(n);
+        let (proxy_port, pw) = match n {
+            10 => (port, "not-the-password".to_owned()),
+            11 => (down, password(user)),
+            _ => (port, password(user)),
+        };
+        let (xml, _) = cnf_xml::sep_cnf(&PhoneSettings {
+            mac: nth_mac(n),
+            protocol: Protocol::Sip,
+            load: testkit::SEED_LOAD.into(),
+            call_managers: vec!["127.0.0.1".into()],
+            sip: Some(SipSettings {
+                proxy: "127.0.0.1".into(),
+                port: proxy_port,
+                lines: vec![SipLine {
+                    display_name: format!("Phone {user}"),
+                    user: user.to_string(),
+                    auth_name: user.to_string(),
+                    auth_password: pw,
+                }],
+            }),
+        })
+        .unwrap();
+        std::fs::write(root.join(cnf_xml::sep_file_name(&nth_mac(n))), xml).unwrap();
+    }
+    let (_server, addr) = serve(&root);
+    let out = simulate_support::simulate(
+        None,
+        &[
+            "--model",
+            "7961",
+            "--server",
+            &addr,
+            "--mode",
+            "boot",
+            "--phones",
+            "12",
+            "--mac",
+            "00:1b:54:00:10:00",
+            "--json",
+        ],
+        Duration::from_secs(300),
+    );
+    assert_eq!(
+        out.code(),
+        Some(1),
+        "two phones would be stuck:\n{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    let v = out.json();
+    let phones = v["phones"].as_array().unwrap();
+    assert_eq!(phones.len(), 12);
+    for (n, phone) in phones.iter().enumerate() {
+        let user = 1001 + n;
+        let verdict = &phone["verdict"];
+        match n {
+            10 => {
+                assert_eq!(verdict["code"], "sip-refused", "{verdict}");
+                let message = verdict["message"].as_str().unwrap();
+                assert!(
+                    message.contains(&format!(
+                        "refused the credentials of `{user}` (401 Unauthorized)"
+                    )),
+                    "{message}"
+                );
+            }
+            11 => {
+                assert_eq!(verdict["code"], "sip-no-answer", "{verdict}");
+                let message = verdict["message"].as_str().unwrap();
+                assert!(
+                    message.contains(&format!("no answer from the SIP proxy 127.0.0.1:{down}")),
+                    "{message}"
+                );
+            }
+            _ => {
+                assert_eq!(verdict["status"], "would-recover", "{verdict}");
+                assert_eq!(
+                    verdict["registered"],
+                    format!("{user} at 127.0.0.1:{port}"),
+                    "{verdict}"
+                );
+            }
+        }
+    }
+    // No password in the report.
+    assert!(!out.stdout.contains("pw-1001-x") && !out.stderr.contains("pw-1001-x"));
+    k.terminate();
 }

@@ -179,7 +179,7 @@ impl Challenge {
 }
 
 /// `name=value, name="quoted \" value"` pairs.
-pub(super) fn params(mut s: &str) -> Result<Vec<(String, String)>, ChallengeError> {
+pub(crate) fn params(mut s: &str) -> Result<Vec<(String, String)>, ChallengeError> {
     let mut out = Vec::new();
     let bad = |s: &str| ChallengeError::Syntax(s.chars().take(30).collect());
     loop {
