@@ -22,6 +22,10 @@
 //! `--http-port` of its TFTP server: one TCP connection per file ([`http`]),
 //! TFTP when nothing answers there.
 //!
+//! In boot mode a phone whose configuration has a SIP line then registers it:
+//! one more UDP socket, bound like a TFTP one, sends the REGISTERs to the
+//! proxy; a proxy given as a name is looked up here ([`lookup`]) first.
+//!
 //! A datagram the system refuses to send (a firewall's drop answers EPERM) is
 //! treated as lost on the wire: the phone's retransmission deals with it, and
 //! the error is noted in the report.
@@ -56,6 +60,8 @@ pub const MAX_PHONES: u16 = 250;
 const MAX_DATAGRAM: usize = 65_536;
 /// Receive errors in a row that end a socket's reader.
 const MAX_RECV_ERRORS: u32 = 100;
+/// How long a SIP proxy's name may take to resolve.
+const LOOKUP_PATIENCE: Duration = Duration::from_secs(10);
 /// Distinct send errors noted per phone.
 const MAX_SEND_NOTES: usize = 4;
 /// A Cisco OUI seen on 79xx phones, for MACs made up here.
@@ -78,7 +84,8 @@ pub struct SimulateArgs {
     /// manifest). `boot`: an ordinary boot, CTL/ITL files, SEP<MAC>.cnf.xml or
     /// XMLDefault.cnf.xml (a SIP 7940/7960: SIP<MAC>.cnf, SIPDefault.cnf), then
     /// the load it names and its images, each checked against the size and MD5
-    /// the manifest states.
+    /// the manifest states; then, when the configuration has a SIP line, a
+    /// REGISTER to the proxy it names with its credentials (see --no-register).
     #[arg(long, value_enum, default_value_t = Scenario::Recovery)]
     pub mode: Scenario,
     /// Ask DHCP on this interface, as a phone plugged in there would, and
@@ -124,6 +131,10 @@ pub struct SimulateArgs {
     /// Give up on a phone after this long: seconds, or with a unit (90s, 15m).
     #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = time_limit)]
     pub time_limit: Duration,
+    /// Boot mode: stop once the firmware checks out, without registering the
+    /// first SIP line with the proxy the configuration names.
+    #[arg(long)]
+    pub no_register: bool,
 }
 
 fn protocol(s: &str) -> Result<Protocol, String> {
@@ -169,6 +180,8 @@ struct Plan {
     time_limit: Duration,
     transport: Transport,
     http_port: u16,
+    /// Boot mode: register the first SIP line.
+    register: bool,
 }
 
 impl Plan {
@@ -308,6 +321,7 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
                 Transport::Tftp
             }),
         http_port: args.http_port,
+        register: !args.no_register,
     })
 }
 
@@ -415,6 +429,7 @@ async fn simulate(plan: Plan) -> Vec<PhoneReport> {
             runs: plan.runs,
             transport: plan.transport,
             http_port: plan.http_port,
+            register: plan.register,
         };
         let network = match &plan.net {
             Net::Dhcp { .. } => {
@@ -489,6 +504,10 @@ async fn drive(
                 tracing::debug!(phone = %name, "{event}");
             }
         }
+        while let Some(name) = phone.poll_lookup() {
+            let found = lookup(&name).await;
+            phone.looked_up(clock::now(), &name, found);
+        }
         while let Some(t) = phone.poll_transmit() {
             if let SocketId::Http(id) = t.socket {
                 // One request per connection: the phone sends nothing more.
@@ -530,6 +549,7 @@ async fn drive(
                 && match id {
                     SocketId::Dhcp => true,
                     SocketId::Tftp(n) | SocketId::Http(n) => phone.is_live(*n),
+                    SocketId::Sip => phone.sip_live(),
                 };
             if !keep {
                 open.reader.abort();
@@ -568,6 +588,28 @@ async fn drive(
         report.notes.extend(send_errors);
     }
     report
+}
+
+/// The IPv4 addresses of a SIP proxy's name, or why there are none; at most
+/// [`LOOKUP_PATIENCE`].
+async fn lookup(name: &str) -> Result<Vec<Ipv4Addr>, String> {
+    match tokio::time::timeout(LOOKUP_PATIENCE, tokio::net::lookup_host((name, 0))).await {
+        Err(_) => Err(format!("no answer within {} s", LOOKUP_PATIENCE.as_secs())),
+        Ok(Err(e)) => Err(e.to_string()),
+        Ok(Ok(addresses)) => {
+            let v4: Vec<Ipv4Addr> = addresses
+                .filter_map(|a| match a.ip() {
+                    IpAddr::V4(ip) => Some(ip),
+                    IpAddr::V6(_) => None,
+                })
+                .collect();
+            if v4.is_empty() {
+                Err("it has no IPv4 address".into())
+            } else {
+                Ok(v4)
+            }
+        }
+    }
 }
 
 /// Forwards what `socket` receives to the phone, until the phone closes it.
@@ -613,12 +655,12 @@ fn open(net: &Net, id: SocketId, source: Option<Ipv4Addr>) -> Result<UdpSocket, 
                 .and_then(|()| socket.bind(&SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)).into()))
                 .map_err(|e| dhcp_bind_error(interface, &e))
         }
-        (Net::Dhcp { interface, address }, SocketId::Tftp(_)) => {
+        (Net::Dhcp { interface, address }, SocketId::Tftp(_) | SocketId::Sip) => {
             crate::dhcp::bind::bind_to_interface(&socket, interface)
                 .and_then(|()| socket.bind(&SocketAddr::from((*address, 0)).into()))
-                .map_err(|e| format!("cannot open a TFTP socket on {interface} ({address}): {e}"))
+                .map_err(|e| format!("cannot open a UDP socket on {interface} ({address}): {e}"))
         }
-        (Net::Server(server), SocketId::Tftp(_)) => {
+        (Net::Server(server), SocketId::Tftp(_) | SocketId::Sip) => {
             let from: IpAddr = match (server, source) {
                 (_, Some(ip)) => ip.into(),
                 (SocketAddr::V4(_), None) => Ipv4Addr::UNSPECIFIED.into(),
@@ -630,7 +672,7 @@ fn open(net: &Net, id: SocketId, source: Option<Ipv4Addr>) -> Result<UdpSocket, 
                     Some(ip) => format!(
                         "cannot send from {ip}: {e}. --source must be an address of this computer (any 127.x.y.z on loopback)"
                     ),
-                    None => format!("cannot open a TFTP socket: {e}"),
+                    None => format!("cannot open a UDP socket: {e}"),
                 })
         }
         (Net::Server(_), SocketId::Dhcp) => Err("no DHCP with --server".to_owned()),

@@ -22,5 +22,6 @@ pub mod dhcp_client;
 pub mod http_client;
 pub mod phone;
 pub mod report;
+pub mod sip;
 pub mod spec;
 pub mod tftp_client;

@@ -66,6 +66,8 @@ pub enum SocketId {
     /// [`Transmit::to`] with its first bytes; what happens to it goes to
     /// [`Phone::handle_connection`].
     Http(u32),
+    /// The SIP socket (UDP), opened for the registration after a boot.
+    Sip,
 }
 
 /// A datagram to send.
@@ -127,6 +129,13 @@ pub struct Phone {
     events: VecDeque<String>,
     verdict: Option<Verdict>,
     finished_at: Option<Time>,
+    /// The configuration served (boot mode), for its SIP lines: the XML, or a
+    /// 7940/7960's own `.cnf` and `SIPDefault.cnf`.
+    served_xml: Option<String>,
+    served_79_own: Option<String>,
+    served_79_default: Option<String>,
+    /// The registration after a boot (see `register`).
+    sip: Option<register::Sip>,
 }
 
 impl Phone {
@@ -164,6 +173,10 @@ impl Phone {
             events: VecDeque::new(),
             verdict: None,
             finished_at: None,
+            served_xml: None,
+            served_79_own: None,
+            served_79_default: None,
+            sip: None,
         };
         match network {
             Network::Dhcp { xid } => {
@@ -202,6 +215,7 @@ impl Phone {
                 }
             }
             SocketId::Http(id) => self.http_bytes(now, id, bytes),
+            SocketId::Sip => self.sip_bytes(now, from, bytes),
             SocketId::Tftp(id) => {
                 if let Some(c) = self.current.as_mut().filter(|c| c.id == id) {
                     c.transfer.handle(now, from, bytes);
@@ -222,10 +236,12 @@ impl Phone {
                 .as_ref()
                 .map(|c| (c.step.clone(), Some(c.transfer.file().to_owned())))
                 .or_else(|| self.http_step())
+                .or_else(|| self.sip.as_ref().map(|_| (Step::Register, None)))
                 .unwrap_or((Step::Dhcp, None));
             self.current = None;
             self.http = None;
             self.dhcp = None;
+            self.sip = None;
             self.stuck(
                 now,
                 step.0,
@@ -247,6 +263,7 @@ impl Phone {
             t.handle_timeout(now);
         }
         self.http_timeout(now);
+        self.sip_timeout(now);
         self.pump();
     }
 
@@ -274,6 +291,7 @@ impl Phone {
         );
         due.extend(self.dallying.iter().filter_map(|(_, t)| t.poll_timeout()));
         due.extend(self.http.as_ref().and_then(|h| h.get.poll_timeout()));
+        due.extend(self.sip_poll_timeout());
         due.into_iter().min()
     }
 
@@ -289,6 +307,7 @@ impl Phone {
         self.verdict.is_some()
             && self.current.is_none()
             && self.http.is_none()
+            && self.sip.is_none()
             && self.dallying.is_empty()
             && self.out.is_empty()
     }
@@ -310,6 +329,7 @@ impl Phone {
         self.current = None;
         self.http = None;
         self.dhcp = None;
+        self.sip = None;
         self.dallying.clear();
         self.out.clear();
     }
@@ -484,7 +504,7 @@ impl Phone {
                 max_size: MANIFEST_MAX,
                 md5: false,
             },
-            Step::Image { .. } | Step::Dhcp => Limits {
+            Step::Image { .. } | Step::Dhcp | Step::Register => Limits {
                 keep: HEADER_KEEP,
                 max_size: IMAGE_MAX,
                 md5: self.image_line.as_ref().is_some_and(|l| l.md5.is_some()),
@@ -656,12 +676,13 @@ impl Phone {
             (step, Err(failure)) => {
                 self.stuck(now, step, Some(file), Problem::Transfer { server, failure })
             }
-            (Step::Dhcp | Step::Os79xx | Step::SipConfig, Ok(_)) => {}
+            (Step::Dhcp | Step::Os79xx | Step::SipConfig | Step::Register, Ok(_)) => {}
         }
     }
 
     /// The load a configuration names for this phone, told as an event.
     fn config_load(&mut self, file: &str, bytes: &[u8], default: bool) -> Result<String, Problem> {
+        self.served_xml = Some(String::from_utf8_lossy(bytes).into_owned());
         let load = checks::config_load(self.spec.model, bytes, default)?;
         self.events
             .push_back(format!("{file} names the load {load}"));
@@ -693,13 +714,14 @@ impl Phone {
                     "would recover: {manifest} and its {} images",
                     self.image_count - self.optional_absent
                 ));
-                self.finish(
+                self.recovered(
                     now,
                     Verdict::WouldRecover {
                         manifest,
                         load: self.load.clone(),
                         images: self.image_count - self.optional_absent,
                         bytes: self.bytes,
+                        registered: None,
                     },
                 );
             }
@@ -749,6 +771,7 @@ impl Phone {
             self.current = None;
             self.http = None;
             self.dhcp = None;
+            self.sip = None;
         }
     }
 }
@@ -763,6 +786,7 @@ fn join(addresses: &[Ipv4Addr]) -> String {
 
 mod boot79;
 mod http;
+mod register;
 
 #[cfg(test)]
 mod tests;

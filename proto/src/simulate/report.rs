@@ -42,6 +42,8 @@ pub enum Step {
     Os79xx,
     /// A 7940/7960 SIP image's `SIP<MAC>.cnf` or `SIPDefault.cnf`.
     SipConfig,
+    /// Registering the first SIP line with the proxy its configuration names.
+    Register,
     /// One image a manifest lists.
     Image {
         /// 1-based.
@@ -64,6 +66,7 @@ impl Step {
             Step::RecoveryManifest => "the recovery manifest".into(),
             Step::Os79xx => "the image choice after a factory reset".into(),
             Step::SipConfig => "the SIP configuration".into(),
+            Step::Register => "the SIP registration".into(),
             Step::Image {
                 index,
                 of,
@@ -160,6 +163,48 @@ pub enum Problem {
         /// The files the phone read.
         read: Vec<String>,
     },
+    /// The line's SIP proxy is a name that does not resolve.
+    SipUnresolved {
+        /// The name, as configured.
+        name: String,
+        /// Why the lookup failed.
+        error: String,
+    },
+    /// The first SIP line names no proxy.
+    SipNoProxy {
+        /// The line's user.
+        user: String,
+    },
+    /// No final answer to REGISTER within timer F.
+    SipNoAnswer {
+        /// `name (address:port)` or `address:port`.
+        proxy: String,
+        /// REGISTERs sent (retransmissions not counted).
+        requests: u32,
+        /// Seconds waited.
+        waited_s: u64,
+    },
+    /// The registrar refused the credentials: a 401/407 to the answered
+    /// challenge, or a 403.
+    SipRefused {
+        proxy: String,
+        /// The digest username.
+        auth_name: String,
+        /// The domain registered in (the proxy as configured).
+        domain: String,
+        status: u16,
+        reason: String,
+        /// The realm the registrar challenged with.
+        realm: Option<String>,
+    },
+    /// The registrar's challenge cannot be answered.
+    SipChallenge { proxy: String, error: String },
+    /// Another final answer to REGISTER.
+    SipFailed {
+        proxy: String,
+        status: u16,
+        reason: String,
+    },
     /// The whole sequence took longer than allowed.
     TimeLimit {
         /// The limit, seconds.
@@ -198,6 +243,12 @@ impl Problem {
             Problem::NoLoad { .. } => "no-load",
             Problem::BadOs79xx { .. } => "bad-os79xx",
             Problem::NoImageVersion { .. } => "no-image-version",
+            Problem::SipUnresolved { .. } => "sip-proxy-unresolved",
+            Problem::SipNoProxy { .. } => "sip-no-proxy",
+            Problem::SipNoAnswer { .. } => "sip-no-answer",
+            Problem::SipRefused { .. } => "sip-refused",
+            Problem::SipChallenge { .. } => "sip-challenge",
+            Problem::SipFailed { .. } => "sip-failed",
             Problem::TimeLimit { .. } => "time-limit",
         }
     }
@@ -300,6 +351,53 @@ impl Stuck {
                     read.join(" or ")
                 }
             ),
+            Problem::SipUnresolved { name, error } => format!(
+                "the SIP proxy `{name}` does not resolve ({error}), so the phone cannot \
+                 register; put the registrar's address in the configuration, or make the \
+                 name resolve on the phones' DNS server"
+            ),
+            Problem::SipNoProxy { user } => format!(
+                "SIP line 1 ({user}) names no proxy, so the phone has nowhere to register; \
+                 set the line's proxy to the registrar's address"
+            ),
+            Problem::SipNoAnswer {
+                proxy,
+                requests,
+                waited_s,
+            } => format!(
+                "no answer from the SIP proxy {proxy} to REGISTER ({requests} sent, each \
+                 retransmitted, {waited_s} s waited): is the registrar running and listening \
+                 on that address and UDP port, and does no firewall drop it?"
+            ),
+            Problem::SipRefused {
+                proxy,
+                auth_name,
+                domain,
+                status,
+                reason,
+                realm,
+            } => {
+                let realm_words = match realm {
+                    Some(r) if r != domain => format!(
+                        "; the registrar's realm is `{r}`, not `{domain}`: the account may \
+                         be kept under that domain"
+                    ),
+                    _ => String::new(),
+                };
+                format!(
+                    "{proxy} refused the credentials of `{auth_name}` ({status} {reason}): \
+                     the password (or the authName) in the configuration is not the \
+                     registrar's{realm_words}"
+                )
+            }
+            Problem::SipChallenge { proxy, error } => {
+                format!("{proxy} asks for authentication the phone cannot give: {error}")
+            }
+            Problem::SipFailed {
+                proxy,
+                status,
+                reason,
+            } => format!("{proxy} answered REGISTER with {status} {reason}"),
             Problem::TimeLimit { limit_s } => match &self.file {
                 Some(f) => format!("gave up after {limit_s} s, still fetching {f} ({step})"),
                 None => format!("gave up after {limit_s} s during {step}"),
@@ -321,6 +419,8 @@ pub enum Verdict {
         images: usize,
         /// Bytes received in all.
         bytes: u64,
+        /// Boot mode, a SIP line registered: `1001 at 10.0.0.5:5060`.
+        registered: Option<String>,
     },
     /// The phone would not get its firmware.
     WouldBeStuck(Stuck),
@@ -346,13 +446,18 @@ impl Verdict {
                 load,
                 images,
                 bytes,
+                registered,
             } => {
                 let via = match load {
                     Some(load) => format!("the load {load}: "),
                     None => String::new(),
                 };
+                let register = match registered {
+                    Some(r) => format!("; would register as {r}"),
+                    None => String::new(),
+                };
                 format!(
-                    "would recover: it got {via}{manifest} and its {images} images ({bytes} bytes), each signed under its own name"
+                    "would recover: it got {via}{manifest} and its {images} images ({bytes} bytes), each signed under its own name{register}"
                 )
             }
             Verdict::WouldBeStuck(stuck) => format!("would be stuck: {}", stuck.sentence()),
@@ -427,6 +532,7 @@ impl PhoneReport {
                 load,
                 images,
                 bytes,
+                registered,
             } => json!({
                 "status": self.verdict.status(),
                 "message": self.verdict.sentence(),
@@ -434,6 +540,7 @@ impl PhoneReport {
                 "load": load,
                 "images": images,
                 "bytes": bytes,
+                "registered": registered,
             }),
             Verdict::WouldBeStuck(stuck) => json!({
                 "status": self.verdict.status(),

@@ -76,6 +76,9 @@ pub struct PhoneSpec {
     /// The TFTP server's port HTTP is asked on ([`HTTP_PORT`]; another for
     /// tests).
     pub http_port: u16,
+    /// Boot mode: register the first SIP line the configuration names, once
+    /// the firmware checks out.
+    pub register: bool,
 }
 
 /// How the phone finds its TFTP server.

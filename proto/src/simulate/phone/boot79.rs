@@ -158,8 +158,10 @@ impl Phone {
                         }
                         if file == sip79::SIP_DEFAULT {
                             self.sip_image_default = image;
+                            self.served_79_default = Some(text.into_owned());
                         } else {
                             self.sip_image_own = image;
+                            self.served_79_own = Some(text.into_owned());
                         }
                         self.next_sip_file(now);
                     }

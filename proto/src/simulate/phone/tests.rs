@@ -100,6 +100,8 @@ struct FakeNet {
     http: http::Port,
     /// Paths asked over HTTP.
     http_requested: Vec<String>,
+    /// A SIP registrar (see `tests/register.rs`).
+    registrar: Option<register::Registrar>,
 }
 
 impl FakeNet {
@@ -116,6 +118,7 @@ impl FakeNet {
             requested: Vec::new(),
             released: false,
             http: http::Port::Closed,
+            registrar: None,
             http_requested: Vec::new(),
         }
     }
@@ -134,6 +137,10 @@ impl FakeNet {
             SocketId::Dhcp => self.dhcp_answer(&t.bytes),
             SocketId::Tftp(id) => self.tftp_answer(id, t.to, &t.bytes),
             SocketId::Http(_) => unreachable!("HTTP goes through FakeNet::http"),
+            SocketId::Sip => match self.registrar.as_mut() {
+                Some(r) => r.answer(t.to, &t.bytes),
+                None => Vec::new(),
+            },
         };
         let silent = self.tftp_silent;
         answers
@@ -256,6 +263,7 @@ fn spec(mode: Scenario) -> PhoneSpec {
         runs: lifeline_shared::models::Protocol::Sccp,
         transport: Transport::Tftp,
         http_port: HTTP_PORT,
+        register: true,
     }
 }
 
@@ -276,6 +284,14 @@ fn run(spec: PhoneSpec, network: Network, net: &mut FakeNet) -> (report::PhoneRe
                 continue;
             }
             inbox.extend(net.deliver(t));
+        }
+        while let Some(name) = phone.poll_lookup() {
+            let found = if name == "pbx.lan" {
+                Ok(vec![Ipv4Addr::new(10, 78, 0, 5)])
+            } else {
+                Err("no such name".to_owned())
+            };
+            phone.looked_up(now, &name, found);
         }
         if let Some((socket, from, bytes)) = inbox.pop_front() {
             phone.handle(now, socket, from, &bytes);
@@ -305,6 +321,7 @@ fn stuck(r: &report::PhoneReport) -> &report::Stuck {
 }
 
 mod http;
+mod register;
 
 #[test]
 fn recovery_asks_for_term61_then_the_images_in_order() {

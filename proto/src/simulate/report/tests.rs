@@ -44,6 +44,7 @@ fn verdicts_in_plain_words() {
                 load: None,
                 images: 5,
                 bytes: 6_340_702,
+                registered: None,
             },
             "would recover: it got term61.default.loads and its 5 images (6340702 bytes), each signed under its own name",
         ),
@@ -177,6 +178,7 @@ fn exit_status_follows_the_worst_fact() {
         load: None,
         images: 5,
         bytes: 1,
+        registered: None,
     });
     let bad = report(stuck(Step::Dhcp, None, Problem::TimeLimit { limit_s: 9 }));
     let cannot = report(Verdict::CouldNotRun { reason: "x".into() });

@@ -12,8 +12,10 @@
 //! - this module: the settings, checked, and the two files written from them.
 //! - `read`: [`parse`] and [`check`] for a file that already exists.
 
+mod lines;
 mod read;
 
+pub use lines::{ServedLine, sip_lines};
 pub use read::{CnfError, CnfSummary, LoadInformation, Member, check, parse};
 
 use crate::config::mac::Mac;

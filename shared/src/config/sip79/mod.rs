@@ -17,8 +17,10 @@
 //! - `read`: [`parse`] and [`check`] for a `.cnf` that already exists.
 
 pub mod keys;
+mod lines;
 mod read;
 
+pub use lines::sip_lines;
 pub use read::{CnfTextError, Entry, MAX_CNF_TEXT, check, parse};
 
 use super::cnf_xml::{SettingsError, SipSettings};

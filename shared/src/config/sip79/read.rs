@@ -52,6 +52,14 @@ pub enum CnfTextError {
     /// A quoted value without its closing quote.
     #[error("line {0} opens a quote it never closes")]
     UnclosedQuote(usize),
+    /// A port key whose value is not a port number.
+    #[error("{key} is `{value}`, not a port number (1 to 65535)")]
+    BadPort {
+        /// The key, e.g. `proxy1_port`.
+        key: String,
+        /// The value as written, cut to 60 characters.
+        value: String,
+    },
 }
 
 /// Reads a `.cnf` text file into its entries, in file order.
