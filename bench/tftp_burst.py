@@ -117,6 +117,9 @@ class Server:
         self.data = tempfile.TemporaryDirectory()
         self.proc = subprocess.Popen(
             [binary, "serve", "--http-listen", "127.0.0.1:0", "--tftp-listen", "127.0.0.1:0",
+             # TFTP only: no HTTP provisioning on 0.0.0.0:6970, where it would
+             # answer other programs' phones, and no neighbour listener.
+             "--provision-listen", "off", "--neighbours", "off",
              "--root", root, "--data-dir", self.data.name, *extra],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             text=True, env={**os.environ, "RUST_LOG": "warn"})

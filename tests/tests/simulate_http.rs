@@ -2,13 +2,15 @@
 //! 78xx/88xx do) against `lifeline serve` on loopback: with HTTP provisioning
 //! on, every file comes over HTTP; with it off, the phone falls back to TFTP.
 //! The namespace test in simulate_netns.rs does the same through DHCP's
-//! option 150 and the real port 6970.
+//! option 150 and the real port 6970. A simulated 8841 asks HTTP first without
+//! being told, as its family does.
 
 mod simulate_support;
 
 use std::time::Duration;
 
-use lifeline_shared::testkit;
+use lifeline_shared::models::FamilyId;
+use lifeline_shared::testkit::{self, families};
 use lifeline_tests::Server;
 use simulate_support::{bundle, simulate, tempdir};
 
@@ -152,6 +154,73 @@ fn with_http_provisioning_off_the_phone_falls_back_to_tftp() {
     let phone = &v["phones"][0];
     assert!(transports(phone).iter().all(|t| t == "tftp"), "{phone}");
     assert_eq!(transports(phone).len(), 6, "{phone}");
+    assert!(
+        phone["notes"].to_string().contains("connection refused"),
+        "{phone}"
+    );
+}
+
+/// An 8841, simulated without `--transport`, asks HTTP first as the family
+/// does: every file over HTTP while the helper's provisioning listener is on;
+/// with it off, the same phone falls back to TFTP for every file.
+#[test]
+fn a_simulated_8841_asks_http_first_then_tftp_when_the_port_is_closed() {
+    let fw = families::family_firmware(FamilyId::F88xx);
+    let dir = tempdir();
+    let root = bundle(dir.path(), "8841.zip", &fw.zip(), "127.0.0.1", &[]);
+    let boot = |tftp: &str, port: &str| {
+        simulate(
+            None,
+            &[
+                "--model",
+                "8841",
+                "--server",
+                tftp,
+                "--mode",
+                "boot",
+                "--http-port",
+                port,
+                "--json",
+            ],
+            GUARD,
+        )
+    };
+
+    let on = Server::start_with(&[
+        "--http-listen",
+        "127.0.0.1:0",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
+    let tftp = on.wait_for_tftp().to_string();
+    let port = on.wait_for_provision().port().to_string();
+    let out = boot(&tftp, &port);
+    assert_eq!(out.code(), Some(0), "{}\n{}", out.stdout, out.stderr);
+    let v = out.json();
+    let phone = &v["phones"][0];
+    assert_eq!(phone["verdict"]["load"], fw.load.as_str(), "{phone}");
+    let over = transports(phone);
+    assert_eq!(over.len(), 4 + 2 + fw.images.len(), "{phone}");
+    assert!(over.iter().all(|t| t == "http"), "{phone}");
+    drop(on);
+
+    let off = Server::start_with(&[
+        "--http-listen",
+        "127.0.0.1:0",
+        "--root",
+        root.to_str().unwrap(),
+        "--provision-listen",
+        "off",
+    ]);
+    let tftp = off.wait_for_tftp().to_string();
+    // The port the listener had is closed now.
+    let out = boot(&tftp, &port);
+    assert_eq!(out.code(), Some(0), "{}\n{}", out.stdout, out.stderr);
+    let v = out.json();
+    let phone = &v["phones"][0];
+    let over = transports(phone);
+    assert_eq!(over.len(), 4 + 2 + fw.images.len(), "{phone}");
+    assert!(over.iter().all(|t| t == "tftp"), "{phone}");
     assert!(
         phone["notes"].to_string().contains("connection refused"),
         "{phone}"

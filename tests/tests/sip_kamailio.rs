@@ -22,9 +22,8 @@ use lifeline_proto::simulate::sip::register::{
     Credentials, MAX_REQUESTS, Outcome, Registration, TIMER_F,
 };
 use lifeline_proto::tftp::time::Time;
-use lifeline_shared::config::cnf_xml::{self, PhoneSettings, SipLine, SipSettings};
+use lifeline_shared::config::cnf_xml;
 use lifeline_shared::config::mac::Mac;
-use lifeline_shared::models::Protocol;
 use lifeline_shared::testkit;
 use lifeline_tests::process::{Proc, cannot_run, have};
 
@@ -277,9 +276,10 @@ fn nth_mac(n: u8) -> Mac {
     Mac([0x00, 0x1b, 0x54, 0x00, 0x10, n])
 }
 
-/// Twelve booting 7961s on loopback, each served a `SEP<MAC>.cnf.xml` with a
-/// SIP line written by `cnf_xml::sep_cnf`: ten with their registrar
-/// passwords, one with a wrong one, one whose proxy port nothing listens on.
+/// Twelve booting 7961s on loopback, from one phone list: a CSV whose rows
+/// `lifeline bundle --phones` turns into each phone's `SEP<MAC>.cnf.xml` with
+/// its SIP line: ten with their registrar passwords, one with a wrong one,
+/// one whose proxy port nothing listens on.
 #[test]
 fn lifeline_simulate_boots_twelve_phones_and_tells_each_ones_registration() {
     let dir = simulate_support::tempdir();
@@ -290,38 +290,44 @@ fn lifeline_simulate_boots_twelve_phones_and_tells_each_ones_registration() {
         return;
     };
     let down = free_port();
-    let root = simulate_support::bundle(
-        dir.path(),
-        "seed.zip",
-        &testkit::seed_zip(),
-        "127.0.0.1",
-        &[],
-    );
+    // Columns in an order of their own, `extension` for `user`, and one
+    // column Lifeline does not read.
+    let mut csv = String::from("label,extension,mac,password,proxy,port,model,room\n");
     for n in 0..12u8 {
         let user = 1001 + u32::from(n);
         let (proxy_port, pw) = match n {
-            10 => (port, "not-the-password".to_owned()),
+            10 => (port, "wrong-pw".to_owned()),
             11 => (down, password(user)),
             _ => (port, password(user)),
         };
-        let (xml, _) = cnf_xml::sep_cnf(&PhoneSettings {
-            mac: nth_mac(n),
-            protocol: Protocol::Sip,
-            load: testkit::SEED_LOAD.into(),
-            call_managers: vec!["127.0.0.1".into()],
-            sip: Some(SipSettings {
-                proxy: "127.0.0.1".into(),
-                port: proxy_port,
-                lines: vec![SipLine {
-                    display_name: format!("Phone {user}"),
-                    user: user.to_string(),
-                    auth_name: user.to_string(),
-                    auth_password: pw,
-                }],
-            }),
-        })
-        .unwrap();
-        std::fs::write(root.join(cnf_xml::sep_file_name(&nth_mac(n))), xml).unwrap();
+        csv.push_str(&format!(
+            "Desk {user},{user},{},{pw},127.0.0.1,{proxy_port},7961,R{n}\n",
+            nth_mac(n)
+        ));
+    }
+    let csv_path = dir.path().join("phones.csv");
+    std::fs::write(&csv_path, csv).unwrap();
+    let zip_path = dir.path().join("sip-seed.zip");
+    std::fs::write(&zip_path, testkit::sip_seed_zip()).unwrap();
+    let root = dir.path().join("root");
+    let out = lifeline_tests::process::run(
+        lifeline_tests::lifeline_bin().to_str().unwrap(),
+        &[
+            "bundle",
+            zip_path.to_str().unwrap(),
+            "--tftp-server",
+            "127.0.0.1",
+            "--phones",
+            csv_path.to_str().unwrap(),
+            "--out",
+            root.to_str().unwrap(),
+        ],
+    );
+    assert!(out.is_ok(), "lifeline bundle --phones failed: {out:?}");
+    for n in 0..12u8 {
+        let file = root.join(cnf_xml::sep_file_name(&nth_mac(n)));
+        let xml = std::fs::read_to_string(&file).unwrap();
+        assert!(xml.contains(&format!("{}", 1001 + u32::from(n))), "{xml}");
     }
     let (_server, addr) = serve(&root);
     let out = simulate_support::simulate(
