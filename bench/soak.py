@@ -174,7 +174,10 @@ def run(args, server, web, data):
                         outcomes["ok"] += 1
                     else:
                         outcomes["failed"] += 1
-                        failures.append(f"{name}: {why or 'wrong bytes'}")
+                        load = os.getloadavg()[0]
+                        failures.append(f"{name}: {why or 'wrong bytes'} "
+                                        f"(t={time.monotonic() - started:.0f} s, phone 127.0.1.{i + 1}, "
+                                        f"load average {load:.1f})")
                 if time.monotonic() >= end:
                     return
             cycles[i] += 1
@@ -220,7 +223,7 @@ def run(args, server, web, data):
           f"{outcomes['ok']:13d} {outcomes['failed']:7d} {min(cycles):11d}  <- phones stopped")
     print(f"transfers: {outcomes['ok']} ok, {outcomes['failed']} failed "
           f"(goal 0 failed: {'met' if not outcomes['failed'] else 'NOT met'})")
-    for why in sorted(set(failures))[:5]:
+    for why in failures[:5]:
         print(f"  failure: {why}")
     if baseline is None:
         print("no phone finished a cycle after the first minute: no baseline (run longer)")
