@@ -585,7 +585,7 @@ pub fn check(sheet: &Sheet, target: &Target) -> PhoneList {
             lines_word(&sccp_with_sip)
         ));
     }
-    list.problems.sort_by_key(|p| p.line);
+    crate::sort::sort_by_key(&mut list.problems, |p| p.line);
     list
 }
 
