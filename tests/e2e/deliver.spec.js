@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test, expect, outputPath } from './fixtures.js';
-import { inspect, goToStep, zipNames, expectNoSidewaysScroll, download } from './helpers.js';
+import { inspect, goToStep, zipNames, expectNoSidewaysScroll, download, setPhones } from './helpers.js';
 
 const IMAGES = [
   'jar41sccp.8-3-2-27.sbn',
@@ -20,7 +20,7 @@ async function fill(page) {
   await page.getByTestId('tftp-input').fill('192.168.10.105');
   await goToStep(page, 3);
   await page.getByTestId('cm-input').fill('192.168.10.1');
-  await page.getByTestId('phones-input').fill('00:11:22:aa:bb:cc=7961');
+  await setPhones(page, '00:11:22:aa:bb:cc=7961');
 }
 
 test.beforeEach(async ({ page }) => {
@@ -68,7 +68,7 @@ test('a new choice of settings makes a new bundle', async ({ page }) => {
   await goToStep(page, 4);
   await expect(page.getByTestId('bundle-files')).toHaveText(/^10 files/);
   await goToStep(page, 3);
-  await page.getByTestId('phones-input').fill('');
+  await setPhones(page, '');
   await goToStep(page, 4);
   await expect(page.getByTestId('bundle-files')).toHaveText(/^9 files/);
 });

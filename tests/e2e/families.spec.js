@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test, expect, outputPath } from './fixtures.js';
-import { inspect, goToStep, zipNames, download } from './helpers.js';
+import { inspect, goToStep, zipNames, download, setPhones, phoneRow } from './helpers.js';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
@@ -39,19 +39,21 @@ test('an 8841: the 8800 report, a line that needs its own auth name, KPML off, t
   await goToStep(page, 3);
   await expect(page.getByTestId('config-protocol')).toHaveText('SIP (port 5060)');
   await page.getByTestId('cm-input').fill('192.168.10.1');
-  await page.getByTestId('phones-input').fill('00:11:22:aa:bb:cc=8841');
-  await expect(page.getByTestId('phone-entry').first()).toHaveAttribute('data-status', 'ok');
+  await setPhones(page, '00:11:22:aa:bb:cc=8841');
+  await expect(phoneRow(page, 0)).toHaveAttribute('data-status', 'ok');
 
-  const line = page.locator('[data-testid=sip-line][data-mac="SEP001122AABBCC"]');
-  await line.getByTestId('sip-user').fill('201');
-  await line.getByTestId('sip-password').fill('secret');
+  const line = phoneRow(page, 0);
+  await line.getByTestId('cell-user').fill('201');
+  await line.getByTestId('cell-password').fill('secret');
   // No auth name: an 8841 does not use the user in its place.
-  await expect(line.getByTestId('sip-auth')).toHaveAttribute('placeholder', 'required');
-  await expect(line).toContainText("an 8811/8841/8851/8861 registers with the line's own auth name");
+  await expect(line.getByTestId('cell-auth_name')).toHaveAttribute('placeholder', 'required');
+  await expect(line.getByTestId('cell-auth_name-error')).toContainText(
+    "An 8811/8841/8851/8861 registers with the line's own auth name",
+  );
   await expect(page.getByTestId('step-3')).toHaveClass(/mark-error/);
   await expect(page.getByTestId('next')).toBeDisabled();
 
-  await line.getByTestId('sip-auth').fill('phone201');
+  await line.getByTestId('cell-auth_name').fill('phone201');
   await expect(page.getByTestId('step-3')).not.toHaveClass(/mark-error/);
   const sep = page.locator('[data-testid=file][data-name="SEP001122AABBCC.cnf.xml"]').getByTestId('preview');
   await expect(sep).toContainText('<authName>phone201</authName>');
@@ -94,8 +96,8 @@ test('a 7925: its own load only, sizes and MD5s checked, the Java components ser
   await goToStep(page, 3);
   await expect(page.getByTestId('config-protocol')).toHaveText('SCCP (port 2000)');
   await page.getByTestId('cm-input').fill('192.168.10.1');
-  await page.getByTestId('phones-input').fill('00:11:22:aa:bb:cd=7925');
-  await expect(page.getByTestId('phone-entry').first()).toHaveAttribute('data-status', 'ok');
+  await setPhones(page, '00:11:22:aa:bb:cd=7925');
+  await expect(phoneRow(page, 0)).toHaveAttribute('data-status', 'ok');
   const xml = page.locator('[data-testid=file][data-name="XMLDefault.cnf.xml"]').getByTestId('preview');
   await expect(xml).toContainText('<loadInformation484 model="IP Phone 7925">CP7925G-1.4.7.3</loadInformation484>');
   await expect(xml).not.toContainText('loadInformation365');

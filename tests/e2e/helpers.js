@@ -13,6 +13,25 @@ export async function goToStep(page, n) {
   await expect(page.getByTestId(`step-${n}`)).toHaveAttribute('aria-current', 'step');
 }
 
+/**
+ * Replaces step 3's phone list with the rows `text` gives (plain MACs, or a CSV
+ * with its header), through the paste box; an empty `text` leaves it empty.
+ */
+export async function setPhones(page, text) {
+  const clear = page.getByTestId('phones-clear');
+  if (await clear.count()) await clear.click();
+  await expect(page.getByTestId('phone-row')).toHaveCount(0);
+  if (!text) return;
+  await page.getByTestId('phones-paste').fill(text);
+  await page.getByTestId('phones-import').click();
+  await expect(page.getByTestId('phones-import-result')).toBeVisible();
+}
+
+/** Row `i` (from 0) of step 3's phone table. */
+export function phoneRow(page, i) {
+  return page.locator(`[data-testid=phone-row][data-row="${i}"]`);
+}
+
 /** Sends the bundle of `firmware` for `callManager` from steps 1–4, then opens step 5. */
 export async function sendBundle(page, firmware, callManager) {
   if ((await page.getByTestId('step-1').getAttribute('aria-current')) !== 'step') await goToStep(page, 1);

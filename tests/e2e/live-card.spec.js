@@ -6,7 +6,7 @@
 // a helper of their own (same binary, its own ports and data directory), and
 // the run's shared helper never sees them.
 import { test, expect, outputPath } from './fixtures.js';
-import { inspect, goToStep } from './helpers.js';
+import { inspect, goToStep, setPhones } from './helpers.js';
 import { startHelper } from './own-helper.js';
 import { Phone } from './tftp.js';
 
@@ -34,7 +34,7 @@ test('the bundle summary counts the files the helper serves', async ({ page }) =
   await expect(page.getByTestId('tftp-input')).toHaveValue(/^\d+\.\d+\.\d+\.\d+$/);
   await goToStep(page, 3);
   await page.getByTestId('cm-input').fill('192.168.10.21');
-  await page.getByTestId('phones-input').fill('00:11:22:aa:bb:01=7961, 00:11:22:aa:bb:02=7941');
+  await setPhones(page, '00:11:22:aa:bb:01=7961, 00:11:22:aa:bb:02=7941');
   await goToStep(page, 4);
 
   const files = page.getByTestId('bundle-files');

@@ -1,7 +1,7 @@
 // Sharing: the settings travel in the link's fragment; a damaged link opens the
 // app with empty fields and a notice, never a blank page.
 import { test, expect, outputPath } from './fixtures.js';
-import { inspect, goToStep } from './helpers.js';
+import { inspect, goToStep, setPhones } from './helpers.js';
 
 test('the link restores every field', async ({ page, context }) => {
   await page.goto('/');
@@ -10,7 +10,8 @@ test('the link restores every field', async ({ page, context }) => {
   await page.getByTestId('tftp-input').fill('192.168.10.105, 192.168.10.106');
   await goToStep(page, 3);
   await page.getByTestId('cm-input').fill('192.168.10.1');
-  await page.getByTestId('phones-input').fill('00:11:22:aa:bb:cc=7961\n0011.22aa.bbcd');
+  await setPhones(page, '00:11:22:aa:bb:cc=7961\n0011.22aa.bbcd');
+  await page.getByTestId('phone-row').nth(1).getByTestId('cell-label').fill('Desk, 2nd floor');
   const link = await page.getByTestId('permalink').inputValue();
   expect(link).toContain('#s=1&');
   expect(link).not.toContain('seed.zip');
@@ -26,7 +27,11 @@ test('the link restores every field', async ({ page, context }) => {
   await inspect(other);
   await goToStep(other, 3);
   await expect(other.getByTestId('cm-input')).toHaveValue('192.168.10.1');
-  await expect(other.getByTestId('phones-input')).toHaveValue('00:11:22:aa:bb:cc=7961\n0011.22aa.bbcd');
+  const rows = other.getByTestId('phone-row');
+  await expect(rows.nth(0).getByTestId('cell-mac')).toHaveValue('00:11:22:aa:bb:cc');
+  await expect(rows.nth(0).getByTestId('cell-model')).toHaveValue('7961');
+  await expect(rows.nth(1).getByTestId('cell-mac')).toHaveValue('0011.22aa.bbcd');
+  await expect(rows.nth(1).getByTestId('cell-label')).toHaveValue('Desk, 2nd floor');
   await expect(other.getByTestId('sep-name')).toHaveText(['SEP001122AABBCC', 'SEP001122AABBCD']);
   expect(await other.getByTestId('permalink').inputValue()).toBe(link);
   await other.screenshot({ path: outputPath('permalink-restored.png'), fullPage: true });

@@ -3,7 +3,7 @@
 // for them to be remembered; the address bar carries the settings, so a
 // bookmark restores them; and "Forget it" really forgets the firmware.
 import { test, expect, outputPath } from './fixtures.js';
-import { inspect, goToStep } from './helpers.js';
+import { inspect, goToStep, setPhones, phoneRow } from './helpers.js';
 
 /** Steps 1-3 of a SIP load, with a password for one phone. */
 async function fillSteps(page) {
@@ -12,10 +12,10 @@ async function fillSteps(page) {
   await page.getByTestId('tftp-input').fill('192.168.10.105');
   await goToStep(page, 3);
   await page.getByTestId('cm-input').fill('10.0.0.1');
-  await page.getByTestId('phones-input').fill('0011.22aa.bbcc=7961');
-  const line = page.locator('[data-testid=sip-line][data-mac="SEP001122AABBCC"]');
-  await line.getByTestId('sip-user').fill('201');
-  await line.getByTestId('sip-password').fill('hunter2-secret');
+  await setPhones(page, '0011.22aa.bbcc=7961');
+  const line = phoneRow(page, 0);
+  await line.getByTestId('cell-user').fill('201');
+  await line.getByTestId('cell-password').fill('hunter2-pw');
   return line;
 }
 
@@ -24,17 +24,18 @@ test('a reload returns to the same step with the same settings and report', asyn
   const line = await fillSteps(page);
   const summary = await page.evaluate(() => document.querySelector('[data-testid=config-load]')?.textContent);
   // The address bar follows the settings.
-  await expect(page).toHaveURL(/#s=1&t=192\.168\.10\.105&c=10\.0\.0\.1&p=0011\.22aa\.bbcc%3D7961&l=001122AABBCC,,,,201,&k=/);
+  await expect(page).toHaveURL(/#s=1&t=192\.168\.10\.105&c=10\.0\.0\.1&r=0011\.22aa\.bbcc,7961,,201,,,,,&k=/);
 
   await page.reload();
   await expect(page.getByTestId('step-3')).toHaveAttribute('aria-current', 'step', { timeout: 20_000 });
   await expect(page.getByTestId('link-notice')).toHaveCount(0);
   await expect(page.getByTestId('config-load')).toHaveText(summary);
   await expect(page.getByTestId('cm-input')).toHaveValue('10.0.0.1');
-  await expect(page.getByTestId('phones-input')).toHaveValue('0011.22aa.bbcc=7961');
-  await expect(line.getByTestId('sip-user')).toHaveValue('201');
+  await expect(line.getByTestId('cell-mac')).toHaveValue('0011.22aa.bbcc');
+  await expect(line.getByTestId('cell-model')).toHaveValue('7961');
+  await expect(line.getByTestId('cell-user')).toHaveValue('201');
   // Not remembered: the password is asked for again.
-  await expect(line.getByTestId('sip-password')).toHaveValue('');
+  await expect(line.getByTestId('cell-password')).toHaveValue('');
   await page.screenshot({ path: outputPath('reload-step3.png'), fullPage: true });
   await goToStep(page, 2);
   await expect(page.getByTestId('tftp-input')).toHaveValue('192.168.10.105');
@@ -51,7 +52,7 @@ test('passwords come back only while "remember" is ticked', async ({ page }) => 
   await remember.check();
   await page.reload();
   await expect(page.getByTestId('step-3')).toHaveAttribute('aria-current', 'step', { timeout: 20_000 });
-  await expect(line.getByTestId('sip-password')).toHaveValue('hunter2-secret');
+  await expect(line.getByTestId('cell-password')).toHaveValue('hunter2-pw');
   await expect(remember).toBeChecked();
   // Never in the address bar.
   expect(page.url()).not.toContain('hunter2');
@@ -61,7 +62,7 @@ test('passwords come back only while "remember" is ticked', async ({ page }) => 
   expect(stored).not.toContain('hunter2');
   await page.reload();
   await expect(page.getByTestId('step-3')).toHaveAttribute('aria-current', 'step', { timeout: 20_000 });
-  await expect(line.getByTestId('sip-password')).toHaveValue('');
+  await expect(line.getByTestId('cell-password')).toHaveValue('');
 });
 
 test('"Forget it" really forgets the firmware', async ({ page }) => {

@@ -3,7 +3,7 @@
 // OS79XX.TXT explained, the bundle sent, and a pretend 7960 fetching what a reset
 // one asks for (OS79XX.TXT, then the image it names) while step 5 shows its card.
 import { test, expect, outputPath } from './fixtures.js';
-import { inspect, goToStep, expectNoSidewaysScroll } from './helpers.js';
+import { inspect, goToStep, expectNoSidewaysScroll, setPhones, phoneRow } from './helpers.js';
 import { startHelper } from './own-helper.js';
 import { Phone } from './tftp.js';
 
@@ -39,11 +39,11 @@ test('a 7960 SIP load from a .cop.sgn, from inspection to a recovered phone', as
   await expect(page.getByTestId('config-protocol')).toHaveText('SIP (port 5060)');
   await expect(page.getByTestId('config-load')).toHaveText(LOAD);
   await page.getByTestId('cm-input').fill('192.168.10.1');
-  await page.getByTestId('phones-input').fill('00:11:22:aa:bb:cc=7960');
-  const line = page.locator('[data-testid=sip-line][data-mac=SEP001122AABBCC]');
-  await line.getByTestId('sip-user').fill('201');
-  await line.getByTestId('sip-display').fill('Front desk');
-  await line.getByTestId('sip-password').fill('s3cret');
+  await setPhones(page, '00:11:22:aa:bb:cc=7960');
+  const line = phoneRow(page, 0);
+  await line.getByTestId('cell-user').fill('201');
+  await line.getByTestId('cell-display_name').fill('Front desk');
+  await line.getByTestId('cell-password').fill('s3cret');
 
   const os79 = page.getByTestId('os79');
   await expect(os79).toContainText('How a 7940/7960 picks its image');

@@ -160,8 +160,8 @@ fn bad_rows_are_errors_naming_line_and_column_and_nothing_is_written() {
             "{p}: line 4, column 2 (model): this firmware (7941/7961) does not serve the 7942;"
         ),
         format!("{p}: line 5, column 4 (password): 13 characters;"),
-        format!("{p}: line 6: MAC 001122AABB01 is also on line 2"),
-        format!("{p}: line 7: extension 201 is also on line 2"),
+        format!("{p}: line 6, column 1 (mac): MAC 001122AABB01 is also on line 2"),
+        format!("{p}: line 7, column 3 (user): extension 201 is also on line 2"),
         format!("{p}: 5 rows are bad; nothing was written."),
     ] {
         assert!(err.contains(&want), "missing {want:?} in\n{err}");
@@ -323,7 +323,7 @@ fn bundle_takes_the_list_and_keeps_passwords_out_of_its_manifest() {
     assert!(
         text(&o)
             .1
-            .contains("line 3: MAC 001122AABB01 is also on line 2")
+            .contains("line 3, column 1 (mac): MAC 001122AABB01 is also on line 2")
     );
     assert!(!c.out.exists());
 }

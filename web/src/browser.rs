@@ -418,6 +418,38 @@ pub fn start_job(
     });
 }
 
+/// Reads a chosen phone list (CSV or plain MACs) into the table: its text, or
+/// why it could not be added.
+pub fn import_phones(file: File, dispatch: Callback<Action>) {
+    let max = lifeline_shared::config::phones::MAX_CSV as f64;
+    if file.size() > max {
+        dispatch.emit(Action::ImportFailed(format!(
+            "`{}` is {}; a phone list is at most {}: split it",
+            file.name(),
+            format::size(file.size() as u64),
+            format::size(max as u64)
+        )));
+        return;
+    }
+    spawn_local(async move {
+        let action = match read(&file).await {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Action::ImportText(text),
+                Err(e) => Action::ImportFailed(format!(
+                    "`{}`: byte {} is not UTF-8 text; save the list as \"CSV UTF-8\"",
+                    file.name(),
+                    e.utf8_error().valid_up_to() + 1
+                )),
+            },
+            Err(_) => Action::ImportFailed(format!(
+                "the browser could not read `{}`; choose it again",
+                file.name()
+            )),
+        };
+        dispatch.emit(action);
+    });
+}
+
 /// A file's bytes, through `Blob.arrayBuffer()`.
 async fn read(file: &File) -> Result<Vec<u8>, ReadFailure> {
     let buffer = JsFuture::from(file.array_buffer())

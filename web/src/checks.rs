@@ -13,10 +13,10 @@
 //! - Only errors and warnings are problems; notes (info findings) are not.
 //! - Every problem names a [`Place`] the page can open and focus.
 
+use lifeline_shared::config::phones::Column;
 use lifeline_shared::events::PhoneState;
 use lifeline_shared::finding::Severity;
 use lifeline_shared::firmware::inspect::Report;
-use lifeline_shared::models::Protocol;
 use lifeline_shared::protocol::{CurrentBundle, Status};
 
 use crate::bundle::BundleJob;
@@ -26,7 +26,7 @@ use crate::intake::Phase;
 use crate::interfaces;
 use crate::live::{self, Live, PhoneView};
 use crate::pairing::Link;
-use crate::settings::{self, Check, Form};
+use crate::settings::{self, Check, Form, phones};
 use crate::step::StepId;
 use crate::upload::SendState;
 
@@ -185,8 +185,8 @@ pub fn network(form: &Form, helper: Option<&Status>) -> Vec<Problem> {
     out
 }
 
-/// The settings of step 3: call control, the phone list and, for SIP loads,
-/// each listed phone's line.
+/// The settings of step 3: call control, and each bad row of the phone list
+/// at its field.
 pub fn config(report: Option<&Report>, form: &Form) -> Vec<Problem> {
     let mut out = Vec::new();
     let cms = settings::call_managers(form);
@@ -197,48 +197,35 @@ pub fn config(report: Option<&Report>, form: &Form) -> Vec<Problem> {
             Place::at(StepId::Config, "call-managers"),
         ));
     }
-    let phones = settings::phones(form, report);
-    for entry in &phones {
-        if let Err(why) = &entry.result {
+    let Some(report) = report else {
+        return out;
+    };
+    let table = settings::table(&form.rows, report);
+    for (i, row) in table.rows.iter().enumerate() {
+        let place = |c: Option<Column>| {
+            Place::at(StepId::Config, phones::cell_id(i, c.unwrap_or(Column::Mac)))
+        };
+        let about = |c: Option<Column>| match c {
+            Some(c) => format!(
+                "Phone list, row {}, {}",
+                i + 1,
+                phones::label(c).to_ascii_lowercase()
+            ),
+            None => format!("Phone list, row {}", i + 1),
+        };
+        for (c, why) in &row.problems {
             out.push(problem(
                 Severity::Error,
-                format!("Phone list, `{}`: {}", entry.text, format::sentence(why)),
-                Place::at(StepId::Config, "phones"),
+                format!("{}: {}", about(*c), format::sentence(why)),
+                place(*c),
             ));
         }
-    }
-    if report.and_then(|r| r.protocol) == Some(Protocol::Sip) {
-        for p in phones.iter().filter_map(|e| e.result.as_ref().ok()) {
-            let Some(line) = settings::sip_form(form, &p.mac) else {
-                continue;
-            };
-            let sep = p.mac.sep_name();
-            let check = settings::sip(
-                line,
-                cms.good().map(Vec::as_slice),
-                settings::own_auth_name(report),
-            );
-            for (field, why) in &check.errors {
-                out.push(problem(
-                    Severity::Error,
-                    format!(
-                        "SIP line of `{sep}`, {}: {}",
-                        field.label().to_ascii_lowercase(),
-                        format::sentence(why)
-                    ),
-                    Place::at(StepId::Config, format!("sip-{sep}-{}", field.id())),
-                ));
-            }
-            if let Some(warning) = &check.password_warning {
-                out.push(problem(
-                    Severity::Warning,
-                    format!("SIP line of `{sep}`: {}", format::sentence(warning)),
-                    Place::at(
-                        StepId::Config,
-                        format!("sip-{sep}-{}", settings::SipField::Password.id()),
-                    ),
-                ));
-            }
+        for (c, why) in &row.warnings {
+            out.push(problem(
+                Severity::Warning,
+                format!("{}: {}", about(Some(*c)), format::sentence(why)),
+                place(Some(*c)),
+            ));
         }
     }
     out

@@ -17,9 +17,10 @@
 use std::fmt::Write as _;
 
 use lifeline_shared::config::mac::Mac;
+use lifeline_shared::config::phones::Column;
 
 use crate::permalink::{self, LinkError};
-use crate::settings::{Form, SipForm};
+use crate::settings::Form;
 use crate::step::StepId;
 
 /// The local storage key of the settings (a link fragment, `s=1&…`).
@@ -101,37 +102,47 @@ pub fn restore(
     }
 }
 
-/// The passwords of `form` as stored: `MAC,password&…` (%-escaped), only the
-/// lines that have one.
+/// The passwords of `form` as stored: `ROW,password&…` (the row's place in
+/// the phone table, from 0; the password %-escaped), only the rows that have one.
 pub fn passwords_encode(form: &Form) -> String {
     let mut out = String::new();
-    for line in form.sip.iter().filter(|l| !l.password.is_empty()) {
+    for (i, row) in form.rows.iter().enumerate() {
+        let password = row.get(Column::Password);
+        if password.is_empty() {
+            continue;
+        }
         if !out.is_empty() {
             out.push('&');
         }
-        let _ = write!(out, "{},", line.mac);
-        permalink::escape(&line.password, &mut out);
+        let _ = write!(out, "{i},");
+        permalink::escape(password, &mut out);
     }
     out
 }
 
-/// Puts stored passwords back into `form`'s lines (a line is added for a
-/// phone that had only a password). Damaged entries are skipped.
+/// Puts stored passwords back into `form`'s rows. An entry names its row by
+/// place; one stored by an earlier version names it by MAC. Damaged entries,
+/// and entries for rows that are not there, are skipped.
 pub fn merge_passwords(form: &mut Form, stored: &str) {
     for entry in stored.split('&').filter(|e| !e.is_empty()) {
-        let Some((mac, password)) = entry.split_once(',') else {
+        let Some((key, password)) = entry.split_once(',') else {
             continue;
         };
-        let (Ok(mac), Ok(password)) = (mac.parse::<Mac>(), permalink::unescape(password)) else {
+        let Ok(password) = permalink::unescape(password) else {
             continue;
         };
-        match form.sip.iter_mut().find(|l| l.mac == mac) {
-            Some(line) => line.password = password,
-            None => {
-                let mut line = SipForm::new(mac);
-                line.password = password;
-                form.sip.push(line);
-            }
+        let row = match key.parse::<usize>() {
+            Ok(i) => form.rows.get_mut(i),
+            Err(_) => match key.parse::<Mac>() {
+                Ok(mac) => form
+                    .rows
+                    .iter_mut()
+                    .find(|r| r.get(Column::Mac).parse::<Mac>() == Ok(mac)),
+                Err(_) => None,
+            },
+        };
+        if let Some(row) = row {
+            row.set(Column::Password, password);
         }
     }
 }
@@ -152,19 +163,19 @@ mod tests {
     use super::*;
 
     fn form() -> Form {
-        let mut line = SipForm::new("001122aabbcc".parse().unwrap());
-        line.user = "201".into();
-        line.password = "s3cret&=,%".into();
-        Form {
-            tftp: "192.168.10.105".into(),
-            call_managers: "10.0.0.1".into(),
-            phones: "001122aabbcc".into(),
-            sip: vec![line],
-        }
+        let mut f = crate::test_support::form("192.168.10.105", "10.0.0.1", "001122aabbcc");
+        crate::test_support::line(
+            &mut f,
+            0,
+            &[(Column::User, "201"), (Column::Password, "s3cret&=,%")],
+        );
+        f
     }
 
     fn without_passwords(mut f: Form) -> Form {
-        f.sip.iter_mut().for_each(|l| l.password.clear());
+        f.rows
+            .iter_mut()
+            .for_each(|r| r.set(Column::Password, String::new()));
         f
     }
 
@@ -191,19 +202,18 @@ mod tests {
     fn passwords_come_back_only_when_remembered() {
         let link = permalink::encode(&form());
         let stored = passwords_encode(&form());
-        assert_eq!(stored, "001122AABBCC,s3cret%26%3D%2C%25");
+        assert_eq!(stored, "0,s3cret%26%3D%2C%25");
         let r = restore(&link, Some(&link), Some(&link), Some(&stored), None);
         assert_eq!(r.form, Some(form()));
-        // A phone with only a password gets its line back.
-        let mut f = Form::default();
-        merge_passwords(&mut f, &stored);
-        assert_eq!(f.sip.len(), 1);
-        assert_eq!(f.sip[0].password, "s3cret&=,%");
-        // Damaged entries are skipped, the rest is read.
-        let mut f = Form::default();
-        merge_passwords(&mut f, "junk&nope,x&001122aabbcc,%ZZ&00112233445A,ok");
-        assert_eq!(f.sip.len(), 1);
-        assert_eq!(f.sip[0].password, "ok");
+        // An earlier version's entries name the phone by MAC; damaged ones,
+        // and ones for rows that are not there, are skipped.
+        let mut f = without_passwords(form());
+        merge_passwords(
+            &mut f,
+            "junk&nope,x&0,%ZZ&00112233445A,no&001122aabbcc,ok&7,gone",
+        );
+        assert_eq!(f.rows.len(), 1);
+        assert_eq!(f.rows[0].get(Column::Password), "ok");
         assert_eq!(passwords_encode(&Form::default()), "");
     }
 

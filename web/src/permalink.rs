@@ -3,13 +3,18 @@
 //! Pure, with native tests. The format (version 1), every value %-encoded:
 //!
 //! ```text
-//! s=1 & t=<TFTP list> & c=<call control> & p=<phone list>
-//!     & l=<MAC>,<proxy>,<port>,<display name>,<user>,<auth name>   (one per SIP line)
+//! s=1 & t=<TFTP list> & c=<call control>
+//!     & r=<mac>,<model>,<protocol>,<user>,<auth name>,<display name>,<proxy>,<port>,<label>
+//!                                        (one per row of the phone table, no password)
 //!     & k=<check>
 //! ```
 //!
-//! Empty fields are left out. `k` is a 32-bit FNV-1a hash (8 hex digits) of
-//! everything before `&k=`, so a link that was cut short or altered is noticed.
+//! Empty fields are left out (a row's empty cells stay, between its commas).
+//! `k` is a 32-bit FNV-1a hash (8 hex digits) of everything before `&k=`, so a
+//! link that was cut short or altered is noticed. Links of earlier versions held
+//! the phones as `p=<MACs, MAC=MODEL>` and their SIP lines as
+//! `l=<MAC>,<proxy>,<port>,<display name>,<user>,<auth name>`; both are still
+//! read, into rows.
 //!
 //! Invariants:
 //! - Passwords are never written; the firmware is never in a link.
@@ -20,8 +25,10 @@
 use std::fmt::Write as _;
 
 use lifeline_shared::config::mac::Mac;
+use lifeline_shared::config::phones::{Column, MAX_ROWS};
 
-use crate::settings::{Form, SipForm};
+use crate::settings::import::plain_rows;
+use crate::settings::{Form, PhoneRow};
 
 /// What the link the page was opened with held.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,8 +43,6 @@ pub enum Notice {
 pub const VERSION: &str = "1";
 /// The longest fragment read (a link with hundreds of phones stays far below).
 pub const MAX_LEN: usize = 64 * 1024;
-/// The most SIP lines read.
-pub const MAX_LINES: usize = 1000;
 
 /// Why a link's settings could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,11 +75,7 @@ const CUT: LinkError =
 /// Writes the fragment (without `#`) for `form`: every field but the passwords.
 pub fn encode(form: &Form) -> String {
     let mut out = format!("s={VERSION}");
-    for (key, value) in [
-        ("t", &form.tftp),
-        ("c", &form.call_managers),
-        ("p", &form.phones),
-    ] {
+    for (key, value) in [("t", &form.tftp), ("c", &form.call_managers)] {
         if !value.is_empty() {
             out.push('&');
             out.push_str(key);
@@ -82,15 +83,13 @@ pub fn encode(form: &Form) -> String {
             escape(value, &mut out);
         }
     }
-    for line in form
-        .sip
-        .iter()
-        .filter(|l| shared_fields(l).any(|f| !f.is_empty()))
-    {
-        let _ = write!(out, "&l={}", line.mac);
-        for field in shared_fields(line) {
-            out.push(',');
-            escape(field, &mut out);
+    for row in &form.rows {
+        out.push_str("&r=");
+        for (i, c) in SHARED.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            escape(row.get(*c), &mut out);
         }
     }
     let check = fnv1a(out.as_bytes());
@@ -98,18 +97,18 @@ pub fn encode(form: &Form) -> String {
     out
 }
 
-/// The fields of a SIP line that go into a link: all but the password.
-fn shared_fields(line: &SipForm) -> impl Iterator<Item = &str> {
-    [
-        &line.proxy,
-        &line.port,
-        &line.display_name,
-        &line.user,
-        &line.auth_name,
-    ]
-    .into_iter()
-    .map(String::as_str)
-}
+/// The columns of a row that go into a link, in order: all but the password.
+const SHARED: [Column; 9] = [
+    Column::Mac,
+    Column::Model,
+    Column::Protocol,
+    Column::User,
+    Column::AuthName,
+    Column::DisplayName,
+    Column::Proxy,
+    Column::Port,
+    Column::Label,
+];
 
 /// Reads a location's fragment (`#s=1&…`, or without `#`). `None` when it holds no
 /// Lifeline settings at all (empty, or some other fragment).
@@ -141,6 +140,8 @@ pub fn decode(fragment: &str) -> Result<Form, LinkError> {
     }
     let mut form = Form::default();
     let mut seen = [false; 3];
+    let mut phones = String::new();
+    let mut lines = Vec::new();
     for pair in body.split('&').skip(1) {
         let (key, value) = pair
             .split_once('=')
@@ -148,7 +149,7 @@ pub fn decode(fragment: &str) -> Result<Form, LinkError> {
         let slot = match key {
             "t" => Some((0, &mut form.tftp)),
             "c" => Some((1, &mut form.call_managers)),
-            "p" => Some((2, &mut form.phones)),
+            "p" => Some((2, &mut phones)),
             _ => None,
         };
         if let Some((i, field)) = slot {
@@ -157,39 +158,67 @@ pub fn decode(fragment: &str) -> Result<Form, LinkError> {
             }
             seen[i] = true;
             *field = unescape(value)?;
-        } else if key == "l" {
-            if form.sip.len() >= MAX_LINES {
+        } else if key == "r" || key == "l" {
+            if form.rows.len() + lines.len() >= MAX_ROWS {
                 return Err(LinkError::TooLong);
             }
-            let line = sip_line(value)?;
-            if form.sip.iter().any(|l| l.mac == line.mac) {
-                return Err(LinkError::Damaged("a phone's SIP line appears twice in it"));
+            if key == "r" {
+                form.rows.push(row(value)?);
+            } else {
+                lines.push(old_line(value)?);
             }
-            form.sip.push(line);
         }
         // Other keys: from a later format revision that older readers may skip.
+    }
+    form.rows.extend(plain_rows(&phones));
+    // An earlier version's line for a phone no longer listed was not used:
+    // it stays out.
+    for (mac, fields) in lines {
+        let at = form
+            .rows
+            .iter_mut()
+            .find(|r| r.get(Column::Mac).parse::<Mac>() == Ok(mac));
+        if let Some(r) = at {
+            for (c, v) in fields {
+                r.set(c, v);
+            }
+        }
     }
     Ok(form)
 }
 
-fn sip_line(value: &str) -> Result<SipForm, LinkError> {
-    const BAD: LinkError = LinkError::Damaged("a phone's SIP line in it is incomplete");
+fn row(value: &str) -> Result<PhoneRow, LinkError> {
+    const BAD: LinkError = LinkError::Damaged("a row of its phone list is incomplete");
     let mut parts = value.split(',');
-    let mac: Mac = parts.next().and_then(|m| m.parse().ok()).ok_or(BAD)?;
-    let mut line = SipForm::new(mac);
-    for field in [
-        &mut line.proxy,
-        &mut line.port,
-        &mut line.display_name,
-        &mut line.user,
-        &mut line.auth_name,
-    ] {
-        *field = unescape(parts.next().ok_or(BAD)?)?;
+    let mut row = PhoneRow::default();
+    for c in SHARED {
+        row.set(c, unescape(parts.next().ok_or(BAD)?)?);
     }
     if parts.next().is_some() {
         return Err(BAD);
     }
-    Ok(line)
+    Ok(row)
+}
+
+/// A SIP line of an earlier version's link: the MAC, and its columns.
+fn old_line(value: &str) -> Result<(Mac, Vec<(Column, String)>), LinkError> {
+    const BAD: LinkError = LinkError::Damaged("a phone's SIP line in it is incomplete");
+    let mut parts = value.split(',');
+    let mac: Mac = parts.next().and_then(|m| m.parse().ok()).ok_or(BAD)?;
+    let mut fields = Vec::new();
+    for c in [
+        Column::Proxy,
+        Column::Port,
+        Column::DisplayName,
+        Column::User,
+        Column::AuthName,
+    ] {
+        fields.push((c, unescape(parts.next().ok_or(BAD)?)?));
+    }
+    if parts.next().is_some() {
+        return Err(BAD);
+    }
+    Ok((mac, fields))
 }
 
 /// Whether `b` is written as itself.
@@ -246,34 +275,36 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{form, line};
     use proptest::prelude::*;
 
-    fn mac(s: &str) -> Mac {
-        s.parse().unwrap()
-    }
-
     fn sample() -> Form {
-        let mut line = SipForm::new(mac("001122aabbcc"));
-        line.proxy = "pbx.example.net".into();
-        line.port = "5070".into();
-        line.display_name = "Front desk, ground floor".into();
-        line.user = "201".into();
-        line.auth_name = "201&x=1".into();
-        line.password = "hunter2".into();
-        Form {
-            tftp: "192.168.10.105, 192.168.10.106".into(),
-            call_managers: "10.0.0.1".into(),
-            phones: "00:11:22:aa:bb:cc=7961\n0011.22aa.bbcd".into(),
-            sip: vec![line],
-        }
+        let mut f = form(
+            "192.168.10.105, 192.168.10.106",
+            "10.0.0.1",
+            "00:11:22:aa:bb:cc=7961\n0011.22aa.bbcd",
+        );
+        line(
+            &mut f,
+            0,
+            &[
+                (Column::Proxy, "pbx.example.net"),
+                (Column::Port, "5070"),
+                (Column::DisplayName, "Front desk, ground floor"),
+                (Column::User, "201"),
+                (Column::AuthName, "201&x=1"),
+                (Column::Password, "hunter2"),
+                (Column::Label, "Desk 1"),
+            ],
+        );
+        f
     }
 
-    /// The form as a link gives it back: no passwords, no empty SIP lines.
+    /// The form as a link gives it back: no passwords.
     fn shareable(form: &Form) -> Form {
         let mut f = form.clone();
-        f.sip.retain(|l| shared_fields(l).any(|v| !v.is_empty()));
-        for l in &mut f.sip {
-            l.password.clear();
+        for r in &mut f.rows {
+            r.set(Column::Password, String::new());
         }
         f
     }
@@ -282,12 +313,45 @@ mod tests {
     fn a_link_reads_back_without_the_password() {
         let form = sample();
         let link = encode(&form);
-        assert!(link.starts_with("s=1&t=192.168.10.105%2C%20192.168.10.106&c=10.0.0.1&p=00:11:22:aa:bb:cc%3D7961%0A0011.22aa.bbcd&l=001122AABBCC,pbx.example.net,5070,Front%20desk%2C%20ground%20floor,201,201%26x%3D1&k="), "{link}");
+        assert!(link.starts_with("s=1&t=192.168.10.105%2C%20192.168.10.106&c=10.0.0.1&r=00:11:22:aa:bb:cc,7961,,201,201%26x%3D1,Front%20desk%2C%20ground%20floor,pbx.example.net,5070,Desk%201&r=0011.22aa.bbcd,,,,,,,,&k="), "{link}");
         assert!(!link.contains("hunter2"));
         let back = decode(&link).unwrap();
         assert_eq!(back, shareable(&form));
-        assert_eq!(back.sip[0].password, "");
+        assert_eq!(back.rows[0].get(Column::Password), "");
         assert_eq!(read(&format!("#{link}")), Some(Ok(shareable(&form))));
+    }
+
+    #[test]
+    fn an_earlier_versions_link_reads_into_rows() {
+        let old = signed(
+            "s=1&t=10.0.0.5&p=00:11:22:aa:bb:cc%3D7961%0A0011.22aa.bbcd&l=001122AABBCC,pbx.example.net,5070,Front%20desk,201,a201&l=00112233445A,x,,,9,",
+        );
+        let f = decode(&old).unwrap();
+        assert_eq!(f.tftp, "10.0.0.5");
+        assert_eq!(f.rows.len(), 2, "a line for a phone not listed stays out");
+        let r = &f.rows[0];
+        assert_eq!(
+            [
+                r.get(Column::Mac),
+                r.get(Column::Model),
+                r.get(Column::Proxy),
+                r.get(Column::Port),
+                r.get(Column::DisplayName),
+                r.get(Column::User),
+                r.get(Column::AuthName)
+            ],
+            [
+                "00:11:22:aa:bb:cc",
+                "7961",
+                "pbx.example.net",
+                "5070",
+                "Front desk",
+                "201",
+                "a201"
+            ]
+        );
+        assert_eq!(f.rows[1].get(Column::Mac), "0011.22aa.bbcd");
+        assert_eq!(f.rows[1].get(Column::User), "");
     }
 
     #[test]
@@ -295,12 +359,10 @@ mod tests {
         let link = encode(&Form::default());
         assert_eq!(link.len(), "s=1&k=".len() + 8);
         assert_eq!(decode(&link), Ok(Form::default()));
-        // A line with only a password is not worth a link entry.
+        // A row with nothing typed (just added) stays a row.
         let mut f = Form::default();
-        let mut line = SipForm::new(mac("001122aabbcc"));
-        line.password = "x".into();
-        f.sip.push(line);
-        assert_eq!(encode(&f), link);
+        f.rows.push(PhoneRow::default());
+        assert_eq!(decode(&encode(&f)), Ok(f));
     }
 
     #[test]
@@ -356,10 +418,11 @@ mod tests {
         assert!(damaged(&signed("s=1&t=%FF%FE")).contains("readable text"));
         assert!(damaged(&signed("s=1&t")).contains("no value"));
         assert!(damaged(&signed("s=1&t=a&t=b")).contains("twice"));
+        assert!(damaged(&signed("s=1&r=a,b")).contains("incomplete"));
+        assert!(damaged(&signed("s=1&r=,,,,,,,,,")).contains("incomplete"));
         assert!(damaged(&signed("s=1&l=nonsense,,,,,")).contains("incomplete"));
         assert!(damaged(&signed("s=1&l=001122AABBCC,,,")).contains("incomplete"));
         assert!(damaged(&signed("s=1&l=001122AABBCC,,,,,,")).contains("incomplete"));
-        assert!(damaged(&signed("s=1&l=001122AABBCC,,,,,&l=001122aabbcc,a,,,,")).contains("twice"));
         assert_eq!(
             decode(&signed("s=2&t=x")),
             Err(LinkError::Version("2".into()))
@@ -383,27 +446,21 @@ mod tests {
     }
 
     #[test]
-    fn too_many_lines_are_refused() {
+    fn too_many_rows_are_refused() {
         let mut body = String::from("s=1");
-        for i in 0..=MAX_LINES {
-            let _ = write!(body, "&l={:012X},,,,,u", i);
+        for _ in 0..=MAX_ROWS {
+            body.push_str("&r=,,,,,,,,");
         }
         assert_eq!(decode(&signed(&body)), Err(LinkError::TooLong));
     }
 
-    fn any_mac() -> impl Strategy<Value = Mac> {
-        any::<[u8; 6]>().prop_map(Mac)
-    }
-
-    fn any_line() -> impl Strategy<Value = SipForm> {
-        (any_mac(), proptest::collection::vec(".{0,12}", 6)).prop_map(|(mac, v)| SipForm {
-            mac,
-            proxy: v[0].clone(),
-            port: v[1].clone(),
-            display_name: v[2].clone(),
-            user: v[3].clone(),
-            auth_name: v[4].clone(),
-            password: v[5].clone(),
+    fn any_row() -> impl Strategy<Value = PhoneRow> {
+        proptest::collection::vec(".{0,12}", 10).prop_map(|v| {
+            let mut r = PhoneRow::default();
+            for (c, text) in Column::ALL.into_iter().zip(v) {
+                r.set(c, text);
+            }
+            r
         })
     }
 
@@ -411,18 +468,12 @@ mod tests {
         (
             "\\PC{0,40}",
             ".{0,40}",
-            "[0-9a-fA-F:.=,; \n\r\t-]{0,80}",
-            proptest::collection::vec(any_line(), 0..4),
+            proptest::collection::vec(any_row(), 0..4),
         )
-            .prop_map(|(tftp, call_managers, phones, mut sip)| {
-                sip.sort_by_key(|l| l.mac);
-                sip.dedup_by_key(|l| l.mac);
-                Form {
-                    tftp,
-                    call_managers,
-                    phones,
-                    sip,
-                }
+            .prop_map(|(tftp, call_managers, rows)| Form {
+                tftp,
+                call_managers,
+                rows,
             })
     }
 

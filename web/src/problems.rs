@@ -99,7 +99,9 @@ mod tests {
     use crate::checks::finding_id;
     use crate::state::Action;
     use crate::step::StepId;
-    use crate::test_support::{apply, inspected, missing_image_report, ready, seed_state};
+    use crate::test_support::{
+        apply, inspected, missing_image_report, ready, seed_state, set_phones,
+    };
 
     #[test]
     fn a_clean_start_has_no_problems() {
@@ -155,7 +157,7 @@ mod tests {
     fn settings_problems_point_at_their_fields_worst_first() {
         let s = apply(&seed_state(), Action::SetTftp("127.0.0.1".into()));
         let s = apply(&s, Action::SetCallManagers("10.0.0.300".into()));
-        let s = apply(&s, Action::SetPhones("001122aabbcc, nope".into()));
+        let s = set_phones(&s, "001122aabbcc, nope");
         let problems = collect(&s);
         let places: Vec<_> = problems
             .iter()
@@ -165,12 +167,14 @@ mod tests {
             places,
             [
                 (Severity::Error, Some(StepId::Config), "call-managers"),
-                (Severity::Error, Some(StepId::Config), "phones"),
+                (Severity::Error, Some(StepId::Config), "phone-1-mac"),
                 (Severity::Warning, Some(StepId::Network), "tftp"),
             ]
         );
         assert!(
-            problems[1].text.starts_with("Phone list, `nope`: "),
+            problems[1]
+                .text
+                .starts_with("Phone list, row 2, mac: `nope` is not a MAC address"),
             "{}",
             problems[1].text
         );
@@ -212,7 +216,7 @@ mod tests {
         assert_eq!(stepper::steps(&s)[2].mark, None);
         let s = apply(&s, Action::SetCallManagers("10.0.0.1".into()));
         assert_eq!(stepper::steps(&s)[2].mark, Some(Mark::Ok));
-        let bad = apply(&s, Action::SetPhones("zz".into()));
+        let bad = set_phones(&s, "zz");
         assert_eq!(stepper::steps(&bad)[2].mark, Some(Mark::Error));
         assert_eq!(Count::of(&collect(&bad)).errors, 1);
     }

@@ -5,7 +5,7 @@ use std::net::Ipv4Addr;
 use std::rc::Rc;
 
 use lifeline_shared::bundle::Manifest;
-use lifeline_shared::config::mac::Mac;
+use lifeline_shared::config::phones::Column;
 use lifeline_shared::events::{
     Event, Outcome, PhoneState, PhoneSummary, Resolution, Stats, TftpEnd, TftpRequest,
 };
@@ -138,10 +138,6 @@ pub fn built(state: &State) -> (State, BundleKey) {
         ),
         key,
     )
-}
-
-pub fn mac(s: &str) -> Mac {
-    s.parse().unwrap()
 }
 
 // ---- moments
@@ -293,13 +289,49 @@ pub fn tftp_done(file: &str) -> Event {
 
 // ---- the settings form
 
-/// A form with these three fields typed and no SIP lines.
+/// A form with these addresses typed and a phone table of the MACs in
+/// `phones` (`MAC=MODEL` too, one a line or comma-separated).
 pub fn form(tftp: &str, cms: &str, phones: &str) -> Form {
     Form {
         tftp: tftp.into(),
         call_managers: cms.into(),
-        phones: phones.into(),
-        sip: Vec::new(),
+        rows: settings::import::plain_rows(phones),
+    }
+}
+
+/// A row of the phone table with a MAC and a model typed.
+pub fn row(mac: &str, model: &str) -> settings::PhoneRow {
+    settings::PhoneRow::with_mac(mac, model)
+}
+
+/// `state` with its phone table replaced by the rows `text` gives (pasted).
+pub fn set_phones(state: &State, text: &str) -> State {
+    let s = state
+        .next(Action::ClearRows)
+        .unwrap_or_else(|| state.clone());
+    if text.is_empty() {
+        return s;
+    }
+    let s = apply(&s, Action::SetPaste(text.into()));
+    apply(&s, Action::ImportPaste)
+}
+
+/// `state` with `value` typed into row `row`, column `column`.
+pub fn set_cell(state: &State, row: usize, column: Column, value: &str) -> State {
+    apply(
+        state,
+        Action::SetCell {
+            row,
+            column,
+            value: value.into(),
+        },
+    )
+}
+
+/// Types `fields` into row `i` of `form`'s phone table.
+pub fn line(form: &mut Form, i: usize, fields: &[(Column, &str)]) {
+    for (c, v) in fields {
+        form.rows[i].set(*c, v.to_string());
     }
 }
 

@@ -364,6 +364,9 @@ pub fn App() -> Html {
                 report={report.clone()}
                 form={state.form.clone()}
                 remember={state.prefs.remember}
+                paste={AttrValue::from(state.paste.clone())}
+                import={state.import.clone()}
+                export_failed={state.export_failed.clone()}
                 heading={heading_ref.clone()}
                 dispatch={dispatch.clone()}
             />

@@ -1,5 +1,5 @@
-//! Step 3, Configuration: call control, the optional phone list (and SIP lines for
-//! SIP loads), and a preview of every file written.
+//! Step 3, Configuration: call control, the optional phone list (a table, with
+//! each phone's SIP line on a SIP load), and a preview of every file written.
 
 use std::rc::Rc;
 
@@ -10,10 +10,9 @@ use yew::prelude::*;
 
 use super::field::TextField;
 use super::files::FileList;
-use super::rich;
-use super::sip::{SipLinesProps, sip_lines};
-use crate::format;
-use crate::settings::{self, Check, Form, PhoneEntry};
+use super::phones::{PhoneTableProps, phone_table};
+use crate::settings::import::ImportNote;
+use crate::settings::{self, Check, Form};
 use crate::state::Action;
 
 /// Props of [`ConfigStep`].
@@ -25,6 +24,12 @@ pub struct ConfigStepProps {
     pub form: Form,
     /// Whether SIP passwords are remembered on this computer.
     pub remember: bool,
+    /// The text in the phone list's paste box.
+    pub paste: AttrValue,
+    /// What the last import into the phone list did.
+    pub import: Option<ImportNote>,
+    /// Why the last export of the phone list could not be saved.
+    pub export_failed: Option<String>,
     /// The step heading, focused when the step opens.
     pub heading: NodeRef,
     pub dispatch: Callback<Action>,
@@ -41,20 +46,6 @@ pub fn ConfigStep(props: &ConfigStepProps) -> Html {
         Protocol::Sip => SIP_PORT,
     };
     let cms = settings::call_managers(form);
-    let phones = settings::phones(form, Some(r));
-    let bad = phones.iter().filter(|p| p.result.is_err()).count();
-    // Each bad entry is flagged in the list; the field says how many there are.
-    let phones_error = (bad > 0).then(|| {
-        format!(
-            "{} of {} to fix: each is marked in the list below.",
-            bad,
-            format::count(phones.len(), "entry", "entries")
-        )
-    });
-    let phones_summary = match (phones.len(), bad) {
-        (n, 0) if n > 0 => format!("{}, all fine.", format::count(n, "phone", "phones")),
-        _ => String::new(),
-    };
     html! {
         <>
             <div class="step-intro">
@@ -97,63 +88,18 @@ pub fn ConfigStep(props: &ConfigStepProps) -> Html {
                     </ol>
                 }
             </section>
-            <section class="panel" aria-labelledby="phones-title">
-                <h2 id="phones-title">{ "Phones " }<span class="muted">{ "(optional)" }</span></h2>
-                <TextField
-                    id="phones"
-                    label="MAC addresses"
-                    hint="One per line or separated by commas, in any usual notation (`00:11:22:AA:BB:CC`, `0011.22aa.bbcc`, `SEP001122AABBCC`). Add `=MODEL` to check the phone runs this firmware: `0011.22aa.bbcc=7961`. Each phone gets its own file; phones not listed use XMLDefault.cnf.xml."
-                    value={form.phones.clone()}
-                    placeholder={"00:11:22:AA:BB:CC=7961\n0011.22aa.bbcd"}
-                    testid="phones-input"
-                    rows={4}
-                    error={phones_error}
-                    oninput={props.dispatch.reform(Action::SetPhones)}
-                />
-                <p class="phones-summary muted" role="status" data-testid="phones-summary">{ phones_summary }</p>
-                if !phones.is_empty() {
-                    <ul class="phone-list" data-testid="phone-list" aria-label="The phone list, checked">
-                        { for phones.iter().map(entry) }
-                    </ul>
-                }
-            </section>
-            if protocol == Protocol::Sip {
-                { sip_lines(&SipLinesProps {
-                    phones: phones.iter().filter_map(|p| p.result.as_ref().ok().map(|p| p.mac)).collect(),
-                    form: form.clone(),
-                    call_managers: cms.good().cloned(),
-                    remember: props.remember,
-                    own_auth: settings::own_auth_name(Some(r)),
-                    dispatch: props.dispatch.clone(),
-                }) }
-            }
+            { phone_table(&PhoneTableProps {
+                report: r.clone(),
+                rows: form.rows.clone(),
+                call_managers: cms.good().cloned(),
+                paste: props.paste.to_string(),
+                import: props.import.clone(),
+                export_failed: props.export_failed.clone(),
+                remember: props.remember,
+                dispatch: props.dispatch.clone(),
+            }) }
             { super::os79::os79_panel(r) }
             <FileList report={r.clone()} form={form.clone()} />
         </>
-    }
-}
-
-fn entry(p: &PhoneEntry) -> Html {
-    match &p.result {
-        Ok(phone) => html! {
-            <li class="phone tone-ok" data-testid="phone-entry" data-status="ok">
-                <span class="phone-icon" aria-hidden="true">{ "✓" }</span>
-                <code class="phone-typed">{ p.text.clone() }</code>
-                <span class="phone-result">
-                    <span aria-hidden="true">{ "→ " }</span>
-                    <strong data-testid="sep-name">{ phone.mac.sep_name() }</strong>
-                    if let Some(model) = &phone.model {
-                        <span class="muted">{ format!(" ({model})") }</span>
-                    }
-                </span>
-            </li>
-        },
-        Err(why) => html! {
-            <li class="phone tone-error" data-testid="phone-entry" data-status="error">
-                <span class="phone-icon" aria-hidden="true">{ "✗" }</span>
-                <code class="phone-typed">{ p.text.clone() }</code>
-                <span class="phone-result" data-testid="phone-error">{ rich(&format::sentence(why)) }</span>
-            </li>
-        },
     }
 }

@@ -13,6 +13,9 @@ pub struct TextFieldProps {
     /// The element id (the hint and error ids derive from it).
     pub id: AttrValue,
     pub label: AttrValue,
+    /// The label is for screen readers only (a table's column says it).
+    #[prop_or_default]
+    pub quiet_label: bool,
     /// What to type, in a sentence (names in backticks).
     #[prop_or_default]
     pub hint: Option<AttrValue>,
@@ -86,7 +89,7 @@ pub fn TextField(props: &TextFieldProps) -> Html {
     };
     html! {
         <div class={classes!("field", props.error.is_some().then_some("is-invalid"))}>
-            <label for={id.clone()}>{ props.label.clone() }</label>
+            <label for={id.clone()} class={classes!(props.quiet_label.then_some("visually-hidden"))}>{ props.label.clone() }</label>
             if let Some(hint) = &props.hint {
                 <p class="hint" id={hint_id}>{ rich(hint) }</p>
             }

@@ -9,10 +9,10 @@ use lifeline_shared::config::mac::Mac;
 use lifeline_shared::config::sip79;
 use lifeline_shared::finding::Finding;
 use lifeline_shared::firmware::inspect::Report;
-use lifeline_shared::models::Protocol;
+use lifeline_shared::models::{FamilyId, Protocol};
 
-use super::sip::{own_auth_name, sip};
-use super::{Check, Form, call_managers, phones, sip_form, tftp};
+use super::phones::Table;
+use super::{Check, Form, call_managers, table, tftp};
 
 /// A generated file, with what to know about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,9 +54,27 @@ pub fn protocol(report: &Report) -> Protocol {
     report.protocol.unwrap_or(Protocol::Sccp)
 }
 
+/// The phones of the table's good rows, and the SIP profile of each that has
+/// one, as `lifeline config --phones` makes them from a file.
+fn phones_and_profiles(t: &Table, cms: &[String]) -> (Vec<Phone>, Vec<(Mac, SipSettings)>) {
+    let phones = t
+        .phones()
+        .map(|e| Phone {
+            mac: e.mac,
+            model: e.model.clone(),
+        })
+        .collect();
+    let profiles = t
+        .phones()
+        .filter_map(|e| e.sip_settings(&t.target, cms).map(|s| (e.mac, s)))
+        .collect();
+    (phones, profiles)
+}
+
 /// Every configuration file for the form: `XMLDefault.cnf.xml` first, then one
-/// `SEP<MAC>.cnf.xml` per accepted phone (refused entries are left out), then a
-/// 7940/7960's own files.
+/// `SEP<MAC>.cnf.xml` per good row of the phone table (bad rows are left out
+/// until they are fixed), `dialplan.xml` when a SIP line names it, then a
+/// 7940/7960's own files: what the bundle holds.
 pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked> {
     let load = usable_load(report).map_err(Blocked::Firmware)?;
     let Some(report) = report else {
@@ -66,10 +84,7 @@ pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked>
         return Err(Blocked::CallManagers);
     };
     let protocol = protocol(report);
-    let phones: Vec<Phone> = phones(form, Some(report))
-        .into_iter()
-        .filter_map(|e| e.result.ok())
-        .collect();
+    let (phones, profiles) = phones_and_profiles(&table(&form.rows, report), &cms);
     let xml = cnf_xml::xml_default(&DefaultSettings {
         load: load.to_string(),
         protocol,
@@ -88,17 +103,15 @@ pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked>
         },
         findings: Vec::new(),
     }];
+    let family79 = report.family == Some(FamilyId::F7940_7960);
     let macs: Vec<Mac> = phones.iter().map(|p| p.mac).collect();
-    let mut profiles: Vec<(Mac, SipSettings)> = Vec::new();
-    for p in phones {
-        let sip = match protocol {
-            Protocol::Sip => sip_form(form, &p.mac)
-                .and_then(|l| sip(l, Some(&cms), own_auth_name(Some(report))).settings),
-            Protocol::Sccp => None,
-        };
-        if let Some(s) = &sip {
-            profiles.push((p.mac, s.clone()));
-        }
+    for p in &phones {
+        // A 7940/7960's SIP image reads its line from SIP<MAC>.cnf; its
+        // .cnf.xml carries no second copy of the password.
+        let sip = profiles
+            .iter()
+            .find(|(m, _)| *m == p.mac && !family79)
+            .map(|(_, s)| s.clone());
         let Ok((text, findings)) = cnf_xml::sep_cnf(&PhoneSettings {
             mac: p.mac,
             protocol,
@@ -113,6 +126,14 @@ pub fn files(report: Option<&Report>, form: &Form) -> Result<Vec<File>, Blocked>
             text,
             note: "The phone asks for this first: its own file, by MAC.".into(),
             findings,
+        });
+    }
+    if protocol == Protocol::Sip && !family79 && !profiles.is_empty() {
+        out.push(File {
+            name: cnf_xml::DIALPLAN.to_string(),
+            text: sip79::dialplan_xml(),
+            note: "Each SIP line's dial template names it: a number is dialled 5 s after the last digit, or at once with #.".into(),
+            findings: Vec::new(),
         });
     }
     // A 7940/7960's own files, as the bundle writes them (none for another family).
@@ -151,24 +172,14 @@ pub fn bundle_inputs(report: Option<&Report>, form: &Form) -> Result<BundleInput
         Check::Empty => return Err("Enter a call-control address in step 3"),
         Check::Bad(_) => return Err("Fix the call-control address in step 3"),
     };
-    let mut phones = Vec::new();
-    for e in self::phones(form, report) {
-        phones.push(e.result.map_err(|_| "Fix the phone list in step 3")?);
+    let Some(report) = report else {
+        return Err("Inspect a firmware first");
+    };
+    let t = table(&form.rows, report);
+    if t.bad() > 0 {
+        return Err("Fix the phone list in step 3");
     }
-    let mut profiles = Vec::new();
-    if report.and_then(|r| r.protocol) == Some(Protocol::Sip) {
-        for p in &phones {
-            if let Some(line) = sip_form(form, &p.mac) {
-                let check = sip(line, Some(&cms), own_auth_name(report));
-                if !check.errors.is_empty() {
-                    return Err("Fix the SIP settings in step 3");
-                }
-                if let Some(s) = check.settings {
-                    profiles.push((p.mac, s));
-                }
-            }
-        }
-    }
+    let (phones, profiles) = phones_and_profiles(&t, &cms);
     Ok((
         Settings {
             tftp_servers,
@@ -182,9 +193,9 @@ pub fn bundle_inputs(report: Option<&Report>, form: &Form) -> Result<BundleInput
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::SipForm;
-    use crate::test_support::{form, mac, sip_report};
+    use crate::test_support::{form, line, sip_report};
     use lifeline_shared::bundle;
+    use lifeline_shared::config::phones::Column;
     use lifeline_shared::firmware::inspect::inspect_zip;
     use lifeline_shared::testkit::{seed_zip, sip_seed_zip as sip_zip};
 
@@ -269,15 +280,21 @@ mod tests {
         let report = sip_report();
         assert_eq!(report.protocol, Some(Protocol::Sip));
         let mut f = form("192.168.10.105", "10.0.0.1", "001122aabbcc\n001122aabbcd");
-        let mut line = SipForm::new(mac("001122aabbcc"));
-        line.user = "201".into();
-        line.password = "a-very-long-secret".into();
-        f.sip.push(line);
+        line(
+            &mut f,
+            0,
+            &[(Column::User, "201"), (Column::Password, "secret")],
+        );
         let out = files(Some(&report), &f).unwrap();
         assert!(out[0].text.contains("<sipPort>5060</sipPort>"));
         assert!(out[1].text.contains("<name>201</name>"), "{}", out[1].text);
-        assert_eq!(out[1].findings.len(), 1);
         assert!(!out[2].text.contains("sipProfile"));
+        assert_eq!(out[3].name, "dialplan.xml");
+        // A password the family cannot read is a bad row: no file for it.
+        line(&mut f, 0, &[(Column::Password, "a-very-long-secret")]);
+        let out = files(Some(&report), &f).unwrap();
+        let names: Vec<&str> = out.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["XMLDefault.cnf.xml", "SEP001122AABBCD.cnf.xml"]);
     }
 
     #[test]
@@ -317,17 +334,15 @@ mod tests {
 
         let report = sip_report();
         let mut f = form("192.168.10.105", "10.0.0.1", "001122aabbcc");
-        let mut line = SipForm::new(mac("001122aabbcc"));
-        line.port = "x".into();
-        f.sip.push(line);
+        line(&mut f, 0, &[(Column::Port, "x")]);
         assert_eq!(
             bundle_inputs(Some(&report), &f).unwrap_err(),
-            "Fix the SIP settings in step 3"
+            "Fix the phone list in step 3"
         );
-        f.sip[0].port.clear();
-        f.sip[0].user = "201".into();
+        line(&mut f, 0, &[(Column::Port, ""), (Column::User, "201")]);
         let (_, sip) = bundle_inputs(Some(&report), &f).unwrap();
         assert_eq!(sip.len(), 1);
+        assert_eq!(sip[0].1.proxy, "10.0.0.1");
     }
 
     #[test]
@@ -349,19 +364,30 @@ mod tests {
         let zip = sip_zip();
         let report = inspect_zip("sip.zip", &zip).unwrap();
         let mut f = form("192.168.10.105", "10.0.0.1", "001122aabbcc\n001122aabbcd");
-        let mut line = SipForm::new(mac("001122aabbcc"));
-        line.user = "201".into();
-        line.display_name = "Desk".into();
-        line.password = "secret".into();
-        f.sip.push(line);
+        line(
+            &mut f,
+            0,
+            &[
+                (Column::User, "201"),
+                (Column::DisplayName, "Desk"),
+                (Column::Password, "secret"),
+            ],
+        );
         let previews = files(Some(&report), &f).unwrap();
-        assert_eq!(previews.len(), 3);
+        assert_eq!(previews.len(), 4);
         let (settings, sip) = bundle_inputs(Some(&report), &f).unwrap();
         let fw = bundle::firmware_from_zip(&zip, &report).unwrap();
         let b = bundle::build_with_sip(&report, fw, &settings, &sip).unwrap();
         for p in &previews {
             assert_eq!(b.contents[&p.name], p.text.as_bytes(), "{}", p.name);
         }
+        let configs = b
+            .manifest
+            .files
+            .iter()
+            .filter(|f| f.kind == bundle::Kind::Config)
+            .count();
+        assert_eq!(configs, previews.len(), "every config file is previewed");
         assert!(
             previews[1]
                 .text
@@ -372,9 +398,10 @@ mod tests {
 
 #[cfg(test)]
 mod tests79 {
-    use crate::settings::{SipForm, bundle_inputs, files};
-    use crate::test_support::{form, mac};
+    use crate::settings::{bundle_inputs, files};
+    use crate::test_support::{form, line};
     use lifeline_shared::bundle;
+    use lifeline_shared::config::phones::Column;
     use lifeline_shared::firmware::inspect::inspect_archive;
     use lifeline_shared::testkit79::{SIP79_LOAD, cop_name, sccp79_zip, sip79_cop};
 
@@ -384,11 +411,15 @@ mod tests79 {
         let cop = sip79_cop();
         let report = inspect_archive(&name, &cop).unwrap();
         let mut f = form("192.168.10.105", "10.0.0.1", "001122aabbcc=7960");
-        let mut line = SipForm::new(mac("001122aabbcc"));
-        line.user = "201".into();
-        line.display_name = "Desk".into();
-        line.password = "secret".into();
-        f.sip.push(line);
+        line(
+            &mut f,
+            0,
+            &[
+                (Column::User, "201"),
+                (Column::DisplayName, "Desk"),
+                (Column::Password, "secret"),
+            ],
+        );
         let previews = files(Some(&report), &f).unwrap();
         let names: Vec<&str> = previews.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(

@@ -27,7 +27,6 @@
 use std::rc::Rc;
 
 use lifeline_shared::bundle::Bundle;
-use lifeline_shared::config::mac::Mac;
 use lifeline_shared::dhcp::option150::Server;
 use lifeline_shared::firmware::inspect::InputError;
 use lifeline_shared::firmware::inspect::Report;
@@ -45,9 +44,11 @@ use crate::live::Tone;
 use crate::pairing::Link;
 use crate::permalink::{LinkError, Notice};
 use crate::prefs::{Permission, Prefs};
-use crate::settings::{Form, SipField, SipForm};
+use crate::settings::import::{self, ImportNote};
+use crate::settings::{Form, PhoneRow};
 use crate::step::StepId;
 use crate::upload::SendState;
+use lifeline_shared::config::phones::Column;
 
 /// Everything the screen shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,6 +94,12 @@ pub struct State {
     pub restoring: Option<u64>,
     /// Whether the firmware on screen is kept in this browser.
     pub kept: Kept,
+    /// The text in the phone list's paste box (not a setting: it becomes rows).
+    pub paste: String,
+    /// What the last import into the phone list did.
+    pub import: Option<ImportNote>,
+    /// Why the last export of the phone list could not be saved.
+    pub export_failed: Option<String>,
 }
 
 impl Default for State {
@@ -118,6 +125,9 @@ impl Default for State {
             resume: None,
             restoring: None,
             kept: Kept::No,
+            paste: String::new(),
+            import: None,
+            export_failed: None,
         }
     }
 }
@@ -187,17 +197,31 @@ pub enum Action {
     Copied(CopyNote),
     /// The call-control list was edited.
     SetCallManagers(String),
-    /// The phone list was edited.
-    SetPhones(String),
-    /// Step 4's box: copies of the load manifest for missing recovery manifests.
-    SetRecoveryCopies(bool),
-    /// A phone's SIP line was edited.
-    SetSip {
-        mac: Mac,
-        field: SipField,
+    /// The phone list's paste box was edited.
+    SetPaste(String),
+    /// The paste box's text is added to the phone list.
+    ImportPaste,
+    /// A chosen file's text is added to the phone list.
+    ImportText(String),
+    /// A chosen file could not be read (why).
+    ImportFailed(String),
+    /// A cell of the phone list was edited.
+    SetCell {
+        row: usize,
+        column: Column,
         /// Its new text.
         value: String,
     },
+    /// An empty row is added to the phone list.
+    AddRow,
+    /// A row of the phone list is removed.
+    RemoveRow(usize),
+    /// Every row of the phone list is removed.
+    ClearRows,
+    /// The phone list was offered as a CSV download, or why it could not be.
+    PhonesExported(Option<String>),
+    /// Step 4's box: copies of the load manifest for missing recovery manifests.
+    SetRecoveryCopies(bool),
     /// The page was opened with settings in its link: read, or why not.
     LinkOpened(Result<Form, LinkError>),
     /// The notice about the link was closed.
@@ -313,27 +337,45 @@ impl State {
             Action::SetDecode(text) if text != self.decode => next.decode = text,
             Action::Copied(note) => next.copy = Some(note),
             Action::SetCallManagers(text) => next.edit(|f| &mut f.call_managers, text)?,
-            Action::SetPhones(text) => next.edit(|f| &mut f.phones, text)?,
+            Action::SetPaste(text) if text != self.paste => next.paste = text,
+            Action::ImportPaste => {
+                if next.import_text(&self.paste) {
+                    next.paste.clear();
+                }
+            }
+            Action::ImportText(text) => {
+                next.import_text(&text);
+            }
+            Action::ImportFailed(why) => next.import = Some(ImportNote::Refused(why)),
+            Action::SetCell { row, column, value } => {
+                let r = next.form.rows.get_mut(row)?;
+                if r.get(column) == value {
+                    return None;
+                }
+                r.set(column, value);
+                next.changed();
+            }
+            Action::AddRow => {
+                next.form.rows.push(PhoneRow::default());
+                next.changed();
+            }
+            Action::RemoveRow(row) if row < self.form.rows.len() => {
+                next.form.rows.remove(row);
+                next.changed();
+            }
+            Action::PhonesExported(failed) if failed != self.export_failed => {
+                next.export_failed = failed;
+            }
+            Action::ClearRows if !self.form.rows.is_empty() => {
+                next.form.rows.clear();
+                next.import = None;
+                next.changed();
+            }
             Action::SetRecoveryCopies(on) if on != next.recovery_copies => {
                 next.recovery_copies = on;
                 next.changed();
             }
             Action::SetRecoveryCopies(_) => return None,
-            Action::SetSip { mac, field, value } => {
-                let line = next.form.sip.iter().position(|l| l.mac == mac);
-                let line = match line {
-                    Some(i) => &mut next.form.sip[i],
-                    None => {
-                        next.form.sip.push(SipForm::new(mac));
-                        next.form.sip.last_mut()?
-                    }
-                };
-                if line.get(field) == value {
-                    return None;
-                }
-                line.set(field, value);
-                next.changed();
-            }
             Action::LinkOpened(Ok(form)) => {
                 next.form = form;
                 next.changed();
@@ -540,6 +582,26 @@ impl State {
                 self.view = view;
             } else {
                 self.resume = Some(view);
+            }
+        }
+    }
+
+    /// Adds the rows `text` gives to the phone list, or says why not; whether
+    /// it added them.
+    fn import_text(&mut self, text: &str) -> bool {
+        match import::import(text, self.form.rows.len()) {
+            Ok(added) => {
+                self.import = Some(ImportNote::Added {
+                    rows: added.rows.len(),
+                    notes: added.notes,
+                });
+                self.form.rows.extend(added.rows);
+                self.changed();
+                true
+            }
+            Err(why) => {
+                self.import = Some(ImportNote::Refused(why));
+                false
             }
         }
     }

@@ -6,9 +6,10 @@ use crate::copy::{CopyOutcome, CopyTarget};
 use crate::intake;
 use crate::stepper::{Mark, status_text, steps};
 use crate::test_support::{
-    apply, built, checking, inspected, mac, no_bytes, reading, ready, seed_report, seed_state,
-    selection, sip_report,
+    apply, built, checking, inspected, no_bytes, reading, ready, seed_report, seed_state,
+    selection, set_cell, set_phones, sip_report,
 };
+use lifeline_shared::config::phones::Column;
 use lifeline_shared::firmware::archive::ArchiveError;
 use lifeline_shared::firmware::inspect::InputFile;
 
@@ -457,103 +458,132 @@ fn call_control_and_phones_mark_the_configuration_step() {
     assert_eq!(steps(&c)[2].mark, Some(Mark::Error));
     let c = apply(&c, Action::SetCallManagers("10.0.0.1".into()));
     assert_eq!(steps(&c)[2].mark, Some(Mark::Ok));
-    let p = apply(&c, Action::SetPhones("00:11:22:aa:bb:zz".into()));
-    assert_eq!(p.form.phones, "00:11:22:aa:bb:zz");
+    let p = set_phones(&c, "00:11:22:aa:bb:zz");
+    assert_eq!(p.form.rows[0].get(Column::Mac), "00:11:22:aa:bb:zz");
     assert_eq!(steps(&p)[2].mark, Some(Mark::Error));
-    let p = apply(&p, Action::SetPhones("00:11:22:aa:bb:cc=7961".into()));
+    let p = set_cell(&p, 0, Column::Mac, "00:11:22:aa:bb:cc");
+    let p = set_cell(&p, 0, Column::Model, "7961");
     assert_eq!(steps(&p)[2].mark, Some(Mark::Ok));
     assert_eq!(
-        p.next(Action::SetPhones("00:11:22:aa:bb:cc=7961".into())),
+        p.next(Action::SetCell {
+            row: 0,
+            column: Column::Model,
+            value: "7961".into()
+        }),
         None
     );
-    assert_eq!(p.rev, 4);
+    assert_eq!(
+        p.next(Action::SetCell {
+            row: 5,
+            column: Column::Model,
+            value: "7961".into()
+        }),
+        None,
+        "no such row"
+    );
+    assert_eq!(p.rev, 5);
     // A bad phone closes the Deliver step, with the reason.
-    let p = ready(&apply(&p, Action::SetPhones("x".into())));
+    let p = ready(&set_phones(&p, "x"));
     assert_eq!(steps(&p)[3].reason, Some("Fix the phone list in step 3"));
 }
 
 #[test]
-fn set_sip_edits_one_phones_line() {
-    let s = State::default();
-    let m = mac("001122aabbcc");
-    let t = apply(
-        &s,
-        Action::SetSip {
-            mac: m,
-            field: SipField::User,
-            value: "201".into(),
-        },
-    );
-    assert_eq!(t.form.sip.len(), 1);
-    assert_eq!(t.form.sip[0].user, "201");
+fn rows_are_added_removed_and_imported() {
+    let s = seed_state();
+    let t = apply(&s, Action::AddRow);
+    assert_eq!(t.form.rows, [PhoneRow::default()]);
     assert_eq!(t.rev, 1);
+    assert_eq!(steps(&t)[2].mark, None, "an empty row is not a problem");
+    // The paste box is not a setting; adding it is.
     let t = apply(
         &t,
-        Action::SetSip {
-            mac: m,
-            field: SipField::Password,
-            value: "secret".into(),
-        },
+        Action::SetPaste("mac,extension,room\n001122aabbcc,201,12\nnope,202,\n".into()),
     );
-    assert_eq!(t.form.sip.len(), 1);
-    assert_eq!(t.form.sip[0].password, "secret");
-    assert_eq!(
-        t.next(Action::SetSip {
-            mac: m,
-            field: SipField::Password,
-            value: "secret".into(),
-        }),
-        None
+    assert_eq!(t.rev, 1);
+    let t = apply(&t, Action::ImportPaste);
+    assert_eq!(t.paste, "", "the box empties once its rows are in");
+    assert_eq!(t.form.rows.len(), 3);
+    assert_eq!(t.form.rows[1].get(Column::User), "201");
+    let Some(ImportNote::Added { rows: 2, notes }) = &t.import else {
+        panic!("{:?}", t.import)
+    };
+    assert!(
+        notes[0].starts_with("ignored the column `room`"),
+        "{notes:?}"
     );
-    let t = apply(
-        &t,
-        Action::SetSip {
-            mac: mac("001122aabbcd"),
-            field: SipField::Proxy,
-            value: "pbx".into(),
-        },
-    );
-    assert_eq!(t.form.sip.len(), 2);
+    assert_eq!(t.rev, 2);
+    // A list that cannot be read adds nothing and keeps the box.
+    let r = apply(&t, Action::SetPaste("user\n201\n".into()));
+    let r = apply(&r, Action::ImportPaste);
+    assert_eq!(r.form.rows.len(), 3);
+    assert_eq!(r.paste, "user\n201\n");
+    assert!(matches!(&r.import, Some(ImportNote::Refused(why)) if why.contains("no `mac` column")));
+    assert_eq!(r.rev, 2);
+    // A file's text is added the same way.
+    let f = apply(&r, Action::ImportText("0011.22aa.bbcd=7961".into()));
+    assert_eq!(f.form.rows[3].get(Column::Model), "7961");
+    assert_eq!(f.paste, "user\n201\n", "the box is the person's");
+    let f = apply(&f, Action::RemoveRow(0));
+    assert_eq!(f.form.rows.len(), 3);
+    assert_eq!(f.form.rows[0].get(Column::Mac), "001122aabbcc");
+    assert_eq!(f.next(Action::RemoveRow(3)), None);
+    let c = apply(&f, Action::ClearRows);
+    assert!(c.form.rows.is_empty() && c.import.is_none());
+    assert_eq!(c.next(Action::ClearRows), None);
+    let e = apply(&c, Action::ImportFailed("unreadable".into()));
+    assert_eq!(e.import, Some(ImportNote::Refused("unreadable".into())));
+    // A failed export says why until the next one is saved.
+    let x = apply(&e, Action::PhonesExported(Some("no window".into())));
+    assert_eq!(x.export_failed.as_deref(), Some("no window"));
+    assert_eq!(x.rev, e.rev, "not a setting");
+    let x = apply(&x, Action::PhonesExported(None));
+    assert_eq!(x.export_failed, None);
+    assert_eq!(x.next(Action::PhonesExported(None)), None);
 }
 
 #[test]
-fn sip_lines_mark_the_configuration_step_for_sip_loads() {
+fn sip_rows_mark_the_configuration_step_for_sip_loads() {
     let s = inspected(Rc::new(sip_report()));
     let s = apply(&s, Action::SetCallManagers("10.0.0.1".into()));
-    let s = apply(&s, Action::SetPhones("001122aabbcc".into()));
+    let s = set_phones(&s, "001122aabbcc");
     assert_eq!(steps(&s)[2].mark, Some(Mark::Ok));
-    let set = |s: &State, field, value: &str| {
-        apply(
-            s,
-            Action::SetSip {
-                mac: mac("001122aabbcc"),
-                field,
-                value: value.into(),
-            },
-        )
-    };
-    let bad = set(&s, SipField::Port, "x");
+    let bad = set_cell(&s, 0, Column::Port, "x");
     assert_eq!(steps(&bad)[2].mark, Some(Mark::Error));
-    let long = set(
-        &set(&s, SipField::User, "201"),
-        SipField::Password,
+    // The 7941/7961 cannot read a 13-character password: an error.
+    let long = set_cell(
+        &set_cell(&s, 0, Column::User, "201"),
+        0,
+        Column::Password,
         "thirteen-char",
     );
+    assert_eq!(steps(&long)[2].mark, Some(Mark::Error));
+    // Where no limit is known, the 7942's is a warning.
+    let mut report = sip_report();
+    report.family = Some(lifeline_shared::models::FamilyId::F88xx);
+    let s88 = set_phones(
+        &apply(
+            &inspected(Rc::new(report)),
+            Action::SetCallManagers("10.0.0.1".into()),
+        ),
+        "001122aabbcc",
+    );
+    let s88 = set_cell(&s88, 0, Column::User, "201");
+    let s88 = set_cell(&s88, 0, Column::AuthName, "a201");
+    let long = set_cell(&s88, 0, Column::Password, "thirteen-char");
     assert_eq!(steps(&long)[2].mark, Some(Mark::Warning));
-    // On an SCCP load, SIP lines are not looked at.
-    let sccp = set(&ready(&seed_state()), SipField::Port, "x");
+    // On an SCCP load, an SCCP row's SIP fields are not used (a note).
+    let sccp = set_cell(
+        &set_phones(&ready(&seed_state()), "001122aabbcc"),
+        0,
+        Column::User,
+        "201",
+    );
     assert_eq!(steps(&sccp)[2].mark, Some(Mark::Ok));
 }
 
 #[test]
 fn a_link_restores_the_settings_with_a_notice() {
-    let mut form = Form {
-        tftp: "192.168.10.105".into(),
-        call_managers: "10.0.0.1".into(),
-        phones: "001122aabbcc".into(),
-        sip: Vec::new(),
-    };
-    form.sip.push(SipForm::new(mac("001122aabbcc")));
+    let form = crate::test_support::form("192.168.10.105", "10.0.0.1", "001122aabbcc");
     let s = apply(&State::default(), Action::LinkOpened(Ok(form.clone())));
     assert_eq!(s.form, form);
     assert_eq!(s.notice, Some(Notice::Restored));
@@ -611,7 +641,7 @@ fn a_late_or_stale_build_is_dropped() {
     let key = s.bundle_key();
     let p = apply(&s, Action::BundleStarted(key));
     // The settings changed while it was built.
-    let changed = apply(&p, Action::SetPhones("001122aabbcc".into()));
+    let changed = set_phones(&p, "001122aabbcc");
     assert_eq!(changed.bundle, BundleJob::Idle);
     let result = Err("late".to_string());
     assert_eq!(

@@ -285,8 +285,64 @@ impl PhoneEntry {
     }
 }
 
-/// Reads and checks a phone list for `target`.
-pub fn parse(text: &str, target: &Target) -> Result<PhoneList, PhoneListError> {
+/// A phone list read but not yet checked: the column each header cell names,
+/// and every row's fields as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sheet {
+    /// What each place of a row holds (`None`: a column Lifeline ignores).
+    pub columns: Vec<Option<Column>>,
+    /// The rows, in order.
+    pub rows: Vec<SheetRow>,
+    /// The ignored columns, in words (empty when there are none).
+    pub notes: Vec<String>,
+}
+
+/// One row of a [`Sheet`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SheetRow {
+    /// The line it starts on (for a table: its row number).
+    pub line: usize,
+    /// Its fields, by place in the header.
+    pub fields: Vec<String>,
+}
+
+impl Sheet {
+    /// A sheet of typed rows, each `(line, fields in [`Column::ALL`] order)`: a
+    /// table's rows go through the same checks as a file's.
+    pub fn of_rows<S: AsRef<str>>(rows: impl IntoIterator<Item = (usize, [S; 10])>) -> Sheet {
+        Sheet {
+            columns: Column::ALL.map(Some).to_vec(),
+            rows: rows
+                .into_iter()
+                .map(|(line, fields)| SheetRow {
+                    line,
+                    fields: fields.iter().map(|f| f.as_ref().to_string()).collect(),
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The place (1-based) of column `c` in the header, if it has one.
+    pub fn index(&self, c: Column) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|k| *k == Some(c))
+            .map(|i| i + 1)
+    }
+
+    /// A row's field for `c`, trimmed; empty when the header or the row lacks it.
+    pub fn field<'a>(&self, row: &'a SheetRow, c: Column) -> &'a str {
+        self.index(c)
+            .and_then(|i| row.fields.get(i - 1))
+            .map(|s| s.trim())
+            .unwrap_or("")
+    }
+}
+
+/// Reads a phone list's header and rows, without checking the rows (see
+/// [`check`]); only a list that cannot be read at all is an error.
+pub fn read(text: &str) -> Result<Sheet, PhoneListError> {
     if text.len() > MAX_CSV {
         return Err(PhoneListError::TooLarge(text.len()));
     }
@@ -294,13 +350,12 @@ pub fn parse(text: &str, target: &Target) -> Result<PhoneList, PhoneListError> {
     let Some((header, rows)) = records.split_first() else {
         return Err(PhoneListError::Empty);
     };
-    let mut list = PhoneList::default();
-    let mut columns: Vec<Option<Column>> = Vec::new();
+    let mut sheet = Sheet::default();
     let mut ignored = Vec::new();
     for (i, cell) in header.fields.iter().enumerate() {
         let c = Column::from_header(cell);
         if let Some(c) = c
-            && let Some(first) = columns.iter().position(|k| *k == Some(c))
+            && let Some(first) = sheet.columns.iter().position(|k| *k == Some(c))
         {
             return Err(PhoneListError::DuplicateColumn {
                 line: header.line,
@@ -312,13 +367,13 @@ pub fn parse(text: &str, target: &Target) -> Result<PhoneList, PhoneListError> {
         if c.is_none() {
             ignored.push(format!("`{}`", cell.trim()));
         }
-        columns.push(c);
+        sheet.columns.push(c);
     }
-    if !columns.contains(&Some(Column::Mac)) {
+    if !sheet.columns.contains(&Some(Column::Mac)) {
         return Err(PhoneListError::NoMacColumn { line: header.line });
     }
     if !ignored.is_empty() {
-        list.notes.push(format!(
+        sheet.notes.push(format!(
             "ignored {} {} (Lifeline reads {})",
             if ignored.len() == 1 {
                 "the column"
@@ -329,14 +384,37 @@ pub fn parse(text: &str, target: &Target) -> Result<PhoneList, PhoneListError> {
             Column::ALL.map(Column::name).join(", ")
         ));
     }
+    sheet.rows = rows
+        .iter()
+        .map(|r| SheetRow {
+            line: r.line,
+            fields: r.fields.clone(),
+        })
+        .collect();
+    Ok(sheet)
+}
+
+/// Reads and checks a phone list for `target`.
+pub fn parse(text: &str, target: &Target) -> Result<PhoneList, PhoneListError> {
+    Ok(check(&read(text)?, target))
+}
+
+/// Checks every row of `sheet` against `target`: the good rows become phones,
+/// each bad row gives its problems.
+pub fn check(sheet: &Sheet, target: &Target) -> PhoneList {
+    let mut list = PhoneList {
+        notes: sheet.notes.clone(),
+        ..PhoneList::default()
+    };
+    let columns = &sheet.columns;
     let mut sccp_with_sip = Vec::new();
-    for r in rows {
+    for r in &sheet.rows {
         let mut problems = Vec::new();
         let mut at = |c: Column, reason: String| {
             problems.push(RowProblem {
                 line: r.line,
                 column: Some(c),
-                index: columns.iter().position(|k| *k == Some(c)).map(|i| i + 1),
+                index: sheet.index(c),
                 reason,
             });
         };
@@ -353,14 +431,7 @@ pub fn parse(text: &str, target: &Target) -> Result<PhoneList, PhoneListError> {
             });
             continue;
         }
-        let get = |c: Column| -> &str {
-            columns
-                .iter()
-                .position(|k| *k == Some(c))
-                .and_then(|i| r.fields.get(i))
-                .map(|s| s.trim())
-                .unwrap_or("")
-        };
+        let get = |c: Column| -> &str { sheet.field(r, c) };
         for c in Column::ALL {
             if get(c).chars().any(char::is_control) {
                 at(
@@ -507,15 +578,15 @@ pub fn parse(text: &str, target: &Target) -> Result<PhoneList, PhoneListError> {
             list.problems.extend(problems);
         }
     }
-    duplicates(&mut list);
+    duplicates(&mut list, sheet);
     if !sccp_with_sip.is_empty() {
         list.notes.push(format!(
             "this firmware is SCCP: its phones register with the call-control address and get no SIP lines, so the SIP fields on {} are not used",
             lines_word(&sccp_with_sip)
         ));
     }
-    list.problems.sort_by_key(|p| p.line);
-    Ok(list)
+    crate::sort::sort_by_key(&mut list.problems, |p| p.line);
+    list
 }
 
 fn lines_word(lines: &[usize]) -> String {
@@ -528,14 +599,14 @@ fn lines_word(lines: &[usize]) -> String {
 }
 
 /// Moves a row whose MAC or user an earlier row already has to the problems.
-fn duplicates(list: &mut PhoneList) {
+fn duplicates(list: &mut PhoneList, sheet: &Sheet) {
     let mut keep: Vec<PhoneEntry> = Vec::new();
     for e in std::mem::take(&mut list.phones) {
         if let Some(first) = keep.iter().find(|k| k.mac == e.mac) {
             list.problems.push(RowProblem {
                 line: e.line,
-                column: None,
-                index: None,
+                column: Some(Column::Mac),
+                index: sheet.index(Column::Mac),
                 reason: format!(
                     "MAC {} is also on line {}; each phone appears once",
                     e.mac, first.line
@@ -544,8 +615,8 @@ fn duplicates(list: &mut PhoneList) {
         } else if let Some(first) = keep.iter().find(|k| !e.user.is_empty() && k.user == e.user) {
             list.problems.push(RowProblem {
                 line: e.line,
-                column: None,
-                index: None,
+                column: Some(Column::User),
+                index: sheet.index(Column::User),
                 reason: format!(
                     "extension {} is also on line {}; two phones registering as one user take the registration from each other",
                     e.user, first.line
@@ -560,10 +631,8 @@ fn duplicates(list: &mut PhoneList) {
 
 /// Writes phones as CSV, every column, header first; [`parse`] reads it back.
 pub fn to_csv(phones: &[PhoneEntry]) -> String {
-    let mut out = Column::ALL.map(Column::name).join(",");
-    out.push_str("\r\n");
-    for p in phones {
-        let cells = [
+    rows_to_csv(phones.iter().map(|p| {
+        [
             p.mac.to_string(),
             p.model.clone().unwrap_or_default(),
             p.protocol
@@ -576,8 +645,17 @@ pub fn to_csv(phones: &[PhoneEntry]) -> String {
             p.proxy.clone(),
             p.port.map(|p| p.to_string()).unwrap_or_default(),
             p.label.clone(),
-        ];
-        out.push_str(&cells.map(|c| csv::field(&c)).join(","));
+        ]
+    }))
+}
+
+/// Writes rows of fields (in [`Column::ALL`] order, as typed) as CSV, header
+/// first, in [`to_csv`]'s format.
+pub fn rows_to_csv<S: AsRef<str>>(rows: impl IntoIterator<Item = [S; 10]>) -> String {
+    let mut out = Column::ALL.map(Column::name).join(",");
+    out.push_str("\r\n");
+    for cells in rows {
+        out.push_str(&cells.map(|c| csv::field(c.as_ref())).join(","));
         out.push_str("\r\n");
     }
     out

@@ -127,8 +127,8 @@ fn duplicate_macs_and_extensions_name_the_first_line() {
     assert_eq!(
         p,
         [
-            "line 3: MAC 001122AABBCC is also on line 2; each phone appears once",
-            "line 4: extension 201 is also on line 2; two phones registering as one user take the registration from each other",
+            "line 3, column 1 (mac): MAC 001122AABBCC is also on line 2; each phone appears once",
+            "line 4, column 2 (user): extension 201 is also on line 2; two phones registering as one user take the registration from each other",
         ]
     );
     assert_eq!(
@@ -279,4 +279,29 @@ proptest! {
     fn any_text_is_read_or_refused_without_panicking(s in "[a-f0-9:,\"\r\n .SEP]{0,200}") {
         let _ = parse(&s, &sip79x1());
     }
+}
+
+#[test]
+fn a_table_of_typed_rows_is_checked_as_a_file_is() {
+    let t = sip79x1();
+    let row = |mac: &str, user: &str, password: &str| {
+        [mac, "", "", user, "", password, "", "", "", ""].map(str::to_string)
+    };
+    let rows = [
+        row("001122aabbcc", "201", "s3cret"),
+        row("00:11:22:zz:bb:cc", "202", ""),
+        row("001122aabbcd", "201", ""),
+        row("001122aabbce", "203", "thirteen-char"),
+    ];
+    let table = check(
+        &Sheet::of_rows(rows.iter().cloned().enumerate().map(|(i, r)| (i + 2, r))),
+        &t,
+    );
+    let file = parse(&rows_to_csv(rows.iter().cloned()), &t).unwrap();
+    assert_eq!(table, file);
+    let p: Vec<String> = table.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(p.len(), 3, "{p:?}");
+    assert!(p[0].starts_with("line 3, column 1 (mac): "), "{}", p[0]);
+    assert!(p[1].starts_with("line 4, column 4 (user): extension 201 is also on line 2"));
+    assert!(p[2].starts_with("line 5, column 6 (password): 13 characters"));
 }
