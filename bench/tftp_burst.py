@@ -68,14 +68,24 @@ def fetch(server, name, bind, timeout=1.0, tries=10, loss=0.0, rng=None):
             if not lost():
                 s.sendto(datagram, to)
 
+        # The longest one receive took beyond its timeout: a client that
+        # stalls (a busy machine, this interpreter's lock) answers late, and a
+        # server may rightly have given up on it meanwhile.
+        overrun = 0.0
         send(request, server)
         while True:
+            asked = time.monotonic()
             try:
                 data, frm = s.recvfrom(2048)
             except socket.timeout:
+                data = None
+            overrun = max(overrun, time.monotonic() - asked - timeout)
+            if data is None:
                 silent += 1
                 if silent >= tries:
-                    return None, f"{tries} timeouts in a row at block {expected}"
+                    return None, (f"{tries} timeouts in a row at block {expected} "
+                                  f"(this client's longest stall: {overrun:.1f} s past a "
+                                  f"{timeout:g} s timeout)")
                 send(last, tid or server)
                 continue
             if lost():

@@ -145,6 +145,7 @@ pub async fn serve(
     let active: Active = Arc::new(Mutex::new(Slots::new(
         config.max_transfers,
         config.max_per_client,
+        config.session.claim_timeout,
     )));
     let shed = Arc::new(Mutex::new(Shed::new(
         Limits {

@@ -6,11 +6,16 @@
 //! Invariants:
 //! - one transfer per client address and port: a repeated request while it
 //!   runs is a duplicate, unless the client has moved on: a request for
-//!   another file, or any request once the client has every block but the
-//!   last acknowledged and the last sent (a client never asks again from a
-//!   port it is still receiving on; a new socket of its got the same port).
+//!   another file, or a request for the same file once the client has every
+//!   block but the last acknowledged and the last sent (a client never asks
+//!   again from a port it is still receiving on; a new socket of its got the
+//!   same port) and the transfer began at least `repeat_window` earlier.
 //!   Then the old transfer is superseded: it leaves the table at once and
-//!   ends quietly, and the request is admitted;
+//!   ends quietly, and the request is admitted. The window keeps a late copy
+//!   of the client's first request (retransmitted before the first DATA
+//!   reached it, and queued behind other datagrams) from ending a short
+//!   file's transfer whose last block was lost: the client still waits for
+//!   that block, and only the old transfer would send it again;
 //! - at most `max_per_client` claims (transfers never acknowledged) per IP
 //!   address, so one host cannot fill the table with requests it abandons;
 //!   transfers that made progress do not count, so phones behind one address
@@ -28,6 +33,7 @@ use std::net::UdpSocket;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
+use std::time::Duration;
 
 use lifeline_proto::tftp::time::Time;
 
@@ -151,6 +157,9 @@ pub(super) enum Admission {
 pub(super) struct Slots {
     max_transfers: usize,
     max_per_client: usize,
+    /// How long after a transfer began a request for the same file from its
+    /// port is taken for a retransmission of the first request.
+    repeat_window: Duration,
     holders: HashMap<u64, Holder>,
     /// The transfer of each client address and port.
     clients: HashMap<SocketAddr, u64>,
@@ -162,10 +171,15 @@ pub(super) struct Slots {
 }
 
 impl Slots {
-    pub(super) fn new(max_transfers: usize, max_per_client: usize) -> Self {
+    pub(super) fn new(
+        max_transfers: usize,
+        max_per_client: usize,
+        repeat_window: Duration,
+    ) -> Self {
         Self {
             max_transfers: max_transfers.max(1),
             max_per_client: max_per_client.max(1),
+            repeat_window,
             holders: HashMap::new(),
             clients: HashMap::new(),
             per_ip: HashMap::new(),
@@ -186,7 +200,9 @@ impl Slots {
         let mut superseded = None;
         if let Some(&running) = self.clients.get(&client) {
             let holder = &self.holders[&running];
-            let moved_on = holder.file != file || holder.standing.is_final_only();
+            let moved_on = holder.file != file
+                || (holder.standing.is_final_only()
+                    && now.saturating_duration_since(holder.started) >= self.repeat_window);
             if !moved_on || self.ending.len() >= self.max_transfers || !holder.standing.supersede()
             {
                 return Admission::Duplicate;

@@ -754,12 +754,10 @@ async fn an_unacknowledged_claim_ends_at_the_claim_timeout_and_is_reported() {
     else {
         unreachable!()
     };
-    // Sent at 0, again at 20 ms, then at 50 ms the claim ends (not at 60).
-    #[cfg(not(windows))]
-    assert_eq!(end.outcome, Outcome::TimedOut { retries: 1 });
-    // Windows rounds timers up to its tick (15.6 ms), so the resend may not
-    // come before the claim ends; the claim still ends first.
-    #[cfg(windows)]
+    // Sent at 0, again at 20 ms, then at 50 ms the claim ends, long before
+    // the retry budget (8 resends, backing off) would. A thread woken late
+    // on a busy machine (or Windows' 15.6 ms timer tick) may find the claim
+    // over before its resend was due: one resend or none, never more.
     assert!(
         matches!(end.outcome, Outcome::TimedOut { retries: 0 | 1 }),
         "{:?}",
@@ -782,6 +780,8 @@ async fn an_unacknowledged_claim_ends_at_the_claim_timeout_and_is_reported() {
 
 const T0: Time = Time::from_nanos(3_600_000_000_000);
 const MS: Duration = Duration::from_millis(1);
+/// The slots' repeat window in these tests (the claim timeout's default).
+const WINDOW: Duration = Duration::from_secs(4);
 
 fn addr(text: &str) -> SocketAddr {
     text.parse().unwrap()
@@ -798,7 +798,7 @@ fn admitted(admission: Admission) -> (Arc<super::slots::Standing>, Option<Socket
 
 #[test]
 fn the_table_caps_each_address_and_knows_duplicates() {
-    let mut slots = Slots::new(10, 2);
+    let mut slots = Slots::new(10, 2, WINDOW);
     admitted(slots.admit(1, addr("10.0.0.2:1000"), "f", T0));
     assert!(matches!(
         slots.admit(2, addr("10.0.0.2:1000"), "f", T0),
@@ -818,7 +818,7 @@ fn the_table_caps_each_address_and_knows_duplicates() {
 
 #[test]
 fn the_cap_counts_claims_so_phones_behind_one_address_that_make_progress_are_not_turned_away() {
-    let mut slots = Slots::new(10, 2);
+    let mut slots = Slots::new(10, 2, WINDOW);
     let (first, _) = admitted(slots.admit(1, addr("10.0.0.2:1000"), "f", T0));
     let (second, _) = admitted(slots.admit(2, addr("10.0.0.2:1001"), "f", T0));
     assert!(matches!(
@@ -839,7 +839,7 @@ fn the_cap_counts_claims_so_phones_behind_one_address_that_make_progress_are_not
 
 #[test]
 fn a_full_table_evicts_the_oldest_claim_never_a_transfer_making_progress() {
-    let mut slots = Slots::new(3, 10);
+    let mut slots = Slots::new(3, 10, WINDOW);
     let (oldest, _) = admitted(slots.admit(1, addr("10.0.0.2:1"), "f", T0));
     let (older, _) = admitted(slots.admit(2, addr("10.0.0.2:2"), "f", T0 + MS));
     let (newer, _) = admitted(slots.admit(3, addr("10.0.0.2:3"), "f", T0 + MS * 2));
@@ -865,7 +865,7 @@ fn a_full_table_evicts_the_oldest_claim_never_a_transfer_making_progress() {
 
 #[test]
 fn a_new_request_from_a_running_transfers_port_supersedes_it_once_the_client_moved_on() {
-    let mut slots = Slots::new(4, 4);
+    let mut slots = Slots::new(4, 4, WINDOW);
     let client = addr("10.0.0.2:1000");
     let (claim, _) = admitted(slots.admit(1, client, "a.bin", T0));
     // The same file again while a claim: its request retransmitted.
@@ -879,14 +879,19 @@ fn a_new_request_from_a_running_transfers_port_supersedes_it_once_the_client_mov
         slots.admit(3, client, "a.bin", T0 + MS),
         Admission::Duplicate
     ));
-    // Only the final ACK missing: the client is through with it.
+    // Only the final ACK missing: the client is through with it, once the
+    // request cannot be a late copy of the first one.
     claim.set_final_only();
+    assert!(matches!(
+        slots.admit(4, client, "a.bin", T0 + WINDOW - MS),
+        Admission::Duplicate
+    ));
     let Admission::Admitted {
         standing: second,
         superseded: Some(superseded),
         evicted: None,
         ..
-    } = slots.admit(4, client, "a.bin", T0 + MS * 2)
+    } = slots.admit(4, client, "a.bin", T0 + WINDOW)
     else {
         panic!("not superseded");
     };
@@ -898,7 +903,7 @@ fn a_new_request_from_a_running_transfers_port_supersedes_it_once_the_client_mov
     let Admission::Admitted {
         superseded: Some(superseded),
         ..
-    } = slots.admit(5, client, "b.bin", T0 + MS * 3)
+    } = slots.admit(5, client, "b.bin", T0 + WINDOW + MS)
     else {
         panic!("not superseded");
     };
@@ -913,9 +918,28 @@ fn a_new_request_from_a_running_transfers_port_supersedes_it_once_the_client_mov
     assert_eq!(slots.running(), 0);
 }
 
+/// The soak's rare "timeouts at block 2" of a two-block file: the client's
+/// request, sent again before the first DATA reached it, is read after the
+/// transfer has sent its last block. If that block was lost, the client still
+/// waits for it from this transfer: the late copy must not end it.
+#[test]
+fn a_late_copy_of_the_first_request_does_not_end_a_short_files_transfer() {
+    let mut slots = Slots::new(4, 4, WINDOW);
+    let client = addr("10.0.0.2:1000");
+    let (transfer, _) = admitted(slots.admit(1, client, "term41.default.loads", T0));
+    assert!(transfer.acknowledge());
+    transfer.set_final_only();
+    assert!(matches!(
+        slots.admit(2, client, "term41.default.loads", T0 + MS * 300),
+        Admission::Duplicate
+    ));
+    assert!(!transfer.is_superseded());
+    assert_eq!(slots.running(), 1);
+}
+
 #[test]
 fn superseded_transfers_still_ending_are_bounded_by_the_slots() {
-    let mut slots = Slots::new(1, 4);
+    let mut slots = Slots::new(1, 4, WINDOW);
     let client = addr("10.0.0.2:1000");
     admitted(slots.admit(1, client, "a.bin", T0));
     admitted(slots.admit(2, client, "b.bin", T0));
@@ -930,7 +954,7 @@ fn superseded_transfers_still_ending_are_bounded_by_the_slots() {
 
 #[test]
 fn a_table_of_transfers_making_progress_is_busy() {
-    let mut slots = Slots::new(2, 10);
+    let mut slots = Slots::new(2, 10, WINDOW);
     for id in 1..=2 {
         let (standing, _) = admitted(slots.admit(id, addr(&format!("10.0.0.2:{id}")), "f", T0));
         assert!(standing.acknowledge());
@@ -943,7 +967,7 @@ fn a_table_of_transfers_making_progress_is_busy() {
 
 #[test]
 fn evicted_transfers_still_ending_are_bounded_by_the_slots() {
-    let mut slots = Slots::new(2, 10);
+    let mut slots = Slots::new(2, 10, WINDOW);
     for id in 1..=2 {
         admitted(slots.admit(id, addr(&format!("10.0.0.2:{id}")), "f", T0));
     }
