@@ -201,6 +201,7 @@ pub async fn run(
         shutdown: shutdown.clone(),
     });
     plane::spawn_tracker(control.clone(), events.subscribe(), shutdown.clone());
+    crate::registers::spawn(events.clone(), source.clone(), shutdown.clone());
 
     let web_server = web::serve_with(
         sockets.http,

@@ -85,6 +85,22 @@ pub(crate) fn summary_sample() -> PhoneSummary {
             heard_ms: 99,
             note: Some("It runs SCCP41.8-0-4S: it needs an 8.5(2) load first — “quoted”.".into()),
         })),
+        registers: Some(Box::new(crate::events::Registration {
+            file: "SEP001122AABBCC.cnf.xml".into(),
+            own: true,
+            registers: crate::config::registers::Registers::Sip {
+                user: "1001".into(),
+                auth_name: "a“1001”".into(),
+                proxy: "pbx.example".into(),
+                port: 5070,
+            },
+        })),
+        simulation: Some(Box::new(crate::events::Simulated {
+            outcome: crate::events::SimulatedOutcome::Stuck,
+            sentence: "would be stuck: the SIP proxy `nothing.invalid` does not resolve".into(),
+            code: Some("sip-proxy-unresolved".into()),
+            registered: None,
+        })),
         first_seen_ms: 1,
         last_seen_ms: 123_456_789,
     }
@@ -211,6 +227,8 @@ fn every_server_message_reads_as_serde_json_writes_it() {
             renamed_from: None,
             switched: None,
             announced: None,
+            registers: None,
+            simulation: None,
             ..summary_sample()
         }),
         ServerMessage::Phone(PhoneSummary {
@@ -379,6 +397,7 @@ fn every_event_reads_as_serde_json_writes_it() {
         }),
         Event::Unknown,
     ]);
+    events.extend(crate::testkit::registration_events(client));
     let dhcp = |step| {
         Event::Dhcp(DhcpEvent {
             mac: "001122AABBCC".into(),
@@ -568,6 +587,7 @@ fn client_messages_read_back_with_serde() {
             ClientMessage::RetryPhones { phones: ids }
         );
     }
+    assert_eq!(read(&simulate_phones()), ClientMessage::SimulatePhones);
     let zip = crate::testkit::seed_zip();
     let report = crate::firmware::inspect::inspect_zip("seed.zip", &zip).unwrap();
     let bundle = crate::bundle::build(
