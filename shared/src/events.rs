@@ -397,8 +397,12 @@ pub struct SimulatedPhone {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimulationStarted {
     pub phones: Vec<SimulatedPhone>,
-    /// How long the run may take at most.
+    /// How long each phone may take at most.
     pub time_limit_secs: u64,
+    /// Phones the bundle lists beyond those simulated (a run simulates a
+    /// few).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub left_out: u32,
 }
 
 /// How a simulated phone came out.

@@ -527,6 +527,7 @@ pub fn registration_events(client: SocketAddr) -> Vec<Event> {
             source: Ipv4Addr::new(127, 0, 100, 2),
         }],
         time_limit_secs: 180,
+        left_out: 4,
     }));
     for (outcome, code, registered) in [
         (

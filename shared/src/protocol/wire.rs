@@ -576,6 +576,10 @@ fn event(v: &Json) -> Result<Event> {
                 })
             })?,
             time_limit_secs: int(v, "time_limit_secs")?,
+            left_out: match opt_int(v, "left_out")? {
+                None => 0,
+                Some(n) => u32::try_from(n).map_err(|_| WireError::Field("left_out"))?,
+            },
         }),
         "simulation-verdict" => Event::SimulationVerdict(SimulationVerdict {
             mac: text(v, "mac")?,

@@ -35,6 +35,7 @@ fn started() -> Event {
             source: SIM,
         }],
         time_limit_secs: 180,
+        left_out: 0,
     })
 }
 
@@ -247,6 +248,7 @@ fn the_table_of_simulated_addresses_stays_bounded() {
             &Event::SimulationStarted(SimulationStarted {
                 phones,
                 time_limit_secs: 60,
+                left_out: 0,
             }),
         );
         assert!(t.simulated.len() <= MAX_SIMULATED);
