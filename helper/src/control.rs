@@ -292,6 +292,8 @@ impl Session {
                     }
                 }
                 ev = events.recv(), if self.hello => match ev {
+                    // The tracker's own: pages get its words on the card.
+                    Ok(lifeline_shared::events::Event::ConfigServed(_)) => {}
                     Ok(e) => {
                         if !self.send(&ServerMessage::Event(e)).await { break None; }
                     }

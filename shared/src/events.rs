@@ -372,15 +372,17 @@ pub struct ConfigServed {
 }
 
 /// Whom a phone registers as, from the configuration it was served last
-/// (a card's [`PhoneSummary::registers`]).
+/// (a card's [`PhoneSummary::registers`]), in the words the tracker made of
+/// the [`ConfigServed`] event, so the page shows them without carrying the
+/// words in its own code (as with [`Advice`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
     /// The configuration it was read from, as asked.
     pub file: String,
     /// Whether that is the phone's own file.
     pub own: bool,
-    /// Whom it registers as.
-    pub registers: Registers,
+    /// [`Registers::sentence`]: `Registers as 1001 at 10.0.0.5:5060`.
+    pub words: String,
 }
 
 /// A phone the helper simulates for the page (`simulate-phones`).
@@ -488,7 +490,9 @@ pub enum Event {
     Dhcp(DhcpEvent),
     /// A phone announced itself over CDP or LLDP-MED.
     Neighbour(NeighbourHeard),
-    /// A phone was served a configuration: whom it registers as.
+    /// A phone was served a configuration: whom it registers as. The
+    /// tracker's own: a page gets it on the card
+    /// ([`PhoneSummary::registers`]), never as an event.
     ConfigServed(ConfigServed),
     /// The helper started simulated phones (the page's "Try with simulated
     /// phones").

@@ -8,7 +8,8 @@
 //!   could show something that was not said.
 //! - Unknown message types, events, diagnoses and DHCP steps are reported as
 //!   such ([`WireError::Unknown`], [`Event::Unknown`], …) so a newer helper does
-//!   not break an older page.
+//!   not break an older page. [`Event::ConfigServed`] is the tracker's own,
+//!   never sent to a page (its words come on the card), so it is not read.
 //! - Numbers are read as integers; the two float fields of a finished transfer
 //!   (seconds, bytes per second) are read to the microsecond.
 
@@ -20,13 +21,12 @@ use super::{
     ServiceState, Status, VERSION,
 };
 use crate::bundle::Manifest;
-use crate::config::registers::Registers;
 use crate::events::{
-    Announced, ConfigServed, DhcpEvent, DhcpStep, Diagnosis, Event, FileState, LoopCause,
-    NamedLoad, NeighbourHeard, OptionPair, Outcome, PhoneFile, PhoneState, PhoneSummary,
-    Registration, Resolution, ShedReason, Simulated, SimulatedOutcome, SimulatedPhone,
-    SimulationFinished, SimulationStarted, SimulationVerdict, Stats, Switched, TftpEnd,
-    TftpProgress, TftpRefused, TftpRequest, TftpShed, Transport,
+    Announced, DhcpEvent, DhcpStep, Diagnosis, Event, FileState, LoopCause, NamedLoad,
+    NeighbourHeard, OptionPair, Outcome, PhoneFile, PhoneState, PhoneSummary, Registration,
+    Resolution, ShedReason, Simulated, SimulatedOutcome, SimulatedPhone, SimulationFinished,
+    SimulationStarted, SimulationVerdict, Stats, Switched, TftpEnd, TftpProgress, TftpRefused,
+    TftpRequest, TftpShed, Transport,
 };
 use crate::manifest_json;
 use crate::models::FamilyId;
@@ -326,7 +326,7 @@ fn phone(v: &Json) -> Result<PhoneSummary> {
             Some(r) => Some(Box::new(Registration {
                 file: text(r, "file")?,
                 own: flag(r, "own")?,
-                registers: registers(field(r, "registers")?)?,
+                words: text(r, "words")?,
             })),
         },
         simulation: match v.get("simulation") {
@@ -560,13 +560,6 @@ fn event(v: &Json) -> Result<Event> {
             address: opt_ipv4(v, "address")?,
             announced: announced(v)?,
         }),
-        "config-served" => Event::ConfigServed(ConfigServed {
-            client: socket(v, "client")?,
-            transport: transport(v)?,
-            file: text(v, "file")?,
-            own: flag(v, "own")?,
-            registers: registers(field(v, "registers")?)?,
-        }),
         "simulation-started" => Event::SimulationStarted(SimulationStarted {
             phones: each(v, "phones", |p| {
                 Ok(SimulatedPhone {
@@ -594,24 +587,6 @@ fn event(v: &Json) -> Result<Event> {
             failed: small(v, "failed")?,
         }),
         _ => Event::Unknown,
-    })
-}
-
-/// Whom a configuration registers a phone as.
-fn registers(v: &Json) -> Result<Registers> {
-    Ok(match text(v, "kind")?.as_str() {
-        "sip" => Registers::Sip {
-            user: text(v, "user")?,
-            auth_name: text(v, "auth_name")?,
-            proxy: text(v, "proxy")?,
-            port: small(v, "port")?,
-        },
-        "sccp" => Registers::Sccp,
-        "no-line" => Registers::NoLine,
-        "unreadable" => Registers::Unreadable {
-            error: text(v, "error")?,
-        },
-        _ => Registers::Other,
     })
 }
 

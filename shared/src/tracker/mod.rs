@@ -381,7 +381,7 @@ impl Tracker {
         s.registers = Some(Box::new(Registration {
             file: asked,
             own: c.own,
-            registers: c.registers.clone(),
+            words: c.registers.sentence(),
         }));
         let out = s.clone();
         self.bound(&key);

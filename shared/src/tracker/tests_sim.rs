@@ -72,8 +72,12 @@ fn a_served_configuration_says_whom_the_phone_registers_as_and_its_own_file_wins
     assert_eq!(s.id, "SEP001122AABBCC");
     let r = s.registers.unwrap();
     assert_eq!(
-        (r.file.as_str(), r.own, r.registers),
-        ("SEP001122AABBCC.cnf.xml", true, sip("1001"))
+        (r.file.as_str(), r.own, r.words.as_str()),
+        (
+            "SEP001122AABBCC.cnf.xml",
+            true,
+            "Registers as 1001 at 10.0.0.5:5060"
+        )
     );
     // A default served to the same phone later does not hide its own line.
     t.handle(2, &req("XMLDefault.cnf.xml", Resolution::Exact));
@@ -90,8 +94,8 @@ fn a_served_configuration_says_whom_the_phone_registers_as_and_its_own_file_wins
         .is_empty()
     );
     assert_eq!(
-        t.summaries()[0].registers.as_ref().unwrap().registers,
-        sip("1001")
+        t.summaries()[0].registers.as_ref().unwrap().words,
+        sip("1001").sentence()
     );
     // A phone without its own file: the default's word, on its address's card.
     let s = t
@@ -107,7 +111,7 @@ fn a_served_configuration_says_whom_the_phone_registers_as_and_its_own_file_wins
         .pop()
         .unwrap();
     assert_eq!(s.id, "10.0.0.60");
-    assert_eq!(s.registers.unwrap().registers, Registers::Sccp);
+    assert_eq!(s.registers.unwrap().words, Registers::Sccp.sentence());
     // A new bundle: what the old files said no longer holds.
     let changed = t.switch(10, catalog());
     assert!(changed.iter().all(|p| p.registers.is_none()), "{changed:?}");
@@ -166,7 +170,7 @@ fn simulated_phones_move_no_card_and_their_verdict_is_marked_as_a_simulation() {
         .pop()
         .unwrap();
     assert_eq!(s.id, "SEP001122AABBCC");
-    assert_eq!(s.registers.unwrap().registers, sip("1001"));
+    assert_eq!(s.registers.unwrap().words, sip("1001").sentence());
     let s = t
         .handle(
             7,
