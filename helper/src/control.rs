@@ -13,8 +13,9 @@
 //! piles up.
 //!
 //! A session speaks [`lifeline_shared::protocol`]: hello, status, phones, a
-//! resumable bundle upload into [`crate::bundles::Store`], and the events of the
-//! TFTP and DHCP servers as they happen.
+//! resumable bundle upload into [`crate::bundles::Store`], the page's
+//! simulated phones ([`crate::simulate::page`]), and the events of the TFTP
+//! and DHCP servers as they happen.
 
 use crate::bundles::{Store, Upload};
 use crate::events::Events;
@@ -69,6 +70,8 @@ pub struct Control {
     pub shutdown: CancellationToken,
     /// One permit per connected page ([`MAX_SESSIONS`]).
     pub sessions: Arc<tokio::sync::Semaphore>,
+    /// The page's simulated phones (`simulate-phones`).
+    pub simulator: crate::simulate::page::PageSimulator,
 }
 
 impl std::fmt::Debug for Control {
@@ -289,6 +292,8 @@ impl Session {
                     }
                 }
                 ev = events.recv(), if self.hello => match ev {
+                    // The tracker's own: pages get its words on the card.
+                    Ok(lifeline_shared::events::Event::ConfigServed(_)) => {}
                     Ok(e) => {
                         if !self.send(&ServerMessage::Event(e)).await { break None; }
                     }
@@ -432,6 +437,14 @@ impl Session {
                 let started_over = self.c.with_tracker(|t, now| t.retry(now, &phones));
                 tracing::info!(asked = phones.len(), started_over, "retry failed phones");
             }
+            ClientMessage::SimulatePhones => match self.c.simulator.start() {
+                // Every session hears of the run through its events.
+                Ok(phones) => tracing::info!(phones, "simulated phones started for the page"),
+                Err(why) => {
+                    tracing::info!("simulation refused: {why}");
+                    self.error(ErrorCode::Simulation, why, None).await;
+                }
+            },
             ClientMessage::UploadCancel { id } => {
                 if self.upload.as_ref().is_some_and(|u| u.id == id) {
                     self.upload = None;

@@ -119,6 +119,26 @@ fn log(event: &Event) {
             load = n.announced.load.as_deref().unwrap_or(""),
             port = n.announced.port.as_deref().unwrap_or(""), "phone announced itself"
         ),
+        Event::ConfigServed(c) => tracing::info!(
+            client = %c.client, file = %c.file, own = c.own,
+            "{}", c.registers.sentence()
+        ),
+        Event::SimulationStarted(s) => tracing::info!(
+            phones = s.phones.len(),
+            time_limit_secs = s.time_limit_secs,
+            "simulated phones started for the page"
+        ),
+        Event::SimulationVerdict(v) => tracing::info!(
+            mac = %v.mac, model = %v.model, source = %v.source, code = v.result.code.as_deref().unwrap_or(""),
+            "simulated phone: {}", v.result.sentence
+        ),
+        Event::SimulationFinished(f) => tracing::info!(
+            phones = f.phones,
+            registered = f.registered,
+            nothing_to_register = f.nothing_to_register,
+            failed = f.failed,
+            "simulation finished"
+        ),
         // Only read from a newer helper, never published here.
         _ => {}
     }
@@ -218,6 +238,30 @@ pub fn human_line(event: &Event) -> Option<String> {
         Event::TftpShed(r) => format!("TFTP {}", r.message),
         Event::TftpDuplicate { .. } => return None,
         Event::Dhcp(e) => return crate::dhcp::events::human_line(e),
+        Event::ConfigServed(c) => format!(
+            "{} {} was served {}: {}",
+            c.transport.label(),
+            c.client,
+            c.file,
+            c.registers.sentence()
+        ),
+        Event::SimulationStarted(s) => format!(
+            "Simulating {} phone(s) for the page, from {}",
+            s.phones.len(),
+            s.phones
+                .iter()
+                .map(|p| format!("SEP{} ({}) at {}", p.mac, p.model, p.source))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Event::SimulationVerdict(v) => format!(
+            "Simulated SEP{} ({}): {}",
+            v.mac, v.model, v.result.sentence
+        ),
+        Event::SimulationFinished(f) => format!(
+            "Simulation finished: {} phone(s), {} registered, {} with nothing to register, {} failed",
+            f.phones, f.registered, f.nothing_to_register, f.failed
+        ),
         _ => return None,
     })
 }
@@ -284,6 +328,7 @@ mod tests {
             ))
         };
         let mut events = lifeline_shared::testkit::tftp_events(client);
+        events.extend(lifeline_shared::testkit::registration_events(client));
         events.extend(
             lifeline_shared::testkit::dhcp_steps(a)
                 .into_iter()

@@ -34,6 +34,7 @@ pub mod neighbours;
 pub mod plane;
 pub mod prep_cmd;
 pub mod provision;
+pub mod registers;
 pub mod serve;
 pub mod simulate;
 pub mod terminal;

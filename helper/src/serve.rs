@@ -113,11 +113,28 @@ pub async fn run(
     let (initial, what) = fixed_files.unwrap_or_else(|| stored_or_empty(&store));
     let source = Arc::new(plane::Switchable::new(initial));
     let tftp = tftp_socket(sockets.tftp, &services.tftp);
+    // Where phones simulated for the page reach this helper's servers.
+    let targets = crate::simulate::page::Targets {
+        tftp: match &tftp {
+            Some((socket, _)) => socket.local_addr().map_err(|e| e.to_string()),
+            None => Err(services
+                .tftp
+                .lock()
+                .ok()
+                .and_then(|s| s.as_ref().and_then(|s| s.reason.clone()))
+                .unwrap_or_else(|| "it could not be started".into())),
+        },
+        provision: None,
+    };
     if terminal && let Some((_, at)) = &tftp {
         spawn_live_lines(&events);
         print_line(&format!("TFTP listening on {at}, serving {what}"));
     }
     let provision = provision_listener(sockets.provision, terminal, &services.provision);
+    let targets = crate::simulate::page::Targets {
+        provision: provision.as_ref().and_then(|l| l.local_addr().ok()),
+        ..targets
+    };
     if terminal && tftp.is_none() && provision.is_some() {
         spawn_live_lines(&events);
     }
@@ -199,8 +216,15 @@ pub async fn run(
         upload_lock: Arc::new(tokio::sync::Mutex::new(())),
         idle: Duration::from_secs(60),
         shutdown: shutdown.clone(),
+        simulator: crate::simulate::page::PageSimulator::new(
+            targets,
+            source.clone(),
+            events.clone(),
+            shutdown.clone(),
+        ),
     });
     plane::spawn_tracker(control.clone(), events.subscribe(), shutdown.clone());
+    crate::registers::spawn(events.clone(), source.clone(), shutdown.clone());
 
     let web_server = web::serve_with(
         sockets.http,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, SocketAddr};
 
 use crate::config::mac::Mac;
+use crate::config::registers::Registers;
 
 /// How a TFTP request was resolved to a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -352,6 +353,119 @@ pub struct NeighbourHeard {
     pub announced: Announced,
 }
 
+/// A phone was served a configuration (over TFTP or HTTP), and whom that
+/// file registers it as. Never carries a password ([`Registers`] has no field
+/// for one).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigServed {
+    pub client: SocketAddr,
+    /// TFTP, or HTTP provisioning (not sent for TFTP).
+    #[serde(default, skip_serializing_if = "Transport::is_tftp")]
+    pub transport: Transport,
+    /// The file as asked.
+    pub file: String,
+    /// Whether it is the phone's own (`SEP<MAC>.cnf.xml`, `SIP<MAC>.cnf`)
+    /// rather than the default every phone without one gets.
+    pub own: bool,
+    /// Whom it registers the phone as.
+    pub registers: Registers,
+}
+
+/// Whom a phone registers as, from the configuration it was served last
+/// (a card's [`PhoneSummary::registers`]), in the words the tracker made of
+/// the [`ConfigServed`] event, so the page shows them without carrying the
+/// words in its own code (as with [`Advice`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    /// The configuration it was read from, as asked.
+    pub file: String,
+    /// Whether that is the phone's own file.
+    pub own: bool,
+    /// [`Registers::sentence`]: `Registers as 1001 at 10.0.0.5:5060`.
+    pub words: String,
+}
+
+/// A phone the helper simulates for the page (`simulate-phones`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulatedPhone {
+    /// 12 upper-case hex digits.
+    pub mac: String,
+    pub model: String,
+    /// The loopback address it sends from: its transfers come from there.
+    pub source: Ipv4Addr,
+}
+
+/// The helper started simulating phones against its own TFTP server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationStarted {
+    pub phones: Vec<SimulatedPhone>,
+    /// How long each phone may take at most.
+    pub time_limit_secs: u64,
+    /// Phones the bundle lists beyond those simulated (a run simulates a
+    /// few).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub left_out: u32,
+}
+
+/// How a simulated phone came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SimulatedOutcome {
+    /// Still running.
+    Running,
+    /// It got its firmware and its first SIP line registered.
+    Registered,
+    /// It got its firmware and has nothing to register (SCCP, no SIP line).
+    NothingToRegister,
+    /// It would be stuck: at a file, or at its registration.
+    Stuck,
+    /// The simulation could not run this phone.
+    CouldNotRun,
+    /// An outcome newer than this build knows.
+    #[serde(other)]
+    Other,
+}
+
+/// What a simulation says of one phone (a card's
+/// [`PhoneSummary::simulation`]): never a real phone's doing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Simulated {
+    pub outcome: SimulatedOutcome,
+    /// The verdict in words: `would register as 1001 at 127.0.0.1:5070`, or
+    /// what failed and what to do.
+    pub sentence: String,
+    /// `simulate`'s stable code of the problem (`sip-refused`,
+    /// `sip-no-answer`, `sip-proxy-unresolved`, …), when it was stuck.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Who it registered as (`1001 at 127.0.0.1:5070`), when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered: Option<String>,
+}
+
+/// One simulated phone's verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationVerdict {
+    /// 12 upper-case hex digits.
+    pub mac: String,
+    pub model: String,
+    /// The loopback address it sent from.
+    pub source: Ipv4Addr,
+    pub result: Simulated,
+}
+
+/// A simulation run ended: every phone has its verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationFinished {
+    pub phones: u32,
+    /// Phones whose SIP line registered.
+    pub registered: u32,
+    /// Phones that got their firmware with nothing to register.
+    pub nothing_to_register: u32,
+    /// Phones that would be stuck, or could not run.
+    pub failed: u32,
+}
+
 /// Something that happened on the network.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
@@ -376,6 +490,17 @@ pub enum Event {
     Dhcp(DhcpEvent),
     /// A phone announced itself over CDP or LLDP-MED.
     Neighbour(NeighbourHeard),
+    /// A phone was served a configuration: whom it registers as. The
+    /// tracker's own: a page gets it on the card
+    /// ([`PhoneSummary::registers`]), never as an event.
+    ConfigServed(ConfigServed),
+    /// The helper started simulated phones (the page's "Try with simulated
+    /// phones").
+    SimulationStarted(SimulationStarted),
+    /// One simulated phone's verdict.
+    SimulationVerdict(SimulationVerdict),
+    /// Every simulated phone of the run has its verdict.
+    SimulationFinished(SimulationFinished),
     /// Anything newer than this build knows.
     #[serde(other)]
     Unknown,
@@ -485,6 +610,14 @@ pub struct PhoneSummary {
     /// What it last announced over CDP or LLDP-MED, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announced: Option<Box<Announced>>,
+    /// Whom it registers as, from the configuration it was served (its own
+    /// file wins over a default one served later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registers: Option<Box<Registration>>,
+    /// What a simulated phone of its MAC did (the page's "Try with simulated
+    /// phones"): a simulation's verdict, never this phone's own doing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<Box<Simulated>>,
     /// When it was first seen (ms since the tracker's epoch).
     pub first_seen_ms: u64,
     /// When it was last heard from.

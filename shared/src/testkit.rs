@@ -483,6 +483,84 @@ pub fn dhcp_ack(addr: Ipv4Addr, tftp: Ipv4Addr) -> Event {
     })
 }
 
+/// One event of every kind about registration and simulated phones (whom a
+/// served configuration registers as, a simulation's start, each verdict
+/// outcome, its end), about `client`, for tests of their wire form.
+pub fn registration_events(client: SocketAddr) -> Vec<Event> {
+    let mut out = Vec::new();
+    use crate::config::registers::Registers;
+    use crate::events::{
+        ConfigServed, Simulated, SimulatedOutcome, SimulatedPhone, SimulationFinished,
+        SimulationStarted, SimulationVerdict,
+    };
+    for (registers, transport) in [
+        (
+            Registers::Sip {
+                user: "1001".into(),
+                auth_name: "1001".into(),
+                proxy: "10.0.0.5".into(),
+                port: 5060,
+            },
+            crate::events::Transport::Tftp,
+        ),
+        (Registers::Sccp, crate::events::Transport::Http),
+        (Registers::NoLine, crate::events::Transport::Tftp),
+        (
+            Registers::Unreadable {
+                error: "it is not well-formed XML: “x”".into(),
+            },
+            crate::events::Transport::Tftp,
+        ),
+    ] {
+        out.push(Event::ConfigServed(ConfigServed {
+            client,
+            transport,
+            file: "SEP001122AABBCC.cnf.xml".into(),
+            own: true,
+            registers,
+        }));
+    }
+    out.push(Event::SimulationStarted(SimulationStarted {
+        phones: vec![SimulatedPhone {
+            mac: "001122AABBCC".into(),
+            model: "7961".into(),
+            source: Ipv4Addr::new(127, 0, 100, 2),
+        }],
+        time_limit_secs: 180,
+        left_out: 4,
+    }));
+    for (outcome, code, registered) in [
+        (
+            SimulatedOutcome::Registered,
+            None,
+            Some("1001 at 127.0.0.1:5070"),
+        ),
+        (SimulatedOutcome::NothingToRegister, None, None),
+        (SimulatedOutcome::Stuck, Some("sip-no-answer"), None),
+        (SimulatedOutcome::CouldNotRun, None, None),
+        (SimulatedOutcome::Running, None, None),
+    ] {
+        out.push(Event::SimulationVerdict(SimulationVerdict {
+            mac: "001122AABBCC".into(),
+            model: "7961".into(),
+            source: Ipv4Addr::new(127, 0, 100, 2),
+            result: Simulated {
+                outcome,
+                sentence: "would register as 1001 at 127.0.0.1:5070".into(),
+                code: code.map(str::to_string),
+                registered: registered.map(str::to_string),
+            },
+        }));
+    }
+    out.push(Event::SimulationFinished(SimulationFinished {
+        phones: 3,
+        registered: 1,
+        nothing_to_register: 1,
+        failed: 1,
+    }));
+    out
+}
+
 /// One event of every TFTP kind a helper publishes, about `client` (an
 /// aliased request with an option, progress, a finished and a timed-out
 /// transfer, a refusal, a duplicate request, requests shed), for tests of
@@ -500,6 +578,11 @@ pub fn tftp_events(client: SocketAddr) -> Vec<Event> {
         | Event::Dhcp(_)
         | Event::Neighbour(_)
         | Event::Unknown => {}
+        // In `registration_events`.
+        Event::ConfigServed(_)
+        | Event::SimulationStarted(_)
+        | Event::SimulationVerdict(_)
+        | Event::SimulationFinished(_) => {}
     };
     let stats = Stats {
         bytes: 1024,

@@ -159,6 +159,19 @@ impl Helper {
                 );
                 self.link = Link::Refused(why);
             }
+            ServerMessage::Error {
+                code: ErrorCode::Simulation,
+                message,
+                ..
+            } => {
+                let why = format::sentence(&message);
+                self.live.note(
+                    format!("The helper did not start the simulated phones: {why}"),
+                    Tone::Bad,
+                    at,
+                );
+                self.live.simulation = crate::live::SimRun::Refused(why);
+            }
             ServerMessage::Error { message, .. } if !upload => self.live.note(
                 format!("The helper said: {}", format::sentence(&message)),
                 Tone::Bad,

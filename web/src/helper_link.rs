@@ -189,6 +189,18 @@ impl HelperLink {
         true
     }
 
+    /// Asks the helper to boot the served bundle's phones as simulations
+    /// ("Try with simulated phones"). `false` when there is no connection
+    /// to ask on.
+    pub fn simulate_phones(&self) -> bool {
+        let i = self.0.borrow();
+        if i.socket.is_none() {
+            return false;
+        }
+        send_text(&i, &wire::simulate_phones());
+        true
+    }
+
     /// The bundle on screen is now `key`: an upload of another one stops.
     pub fn keep_only(&self, key: Option<BundleKey>) {
         let mut i = self.0.borrow_mut();

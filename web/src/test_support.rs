@@ -239,6 +239,8 @@ pub fn summary(id: &str, state: PhoneState) -> PhoneSummary {
         renamed_from: None,
         switched: None,
         announced: None,
+        registers: None,
+        simulation: None,
         first_seen_ms: 0,
         last_seen_ms: 252_000,
     }

@@ -304,10 +304,11 @@ impl SendState {
                 code,
                 message,
                 file,
-            } if matches!(
-                *self,
-                SendState::Starting { .. } | SendState::Sending(_) | SendState::Verifying(_)
-            ) =>
+            } if *code != ErrorCode::Simulation
+                && matches!(
+                    *self,
+                    SendState::Starting { .. } | SendState::Sending(_) | SendState::Verifying(_)
+                ) =>
             {
                 let problem = Refusal::from_error(*code, message, file.as_deref());
                 let (Some(key), Some(id)) = (self.key(), self.id().map(str::to_string)) else {

@@ -53,6 +53,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use crate::tftp::clock;
 
 mod http;
+pub mod page;
 
 /// The most phones one run simulates.
 pub const MAX_PHONES: u16 = 250;

@@ -4,4 +4,5 @@
 pub mod cnf_xml;
 pub mod mac;
 pub mod phones;
+pub mod registers;
 pub mod sip79;

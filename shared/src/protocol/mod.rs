@@ -15,7 +15,9 @@
 //!    acknowledges with `upload-progress`; `upload-commit` makes the helper
 //!    verify every SHA-256, fsync, and switch atomically: `upload-switched`.
 //! 3. Events and phone summaries are pushed as they happen; `retry-phones`
-//!    starts stuck or failed phones over (the page's "Retry failed").
+//!    starts stuck or failed phones over (the page's "Retry failed");
+//!    `simulate-phones` boots the bundle's phones as simulations against the
+//!    helper's own TFTP server, each verdict an event.
 //!
 //! # Layout
 //!
@@ -35,8 +37,9 @@ pub mod json;
 pub mod wire;
 
 /// The protocol version; both sides must agree. 2 added `retry-phones` (a
-/// page of version 1 left open across a helper update is asked to reload).
-pub const VERSION: u32 = 2;
+/// page of version 1 left open across a helper update is asked to reload);
+/// 3 added `simulate-phones`.
+pub const VERSION: u32 = 3;
 /// Bytes of data in a full chunk.
 pub const CHUNK_SIZE: u32 = 256 * 1024;
 /// Bytes before a chunk's data.
@@ -83,6 +86,14 @@ pub enum ClientMessage {
         /// The phones' ids (`SEP…` or an address).
         phones: Vec<String>,
     },
+    /// "Try with simulated phones": boot the served bundle's phones (at most
+    /// a few) as simulations against the helper's own TFTP server, each
+    /// registering its first SIP line. The helper answers with
+    /// [`Event::SimulationStarted`](crate::events::Event::SimulationStarted),
+    /// a verdict event per phone and one at the end; or, when it cannot
+    /// (no bundle, TFTP not running, a run already going), an
+    /// [`ErrorCode::Simulation`] error saying why.
+    SimulatePhones,
 }
 
 /// What went wrong, for scripts and the UI.
@@ -106,6 +117,9 @@ pub enum ErrorCode {
     Incomplete,
     /// The helper could not write (disk full, permissions).
     Storage,
+    /// A simulation could not start (no bundle, TFTP not running, a run
+    /// already going); the message says which.
+    Simulation,
 }
 
 /// A message from the helper.
@@ -457,7 +471,7 @@ mod tests {
             client: "t".into(),
         };
         let j = serde_json::to_string(&m).unwrap();
-        assert_eq!(j, r#"{"type":"hello","version":2,"client":"t"}"#);
+        assert_eq!(j, r#"{"type":"hello","version":3,"client":"t"}"#);
         assert_eq!(serde_json::from_str::<ClientMessage>(&j).unwrap(), m);
         let m = ClientMessage::RetryPhones {
             phones: vec!["SEP001122AABBCC".into(), "10.0.0.5".into()],
@@ -468,6 +482,12 @@ mod tests {
             r#"{"type":"retry-phones","phones":["SEP001122AABBCC","10.0.0.5"]}"#
         );
         assert_eq!(serde_json::from_str::<ClientMessage>(&j).unwrap(), m);
+        let j = serde_json::to_string(&ClientMessage::SimulatePhones).unwrap();
+        assert_eq!(j, r#"{"type":"simulate-phones"}"#);
+        assert_eq!(
+            serde_json::from_str::<ClientMessage>(&j).unwrap(),
+            ClientMessage::SimulatePhones
+        );
         let s = ServerMessage::Error {
             code: ErrorCode::HashMismatch,
             message: "m".into(),

@@ -8,7 +8,8 @@
 //!   could show something that was not said.
 //! - Unknown message types, events, diagnoses and DHCP steps are reported as
 //!   such ([`WireError::Unknown`], [`Event::Unknown`], …) so a newer helper does
-//!   not break an older page.
+//!   not break an older page. [`Event::ConfigServed`] is the tracker's own,
+//!   never sent to a page (its words come on the card), so it is not read.
 //! - Numbers are read as integers; the two float fields of a finished transfer
 //!   (seconds, bytes per second) are read to the microsecond.
 
@@ -22,9 +23,10 @@ use super::{
 use crate::bundle::Manifest;
 use crate::events::{
     Announced, DhcpEvent, DhcpStep, Diagnosis, Event, FileState, LoopCause, NamedLoad,
-    NeighbourHeard, OptionPair, Outcome, PhoneFile, PhoneState, PhoneSummary, Resolution,
-    ShedReason, Stats, Switched, TftpEnd, TftpProgress, TftpRefused, TftpRequest, TftpShed,
-    Transport,
+    NeighbourHeard, OptionPair, Outcome, PhoneFile, PhoneState, PhoneSummary, Registration,
+    Resolution, ShedReason, Simulated, SimulatedOutcome, SimulatedPhone, SimulationFinished,
+    SimulationStarted, SimulationVerdict, Stats, Switched, TftpEnd, TftpProgress, TftpRefused,
+    TftpRequest, TftpShed, Transport,
 };
 use crate::manifest_json;
 use crate::models::FamilyId;
@@ -194,6 +196,7 @@ fn error_code(code: &str) -> ErrorCode {
         "hash-mismatch" => ErrorCode::HashMismatch,
         "incomplete" => ErrorCode::Incomplete,
         "storage" => ErrorCode::Storage,
+        "simulation" => ErrorCode::Simulation,
         // A newer helper's code: its message still says what to do.
         _ => ErrorCode::BadMessage,
     }
@@ -317,6 +320,18 @@ fn phone(v: &Json) -> Result<PhoneSummary> {
         announced: match v.get("announced") {
             None | Some(Json::Null) => None,
             Some(a) => Some(Box::new(announced(a)?)),
+        },
+        registers: match v.get("registers") {
+            None | Some(Json::Null) => None,
+            Some(r) => Some(Box::new(Registration {
+                file: text(r, "file")?,
+                own: flag(r, "own")?,
+                words: text(r, "words")?,
+            })),
+        },
+        simulation: match v.get("simulation") {
+            None | Some(Json::Null) => None,
+            Some(s) => Some(Box::new(simulated(s)?)),
         },
         switched: match opt_text(v, "switched")?.as_deref() {
             None => None,
@@ -545,7 +560,50 @@ fn event(v: &Json) -> Result<Event> {
             address: opt_ipv4(v, "address")?,
             announced: announced(v)?,
         }),
+        "simulation-started" => Event::SimulationStarted(SimulationStarted {
+            phones: each(v, "phones", |p| {
+                Ok(SimulatedPhone {
+                    mac: text(p, "mac")?,
+                    model: text(p, "model")?,
+                    source: ipv4(p, "source")?,
+                })
+            })?,
+            time_limit_secs: int(v, "time_limit_secs")?,
+            left_out: match opt_int(v, "left_out")? {
+                None => 0,
+                Some(n) => u32::try_from(n).map_err(|_| WireError::Field("left_out"))?,
+            },
+        }),
+        "simulation-verdict" => Event::SimulationVerdict(SimulationVerdict {
+            mac: text(v, "mac")?,
+            model: text(v, "model")?,
+            source: ipv4(v, "source")?,
+            result: simulated(field(v, "result")?)?,
+        }),
+        "simulation-finished" => Event::SimulationFinished(SimulationFinished {
+            phones: small(v, "phones")?,
+            registered: small(v, "registered")?,
+            nothing_to_register: small(v, "nothing_to_register")?,
+            failed: small(v, "failed")?,
+        }),
         _ => Event::Unknown,
+    })
+}
+
+/// What a simulation said of one phone.
+fn simulated(v: &Json) -> Result<Simulated> {
+    Ok(Simulated {
+        outcome: match text(v, "outcome")?.as_str() {
+            "running" => SimulatedOutcome::Running,
+            "registered" => SimulatedOutcome::Registered,
+            "nothing-to-register" => SimulatedOutcome::NothingToRegister,
+            "stuck" => SimulatedOutcome::Stuck,
+            "could-not-run" => SimulatedOutcome::CouldNotRun,
+            _ => SimulatedOutcome::Other,
+        },
+        sentence: text(v, "sentence")?,
+        code: opt_text(v, "code")?,
+        registered: opt_text(v, "registered")?,
     })
 }
 
@@ -641,6 +699,11 @@ pub fn retry_phones(ids: &[String]) -> String {
     }
     w.close(']');
     finish(w)
+}
+
+/// `simulate-phones`: boot the bundle's phones as simulations.
+pub fn simulate_phones() -> String {
+    finish(message("simulate-phones", 32))
 }
 
 #[cfg(test)]

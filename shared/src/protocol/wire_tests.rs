@@ -85,6 +85,17 @@ pub(crate) fn summary_sample() -> PhoneSummary {
             heard_ms: 99,
             note: Some("It runs SCCP41.8-0-4S: it needs an 8.5(2) load first — “quoted”.".into()),
         })),
+        registers: Some(Box::new(crate::events::Registration {
+            file: "SEP001122AABBCC.cnf.xml".into(),
+            own: true,
+            words: "Registers as 1001 at pbx.example:5070 (authenticating as a“1001”)".into(),
+        })),
+        simulation: Some(Box::new(crate::events::Simulated {
+            outcome: crate::events::SimulatedOutcome::Stuck,
+            sentence: "would be stuck: the SIP proxy `nothing.invalid` does not resolve".into(),
+            code: Some("sip-proxy-unresolved".into()),
+            registered: None,
+        })),
         first_seen_ms: 1,
         last_seen_ms: 123_456_789,
     }
@@ -211,6 +222,8 @@ fn every_server_message_reads_as_serde_json_writes_it() {
             renamed_from: None,
             switched: None,
             announced: None,
+            registers: None,
+            simulation: None,
             ..summary_sample()
         }),
         ServerMessage::Phone(PhoneSummary {
@@ -379,6 +392,12 @@ fn every_event_reads_as_serde_json_writes_it() {
         }),
         Event::Unknown,
     ]);
+    // What a page gets of them: config-served is the tracker's own.
+    events.extend(
+        crate::testkit::registration_events(client)
+            .into_iter()
+            .filter(|e| !matches!(e, Event::ConfigServed(_))),
+    );
     let dhcp = |step| {
         Event::Dhcp(DhcpEvent {
             mac: "001122AABBCC".into(),
@@ -392,6 +411,16 @@ fn every_event_reads_as_serde_json_writes_it() {
     steps.push(DhcpStep::Other);
     for e in events.into_iter().chain(steps.into_iter().map(dhcp)) {
         round_trip(&ServerMessage::Event(e));
+    }
+    // The tracker's own event, should one reach a page, is one it does not know.
+    for e in crate::testkit::registration_events(client) {
+        if let Event::ConfigServed(_) = e {
+            let text = serde_json::to_string(&ServerMessage::Event(e)).unwrap();
+            assert_eq!(
+                server_message(&text).unwrap(),
+                ServerMessage::Event(Event::Unknown)
+            );
+        }
     }
 }
 
@@ -568,6 +597,7 @@ fn client_messages_read_back_with_serde() {
             ClientMessage::RetryPhones { phones: ids }
         );
     }
+    assert_eq!(read(&simulate_phones()), ClientMessage::SimulatePhones);
     let zip = crate::testkit::seed_zip();
     let report = crate::firmware::inspect::inspect_zip("seed.zip", &zip).unwrap();
     let bundle = crate::bundle::build(

@@ -38,8 +38,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
 
 use crate::events::{
-    Announced, DhcpStep, Diagnosis, Event, FileState, NeighbourHeard, Outcome, PhoneFile,
-    PhoneState, PhoneSummary, Resolution, Switched, TftpEnd, TftpRequest, is_normal_miss,
+    Announced, ConfigServed, DhcpStep, Diagnosis, Event, FileState, NeighbourHeard, Outcome,
+    PhoneFile, PhoneState, PhoneSummary, Registration, Resolution, Simulated, SimulatedOutcome,
+    SimulationStarted, SimulationVerdict, Switched, TftpEnd, TftpRequest, is_normal_miss,
 };
 use crate::models;
 
@@ -58,6 +59,9 @@ pub const TIMEOUT_LIMIT: u32 = 3;
 /// least recently goes, so the tracker's memory, and the snapshot a page
 /// gets, stay bounded. The tables from addresses to cards are held to it too.
 pub const MAX_CARDS: usize = 1024;
+/// The most simulated phones' addresses remembered (see
+/// [`Event::SimulationStarted`]); past it the table starts afresh.
+pub const MAX_SIMULATED: usize = 256;
 
 #[derive(Clone, Debug)]
 struct Phone {
@@ -93,6 +97,8 @@ impl Phone {
                 renamed_from: None,
                 switched: None,
                 announced: None,
+                registers: None,
+                simulation: None,
                 first_seen_ms: now,
                 last_seen_ms: now,
             },
@@ -148,6 +154,10 @@ pub struct Tracker {
     starts: HashMap<Ipv4Addr, u32>,
     /// The card renamed by the event being handled: (old id, new id).
     renamed: Option<(String, String)>,
+    /// The addresses simulated phones send from, each with its MAC: their
+    /// transfers are a simulation's, never a real phone's, so they move no
+    /// card; their verdicts and configurations go to their MAC's card.
+    simulated: HashMap<Ipv4Addr, String>,
 }
 
 impl Tracker {
@@ -201,14 +211,24 @@ impl Tracker {
         self.catalog = catalog;
         let mut changed = Vec::new();
         for p in self.phones.values_mut() {
+            // Whom it registers as, and what a simulation said, were about
+            // the previous bundle's files.
+            let forgot =
+                p.summary.registers.take().is_some() | p.summary.simulation.take().is_some();
             let s = &p.summary;
             if s.state == PhoneState::Done {
                 if s.switched == Some(Switched::Archived) {
+                    if forgot {
+                        changed.push(p.summary.clone());
+                    }
                     continue;
                 }
                 p.summary.switched = Some(Switched::Archived);
             } else if s.state == PhoneState::Waiting && s.files.is_empty() && s.diagnosis.is_none()
             {
+                if forgot {
+                    changed.push(p.summary.clone());
+                }
                 continue;
             } else if let Some(Diagnosis::NotFound { file, .. }) = &s.diagnosis
                 && s.state == PhoneState::Failed
@@ -231,8 +251,21 @@ impl Tracker {
 
     /// Folds one event in; returns the summaries that changed.
     pub fn handle(&mut self, now: u64, event: &Event) -> Vec<PhoneSummary> {
-        if let Event::Neighbour(n) = event {
-            return self.on_announcement(now, n);
+        match event {
+            Event::Neighbour(n) => return self.on_announcement(now, n),
+            Event::ConfigServed(c) => return self.on_config(now, c),
+            Event::SimulationStarted(s) => return self.on_simulation(now, s),
+            Event::SimulationVerdict(v) => return self.on_verdict(now, v),
+            Event::TftpRequest(TftpRequest { client, .. })
+            | Event::TftpProgress(crate::events::TftpProgress { client, .. })
+            | Event::TftpDone(TftpEnd { client, .. })
+            | Event::TftpAborted(TftpEnd { client, .. })
+                if client_ip(*client).is_some_and(|a| self.simulated.contains_key(&a)) =>
+            {
+                // A simulated phone's transfer: in the log, on no card.
+                return Vec::new();
+            }
+            _ => {}
         }
         let key = match event {
             Event::Dhcp(d) => {
@@ -321,6 +354,86 @@ impl Tracker {
         }));
         let mut out = s.clone();
         self.bound(&key);
+        if let Some((old, new)) = self.renamed.take()
+            && new == key
+        {
+            out.renamed_from = Some(old);
+        }
+        vec![out]
+    }
+
+    /// A configuration was served: its card says whom the phone registers
+    /// as. A simulated phone's goes to its MAC's card; a real phone's to the
+    /// card its request went to. A phone's own file wins over a default one
+    /// served to it later.
+    fn on_config(&mut self, now: u64, c: &ConfigServed) -> Vec<PhoneSummary> {
+        let ip = client_ip(c.client);
+        let key = match ip.and_then(|a| self.simulated.get(&a)).cloned() {
+            Some(mac) => self.phone_by_mac(now, &mac, None),
+            None => self.phone_for_request(now, ip, &c.file),
+        };
+        let p = self.phones.get_mut(&key).expect("every key names a card");
+        let s = &mut p.summary;
+        let asked = c.file.trim_start_matches(['/', '\\']).to_string();
+        if !c.own && s.registers.as_ref().is_some_and(|r| r.own) {
+            return Vec::new();
+        }
+        s.registers = Some(Box::new(Registration {
+            file: asked,
+            own: c.own,
+            words: c.registers.sentence(),
+        }));
+        let out = s.clone();
+        self.bound(&key);
+        self.take_renamed(&key, out)
+    }
+
+    /// Simulated phones start: their addresses are remembered as
+    /// simulated, and each MAC's card says a simulation runs.
+    fn on_simulation(&mut self, now: u64, run: &SimulationStarted) -> Vec<PhoneSummary> {
+        if self.simulated.len() + run.phones.len() > MAX_SIMULATED {
+            self.simulated.clear();
+        }
+        let mut changed = Vec::new();
+        for phone in &run.phones {
+            self.simulated.insert(phone.source, phone.mac.clone());
+            let key = self.phone_by_mac(now, &phone.mac, None);
+            let p = self.phones.get_mut(&key).expect("every key names a card");
+            let s = &mut p.summary;
+            if s.model.is_none() {
+                s.model = Some(phone.model.clone());
+            }
+            s.simulation = Some(Box::new(Simulated {
+                outcome: SimulatedOutcome::Running,
+                sentence: format!(
+                    "a simulated {} with this MAC is booting against the helper's TFTP server",
+                    phone.model
+                ),
+                code: None,
+                registered: None,
+            }));
+            changed.push(s.clone());
+            self.bound(&key);
+        }
+        changed
+    }
+
+    /// One simulated phone's verdict, on its MAC's card.
+    fn on_verdict(&mut self, now: u64, v: &SimulationVerdict) -> Vec<PhoneSummary> {
+        let key = self.phone_by_mac(now, &v.mac, None);
+        let p = self.phones.get_mut(&key).expect("every key names a card");
+        if p.summary.model.is_none() {
+            p.summary.model = Some(v.model.clone());
+        }
+        p.summary.simulation = Some(Box::new(v.result.clone()));
+        let out = p.summary.clone();
+        self.bound(&key);
+        vec![out]
+    }
+
+    /// `out`, with the id it had before, when the event being handled
+    /// renamed it.
+    fn take_renamed(&mut self, key: &str, mut out: PhoneSummary) -> Vec<PhoneSummary> {
         if let Some((old, new)) = self.renamed.take()
             && new == key
         {
@@ -687,3 +800,5 @@ fn recount(s: &mut PhoneSummary) {
 mod tests;
 #[cfg(test)]
 mod tests79;
+#[cfg(test)]
+mod tests_sim;

@@ -20,7 +20,7 @@ pub(super) fn lines(
         .collect()
 }
 
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     let images = lines(IMAGES.iter().map(|s| s.to_string()));
     let mut files: Vec<(String, u64)> = IMAGES.iter().map(|n| (n.to_string(), 1000)).collect();
     for m in [
@@ -38,7 +38,7 @@ fn catalog() -> Catalog {
 
 const PHONE: &str = "10.0.0.50:50000";
 
-fn req(file: &str, resolution: Resolution) -> Event {
+pub(super) fn req(file: &str, resolution: Resolution) -> Event {
     testkit::tftp_request(1, PHONE.parse().unwrap(), file, resolution, Some(1000))
 }
 

@@ -1,6 +1,7 @@
-//! One phone's card: model, MAC, address, the files in manifest order with a
-//! bar each, what it announced over CDP or LLDP-MED, and the verdict or the
-//! diagnosis with its fix.
+//! One phone's card: model, MAC, address, whom it registers as, the files in
+//! manifest order with a bar each, what it announced over CDP or LLDP-MED, the
+//! verdict or the diagnosis with its fix, and what a simulated phone of its
+//! MAC did, marked as a simulation.
 
 use yew::prelude::*;
 
@@ -60,6 +61,9 @@ pub fn phone_card(id: &str, v: &PhoneView, heard_secs: Option<u64>) -> Html {
                     <div><dt>{ "Files" }</dt><dd data-testid="phone-count">{ format!("{done} of {expected}") }</dd></div>
                 }
             </dl>
+            if let Some(who) = &v.registers {
+                <p data-testid="phone-registers">{ who.clone() }</p>
+            }
             if let Some(a) = &v.announced {
                 <div class="phone-announced" data-testid="phone-announced">
                     <p>
@@ -97,6 +101,12 @@ pub fn phone_card(id: &str, v: &PhoneView, heard_secs: Option<u64>) -> Html {
             }
             if let Some(normal) = &v.normal {
                 <p class="phone-normal muted" data-testid="phone-normal">{ rich(normal) }</p>
+            }
+            if let Some(sim) = &v.simulation {
+                <p class={classes!("phone-simulated", format!("tone-{}", sim.tone))} data-testid="phone-simulated" data-tone={sim.tone}>
+                    { rich(&sim.text) }
+                    <span class="muted">{ " (a simulated phone with this MAC, run by the helper: not this phone's doing)" }</span>
+                </p>
             }
         </article>
     }

@@ -406,6 +406,8 @@ fn watch(props: &RecoverStepProps) -> Html {
     };
     let (recovered, working, attention) = live.tally();
     let n = live.phones.len();
+    // Cards only a simulation gave are no phones seen.
+    let seen = recovered + working + attention;
     let heard = |id: &str| live.heard_secs(id, props.now);
     let cards = live
         .active()
@@ -475,16 +477,20 @@ fn watch(props: &RecoverStepProps) -> Html {
             </div>
         }
     });
+    let simulate = simulate_box(props, served.is_some());
     html! {
         <section class="panel watch" aria-labelledby="watch-title" data-testid="watch">
             <h2 id="watch-title">{ "Watch the phones" }</h2>
             { head }
             { waiting }
+            { simulate }
             if n > 0 {
-                <p class="watch-tally" data-testid="watch-tally">
-                    { format!("{}: {recovered} recovered, {working} in progress, {attention} to look at.",
-                        format::count(n, "phone", "phones")) }
-                </p>
+                if seen > 0 {
+                    <p class="watch-tally" data-testid="watch-tally">
+                        { format!("{}: {recovered} recovered, {working} in progress, {attention} to look at.",
+                            format::count(seen, "phone", "phones")) }
+                    </p>
+                }
                 if live.can_recover_another() {
                     <div class="deliver-actions recover-another">
                         <button type="button" class="button primary" data-testid="recover-another" onclick={another}>
@@ -503,5 +509,43 @@ fn watch(props: &RecoverStepProps) -> Html {
             { finish_options(props) }
             <p class="visually-hidden" role="status" aria-live="polite">{ live.announce.clone() }</p>
         </section>
+    }
+}
+
+/// [Try with simulated phones]: the helper boots the bundle's phones as
+/// simulations against its own TFTP server, and each card says whether that
+/// phone would register. Waits, saying why, without a connected helper, a
+/// served bundle, or while a run goes on.
+fn simulate_box(props: &RecoverStepProps, served: bool) -> Html {
+    let run = &props.live.simulation;
+    let connected = props.link.is_connected();
+    let why = if !connected {
+        "Needs the helper, which is not connected."
+    } else if !served {
+        "Needs a bundle the helper serves: send it in step 4."
+    } else if run.busy() {
+        "A simulation is running; each card gets its verdict as it comes."
+    } else {
+        "The helper boots the bundle's phones (up to 8) as simulations on its own computer, from 127.0.100.x; each card then says whether that phone would register. No real phone is touched."
+    };
+    let onclick = {
+        let (link, dispatch) = (props.helper.clone(), props.dispatch.clone());
+        Callback::from(move |_: MouseEvent| {
+            if link.simulate_phones() {
+                dispatch.emit(Action::SimulateAsked(browser::clock()));
+            }
+        })
+    };
+    html! {
+        <div class="deliver-actions simulate" data-testid="simulate">
+            <button type="button" class="button" data-testid="simulate-phones" {onclick}
+                disabled={!connected || !served || run.busy()} aria-describedby="simulate-why">
+                { "Try with simulated phones" }
+            </button>
+            <span class="muted" id="simulate-why">{ why }</span>
+            if let Some((tone, words)) = run.words() {
+                <p class="status" data-testid="simulate-status" data-tone={tone} role="status">{ words }</p>
+            }
+        </div>
     }
 }

@@ -9,7 +9,8 @@
 
 use lifeline_shared::advice::Advice;
 use lifeline_shared::events::{
-    Announced, FileState, PhoneFile, PhoneState, PhoneSummary, Switched, Transport,
+    Announced, FileState, PhoneFile, PhoneState, PhoneSummary, SimulatedOutcome, Switched,
+    Transport,
 };
 
 use crate::format;
@@ -88,6 +89,52 @@ pub struct PhoneView {
     pub switched: Option<&'static str>,
     /// What it announced over CDP or LLDP-MED.
     pub announced: Option<AnnouncedView>,
+    /// Whom it registers as, and the configuration that says so
+    /// (`Registers as 1001 at 10.0.0.5:5060 · from SEP….cnf.xml`).
+    pub registers: Option<String>,
+    /// What a simulated phone of its MAC did.
+    pub simulation: Option<SimulationView>,
+}
+
+/// A simulation's verdict on a card: never the phone's own doing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimulationView {
+    /// `ok`, `working`, `muted`, `error`.
+    pub tone: &'static str,
+    /// `Simulated: would register as 1001 at 127.0.0.1:5070.`
+    pub text: String,
+}
+
+impl SimulationView {
+    fn of(s: &lifeline_shared::events::Simulated) -> SimulationView {
+        let (tone, lead) = match s.outcome {
+            SimulatedOutcome::Running => ("working", "Simulation running"),
+            SimulatedOutcome::Registered => ("ok", "Simulated"),
+            SimulatedOutcome::Stuck | SimulatedOutcome::CouldNotRun => ("error", "Simulated"),
+            SimulatedOutcome::NothingToRegister | SimulatedOutcome::Other => ("muted", "Simulated"),
+        };
+        let said = s.sentence.trim();
+        let stop = if said.ends_with(['.', '!', '?']) {
+            ""
+        } else {
+            "."
+        };
+        SimulationView {
+            tone,
+            text: [lead, ": ", said, stop].concat(),
+        }
+    }
+}
+
+/// Whether only a simulated phone of its MAC made this card: the real phone
+/// was never seen (no address, no request, no announcement).
+pub fn simulated_only(p: &PhoneSummary) -> bool {
+    p.simulation.is_some()
+        && p.state == PhoneState::Waiting
+        && p.address.is_none()
+        && p.files.is_empty()
+        && p.normal_misses.is_empty()
+        && p.announced.is_none()
 }
 
 /// A phone's CDP or LLDP-MED announcement, in words.
@@ -162,6 +209,12 @@ impl PhoneView {
                     "Sent in {took}. The phone now writes them to its flash and restarts by itself, which can take several minutes: do not unplug it. This card says Recovered when it comes back and asks for its configuration."
                 ),
                 None,
+            ),
+            PhoneState::Waiting if simulated_only(p) => (
+                "muted",
+                "Not seen on the network yet".to_string(),
+                "Only a simulated phone with its MAC has asked the helper for files; the real phone has not shown up.".to_string(),
+                Some("Reset the real phone as the steps above say to watch it here.".to_string()),
             ),
             PhoneState::Waiting if p.switched == Some(Switched::StartsOver) => (
                 "muted",
@@ -270,6 +323,11 @@ impl PhoneView {
                 Switched::Other => None,
             }),
             announced: p.announced.as_deref().map(AnnouncedView::of),
+            registers: p
+                .registers
+                .as_deref()
+                .map(|r| [&r.words, " · from ", &r.file].concat()),
+            simulation: p.simulation.as_deref().map(SimulationView::of),
         }
     }
 }
@@ -480,6 +538,61 @@ mod tests {
         diagnose(&mut p, Diagnosis::Other);
         p.reason = Some("a newer helper's words".into());
         assert_eq!(PhoneView::of(&p).detail, "a newer helper's words");
+    }
+
+    #[test]
+    fn a_card_says_whom_the_phone_registers_as_and_a_simulation_apart() {
+        use lifeline_shared::events::{Registration, Simulated};
+        let mut p = summary("SEP001122AABBCC", PhoneState::Waiting);
+        p.address = None;
+        p.registers = Some(Box::new(Registration {
+            file: "SEP001122AABBCC.cnf.xml".into(),
+            own: true,
+            words: "Registers as 1001 at 10.0.0.5:5060".into(),
+        }));
+        let v = PhoneView::of(&p);
+        assert_eq!(
+            v.registers,
+            Some("Registers as 1001 at 10.0.0.5:5060 · from SEP001122AABBCC.cnf.xml".to_string())
+        );
+        assert_eq!(v.simulation, None);
+        assert_eq!(v.headline, "Waiting for its first request");
+        let simulated = |outcome, sentence: &str| Simulated {
+            outcome,
+            sentence: sentence.into(),
+            code: None,
+            registered: None,
+        };
+        p.simulation = Some(Box::new(simulated(
+            SimulatedOutcome::Registered,
+            "would register as 1001 at 127.0.0.1:5070",
+        )));
+        assert!(simulated_only(&p));
+        let v = PhoneView::of(&p);
+        assert_eq!(
+            v.simulation,
+            Some(SimulationView {
+                tone: "ok",
+                text: "Simulated: would register as 1001 at 127.0.0.1:5070.".into(),
+            })
+        );
+        // The real phone was not seen: the card says so, not "waiting".
+        assert_eq!(v.headline, "Not seen on the network yet");
+        assert_eq!(v.tone, "muted");
+        p.simulation = Some(Box::new(simulated(
+            SimulatedOutcome::Stuck,
+            "would be stuck: the SIP proxy `nothing.invalid` does not resolve.",
+        )));
+        let sim = PhoneView::of(&p).simulation.unwrap();
+        assert_eq!(sim.tone, "error");
+        assert_eq!(
+            sim.text,
+            "Simulated: would be stuck: the SIP proxy `nothing.invalid` does not resolve."
+        );
+        // Once the phone itself shows up, the card is its own again.
+        p.address = Some(std::net::Ipv4Addr::new(10, 0, 0, 50));
+        assert!(!simulated_only(&p));
+        assert_eq!(PhoneView::of(&p).headline, "Waiting for its first request");
     }
 
     #[test]

@@ -7,7 +7,9 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
 
-use lifeline_shared::events::{DhcpStep, Event, Outcome, Resolution, Transport, is_normal_miss};
+use lifeline_shared::events::{
+    DhcpStep, Event, Outcome, Resolution, SimulatedOutcome, Transport, is_normal_miss,
+};
 
 use crate::clock::Clock;
 use crate::format;
@@ -345,6 +347,34 @@ pub fn event_line(
                 tone: Tone::Plain,
             }
         }
+        // Whom a phone registers as is on its card; the run's tally is
+        // under the button that started it.
+        Event::ConfigServed(_) | Event::SimulationFinished(_) => return None,
+        Event::SimulationStarted(s) => LogLine {
+            at: at.local,
+            phone: None,
+            address: None,
+            mac: None,
+            text: format!(
+                "The helper simulates {} phone(s) against its own TFTP server, from 127.0.100.x.",
+                s.phones.len()
+            ),
+            raw,
+            tone: Tone::Plain,
+        },
+        Event::SimulationVerdict(v) => LogLine {
+            at: at.local,
+            phone: Some(format!("SEP{}", v.mac)),
+            address: None,
+            mac: Some(v.mac.clone()),
+            text: ["Simulated: ", &v.result.sentence].concat(),
+            raw,
+            tone: match v.result.outcome {
+                SimulatedOutcome::Registered => Tone::Good,
+                SimulatedOutcome::Stuck | SimulatedOutcome::CouldNotRun => Tone::Bad,
+                _ => Tone::Plain,
+            },
+        },
         _ => LogLine {
             at: at.local,
             phone: None,

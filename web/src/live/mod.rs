@@ -7,7 +7,11 @@
 //! observed proof of a recovery.
 //!
 //! Layout: [`log`] turns events into log lines and keeps them; [`card`] turns a
-//! summary into the words of a card ([`PhoneView`]).
+//! summary into the words of a card ([`PhoneView`]); [`sim`] where the page's
+//! simulated phones stand ([`SimRun`]).
+//!
+//! A card only a simulated phone of its MAC gave ([`simulated_only`]) is no
+//! phone seen: it neither ends the wait for a phone nor counts in the tally.
 //!
 //! Invariants:
 //! - [Recover another] sets recovered cards aside as done ([`Live::done`]); they
@@ -19,9 +23,11 @@
 
 mod card;
 mod log;
+mod sim;
 
-pub use card::{PhoneView, label};
+pub use card::{PhoneView, label, simulated_only};
 pub use log::{Log, LogLine, Tone};
+pub use sim::SimRun;
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -90,6 +96,8 @@ pub struct Live {
     /// Each card's last announcement: the helper's time of it (ms) and this
     /// page's monotonic time when it arrived, for "last heard N s ago".
     pub heard: BTreeMap<String, (u64, u64)>,
+    /// The page's simulated phones ("Try with simulated phones").
+    pub simulation: SimRun,
 }
 
 impl Default for Live {
@@ -106,6 +114,7 @@ impl Default for Live {
             done: Vec::new(),
             alert: None,
             heard: BTreeMap::new(),
+            simulation: SimRun::Idle,
         }
     }
 }
@@ -299,6 +308,7 @@ impl Live {
 
     /// A network event: a log line.
     pub fn on_event(&mut self, event: &Event, raw: Option<Rc<str>>, at: Clock) {
+        self.simulation.on_event(event);
         if let Some(line) = log::event_line(event, raw, at, |ip| self.card_for(ip)) {
             self.log.push(line);
         }
@@ -361,13 +371,14 @@ impl Live {
 
     /// Whether the watch waits for a phone: none but those set aside as done.
     pub fn is_waiting(&self) -> bool {
-        self.active().next().is_none()
+        self.active().all(simulated_only)
     }
 
-    /// Pass and fail over every phone: recovered, working, attention.
+    /// Pass and fail over every phone seen (not the cards only a simulation
+    /// gave): recovered, working, attention.
     pub fn tally(&self) -> (usize, usize, usize) {
         let mut t = (0, 0, 0);
-        for p in &self.phones {
+        for p in self.phones.iter().filter(|p| !simulated_only(p)) {
             match p.state {
                 PhoneState::Stuck | PhoneState::Failed => t.2 += 1,
                 PhoneState::Done if p.recovered => t.0 += 1,
@@ -455,6 +466,26 @@ mod tests {
         );
         live.filter = None;
         assert_eq!(live.lines().count(), 3);
+    }
+
+    #[test]
+    fn a_card_only_a_simulation_gave_neither_ends_the_wait_nor_counts() {
+        let mut live = Live::default();
+        let mut p = summary("SEP001122AABBCC", PhoneState::Waiting);
+        p.address = None;
+        p.simulation = Some(Box::new(lifeline_shared::events::Simulated {
+            outcome: lifeline_shared::events::SimulatedOutcome::Running,
+            sentence: "a simulated 7961 with this MAC is booting".into(),
+            code: None,
+            registered: None,
+        }));
+        live.fold(p.clone());
+        assert!(live.is_waiting());
+        assert_eq!(live.tally(), (0, 0, 0));
+        p.address = Some(Ipv4Addr::new(10, 0, 0, 50));
+        live.fold(p);
+        assert!(!live.is_waiting());
+        assert_eq!(live.tally(), (0, 1, 0));
     }
 
     #[test]

@@ -316,3 +316,39 @@ fn an_unreadable_message_is_logged() {
         "The helper sent a message this page could not read (not JSON)."
     );
 }
+
+#[test]
+fn a_refused_simulation_is_said_and_leaves_an_upload_under_way_alone() {
+    let (s, key, id) = with_bundle();
+    let s = apply(&s, Action::SendStarted { key, at: at(0) });
+    let s = apply(&s, msg(ready_msg(&id, 0, 100)));
+    let s = apply(&s, Action::SimulateAsked(at(10)));
+    assert!(s.helper.live.simulation.busy());
+    // Asked twice while one is asked: nothing changes.
+    assert!(s.next(Action::SimulateAsked(at(11))).is_none());
+    let r = apply(
+        &s,
+        msg(ServerMessage::Error {
+            code: ErrorCode::Simulation,
+            message: "A simulation is already running: wait for its verdicts".into(),
+            file: None,
+        }),
+    );
+    assert_eq!(
+        r.helper.live.simulation,
+        crate::live::SimRun::Refused(
+            "A simulation is already running: wait for its verdicts.".into()
+        )
+    );
+    assert!(
+        matches!(r.helper.send, SendState::Sending(_)),
+        "{:?}",
+        r.helper.send
+    );
+    assert!(
+        r.helper
+            .live
+            .lines()
+            .any(|l| l.text == "The helper did not start the simulated phones: A simulation is already running: wait for its verdicts."),
+    );
+}

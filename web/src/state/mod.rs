@@ -283,6 +283,9 @@ pub enum Action {
     /// [Retry failed]: the page asked the helper to start these phones (card
     /// ids) over; the user resets them again.
     RetryFailed { phones: Vec<String>, at: Clock },
+    /// [Try with simulated phones]: the page asked the helper to simulate
+    /// the bundle's phones.
+    SimulateAsked(Clock),
     /// Play a sound when a phone finishes, or not.
     SetSound(bool),
     /// Show a notification when a phone finishes, or not. Turning it on
@@ -480,6 +483,17 @@ impl State {
                 next.helper.live.retry_asked(&phones, at);
                 // The phones are reset again: the steps are to be done again.
                 next.resets.clear();
+            }
+            Action::SimulateAsked(at) => {
+                if next.helper.live.simulation.busy() {
+                    return None;
+                }
+                next.helper.live.simulation = crate::live::SimRun::Asked;
+                next.helper.live.note(
+                    "Asked the helper to simulate the bundle's phones.".into(),
+                    Tone::Plain,
+                    at,
+                );
             }
             Action::SetSound(on) if on != self.prefs.sound => next.prefs.sound = on,
             Action::SetNotify(false) if self.prefs.notify || self.notify_asking => {
