@@ -10,7 +10,7 @@
 // REGISTER 200 OK.
 import { createSocket } from 'node:dgram';
 import { test, expect, outputPath } from './fixtures.js';
-import { goToStep, inspect } from './helpers.js';
+import { goToStep, inspect, phoneRow, setPhones } from './helpers.js';
 import { startHelper } from './own-helper.js';
 
 let helper;
@@ -53,12 +53,13 @@ test('a simulated phone registers, and its card says as whom', async ({ page }) 
   await goToStep(page, 3);
   // The registrar is the call manager on loopback, on its own port.
   await page.getByTestId('cm-input').fill('127.0.0.1');
-  await page.getByTestId('phones-input').fill('00:11:22:aa:bb:cc=7961');
-  const line = page.locator('[data-testid=sip-line][data-mac="SEP001122AABBCC"]');
-  await line.getByTestId('sip-user').fill('1001');
-  await line.getByTestId('sip-display').fill('Front desk');
-  await line.getByTestId('sip-password').fill('spec-s3cret');
-  await line.getByTestId('sip-port').fill(String(port));
+  await setPhones(page, '00:11:22:aa:bb:cc=7961');
+  const line = phoneRow(page, 0);
+  await line.getByTestId('cell-user').fill('1001');
+  await line.getByTestId('cell-display_name').fill('Front desk');
+  await line.getByTestId('cell-password').fill('spec-s3cret');
+  await line.getByTestId('cell-port').fill(String(port));
+  await expect(line).toHaveAttribute('data-status', 'ok');
   await goToStep(page, 4);
   await page.getByTestId('send-bundle').click();
   await expect(page.getByTestId('send-switched')).toBeVisible();

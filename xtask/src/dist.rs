@@ -30,11 +30,16 @@ const OUT_NAME: &str = "lifeline_web";
 /// step 3, the 7800/8800's required auth name). A twiggy pass then found no code
 /// the page does not call (no tracker, CDP/LLDP or serde in the wasm; shared's
 /// 130 KB raw is inspection, the helper's messages, packages, inflate, configs),
-/// so the budget rose to 285000 rather than cut a feature. The goal of issue
+/// so the budget rose to 285000 rather than cut a feature. Issue #18's phone
+/// table (paste, import and export of CSV, checked by the shared phone-list
+/// checks compiled in) and the cards' "registers as" and simulated verdicts
+/// took the transfer to 293511 bytes; the table was already a plain function
+/// reusing `TextField`, and binaryen's `wasm-opt` in Debian (108) cannot read
+/// what rustc 1.95 emits, so the budget rose to 296000. The goal of issue
 /// #14 is 240 KB, by the structural cuts measured there (the `App` frame's
 /// 64 KB of inlined views, `report_view`, the reducer, per-component yew
 /// monomorphs, wording as markup): lower the budget as they land.
-const BROTLI_TRANSFER_BUDGET: usize = 285_000;
+const BROTLI_TRANSFER_BUDGET: usize = 296_000;
 
 /// The dist page. It loads nothing from outside this origin.
 const DIST_INDEX_HTML: &str = r#"<!doctype html>
