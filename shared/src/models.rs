@@ -530,11 +530,15 @@ pub fn model(name: &str) -> Option<&'static Model> {
         .strip_prefix("CP-")
         .or_else(|| n.strip_prefix("cp-"))
         .unwrap_or(n);
+    // By `get`, never by slicing: a name is any text, and a byte count from
+    // the catalogue may fall inside one of its characters.
     MODELS.iter().find(|m| {
         m.name.eq_ignore_ascii_case(n)
             || (n.len() == m.name.len() + 1
-                && n[..m.name.len()].eq_ignore_ascii_case(m.name)
-                && n[m.name.len()..].eq_ignore_ascii_case("G"))
+                && n.get(..m.name.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(m.name))
+                && n.get(m.name.len()..)
+                    .is_some_and(|tail| tail.eq_ignore_ascii_case("G")))
     })
 }
 
@@ -671,6 +675,18 @@ mod tests {
             assert_eq!(model_by_device_id(id).map(|m| m.name), Some(name));
         }
         assert_eq!(MODELS.len(), table.len());
+    }
+
+    /// Found by the phone_list fuzz target: a model typed with a character
+    /// of several bytes where a catalogue name's length ends.
+    #[test]
+    fn a_model_name_with_multibyte_characters_is_unknown_not_a_panic() {
+        assert!(model("796\u{FFFD}").is_none());
+        assert!(model("79\u{e9}G").is_none());
+        assert!(model("796\u{e9}").is_none());
+        assert!(model("\u{8d}\u{9a}\u{95}\u{FFFD}\u{7f}").is_none());
+        assert_eq!(model("7961g").map(|m| m.name), Some("7961"));
+        assert_eq!(model("CP-7961G").map(|m| m.name), Some("7961"));
     }
 
     #[test]
