@@ -91,6 +91,12 @@ def fetch(server, name, bind, timeout=1.0, tries=10, loss=0.0, rng=None):
             if lost():
                 continue
             if tid is None:
+                # The reply to a read request is DATA 1 (or an ERROR). Any
+                # other DATA is a stray: a retransmission of the last transfer
+                # whose client had this port before (its final ACK lost)
+                # must not become this transfer's TID.
+                if data[:2] == b"\x00\x03" and data[2:4] != b"\x00\x01":
+                    continue
                 tid = frm
             elif frm != tid:
                 continue

@@ -35,7 +35,9 @@
 //!   bound holds from the first timeout of the last block: that ACK is most
 //!   often lost after the client already has the file (a phone then asks
 //!   for its next file), and the transfer must not hold its slot for the
-//!   whole retry budget (about a minute) meanwhile.
+//!   whole retry budget (about a minute) meanwhile. Unless the client
+//!   acknowledges the block before the last again: then the last block was
+//!   lost, the client waits for it, and the retry budget applies.
 //!
 //! The time handed in is a [`Time`]: the monotonic clock as whole
 //! nanoseconds (see [`super::time`]). Inside, every time is that `u64`, so the
@@ -160,6 +162,10 @@ pub struct ReadSession<R> {
     /// When a transfer waiting only for the final ACK gives up, ns: set at the
     /// first timeout of the last block (see [`Config::claim_timeout`]).
     final_end: Option<u64>,
+    /// The client acknowledged the block before the last again while only the
+    /// final ACK was missing: it still waits for the last block, so the short
+    /// wait of `final_end` does not apply; the retry budget does.
+    last_block_missed: bool,
     /// When the current window was first sent, if it was not sent again.
     window_sent: Option<u64>,
     deadline: Option<u64>,
@@ -275,6 +281,7 @@ impl<R: Read> ReadSession<R> {
             acknowledged: false,
             claim_end,
             final_end: None,
+            last_block_missed: false,
             window_sent: Some(started),
             deadline: Some(started.saturating_add(rto.get()).min(claim_end)),
             stats: Stats::default(),
@@ -499,7 +506,14 @@ impl<R: Read> ReadSession<R> {
         }
         let behind = u64::from((self.sent_high as u16).wrapping_sub(block));
         if behind > self.sent_high - self.base {
-            return; // a duplicate or stale ACK: never resend on it
+            // A duplicate or stale ACK: never resend on it. But when only the
+            // final ACK is missing, the client repeating its ACK of the block
+            // before the last says the last block never reached it.
+            if behind == 1 && self.awaits_final_ack() {
+                self.last_block_missed = true;
+                self.final_end = None;
+            }
+            return;
         }
         let acked = self.sent_high - behind;
         self.acknowledged = true;
@@ -554,7 +568,7 @@ impl<R: Read> ReadSession<R> {
         let final_only = self
             .last
             .is_some_and(|last| self.base == last && self.sent_high == last);
-        if final_only {
+        if final_only && !self.last_block_missed {
             let end = *self
                 .final_end
                 .get_or_insert(now.saturating_add(nanos(self.config.claim_timeout)));

@@ -341,6 +341,37 @@ fn a_missing_final_ack_is_waited_for_as_long_as_a_claim_not_the_whole_budget() {
     assert_eq!(s.outcome(), Some(&Outcome::Done));
 }
 
+/// The soak's rare "timeouts at block 2": the last block of a short file is
+/// lost, and the client, still waiting for it, repeats its ACK of block 1.
+/// That says the last block never arrived: the transfer keeps sending it for
+/// the whole retry budget, not only the short wait for a lost final ACK.
+#[test]
+fn a_client_repeating_the_ack_before_the_last_gets_the_last_block_for_the_whole_budget() {
+    let t0 = T0;
+    let data = pattern(600);
+    let mut s = session(t0, &data, &[]);
+    drain(&mut s);
+    s.handle(t0 + MS, &ack(1));
+    assert_eq!(blocks(&drain(&mut s)), [2]);
+    assert!(s.awaits_final_ack());
+    // Block 2 lost; the client's own timeout repeats ACK 1. Never a resend
+    // on a duplicate (Sorcerer's Apprentice): the timer resends.
+    s.handle(t0 + MS * 300, &ack(1));
+    assert!(drain(&mut s).is_empty());
+    let mut resent = 0;
+    while let Some(deadline) = s.poll_timeout() {
+        s.handle_timeout(deadline);
+        resent += blocks(&drain(&mut s)).iter().filter(|b| **b == 2).count();
+        assert!(resent < 20, "bounded");
+    }
+    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 8 }));
+    assert_eq!(
+        resent, 8,
+        "block 2 sent again on each of the budget's timeouts"
+    );
+    assert!(s.elapsed(t0) > Config::default().claim_timeout * 2);
+}
+
 #[test]
 fn an_acknowledged_oack_ends_the_claim() {
     let t0 = T0;
