@@ -139,6 +139,8 @@ fn ifindex(name: &str) -> Result<u32, OpenError> {
     text.trim().parse().map_err(|_| bad())
 }
 
+/// This program's path, for the `setcap` line of the privilege message.
+#[cfg(target_os = "linux")]
 fn own_path() -> String {
     std::env::current_exe()
         .map(|p| p.display().to_string())
