@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use lifeline_shared::testkit79::{SCCP79_LOAD, SIP79_LOAD, cop_name, sccp79_zip, sip79_cop};
-use lifeline_tests::{Server, lifeline_bin};
+use lifeline_tests::lifeline_bin;
 use simulate_support::{simulate, tempdir};
 
 const GUARD: Duration = Duration::from_secs(180);
@@ -40,19 +40,6 @@ fn bundle(dir: &Path, name: &str, data: &[u8], model: &str) -> PathBuf {
     out
 }
 
-fn serve(root: &Path) -> (Server, String) {
-    let server = Server::start_with(&[
-        "--http-listen",
-        "127.0.0.1:0",
-        "--root",
-        root.to_str().unwrap(),
-        "--tftp-listen",
-        "127.0.0.1:0",
-    ]);
-    let addr = server.wait_for_tftp().to_string();
-    (server, addr)
-}
-
 fn asked(v: &serde_json::Value) -> Vec<(String, String)> {
     v["phones"][0]["files"]
         .as_array()
@@ -75,7 +62,7 @@ fn a_7960_recovers_and_boots_from_a_bundle_made_of_a_cop() {
         std::fs::read(root.join("OS79XX.TXT")).unwrap(),
         SIP79_LOAD.as_bytes()
     );
-    let (_server, addr) = serve(&root);
+    let (_server, addr) = simulate_support::serve(&root, &[]);
 
     // A reset 7960 on SCCP: OS79XX.TXT names the SIP image, so it loads it.
     let out = simulate(
@@ -152,7 +139,7 @@ fn a_7960_recovers_and_boots_from_a_bundle_made_of_a_cop() {
 fn an_sccp_7940_boots_from_its_xmldefault_entry() {
     let dir = tempdir();
     let root = bundle(dir.path(), "P0030801SR02.zip", &sccp79_zip(), "7940");
-    let (_server, addr) = serve(&root);
+    let (_server, addr) = simulate_support::serve(&root, &[]);
     let out = simulate(
         None,
         &[

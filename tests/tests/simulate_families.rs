@@ -6,36 +6,14 @@
 
 mod simulate_support;
 
-use std::path::Path;
 use std::time::Duration;
 
 use lifeline_shared::models::{self, FamilyId};
 use lifeline_shared::testkit::families::{self, NEWER_FAMILIES, family_firmware};
-use lifeline_tests::Server;
 use simulate_support::{bundle, simulate, tempdir};
 
 /// Guard for one run of the simulator (a boot takes about a second).
 const GUARD: Duration = Duration::from_secs(180);
-
-/// `lifeline serve` of `root` on loopback: the server, its TFTP address, and
-/// the port of its HTTP provisioning listener, which phones that ask HTTP
-/// first (7800/8800) must be pointed at (`--http-port`): on the default 6970
-/// they would reach whatever else listens there on this machine.
-fn serve(root: &Path) -> (Server, String, String) {
-    let server = Server::start_with(&[
-        "--http-listen",
-        "127.0.0.1:0",
-        "--root",
-        root.to_str().unwrap(),
-        "--tftp-listen",
-        "127.0.0.1:0",
-        "--provision-listen",
-        "127.0.0.1:0",
-    ]);
-    let addr = server.wait_for_tftp().to_string();
-    let http = server.wait_for_provision().port().to_string();
-    (server, addr, http)
-}
 
 #[test]
 fn every_model_of_every_newer_family_boots_from_a_lifeline_bundle() {
@@ -43,7 +21,10 @@ fn every_model_of_every_newer_family_boots_from_a_lifeline_bundle() {
         let fw = family_firmware(id);
         let dir = tempdir();
         let root = bundle(dir.path(), "fw.zip", &fw.zip(), "127.0.0.1", &[]);
-        let (_server, addr, http) = serve(&root);
+        let (server, addr) = simulate_support::serve(&root, &[]);
+        // 7800/8800 phones ask HTTP first: on their own server's port, not
+        // the default 6970, where another program on this machine may answer.
+        let http = server.wait_for_provision().port().to_string();
         for model in models::models_of_load(id, &fw.load) {
             let out = simulate(
                 None,
@@ -99,7 +80,7 @@ fn a_7925_image_changed_after_bundling_is_refused_for_its_md5() {
     data[n / 2] ^= 0xFF;
     let got = families::md5_hex(&data);
     std::fs::write(&path, &data).unwrap();
-    let (_server, addr, _) = serve(&root);
+    let (_server, addr) = simulate_support::serve(&root, &[]);
 
     let out = simulate(
         None,
@@ -122,7 +103,7 @@ fn a_7925_without_its_java_components_boots_and_says_so() {
     let fw = families::build(FamilyId::F792x, false);
     let dir = tempdir();
     let root = bundle(dir.path(), "7925.zip", &fw.zip(), "127.0.0.1", &[]);
-    let (_server, addr, _) = serve(&root);
+    let (_server, addr) = simulate_support::serve(&root, &[]);
     let out = simulate(
         None,
         &[

@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use lifeline_shared::models::FamilyId;
 use lifeline_shared::testkit::{self, families};
-use lifeline_tests::Server;
-use simulate_support::{bundle, simulate, tempdir};
+use simulate_support::{bundle, serve, simulate, tempdir};
 
 /// Guard for one simulated phone over loopback (it takes about a second).
 const GUARD: Duration = Duration::from_secs(180);
@@ -36,13 +35,7 @@ fn an_http_first_phone_gets_every_file_over_http() {
         "127.0.0.1",
         &[],
     );
-    let server = Server::start_with(&[
-        "--http-listen",
-        "127.0.0.1:0",
-        "--root",
-        root.to_str().unwrap(),
-    ]);
-    let tftp = server.wait_for_tftp().to_string();
+    let (server, tftp) = serve(&root, &[]);
     let http = server.wait_for_provision();
     let port = http.port().to_string();
 
@@ -125,15 +118,7 @@ fn with_http_provisioning_off_the_phone_falls_back_to_tftp() {
         .unwrap()
         .port()
         .to_string();
-    let server = Server::start_with(&[
-        "--http-listen",
-        "127.0.0.1:0",
-        "--root",
-        root.to_str().unwrap(),
-        "--provision-listen",
-        "off",
-    ]);
-    let tftp = server.wait_for_tftp().to_string();
+    let (_server, tftp) = serve(&root, &["--provision-listen", "off"]);
     let out = simulate(
         None,
         &[
@@ -186,13 +171,7 @@ fn a_simulated_8841_asks_http_first_then_tftp_when_the_port_is_closed() {
         )
     };
 
-    let on = Server::start_with(&[
-        "--http-listen",
-        "127.0.0.1:0",
-        "--root",
-        root.to_str().unwrap(),
-    ]);
-    let tftp = on.wait_for_tftp().to_string();
+    let (on, tftp) = serve(&root, &[]);
     let port = on.wait_for_provision().port().to_string();
     let out = boot(&tftp, &port);
     assert_eq!(out.code(), Some(0), "{}\n{}", out.stdout, out.stderr);
@@ -204,15 +183,7 @@ fn a_simulated_8841_asks_http_first_then_tftp_when_the_port_is_closed() {
     assert!(over.iter().all(|t| t == "http"), "{phone}");
     drop(on);
 
-    let off = Server::start_with(&[
-        "--http-listen",
-        "127.0.0.1:0",
-        "--root",
-        root.to_str().unwrap(),
-        "--provision-listen",
-        "off",
-    ]);
-    let tftp = off.wait_for_tftp().to_string();
+    let (_off, tftp) = serve(&root, &["--provision-listen", "off"]);
     // The port the listener had is closed now.
     let out = boot(&tftp, &port);
     assert_eq!(out.code(), Some(0), "{}\n{}", out.stdout, out.stderr);

@@ -5,32 +5,13 @@
 
 mod simulate_support;
 
-use std::path::Path;
 use std::time::Duration;
 
 use lifeline_shared::testkit::{self, case_mismatch_zip};
-use lifeline_tests::Server;
 use simulate_support::{bundle, simulate, tempdir};
 
 /// Guard for one simulated phone over loopback (it takes about a second).
 const GUARD: Duration = Duration::from_secs(180);
-
-/// `lifeline serve` with TFTP on a free loopback port; returns it and the
-/// `--server` argument.
-fn serve(root: &Path) -> (Server, String) {
-    let server = Server::start_with(&[
-        "--http-listen",
-        "127.0.0.1:0",
-        "--root",
-        root.to_str().unwrap(),
-        "--tftp-listen",
-        "127.0.0.1:0",
-        "--provision-listen",
-        "127.0.0.1:0",
-    ]);
-    let addr = server.wait_for_tftp().to_string();
-    (server, addr)
-}
 
 #[test]
 fn a_lifeline_bundle_recovers_a_7961_in_both_modes_plain_and_with_options() {
@@ -42,7 +23,7 @@ fn a_lifeline_bundle_recovers_a_7961_in_both_modes_plain_and_with_options() {
         "127.0.0.1",
         &[],
     );
-    let (_server, addr) = serve(&root);
+    let (_server, addr) = simulate_support::serve(&root, &[]);
 
     let out = simulate(None, &["--model", "7961", "--server", &addr], GUARD);
     assert_eq!(out.code(), Some(0), "{}\n{}", out.stdout, out.stderr);
@@ -114,7 +95,7 @@ fn a_missing_image_is_named_in_the_verdict() {
         &[],
     );
     std::fs::remove_file(root.join("dsp41.8-3-2-27.sbn")).unwrap();
-    let (_server, addr) = serve(&root);
+    let (_server, addr) = simulate_support::serve(&root, &[]);
 
     let out = simulate(None, &["--model", "7961", "--server", &addr], GUARD);
     assert_eq!(out.code(), Some(1), "{}\n{}", out.stdout, out.stderr);
@@ -168,7 +149,7 @@ fn a_manifest_saying_jar_with_a_capital_recovers_through_the_bundles_alias() {
         root.join("Jar41sccp.8-3-2-27.sbn").is_file(),
         "the bundle holds the alias"
     );
-    let (_server, addr) = serve(&root);
+    let (_server, addr) = simulate_support::serve(&root, &[]);
 
     let out = simulate(
         None,
@@ -252,7 +233,7 @@ fn firmware_7942() -> Vec<u8> {
 fn a_7961_against_a_7942_bundle_is_told_the_firmware_is_not_for_its_model() {
     let dir = tempdir();
     let root = bundle(dir.path(), "7942.zip", &firmware_7942(), "127.0.0.1", &[]);
-    let (_server, addr) = serve(&root);
+    let (_server, addr) = simulate_support::serve(&root, &[]);
 
     let out = simulate(None, &["--model", "7961", "--server", &addr], GUARD);
     assert_eq!(out.code(), Some(1), "{}\n{}", out.stdout, out.stderr);
@@ -298,7 +279,7 @@ fn phones_send_from_the_source_given_or_a_loopback_address_each() {
         "127.0.0.1",
         &[],
     );
-    let (_server, addr) = serve(&root);
+    let (_server, addr) = simulate_support::serve(&root, &[]);
 
     let out = simulate(
         None,

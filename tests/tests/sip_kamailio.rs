@@ -254,23 +254,6 @@ fn a_proxy_that_is_down_is_no_answer_after_timer_f() {
     }
 }
 
-/// `lifeline serve` with TFTP on a free loopback port; returns it and the
-/// `--server` argument.
-fn serve(root: &Path) -> (lifeline_tests::Server, String) {
-    let server = lifeline_tests::Server::start_with(&[
-        "--http-listen",
-        "127.0.0.1:0",
-        "--root",
-        root.to_str().unwrap(),
-        "--tftp-listen",
-        "127.0.0.1:0",
-        "--provision-listen",
-        "127.0.0.1:0",
-    ]);
-    let addr = server.wait_for_tftp().to_string();
-    (server, addr)
-}
-
 /// The `n`th phone's MAC, as `--mac BASE --phones N` counts them.
 fn nth_mac(n: u8) -> Mac {
     Mac([0x00, 0x1b, 0x54, 0x00, 0x10, n])
@@ -329,7 +312,7 @@ fn lifeline_simulate_boots_twelve_phones_and_tells_each_ones_registration() {
         let xml = std::fs::read_to_string(&file).unwrap();
         assert!(xml.contains(&format!("{}", 1001 + u32::from(n))), "{xml}");
     }
-    let (_server, addr) = serve(&root);
+    let (_server, addr) = simulate_support::serve(&root, &[]);
     let out = simulate_support::simulate(
         None,
         &[

@@ -165,6 +165,22 @@ pub fn mac_arg(base: [u8; 6]) -> String {
         .join(":")
 }
 
+/// `lifeline serve --root ROOT EXTRA…` on loopback, each listener on a free
+/// port (see [`lifeline_tests::Server::start_with`]); returns the server and
+/// its TFTP address, the `--server` argument of `lifeline simulate`.
+pub fn serve(root: &Path, extra: &[&str]) -> (lifeline_tests::Server, String) {
+    let mut args = vec![
+        "--http-listen",
+        "127.0.0.1:0",
+        "--root",
+        root.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let server = lifeline_tests::Server::start_with(&args);
+    let addr = server.wait_for_tftp().to_string();
+    (server, addr)
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("lifeline-simulate-e2e-")
