@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use lifeline_shared::config::cnf_xml::MAX_CNF;
 use lifeline_shared::config::registers::{self, Registers};
+use lifeline_shared::config::sip79::SIP_DEFAULT;
 use lifeline_shared::events::{ConfigServed, Event, Resolution, TftpRequest};
 use lifeline_shared::tracker::mac_in_name;
 use tokio::sync::broadcast;
@@ -20,9 +21,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::events::Events;
 use crate::files::FileSource;
-
-/// The name a 7940/7960's defaults are served under.
-const SIP_DEFAULT: &str = "SIPDefault.cnf";
 
 /// Publishes a [`Event::ConfigServed`] after each configuration served,
 /// until `stop`.
@@ -80,7 +78,7 @@ fn config_kind(r: &TftpRequest) -> Option<Kind> {
     let served = r.served.as_deref()?.to_ascii_lowercase();
     if served.ends_with(".cnf.xml") {
         Some(Kind::Xml)
-    } else if served == SIP_DEFAULT.to_ascii_lowercase() {
+    } else if served.eq_ignore_ascii_case(SIP_DEFAULT) {
         Some(Kind::Default79)
     } else if served.ends_with(".cnf") && mac_in_name(&served).is_some() {
         Some(Kind::Own79)
