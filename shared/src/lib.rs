@@ -44,6 +44,7 @@ pub mod firmware;
 pub mod inflate;
 pub mod manifest_json;
 pub mod models;
+pub mod plan;
 pub mod protocol;
 pub mod size;
 pub mod sort;

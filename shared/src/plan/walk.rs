@@ -1,0 +1,676 @@
+//! The helper's walk of each phone through a plan, request by request. Pure: the
+//! helper hands it who asked for what and when, it says what to serve.
+//!
+//! What each request tells (the phone's own order, `../shared/docs` §5):
+//! - a phone in recovery asks for `termNN.default.loads` (a 7940/7960 for
+//!   `OS79XX.TXT`): it is given the first hop's;
+//! - after each boot a phone asks for its configuration (`SEP<MAC>.cnf.xml`, else
+//!   `XMLDefault.cnf.xml`; `SIPDefault.cnf` on a 7940/7960's SIP image): it is given one
+//!   naming the next load of its way;
+//! - a phone that does not run the load named asks for its `.loads` next: so a phone
+//!   that asks for its configuration again without having asked for the load named
+//!   last time runs that load. Only then is it "on" it, and moved on.
+//!
+//! Safety: a phone is only ever offered a load the rules allow from the load it is
+//! known to run (observed, announced over CDP/LLDP, or said by the person). With none
+//! known and more than one load in the plan, nothing is offered: recovery requests
+//! get "File not found" (the phone asks again a minute later) and configurations name
+//! no load (the phone keeps its own), until the person says where it starts. A phone
+//! that takes the same load [`MAX_ATTEMPTS`] times and never runs it is held too.
+
+use super::retarget::Offer;
+use super::{Load, Route, Running, route};
+use crate::models::{FamilyId, Protocol};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// The most phones a walker remembers; the least recently seen is forgotten first.
+pub const MAX_PHONES: usize = 4096;
+/// How often a phone may be offered one load it fetches and never runs before it is held.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// The plan as a bundle carries it (`upgrade` in `lifeline-bundle.json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundlePlan {
+    /// The target load's name.
+    pub target: String,
+    /// Every load the bundle holds, the target among them.
+    pub loads: Vec<PlanLoad>,
+    /// Where the phones start, as the person said it (`8.0(4)`, a load name); none
+    /// when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+}
+
+/// One load of a bundle's plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanLoad {
+    /// The load manifest's name without `.loads`.
+    pub name: String,
+    /// What a configuration names it by (the load name; a 7940/7960's image name).
+    pub config_name: String,
+    /// Its recovery manifests: the name a wiped phone asks for, and the bundle file
+    /// that holds this load's copy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery: Vec<Recovery>,
+}
+
+/// A recovery manifest of one load of a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recovery {
+    /// `term61.default.loads`.
+    pub asked: String,
+    /// The bundle file served for it (`SCCP41.8-5-2S.term61.default.loads` for a hop).
+    pub file: String,
+}
+
+/// The bundle file name a hop's recovery manifest is kept under.
+pub fn hop_recovery_file(load: &str, asked: &str) -> String {
+    format!("{load}.{asked}")
+}
+
+/// What a request is, to a walk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ask {
+    /// The configuration a phone reads once a boot.
+    Boot,
+    /// Another configuration of the same boot (`SIP<MAC>.cnf` after `SIPDefault.cnf`).
+    MoreConfig,
+    /// A recovery manifest (or `OS79XX.TXT`).
+    Recovery,
+    /// A load manifest (`<LOAD>.loads`).
+    Manifest,
+    /// Anything else.
+    Other,
+}
+
+/// Classifies a requested name.
+pub fn ask_of(name: &str) -> Ask {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let l = base.to_ascii_lowercase();
+    if l == "xmldefault.cnf.xml" || l == "sepdefault.cnf.xml" || l == "sipdefault.cnf" {
+        return Ask::Boot;
+    }
+    if l.starts_with("sep") && l.ends_with(".cnf.xml") && crate::tracker::mac_in_name(base).is_some()
+    {
+        return Ask::Boot;
+    }
+    if l.starts_with("sip") && l.ends_with(".cnf") && crate::tracker::mac_in_name(base).is_some() {
+        return Ask::MoreConfig;
+    }
+    if l == "os79xx.txt" || (l.starts_with("term") && l.ends_with(".default.loads")) {
+        return Ask::Recovery;
+    }
+    if l.ends_with(".loads") {
+        return Ask::Manifest;
+    }
+    Ask::Other
+}
+
+/// What to serve for a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Serve {
+    /// The file as the bundle has it.
+    AsIs,
+    /// The configuration, made to name this.
+    Config(Offer),
+    /// This bundle file instead (a hop's recovery manifest).
+    File(String),
+    /// `OS79XX.TXT`'s text: the image to take.
+    Text(String),
+    /// "File not found": nothing may be offered yet.
+    Hold,
+}
+
+/// Where a phone's walk stands, for its card.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "state", content = "detail")]
+pub enum WalkState {
+    /// Offered a load; it has not asked for it yet.
+    Offered,
+    /// Fetching the load offered.
+    Fetching,
+    /// On the target, observed.
+    Done,
+    /// Nothing offered: where the phone starts is not known.
+    AskStart,
+    /// Nothing offered: the way needs a load no package holds (the need in words).
+    Missing(String),
+    /// Nothing offered: the rules forbid every way (why and what to do).
+    Impossible(String),
+    /// Held: it fetched the load offered this many times and never ran it.
+    Refused(String),
+}
+
+/// One step of a phone's way, with its times (ms on the helper's clock).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepLog {
+    /// The load's label (`8.5(2)`).
+    pub label: String,
+    /// The load's name.
+    pub load: String,
+    /// When it was first offered.
+    pub offered_ms: u64,
+    /// When the phone first asked for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched_ms: Option<u64>,
+    /// When the phone was seen running it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_ms: Option<u64>,
+}
+
+/// A phone's walk, as its card shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkStatus {
+    /// Its MAC (`001122AABBCC`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
+    /// Its address, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<IpAddr>,
+    /// The way in labels: where it started, each hop, the target.
+    pub path: Vec<String>,
+    /// The hop being taken, from 1 (0 before the first offer).
+    pub hop: u32,
+    /// How many hops the way has.
+    pub hops: u32,
+    /// The load it was seen running, as a label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
+    pub state: WalkState,
+    /// Each load offered, with its times.
+    pub steps: Vec<StepLog>,
+}
+
+/// One phone, as the walker remembers it (kept across a helper restart).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneWalk {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<IpAddr>,
+    /// Where it started, when the person said so for this phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Running>,
+    /// What it runs, when seen (or announced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<Running>,
+    /// The load offered last, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered: Option<String>,
+    /// Whether it asked for that load since.
+    #[serde(default)]
+    pub fetched: bool,
+    /// How many times in a row it was offered that load after fetching it.
+    #[serde(default)]
+    pub attempts: u32,
+    /// Its way when first planned, by load name, the start's label first.
+    #[serde(default)]
+    pub path: Vec<String>,
+    #[serde(default)]
+    pub steps: Vec<StepLog>,
+    #[serde(default)]
+    pub seen_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<WalkState>,
+}
+
+/// Every phone's walk through one plan.
+#[derive(Clone, Debug)]
+pub struct Walker {
+    family: FamilyId,
+    target: Load,
+    loads: Vec<(Load, PlanLoad)>,
+    start: Option<Running>,
+    phones: Vec<PhoneWalk>,
+}
+
+impl Walker {
+    /// A walker for a bundle's plan; `None` when the plan names no load Lifeline reads.
+    pub fn new(plan: &BundlePlan) -> Option<Walker> {
+        let mut loads = Vec::new();
+        for p in &plan.loads {
+            loads.push((Load::of_name(&p.name)?, p.clone()));
+        }
+        let target = loads
+            .iter()
+            .find(|(l, _)| l.name.eq_ignore_ascii_case(&plan.target))?
+            .0
+            .clone();
+        let start = plan
+            .start
+            .as_deref()
+            .and_then(|s| Running::parse(s, target.protocol));
+        Some(Walker {
+            family: target.family,
+            target,
+            loads,
+            start,
+            phones: Vec::new(),
+        })
+    }
+
+    /// The phones remembered, for keeping across a restart.
+    pub fn phones(&self) -> &[PhoneWalk] {
+        &self.phones
+    }
+
+    /// Takes back phones remembered before (any plan: what a phone runs is a fact
+    /// about it; its way is worked out again).
+    pub fn restore(&mut self, phones: Vec<PhoneWalk>) {
+        self.phones = phones;
+        self.phones.truncate(MAX_PHONES);
+        for p in &mut self.phones {
+            p.held = None;
+        }
+    }
+
+    fn loads(&self) -> Vec<Load> {
+        self.loads.iter().map(|(l, _)| l.clone()).collect()
+    }
+
+    fn plan_load(&self, name: &str) -> Option<&PlanLoad> {
+        self.loads
+            .iter()
+            .find(|(l, _)| l.name.eq_ignore_ascii_case(name))
+            .map(|(_, p)| p)
+    }
+
+    fn label_of(&self, name: &str) -> String {
+        Load::of_name(name)
+            .map(|l| l.label())
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    /// The phone at `address` or with `mac`, made if new.
+    fn phone(&mut self, address: Option<IpAddr>, mac: Option<String>, now_ms: u64) -> usize {
+        let by_mac = mac
+            .as_ref()
+            .and_then(|m| self.phones.iter().position(|p| p.mac.as_ref() == Some(m)));
+        let i = match by_mac {
+            Some(i) => i,
+            None => {
+                let by_addr = address.and_then(|a| {
+                    self.phones
+                        .iter()
+                        .position(|p| p.address == Some(a) && (p.mac.is_none() || mac.is_none()))
+                });
+                match by_addr {
+                    Some(i) => i,
+                    None => {
+                        if self.phones.len() >= MAX_PHONES
+                            && let Some(old) = (0..self.phones.len())
+                                .min_by_key(|&i| self.phones[i].seen_ms)
+                        {
+                            self.phones.remove(old);
+                        }
+                        self.phones.push(PhoneWalk::default());
+                        self.phones.len() - 1
+                    }
+                }
+            }
+        };
+        // An address belongs to one phone: another phone that had it has moved.
+        if let Some(a) = address {
+            for (j, p) in self.phones.iter_mut().enumerate() {
+                if j != i && p.address == Some(a) && p.mac.is_some() && mac.is_some() {
+                    p.address = None;
+                }
+            }
+        }
+        let p = &mut self.phones[i];
+        if mac.is_some() && p.mac.is_none() {
+            p.mac = mac;
+        }
+        if address.is_some() {
+            p.address = address;
+        }
+        p.seen_ms = now_ms;
+        i
+    }
+
+    /// What to serve `address` for `name`, which exists in the bundle (or, for a
+    /// recovery manifest, is asked for); and the phone's status when it changed.
+    pub fn request(
+        &mut self,
+        address: Option<IpAddr>,
+        name: &str,
+        now_ms: u64,
+    ) -> (Serve, Option<WalkStatus>) {
+        let ask = ask_of(name);
+        if ask == Ask::Other {
+            return (Serve::AsIs, None);
+        }
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let mac = crate::tracker::mac_in_name(base);
+        let i = self.phone(address, mac, now_ms);
+        match ask {
+            Ask::Boot => self.boot(i, now_ms),
+            Ask::MoreConfig => {
+                let p = &self.phones[i];
+                let offer = match (&p.held, &p.offered) {
+                    (None, Some(o)) => self
+                        .plan_load(o)
+                        .map(|l| Offer::Load(l.config_name.clone()))
+                        .unwrap_or(Offer::Keep),
+                    _ => Offer::Keep,
+                };
+                (Serve::Config(offer), None)
+            }
+            Ask::Recovery => self.recovery(i, base, now_ms),
+            Ask::Manifest => {
+                let load = base.get(..base.len() - ".loads".len()).unwrap_or(base);
+                let p = &mut self.phones[i];
+                if p.offered.as_deref().is_some_and(|o| o.eq_ignore_ascii_case(load)) && !p.fetched
+                {
+                    p.fetched = true;
+                    if let Some(s) = p.steps.last_mut()
+                        && s.load.eq_ignore_ascii_case(load)
+                        && s.fetched_ms.is_none()
+                    {
+                        s.fetched_ms = Some(now_ms);
+                    }
+                    return (Serve::AsIs, Some(self.status(i)));
+                }
+                (Serve::AsIs, None)
+            }
+            Ask::Other => (Serve::AsIs, None),
+        }
+    }
+
+    /// Where a phone starts: what it was seen running, else what the person said.
+    fn from(&self, i: usize) -> Option<Running> {
+        let p = &self.phones[i];
+        p.on.clone()
+            .or_else(|| p.start.clone())
+            .or_else(|| self.start.clone())
+    }
+
+    /// The phone asked for its configuration: a new boot.
+    fn boot(&mut self, i: usize, now_ms: u64) -> (Serve, Option<WalkStatus>) {
+        // It did not ask for the load named last time: it runs it.
+        let confirmed = {
+            let p = &self.phones[i];
+            match (&p.offered, p.fetched) {
+                (Some(o), false) => Load::of_name(o),
+                _ => None,
+            }
+        };
+        if let Some(l) = confirmed {
+            self.on(i, l.running(), now_ms);
+        }
+        let Some(from) = self.from(i) else {
+            if self.loads.len() == 1 {
+                return (Serve::AsIs, None);
+            }
+            return self.hold(i, WalkState::AskStart, Serve::Config(Offer::Keep));
+        };
+        match route(self.family, &from, &self.target, &self.loads()) {
+            Route::Via(v) => {
+                let next = v.first().cloned().unwrap_or_else(|| self.target.clone());
+                self.plan_path(i, &from, &v);
+                let p = &mut self.phones[i];
+                if p.offered.as_deref() == Some(next.name.as_str()) {
+                    if p.fetched {
+                        p.attempts += 1;
+                    }
+                } else {
+                    p.attempts = 0;
+                    p.steps.push(StepLog {
+                        label: next.label(),
+                        load: next.name.clone(),
+                        offered_ms: now_ms,
+                        fetched_ms: None,
+                        on_ms: None,
+                    });
+                    if p.steps.len() > 2 * super::MAX_LOADS {
+                        p.steps.remove(0);
+                    }
+                }
+                if p.attempts > MAX_ATTEMPTS {
+                    let words = format!(
+                        "It fetched {} {} times and still does not run it: it refuses it (a phone shows \"Load Authentication Failed\"). It may run an older load than Lifeline was told; check Settings → Status → Firmware Versions on the phone.",
+                        next.label(),
+                        p.attempts
+                    );
+                    return self.hold(i, WalkState::Refused(words), Serve::Config(Offer::Keep));
+                }
+                p.offered = Some(next.name.clone());
+                p.fetched = false;
+                p.held = None;
+                let config_name = self
+                    .plan_load(&next.name)
+                    .map(|l| l.config_name.clone())
+                    .unwrap_or(next.name.clone());
+                (Serve::Config(Offer::Load(config_name)), Some(self.status(i)))
+            }
+            Route::Missing(n) => self.hold(
+                i,
+                WalkState::Missing(format!(
+                    "It needs {} first, which the bundle does not hold; add one to the plan.",
+                    n.words
+                )),
+                Serve::Config(Offer::Keep),
+            ),
+            Route::Impossible(why, fix) => self.hold(
+                i,
+                WalkState::Impossible(format!("{why} {fix}")),
+                Serve::Config(Offer::Keep),
+            ),
+        }
+    }
+
+    /// A wiped phone asked for its recovery manifest.
+    fn recovery(&mut self, i: usize, asked: &str, now_ms: u64) -> (Serve, Option<WalkStatus>) {
+        let os79 = asked.eq_ignore_ascii_case("OS79XX.TXT");
+        let Some(from) = self.phones[i]
+            .start
+            .clone()
+            .or_else(|| self.start.clone())
+            .or_else(|| self.phones[i].on.clone())
+        else {
+            if self.loads.len() == 1 {
+                return (Serve::AsIs, None);
+            }
+            return self.hold(i, WalkState::AskStart, Serve::Hold);
+        };
+        let first = match route(self.family, &from, &self.target, &self.loads()) {
+            Route::Via(v) => {
+                self.plan_path(i, &from, &v);
+                v.first().cloned().unwrap_or_else(|| self.target.clone())
+            }
+            Route::Missing(n) => {
+                let words = format!(
+                    "It needs {} first, which the bundle does not hold; add one to the plan.",
+                    n.words
+                );
+                return self.hold(i, WalkState::Missing(words), Serve::Hold);
+            }
+            Route::Impossible(why, fix) => {
+                return self.hold(i, WalkState::Impossible(format!("{why} {fix}")), Serve::Hold);
+            }
+        };
+        let Some(pl) = self.plan_load(&first.name).cloned() else {
+            return (Serve::Hold, None);
+        };
+        let serve = if os79 {
+            Serve::Text(pl.config_name.clone())
+        } else if first.name == self.target.name {
+            Serve::AsIs
+        } else {
+            match pl.recovery.iter().find(|r| r.asked.eq_ignore_ascii_case(asked)) {
+                Some(r) => Serve::File(r.file.clone()),
+                None => {
+                    let words = format!(
+                        "A wiped phone asks for {asked}, and the package of {} has none; give Lifeline that load's phone firmware zip (cmterm-…), which carries it.",
+                        first.label()
+                    );
+                    return self.hold(i, WalkState::Missing(words), Serve::Hold);
+                }
+            }
+        };
+        let p = &mut self.phones[i];
+        // The phone runs no load while it recovers; once it boots, it runs this one.
+        p.on = None;
+        if p.offered.as_deref() != Some(first.name.as_str()) {
+            p.attempts = 0;
+            p.steps.push(StepLog {
+                label: first.label(),
+                load: first.name.clone(),
+                offered_ms: now_ms,
+                fetched_ms: Some(now_ms),
+                on_ms: None,
+            });
+        }
+        p.offered = Some(first.name.clone());
+        p.fetched = true;
+        p.held = None;
+        (serve, Some(self.status(i)))
+    }
+
+    fn hold(&mut self, i: usize, state: WalkState, serve: Serve) -> (Serve, Option<WalkStatus>) {
+        let changed = self.phones[i].held.as_ref() != Some(&state);
+        self.phones[i].held = Some(state);
+        (serve, changed.then(|| self.status(i)))
+    }
+
+    /// Records the way a phone takes, once, from where it started.
+    fn plan_path(&mut self, i: usize, from: &Running, via: &[Load]) {
+        let family = self.family;
+        let p = &mut self.phones[i];
+        if p.path.is_empty() {
+            p.path.push(from.label(family));
+            p.path.extend(via.iter().map(|l| l.name.clone()));
+        }
+    }
+
+    fn on(&mut self, i: usize, running: Running, now_ms: u64) {
+        let p = &mut self.phones[i];
+        if let Some(s) = p.steps.last_mut()
+            && s.on_ms.is_none()
+            && running
+                .name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(&s.load))
+        {
+            s.on_ms = Some(now_ms);
+        }
+        p.on = Some(running);
+        p.attempts = 0;
+    }
+
+    /// A phone announced its load (CDP/LLDP): what it runs, seen.
+    pub fn announced(
+        &mut self,
+        mac: &str,
+        address: Option<IpAddr>,
+        software: &str,
+        now_ms: u64,
+    ) -> Option<WalkStatus> {
+        let running = Running::parse(software, self.target.protocol)?;
+        if Load::of_name(software).is_some_and(|l| l.family != self.family) {
+            return None;
+        }
+        let i = self.phone(address, Some(mac.to_ascii_uppercase()), now_ms);
+        if self.phones[i].on.as_ref() == Some(&running) {
+            return None;
+        }
+        self.on(i, running, now_ms);
+        Some(self.status(i))
+    }
+
+    /// The person says where one phone (by MAC, or address) starts; `None` forgets it.
+    pub fn set_start(&mut self, phone: &str, start: Option<&str>, now_ms: u64) -> Result<Option<WalkStatus>, String> {
+        let running = match start {
+            Some(s) => Some(Running::parse(s, self.target.protocol).ok_or_else(|| {
+                format!("`{s}` is not a load Lifeline reads: give a release such as 8.0(4), or a load name such as SCCP41.8-0-4S")
+            })?),
+            None => None,
+        };
+        let (mac, address) = match phone.parse::<IpAddr>() {
+            Ok(a) => (None, Some(a)),
+            Err(_) => (
+                Some(
+                    phone
+                        .parse::<crate::config::mac::Mac>()
+                        .map_err(|_| format!("`{phone}` is neither a MAC nor an address"))?
+                        .sep_name()
+                        .trim_start_matches("SEP")
+                        .to_string(),
+                ),
+                None,
+            ),
+        };
+        let i = self.phone(address, mac, now_ms);
+        self.phones[i].start = running;
+        self.phones[i].held = None;
+        Ok(Some(self.status(i)))
+    }
+
+    /// A phone's status for its card.
+    pub fn status(&self, i: usize) -> WalkStatus {
+        let p = &self.phones[i];
+        let hops: Vec<&str> = p.path.iter().skip(1).map(String::as_str).collect();
+        let hop = p
+            .offered
+            .as_deref()
+            .and_then(|o| hops.iter().position(|h| h.eq_ignore_ascii_case(o)))
+            .map_or(0, |i| i as u32 + 1);
+        let on_target = p.on.as_ref().is_some_and(|r| r.is(&self.target));
+        let state = if let Some(h) = &p.held {
+            h.clone()
+        } else if on_target {
+            WalkState::Done
+        } else if p.fetched {
+            WalkState::Fetching
+        } else {
+            WalkState::Offered
+        };
+        let mut path: Vec<String> = p.path.first().cloned().into_iter().collect();
+        path.extend(hops.iter().map(|h| self.label_of(h)));
+        WalkStatus {
+            mac: p.mac.clone(),
+            address: p.address,
+            path,
+            hop,
+            hops: hops.len() as u32,
+            on: p.on.as_ref().map(|r| r.label(self.family)),
+            state,
+            steps: p.steps.clone(),
+        }
+    }
+
+    /// The status of the phone with this MAC or address, if the walker knows it.
+    pub fn status_of(&self, phone: &str) -> Option<WalkStatus> {
+        let i = self.phones.iter().position(|p| {
+            p.mac.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(phone))
+                || p.address.is_some_and(|a| a.to_string() == phone)
+        })?;
+        Some(self.status(i))
+    }
+
+    /// The protocol configurations speak (the target's).
+    pub fn protocol(&self) -> Protocol {
+        self.target.protocol
+    }
+}
+
+/// A status in words: "8.0(4) → 8.5(2) → 9.4(2)SR3: hop 2 of 2, fetching".
+pub fn status_words(s: &WalkStatus) -> String {
+    let path = s.path.join(" → ");
+    let at = match &s.state {
+        WalkState::Offered => format!("hop {} of {}, offered", s.hop, s.hops),
+        WalkState::Fetching => format!("hop {} of {}, fetching", s.hop, s.hops),
+        WalkState::Done => format!("on {}", s.on.as_deref().unwrap_or("the target")),
+        WalkState::AskStart => "waiting: which load does this phone run? Check Settings → Status → Firmware Versions on it and say so on its card".to_string(),
+        WalkState::Missing(w) | WalkState::Impossible(w) | WalkState::Refused(w) => format!("held. {w}"),
+    };
+    if path.is_empty() {
+        at
+    } else {
+        format!("{path}: {at}")
+    }
+}
+
+#[cfg(test)]
+mod tests;

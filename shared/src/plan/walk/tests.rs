@@ -1,0 +1,211 @@
+use super::*;
+use std::net::Ipv4Addr;
+
+const HOP: &str = "SCCP41.8-5-2S";
+const TARGET: &str = "SCCP41.9-4-2SR3-1S";
+const SEP: &str = "SEP001122AABB01.cnf.xml";
+
+fn plan(start: Option<&str>) -> BundlePlan {
+    let load = |n: &str, rec: bool| PlanLoad {
+        name: n.into(),
+        config_name: n.into(),
+        recovery: if rec {
+            vec![Recovery {
+                asked: "term61.default.loads".into(),
+                file: hop_recovery_file(n, "term61.default.loads"),
+            }]
+        } else {
+            Vec::new()
+        },
+    };
+    BundlePlan {
+        target: TARGET.into(),
+        loads: vec![load(HOP, true), load(TARGET, false)],
+        start: start.map(str::to_string),
+    }
+}
+
+fn addr(n: u8) -> Option<IpAddr> {
+    Some(IpAddr::V4(Ipv4Addr::new(10, 0, 0, n)))
+}
+
+fn offer(s: &Serve) -> &str {
+    match s {
+        Serve::Config(Offer::Load(n)) => n,
+        Serve::Config(Offer::Keep) => "keep",
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A phone that runs `running` and takes what it is offered: returns the loads it
+/// ran after each boot, until it has asked for its configuration twice on one load.
+fn walk_phone(w: &mut Walker, mut running: &'static str, n: u8) -> Vec<&'static str> {
+    let mut ran = vec![running];
+    let mut t = 0;
+    let mut same = 0;
+    for _ in 0..20 {
+        t += 1000;
+        let (s, _) = w.request(addr(n), SEP, t);
+        let o = offer(&s).to_string();
+        if o == running || o == "keep" {
+            same += 1;
+            if same == 2 {
+                return ran;
+            }
+            continue;
+        }
+        same = 0;
+        w.request(addr(n), &format!("{o}.loads"), t + 10);
+        running = if o == HOP { HOP } else { TARGET };
+        ran.push(running);
+    }
+    panic!("no end: {ran:?}");
+}
+
+#[test]
+fn an_old_phone_is_walked_through_the_hop_and_seen_on_each_load() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    // Boot 1 on 8.0(4): offered the hop.
+    let (s, st) = w.request(addr(1), SEP, 1000);
+    assert_eq!(offer(&s), HOP);
+    let st = st.unwrap();
+    assert_eq!(st.path, ["8.0(4)", "8.5(2)", "9.4(2)SR3"]);
+    assert_eq!((st.hop, st.hops, &st.state), (1, 2, &WalkState::Offered));
+    assert_eq!(status_words(&st), "8.0(4) → 8.5(2) → 9.4(2)SR3: hop 1 of 2, offered");
+    // It fetches the hop: fetching.
+    let (s, st) = w.request(addr(1), &format!("{HOP}.loads"), 1100);
+    assert_eq!(s, Serve::AsIs);
+    assert_eq!(st.unwrap().state, WalkState::Fetching);
+    // Boot 2 after flashing: not yet seen on it, so offered the hop again.
+    let (s, _) = w.request(addr(1), SEP, 2000);
+    assert_eq!(offer(&s), HOP);
+    // Boot 3 without fetching: it runs the hop; moved on to the target.
+    let (s, st) = w.request(addr(1), SEP, 3000);
+    assert_eq!(offer(&s), TARGET);
+    let st = st.unwrap();
+    assert_eq!((st.hop, st.on.as_deref()), (2, Some("8.5(2)")));
+    assert_eq!(st.steps[0].on_ms, Some(3000));
+    w.request(addr(1), &format!("{TARGET}.loads"), 3100);
+    let (s, _) = w.request(addr(1), SEP, 4000);
+    assert_eq!(offer(&s), TARGET);
+    let (s, st) = w.request(addr(1), SEP, 5000);
+    assert_eq!(offer(&s), TARGET);
+    let st = st.unwrap();
+    assert_eq!(st.state, WalkState::Done);
+    assert_eq!(status_words(&st), "8.0(4) → 8.5(2) → 9.4(2)SR3: on 9.4(2)SR3");
+    assert_eq!(st.steps.len(), 2);
+}
+
+#[test]
+fn phones_from_each_start_reach_the_target_and_never_skip_the_hop() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    assert_eq!(walk_phone(&mut w, "SCCP41.8-0-4S", 1), ["SCCP41.8-0-4S", HOP, TARGET]);
+    // Phones told their own start.
+    w.set_start("10.0.0.2", Some("SCCP41.8-3-3S"), 0).unwrap();
+    assert_eq!(walk_phone(&mut w, "SCCP41.8-3-3S", 2), ["SCCP41.8-3-3S", TARGET]);
+    w.set_start("10.0.0.3", Some(TARGET), 0).unwrap();
+    assert_eq!(walk_phone(&mut w, TARGET, 3), [TARGET]);
+}
+
+#[test]
+fn an_unknown_start_offers_nothing_until_the_person_says() {
+    let mut w = Walker::new(&plan(None)).unwrap();
+    let (s, st) = w.request(addr(1), SEP, 1000);
+    assert_eq!(s, Serve::Config(Offer::Keep));
+    assert_eq!(st.unwrap().state, WalkState::AskStart);
+    // Asked again: the same hold, no new status.
+    assert_eq!(w.request(addr(1), SEP, 2000), (Serve::Config(Offer::Keep), None));
+    // A wiped phone gets "File not found".
+    assert_eq!(w.request(addr(2), "term61.default.loads", 2000).0, Serve::Hold);
+    // Said for the phone by MAC: walked.
+    w.set_start("00:11:22:aa:bb:01", Some("8.0(4)"), 2500).unwrap();
+    assert_eq!(offer(&w.request(addr(1), SEP, 3000).0), HOP);
+    assert!(w.set_start("x", Some("8.0(4)"), 0).is_err());
+    assert!(w.set_start("10.0.0.9", Some("soon"), 0).unwrap_err().contains("8.0(4)"));
+}
+
+#[test]
+fn an_announced_load_is_what_the_phone_runs() {
+    let mut w = Walker::new(&plan(None)).unwrap();
+    let st = w.announced("001122AABB01", addr(1), HOP, 10).unwrap();
+    assert_eq!(st.on.as_deref(), Some("8.5(2)"));
+    assert_eq!(offer(&w.request(addr(1), SEP, 1000).0), TARGET);
+    // Another family's load says nothing.
+    assert_eq!(w.announced("001122AABB02", addr(2), "SCCP42.8-5-2S", 10), None);
+}
+
+#[test]
+fn a_wiped_phone_gets_the_first_hops_recovery_manifest() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    let (s, st) = w.request(addr(1), "term61.default.loads", 1000);
+    assert_eq!(s, Serve::File(format!("{HOP}.term61.default.loads")));
+    assert_eq!(st.unwrap().state, WalkState::Fetching);
+    // After it boots on the hop, its configuration names the hop, then the target.
+    assert_eq!(offer(&w.request(addr(1), SEP, 2000).0), HOP);
+    assert_eq!(offer(&w.request(addr(1), SEP, 3000).0), TARGET);
+    // A phone that starts on 8.3(3) is given the target's own.
+    let mut w = Walker::new(&plan(Some("8.3(3)"))).unwrap();
+    assert_eq!(w.request(addr(1), "term61.default.loads", 1000).0, Serve::AsIs);
+}
+
+#[test]
+fn a_phone_that_keeps_refusing_a_load_is_held() {
+    // Told 8.3(3), the phone really runs 8.0(4): it fetches the target and refuses it.
+    let mut w = Walker::new(&plan(Some("8.3(3)"))).unwrap();
+    let mut last = None;
+    for k in 0..=MAX_ATTEMPTS + 1 {
+        let (s, st) = w.request(addr(1), SEP, 1000 * u64::from(k));
+        if s == Serve::Config(Offer::Keep) {
+            last = st;
+            break;
+        }
+        assert_eq!(offer(&s), TARGET);
+        w.request(addr(1), &format!("{TARGET}.loads"), 1000 * u64::from(k) + 1);
+    }
+    match last.map(|s| s.state) {
+        Some(WalkState::Refused(w)) => assert!(w.contains("Load Authentication Failed"), "{w}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_missing_hop_holds_the_phone_and_says_what_to_add() {
+    let mut p = plan(Some("8.0(4)"));
+    p.loads.remove(0);
+    let mut w = Walker::new(&p).unwrap();
+    let (s, st) = w.request(addr(1), SEP, 1000);
+    assert_eq!(s, Serve::Config(Offer::Keep));
+    match st.unwrap().state {
+        WalkState::Missing(m) => assert!(m.contains("any 8.5(2) load for 7941/7961"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    // With one load only and no start, the bundle is served as it is.
+    let mut w = Walker::new(&BundlePlan { start: None, ..p }).unwrap();
+    assert_eq!(w.request(addr(1), SEP, 1000), (Serve::AsIs, None));
+}
+
+#[test]
+fn the_walk_survives_a_restart() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    w.request(addr(1), SEP, 1000);
+    w.request(addr(1), &format!("{HOP}.loads"), 1100);
+    w.request(addr(1), SEP, 2000);
+    let kept = serde_json::to_string(w.phones()).unwrap();
+    let mut again = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    again.restore(serde_json::from_str(&kept).unwrap());
+    // Not sent back to the hop's start: seen on the hop, moved on.
+    assert_eq!(offer(&again.request(addr(1), SEP, 3000).0), TARGET);
+}
+
+#[test]
+fn requests_are_classified() {
+    assert_eq!(ask_of("SEP001122AABB01.cnf.xml"), Ask::Boot);
+    assert_eq!(ask_of("/XMLDefault.cnf.xml"), Ask::Boot);
+    assert_eq!(ask_of("SIPDefault.cnf"), Ask::Boot);
+    assert_eq!(ask_of("SIP001122AABB01.cnf"), Ask::MoreConfig);
+    assert_eq!(ask_of("TERM61.DEFAULT.LOADS"), Ask::Recovery);
+    assert_eq!(ask_of("OS79XX.TXT"), Ask::Recovery);
+    assert_eq!(ask_of("SCCP41.8-5-2S.loads"), Ask::Manifest);
+    assert_eq!(ask_of("CTLSEP001122AABB01.tlv"), Ask::Other);
+    assert_eq!(ask_of("jar41sccp.8-5-2S.sbn"), Ask::Other);
+}
