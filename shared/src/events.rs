@@ -501,6 +501,9 @@ pub enum Event {
     SimulationVerdict(SimulationVerdict),
     /// Every simulated phone of the run has its verdict.
     SimulationFinished(SimulationFinished),
+    /// Where a phone stands on its way through the bundle's upgrade plan. The
+    /// tracker's own: a page gets it on the card ([`PhoneSummary::walk`]).
+    Walk(Box<crate::plan::walk::WalkStatus>),
     /// Anything newer than this build knows.
     #[serde(other)]
     Unknown,
@@ -618,6 +621,9 @@ pub struct PhoneSummary {
     /// phones"): a simulation's verdict, never this phone's own doing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulation: Option<Box<Simulated>>,
+    /// Its way through the bundle's upgrade plan, when the bundle has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk: Option<Box<crate::plan::walk::WalkStatus>>,
     /// When it was first seen (ms since the tracker's epoch).
     pub first_seen_ms: u64,
     /// When it was last heard from.

@@ -284,6 +284,37 @@ pub fn seed_files() -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The files of a synthetic 7941/7961 firmware zip for any load (`SCCP41.8-5-2S`,
+/// `SIP41.9-4-2SR3-1S`): five signed images of `image_size` bytes named after the
+/// load's version and protocol, the load manifest and term41/term61.
+pub fn load_files(load: &str, image_size: usize) -> Vec<(String, Vec<u8>)> {
+    let (prefix, ver) = load
+        .split_once('.')
+        .expect("a load name such as SCCP41.8-5-2S");
+    let proto = prefix
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .to_ascii_lowercase();
+    let names: Vec<String> = ["jar41{p}", "cnu41", "apps41", "dsp41", "cvm41{p}"]
+        .iter()
+        .map(|n| format!("{}.{ver}.sbn", n.replace("{p}", &proto)))
+        .collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let body = manifest_body(ver.trim_end_matches(['S', 's']), None, &refs);
+    let mut files: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .map(|n| (n.clone(), image(n, image_size)))
+        .collect();
+    for m in [
+        format!("{load}.loads"),
+        "term41.default.loads".into(),
+        "term61.default.loads".into(),
+    ] {
+        let f = signed_file(&m, &body);
+        files.push((m, f));
+    }
+    files
+}
+
 /// [`seed_files`] as a zip.
 pub fn seed_zip() -> Vec<u8> {
     zip_of(&seed_files())
@@ -580,6 +611,7 @@ pub fn tftp_events(client: SocketAddr) -> Vec<Event> {
         | Event::Unknown => {}
         // In `registration_events`.
         Event::ConfigServed(_)
+        | Event::Walk(_)
         | Event::SimulationStarted(_)
         | Event::SimulationVerdict(_)
         | Event::SimulationFinished(_) => {}

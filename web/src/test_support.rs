@@ -241,6 +241,7 @@ pub fn summary(id: &str, state: PhoneState) -> PhoneSummary {
         announced: None,
         registers: None,
         simulation: None,
+        walk: None,
         first_seen_ms: 0,
         last_seen_ms: 252_000,
     }

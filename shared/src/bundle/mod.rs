@@ -21,10 +21,12 @@
 
 mod family79;
 mod manifest;
+mod plan;
 
 pub use manifest::{
     Alias, FORMAT, File, Kind, MANIFEST_NAME, Manifest, Phone, Settings, bundle_id, check_manifest,
 };
+pub use plan::{PLAN_NAME, Package, build_plan, plan_json};
 
 use crate::config::cnf_xml::{self, DefaultSettings, PhoneSettings, SipSettings};
 use crate::config::mac::Mac;
@@ -87,6 +89,9 @@ pub enum BundleError {
     /// The package could not be read again.
     #[error("{0}")]
     Package(#[from] PackageError),
+    /// Two packages hold different files of one name.
+    #[error("two packages hold different files named `{0}`; a bundle can serve only one of them")]
+    Clash(String),
     /// A firmware file named in the report is missing from the files given.
     #[error("the firmware file `{0}` could not be read")]
     MissingContent(String),

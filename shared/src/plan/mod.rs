@@ -393,10 +393,9 @@ impl fmt::Display for PlanError {
                 "`{target}` is not one of the loads given ({}); name one of them as the target",
                 loads.join(", ")
             ),
-            PlanError::TooMany(n) => write!(
-                f,
-                "{n} loads were given; a plan takes at most {MAX_LOADS}"
-            ),
+            PlanError::TooMany(n) => {
+                write!(f, "{n} loads were given; a plan takes at most {MAX_LOADS}")
+            }
         }
     }
 }
@@ -441,9 +440,8 @@ impl Plan {
             }
         }
         crate::sort::sort_by(&mut sorted, |a, b| {
-            cmp_version(&a.version, &b.version).then_with(|| {
-                (a.protocol == Protocol::Sip).cmp(&(b.protocol == Protocol::Sip))
-            })
+            cmp_version(&a.version, &b.version)
+                .then_with(|| (a.protocol == Protocol::Sip).cmp(&(b.protocol == Protocol::Sip)))
         });
         let target = match target {
             Some(t) => {
@@ -533,11 +531,7 @@ pub fn route_words(r: &Route) -> String {
         Route::Via(v) if v.len() == 1 => format!("straight to {}.", v[0].label()),
         Route::Via(v) => {
             let parts: Vec<String> = v.iter().map(|l| l.label()).collect();
-            format!(
-                "{} hops: {}.",
-                v.len(),
-                parts.join(" → ")
-            )
+            format!("{} hops: {}.", v.len(), parts.join(" → "))
         }
         Route::Missing(n) => format!(
             "needs {} first, which no package given holds; add one.",

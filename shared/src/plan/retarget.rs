@@ -100,13 +100,23 @@ mod tests {
         let x = b"<device>\n  <loadInformation>SCCP41.9-4-2SR3-1S</loadInformation>\n  <loadInformation115 model=\"IP Phone 7941\">SCCP41.9-4-2SR3-1S</loadInformation115>\n  <loadInformation/>\n</device>\n";
         let out = xml(x, &Offer::Load("SCCP41.8-5-2S".into()));
         let s = String::from_utf8(out).unwrap();
-        assert_eq!(s.matches(">SCCP41.8-5-2S</loadInformation").count(), 2, "{s}");
+        assert_eq!(
+            s.matches(">SCCP41.8-5-2S</loadInformation").count(),
+            2,
+            "{s}"
+        );
         assert!(!s.contains("9-4-2"));
         assert!(s.contains("<loadInformation/>"));
         let keep = String::from_utf8(xml(x, &Offer::Keep)).unwrap();
-        assert!(keep.contains("<loadInformation></loadInformation>"), "{keep}");
+        assert!(
+            keep.contains("<loadInformation></loadInformation>"),
+            "{keep}"
+        );
         // Naming what it names already changes nothing.
-        assert_eq!(xml(x, &Offer::Load("SCCP41.9-4-2SR3-1S".into())), x.to_vec());
+        assert_eq!(
+            xml(x, &Offer::Load("SCCP41.9-4-2SR3-1S".into())),
+            x.to_vec()
+        );
         // A name that would need escaping is never written.
         assert_eq!(xml(x, &Offer::Load("a<b".into())), x.to_vec());
         // Truncated or odd input neither panics nor grows without bound.

@@ -18,7 +18,10 @@ fn loads_and_starts_read() {
     assert_eq!(t.protocol, Protocol::Sccp);
     assert_eq!(t.label(), "9.4(2)SR3");
     let r = Running::parse("8.0(4)", Protocol::Sccp).unwrap();
-    assert_eq!((r.version.major, r.version.minor, r.version.maint), (8, 0, 4));
+    assert_eq!(
+        (r.version.major, r.version.minor, r.version.maint),
+        (8, 0, 4)
+    );
     assert_eq!(r.protocol, Protocol::Sccp);
     let r = Running::parse("SIP 8.12(0)", Protocol::Sccp).unwrap();
     assert_eq!(r.protocol, Protocol::Sip);
@@ -27,7 +30,10 @@ fn loads_and_starts_read() {
     assert_eq!(r.name.as_deref(), Some("SCCP41.8-0-4S"));
     assert!(r.is(&l("SCCP41.8-0-4S")));
     assert_eq!(
-        Running::parse("9.4(2)SR3", Protocol::Sip).unwrap().version.suffix,
+        Running::parse("9.4(2)SR3", Protocol::Sip)
+            .unwrap()
+            .version
+            .suffix,
         "SR3"
     );
     for bad in ["", "unknown", "eight", "8", "8.x", &"9".repeat(80)] {
@@ -89,13 +95,30 @@ fn the_7960_chain_and_its_impossible_way() {
     let loads = [l("P00305020100"), l("P0S3-8-12-00")];
     let plan = Plan::new(&loads, None).unwrap();
     assert_eq!(plan.target.name, "P0S3-8-12-00");
-    let by = |label: &str| &plan.routes.iter().find(|(b, _)| b.label == label).unwrap().1;
-    assert_eq!(names(by("SCCP before 5.x")), ["P00305020100", "P0S3-8-12-00"]);
+    let by = |label: &str| {
+        &plan
+            .routes
+            .iter()
+            .find(|(b, _)| b.label == label)
+            .unwrap()
+            .1
+    };
+    assert_eq!(
+        names(by("SCCP before 5.x")),
+        ["P00305020100", "P0S3-8-12-00"]
+    );
     assert_eq!(names(by("SCCP 5.x or later")), ["P0S3-8-12-00"]);
     assert_eq!(names(by("SIP before 5.x (unsigned)")), ["P0S3-8-12-00"]);
     // Back to unsigned SIP is impossible, whatever is given.
     let plan = Plan::new(&[l("P0S3-04-4-00")], None).unwrap();
-    let by = |label: &str| &plan.routes.iter().find(|(b, _)| b.label == label).unwrap().1;
+    let by = |label: &str| {
+        &plan
+            .routes
+            .iter()
+            .find(|(b, _)| b.label == label)
+            .unwrap()
+            .1
+    };
     assert!(matches!(by("SIP 7.x or later"), Route::Impossible(..)));
     assert!(matches!(by("SCCP before 5.x"), Route::Missing(_)));
     // SIP 6 to SCCP needs SIP 7 first.

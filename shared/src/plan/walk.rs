@@ -24,12 +24,19 @@ use crate::models::{FamilyId, Protocol};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
+/// What a phone whose start is unknown waits for.
+pub const ASK_START: &str = "Lifeline does not know which load this phone runs, so it offers none yet. Check Settings → Status → Firmware Versions on the phone and say it on its card.";
+
+fn missing_words(need: &str) -> String {
+    format!("It needs {need} first, which the bundle does not hold; add that package to the plan.")
+}
+
 /// The most phones a walker remembers; the least recently seen is forgotten first.
 pub const MAX_PHONES: usize = 4096;
 /// How often a phone may be offered one load it fetches and never runs before it is held.
 pub const MAX_ATTEMPTS: u32 = 3;
 
-/// The plan as a bundle carries it (`upgrade` in `lifeline-bundle.json`).
+/// The plan as a bundle carries it (`lifeline-plan.json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundlePlan {
     /// The target load's name.
@@ -38,7 +45,7 @@ pub struct BundlePlan {
     pub loads: Vec<PlanLoad>,
     /// Where the phones start, as the person said it (`8.0(4)`, a load name); none
     /// when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub start: Option<String>,
 }
 
@@ -51,7 +58,7 @@ pub struct PlanLoad {
     pub config_name: String,
     /// Its recovery manifests: the name a wiped phone asks for, and the bundle file
     /// that holds this load's copy.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub recovery: Vec<Recovery>,
 }
 
@@ -91,7 +98,9 @@ pub fn ask_of(name: &str) -> Ask {
     if l == "xmldefault.cnf.xml" || l == "sepdefault.cnf.xml" || l == "sipdefault.cnf" {
         return Ask::Boot;
     }
-    if l.starts_with("sep") && l.ends_with(".cnf.xml") && crate::tracker::mac_in_name(base).is_some()
+    if l.starts_with("sep")
+        && l.ends_with(".cnf.xml")
+        && crate::tracker::mac_in_name(base).is_some()
     {
         return Ask::Boot;
     }
@@ -123,8 +132,8 @@ pub enum Serve {
 }
 
 /// Where a phone's walk stands, for its card.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "state", content = "detail")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum WalkState {
     /// Offered a load; it has not asked for it yet.
     Offered,
@@ -134,12 +143,54 @@ pub enum WalkState {
     Done,
     /// Nothing offered: where the phone starts is not known.
     AskStart,
-    /// Nothing offered: the way needs a load no package holds (the need in words).
-    Missing(String),
-    /// Nothing offered: the rules forbid every way (why and what to do).
-    Impossible(String),
-    /// Held: it fetched the load offered this many times and never ran it.
-    Refused(String),
+    /// Nothing offered: the way needs a load no package holds.
+    Missing,
+    /// Nothing offered: the rules forbid every way.
+    Impossible,
+    /// Held: it fetched the load offered again and again and never ran it.
+    Refused,
+    /// A state newer than this build knows.
+    #[serde(other)]
+    Other,
+}
+
+impl WalkState {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WalkState::Offered => "offered",
+            WalkState::Fetching => "fetching",
+            WalkState::Done => "done",
+            WalkState::AskStart => "ask-start",
+            WalkState::Missing => "missing",
+            WalkState::Impossible => "impossible",
+            WalkState::Refused => "refused",
+            WalkState::Other => "other",
+        }
+    }
+
+    /// Reads the wire name.
+    pub fn parse(s: &str) -> WalkState {
+        [
+            WalkState::Offered,
+            WalkState::Fetching,
+            WalkState::Done,
+            WalkState::AskStart,
+            WalkState::Missing,
+            WalkState::Impossible,
+            WalkState::Refused,
+        ]
+        .into_iter()
+        .find(|w| w.as_str() == s)
+        .unwrap_or(WalkState::Other)
+    }
+}
+
+/// Why a walk is held: its state and the words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    pub state: WalkState,
+    pub words: String,
 }
 
 /// One step of a phone's way, with its times (ms on the helper's clock).
@@ -178,6 +229,9 @@ pub struct WalkStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on: Option<String>,
     pub state: WalkState,
+    /// Why it is held, and what to do, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// Each load offered, with its times.
     pub steps: Vec<StepLog>,
 }
@@ -212,7 +266,7 @@ pub struct PhoneWalk {
     #[serde(default)]
     pub seen_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub held: Option<WalkState>,
+    pub held: Option<Held>,
 }
 
 /// Every phone's walk through one plan.
@@ -299,8 +353,8 @@ impl Walker {
                     Some(i) => i,
                     None => {
                         if self.phones.len() >= MAX_PHONES
-                            && let Some(old) = (0..self.phones.len())
-                                .min_by_key(|&i| self.phones[i].seen_ms)
+                            && let Some(old) =
+                                (0..self.phones.len()).min_by_key(|&i| self.phones[i].seen_ms)
                         {
                             self.phones.remove(old);
                         }
@@ -361,7 +415,10 @@ impl Walker {
             Ask::Manifest => {
                 let load = base.get(..base.len() - ".loads".len()).unwrap_or(base);
                 let p = &mut self.phones[i];
-                if p.offered.as_deref().is_some_and(|o| o.eq_ignore_ascii_case(load)) && !p.fetched
+                if p.offered
+                    .as_deref()
+                    .is_some_and(|o| o.eq_ignore_ascii_case(load))
+                    && !p.fetched
                 {
                     p.fetched = true;
                     if let Some(s) = p.steps.last_mut()
@@ -403,7 +460,12 @@ impl Walker {
             if self.loads.len() == 1 {
                 return (Serve::AsIs, None);
             }
-            return self.hold(i, WalkState::AskStart, Serve::Config(Offer::Keep));
+            return self.hold(
+                i,
+                WalkState::AskStart,
+                ASK_START.to_string(),
+                Serve::Config(Offer::Keep),
+            );
         };
         match route(self.family, &from, &self.target, &self.loads()) {
             Route::Via(v) => {
@@ -433,7 +495,7 @@ impl Walker {
                         next.label(),
                         p.attempts
                     );
-                    return self.hold(i, WalkState::Refused(words), Serve::Config(Offer::Keep));
+                    return self.hold(i, WalkState::Refused, words, Serve::Config(Offer::Keep));
                 }
                 p.offered = Some(next.name.clone());
                 p.fetched = false;
@@ -442,19 +504,21 @@ impl Walker {
                     .plan_load(&next.name)
                     .map(|l| l.config_name.clone())
                     .unwrap_or(next.name.clone());
-                (Serve::Config(Offer::Load(config_name)), Some(self.status(i)))
+                (
+                    Serve::Config(Offer::Load(config_name)),
+                    Some(self.status(i)),
+                )
             }
             Route::Missing(n) => self.hold(
                 i,
-                WalkState::Missing(format!(
-                    "It needs {} first, which the bundle does not hold; add one to the plan.",
-                    n.words
-                )),
+                WalkState::Missing,
+                missing_words(&n.words),
                 Serve::Config(Offer::Keep),
             ),
             Route::Impossible(why, fix) => self.hold(
                 i,
-                WalkState::Impossible(format!("{why} {fix}")),
+                WalkState::Impossible,
+                format!("{why} {fix}"),
                 Serve::Config(Offer::Keep),
             ),
         }
@@ -472,7 +536,7 @@ impl Walker {
             if self.loads.len() == 1 {
                 return (Serve::AsIs, None);
             }
-            return self.hold(i, WalkState::AskStart, Serve::Hold);
+            return self.hold(i, WalkState::AskStart, ASK_START.to_string(), Serve::Hold);
         };
         let first = match route(self.family, &from, &self.target, &self.loads()) {
             Route::Via(v) => {
@@ -480,14 +544,15 @@ impl Walker {
                 v.first().cloned().unwrap_or_else(|| self.target.clone())
             }
             Route::Missing(n) => {
-                let words = format!(
-                    "It needs {} first, which the bundle does not hold; add one to the plan.",
-                    n.words
-                );
-                return self.hold(i, WalkState::Missing(words), Serve::Hold);
+                return self.hold(i, WalkState::Missing, missing_words(&n.words), Serve::Hold);
             }
             Route::Impossible(why, fix) => {
-                return self.hold(i, WalkState::Impossible(format!("{why} {fix}")), Serve::Hold);
+                return self.hold(
+                    i,
+                    WalkState::Impossible,
+                    format!("{why} {fix}"),
+                    Serve::Hold,
+                );
             }
         };
         let Some(pl) = self.plan_load(&first.name).cloned() else {
@@ -498,14 +563,18 @@ impl Walker {
         } else if first.name == self.target.name {
             Serve::AsIs
         } else {
-            match pl.recovery.iter().find(|r| r.asked.eq_ignore_ascii_case(asked)) {
+            match pl
+                .recovery
+                .iter()
+                .find(|r| r.asked.eq_ignore_ascii_case(asked))
+            {
                 Some(r) => Serve::File(r.file.clone()),
                 None => {
                     let words = format!(
                         "A wiped phone asks for {asked}, and the package of {} has none; give Lifeline that load's phone firmware zip (cmterm-…), which carries it.",
                         first.label()
                     );
-                    return self.hold(i, WalkState::Missing(words), Serve::Hold);
+                    return self.hold(i, WalkState::Missing, words, Serve::Hold);
                 }
             }
         };
@@ -528,9 +597,16 @@ impl Walker {
         (serve, Some(self.status(i)))
     }
 
-    fn hold(&mut self, i: usize, state: WalkState, serve: Serve) -> (Serve, Option<WalkStatus>) {
-        let changed = self.phones[i].held.as_ref() != Some(&state);
-        self.phones[i].held = Some(state);
+    fn hold(
+        &mut self,
+        i: usize,
+        state: WalkState,
+        words: String,
+        serve: Serve,
+    ) -> (Serve, Option<WalkStatus>) {
+        let held = Held { state, words };
+        let changed = self.phones[i].held.as_ref() != Some(&held);
+        self.phones[i].held = Some(held);
         (serve, changed.then(|| self.status(i)))
     }
 
@@ -580,7 +656,12 @@ impl Walker {
     }
 
     /// The person says where one phone (by MAC, or address) starts; `None` forgets it.
-    pub fn set_start(&mut self, phone: &str, start: Option<&str>, now_ms: u64) -> Result<Option<WalkStatus>, String> {
+    pub fn set_start(
+        &mut self,
+        phone: &str,
+        start: Option<&str>,
+        now_ms: u64,
+    ) -> Result<Option<WalkStatus>, String> {
         let running = match start {
             Some(s) => Some(Running::parse(s, self.target.protocol).ok_or_else(|| {
                 format!("`{s}` is not a load Lifeline reads: give a release such as 8.0(4), or a load name such as SCCP41.8-0-4S")
@@ -618,7 +699,7 @@ impl Walker {
             .map_or(0, |i| i as u32 + 1);
         let on_target = p.on.as_ref().is_some_and(|r| r.is(&self.target));
         let state = if let Some(h) = &p.held {
-            h.clone()
+            h.state
         } else if on_target {
             WalkState::Done
         } else if p.fetched {
@@ -636,6 +717,7 @@ impl Walker {
             hops: hops.len() as u32,
             on: p.on.as_ref().map(|r| r.label(self.family)),
             state,
+            detail: p.held.as_ref().map(|h| h.words.clone()),
             steps: p.steps.clone(),
         }
     }
@@ -643,7 +725,9 @@ impl Walker {
     /// The status of the phone with this MAC or address, if the walker knows it.
     pub fn status_of(&self, phone: &str) -> Option<WalkStatus> {
         let i = self.phones.iter().position(|p| {
-            p.mac.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(phone))
+            p.mac
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(phone))
                 || p.address.is_some_and(|a| a.to_string() == phone)
         })?;
         Some(self.status(i))
@@ -662,8 +746,7 @@ pub fn status_words(s: &WalkStatus) -> String {
         WalkState::Offered => format!("hop {} of {}, offered", s.hop, s.hops),
         WalkState::Fetching => format!("hop {} of {}, fetching", s.hop, s.hops),
         WalkState::Done => format!("on {}", s.on.as_deref().unwrap_or("the target")),
-        WalkState::AskStart => "waiting: which load does this phone run? Check Settings → Status → Firmware Versions on it and say so on its card".to_string(),
-        WalkState::Missing(w) | WalkState::Impossible(w) | WalkState::Refused(w) => format!("held. {w}"),
+        _ => format!("held. {}", s.detail.as_deref().unwrap_or(ASK_START)),
     };
     if path.is_empty() {
         at

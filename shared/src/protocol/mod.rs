@@ -39,7 +39,7 @@ pub mod wire;
 /// The protocol version; both sides must agree. 2 added `retry-phones` (a
 /// page of version 1 left open across a helper update is asked to reload);
 /// 3 added `simulate-phones`.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// Bytes of data in a full chunk.
 pub const CHUNK_SIZE: u32 = 256 * 1024;
 /// Bytes before a chunk's data.
@@ -94,6 +94,17 @@ pub enum ClientMessage {
     /// (no bundle, TFTP not running, a run already going), an
     /// [`ErrorCode::Simulation`] error saying why.
     SimulatePhones,
+    /// The person says which load one phone runs (its *Settings → Status →
+    /// Firmware Versions*), so the upgrade plan can walk it: `8.0(4)` or a
+    /// load name; `None` forgets it. The helper answers with a
+    /// [`ServerMessage::Phone`] for the phone, or an
+    /// [`ErrorCode::BadStart`] error saying what it could not read.
+    PhoneStart {
+        /// The phone: its MAC (`001122AABBCC`) or its address.
+        phone: String,
+        /// What it runs.
+        start: Option<String>,
+    },
 }
 
 /// What went wrong, for scripts and the UI.
@@ -120,6 +131,8 @@ pub enum ErrorCode {
     /// A simulation could not start (no bundle, TFTP not running, a run
     /// already going); the message says which.
     Simulation,
+    /// A phone's start that cannot be read, or no upgrade plan is served.
+    BadStart,
 }
 
 /// A message from the helper.
@@ -471,7 +484,7 @@ mod tests {
             client: "t".into(),
         };
         let j = serde_json::to_string(&m).unwrap();
-        assert_eq!(j, r#"{"type":"hello","version":3,"client":"t"}"#);
+        assert_eq!(j, r#"{"type":"hello","version":4,"client":"t"}"#);
         assert_eq!(serde_json::from_str::<ClientMessage>(&j).unwrap(), m);
         let m = ClientMessage::RetryPhones {
             phones: vec!["SEP001122AABBCC".into(), "10.0.0.5".into()],

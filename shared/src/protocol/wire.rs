@@ -30,6 +30,7 @@ use crate::events::{
 };
 use crate::manifest_json;
 use crate::models::FamilyId;
+use crate::plan::walk::{StepLog, WalkState, WalkStatus};
 
 type Result<T> = std::result::Result<T, WireError>;
 
@@ -197,6 +198,7 @@ fn error_code(code: &str) -> ErrorCode {
         "incomplete" => ErrorCode::Incomplete,
         "storage" => ErrorCode::Storage,
         "simulation" => ErrorCode::Simulation,
+        "bad-start" => ErrorCode::BadStart,
         // A newer helper's code: its message still says what to do.
         _ => ErrorCode::BadMessage,
     }
@@ -332,6 +334,10 @@ fn phone(v: &Json) -> Result<PhoneSummary> {
         simulation: match v.get("simulation") {
             None | Some(Json::Null) => None,
             Some(s) => Some(Box::new(simulated(s)?)),
+        },
+        walk: match v.get("walk") {
+            None | Some(Json::Null) => None,
+            Some(w) => Some(Box::new(walk(w)?)),
         },
         switched: match opt_text(v, "switched")?.as_deref() {
             None => None,
@@ -590,6 +596,35 @@ fn event(v: &Json) -> Result<Event> {
     })
 }
 
+/// A phone's way through the upgrade plan.
+fn walk(v: &Json) -> Result<WalkStatus> {
+    let count = |name: &'static str| -> Result<u32> {
+        u32::try_from(int(v, name)?).map_err(|_| WireError::Field(name))
+    };
+    Ok(WalkStatus {
+        mac: opt_text(v, "mac")?,
+        address: match opt_text(v, "address")? {
+            None => None,
+            Some(a) => Some(a.parse().map_err(|_| WireError::Field("address"))?),
+        },
+        path: strings(v, "path")?,
+        hop: count("hop")?,
+        hops: count("hops")?,
+        on: opt_text(v, "on")?,
+        state: WalkState::parse(&text(v, "state")?),
+        detail: opt_text(v, "detail")?,
+        steps: each(v, "steps", |s| {
+            Ok(StepLog {
+                label: text(s, "label")?,
+                load: text(s, "load")?,
+                offered_ms: int(s, "offered_ms")?,
+                fetched_ms: opt_int(s, "fetched_ms")?,
+                on_ms: opt_int(s, "on_ms")?,
+            })
+        })?,
+    })
+}
+
 /// What a simulation said of one phone.
 fn simulated(v: &Json) -> Result<Simulated> {
     Ok(Simulated {
@@ -698,6 +733,16 @@ pub fn retry_phones(ids: &[String]) -> String {
         w.string(id);
     }
     w.close(']');
+    finish(w)
+}
+
+/// `phone-start`: the load one phone (MAC or address) runs; `None` forgets it.
+pub fn phone_start(phone: &str, start: Option<&str>) -> String {
+    let mut w = message("phone-start", 64 + phone.len());
+    w.key("phone");
+    w.string(phone);
+    w.key("start");
+    w.opt_string(start);
     finish(w)
 }
 

@@ -96,6 +96,23 @@ pub(crate) fn summary_sample() -> PhoneSummary {
             code: Some("sip-proxy-unresolved".into()),
             registered: None,
         })),
+        walk: Some(Box::new(crate::plan::walk::WalkStatus {
+            mac: Some("001122AABBCC".into()),
+            address: Some("10.0.0.50".parse().unwrap()),
+            path: vec!["8.0(4)".into(), "8.5(2)".into(), "9.4(2)SR3".into()],
+            hop: 1,
+            hops: 2,
+            on: None,
+            state: crate::plan::walk::WalkState::Refused,
+            detail: Some("It fetched “8.5(2)” 4 times.".into()),
+            steps: vec![crate::plan::walk::StepLog {
+                label: "8.5(2)".into(),
+                load: "SCCP41.8-5-2S".into(),
+                offered_ms: 5,
+                fetched_ms: Some(9),
+                on_ms: None,
+            }],
+        })),
         first_seen_ms: 1,
         last_seen_ms: 123_456_789,
     }
@@ -224,6 +241,7 @@ fn every_server_message_reads_as_serde_json_writes_it() {
             announced: None,
             registers: None,
             simulation: None,
+            walk: None,
             ..summary_sample()
         }),
         ServerMessage::Phone(PhoneSummary {
@@ -598,6 +616,15 @@ fn client_messages_read_back_with_serde() {
         );
     }
     assert_eq!(read(&simulate_phones()), ClientMessage::SimulatePhones);
+    for (phone, start) in [("001122AABBCC", Some("8.0(4)")), ("10.0.0.5", None)] {
+        assert_eq!(
+            read(&phone_start(phone, start)),
+            ClientMessage::PhoneStart {
+                phone: phone.into(),
+                start: start.map(str::to_string)
+            }
+        );
+    }
     let zip = crate::testkit::seed_zip();
     let report = crate::firmware::inspect::inspect_zip("seed.zip", &zip).unwrap();
     let bundle = crate::bundle::build(

@@ -99,6 +99,7 @@ impl Phone {
                 announced: None,
                 registers: None,
                 simulation: None,
+                walk: None,
                 first_seen_ms: now,
                 last_seen_ms: now,
             },
@@ -254,6 +255,7 @@ impl Tracker {
         match event {
             Event::Neighbour(n) => return self.on_announcement(now, n),
             Event::ConfigServed(c) => return self.on_config(now, c),
+            Event::Walk(w) => return self.on_walk(now, w),
             Event::SimulationStarted(s) => return self.on_simulation(now, s),
             Event::SimulationVerdict(v) => return self.on_verdict(now, v),
             Event::TftpRequest(TftpRequest { client, .. })
@@ -384,6 +386,23 @@ impl Tracker {
             words: c.registers.sentence(),
         }));
         let out = s.clone();
+        self.bound(&key);
+        self.take_renamed(&key, out)
+    }
+
+    /// A phone's way through the upgrade plan moved: its card shows it.
+    fn on_walk(&mut self, now: u64, w: &crate::plan::walk::WalkStatus) -> Vec<PhoneSummary> {
+        let v4 = match w.address {
+            Some(std::net::IpAddr::V4(a)) => Some(a),
+            _ => None,
+        };
+        let key = match &w.mac {
+            Some(mac) => self.phone_by_mac(now, mac, v4),
+            None => self.phone_at(now, v4),
+        };
+        let p = self.phones.get_mut(&key).expect("every key names a card");
+        p.summary.walk = Some(Box::new(w.clone()));
+        let out = p.summary.clone();
         self.bound(&key);
         self.take_renamed(&key, out)
     }
