@@ -62,6 +62,8 @@ pub struct Control {
     /// When `serve --root` or `--firmware` fixes what TFTP serves: what it serves.
     /// Uploads are refused then, since they could not be served.
     pub fixed_source: Option<String>,
+    /// The upgrade plan's walks: a page says where a phone starts.
+    pub walks: Arc<crate::walks::Walks>,
     /// At most one upload at a time.
     pub upload_lock: Arc<tokio::sync::Mutex<()>>,
     /// Silence after which a client is dropped.
@@ -293,7 +295,7 @@ impl Session {
                 }
                 ev = events.recv(), if self.hello => match ev {
                     // The tracker's own: pages get its words on the card.
-                    Ok(lifeline_shared::events::Event::ConfigServed(_)) => {}
+                    Ok(lifeline_shared::events::Event::ConfigServed(_) | lifeline_shared::events::Event::Walk(_)) => {}
                     Ok(e) => {
                         if !self.send(&ServerMessage::Event(e)).await { break None; }
                     }
@@ -445,6 +447,14 @@ impl Session {
                     self.error(ErrorCode::Simulation, why, None).await;
                 }
             },
+            ClientMessage::PhoneStart { phone, start } => {
+                let walks = self.c.walks.clone();
+                let set = tokio::task::block_in_place(|| walks.set_start(&phone, start.as_deref()));
+                // The card follows through the phone's walk event.
+                if let Err(why) = set {
+                    self.error(ErrorCode::BadStart, why, None).await;
+                }
+            }
             ClientMessage::UploadCancel { id } => {
                 if self.upload.as_ref().is_some_and(|u| u.id == id) {
                     self.upload = None;

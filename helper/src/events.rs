@@ -123,6 +123,10 @@ fn log(event: &Event) {
             client = %c.client, file = %c.file, own = c.own,
             "{}", c.registers.sentence()
         ),
+        Event::Walk(w) => tracing::info!(
+            mac = w.mac.as_deref().unwrap_or(""), address = ?w.address, state = w.state.as_str(),
+            "upgrade plan: {}", lifeline_shared::plan::walk::status_words(w)
+        ),
         Event::SimulationStarted(s) => tracing::info!(
             phones = s.phones.len(),
             time_limit_secs = s.time_limit_secs,
@@ -238,6 +242,17 @@ pub fn human_line(event: &Event) -> Option<String> {
         Event::TftpShed(r) => format!("TFTP {}", r.message),
         Event::TftpDuplicate { .. } => return None,
         Event::Dhcp(e) => return crate::dhcp::events::human_line(e),
+        Event::Walk(w) => {
+            let who = match (&w.mac, &w.address) {
+                (Some(m), _) => format!("SEP{m}"),
+                (None, Some(a)) => a.to_string(),
+                (None, None) => "a phone".to_string(),
+            };
+            format!(
+                "Upgrade plan, {who}: {}",
+                lifeline_shared::plan::walk::status_words(w)
+            )
+        }
         Event::ConfigServed(c) => format!(
             "{} {} was served {}: {}",
             c.transport.label(),

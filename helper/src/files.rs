@@ -106,6 +106,14 @@ impl LookupError {
 pub trait FileSource: Send + Sync + std::fmt::Debug {
     /// Resolves and opens `requested`.
     fn open(&self, requested: &str) -> Result<Opened, LookupError>;
+
+    /// Opens `requested` for the phone at `peer`: a bundle with an upgrade plan
+    /// serves each phone the step it is at ([`crate::walks`]); any other source
+    /// serves everyone alike.
+    fn open_for(&self, requested: &str, peer: std::net::IpAddr) -> Result<Opened, LookupError> {
+        let _ = peer;
+        self.open(requested)
+    }
 }
 
 /// Checks a requested name and splits it into path components.

@@ -39,5 +39,6 @@ pub mod serve;
 pub mod simulate;
 pub mod terminal;
 pub mod tftp;
+pub mod walks;
 pub mod token;
 pub mod web;

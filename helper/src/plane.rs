@@ -5,6 +5,7 @@
 use crate::bundles::Store;
 use crate::control::{Control, catalog_of};
 use crate::files::{FileSource, LookupError, MemoryFiles, Opened, RootDir};
+use crate::walks::Walks;
 use lifeline_shared::events::Event;
 use lifeline_shared::protocol::{CurrentBundle, Interface, InterfaceAddress, Service, Status};
 use lifeline_shared::tracker::Tracker;
@@ -17,9 +18,13 @@ use tokio_util::sync::CancellationToken;
 /// A file source whose target can be replaced while transfers run: each
 /// transfer opens its file once, from whichever source was current, and keeps
 /// reading that open file.
+///
+/// With [`Walks`], a bundle holding an upgrade plan serves each phone the step it is
+/// at (`open_for`); the walker follows every switch.
 #[derive(Debug)]
 pub struct Switchable {
     current: RwLock<Arc<dyn FileSource>>,
+    walks: Option<Arc<Walks>>,
 }
 
 impl Switchable {
@@ -27,25 +32,49 @@ impl Switchable {
     pub fn new(source: Arc<dyn FileSource>) -> Self {
         Self {
             current: RwLock::new(source),
+            walks: None,
+        }
+    }
+
+    /// Starts with `source`, walking phones through the plan of whichever bundle
+    /// is served.
+    pub fn with_walks(source: Arc<dyn FileSource>, walks: Arc<Walks>) -> Self {
+        walks.switch(source.as_ref());
+        Self {
+            current: RwLock::new(source),
+            walks: Some(walks),
         }
     }
 
     /// Serves `source` from now on.
     pub fn set(&self, source: Arc<dyn FileSource>) {
+        if let Some(w) = &self.walks {
+            w.switch(source.as_ref());
+        }
         if let Ok(mut c) = self.current.write() {
             *c = source;
         }
+    }
+
+    fn current(&self) -> Arc<dyn FileSource> {
+        self.current
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 }
 
 impl FileSource for Switchable {
     fn open(&self, requested: &str) -> Result<Opened, LookupError> {
-        let source = self
-            .current
-            .read()
-            .map(|c| c.clone())
-            .unwrap_or_else(|poisoned| poisoned.into_inner().clone());
-        source.open(requested)
+        self.current().open(requested)
+    }
+
+    fn open_for(&self, requested: &str, peer: std::net::IpAddr) -> Result<Opened, LookupError> {
+        let source = self.current();
+        match &self.walks {
+            Some(w) => w.open(source.as_ref(), requested, Some(peer)),
+            None => source.open(requested),
+        }
     }
 }
 

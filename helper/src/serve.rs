@@ -111,7 +111,12 @@ pub async fn run(
     let services = Arc::new(plane::Services::default());
     let fixed = fixed_files.is_some();
     let (initial, what) = fixed_files.unwrap_or_else(|| stored_or_empty(&store));
-    let source = Arc::new(plane::Switchable::new(initial));
+    let walks = Arc::new(crate::walks::Walks::new(
+        Some(store.dir().to_path_buf()),
+        events.clone(),
+    ));
+    let source = Arc::new(plane::Switchable::with_walks(initial, walks.clone()));
+    spawn_announcements(&events, walks.clone());
     let tftp = tftp_socket(sockets.tftp, &services.tftp);
     // Where phones simulated for the page reach this helper's servers.
     let targets = crate::simulate::page::Targets {
@@ -203,6 +208,7 @@ pub async fn run(
             move || plane::status(&store, &services)
         }),
         fixed_source: fixed.then(|| what.clone()),
+        walks,
         sessions: Arc::new(tokio::sync::Semaphore::new(control::MAX_SESSIONS)),
         on_switch: Box::new({
             let source = source.clone();
@@ -385,6 +391,30 @@ fn provision_listener(
             Some(listener)
         }
     }
+}
+
+/// Each load a phone announces over CDP/LLDP is what it runs: the plan's walk
+/// takes it.
+fn spawn_announcements(events: &Events, walks: Arc<crate::walks::Walks>) {
+    let mut rx = events.subscribe();
+    tokio::spawn(async move {
+        loop {
+            match rx.recv().await {
+                Ok(lifeline_shared::events::Event::Neighbour(n)) => {
+                    if let Some(load) = &n.announced.load {
+                        let walks = walks.clone();
+                        let (mac, software) = (n.mac.clone(), load.clone());
+                        let address = n.address.map(std::net::IpAddr::V4);
+                        tokio::task::spawn_blocking(move || {
+                            walks.announced(&mac, address, &software)
+                        });
+                    }
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
 }
 
 /// One line on stdout per event, for a person at the terminal.

@@ -307,7 +307,15 @@ impl Connection {
         };
         let files = self.shared.files.clone();
         let path = head.path.clone();
-        let opened = blocking(move || files.open(&path));
+        let peer = self.peer.ip();
+        // A HEAD tells the walk nothing: only a GET is the phone taking a file.
+        let opened = blocking(move || {
+            if get {
+                files.open_for(&path, peer)
+            } else {
+                files.open(&path)
+            }
+        });
         let mut opened = match opened {
             Ok(opened) => opened,
             Err(error) => {

@@ -128,7 +128,7 @@ impl Transfer {
             accepted: Vec::new(),
             detail: None,
         };
-        let mut opened = match self.files.open(&self.file) {
+        let mut opened = match self.files.open_for(&self.file, self.client.ip()) {
             Ok(opened) => opened,
             Err(error) => {
                 request.resolution = error.resolution();
