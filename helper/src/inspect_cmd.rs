@@ -1,10 +1,11 @@
-//! `lifeline inspect <PATH> [--json]`: the inspection report in a terminal.
+//! `lifeline inspect <PATH>… [--json]`: the inspection report in a terminal.
 //!
 //! PATH is a firmware zip, a Call Manager package (`.cop.sgn`, `.cop`, `.tar.gz`,
 //! `.tgz`, `.tar`), a folder of extracted files, or a single file (a `.loads`, say).
-//! Exit status: 0 no error findings, 1 error findings, 2 the input could not be
-//! read at all (one line on stderr says why; with `--json`, stdout also gets
-//! `{"error": "…", "path": "…"}`).
+//! Several PATHs: each report, then the upgrade plan from them ([`crate::plan_cmd`]).
+//! Exit status: 0 no error findings, 1 error findings (or no plan can be made of the
+//! packages), 2 an input could not be read at all (one line on stderr says why; with
+//! `--json`, stdout also gets `{"error": "…", "path": "…"}`).
 
 use lifeline_shared::finding::Severity;
 use lifeline_shared::firmware::archive::Limits;
@@ -19,22 +20,109 @@ use std::process::ExitCode;
 pub struct InspectArgs {
     /// A firmware zip (cmterm-….zip), a Call Manager package (.cop.sgn, .tar.gz), a
     /// folder of extracted files, or one file.
-    #[arg(value_name = "PATH")]
-    pub path: PathBuf,
-    /// Print the report as one JSON object instead of a table.
+    /// Several: every package of an upgrade (each hop's and the target's), and
+    /// the plan from them is printed after the reports.
+    #[arg(value_name = "PATH", required = true, num_args = 1..)]
+    pub paths: Vec<PathBuf>,
+    /// Print the report as one JSON object instead of a table (several PATHs:
+    /// `{"reports": […], "plan": …}`).
     #[arg(long)]
     pub json: bool,
+    /// With several PATHs: the load to end on (default the newest).
+    #[arg(long, value_name = "LOAD")]
+    pub target: Option<String>,
+    /// With several PATHs: the load the phones run now, to print their way
+    /// (8.0(4), SCCP41.8-0-4S, or unknown).
+    #[arg(long, value_name = "LOAD")]
+    pub start: Option<String>,
 }
 
 /// Why the input could not be read at all (exit status 2).
 #[derive(Debug)]
 pub struct Unreadable(pub String);
 
-/// Runs the command: prints the report and returns the exit status.
+/// Runs the command: prints the report (or the reports and the plan) and returns
+/// the exit status.
 pub fn run(args: &InspectArgs) -> ExitCode {
-    match load(&args.path) {
+    match args.paths.as_slice() {
+        [one] if args.target.is_none() && args.start.is_none() => run_one(one, args.json),
+        _ => run_plan(args),
+    }
+}
+
+fn unreadable(path: &Path, why: &str, json: bool) -> ExitCode {
+    let path = path.display();
+    if json {
+        // Scripts reading stdout get an object either way.
+        let error = serde_json::json!({
+            "error": format!("{path}: {why}"),
+            "path": path.to_string(),
+        });
+        crate::terminal::out_line(&error.to_string());
+    }
+    crate::terminal::err_line(&format!("lifeline: error: {path}: {why}"));
+    ExitCode::from(2)
+}
+
+fn run_plan(args: &InspectArgs) -> ExitCode {
+    use crate::plan_cmd::{self, Given};
+    let mut given = Vec::new();
+    for path in &args.paths {
+        match load(path) {
+            Ok(report) => given.push(Given {
+                path: path.clone(),
+                report,
+            }),
+            Err(Unreadable(why)) => return unreadable(path, &why, args.json),
+        }
+    }
+    let errors = given.iter().any(|g| g.report.has_errors());
+    let planned = plan_cmd::plan_of(&given, args.target.as_deref()).and_then(|plan| {
+        let start = plan_cmd::start_of(args.start.as_deref(), &plan)?;
+        Ok((plan, start))
+    });
+    if args.json {
+        let reports: Vec<serde_json::Value> = given
+            .iter()
+            .map(|g| serde_json::to_value(&g.report).unwrap_or_default())
+            .collect();
+        let plan = match &planned {
+            Ok((plan, start)) => plan_cmd::to_json(plan, start.as_ref()),
+            Err(why) => serde_json::json!({ "error": why }),
+        };
+        let mut s = serde_json::to_string_pretty(&serde_json::json!({
+            "reports": reports,
+            "plan": plan,
+        }))
+        .unwrap_or_default();
+        s.push('\n');
+        crate::terminal::out(&s);
+    } else {
+        let mut t = String::new();
+        for g in &given {
+            t.push_str(&format!("== {}\n", g.path.display()));
+            t.push_str(&render(&g.report));
+            t.push('\n');
+        }
+        if let Ok((plan, start)) = &planned {
+            t.push_str(&plan_cmd::render(plan, start.as_ref()));
+        }
+        crate::terminal::out(&t);
+    }
+    match planned {
+        Err(why) => {
+            crate::terminal::err_line(&format!("lifeline: error: no upgrade plan: {why}"));
+            ExitCode::from(1)
+        }
+        Ok(_) if errors => ExitCode::from(1),
+        Ok(_) => ExitCode::SUCCESS,
+    }
+}
+
+fn run_one(path: &Path, json: bool) -> ExitCode {
+    match load(path) {
         Ok(report) => {
-            let out = if args.json {
+            let out = if json {
                 let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
                 s.push('\n');
                 s
@@ -49,19 +137,7 @@ pub fn run(args: &InspectArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Err(Unreadable(why)) => {
-            let path = args.path.display();
-            if args.json {
-                // Scripts reading stdout get an object either way.
-                let error = serde_json::json!({
-                    "error": format!("{path}: {why}"),
-                    "path": path.to_string(),
-                });
-                crate::terminal::out_line(&error.to_string());
-            }
-            crate::terminal::err_line(&format!("lifeline: error: {path}: {why}"));
-            ExitCode::from(2)
-        }
+        Err(Unreadable(why)) => unreadable(path, &why, json),
     }
 }
 

@@ -81,8 +81,18 @@ struct ServeArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "firmware")]
     root: Option<PathBuf>,
     /// Serve an ad-hoc bundle of this firmware zip over TFTP (made in memory).
+    /// Repeat it with every package of an upgrade (--firmware A --firmware B): each
+    /// phone is walked through the plan (`lifeline inspect A B` prints it).
     #[arg(long, value_name = "ZIP")]
-    firmware: Option<PathBuf>,
+    firmware: Vec<PathBuf>,
+    /// With several --firmware: the load to end on (default the newest).
+    #[arg(long, value_name = "LOAD", requires = "firmware")]
+    target: Option<String>,
+    /// With several --firmware: the load the phones run now (8.0(4),
+    /// SCCP41.8-0-4S), or `unknown` (the default: a phone is offered no load until
+    /// its start is known, from CDP/LLDP or its card in the web app).
+    #[arg(long, value_name = "LOAD", requires = "firmware")]
+    start: Option<String>,
     /// With --firmware: the address phones reach this computer at, written into
     /// XMLDefault.cnf.xml (default: the --tftp-listen address, if specific).
     #[arg(long, value_name = "IP", requires = "firmware")]
@@ -309,31 +319,41 @@ fn tftp_files(args: &ServeArgs) -> anyhow::Result<Option<(Arc<dyn FileSource>, S
         let source = tftp::setup::root_source(root)?;
         return Ok(Some((source, format!("folder {}", root.display()))));
     }
-    if let Some(zip) = &args.firmware
-        && !zip.is_file()
-    {
-        let what = if zip.exists() {
-            "is not a file"
-        } else {
-            "does not exist"
-        };
-        anyhow::bail!(
-            "--firmware {}: {what}; give the firmware zip (cmterm-….zip) or Call Manager package, \
-             or serve a folder of extracted files with --root DIR",
-            zip.display()
-        );
+    for zip in &args.firmware {
+        if !zip.is_file() {
+            let what = if zip.exists() {
+                "is not a file"
+            } else {
+                "does not exist"
+            };
+            anyhow::bail!(
+                "--firmware {}: {what}; give the firmware zip (cmterm-….zip) or Call Manager package, \
+                 or serve a folder of extracted files with --root DIR",
+                zip.display()
+            );
+        }
     }
-    if let Some(zip) = &args.firmware {
+    if !args.firmware.is_empty() {
         let address = tftp::setup::bundle_address(args.tftp_server, args.tftp_listen)?;
         let options = lifeline_shared::bundle::Options {
             recovery_from_load: args.make_recovery_manifests,
         };
-        let (source, summary) = tftp::setup::firmware_source(zip, address, options)?;
+        let plan = tftp::setup::PlanArgs {
+            target: args.target.as_deref(),
+            start: args.start.as_deref(),
+        };
+        let (source, summary) =
+            tftp::setup::firmware_source(&args.firmware, address, options, plan)?;
+        let names: Vec<String> = args
+            .firmware
+            .iter()
+            .map(|z| z.display().to_string())
+            .collect();
         return Ok(Some((
             source,
             format!(
                 "an ad-hoc bundle of {} ({summary}, TFTP server {address})",
-                zip.display()
+                names.join(" + ")
             ),
         )));
     }

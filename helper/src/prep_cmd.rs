@@ -7,6 +7,7 @@
 mod phone_list;
 
 use crate::inspect_cmd::{self, Unreadable};
+use crate::plan_cmd::{self, Given};
 use lifeline_shared::bundle::{self, Phone, Settings};
 use lifeline_shared::config::cnf_xml::{self, DefaultSettings, PhoneSettings};
 use lifeline_shared::config::mac::Mac;
@@ -399,9 +400,18 @@ pub fn config(args: &ConfigArgs) -> ExitCode {
 /// Arguments of `lifeline bundle`.
 #[derive(Debug, clap::Args)]
 pub struct BundleArgs {
-    /// The firmware zip (or folder).
-    #[arg(value_name = "ZIP")]
-    pub firmware: PathBuf,
+    /// The firmware zip (or folder). Several: every package of an upgrade, and
+    /// the bundle walks each phone through the plan (`lifeline inspect A B` prints it).
+    #[arg(value_name = "ZIP", required = true, num_args = 1..)]
+    pub firmware: Vec<PathBuf>,
+    /// With several packages: the load to end on (default the newest).
+    #[arg(long, value_name = "LOAD")]
+    pub target: Option<String>,
+    /// With several packages: the load the phones run now (8.0(4),
+    /// SCCP41.8-0-4S), or `unknown` (the default): the helper then offers a phone
+    /// no load until it knows its start.
+    #[arg(long, value_name = "LOAD")]
+    pub start: Option<String>,
     /// TFTP server addresses for option 150, in priority order.
     #[arg(long = "tftp-server", value_name = "IP[,IP…]", required = true, num_args = 1..)]
     pub tftp_servers: Vec<String>,
@@ -443,12 +453,44 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
             Err(e) => return fail(e),
         }
     };
-    let report = match inspect_firmware(&args.firmware) {
-        Ok(r) => r,
-        Err(code) => return code,
+    let mut given = Vec::new();
+    for path in &args.firmware {
+        match inspect_firmware(path) {
+            Ok(report) => given.push(Given {
+                path: path.clone(),
+                report,
+            }),
+            Err(code) => return code,
+        }
+    }
+    let several = given.len() > 1 || args.target.is_some() || args.start.is_some();
+    let planned = if several {
+        let planned = plan_cmd::plan_of(&given, args.target.as_deref()).and_then(|plan| {
+            let start = plan_cmd::start_of(args.start.as_deref(), &plan)?;
+            if let Some(s) = &start {
+                plan_cmd::check_start(&plan, s)?;
+            }
+            Ok((plan, start))
+        });
+        match planned {
+            Ok(p) => Some(p),
+            Err(why) => {
+                crate::terminal::err_line(&format!(
+                    "lifeline: error: {why}; no bundle was written"
+                ));
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        None
     };
+    let target = planned
+        .as_ref()
+        .map_or(0, |(plan, _)| plan_cmd::target_of(&given, plan));
+    let report = &given[target].report;
+    let firmware_path = &given[target].path;
     let (phones, sip, passwords) = match &args.phone_list {
-        Some(path) => match phone_list::read(path, &report, &call_managers) {
+        Some(path) => match phone_list::read(path, report, &call_managers) {
             Ok(list) => (
                 list.entries
                     .iter()
@@ -473,22 +515,24 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
             Err(code) => return code,
         },
     };
-    if report.has_errors() {
-        out(&format!(
-            "{}: the firmware has errors; no bundle was written.\n",
-            args.firmware.display()
-        ));
-        print_findings(
-            &report
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .cloned()
-                .collect::<Vec<_>>(),
-        );
-        return ExitCode::from(1);
+    for g in &given {
+        if g.report.has_errors() {
+            out(&format!(
+                "{}: the firmware has errors; no bundle was written.\n",
+                g.path.display()
+            ));
+            print_findings(
+                &g.report
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            return ExitCode::from(1);
+        }
     }
-    let firmware = match read_firmware(&args.firmware, &report) {
+    let firmware = match read_firmware(firmware_path, report) {
         Ok(f) => f,
         Err(code) => return code,
     };
@@ -500,9 +544,26 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
     let options = bundle::Options {
         recovery_from_load: args.make_recovery_manifests,
     };
-    let b = match bundle::build_with_options(&report, firmware, &settings, &sip, options) {
+    let b = match bundle::build_with_options(report, firmware, &settings, &sip, options) {
         Ok(b) => b,
         Err(e) => return fail(e),
+    };
+    let b = match &planned {
+        None => b,
+        Some((plan, start)) => {
+            out(&plan_cmd::render(plan, start.as_ref()));
+            let start_text = start
+                .as_ref()
+                .map(|_| args.start.as_deref().unwrap_or_default());
+            let read = |g: &Given| {
+                read_firmware(&g.path, &g.report)
+                    .map_err(|_| format!("{}: cannot be read again", g.path.display()))
+            };
+            match plan_cmd::bundle_of(b, &given, plan, start_text, read) {
+                Ok(b) => b,
+                Err(e) => return fail(e),
+            }
+        }
     };
     let written = if args
         .out
@@ -539,7 +600,7 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
         };
         t.push_str(&format!("  alias {} -> {} ({why})\n", a.name, a.target));
     }
-    let missing = bundle::missing_recovery_manifests(&report);
+    let missing = bundle::missing_recovery_manifests(report);
     if !args.make_recovery_manifests && !missing.is_empty() {
         crate::terminal::err_line(&format!(
             "lifeline: warning: no {}: a wiped phone cannot recover from this bundle; `--make-recovery-manifests` adds copies of the load manifest (unverified)",

@@ -48,7 +48,11 @@ fn read_bounded(mut opened: Opened) -> std::io::Result<Vec<u8>> {
         return Err(std::io::Error::other("too large"));
     }
     let mut data = Vec::with_capacity(opened.size as usize);
-    opened.reader.by_ref().take(MAX_FILE).read_to_end(&mut data)?;
+    opened
+        .reader
+        .by_ref()
+        .take(MAX_FILE)
+        .read_to_end(&mut data)?;
     Ok(data)
 }
 
@@ -92,7 +96,9 @@ impl Walks {
             });
         let mut walker = plan.as_ref().and_then(Walker::new);
         if plan.is_some() && walker.is_none() {
-            tracing::warn!("the bundle's plan names a load Lifeline does not read; served without walking phones");
+            tracing::warn!(
+                "the bundle's plan names a load Lifeline does not read; served without walking phones"
+            );
         }
         let mut slot = self.lock();
         let kept = match slot.as_ref() {
@@ -249,7 +255,10 @@ mod tests {
             start: start.map(str::to_string),
         };
         let mut m = MemoryFiles::new();
-        m.insert(PLAN_NAME, lifeline_shared::bundle::plan_json(&plan).into_bytes());
+        m.insert(
+            PLAN_NAME,
+            lifeline_shared::bundle::plan_json(&plan).into_bytes(),
+        );
         m.insert(
             "XMLDefault.cnf.xml",
             format!("<device><loadInformation>{TARGET}</loadInformation></device>").into_bytes(),
@@ -281,7 +290,10 @@ mod tests {
         let x = text(walks.open(&files, "XMLDefault.cnf.xml", a));
         assert!(x.contains(&format!(">{HOP}<")), "{x}");
         // Other phones, other files: untouched.
-        assert_eq!(text(walks.open(&files, "term61.default.loads", None)), "hop's");
+        assert_eq!(
+            text(walks.open(&files, "term61.default.loads", None)),
+            "hop's"
+        );
         assert!(walks.open(&files, "nothing.cnf.xml", a).is_err());
         // A restart keeps the phone on its way: seen on the hop, moved on.
         let again = Walks::new(Some(dir.path().to_path_buf()), Events::new());
@@ -289,7 +301,12 @@ mod tests {
         let x = text(again.open(&files, "XMLDefault.cnf.xml", a));
         assert!(x.contains(&format!(">{TARGET}<")), "{x}");
         // Starts: a bad one is refused with the forms to use.
-        assert!(walks.set_start("10.0.0.8", Some("later")).unwrap_err().contains("8.0(4)"));
+        assert!(
+            walks
+                .set_start("10.0.0.8", Some("later"))
+                .unwrap_err()
+                .contains("8.0(4)")
+        );
         walks.set_start("10.0.0.8", Some("8.3(3)")).unwrap();
     }
 
@@ -308,7 +325,15 @@ mod tests {
         let mut plain = MemoryFiles::new();
         plain.insert("term61.default.loads", b"target's".to_vec());
         walks.switch(&plain);
-        assert_eq!(text(walks.open(&plain, "term61.default.loads", a)), "target's");
-        assert!(walks.set_start("10.0.0.7", Some("8.0(4)")).unwrap_err().contains("no upgrade plan"));
+        assert_eq!(
+            text(walks.open(&plain, "term61.default.loads", a)),
+            "target's"
+        );
+        assert!(
+            walks
+                .set_start("10.0.0.7", Some("8.0(4)"))
+                .unwrap_err()
+                .contains("no upgrade plan")
+        );
     }
 }

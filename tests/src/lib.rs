@@ -440,7 +440,12 @@ pub struct TftpDownload {
 impl TftpDownload {
     /// Sends a read request for `file` to `server`.
     pub fn start(server: SocketAddr, file: &str) -> Self {
-        let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind a client socket");
+        Self::start_from(std::net::Ipv4Addr::LOCALHOST, server, file)
+    }
+
+    /// [`TftpDownload::start`] from `source` (a loopback address: one phone each).
+    pub fn start_from(source: std::net::Ipv4Addr, server: SocketAddr, file: &str) -> Self {
+        let socket = std::net::UdpSocket::bind((source, 0)).expect("bind a client socket");
         socket
             .set_read_timeout(Some(Duration::from_secs(10)))
             .expect("set_read_timeout");

@@ -7,7 +7,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use lifeline_shared::bundle::{self, Settings};
-use lifeline_shared::firmware::inspect::inspect_archive;
+use lifeline_shared::firmware::inspect::{Report, inspect_archive};
+
+use crate::plan_cmd::{self, Given};
 
 use crate::files::{FileSource, MemoryFiles, RootDir};
 
@@ -18,35 +20,89 @@ pub fn root_source(root: &Path) -> anyhow::Result<Arc<dyn FileSource>> {
     Ok(Arc::new(dir))
 }
 
-/// An ad-hoc bundle of the firmware zip or Call Manager package at `zip`, in memory. Its
-/// configuration names `tftp_server` (the address phones reach this computer
-/// at) as TFTP server and call manager.
-pub fn firmware_source(
-    zip: &Path,
-    tftp_server: Ipv4Addr,
-    options: bundle::Options,
-) -> anyhow::Result<(Arc<dyn FileSource>, String)> {
-    let data = std::fs::read(zip).map_err(|e| anyhow::anyhow!("{}: {e}", zip.display()))?;
-    let name = zip
+/// The upgrade plan's flags, for several packages.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PlanArgs<'a> {
+    /// The load to end on (default the newest).
+    pub target: Option<&'a str>,
+    /// Where the phones start (`None` or `unknown`: not known).
+    pub start: Option<&'a str>,
+}
+
+fn read_package(path: &Path) -> anyhow::Result<(String, Vec<u8>, Report)> {
+    let data = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let report =
-        inspect_archive(&name, &data).map_err(|e| anyhow::anyhow!("{}: {e}", zip.display()))?;
+        inspect_archive(&name, &data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     if report.has_errors() {
         anyhow::bail!(
             "{}: the firmware has errors; run `lifeline inspect {}` to see them",
-            zip.display(),
-            zip.display()
+            path.display(),
+            path.display()
         );
     }
-    let firmware = bundle::firmware_from_archive(&name, &data, &report)?;
+    Ok((name, data, report))
+}
+
+/// An ad-hoc bundle of the firmware zips or Call Manager packages at `paths`, in
+/// memory; several make an upgrade plan the phones are walked through. Its
+/// configuration names `tftp_server` (the address phones reach this computer at)
+/// as TFTP server and call manager.
+pub fn firmware_source(
+    paths: &[std::path::PathBuf],
+    tftp_server: Ipv4Addr,
+    options: bundle::Options,
+    plan_args: PlanArgs<'_>,
+) -> anyhow::Result<(Arc<dyn FileSource>, String)> {
+    let mut read = Vec::new();
+    for p in paths {
+        read.push(read_package(p)?);
+    }
+    let given: Vec<Given> = paths
+        .iter()
+        .zip(&read)
+        .map(|(path, (_, _, report))| Given {
+            path: path.clone(),
+            report: report.clone(),
+        })
+        .collect();
+    let planned = if given.len() > 1 || plan_args.target.is_some() || plan_args.start.is_some() {
+        let plan = plan_cmd::plan_of(&given, plan_args.target).map_err(anyhow::Error::msg)?;
+        let start = plan_cmd::start_of(plan_args.start, &plan).map_err(anyhow::Error::msg)?;
+        if let Some(s) = &start {
+            plan_cmd::check_start(&plan, s).map_err(anyhow::Error::msg)?;
+        }
+        Some((plan, start))
+    } else {
+        None
+    };
+    let target = planned
+        .as_ref()
+        .map_or(0, |(plan, _)| plan_cmd::target_of(&given, plan));
+    let (name, data, report) = &read[target];
+    let firmware = bundle::firmware_from_archive(name, data, report)?;
     let settings = Settings {
         tftp_servers: vec![tftp_server],
         call_managers: vec![tftp_server.to_string()],
         phones: Vec::new(),
     };
-    let bundle = bundle::build_with_options(&report, firmware, &settings, &[], options)?;
+    let mut bundle = bundle::build_with_options(report, firmware, &settings, &[], options)?;
+    if let Some((plan, start)) = &planned {
+        for line in plan_cmd::render(plan, start.as_ref()).lines() {
+            crate::terminal::out_line(line);
+        }
+        let start_text = start.as_ref().and(plan_args.start);
+        let files = |g: &Given| {
+            let i = given.iter().position(|x| x.path == g.path).unwrap_or(0);
+            let (name, data, report) = &read[i];
+            bundle::firmware_from_archive(name, data, report).map_err(|e| e.to_string())
+        };
+        bundle = plan_cmd::bundle_of(bundle, &given, plan, start_text, files)
+            .map_err(anyhow::Error::msg)?;
+    }
     for f in &bundle.findings {
         crate::terminal::err_line(&format!("lifeline: warning: {}: {}", f.subject, f.message));
     }

@@ -527,12 +527,8 @@ impl Walker {
     /// A wiped phone asked for its recovery manifest.
     fn recovery(&mut self, i: usize, asked: &str, now_ms: u64) -> (Serve, Option<WalkStatus>) {
         let os79 = asked.eq_ignore_ascii_case("OS79XX.TXT");
-        let Some(from) = self.phones[i]
-            .start
-            .clone()
-            .or_else(|| self.start.clone())
-            .or_else(|| self.phones[i].on.clone())
-        else {
+        // A phone seen running a load before it was wiped starts from that load.
+        let Some(from) = self.from(i) else {
             if self.loads.len() == 1 {
                 return (Serve::AsIs, None);
             }

@@ -1,0 +1,189 @@
+//! Several firmware packages on the command line: the upgrade plan worked out from
+//! them (`lifeline inspect A B`), and the bundle that walks phones through it
+//! (`lifeline bundle A B`, `lifeline serve --firmware A --firmware B`).
+
+use lifeline_shared::bundle::{self, Bundle, Package};
+use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::plan::{Load, Plan, Route, Running, route_words};
+use std::path::PathBuf;
+
+/// What `--start` accepts, in words.
+pub const START_FORMS: &str = "a release such as 8.0(4), a load name such as SCCP41.8-0-4S, `SIP 8.12(0)` for a 7940/7960, or `unknown`";
+
+/// One package given: where it was read from and its inspection.
+#[derive(Debug)]
+pub struct Given {
+    pub path: PathBuf,
+    pub report: Report,
+}
+
+/// The plan of the packages given, or why there is none (each package that has no
+/// load, or loads of several families). `target`: the load to end on (default the
+/// newest).
+pub fn plan_of(given: &[Given], target: Option<&str>) -> Result<Plan, String> {
+    let mut loads = Vec::new();
+    for g in given {
+        let Some(name) = g.report.load.as_deref() else {
+            return Err(format!(
+                "{}: it holds no load manifest (SCCP…/SIP….loads), so it cannot be a step of an upgrade plan",
+                g.path.display()
+            ));
+        };
+        let load = Load::of_name(name).ok_or_else(|| {
+            format!(
+                "{}: Lifeline cannot read a release out of its load `{name}`",
+                g.path.display()
+            )
+        })?;
+        loads.push(load);
+    }
+    Plan::new(&loads, target).map_err(|e| e.to_string())
+}
+
+/// Reads `--start`: `None` for unknown.
+pub fn start_of(text: Option<&str>, plan: &Plan) -> Result<Option<Running>, String> {
+    match text.map(str::trim) {
+        None => Ok(None),
+        Some(t) if t.eq_ignore_ascii_case("unknown") => Ok(None),
+        Some(t) => Running::parse(t, plan.target.protocol)
+            .map(Some)
+            .ok_or_else(|| {
+                format!("--start `{t}` is not a load Lifeline reads; give {START_FORMS}")
+            }),
+    }
+}
+
+/// Why phones starting at `start` cannot be walked to the target, if they cannot.
+pub fn check_start(plan: &Plan, start: &Running) -> Result<(), String> {
+    match plan.route_from(start) {
+        Route::Via(_) => Ok(()),
+        r => Err(format!(
+            "phones on {} cannot reach {}: {}",
+            start.label(plan.family),
+            plan.target.label(),
+            route_words(&r)
+        )),
+    }
+}
+
+/// The plan in words, for a terminal: the target, each band, and the known
+/// start's way.
+pub fn render(plan: &Plan, start: Option<&Running>) -> String {
+    let mut t = String::from("Upgrade plan\n");
+    for line in plan.lines() {
+        t.push_str("  ");
+        t.push_str(&line);
+        t.push('\n');
+    }
+    match start {
+        Some(s) => t.push_str(&format!(
+            "  Phones start on {}: {}\n",
+            s.label(plan.family),
+            route_words(&plan.route_from(s))
+        )),
+        None => t.push_str(
+            "  Start unknown: the helper offers a phone no load until it knows which one it runs (announced over CDP/LLDP, or said on its card); give --start when you know.\n",
+        ),
+    }
+    t
+}
+
+fn route_json(plan: &Plan, r: &Route) -> serde_json::Value {
+    match r {
+        Route::Via(v) => serde_json::json!({
+            "kind": "via",
+            "loads": v.iter().map(|l| &l.name).collect::<Vec<_>>(),
+            "words": route_words(r),
+        }),
+        Route::Missing(n) => serde_json::json!({
+            "kind": "missing",
+            "need": n.words,
+            "words": route_words(r),
+        }),
+        Route::Impossible(..) => serde_json::json!({
+            "kind": "impossible",
+            "words": route_words(r),
+            "family": lifeline_shared::models::family(plan.family).name,
+        }),
+    }
+}
+
+/// The plan as JSON (`lifeline inspect A B --json`).
+pub fn to_json(plan: &Plan, start: Option<&Running>) -> serde_json::Value {
+    let load = |l: &Load| {
+        serde_json::json!({
+            "name": l.name,
+            "label": l.label(),
+            "protocol": l.protocol.as_str(),
+        })
+    };
+    serde_json::json!({
+        "family": lifeline_shared::models::family(plan.family).name,
+        "target": load(&plan.target),
+        "loads": plan.loads.iter().map(load).collect::<Vec<_>>(),
+        "hops": plan.hops().into_iter().map(load).collect::<Vec<_>>(),
+        "unused": plan.unused().into_iter().map(load).collect::<Vec<_>>(),
+        "routes": plan.routes.iter().map(|(b, r)| {
+            let mut v = route_json(plan, r);
+            v["from"] = serde_json::Value::String(b.label.clone());
+            v
+        }).collect::<Vec<_>>(),
+        "start": start.map(|s| {
+            let mut v = route_json(plan, &plan.route_from(s));
+            v["from"] = serde_json::Value::String(s.label(plan.family));
+            v
+        }),
+        "lines": plan.lines(),
+    })
+}
+
+/// The bundle of a plan: `target_bundle` (built from the target's package as a
+/// single-load bundle is) with every hop's files read by `read`.
+pub fn bundle_of(
+    target_bundle: Bundle,
+    given: &[Given],
+    plan: &Plan,
+    start: Option<&str>,
+    read: impl Fn(&Given) -> Result<Vec<(String, Vec<u8>)>, String>,
+) -> Result<Bundle, String> {
+    let target = target_of(given, plan);
+    let mut others = Vec::new();
+    for (i, g) in given.iter().enumerate() {
+        if i == target {
+            continue;
+        }
+        let hop = plan.hops().iter().any(|h| {
+            g.report
+                .load
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(&h.name))
+        });
+        if hop {
+            others.push(Package {
+                report: &g.report,
+                firmware: read(g)?,
+            });
+        }
+    }
+    bundle::build_plan(
+        target_bundle,
+        &given[target].report,
+        others,
+        plan,
+        start.map(str::to_string),
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// Which package given holds the plan's target.
+pub fn target_of(given: &[Given], plan: &Plan) -> usize {
+    given
+        .iter()
+        .position(|g| {
+            g.report
+                .load
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(&plan.target.name))
+        })
+        .unwrap_or(0)
+}
