@@ -526,6 +526,19 @@ impl Tracker {
                     .map(|a| format!("{} {}", a.detail, a.fix));
             }
         }
+        // A manifest served under another name (an upgrade plan's hop's recovery
+        // manifest for `termNN.default.loads`) lists the served one's images.
+        let lower = match &r.served {
+            Some(served) if r.resolution == Resolution::Alias => {
+                let served = served.to_ascii_lowercase();
+                if catalog.manifests.contains_key(&served) {
+                    served
+                } else {
+                    lower
+                }
+            }
+            _ => lower,
+        };
         if let Some(images) = catalog.manifests.get(&lower) {
             // A manifest: the files to expect are it and its images.
             // The same manifest again, mid-recovery, counts as a repeat; after a
@@ -561,10 +574,10 @@ impl Tracker {
                 s.diagnosis = Some(Diagnosis::ManifestRepeated {
                     file: asked.clone(),
                     times: phone.manifest_fetches,
-                    recovery: lower.starts_with("term"),
+                    recovery: asked.to_ascii_lowercase().starts_with("term"),
                 });
             }
-            if phone.manifest_fetches >= MANIFEST_REPEAT_LIMIT && lower.starts_with("term") {
+            if phone.manifest_fetches >= MANIFEST_REPEAT_LIMIT && asked.to_ascii_lowercase().starts_with("term") {
                 s.state = PhoneState::Stuck;
                 s.reason = Some(format!(
                     "It asked for {asked} {} times without going on to the images: its bootloader refuses this build, or could not read the manifest. Try an 8.3(3)–8.5(2) load first, then this one.",

@@ -258,3 +258,76 @@ fn the_table_of_simulated_addresses_stays_bounded() {
         assert!(t.simulated.len() <= MAX_SIMULATED);
     }
 }
+
+fn walk(mac: Option<&str>, address: &str, state: crate::plan::walk::WalkState) -> Event {
+    Event::Walk(Box::new(crate::plan::walk::WalkStatus {
+        mac: mac.map(str::to_string),
+        address: Some(address.parse().unwrap()),
+        path: vec!["8.0(4)".into(), "8.5(2)".into(), "9.4(2)SR3".into()],
+        hop: 1,
+        hops: 2,
+        on: None,
+        state,
+        detail: None,
+        steps: Vec::new(),
+    }))
+}
+
+#[test]
+fn a_phones_walk_goes_on_its_card() {
+    use crate::plan::walk::WalkState;
+    let mut t = Tracker::new(catalog());
+    t.handle(0, &req("SEP001122AABBCC.cnf.xml", Resolution::Exact));
+    // By MAC: the card the phone's requests made.
+    let changed = t.handle(5, &walk(Some("001122AABBCC"), "10.0.0.50", WalkState::Fetching));
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].id, "SEP001122AABBCC");
+    assert_eq!(changed[0].walk.as_ref().unwrap().state, WalkState::Fetching);
+    // The newer status replaces the older.
+    let changed = t.handle(6, &walk(Some("001122AABBCC"), "10.0.0.50", WalkState::Done));
+    assert_eq!(changed[0].walk.as_ref().unwrap().state, WalkState::Done);
+    assert_eq!(t.summaries().len(), 1);
+    // By address, for a phone whose MAC is not known yet.
+    let changed = t.handle(7, &walk(None, "10.0.0.9", WalkState::AskStart));
+    assert_eq!(changed[0].address, Some(Ipv4Addr::new(10, 0, 0, 9)));
+    assert_eq!(t.summaries().len(), 2);
+}
+
+#[test]
+fn a_hops_recovery_manifest_served_for_term61_expects_the_hops_images() {
+    use crate::firmware::manifest::ImageLine;
+    let line = |n: &str| ImageLine {
+        name: n.into(),
+        size: None,
+        md5: None,
+        optional: false,
+        line: 1,
+    };
+    let files = [
+        ("term61.default.loads", 600),
+        ("SCCP41.8-5-2S.term61.default.loads", 600),
+        ("apps41.9.sbn", 1000),
+        ("apps41.8.sbn", 1000),
+    ];
+    let catalog = Catalog::from_files(files, |name| {
+        Some(vec![line(if name.starts_with("SCCP41.8") {
+            "apps41.8.sbn"
+        } else {
+            "apps41.9.sbn"
+        })])
+    });
+    let mut t = Tracker::new(catalog);
+    let mut asked = testkit::tftp_request(
+        1,
+        "10.0.0.50:50000".parse().unwrap(),
+        "term61.default.loads",
+        Resolution::Alias,
+        Some(600),
+    );
+    if let Event::TftpRequest(r) = &mut asked {
+        r.served = Some("SCCP41.8-5-2S.term61.default.loads".into());
+    }
+    let s = t.handle(0, &asked).remove(0);
+    let names: Vec<&str> = s.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["term61.default.loads", "apps41.8.sbn"]);
+}
