@@ -575,8 +575,8 @@ impl Walker {
             }
         };
         let p = &mut self.phones[i];
-        // The phone runs no load while it recovers; once it boots, it runs this one.
-        p.on = None;
+        // What it ran before stays what it is known to run until it is seen on this
+        // one (the next boot that does not ask for it).
         if p.offered.as_deref() != Some(first.name.as_str()) {
             p.attempts = 0;
             p.steps.push(StepLog {
