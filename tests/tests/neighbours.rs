@@ -401,3 +401,90 @@ fn serve_tells_each_phone_heard_first_and_without_the_privilege_runs_on() {
     }
     helper.terminate();
 }
+
+/// The upgrade plan takes the load a phone announces as what it runs: with the
+/// start unknown, a phone's configuration names no load until lldpd, playing the
+/// phone on 8.2(1), announces it; then it names the 8.5(2) hop, as the rules ask.
+#[test]
+fn an_announced_load_starts_the_phones_walk() {
+    use lifeline_shared::testkit::{load_files, zip_of};
+    let Some(pair) = netns::pair_or_skip(
+        &["ip", "lldpd", "curl"],
+        "nw",
+        "10.81.0.1",
+        Some("10.81.0.2"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (hop, target) = ("SCCP41.8-5-2S", "SCCP41.9-4-2SR3-1S");
+    let (hz, tz) = (dir.path().join("hop.zip"), dir.path().join("target.zip"));
+    std::fs::write(&hz, zip_of(&load_files(hop, 2000))).unwrap();
+    std::fs::write(&tz, zip_of(&load_files(target, 2000))).unwrap();
+    let root = dir.path().join("tftp");
+    let mac = "001F9EAB59F1";
+    let made = Command::new(lifeline_bin())
+        .args(["bundle", hz.to_str().unwrap(), tz.to_str().unwrap()])
+        .args(["--tftp-server", "10.81.0.1", "--phone", mac, "--out"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+
+    let mut c = pair.server_command(lifeline_bin().to_str().unwrap());
+    c.args([
+        "serve",
+        "--http-listen",
+        "127.0.0.1:0",
+        "--tftp-listen",
+        "10.81.0.1:0",
+    ])
+    .args([
+        "--provision-listen",
+        "off",
+        "--neighbours",
+        "on",
+        "--interface",
+    ])
+    .arg(&pair.server_if)
+    .arg("--root")
+    .arg(&root)
+    .arg("--data-dir")
+    .arg(dir.path().join("data"));
+    let mut helper = Proc::spawn("lifeline", c);
+    let line = helper.wait_for("TFTP listening on 10.81.0.1:");
+    let port: String = line
+        .split("TFTP listening on 10.81.0.1:")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let fetch = || {
+        let out = netns::command(&pair.client, "curl")
+            .args(["-sS", "--max-time", "20"])
+            .arg(format!("tftp://10.81.0.1:{port}/SEP{mac}.cnf.xml"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Unknown start: no load is named.
+    assert!(fetch().contains("<loadInformation></loadInformation>"));
+    let _phone = phone(&pair, dir.path(), &pair.client_if, PHONES[0]);
+    helper.wait_for("Upgrade plan, SEP001F9EAB59F1: 8.2(1) → 8.5(2) → 9.4(2)SR3");
+    let xml = fetch();
+    assert!(
+        xml.contains(&format!("<loadInformation>{hop}</loadInformation>")),
+        "{xml}"
+    );
+    helper.terminate();
+}

@@ -135,6 +135,8 @@ pub enum Serve {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum WalkState {
+    /// Its start is known; it has not asked for its configuration since.
+    Waiting,
     /// Offered a load; it has not asked for it yet.
     Offered,
     /// Fetching the load offered.
@@ -158,6 +160,7 @@ impl WalkState {
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
+            WalkState::Waiting => "waiting",
             WalkState::Offered => "offered",
             WalkState::Fetching => "fetching",
             WalkState::Done => "done",
@@ -172,6 +175,7 @@ impl WalkState {
     /// Reads the wire name.
     pub fn parse(s: &str) -> WalkState {
         [
+            WalkState::Waiting,
             WalkState::Offered,
             WalkState::Fetching,
             WalkState::Done,
@@ -629,6 +633,8 @@ impl Walker {
         }
         p.on = Some(running);
         p.attempts = 0;
+        // What held it may have changed: the next boot works its way out again.
+        p.held = None;
     }
 
     /// A phone announced its load (CDP/LLDP): what it runs, seen.
@@ -687,28 +693,52 @@ impl Walker {
     /// A phone's status for its card.
     pub fn status(&self, i: usize) -> WalkStatus {
         let p = &self.phones[i];
-        let hops: Vec<&str> = p.path.iter().skip(1).map(String::as_str).collect();
+        // Its way: as first planned, else as it would be now.
+        let path: Vec<String> = if p.path.is_empty() {
+            match self.from(i) {
+                Some(from) => match route(self.family, &from, &self.target, &self.loads()) {
+                    Route::Via(v) => std::iter::once(from.label(self.family))
+                        .chain(v.into_iter().map(|l| l.name))
+                        .collect(),
+                    _ => vec![from.label(self.family)],
+                },
+                None => Vec::new(),
+            }
+        } else {
+            p.path.clone()
+        };
+        let hops: Vec<&str> = path.iter().skip(1).map(String::as_str).collect();
         let hop = p
             .offered
             .as_deref()
             .and_then(|o| hops.iter().position(|h| h.eq_ignore_ascii_case(o)))
             .map_or(0, |i| i as u32 + 1);
         let on_target = p.on.as_ref().is_some_and(|r| r.is(&self.target));
+        let on_offered = match (&p.on, &p.offered) {
+            (Some(on), Some(o)) => on
+                .name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(o)),
+            (_, None) => true,
+            _ => false,
+        };
         let state = if let Some(h) = &p.held {
             h.state
         } else if on_target {
             WalkState::Done
+        } else if on_offered {
+            WalkState::Waiting
         } else if p.fetched {
             WalkState::Fetching
         } else {
             WalkState::Offered
         };
-        let mut path: Vec<String> = p.path.first().cloned().into_iter().collect();
-        path.extend(hops.iter().map(|h| self.label_of(h)));
+        let mut labels: Vec<String> = path.first().cloned().into_iter().collect();
+        labels.extend(hops.iter().map(|h| self.label_of(h)));
         WalkStatus {
             mac: p.mac.clone(),
             address: p.address,
-            path,
+            path: labels,
             hop,
             hops: hops.len() as u32,
             on: p.on.as_ref().map(|r| r.label(self.family)),
@@ -739,6 +769,10 @@ impl Walker {
 pub fn status_words(s: &WalkStatus) -> String {
     let path = s.path.join(" → ");
     let at = match &s.state {
+        WalkState::Waiting => match &s.on {
+            Some(on) => format!("runs {on}; waits for it to ask for its configuration"),
+            None => "waits for it to ask for its configuration".to_string(),
+        },
         WalkState::Offered => format!("hop {} of {}, offered", s.hop, s.hops),
         WalkState::Fetching => format!("hop {} of {}, fetching", s.hop, s.hops),
         WalkState::Done => format!("on {}", s.on.as_deref().unwrap_or("the target")),

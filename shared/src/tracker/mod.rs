@@ -577,7 +577,9 @@ impl Tracker {
                     recovery: asked.to_ascii_lowercase().starts_with("term"),
                 });
             }
-            if phone.manifest_fetches >= MANIFEST_REPEAT_LIMIT && asked.to_ascii_lowercase().starts_with("term") {
+            if phone.manifest_fetches >= MANIFEST_REPEAT_LIMIT
+                && asked.to_ascii_lowercase().starts_with("term")
+            {
                 s.state = PhoneState::Stuck;
                 s.reason = Some(format!(
                     "It asked for {asked} {} times without going on to the images: its bootloader refuses this build, or could not read the manifest. Try an 8.3(3)–8.5(2) load first, then this one.",

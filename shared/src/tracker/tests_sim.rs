@@ -279,7 +279,10 @@ fn a_phones_walk_goes_on_its_card() {
     let mut t = Tracker::new(catalog());
     t.handle(0, &req("SEP001122AABBCC.cnf.xml", Resolution::Exact));
     // By MAC: the card the phone's requests made.
-    let changed = t.handle(5, &walk(Some("001122AABBCC"), "10.0.0.50", WalkState::Fetching));
+    let changed = t.handle(
+        5,
+        &walk(Some("001122AABBCC"), "10.0.0.50", WalkState::Fetching),
+    );
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0].id, "SEP001122AABBCC");
     assert_eq!(changed[0].walk.as_ref().unwrap().state, WalkState::Fetching);

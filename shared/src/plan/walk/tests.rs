@@ -239,3 +239,20 @@ fn requests_are_classified() {
     assert_eq!(ask_of("CTLSEP001122AABB01.tlv"), Ask::Other);
     assert_eq!(ask_of("jar41sccp.8-5-2S.sbn"), Ask::Other);
 }
+
+#[test]
+fn an_announcement_ends_a_hold_and_shows_the_way_before_any_request() {
+    let mut w = Walker::new(&plan(None)).unwrap();
+    let (_, st) = w.request(addr(1), SEP, 1000);
+    assert_eq!(st.unwrap().state, WalkState::AskStart);
+    let st = w
+        .announced("001122AABB01", addr(1), "SCCP41.8-2-1S", 1500)
+        .unwrap();
+    assert_eq!(st.state, WalkState::Waiting);
+    assert_eq!(st.path, ["8.2(1)", "8.5(2)", "9.4(2)SR3"]);
+    assert_eq!(
+        status_words(&st),
+        "8.2(1) → 8.5(2) → 9.4(2)SR3: runs 8.2(1); waits for it to ask for its configuration"
+    );
+    assert_eq!(offer(&w.request(addr(1), SEP, 2000).0), HOP);
+}
