@@ -368,12 +368,25 @@ impl Walker {
                 }
             }
         };
-        // An address belongs to one phone: another phone that had it has moved.
-        if let Some(a) = address {
-            for (j, p) in self.phones.iter_mut().enumerate() {
-                if j != i && p.address == Some(a) && p.mac.is_some() && mac.is_some() {
-                    p.address = None;
+        // An address belongs to one phone: another phone that had it has moved,
+        // and a record of the address alone was this phone before its MAC was known.
+        let mut i = i;
+        if let (Some(a), Some(_)) = (address, &mac) {
+            let mut j = 0;
+            while j < self.phones.len() {
+                let p = &mut self.phones[j];
+                if j != i && p.address == Some(a) {
+                    if p.mac.is_some() {
+                        p.address = None;
+                    } else {
+                        self.phones.remove(j);
+                        if j < i {
+                            i -= 1;
+                        }
+                        continue;
+                    }
                 }
+                j += 1;
             }
         }
         let p = &mut self.phones[i];

@@ -256,3 +256,16 @@ fn an_announcement_ends_a_hold_and_shows_the_way_before_any_request() {
     );
     assert_eq!(offer(&w.request(addr(1), SEP, 2000).0), HOP);
 }
+
+#[test]
+fn a_phone_seen_by_address_then_by_mac_is_one_phone() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    w.request(addr(1), "term61.default.loads", 10);
+    w.request(addr(1), SEP, 20);
+    assert_eq!(w.phones().len(), 1);
+    assert_eq!(w.phones()[0].mac.as_deref(), Some("001122AABB01"));
+    // The same MAC from another address: the phone moved.
+    w.request(addr(2), SEP, 30);
+    assert_eq!(w.phones().len(), 1);
+    assert_eq!(w.phones()[0].address, addr(2));
+}
