@@ -48,7 +48,9 @@ fuzz_target!(|data: &[u8]| {
         let phone = IpAddr::V4(Ipv4Addr::new(10, 0, 0, pair[0] % 4));
         let name = &names[usize::from(pair[1]) % names.len()];
         let (serve, _) = w.request(Some(phone), name, i as u64);
-        if serve == Serve::Config(Offer::Load(TARGET.into())) {
+        // The target is offered by serving the bundle's own configuration.
+        let config = name.ends_with(".cnf.xml");
+        if serve == Serve::Config(Offer::Load(TARGET.into())) || (config && serve == Serve::AsIs) {
             // The phone the request was about: by its MAC when the name gives it.
             let who = if name.starts_with("SEP") {
                 "001122AABB01".to_string()

@@ -419,14 +419,11 @@ impl Walker {
             Ask::Boot => self.boot(i, now_ms),
             Ask::MoreConfig => {
                 let p = &self.phones[i];
-                let offer = match (&p.held, &p.offered) {
-                    (None, Some(o)) => self
-                        .plan_load(o)
-                        .map(|l| Offer::Load(l.config_name.clone()))
-                        .unwrap_or(Offer::Keep),
-                    _ => Offer::Keep,
+                let serve = match (&p.held, p.offered.clone()) {
+                    (None, Some(o)) => self.offer(&o),
+                    _ => Serve::Config(Offer::Keep),
                 };
-                (Serve::Config(offer), None)
+                (serve, None)
             }
             Ask::Recovery => self.recovery(i, base, now_ms),
             Ask::Manifest => {
@@ -449,6 +446,19 @@ impl Walker {
                 (Serve::AsIs, None)
             }
             Ask::Other => (Serve::AsIs, None),
+        }
+    }
+
+    /// A configuration naming `load`: the bundle's own file for the target (it
+    /// names each model's load, which may differ within a family), else the file
+    /// made to name the hop.
+    fn offer(&self, load: &str) -> Serve {
+        if load.eq_ignore_ascii_case(&self.target.name) {
+            return Serve::AsIs;
+        }
+        match self.plan_load(load) {
+            Some(l) => Serve::Config(Offer::Load(l.config_name.clone())),
+            None => Serve::Config(Offer::Keep),
         }
     }
 
@@ -517,14 +527,7 @@ impl Walker {
                 p.offered = Some(next.name.clone());
                 p.fetched = false;
                 p.held = None;
-                let config_name = self
-                    .plan_load(&next.name)
-                    .map(|l| l.config_name.clone())
-                    .unwrap_or(next.name.clone());
-                (
-                    Serve::Config(Offer::Load(config_name)),
-                    Some(self.status(i)),
-                )
+                (self.offer(&next.name), Some(self.status(i)))
             }
             Route::Missing(n) => self.hold(
                 i,

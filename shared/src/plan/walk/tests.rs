@@ -31,6 +31,8 @@ fn addr(n: u8) -> Option<IpAddr> {
 
 fn offer(s: &Serve) -> &str {
     match s {
+        // The bundle's own file, which names the target.
+        Serve::AsIs => TARGET,
         Serve::Config(Offer::Load(n)) => n,
         Serve::Config(Offer::Keep) => "keep",
         other => panic!("{other:?}"),
