@@ -102,6 +102,9 @@ struct FakeNet {
     http_requested: Vec<String>,
     /// A SIP registrar (see `tests/register.rs`).
     registrar: Option<register::Registrar>,
+    /// Files whose content changes with each request: the next answer is taken at
+    /// each new request, the last one stays (see `tests/running.rs`).
+    scripted: BTreeMap<String, VecDeque<Vec<u8>>>,
 }
 
 impl FakeNet {
@@ -120,6 +123,7 @@ impl FakeNet {
             http: http::Port::Closed,
             registrar: None,
             http_requested: Vec::new(),
+            scripted: BTreeMap::new(),
         }
     }
 
@@ -214,6 +218,17 @@ impl FakeNet {
                 let name = r.filename.to_owned();
                 if !self.transfers.contains_key(&id) {
                     self.requested.push(name.clone());
+                    if let Some(answers) = self.scripted.get_mut(&name) {
+                        let next = if answers.len() > 1 {
+                            answers.pop_front()
+                        } else {
+                            answers.front().cloned()
+                        };
+                        match next {
+                            Some(data) => self.files.insert(name.clone(), data),
+                            None => self.files.remove(&name),
+                        };
+                    }
                 }
                 let found = self.files.get(&name).cloned().or_else(|| {
                     self.case_insensitive
@@ -264,6 +279,7 @@ fn spec(mode: Scenario) -> PhoneSpec {
         transport: Transport::Tftp,
         http_port: HTTP_PORT,
         register: true,
+        running: None,
     }
 }
 
@@ -322,6 +338,7 @@ fn stuck(r: &report::PhoneReport) -> &report::Stuck {
 
 mod http;
 mod register;
+mod running;
 
 #[test]
 fn recovery_asks_for_term61_then_the_images_in_order() {
