@@ -105,6 +105,9 @@ struct FakeNet {
     /// Files whose content changes with each request: the next answer is taken at
     /// each new request, the last one stays (see `tests/running.rs`).
     scripted: BTreeMap<String, VecDeque<Vec<u8>>>,
+    /// The helper's walk through a plan, deciding what each request is served (see
+    /// `tests/running.rs`).
+    walker: Option<lifeline_shared::plan::walk::Walker>,
 }
 
 impl FakeNet {
@@ -124,6 +127,7 @@ impl FakeNet {
             registrar: None,
             http_requested: Vec::new(),
             scripted: BTreeMap::new(),
+            walker: None,
         }
     }
 
@@ -230,16 +234,24 @@ impl FakeNet {
                         };
                     }
                 }
-                let found = self.files.get(&name).cloned().or_else(|| {
-                    self.case_insensitive
-                        .then(|| {
-                            self.files
-                                .iter()
-                                .find(|(n, _)| n.eq_ignore_ascii_case(&name))
-                                .map(|(_, d)| d.clone())
-                        })
-                        .flatten()
-                });
+                let walked = match self.walker.as_mut() {
+                    Some(w) if !self.transfers.contains_key(&id) => {
+                        Some(running::walked(w, &self.files, &name))
+                    }
+                    _ => None,
+                };
+                let found = walked
+                    .unwrap_or_else(|| self.files.get(&name).cloned())
+                    .or_else(|| {
+                        self.case_insensitive
+                            .then(|| {
+                                self.files
+                                    .iter()
+                                    .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+                                    .map(|(_, d)| d.clone())
+                            })
+                            .flatten()
+                    });
                 let tid = SocketAddr::from((SERVER_IP, self.next_tid));
                 let Some(data) = found else {
                     return vec![(

@@ -6,6 +6,7 @@ use super::*;
 use lifeline_shared::config::sip79;
 use lifeline_shared::plan::Running;
 use lifeline_shared::plan::retarget::{self, Offer};
+use lifeline_shared::plan::walk::{self, BundlePlan, PlanLoad, Serve, Walker};
 
 use crate::simulate::report::{End, Upgrade};
 use crate::simulate::spec::MAX_BOOTS;
@@ -392,4 +393,125 @@ fn a_reset_7960_judges_the_image_os79xx_names() {
     assert_eq!(u.ran, ["SIP 7.5(0)"]);
     assert_eq!(net.requested[0], "OS79XX.TXT");
     assert_eq!(net.requested[1], format!("{SIP4}.loads"));
+}
+
+// ---- against the helper's walker ------------------------------------------------
+
+/// What the helper serves for `name` with `walker` deciding: the bundle's file, a
+/// configuration retargeted, another file, a text, or "File not found" (`None`).
+pub(super) fn walked(
+    walker: &mut Walker,
+    files: &BTreeMap<String, Vec<u8>>,
+    name: &str,
+) -> Option<Vec<u8>> {
+    let ask = walk::ask_of(name);
+    if !files.contains_key(name) && ask != walk::Ask::Recovery {
+        return None;
+    }
+    // One phone, from one address: the walker tells requests without a MAC by it.
+    let address = Some(std::net::IpAddr::from([10, 78, 0, 100]));
+    match walker.request(address, name, 0).0 {
+        Serve::AsIs => files.get(name).cloned(),
+        Serve::Config(offer) => files.get(name).map(|b| retarget::xml(b, &offer)),
+        Serve::File(f) => files.get(&f).cloned(),
+        Serve::Text(t) => Some(t.into_bytes()),
+        Serve::Hold => None,
+    }
+}
+
+fn walker(loads: &[&str], start: &str) -> Walker {
+    Walker::new(&BundlePlan {
+        target: TARGET.into(),
+        loads: loads
+            .iter()
+            .map(|l| PlanLoad {
+                name: (*l).into(),
+                config_name: (*l).into(),
+                recovery: Vec::new(),
+            })
+            .collect(),
+        start: Some(start.into()),
+    })
+    .unwrap()
+}
+
+/// The bundle: the loads, and an `XMLDefault.cnf.xml` naming the target.
+fn bundle(names: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    let mut files = loads(names);
+    files.insert("XMLDefault.cnf.xml".into(), xml_default(TARGET));
+    files
+}
+
+#[test]
+fn the_walker_takes_a_phone_on_8_0_4_through_8_5_2_to_the_target() {
+    let mut net = FakeNet::new(bundle(&[HOP, TARGET]));
+    net.walker = Some(walker(&[HOP, TARGET], "8.0(4)"));
+    let (r, _) = run(
+        running_spec(Scenario::Boot, FROM),
+        Network::Server(server()),
+        &mut net,
+    );
+    let u = upgrade(&r);
+    assert_eq!(u.status(), "now-on", "{}", u.sentence());
+    assert_eq!(u.ran, ["8.0(4)", "8.5(2)", "9.4(2)SR3"]);
+    assert_eq!(count(&net, &format!("{HOP}.loads")), 1);
+    assert_eq!(count(&net, &format!("{TARGET}.loads")), 1);
+    let status = net.walker.as_ref().unwrap().phones()[0].on.clone();
+    assert_eq!(
+        status.map(|r| r.version.to_string()).as_deref(),
+        Some("9.4(2)SR3")
+    );
+}
+
+#[test]
+fn told_the_wrong_start_the_walker_holds_a_phone_that_keeps_refusing() {
+    // The person said 8.5(2); the phone runs 8.0(4): offered the target, it refuses it
+    // at each boot until the walker holds it, and then stays where it is.
+    let mut net = FakeNet::new(bundle(&[HOP, TARGET]));
+    net.walker = Some(walker(&[HOP, TARGET], "8.5(2)"));
+    let (r, _) = run(
+        running_spec(Scenario::Boot, FROM),
+        Network::Server(server()),
+        &mut net,
+    );
+    let u = upgrade(&r);
+    assert_eq!(
+        (u.status(), u.end),
+        ("refused", End::Settled),
+        "{}",
+        u.sentence()
+    );
+    assert_eq!(u.ran, ["8.0(4)"]);
+    assert!(
+        r.verdict.sentence().starts_with(&format!(
+            "is on 8.0(4) ({FROM}): refused {TARGET} (Load Authentication Failed: it needs any 8.5(2) load for 7941/7961 first), and was then offered nothing else"
+        )),
+        "{}",
+        r.verdict.sentence()
+    );
+    let fetched = count(&net, &format!("{TARGET}.loads"));
+    assert_eq!(fetched as u32, walk::MAX_ATTEMPTS + 1);
+    assert!(
+        fetched < MAX_BOOTS as usize,
+        "held before the phone's own bound"
+    );
+    let held = net.walker.as_ref().unwrap().phones()[0].held.clone();
+    assert_eq!(held.map(|h| h.state), Some(walk::WalkState::Refused));
+}
+
+#[test]
+fn a_hop_missing_from_the_bundle_leaves_the_phone_on_its_load() {
+    let mut net = FakeNet::new(bundle(&[TARGET]));
+    net.walker = Some(walker(&[TARGET], "8.0(4)"));
+    let (r, _) = run(
+        running_spec(Scenario::Boot, FROM),
+        Network::Server(server()),
+        &mut net,
+    );
+    let u = upgrade(&r);
+    assert_eq!((u.status(), u.boots), ("now-on", 1), "{}", u.sentence());
+    assert_eq!(u.ran, ["8.0(4)"]);
+    assert!(!net.requested.iter().any(|n| n.ends_with(".loads")));
+    let held = net.walker.as_ref().unwrap().phones()[0].held.clone();
+    assert_eq!(held.map(|h| h.state), Some(walk::WalkState::Missing));
 }
