@@ -114,7 +114,26 @@ impl Phone {
     pub(super) fn runs_load(&self, name: &str) -> bool {
         self.runs.as_ref().is_some_and(|runs| match &runs.now.name {
             Some(n) => n.eq_ignore_ascii_case(name),
-            None => Load::of_name(name).is_some_and(|l| runs.now.is(&l)),
+            None => self.load_named(name).is_some_and(|l| runs.now.is(&l)),
+        })
+    }
+
+    /// The load called `name`, as this phone takes it: a name without a protocol
+    /// (`CP7925G-1.4.7.3`) is of the protocol the phone runs, and of its family; a
+    /// prefix the shared reader does not take (`sip8845_65.14-2-1-0101-33`) is
+    /// skipped to the first dot.
+    fn load_named(&self, name: &str) -> Option<Load> {
+        let runs = self.runs.as_ref()?;
+        Load::of_name(name).or_else(|| {
+            let stem = name.strip_suffix(".loads").unwrap_or(name);
+            let version = Version::from_load_name(stem)
+                .or_else(|| stem.split_once('.').and_then(|(_, v)| Version::parse(v)))?;
+            Some(Load {
+                name: stem.to_owned(),
+                family: self.spec.model.family,
+                protocol: models::protocol_of_name(stem).unwrap_or(runs.now.protocol),
+                version,
+            })
         })
     }
 
@@ -129,10 +148,11 @@ impl Phone {
         if self.runs_load(&name) {
             return self.up(now);
         }
+        let named = self.load_named(&name);
         let Some(runs) = self.runs.as_mut() else {
             return;
         };
-        match Load::of_name(&name) {
+        match named {
             Some(load) => {
                 runs.offered = Some(load);
                 self.load_manifest(now, name);
