@@ -790,9 +790,21 @@ fn phone_details(t: &mut String, r: &PhoneReport) {
 fn summary(t: &mut String, reports: &[PhoneReport]) {
     let (recover, stuck, could_not) = tally(reports);
     let slowest = reports.iter().map(|r| r.elapsed).max().unwrap_or_default();
+    // Phones given their running load settle, or refuse a load, or keep upgrading.
+    let loads = reports
+        .iter()
+        .any(|r| matches!(r.verdict, Verdict::Upgrade(_)));
+    let (good, bad) = if loads {
+        (
+            "settled with nothing refused",
+            "refused a load, were still upgrading or would be stuck",
+        )
+    } else {
+        ("would recover", "would be stuck")
+    };
     let _ = writeln!(
         t,
-        "  {recover} would recover, {stuck} would be stuck, {could_not} could not run (the slowest took {:.1} s).",
+        "  {recover} {good}, {stuck} {bad}, {could_not} could not run (the slowest took {:.1} s).",
         slowest.as_secs_f64()
     );
     // The same problem on many phones is said once, with who.
@@ -817,8 +829,8 @@ fn summary(t: &mut String, reports: &[PhoneReport]) {
         let _ = writeln!(t, "  note ({count} phone(s)): {n}");
     }
     let verdict = match exit_code(reports) {
-        0 => format!("all {} phones would recover", reports.len()),
-        1 => format!("{stuck} of {} phones would be stuck", reports.len()),
+        0 => format!("all {} phones {good}", reports.len()),
+        1 => format!("{stuck} of {} phones {bad}", reports.len()),
         _ => format!(
             "{could_not} of {} phones could not be simulated",
             reports.len()

@@ -318,6 +318,19 @@ fn a_phone_given_its_load_says_where_it_ended_and_what_it_ran() {
             .get("ran")
             .is_none()
     );
+    let text = to_text(&run, &[now_on.clone(), refused.clone(), still.clone()]);
+    assert!(
+        text.contains(
+            "  1 settled with nothing refused, 2 refused a load, were still upgrading or would be stuck, 0 could not run"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Verdict: 2 of 3 phones refused a load, were still upgrading or would be stuck."
+        ),
+        "{text}"
+    );
     let many = to_json(&run, &[now_on, refused, still]);
     assert_eq!(many["summary"]["would_recover"], 1);
     assert_eq!(many["summary"]["would_be_stuck"], 2);
