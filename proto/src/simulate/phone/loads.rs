@@ -146,6 +146,12 @@ impl Phone {
             return self.up(now);
         };
         if self.runs_load(&name) {
+            // Its own load: now its name is known too.
+            if let Some(runs) = self.runs.as_mut()
+                && runs.now.name.is_none()
+            {
+                runs.now.name = Some(name);
+            }
             return self.up(now);
         }
         let named = self.load_named(&name);

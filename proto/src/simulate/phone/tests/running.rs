@@ -199,6 +199,10 @@ fn offered_nothing_or_its_own_load_it_stays_on_it() {
         assert_eq!(count(&net, "XMLDefault.cnf.xml"), 2);
         let label = if from == FROM { "8.0(4)" } else { "8.5(2)" };
         assert_eq!(u.ran, [label]);
+        // Named by the configuration, its own load's name is known from then on.
+        if from != FROM {
+            assert_eq!(u.now_on, format!("8.5(2) ({HOP})"));
+        }
         assert!(
             r.verdict
                 .sentence()
