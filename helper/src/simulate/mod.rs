@@ -45,6 +45,7 @@ use lifeline_proto::simulate::report::{self, PhoneReport, Run};
 use lifeline_proto::simulate::spec::{HTTP_PORT, Network, PhoneSpec, Scenario, Transport};
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::models::{self, FamilyId, Model, Protocol};
+use lifeline_shared::plan::{Load, Running};
 use socket2::{Domain, Socket, Type};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
@@ -136,6 +137,15 @@ pub struct SimulateArgs {
     /// first SIP line with the proxy the configuration names.
     #[arg(long)]
     pub no_register: bool,
+    /// The load the phone runs now: a load name (SCCP41.8-0-4S, P0S3-8-12-00) or a
+    /// release as the phone's Settings → Status → Firmware Versions shows it (8.0(4),
+    /// SIP 8.12(0)). The phone then keeps it when its configuration names it or none,
+    /// takes another load the upgrade rules allow and reboots, refuses one they forbid
+    /// ("Load Authentication Failed") and reboots, and the verdict says which loads
+    /// it ran and where it ended ("now on …"). In recovery mode it first runs the load
+    /// of the recovery manifest.
+    #[arg(long, value_name = "LOAD")]
+    pub running: Option<String>,
 }
 
 fn protocol(s: &str) -> Result<Protocol, String> {
@@ -183,6 +193,8 @@ struct Plan {
     http_port: u16,
     /// Boot mode: register the first SIP line.
     register: bool,
+    /// The load the phones run, when given.
+    running: Option<Running>,
 }
 
 impl Plan {
@@ -303,10 +315,20 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
             model.name
         ));
     }
+    let running = args
+        .running
+        .as_deref()
+        .map(|text| running(model, text, args.protocol))
+        .transpose()?;
     Ok(Plan {
         model,
         mode: args.mode,
-        runs: args.protocol.unwrap_or(Protocol::Sccp),
+        runs: running
+            .as_ref()
+            .map(|r| r.protocol)
+            .or(args.protocol)
+            .unwrap_or(Protocol::Sccp),
+        running,
         macs: (0..u32::from(args.phones))
             .map(|i| nth_mac(base, i))
             .collect(),
@@ -324,6 +346,42 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
         http_port: args.http_port,
         register: !args.no_register,
     })
+}
+
+/// `--running`, read: a load name of `model`'s family, or a release (a 7940/7960's
+/// protocol from the text, else `--protocol`, else SCCP).
+fn running(model: &Model, text: &str, protocol: Option<Protocol>) -> Result<Running, String> {
+    let family = models::family(model.family);
+    let r = Running::parse(text, protocol.unwrap_or(Protocol::Sccp)).ok_or_else(|| {
+        format!(
+            "--running `{text}` is neither a load name nor a release; give the load the phone \
+             runs as its name (SCCP41.8-0-4S, SIP41.9-4-2SR3-1S, P0S3-8-12-00) or as the \
+             phone's Settings → Status → Firmware Versions shows it (8.0(4), 9.4(2)SR3, \
+             SIP 8.12(0))"
+        )
+    })?;
+    if let Some(load) = Load::of_name(text)
+        && load.family != model.family
+    {
+        return Err(format!(
+            "--running {text} is a load for the {}, and --model {} is a {}: give a load of \
+             the {} family, or the --model that runs it",
+            models::family(load.family).name,
+            model.name,
+            family.name,
+            family.name
+        ));
+    }
+    if let Some(p) = protocol
+        && p != r.protocol
+        && model.family == FamilyId::F7940_7960
+    {
+        return Err(format!(
+            "--running {text} is a {} image and --protocol says {}: give one of them",
+            r.protocol, p
+        ));
+    }
+    Ok(r)
 }
 
 /// The address each of `phones` phones sends from: `--source` for all; else,
@@ -431,6 +489,7 @@ async fn simulate(plan: Plan) -> Vec<PhoneReport> {
             transport: plan.transport,
             http_port: plan.http_port,
             register: plan.register,
+            running: plan.running.clone(),
         };
         let network = match &plan.net {
             Net::Dhcp { .. } => {
@@ -585,7 +644,7 @@ async fn drive(
         task.abort();
     }
     let mut report = phone.report(clock::now());
-    if !matches!(report.verdict, report::Verdict::WouldRecover { .. }) {
+    if !report.verdict.is_good() {
         report.notes.extend(send_errors);
     }
     report

@@ -267,6 +267,7 @@ async fn run(
             transport,
             http_port: http.unwrap_or(lifeline_proto::simulate::spec::HTTP_PORT),
             register: true,
+            running: None,
         };
         let net = net.clone();
         set.spawn(async move {
@@ -360,6 +361,17 @@ fn simulated(report: &PhoneReport) -> Simulated {
             sentence: clip(report.verdict.sentence()),
             code: None,
             registered: None,
+        },
+        // The page's phones are not given a running load; said as the terminal says it.
+        Verdict::Upgrade(u) => Simulated {
+            outcome: match (&u.registered, u.settled()) {
+                (Some(_), true) => SimulatedOutcome::Registered,
+                (None, true) => SimulatedOutcome::NothingToRegister,
+                (_, false) => SimulatedOutcome::Stuck,
+            },
+            sentence: clip(report.verdict.sentence()),
+            code: (!u.settled()).then(|| u.status().to_string()),
+            registered: u.registered.as_ref().map(|r| clip(r.clone())),
         },
     }
 }

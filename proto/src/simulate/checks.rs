@@ -3,7 +3,7 @@
 //! header and embedded name. The first problem found is the phone's verdict.
 
 use lifeline_shared::config::cnf_xml::{self, LoadInformation};
-use lifeline_shared::firmware::manifest::{self, ImageLine};
+use lifeline_shared::firmware::manifest::{self, ImageLine, Manifest};
 use lifeline_shared::firmware::signed::SignedHeader;
 use lifeline_shared::models::{self, Model};
 
@@ -48,13 +48,13 @@ pub fn config_load(model: &Model, bytes: &[u8], default: bool) -> Result<String,
 
 /// Checks a manifest's signed header and reads its image list: each line
 /// with the size and MD5 it states (792x, 78xx/88xx) and whether it is an
-/// optional `#+` component.
+/// optional `#+` component. The manifest comes back with at least one image.
 pub fn read_manifest(
     model: &Model,
     file: &str,
     bytes: &[u8],
     notes: &mut Vec<String>,
-) -> Result<Vec<ImageLine>, Problem> {
+) -> Result<Manifest, Problem> {
     let body = check_signed(file, bytes, notes)?;
     // A 78xx/88xx header states its body's length; the manifest is kept whole.
     if let Ok((header, _)) = SignedHeader::parse(bytes)
@@ -71,7 +71,7 @@ pub fn read_manifest(
     let parsed = manifest::parse(body).map_err(|e| Problem::BadManifest {
         error: e.to_string(),
     })?;
-    let images = parsed.images;
+    let images = &parsed.images;
     if images.is_empty() {
         return Err(Problem::NoImages);
     }
@@ -93,7 +93,7 @@ pub fn read_manifest(
              fetches only its own platform's, the simulator fetched and checked them all"
         ));
     }
-    Ok(images)
+    Ok(parsed)
 }
 
 /// What a phone checks in an image besides its signed header: the size and

@@ -17,6 +17,9 @@
 //!   `loadInformation` for the model's device id, `<LOAD>.loads`, the images.
 //! - a 7940/7960 follows its own order (`boot79`: `OS79XX.TXT` after a reset,
 //!   the SIP image's `.cnf` files).
+//! - given the load it runs ([`PhoneSpec::running`]), it keeps that load, takes the
+//!   one it is offered and reboots, or refuses it and reboots, as `loads` says, until
+//!   it settles; the verdict names the loads it ran.
 //!
 //! A phone whose spec says [`Transport::Http`] asks each file over HTTP
 //! first (`phone/http.rs`): `GET /<file>` on the TFTP server's HTTP port, and
@@ -91,6 +94,10 @@ struct Current {
 #[derive(Debug)]
 pub struct Phone {
     spec: PhoneSpec,
+    /// This boot's scenario: the spec's, then [`Scenario::Boot`] after a reboot.
+    mode: Scenario,
+    /// The load it runs and what it ran, when the spec gives one (see `loads`).
+    runs: Option<loads::Runs>,
     xid: u32,
     started: Time,
     deadline: Time,
@@ -141,11 +148,15 @@ pub struct Phone {
 impl Phone {
     /// A phone switched on at `now`.
     pub fn new(now: Time, spec: PhoneSpec, network: Network) -> Self {
+        let model = spec.model;
+        let mac = spec.mac;
         let mut phone = Phone {
+            mode: spec.mode,
+            runs: spec.running.clone().map(loads::Runs::new),
+            deadline: now + spec.time_limit,
             spec,
             xid: 0,
             started: now,
-            deadline: now + spec.time_limit,
             dhcp: None,
             lease: None,
             server: None,
@@ -183,8 +194,8 @@ impl Phone {
                 phone.xid = xid;
                 phone.dhcp = Some(DhcpClient::new(
                     now,
-                    spec.model,
-                    spec.mac,
+                    model,
+                    mac,
                     xid,
                     dhcp_client::Patience::PHONE,
                 ));
@@ -352,6 +363,7 @@ impl Phone {
                 .finished_at
                 .unwrap_or(now)
                 .saturating_duration_since(self.started),
+            ran: self.ran_words(),
         }
     }
 
@@ -435,7 +447,7 @@ impl Phone {
             return self.begin_79(now);
         }
         let model = self.spec.model;
-        match self.spec.mode {
+        match self.mode {
             Scenario::Recovery => match model.recovery_manifest {
                 Some(name) => self.fetch(now, Step::RecoveryManifest, name.to_owned()),
                 None => self.could_not_run(
@@ -467,6 +479,30 @@ impl Phone {
                 self.next_security(now);
             }
         }
+    }
+
+    /// The configuration again, without the security files (the phone is up).
+    fn ask_config(&mut self, now: Time) {
+        self.security.clear();
+        self.next_security(now);
+    }
+
+    /// Forgets what this boot fetched, for the next one.
+    fn forget_boot(&mut self) {
+        self.security.clear();
+        self.sip_queue.clear();
+        self.sip_image_own = None;
+        self.sip_image_default = None;
+        self.sip_read.clear();
+        self.manifest = None;
+        self.images.clear();
+        self.image_line = None;
+        self.image_count = 0;
+        self.optional_absent = 0;
+        self.load = None;
+        self.served_xml = None;
+        self.served_79_own = None;
+        self.served_79_default = None;
     }
 
     fn next_security(&mut self, now: Time) {
@@ -621,6 +657,9 @@ impl Phone {
                 self.next_security(now);
             }
             (Step::PhoneConfig, Ok(r)) => match self.config_load(&file, &r.head, false) {
+                named if self.runs.is_some() => {
+                    self.config_named(now, Step::PhoneConfig, file, named)
+                }
                 Ok(load) => self.load_manifest(now, load),
                 Err(problem) => self.stuck(now, Step::PhoneConfig, Some(file), problem),
             },
@@ -628,6 +667,9 @@ impl Phone {
                 self.fetch(now, Step::DefaultConfig, "XMLDefault.cnf.xml".to_owned());
             }
             (Step::DefaultConfig, Ok(r)) => match self.config_load(&file, &r.head, true) {
+                named if self.runs.is_some() => {
+                    self.config_named(now, Step::DefaultConfig, file, named)
+                }
                 Ok(load) => self.load_manifest(now, load),
                 Err(problem) => self.stuck(now, Step::DefaultConfig, Some(file), problem),
             },
@@ -642,10 +684,14 @@ impl Phone {
             ),
             (step @ (Step::RecoveryManifest | Step::LoadManifest), Ok(r)) => {
                 match checks::read_manifest(self.spec.model, &file, &r.head, &mut self.notes) {
-                    Ok(images) => {
+                    Ok(manifest) => {
+                        let images = manifest.images;
                         self.image_count = images.len();
-                        self.images = images.into();
                         self.manifest = Some(file);
+                        if step == Step::RecoveryManifest {
+                            self.recovery_manifest(manifest.release.as_deref(), &images);
+                        }
+                        self.images = images.into();
                         self.next_image(now);
                     }
                     Err(problem) => self.stuck(now, step, Some(file), problem),
@@ -708,6 +754,7 @@ impl Phone {
                 self.image_line = Some(image);
                 self.fetch(now, step, name);
             }
+            None if self.fetched(now) => {}
             None => {
                 let manifest = self.manifest.clone().unwrap_or_default();
                 self.events.push_back(format!(
@@ -786,6 +833,7 @@ fn join(addresses: &[Ipv4Addr]) -> String {
 
 mod boot79;
 mod http;
+mod loads;
 mod register;
 
 #[cfg(test)]

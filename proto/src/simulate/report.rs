@@ -426,15 +426,30 @@ pub enum Verdict {
     WouldBeStuck(Stuck),
     /// The simulator could not run this phone.
     CouldNotRun { reason: String },
+    /// A phone given the load it runs (`--running`): the loads it took, where it
+    /// ended, what it refused.
+    Upgrade(Upgrade),
 }
 
 impl Verdict {
-    /// `would-recover`, `would-be-stuck` or `could-not-run`.
+    /// `would-recover`, `would-be-stuck` or `could-not-run`; for a phone given its
+    /// running load, `now-on`, `refused` or `still-upgrading` ([`Upgrade::status`]).
     pub fn status(&self) -> &'static str {
         match self {
             Verdict::WouldRecover { .. } => "would-recover",
             Verdict::WouldBeStuck(_) => "would-be-stuck",
             Verdict::CouldNotRun { .. } => "could-not-run",
+            Verdict::Upgrade(u) => u.status(),
+        }
+    }
+
+    /// Whether the phone got where the setup wants it: every file checked out, or it
+    /// settled on a load with nothing refused.
+    pub fn is_good(&self) -> bool {
+        match self {
+            Verdict::WouldRecover { .. } => true,
+            Verdict::Upgrade(u) => u.settled(),
+            Verdict::WouldBeStuck(_) | Verdict::CouldNotRun { .. } => false,
         }
     }
 
@@ -462,6 +477,7 @@ impl Verdict {
             }
             Verdict::WouldBeStuck(stuck) => format!("would be stuck: {}", stuck.sentence()),
             Verdict::CouldNotRun { reason } => format!("could not run: {reason}"),
+            Verdict::Upgrade(u) => u.sentence(),
         }
     }
 }
@@ -521,6 +537,22 @@ pub struct PhoneReport {
     pub verdict: Verdict,
     /// From power-on to verdict.
     pub elapsed: Duration,
+    /// Given the load it runs (`--running`): every load it ran, in order, the one it
+    /// ended on last; empty otherwise.
+    pub ran: Vec<String>,
+}
+
+impl PhoneReport {
+    /// The verdict in words; a phone given its running load that got stuck also says
+    /// which loads it ran.
+    pub fn sentence(&self) -> String {
+        let s = self.verdict.sentence();
+        match (&self.verdict, self.ran.as_slice()) {
+            (Verdict::Upgrade(_), _) | (_, []) => s,
+            (_, [only]) => format!("{s} (on {only})"),
+            (_, [.., last]) => format!("{s} (on {last}; ran {})", upgrade::chain(&self.ran)),
+        }
+    }
 }
 
 impl PhoneReport {
@@ -557,6 +589,18 @@ impl PhoneReport {
                 "message": self.verdict.sentence(),
                 "reason": reason,
             }),
+            Verdict::Upgrade(u) => json!({
+                "status": self.verdict.status(),
+                "message": self.verdict.sentence(),
+                "ran": u.ran,
+                "now_on": u.now_on,
+                "now_on_load": u.now_on_load,
+                "refused": u.refused,
+                "boots": u.boots,
+                "end": u.end,
+                "bytes": u.bytes,
+                "registered": u.registered,
+            }),
         };
         let dhcp = self.lease.as_ref().map(|l| {
             json!({
@@ -570,7 +614,7 @@ impl PhoneReport {
                 "offers_from": l.offers_from,
             })
         });
-        json!({
+        let mut v = json!({
             "phone": self.mac.sep_name(),
             "mac": self.mac.to_string(),
             "model": self.model.name,
@@ -593,7 +637,12 @@ impl PhoneReport {
             }).collect::<Vec<_>>(),
             "notes": self.notes,
             "elapsed_ms": millis(self.elapsed),
-        })
+        });
+        if let (Some(o), Some(last)) = (v.as_object_mut(), self.ran.last()) {
+            o.insert("ran".into(), json!(self.ran));
+            o.insert("now_on".into(), json!(last));
+        }
+        v
     }
 }
 
@@ -613,12 +662,15 @@ pub struct Run {
     pub options: bool,
 }
 
-/// The run's exit status: 0 all would recover, 1 any would be stuck, else 2.
+/// The run's exit status: 0 all would recover (or, given their running load, settled
+/// with nothing refused), 1 any would be stuck (or refused a load, or was still
+/// upgrading at the bound), else 2.
 pub fn exit_code(reports: &[PhoneReport]) -> u8 {
-    if reports
-        .iter()
-        .any(|r| matches!(r.verdict, Verdict::WouldBeStuck(_)))
-    {
+    if reports.iter().any(|r| match &r.verdict {
+        Verdict::WouldBeStuck(_) => true,
+        Verdict::Upgrade(u) => !u.settled(),
+        _ => false,
+    }) {
         1
     } else if reports.is_empty()
         || reports
@@ -631,14 +683,15 @@ pub fn exit_code(reports: &[PhoneReport]) -> u8 {
     }
 }
 
-/// Counts of each verdict.
+/// Counts of each verdict: good (would recover, or settled on a load), stuck (or
+/// refused, or still upgrading), could not run.
 fn tally(reports: &[PhoneReport]) -> (usize, usize, usize) {
-    let count = |s: &str| reports.iter().filter(|r| r.verdict.status() == s).count();
-    (
-        count("would-recover"),
-        count("would-be-stuck"),
-        count("could-not-run"),
-    )
+    let good = reports.iter().filter(|r| r.verdict.is_good()).count();
+    let could_not = reports
+        .iter()
+        .filter(|r| matches!(r.verdict, Verdict::CouldNotRun { .. }))
+        .count();
+    (good, reports.len() - good - could_not, could_not)
 }
 
 /// For `--json`: the run, every phone, a summary.
@@ -679,7 +732,7 @@ pub fn to_text(run: &Run, reports: &[PhoneReport]) -> String {
                 run.network
             );
             phone_details(&mut t, one);
-            let _ = writeln!(t, "\nVerdict: the phone {}", one.verdict.sentence());
+            let _ = writeln!(t, "\nVerdict: the phone {}", one.sentence());
         }
         many => {
             let _ = writeln!(
@@ -725,6 +778,9 @@ fn phone_details(t: &mut String, r: &PhoneReport) {
         };
         let _ = writeln!(t, "  {}: {what} ({}{again}{over})", f.name, f.step.words());
     }
+    if !r.ran.is_empty() {
+        let _ = writeln!(t, "  ran: {}", upgrade::chain(&r.ran));
+    }
     for n in &r.notes {
         let _ = writeln!(t, "  note: {n}");
     }
@@ -734,9 +790,21 @@ fn phone_details(t: &mut String, r: &PhoneReport) {
 fn summary(t: &mut String, reports: &[PhoneReport]) {
     let (recover, stuck, could_not) = tally(reports);
     let slowest = reports.iter().map(|r| r.elapsed).max().unwrap_or_default();
+    // Phones given their running load settle, or refuse a load, or keep upgrading.
+    let loads = reports
+        .iter()
+        .any(|r| matches!(r.verdict, Verdict::Upgrade(_)));
+    let (good, bad) = if loads {
+        (
+            "settled with nothing refused",
+            "refused a load, were still upgrading or would be stuck",
+        )
+    } else {
+        ("would recover", "would be stuck")
+    };
     let _ = writeln!(
         t,
-        "  {recover} would recover, {stuck} would be stuck, {could_not} could not run (the slowest took {:.1} s).",
+        "  {recover} {good}, {stuck} {bad}, {could_not} could not run (the slowest took {:.1} s).",
         slowest.as_secs_f64()
     );
     // The same problem on many phones is said once, with who.
@@ -744,7 +812,7 @@ fn summary(t: &mut String, reports: &[PhoneReport]) {
     for r in reports {
         if !matches!(r.verdict, Verdict::WouldRecover { .. }) {
             by_reason
-                .entry(r.verdict.sentence())
+                .entry(r.sentence())
                 .or_default()
                 .push(r.mac.sep_name());
         }
@@ -761,8 +829,8 @@ fn summary(t: &mut String, reports: &[PhoneReport]) {
         let _ = writeln!(t, "  note ({count} phone(s)): {n}");
     }
     let verdict = match exit_code(reports) {
-        0 => format!("all {} phones would recover", reports.len()),
-        1 => format!("{stuck} of {} phones would be stuck", reports.len()),
+        0 => format!("all {} phones {good}", reports.len()),
+        1 => format!("{stuck} of {} phones {bad}", reports.len()),
         _ => format!(
             "{could_not} of {} phones could not be simulated",
             reports.len()
@@ -785,7 +853,10 @@ fn first_few(names: &[String]) -> String {
     s
 }
 
+mod upgrade;
 mod words;
+
+pub use upgrade::{End, Refusal, Upgrade, chain};
 
 use words::server_words;
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::models::{Model, Protocol};
+use lifeline_shared::plan::Running;
 use serde::Serialize;
 
 /// What the phone is doing after a wipe, or at an ordinary boot.
@@ -58,7 +59,7 @@ impl Transport {
 pub const HTTP_PORT: u16 = 6970;
 
 /// Which phone, doing what.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PhoneSpec {
     pub model: &'static Model,
     pub mac: Mac,
@@ -79,7 +80,17 @@ pub struct PhoneSpec {
     /// Boot mode: register the first SIP line the configuration names, once
     /// the firmware checks out.
     pub register: bool,
+    /// The load the phone runs, when given (`--running`): it then keeps it when its
+    /// configuration names it or none, takes another the rules allow and reboots,
+    /// refuses one they forbid ("Load Authentication Failed") and reboots, until it
+    /// settles or has booted [`MAX_BOOTS`] times. `None`: it fetches whatever is named
+    /// and the verdict is about the files.
+    pub running: Option<Running>,
 }
+
+/// The most boots a phone given its running load goes through before its verdict
+/// says it is still upgrading (or still refusing a load).
+pub const MAX_BOOTS: u32 = 16;
 
 /// How the phone finds its TFTP server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

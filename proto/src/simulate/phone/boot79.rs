@@ -46,7 +46,7 @@ impl Phone {
 
     /// The first file once the TFTP server is known.
     pub(super) fn begin_79(&mut self, now: Time) {
-        match self.spec.mode {
+        match self.mode {
             super::Scenario::Recovery => {
                 self.fetch(now, Step::Os79xx, sip79::OS79XX.to_owned());
             }
@@ -79,6 +79,10 @@ impl Phone {
                     .sip_image_own
                     .clone()
                     .or_else(|| self.sip_image_default.clone());
+                if self.runs.is_some() {
+                    // No image_version: the phone keeps its image.
+                    return self.offered(now, image);
+                }
                 match image {
                     Some(image) => self.load_manifest(now, image),
                     None => {
@@ -107,7 +111,15 @@ impl Phone {
                     let wants = sip79::protocol_letter(&image);
                     self.events
                         .push_back(format!("{file} names the image {image}"));
-                    if wants.is_some_and(|p| p != self.spec.runs) {
+                    if self.runs.is_some() {
+                        // Given its running image, the phone loads any other, under the
+                        // rules; its own, it boots.
+                        if self.runs_load(&image) {
+                            self.boot_79(now);
+                        } else {
+                            self.offered(now, Some(image));
+                        }
+                    } else if wants.is_some_and(|p| p != self.spec.runs) {
                         self.notes.push(format!(
                             "{file} names {image}, a {} image, and the phone runs {}: it loads {image} to switch",
                             wants.map(Protocol::as_str).unwrap_or_default(),

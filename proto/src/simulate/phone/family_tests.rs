@@ -250,3 +250,40 @@ fn an_88xx_manifest_cut_short_is_refused_for_its_header() {
         "no image asked for"
     );
 }
+
+#[test]
+fn every_newer_family_given_its_running_load_takes_the_load_named_and_settles() {
+    for id in NEWER_FAMILIES {
+        let fw = family_firmware(id);
+        let model = fw.model();
+        let protocol = models::protocol_of_name(&fw.load).unwrap_or(Protocol::Sccp);
+        let mut net = FakeNet::new(served(&fw));
+        net.case_insensitive = true;
+        let spec = PhoneSpec {
+            running: lifeline_shared::plan::Running::parse("8.5(2)", protocol),
+            ..spec_of(model, Scenario::Boot)
+        };
+        let (r, _) = run(spec, Network::Server(server()), &mut net);
+        let Verdict::Upgrade(u) = &r.verdict else {
+            panic!("{}: {}", model.name, r.verdict.sentence());
+        };
+        assert_eq!(u.status(), "now-on", "{}: {}", model.name, u.sentence());
+        assert_eq!(u.ran.len(), 2, "{}: {:?}", model.name, u.ran);
+        assert_eq!(u.ran[0], "8.5(2)");
+        assert!(
+            u.now_on.ends_with(&format!(" ({})", fw.load)),
+            "{}",
+            u.now_on
+        );
+        assert_eq!(u.now_on_load.as_deref(), Some(fw.load.as_str()));
+        assert_eq!(u.boots, 2, "{}", model.name);
+        let manifest = format!("{}.loads", fw.load);
+        assert_eq!(
+            net.requested.iter().filter(|n| **n == manifest).count(),
+            1,
+            "{}: {:?}",
+            model.name,
+            net.requested
+        );
+    }
+}

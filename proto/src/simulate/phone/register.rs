@@ -44,7 +44,7 @@ pub(super) struct Sip {
 impl Phone {
     /// The firmware checked out: register (boot mode, a SIP line), or finish.
     pub(super) fn recovered(&mut self, now: Time, verdict: Verdict) {
-        if self.spec.mode != crate::simulate::spec::Scenario::Boot || !self.spec.register {
+        if self.mode != crate::simulate::spec::Scenario::Boot || !self.spec.register {
             return self.finish(now, verdict);
         }
         let lines = if self.is_79() {
@@ -116,6 +116,29 @@ impl Phone {
         }
         self.sip = Some(sip);
         self.start_registration(now);
+    }
+
+    /// Whether the phone, up on its load, would register a SIP line (or find its
+    /// configuration's lines unreadable, which [`Phone::recovered`] then says): boot
+    /// mode, registering asked for, a SIP image or configuration with a line.
+    pub(super) fn would_register(&self) -> bool {
+        if self.mode != crate::simulate::spec::Scenario::Boot || !self.spec.register {
+            return false;
+        }
+        if self.is_79() {
+            return self.spec.runs == Protocol::Sip
+                && sip79::sip_lines(
+                    self.served_79_own.as_deref(),
+                    self.served_79_default.as_deref(),
+                )
+                .map_or(true, |l| !l.is_empty());
+        }
+        let xml = self.served_xml.as_deref().unwrap_or_default();
+        let sccp = cnf_xml::parse(xml)
+            .ok()
+            .and_then(|s| s.protocol)
+            .is_some_and(|p| p.eq_ignore_ascii_case("SCCP"));
+        !sccp && cnf_xml::sip_lines(xml).map_or(true, |l| !l.is_empty())
     }
 
     /// A SIP proxy name to look up, once: the driver answers with
@@ -260,6 +283,10 @@ impl Phone {
                         bytes,
                         registered: Some(who),
                     },
+                    Verdict::Upgrade(mut u) => {
+                        u.registered = Some(who);
+                        Verdict::Upgrade(u)
+                    }
                     other => other,
                 };
                 return self.finish(now, verdict);

@@ -102,6 +102,12 @@ struct FakeNet {
     http_requested: Vec<String>,
     /// A SIP registrar (see `tests/register.rs`).
     registrar: Option<register::Registrar>,
+    /// Files whose content changes with each request: the next answer is taken at
+    /// each new request, the last one stays (see `tests/running.rs`).
+    scripted: BTreeMap<String, VecDeque<Vec<u8>>>,
+    /// The helper's walk through a plan, deciding what each request is served (see
+    /// `tests/running.rs`).
+    walker: Option<lifeline_shared::plan::walk::Walker>,
 }
 
 impl FakeNet {
@@ -120,6 +126,8 @@ impl FakeNet {
             http: http::Port::Closed,
             registrar: None,
             http_requested: Vec::new(),
+            scripted: BTreeMap::new(),
+            walker: None,
         }
     }
 
@@ -214,17 +222,36 @@ impl FakeNet {
                 let name = r.filename.to_owned();
                 if !self.transfers.contains_key(&id) {
                     self.requested.push(name.clone());
+                    if let Some(answers) = self.scripted.get_mut(&name) {
+                        let next = if answers.len() > 1 {
+                            answers.pop_front()
+                        } else {
+                            answers.front().cloned()
+                        };
+                        match next {
+                            Some(data) => self.files.insert(name.clone(), data),
+                            None => self.files.remove(&name),
+                        };
+                    }
                 }
-                let found = self.files.get(&name).cloned().or_else(|| {
-                    self.case_insensitive
-                        .then(|| {
-                            self.files
-                                .iter()
-                                .find(|(n, _)| n.eq_ignore_ascii_case(&name))
-                                .map(|(_, d)| d.clone())
-                        })
-                        .flatten()
-                });
+                let walked = match self.walker.as_mut() {
+                    Some(w) if !self.transfers.contains_key(&id) => {
+                        Some(running::walked(w, &self.files, &name))
+                    }
+                    _ => None,
+                };
+                let found = walked
+                    .unwrap_or_else(|| self.files.get(&name).cloned())
+                    .or_else(|| {
+                        self.case_insensitive
+                            .then(|| {
+                                self.files
+                                    .iter()
+                                    .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+                                    .map(|(_, d)| d.clone())
+                            })
+                            .flatten()
+                    });
                 let tid = SocketAddr::from((SERVER_IP, self.next_tid));
                 let Some(data) = found else {
                     return vec![(
@@ -264,6 +291,7 @@ fn spec(mode: Scenario) -> PhoneSpec {
         transport: Transport::Tftp,
         http_port: HTTP_PORT,
         register: true,
+        running: None,
     }
 }
 
@@ -322,6 +350,7 @@ fn stuck(r: &report::PhoneReport) -> &report::Stuck {
 
 mod http;
 mod register;
+mod running;
 
 #[test]
 fn recovery_asks_for_term61_then_the_images_in_order() {

@@ -15,6 +15,7 @@ fn report(verdict: Verdict) -> PhoneReport {
         notes: Vec::new(),
         verdict,
         elapsed: Duration::from_millis(1500),
+        ran: Vec::new(),
     }
 }
 
@@ -238,4 +239,99 @@ fn stuck_json_names_step_file_and_code() {
         v["verdict"]["step_words"],
         "image 2 of 5 listed by term61.default.loads"
     );
+}
+
+fn upgrade(refused: Option<Refusal>, end: End) -> Verdict {
+    Verdict::Upgrade(Upgrade {
+        ran: vec!["8.0(4)".into(), "8.5(2)".into()],
+        now_on: "8.5(2) (SCCP41.8-5-2S)".into(),
+        now_on_load: Some("SCCP41.8-5-2S".into()),
+        refused,
+        boots: 2,
+        end,
+        bytes: 1000,
+        registered: None,
+    })
+}
+
+#[test]
+fn a_phone_given_its_load_says_where_it_ended_and_what_it_ran() {
+    let now_on = report(upgrade(None, End::Settled));
+    assert_eq!(
+        now_on.sentence(),
+        "is now on 8.5(2) (SCCP41.8-5-2S): ran 8.0(4) → 8.5(2) in 2 boots"
+    );
+    assert_eq!(exit_code(std::slice::from_ref(&now_on)), 0);
+    let refused = report(upgrade(
+        Some(Refusal {
+            load: "SCCP41.9-4-2SR3-1S".into(),
+            why: "it needs any 8.5(2) load for 7941/7961 first".into(),
+            times: 1,
+        }),
+        End::Settled,
+    ));
+    assert_eq!(refused.verdict.status(), "refused");
+    assert_eq!(exit_code(&[now_on.clone(), refused.clone()]), 1);
+    let still = report(upgrade(None, End::Bound));
+    assert_eq!(still.verdict.status(), "still-upgrading");
+    assert_eq!(exit_code(std::slice::from_ref(&still)), 1);
+    // A stuck phone given its load says which loads it ran.
+    let mut stuck_on = report(stuck(
+        Step::LoadManifest,
+        Some("SCCP41.9-4-2SR3-1S.loads"),
+        Problem::Transfer {
+            server: server(),
+            failure: Failure::NotFound {
+                message: "File not found".into(),
+            },
+        },
+    ));
+    stuck_on.ran = vec!["8.0(4)".into(), "8.5(2)".into()];
+    assert!(
+        stuck_on
+            .sentence()
+            .ends_with("(on 8.5(2); ran 8.0(4) → 8.5(2))"),
+        "{}",
+        stuck_on.sentence()
+    );
+    let run = Run {
+        model: models::model("7961").unwrap(),
+        mode: Scenario::Boot,
+        network: "TFTP server 10.0.0.1:69 given".into(),
+        options: false,
+    };
+    let text = to_text(&run, std::slice::from_ref(&stuck_on));
+    assert!(text.contains("  ran: 8.0(4) → 8.5(2)\n"), "{text}");
+    let mut stuck_first = stuck_on.clone();
+    stuck_first.ran.truncate(1);
+    // On its first load still: no chain to tell.
+    let first = stuck_first.sentence();
+    assert!(first.ends_with(" (on 8.0(4))"), "{first}");
+    assert!(!first.contains("; ran "), "{first}");
+    let json = stuck_on.to_json();
+    assert_eq!(json["now_on"], "8.5(2)");
+    assert_eq!(json["ran"][0], "8.0(4)");
+    // A report of no loads run (no --running) carries no such fields.
+    assert!(
+        report(upgrade(None, End::Settled))
+            .to_json()
+            .get("ran")
+            .is_none()
+    );
+    let text = to_text(&run, &[now_on.clone(), refused.clone(), still.clone()]);
+    assert!(
+        text.contains(
+            "  1 settled with nothing refused, 2 refused a load, were still upgrading or would be stuck, 0 could not run"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Verdict: 2 of 3 phones refused a load, were still upgrading or would be stuck."
+        ),
+        "{text}"
+    );
+    let many = to_json(&run, &[now_on, refused, still]);
+    assert_eq!(many["summary"]["would_recover"], 1);
+    assert_eq!(many["summary"]["would_be_stuck"], 2);
 }

@@ -271,3 +271,30 @@ fn registration_off_sccp_and_recovery_register_nothing() {
     ));
     assert_eq!(net.registrar.as_ref().unwrap().registers, 0);
 }
+
+#[test]
+fn a_phone_given_its_load_registers_once_up_on_the_load_named() {
+    let mut net = FakeNet::new(with_line(&PROXY_IP.to_string(), "pw1001"));
+    net.registrar = Some(Registrar::new("1001", "pw1001"));
+    let spec = PhoneSpec {
+        running: lifeline_shared::plan::Running::parse("8.0(4)", Protocol::Sip),
+        ..spec(Scenario::Boot)
+    };
+    let (r, _) = run(spec, Network::Dhcp { xid: 7 }, &mut net);
+    match &r.verdict {
+        Verdict::Upgrade(u) => {
+            assert_eq!(u.ran, ["8.0(4)", "8.3(3)"]);
+            assert_eq!(u.registered.as_deref(), Some("1001 at 10.78.0.5:5060"));
+        }
+        other => panic!("{}", other.sentence()),
+    }
+    assert_eq!(
+        r.verdict.sentence(),
+        "is now on 8.3(3) (SCCP41.8-3-3S): ran 8.0(4) → 8.3(3) in 2 boots; would register \
+         as 1001 at 10.78.0.5:5060"
+    );
+    // Registered once up: its configuration is not asked for a third time.
+    let own = cnf_xml::sep_file_name(&MAC);
+    assert_eq!(net.requested.iter().filter(|n| **n == own).count(), 2);
+    assert_eq!(report::exit_code(std::slice::from_ref(&r)), 0);
+}
