@@ -167,7 +167,7 @@ impl Walks {
         // A configuration counts only when the bundle has it (a phone asks for
         // its own, then the default): the file first, then the walker.
         let opened = match ask {
-            Ask::Boot | Ask::MoreConfig | Ask::Manifest => Some(source.open(requested)?),
+            Ask::Config(_) | Ask::Manifest => Some(source.open(requested)?),
             _ => None,
         };
         let (serve, status) = walker.request(peer, requested, now_ms());

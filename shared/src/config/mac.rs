@@ -145,6 +145,26 @@ impl fmt::Display for Mac {
     }
 }
 
+/// The MAC a request's name reveals: `SEP<MAC>.cnf.xml`, `CTLSEP<MAC>.tlv`,
+/// `ITLSEP<MAC>.tlv`, a 7940/7960's `SIP<MAC>.cnf` (any case, with or without a
+/// leading separator); 12 upper-case hex digits.
+pub fn mac_in_name(file: &str) -> Option<String> {
+    let l = file.trim_start_matches(['/', '\\']).to_ascii_uppercase();
+    if let Some(mac) = l.strip_prefix("SIP").and_then(|r| r.strip_suffix(".CNF"))
+        && mac.len() == 12
+        && mac.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return Some(mac.to_string());
+    }
+    let rest = l
+        .strip_prefix("CTLSEP")
+        .or_else(|| l.strip_prefix("ITLSEP"))
+        .or_else(|| l.strip_prefix("SEP"))?;
+    let (mac, ext) = rest.split_at_checked(12)?;
+    let known = [".CNF.XML", ".TLV", ".CNF.XML.SGN"];
+    (mac.bytes().all(|b| b.is_ascii_hexdigit()) && known.contains(&ext)).then(|| mac.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,7 +73,9 @@ impl Version {
         // the version follows the first separator that ends a plain prefix.
         for sep in ['.', '-'] {
             if let Some((prefix, v)) = stem.split_once(sep)
-                && prefix.bytes().all(|b| b.is_ascii_alphanumeric())
+                && prefix
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 && let Some(v) = Version::parse(v)
             {
                 return Some(v);
@@ -91,11 +93,18 @@ impl Version {
         }
         let n = |i: usize| u32::from((b[i] - b'0') * 10 + (b[i + 1] - b'0'));
         let (maint, used) = if digits >= 6 { (n(4), 6) } else { (0, 4) };
+        // `P00305000300`: the last two digits count builds and say nothing to a person.
+        let suffix = &tail[used..];
+        let suffix = if suffix.bytes().all(|b| b.is_ascii_digit()) {
+            ""
+        } else {
+            suffix
+        };
         Some(Version {
             major: n(0),
             minor: n(2),
             maint,
-            suffix: tail[used..].to_string(),
+            suffix: suffix.to_string(),
             raw: tail.to_string(),
         })
     }

@@ -145,3 +145,15 @@ fn plans_refuse_what_cannot_be_one() {
     assert_eq!(p.target.name, "SCCP41.8-5-2S");
     assert_eq!(p.routes.len(), 1);
 }
+
+#[test]
+fn the_newer_families_and_the_7960s_long_names_read_as_loads() {
+    let l = Load::of_name("sip8845_65.14-2-1-0101-33.loads").unwrap();
+    assert_eq!(l.family, FamilyId::F8845_65);
+    assert_eq!(
+        (l.version.major, l.version.minor, l.version.maint),
+        (14, 2, 1)
+    );
+    let l = Load::of_name("P00305000300").unwrap();
+    assert_eq!(l.label(), "SCCP 5.0(3)");
+}

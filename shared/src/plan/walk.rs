@@ -20,6 +20,7 @@
 
 use super::retarget::Offer;
 use super::{Load, Route, Running, route};
+use crate::config::mac::mac_in_name;
 use crate::models::{FamilyId, Protocol};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -79,10 +80,8 @@ pub fn hop_recovery_file(load: &str, asked: &str) -> String {
 /// What a request is, to a walk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ask {
-    /// The configuration a phone reads once a boot.
-    Boot,
-    /// Another configuration of the same boot (`SIP<MAC>.cnf` after `SIPDefault.cnf`).
-    MoreConfig,
+    /// A configuration; its rank in the order a phone asks for them in one boot.
+    Config(u8),
     /// A recovery manifest (or `OS79XX.TXT`).
     Recovery,
     /// A load manifest (`<LOAD>.loads`).
@@ -91,21 +90,25 @@ pub enum Ask {
     Other,
 }
 
-/// Classifies a requested name.
+/// Classifies a requested name. A boot asks for its configurations in this order
+/// (any of them may be missing): `SEP<MAC>.cnf.xml`, `SIP<MAC>.cnf`,
+/// `SEPDefault.cnf.xml`, `XMLDefault.cnf.xml`, `SIPDefault.cnf`; so a configuration
+/// that comes no later in that order than the phone's last one begins a new boot.
 pub fn ask_of(name: &str) -> Ask {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let l = base.to_ascii_lowercase();
-    if l == "xmldefault.cnf.xml" || l == "sepdefault.cnf.xml" || l == "sipdefault.cnf" {
-        return Ask::Boot;
+    let own = mac_in_name(base).is_some();
+    if own && l.starts_with("sep") && l.ends_with(".cnf.xml") {
+        return Ask::Config(0);
     }
-    if l.starts_with("sep")
-        && l.ends_with(".cnf.xml")
-        && crate::tracker::mac_in_name(base).is_some()
-    {
-        return Ask::Boot;
+    if own && l.starts_with("sip") && l.ends_with(".cnf") {
+        return Ask::Config(1);
     }
-    if l.starts_with("sip") && l.ends_with(".cnf") && crate::tracker::mac_in_name(base).is_some() {
-        return Ask::MoreConfig;
+    match l.as_str() {
+        "sepdefault.cnf.xml" => return Ask::Config(2),
+        "xmldefault.cnf.xml" => return Ask::Config(3),
+        "sipdefault.cnf" => return Ask::Config(4),
+        _ => {}
     }
     if l == "os79xx.txt" || (l.starts_with("term") && l.ends_with(".default.loads")) {
         return Ask::Recovery;
@@ -271,6 +274,9 @@ pub struct PhoneWalk {
     pub seen_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held: Option<Held>,
+    /// The rank of the last configuration it asked for (see [`ask_of`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_config: Option<u8>,
 }
 
 /// Every phone's walk through one plan.
@@ -413,11 +419,17 @@ impl Walker {
             return (Serve::AsIs, None);
         }
         let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-        let mac = crate::tracker::mac_in_name(base);
+        let mac = mac_in_name(base);
         let i = self.phone(address, mac, now_ms);
         match ask {
-            Ask::Boot => self.boot(i, now_ms),
-            Ask::MoreConfig => {
+            Ask::Config(rank) => {
+                let p = &mut self.phones[i];
+                let same_boot = p.last_config.is_some_and(|r| rank > r);
+                p.last_config = Some(rank);
+                if !same_boot {
+                    return self.boot(i, now_ms);
+                }
+                // Another configuration of this boot: the same offer.
                 let p = &self.phones[i];
                 let serve = match (&p.held, p.offered.clone()) {
                     (None, Some(o)) => self.offer(&o),
@@ -425,10 +437,16 @@ impl Walker {
                 };
                 (serve, None)
             }
-            Ask::Recovery => self.recovery(i, base, now_ms),
+            Ask::Recovery => {
+                self.phones[i].last_config = None;
+                self.recovery(i, base, now_ms)
+            }
             Ask::Manifest => {
                 let load = base.get(..base.len() - ".loads".len()).unwrap_or(base);
                 let p = &mut self.phones[i];
+                // It goes on to the images and reboots: its next configuration
+                // begins a boot.
+                p.last_config = None;
                 if p.offered
                     .as_deref()
                     .is_some_and(|o| o.eq_ignore_ascii_case(load))

@@ -31,7 +31,7 @@
 mod cards;
 mod catalog;
 
-pub use cards::mac_in_name;
+pub use crate::config::mac::mac_in_name;
 pub use catalog::Catalog;
 
 use std::collections::{BTreeMap, HashMap};

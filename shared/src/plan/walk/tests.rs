@@ -231,10 +231,11 @@ fn the_walk_survives_a_restart() {
 
 #[test]
 fn requests_are_classified() {
-    assert_eq!(ask_of("SEP001122AABB01.cnf.xml"), Ask::Boot);
-    assert_eq!(ask_of("/XMLDefault.cnf.xml"), Ask::Boot);
-    assert_eq!(ask_of("SIPDefault.cnf"), Ask::Boot);
-    assert_eq!(ask_of("SIP001122AABB01.cnf"), Ask::MoreConfig);
+    assert_eq!(ask_of("SEP001122AABB01.cnf.xml"), Ask::Config(0));
+    assert_eq!(ask_of("SIP001122AABB01.cnf"), Ask::Config(1));
+    assert_eq!(ask_of("SEPDefault.cnf.xml"), Ask::Config(2));
+    assert_eq!(ask_of("/XMLDefault.cnf.xml"), Ask::Config(3));
+    assert_eq!(ask_of("SIPDefault.cnf"), Ask::Config(4));
     assert_eq!(ask_of("TERM61.DEFAULT.LOADS"), Ask::Recovery);
     assert_eq!(ask_of("OS79XX.TXT"), Ask::Recovery);
     assert_eq!(ask_of("SCCP41.8-5-2S.loads"), Ask::Manifest);
@@ -270,4 +271,37 @@ fn a_phone_seen_by_address_then_by_mac_is_one_phone() {
     w.request(addr(2), SEP, 30);
     assert_eq!(w.phones().len(), 1);
     assert_eq!(w.phones()[0].address, addr(2));
+}
+
+#[test]
+fn a_7960s_several_configurations_of_one_boot_are_one_boot() {
+    let load = |n: &str| PlanLoad {
+        name: n.into(),
+        config_name: n.into(),
+        recovery: Vec::new(),
+    };
+    let plan = BundlePlan {
+        target: "P0S3-8-12-00".into(),
+        loads: vec![load("P00305000300"), load("P0S3-8-12-00")],
+        start: Some("SCCP 4.0(0)".into()),
+    };
+    let mut w = Walker::new(&plan).unwrap();
+    let boot = |w: &mut Walker, t: u64| -> Vec<Serve> {
+        [
+            "SEP001122AABB01.cnf.xml",
+            "SIP001122AABB01.cnf",
+            "SIPDefault.cnf",
+        ]
+        .iter()
+        .map(|n| w.request(addr(1), n, t).0)
+        .collect()
+    };
+    let hop = Serve::Config(Offer::Load("P00305000300".into()));
+    // Every file of the first boot names the SCCP 5 hop.
+    assert_eq!(boot(&mut w, 1000), [hop.clone(), hop.clone(), hop.clone()]);
+    // Not yet seen on it: it took it (asked for its manifest), so the same again.
+    w.request(addr(1), "P00305000300.loads", 1100);
+    assert_eq!(boot(&mut w, 2000), [hop.clone(), hop.clone(), hop.clone()]);
+    // A boot without the manifest: it runs the hop; every file names the target.
+    assert_eq!(boot(&mut w, 3000), [Serve::AsIs, Serve::AsIs, Serve::AsIs]);
 }

@@ -350,7 +350,7 @@ fn a_7960_on_sccp_4_refuses_sip_8_12_and_takes_sccp_5_first() {
     let u = upgrade(&r);
     assert_eq!(u.status(), "now-on", "{}", u.sentence());
     // (The shared version reader keeps a P003 name's last two digits as a suffix.)
-    assert_eq!(u.ran, ["SCCP 4.1(1)00", "SCCP 5.0(3)00", "SIP 8.12(0)"]);
+    assert_eq!(u.ran, ["SCCP 4.1(1)", "SCCP 5.0(3)", "SIP 8.12(0)"]);
     assert_eq!(u.now_on, format!("SIP 8.12(0) ({SIP})"));
     assert_eq!(u.boots, 4);
     assert_eq!(count(&net, &format!("{SIP}.loads")), 2);
