@@ -592,16 +592,62 @@ async fn shutdown_tells_running_clients_and_returns() {
         .unwrap();
     let _ = recv(&phone).await;
     server.stop.cancel();
-    let (bytes, _) = recv(&phone).await;
-    assert!(matches!(
-        Packet::from_bytes(&bytes),
-        Ok(Packet::Error { code: ErrorCode::NotDefined, message }) if message.contains("shutting down")
-    ));
+    // A client that stalls hears block 1 again while the transfer drains, then
+    // the reason.
+    loop {
+        let (bytes, _) = recv(&phone).await;
+        match Packet::from_bytes(&bytes) {
+            Ok(Packet::Data { block: 1, .. }) => continue,
+            Ok(Packet::Error { code: ErrorCode::NotDefined, message }) => {
+                assert!(message.contains("shutting down"), "{message}");
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
     let Event::TftpAborted(end) = wait_for(&mut rx, |e| matches!(e, Event::TftpAborted(_))).await
     else {
         unreachable!()
     };
     assert_eq!(end.outcome, Outcome::Cancelled);
+    timeout(GUARD, server.task).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_transfer_running_at_shutdown_may_end_within_the_grace() {
+    let server = start(Config {
+        shutdown_grace: Duration::from_secs(60),
+        ..Config::default()
+    })
+    .await;
+    let socket = client().await;
+    socket.send_to(&rrq("small.bin", &[]), server.addr).await.unwrap();
+    // Block 1 arrives; the server is told to stop before the client answers,
+    // and the client answers only once block 1 comes again: the transfer has
+    // looked at the stop by then, and goes on.
+    let (bytes, tid) = recv(&socket).await;
+    assert!(matches!(Packet::from_bytes(&bytes), Ok(Packet::Data { block: 1, .. })));
+    server.stop.cancel();
+    let (again, _) = recv(&socket).await;
+    assert_eq!(again, bytes, "block 1 again, not the end");
+    let mut out = bytes[4..].to_vec();
+    ack(&socket, tid, 1).await;
+    loop {
+        let (bytes, _) = recv(&socket).await;
+        match Packet::from_bytes(&bytes).unwrap() {
+            Packet::Data { block, data } => {
+                if block as usize == out.len() / 512 + 1 {
+                    out.extend_from_slice(data);
+                }
+                ack(&socket, tid, block).await;
+                if data.len() < 512 {
+                    break;
+                }
+            }
+            other => panic!("cut off: {other:?}"),
+        }
+    }
+    assert_eq!(out, pattern(2000));
     timeout(GUARD, server.task).await.unwrap().unwrap().unwrap();
 }
 

@@ -241,6 +241,7 @@ impl Transfer {
         let mut now = clock::now();
         let mut received: u32 = 0;
         let mut check_shutdown = false;
+        let mut stopping: Option<lifeline_proto::tftp::time::Time> = None;
         // Until the client acknowledges something, the table may evict.
         let mut claim = true;
         // Told to the table once: a new request from the client's port
@@ -280,9 +281,14 @@ impl Transfer {
                 final_only = true;
                 self.standing.set_final_only();
             }
+            // Shutting down, a transfer has half the grace to end on its own (a
+            // phone a few blocks from the end of a file keeps it), then is told.
             if std::mem::take(&mut check_shutdown) && self.shutdown.is_cancelled() {
-                session.cancel(now, "the server is shutting down");
-                continue;
+                let since = *stopping.get_or_insert(now);
+                if now.saturating_duration_since(since) >= self.config.shutdown_grace / 2 {
+                    session.cancel(now, "the server is shutting down");
+                    continue;
+                }
             }
             let Some(due) = session.poll_timeout() else {
                 return;
