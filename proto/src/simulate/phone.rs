@@ -776,6 +776,21 @@ impl Phone {
     }
 
     fn stuck(&mut self, now: Time, step: Step, file: Option<String>, problem: Problem) {
+        // A phone running a load that loses a file (no answer, or the server
+        // stopped it) keeps that load, reboots and asks again, as a real one does
+        // when an upgrade's download fails; bounded by its boots.
+        if let Problem::Transfer {
+            failure: failure @ (Failure::NoAnswer { .. } | Failure::ServerError { .. }),
+            ..
+        } = &problem
+            && self.runs.is_some()
+        {
+            let why = format!(
+                "{}: {failure}; it keeps its load and reboots",
+                file.as_deref().unwrap_or("a file")
+            );
+            return self.retry_boot(now, why);
+        }
         let stuck = Stuck {
             step,
             file,

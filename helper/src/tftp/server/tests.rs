@@ -598,7 +598,10 @@ async fn shutdown_tells_running_clients_and_returns() {
         let (bytes, _) = recv(&phone).await;
         match Packet::from_bytes(&bytes) {
             Ok(Packet::Data { block: 1, .. }) => continue,
-            Ok(Packet::Error { code: ErrorCode::NotDefined, message }) => {
+            Ok(Packet::Error {
+                code: ErrorCode::NotDefined,
+                message,
+            }) => {
                 assert!(message.contains("shutting down"), "{message}");
                 break;
             }
@@ -621,12 +624,18 @@ async fn a_transfer_running_at_shutdown_may_end_within_the_grace() {
     })
     .await;
     let socket = client().await;
-    socket.send_to(&rrq("small.bin", &[]), server.addr).await.unwrap();
+    socket
+        .send_to(&rrq("small.bin", &[]), server.addr)
+        .await
+        .unwrap();
     // Block 1 arrives; the server is told to stop before the client answers,
     // and the client answers only once block 1 comes again: the transfer has
     // looked at the stop by then, and goes on.
     let (bytes, tid) = recv(&socket).await;
-    assert!(matches!(Packet::from_bytes(&bytes), Ok(Packet::Data { block: 1, .. })));
+    assert!(matches!(
+        Packet::from_bytes(&bytes),
+        Ok(Packet::Data { block: 1, .. })
+    ));
     server.stop.cancel();
     let (again, _) = recv(&socket).await;
     assert_eq!(again, bytes, "block 1 again, not the end");

@@ -284,6 +284,15 @@ impl Phone {
         self.reboot(now);
     }
 
+    /// A file of this boot was lost (`why`): it reboots on the load it runs.
+    pub(super) fn retry_boot(&mut self, now: Time, why: String) {
+        if let Some(runs) = self.runs.as_mut() {
+            runs.offered = None;
+        }
+        self.events.push_back(why);
+        self.reboot(now);
+    }
+
     /// Reboots running [`Runs::now`]: the boot order again, from the same address.
     fn reboot(&mut self, now: Time) {
         let Some(runs) = self.runs.as_mut() else {

@@ -108,6 +108,9 @@ struct FakeNet {
     /// The helper's walk through a plan, deciding what each request is served (see
     /// `tests/running.rs`).
     walker: Option<lifeline_shared::plan::walk::Walker>,
+    /// A file whose first request the server answers with an ERROR, as a server
+    /// shutting down does.
+    fail_once: Option<String>,
 }
 
 impl FakeNet {
@@ -128,6 +131,7 @@ impl FakeNet {
             http_requested: Vec::new(),
             scripted: BTreeMap::new(),
             walker: None,
+            fail_once: None,
         }
     }
 
@@ -253,6 +257,14 @@ impl FakeNet {
                             .flatten()
                     });
                 let tid = SocketAddr::from((SERVER_IP, self.next_tid));
+                if self.fail_once.as_deref() == Some(name.as_str()) {
+                    self.fail_once = None;
+                    return vec![(
+                        SocketId::Tftp(id),
+                        tid,
+                        error_bytes(ErrorCode::NotDefined, "the server is shutting down"),
+                    )];
+                }
                 let Some(data) = found else {
                     return vec![(
                         SocketId::Tftp(id),

@@ -519,3 +519,23 @@ fn a_hop_missing_from_the_bundle_leaves_the_phone_on_its_load() {
     let held = net.walker.as_ref().unwrap().phones()[0].held.clone();
     assert_eq!(held.map(|h| h.state), Some(walk::WalkState::Missing));
 }
+
+#[test]
+fn a_file_lost_mid_upgrade_costs_a_reboot_not_the_walk() {
+    let mut net = FakeNet::new(bundle(&[HOP, TARGET]));
+    net.walker = Some(walker(&[HOP, TARGET], "8.0(4)"));
+    // The server stops in the middle of the hop's images (a helper restarting).
+    net.fail_once = Some("apps41.8-5-2S.sbn".into());
+    let (r, _) = run(
+        running_spec(Scenario::Boot, FROM),
+        Network::Server(server()),
+        &mut net,
+    );
+    let u = upgrade(&r);
+    assert_eq!(u.status(), "now-on", "{}", u.sentence());
+    assert_eq!(u.ran, ["8.0(4)", "8.5(2)", "9.4(2)SR3"]);
+    // The lost boot cost one more fetch of the hop's manifest and one more boot.
+    assert_eq!(count(&net, &format!("{HOP}.loads")), 2);
+    assert_eq!(count(&net, &format!("{TARGET}.loads")), 1);
+    assert_eq!(u.boots, 4);
+}
