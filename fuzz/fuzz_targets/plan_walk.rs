@@ -47,6 +47,11 @@ fuzz_target!(|data: &[u8]| {
     for (i, pair) in data.chunks_exact(2).take(512).enumerate() {
         let phone = IpAddr::V4(Ipv4Addr::new(10, 0, 0, pair[0] % 4));
         let name = &names[usize::from(pair[1]) % names.len()];
+        // A high bit: the transfer of the file was cut off.
+        if pair[0] & 0x80 != 0 {
+            w.cut_off(Some(phone), name);
+            continue;
+        }
         let (serve, _) = w.request(Some(phone), name, i as u64);
         // The target is offered by serving the bundle's own configuration.
         let config = name.ends_with(".cnf.xml");

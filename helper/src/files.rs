@@ -114,6 +114,12 @@ pub trait FileSource: Send + Sync + std::fmt::Debug {
         let _ = peer;
         self.open(requested)
     }
+
+    /// The transfer of what `open_for(requested, peer)` opened was cut off before
+    /// its end (the walk then takes nothing from it).
+    fn cut_off(&self, requested: &str, peer: std::net::IpAddr) {
+        let _ = (requested, peer);
+    }
 }
 
 /// Checks a requested name and splits it into path components.

@@ -76,6 +76,12 @@ impl FileSource for Switchable {
             None => source.open(requested),
         }
     }
+
+    fn cut_off(&self, requested: &str, peer: std::net::IpAddr) {
+        if let Some(w) = &self.walks {
+            w.cut_off(peer, requested);
+        }
+    }
 }
 
 /// An empty source, for a helper with no bundle yet.

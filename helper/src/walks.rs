@@ -204,6 +204,20 @@ impl Walks {
         }
     }
 
+    /// The transfer of `name` to `address` was cut off: a configuration that may
+    /// not have reached its phone.
+    pub fn cut_off(&self, address: IpAddr, name: &str) {
+        if !matches!(ask_of(name), Ask::Config(_)) {
+            return;
+        }
+        let mut slot = self.lock();
+        if let Some(walker) = slot.as_mut()
+            && walker.cut_off(Some(address), name)
+        {
+            self.keep(walker);
+        }
+    }
+
     /// A phone announced its load over CDP/LLDP: what it runs, seen.
     pub fn announced(&self, mac: &str, address: Option<IpAddr>, software: &str) {
         let mut slot = self.lock();

@@ -439,6 +439,11 @@ impl Connection {
         )
         .await;
         let (sent, writes) = last;
+        if result.is_err() {
+            // A configuration cut off tells the upgrade plan's walk nothing.
+            let (files, name, ip) = (self.shared.files.clone(), served.clone(), self.peer.ip());
+            tokio::task::spawn_blocking(move || files.cut_off(&name, ip));
+        }
         let outcome = match &result {
             Ok(_) => Outcome::Done,
             Err(body::Stopped::Stalled) => Outcome::TimedOut { retries: 0 },

@@ -103,9 +103,11 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub tftp_options: bool,
     /// Send from this address of this computer (with --server): several
-    /// phones behind one address, as behind a router. Default: any address;
-    /// with --phones N against a loopback server, a distinct 127.0.0.x each.
-    #[arg(long, value_name = "IP")]
+    /// phones behind one address, as behind a router; or from each address of a
+    /// range FIRST-LAST in turn (addresses this computer has), one a phone as on a
+    /// LAN. Default: any address; with --phones N against a loopback server, a
+    /// distinct 127.0.0.x each.
+    #[arg(long, value_name = "IP|FIRST-LAST")]
     pub source: Option<String>,
     /// Simulate this many phones at once, with distinct MACs.
     #[arg(long, value_name = "N", default_value_t = 1,
@@ -143,9 +145,10 @@ pub struct SimulateArgs {
     /// takes another load the upgrade rules allow and reboots, refuses one they forbid
     /// ("Load Authentication Failed") and reboots, and the verdict says which loads
     /// it ran and where it ended ("now on …"). In recovery mode it first runs the load
-    /// of the recovery manifest.
-    #[arg(long, value_name = "LOAD")]
-    pub running: Option<String>,
+    /// of the recovery manifest. Several, comma-separated, with --phones: the phones
+    /// take them in turn (a room of phones on different loads).
+    #[arg(long, value_name = "LOAD[,LOAD…]", value_delimiter = ',')]
+    pub running: Vec<String>,
 }
 
 fn protocol(s: &str) -> Result<Protocol, String> {
@@ -193,8 +196,8 @@ struct Plan {
     http_port: u16,
     /// Boot mode: register the first SIP line.
     register: bool,
-    /// The load the phones run, when given.
-    running: Option<Running>,
+    /// The loads the phones run, when given: phone i runs the (i mod n)-th.
+    running: Vec<Running>,
 }
 
 impl Plan {
@@ -317,14 +320,14 @@ fn plan(args: &SimulateArgs) -> Result<Plan, String> {
     }
     let running = args
         .running
-        .as_deref()
-        .map(|text| running(model, text, args.protocol))
-        .transpose()?;
+        .iter()
+        .map(|text| running(model, text.trim(), args.protocol))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Plan {
         model,
         mode: args.mode,
         runs: running
-            .as_ref()
+            .first()
             .map(|r| r.protocol)
             .or(args.protocol)
             .unwrap_or(Protocol::Sccp),
@@ -396,10 +399,29 @@ fn sources(net: &Net, source: Option<&str>, phones: u16) -> Result<Vec<Option<Ip
                 .into(),
         ),
         (Net::Server(_), Some(s)) => {
-            let ip: Ipv4Addr = s.parse().map_err(|_| {
-                format!("--source `{s}` is not an IPv4 address; give one of this computer's, e.g. 127.0.0.5")
-            })?;
-            Ok(vec![Some(ip); n])
+            let bad = || {
+                format!(
+                    "--source `{s}` is not an IPv4 address or a range FIRST-LAST; give this computer's, e.g. 127.0.0.5 or 10.0.0.20-10.0.0.39"
+                )
+            };
+            let (first, last) = match s.split_once('-') {
+                Some((a, b)) => (
+                    a.trim().parse::<Ipv4Addr>().map_err(|_| bad())?,
+                    b.trim().parse::<Ipv4Addr>().map_err(|_| bad())?,
+                ),
+                None => {
+                    let ip: Ipv4Addr = s.trim().parse().map_err(|_| bad())?;
+                    (ip, ip)
+                }
+            };
+            let (lo, hi) = (u32::from(first), u32::from(last));
+            if hi < lo {
+                return Err(format!("--source {s}: the range ends before it starts"));
+            }
+            let span = u64::from(hi - lo) + 1;
+            Ok((0..n)
+                .map(|i| Some(Ipv4Addr::from(lo + (i as u64 % span) as u32)))
+                .collect())
         }
         (Net::Server(server), None) if server.ip().is_loopback() && phones > 1 => Ok((0..phones)
             .map(|i| {
@@ -479,17 +501,19 @@ async fn simulate(plan: Plan) -> Vec<PhoneReport> {
     let loud = plan.macs.len() == 1;
     let mut set = JoinSet::new();
     for (i, (mac, source)) in plan.macs.iter().zip(plan.sources.clone()).enumerate() {
+        let running =
+            (!plan.running.is_empty()).then(|| plan.running[i % plan.running.len()].clone());
         let spec = PhoneSpec {
             model: plan.model,
             mac: *mac,
             mode: plan.mode,
             tftp_options: plan.options,
             time_limit: plan.time_limit,
-            runs: plan.runs,
+            runs: running.as_ref().map_or(plan.runs, |r| r.protocol),
             transport: plan.transport,
             http_port: plan.http_port,
             register: plan.register,
-            running: plan.running.clone(),
+            running,
         };
         let network = match &plan.net {
             Net::Dhcp { .. } => {
@@ -795,6 +819,18 @@ mod tests {
     async fn an_invalid_name_fails_at_once() {
         let error = lookup("nothing.invalid").await.unwrap_err();
         assert!(error.contains("RFC 6761"), "{error}");
+    }
+
+    #[test]
+    fn a_source_range_gives_each_phone_its_own_address_in_turn() {
+        let net = Net::Server("10.0.0.1:69".parse().unwrap());
+        let got = sources(&net, Some("10.0.0.20-10.0.0.21"), 3).unwrap();
+        let ip = |d| Some(Ipv4Addr::new(10, 0, 0, d));
+        assert_eq!(got, [ip(20), ip(21), ip(20)]);
+        assert_eq!(sources(&net, Some("10.0.0.5"), 2).unwrap(), [ip(5), ip(5)]);
+        for bad in ["10.0.0.21-10.0.0.20", "ten", "10.0.0.1-x"] {
+            assert!(sources(&net, Some(bad), 1).is_err(), "{bad}");
+        }
     }
 
     #[test]

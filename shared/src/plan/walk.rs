@@ -262,6 +262,10 @@ pub struct PhoneWalk {
     /// Whether it asked for that load since.
     #[serde(default)]
     pub fetched: bool,
+    /// Whether the transfer of the configuration naming that load was cut off
+    /// (the phone may never have read it).
+    #[serde(default)]
+    pub cut_off: bool,
     /// How many times in a row it was offered that load after fetching it.
     #[serde(default)]
     pub attempts: u32,
@@ -490,11 +494,12 @@ impl Walker {
 
     /// The phone asked for its configuration: a new boot.
     fn boot(&mut self, i: usize, now_ms: u64) -> (Serve, Option<WalkStatus>) {
-        // It did not ask for the load named last time: it runs it.
+        // It got the configuration naming a load, and did not ask for that load:
+        // it runs it. (A configuration cut off on its way tells nothing.)
         let confirmed = {
             let p = &self.phones[i];
-            match (&p.offered, p.fetched) {
-                (Some(o), false) => Load::of_name(o),
+            match (&p.offered, p.fetched, p.cut_off) {
+                (Some(o), false, false) => Load::of_name(o),
                 _ => None,
             }
         };
@@ -544,6 +549,7 @@ impl Walker {
                 }
                 p.offered = Some(next.name.clone());
                 p.fetched = false;
+                p.cut_off = false;
                 p.held = None;
                 (self.offer(&next.name), Some(self.status(i)))
             }
@@ -669,6 +675,28 @@ impl Walker {
         p.attempts = 0;
         // What held it may have changed: the next boot works its way out again.
         p.held = None;
+    }
+
+    /// The transfer of configuration `name` to the phone at `address` was cut off
+    /// (the server stopped it, or the phone went silent): its next boot tells nothing
+    /// of the load that configuration named. Returns whether anything changed.
+    pub fn cut_off(&mut self, address: Option<IpAddr>, name: &str) -> bool {
+        if !matches!(ask_of(name), Ask::Config(_)) {
+            return false;
+        }
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let mac = mac_in_name(base);
+        let found = self.phones.iter_mut().find(|p| match (&mac, &p.mac) {
+            (Some(m), Some(pm)) => m == pm,
+            _ => address.is_some() && p.address == address,
+        });
+        match found {
+            Some(p) if p.offered.is_some() && !p.cut_off => {
+                p.cut_off = true;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// A phone announced its load (CDP/LLDP): what it runs, seen.

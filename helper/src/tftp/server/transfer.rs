@@ -200,6 +200,9 @@ impl Transfer {
         let stats = session.stats();
         let duration = session.elapsed(now).as_secs_f64();
         let outcome = session.outcome().cloned().unwrap_or(Outcome::Cancelled);
+        if outcome != Outcome::Done {
+            self.files.cut_off(&self.file, self.client.ip());
+        }
         let end = TftpEnd {
             transfer: self.id,
             client: self.client,

@@ -29,6 +29,11 @@ fn addr(n: u8) -> Option<IpAddr> {
     Some(IpAddr::V4(Ipv4Addr::new(10, 0, 0, n)))
 }
 
+/// A configuration request whose transfer ends (the phone got it whole).
+fn ask(w: &mut Walker, a: Option<IpAddr>, name: &str, t: u64) -> (Serve, Option<WalkStatus>) {
+    w.request(a, name, t)
+}
+
 fn offer(s: &Serve) -> &str {
     match s {
         // The bundle's own file, which names the target.
@@ -47,7 +52,7 @@ fn walk_phone(w: &mut Walker, mut running: &'static str, n: u8) -> Vec<&'static 
     let mut same = 0;
     for _ in 0..20 {
         t += 1000;
-        let (s, _) = w.request(addr(n), SEP, t);
+        let (s, _) = ask(w, addr(n), SEP, t);
         let o = offer(&s).to_string();
         if o == running || o == "keep" {
             same += 1;
@@ -68,7 +73,7 @@ fn walk_phone(w: &mut Walker, mut running: &'static str, n: u8) -> Vec<&'static 
 fn an_old_phone_is_walked_through_the_hop_and_seen_on_each_load() {
     let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
     // Boot 1 on 8.0(4): offered the hop.
-    let (s, st) = w.request(addr(1), SEP, 1000);
+    let (s, st) = ask(&mut w, addr(1), SEP, 1000);
     assert_eq!(offer(&s), HOP);
     let st = st.unwrap();
     assert_eq!(st.path, ["8.0(4)", "8.5(2)", "9.4(2)SR3"]);
@@ -82,18 +87,18 @@ fn an_old_phone_is_walked_through_the_hop_and_seen_on_each_load() {
     assert_eq!(s, Serve::AsIs);
     assert_eq!(st.unwrap().state, WalkState::Fetching);
     // Boot 2 after flashing: not yet seen on it, so offered the hop again.
-    let (s, _) = w.request(addr(1), SEP, 2000);
+    let (s, _) = ask(&mut w, addr(1), SEP, 2000);
     assert_eq!(offer(&s), HOP);
     // Boot 3 without fetching: it runs the hop; moved on to the target.
-    let (s, st) = w.request(addr(1), SEP, 3000);
+    let (s, st) = ask(&mut w, addr(1), SEP, 3000);
     assert_eq!(offer(&s), TARGET);
     let st = st.unwrap();
     assert_eq!((st.hop, st.on.as_deref()), (2, Some("8.5(2)")));
     assert_eq!(st.steps[0].on_ms, Some(3000));
     w.request(addr(1), &format!("{TARGET}.loads"), 3100);
-    let (s, _) = w.request(addr(1), SEP, 4000);
+    let (s, _) = ask(&mut w, addr(1), SEP, 4000);
     assert_eq!(offer(&s), TARGET);
-    let (s, st) = w.request(addr(1), SEP, 5000);
+    let (s, st) = ask(&mut w, addr(1), SEP, 5000);
     assert_eq!(offer(&s), TARGET);
     let st = st.unwrap();
     assert_eq!(st.state, WalkState::Done);
@@ -124,12 +129,12 @@ fn phones_from_each_start_reach_the_target_and_never_skip_the_hop() {
 #[test]
 fn an_unknown_start_offers_nothing_until_the_person_says() {
     let mut w = Walker::new(&plan(None)).unwrap();
-    let (s, st) = w.request(addr(1), SEP, 1000);
+    let (s, st) = ask(&mut w, addr(1), SEP, 1000);
     assert_eq!(s, Serve::Config(Offer::Keep));
     assert_eq!(st.unwrap().state, WalkState::AskStart);
     // Asked again: the same hold, no new status.
     assert_eq!(
-        w.request(addr(1), SEP, 2000),
+        ask(&mut w, addr(1), SEP, 2000),
         (Serve::Config(Offer::Keep), None)
     );
     // A wiped phone gets "File not found".
@@ -140,7 +145,7 @@ fn an_unknown_start_offers_nothing_until_the_person_says() {
     // Said for the phone by MAC: walked.
     w.set_start("00:11:22:aa:bb:01", Some("8.0(4)"), 2500)
         .unwrap();
-    assert_eq!(offer(&w.request(addr(1), SEP, 3000).0), HOP);
+    assert_eq!(offer(&ask(&mut w, addr(1), SEP, 3000).0), HOP);
     assert!(w.set_start("x", Some("8.0(4)"), 0).is_err());
     assert!(
         w.set_start("10.0.0.9", Some("soon"), 0)
@@ -154,7 +159,7 @@ fn an_announced_load_is_what_the_phone_runs() {
     let mut w = Walker::new(&plan(None)).unwrap();
     let st = w.announced("001122AABB01", addr(1), HOP, 10).unwrap();
     assert_eq!(st.on.as_deref(), Some("8.5(2)"));
-    assert_eq!(offer(&w.request(addr(1), SEP, 1000).0), TARGET);
+    assert_eq!(offer(&ask(&mut w, addr(1), SEP, 1000).0), TARGET);
     // Another family's load says nothing.
     assert_eq!(
         w.announced("001122AABB02", addr(2), "SCCP42.8-5-2S", 10),
@@ -169,8 +174,8 @@ fn a_wiped_phone_gets_the_first_hops_recovery_manifest() {
     assert_eq!(s, Serve::File(format!("{HOP}.term61.default.loads")));
     assert_eq!(st.unwrap().state, WalkState::Fetching);
     // After it boots on the hop, its configuration names the hop, then the target.
-    assert_eq!(offer(&w.request(addr(1), SEP, 2000).0), HOP);
-    assert_eq!(offer(&w.request(addr(1), SEP, 3000).0), TARGET);
+    assert_eq!(offer(&ask(&mut w, addr(1), SEP, 2000).0), HOP);
+    assert_eq!(offer(&ask(&mut w, addr(1), SEP, 3000).0), TARGET);
     // A phone that starts on 8.3(3) is given the target's own.
     let mut w = Walker::new(&plan(Some("8.3(3)"))).unwrap();
     assert_eq!(
@@ -185,7 +190,7 @@ fn a_phone_that_keeps_refusing_a_load_is_held() {
     let mut w = Walker::new(&plan(Some("8.3(3)"))).unwrap();
     let mut last = None;
     for k in 0..=MAX_ATTEMPTS + 1 {
-        let (s, st) = w.request(addr(1), SEP, 1000 * u64::from(k));
+        let (s, st) = ask(&mut w, addr(1), SEP, 1000 * u64::from(k));
         if s == Serve::Config(Offer::Keep) {
             last = st;
             break;
@@ -203,7 +208,7 @@ fn a_missing_hop_holds_the_phone_and_says_what_to_add() {
     let mut p = plan(Some("8.0(4)"));
     p.loads.remove(0);
     let mut w = Walker::new(&p).unwrap();
-    let (s, st) = w.request(addr(1), SEP, 1000);
+    let (s, st) = ask(&mut w, addr(1), SEP, 1000);
     assert_eq!(s, Serve::Config(Offer::Keep));
     let st = st.unwrap();
     assert_eq!(st.state, WalkState::Missing);
@@ -213,15 +218,15 @@ fn a_missing_hop_holds_the_phone_and_says_what_to_add() {
     );
     // With one load only and no start, the bundle is served as it is.
     let mut w = Walker::new(&BundlePlan { start: None, ..p }).unwrap();
-    assert_eq!(w.request(addr(1), SEP, 1000), (Serve::AsIs, None));
+    assert_eq!(ask(&mut w, addr(1), SEP, 1000), (Serve::AsIs, None));
 }
 
 #[test]
 fn the_walk_survives_a_restart() {
     let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
-    w.request(addr(1), SEP, 1000);
+    ask(&mut w, addr(1), SEP, 1000);
     w.request(addr(1), &format!("{HOP}.loads"), 1100);
-    w.request(addr(1), SEP, 2000);
+    ask(&mut w, addr(1), SEP, 2000);
     let kept = serde_json::to_string(w.phones()).unwrap();
     let mut again = Walker::new(&plan(Some("8.0(4)"))).unwrap();
     again.restore(serde_json::from_str(&kept).unwrap());
@@ -246,7 +251,7 @@ fn requests_are_classified() {
 #[test]
 fn an_announcement_ends_a_hold_and_shows_the_way_before_any_request() {
     let mut w = Walker::new(&plan(None)).unwrap();
-    let (_, st) = w.request(addr(1), SEP, 1000);
+    let (_, st) = ask(&mut w, addr(1), SEP, 1000);
     assert_eq!(st.unwrap().state, WalkState::AskStart);
     let st = w
         .announced("001122AABB01", addr(1), "SCCP41.8-2-1S", 1500)
@@ -257,18 +262,18 @@ fn an_announcement_ends_a_hold_and_shows_the_way_before_any_request() {
         status_words(&st),
         "8.2(1) → 8.5(2) → 9.4(2)SR3: runs 8.2(1); waits for it to ask for its configuration"
     );
-    assert_eq!(offer(&w.request(addr(1), SEP, 2000).0), HOP);
+    assert_eq!(offer(&ask(&mut w, addr(1), SEP, 2000).0), HOP);
 }
 
 #[test]
 fn a_phone_seen_by_address_then_by_mac_is_one_phone() {
     let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
     w.request(addr(1), "term61.default.loads", 10);
-    w.request(addr(1), SEP, 20);
+    ask(&mut w, addr(1), SEP, 20);
     assert_eq!(w.phones().len(), 1);
     assert_eq!(w.phones()[0].mac.as_deref(), Some("001122AABB01"));
     // The same MAC from another address: the phone moved.
-    w.request(addr(2), SEP, 30);
+    ask(&mut w, addr(2), SEP, 30);
     assert_eq!(w.phones().len(), 1);
     assert_eq!(w.phones()[0].address, addr(2));
 }
@@ -293,7 +298,7 @@ fn a_7960s_several_configurations_of_one_boot_are_one_boot() {
             "SIPDefault.cnf",
         ]
         .iter()
-        .map(|n| w.request(addr(1), n, t).0)
+        .map(|n| ask(w, addr(1), n, t).0)
         .collect()
     };
     let hop = Serve::Config(Offer::Load("P00305000300".into()));
@@ -304,4 +309,20 @@ fn a_7960s_several_configurations_of_one_boot_are_one_boot() {
     assert_eq!(boot(&mut w, 2000), [hop.clone(), hop.clone(), hop.clone()]);
     // A boot without the manifest: it runs the hop; every file names the target.
     assert_eq!(boot(&mut w, 3000), [Serve::AsIs, Serve::AsIs, Serve::AsIs]);
+}
+
+#[test]
+fn a_configuration_cut_off_on_its_way_tells_nothing() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    // Offered the hop, but the transfer was cut off (the helper stopped).
+    assert_eq!(offer(&w.request(addr(1), SEP, 1000).0), HOP);
+    assert!(w.cut_off(addr(1), SEP));
+    assert!(!w.cut_off(addr(1), SEP), "once");
+    // The next boot is not taken for "runs the hop": the hop again.
+    assert_eq!(offer(&ask(&mut w, addr(1), SEP, 2000).0), HOP);
+    // Whole this time, and a boot without the manifest: now it runs it.
+    assert_eq!(offer(&ask(&mut w, addr(1), SEP, 3000).0), TARGET);
+    // Another file, or a phone the walker does not know, changes nothing.
+    assert!(!w.cut_off(addr(1), "SCCP41.8-5-2S.loads"));
+    assert!(!w.cut_off(addr(9), "SEP00112233FFFF.cnf.xml"));
 }
