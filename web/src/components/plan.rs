@@ -21,15 +21,14 @@ pub fn plan_panel(packages: &Packages, choice: &Choice, dispatch: &Callback<Acti
         return Html::default();
     }
     let rows = upgrade::package_rows(packages, plan.as_ref().ok());
+    // Plain text in each row: every element and attribute costs the wasm.
     let rows = rows.into_iter().map(|r| {
-        html! {
-            <li class={classes!("plan-package", format!("tone-{}", r.tone))} data-testid="plan-package" data-tone={r.tone}>
-                <code>{ r.name }</code>{ ": " }{ r.what }{ " — " }<strong>{ rich(&r.role) }</strong>
-                if !r.findings.is_empty() {
-                    <ul class="plan-findings">{ for r.findings.iter().map(|f| html! { <li>{ rich(f) }</li> }) }</ul>
-                }
-            </li>
+        let mut text = format!("{}: {} — {}", r.name, r.what, r.role);
+        for f in &r.findings {
+            text.push(' ');
+            text.push_str(f);
         }
+        html! { <li class={format!("tone-{}", r.tone)} data-testid="plan-package">{ text }</li> }
     });
     let body = match &plan {
         Err(e) => html! {
@@ -62,15 +61,20 @@ pub fn plan_panel(packages: &Packages, choice: &Choice, dispatch: &Callback<Acti
             };
             let routes = plan.routes.iter().enumerate().map(|(i, (band, route))| {
                 let way = matches!(route, lifeline_shared::plan::Route::Via(_));
+                let chosen = if chosen_band == Some(i) {
+                    " is-chosen"
+                } else {
+                    ""
+                };
+                let tone = if way { "tone-ok" } else { "tone-error" };
                 html! {
-                    <li data-testid="plan-route" data-way={way.to_string()}
-                        class={classes!(if way { "tone-ok" } else { "tone-error" }, (chosen_band == Some(i)).then_some("is-chosen"))}>
+                    <li data-testid="plan-route" class={[tone, chosen].concat()}>
                         { format!("From {}: {}", band.label, route_words(route)) }
                     </li>
                 }
             });
             let unused = plan.unused().into_iter().map(|l| {
-                html! { <li class="muted" data-testid="plan-unused">{ format!("Not used: {} ({}); no phone needs it on the way.", l.label(), l.name) }</li> }
+                html! { <li class="muted">{ format!("Not used: {} ({}); no phone needs it on the way.", l.label(), l.name) }</li> }
             });
             let start_value = match &choice.start {
                 Start::Unknown => "unknown".to_string(),
