@@ -279,6 +279,28 @@ mod tests {
     }
 
     #[test]
+    fn packages_of_two_families_make_no_plan_and_say_so_at_the_packages() {
+        let p = crate::intake::inspect_packages(vec![
+            crate::test_support::load_zip(TARGET),
+            lifeline_shared::firmware::inspect::InputFile {
+                name: "P0S3-8-12-00.zip".into(),
+                data: lifeline_shared::testkit79::sip79_zip(),
+            },
+        ])
+        .unwrap()
+        .2;
+        let e = plan(&p, &Choice::default()).unwrap_err();
+        assert!(matches!(e, PlanError::SeveralFamilies(_)), "{e:?}");
+        let problems = crate::checks::plan(Some(&p), &Choice::default());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].severity, Severity::Error);
+        assert_eq!(problems[0].text, format!("No upgrade plan: {e}."));
+        assert!(problems[0].text.contains("give one family's packages"));
+        assert_eq!(problems[0].place.focus, "plan-packages");
+        assert!(blocking(&p, &Choice::default()).is_some());
+    }
+
+    #[test]
     fn a_typed_start_is_read_or_refused_with_the_forms_it_takes() {
         let p = plan_packages(&[TARGET, HOP]);
         let plan = plan(&p, &Choice::default()).unwrap();
