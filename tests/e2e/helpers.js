@@ -1,4 +1,6 @@
 // Helpers shared by the settings specs (network, configuration, deliver, links).
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { expect, fixturePath, outputPath } from './fixtures.js';
 
 /** Inspects `name` (a fixture) on step 1 and waits for the summary. */
@@ -86,4 +88,32 @@ export async function download(page, button, suggested, saveAs) {
   const path = outputPath(`downloads/${saveAs}`);
   await file.saveAs(path);
   return path;
+}
+
+/**
+ * Drops files on `target` the way a browser does: dragenter, dragover and drop
+ * events carrying a DataTransfer built in the page from real File objects.
+ * `files` are paths, or `{ name, buffer }`. Returns once the drop is dispatched.
+ */
+export async function dropFiles(page, target, files, { beforeDrop } = {}) {
+  const payload = files.map((f) =>
+    typeof f === 'string'
+      ? { name: basename(f), base64: readFileSync(f).toString('base64') }
+      : { name: f.name, base64: Buffer.from(f.buffer).toString('base64') },
+  );
+  const dataTransfer = await page.evaluateHandle((items) => {
+    const dt = new DataTransfer();
+    for (const { name, base64 } of items) {
+      const raw = atob(base64);
+      const bytes = new Uint8Array(raw.length);
+      for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+      dt.items.add(new File([bytes], name));
+    }
+    return dt;
+  }, payload);
+  await target.dispatchEvent('dragenter', { dataTransfer });
+  await target.dispatchEvent('dragover', { dataTransfer });
+  if (beforeDrop) await beforeDrop();
+  await target.dispatchEvent('drop', { dataTransfer });
+  await dataTransfer.dispose();
 }

@@ -3,37 +3,8 @@
 // The zips come from `make-fixtures` ($LIFELINE_FIXTURES): `seed.zip` is shaped like
 // cmterm-7941_7961-sccp.8-3-3.zip, `missing-image.zip` lacks dsp41.8-3-2-27.sbn.
 // Every spec ends with a screenshot under tests/output/.
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { test, expect, fixturePath, outputPath } from './fixtures.js';
-
-/**
- * Drops files on `target` the way a browser does: dragenter, dragover and drop
- * events carrying a DataTransfer built in the page from real File objects.
- * `files` are paths, or `{ name, buffer }`. Returns once the drop is dispatched.
- */
-async function dropFiles(page, target, files, { beforeDrop } = {}) {
-  const payload = files.map((f) =>
-    typeof f === 'string'
-      ? { name: basename(f), base64: readFileSync(f).toString('base64') }
-      : { name: f.name, base64: Buffer.from(f.buffer).toString('base64') },
-  );
-  const dataTransfer = await page.evaluateHandle((items) => {
-    const dt = new DataTransfer();
-    for (const { name, base64 } of items) {
-      const raw = atob(base64);
-      const bytes = new Uint8Array(raw.length);
-      for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-      dt.items.add(new File([bytes], name));
-    }
-    return dt;
-  }, payload);
-  await target.dispatchEvent('dragenter', { dataTransfer });
-  await target.dispatchEvent('dragover', { dataTransfer });
-  if (beforeDrop) await beforeDrop();
-  await target.dispatchEvent('drop', { dataTransfer });
-  await dataTransfer.dispose();
-}
+import { dropFiles } from './helpers.js';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');

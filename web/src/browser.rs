@@ -31,7 +31,7 @@ use crate::bundle::{BundleKey, Saved};
 use crate::clock::Clock;
 use crate::copy::{CopyNote, CopyOutcome, CopyTarget};
 use crate::format;
-use crate::intake::{self, Chosen, Firmware, ReadFailure};
+use crate::intake::{self, Chosen, Firmware, Packages, ReadFailure};
 use crate::keep::{self, Restored};
 use crate::live::Finish;
 use crate::pairing::{self, TOKEN_KEY};
@@ -40,6 +40,7 @@ use crate::prefs::{PREFS_KEY, Permission, Prefs};
 use crate::settings::{self, Form};
 use crate::state::Action;
 use crate::step::StepId;
+use crate::upgrade::Choice;
 
 /// The files of a `FileList` (from the file input or a drop).
 pub fn files_of(list: Option<FileList>) -> Vec<File> {
@@ -153,6 +154,16 @@ pub fn focus_id(id: &str) {
     if let Some(element) = element {
         let _ = element.focus();
     }
+}
+
+/// The text of the input with this id, trimmed (empty when there is none).
+pub fn input_value(id: &str) -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value().trim().to_string())
+        .unwrap_or_default()
 }
 
 /// Opens the helper pill's details and moves focus to it.
@@ -393,17 +404,25 @@ pub fn start_job(
         }
         let name = inputs.first().map(|f| f.name.clone()).unwrap_or_default();
         let started = now_ms();
-        let result = intake::inspect(&label, inputs);
+        // Several packages: each inspected on its own, for the upgrade plan.
+        let result = if intake::are_packages(&inputs) {
+            intake::inspect_packages(inputs).map(|(r, f, p)| (r, f, Some(Rc::new(p))))
+        } else {
+            intake::inspect(&label, inputs)
+                .map(|(r, f)| (Rc::new(r), Rc::new(f), None))
+                .map_err(|e| (name, e))
+        };
         let millis = now_ms() - started;
         let usable = result.is_ok();
         dispatch.emit(match result {
-            Ok((report, firmware)) => Action::Inspected {
+            Ok((report, firmware, packages)) => Action::Inspected {
                 ticket,
-                report: Rc::new(report),
+                report,
                 millis,
-                firmware: Rc::new(firmware),
+                firmware,
+                packages,
             },
-            Err(error) => Action::InspectFailed {
+            Err((name, error)) => Action::InspectFailed {
                 ticket,
                 name,
                 error,
@@ -707,10 +726,13 @@ pub fn download(name: &str, data: &[u8], mime: &str) -> Result<(), String> {
     clicked
 }
 
-/// Builds the bundle for `key` off the click, dispatching its start and result.
+/// Builds the bundle for `key` off the click, dispatching its start and result;
+/// with several packages, the plan's hops and `lifeline-plan.json` go beside the
+/// target's files ([`crate::upgrade::with_plan`]).
 pub fn build_bundle(
     report: Rc<Report>,
     firmware: Rc<Firmware>,
+    plan: Option<(Rc<Packages>, Choice)>,
     form: Form,
     options: bundle::Options,
     key: BundleKey,
@@ -724,9 +746,15 @@ pub fn build_bundle(
             .map_err(str::to_string)
             .and_then(|(settings, sip)| {
                 let files = firmware.bundle_files(&report).map_err(|e| e.to_string())?;
-                bundle::build_with_options(&report, files, &settings, &sip, options)
-                    .map(Rc::new)
-                    .map_err(|e| e.to_string())
+                let one = bundle::build_with_options(&report, files, &settings, &sip, options)
+                    .map_err(|e| e.to_string())?;
+                match &plan {
+                    Some((packages, choice)) => {
+                        crate::upgrade::with_plan(one, &report, packages, choice)
+                    }
+                    None => Ok(one),
+                }
+                .map(Rc::new)
             });
         dispatch.emit(Action::BundleBuilt { key, result });
     });

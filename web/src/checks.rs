@@ -17,17 +17,19 @@ use lifeline_shared::config::phones::Column;
 use lifeline_shared::events::PhoneState;
 use lifeline_shared::finding::Severity;
 use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::plan::{Route, route_words};
 use lifeline_shared::protocol::{CurrentBundle, Status};
 
 use crate::bundle::BundleJob;
 use crate::format;
 use crate::helper::Helper;
-use crate::intake::Phase;
+use crate::intake::{Packages, Phase};
 use crate::interfaces;
 use crate::live::{self, Live, PhoneView};
 use crate::pairing::Link;
 use crate::settings::{self, Check, Form, phones};
 use crate::step::StepId;
+use crate::upgrade::{self, Choice};
 use crate::upload::SendState;
 
 /// One problem of the Problems list.
@@ -140,6 +142,68 @@ fn findings(report: &Report) -> Vec<Problem> {
             )
         })
         .collect()
+}
+
+/// The upgrade plan of several packages dropped together: a plan that cannot be
+/// made (several families: the shared words, pointing at the packages), each
+/// package left out and why, a start that cannot be read, and routes that need a
+/// load no package holds or are impossible. Such a route blocks the bundle only
+/// when it is the chosen start's; with the start unknown it is a warning (the
+/// helper asks per phone before offering anything). One package with the start
+/// unknown has none of these: it is bundled as it always was.
+pub fn plan(packages: Option<&Packages>, choice: &Choice) -> Vec<Problem> {
+    let Some(packages) = packages.filter(|p| upgrade::in_play(p, choice)) else {
+        return Vec::new();
+    };
+    let at = |focus: &str| Place::at(StepId::Firmware, focus);
+    let mut out: Vec<Problem> = (0..packages.list.len())
+        .filter_map(|i| {
+            let why = packages.left_out(i)?;
+            Some(problem(
+                Severity::Warning,
+                format!(
+                    "`{}` is left out of the upgrade plan: {why}.",
+                    packages.list[i].name
+                ),
+                at("plan-packages"),
+            ))
+        })
+        .collect();
+    let plan = match upgrade::plan(packages, choice) {
+        Ok(plan) => plan,
+        Err(e) => {
+            out.push(problem(
+                Severity::Error,
+                format!("No upgrade plan: {}.", e),
+                at("plan-packages"),
+            ));
+            return out;
+        }
+    };
+    if let Err(why) = upgrade::start(&plan, &choice.start) {
+        out.push(problem(Severity::Error, why, at("plan-start-text")));
+        return out;
+    }
+    match upgrade::chosen(&plan, &choice.start) {
+        Some((words, false)) => out.push(problem(Severity::Error, words, at("plan-start"))),
+        Some(_) => {}
+        None => {
+            for (band, route) in &plan.routes {
+                if !matches!(route, Route::Via(_)) {
+                    out.push(problem(
+                        Severity::Warning,
+                        format!(
+                            "Phones that start {}: {} With the start unknown, the helper offers such a phone nothing and its card asks which release it runs.",
+                            band.label,
+                            route_words(route)
+                        ),
+                        at("plan"),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The TFTP address of step 2, and, once the helper's status is known,

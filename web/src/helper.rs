@@ -172,6 +172,19 @@ impl Helper {
                 );
                 self.live.simulation = crate::live::SimRun::Refused(why);
             }
+            ServerMessage::Error {
+                code: ErrorCode::BadStart,
+                message,
+                ..
+            } => {
+                let why = format::sentence(&message);
+                self.live.note(
+                    format!("The helper could not take the phone's release: {why}"),
+                    Tone::Bad,
+                    at,
+                );
+                self.live.start_refused(why);
+            }
             ServerMessage::Error { message, .. } if !upload => self.live.note(
                 format!("The helper said: {}", format::sentence(&message)),
                 Tone::Bad,

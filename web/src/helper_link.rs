@@ -201,6 +201,17 @@ impl HelperLink {
         true
     }
 
+    /// Tells the helper which release one phone (its MAC or address) runs, for
+    /// the upgrade plan. `false` when there is no connection to tell it on.
+    pub fn phone_start(&self, phone: &str, start: &str) -> bool {
+        let i = self.0.borrow();
+        if i.socket.is_none() {
+            return false;
+        }
+        send_text(&i, &wire::phone_start(phone, Some(start)));
+        true
+    }
+
     /// The bundle on screen is now `key`: an upload of another one stops.
     pub fn keep_only(&self, key: Option<BundleKey>) {
         let mut i = self.0.borrow_mut();

@@ -15,6 +15,7 @@ use lifeline_shared::firmware::inspect::{
     InputError, InputFile, Report, inspect_files, inspect_package, inspect_zip,
 };
 use lifeline_shared::firmware::package::{self, InputKind, PackageError};
+use lifeline_shared::plan::{Load, Plan, PlanError};
 
 use crate::format;
 
@@ -151,6 +152,154 @@ pub fn inspect(label: &str, mut files: Vec<InputFile>) -> Result<(Report, Firmwa
     ))
 }
 
+/// Whether `files` are packages (one, or several dropped together, each a zip or a
+/// Call Manager package): each is then inspected on its own ([`inspect_packages`]).
+/// Loose files (a `.loads` and its images) stay one firmware, as before.
+pub fn are_packages(files: &[InputFile]) -> bool {
+    !files.is_empty()
+        && files
+            .iter()
+            .all(|f| archive_kind(&f.name, &f.data) != InputKind::Other)
+}
+
+/// One package of several dropped together.
+#[derive(Debug, PartialEq)]
+pub struct Package {
+    /// The file's name.
+    pub name: String,
+    /// Its report and bytes, or why it could not be opened.
+    pub read: Result<(Rc<Report>, Rc<Firmware>), Unusable>,
+}
+
+impl Package {
+    /// Its report, when it could be opened.
+    pub fn report(&self) -> Option<&Rc<Report>> {
+        self.read.as_ref().ok().map(|(r, _)| r)
+    }
+}
+
+/// Several packages dropped together, in the order given, each inspected with the
+/// same shared code as one.
+#[derive(Debug, PartialEq)]
+pub struct Packages {
+    pub list: Vec<Package>,
+}
+
+impl Packages {
+    /// Why package `i` is left out of the plan, in words (`it has 2 errors; …`), or
+    /// `None` when the plan takes its load.
+    pub fn left_out(&self, i: usize) -> Option<String> {
+        let report = match &self.list[i].read {
+            Err(u) => return Some(format!("it could not be read: {}", u.title)),
+            Ok((report, _)) => report,
+        };
+        let errors = report.tally.errors;
+        if errors > 0 {
+            return Some(format!(
+                "it has {}; see its findings",
+                format::count(errors, "error", "errors")
+            ));
+        }
+        let Some(name) = report.load.as_deref() else {
+            return Some(
+                "it holds no load manifest (.loads), so Lifeline cannot tell which load it is"
+                    .into(),
+            );
+        };
+        if Load::of_name(name).is_none() {
+            return Some(format!(
+                "Lifeline cannot read the release in its load name `{name}`"
+            ));
+        }
+        let same = self.list[..i].iter().enumerate().find(|(j, p)| {
+            p.report()
+                .and_then(|r| r.load.as_deref())
+                .is_some_and(|l| l.eq_ignore_ascii_case(name))
+                && self.left_out(*j).is_none()
+        });
+        same.map(|(_, p)| format!("it holds the same load as `{}`", p.name))
+    }
+
+    /// The loads the plan takes: each package's that is not left out.
+    pub fn loads(&self) -> Vec<Load> {
+        let mut out = Vec::new();
+        for i in 0..self.list.len() {
+            if self.left_out(i).is_none()
+                && let Some(load) = self.list[i]
+                    .report()
+                    .and_then(|r| r.load.as_deref())
+                    .and_then(Load::of_name)
+            {
+                out.push(load);
+            }
+        }
+        out
+    }
+
+    /// The plan of their loads towards `target` (a load name; `None`: the newest).
+    pub fn plan(&self, target: Option<&str>) -> Result<Plan, PlanError> {
+        Plan::new(&self.loads(), target)
+    }
+
+    /// The report and bytes of the package that holds load `name` and is not left out.
+    pub fn of_load(&self, name: &str) -> Option<(&Rc<Report>, &Rc<Firmware>)> {
+        (0..self.list.len())
+            .filter(|&i| self.left_out(i).is_none())
+            .find_map(|i| match &self.list[i].read {
+                Ok((r, f))
+                    if r.load
+                        .as_deref()
+                        .is_some_and(|l| l.eq_ignore_ascii_case(name)) =>
+                {
+                    Some((r, f))
+                }
+                _ => None,
+            })
+    }
+}
+
+/// What [`inspect_packages`] gives: the report and bytes shown and bundled first,
+/// and every package.
+pub type Inspected = (Rc<Report>, Rc<Firmware>, Packages);
+
+/// Inspects several packages, each on its own ([`inspect`]): the report and bytes the
+/// page shows and bundles first (the plan's target: the newest load, else the first
+/// package that could be read) and every package. When none could be read at all, the
+/// first one's name and error.
+pub fn inspect_packages(files: Vec<InputFile>) -> Result<Inspected, (String, InputError)> {
+    let mut list = Vec::with_capacity(files.len());
+    let mut first_error = None;
+    for file in files {
+        let name = file.name.clone();
+        let read = match inspect(&name, vec![file]) {
+            Ok((report, firmware)) => Ok((Rc::new(report), Rc::new(firmware))),
+            Err(error) => {
+                let unusable = Unusable::from_archive(&name, &error);
+                first_error.get_or_insert((name.clone(), error));
+                Err(unusable)
+            }
+        };
+        list.push(Package { name, read });
+    }
+    let packages = Packages { list };
+    let target = packages
+        .plan(None)
+        .ok()
+        .and_then(|p| packages.of_load(&p.target.name))
+        .or_else(|| {
+            packages
+                .list
+                .iter()
+                .find_map(|p| p.read.as_ref().ok().map(|(r, f)| (r, f)))
+        })
+        .map(|(r, f)| (r.clone(), f.clone()));
+    match (target, first_error) {
+        (Some((report, firmware)), _) => Ok((report, firmware, packages)),
+        (None, Some(error)) => Err(error),
+        (None, None) => Err((String::new(), InputError::Zip(ArchiveError::Empty))),
+    }
+}
+
 /// Where the firmware step is.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Phase {
@@ -177,11 +326,14 @@ pub enum Phase {
     },
     /// The report is ready.
     Inspected {
+        /// The report shown and bundled (of several packages: the plan's target's).
         report: Rc<Report>,
         /// How long the inspection took, in milliseconds.
         millis: f64,
         /// The bytes, for the bundle.
         firmware: Rc<Firmware>,
+        /// Every package, when several were dropped together.
+        packages: Option<Rc<Packages>>,
     },
     /// The input could not be read or opened at all.
     Failed(Unusable),

@@ -11,7 +11,8 @@
 //!   make), [`prefs`] (the choices kept in the browser), [`keep`] (what a reload
 //!   brings back), [`permalink`] (the
 //!   settings in a link), [`intake`] (a selection checked, inspected, and the
-//!   firmware job's phase), [`pairing`] (the token and the connection),
+//!   firmware job's phase; several packages each on its own), [`upgrade`] (the
+//!   upgrade plan's target and start, and the bundle with every hop), [`pairing`] (the token and the connection),
 //!   [`interfaces`] (the helper's network in words), [`upload`] (the send as
 //!   shown) and [`uploader`] (its pacing), [`live`] (the phone cards and the
 //!   log of step 5).
@@ -52,6 +53,7 @@ mod step;
 mod stepper;
 #[cfg(test)]
 mod test_support;
+mod upgrade;
 mod upload;
 mod uploader;
 

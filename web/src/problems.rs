@@ -22,6 +22,7 @@ use crate::stepper;
 pub fn collect(state: &State) -> Vec<Problem> {
     let report = state.report().map(|r| &**r);
     let mut out = checks::firmware(&state.phase);
+    out.extend(checks::plan(state.packages().map(|p| &**p), &state.choice));
     out.extend(checks::network(&state.form, state.helper.status.as_ref()));
     if settings::usable_load(report).is_ok() {
         out.extend(checks::config(report, &state.form));

@@ -199,11 +199,22 @@ fn mark(state: &State, id: StepId) -> Option<Mark> {
     let report = state.report().map(|r| &**r);
     match id {
         StepId::Firmware => match &state.phase {
-            Phase::Inspected { report, .. } => Some(match worst(report) {
-                Some(Severity::Error) => Mark::Error,
-                Some(Severity::Warning) => Mark::Warning,
-                _ => Mark::Ok,
-            }),
+            Phase::Inspected {
+                report, packages, ..
+            } => {
+                let plan = checks::plan(packages.as_deref(), &state.choice);
+                // Severities order worst first.
+                let plan_worst = plan.iter().map(|p| p.severity).min();
+                let both = match (worst(report), plan_worst) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                Some(match both {
+                    Some(Severity::Error) => Mark::Error,
+                    Some(Severity::Warning) => Mark::Warning,
+                    _ => Mark::Ok,
+                })
+            }
             Phase::Failed(_) => Some(Mark::Error),
             _ => None,
         },

@@ -82,6 +82,7 @@ pub fn inspected(report: Rc<Report>) -> State {
             report,
             millis: 1.0,
             firmware: no_bytes(),
+            packages: None,
         },
     )
 }
@@ -103,6 +104,7 @@ pub fn seed_state() -> State {
             report: Rc::new(report),
             millis: 1.0,
             firmware: Rc::new(firmware),
+            packages: None,
         },
     )
 }
@@ -397,4 +399,46 @@ pub fn with_bundle() -> (State, BundleKey, String) {
     };
     let id = bundle.manifest.id.clone();
     (connected(&s, None), key, id)
+}
+
+// ---- several packages and their plan
+
+/// A zip of the 7941/7961 load `load` (`SCCP41.8-5-2S`), as the testkit makes one.
+pub fn load_zip(load: &str) -> InputFile {
+    InputFile {
+        name: format!("{load}.zip"),
+        data: zip_of(&lifeline_shared::testkit::load_files(load, 3000)),
+    }
+}
+
+/// The packages of these loads, inspected together as a drop of their zips.
+pub fn plan_packages(loads: &[&str]) -> intake::Packages {
+    intake::inspect_packages(loads.iter().map(|l| load_zip(l)).collect())
+        .unwrap()
+        .2
+}
+
+/// Settings a bundle can be built with.
+pub fn plan_settings() -> lifeline_shared::bundle::Settings {
+    lifeline_shared::bundle::Settings {
+        tftp_servers: vec![Ipv4Addr::new(10, 0, 0, 1)],
+        call_managers: vec!["10.0.0.2".into()],
+        phones: Vec::new(),
+    }
+}
+
+/// The zips of these loads dropped together and inspected as job 1.
+pub fn several_state(loads: &[&str]) -> State {
+    let (report, firmware, packages) =
+        intake::inspect_packages(loads.iter().map(|l| load_zip(l)).collect()).unwrap();
+    apply(
+        &checking(1),
+        Action::Inspected {
+            ticket: 1,
+            report,
+            millis: 1.0,
+            firmware,
+            packages: Some(Rc::new(packages)),
+        },
+    )
 }

@@ -11,7 +11,6 @@ use crate::config::sip79;
 use crate::firmware::inspect::{Report, Role};
 use crate::plan::walk::{BundlePlan, PlanLoad, Recovery, hop_recovery_file};
 use crate::plan::{Load, Plan};
-use std::collections::BTreeMap;
 
 /// The bundle file that holds the plan.
 pub const PLAN_NAME: &str = "lifeline-plan.json";
@@ -86,7 +85,9 @@ pub fn build_plan(
         return Ok(target);
     }
     let mut loads = vec![plan_load(target_report, &plan.target.name, Vec::new())];
-    let mut kinds: BTreeMap<String, Kind> = target
+    // Lists, not maps built with `collect`: a `BTreeMap` collected sorts its input,
+    // and each key and value type compiles its own copy of the sort into the wasm.
+    let mut kinds: Vec<(String, Kind)> = target
         .manifest
         .files
         .iter()
@@ -102,12 +103,14 @@ pub fn build_plan(
         if pkg.report.tally.errors > 0 {
             return Err(BundleError::FirmwareErrors(pkg.report.tally.errors));
         }
-        let mut by_name: BTreeMap<String, Vec<u8>> = pkg.firmware.into_iter().collect();
+        let mut by_name = pkg.firmware;
         let mut recovery = Vec::new();
         for e in pkg.report.entries.iter().filter(|e| wanted(e.role)) {
-            let data = by_name
-                .remove(&e.name)
+            let at = by_name
+                .iter()
+                .position(|(n, _)| *n == e.name)
                 .ok_or_else(|| BundleError::MissingContent(e.name.clone()))?;
+            let data = by_name.swap_remove(at).1;
             let served = if e.role == Role::RecoveryManifest {
                 let file = hop_recovery_file(name, &e.name);
                 recovery.push(Recovery {
@@ -125,7 +128,7 @@ pub fn build_plan(
                 Some(_) => {}
                 None => {
                     target.contents.insert(served.clone(), data);
-                    kinds.insert(served, Kind::Firmware);
+                    kinds.push((served, Kind::Firmware));
                 }
             }
         }
@@ -144,11 +147,19 @@ pub fn build_plan(
     target
         .contents
         .insert(PLAN_NAME.to_string(), json.into_bytes());
-    kinds.insert(PLAN_NAME.to_string(), Kind::Config);
+    kinds.push((PLAN_NAME.to_string(), Kind::Config));
+    // The last kind given for a name, as a map's insert would keep.
+    let kind = |name: &str| {
+        kinds
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map_or(Kind::Firmware, |(_, k)| *k)
+    };
     let files: Vec<File> = target
         .contents
         .iter()
-        .map(|(name, data)| File::of(name, data, kinds[name]))
+        .map(|(name, data)| File::of(name, data, kind(name)))
         .collect();
     target.manifest.id = bundle_id(&files);
     target.manifest.files = files;

@@ -17,6 +17,10 @@
 //!   components), both from `lifeline_shared::testkit::families`.
 //! - `cmterm-7940-7960-P0S3-8-12-00.cop.sgn` and `P0S3-8-12-00.zip`: a 7940/7960 SIP
 //!   load as a package and as a zip (`lifeline_shared::testkit79`).
+//! - `cmterm-7941_7961-sccp.8-5-2.zip` (`SCCP41.8-5-2S`) and
+//!   `cmterm-7941_7961-sccp.9-4-2SR3-1.zip` (`SCCP41.9-4-2SR3-1S`): two 7941/7961 loads
+//!   an upgrade plan takes together, the first the hop before the second
+//!   (`lifeline_shared::testkit::load_files`).
 //!
 //! `make-fixtures --fuzz-seeds DIR` writes small seed inputs for the fuzz targets
 //! instead, one folder per target (`fuzz/seeds/` in the repository).
@@ -29,8 +33,8 @@ use lifeline_shared::firmware::package::testkit::{
 use lifeline_shared::models::FamilyId;
 use lifeline_shared::testkit::families::family_firmware;
 use lifeline_shared::testkit::{
-    ZipBuilder, case_mismatch_zip, image, manifest_body, seed_files, signed_file, sip_seed_zip,
-    zip_of,
+    ZipBuilder, case_mismatch_zip, image, load_files, manifest_body, seed_files, signed_file,
+    sip_seed_zip, zip_of,
 };
 use lifeline_shared::testkit79;
 use std::path::PathBuf;
@@ -95,6 +99,12 @@ fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
         testkit79::sip79_cop(),
     )?;
     std::fs::write(dir.join("P0S3-8-12-00.zip"), testkit79::sip79_zip())?;
+    for (file, load) in [
+        ("cmterm-7941_7961-sccp.8-5-2.zip", "SCCP41.8-5-2S"),
+        ("cmterm-7941_7961-sccp.9-4-2SR3-1.zip", "SCCP41.9-4-2SR3-1S"),
+    ] {
+        std::fs::write(dir.join(file), zip_of(&load_files(load, 3000)))?;
+    }
     Ok(())
 }
 

@@ -18,6 +18,7 @@ use super::log::LogDrawer;
 use super::network::NetworkStep;
 use super::notice::{LinkNoticeProps, link_notice};
 use super::pill::helper_pill;
+use super::plan::plan_panel;
 use super::problem::{ProblemPanelProps, problem_panel};
 use super::problems::{ProblemsPanelProps, problems_panel};
 use super::recover::{PageBundle, RecoverStep};
@@ -130,8 +131,15 @@ pub fn App() -> Html {
     {
         let job = match &state.phase {
             Phase::Inspected {
-                report, firmware, ..
-            } if state.wants_bundle() => Some((report.clone(), firmware.clone())),
+                report,
+                firmware,
+                packages,
+                ..
+            } if state.wants_bundle() => Some((
+                report.clone(),
+                firmware.clone(),
+                packages.clone().map(|p| (p, state.choice.clone())),
+            )),
             _ => None,
         };
         let (key, built_for) = (state.bundle_key(), state.bundle.key());
@@ -140,8 +148,8 @@ pub fn App() -> Html {
             recovery_from_load: state.recovery_copies,
         };
         use_effect_with((key, job.is_some()), move |_| {
-            if let Some((report, firmware)) = job.filter(|_| built_for != Some(key)) {
-                browser::build_bundle(report, firmware, form, options, key, dispatch);
+            if let Some((report, firmware, plan)) = job.filter(|_| built_for != Some(key)) {
+                browser::build_bundle(report, firmware, plan, form, options, key, dispatch);
             }
         });
     }
@@ -323,8 +331,16 @@ pub fn App() -> Html {
         Phase::Failed(problem) => html! {
             { problem_panel(&ProblemPanelProps { problem: problem.clone(), node_ref: problem_ref.clone() }) }
         },
-        Phase::Inspected { report, millis, .. } => html! {
+        Phase::Inspected {
+            report,
+            millis,
+            packages,
+            ..
+        } => html! {
             <>
+                if let Some(packages) = packages {
+                    { plan_panel(packages, &state.choice, &dispatch) }
+                }
                 { kept_note(&state.kept, {
                     let dispatch = dispatch.clone();
                     Callback::from(move |_: MouseEvent| browser::forget_firmware(dispatch.clone()))

@@ -58,7 +58,7 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
     } else {
         (
             "Drop the firmware zip here",
-            "or a Call Manager package (.cop.sgn, .tar.gz), or several loose files: the .loads manifests and their .sbn images.",
+            "or a Call Manager package (.cop.sgn, .tar.gz), or several loose files: the .loads manifests and their .sbn images. Several packages dropped together make an upgrade plan.",
         )
     };
     html! {

@@ -36,6 +36,7 @@ mod package;
 mod phone;
 mod phones;
 mod pill;
+mod plan;
 mod problem;
 mod problems;
 mod recover;

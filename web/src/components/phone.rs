@@ -6,14 +6,60 @@
 use yew::prelude::*;
 
 use super::rich;
+use crate::browser;
 use crate::checks::card_id;
 use crate::format;
 use crate::live::PhoneView;
 
+/// What a card's "This phone runs" form sends: the card's id, the phone (its MAC
+/// or address) and the text typed.
+pub type OnStart = Callback<(String, String, String)>;
+
 /// The card of phone `id` (`SEP…` or an address); `heard_secs`: how long
-/// ago it last announced itself, when it did.
-pub fn phone_card(id: &str, v: &PhoneView, heard_secs: Option<u64>) -> Html {
+/// ago it last announced itself, when it did; `on_start`: the person says what
+/// it runs (its walk waits for that), and `refused`: why the helper could not
+/// read the last thing said.
+pub fn phone_card(
+    id: &str,
+    v: &PhoneView,
+    heard_secs: Option<u64>,
+    on_start: &OnStart,
+    refused: Option<&str>,
+) -> Html {
     let title_id = format!("phone-{id}-title");
+    let walk = v.walk.as_ref().map(|w| {
+        let form = w.ask.clone().map(|phone| {
+            let input = format!("walk-start-{id}");
+            let onsubmit = {
+                let (on_start, card, input) = (on_start.clone(), id.to_string(), input.clone());
+                Callback::from(move |e: SubmitEvent| {
+                    e.prevent_default();
+                    on_start.emit((card.clone(), phone.clone(), browser::input_value(&input)));
+                })
+            };
+            html! {
+                <form class="walk-start" data-testid="walk-start" {onsubmit}>
+                    <label for={input.clone()}>{ "This phone runs: " }</label>
+                    <input id={input} type="text" data-testid="walk-start-input" placeholder="8.0(4)"
+                        spellcheck="false" autocomplete="off" aria-invalid={refused.is_some().to_string()} />
+                    { " " }
+                    <button type="submit" class="button" data-testid="walk-start-set">{ "Set" }</button>
+                    if let Some(why) = refused {
+                        <span class="field-error" data-testid="walk-start-error" role="alert">{ format!(" {why}") }</span>
+                    }
+                </form>
+            }
+        });
+        html! {
+            <div class={classes!("phone-walk", format!("tone-{}", w.tone))} data-testid="phone-walk" data-walk={w.state}>
+                <p data-testid="phone-walk-line"><strong>{ "Upgrade: " }</strong>{ w.line.clone() }</p>
+                if !w.steps.is_empty() {
+                    <ol class="walk-steps">{ for w.steps.iter().map(|s| html! { <li data-testid="walk-step">{ s.clone() }</li> }) }</ol>
+                }
+                { form.unwrap_or_default() }
+            </div>
+        }
+    });
     let rows = v.files.iter().map(|f| {
         let pct = f.percent.unwrap_or(0);
         html! {
@@ -96,6 +142,7 @@ pub fn phone_card(id: &str, v: &PhoneView, heard_secs: Option<u64>) -> Html {
                     <p class="fix" data-testid="phone-fix"><strong>{ "What to do: " }</strong>{ rich(fix) }</p>
                 }
             </div>
+            { walk.unwrap_or_default() }
             if !v.files.is_empty() {
                 <ol class="phone-files" aria-label="Files, in the order the phone asks for them">{ for rows }</ol>
             }

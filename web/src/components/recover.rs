@@ -15,7 +15,7 @@ use lifeline_shared::protocol::{CurrentBundle, Status};
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
-use super::phone::phone_card;
+use super::phone::{OnStart, phone_card};
 use super::{fixed, rich};
 use crate::browser;
 use crate::bundle::{BundleJob, short_id};
@@ -409,9 +409,33 @@ fn watch(props: &RecoverStepProps) -> Html {
     // Cards only a simulation gave are no phones seen.
     let seen = recovered + working + attention;
     let heard = |id: &str| live.heard_secs(id, props.now);
-    let cards = live
-        .active()
-        .map(|p| phone_card(&p.id, &PhoneView::of(p), heard(&p.id)));
+    let on_start: OnStart = {
+        let (link, dispatch) = (props.helper.clone(), props.dispatch.clone());
+        Callback::from(move |(card, phone, text): (String, String, String)| {
+            if link.phone_start(&phone, &text) {
+                dispatch.emit(Action::StartAsked {
+                    card,
+                    text,
+                    at: browser::clock(),
+                });
+            }
+        })
+    };
+    let refused = |id: &str| {
+        live.start
+            .as_ref()
+            .filter(|s| s.card == id)
+            .and_then(|s| s.refused.as_deref())
+    };
+    let cards = live.active().map(|p| {
+        phone_card(
+            &p.id,
+            &PhoneView::of(p),
+            heard(&p.id),
+            &on_start,
+            refused(&p.id),
+        )
+    });
     let done = live.set_aside().map(|p| {
         let v = PhoneView::of(p);
         // The MAC, or the address when the title does not say it already.
@@ -431,7 +455,7 @@ fn watch(props: &RecoverStepProps) -> Html {
                         <span class="muted">{ name }</span>
                         { format!(" · Done: {}", v.headline) }
                     </summary>
-                    { phone_card(&p.id, &v, heard(&p.id)) }
+                    { phone_card(&p.id, &v, heard(&p.id), &on_start, refused(&p.id)) }
                 </details>
             </li>
         }

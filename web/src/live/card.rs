@@ -13,6 +13,8 @@ use lifeline_shared::events::{
     Transport,
 };
 
+use lifeline_shared::plan::walk::{WalkState, WalkStatus, status_words};
+
 use crate::format;
 
 /// `Phone SEP001122AABBCC (7961)`, `Phone at 10.0.0.50`, or for a later
@@ -94,6 +96,66 @@ pub struct PhoneView {
     pub registers: Option<String>,
     /// What a simulated phone of its MAC did.
     pub simulation: Option<SimulationView>,
+    /// Its walk through the bundle's upgrade plan, when the bundle has one.
+    pub walk: Option<WalkView>,
+}
+
+/// A phone's walk through an upgrade plan, on its card.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalkView {
+    /// `8.0(4) → 8.5(2) → 9.4(2)SR3: hop 2 of 2, fetching`; `…: on 9.4(2)SR3` only
+    /// once it was seen running the target; a held walk's words say why.
+    pub line: String,
+    /// The state's wire name (`fetching`, `ask-start`, …), for the page's tests.
+    pub state: &'static str,
+    /// `ok`, `working` or `warning`.
+    pub tone: &'static str,
+    /// Each load offered, with how long each stage took:
+    /// `8.5(2): offered, fetched 4 s later, seen running 2 min later`.
+    pub steps: Vec<String>,
+    /// Whom to name when the person says what it runs (its MAC, else its
+    /// address): only while the walk waits for that.
+    pub ask: Option<String>,
+}
+
+impl WalkView {
+    /// The view of `w`.
+    pub fn of(w: &WalkStatus) -> WalkView {
+        let steps = w
+            .steps
+            .iter()
+            .map(|s| {
+                let mut line = format!("{}: offered", s.label);
+                if let Some(f) = s.fetched_ms {
+                    line += &format!(
+                        ", fetched {} later",
+                        format::duration_ms(f.saturating_sub(s.offered_ms))
+                    );
+                }
+                if let Some(on) = s.on_ms {
+                    let since = s.fetched_ms.unwrap_or(s.offered_ms);
+                    line += &format!(
+                        ", seen running {} later",
+                        format::duration_ms(on.saturating_sub(since))
+                    );
+                }
+                line
+            })
+            .collect();
+        WalkView {
+            line: status_words(w),
+            state: w.state.as_str(),
+            tone: match w.state {
+                WalkState::Done => "ok",
+                WalkState::Offered | WalkState::Fetching => "working",
+                _ => "warning",
+            },
+            steps,
+            ask: (w.state == WalkState::AskStart)
+                .then(|| w.mac.clone().or_else(|| w.address.map(|a| a.to_string())))
+                .flatten(),
+        }
+    }
 }
 
 /// A simulation's verdict on a card: never the phone's own doing.
@@ -328,6 +390,7 @@ impl PhoneView {
                 .as_deref()
                 .map(|r| [&r.words, " · from ", &r.file].concat()),
             simulation: p.simulation.as_deref().map(SimulationView::of),
+            walk: p.walk.as_deref().map(WalkView::of),
         }
     }
 }
@@ -391,6 +454,68 @@ mod tests {
     use super::*;
     use crate::test_support::summary;
     use lifeline_shared::events::Diagnosis;
+
+    #[test]
+    fn a_walk_shows_its_path_its_hop_and_each_steps_durations() {
+        use lifeline_shared::plan::walk::StepLog;
+        let mut w = WalkStatus {
+            mac: Some("001122AABBCC".into()),
+            address: None,
+            path: vec!["8.0(4)".into(), "8.5(2)".into(), "9.4(2)SR3".into()],
+            hop: 2,
+            hops: 2,
+            on: Some("8.5(2)".into()),
+            state: WalkState::Fetching,
+            detail: None,
+            steps: vec![
+                StepLog {
+                    label: "8.5(2)".into(),
+                    load: "SCCP41.8-5-2S".into(),
+                    offered_ms: 1_000,
+                    fetched_ms: Some(5_000),
+                    on_ms: Some(125_000),
+                },
+                StepLog {
+                    label: "9.4(2)SR3".into(),
+                    load: "SCCP41.9-4-2SR3-1S".into(),
+                    offered_ms: 126_000,
+                    fetched_ms: Some(127_000),
+                    on_ms: None,
+                },
+            ],
+        };
+        let v = WalkView::of(&w);
+        assert_eq!(v.line, "8.0(4) → 8.5(2) → 9.4(2)SR3: hop 2 of 2, fetching");
+        assert_eq!(
+            (v.state, v.tone, v.ask.as_deref()),
+            ("fetching", "working", None)
+        );
+        assert_eq!(
+            v.steps,
+            [
+                "8.5(2): offered, fetched 4 s later, seen running 2 min later",
+                "9.4(2)SR3: offered, fetched 1 s later",
+            ]
+        );
+        // "on" the target only once it is done.
+        w.state = WalkState::Done;
+        w.on = Some("9.4(2)SR3".into());
+        assert_eq!(
+            WalkView::of(&w).line,
+            "8.0(4) → 8.5(2) → 9.4(2)SR3: on 9.4(2)SR3"
+        );
+        // Waiting for the person: the card asks, naming the phone by its MAC.
+        w.state = WalkState::AskStart;
+        w.path.clear();
+        w.detail = Some("Say what it runs.".into());
+        let ask = WalkView::of(&w);
+        assert_eq!((ask.state, ask.tone), ("ask-start", "warning"));
+        assert_eq!(ask.ask.as_deref(), Some("001122AABBCC"));
+        assert_eq!(ask.line, "held. Say what it runs.");
+        let mut p = summary("SEP001122AABBCC", PhoneState::Waiting);
+        p.walk = Some(Box::new(w));
+        assert_eq!(PhoneView::of(&p).walk, Some(ask));
+    }
 
     #[test]
     fn an_announcement_shows_what_the_phone_runs_and_a_hop_as_a_warning() {

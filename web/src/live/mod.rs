@@ -98,6 +98,19 @@ pub struct Live {
     pub heard: BTreeMap<String, (u64, u64)>,
     /// The page's simulated phones ("Try with simulated phones").
     pub simulation: SimRun,
+    /// The last "This phone runs …" the page told the helper, and its answer.
+    pub start: Option<StartAsk>,
+}
+
+/// What the page last told the helper a phone runs (for an upgrade plan whose
+/// start is unknown), and the helper's refusal when it could not read it. The
+/// helper's refusal names no phone: it is this one's, the last asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StartAsk {
+    /// The card it is for.
+    pub card: String,
+    /// What the helper said was wrong with it.
+    pub refused: Option<String>,
 }
 
 impl Default for Live {
@@ -115,6 +128,7 @@ impl Default for Live {
             alert: None,
             heard: BTreeMap::new(),
             simulation: SimRun::Idle,
+            start: None,
         }
     }
 }
@@ -304,6 +318,31 @@ impl Live {
                 many.join(", ")
             ),
         };
+    }
+
+    /// The page told the helper that the phone of card `card` runs `text`.
+    pub fn start_asked(&mut self, card: &str, text: &str, at: Clock) {
+        let name = self
+            .phones
+            .iter()
+            .find(|p| p.id == card)
+            .map_or_else(|| card.to_string(), label);
+        self.note(
+            format!("Told the helper that {name} runs {text}."),
+            Tone::Plain,
+            at,
+        );
+        self.start = Some(StartAsk {
+            card: card.to_string(),
+            refused: None,
+        });
+    }
+
+    /// The helper could not read what the page said a phone runs: why.
+    pub fn start_refused(&mut self, why: String) {
+        if let Some(ask) = &mut self.start {
+            ask.refused = Some(why);
+        }
     }
 
     /// A network event: a log line.

@@ -36,6 +36,7 @@ fn read_back(s: &State, ticket: u64) -> State {
             report: seed_report(),
             millis: 1.0,
             firmware: no_bytes(),
+            packages: None,
         },
     )
 }

@@ -352,3 +352,57 @@ fn a_refused_simulation_is_said_and_leaves_an_upload_under_way_alone() {
             .any(|l| l.text == "The helper did not start the simulated phones: A simulation is already running: wait for its verdicts."),
     );
 }
+
+#[test]
+fn the_helpers_refusal_of_a_phones_release_goes_to_the_card_last_asked() {
+    let s = State::default();
+    // A refusal with nothing asked is only logged.
+    let quiet = apply(
+        &s,
+        msg(ServerMessage::Error {
+            code: ErrorCode::BadStart,
+            message: "no upgrade plan is served".into(),
+            file: None,
+        }),
+    );
+    assert_eq!(quiet.helper.live.start, None);
+    let asked = apply(
+        &s,
+        Action::StartAsked {
+            card: "SEP001122AABBCC".into(),
+            text: "eight".into(),
+            at: at(5),
+        },
+    );
+    assert!(
+        asked
+            .helper
+            .live
+            .lines()
+            .any(|l| l.text == "Told the helper that SEP001122AABBCC runs eight.")
+    );
+    let refused = apply(
+        &asked,
+        msg(ServerMessage::Error {
+            code: ErrorCode::BadStart,
+            message: "`eight` is not a release: type it as 8.0(4)".into(),
+            file: None,
+        }),
+    );
+    let start = refused.helper.live.start.as_ref().unwrap();
+    assert_eq!(start.card, "SEP001122AABBCC");
+    assert_eq!(
+        start.refused.as_deref(),
+        Some("`eight` is not a release: type it as 8.0(4).")
+    );
+    // Asking again clears the refusal until the helper answers.
+    let again = apply(
+        &refused,
+        Action::StartAsked {
+            card: "SEP001122AABBCC".into(),
+            text: "8.0(4)".into(),
+            at: at(6),
+        },
+    );
+    assert_eq!(again.helper.live.start.as_ref().unwrap().refused, None);
+}

@@ -38,7 +38,7 @@ use crate::checks;
 use crate::clock::Clock;
 use crate::copy::CopyNote;
 use crate::helper::Helper;
-use crate::intake::{Firmware, Phase, ReadFailure, Selection, Unusable};
+use crate::intake::{Firmware, Packages, Phase, ReadFailure, Selection, Unusable};
 use crate::keep::{Kept, Restored};
 use crate::live::Tone;
 use crate::pairing::Link;
@@ -47,6 +47,7 @@ use crate::prefs::{Permission, Prefs};
 use crate::settings::import::{self, ImportNote};
 use crate::settings::{Form, PhoneRow};
 use crate::step::StepId;
+use crate::upgrade::{Choice, Start};
 use crate::upload::SendState;
 use lifeline_shared::config::phones::Column;
 
@@ -100,6 +101,8 @@ pub struct State {
     pub import: Option<ImportNote>,
     /// Why the last export of the phone list could not be saved.
     pub export_failed: Option<String>,
+    /// The target and start of the plan of several packages (reset by each job).
+    pub choice: Choice,
 }
 
 impl Default for State {
@@ -128,6 +131,7 @@ impl Default for State {
             paste: String::new(),
             import: None,
             export_failed: None,
+            choice: Choice::default(),
         }
     }
 }
@@ -175,7 +179,14 @@ pub enum Action {
         millis: f64,
         /// The bytes inspected, kept for the bundle.
         firmware: Rc<Firmware>,
+        /// Every package, when several were dropped together (`report` and
+        /// `firmware` are then the plan's target's).
+        packages: Option<Rc<Packages>>,
     },
+    /// The plan of several packages takes this load as its target.
+    PlanTarget(String),
+    /// Where the phones start, for the plan of several packages.
+    PlanStart(Start),
     /// The input is not a readable zip or package.
     InspectFailed {
         ticket: u64,
@@ -286,6 +297,14 @@ pub enum Action {
     /// [Try with simulated phones]: the page asked the helper to simulate
     /// the bundle's phones.
     SimulateAsked(Clock),
+    /// The page told the helper which release the phone of a card runs.
+    StartAsked {
+        /// The card's id.
+        card: String,
+        /// What the person typed.
+        text: String,
+        at: Clock,
+    },
     /// Play a sound when a phone finishes, or not.
     SetSound(bool),
     /// Show a notification when a phone finishes, or not. Turning it on
@@ -372,6 +391,11 @@ impl State {
             Action::ClearRows if !self.form.rows.is_empty() => {
                 next.form.rows.clear();
                 next.import = None;
+                next.changed();
+            }
+            Action::PlanTarget(name) => next.plan_target(name)?,
+            Action::PlanStart(start) if start != self.choice.start => {
+                next.choice.start = start;
                 next.changed();
             }
             Action::SetRecoveryCopies(on) if on != next.recovery_copies => {
@@ -495,6 +519,7 @@ impl State {
                     at,
                 );
             }
+            Action::StartAsked { card, text, at } => next.helper.live.start_asked(&card, &text, at),
             Action::SetSound(on) if on != self.prefs.sound => next.prefs.sound = on,
             Action::SetNotify(false) if self.prefs.notify || self.notify_asking => {
                 next.prefs.notify = false;
@@ -550,6 +575,7 @@ impl State {
                 if ticket != self.ticket {
                     next.view = StepId::Firmware;
                     next.kept = Kept::No;
+                    next.choice = Choice::default();
                 }
                 // The kept firmware read back is kept, and a reload returns
                 // to its step once it is; any other job ends the return.
@@ -617,6 +643,42 @@ impl State {
                 self.import = Some(ImportNote::Refused(why));
                 false
             }
+        }
+    }
+
+    /// Makes the package of load `name` the plan's target: its report and bytes
+    /// are the ones shown and bundled. `None` when it already is, or no package
+    /// usable in the plan holds that load.
+    fn plan_target(&mut self, name: String) -> Option<()> {
+        let Phase::Inspected {
+            report,
+            firmware,
+            packages: Some(packages),
+            ..
+        } = &mut self.phase
+        else {
+            return None;
+        };
+        let (r, f) = packages.of_load(&name)?;
+        if Rc::ptr_eq(r, report) {
+            return None;
+        }
+        *report = r.clone();
+        *firmware = f.clone();
+        self.choice.target = Some(name);
+        // Bands depend on the target: a band chosen for another one goes.
+        if matches!(self.choice.start, Start::Band(_)) {
+            self.choice.start = Start::Unknown;
+        }
+        self.changed();
+        Some(())
+    }
+
+    /// The packages dropped together, when there were several.
+    pub fn packages(&self) -> Option<&Rc<Packages>> {
+        match &self.phase {
+            Phase::Inspected { packages, .. } => packages.as_ref(),
+            _ => None,
         }
     }
 
@@ -712,12 +774,14 @@ impl State {
                 report,
                 millis,
                 firmware,
+                packages,
             } if current(ticket) && self.is_working() => (
                 ticket,
                 Phase::Inspected {
                     report,
                     millis,
                     firmware,
+                    packages,
                 },
             ),
             Action::InspectFailed {

@@ -7,7 +7,7 @@ use crate::intake;
 use crate::stepper::{Mark, status_text, steps};
 use crate::test_support::{
     apply, built, checking, inspected, no_bytes, reading, ready, seed_report, seed_state,
-    selection, set_cell, set_phones, sip_report,
+    selection, set_cell, set_phones, several_state, sip_report,
 };
 use lifeline_shared::config::phones::Column;
 use lifeline_shared::firmware::archive::ArchiveError;
@@ -128,6 +128,7 @@ fn inspected_shows_the_report() {
             report: report.clone(),
             millis: 12.5,
             firmware: no_bytes(),
+            packages: None,
         },
     );
     assert_eq!(
@@ -136,6 +137,7 @@ fn inspected_shows_the_report() {
             report: report.clone(),
             millis: 12.5,
             firmware: no_bytes(),
+            packages: None,
         }
     );
     assert_eq!(s.report(), Some(&report));
@@ -161,6 +163,7 @@ fn inspected_of_a_stale_or_reset_job_is_ignored() {
             report: report.clone(),
             millis: 1.0,
             firmware: no_bytes(),
+            packages: None,
         }),
         None
     );
@@ -171,6 +174,7 @@ fn inspected_of_a_stale_or_reset_job_is_ignored() {
             report,
             millis: 1.0,
             firmware: no_bytes(),
+            packages: None,
         }),
         None
     );
@@ -762,4 +766,39 @@ fn saving_marks_deliver_done_for_that_bundle_only() {
     );
     assert_eq!(again.bundle, BundleJob::Idle);
     assert_eq!(apply(&ok, Action::Reset).bundle, BundleJob::Idle);
+}
+
+#[test]
+fn the_plans_target_swaps_the_report_shown_and_a_new_drop_forgets_the_choices() {
+    let s = several_state(&["SCCP41.8-5-2S", "SCCP41.9-4-2SR3-1S"]);
+    assert_eq!(
+        s.report().unwrap().load.as_deref(),
+        Some("SCCP41.9-4-2SR3-1S")
+    );
+    let typed = apply(&s, Action::PlanStart(Start::Typed("8.0(4)".into())));
+    assert!(typed.rev > s.rev, "the bundle of the old start goes");
+    assert_eq!(
+        typed.next(Action::PlanStart(Start::Typed("8.0(4)".into()))),
+        None
+    );
+    let hop = apply(&typed, Action::PlanTarget("SCCP41.8-5-2S".into()));
+    assert_eq!(hop.report().unwrap().load.as_deref(), Some("SCCP41.8-5-2S"));
+    assert_eq!(hop.choice.target.as_deref(), Some("SCCP41.8-5-2S"));
+    assert!(hop.rev > typed.rev);
+    // Already the target, or no package holds it: nothing to do.
+    assert_eq!(hop.next(Action::PlanTarget("SCCP41.8-5-2S".into())), None);
+    assert_eq!(hop.next(Action::PlanTarget("SCCP41.7-0-0S".into())), None);
+    // A band belongs to its target: another target forgets it.
+    let band = apply(&s, Action::PlanStart(Start::Band(0)));
+    let other = apply(&band, Action::PlanTarget("SCCP41.8-5-2S".into()));
+    assert_eq!(other.choice.start, Start::Unknown);
+    // A new drop starts with the defaults.
+    let again = apply(
+        &hop,
+        Action::ReadStarted {
+            ticket: 2,
+            selection: selection("seed.zip", 1, 10),
+        },
+    );
+    assert_eq!(again.choice, crate::upgrade::Choice::default());
 }

@@ -1,0 +1,122 @@
+// Several packages at once (issue 19): two 7941/7961 loads dropped together make
+// an upgrade plan shown in plain words before anything is sent; with the start
+// said (8.0(4)), the bundle carries the hop's files beside the target's and
+// `lifeline-plan.json`, and a helper of the spec's own serves them. With only the
+// target's package, a start of 8.0(4) is a problem that names the missing hop.
+import { test, expect, fixturePath, outputPath } from './fixtures.js';
+import { dropFiles, goToStep } from './helpers.js';
+import { startHelper } from './own-helper.js';
+import { Phone } from './tftp.js';
+
+const HOP = 'cmterm-7941_7961-sccp.8-5-2.zip';
+const TARGET = 'cmterm-7941_7961-sccp.9-4-2SR3-1.zip';
+
+let helper;
+test.beforeAll(async () => {
+  helper = await startHelper();
+});
+test.afterAll(async () => {
+  await helper?.stop();
+});
+
+test('two packages dropped together: the plan in words, start 8.0(4), the hop served', async ({ page }) => {
+  await page.goto(helper.url);
+  await expect(page.getByTestId('helper-pill-text')).toHaveText(/^Helper /);
+  await dropFiles(page, page.getByTestId('dropzone'), [fixturePath(HOP), fixturePath(TARGET)]);
+
+  // Each package listed with its part; the target's report is the one shown.
+  const plan = page.getByTestId('plan');
+  await expect(plan).toBeVisible();
+  const packages = plan.getByTestId('plan-package');
+  await expect(packages).toHaveCount(2);
+  await expect(packages.nth(0)).toContainText(`${HOP}: SCCP41.8-5-2S · 7941/7961 · SCCP — Hop`);
+  await expect(packages.nth(1)).toContainText(`${TARGET}: SCCP41.9-4-2SR3-1S · 7941/7961 · SCCP — Target`);
+  await expect(page.getByTestId('load-name')).toHaveText('SCCP41.9-4-2SR3-1S');
+  await expect(plan.getByTestId('plan-target')).toHaveValue('SCCP41.9-4-2SR3-1S');
+
+  // Both bands, in words.
+  const routes = plan.getByTestId('plan-route');
+  await expect(routes).toHaveText([
+    'From before 8.3(3): 2 hops: 8.5(2) → 9.4(2)SR3.',
+    'From 8.3(3) or later: straight to 9.4(2)SR3.',
+  ]);
+  await expect(plan.getByTestId('plan-start')).toHaveValue('unknown');
+  await expect(plan).toContainText('Unknown: the helper asks for each phone before offering it any load');
+
+  // A start that cannot be read says which forms are taken; 8.0(4) is read.
+  await plan.getByTestId('plan-start').selectOption('typed');
+  const text = plan.getByTestId('plan-start-text');
+  await text.fill('eight');
+  await expect(plan.getByTestId('plan-start-error')).toContainText('eight is not a release Lifeline reads');
+  await expect(plan.getByTestId('plan-start-error')).toContainText('8.0(4)');
+  await text.fill('8.0(4)');
+  await expect(plan.getByTestId('plan-start-error')).toHaveCount(0);
+  await expect(plan.getByTestId('plan-chosen')).toHaveText('From 8.0(4): 2 hops: 8.5(2) → 9.4(2)SR3.');
+  // The target's report has its own warning (the hop it needs); the plan, with a
+  // way from the start given, adds none.
+  await expect(page.getByTestId('step-1')).toHaveClass(/mark-warning/);
+  await page.getByTestId('worst').click();
+  await expect(page.getByTestId('problem-item').first()).toBeVisible();
+  for (const words of ['Phones that start', 'upgrade plan', 'From 8.0(4)']) {
+    await expect(page.getByTestId('problem-item').filter({ hasText: words })).toHaveCount(0);
+  }
+  await page.getByTestId('problems-close').click();
+  await page.screenshot({ path: outputPath('upgrade-plan.png'), fullPage: true });
+
+  await goToStep(page, 2);
+  await expect(page.getByTestId('tftp-input')).toHaveValue(/^\d+\.\d+\.\d+\.\d+$/);
+  await goToStep(page, 3);
+  await page.getByTestId('cm-input').fill('10.0.0.1');
+  await goToStep(page, 4);
+  await page.locator('details.bundle-files summary').click();
+  const table = page.getByTestId('bundle-table');
+  for (const name of ['SCCP41.8-5-2S.loads', 'SCCP41.8-5-2S.term61.default.loads', 'lifeline-plan.json']) {
+    await expect(table).toContainText(name);
+  }
+  await page.getByTestId('send-bundle').click();
+  await expect(page.getByTestId('send-switched')).toBeVisible();
+
+  // The helper serves the hop's manifest, its recovery manifest and the plan.
+  const phone = new Phone(helper.tftp, '127.0.0.2');
+  for (const name of ['SCCP41.8-5-2S.loads', 'SCCP41.8-5-2S.term61.default.loads']) {
+    const got = await phone.get(name);
+    expect(got.error, name).toBeUndefined();
+    expect(got.data.length, name).toBeGreaterThan(0);
+  }
+  const json = JSON.parse((await phone.get('lifeline-plan.json')).data.toString('utf8'));
+  expect(json.target).toBe('SCCP41.9-4-2SR3-1S');
+  expect(json.start).toBe('8.0(4)');
+  expect(json.loads.map((l) => l.name)).toEqual(['SCCP41.9-4-2SR3-1S', 'SCCP41.8-5-2S']);
+  await page.screenshot({ path: outputPath('upgrade-plan-sent.png'), fullPage: true });
+});
+
+test('only the target package with start 8.0(4): the missing hop is a problem that blocks the bundle', async ({ page }) => {
+  await page.goto('/');
+  await dropFiles(page, page.getByTestId('dropzone'), [fixturePath(TARGET)]);
+  const plan = page.getByTestId('plan');
+  await expect(plan.getByTestId('plan-route').nth(0)).toHaveText(
+    'From before 8.3(3): needs any 8.5(2) load for 7941/7961 first, which no package given holds; add one.',
+  );
+  // One package, start unknown: bundled as it always was, no problem of the
+  // plan's (the report's own warning only).
+  await expect(page.getByTestId('worst')).toHaveText(/^⚠\s*1 warning$/);
+  await plan.getByTestId('plan-start').selectOption('typed');
+  await plan.getByTestId('plan-start-text').fill('8.0(4)');
+  await expect(plan.getByTestId('plan-chosen')).toHaveText(
+    'From 8.0(4): needs any 8.5(2) load for 7941/7961 first, which no package given holds; add one.',
+  );
+  await expect(page.getByTestId('step-1')).toHaveClass(/mark-error/);
+  await page.getByTestId('worst').click();
+  const item = page.getByTestId('problem-item').filter({ hasText: 'From 8.0(4): needs any 8.5(2) load' });
+  await expect(item).toHaveCount(1);
+  await page.getByTestId('problems-close').click();
+
+  await goToStep(page, 2);
+  await page.getByTestId('tftp-input').fill('192.168.10.105');
+  await goToStep(page, 3);
+  await page.getByTestId('cm-input').fill('192.168.10.1');
+  await goToStep(page, 4);
+  await expect(page.getByTestId('bundle-problem')).toContainText('needs any 8.5(2) load for 7941/7961 first');
+  await expect(page.getByTestId('send-bundle')).toHaveCount(0);
+  await page.screenshot({ path: outputPath('upgrade-plan-missing.png'), fullPage: true });
+});
