@@ -5,7 +5,7 @@
 // target's package, a start of 8.0(4) is a problem that names the missing hop.
 import { test, expect, fixturePath, outputPath } from './fixtures.js';
 import { dropFiles, goToStep } from './helpers.js';
-import { startHelper } from './own-helper.js';
+import { simulate, startHelper } from './own-helper.js';
 import { Phone } from './tftp.js';
 
 const HOP = 'cmterm-7941_7961-sccp.8-5-2.zip';
@@ -88,6 +88,26 @@ test('two packages dropped together: the plan in words, start 8.0(4), the hop se
   expect(json.start).toBe('8.0(4)');
   expect(json.loads.map((l) => l.name)).toEqual(['SCCP41.9-4-2SR3-1S', 'SCCP41.8-5-2S']);
   await page.screenshot({ path: outputPath('upgrade-plan-sent.png'), fullPage: true });
+
+  // A simulated phone on 8.0(4) is walked through both hops by the helper, and its
+  // card follows: the way, each step's times, and "on 9.4(2)SR3" once seen there.
+  await goToStep(page, 5);
+  const run = await simulate(helper.tftp, [
+    '--model', '7961', '--mode', 'boot', '--running', 'SCCP41.8-0-4S',
+    '--mac', '00:1b:54:19:aa:01', '--source', '127.0.0.70',
+  ]);
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  expect(run.stdout).toContain('is now on 9.4(2)SR3 (SCCP41.9-4-2SR3-1S): ran 8.0(4) → 8.5(2) → 9.4(2)SR3');
+  const card = page.getByTestId('phone-SEP001B5419AA01');
+  const walk = card.getByTestId('phone-walk');
+  await expect(walk).toHaveAttribute('data-walk', 'done');
+  await expect(walk.getByTestId('phone-walk-line')).toHaveText('Upgrade: 8.0(4) → 8.5(2) → 9.4(2)SR3: on 9.4(2)SR3');
+  // One phone, one card, through both hops and their reboots.
+  await expect(page.locator('.phone-card').filter({ hasText: '127.0.0.70' })).toHaveCount(1);
+  await expect(walk.getByTestId('walk-step')).toHaveCount(2);
+  await expect(walk.getByTestId('walk-step').nth(0)).toContainText('8.5(2)');
+  await card.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: outputPath('upgrade-plan-walked.png'), fullPage: true });
 });
 
 test('only the target package with start 8.0(4): the missing hop is a problem that blocks the bundle', async ({ page }) => {

@@ -419,11 +419,15 @@ impl Walker {
         now_ms: u64,
     ) -> (Serve, Option<WalkStatus>) {
         let ask = ask_of(name);
-        if ask == Ask::Other {
-            return (Serve::AsIs, None);
-        }
         let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
         let mac = mac_in_name(base);
+        if ask == Ask::Other {
+            // `CTLSEP<MAC>.tlv` and the like: which phone is at this address.
+            if mac.is_some() {
+                self.phone(address, mac, now_ms);
+            }
+            return (Serve::AsIs, None);
+        }
         let i = self.phone(address, mac, now_ms);
         match ask {
             Ask::Config(rank) => {

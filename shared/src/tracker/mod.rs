@@ -398,7 +398,8 @@ impl Tracker {
         };
         let key = match &w.mac {
             Some(mac) => self.phone_by_mac(now, mac, v4),
-            None => self.phone_at(now, v4),
+            // The card this address's requests go to: its walk is that phone's.
+            None => self.phone_of(now, v4),
         };
         let p = self.phones.get_mut(&key).expect("every key names a card");
         p.summary.walk = Some(Box::new(w.clone()));

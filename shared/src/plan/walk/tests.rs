@@ -326,3 +326,14 @@ fn a_configuration_cut_off_on_its_way_tells_nothing() {
     assert!(!w.cut_off(addr(1), "SCCP41.8-5-2S.loads"));
     assert!(!w.cut_off(addr(9), "SEP00112233FFFF.cnf.xml"));
 }
+
+#[test]
+fn a_security_file_tells_which_phone_is_at_an_address() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    assert_eq!(
+        w.request(addr(1), "CTLSEP001122AABB07.tlv", 10),
+        (Serve::AsIs, None)
+    );
+    let (_, st) = ask(&mut w, addr(1), "XMLDefault.cnf.xml", 20);
+    assert_eq!(st.unwrap().mac.as_deref(), Some("001122AABB07"));
+}
