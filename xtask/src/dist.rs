@@ -35,11 +35,16 @@ const OUT_NAME: &str = "lifeline_web";
 /// checks compiled in) and the cards' "registers as" and simulated verdicts
 /// took the transfer to 293511 bytes; the table was already a plain function
 /// reusing `TextField`, and binaryen's `wasm-opt` in Debian (108) cannot read
-/// what rustc 1.95 emits, so the budget rose to 296000. The goal of issue
-/// #14 is 240 KB, by the structural cuts measured there (the `App` frame's
-/// 64 KB of inlined views, `report_view`, the reducer, per-component yew
-/// monomorphs, wording as markup): lower the budget as they land.
-const BROTLI_TRANSFER_BUDGET: usize = 296_000;
+/// what rustc 1.95 emits, so the budget rose to 296000. Issue #19's upgrade plan
+/// in the browser (several packages inspected, `Plan::new`, the routes and the
+/// rules, `Running::parse`, `bundle::build_plan`, the plan panel and each card's
+/// walk) took it to 310153: about 3.7 KB of markup, the rest the shared planning
+/// code the page runs itself (the two maps `build_plan` filled are plain lists,
+/// which saved 3.6 KB), so the budget rose to 311000. The goal of issue #14 is
+/// 240 KB, by the structural cuts measured there (the `App` frame's 64 KB of
+/// inlined views, `report_view`, the reducer, per-component yew monomorphs,
+/// wording as markup): lower the budget as they land.
+const BROTLI_TRANSFER_BUDGET: usize = 311_000;
 
 /// The dist page. It loads nothing from outside this origin.
 const DIST_INDEX_HTML: &str = r#"<!doctype html>
