@@ -337,3 +337,25 @@ fn a_security_file_tells_which_phone_is_at_an_address() {
     let (_, st) = ask(&mut w, addr(1), "XMLDefault.cnf.xml", 20);
     assert_eq!(st.unwrap().mac.as_deref(), Some("001122AABB07"));
 }
+
+#[test]
+fn an_announced_target_after_the_last_hop_ends_the_walk() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    assert_eq!(
+        walk_phone(&mut w, "SCCP41.8-0-4S", 1),
+        ["SCCP41.8-0-4S", HOP, TARGET]
+    );
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    // Offered the target from the hop, the phone reboots and announces it runs it.
+    w.announced("001122AABB01", addr(1), HOP, 10).unwrap();
+    assert_eq!(offer(&ask(&mut w, addr(1), SEP, 20).0), TARGET);
+    let st = w.announced("001122AABB01", addr(1), TARGET, 30).unwrap();
+    assert_eq!(st.state, WalkState::Done);
+    assert!(
+        status_words(&st).ends_with(": on 9.4(2)SR3"),
+        "{}",
+        status_words(&st)
+    );
+    // The same announcement again changes nothing.
+    assert_eq!(w.announced("001122AABB01", addr(1), TARGET, 40), None);
+}
