@@ -92,6 +92,9 @@ test('two packages dropped together: the plan in words, start 8.0(4), the hop se
   // A simulated phone on 8.0(4) is walked through both hops by the helper, and its
   // card follows: the way, each step's times, and "on 9.4(2)SR3" once seen there.
   await goToStep(page, 5);
+  // Step 5 says the helper walks the phones through the hop (no hand-made hop).
+  await expect(page.getByTestId('upgrade-walk')).toContainText('the helper takes each phone through 8.5(2) first, then 9.4(2)SR3');
+  await expect(page.getByTestId('upgrade-path')).toHaveCount(0);
   const run = await simulate(helper.tftp, [
     '--model', '7961', '--mode', 'boot', '--running', 'SCCP41.8-0-4S',
     '--mac', '00:1b:54:19:aa:01', '--source', '127.0.0.70',

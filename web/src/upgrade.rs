@@ -97,6 +97,14 @@ pub fn chosen(plan: &Plan, choice: &Start) -> Option<(String, bool)> {
     ))
 }
 
+/// The hops the bundle walks phones through, in words, for step 5 (`8.5(2) first,
+/// then 9.4(2)SR3`); `None` when the plan has no hop.
+pub fn walk_words(packages: &Packages, choice: &Choice) -> Option<String> {
+    let plan = plan(packages, choice).ok()?;
+    let hops: Vec<String> = plan.hops().iter().map(|l| l.label()).collect();
+    (!hops.is_empty()).then(|| format!("{} first, then {}", hops.join(", "), plan.target.label()))
+}
+
 /// Whether the plan has a say: several packages, or one whose start was given.
 pub fn in_play(packages: &Packages, choice: &Choice) -> bool {
     packages.list.len() > 1 || choice.start != Start::Unknown

@@ -415,6 +415,7 @@ pub fn App() -> Html {
                 notify_asking={state.notify_asking}
                 now={h.now}
                 {tftp}
+                walk={state.packages().and_then(|p| crate::upgrade::walk_words(p, &state.choice))}
                 on_retry={on_retry.clone()}
                 helper={link.clone()}
                 heading={heading_ref.clone()}

@@ -84,6 +84,9 @@ pub struct RecoverStepProps {
     pub now: u64,
     /// The TFTP address of step 2.
     pub tftp: Option<std::net::Ipv4Addr>,
+    /// The hops this page's upgrade plan walks phones through (`8.5(2) first, then
+    /// 9.4(2)SR3`), when it has any.
+    pub walk: Option<String>,
     pub on_retry: Callback<()>,
     /// The link, to ask the helper to start failed phones over.
     pub helper: HelperLink,
@@ -116,7 +119,7 @@ pub fn RecoverStep(props: &RecoverStepProps) -> Html {
                 <h1 ref={props.heading.clone()} tabindex="-1">{ "Recover" }</h1>
                 <p>{ "Reset each phone so it asks the network for its firmware, then watch it fetch every file." }</p>
             </div>
-            { reset_panel(&Phones::of(props), &props.resets, &props.live, &props.dispatch) }
+            { reset_panel(&Phones::of(props), props.walk.as_deref(), &props.resets, &props.live, &props.dispatch) }
             { watch(props) }
         </>
     }
@@ -209,7 +212,13 @@ impl<'a> Phones<'a> {
     }
 }
 
-fn reset_panel(p: &Phones<'_>, resets: &[usize], live: &Live, dispatch: &Callback<Action>) -> Html {
+fn reset_panel(
+    p: &Phones<'_>,
+    walk: Option<&str>,
+    resets: &[usize],
+    live: &Live,
+    dispatch: &Callback<Action>,
+) -> Html {
     let family = p.family;
     let steps = family.map(|f| f.reset_steps).unwrap_or_default();
     let models_text = p.models.join(", ");
@@ -259,7 +268,9 @@ fn reset_panel(p: &Phones<'_>, resets: &[usize], live: &Live, dispatch: &Callbac
             if let Some(note) = family.and_then(|f| f.power_note) {
                 <p class="note tone-warning" data-testid="power-note"><span aria-hidden="true">{ "⚠ " }</span><strong>{ "Power: " }</strong>{ note }</p>
             }
-            if let Some(f) = upgrade {
+            if let Some(w) = walk {
+                <p class="note" data-testid="upgrade-walk"><strong>{ "Upgrade plan: " }</strong>{ format!("the helper takes each phone through {w}, a reboot at a time; reset them all the same way, and each card shows where its phone is.") }</p>
+            } else if let Some(f) = upgrade {
                 <div class="note tone-warning" data-testid="upgrade-path">
                     <p><span aria-hidden="true">{ "⚠ " }</span><strong>{ "Upgrade path: " }</strong>{ rich(&f.message) }</p>
                     <p class="fix">{ rich(&f.fix) }</p>
