@@ -250,6 +250,15 @@ mod tests {
             ]
         );
         assert_eq!(blocking(&p, &Choice::default()), None);
+        // Step 5 says the walk in words; the target alone has none to say.
+        assert_eq!(
+            walk_words(&p, &Choice::default()).as_deref(),
+            Some("8.5(2) first, then 9.4(2)SR3")
+        );
+        assert_eq!(
+            walk_words(&plan_packages(&[TARGET]), &Choice::default()),
+            None
+        );
     }
 
     #[test]
