@@ -18,15 +18,20 @@
 //! no load (the phone keeps its own), until the person says where it starts. A phone
 //! that takes the same load [`MAX_ATTEMPTS`] times and never runs it is held too.
 
+mod plan_file;
+mod request;
+mod status;
+
+pub use plan_file::{BundlePlan, PlanLoad, Recovery, hop_recovery_file};
+pub use request::{Ask, Serve, ask_of};
+pub use status::{ASK_START, Held, StepLog, WalkState, WalkStatus, status_words};
+
 use super::retarget::Offer;
 use super::{Load, Route, Running, route};
 use crate::config::mac::mac_in_name;
-use crate::models::{FamilyId, Protocol};
+use crate::models::FamilyId;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
-
-/// What a phone whose start is unknown waits for.
-pub const ASK_START: &str = "Lifeline does not know which load this phone runs, so it offers none yet. Check Settings → Status → Firmware Versions on the phone and say it on its card.";
 
 fn missing_words(need: &str) -> String {
     format!("It needs {need} first, which the bundle does not hold; add that package to the plan.")
@@ -36,212 +41,6 @@ fn missing_words(need: &str) -> String {
 pub const MAX_PHONES: usize = 4096;
 /// How often a phone may be offered one load it fetches and never runs before it is held.
 pub const MAX_ATTEMPTS: u32 = 3;
-
-/// The plan as a bundle carries it (`lifeline-plan.json`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BundlePlan {
-    /// The target load's name.
-    pub target: String,
-    /// Every load the bundle holds, the target among them.
-    pub loads: Vec<PlanLoad>,
-    /// Where the phones start, as the person said it (`8.0(4)`, a load name); none
-    /// when unknown.
-    #[serde(default)]
-    pub start: Option<String>,
-}
-
-/// One load of a bundle's plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanLoad {
-    /// The load manifest's name without `.loads`.
-    pub name: String,
-    /// What a configuration names it by (the load name; a 7940/7960's image name).
-    pub config_name: String,
-    /// Its recovery manifests: the name a wiped phone asks for, and the bundle file
-    /// that holds this load's copy.
-    #[serde(default)]
-    pub recovery: Vec<Recovery>,
-}
-
-/// A recovery manifest of one load of a plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Recovery {
-    /// `term61.default.loads`.
-    pub asked: String,
-    /// The bundle file served for it (`SCCP41.8-5-2S.term61.default.loads` for a hop).
-    pub file: String,
-}
-
-/// The bundle file name a hop's recovery manifest is kept under.
-pub fn hop_recovery_file(load: &str, asked: &str) -> String {
-    format!("{load}.{asked}")
-}
-
-/// What a request is, to a walk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ask {
-    /// A configuration; its rank in the order a phone asks for them in one boot.
-    Config(u8),
-    /// A recovery manifest (or `OS79XX.TXT`).
-    Recovery,
-    /// A load manifest (`<LOAD>.loads`).
-    Manifest,
-    /// Anything else.
-    Other,
-}
-
-/// Classifies a requested name. A boot asks for its configurations in this order
-/// (any of them may be missing): `SEP<MAC>.cnf.xml`, `SIP<MAC>.cnf`,
-/// `SEPDefault.cnf.xml`, `XMLDefault.cnf.xml`, `SIPDefault.cnf`; so a configuration
-/// that comes no later in that order than the phone's last one begins a new boot.
-pub fn ask_of(name: &str) -> Ask {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let l = base.to_ascii_lowercase();
-    let own = mac_in_name(base).is_some();
-    if own && l.starts_with("sep") && l.ends_with(".cnf.xml") {
-        return Ask::Config(0);
-    }
-    if own && l.starts_with("sip") && l.ends_with(".cnf") {
-        return Ask::Config(1);
-    }
-    match l.as_str() {
-        "sepdefault.cnf.xml" => return Ask::Config(2),
-        "xmldefault.cnf.xml" => return Ask::Config(3),
-        "sipdefault.cnf" => return Ask::Config(4),
-        _ => {}
-    }
-    if l == "os79xx.txt" || (l.starts_with("term") && l.ends_with(".default.loads")) {
-        return Ask::Recovery;
-    }
-    if l.ends_with(".loads") {
-        return Ask::Manifest;
-    }
-    Ask::Other
-}
-
-/// What to serve for a request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Serve {
-    /// The file as the bundle has it.
-    AsIs,
-    /// The configuration, made to name this.
-    Config(Offer),
-    /// This bundle file instead (a hop's recovery manifest).
-    File(String),
-    /// `OS79XX.TXT`'s text: the image to take.
-    Text(String),
-    /// "File not found": nothing may be offered yet.
-    Hold,
-}
-
-/// Where a phone's walk stands, for its card.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum WalkState {
-    /// Its start is known; it has not asked for its configuration since.
-    Waiting,
-    /// Offered a load; it has not asked for it yet.
-    Offered,
-    /// Fetching the load offered.
-    Fetching,
-    /// On the target, observed.
-    Done,
-    /// Nothing offered: where the phone starts is not known.
-    AskStart,
-    /// Nothing offered: the way needs a load no package holds.
-    Missing,
-    /// Nothing offered: the rules forbid every way.
-    Impossible,
-    /// Held: it fetched the load offered again and again and never ran it.
-    Refused,
-    /// A state newer than this build knows.
-    #[serde(other)]
-    Other,
-}
-
-impl WalkState {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WalkState::Waiting => "waiting",
-            WalkState::Offered => "offered",
-            WalkState::Fetching => "fetching",
-            WalkState::Done => "done",
-            WalkState::AskStart => "ask-start",
-            WalkState::Missing => "missing",
-            WalkState::Impossible => "impossible",
-            WalkState::Refused => "refused",
-            WalkState::Other => "other",
-        }
-    }
-
-    /// Reads the wire name.
-    pub fn parse(s: &str) -> WalkState {
-        [
-            WalkState::Waiting,
-            WalkState::Offered,
-            WalkState::Fetching,
-            WalkState::Done,
-            WalkState::AskStart,
-            WalkState::Missing,
-            WalkState::Impossible,
-            WalkState::Refused,
-        ]
-        .into_iter()
-        .find(|w| w.as_str() == s)
-        .unwrap_or(WalkState::Other)
-    }
-}
-
-/// Why a walk is held: its state and the words.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Held {
-    pub state: WalkState,
-    pub words: String,
-}
-
-/// One step of a phone's way, with its times (ms on the helper's clock).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StepLog {
-    /// The load's label (`8.5(2)`).
-    pub label: String,
-    /// The load's name.
-    pub load: String,
-    /// When it was first offered.
-    pub offered_ms: u64,
-    /// When the phone first asked for it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fetched_ms: Option<u64>,
-    /// When the phone was seen running it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_ms: Option<u64>,
-}
-
-/// A phone's walk, as its card shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WalkStatus {
-    /// Its MAC (`001122AABBCC`), when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mac: Option<String>,
-    /// Its address, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<IpAddr>,
-    /// The way in labels: where it started, each hop, the target.
-    pub path: Vec<String>,
-    /// The hop being taken, from 1 (0 before the first offer).
-    pub hop: u32,
-    /// How many hops the way has.
-    pub hops: u32,
-    /// The load it was seen running, as a label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on: Option<String>,
-    pub state: WalkState,
-    /// Why it is held, and what to do, in words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    /// Each load offered, with its times.
-    pub steps: Vec<StepLog>,
-}
 
 /// One phone, as the walker remembers it (kept across a helper restart).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -823,31 +622,6 @@ impl Walker {
                 || p.address.is_some_and(|a| a.to_string() == phone)
         })?;
         Some(self.status(i))
-    }
-
-    /// The protocol configurations speak (the target's).
-    pub fn protocol(&self) -> Protocol {
-        self.target.protocol
-    }
-}
-
-/// A status in words: "8.0(4) → 8.5(2) → 9.4(2)SR3: hop 2 of 2, fetching".
-pub fn status_words(s: &WalkStatus) -> String {
-    let path = s.path.join(" → ");
-    let at = match &s.state {
-        WalkState::Waiting => match &s.on {
-            Some(on) => format!("runs {on}; waits for it to ask for its configuration"),
-            None => "waits for it to ask for its configuration".to_string(),
-        },
-        WalkState::Offered => format!("hop {} of {}, offered", s.hop, s.hops),
-        WalkState::Fetching => format!("hop {} of {}, fetching", s.hop, s.hops),
-        WalkState::Done => format!("on {}", s.on.as_deref().unwrap_or("the target")),
-        _ => format!("held. {}", s.detail.as_deref().unwrap_or(ASK_START)),
-    };
-    if path.is_empty() {
-        at
-    } else {
-        format!("{path}: {at}")
     }
 }
 
