@@ -268,12 +268,15 @@ pub fn route(family: FamilyId, from: &Running, target: &Load, loads: &[Load]) ->
     if from.is(target) {
         return Route::Via(Vec::new());
     }
-    // Breadth first over the loads, at most MAX_LOADS deep.
-    let loads: Vec<&Load> = loads
+    // Breadth first over the loads, at most MAX_LOADS deep; of two ways as short,
+    // the one through the newer load (Cisco names 8.5(2) as the hop, though any
+    // 8.3(3)–8.5(2) load will do).
+    let mut loads: Vec<&Load> = loads
         .iter()
         .filter(|l| l.family == family && l.name != target.name)
         .take(MAX_LOADS)
         .collect();
+    crate::sort::sort_by(&mut loads, |a, b| cmp_version(&b.version, &a.version));
     let mut frontier: Vec<(Running, Vec<Load>)> = vec![(from.clone(), Vec::new())];
     let mut seen: Vec<&str> = Vec::new();
     for _ in 0..=loads.len() {

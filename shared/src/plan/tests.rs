@@ -157,3 +157,19 @@ fn the_newer_families_and_the_7960s_long_names_read_as_loads() {
     let l = Load::of_name("P00305000300").unwrap();
     assert_eq!(l.label(), "SCCP 5.0(3)");
 }
+
+#[test]
+fn of_two_hops_that_would_do_the_newer_is_taken() {
+    let loads = [
+        l("SCCP41.8-3-3S"),
+        l("SCCP41.8-5-2S"),
+        l("SCCP41.9-4-2SR3-1S"),
+    ];
+    let plan = Plan::new(&loads, None).unwrap();
+    assert_eq!(
+        names(&plan.routes[0].1),
+        ["SCCP41.8-5-2S", "SCCP41.9-4-2SR3-1S"]
+    );
+    assert_eq!(plan.unused().len(), 1);
+    assert_eq!(plan.unused()[0].name, "SCCP41.8-3-3S");
+}
