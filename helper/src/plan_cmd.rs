@@ -147,12 +147,13 @@ pub fn bundle_of(
     read: impl Fn(&Given) -> Result<Vec<(String, Vec<u8>)>, String>,
 ) -> Result<Bundle, String> {
     let target = target_of(given, plan);
+    let hops = plan.hops();
     let mut others = Vec::new();
     for (i, g) in given.iter().enumerate() {
         if i == target {
             continue;
         }
-        let hop = plan.hops().iter().any(|h| {
+        let hop = hops.iter().any(|h| {
             g.report
                 .load
                 .as_deref()

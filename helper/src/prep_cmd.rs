@@ -476,7 +476,8 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
             Ok(p) => Some(p),
             Err(why) => {
                 crate::terminal::err_line(&format!(
-                    "lifeline: error: {why}; no bundle was written"
+                    "lifeline: error: {}. No bundle was written.",
+                    why.trim_end_matches('.')
                 ));
                 return ExitCode::from(1);
             }
@@ -555,10 +556,7 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
             let start_text = start
                 .as_ref()
                 .map(|_| args.start.as_deref().unwrap_or_default());
-            let read = |g: &Given| {
-                read_firmware(&g.path, &g.report)
-                    .map_err(|_| format!("{}: cannot be read again", g.path.display()))
-            };
+            let read = |g: &Given| firmware_files(&g.path, &g.report);
             match plan_cmd::bundle_of(b, &given, plan, start_text, read) {
                 Ok(b) => b,
                 Err(e) => return fail(e),
@@ -631,28 +629,28 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
 }
 
 fn read_firmware(path: &Path, report: &Report) -> Result<Vec<(String, Vec<u8>)>, ExitCode> {
+    firmware_files(path, report).map_err(fail)
+}
+
+/// The firmware files of the package at `path`, as `report` read them; or why not.
+fn firmware_files(path: &Path, report: &Report) -> Result<Vec<(String, Vec<u8>)>, String> {
     if path.is_dir() {
         let mut files = Vec::new();
         for e in &report.entries {
             let data = std::fs::read(path.join(&e.path))
-                .map_err(|err| fail(format!("{}: {}", e.path, inspect_cmd::io_reason(&err))))?;
+                .map_err(|err| format!("{}: {}", e.path, inspect_cmd::io_reason(&err)))?;
             files.push((e.name.clone(), data));
         }
         return Ok(files);
     }
-    let data = std::fs::read(path).map_err(|e| {
-        fail(format!(
-            "{}: {}",
-            path.display(),
-            inspect_cmd::io_reason(&e)
-        ))
-    })?;
+    let data = std::fs::read(path)
+        .map_err(|e| format!("{}: {}", path.display(), inspect_cmd::io_reason(&e)))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     if package::kind_of(&name, &data) != InputKind::Other {
-        bundle::firmware_from_archive(&name, &data, report).map_err(fail)
+        bundle::firmware_from_archive(&name, &data, report).map_err(|e| e.to_string())
     } else {
         Ok(vec![(
             report
