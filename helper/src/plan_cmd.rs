@@ -66,6 +66,25 @@ pub fn check_start(plan: &Plan, start: &Running) -> Result<(), String> {
     }
 }
 
+/// For `bundle` and `serve --firmware`: the plan of `given` and the start phones are
+/// on, when there is a plan to make (several packages, or a target or start named);
+/// or why no bundle can be made of them (a start the packages cannot walk among).
+pub fn for_bundle(
+    given: &[Given],
+    target: Option<&str>,
+    start: Option<&str>,
+) -> Result<Option<(Plan, Option<Running>)>, String> {
+    if given.len() < 2 && target.is_none() && start.is_none() {
+        return Ok(None);
+    }
+    let plan = plan_of(given, target)?;
+    let running = start_of(start, &plan)?;
+    if let Some(s) = &running {
+        check_start(&plan, s)?;
+    }
+    Ok(Some((plan, running)))
+}
+
 /// The plan in words, for a terminal: the target, each band, and the known
 /// start's way.
 pub fn render(plan: &Plan, start: Option<&Running>) -> String {
@@ -138,13 +157,13 @@ pub fn to_json(plan: &Plan, start: Option<&Running>) -> serde_json::Value {
 }
 
 /// The bundle of a plan: `target_bundle` (built from the target's package as a
-/// single-load bundle is) with every hop's files read by `read`.
+/// single-load bundle is) with every hop's files, `read` by the package's index.
 pub fn bundle_of(
     target_bundle: Bundle,
     given: &[Given],
     plan: &Plan,
     start: Option<&str>,
-    read: impl Fn(&Given) -> Result<Vec<(String, Vec<u8>)>, String>,
+    read: impl Fn(usize) -> Result<Vec<(String, Vec<u8>)>, String>,
 ) -> Result<Bundle, String> {
     let target = target_of(given, plan);
     let hops = plan.hops();
@@ -162,7 +181,7 @@ pub fn bundle_of(
         if hop {
             others.push(Package {
                 report: &g.report,
-                firmware: read(g)?,
+                firmware: read(i)?,
             });
         }
     }

@@ -463,27 +463,16 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
             Err(code) => return code,
         }
     }
-    let several = given.len() > 1 || args.target.is_some() || args.start.is_some();
-    let planned = if several {
-        let planned = plan_cmd::plan_of(&given, args.target.as_deref()).and_then(|plan| {
-            let start = plan_cmd::start_of(args.start.as_deref(), &plan)?;
-            if let Some(s) = &start {
-                plan_cmd::check_start(&plan, s)?;
-            }
-            Ok((plan, start))
-        });
-        match planned {
-            Ok(p) => Some(p),
-            Err(why) => {
-                crate::terminal::err_line(&format!(
-                    "lifeline: error: {}. No bundle was written.",
-                    why.trim_end_matches('.')
-                ));
-                return ExitCode::from(1);
-            }
+    let planned = match plan_cmd::for_bundle(&given, args.target.as_deref(), args.start.as_deref())
+    {
+        Ok(p) => p,
+        Err(why) => {
+            crate::terminal::err_line(&format!(
+                "lifeline: error: {}. No bundle was written.",
+                why.trim_end_matches('.')
+            ));
+            return ExitCode::from(1);
         }
-    } else {
-        None
     };
     let target = planned
         .as_ref()
@@ -556,7 +545,7 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
             let start_text = start
                 .as_ref()
                 .map(|_| args.start.as_deref().unwrap_or_default());
-            let read = |g: &Given| firmware_files(&g.path, &g.report);
+            let read = |i: usize| firmware_files(&given[i].path, &given[i].report);
             match plan_cmd::bundle_of(b, &given, plan, start_text, read) {
                 Ok(b) => b,
                 Err(e) => return fail(e),

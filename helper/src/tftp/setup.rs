@@ -57,49 +57,39 @@ pub fn firmware_source(
     options: bundle::Options,
     plan_args: PlanArgs<'_>,
 ) -> anyhow::Result<(Arc<dyn FileSource>, String)> {
-    let mut read = Vec::new();
-    for p in paths {
-        read.push(read_package(p)?);
-    }
-    let given: Vec<Given> = paths
-        .iter()
-        .zip(&read)
-        .map(|(path, (_, _, report))| Given {
+    let mut given = Vec::new();
+    let mut bytes = Vec::new();
+    for path in paths {
+        let (name, data, report) = read_package(path)?;
+        given.push(Given {
             path: path.clone(),
-            report: report.clone(),
-        })
-        .collect();
-    let planned = if given.len() > 1 || plan_args.target.is_some() || plan_args.start.is_some() {
-        let plan = plan_cmd::plan_of(&given, plan_args.target).map_err(anyhow::Error::msg)?;
-        let start = plan_cmd::start_of(plan_args.start, &plan).map_err(anyhow::Error::msg)?;
-        if let Some(s) = &start {
-            plan_cmd::check_start(&plan, s).map_err(anyhow::Error::msg)?;
-        }
-        Some((plan, start))
-    } else {
-        None
+            report,
+        });
+        bytes.push((name, data));
+    }
+    let firmware = |i: usize| {
+        let (name, data) = &bytes[i];
+        bundle::firmware_from_archive(name, data, &given[i].report)
     };
+    let planned = plan_cmd::for_bundle(&given, plan_args.target, plan_args.start)
+        .map_err(anyhow::Error::msg)?;
     let target = planned
         .as_ref()
         .map_or(0, |(plan, _)| plan_cmd::target_of(&given, plan));
-    let (name, data, report) = &read[target];
-    let firmware = bundle::firmware_from_archive(name, data, report)?;
+    let report = &given[target].report;
     let settings = Settings {
         tftp_servers: vec![tftp_server],
         call_managers: vec![tftp_server.to_string()],
         phones: Vec::new(),
     };
-    let mut bundle = bundle::build_with_options(report, firmware, &settings, &[], options)?;
+    let mut bundle =
+        bundle::build_with_options(report, firmware(target)?, &settings, &[], options)?;
     if let Some((plan, start)) = &planned {
         for line in plan_cmd::render(plan, start.as_ref()).lines() {
             crate::terminal::out_line(line);
         }
         let start_text = start.as_ref().and(plan_args.start);
-        let files = |g: &Given| {
-            let i = given.iter().position(|x| x.path == g.path).unwrap_or(0);
-            let (name, data, report) = &read[i];
-            bundle::firmware_from_archive(name, data, report).map_err(|e| e.to_string())
-        };
+        let files = |i: usize| firmware(i).map_err(|e| e.to_string());
         bundle = plan_cmd::bundle_of(bundle, &given, plan, start_text, files)
             .map_err(anyhow::Error::msg)?;
     }
