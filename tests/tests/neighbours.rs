@@ -8,6 +8,8 @@
 //! namespaces deleted when the test ends. Waits are for lines and exits, with
 //! a guard deadline; `--count` ends the listening once the phones are heard.
 
+mod simulate_support;
+
 use std::io::Write as _;
 use std::process::Command;
 
@@ -423,16 +425,16 @@ fn an_announced_load_starts_the_phones_walk() {
     std::fs::write(&tz, zip_of(&load_files(target, 2000))).unwrap();
     let root = dir.path().join("tftp");
     let mac = "001F9EAB59F1";
-    let made = Command::new(lifeline_bin())
-        .args(["bundle", hz.to_str().unwrap(), tz.to_str().unwrap()])
-        .args(["--tftp-server", "10.81.0.1", "--phone", mac, "--out"])
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
+    simulate_support::lifeline_bundle(
+        &[
+            hz.to_str().unwrap(),
+            tz.to_str().unwrap(),
+            "--tftp-server",
+            "10.81.0.1",
+            "--phone",
+            mac,
+        ],
+        &root,
     );
 
     let mut c = pair.server_command(lifeline_bin().to_str().unwrap());

@@ -18,14 +18,13 @@
 mod simulate_support;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use lifeline_shared::testkit::{load_files, zip_of};
 use lifeline_tests::lifeline_bin;
 use lifeline_tests::netns::Pair;
 use lifeline_tests::process::Proc;
-use simulate_support::{SERVER, mac_arg, pair_or_skip, simulate, tempdir};
+use simulate_support::{SERVER, lifeline_bundle, mac_arg, pair_or_skip, simulate, tempdir};
 
 const HOP: &str = "SCCP41.8-5-2S";
 const TARGET: &str = "SCCP41.9-4-2SR3-1S";
@@ -49,19 +48,9 @@ fn package(dir: &Path, load: &str) -> String {
 
 fn bundle(dir: &Path, name: &str, packages: &[String], start: &str) -> std::path::PathBuf {
     let out = dir.join(name);
-    let made = Command::new(lifeline_bin())
-        .arg("bundle")
-        .args(packages)
-        .args(["--tftp-server", SERVER, "--start", start, "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&made.stdout),
-        String::from_utf8_lossy(&made.stderr)
-    );
+    let mut args = packages.to_vec();
+    args.extend(["--tftp-server", SERVER, "--start", start].map(String::from));
+    lifeline_bundle(&args, &out);
     out
 }
 

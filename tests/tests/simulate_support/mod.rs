@@ -30,23 +30,34 @@ pub fn bundle(
     std::fs::write(&zip_path, zip).unwrap();
     // A folder: an --out ending in .zip would make a zip.
     let out = dir.join(format!("bundle-{}", name.trim_end_matches(".zip")));
-    let mut c = Command::new(lifeline_bin());
-    c.arg("bundle")
-        .arg(&zip_path)
-        .args(["--tftp-server", tftp])
-        .arg("--out")
-        .arg(&out);
+    let mut args = vec![
+        zip_path.display().to_string(),
+        "--tftp-server".into(),
+        tftp.into(),
+    ];
     for p in phones {
-        c.args(["--phone", &format!("{p}=7961")]);
+        args.extend(["--phone".into(), format!("{p}=7961")]);
     }
-    let output = c.stdin(Stdio::null()).output().unwrap();
+    lifeline_bundle(&args, &out);
+    out
+}
+
+/// `lifeline bundle ARGS… --out OUT`, which must succeed (its output says why not).
+pub fn lifeline_bundle<S: AsRef<std::ffi::OsStr>>(args: &[S], out: &Path) {
+    let output = Command::new(lifeline_bin())
+        .arg("bundle")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert!(
         output.status.success(),
         "lifeline bundle failed:\n{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    out
 }
 
 /// What a finished `lifeline simulate` said.
