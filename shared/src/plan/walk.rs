@@ -29,7 +29,6 @@ pub use status::{ASK_START, Held, StepLog, WalkState, WalkStatus, status_words};
 use super::retarget::Offer;
 use super::{Load, Route, Running, route};
 use crate::config::mac::mac_in_name;
-use crate::models::FamilyId;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -85,9 +84,10 @@ pub struct PhoneWalk {
 /// Every phone's walk through one plan.
 #[derive(Clone, Debug)]
 pub struct Walker {
-    family: FamilyId,
     target: Load,
-    loads: Vec<(Load, PlanLoad)>,
+    /// The plan's loads, and beside each (same index) what the bundle says of it.
+    loads: Vec<Load>,
+    plan_loads: Vec<PlanLoad>,
     start: Option<Running>,
     phones: Vec<PhoneWalk>,
 }
@@ -97,21 +97,20 @@ impl Walker {
     pub fn new(plan: &BundlePlan) -> Option<Walker> {
         let mut loads = Vec::new();
         for p in &plan.loads {
-            loads.push((Load::of_name(&p.name)?, p.clone()));
+            loads.push(Load::of_name(&p.name)?);
         }
         let target = loads
             .iter()
-            .find(|(l, _)| l.name.eq_ignore_ascii_case(&plan.target))?
-            .0
+            .find(|l| l.name.eq_ignore_ascii_case(&plan.target))?
             .clone();
         let start = plan
             .start
             .as_deref()
             .and_then(|s| Running::parse(s, target.protocol));
         Some(Walker {
-            family: target.family,
             target,
             loads,
+            plan_loads: plan.loads.clone(),
             start,
             phones: Vec::new(),
         })
@@ -122,8 +121,8 @@ impl Walker {
         &self.phones
     }
 
-    /// Takes back phones remembered before (any plan: what a phone runs is a fact
-    /// about it; its way is worked out again).
+    /// Takes back phones remembered before, whichever plan they walked: what a phone
+    /// runs and the way it came are facts about it; only a hold is judged again.
     pub fn restore(&mut self, phones: Vec<PhoneWalk>) {
         self.phones = phones;
         self.phones.truncate(MAX_PHONES);
@@ -132,15 +131,12 @@ impl Walker {
         }
     }
 
-    fn loads(&self) -> Vec<Load> {
-        self.loads.iter().map(|(l, _)| l.clone()).collect()
-    }
-
     fn plan_load(&self, name: &str) -> Option<&PlanLoad> {
-        self.loads
+        let i = self
+            .loads
             .iter()
-            .find(|(l, _)| l.name.eq_ignore_ascii_case(name))
-            .map(|(_, p)| p)
+            .position(|l| l.name.eq_ignore_ascii_case(name))?;
+        self.plan_loads.get(i)
     }
 
     fn label_of(&self, name: &str) -> String {
@@ -320,7 +316,7 @@ impl Walker {
                 Serve::Config(Offer::Keep),
             );
         };
-        match route(self.family, &from, &self.target, &self.loads()) {
+        match route(self.target.family, &from, &self.target, &self.loads) {
             Route::Via(v) => {
                 let next = v.first().cloned().unwrap_or_else(|| self.target.clone());
                 self.plan_path(i, &from, &v);
@@ -381,7 +377,7 @@ impl Walker {
             }
             return self.hold(i, WalkState::AskStart, ASK_START.to_string(), Serve::Hold);
         };
-        let first = match route(self.family, &from, &self.target, &self.loads()) {
+        let first = match route(self.target.family, &from, &self.target, &self.loads) {
             Route::Via(v) => {
                 self.plan_path(i, &from, &v);
                 v.first().cloned().unwrap_or_else(|| self.target.clone())
@@ -455,7 +451,7 @@ impl Walker {
 
     /// Records the way a phone takes, once, from where it started.
     fn plan_path(&mut self, i: usize, from: &Running, via: &[Load]) {
-        let family = self.family;
+        let family = self.target.family;
         let p = &mut self.phones[i];
         if p.path.is_empty() {
             p.path.push(from.label(family));
@@ -511,7 +507,7 @@ impl Walker {
         now_ms: u64,
     ) -> Option<WalkStatus> {
         let running = Running::parse(software, self.target.protocol)?;
-        if Load::of_name(software).is_some_and(|l| l.family != self.family) {
+        if Load::of_name(software).is_some_and(|l| l.family != self.target.family) {
             return None;
         }
         let i = self.phone(address, Some(mac.to_ascii_uppercase()), now_ms);
@@ -561,11 +557,11 @@ impl Walker {
         // Its way: as first planned, else as it would be now.
         let path: Vec<String> = if p.path.is_empty() {
             match self.from(i) {
-                Some(from) => match route(self.family, &from, &self.target, &self.loads()) {
-                    Route::Via(v) => std::iter::once(from.label(self.family))
+                Some(from) => match route(self.target.family, &from, &self.target, &self.loads) {
+                    Route::Via(v) => std::iter::once(from.label(self.target.family))
                         .chain(v.into_iter().map(|l| l.name))
                         .collect(),
-                    _ => vec![from.label(self.family)],
+                    _ => vec![from.label(self.target.family)],
                 },
                 None => Vec::new(),
             }
@@ -606,7 +602,7 @@ impl Walker {
             path: labels,
             hop,
             hops: hops.len() as u32,
-            on: p.on.as_ref().map(|r| r.label(self.family)),
+            on: p.on.as_ref().map(|r| r.label(self.target.family)),
             state,
             detail: p.held.as_ref().map(|h| h.words.clone()),
             steps: p.steps.clone(),
