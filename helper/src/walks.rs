@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use lifeline_shared::bundle::PLAN_NAME;
+use lifeline_shared::config::mac::mac_in_name;
 use lifeline_shared::events::{Event, Resolution};
 use lifeline_shared::plan::retarget::{self, Offer};
 use lifeline_shared::plan::walk::{Ask, BundlePlan, PhoneWalk, Serve, WalkStatus, Walker, ask_of};
@@ -156,19 +157,24 @@ impl Walks {
         peer: Option<IpAddr>,
     ) -> Result<Opened, LookupError> {
         let ask = ask_of(requested);
-        if ask == Ask::Other {
+        // Anything else matters to a walk only when its name says which phone
+        // asks (`CTLSEP<MAC>.tlv`).
+        if ask == Ask::Other && mac_in_name(requested.trim_start_matches(['/', '\\'])).is_none() {
             return source.open(requested);
         }
-        let mut slot = self.lock();
-        let Some(walker) = slot.as_mut() else {
-            drop(slot);
-            return source.open(requested);
-        };
         // A configuration counts only when the bundle has it (a phone asks for
         // its own, then the default): the file first, then the walker.
         let opened = match ask {
             Ask::Config(_) | Ask::Manifest => Some(source.open(requested)?),
             _ => None,
+        };
+        let mut slot = self.lock();
+        let Some(walker) = slot.as_mut() else {
+            drop(slot);
+            return match opened {
+                Some(o) => Ok(o),
+                None => source.open(requested),
+            };
         };
         let (serve, status) = walker.request(peer, requested, now_ms());
         self.changed(walker, status);
@@ -349,5 +355,22 @@ mod tests {
                 .unwrap_err()
                 .contains("no upgrade plan")
         );
+    }
+
+    #[test]
+    fn a_security_files_name_gives_the_walk_its_phones_mac() {
+        let events = Events::new();
+        let mut rx = events.subscribe();
+        let walks = Walks::new(None, events);
+        let files = source(Some("8.0(4)"));
+        walks.switch(&files);
+        let a: Option<IpAddr> = Some("10.0.0.7".parse().unwrap());
+        // Not in the bundle, as usual without a Call Manager: still, it names the phone.
+        assert!(walks.open(&files, "CTLSEP001122AABB07.tlv", a).is_err());
+        text(walks.open(&files, "XMLDefault.cnf.xml", a));
+        let Ok(Event::Walk(w)) = rx.try_recv() else {
+            panic!("no walk event")
+        };
+        assert_eq!(w.mac.as_deref(), Some("001122AABB07"));
     }
 }
