@@ -141,19 +141,14 @@ mod tests {
     const SECRET: &str = "pw-never-in-an-event";
 
     fn request(file: &str, served: Option<&str>, resolution: Resolution) -> TftpRequest {
-        TftpRequest {
-            transfer: 1,
-            client: "10.0.0.50:5000".parse().unwrap(),
-            transport: lifeline_shared::events::Transport::Tftp,
-            file: file.into(),
-            mode: "octet".into(),
-            options: vec![],
-            resolution,
-            served: served.map(str::to_string),
-            size: Some(100),
-            accepted: vec![],
-            detail: None,
-        }
+        let client = "10.0.0.50:5000".parse().unwrap();
+        let Event::TftpRequest(mut r) =
+            lifeline_shared::testkit::tftp_request(1, client, file, resolution, Some(100))
+        else {
+            unreachable!("testkit::tftp_request makes a request")
+        };
+        r.served = served.map(str::to_string);
+        r
     }
 
     fn files() -> MemoryFiles {
