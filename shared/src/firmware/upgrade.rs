@@ -11,13 +11,21 @@
 use crate::firmware::version::Version;
 use crate::models::{self, FamilyId, ManifestStyle};
 
+/// A phone older than this release must take a hop first…
+pub const HOP_BELOW: (u32, u32, u32) = (8, 3, 3);
+/// …to reach this release or a later one.
+pub const HOP_TO: (u32, u32, u32) = (8, 5, 3);
+
 /// What a phone of family `family` on load version `from` must pass through
 /// before `to`: the release to install first, or `None` when it can go
 /// straight there (or Lifeline knows no rule for the family).
 pub fn hop_before(family: FamilyId, from: &Version, to: &Version) -> Option<&'static str> {
     let five = models::family(family).manifest_style == ManifestStyle::FiveImages;
-    (five && from.cmp_release(8, 3, 3).is_lt() && to.cmp_release(8, 5, 3).is_ge())
-        .then_some("8.5(2)")
+    let (below, to_at) = (HOP_BELOW, HOP_TO);
+    (five
+        && from.cmp_release(below.0, below.1, below.2).is_lt()
+        && to.cmp_release(to_at.0, to_at.1, to_at.2).is_ge())
+    .then_some("8.5(2)")
 }
 
 #[cfg(test)]

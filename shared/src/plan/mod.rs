@@ -203,6 +203,15 @@ pub enum Step {
 /// Whether a phone of `family` running `from` may take `to` in one step.
 pub fn step(family: FamilyId, from: &Running, to: &Load) -> Step {
     let name = models::family(family).name;
+    // A 7940/7960 hop: any load of `protocol` from release `major` on.
+    let at_least = |protocol: Protocol, major: u32| {
+        Step::Hop(Need {
+            protocol: Some(protocol),
+            from: (major, 0, 0),
+            below: None,
+            words: format!("any {protocol} load of {major}.x or later for {name}"),
+        })
+    };
     if family == FamilyId::F7940_7960 {
         let from79 = Image79 {
             protocol: from.protocol,
@@ -218,31 +227,15 @@ pub fn step(family: FamilyId, from: &Running, to: &Load) -> Step {
                 let (why, fix) = b.words();
                 Step::Forbidden(why, fix)
             }
-            Err(Broken::SccpTooOldForSip) => Step::Hop(Need {
-                protocol: Some(Protocol::Sccp),
-                from: (upgrade79::SCCP_BEFORE_SIP, 0, 0),
-                below: None,
-                words: format!(
-                    "any SCCP load of {}.x or later for {name}",
-                    upgrade79::SCCP_BEFORE_SIP
-                ),
-            }),
-            Err(Broken::SipTooOldForSccp) => Step::Hop(Need {
-                protocol: Some(Protocol::Sip),
-                from: (upgrade79::SIP_BEFORE_SCCP, 0, 0),
-                below: None,
-                words: format!(
-                    "any SIP load of {}.x or later for {name}",
-                    upgrade79::SIP_BEFORE_SCCP
-                ),
-            }),
+            Err(Broken::SccpTooOldForSip) => at_least(Protocol::Sccp, upgrade79::SCCP_BEFORE_SIP),
+            Err(Broken::SipTooOldForSccp) => at_least(Protocol::Sip, upgrade79::SIP_BEFORE_SCCP),
         };
     }
     match upgrade::hop_before(family, &from.version, &to.version) {
         Some(release) => Step::Hop(Need {
             protocol: None,
-            from: (8, 3, 3),
-            below: Some((8, 5, 3)),
+            from: upgrade::HOP_BELOW,
+            below: Some(upgrade::HOP_TO),
             words: format!("any {release} load for {name}"),
         }),
         None => Step::Direct,
@@ -360,10 +353,18 @@ pub fn bands(family: FamilyId, target: &Load) -> Vec<Band> {
         ];
     }
     let five = models::family(family).manifest_style == ManifestStyle::FiveImages;
-    if five && target.version.cmp_release(8, 5, 3).is_ge() {
+    let (below, to) = (upgrade::HOP_BELOW, upgrade::HOP_TO);
+    if five && target.version.cmp_release(to.0, to.1, to.2).is_ge() {
+        let from = format!("{}.{}({})", below.0, below.1, below.2);
         return vec![
-            band("before 8.3(3)", at(target.protocol, 8, 0, 0)),
-            band("8.3(3) or later", at(target.protocol, 8, 3, 3)),
+            band(
+                &format!("before {from}"),
+                at(target.protocol, below.0, 0, 0),
+            ),
+            band(
+                &format!("{from} or later"),
+                at(target.protocol, below.0, below.1, below.2),
+            ),
         ];
     }
     vec![band("any load", at(target.protocol, 0, 0, 0))]
