@@ -11,6 +11,9 @@ use anyhow::{Context as _, bail};
 use crate::files::{copy_tree, sync_tree};
 use crate::{Workspace, run};
 
+/// Beside the staging directory: the served wasm with its `name` section kept.
+pub(crate) const NAMED_WASM: &str = "lifeline_web_bg.named.wasm";
+
 /// The wasm-bindgen output name: `dist/lifeline_web.js` and `dist/lifeline_web_bg.wasm`.
 const OUT_NAME: &str = "lifeline_web";
 
@@ -109,6 +112,9 @@ impl Workspace {
         let out_wasm = staging.join(format!("{OUT_NAME}_bg.wasm"));
         let raw = std::fs::read(&out_wasm)?;
         std::fs::write(&out_wasm, strip_custom_sections(&raw, &["name"])?)?;
+        // The same wasm with its names, for a size profiler (`twiggy top`): what
+        // the browser gets, function by function.
+        std::fs::write(self.target_dir.join("xtask").join(NAMED_WASM), &raw)?;
 
         let static_dir = self.root.join("web").join("static");
         if static_dir.is_dir() {
