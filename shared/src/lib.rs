@@ -48,6 +48,7 @@ pub mod plan;
 pub mod protocol;
 pub mod size;
 pub mod sort;
+pub mod sorted;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 #[cfg(any(test, feature = "testkit"))]

@@ -6,9 +6,9 @@
 
 use crate::config::mac::Mac;
 use crate::models::{self, FamilyId, Protocol};
+use crate::sorted;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 /// The bundle manifest's file name.
@@ -165,7 +165,7 @@ pub fn check_manifest(m: &Manifest, max_total: u64, max_files: usize) -> Result<
         ));
     }
     let mut total: u64 = 0;
-    let mut names = BTreeSet::new();
+    let mut names = Vec::new();
     for f in &m.files {
         let n = &f.name;
         let safe = !n.is_empty()
@@ -178,7 +178,7 @@ pub fn check_manifest(m: &Manifest, max_total: u64, max_files: usize) -> Result<
             return Err(format!("`{n}` is not a safe file name for a TFTP root"));
         }
         // Names that differ only in case are allowed: that is what aliases are.
-        if !names.insert(n.as_str()) {
+        if !sorted::insert(&mut names, n.as_str()) {
             return Err(format!("`{n}` appears twice"));
         }
         if f.sha256.len() != 64

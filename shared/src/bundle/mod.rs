@@ -35,6 +35,7 @@ use crate::firmware::archive::{ArchiveError, Limits, ZipIndex};
 use crate::firmware::inspect::{ImageStatus, Report, Role};
 use crate::firmware::package::{self, InputKind, PackageError};
 use crate::models::{self, Protocol};
+use crate::sorted;
 use manifest::sha256_hex;
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -132,15 +133,16 @@ pub fn firmware_from_package(
     report: &Report,
 ) -> Result<Vec<(String, Vec<u8>)>, BundleError> {
     let pkg = package::read(data, &Limits::default())?;
-    let mut by_path: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut by_path: Vec<(String, Vec<u8>)> = Vec::new();
     for e in pkg.entries {
         // The first of two same paths is the one the report read.
-        by_path.entry(e.path).or_insert(e.data);
+        if sorted::get(&by_path, e.path.as_str()).is_none() {
+            sorted::set(&mut by_path, e.path, e.data);
+        }
     }
     let mut out = Vec::new();
     for e in report.entries.iter().filter(|e| wanted(e.role)) {
-        let data = by_path
-            .remove(&e.path)
+        let data = sorted::remove(&mut by_path, e.path.as_str())
             .ok_or_else(|| BundleError::MissingContent(e.name.clone()))?;
         out.push((e.name.clone(), data));
     }
@@ -236,19 +238,16 @@ pub fn build_with_options(
         return Err(BundleError::NoTftpServer);
     }
     let mut contents: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut kinds: BTreeMap<String, Kind> = BTreeMap::new();
-    // Filled by inserts, not `collect`: collecting into a B-tree sorts its
-    // input first, which compiles one more copy of the standard sort.
-    let mut by_name: BTreeMap<&str, &Vec<u8>> = BTreeMap::new();
+    let mut kinds: Vec<(String, Kind)> = Vec::new();
+    let mut by_name: Vec<(&str, &Vec<u8>)> = Vec::new();
     for (name, data) in &firmware {
-        by_name.insert(name.as_str(), data);
+        sorted::set(&mut by_name, name.as_str(), data);
     }
     for e in report.entries.iter().filter(|e| wanted(e.role)) {
-        let data = by_name
-            .get(e.name.as_str())
+        let data = sorted::get(&by_name, e.name.as_str())
             .ok_or_else(|| BundleError::MissingContent(e.name.clone()))?;
         contents.insert(e.name.clone(), (*data).clone());
-        kinds.insert(e.name.clone(), Kind::Firmware);
+        sorted::set(&mut kinds, e.name.clone(), Kind::Firmware);
     }
     let mut aliases = Vec::new();
     for m in &report.manifests {
@@ -261,7 +260,7 @@ pub fn build_with_options(
                     .cloned()
                     .ok_or_else(|| BundleError::MissingContent(target.clone()))?;
                 contents.insert(img.name.clone(), data);
-                kinds.insert(img.name.clone(), Kind::Alias);
+                sorted::set(&mut kinds, img.name.clone(), Kind::Alias);
                 aliases.push(Alias {
                     name: img.name.clone(),
                     target: target.clone(),
@@ -280,7 +279,7 @@ pub fn build_with_options(
             .ok_or_else(|| BundleError::MissingContent(m.name.clone()))?;
         for r in missing_recovery_manifests(report) {
             contents.insert(r.to_string(), data.clone());
-            kinds.insert(r.to_string(), Kind::Alias);
+            sorted::set(&mut kinds, r.to_string(), Kind::Alias);
             aliases.push(Alias {
                 name: r.to_string(),
                 target: m.name.clone(),
@@ -324,7 +323,7 @@ pub fn build_with_options(
         call_managers: settings.call_managers.clone(),
     })?;
     contents.insert("XMLDefault.cnf.xml".into(), xml.into_bytes());
-    kinds.insert("XMLDefault.cnf.xml".into(), Kind::Config);
+    sorted::set(&mut kinds, "XMLDefault.cnf.xml".into(), Kind::Config);
     for p in &settings.phones {
         let (xml, f) = cnf_xml::sep_cnf(&PhoneSettings {
             mac: p.mac,
@@ -341,7 +340,7 @@ pub fn build_with_options(
         findings.extend(f);
         let name = cnf_xml::sep_file_name(&p.mac);
         contents.insert(name.clone(), xml.into_bytes());
-        kinds.insert(name, Kind::Config);
+        sorted::set(&mut kinds, name, Kind::Config);
     }
     if protocol == Protocol::Sip
         && family != Some(models::FamilyId::F7940_7960)
@@ -356,18 +355,22 @@ pub fn build_with_options(
             name.clone(),
             crate::config::sip79::dialplan_xml().into_bytes(),
         );
-        kinds.insert(name, Kind::Config);
+        sorted::set(&mut kinds, name, Kind::Config);
     }
     let (extra, f) = family79::files(report, settings, sip)?;
     findings.extend(f);
     for (name, data) in extra {
-        kinds.insert(name.clone(), Kind::Config);
+        sorted::set(&mut kinds, name.clone(), Kind::Config);
         contents.insert(name, data);
     }
 
     let files: Vec<File> = contents
         .iter()
-        .map(|(name, data)| File::of(name, data, kinds[name]))
+        .map(|(name, data)| {
+            // Each file was given its kind where it went into `contents`.
+            let kind = sorted::get(&kinds, name.as_str()).copied();
+            File::of(name, data, kind.unwrap_or(Kind::Firmware))
+        })
         .collect();
     let id = bundle_id(&files);
     Ok(Bundle {

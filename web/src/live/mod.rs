@@ -29,11 +29,11 @@ pub use card::{PhoneView, label, simulated_only};
 pub use log::{Log, LogLine, Tone};
 pub use sim::SimRun;
 
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::rc::Rc;
 
 use lifeline_shared::events::{Event, PhoneState, PhoneSummary};
+use lifeline_shared::sorted;
 
 use crate::clock::Clock;
 
@@ -93,9 +93,9 @@ pub struct Live {
     pub done: Vec<String>,
     /// The last phone that finished.
     pub alert: Option<Alert>,
-    /// Each card's last announcement: the helper's time of it (ms) and this
+    /// Each card's last announcement by card id, sorted: the helper's time of it (ms) and this
     /// page's monotonic time when it arrived, for "last heard N s ago".
-    pub heard: BTreeMap<String, (u64, u64)>,
+    pub heard: Vec<(String, (u64, u64))>,
     /// The page's simulated phones ("Try with simulated phones").
     pub simulation: SimRun,
     /// The last "This phone runs …" the page told the helper, and its answer.
@@ -126,7 +126,7 @@ impl Default for Live {
             stale_since: None,
             done: Vec::new(),
             alert: None,
-            heard: BTreeMap::new(),
+            heard: Vec::new(),
             simulation: SimRun::Idle,
             start: None,
         }
@@ -159,18 +159,16 @@ impl Live {
     /// per announcement.
     pub fn note_heard(&mut self, p: &PhoneSummary, at: u64) {
         if let Some(a) = &p.announced {
-            let seen = self.heard.get(&p.id).map(|(ms, _)| *ms);
+            let seen = sorted::get(&self.heard, p.id.as_str()).map(|(ms, _)| *ms);
             if seen != Some(a.heard_ms) {
-                self.heard.insert(p.id.clone(), (a.heard_ms, at));
+                sorted::set(&mut self.heard, p.id.clone(), (a.heard_ms, at));
             }
         }
     }
 
     /// How long ago card `id` last announced itself, at `now` (monotonic ms).
     pub fn heard_secs(&self, id: &str, now: u64) -> Option<u64> {
-        self.heard
-            .get(id)
-            .map(|(_, at)| now.saturating_sub(*at) / 1000)
+        sorted::get(&self.heard, id).map(|(_, at)| now.saturating_sub(*at) / 1000)
     }
 
     /// One phone's summary changed.

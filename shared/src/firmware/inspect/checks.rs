@@ -13,13 +13,13 @@ use crate::firmware::manifest::ImageLine;
 use crate::firmware::signed::SignedHeader;
 use crate::firmware::version::Version;
 use crate::models::ManifestStyle;
-use std::collections::BTreeSet;
+use crate::sorted;
 
 /// Listed names already reported, so each is reported once.
 #[derive(Default)]
 struct Reported {
-    missing: BTreeSet<String>,
-    case: BTreeSet<String>,
+    missing: Vec<String>,
+    case: Vec<String>,
 }
 
 impl Inspection<'_> {
@@ -125,7 +125,7 @@ impl Inspection<'_> {
         let (found, mut status) = self.names.resolve(&line.name);
         if found.is_none() && line.optional {
             status = ImageStatus::OptionalMissing;
-            if reported.missing.insert(line.name.clone()) {
+            if sorted::insert(&mut reported.missing, line.name.clone()) {
                 self.findings.push(Finding::new(
                     Severity::Info,
                     Code::OptionalImageAbsent,
@@ -139,10 +139,10 @@ impl Inspection<'_> {
             }
         }
         if let Some(i) = found {
-            self.listed.insert(i);
+            self.listed[i] = true;
         }
         match status {
-            ImageStatus::Missing if reported.missing.insert(line.name.clone()) => {
+            ImageStatus::Missing if sorted::insert(&mut reported.missing, line.name.clone()) => {
                 let near = closest(&line.name, self.items.iter().map(|i| i.entry.name.as_str()));
                 self.findings.push(Finding::new(
                     Severity::Error,
@@ -156,7 +156,7 @@ impl Inspection<'_> {
                     "Use the complete firmware zip for this load; every image a manifest lists must be served.",
                 ));
             }
-            ImageStatus::CaseMismatch if reported.case.insert(line.name.clone()) => {
+            ImageStatus::CaseMismatch if sorted::insert(&mut reported.case, line.name.clone()) => {
                 let actual = &self.items[found.unwrap_or_default()].entry.name;
                 self.findings.push(Finding::new(
                     Severity::Warning,
@@ -209,7 +209,7 @@ impl Inspection<'_> {
             return;
         }
         for (i, item) in self.items.iter().enumerate() {
-            if self.readable[i] && is_image_like(&item.entry.name) && !self.listed.contains(&i) {
+            if self.readable[i] && is_image_like(&item.entry.name) && !self.listed[i] {
                 self.findings.push(Finding::new(
                     Severity::Info,
                     Code::UnlistedImage,

@@ -46,7 +46,6 @@ use super::package::{InputKind, Package, PackageError};
 use crate::finding::Finding;
 use names::Names;
 use read::{Item, ParsedManifest, Read};
-use std::collections::BTreeSet;
 
 /// A loose file given to [`inspect_files`] (a dropped file, or one from a folder).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,7 +148,7 @@ struct Inspection<'a> {
     /// The manifests checked against the input, in the order of `parsed` (phase 4).
     manifests: Vec<ManifestReport>,
     /// The entries some manifest lists (phase 4).
-    listed: BTreeSet<usize>,
+    listed: Vec<bool>,
     /// The package the entries came from, when they did (phase 9).
     package: Option<&'a Package>,
     /// The `loadNNN.txt` lists read (phase 9).
@@ -190,7 +189,7 @@ impl<'a> Inspection<'a> {
             parsed: Vec::new(),
             embedded: vec![None; n],
             manifests: Vec::new(),
-            listed: BTreeSet::new(),
+            listed: vec![false; n],
             package: None,
             load_lists: Vec::new(),
             findings,

@@ -16,8 +16,8 @@ use crate::firmware::archive::{self, Entry, Limits, Method, ZipIndex};
 use crate::firmware::manifest::{self, Manifest};
 use crate::firmware::package::{self, Package};
 use crate::firmware::signed::SignedHeader;
+use crate::sorted;
 use md5::{Digest, Md5};
-use std::collections::BTreeSet;
 
 /// How much of each image is kept to read its signed header.
 const IMAGE_HEAD: usize = 64 * 1024;
@@ -201,16 +201,14 @@ impl Inspection<'_> {
     /// Phase 2: every other readable entry, its CRC checked; an image keeps its head for
     /// the signed header, and an image some manifest gives an MD5 for gets one.
     pub(super) fn read_the_rest(&mut self) {
-        // Filled by inserts, not `collect`: collecting into a B-tree sorts its
-        // input first, which compiles one more copy of the standard sort.
-        let mut md5_wanted: BTreeSet<String> = BTreeSet::new();
+        let mut md5_wanted: Vec<String> = Vec::new();
         let images = self
             .parsed
             .iter()
             .filter_map(|p| p.body.as_ref())
             .flat_map(|m| m.images.iter());
         for image in images.filter(|i| i.md5.is_some()) {
-            md5_wanted.insert(image.name.to_ascii_lowercase());
+            sorted::insert(&mut md5_wanted, image.name.to_ascii_lowercase());
         }
         for i in 0..self.items.len() {
             if !self.readable[i] || self.reads[i].is_some() {
@@ -224,7 +222,7 @@ impl Inspection<'_> {
             } else {
                 0
             };
-            let want_md5 = md5_wanted.contains(&name.to_ascii_lowercase());
+            let want_md5 = sorted::contains(&md5_wanted, name.to_ascii_lowercase().as_str());
             self.reads[i] = Some(self.read_entry(i, keep, want_md5));
         }
     }

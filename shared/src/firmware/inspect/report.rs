@@ -270,7 +270,7 @@ impl Inspection<'_> {
             } else {
                 Role::LoadManifest
             }
-        } else if self.listed.contains(&i) {
+        } else if self.listed[i] {
             Role::Image
         } else if is_image_like(name) {
             Role::UnlistedImage
@@ -334,7 +334,7 @@ mod tests {
         ]);
         let mut ins = inspection(&files);
         ins.manifests = vec![manifest_report("term41.default.loads", &["a.sbn"])];
-        ins.listed.insert(3);
+        ins.listed[3] = true;
         let roles: Vec<Role> = (0..files.len()).map(|i| ins.role(i)).collect();
         assert_eq!(
             roles,
