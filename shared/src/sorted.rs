@@ -10,6 +10,15 @@
 
 use std::borrow::Borrow;
 
+/// A sorted map of `pairs`, built at once (one shared sort, so a list in any order
+/// costs `n log n`, not a `Vec::insert` each); of pairs with the same key, the first
+/// is kept.
+pub fn index<K: Ord, V>(mut pairs: Vec<(K, V)>) -> Vec<(K, V)> {
+    crate::sort::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
+    pairs.dedup_by(|later, kept| later.0 == kept.0);
+    pairs
+}
+
 /// Adds `item` to the sorted `set` unless it is there; whether it was new, as
 /// `BTreeSet::insert` says.
 pub fn insert<T: Ord>(set: &mut Vec<T>, item: T) -> bool {
@@ -83,6 +92,17 @@ mod tests {
                 prop_assert_eq!(remove(&mut list, &p), tree.remove(&p));
             }
             prop_assert_eq!(&list, &tree.into_iter().collect::<Vec<_>>());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn an_index_keeps_the_first_of_each_key(pairs in proptest::collection::vec((0u8..30, any::<u16>()), 0..80)) {
+            let mut tree = BTreeMap::new();
+            for (k, v) in &pairs {
+                tree.entry(*k).or_insert(*v);
+            }
+            prop_assert_eq!(index(pairs), tree.into_iter().collect::<Vec<_>>());
         }
     }
 

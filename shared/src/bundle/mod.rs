@@ -133,13 +133,8 @@ pub fn firmware_from_package(
     report: &Report,
 ) -> Result<Vec<(String, Vec<u8>)>, BundleError> {
     let pkg = package::read(data, &Limits::default())?;
-    let mut by_path: Vec<(String, Vec<u8>)> = Vec::new();
-    for e in pkg.entries {
-        // The first of two same paths is the one the report read.
-        if sorted::get(&by_path, e.path.as_str()).is_none() {
-            sorted::set(&mut by_path, e.path, e.data);
-        }
-    }
+    // The first of two same paths is the one the report read.
+    let mut by_path = sorted::index(pkg.entries.into_iter().map(|e| (e.path, e.data)).collect());
     let mut out = Vec::new();
     for e in report.entries.iter().filter(|e| wanted(e.role)) {
         let data = sorted::remove(&mut by_path, e.path.as_str())
@@ -239,10 +234,14 @@ pub fn build_with_options(
     }
     let mut contents: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut kinds: Vec<(String, Kind)> = Vec::new();
-    let mut by_name: Vec<(&str, &Vec<u8>)> = Vec::new();
-    for (name, data) in &firmware {
-        sorted::set(&mut by_name, name.as_str(), data);
-    }
+    // Of two files with one name, the last given wins.
+    let by_name = sorted::index(
+        firmware
+            .iter()
+            .rev()
+            .map(|(n, d)| (n.as_str(), d))
+            .collect(),
+    );
     for e in report.entries.iter().filter(|e| wanted(e.role)) {
         let data = sorted::get(&by_name, e.name.as_str())
             .ok_or_else(|| BundleError::MissingContent(e.name.clone()))?;

@@ -6,7 +6,7 @@
 //! matches).
 
 use super::ImageStatus;
-use std::collections::HashMap;
+use crate::sorted;
 
 /// Whether the name is a `.loads` manifest (any case).
 pub(super) fn is_loads(name: &str) -> bool {
@@ -37,29 +37,33 @@ pub(super) fn strip_loads(name: &str) -> &str {
     }
 }
 
-/// The readable entries by name: exactly as stored, and folded to lower case.
+/// The readable entries by name: exactly as stored, and folded to lower case (each a
+/// sorted list of names and entry indices).
 #[derive(Debug, Default)]
 pub(super) struct Names {
-    exact: HashMap<String, usize>,
-    folded: HashMap<String, usize>,
+    exact: Vec<(String, usize)>,
+    folded: Vec<(String, usize)>,
 }
 
 impl Names {
     /// Indexes the `(entry index, name)` pairs given; the first of each name wins.
     pub(super) fn of<'n>(names: impl Iterator<Item = (usize, &'n str)>) -> Self {
-        let mut index = Names::default();
+        let (mut exact, mut folded) = (Vec::new(), Vec::new());
         for (i, name) in names {
-            index.exact.entry(name.to_string()).or_insert(i);
-            index.folded.entry(name.to_ascii_lowercase()).or_insert(i);
+            exact.push((name.to_string(), i));
+            folded.push((name.to_ascii_lowercase(), i));
         }
-        index
+        Names {
+            exact: sorted::index(exact),
+            folded: sorted::index(folded),
+        }
     }
 
     /// The entry a listed name resolves to, and how it was found.
     pub(super) fn resolve(&self, name: &str) -> (Option<usize>, ImageStatus) {
-        if let Some(&i) = self.exact.get(name) {
+        if let Some(&i) = sorted::get(&self.exact, name) {
             (Some(i), ImageStatus::Present)
-        } else if let Some(&i) = self.folded.get(&name.to_ascii_lowercase()) {
+        } else if let Some(&i) = sorted::get(&self.folded, name.to_ascii_lowercase().as_str()) {
             (Some(i), ImageStatus::CaseMismatch)
         } else {
             (None, ImageStatus::Missing)
@@ -68,7 +72,7 @@ impl Names {
 
     /// Whether an entry has this name, in any case.
     pub(super) fn contains_any_case(&self, name: &str) -> bool {
-        self.folded.contains_key(&name.to_ascii_lowercase())
+        sorted::get(&self.folded, name.to_ascii_lowercase().as_str()).is_some()
     }
 }
 
