@@ -40,6 +40,8 @@
 //! and [`PhoneSpec::time_limit`] over everything), so a phone always reaches
 //! a verdict; the first problem is the verdict and nothing is fetched after
 //! it; memory per phone is a few small files and one image header.
+//!
+//! [`Transport::Http`]: crate::simulate::spec::Transport::Http
 
 use std::collections::VecDeque;
 use std::net::{SocketAddr, SocketAddrV4};
