@@ -17,7 +17,8 @@ use tokio::net::TcpSocket;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::{Incoming, Net, What};
+use super::plan::Net;
+use super::sockets::{Incoming, What};
 
 /// The most read from a connection at once.
 const READ_CHUNK: usize = 64 * 1024;

@@ -30,7 +30,8 @@ use lifeline_shared::models::{self, FamilyId, Model, Protocol};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::{CISCO_OUI, Net, drive};
+use super::drive::drive;
+use super::plan::{CISCO_OUI, Net};
 use crate::events::Events;
 use crate::files::FileSource;
 use crate::tftp::clock;

@@ -25,6 +25,12 @@
 //! first (`phone/http.rs`): `GET /<file>` on the TFTP server's HTTP port, and
 //! TFTP from then on when nothing answers there.
 //!
+//! This file holds the phone as its driver sees it, and how a run ends. The
+//! rest is in rooms of its own: `dhcp` (the lease and the TFTP server it
+//! names), `sequence` (the order of the files and what each leads to), `fetch`
+//! (one file asked for, and its record), `boot79`, `http`, `loads` and
+//! `register`.
+//!
 //! Every signed file's embedded name (tag 14) is compared with the name asked
 //! for. Names that differ only in case are accepted with a note: the phones
 //! reported stuck on `Jar…`/`jar…` were stuck on "File not found" from a
@@ -34,29 +40,19 @@
 //! and [`PhoneSpec::time_limit`] over everything), so a phone always reaches
 //! a verdict; the first problem is the verdict and nothing is fetched after
 //! it; memory per phone is a few small files and one image header.
+//!
+//! [`Transport::Http`]: crate::simulate::spec::Transport::Http
 
 use std::collections::VecDeque;
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::net::{SocketAddr, SocketAddrV4};
 
-use lifeline_shared::config::{cnf_xml, sip79};
 use lifeline_shared::firmware::manifest::ImageLine;
-use lifeline_shared::firmware::signed::SignedHeader;
 
-use super::checks;
-use super::dhcp_client::{self, DhcpClient, Lease, TftpChoice, TftpSource};
-use super::report::{FileOutcome, FileRecord, PhoneReport, Problem, Step, Stuck, Verdict};
-use super::spec::{Network, PhoneSpec, Scenario, Transport};
-use super::tftp_client::{self, Failure, Limits, Received, Transfer};
+use super::dhcp_client::{self, DhcpClient, Lease, TftpSource};
+use super::report::{FileRecord, PhoneReport, Problem, Step, Stuck, Verdict};
+use super::spec::{Network, PhoneSpec, Scenario};
+use super::tftp_client::{Failure, Transfer};
 use crate::tftp::time::Time;
-
-/// The largest `.loads` file: a 64 KiB header and a 64 KiB body.
-const MANIFEST_MAX: u64 = 128 * 1024;
-/// An image's signed header fits in this (its length is a `u16`).
-const HEADER_KEEP: usize = 64 * 1024;
-/// The largest image accepted (real ones are under 8 MB).
-const IMAGE_MAX: u64 = 64 * 1024 * 1024;
-/// The largest CTL/ITL file accepted (real ones are a few KB).
-const SECURITY_MAX: u64 = 1024 * 1024;
 
 /// Which of the phone's sockets a datagram goes through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -367,413 +363,7 @@ impl Phone {
         }
     }
 
-    // ---- the sequence ---------------------------------------------------------
-
-    fn after_dhcp(&mut self, now: Time) {
-        let Some(dhcp) = &mut self.dhcp else { return };
-        while let Some(bytes) = dhcp.poll_transmit() {
-            self.out.push_back(Transmit {
-                socket: SocketId::Dhcp,
-                to: SocketAddr::V4(SocketAddrV4::new(
-                    Ipv4Addr::BROADCAST,
-                    dhcp_client::SERVER_PORT,
-                )),
-                bytes,
-            });
-        }
-        let Some(result) = dhcp.result().cloned() else {
-            return;
-        };
-        self.notes.extend(dhcp.notes().iter().cloned());
-        self.dhcp = None;
-        let lease = match result {
-            Ok(lease) => lease,
-            Err(failure) => {
-                self.stuck(now, Step::Dhcp, None, Problem::Dhcp(failure));
-                return;
-            }
-        };
-        if lease.offers_from.len() > 1 {
-            self.notes.push(format!(
-                "{} DHCP servers answered ({}); the phone took the first offer, from {}",
-                lease.offers_from.len(),
-                join(&lease.offers_from),
-                lease.server
-            ));
-        }
-        let choice = dhcp_client::choose_tftp(&lease);
-        self.lease = Some(lease.clone());
-        match choice {
-            TftpChoice::Server {
-                address,
-                source,
-                notes,
-            } => {
-                self.notes.extend(notes);
-                self.server = Some(SocketAddr::V4(SocketAddrV4::new(address, 69)));
-                self.source = Some(source);
-                self.events.push_back(format!(
-                    "DHCP: {} from {}; TFTP server {address} from {}",
-                    lease.address,
-                    lease.server,
-                    source.words()
-                ));
-                self.begin(now);
-            }
-            TftpChoice::HostName(name) => {
-                let reason = format!(
-                    "option 66 from {} names the host `{name}`, and the simulator does not \
-                     look names up; run it again with --server ADDRESS",
-                    lease.server
-                );
-                self.events.push_back(format!("could not run: {reason}"));
-                self.finish(now, Verdict::CouldNotRun { reason });
-            }
-            TftpChoice::Nothing(why) => self.stuck(
-                now,
-                Step::Dhcp,
-                None,
-                Problem::NoTftpServer {
-                    server: lease.server,
-                    why,
-                },
-            ),
-        }
-    }
-
-    /// The first file, once the TFTP server is known.
-    fn begin(&mut self, now: Time) {
-        if self.is_79() {
-            return self.begin_79(now);
-        }
-        let model = self.spec.model;
-        match self.mode {
-            Scenario::Recovery => match model.recovery_manifest {
-                Some(name) => self.fetch(now, Step::RecoveryManifest, name.to_owned()),
-                None => self.could_not_run(
-                    now,
-                    format!(
-                        "{} has no termNN.default.loads recovery manifest Lifeline knows of \
-                         (after a factory reset it boots as usual and asks for its \
-                         configuration); simulate it with --mode boot",
-                        lifeline_shared::models::with_article(model.name)
-                    ),
-                ),
-            },
-            Scenario::Boot => {
-                let family = lifeline_shared::models::family(model.family);
-                if !family.boot_order_verified() {
-                    self.notes.push(format!(
-                        "the order of the files is the one documented for the 79xx (security \
-                         files, configuration, load, images); it has not been captured from \
-                         the {} itself",
-                        family.name
-                    ));
-                }
-                let sep = self.spec.mac.sep_name();
-                self.security = VecDeque::from([
-                    format!("CTL{sep}.tlv"),
-                    format!("ITL{sep}.tlv"),
-                    "ITLFile.tlv".to_owned(),
-                ]);
-                self.next_security(now);
-            }
-        }
-    }
-
-    /// The configuration again, without the security files (the phone is up).
-    fn ask_config(&mut self, now: Time) {
-        self.security.clear();
-        self.next_security(now);
-    }
-
-    /// Forgets what this boot fetched, for the next one.
-    fn forget_boot(&mut self) {
-        self.security.clear();
-        self.sip_queue.clear();
-        self.sip_image_own = None;
-        self.sip_image_default = None;
-        self.sip_read.clear();
-        self.manifest = None;
-        self.images.clear();
-        self.image_line = None;
-        self.image_count = 0;
-        self.optional_absent = 0;
-        self.load = None;
-        self.served_xml = None;
-        self.served_79_own = None;
-        self.served_79_default = None;
-    }
-
-    fn next_security(&mut self, now: Time) {
-        match self.security.pop_front() {
-            Some(name) => self.fetch(now, Step::SecurityFile, name),
-            None if self.is_79() && self.after_security_79(now) => {}
-            None => self.fetch(
-                now,
-                Step::PhoneConfig,
-                cnf_xml::sep_file_name(&self.spec.mac),
-            ),
-        }
-    }
-
-    fn fetch(&mut self, now: Time, step: Step, file: String) {
-        let Some(server) = self.server else { return };
-        let limits = match step {
-            Step::SecurityFile => Limits {
-                keep: 0,
-                max_size: SECURITY_MAX,
-                md5: false,
-            },
-            Step::PhoneConfig | Step::DefaultConfig => Limits {
-                keep: cnf_xml::MAX_CNF,
-                max_size: cnf_xml::MAX_CNF as u64,
-                md5: false,
-            },
-            Step::Os79xx | Step::SipConfig => Limits {
-                keep: sip79::MAX_CNF_TEXT,
-                max_size: sip79::MAX_CNF_TEXT as u64,
-                md5: false,
-            },
-            Step::RecoveryManifest | Step::LoadManifest => Limits {
-                keep: MANIFEST_MAX as usize,
-                max_size: MANIFEST_MAX,
-                md5: false,
-            },
-            Step::Image { .. } | Step::Dhcp | Step::Register => Limits {
-                keep: HEADER_KEEP,
-                max_size: IMAGE_MAX,
-                md5: self.image_line.as_ref().is_some_and(|l| l.md5.is_some()),
-            },
-        };
-        if self.spec.transport == Transport::Http && !self.http_off {
-            self.fetch_http(now, server, step, file, limits);
-            return;
-        }
-        let id = self.next_id;
-        self.next_id += 1;
-        let transfer = Transfer::new(
-            now,
-            server,
-            &file,
-            self.spec.tftp_options,
-            limits,
-            tftp_client::Patience::PHONE,
-        );
-        self.current = Some(Current {
-            id,
-            step,
-            transfer,
-            started: now,
-        });
-        // A name that cannot be requested fails at once.
-        self.after_transfer(now);
-    }
-
-    /// Moves the current transfer's datagrams out, and acts on its result.
-    fn after_transfer(&mut self, now: Time) {
-        let Some(c) = &mut self.current else { return };
-        while let Some((to, bytes)) = c.transfer.poll_transmit() {
-            self.out.push_back(Transmit {
-                socket: SocketId::Tftp(c.id),
-                to,
-                bytes,
-            });
-        }
-        let Some(result) = c.transfer.take_result() else {
-            return;
-        };
-        let Some(c) = self.current.take() else { return };
-        let file = c.transfer.file().to_owned();
-        if !c.transfer.is_finished() {
-            self.dallying.push((c.id, c.transfer));
-        }
-        self.record(now, c.started, &c.step, &file, &result, Transport::Tftp);
-        self.on_file(now, c.step, file, result);
-    }
-
-    fn record(
-        &mut self,
-        now: Time,
-        started: Time,
-        step: &Step,
-        file: &str,
-        result: &Result<Received, Failure>,
-        transport: Transport,
-    ) {
-        let outcome = match result {
-            Ok(r) => {
-                self.bytes += r.size;
-                FileOutcome::Received {
-                    size: r.size,
-                    blksize: r.blksize,
-                    signed_as: SignedHeader::parse(&r.head)
-                        .ok()
-                        .and_then(|(h, _)| h.file_name),
-                }
-            }
-            Err(Failure::NotFound { .. }) => FileOutcome::NotFound,
-            Err(other) => FileOutcome::Failed {
-                why: other.to_string(),
-            },
-        };
-        let over = if transport == Transport::Http {
-            " over HTTP"
-        } else {
-            ""
-        };
-        let line = match &outcome {
-            FileOutcome::Received { size, .. } => format!("got {file} ({size} bytes){over}"),
-            FileOutcome::NotFound => format!("{file}: not found"),
-            FileOutcome::Failed { why } => format!("{file}: {why}"),
-        };
-        self.events.push_back(line);
-        self.files.push(FileRecord {
-            name: file.to_owned(),
-            step: step.clone(),
-            outcome,
-            retransmissions: match result {
-                Ok(r) => r.retransmissions,
-                Err(_) => 0,
-            },
-            elapsed: now.saturating_duration_since(started),
-            transport,
-        });
-    }
-
-    fn on_file(&mut self, now: Time, step: Step, file: String, result: Result<Received, Failure>) {
-        if self.handles_79(&step) {
-            return self.on_file_79(now, step, file, result);
-        }
-        let server = self.server.unwrap_or(SocketAddr::from(([0, 0, 0, 0], 69)));
-        match (step, result) {
-            (Step::SecurityFile, Ok(_)) => {
-                self.notes.push(format!(
-                    "the server has {file}; a real phone would trust the certificates in it (the simulator does not read it)"
-                ));
-                self.next_security(now);
-            }
-            (Step::SecurityFile, Err(Failure::NotFound { .. } | Failure::ServerError { .. })) => {
-                self.next_security(now);
-            }
-            (Step::PhoneConfig, Ok(r)) => match self.config_load(&file, &r.head, false) {
-                named if self.runs.is_some() => {
-                    self.config_named(now, Step::PhoneConfig, file, named)
-                }
-                Ok(load) => self.load_manifest(now, load),
-                Err(problem) => self.stuck(now, Step::PhoneConfig, Some(file), problem),
-            },
-            (Step::PhoneConfig, Err(Failure::NotFound { .. } | Failure::ServerError { .. })) => {
-                self.fetch(now, Step::DefaultConfig, "XMLDefault.cnf.xml".to_owned());
-            }
-            (Step::DefaultConfig, Ok(r)) => match self.config_load(&file, &r.head, true) {
-                named if self.runs.is_some() => {
-                    self.config_named(now, Step::DefaultConfig, file, named)
-                }
-                Ok(load) => self.load_manifest(now, load),
-                Err(problem) => self.stuck(now, Step::DefaultConfig, Some(file), problem),
-            },
-            (Step::DefaultConfig, Err(Failure::NotFound { .. })) => self.stuck(
-                now,
-                Step::DefaultConfig,
-                Some(file),
-                Problem::NoConfig {
-                    sep: cnf_xml::sep_file_name(&self.spec.mac),
-                    server,
-                },
-            ),
-            (step @ (Step::RecoveryManifest | Step::LoadManifest), Ok(r)) => {
-                match checks::read_manifest(self.spec.model, &file, &r.head, &mut self.notes) {
-                    Ok(manifest) => {
-                        let images = manifest.images;
-                        self.image_count = images.len();
-                        self.manifest = Some(file);
-                        if step == Step::RecoveryManifest {
-                            self.recovery_manifest(manifest.release.as_deref(), &images);
-                        }
-                        self.images = images.into();
-                        self.next_image(now);
-                    }
-                    Err(problem) => self.stuck(now, step, Some(file), problem),
-                }
-            }
-            (step @ Step::Image { .. }, Ok(r)) => {
-                let checked = match self.image_line.take() {
-                    Some(line) => checks::image_against_line(&line, r.size, r.md5.as_deref()),
-                    None => Ok(()),
-                }
-                .and_then(|()| checks::check_signed(&file, &r.head, &mut self.notes).map(|_| ()));
-                match checked {
-                    Ok(()) => self.next_image(now),
-                    Err(problem) => self.stuck(now, step, Some(file), problem),
-                }
-            }
-            (Step::Image { .. }, Err(Failure::NotFound { .. }))
-                if self.image_line.as_ref().is_some_and(|l| l.optional) =>
-            {
-                self.image_line = None;
-                self.optional_absent += 1;
-                self.notes.push(format!(
-                    "{file} is listed as optional (#+): a newer load fetches it when the server \
-                     has it; this server has not, so the phone goes on without it"
-                ));
-                self.next_image(now);
-            }
-            (step, Err(failure)) => {
-                self.stuck(now, step, Some(file), Problem::Transfer { server, failure })
-            }
-            (Step::Dhcp | Step::Os79xx | Step::SipConfig | Step::Register, Ok(_)) => {}
-        }
-    }
-
-    /// The load a configuration names for this phone, told as an event.
-    fn config_load(&mut self, file: &str, bytes: &[u8], default: bool) -> Result<String, Problem> {
-        self.served_xml = Some(String::from_utf8_lossy(bytes).into_owned());
-        let load = checks::config_load(self.spec.model, bytes, default)?;
-        self.events
-            .push_back(format!("{file} names the load {load}"));
-        Ok(load)
-    }
-
-    fn load_manifest(&mut self, now: Time, load: String) {
-        let file = format!("{load}.loads");
-        self.load = Some(load);
-        self.fetch(now, Step::LoadManifest, file);
-    }
-
-    fn next_image(&mut self, now: Time) {
-        match self.images.pop_front() {
-            Some(image) => {
-                let index = self.image_count - self.images.len();
-                let step = Step::Image {
-                    index,
-                    of: self.image_count,
-                    manifest: self.manifest.clone().unwrap_or_default(),
-                };
-                let name = image.name.clone();
-                self.image_line = Some(image);
-                self.fetch(now, step, name);
-            }
-            None if self.fetched(now) => {}
-            None => {
-                let manifest = self.manifest.clone().unwrap_or_default();
-                self.events.push_back(format!(
-                    "would recover: {manifest} and its {} images",
-                    self.image_count - self.optional_absent
-                ));
-                self.recovered(
-                    now,
-                    Verdict::WouldRecover {
-                        manifest,
-                        load: self.load.clone(),
-                        images: self.image_count - self.optional_absent,
-                        bytes: self.bytes,
-                        registered: None,
-                    },
-                );
-            }
-        }
-    }
+    // ---- the end --------------------------------------------------------------
 
     fn stuck(&mut self, now: Time, step: Step, file: Option<String>, problem: Problem) {
         // A phone running a load that loses a file (no answer, or the server
@@ -838,18 +428,13 @@ impl Phone {
     }
 }
 
-fn join(addresses: &[Ipv4Addr]) -> String {
-    addresses
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 mod boot79;
+mod dhcp;
+mod fetch;
 mod http;
 mod loads;
 mod register;
+mod sequence;
 
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,10 @@
 use lifeline_shared::config::sip79;
 use lifeline_shared::models::Protocol;
 
-use super::{Failure, Phone, Problem, Received, Step, Time};
+use super::Phone;
+use crate::simulate::report::{Problem, Step};
+use crate::simulate::tftp_client::{Failure, Received};
+use crate::tftp::time::Time;
 
 /// The SIP image's files after the security file, in order, each with its step.
 fn sip_files(sep: &str) -> Vec<(Step, String)> {

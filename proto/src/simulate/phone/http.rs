@@ -8,8 +8,10 @@
 
 use std::net::SocketAddr;
 
-use super::{Phone, SocketId, Step, Transmit, Transport};
+use super::{Phone, SocketId, Transmit};
 use crate::simulate::http_client::{Connection, HttpGet};
+use crate::simulate::report::Step;
+use crate::simulate::spec::Transport;
 use crate::simulate::tftp_client::Limits;
 use crate::tftp::time::Time;
 

@@ -16,7 +16,7 @@ use lifeline_shared::testkit::{self, SEED_IMAGE_NAMES as IMAGES};
 use super::*;
 use crate::dhcp::wire::ClientMessage;
 use crate::simulate::report::{self, FileOutcome, Problem, Step, Verdict};
-use crate::simulate::spec::HTTP_PORT;
+use crate::simulate::spec::{HTTP_PORT, Transport};
 use crate::simulate::tftp_client::Failure;
 
 const SERVER_IP: Ipv4Addr = Ipv4Addr::new(10, 78, 0, 1);

@@ -1,6 +1,7 @@
 //! Verdicts in words, the summary, the JSON and the exit status.
 
 use super::*;
+use crate::simulate::tftp_client::Failure;
 use lifeline_shared::models;
 
 fn report(verdict: Verdict) -> PhoneReport {
