@@ -18,7 +18,9 @@
 //!   it is a repeat on the same card.
 //!
 //! Layout: [`catalog`] what the tracker knows of the served bundle; `cards`
-//! which card a request belongs to.
+//! which card a request belongs to; `attempt` what a phone's requests,
+//! transfer ends and DHCP steps make of its card; `annotations` what else a
+//! card is told (announcements, configurations served, walks, simulations).
 //!
 //! A phone's CDP or LLDP-MED announcement ([`Event::Neighbour`]) puts what it
 //! said on its card (by MAC), before or without any request, with a note on
@@ -28,6 +30,8 @@
 //! re-judges each against the new bundle, or archives it, and says which
 //! ([`Switched`]).
 
+mod annotations;
+mod attempt;
 mod cards;
 mod catalog;
 
@@ -37,12 +41,11 @@ pub use catalog::Catalog;
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
 
+use attempt::{find_file, not_found, on_dhcp, recount};
+
 use crate::events::{
-    Announced, ConfigServed, DhcpStep, Diagnosis, Event, FileState, NeighbourHeard, Outcome,
-    PhoneFile, PhoneState, PhoneSummary, Registration, Resolution, Simulated, SimulatedOutcome,
-    SimulationStarted, SimulationVerdict, Switched, TftpEnd, TftpRequest, is_normal_miss,
+    DhcpStep, Diagnosis, Event, FileState, PhoneState, PhoneSummary, Switched, TftpEnd, TftpRequest,
 };
-use crate::models;
 
 /// How long without a request before a phone in the middle of recovery is "stuck".
 pub const QUIET_LIMIT_MS: u64 = 5 * 60 * 1000;
@@ -325,132 +328,6 @@ impl Tracker {
         vec![out]
     }
 
-    /// A phone announced itself: its card (by MAC) gets what it said, its
-    /// model when nothing else told it, and a note on its load against the
-    /// bundle's. An announcement is no request: the card's state, files and
-    /// quiet-time clock are left alone.
-    fn on_announcement(&mut self, now: u64, n: &NeighbourHeard) -> Vec<PhoneSummary> {
-        let key = self.phone_by_mac(now, &n.mac, n.address);
-        let family = n
-            .model
-            .as_deref()
-            .and_then(models::model)
-            .map(|m| m.family)
-            .or_else(|| n.announced.load.as_deref().and_then(models::family_of_name));
-        let note = family
-            .zip(n.announced.load.as_deref())
-            .and_then(|(f, load)| self.catalog.load_note(f, load));
-        let p = self.phones.get_mut(&key).expect("every key names a card");
-        let s = &mut p.summary;
-        s.mac = Some(n.mac.clone());
-        if s.model.is_none() {
-            s.model = n.model.clone();
-        }
-        if s.address.is_none() {
-            s.address = n.address;
-        }
-        s.announced = Some(Box::new(Announced {
-            heard_ms: now,
-            note,
-            ..n.announced.clone()
-        }));
-        let mut out = s.clone();
-        self.bound(&key);
-        if let Some((old, new)) = self.renamed.take()
-            && new == key
-        {
-            out.renamed_from = Some(old);
-        }
-        vec![out]
-    }
-
-    /// A configuration was served: its card says whom the phone registers
-    /// as. A simulated phone's goes to its MAC's card; a real phone's to the
-    /// card its request went to. A phone's own file wins over a default one
-    /// served to it later.
-    fn on_config(&mut self, now: u64, c: &ConfigServed) -> Vec<PhoneSummary> {
-        let ip = client_ip(c.client);
-        let key = match ip.and_then(|a| self.simulated.get(&a)).cloned() {
-            Some(mac) => self.phone_by_mac(now, &mac, None),
-            None => self.phone_for_request(now, ip, &c.file),
-        };
-        let p = self.phones.get_mut(&key).expect("every key names a card");
-        let s = &mut p.summary;
-        let asked = c.file.trim_start_matches(['/', '\\']).to_string();
-        if !c.own && s.registers.as_ref().is_some_and(|r| r.own) {
-            return Vec::new();
-        }
-        s.registers = Some(Box::new(Registration {
-            file: asked,
-            own: c.own,
-            words: c.registers.sentence(),
-        }));
-        let out = s.clone();
-        self.bound(&key);
-        self.take_renamed(&key, out)
-    }
-
-    /// A phone's way through the upgrade plan moved: its card shows it.
-    fn on_walk(&mut self, now: u64, w: &crate::plan::walk::WalkStatus) -> Vec<PhoneSummary> {
-        let v4 = match w.address {
-            Some(std::net::IpAddr::V4(a)) => Some(a),
-            _ => None,
-        };
-        let key = match &w.mac {
-            Some(mac) => self.phone_by_mac(now, mac, v4),
-            // The card this address's requests go to: its walk is that phone's.
-            None => self.phone_of(now, v4),
-        };
-        let p = self.phones.get_mut(&key).expect("every key names a card");
-        p.summary.walk = Some(Box::new(w.clone()));
-        let out = p.summary.clone();
-        self.bound(&key);
-        self.take_renamed(&key, out)
-    }
-
-    /// Simulated phones start: their addresses are remembered as
-    /// simulated, and each MAC's card says a simulation runs.
-    fn on_simulation(&mut self, now: u64, run: &SimulationStarted) -> Vec<PhoneSummary> {
-        if self.simulated.len() + run.phones.len() > MAX_SIMULATED {
-            self.simulated.clear();
-        }
-        let mut changed = Vec::new();
-        for phone in &run.phones {
-            self.simulated.insert(phone.source, phone.mac.clone());
-            let key = self.phone_by_mac(now, &phone.mac, None);
-            let p = self.phones.get_mut(&key).expect("every key names a card");
-            let s = &mut p.summary;
-            if s.model.is_none() {
-                s.model = Some(phone.model.clone());
-            }
-            s.simulation = Some(Box::new(Simulated {
-                outcome: SimulatedOutcome::Running,
-                sentence: format!(
-                    "a simulated {} with this MAC is booting against the helper's TFTP server",
-                    phone.model
-                ),
-                code: None,
-                registered: None,
-            }));
-            changed.push(s.clone());
-            self.bound(&key);
-        }
-        changed
-    }
-
-    /// One simulated phone's verdict, on its MAC's card.
-    fn on_verdict(&mut self, now: u64, v: &SimulationVerdict) -> Vec<PhoneSummary> {
-        let key = self.phone_by_mac(now, &v.mac, None);
-        let p = self.phones.get_mut(&key).expect("every key names a card");
-        if p.summary.model.is_none() {
-            p.summary.model = Some(v.model.clone());
-        }
-        p.summary.simulation = Some(Box::new(v.result.clone()));
-        let out = p.summary.clone();
-        self.bound(&key);
-        vec![out]
-    }
-
     /// `out`, with the id it had before, when the event being handled
     /// renamed it.
     fn take_renamed(&mut self, key: &str, mut out: PhoneSummary) -> Vec<PhoneSummary> {
@@ -495,214 +372,6 @@ impl Tracker {
         }
     }
 
-    fn on_request(&mut self, key: &str, r: &TftpRequest) {
-        let asked = r.file.trim_start_matches(['/', '\\']).to_string();
-        let lower = asked.to_ascii_lowercase();
-        let catalog = &self.catalog;
-        let phone = self.phones.get_mut(key).expect("every key names a card");
-        let s = &mut phone.summary;
-        got_an_address(s);
-        if s.switched != Some(Switched::Archived) {
-            s.switched = None;
-        }
-        if s.state == PhoneState::Done && is_config(&lower) {
-            s.recovered = true;
-        }
-        let found = !matches!(r.resolution, Resolution::NotFound | Resolution::Denied);
-        if is_config(&lower) && found && s.files.is_empty() {
-            // Its configuration again, and never a manifest: a loop.
-            phone.config_fetches += 1;
-            if phone.config_fetches >= CONFIG_REPEAT_LIMIT {
-                let cause = catalog.loop_cause(&asked, s.model.as_deref());
-                s.state = PhoneState::Stuck;
-                s.diagnosis = Some(Diagnosis::ConfigLoop {
-                    file: asked.clone(),
-                    times: phone.config_fetches,
-                    cause,
-                });
-                s.reason = s
-                    .diagnosis
-                    .as_ref()
-                    .and_then(crate::advice::advice)
-                    .map(|a| format!("{} {}", a.detail, a.fix));
-            }
-        }
-        // A manifest served under another name (an upgrade plan's hop's recovery
-        // manifest for `termNN.default.loads`) lists the served one's images.
-        let lower = match &r.served {
-            Some(served) if r.resolution == Resolution::Alias => {
-                let served = served.to_ascii_lowercase();
-                if catalog.manifests.contains_key(&served) {
-                    served
-                } else {
-                    lower
-                }
-            }
-            _ => lower,
-        };
-        if let Some(images) = catalog.manifests.get(&lower) {
-            // A manifest: the files to expect are it and its images.
-            // The same manifest again, mid-recovery, counts as a repeat; after a
-            // finished recovery it starts a new one.
-            let finished = s.state == PhoneState::Done;
-            if phone.manifest.as_deref() == Some(lower.as_str()) && !finished {
-                phone.manifest_fetches += 1;
-            } else {
-                phone.manifest = Some(lower.clone());
-                phone.manifest_fetches = 1;
-                s.files = std::iter::once(asked.clone())
-                    .chain(images.iter().filter(|i| catalog.expects(i)).cloned())
-                    .map(|name| PhoneFile {
-                        size: catalog.sizes.get(&name.to_ascii_lowercase()).copied(),
-                        name,
-                        bytes: 0,
-                        state: FileState::Pending,
-                        retransmissions: 0,
-                        transport: crate::events::Transport::Tftp,
-                    })
-                    .collect();
-                if let Some(manifest) = s.files.first_mut() {
-                    manifest.transport = r.transport;
-                }
-                s.state = PhoneState::Downloading;
-                s.reason = None;
-                s.diagnosis = None;
-                s.recovered = false;
-            }
-            phone.images_since_manifest = 0;
-            phone.config_fetches = 0;
-            if phone.manifest_fetches >= MANIFEST_REPEAT_LIMIT {
-                s.diagnosis = Some(Diagnosis::ManifestRepeated {
-                    file: asked.clone(),
-                    times: phone.manifest_fetches,
-                    recovery: asked.to_ascii_lowercase().starts_with("term"),
-                });
-            }
-            if phone.manifest_fetches >= MANIFEST_REPEAT_LIMIT
-                && asked.to_ascii_lowercase().starts_with("term")
-            {
-                s.state = PhoneState::Stuck;
-                s.reason = Some(format!(
-                    "It asked for {asked} {} times without going on to the images: its bootloader refuses this build, or could not read the manifest. Try an 8.3(3)–8.5(2) load first, then this one.",
-                    phone.manifest_fetches
-                ));
-            } else if phone.manifest_fetches >= MANIFEST_REPEAT_LIMIT {
-                s.state = PhoneState::Stuck;
-                s.reason = Some(format!(
-                    "It asked for {asked} {} times without fetching any image: it may refuse this load. Check the upgrade path (8.3(3)–8.5(2) first for old phones).",
-                    phone.manifest_fetches
-                ));
-            }
-        } else if let Some(f) = find_file(&mut s.files, &asked) {
-            if !lower.ends_with(".loads") {
-                phone.images_since_manifest += 1;
-            }
-            f.transport = r.transport;
-            if r.resolution == Resolution::NotFound || r.resolution == Resolution::Denied {
-                f.state = FileState::NotFound;
-            } else {
-                f.state = FileState::Downloading;
-                f.bytes = 0;
-                if f.size.is_none() {
-                    f.size = r.size;
-                }
-            }
-        }
-        match r.resolution {
-            Resolution::NotFound | Resolution::Denied => {
-                // An absent optional image (`#+`) is one the phone goes on without.
-                if is_normal_miss(&asked) || catalog.is_optional(&asked) {
-                    if !s.normal_misses.contains(&asked) {
-                        s.normal_misses.push(asked.clone());
-                    }
-                } else if s.files.iter().any(|f| f.name.eq_ignore_ascii_case(&asked))
-                    || lower.ends_with(".loads")
-                    || is_firmware_image(&lower)
-                    || lower == "os79xx.txt"
-                    || lower == "sipdefault.cnf"
-                {
-                    if s.files.is_empty() && lower.ends_with(".loads") {
-                        // A manifest of its own: its row, so the card is
-                        // never "all files sent" without it.
-                        s.files.push(PhoneFile {
-                            name: asked.clone(),
-                            size: None,
-                            bytes: 0,
-                            state: FileState::NotFound,
-                            retransmissions: 0,
-                            transport: crate::events::Transport::Tftp,
-                        });
-                    }
-                    not_found(s, catalog, &asked);
-                }
-                s.current_file = None;
-            }
-            _ => {
-                s.current_file = Some(asked);
-                if s.state == PhoneState::Waiting {
-                    s.state = PhoneState::Downloading;
-                }
-            }
-        }
-    }
-
-    fn on_end(&mut self, key: &str, e: &TftpEnd) {
-        let asked = e.file.trim_start_matches(['/', '\\']).to_string();
-        let phone = self.phones.get_mut(key).expect("every key names a card");
-        let s = &mut phone.summary;
-        if s.current_file.as_deref() == Some(asked.as_str()) {
-            s.current_file = None;
-        }
-        let Some(f) = find_file(&mut s.files, &asked) else {
-            return;
-        };
-        f.bytes = f.bytes.max(e.stats.bytes);
-        f.retransmissions = e.stats.retransmissions;
-        match &e.outcome {
-            Outcome::Done => {
-                f.state = FileState::Done;
-                if let Some(size) = f.size {
-                    f.bytes = size;
-                }
-            }
-            Outcome::TimedOut { .. } => {
-                f.state = FileState::Failed;
-                let n = phone.timeouts.entry(asked.clone()).or_insert(0);
-                *n += 1;
-                if *n >= TIMEOUT_LIMIT {
-                    s.state = PhoneState::Stuck;
-                    s.diagnosis = Some(Diagnosis::TimedOut {
-                        file: asked.clone(),
-                        times: *n,
-                    });
-                    s.reason = Some(format!(
-                        "The transfer of {asked} timed out {n} times. Something drops packets between this computer and the phone: check a firewall on this computer (UDP 69 and the ports above 1024), or a switch or VLAN in between."
-                    ));
-                }
-            }
-            Outcome::PeerError { message, .. } => {
-                f.state = FileState::Failed;
-                s.diagnosis = Some(Diagnosis::PhoneError {
-                    file: asked.clone(),
-                    message: message.clone(),
-                });
-                s.reason = Some(format!(
-                    "The phone stopped the transfer of {asked}: {message}"
-                ));
-            }
-            Outcome::ReadError { message } => {
-                f.state = FileState::Failed;
-                s.state = PhoneState::Failed;
-                s.diagnosis = Some(Diagnosis::ReadError {
-                    file: asked.clone(),
-                    message: message.clone(),
-                });
-                s.reason = Some(format!("The helper could not read {asked}: {message}"));
-            }
-            Outcome::Cancelled => f.state = FileState::Failed,
-        }
-    }
-
     /// Lets time pass: a phone in the middle of recovery that has not asked for
     /// anything for [`QUIET_LIMIT_MS`] is stuck. Returns the summaries that changed.
     pub fn tick(&mut self, now: u64) -> Vec<PhoneSummary> {
@@ -739,95 +408,10 @@ fn advise(s: &mut PhoneSummary) {
     s.advice = s.diagnosis.as_ref().and_then(crate::advice::advice);
 }
 
-/// `s` failed on `asked`, which `catalog` does not have.
-fn not_found(s: &mut PhoneSummary, catalog: &Catalog, asked: &str) {
-    let near = crate::firmware::inspect::closest(asked, catalog.names.iter().map(String::as_str));
-    s.state = PhoneState::Failed;
-    s.diagnosis = Some(Diagnosis::NotFound {
-        file: asked.to_string(),
-        closest: near.map(str::to_string),
-    });
-    s.reason = Some(format!(
-        "It asked for {asked}, which the bundle does not have{}. It will stay stuck until that file is served.",
-        near.map(|n| format!(" (closest name: {n})"))
-            .unwrap_or_default()
-    ));
-}
-
-/// What a DHCP step means for a phone's state. An address another host
-/// answers at ([`DhcpStep::AddressInUse`]) is neither the phone's nor a
-/// problem for it (it is offered the next one), so it changes nothing.
-fn on_dhcp(s: &mut PhoneSummary, step: &DhcpStep) {
-    match step {
-        DhcpStep::PoolExhausted => {
-            s.state = PhoneState::Stuck;
-            s.diagnosis = Some(Diagnosis::NoFreeAddress);
-            s.reason = Some(
-                "The helper's DHCP server has no free address for it: every address of its range is leased or held. Start the helper with a wider --dhcp-range, or wait for unused leases to expire; the phone keeps asking and gets an address as soon as one is free.".to_string(),
-            );
-        }
-        DhcpStep::Ack { .. } | DhcpStep::Inform { .. } => got_an_address(s),
-        DhcpStep::Discover { .. }
-        | DhcpStep::Offer { .. }
-        | DhcpStep::Nak { .. }
-        | DhcpStep::Decline { .. }
-        | DhcpStep::Release { .. }
-        | DhcpStep::AddressInUse { .. }
-        | DhcpStep::Other => {}
-    }
-}
-
-/// The phone has an address (a lease, or it speaks TFTP): it is no longer
-/// stuck for the want of one.
-fn got_an_address(s: &mut PhoneSummary) {
-    if s.diagnosis == Some(Diagnosis::NoFreeAddress) {
-        s.state = if s.files.is_empty() {
-            PhoneState::Waiting
-        } else {
-            PhoneState::Downloading
-        };
-        s.diagnosis = None;
-        s.reason = None;
-    }
-}
-
 fn client_ip(addr: SocketAddr) -> Option<Ipv4Addr> {
     match addr {
         SocketAddr::V4(a) => Some(*a.ip()),
         SocketAddr::V6(a) => a.ip().to_ipv4_mapped(),
-    }
-}
-
-/// A firmware image name (`.sbn`, `.sb2`, `.sgn`, `.bin`, `.zz`): a phone never
-/// asks for one it can do without.
-fn is_firmware_image(lower: &str) -> bool {
-    [".sbn", ".sb2", ".sgn", ".bin", ".zz"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
-}
-
-/// A configuration a phone reads before its firmware: `.cnf.xml`, or a 7940/7960 SIP
-/// image's `.cnf`.
-fn is_config(lower: &str) -> bool {
-    lower.ends_with(".cnf.xml") || lower.ends_with(".cnf")
-}
-
-fn find_file<'a>(files: &'a mut [PhoneFile], name: &str) -> Option<&'a mut PhoneFile> {
-    let name = name.trim_start_matches(['/', '\\']);
-    files.iter_mut().find(|f| f.name.eq_ignore_ascii_case(name))
-}
-
-fn recount(s: &mut PhoneSummary) {
-    s.files_expected = s.files.len();
-    s.files_done = s
-        .files
-        .iter()
-        .filter(|f| f.state == FileState::Done)
-        .count();
-    if s.files_expected > 0 && s.files_done == s.files_expected {
-        s.state = PhoneState::Done;
-        s.reason = None;
-        s.diagnosis = None;
     }
 }
 

@@ -1,5 +1,7 @@
 use super::*;
-use crate::events::{DhcpEvent, LoopCause, NamedLoad, Switched, Transport};
+use crate::events::{
+    DhcpEvent, LoopCause, NamedLoad, Outcome, Resolution, Switched, Transport, is_normal_miss,
+};
 use crate::testkit::{self, SEED_IMAGE_NAMES as IMAGES};
 use std::net::IpAddr;
 

@@ -3,7 +3,7 @@
 //! words, and a SIP image fetching its .cnf again and again is a configuration loop.
 
 use super::*;
-use crate::events::LoopCause;
+use crate::events::{LoopCause, Outcome, Resolution};
 use crate::testkit;
 
 const PHONE: &str = "10.0.0.79:50000";

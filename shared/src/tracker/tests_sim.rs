@@ -3,7 +3,10 @@
 use super::tests::{catalog, req};
 use super::*;
 use crate::config::registers::Registers;
-use crate::events::{SimulatedPhone, SimulationFinished};
+use crate::events::{
+    ConfigServed, Outcome, Resolution, Simulated, SimulatedOutcome, SimulatedPhone,
+    SimulationFinished, SimulationStarted, SimulationVerdict,
+};
 use crate::testkit;
 
 fn served(client: &str, file: &str, own: bool, registers: Registers) -> Event {

@@ -1,8 +1,16 @@
 use super::*;
-use crate::protocol::json::Json;
-use crate::protocol::{ClientMessage, MAX_TEXT};
+use crate::events::{
+    DhcpEvent, DhcpStep, Diagnosis, Event, FileState, LoopCause, NamedLoad, OptionPair, Outcome,
+    PhoneFile, PhoneState, PhoneSummary, Resolution, Stats, Switched, TftpEnd, TftpRequest,
+};
+use crate::protocol::json::{Json, WireError};
+use crate::protocol::{
+    ClientMessage, CurrentBundle, ErrorCode, FileChunks, MAX_TEXT, ServerMessage, Service,
+    ServiceState, Status, VERSION,
+};
 use crate::testkit::{LO_ETH0, status_with};
 use proptest::prelude::*;
+use std::net::{Ipv4Addr, SocketAddr};
 
 fn round_trip(m: &ServerMessage) {
     let text = serde_json::to_string(m).unwrap();

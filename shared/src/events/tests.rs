@@ -1,5 +1,6 @@
 use super::*;
 use crate::testkit;
+use std::net::Ipv4Addr;
 
 #[test]
 fn events_travel_as_tagged_json() {
