@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::keep::Kept;
+use crate::pairing::Link;
 use crate::test_support::{
     apply, at, connected, form, msg, no_bytes, seed_report, selection, status,
 };

@@ -4,10 +4,12 @@ use lifeline_shared::protocol::{CHUNK_SIZE, ErrorCode, ServerMessage};
 
 use super::*;
 use crate::bundle::BundleKey;
+use crate::pairing::Link;
 use crate::stepper::{Mark, steps};
 use crate::test_support::{
     apply, at, built, hello, msg, msg_at, ready, seed_state, status, with_bundle,
 };
+use crate::upload::SendState;
 
 fn ready_msg(id: &str, received: u64, total: u64) -> ServerMessage {
     ServerMessage::UploadReady {

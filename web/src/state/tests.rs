@@ -4,6 +4,7 @@ use super::*;
 use crate::bundle::BundleKey;
 use crate::copy::{CopyOutcome, CopyTarget};
 use crate::intake;
+use crate::settings::PhoneRow;
 use crate::stepper::{Mark, status_text, steps};
 use crate::test_support::{
     apply, built, checking, inspected, no_bytes, reading, ready, seed_report, seed_state,
