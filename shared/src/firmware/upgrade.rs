@@ -6,7 +6,7 @@
 //! loads' numbering): "For all SCCP and SIP firmware upgrades from firmware
 //! release versions earlier than 8.3(3) to version 8.5(3) or a later release,
 //! you must first upgrade your firmware to version 8.5(2)" (Cisco's release
-//! notes; `../shared/docs/cisco-provisioning.md` §7).
+//! notes for the 79x1/79x2/79x5 firmware).
 
 use crate::firmware::version::Version;
 use crate::models::{self, FamilyId, ManifestStyle};

@@ -2,10 +2,9 @@
 //! transport it tries first. Kept beside the catalogue so that one table says
 //! everything Lifeline knows of a family, each fact with its source.
 //!
-//! Sources: `../shared/docs/cisco-provisioning.md` §5 (the 79xx order, from
-//! captures and Cisco's system guides) and §8 (78xx/88xx ask over HTTP on
-//! port 6970 of the TFTP server first, documented by the usecallmanager.nz
-//! project). Nothing here was captured from a 69xx, 894x, 792x, 78xx or 88xx:
+//! Sources: the 79xx order from packet captures of real phones and Cisco's
+//! system administration guides; 78xx/88xx ask over HTTP on port 6970 of the
+//! TFTP server first, as documented by the usecallmanager.nz project. Nothing here was captured from a 69xx, 894x, 792x, 78xx or 88xx:
 //! their boot order is the documented 79xx order and says so
 //! ([`Family::boot_order_verified`]).
 
