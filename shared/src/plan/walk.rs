@@ -1,7 +1,7 @@
 //! The helper's walk of each phone through a plan, request by request. Pure: the
 //! helper hands it who asked for what and when, it says what to serve.
 //!
-//! What each request tells (the phone's own order, `../shared/docs` §5):
+//! What each request tells (the phone's own boot order, as `models::wire` gives it):
 //! - a phone in recovery asks for `termNN.default.loads` (a 7940/7960 for
 //!   `OS79XX.TXT`): it is given the first hop's;
 //! - after each boot a phone asks for its configuration (`SEP<MAC>.cnf.xml`, else
