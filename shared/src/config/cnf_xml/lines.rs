@@ -9,6 +9,7 @@ use std::fmt;
 
 use quick_xml::events::Event;
 
+use super::read::add_text;
 use super::{CnfError, MAX_CNF, SIP_PORT};
 
 /// One SIP line as served.
@@ -60,10 +61,10 @@ pub fn sip_lines(xml: &str) -> Result<Vec<ServedLine>, CnfError> {
     let mut member: Option<(String, Option<u16>)> = None;
     let mut in_first_member = false;
     loop {
-        match reader
+        let ev = reader
             .read_event()
-            .map_err(|e| CnfError::Malformed(e.to_string()))?
-        {
+            .map_err(|e| CnfError::Malformed(e.to_string()))?;
+        match ev {
             Event::Start(e) => {
                 let name = e.name().as_ref().to_string();
                 if stack.len() > 64 {
@@ -140,22 +141,7 @@ pub fn sip_lines(xml: &str) -> Result<Vec<ServedLine>, CnfError> {
                     }
                 }
             }
-            Event::Text(t) => {
-                if text.len() + t.len() > MAX_CNF {
-                    return Err(CnfError::TooLarge(text.len()));
-                }
-                text.push_str(&t.xml10_content());
-            }
-            Event::GeneralRef(r) => {
-                let name = r.xml10_content();
-                if let Ok(Some(c)) = r.resolve_char_ref() {
-                    text.push(c);
-                } else if let Some(v) = quick_xml::escape::resolve_predefined_entity(&name) {
-                    text.push_str(v);
-                } else {
-                    return Err(CnfError::Malformed(format!("unknown entity &{name};")));
-                }
-            }
+            Event::Text(_) | Event::GeneralRef(_) => add_text(&mut text, &ev)?,
             Event::Eof => break,
             _ => {}
         }

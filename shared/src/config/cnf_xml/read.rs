@@ -210,22 +210,7 @@ pub fn parse(xml: &str) -> Result<CnfSummary, CnfError> {
                     });
                 }
             }
-            Event::Text(t) => {
-                if text.len() + t.len() > MAX_CNF {
-                    return Err(CnfError::TooLarge(text.len()));
-                }
-                text.push_str(&t.xml10_content());
-            }
-            Event::GeneralRef(r) => {
-                let name = r.xml10_content();
-                if let Ok(Some(c)) = r.resolve_char_ref() {
-                    text.push(c);
-                } else if let Some(v) = quick_xml::escape::resolve_predefined_entity(&name) {
-                    text.push_str(v);
-                } else {
-                    return Err(CnfError::Malformed(format!("unknown entity &{name};")));
-                }
-            }
+            Event::Text(_) | Event::GeneralRef(_) => add_text(&mut text, &ev)?,
             Event::Eof => break,
             _ => {}
         }
@@ -237,6 +222,32 @@ pub fn parse(xml: &str) -> Result<CnfSummary, CnfError> {
         return Err(CnfError::Malformed("there is no root element".into()));
     }
     Ok(out)
+}
+
+/// Adds a run of text or an entity reference (`&amp;`, `&#233;`) to `text`, the
+/// characters of one element arriving in pieces; any other event adds nothing.
+/// Bounded: the text never grows past [`MAX_CNF`].
+pub(super) fn add_text(text: &mut String, ev: &Event<'_>) -> Result<(), CnfError> {
+    match ev {
+        Event::Text(t) => {
+            if text.len() + t.len() > MAX_CNF {
+                return Err(CnfError::TooLarge(text.len()));
+            }
+            text.push_str(&t.xml10_content());
+        }
+        Event::GeneralRef(r) => {
+            let name = r.xml10_content();
+            if let Ok(Some(c)) = r.resolve_char_ref() {
+                text.push(c);
+            } else if let Some(v) = quick_xml::escape::resolve_predefined_entity(&name) {
+                text.push_str(v);
+            } else {
+                return Err(CnfError::Malformed(format!("unknown entity &{name};")));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
