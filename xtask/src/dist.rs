@@ -12,7 +12,7 @@ use crate::files::{copy_tree, sync_tree};
 use crate::{Workspace, run};
 
 /// Beside the staging directory: the served wasm with its `name` section kept.
-pub(crate) const NAMED_WASM: &str = "lifeline_web_bg.named.wasm";
+const NAMED_WASM: &str = "lifeline_web_bg.named.wasm";
 
 /// The wasm-bindgen output name: `dist/lifeline_web.js` and `dist/lifeline_web_bg.wasm`.
 const OUT_NAME: &str = "lifeline_web";
@@ -107,7 +107,9 @@ impl Workspace {
         std::fs::write(&out_wasm, strip_custom_sections(&raw, &["name"])?)?;
         // The same wasm with its names, for a size profiler (`twiggy top`): what
         // the browser gets, function by function.
-        std::fs::write(self.target_dir.join("xtask").join(NAMED_WASM), &raw)?;
+        let named = self.target_dir.join("xtask").join(NAMED_WASM);
+        std::fs::write(&named, &raw)?;
+        println!("with function names, for `twiggy top`: {}", named.display());
 
         let static_dir = self.root.join("web").join("static");
         if static_dir.is_dir() {
@@ -308,8 +310,9 @@ impl DistSizes {
         if transfer > BROTLI_TRANSFER_BUDGET {
             bail!(
                 "the web app's brotli transfer is {}, over its budget of {} \
-                 (BROTLI_TRANSFER_BUDGET in xtask/src/dist.rs): make it smaller, or \
-                 raise the budget in a commit that says why",
+                 (BROTLI_TRANSFER_BUDGET in xtask/src/dist.rs): make it smaller (`twiggy top` \
+                 on the wasm with function names that dist printed shows where the bytes \
+                 are), or raise the budget in a commit that says why",
                 human(transfer),
                 human(BROTLI_TRANSFER_BUDGET)
             );
