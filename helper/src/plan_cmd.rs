@@ -66,6 +66,19 @@ pub fn check_start(plan: &Plan, start: &Running) -> Result<(), String> {
     }
 }
 
+/// The plan a bundle is made of (`bundle`, `serve --firmware`): the plan, the start
+/// phones are on, and which package given holds the target.
+#[derive(Debug)]
+pub struct Planned {
+    pub plan: Plan,
+    /// Where the phones start; `None`: unknown.
+    pub start: Option<Running>,
+    /// `--start` as given, when it names a load: the bundle's plan file carries it.
+    start_text: Option<String>,
+    /// The index, among the packages given, of the one holding the target.
+    pub target: usize,
+}
+
 /// For `bundle` and `serve --firmware`: the plan of `given` and the start phones are
 /// on, when there is a plan to make (several packages, or a target or start named);
 /// or why no bundle can be made of them (a start the packages cannot walk among).
@@ -73,7 +86,7 @@ pub fn for_bundle(
     given: &[Given],
     target: Option<&str>,
     start: Option<&str>,
-) -> Result<Option<(Plan, Option<Running>)>, String> {
+) -> Result<Option<Planned>, String> {
     if given.len() < 2 && target.is_none() && start.is_none() {
         return Ok(None);
     }
@@ -82,7 +95,12 @@ pub fn for_bundle(
     if let Some(s) = &running {
         check_start(&plan, s)?;
     }
-    Ok(Some((plan, running)))
+    Ok(Some(Planned {
+        start_text: running.as_ref().and(start).map(str::to_string),
+        target: target_of(given, &plan),
+        plan,
+        start: running,
+    }))
 }
 
 /// The plan in words, for a terminal: the target, each band, and the known
@@ -161,15 +179,13 @@ pub fn to_json(plan: &Plan, start: Option<&Running>) -> serde_json::Value {
 pub fn bundle_of(
     target_bundle: Bundle,
     given: &[Given],
-    plan: &Plan,
-    start: Option<&str>,
+    planned: &Planned,
     read: impl Fn(usize) -> Result<Vec<(String, Vec<u8>)>, String>,
 ) -> Result<Bundle, String> {
-    let target = target_of(given, plan);
-    let hops = plan.hops();
+    let hops = planned.plan.hops();
     let mut others = Vec::new();
     for (i, g) in given.iter().enumerate() {
-        if i == target {
+        if i == planned.target {
             continue;
         }
         let hop = hops.iter().any(|h| {
@@ -187,16 +203,16 @@ pub fn bundle_of(
     }
     bundle::build_plan(
         target_bundle,
-        &given[target].report,
+        &given[planned.target].report,
         others,
-        plan,
-        start.map(str::to_string),
+        &planned.plan,
+        planned.start_text.clone(),
     )
     .map_err(|e| e.to_string())
 }
 
 /// Which package given holds the plan's target.
-pub fn target_of(given: &[Given], plan: &Plan) -> usize {
+fn target_of(given: &[Given], plan: &Plan) -> usize {
     given
         .iter()
         .position(|g| {

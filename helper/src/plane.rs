@@ -19,38 +19,29 @@ use tokio_util::sync::CancellationToken;
 /// transfer opens its file once, from whichever source was current, and keeps
 /// reading that open file.
 ///
-/// With [`Walks`], a bundle holding an upgrade plan serves each phone the step it is
-/// at (`open_for`); the walker follows every switch.
+/// Through [`Walks`], a bundle holding an upgrade plan serves each phone the step it
+/// is at (`open_for`); the walker follows every switch, and leaves a bundle without
+/// a plan alone.
 #[derive(Debug)]
 pub struct Switchable {
     current: RwLock<Arc<dyn FileSource>>,
-    walks: Option<Arc<Walks>>,
+    walks: Arc<Walks>,
 }
 
 impl Switchable {
-    /// Starts with `source`.
-    pub fn new(source: Arc<dyn FileSource>) -> Self {
-        Self {
-            current: RwLock::new(source),
-            walks: None,
-        }
-    }
-
     /// Starts with `source`, walking phones through the plan of whichever bundle
     /// is served.
-    pub fn with_walks(source: Arc<dyn FileSource>, walks: Arc<Walks>) -> Self {
+    pub fn new(source: Arc<dyn FileSource>, walks: Arc<Walks>) -> Self {
         walks.switch(source.as_ref());
         Self {
             current: RwLock::new(source),
-            walks: Some(walks),
+            walks,
         }
     }
 
     /// Serves `source` from now on.
     pub fn set(&self, source: Arc<dyn FileSource>) {
-        if let Some(w) = &self.walks {
-            w.switch(source.as_ref());
-        }
+        self.walks.switch(source.as_ref());
         if let Ok(mut c) = self.current.write() {
             *c = source;
         }
@@ -70,17 +61,12 @@ impl FileSource for Switchable {
     }
 
     fn open_for(&self, requested: &str, peer: std::net::IpAddr) -> Result<Opened, LookupError> {
-        let source = self.current();
-        match &self.walks {
-            Some(w) => w.open(source.as_ref(), requested, Some(peer)),
-            None => source.open(requested),
-        }
+        self.walks
+            .open(self.current().as_ref(), requested, Some(peer))
     }
 
     fn cut_off(&self, requested: &str, peer: std::net::IpAddr) {
-        if let Some(w) = &self.walks {
-            w.cut_off(peer, requested);
-        }
+        self.walks.cut_off(peer, requested);
     }
 }
 

@@ -115,7 +115,7 @@ pub async fn run(
         Some(store.dir().to_path_buf()),
         events.clone(),
     ));
-    let source = Arc::new(plane::Switchable::with_walks(initial, walks.clone()));
+    let source = Arc::new(plane::Switchable::new(initial, walks.clone()));
     spawn_announcements(&events, walks.clone());
     let tftp = tftp_socket(sockets.tftp, &services.tftp);
     // Where phones simulated for the page reach this helper's servers.

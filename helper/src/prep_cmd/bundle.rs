@@ -91,9 +91,7 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let target = planned
-        .as_ref()
-        .map_or(0, |(plan, _)| plan_cmd::target_of(&given, plan));
+    let target = planned.as_ref().map_or(0, |p| p.target);
     let report = &given[target].report;
     let firmware_path = &given[target].path;
     let (phones, sip, passwords) = match &args.phone_list {
@@ -157,13 +155,10 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
     };
     let b = match &planned {
         None => b,
-        Some((plan, start)) => {
-            out(&plan_cmd::render(plan, start.as_ref()));
-            let start_text = start
-                .as_ref()
-                .map(|_| args.start.as_deref().unwrap_or_default());
+        Some(p) => {
+            out(&plan_cmd::render(&p.plan, p.start.as_ref()));
             let read = |i: usize| firmware_files(&given[i].path, &given[i].report);
-            match plan_cmd::bundle_of(b, &given, plan, start_text, read) {
+            match plan_cmd::bundle_of(b, &given, p, read) {
                 Ok(b) => b,
                 Err(e) => return fail(e),
             }

@@ -33,7 +33,8 @@ pub(super) enum Net {
 pub(super) struct Plan {
     pub(super) model: &'static Model,
     pub(super) mode: Scenario,
-    /// The protocol a 7940/7960 runs.
+    /// The protocol a 7940/7960 runs, when no running load is given (a phone given
+    /// one runs its load's).
     pub(super) runs: Protocol,
     pub(super) macs: Vec<Mac>,
     /// The address each phone sends from (with --server), in MAC order.
@@ -132,11 +133,7 @@ pub(super) fn plan(args: &SimulateArgs) -> Result<Plan, String> {
     Ok(Plan {
         model,
         mode: args.mode,
-        runs: running
-            .first()
-            .map(|r| r.protocol)
-            .or(args.protocol)
-            .unwrap_or(Protocol::Sccp),
+        runs: args.protocol.unwrap_or(Protocol::Sccp),
         running,
         macs: (0..u32::from(args.phones))
             .map(|i| nth_mac(base, i))

@@ -73,9 +73,7 @@ pub fn firmware_source(
     };
     let planned = plan_cmd::for_bundle(&given, plan_args.target, plan_args.start)
         .map_err(anyhow::Error::msg)?;
-    let target = planned
-        .as_ref()
-        .map_or(0, |(plan, _)| plan_cmd::target_of(&given, plan));
+    let target = planned.as_ref().map_or(0, |p| p.target);
     let report = &given[target].report;
     let settings = Settings {
         tftp_servers: vec![tftp_server],
@@ -84,14 +82,12 @@ pub fn firmware_source(
     };
     let mut bundle =
         bundle::build_with_options(report, firmware(target)?, &settings, &[], options)?;
-    if let Some((plan, start)) = &planned {
-        for line in plan_cmd::render(plan, start.as_ref()).lines() {
+    if let Some(p) = &planned {
+        for line in plan_cmd::render(&p.plan, p.start.as_ref()).lines() {
             crate::terminal::out_line(line);
         }
-        let start_text = start.as_ref().and(plan_args.start);
         let files = |i: usize| firmware(i).map_err(|e| e.to_string());
-        bundle = plan_cmd::bundle_of(bundle, &given, plan, start_text, files)
-            .map_err(anyhow::Error::msg)?;
+        bundle = plan_cmd::bundle_of(bundle, &given, p, files).map_err(anyhow::Error::msg)?;
     }
     for f in &bundle.findings {
         crate::terminal::err_line(&format!("lifeline: warning: {}: {}", f.subject, f.message));
