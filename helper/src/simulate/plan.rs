@@ -157,6 +157,13 @@ pub(super) fn plan(args: &SimulateArgs) -> Result<Plan, String> {
 /// `--running`, read: a load name of `model`'s family, or a release (a 7940/7960's
 /// protocol from the text, else `--protocol`, else SCCP).
 fn running(model: &Model, text: &str, protocol: Option<Protocol>) -> Result<Running, String> {
+    if text.is_empty() {
+        return Err(
+            "--running has an empty load (a comma too many, or \"\"): give each load \
+                    the phone runs in turn, such as --running 8.0(4),8.5(2)"
+                .into(),
+        );
+    }
     let family = models::family(model.family);
     let r = Running::parse(text, protocol.unwrap_or(Protocol::Sccp)).ok_or_else(|| {
         format!(
@@ -312,6 +319,14 @@ mod tests {
         for bad in ["10.0.0.21-10.0.0.20", "ten", "10.0.0.1-x"] {
             assert!(sources(&net, Some(bad), 1).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_empty_running_load_is_named_as_such() {
+        let model = models::model("7961").unwrap();
+        let err = running(model, "", None).unwrap_err();
+        assert!(err.contains("empty load"), "{err}");
+        assert!(running(model, "8.0(4)", None).is_ok());
     }
 
     #[test]
