@@ -17,6 +17,7 @@
 pub mod retarget;
 pub mod walk;
 
+use crate::firmware::inspect::strip_loads;
 use crate::firmware::upgrade;
 use crate::firmware::upgrade79::{self, Broken, Image79};
 use crate::firmware::version::Version;
@@ -63,15 +64,6 @@ impl Load {
     /// the rules (7940/7960).
     pub fn label(&self) -> String {
         self.running().label(self.family)
-    }
-}
-
-fn strip_loads(name: &str) -> &str {
-    let n = name.len();
-    if n > 6 && name.is_char_boundary(n - 6) && name[n - 6..].eq_ignore_ascii_case(".loads") {
-        &name[..n - 6]
-    } else {
-        name
     }
 }
 

@@ -29,6 +29,7 @@ pub use status::{ASK_START, Held, StepLog, WalkState, WalkStatus, status_words};
 use super::retarget::Offer;
 use super::{Load, Route, Running, route};
 use crate::config::mac::mac_in_name;
+use crate::firmware::inspect::strip_loads;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -245,7 +246,7 @@ impl Walker {
                 self.recovery(i, base, now_ms)
             }
             Ask::Manifest => {
-                let load = base.get(..base.len() - ".loads".len()).unwrap_or(base);
+                let load = strip_loads(base);
                 let p = &mut self.phones[i];
                 // It goes on to the images and reboots: its next configuration
                 // begins a boot.
