@@ -148,6 +148,8 @@ impl Walker {
 
     /// The phone at `address` or with `mac`, made if new.
     fn phone(&mut self, address: Option<IpAddr>, mac: Option<String>, now_ms: u64) -> usize {
+        // A server on `[::]` sees an IPv4 phone as `::ffff:a.b.c.d`: one phone, one address.
+        let address = address.map(|a| a.to_canonical());
         let by_mac = mac
             .as_ref()
             .and_then(|m| self.phones.iter().position(|p| p.mac.as_ref() == Some(m)));
@@ -486,6 +488,7 @@ impl Walker {
         }
         let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
         let mac = mac_in_name(base);
+        let address = address.map(|a| a.to_canonical());
         let found = self.phones.iter_mut().find(|p| match (&mac, &p.mac) {
             (Some(m), Some(pm)) => m == pm,
             _ => address.is_some() && p.address == address,

@@ -279,6 +279,28 @@ fn a_phone_seen_by_address_then_by_mac_is_one_phone() {
 }
 
 #[test]
+fn an_ipv4_address_seen_through_ipv6_is_the_same_phone() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    let mapped = |n: u8| Some(IpAddr::V6(Ipv4Addr::new(10, 0, 0, n).to_ipv6_mapped()));
+    // TFTP on `[::]` hands the default configuration to `::ffff:10.0.0.1`.
+    let (s, st) = ask(&mut w, mapped(1), "XMLDefault.cnf.xml", 1000);
+    assert_eq!(offer(&s), HOP);
+    assert_eq!(
+        st.unwrap().address,
+        addr(1),
+        "the card's address is the phone's"
+    );
+    // HTTP on 0.0.0.0 sees the same phone fetch the hop.
+    let (_, st) = w.request(addr(1), &format!("{HOP}.loads"), 1100);
+    assert_eq!(st.unwrap().state, WalkState::Fetching);
+    assert_eq!(w.phones().len(), 1);
+    // A cut-off transfer is the same phone's too.
+    ask(&mut w, mapped(1), "XMLDefault.cnf.xml", 2000);
+    assert!(w.cut_off(mapped(1), "XMLDefault.cnf.xml"));
+    assert!(!w.cut_off(addr(1), "XMLDefault.cnf.xml"), "already cut off");
+}
+
+#[test]
 fn a_7960s_several_configurations_of_one_boot_are_one_boot() {
     let load = |n: &str| PlanLoad {
         name: n.into(),
