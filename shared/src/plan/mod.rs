@@ -96,11 +96,7 @@ impl Running {
             _ => (protocol, text),
         };
         // 8.0(4)SR1 → 8-0-4SR1.
-        let dashed: String = rest
-            .replace(['(', '.'], "-")
-            .replace(')', "")
-            .chars()
-            .collect();
+        let dashed = rest.replace(['(', '.'], "-").replace(')', "");
         let version = Version::parse(&dashed)?;
         Some(Running {
             protocol,

@@ -542,8 +542,6 @@ impl Walker {
                     phone
                         .parse::<crate::config::mac::Mac>()
                         .map_err(|_| format!("`{phone}` is neither a MAC nor an address"))?
-                        .sep_name()
-                        .trim_start_matches("SEP")
                         .to_string(),
                 ),
                 None,
