@@ -146,8 +146,14 @@ impl Walker {
             .unwrap_or_else(|| name.to_string())
     }
 
-    /// The phone at `address` or with `mac`, made if new.
-    fn phone(&mut self, address: Option<IpAddr>, mac: Option<String>, now_ms: u64) -> usize {
+    /// The phone at `address` or with `mac`, made if new; and whether its MAC or
+    /// address is news.
+    fn phone(
+        &mut self,
+        address: Option<IpAddr>,
+        mac: Option<String>,
+        now_ms: u64,
+    ) -> (usize, bool) {
         // A server on `[::]` sees an IPv4 phone as `::ffff:a.b.c.d`: one phone, one address.
         let address = address.map(|a| a.to_canonical());
         let by_mac = mac
@@ -198,14 +204,17 @@ impl Walker {
             }
         }
         let p = &mut self.phones[i];
+        let mut moved = false;
         if mac.is_some() && p.mac.is_none() {
             p.mac = mac;
+            moved = true;
         }
-        if address.is_some() {
+        if address.is_some() && p.address != address {
             p.address = address;
+            moved = true;
         }
         p.seen_ms = now_ms;
-        i
+        (i, moved)
     }
 
     /// What to serve `address` for `name`, which exists in the bundle (or, for a
@@ -226,7 +235,22 @@ impl Walker {
             }
             return (Serve::AsIs, None);
         }
-        let i = self.phone(address, mac, now_ms);
+        let (i, moved) = self.phone(address, mac, now_ms);
+        let before = self.status(i);
+        let (serve, status) = self.answer(i, ask, base, now_ms);
+        // News only: a boot that changes nothing (a phone on the target rebooting, a
+        // wiped phone asking again) neither reaches its card nor is kept again.
+        (serve, status.filter(|s| moved || *s != before))
+    }
+
+    /// What to serve phone `i` for a request `ask` of `base`, and its status.
+    fn answer(
+        &mut self,
+        i: usize,
+        ask: Ask,
+        base: &str,
+        now_ms: u64,
+    ) -> (Serve, Option<WalkStatus>) {
         match ask {
             Ask::Config(rank) => {
                 let p = &mut self.phones[i];
@@ -446,10 +470,8 @@ impl Walker {
         words: String,
         serve: Serve,
     ) -> (Serve, Option<WalkStatus>) {
-        let held = Held { state, words };
-        let changed = self.phones[i].held.as_ref() != Some(&held);
-        self.phones[i].held = Some(held);
-        (serve, changed.then(|| self.status(i)))
+        self.phones[i].held = Some(Held { state, words });
+        (serve, Some(self.status(i)))
     }
 
     /// Records the way a phone takes, once, from where it started.
@@ -514,7 +536,7 @@ impl Walker {
         if Load::of_name(software).is_some_and(|l| l.family != self.target.family) {
             return None;
         }
-        let i = self.phone(address, Some(mac.to_ascii_uppercase()), now_ms);
+        let (i, _) = self.phone(address, Some(mac.to_ascii_uppercase()), now_ms);
         if self.phones[i].on.as_ref() == Some(&running) {
             return None;
         }
@@ -547,7 +569,7 @@ impl Walker {
                 None,
             ),
         };
-        let i = self.phone(address, mac, now_ms);
+        let (i, _) = self.phone(address, mac, now_ms);
         self.phones[i].start = running;
         self.phones[i].held = None;
         Ok(Some(self.status(i)))

@@ -403,3 +403,26 @@ fn every_state_travels_under_its_serde_name() {
     }
     assert_eq!(WalkState::parse("newer"), WalkState::Other);
 }
+
+#[test]
+fn a_boot_that_changes_nothing_says_nothing() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    assert_eq!(
+        walk_phone(&mut w, "SCCP41.8-0-4S", 1),
+        ["SCCP41.8-0-4S", HOP, TARGET]
+    );
+    let (s, st) = ask(&mut w, addr(1), SEP, 90_000);
+    assert_eq!(offer(&s), TARGET);
+    assert_eq!(st, None, "on the target already: no news for its card");
+    // A wiped phone that asks for the hop's recovery manifest again and again
+    // is told once.
+    let (s, st) = w.request(addr(2), "term61.default.loads", 1000);
+    assert!(matches!(s, Serve::File(_)));
+    assert_eq!(st.unwrap().state, WalkState::Fetching);
+    let (again, st) = w.request(addr(2), "term61.default.loads", 2000);
+    assert_eq!(again, s);
+    assert_eq!(st, None);
+    // A phone at a new address is news, though its way is the same.
+    let (_, st) = ask(&mut w, addr(3), SEP, 91_000);
+    assert_eq!(st.unwrap().address, addr(3));
+}
