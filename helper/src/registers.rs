@@ -12,10 +12,10 @@ use std::io::Read as _;
 use std::sync::Arc;
 
 use lifeline_shared::config::cnf_xml::MAX_CNF;
+use lifeline_shared::config::mac::mac_in_name;
 use lifeline_shared::config::registers::{self, Registers};
 use lifeline_shared::config::sip79::SIP_DEFAULT;
 use lifeline_shared::events::{ConfigServed, Event, Resolution, TftpRequest};
-use lifeline_shared::tracker::mac_in_name;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 

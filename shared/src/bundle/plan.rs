@@ -85,14 +85,6 @@ pub fn build_plan(
         return Ok(target);
     }
     let mut loads = vec![plan_load(target_report, &plan.target.name, Vec::new())];
-    // Lists, not maps built with `collect`: a `BTreeMap` collected sorts its input,
-    // and each key and value type compiles its own copy of the sort into the wasm.
-    let mut kinds: Vec<(String, Kind)> = target
-        .manifest
-        .files
-        .iter()
-        .map(|f| (f.name.clone(), f.kind))
-        .collect();
     for pkg in others {
         let Some(name) = pkg.report.load.as_deref() else {
             continue;
@@ -127,8 +119,7 @@ pub fn build_plan(
                 }
                 Some(_) => {}
                 None => {
-                    target.contents.insert(served.clone(), data);
-                    kinds.push((served, Kind::Firmware));
+                    target.contents.insert(served, data);
                 }
             }
         }
@@ -147,19 +138,21 @@ pub fn build_plan(
     target
         .contents
         .insert(PLAN_NAME.to_string(), json.into_bytes());
-    kinds.push((PLAN_NAME.to_string(), Kind::Config));
-    // The last kind given for a name, as a map's insert would keep.
-    let kind = |name: &str| {
-        kinds
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map_or(Kind::Firmware, |(_, k)| *k)
-    };
+    // The target's files keep the entries they were given when it was built (hashed
+    // then); only the hops' files and the plan are hashed here.
+    let mut built = std::mem::take(&mut target.manifest.files);
     let files: Vec<File> = target
         .contents
         .iter()
-        .map(|(name, data)| File::of(name, data, kind(name)))
+        .map(|(name, data)| {
+            if name == PLAN_NAME {
+                return File::of(name, data, Kind::Config);
+            }
+            match built.iter().position(|f| f.name == *name) {
+                Some(at) => built.swap_remove(at),
+                None => File::of(name, data, Kind::Firmware),
+            }
+        })
         .collect();
     target.manifest.id = bundle_id(&files);
     target.manifest.files = files;
@@ -258,6 +251,47 @@ mod tests {
             build_plan(same.clone(), &tr2, vec![], &only, None).unwrap(),
             same
         );
+    }
+
+    #[test]
+    fn each_file_entry_matches_its_content_and_keeps_its_kind() {
+        let (tr, tf) = package("SCCP41.9-4-2SR3-1S");
+        let (hr, hf) = package("SCCP41.8-5-2S");
+        let loads = [
+            Load::of_name("SCCP41.8-5-2S").unwrap(),
+            Load::of_name("SCCP41.9-4-2SR3-1S").unwrap(),
+        ];
+        let plan = Plan::new(&loads, None).unwrap();
+        let single = build(&tr, tf, &settings()).unwrap();
+        let b = build_plan(
+            single.clone(),
+            &tr,
+            vec![Package {
+                report: &hr,
+                firmware: hf,
+            }],
+            &plan,
+            None,
+        )
+        .unwrap();
+        assert_eq!(b.manifest.files.len(), b.contents.len());
+        for (f, (name, data)) in b.manifest.files.iter().zip(&b.contents) {
+            // The target's files keep their kind; the hop's are firmware; the plan
+            // is a configuration.
+            let kind = match single.manifest.files.iter().find(|s| s.name == *name) {
+                _ if name == PLAN_NAME => Kind::Config,
+                Some(s) => s.kind,
+                None => Kind::Firmware,
+            };
+            assert_eq!(*f, File::of(name, data, kind), "{name}");
+        }
+        assert!(
+            b.manifest
+                .files
+                .iter()
+                .any(|f| f.name == "XMLDefault.cnf.xml" && f.kind == Kind::Config)
+        );
+        assert_eq!(b.manifest.id, bundle_id(&b.manifest.files));
     }
 
     #[test]

@@ -170,6 +170,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_requests_name_reveals_its_mac() {
+        assert_eq!(
+            mac_in_name("/ctlsep001122aabbcc.tlv").as_deref(),
+            Some("001122AABBCC")
+        );
+        assert_eq!(
+            mac_in_name("SEP001122AABBCC.cnf.xml").as_deref(),
+            Some("001122AABBCC")
+        );
+        assert_eq!(mac_in_name("SEP0011.cnf.xml"), None);
+        assert_eq!(mac_in_name("SEPGG1122AABBCC.cnf.xml"), None);
+        assert_eq!(mac_in_name("XMLDefault.cnf.xml"), None);
+        // A 7940/7960's own SIP file, in any case; its default file names no phone.
+        assert_eq!(
+            mac_in_name("SIP001B54796001.cnf").as_deref(),
+            Some("001B54796001")
+        );
+        assert_eq!(
+            mac_in_name("/sip001b54796001.CNF").as_deref(),
+            Some("001B54796001")
+        );
+        assert_eq!(mac_in_name("SIPDefault.cnf"), None);
+        assert_eq!(mac_in_name("SIP41.8-5-4S.loads"), None);
+    }
+
+    #[test]
     fn reads_every_common_notation() {
         for s in [
             "00:11:22:aa:bb:cc",

@@ -17,6 +17,7 @@
 pub mod retarget;
 pub mod walk;
 
+use crate::firmware::inspect::strip_loads;
 use crate::firmware::upgrade;
 use crate::firmware::upgrade79::{self, Broken, Image79};
 use crate::firmware::version::Version;
@@ -66,15 +67,6 @@ impl Load {
     }
 }
 
-fn strip_loads(name: &str) -> &str {
-    let n = name.len();
-    if n > 6 && name.is_char_boundary(n - 6) && name[n - 6..].eq_ignore_ascii_case(".loads") {
-        &name[..n - 6]
-    } else {
-        name
-    }
-}
-
 /// What a phone runs: a load's protocol and version, its name when known.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Running {
@@ -104,11 +96,7 @@ impl Running {
             _ => (protocol, text),
         };
         // 8.0(4)SR1 → 8-0-4SR1.
-        let dashed: String = rest
-            .replace(['(', '.'], "-")
-            .replace(')', "")
-            .chars()
-            .collect();
+        let dashed = rest.replace(['(', '.'], "-").replace(')', "");
         let version = Version::parse(&dashed)?;
         Some(Running {
             protocol,

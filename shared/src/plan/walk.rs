@@ -29,6 +29,7 @@ pub use status::{ASK_START, Held, StepLog, WalkState, WalkStatus, status_words};
 use super::retarget::Offer;
 use super::{Load, Route, Running, route};
 use crate::config::mac::mac_in_name;
+use crate::firmware::inspect::strip_loads;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -145,8 +146,16 @@ impl Walker {
             .unwrap_or_else(|| name.to_string())
     }
 
-    /// The phone at `address` or with `mac`, made if new.
-    fn phone(&mut self, address: Option<IpAddr>, mac: Option<String>, now_ms: u64) -> usize {
+    /// The phone at `address` or with `mac`, made if new; and whether its MAC or
+    /// address is news.
+    fn phone(
+        &mut self,
+        address: Option<IpAddr>,
+        mac: Option<String>,
+        now_ms: u64,
+    ) -> (usize, bool) {
+        // A server on `[::]` sees an IPv4 phone as `::ffff:a.b.c.d`: one phone, one address.
+        let address = address.map(|a| a.to_canonical());
         let by_mac = mac
             .as_ref()
             .and_then(|m| self.phones.iter().position(|p| p.mac.as_ref() == Some(m)));
@@ -195,14 +204,17 @@ impl Walker {
             }
         }
         let p = &mut self.phones[i];
+        let mut moved = false;
         if mac.is_some() && p.mac.is_none() {
             p.mac = mac;
+            moved = true;
         }
-        if address.is_some() {
+        if address.is_some() && p.address != address {
             p.address = address;
+            moved = true;
         }
         p.seen_ms = now_ms;
-        i
+        (i, moved)
     }
 
     /// What to serve `address` for `name`, which exists in the bundle (or, for a
@@ -223,7 +235,22 @@ impl Walker {
             }
             return (Serve::AsIs, None);
         }
-        let i = self.phone(address, mac, now_ms);
+        let (i, moved) = self.phone(address, mac, now_ms);
+        let before = self.status(i);
+        let (serve, status) = self.answer(i, ask, base, now_ms);
+        // News only: a boot that changes nothing (a phone on the target rebooting, a
+        // wiped phone asking again) neither reaches its card nor is kept again.
+        (serve, status.filter(|s| moved || *s != before))
+    }
+
+    /// What to serve phone `i` for a request `ask` of `base`, and its status.
+    fn answer(
+        &mut self,
+        i: usize,
+        ask: Ask,
+        base: &str,
+        now_ms: u64,
+    ) -> (Serve, Option<WalkStatus>) {
         match ask {
             Ask::Config(rank) => {
                 let p = &mut self.phones[i];
@@ -245,7 +272,7 @@ impl Walker {
                 self.recovery(i, base, now_ms)
             }
             Ask::Manifest => {
-                let load = base.get(..base.len() - ".loads".len()).unwrap_or(base);
+                let load = strip_loads(base);
                 let p = &mut self.phones[i];
                 // It goes on to the images and reboots: its next configuration
                 // begins a boot.
@@ -443,10 +470,8 @@ impl Walker {
         words: String,
         serve: Serve,
     ) -> (Serve, Option<WalkStatus>) {
-        let held = Held { state, words };
-        let changed = self.phones[i].held.as_ref() != Some(&held);
-        self.phones[i].held = Some(held);
-        (serve, changed.then(|| self.status(i)))
+        self.phones[i].held = Some(Held { state, words });
+        (serve, Some(self.status(i)))
     }
 
     /// Records the way a phone takes, once, from where it started.
@@ -485,6 +510,7 @@ impl Walker {
         }
         let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
         let mac = mac_in_name(base);
+        let address = address.map(|a| a.to_canonical());
         let found = self.phones.iter_mut().find(|p| match (&mac, &p.mac) {
             (Some(m), Some(pm)) => m == pm,
             _ => address.is_some() && p.address == address,
@@ -510,7 +536,7 @@ impl Walker {
         if Load::of_name(software).is_some_and(|l| l.family != self.target.family) {
             return None;
         }
-        let i = self.phone(address, Some(mac.to_ascii_uppercase()), now_ms);
+        let (i, _) = self.phone(address, Some(mac.to_ascii_uppercase()), now_ms);
         if self.phones[i].on.as_ref() == Some(&running) {
             return None;
         }
@@ -538,14 +564,12 @@ impl Walker {
                     phone
                         .parse::<crate::config::mac::Mac>()
                         .map_err(|_| format!("`{phone}` is neither a MAC nor an address"))?
-                        .sep_name()
-                        .trim_start_matches("SEP")
                         .to_string(),
                 ),
                 None,
             ),
         };
-        let i = self.phone(address, mac, now_ms);
+        let (i, _) = self.phone(address, mac, now_ms);
         self.phones[i].start = running;
         self.phones[i].held = None;
         Ok(Some(self.status(i)))

@@ -35,7 +35,6 @@ mod attempt;
 mod cards;
 mod catalog;
 
-pub use crate::config::mac::mac_in_name;
 pub use catalog::Catalog;
 
 use std::collections::{BTreeMap, HashMap};

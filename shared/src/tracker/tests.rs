@@ -701,18 +701,6 @@ fn a_new_start_never_takes_the_id_of_a_card_kept_past_its_count() {
 
 #[test]
 fn a_name_with_a_mac_keys_the_card_by_it() {
-    assert_eq!(
-        mac_in_name("/ctlsep001122aabbcc.tlv").as_deref(),
-        Some("001122AABBCC")
-    );
-    assert_eq!(
-        mac_in_name("SEP001122AABBCC.cnf.xml").as_deref(),
-        Some("001122AABBCC")
-    );
-    assert_eq!(mac_in_name("SEP0011.cnf.xml"), None);
-    assert_eq!(mac_in_name("SEPGG1122AABBCC.cnf.xml"), None);
-    assert_eq!(mac_in_name("XMLDefault.cnf.xml"), None);
-
     // Two phones booting behind one address: a card each, by MAC.
     let mut t = Tracker::new(catalog());
     let a = t

@@ -35,7 +35,7 @@ mod package;
 mod read;
 mod report;
 
-pub use names::{closest, is_term as is_recovery_manifest};
+pub use names::{closest, is_term as is_recovery_manifest, strip_loads};
 pub use report::{
     EntryReport, ImageReport, ImageStatus, LoadListReport, ManifestReport, ModelReport,
     PackageReport, Report, Role,

@@ -28,12 +28,13 @@ pub(super) fn is_image_like(name: &str) -> bool {
     l.ends_with(".sbn") || l.ends_with(".sb2") || l.ends_with(".sgn") || l.ends_with(".bin")
 }
 
-/// The name without its `.loads` suffix (any case), or the name itself.
-pub(super) fn strip_loads(name: &str) -> &str {
-    if name.len() > 6 && name[name.len() - 6..].eq_ignore_ascii_case(".loads") {
-        &name[..name.len() - 6]
-    } else {
-        name
+/// The name without its `.loads` suffix (any case), or the name itself (also when
+/// nothing would be left).
+pub fn strip_loads(name: &str) -> &str {
+    let stem = name.len().saturating_sub(".loads".len());
+    match name.get(stem..) {
+        Some(ext) if stem > 0 && ext.eq_ignore_ascii_case(".loads") => &name[..stem],
+        _ => name,
     }
 }
 
@@ -132,6 +133,9 @@ mod tests {
         assert!(!is_image_like("readme.txt"));
         assert_eq!(strip_loads("SCCP41.8-3-3S.Loads"), "SCCP41.8-3-3S");
         assert_eq!(strip_loads(".loads"), ".loads");
+        // A name typed by a person may cut a character where `.loads` would start.
+        assert_eq!(strip_loads("€a€"), "€a€");
+        assert_eq!(strip_loads("é.loads"), "é");
     }
 
     #[test]

@@ -279,6 +279,28 @@ fn a_phone_seen_by_address_then_by_mac_is_one_phone() {
 }
 
 #[test]
+fn an_ipv4_address_seen_through_ipv6_is_the_same_phone() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    let mapped = |n: u8| Some(IpAddr::V6(Ipv4Addr::new(10, 0, 0, n).to_ipv6_mapped()));
+    // TFTP on `[::]` hands the default configuration to `::ffff:10.0.0.1`.
+    let (s, st) = ask(&mut w, mapped(1), "XMLDefault.cnf.xml", 1000);
+    assert_eq!(offer(&s), HOP);
+    assert_eq!(
+        st.unwrap().address,
+        addr(1),
+        "the card's address is the phone's"
+    );
+    // HTTP on 0.0.0.0 sees the same phone fetch the hop.
+    let (_, st) = w.request(addr(1), &format!("{HOP}.loads"), 1100);
+    assert_eq!(st.unwrap().state, WalkState::Fetching);
+    assert_eq!(w.phones().len(), 1);
+    // A cut-off transfer is the same phone's too.
+    ask(&mut w, mapped(1), "XMLDefault.cnf.xml", 2000);
+    assert!(w.cut_off(mapped(1), "XMLDefault.cnf.xml"));
+    assert!(!w.cut_off(addr(1), "XMLDefault.cnf.xml"), "already cut off");
+}
+
+#[test]
 fn a_7960s_several_configurations_of_one_boot_are_one_boot() {
     let load = |n: &str| PlanLoad {
         name: n.into(),
@@ -358,4 +380,49 @@ fn an_announced_target_after_the_last_hop_ends_the_walk() {
     );
     // The same announcement again changes nothing.
     assert_eq!(w.announced("001122AABB01", addr(1), TARGET, 40), None);
+}
+
+#[test]
+fn every_state_travels_under_its_serde_name() {
+    // The page reads states with `parse` and the helper writes them with serde:
+    // both spell them alike, and each reads back as itself.
+    for state in [
+        WalkState::Waiting,
+        WalkState::Offered,
+        WalkState::Fetching,
+        WalkState::Done,
+        WalkState::AskStart,
+        WalkState::Missing,
+        WalkState::Impossible,
+        WalkState::Refused,
+        WalkState::Other,
+    ] {
+        let serde = serde_json::to_string(&state).unwrap();
+        assert_eq!(serde, format!("\"{}\"", state.as_str()));
+        assert_eq!(WalkState::parse(state.as_str()), state);
+    }
+    assert_eq!(WalkState::parse("newer"), WalkState::Other);
+}
+
+#[test]
+fn a_boot_that_changes_nothing_says_nothing() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    assert_eq!(
+        walk_phone(&mut w, "SCCP41.8-0-4S", 1),
+        ["SCCP41.8-0-4S", HOP, TARGET]
+    );
+    let (s, st) = ask(&mut w, addr(1), SEP, 90_000);
+    assert_eq!(offer(&s), TARGET);
+    assert_eq!(st, None, "on the target already: no news for its card");
+    // A wiped phone that asks for the hop's recovery manifest again and again
+    // is told once.
+    let (s, st) = w.request(addr(2), "term61.default.loads", 1000);
+    assert!(matches!(s, Serve::File(_)));
+    assert_eq!(st.unwrap().state, WalkState::Fetching);
+    let (again, st) = w.request(addr(2), "term61.default.loads", 2000);
+    assert_eq!(again, s);
+    assert_eq!(st, None);
+    // A phone at a new address is news, though its way is the same.
+    let (_, st) = ask(&mut w, addr(3), SEP, 91_000);
+    assert_eq!(st.unwrap().address, addr(3));
 }

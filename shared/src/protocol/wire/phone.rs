@@ -170,9 +170,6 @@ fn loop_cause(v: &Json) -> Result<LoopCause> {
 
 /// A phone's way through the upgrade plan.
 fn walk(v: &Json) -> Result<WalkStatus> {
-    let count = |name: &'static str| -> Result<u32> {
-        u32::try_from(int(v, name)?).map_err(|_| WireError::Field(name))
-    };
     Ok(WalkStatus {
         mac: opt_text(v, "mac")?,
         address: match opt_text(v, "address")? {
@@ -180,8 +177,8 @@ fn walk(v: &Json) -> Result<WalkStatus> {
             Some(a) => Some(a.parse().map_err(|_| WireError::Field("address"))?),
         },
         path: strings(v, "path")?,
-        hop: count("hop")?,
-        hops: count("hops")?,
+        hop: small(v, "hop")?,
+        hops: small(v, "hops")?,
         on: opt_text(v, "on")?,
         state: WalkState::parse(&text(v, "state")?),
         detail: opt_text(v, "detail")?,
