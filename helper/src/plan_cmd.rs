@@ -45,10 +45,11 @@ pub fn start_of(text: Option<&str>, plan: &Plan) -> Result<Option<Running>, Stri
     match text.map(str::trim) {
         None => Ok(None),
         Some(t) if t.eq_ignore_ascii_case("unknown") => Ok(None),
-        Some(t) => Running::parse(t, plan.target.protocol)
+        Some(t) => Running::parse_for(t, plan.target.family, plan.target.protocol)
             .map(Some)
-            .ok_or_else(|| {
-                format!("--start `{t}` is not a load Lifeline reads; give {START_FORMS}")
+            .map_err(|e| match e.other_family(t, plan.target.family) {
+                Some(words) => format!("--start {words}"),
+                None => format!("--start `{t}` is not a load Lifeline reads; give {START_FORMS}"),
             }),
     }
 }

@@ -94,6 +94,20 @@ fn inspect_prints_the_plan_of_several_packages() {
     let o = run(&["inspect", s(&p.target), s(&p.hop), "--start", "soon"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("8.0(4)"), "{}", err(&o));
+    // A load of another family is no start for these phones, whatever its release.
+    let o = run(&[
+        "inspect",
+        s(&p.target),
+        s(&p.hop),
+        "--start",
+        "SCCP11.8-0-4S",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("--start `SCCP11.8-0-4S` is a load for the 7911"),
+        "{}",
+        err(&o)
+    );
     // Two families make no plan.
     let other = p.dir.path().join("other.zip");
     std::fs::write(&other, zip_of(&load_files_42())).unwrap();

@@ -9,7 +9,7 @@ use lifeline_proto::simulate::report::Run;
 use lifeline_proto::simulate::spec::{Scenario, Transport};
 use lifeline_shared::config::mac::Mac;
 use lifeline_shared::models::{self, FamilyId, Model, Protocol};
-use lifeline_shared::plan::{Load, Running};
+use lifeline_shared::plan::{Running, StartError};
 
 use super::args::SimulateArgs;
 
@@ -165,26 +165,24 @@ fn running(model: &Model, text: &str, protocol: Option<Protocol>) -> Result<Runn
         );
     }
     let family = models::family(model.family);
-    let r = Running::parse(text, protocol.unwrap_or(Protocol::Sccp)).ok_or_else(|| {
-        format!(
-            "--running `{text}` is neither a load name nor a release; give the load the phone \
-             runs as its name (SCCP41.8-0-4S, SIP41.9-4-2SR3-1S, P0S3-8-12-00) or as the \
-             phone's Settings → Status → Firmware Versions shows it (8.0(4), 9.4(2)SR3, \
-             SIP 8.12(0))"
-        )
-    })?;
-    if let Some(load) = Load::of_name(text)
-        && load.family != model.family
-    {
-        return Err(format!(
-            "--running {text} is a load for the {}, and --model {} is a {}: give a load of \
-             the {} family, or the --model that runs it",
-            models::family(load.family).name,
-            model.name,
-            family.name,
-            family.name
-        ));
-    }
+    let r = Running::parse_for(text, model.family, protocol.unwrap_or(Protocol::Sccp)).map_err(
+        |e| match e {
+            StartError::Unreadable => format!(
+                "--running `{text}` is neither a load name nor a release; give the load the phone \
+                 runs as its name (SCCP41.8-0-4S, SIP41.9-4-2SR3-1S, P0S3-8-12-00) or as the \
+                 phone's Settings → Status → Firmware Versions shows it (8.0(4), 9.4(2)SR3, \
+                 SIP 8.12(0))"
+            ),
+            StartError::OtherFamily(other) => format!(
+                "--running {text} is a load for the {}, and --model {} is a {}: give a load of \
+                 the {} family, or the --model that runs it",
+                models::family(other).name,
+                model.name,
+                family.name,
+                family.name
+            ),
+        },
+    )?;
     if let Some(p) = protocol
         && p != r.protocol
         && model.family == FamilyId::F7940_7960

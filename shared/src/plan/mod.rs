@@ -77,6 +77,33 @@ pub struct Running {
     pub name: Option<String>,
 }
 
+/// Why a typed load is not one phones of a family can be said to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartError {
+    /// Neither a load name nor a release.
+    Unreadable,
+    /// The name of a load for this other family.
+    OtherFamily(FamilyId),
+}
+
+impl StartError {
+    /// Why `text` is refused as what phones of `family` run, when it names a load of
+    /// another family (`None` for text that is unreadable: each reader says which
+    /// forms it takes).
+    pub fn other_family(&self, text: &str, family: FamilyId) -> Option<String> {
+        match self {
+            StartError::Unreadable => None,
+            StartError::OtherFamily(other) => Some(format!(
+                "`{}` is a load for the {}, and these phones are {}: give the load they run, \
+                 or its release such as 8.0(4)",
+                text.trim(),
+                models::family(*other).name,
+                models::family(family).name
+            )),
+        }
+    }
+}
+
 impl Running {
     /// Reads what a person typed off the phone's *Settings → Status → Firmware
     /// Versions*, or what the phone announced: a load name (`SCCP41.8-0-4S`,
@@ -103,6 +130,20 @@ impl Running {
             version,
             name: None,
         })
+    }
+
+    /// [`Running::parse`] for phones of `family`: the name of a load for another
+    /// family is refused, since its release numbers mean nothing on these phones.
+    pub fn parse_for(
+        text: &str,
+        family: FamilyId,
+        protocol: Protocol,
+    ) -> Result<Running, StartError> {
+        let running = Running::parse(text, protocol).ok_or(StartError::Unreadable)?;
+        match Load::of_name(text.trim()) {
+            Some(load) if load.family != family => Err(StartError::OtherFamily(load.family)),
+            _ => Ok(running),
+        }
     }
 
     /// `8.0(4)`, or `SCCP 8.0(4)` for a 7940/7960, whose rules turn on the protocol.

@@ -11,6 +11,35 @@ fn names(r: &Route) -> Vec<&str> {
     }
 }
 
+/// The route of the band labelled `label`.
+fn band_route<'p>(plan: &'p Plan, label: &str) -> &'p Route {
+    &plan
+        .routes
+        .iter()
+        .find(|(b, _)| b.label == label)
+        .unwrap()
+        .1
+}
+
+#[test]
+fn a_start_names_a_load_of_the_phones_own_family_or_a_release() {
+    let (f, p) = (FamilyId::F7941_7961, Protocol::Sccp);
+    assert!(Running::parse_for("SCCP41.8-0-4S", f, p).is_ok());
+    assert!(Running::parse_for("8.0(4)", f, p).is_ok());
+    assert_eq!(
+        Running::parse_for("soon", f, p),
+        Err(StartError::Unreadable)
+    );
+    let e = Running::parse_for("SCCP11.8-0-4S", f, p).unwrap_err();
+    assert_eq!(e, StartError::OtherFamily(FamilyId::F7911_7906));
+    let words = e.other_family("SCCP11.8-0-4S", f).unwrap();
+    assert!(
+        words.contains("7911") && words.contains("7941/7961"),
+        "{words}"
+    );
+    assert_eq!(StartError::Unreadable.other_family("soon", f), None);
+}
+
 #[test]
 fn loads_and_starts_read() {
     let t = l("SCCP41.9-4-2SR3-1S.loads");
@@ -95,14 +124,7 @@ fn the_7960_chain_and_its_impossible_way() {
     let loads = [l("P00305020100"), l("P0S3-8-12-00")];
     let plan = Plan::new(&loads, None).unwrap();
     assert_eq!(plan.target.name, "P0S3-8-12-00");
-    let by = |label: &str| {
-        &plan
-            .routes
-            .iter()
-            .find(|(b, _)| b.label == label)
-            .unwrap()
-            .1
-    };
+    let by = |label: &str| band_route(&plan, label);
     assert_eq!(
         names(by("SCCP before 5.x")),
         ["P00305020100", "P0S3-8-12-00"]
@@ -111,14 +133,7 @@ fn the_7960_chain_and_its_impossible_way() {
     assert_eq!(names(by("SIP before 5.x (unsigned)")), ["P0S3-8-12-00"]);
     // Back to unsigned SIP is impossible, whatever is given.
     let plan = Plan::new(&[l("P0S3-04-4-00")], None).unwrap();
-    let by = |label: &str| {
-        &plan
-            .routes
-            .iter()
-            .find(|(b, _)| b.label == label)
-            .unwrap()
-            .1
-    };
+    let by = |label: &str| band_route(&plan, label);
     assert!(matches!(by("SIP 7.x or later"), Route::Impossible(..)));
     assert!(matches!(by("SCCP before 5.x"), Route::Missing(_)));
     // SIP 6 to SCCP needs SIP 7 first.

@@ -107,7 +107,7 @@ impl Walker {
         let start = plan
             .start
             .as_deref()
-            .and_then(|s| Running::parse(s, target.protocol));
+            .and_then(|s| Running::parse_for(s, target.family, target.protocol).ok());
         Some(Walker {
             target,
             loads,
@@ -532,10 +532,8 @@ impl Walker {
         software: &str,
         now_ms: u64,
     ) -> Option<WalkStatus> {
-        let running = Running::parse(software, self.target.protocol)?;
-        if Load::of_name(software).is_some_and(|l| l.family != self.target.family) {
-            return None;
-        }
+        let running =
+            Running::parse_for(software, self.target.family, self.target.protocol).ok()?;
         let (i, _) = self.phone(address, Some(mac.to_ascii_uppercase()), now_ms);
         if self.phones[i].on.as_ref() == Some(&running) {
             return None;
@@ -552,9 +550,11 @@ impl Walker {
         now_ms: u64,
     ) -> Result<Option<WalkStatus>, String> {
         let running = match start {
-            Some(s) => Some(Running::parse(s, self.target.protocol).ok_or_else(|| {
-                format!("`{s}` is not a load Lifeline reads: give a release such as 8.0(4), or a load name such as SCCP41.8-0-4S")
-            })?),
+            Some(s) => Some(
+                Running::parse_for(s, self.target.family, self.target.protocol).map_err(|e| {
+                    e.other_family(s, self.target.family).unwrap_or_else(|| format!("`{s}` is not a load Lifeline reads: give a release such as 8.0(4), or a load name such as SCCP41.8-0-4S"))
+                })?,
+            ),
             None => None,
         };
         let (mac, address) = match phone.parse::<IpAddr>() {

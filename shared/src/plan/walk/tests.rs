@@ -152,6 +152,11 @@ fn an_unknown_start_offers_nothing_until_the_person_says() {
             .unwrap_err()
             .contains("8.0(4)")
     );
+    // A load of another family is no start for these phones.
+    let e = w
+        .set_start("10.0.0.9", Some("SCCP11.8-0-4S"), 0)
+        .unwrap_err();
+    assert!(e.contains("is a load for the"), "{e}");
 }
 
 #[test]
