@@ -32,7 +32,7 @@ pub fn plan_panel(packages: &Packages, choice: &Choice, dispatch: &Callback<Acti
     });
     let body = match &plan {
         Err(e) => html! {
-            <p class="field-error" data-testid="plan-error">{ rich(&format!("No upgrade plan: {e}.")) }</p>
+            <p class="field-error" data-testid="plan-error">{ rich(&upgrade::no_plan_words(e)) }</p>
         },
         Ok(plan) => {
             let on_target = dispatch.reform(|e: Event| Action::PlanTarget(select_value(&e)));
