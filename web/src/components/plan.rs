@@ -76,11 +76,6 @@ pub fn plan_panel(packages: &Packages, choice: &Choice, dispatch: &Callback<Acti
             let unused = plan.unused().into_iter().map(|l| {
                 html! { <li class="muted">{ format!("Not used: {} ({}); no phone needs it on the way.", l.label(), l.name) }</li> }
             });
-            let start_value = match &choice.start {
-                Start::Unknown => "unknown".to_string(),
-                Start::Band(i) => format!("band-{i}"),
-                Start::Typed(_) => "typed".to_string(),
-            };
             let start_error = upgrade::start(plan, &choice.start).err();
             let chosen = upgrade::chosen(plan, &choice.start);
             html! {
@@ -99,12 +94,11 @@ pub fn plan_panel(packages: &Packages, choice: &Choice, dispatch: &Callback<Acti
                     <p class="plan-field">
                         <label for="plan-start">{ "Where the phones start " }</label>
                         <select id="plan-start" data-testid="plan-start" onchange={on_start}>
-                            <option value="unknown" selected={start_value == "unknown"}>{ "Unknown" }</option>
-                            { for plan.routes.iter().enumerate().map(|(i, (band, _))| {
-                                let v = format!("band-{i}");
-                                html! { <option selected={start_value == v} value={v.clone()}>{ format!("From {}", band.label) }</option> }
+                            <option value="unknown" selected={choice.start == Start::Unknown}>{ "Unknown" }</option>
+                            { for plan.routes.iter().enumerate().map(|(i, (band, _))| html! {
+                                <option selected={chosen_band == Some(i)} value={format!("band-{i}")}>{ format!("From {}", band.label) }</option>
                             }) }
-                            <option value="typed" selected={start_value == "typed"}>{ "This release…" }</option>
+                            <option value="typed" selected={matches!(choice.start, Start::Typed(_))}>{ "This release…" }</option>
                         </select>
                         if let Start::Typed(text) = &choice.start {
                             { " " }
