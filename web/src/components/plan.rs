@@ -21,14 +21,19 @@ pub fn plan_panel(packages: &Packages, choice: &Choice, dispatch: &Callback<Acti
         return Html::default();
     }
     let rows = upgrade::package_rows(packages, plan.as_ref().ok());
-    // Plain text in each row: every element and attribute costs the wasm.
+    // One text in each row (every element and attribute costs the wasm), names
+    // in backticks as code, as everywhere else.
     let rows = rows.into_iter().map(|r| {
         let mut text = format!("{}: {} — {}", r.name, r.what, r.role);
         for f in &r.findings {
+            // A role (`Target`) is no sentence: end it before the findings.
+            if !text.ends_with('.') {
+                text.push('.');
+            }
             text.push(' ');
             text.push_str(f);
         }
-        html! { <li class={format!("tone-{}", r.tone)} data-testid="plan-package">{ text }</li> }
+        html! { <li class={format!("tone-{}", r.tone)} data-testid="plan-package">{ rich(&text) }</li> }
     });
     let body = match &plan {
         Err(e) => html! {
