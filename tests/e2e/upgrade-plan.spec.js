@@ -143,3 +143,56 @@ test('only the target package with start 8.0(4): the missing hop is a problem th
   await expect(page.getByTestId('send-bundle')).toHaveCount(0);
   await page.screenshot({ path: outputPath('upgrade-plan-missing.png'), fullPage: true });
 });
+
+test('start unknown: the card asks what the phone runs, refuses what it cannot read, then walks it', async ({ page }) => {
+  await page.goto(helper.url);
+  await expect(page.getByTestId('helper-pill-text')).toHaveText(/^Helper /);
+  await dropFiles(page, page.getByTestId('dropzone'), [fixturePath(HOP), fixturePath(TARGET)]);
+  await expect(page.getByTestId('plan-start')).toHaveValue('unknown');
+  // The target's row says its role as a sentence before its findings.
+  await expect(page.getByTestId('plan-package').nth(1)).toContainText('— Target. This is build 9.4(2)SR3.');
+  await goToStep(page, 2);
+  await goToStep(page, 3);
+  await page.getByTestId('cm-input').fill('10.0.0.1');
+  await goToStep(page, 4);
+  await page.getByTestId('send-bundle').click();
+  await expect(page.getByTestId('send-switched')).toBeVisible();
+  await goToStep(page, 5);
+
+  // A phone on 8.0(4) boots: the helper offers it nothing and its card asks.
+  const boot = [
+    '--model', '7961', '--mode', 'boot', '--running', 'SCCP41.8-0-4S',
+    '--mac', '00:1b:54:19:aa:02', '--source', '127.0.0.71',
+  ];
+  const held = await simulate(helper.tftp, boot);
+  expect(held.code, held.stdout + held.stderr).toBe(0);
+  expect(held.stdout).toContain('is now on 8.0(4)');
+  const card = page.getByTestId('phone-SEP001B5419AA02');
+  const walk = card.getByTestId('phone-walk');
+  await expect(walk).toHaveAttribute('data-walk', 'ask-start');
+  await expect(walk.getByTestId('phone-walk-line')).toContainText('Lifeline does not know which load this phone runs');
+
+  // Set with nothing typed sends nothing: the browser asks for the field.
+  const input = card.getByTestId('walk-start-input');
+  await card.getByTestId('walk-start-set').click();
+  expect(await input.evaluate((e) => e.validity.valueMissing)).toBe(true);
+  await expect(card.getByTestId('walk-start-error')).toHaveCount(0);
+  // What the helper cannot read comes back on the card, the text as typed in code.
+  await input.fill('eight');
+  await card.getByTestId('walk-start-set').click();
+  const error = card.getByTestId('walk-start-error');
+  await expect(error).toContainText('eight is not a load Lifeline reads');
+  await expect(error.locator('code')).toHaveText('eight');
+  // 8.0(4) is read: the way is known, and the next boot walks both hops.
+  await input.fill('8.0(4)');
+  await card.getByTestId('walk-start-set').click();
+  await expect(walk).toHaveAttribute('data-walk', 'waiting');
+  await expect(walk.getByTestId('phone-walk-line')).toHaveText(
+    'Upgrade: 8.0(4) → 8.5(2) → 9.4(2)SR3: waits for it to ask for its configuration',
+  );
+  const run = await simulate(helper.tftp, boot);
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  expect(run.stdout).toContain('is now on 9.4(2)SR3 (SCCP41.9-4-2SR3-1S): ran 8.0(4) → 8.5(2) → 9.4(2)SR3');
+  await expect(walk).toHaveAttribute('data-walk', 'done');
+  await expect(walk.getByTestId('phone-walk-line')).toHaveText('Upgrade: 8.0(4) → 8.5(2) → 9.4(2)SR3: on 9.4(2)SR3');
+});

@@ -29,7 +29,7 @@ use crate::live::{self, Live, PhoneView};
 use crate::pairing::Link;
 use crate::settings::{self, Check, Form, phones};
 use crate::step::StepId;
-use crate::upgrade::{self, Choice};
+use crate::upgrade::{self, Blocked, Choice};
 use crate::upload::SendState;
 
 /// One problem of the Problems list.
@@ -169,38 +169,31 @@ pub fn plan(packages: Option<&Packages>, choice: &Choice) -> Vec<Problem> {
             ))
         })
         .collect();
-    let plan = match upgrade::plan(packages, choice) {
-        Ok(plan) => plan,
-        Err(e) => {
-            out.push(problem(
-                Severity::Error,
-                format!("No upgrade plan: {}.", e),
-                at("plan-packages"),
-            ));
+    let plan = match upgrade::checked(packages, choice) {
+        // The start is known and has a way: nothing more to say.
+        Ok((_, Some(_))) => return out,
+        Ok((plan, None)) => plan,
+        Err(blocked) => {
+            let focus = match blocked {
+                Blocked::NoPlan(_) => "plan-packages",
+                Blocked::Start(_) => "plan-start-text",
+                Blocked::Route(_) => "plan-start",
+            };
+            out.push(problem(Severity::Error, blocked.words(), at(focus)));
             return out;
         }
     };
-    if let Err(why) = upgrade::start(&plan, &choice.start) {
-        out.push(problem(Severity::Error, why, at("plan-start-text")));
-        return out;
-    }
-    match upgrade::chosen(&plan, &choice.start) {
-        Some((words, false)) => out.push(problem(Severity::Error, words, at("plan-start"))),
-        Some(_) => {}
-        None => {
-            for (band, route) in &plan.routes {
-                if !matches!(route, Route::Via(_)) {
-                    out.push(problem(
-                        Severity::Warning,
-                        format!(
-                            "Phones that start {}: {} With the start unknown, the helper offers such a phone nothing and its card asks which release it runs.",
-                            band.label,
-                            route_words(route)
-                        ),
-                        at("plan"),
-                    ));
-                }
-            }
+    for (band, route) in &plan.routes {
+        if !matches!(route, Route::Via(_)) {
+            out.push(problem(
+                Severity::Warning,
+                format!(
+                    "Phones that start {}: {} With the start unknown, the helper offers such a phone nothing and its card asks which release it runs.",
+                    band.label,
+                    route_words(route)
+                ),
+                at("plan"),
+            ));
         }
     }
     out

@@ -181,35 +181,25 @@ impl HelperLink {
     /// Asks the helper to start these phones (card ids) over. `false` when
     /// there is no connection to ask on.
     pub fn retry_phones(&self, ids: &[String]) -> bool {
-        let i = self.0.borrow();
-        if i.socket.is_none() {
-            return false;
-        }
-        send_text(&i, &wire::retry_phones(ids));
-        true
+        self.ask(&wire::retry_phones(ids))
     }
 
     /// Asks the helper to boot the served bundle's phones as simulations
     /// ("Try with simulated phones"). `false` when there is no connection
     /// to ask on.
     pub fn simulate_phones(&self) -> bool {
-        let i = self.0.borrow();
-        if i.socket.is_none() {
-            return false;
-        }
-        send_text(&i, &wire::simulate_phones());
-        true
+        self.ask(&wire::simulate_phones())
     }
 
     /// Tells the helper which release one phone (its MAC or address) runs, for
     /// the upgrade plan. `false` when there is no connection to tell it on.
     pub fn phone_start(&self, phone: &str, start: &str) -> bool {
-        let i = self.0.borrow();
-        if i.socket.is_none() {
-            return false;
-        }
-        send_text(&i, &wire::phone_start(phone, Some(start)));
-        true
+        self.ask(&wire::phone_start(phone, Some(start)))
+    }
+
+    /// Sends one request to the helper; `false` when there is no connection.
+    fn ask(&self, text: &str) -> bool {
+        send_text(&self.0.borrow(), text)
     }
 
     /// The bundle on screen is now `key`: an upload of another one stops.
@@ -225,10 +215,13 @@ impl HelperLink {
     }
 }
 
-fn send_text(i: &Inner, text: &str) {
-    if let Some(socket) = &i.socket {
-        let _ = socket.send_with_str(text);
-    }
+/// Sends `text` on the socket; `false` when there is none.
+fn send_text(i: &Inner, text: &str) -> bool {
+    let Some(socket) = &i.socket else {
+        return false;
+    };
+    let _ = socket.send_with_str(text);
+    true
 }
 
 /// Sends what the uploader asked for.

@@ -332,7 +332,8 @@ pub enum Phase {
         millis: f64,
         /// The bytes, for the bundle.
         firmware: Rc<Firmware>,
-        /// Every package, when several were dropped together.
+        /// Every package, when packages were dropped (one or several zips or Call
+        /// Manager packages); `None` for loose files.
         packages: Option<Rc<Packages>>,
     },
     /// The input could not be read or opened at all.

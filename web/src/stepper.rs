@@ -203,12 +203,11 @@ fn mark(state: &State, id: StepId) -> Option<Mark> {
                 report, packages, ..
             } => {
                 let plan = checks::plan(packages.as_deref(), &state.choice);
-                // Severities order worst first.
-                let plan_worst = plan.iter().map(|p| p.severity).min();
-                let both = match (worst(report), plan_worst) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
+                // The worst of the report's and the plan's (severities order worst first).
+                let both = worst(report)
+                    .into_iter()
+                    .chain(plan.iter().map(|p| p.severity))
+                    .min();
                 Some(match both {
                     Some(Severity::Error) => Mark::Error,
                     Some(Severity::Warning) => Mark::Warning,

@@ -8,7 +8,7 @@
 //! Invariants:
 //! - With "unknown" start the helper asks per phone before offering any load, so
 //!   a missing hop only warns; a start the person gave whose way needs a missing
-//!   load, or is impossible, blocks the bundle ([`blocking`]).
+//!   load, or is impossible, blocks the bundle ([`checked`]).
 //! - One package with the start unknown is the page as it always was: no plan
 //!   problem, the same bundle ([`in_play`]). Saying where its phones start opts in.
 //! - The bundle is the target's bundle as one package makes it, plus the hops and
@@ -110,24 +110,42 @@ pub fn in_play(packages: &Packages, choice: &Choice) -> bool {
     packages.list.len() > 1 || choice.start != Start::Unknown
 }
 
-/// Why no bundle may be made of these packages with these choices, in words: the
-/// plan cannot be made, the start cannot be read, or the chosen start has no way to
-/// the target. `None` when it may.
-pub fn blocking(packages: &Packages, choice: &Choice) -> Option<String> {
-    if !in_play(packages, choice) {
-        return None;
+/// Why no bundle may be made of the packages with the person's choices.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Blocked {
+    /// The loads make no plan (several families, a target that is not given, …).
+    NoPlan(PlanError),
+    /// The start typed cannot be read: why, with the forms it takes.
+    Start(String),
+    /// The chosen start has no way to the target: its route in words.
+    Route(String),
+}
+
+impl Blocked {
+    /// The reason in words, as the Problems list and step 4 say it.
+    pub fn words(self) -> String {
+        match self {
+            Blocked::NoPlan(e) => no_plan_words(&e),
+            Blocked::Start(why) | Blocked::Route(why) => why,
+        }
     }
-    let plan = match plan(packages, choice) {
-        Ok(plan) => plan,
-        Err(e) => return Some(format!("No upgrade plan: {e}.")),
-    };
-    if let Err(why) = start(&plan, &choice.start) {
-        return Some(why);
+}
+
+/// `No upgrade plan: …`, for loads that make none.
+pub fn no_plan_words(e: &PlanError) -> String {
+    format!("No upgrade plan: {e}.")
+}
+
+/// The plan for the person's choices and what the chosen start runs (`None`:
+/// unknown), once the start is read and has a way to the target; else why no
+/// bundle may be made.
+pub fn checked(packages: &Packages, choice: &Choice) -> Result<(Plan, Option<Running>), Blocked> {
+    let plan = plan(packages, choice).map_err(Blocked::NoPlan)?;
+    let running = start(&plan, &choice.start).map_err(Blocked::Start)?;
+    if let Some((words, false)) = chosen(&plan, &choice.start) {
+        return Err(Blocked::Route(words));
     }
-    match chosen(&plan, &choice.start) {
-        Some((words, false)) => Some(words),
-        _ => None,
-    }
+    Ok((plan, running))
 }
 
 /// One package of the list above the plan, in words.
@@ -204,10 +222,7 @@ pub fn with_plan(
     if !in_play(packages, choice) {
         return Ok(target);
     }
-    if let Some(why) = blocking(packages, choice) {
-        return Err(why);
-    }
-    let plan = plan(packages, choice).map_err(|e| e.to_string())?;
+    let (plan, _) = checked(packages, choice).map_err(Blocked::words)?;
     let mut others = Vec::new();
     for hop in plan.hops() {
         let (r, f) = packages
@@ -228,6 +243,15 @@ mod tests {
     use super::*;
     use crate::test_support::{plan_packages, plan_settings};
     use lifeline_shared::bundle::PLAN_NAME;
+
+    /// Why no bundle may be made of these packages with these choices, in words;
+    /// `None` when it may (always, when the plan has no say).
+    fn blocking(packages: &Packages, choice: &Choice) -> Option<String> {
+        if !in_play(packages, choice) {
+            return None;
+        }
+        checked(packages, choice).err().map(Blocked::words)
+    }
 
     const HOP: &str = "SCCP41.8-5-2S";
     const TARGET: &str = "SCCP41.9-4-2SR3-1S";

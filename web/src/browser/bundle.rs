@@ -18,8 +18,8 @@ use crate::state::Action;
 use crate::upgrade::Choice;
 
 /// Builds the bundle for `key` off the click, dispatching its start and result;
-/// with several packages, the plan's hops and `lifeline-plan.json` go beside the
-/// target's files ([`crate::upgrade::with_plan`]).
+/// when the plan has a say (several packages, or a start given), its hops and
+/// `lifeline-plan.json` go beside the target's files ([`crate::upgrade::with_plan`]).
 pub fn build_bundle(
     report: Rc<Report>,
     firmware: Rc<Firmware>,

@@ -83,7 +83,7 @@ pub fn start_job(
         }
         let name = inputs.first().map(|f| f.name.clone()).unwrap_or_default();
         let started = now_ms();
-        // Several packages: each inspected on its own, for the upgrade plan.
+        // Packages (one or several): each inspected on its own, for the upgrade plan.
         let result = if intake::are_packages(&inputs) {
             intake::inspect_packages(inputs).map(|(r, f, p)| (r, f, Some(Rc::new(p))))
         } else {

@@ -41,11 +41,11 @@ pub fn phone_card(
                 <form class="walk-start" data-testid="walk-start" {onsubmit}>
                     <label for={input.clone()}>{ "This phone runs: " }</label>
                     <input id={input} type="text" data-testid="walk-start-input" placeholder="8.0(4)"
-                        spellcheck="false" autocomplete="off" aria-invalid={refused.is_some().to_string()} />
+                        spellcheck="false" autocomplete="off" required=true aria-invalid={refused.is_some().to_string()} />
                     { " " }
                     <button type="submit" class="button" data-testid="walk-start-set">{ "Set" }</button>
                     if let Some(why) = refused {
-                        <span class="field-error" data-testid="walk-start-error" role="alert">{ format!(" {why}") }</span>
+                        <span class="field-error" data-testid="walk-start-error" role="alert">{ " " }{ rich(why) }</span>
                     }
                 </form>
             }

@@ -21,18 +21,23 @@ pub fn plan_panel(packages: &Packages, choice: &Choice, dispatch: &Callback<Acti
         return Html::default();
     }
     let rows = upgrade::package_rows(packages, plan.as_ref().ok());
-    // Plain text in each row: every element and attribute costs the wasm.
+    // One text in each row (every element and attribute costs the wasm), names
+    // in backticks as code, as everywhere else.
     let rows = rows.into_iter().map(|r| {
         let mut text = format!("{}: {} — {}", r.name, r.what, r.role);
         for f in &r.findings {
+            // A role (`Target`) is no sentence: end it before the findings.
+            if !text.ends_with('.') {
+                text.push('.');
+            }
             text.push(' ');
             text.push_str(f);
         }
-        html! { <li class={format!("tone-{}", r.tone)} data-testid="plan-package">{ text }</li> }
+        html! { <li class={format!("tone-{}", r.tone)} data-testid="plan-package">{ rich(&text) }</li> }
     });
     let body = match &plan {
         Err(e) => html! {
-            <p class="field-error" data-testid="plan-error">{ rich(&format!("No upgrade plan: {e}.")) }</p>
+            <p class="field-error" data-testid="plan-error">{ rich(&upgrade::no_plan_words(e)) }</p>
         },
         Ok(plan) => {
             let on_target = dispatch.reform(|e: Event| Action::PlanTarget(select_value(&e)));
@@ -76,11 +81,6 @@ pub fn plan_panel(packages: &Packages, choice: &Choice, dispatch: &Callback<Acti
             let unused = plan.unused().into_iter().map(|l| {
                 html! { <li class="muted">{ format!("Not used: {} ({}); no phone needs it on the way.", l.label(), l.name) }</li> }
             });
-            let start_value = match &choice.start {
-                Start::Unknown => "unknown".to_string(),
-                Start::Band(i) => format!("band-{i}"),
-                Start::Typed(_) => "typed".to_string(),
-            };
             let start_error = upgrade::start(plan, &choice.start).err();
             let chosen = upgrade::chosen(plan, &choice.start);
             html! {
@@ -99,12 +99,11 @@ pub fn plan_panel(packages: &Packages, choice: &Choice, dispatch: &Callback<Acti
                     <p class="plan-field">
                         <label for="plan-start">{ "Where the phones start " }</label>
                         <select id="plan-start" data-testid="plan-start" onchange={on_start}>
-                            <option value="unknown" selected={start_value == "unknown"}>{ "Unknown" }</option>
-                            { for plan.routes.iter().enumerate().map(|(i, (band, _))| {
-                                let v = format!("band-{i}");
-                                html! { <option selected={start_value == v} value={v.clone()}>{ format!("From {}", band.label) }</option> }
+                            <option value="unknown" selected={choice.start == Start::Unknown}>{ "Unknown" }</option>
+                            { for plan.routes.iter().enumerate().map(|(i, (band, _))| html! {
+                                <option selected={chosen_band == Some(i)} value={format!("band-{i}")}>{ format!("From {}", band.label) }</option>
                             }) }
-                            <option value="typed" selected={start_value == "typed"}>{ "This release…" }</option>
+                            <option value="typed" selected={matches!(choice.start, Start::Typed(_))}>{ "This release…" }</option>
                         </select>
                         if let Start::Typed(text) = &choice.start {
                             { " " }

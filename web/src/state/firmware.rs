@@ -85,7 +85,8 @@ impl State {
         Some(())
     }
 
-    /// The packages dropped together, when there were several.
+    /// The packages dropped (one or several), once inspected; `None` for loose
+    /// files.
     pub fn packages(&self) -> Option<&Rc<Packages>> {
         match &self.phase {
             Phase::Inspected { packages, .. } => packages.as_ref(),

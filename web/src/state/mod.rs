@@ -192,8 +192,8 @@ pub enum Action {
         millis: f64,
         /// The bytes inspected, kept for the bundle.
         firmware: Rc<Firmware>,
-        /// Every package, when several were dropped together (`report` and
-        /// `firmware` are then the plan's target's).
+        /// Every package, when packages were dropped (one or several; `None` for
+        /// loose files): `report` and `firmware` are then the plan's target's.
         packages: Option<Rc<Packages>>,
     },
     /// The plan of several packages takes this load as its target.
