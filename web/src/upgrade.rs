@@ -59,13 +59,14 @@ pub fn start(plan: &Plan, start: &Start) -> Result<Option<Running>, String> {
         Start::Typed(text) if text.trim().is_empty() => {
             Err(format!("Say which release the phones run: {START_FORMS}."))
         }
-        Start::Typed(text) => Running::parse(text, plan.target.protocol)
+        Start::Typed(text) => Running::parse_for(text, plan.family, plan.target.protocol)
             .map(Some)
-            .ok_or_else(|| {
-                format!(
+            .map_err(|e| match e.other_family(text, plan.family) {
+                Some(words) => format!("{words}."),
+                None => format!(
                     "`{}` is not a release Lifeline reads: {START_FORMS}.",
                     text.trim()
-                )
+                ),
             }),
     }
 }
@@ -361,6 +362,8 @@ mod tests {
             "{bad}"
         );
         assert!(typed("  ").unwrap_err().starts_with("Say which release"));
+        let other = typed("SCCP11.8-0-4S").unwrap_err();
+        assert!(other.contains("is a load for the 7911"), "{other}");
         assert_eq!(start(&plan, &Start::Unknown), Ok(None));
         assert_eq!(
             chosen(&plan, &Start::Typed("8.0(4)".into())),
