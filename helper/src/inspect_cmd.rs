@@ -66,6 +66,13 @@ fn unreadable(path: &Path, why: &str, json: bool) -> ExitCode {
 
 fn run_plan(args: &InspectArgs) -> ExitCode {
     use crate::plan_cmd::{self, Given};
+    if let Err(why) = plan_cmd::start_is_whole(args.start.as_deref()) {
+        if args.json {
+            crate::terminal::out_line(&serde_json::json!({ "error": why }).to_string());
+        }
+        crate::terminal::err_line(&format!("lifeline: error: {why}"));
+        return ExitCode::from(2);
+    }
     let mut given = Vec::new();
     for path in &args.paths {
         match load(path) {

@@ -40,6 +40,26 @@ pub fn plan_of(given: &[Given], target: Option<&str>) -> Result<Plan, String> {
     Plan::new(&loads, target).map_err(|e| e.to_string())
 }
 
+/// Refuses `--start` given as a protocol alone: `--start SIP 8.12(0)` unquoted
+/// reaches the command as `--start SIP` and a path `8.12(0)`, which would
+/// otherwise be reported as a file not found. Called before any path is read.
+pub fn start_is_whole(start: Option<&str>) -> Result<(), String> {
+    match start.map(str::trim) {
+        Some(p) if p.eq_ignore_ascii_case("sip") || p.eq_ignore_ascii_case("sccp") => {
+            let release = if p.eq_ignore_ascii_case("sip") {
+                "8.12(0)"
+            } else {
+                "8.0(4)"
+            };
+            Err(format!(
+                "--start {p} names a protocol without its release: put both in one argument, \
+                 as in --start '{p} {release}'"
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Reads `--start`: `None` for unknown.
 pub fn start_of(text: Option<&str>, plan: &Plan) -> Result<Option<Running>, String> {
     match text.map(str::trim) {

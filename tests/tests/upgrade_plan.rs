@@ -94,6 +94,11 @@ fn inspect_prints_the_plan_of_several_packages() {
     let o = run(&["inspect", s(&p.target), s(&p.hop), "--start", "soon"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("8.0(4)"), "{}", err(&o));
+    // `--start SIP 8.12(0)` unquoted: the protocol alone is refused before the
+    // release is taken for a file.
+    let o = run(&["inspect", s(&p.target), "--start", "SIP", "8.12(0)"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("--start 'SIP 8.12(0)'"), "{}", err(&o));
     // A load of another family is no start for these phones, whatever its release.
     let o = run(&[
         "inspect",

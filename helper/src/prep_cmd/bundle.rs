@@ -70,6 +70,9 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
             Err(e) => return fail(e),
         }
     };
+    if let Err(why) = plan_cmd::start_is_whole(args.start.as_deref()) {
+        return fail(why);
+    }
     let mut given = Vec::new();
     for path in &args.firmware {
         match inspect_firmware(path) {
