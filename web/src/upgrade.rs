@@ -154,7 +154,7 @@ pub fn checked(packages: &Packages, choice: &Choice) -> Result<(Plan, Option<Run
 pub struct PackageRow {
     /// The file's name.
     pub name: String,
-    /// `SCCP41.8-5-2S · 7941/7961 · SCCP`, or why it could not be read.
+    /// `SCCP41.8-5-2S · 7941/7961 · SCCP`, or `unreadable`.
     pub what: String,
     /// `Target`, `Hop`, `Not used`, `Left out: it has 2 errors; …`.
     pub role: String,
@@ -174,10 +174,10 @@ pub fn package_rows(packages: &Packages, plan: Option<&Plan>) -> Vec<PackageRow>
         .enumerate()
         .map(|(i, p)| {
             let Some(report) = p.report() else {
-                let title = p.read.as_ref().err().map(|u| u.title.clone());
+                // Why it could not be read is its role's reason; said once.
                 return PackageRow {
                     name: p.name.clone(),
-                    what: title.unwrap_or_default(),
+                    what: "unreadable".into(),
                     role: format!("Left out: {}.", packages.left_out(i).unwrap_or_default()),
                     tone: "error",
                     findings: Vec::new(),
@@ -311,6 +311,7 @@ mod tests {
         );
         assert_eq!(rows[1].what, "SCCP41.8-5-2S · 7941/7961 · SCCP");
         assert_eq!(rows[3].tone, "error");
+        assert_eq!(rows[3].what, "unreadable");
         let problems = crate::checks::plan(Some(&p), &Choice::default());
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
