@@ -183,27 +183,32 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_hop_rides_beside_the_target_with_its_own_recovery_manifests() {
+    /// The 9.4(2)SR3 target's bundle alone, and with the 8.5(2) hop beside it for
+    /// phones starting at `start`.
+    fn hop_bundle(start: Option<&str>) -> (Bundle, Bundle) {
         let (tr, tf) = package("SCCP41.9-4-2SR3-1S");
         let (hr, hf) = package("SCCP41.8-5-2S");
-        let loads = [
+        let plan = Plan::new(&two_loads(), None).unwrap();
+        let single = build(&tr, tf, &settings()).unwrap();
+        let hop = Package {
+            report: &hr,
+            firmware: hf,
+        };
+        let b = build_plan(single.clone(), &tr, vec![hop], &plan, start.map(Into::into));
+        (single, b.unwrap())
+    }
+
+    /// The hop and the target, as loads.
+    fn two_loads() -> [Load; 2] {
+        [
             Load::of_name("SCCP41.8-5-2S").unwrap(),
             Load::of_name("SCCP41.9-4-2SR3-1S").unwrap(),
-        ];
-        let plan = Plan::new(&loads, None).unwrap();
-        let single = build(&tr, tf, &settings()).unwrap();
-        let b = build_plan(
-            single.clone(),
-            &tr,
-            vec![Package {
-                report: &hr,
-                firmware: hf,
-            }],
-            &plan,
-            Some("8.0(4)".into()),
-        )
-        .unwrap();
+        ]
+    }
+
+    #[test]
+    fn a_hop_rides_beside_the_target_with_its_own_recovery_manifests() {
+        let (single, b) = hop_bundle(Some("8.0(4)"));
         assert_ne!(b.manifest.id, single.manifest.id);
         for name in [
             "SCCP41.8-5-2S.loads",
@@ -229,22 +234,10 @@ mod tests {
         assert_eq!(String::from_utf8_lossy(&b.contents[PLAN_NAME]), pretty);
         crate::bundle::check_manifest(&b.manifest, u64::MAX, 1000).unwrap();
         // Another start, another bundle.
-        let (tr3, tf3) = package("SCCP41.9-4-2SR3-1S");
-        let (hr3, hf3) = package("SCCP41.8-5-2S");
-        let other = build_plan(
-            build(&tr3, tf3, &settings()).unwrap(),
-            &tr3,
-            vec![Package {
-                report: &hr3,
-                firmware: hf3,
-            }],
-            &plan,
-            None,
-        )
-        .unwrap();
+        let (_, other) = hop_bundle(None);
         assert_ne!(other.manifest.id, b.manifest.id);
         // A plan with no hop and no start leaves the bundle as it was.
-        let only = Plan::new(&loads[1..], None).unwrap();
+        let only = Plan::new(&two_loads()[1..], None).unwrap();
         let (tr2, tf2) = package("SCCP41.9-4-2SR3-1S");
         let same = build(&tr2, tf2, &settings()).unwrap();
         assert_eq!(
@@ -255,25 +248,7 @@ mod tests {
 
     #[test]
     fn each_file_entry_matches_its_content_and_keeps_its_kind() {
-        let (tr, tf) = package("SCCP41.9-4-2SR3-1S");
-        let (hr, hf) = package("SCCP41.8-5-2S");
-        let loads = [
-            Load::of_name("SCCP41.8-5-2S").unwrap(),
-            Load::of_name("SCCP41.9-4-2SR3-1S").unwrap(),
-        ];
-        let plan = Plan::new(&loads, None).unwrap();
-        let single = build(&tr, tf, &settings()).unwrap();
-        let b = build_plan(
-            single.clone(),
-            &tr,
-            vec![Package {
-                report: &hr,
-                firmware: hf,
-            }],
-            &plan,
-            None,
-        )
-        .unwrap();
+        let (single, b) = hop_bundle(None);
         assert_eq!(b.manifest.files.len(), b.contents.len());
         for (f, (name, data)) in b.manifest.files.iter().zip(&b.contents) {
             // The target's files keep their kind; the hop's are firmware; the plan
