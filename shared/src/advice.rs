@@ -104,7 +104,7 @@ pub fn advice(d: &Diagnosis) -> Option<Advice> {
         Diagnosis::ManifestRepeated { file, times, .. } => (
             format!("It keeps asking for `{file}` without fetching any image"),
             format!("It fetched `{file}` {times} times: it may refuse this load."),
-            "Check the upgrade path: a phone on firmware older than 8.3(3) needs an 8.3(3)–8.5(2) load before 9.2(3) or later.".to_string(),
+            "Check the upgrade path: a phone on firmware older than 8.3(3) needs an 8.3(3)–8.5(2) load before 8.5(3) or later.".to_string(),
         ),
         Diagnosis::Quiet { minutes, last } => (
             format!("No request for {minutes} minutes"),

@@ -75,7 +75,7 @@ pub enum Code {
     MissingRecoveryManifest,
     /// An image that no manifest lists.
     UnlistedImage,
-    /// A load of 9.2(3) or later: old phones need an intermediate load first.
+    /// A load of 8.5(3) or later: phones older than 8.3(3) need an intermediate load first.
     UpgradePath,
     /// A `.loads` or `.sbn` whose signed header cannot be read.
     BadSignedHeader,

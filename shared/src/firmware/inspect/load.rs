@@ -8,6 +8,7 @@
 use super::names::strip_loads;
 use super::{Inspection, ModelReport};
 use crate::finding::{Code, Finding, Severity};
+use crate::firmware::upgrade;
 use crate::firmware::version::Version;
 use crate::models::{self, FamilyId, ManifestStyle, Protocol};
 
@@ -254,21 +255,29 @@ impl Inspection<'_> {
         }
     }
 
-    /// A 79xx build of 9.2(3) or later cannot be reached from firmware older than 8.3(3).
+    /// A 79xx build at or past the hop's target (8.5(3)) cannot be reached from
+    /// firmware older than 8.3(3): the same rule the upgrade plan follows.
     fn check_upgrade_path(&mut self, f: FamilyId, load: &Load) {
+        let (below, to) = (upgrade::HOP_BELOW, upgrade::HOP_TO);
         if models::family(f).manifest_style == ManifestStyle::FiveImages
             && let Some(v) = &load.version
-            && v.cmp_release(9, 2, 3).is_ge()
+            && v.cmp_release(to.0, to.1, to.2).is_ge()
         {
+            let (below, to) = (release(below), release(to));
             self.findings.push(Finding::new(
                 Severity::Warning,
                 Code::UpgradePath,
                 load.name.clone().unwrap_or_else(|| v.to_string()),
-                format!("This is build {v}. Phones running firmware older than 8.3(3) cannot go straight to 9.2(3) or later: they reboot in a loop or show \"Load Authentication Failed\"."),
-                "If a phone runs firmware older than 8.3(3), recover it with an 8.3(3)–8.5(2) load first, then with this one.",
+                format!("This is build {v}. Phones running firmware older than {below} cannot go straight to {to} or later: they reboot in a loop or show \"Load Authentication Failed\"."),
+                format!("If a phone runs firmware older than {below}, recover it with an 8.3(3)–8.5(2) load first, then with this one."),
             ));
         }
     }
+}
+
+/// A release as Cisco writes it: `8.5(3)`.
+fn release((major, minor, patch): (u32, u32, u32)) -> String {
+    format!("{major}.{minor}({patch})")
 }
 
 #[cfg(test)]

@@ -234,20 +234,50 @@ fn an_unsigned_sip_7960_load_is_a_warning() {
 }
 
 #[test]
-fn the_upgrade_warning_starts_at_9_2_3_on_five_image_loads() {
+fn the_upgrade_warning_starts_where_the_plan_asks_for_a_hop() {
+    // The plan (firmware::upgrade) asks for the hop from below 8.3(3) to 8.5(3)
+    // or later, as Cisco's release notes say; the warning starts there too.
     let load = |v: &str| Load {
         name: Some(format!("SCCP41.{v}")),
         version: Version::parse(v),
         ..Load::default()
     };
     let mut ins = inspection(&[]);
-    ins.check_upgrade_path(FamilyId::F7941_7961, &load("9-2-2S"));
+    ins.check_upgrade_path(FamilyId::F7941_7961, &load("8-5-2S"));
     ins.check_upgrade_path(FamilyId::F792x, &load("9-4-2S"));
     assert!(ins.findings.is_empty(), "{:#?}", ins.findings);
-    ins.check_upgrade_path(FamilyId::F7941_7961, &load("9-2-3S"));
-    let f = &ins.findings[0];
+    for v in ["8-5-3S", "9-2-2S", "9-2-3S"] {
+        ins.check_upgrade_path(FamilyId::F7941_7961, &load(v));
+    }
+    let got: Vec<_> = ins
+        .findings
+        .iter()
+        .map(|f| (f.severity, f.code, f.subject.as_str()))
+        .collect();
     assert_eq!(
-        (f.severity, f.code, f.subject.as_str()),
-        (Severity::Warning, Code::UpgradePath, "SCCP41.9-2-3S")
+        got,
+        [
+            (Severity::Warning, Code::UpgradePath, "SCCP41.8-5-3S"),
+            (Severity::Warning, Code::UpgradePath, "SCCP41.9-2-2S"),
+            (Severity::Warning, Code::UpgradePath, "SCCP41.9-2-3S"),
+        ]
     );
+    let f = &ins.findings[0];
+    assert!(
+        f.message
+            .contains("older than 8.3(3) cannot go straight to 8.5(3) or later"),
+        "{}",
+        f.message
+    );
+    // Each load the warning names needs the hop in the plan too.
+    let old = Version::from_load_name("SCCP41.8-0-4S").unwrap();
+    for v in ["8-5-3S", "9-2-2S", "9-2-3S"] {
+        let to = Version::parse(v).unwrap();
+        assert!(
+            crate::firmware::upgrade::hop_before(FamilyId::F7941_7961, &old, &to).is_some(),
+            "{v}"
+        );
+    }
+    let to = Version::parse("8-5-2S").unwrap();
+    assert!(crate::firmware::upgrade::hop_before(FamilyId::F7941_7961, &old, &to).is_none());
 }
