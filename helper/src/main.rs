@@ -31,6 +31,9 @@ struct Cli {
     command: Command,
 }
 
+// The docs below are the commands' --help, read as written: `SEP<MAC>` is a
+// name there, not an HTML tag.
+#[allow(rustdoc::invalid_html_tags)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the Lifeline web app to a browser on this machine and TFTP to the
@@ -68,6 +71,9 @@ struct ManualArgs {
     out: PathBuf,
 }
 
+// The docs below are the commands' --help, read as written: `SEP<MAC>` is a
+// name there, not an HTML tag.
+#[allow(rustdoc::invalid_html_tags)]
 #[derive(Debug, Args)]
 struct ServeArgs {
     /// Address and port to listen on. Port 0 picks a free port; the URL printed

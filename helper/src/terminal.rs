@@ -189,12 +189,12 @@ pub fn flush(timeout: Duration) -> bool {
         .is_ok_and(|(_, result)| !result.timed_out())
 }
 
-/// A `tracing` writer onto stderr through [`write`]: each event is gathered
+/// A `tracing` writer onto stderr through [`write()`]: each event is gathered
 /// and handed over whole, so events never interleave and never wait.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LogWriter;
 
-/// One log event being formatted; handed to [`write`] when dropped.
+/// One log event being formatted; handed to [`write()`] when dropped.
 #[derive(Debug, Default)]
 pub struct LogEvent(Vec<u8>);
 

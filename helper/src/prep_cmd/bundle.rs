@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `lifeline bundle`.
+// The field docs are the command's --help, read as written: `SEP<MAC>` is a
+// name there, not an HTML tag.
+#[allow(rustdoc::invalid_html_tags)]
 #[derive(Debug, clap::Args)]
 pub struct BundleArgs {
     /// The firmware zip (or folder). Several: every package of an upgrade, and

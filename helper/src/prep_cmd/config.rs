@@ -13,6 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `lifeline config`.
+// The field docs are the command's --help, read as written: `SEP<MAC>` is a
+// name there, not an HTML tag.
+#[allow(rustdoc::invalid_html_tags)]
 #[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
     /// The firmware zip (or folder) the configuration is for.

@@ -11,6 +11,9 @@ use lifeline_shared::models::Protocol;
 pub const MAX_PHONES: u16 = 250;
 
 /// Arguments of `lifeline simulate`.
+// The field docs are the command's --help, read as written: `SEP<MAC>` is a
+// name there, not an HTML tag.
+#[allow(rustdoc::invalid_html_tags)]
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("network").required(true).args(["dhcp_interface", "server"])))]
 pub struct SimulateArgs {

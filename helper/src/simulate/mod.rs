@@ -21,12 +21,12 @@
 //! bounded by the phone (its retries and `--time-limit`), so every task ends.
 //!
 //! A phone with `--transport http` (a 78xx/88xx by default) asks each file over HTTP first, on
-//! `--http-port` of its TFTP server: one TCP connection per file ([`http`]),
+//! `--http-port` of its TFTP server: one TCP connection per file (`http`),
 //! TFTP when nothing answers there.
 //!
 //! In boot mode a phone whose configuration has a SIP line then registers it:
 //! one more UDP socket, bound like a TFTP one, sends the REGISTERs to the
-//! proxy; a proxy given as a name is looked up here ([`lookup`]) first.
+//! proxy; a proxy given as a name is looked up here (`lookup`) first.
 //!
 //! A datagram the system refuses to send (a firewall's drop answers EPERM) is
 //! treated as lost on the wire: the phone's retransmission deals with it, and

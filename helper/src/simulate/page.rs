@@ -1,7 +1,7 @@
 //! The page's "Try with simulated phones" (`simulate-phones`): the served
 //! bundle's phones, by MAC and model, boot as simulations against this
 //! helper's own TFTP server, in this process, through the same driver as
-//! `lifeline simulate --mode boot` ([`super::drive`]); each registers the
+//! `lifeline simulate --mode boot` (`simulate::drive`); each registers the
 //! first SIP line of the configuration it was served, and its verdict is
 //! published as an [`Event::SimulationVerdict`].
 //!

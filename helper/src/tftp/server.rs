@@ -1,5 +1,5 @@
 //! The socket loop around the TFTP read session: thin, and never stopped by a
-//! packet. Each accepted request runs as a [`transfer`] on a blocking thread.
+//! packet. Each accepted request runs as a `transfer` on a blocking thread.
 //!
 //! [`serve`] takes an already-bound socket (tests bind port 0) and a
 //! cancellation token. It reads requests on that socket; each accepted read
@@ -20,16 +20,16 @@
 //!   is ignored, unless the client has moved on (another file, or the old
 //!   transfer waits only for its final ACK): then the old transfer ends
 //!   without another datagram to that port, and the request is served
-//!   ([`slots`]);
+//!   (`slots`);
 //! - at most `max_per_client` claims (transfers never acknowledged) per IP
 //!   address and `max_transfers` transfers in all; when every slot is taken a
 //!   new request evicts the oldest claim, never a transfer making progress
-//!   ([`slots`]); a request refused gets an ERROR that says why;
+//!   (`slots`); a request refused gets an ERROR that says why;
 //! - a transfer's slot is freed when its transfer ends, whatever ends it (a
 //!   guard, so even a panic frees it), and before its end is published;
 //!   every transfer ends within its session's retry budget, a claim within
 //!   the session's `claim_timeout`;
-//! - refusals and dropped claims are reported once per burst ([`shed`]),
+//! - refusals and dropped claims are reported once per burst (`shed`),
 //!   never one event per datagram;
 //! - a packet from another address at a transfer's port gets ERROR 5 and
 //!   changes nothing (in connected mode the stray task answers it; it ends

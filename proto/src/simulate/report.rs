@@ -1,7 +1,8 @@
 //! What the simulated phones did, and the verdict in plain words.
 //!
 //! Pure: reports in, text or JSON out. The verdict of one phone is one of
-//! three ([`Verdict`]); a run's exit status follows from all of them
+//! four ([`Verdict`]: it would recover, would be stuck, could not run, or
+//! walked its loads); a run's exit status follows from all of them
 //! ([`exit_code`]): 0 every phone would recover, 1 at least one would be
 //! stuck (a fact about the setup), 2 the simulator could not run (and no
 //! phone found a problem). A stuck verdict names the step, the file and the

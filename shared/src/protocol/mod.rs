@@ -89,7 +89,7 @@ pub enum ClientMessage {
     /// "Try with simulated phones": boot the served bundle's phones (at most
     /// a few) as simulations against the helper's own TFTP server, each
     /// registering its first SIP line. The helper answers with
-    /// [`Event::SimulationStarted`](crate::events::Event::SimulationStarted),
+    /// [`Event::SimulationStarted`],
     /// a verdict event per phone and one at the end; or, when it cannot
     /// (no bundle, TFTP not running, a run already going), an
     /// [`ErrorCode::Simulation`] error saying why.

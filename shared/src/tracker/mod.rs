@@ -17,7 +17,7 @@
 //!   start on a card of its own (`10.0.0.5#2`); asked again without going on,
 //!   it is a repeat on the same card.
 //!
-//! Layout: [`catalog`] what the tracker knows of the served bundle; `cards`
+//! Layout: `catalog` what the tracker knows of the served bundle; `cards`
 //! which card a request belongs to; `attempt` what a phone's requests,
 //! transfer ends and DHCP steps make of its card; `annotations` what else a
 //! card is told (announcements, configurations served, walks, simulations).

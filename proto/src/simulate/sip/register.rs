@@ -2,7 +2,7 @@
 //! challenge answered, the result in words. No I/O, handed the time.
 //!
 //! The driver sends what [`Registration::poll_transmit`] returns to
-//! [`Credentials::proxy`], feeds every datagram from there to
+//! the proxy the line is configured with, feeds every datagram from there to
 //! [`Registration::handle`], calls [`Registration::handle_timeout`] once
 //! [`Registration::poll_timeout`] has passed, and stops at
 //! [`Registration::outcome`].

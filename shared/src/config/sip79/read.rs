@@ -32,10 +32,10 @@ pub enum CnfTextError {
     /// Larger than [`MAX_CNF_TEXT`].
     #[error("it is {0} bytes; a .cnf is at most {MAX_CNF_TEXT}")]
     TooLarge(usize),
-    /// More than [`MAX_LINES`] lines.
+    /// More than `MAX_LINES` lines.
     #[error("it has more than {MAX_LINES} lines")]
     TooManyLines,
-    /// A line longer than [`MAX_LINE`].
+    /// A line longer than `MAX_LINE` bytes.
     #[error("line {0} is longer than {MAX_LINE} bytes")]
     LineTooLong(usize),
     /// A NUL or another control character the phone's parser does not expect.
