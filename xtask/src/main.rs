@@ -40,7 +40,7 @@ commands:
   dist                 build the web app (wasm-release profile) into dist/,
                        precompressed; prints the transfer sizes
   run [-- ARGS...]     dist, then `lifeline serve ARGS...` (release build)
-  test                 fmt, clippy, wasm builds, size budget, cargo test,
+  test                 fmt, clippy, docs, wasm builds, size budget, cargo test,
                        browser tests
   e2e [-- ARGS...]     dist, build lifeline, then only the Playwright tests
                        (ARGS go to `playwright test`, e.g. a spec file or --grep)

@@ -14,7 +14,7 @@ use crate::{Workspace, print_command, run};
 impl Workspace {
     pub(crate) fn test(&self) -> anyhow::Result<()> {
         let started = Instant::now();
-        let mut steps = Steps::new(12);
+        let mut steps = Steps::new(13);
 
         steps.header("cargo fmt --all --check");
         run(self.cargo().args(["fmt", "--all", "--check"]))?;
@@ -28,6 +28,13 @@ impl Workspace {
             "-D",
             "warnings",
         ]))?;
+
+        // Every doc link resolves and no doc comment reads as broken HTML.
+        steps.header("cargo doc --workspace --no-deps (RUSTDOCFLAGS=-D warnings)");
+        run(self
+            .cargo()
+            .args(["doc", "--workspace", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"))?;
 
         // Both pure crates build for the browser's target, where there is no
         // socket, thread or clock: the compiler keeps them free of I/O.
