@@ -28,6 +28,9 @@
 //!   kept in this browser).
 //! - [`components`]: small function components that render the state.
 
+// The floor build renders none of the app.
+#![cfg_attr(feature = "floor", allow(dead_code, unused_imports))]
+
 mod browser;
 mod bundle;
 mod checks;
@@ -57,6 +60,23 @@ mod upgrade;
 mod upload;
 mod uploader;
 
+#[cfg(not(feature = "floor"))]
 fn main() {
     yew::Renderer::<components::App>::new().render();
+}
+
+/// The size floor (`cargo xtask size`): Yew, wasm-bindgen and the allocator
+/// with one stateful button, built like the app; what any Yew page costs.
+#[cfg(feature = "floor")]
+fn main() {
+    #[yew::function_component]
+    fn Floor() -> yew::Html {
+        let count = yew::use_state(|| 0_u32);
+        let onclick = {
+            let count = count.clone();
+            yew::Callback::from(move |_: web_sys::MouseEvent| count.set(*count + 1))
+        };
+        yew::html! { <button {onclick}>{ format!("Lifeline {}", *count) }</button> }
+    }
+    yew::Renderer::<Floor>::new().render();
 }

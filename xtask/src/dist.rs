@@ -60,33 +60,80 @@ const DIST_INDEX_HTML: &str = r#"<!doctype html>
 </html>
 "#;
 
+/// Issue #14's goal for the brotli transfer, which `cargo xtask size` measures
+/// against the floor.
+const BROTLI_TRANSFER_GOAL: usize = 240_000;
+
 impl Workspace {
     /// Builds `dist/` and returns the sizes a browser downloads.
     pub(crate) fn dist(&self) -> anyhow::Result<DistSizes> {
-        run(self.cargo().args([
-            "build",
-            "-p",
-            "lifeline-web",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-        ]))?;
+        // Generate into a staging directory, then copy into dist/ only what
+        // changed: unchanged files keep their mtime, so the helper (which embeds
+        // dist/) is not rebuilt for nothing.
+        let staging = self.target_dir.join("xtask").join("dist-staging");
+        let raw = self.build_page(&[], &staging)?;
+        // The same wasm with its names, for a size profiler (`twiggy top`): what
+        // the browser gets, function by function.
+        let named = self.target_dir.join("xtask").join(NAMED_WASM);
+        std::fs::write(&named, &raw)?;
+        println!("with function names, for `twiggy top`: {}", named.display());
+
+        let dist = self.dist_dir();
+        sync_tree(&staging, &dist)?;
+
+        let sizes = DistSizes::measure(&dist)?;
+        println!("dist: {} written", dist.display());
+        sizes.print();
+        Ok(sizes)
+    }
+
+    /// `cargo xtask size`: `dist/`, then the floor (the same build of a page
+    /// that is one Yew button: `lifeline-web`'s `floor` feature), and both
+    /// transfers side by side with the budget and issue #14's goal. The floor
+    /// is what any Yew page built this way costs; the rest is Lifeline's own.
+    pub(crate) fn size(&self) -> anyhow::Result<()> {
+        let app = self.dist()?;
+        let staging = self.target_dir.join("xtask").join("floor-staging");
+        self.build_page(&["--features", "floor"], &staging)?;
+        let floor = DistSizes::measure(&staging)?;
+        println!(
+            "\nfloor (one Yew button, built and served the same way, with the same stylesheet):"
+        );
+        floor.print();
+        // Built last, the floor's wasm is what cargo now holds: build the app's
+        // again so that the next `dist` finds it fresh.
+        self.build_page(&[], &self.target_dir.join("xtask").join("dist-staging"))?;
+        print!("{}", SizeReport { app, floor }.words());
+        Ok(())
+    }
+
+    /// Builds the web app (with `cargo build` arguments `extra`) into `staging`:
+    /// wasm-bindgen, the `name` section stripped, the static files, the index
+    /// page, each compressible file precompressed. Returns the wasm with its names.
+    fn build_page(&self, extra: &[&str], staging: &Path) -> anyhow::Result<Vec<u8>> {
+        run(self
+            .cargo()
+            .args([
+                "build",
+                "-p",
+                "lifeline-web",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--profile",
+                "wasm-release",
+            ])
+            .args(extra))?;
         let wasm = self
             .target_dir
             .join("wasm32-unknown-unknown")
             .join("wasm-release")
             .join("lifeline-web.wasm");
 
-        // Generate into a staging directory, then copy into dist/ only what
-        // changed: unchanged files keep their mtime, so the helper (which embeds
-        // dist/) is not rebuilt for nothing.
-        let staging = self.target_dir.join("xtask").join("dist-staging");
         if staging.exists() {
-            std::fs::remove_dir_all(&staging)
+            std::fs::remove_dir_all(staging)
                 .with_context(|| format!("cannot clear {}", staging.display()))?;
         }
-        std::fs::create_dir_all(&staging)?;
+        std::fs::create_dir_all(staging)?;
 
         println!("wasm-bindgen (target web): {}", wasm.display());
         wasm_bindgen_cli_support::Bindgen::new()
@@ -97,7 +144,7 @@ impl Workspace {
             // The library defaults to leaving the wasm URL out of `init()`; the
             // CLI (and our index.html, which calls `init()` bare) want it in.
             .omit_default_module_path(false)
-            .generate(&staging)
+            .generate(staging)
             .context("wasm-bindgen failed")?;
 
         // The `name` section (function names for stack traces) is a third of
@@ -106,36 +153,53 @@ impl Workspace {
         let out_wasm = staging.join(format!("{OUT_NAME}_bg.wasm"));
         let raw = std::fs::read(&out_wasm)?;
         std::fs::write(&out_wasm, strip_custom_sections(&raw, &["name"])?)?;
-        // The same wasm with its names, for a size profiler (`twiggy top`): what
-        // the browser gets, function by function.
-        let named = self.target_dir.join("xtask").join(NAMED_WASM);
-        std::fs::write(&named, &raw)?;
-        println!("with function names, for `twiggy top`: {}", named.display());
 
         let static_dir = self.root.join("web").join("static");
         if static_dir.is_dir() {
-            copy_tree(&static_dir, &staging)?;
-            crate::css::strip_tree(&staging)?;
+            copy_tree(&static_dir, staging)?;
+            crate::css::strip_tree(staging)?;
         }
         // dist/index.html is always ours: it loads the bindgen output.
         std::fs::write(staging.join("index.html"), DIST_INDEX_HTML)?;
         let style = staging.join("style.css");
         if !style.exists() {
             std::fs::write(
-                &style,
+                style,
                 "/* web/static/style.css was not there at build time. */\n",
             )?;
         }
 
-        precompress_tree(&staging)?;
+        precompress_tree(staging)?;
+        Ok(raw)
+    }
+}
 
-        let dist = self.dist_dir();
-        sync_tree(&staging, &dist)?;
+/// The app's brotli transfer against the floor's, the budget and the goal.
+struct SizeReport {
+    app: DistSizes,
+    floor: DistSizes,
+}
 
-        let sizes = DistSizes::measure(&dist)?;
-        println!("dist: {} written", dist.display());
-        sizes.print();
-        Ok(sizes)
+impl SizeReport {
+    fn words(&self) -> String {
+        let (app, floor) = (self.app.total.brotli, self.floor.total.brotli);
+        let own = app.saturating_sub(floor);
+        let mut out = format!(
+            "\nbrotli transfer: Lifeline {app}, the floor {floor}, Lifeline's own {own}\n\
+             budget {BROTLI_TRANSFER_BUDGET}; goal {BROTLI_TRANSFER_GOAL}: "
+        );
+        if app <= BROTLI_TRANSFER_GOAL {
+            out.push_str("met\n");
+        } else {
+            let over = app - BROTLI_TRANSFER_GOAL;
+            // Bytes are far below 2^52, so the conversion is exact.
+            #[allow(clippy::cast_precision_loss)]
+            let share = over as f64 * 100.0 / own.max(1) as f64;
+            out.push_str(&format!(
+                "{over} bytes over, {share:.0}% of Lifeline's own transfer\n"
+            ));
+        }
+        out
     }
 }
 
@@ -364,6 +428,29 @@ mod tests {
             wasm: transfer,
             total: transfer,
         }
+    }
+
+    #[test]
+    fn the_size_report_gives_the_app_s_own_share_over_the_goal() {
+        let report = SizeReport {
+            app: sizes_with_brotli_transfer(BROTLI_TRANSFER_GOAL + 50_000),
+            floor: sizes_with_brotli_transfer(50_000),
+        };
+        let words = report.words();
+        assert!(
+            words.contains(&format!(
+                "Lifeline {}, the floor 50000, Lifeline's own {}",
+                BROTLI_TRANSFER_GOAL + 50_000,
+                BROTLI_TRANSFER_GOAL
+            )),
+            "{words}"
+        );
+        assert!(words.contains("50000 bytes over, 21% of"), "{words}");
+        let met = SizeReport {
+            app: sizes_with_brotli_transfer(BROTLI_TRANSFER_GOAL),
+            floor: sizes_with_brotli_transfer(50_000),
+        };
+        assert!(met.words().ends_with("met\n"), "{}", met.words());
     }
 
     #[test]

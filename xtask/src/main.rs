@@ -39,6 +39,8 @@ usage: cargo xtask <command>
 commands:
   dist                 build the web app (wasm-release profile) into dist/,
                        precompressed; prints the transfer sizes
+  size                 dist, then the same build of a one-button Yew page (the
+                       floor): both brotli transfers, the budget and the goal
   run [-- ARGS...]     dist, then `lifeline serve ARGS...` (release build)
   test                 fmt, clippy, docs, wasm builds, size budget, cargo test,
                        browser tests
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
 
     let result = match command.as_deref() {
         Some("dist") if rest.is_empty() => Workspace::locate().and_then(|ws| ws.dist()).map(drop),
+        Some("size") if rest.is_empty() => Workspace::locate().and_then(|ws| ws.size()),
         Some("run") => Workspace::locate().and_then(|ws| ws.run(&rest)),
         Some("test") if rest.is_empty() => Workspace::locate().and_then(|ws| ws.test()),
         Some("e2e") => Workspace::locate().and_then(|ws| ws.e2e(&rest)),
