@@ -6,6 +6,7 @@
 //! upgrade plan chains them. [`package_notes`] says what a package alone shows: which
 //! phones it cannot reach in one step.
 
+use super::inspect::strip_loads;
 use super::version::Version;
 use crate::models::Protocol;
 use std::fmt;
@@ -27,11 +28,7 @@ pub struct Image79 {
 impl Image79 {
     /// Reads `P0S3-8-12-00`, `P0030801SR02` (with or without `.loads`).
     pub fn of_name(name: &str) -> Option<Image79> {
-        let stem = name
-            .rsplit_once('.')
-            .filter(|(_, ext)| ext.eq_ignore_ascii_case("loads"))
-            .map(|(s, _)| s)
-            .unwrap_or(name);
+        let stem = strip_loads(name);
         let protocol = crate::config::sip79::protocol_letter(stem)?;
         Some(Image79 {
             protocol,

@@ -20,6 +20,7 @@
 //! - At most [`MAX_BOOTS`] boots: a phone still moving then is "still upgrading", or
 //!   still refusing the load it is offered.
 
+use lifeline_shared::firmware::inspect::strip_loads;
 use lifeline_shared::firmware::manifest::ImageLine;
 use lifeline_shared::firmware::version::Version;
 use lifeline_shared::models::{self, Protocol};
@@ -125,7 +126,7 @@ impl Phone {
     fn load_named(&self, name: &str) -> Option<Load> {
         let runs = self.runs.as_ref()?;
         Load::of_name(name).or_else(|| {
-            let stem = name.strip_suffix(".loads").unwrap_or(name);
+            let stem = strip_loads(name);
             let version = Version::from_load_name(stem)
                 .or_else(|| stem.split_once('.').and_then(|(_, v)| Version::parse(v)))?;
             Some(Load {

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 
 use lifeline_shared::advice::{self, Advice};
 use lifeline_shared::events::{Diagnosis, LoopCause};
+use lifeline_shared::firmware::inspect::strip_loads;
 
 use super::Step;
 use super::problem::{Problem, Stuck};
@@ -192,7 +193,7 @@ impl Stuck {
                 file: "its configuration".into(),
                 times: 1,
                 cause: LoopCause::NotInBundle {
-                    load: file.trim_end_matches(".loads").to_owned(),
+                    load: strip_loads(&file).to_owned(),
                 },
             }),
             (
