@@ -331,3 +331,34 @@ fn the_helper_walks_a_phone_hop_by_hop_across_a_restart() {
         std::fs::read(root.join("SCCP41.8-5-2S.term61.default.loads")).unwrap()
     );
 }
+
+#[test]
+fn a_phone_said_to_run_the_target_is_told_it_is_there_and_offered_nothing() {
+    let p = packages();
+    let root = p.dir.path().join("tftp");
+    let o = run(&[
+        "bundle",
+        s(&p.hop),
+        s(&p.target),
+        "--tftp-server",
+        "127.0.0.1",
+        "--start",
+        "9.4(2)SR3",
+        "--phone",
+        MAC,
+        "--out",
+        s(&root),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let data = p.dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let sep = format!("SEP{MAC}.cnf.xml");
+    let server = Server::start_in(&data, &["--root", s(&root)]);
+    let tftp = server.wait_for_tftp();
+    // The bundle's own configuration, naming the load it runs.
+    let xml = fetch(tftp, &sep).unwrap();
+    assert_eq!(xml, std::fs::read_to_string(root.join(&sep)).unwrap());
+    server.wait_for_line(
+        "Upgrade plan, SEP001122AABB01: 9.4(2)SR3: already on the target, as said: nothing more is offered",
+    );
+}
