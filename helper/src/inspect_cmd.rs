@@ -73,6 +73,12 @@ fn run_plan(args: &InspectArgs) -> ExitCode {
         crate::terminal::err_line(&format!("lifeline: error: {why}"));
         return ExitCode::from(2);
     }
+    // What was asked of the plan is refused before any report: alone, and
+    // before any file is read when no package could make it good.
+    let (start, target) = (args.start.as_deref(), args.target.as_deref());
+    if let Err(why) = plan_cmd::args_readable(start, target) {
+        return refused(&why, args.json);
+    }
     let mut given = Vec::new();
     for path in &args.paths {
         match load(path) {
@@ -84,10 +90,17 @@ fn run_plan(args: &InspectArgs) -> ExitCode {
         }
     }
     let errors = given.iter().any(|g| g.report.has_errors());
-    let planned = plan_cmd::plan_of(&given, args.target.as_deref()).and_then(|plan| {
-        let start = plan_cmd::start_of(args.start.as_deref(), &plan)?;
-        Ok((plan, start))
-    });
+    let planned = match plan_cmd::plan_of(&given, target) {
+        Ok(plan) => match plan_cmd::start_of(start, &plan) {
+            Ok(start) => Ok((plan, start)),
+            Err(why) => return refused(&why, args.json),
+        },
+        // The packages make a plan, but not to that target.
+        Err(why) if target.is_some() && plan_cmd::plan_of(&given, None).is_ok() => {
+            return refused(&format!("--target {why}"), args.json);
+        }
+        Err(why) => Err(why),
+    };
     if args.json {
         let reports: Vec<serde_json::Value> = given
             .iter()
@@ -124,6 +137,16 @@ fn run_plan(args: &InspectArgs) -> ExitCode {
         Ok(_) if errors => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
     }
+}
+
+/// `--start` or `--target` refused (exit status 1, no plan): the error alone, on
+/// stdout too with `--json`.
+fn refused(why: &str, json: bool) -> ExitCode {
+    if json {
+        crate::terminal::out_line(&serde_json::json!({ "error": why }).to_string());
+    }
+    crate::terminal::err_line(&format!("lifeline: error: no upgrade plan: {why}"));
+    ExitCode::from(1)
 }
 
 fn run_one(path: &Path, json: bool) -> ExitCode {

@@ -4,6 +4,8 @@
 
 use lifeline_shared::bundle::{self, Bundle, Package};
 use lifeline_shared::firmware::inspect::Report;
+use lifeline_shared::firmware::inspect::strip_loads;
+use lifeline_shared::models::Protocol;
 use lifeline_shared::plan::{Load, Plan, Route, Running, route_words};
 use std::path::PathBuf;
 
@@ -60,6 +62,31 @@ pub fn start_is_whole(start: Option<&str>) -> Result<(), String> {
     }
 }
 
+/// Refuses `--start` and `--target` that no package could make good: a start
+/// that is no release nor load name at all, a target that is no load name.
+/// Called before any path is read, so nothing is read or printed before the
+/// error; whether a start or target fits the packages' family is judged after.
+pub fn args_readable(start: Option<&str>, target: Option<&str>) -> Result<(), String> {
+    if let Some(t) = start.map(str::trim)
+        && !t.eq_ignore_ascii_case("unknown")
+        && Running::parse(t, Protocol::Sccp).is_none()
+    {
+        return Err(unreadable_start(t));
+    }
+    if let Some(t) = target.map(str::trim)
+        && Load::of_name(strip_loads(t)).is_none()
+    {
+        return Err(format!(
+            "--target `{t}` is not a load name; give the name of one of the loads given, such as SCCP41.9-4-2SR3-1S"
+        ));
+    }
+    Ok(())
+}
+
+fn unreadable_start(t: &str) -> String {
+    format!("--start `{t}` is not a load Lifeline reads; give {START_FORMS}")
+}
+
 /// Reads `--start`: `None` for unknown.
 pub fn start_of(text: Option<&str>, plan: &Plan) -> Result<Option<Running>, String> {
     match text.map(str::trim) {
@@ -69,7 +96,7 @@ pub fn start_of(text: Option<&str>, plan: &Plan) -> Result<Option<Running>, Stri
             .map(Some)
             .map_err(|e| match e.other_family(t, plan.target.family) {
                 Some(words) => format!("--start {words}"),
-                None => format!("--start `{t}` is not a load Lifeline reads; give {START_FORMS}"),
+                None => unreadable_start(t),
             }),
     }
 }

@@ -404,9 +404,10 @@ fn spawn_announcements(events: &Events, walks: Arc<crate::walks::Walks>) {
                     if let Some(load) = &n.announced.load {
                         let walks = walks.clone();
                         let (mac, software) = (n.mac.clone(), load.clone());
+                        let via = n.announced.via.clone();
                         let address = n.address.map(std::net::IpAddr::V4);
                         tokio::task::spawn_blocking(move || {
-                            walks.announced(&mac, address, &software)
+                            walks.announced(&mac, address, &software, &via)
                         });
                     }
                 }

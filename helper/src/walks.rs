@@ -18,7 +18,9 @@ use lifeline_shared::bundle::PLAN_NAME;
 use lifeline_shared::config::mac::mac_in_name;
 use lifeline_shared::events::{Event, Resolution};
 use lifeline_shared::plan::retarget::{self, Offer};
-use lifeline_shared::plan::walk::{Ask, BundlePlan, PhoneWalk, Serve, WalkStatus, Walker, ask_of};
+use lifeline_shared::plan::walk::{
+    Ask, BundlePlan, PhoneWalk, Serve, WalkStatus, Walker, ask_of, base_name,
+};
 
 use crate::events::Events;
 use crate::files::{FileSource, LookupError, Opened};
@@ -159,7 +161,7 @@ impl Walks {
         let ask = ask_of(requested);
         // Anything else matters to a walk only when its name says which phone
         // asks (`CTLSEP<MAC>.tlv`).
-        if ask == Ask::Other && mac_in_name(requested.trim_start_matches(['/', '\\'])).is_none() {
+        if ask == Ask::Other && mac_in_name(base_name(requested)).is_none() {
             return source.open(requested);
         }
         // A configuration counts only when the bundle has it (a phone asks for
@@ -224,16 +226,17 @@ impl Walks {
         }
     }
 
-    /// A phone announced its load over CDP/LLDP: what it runs, seen.
-    pub fn announced(&self, mac: &str, address: Option<IpAddr>, software: &str) {
+    /// A phone announced its load `via` CDP or LLDP-MED: what it runs, seen.
+    pub fn announced(&self, mac: &str, address: Option<IpAddr>, software: &str, via: &str) {
         let mut slot = self.lock();
         if let Some(walker) = slot.as_mut() {
-            let status = walker.announced(mac, address, software, now_ms());
+            let status = walker.announced(mac, address, software, via, now_ms());
             self.changed(walker, status);
         }
     }
 
-    /// The person says which load one phone runs.
+    /// The person says which load one phone runs (replacing what was said before;
+    /// refused, saying why, when the phone was seen running a load).
     pub fn set_start(&self, phone: &str, start: Option<&str>) -> Result<(), String> {
         let mut slot = self.lock();
         let Some(walker) = slot.as_mut() else {
@@ -355,6 +358,64 @@ mod tests {
                 .unwrap_err()
                 .contains("no upgrade plan")
         );
+    }
+
+    #[test]
+    fn a_start_typed_wrong_is_corrected_and_kept_corrected() {
+        let dir = tempfile::tempdir().unwrap();
+        let events = Events::new();
+        let mut rx = events.subscribe();
+        let walks = Walks::new(Some(dir.path().to_path_buf()), events);
+        let files = source(None);
+        walks.switch(&files);
+        let a: Option<IpAddr> = Some("10.0.0.7".parse().unwrap());
+        // Typed 8.3(3): the target is offered straight away.
+        walks.set_start("10.0.0.7", Some("8.3(3)")).unwrap();
+        let x = text(walks.open(&files, "XMLDefault.cnf.xml", a));
+        assert!(x.contains(&format!(">{TARGET}<")), "{x}");
+        // It runs 8.0(4) in fact: corrected, the card hears the new way.
+        walks.set_start("10.0.0.7", Some("8.0(4)")).unwrap();
+        let mut last = None;
+        while let Ok(Event::Walk(w)) = rx.try_recv() {
+            last = Some(w);
+        }
+        let w = last.expect("a walk event");
+        assert_eq!(w.path, ["8.0(4)", "8.5(2)", "9.4(2)SR3"]);
+        assert_eq!(w.state, WalkState::Waiting);
+        // A restart reads the correction back: its next boot is offered the hop,
+        // not taken to run the target it was offered before.
+        let again = Walks::new(Some(dir.path().to_path_buf()), Events::new());
+        again.switch(&files);
+        let x = text(again.open(&files, "XMLDefault.cnf.xml", a));
+        assert!(x.contains(&format!(">{HOP}<")), "{x}");
+        // Seen on the hop, it is not overwritten by typing, and says why.
+        text(again.open(&files, "XMLDefault.cnf.xml", a));
+        let why = again.set_start("10.0.0.7", Some("8.3(3)")).unwrap_err();
+        assert!(
+            why.starts_with("Lifeline saw this phone run 8.5(2)"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn a_security_file_in_a_folder_names_its_phone_as_the_walker_reads_it() {
+        let events = Events::new();
+        let mut rx = events.subscribe();
+        let walks = Walks::new(None, events);
+        let files = source(Some("8.0(4)"));
+        walks.switch(&files);
+        let a: Option<IpAddr> = Some("10.0.0.7".parse().unwrap());
+        // The walker reads the MAC from the base name; so does the gate before it.
+        assert!(
+            walks
+                .open(&files, "/certs/CTLSEP001122AABB07.tlv", a)
+                .is_err()
+        );
+        text(walks.open(&files, "XMLDefault.cnf.xml", a));
+        let Ok(Event::Walk(w)) = rx.try_recv() else {
+            panic!("no walk event")
+        };
+        assert_eq!(w.mac.as_deref(), Some("001122AABB07"));
     }
 
     #[test]

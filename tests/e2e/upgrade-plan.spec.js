@@ -144,7 +144,7 @@ test('only the target package with start 8.0(4): the missing hop is a problem th
   await page.screenshot({ path: outputPath('upgrade-plan-missing.png'), fullPage: true });
 });
 
-test('start unknown: the card asks what the phone runs, refuses what it cannot read, then walks it', async ({ page }) => {
+test('start unknown: the card asks what the phone runs, refuses what it cannot read, takes a correction, then walks it', async ({ page }) => {
   await page.goto(helper.url);
   await expect(page.getByTestId('helper-pill-text')).toHaveText(/^Helper /);
   await dropFiles(page, page.getByTestId('dropzone'), [fixturePath(HOP), fixturePath(TARGET)]);
@@ -183,16 +183,34 @@ test('start unknown: the card asks what the phone runs, refuses what it cannot r
   const error = card.getByTestId('walk-start-error');
   await expect(error).toContainText('eight is not a load Lifeline reads');
   await expect(error.locator('code')).toHaveText('eight');
-  // 8.0(4) is read: the way is known, and the next boot walks both hops.
+  // 8.3(3), a wrong start: taken, and the card says it was typed and may be changed.
+  await input.fill('8.3(3)');
+  await card.getByTestId('walk-start-set').click();
+  await expect(walk).toHaveAttribute('data-walk', 'waiting');
+  await expect(walk.getByTestId('phone-walk-line')).toHaveText(
+    'Upgrade: 8.3(3) → 9.4(2)SR3: waits for it to ask for its configuration',
+  );
+  await expect(walk.getByTestId('walk-known')).toHaveText(
+    'Lifeline walks it from 8.3(3), as typed on this card. If its Settings → Status → Firmware Versions says otherwise, change it:',
+  );
+  await expect(card.getByTestId('walk-start-set')).toHaveText('Change');
+  await expect(input).toHaveAttribute('placeholder', '8.3(3)');
+  // Changed to 8.0(4): the way is worked out again, and the next boot walks both hops.
   await input.fill('8.0(4)');
   await card.getByTestId('walk-start-set').click();
   await expect(walk).toHaveAttribute('data-walk', 'waiting');
   await expect(walk.getByTestId('phone-walk-line')).toHaveText(
     'Upgrade: 8.0(4) → 8.5(2) → 9.4(2)SR3: waits for it to ask for its configuration',
   );
+  await expect(walk.getByTestId('walk-known')).toContainText('Lifeline walks it from 8.0(4), as typed on this card.');
   const run = await simulate(helper.tftp, boot);
   expect(run.code, run.stdout + run.stderr).toBe(0);
   expect(run.stdout).toContain('is now on 9.4(2)SR3 (SCCP41.9-4-2SR3-1S): ran 8.0(4) → 8.5(2) → 9.4(2)SR3');
   await expect(walk).toHaveAttribute('data-walk', 'done');
   await expect(walk.getByTestId('phone-walk-line')).toHaveText('Upgrade: 8.0(4) → 8.5(2) → 9.4(2)SR3: on 9.4(2)SR3');
+  // Seen on the target now: nothing to change, and the card says how it was seen.
+  await expect(card.getByTestId('walk-start')).toHaveCount(0);
+  await expect(walk.getByTestId('walk-known')).toHaveText(
+    'Lifeline saw it run 9.4(2)SR3: it came back from a boot without fetching it after Lifeline offered it. What a phone was seen running is not replaced by what is typed.',
+  );
 });

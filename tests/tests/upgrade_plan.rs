@@ -94,6 +94,55 @@ fn inspect_prints_the_plan_of_several_packages() {
     let o = run(&["inspect", s(&p.target), s(&p.hop), "--start", "soon"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("8.0(4)"), "{}", err(&o));
+    // …and nothing else: no report is printed before its error, and no file is
+    // read (a path that does not exist is not what it is refused for).
+    assert_eq!(out(&o), "");
+    let missing = p.dir.path().join("missing.zip");
+    let o = run(&["inspect", s(&p.target), s(&missing), "--start", "soon"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("--start `soon` is not a load"),
+        "{}",
+        err(&o)
+    );
+    assert!(!err(&o).contains("not found"), "{}", err(&o));
+    let o = run(&[
+        "inspect",
+        s(&p.target),
+        s(&p.hop),
+        "--start",
+        "soon",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["error"].as_str().unwrap().contains("--start `soon`"),
+        "{v}"
+    );
+    // A target that is no load name, likewise; one that is not among the
+    // packages is known only once they are read, and still printed alone.
+    let o = run(&["inspect", s(&p.target), s(&missing), "--target", "newest"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("--target `newest` is not a load name"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(out(&o), "");
+    let o = run(&[
+        "inspect",
+        s(&p.target),
+        s(&p.hop),
+        "--target",
+        "SCCP41.8-3-3S",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("--target `SCCP41.8-3-3S` is not one of the loads given"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(out(&o), "");
     // `--start SIP 8.12(0)` unquoted: the protocol alone is refused before the
     // release is taken for a file.
     let o = run(&["inspect", s(&p.target), "--start", "SIP", "8.12(0)"]);
@@ -113,6 +162,8 @@ fn inspect_prints_the_plan_of_several_packages() {
         "{}",
         err(&o)
     );
+    // Judged after reading, since it needs the packages' family; still alone.
+    assert_eq!(out(&o), "");
     // Two families make no plan.
     let other = p.dir.path().join("other.zip");
     std::fs::write(&other, zip_of(&load_files_42())).unwrap();
@@ -178,6 +229,25 @@ fn bundle_writes_the_hops_and_refuses_a_start_it_cannot_walk() {
     assert_eq!(o.status.code(), Some(1));
     assert!(
         err(&o).contains("phones on 8.0(4) cannot reach 9.4(2)SR3: needs any 8.5(2) load"),
+        "{}",
+        err(&o)
+    );
+    assert!(!p.dir.path().join("no").exists());
+    // A start no package could make good is refused before any file is read.
+    let o = run(&[
+        "bundle",
+        s(&p.target),
+        s(&p.dir.path().join("missing.zip")),
+        "--tftp-server",
+        "10.0.0.1",
+        "--start",
+        "soon",
+        "--out",
+        s(&p.dir.path().join("no")),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("--start `soon` is not a load"),
         "{}",
         err(&o)
     );
@@ -259,5 +329,36 @@ fn the_helper_walks_a_phone_hop_by_hop_across_a_restart() {
     assert_eq!(
         rec,
         std::fs::read(root.join("SCCP41.8-5-2S.term61.default.loads")).unwrap()
+    );
+}
+
+#[test]
+fn a_phone_said_to_run_the_target_is_told_it_is_there_and_offered_nothing() {
+    let p = packages();
+    let root = p.dir.path().join("tftp");
+    let o = run(&[
+        "bundle",
+        s(&p.hop),
+        s(&p.target),
+        "--tftp-server",
+        "127.0.0.1",
+        "--start",
+        "9.4(2)SR3",
+        "--phone",
+        MAC,
+        "--out",
+        s(&root),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let data = p.dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let sep = format!("SEP{MAC}.cnf.xml");
+    let server = Server::start_in(&data, &["--root", s(&root)]);
+    let tftp = server.wait_for_tftp();
+    // The bundle's own configuration, naming the load it runs.
+    let xml = fetch(tftp, &sep).unwrap();
+    assert_eq!(xml, std::fs::read_to_string(root.join(&sep)).unwrap());
+    server.wait_for_line(
+        "Upgrade plan, SEP001122AABB01: 9.4(2)SR3: already on the target, as said: nothing more is offered",
     );
 }

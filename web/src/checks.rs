@@ -6,7 +6,7 @@
 //! Each check takes only what it looks at (the form, a report, the live view),
 //! never the whole state: [`crate::problems::collect`] gathers them for the
 //! Problems list, and the stepper takes its marks for steps 3 and 5 from
-//! [`config`] and [`phones`], so nothing is decided twice. [`gate`] says which
+//! [`config()`] and [`phones()`], so nothing is decided twice. [`gate`] says which
 //! steps may open, for the reducer and the stepper alike.
 //!
 //! Invariants:

@@ -55,6 +55,15 @@ pub struct BundleArgs {
     pub make_recovery_manifests: bool,
 }
 
+/// No plan can be made of what was given: why (exit status 1).
+fn no_plan(why: &str) -> ExitCode {
+    crate::terminal::err_line(&format!(
+        "lifeline: error: {}. No bundle was written.",
+        why.trim_end_matches('.')
+    ));
+    ExitCode::from(1)
+}
+
 /// Runs `lifeline bundle`: a TFTP root (firmware, configs, aliases, manifest)
 /// as a folder or a zip. Returns the exit status.
 pub fn bundle(args: &BundleArgs) -> ExitCode {
@@ -76,6 +85,9 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
     if let Err(why) = plan_cmd::start_is_whole(args.start.as_deref()) {
         return fail(why);
     }
+    if let Err(why) = plan_cmd::args_readable(args.start.as_deref(), args.target.as_deref()) {
+        return no_plan(&why);
+    }
     let mut given = Vec::new();
     for path in &args.firmware {
         match inspect_firmware(path) {
@@ -89,13 +101,7 @@ pub fn bundle(args: &BundleArgs) -> ExitCode {
     let planned = match plan_cmd::for_bundle(&given, args.target.as_deref(), args.start.as_deref())
     {
         Ok(p) => p,
-        Err(why) => {
-            crate::terminal::err_line(&format!(
-                "lifeline: error: {}. No bundle was written.",
-                why.trim_end_matches('.')
-            ));
-            return ExitCode::from(1);
-        }
+        Err(why) => return no_plan(&why),
     };
     let target = planned.as_ref().map_or(0, |p| p.target);
     let report = &given[target].report;

@@ -57,6 +57,7 @@ pub fn firmware_source(
     options: bundle::Options,
     plan_args: PlanArgs<'_>,
 ) -> anyhow::Result<(Arc<dyn FileSource>, String)> {
+    plan_cmd::args_readable(plan_args.start, plan_args.target).map_err(anyhow::Error::msg)?;
     let mut given = Vec::new();
     let mut bytes = Vec::new();
     for path in paths {

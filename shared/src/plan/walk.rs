@@ -23,8 +23,11 @@ mod request;
 mod status;
 
 pub use plan_file::{BundlePlan, PlanLoad, Recovery, hop_recovery_file};
-pub use request::{Ask, Serve, ask_of};
-pub use status::{ASK_START, Held, StepLog, WalkState, WalkStatus, status_words};
+pub use request::{Ask, Serve, ask_of, base_name};
+pub use status::{
+    ASK_START, Held, SEEN_BOOT, Said, Seen, StepLog, WalkState, WalkStatus, start_words,
+    status_words,
+};
 
 use super::retarget::Offer;
 use super::{Load, Route, Running, route};
@@ -55,6 +58,9 @@ pub struct PhoneWalk {
     /// What it runs, when seen (or announced).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on: Option<Running>,
+    /// How and when `on` was seen (none in a record kept by an older helper).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<Seen>,
     /// The load offered last, by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offered: Option<String>,
@@ -226,7 +232,7 @@ impl Walker {
         now_ms: u64,
     ) -> (Serve, Option<WalkStatus>) {
         let ask = ask_of(name);
-        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let base = base_name(name);
         let mac = mac_in_name(base);
         if ask == Ask::Other {
             // `CTLSEP<MAC>.tlv` and the like: which phone is at this address.
@@ -330,7 +336,7 @@ impl Walker {
             }
         };
         if let Some(l) = confirmed {
-            self.on(i, l.running(), now_ms);
+            self.on(i, l.running(), SEEN_BOOT, now_ms);
         }
         let Some(from) = self.from(i) else {
             if self.loads.len() == 1 {
@@ -344,6 +350,18 @@ impl Walker {
             );
         };
         match route(self.target.family, &from, &self.target, &self.loads) {
+            // On the target (seen, or said): nothing to offer; the bundle's own
+            // configuration names the load it runs.
+            Route::Via(v) if v.is_empty() => {
+                self.plan_path(i, &from, &v);
+                let p = &mut self.phones[i];
+                p.offered = None;
+                p.fetched = false;
+                p.cut_off = false;
+                p.attempts = 0;
+                p.held = None;
+                (Serve::AsIs, Some(self.status(i)))
+            }
             Route::Via(v) => {
                 let next = v.first().cloned().unwrap_or_else(|| self.target.clone());
                 self.plan_path(i, &from, &v);
@@ -484,7 +502,8 @@ impl Walker {
         }
     }
 
-    fn on(&mut self, i: usize, running: Running, now_ms: u64) {
+    /// Phone `i` was seen running `running`, `by` ([`Seen::by`]).
+    fn on(&mut self, i: usize, running: Running, by: &str, now_ms: u64) {
         let p = &mut self.phones[i];
         if let Some(s) = p.steps.last_mut()
             && s.on_ms.is_none()
@@ -496,6 +515,10 @@ impl Walker {
             s.on_ms = Some(now_ms);
         }
         p.on = Some(running);
+        p.seen = Some(Seen {
+            by: by.to_string(),
+            ms: now_ms,
+        });
         p.attempts = 0;
         // What held it may have changed: the next boot works its way out again.
         p.held = None;
@@ -508,8 +531,7 @@ impl Walker {
         if !matches!(ask_of(name), Ask::Config(_)) {
             return false;
         }
-        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-        let mac = mac_in_name(base);
+        let mac = mac_in_name(base_name(name));
         let address = address.map(|a| a.to_canonical());
         let found = self.phones.iter_mut().find(|p| match (&mac, &p.mac) {
             (Some(m), Some(pm)) => m == pm,
@@ -524,12 +546,13 @@ impl Walker {
         }
     }
 
-    /// A phone announced its load (CDP/LLDP): what it runs, seen.
+    /// A phone announced its load `via` CDP or LLDP-MED: what it runs, seen.
     pub fn announced(
         &mut self,
         mac: &str,
         address: Option<IpAddr>,
         software: &str,
+        via: &str,
         now_ms: u64,
     ) -> Option<WalkStatus> {
         let running =
@@ -538,11 +561,14 @@ impl Walker {
         if self.phones[i].on.as_ref() == Some(&running) {
             return None;
         }
-        self.on(i, running, now_ms);
+        self.on(i, running, via, now_ms);
         Some(self.status(i))
     }
 
     /// The person says where one phone (by MAC, or address) starts; `None` forgets it.
+    /// A start typed before (on its card, or the plan's) is replaced and the phone's
+    /// way worked out again from the new one; what the phone was seen running
+    /// (announced, or run after a boot) is not: that is refused, saying what was seen.
     pub fn set_start(
         &mut self,
         phone: &str,
@@ -570,78 +596,52 @@ impl Walker {
             ),
         };
         let (i, _) = self.phone(address, mac, now_ms);
-        self.phones[i].start = running;
-        self.phones[i].held = None;
+        let family = self.target.family;
+        let p = &mut self.phones[i];
+        // What was seen is a fact; what is typed only stands in for it.
+        if let (Some(on), Some(typed)) = (&p.on, &running) {
+            let when = p.seen.as_ref().map_or(String::new(), |s| {
+                format!(" {} ago", ago(now_ms.saturating_sub(s.ms)))
+            });
+            return Err(format!(
+                "Lifeline saw this phone run {}{}{when}, so it does not take {} for it: what a phone was seen running is not replaced by what is typed. If it runs another load now, its next boot or announcement says so.",
+                on.label(family),
+                status::seen_how(p.seen.as_ref().map(|s| s.by.as_str())),
+                typed.label(family)
+            ));
+        }
+        let before = p.start.clone().or_else(|| self.start.clone());
+        let after = running.clone().or_else(|| self.start.clone());
+        p.start = running;
+        p.held = None;
+        let same = match (&before, &after) {
+            (Some(a), Some(b)) => {
+                a.protocol == b.protocol
+                    && super::cmp_version(&a.version, &b.version) == std::cmp::Ordering::Equal
+            }
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        if !same && p.on.is_none() {
+            // A start corrected: the way is worked out again from it, and the load
+            // offered from the old one tells nothing of this phone.
+            p.path.clear();
+            p.offered = None;
+            p.fetched = false;
+            p.cut_off = false;
+            p.attempts = 0;
+        }
         Ok(Some(self.status(i)))
     }
+}
 
-    /// A phone's status for its card.
-    pub fn status(&self, i: usize) -> WalkStatus {
-        let p = &self.phones[i];
-        // Its way: as first planned, else as it would be now.
-        let path: Vec<String> = if p.path.is_empty() {
-            match self.from(i) {
-                Some(from) => match route(self.target.family, &from, &self.target, &self.loads) {
-                    Route::Via(v) => std::iter::once(from.label(self.target.family))
-                        .chain(v.into_iter().map(|l| l.name))
-                        .collect(),
-                    _ => vec![from.label(self.target.family)],
-                },
-                None => Vec::new(),
-            }
-        } else {
-            p.path.clone()
-        };
-        let hops: Vec<&str> = path.iter().skip(1).map(String::as_str).collect();
-        let hop = p
-            .offered
-            .as_deref()
-            .and_then(|o| hops.iter().position(|h| h.eq_ignore_ascii_case(o)))
-            .map_or(0, |i| i as u32 + 1);
-        let on_target = p.on.as_ref().is_some_and(|r| r.is(&self.target));
-        let on_offered = match (&p.on, &p.offered) {
-            (Some(on), Some(o)) => on
-                .name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(o)),
-            (_, None) => true,
-            _ => false,
-        };
-        let state = if let Some(h) = &p.held {
-            h.state
-        } else if on_target {
-            WalkState::Done
-        } else if on_offered {
-            WalkState::Waiting
-        } else if p.fetched {
-            WalkState::Fetching
-        } else {
-            WalkState::Offered
-        };
-        let mut labels: Vec<String> = path.first().cloned().into_iter().collect();
-        labels.extend(hops.iter().map(|h| self.label_of(h)));
-        WalkStatus {
-            mac: p.mac.clone(),
-            address: p.address,
-            path: labels,
-            hop,
-            hops: hops.len() as u32,
-            on: p.on.as_ref().map(|r| r.label(self.target.family)),
-            state,
-            detail: p.held.as_ref().map(|h| h.words.clone()),
-            steps: p.steps.clone(),
-        }
-    }
-
-    /// The status of the phone with this MAC or address, if the walker knows it.
-    pub fn status_of(&self, phone: &str) -> Option<WalkStatus> {
-        let i = self.phones.iter().position(|p| {
-            p.mac
-                .as_deref()
-                .is_some_and(|m| m.eq_ignore_ascii_case(phone))
-                || p.address.is_some_and(|a| a.to_string() == phone)
-        })?;
-        Some(self.status(i))
+/// A time span in words: `40 s`, `3 min`, `2 h`, `4 days`.
+fn ago(ms: u64) -> String {
+    let s = ms / 1000;
+    match s {
+        0..120 => format!("{s} s"),
+        120..7200 => format!("{} min", s / 60),
+        7200..172_800 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
     }
 }
 

@@ -273,6 +273,8 @@ fn walk(mac: Option<&str>, address: &str, state: crate::plan::walk::WalkState) -
         state,
         detail: None,
         steps: Vec::new(),
+        said: None,
+        seen_by: None,
     }))
 }
 

@@ -87,7 +87,7 @@ pub fn show_fragment(fragment: &str) {
     }
 }
 
-/// Calls `on_change` with what [`pairing`] reads whenever the address's
+/// Calls `on_change` with what [`pairing()`] reads whenever the address's
 /// fragment is changed by hand (an address pasted into this tab): a new
 /// pairing token is stored and taken out of the address bar first. Installed
 /// once, for the page's life.

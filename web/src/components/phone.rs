@@ -40,10 +40,10 @@ pub fn phone_card(
             html! {
                 <form class="walk-start" data-testid="walk-start" {onsubmit}>
                     <label for={input.clone()}>{ "This phone runs: " }</label>
-                    <input id={input} type="text" data-testid="walk-start-input" placeholder="8.0(4)"
+                    <input id={input} type="text" data-testid="walk-start-input" placeholder={w.said.clone().unwrap_or_else(|| "8.0(4)".into())}
                         spellcheck="false" autocomplete="off" required=true aria-invalid={refused.is_some().to_string()} />
                     { " " }
-                    <button type="submit" class="button" data-testid="walk-start-set">{ "Set" }</button>
+                    <button type="submit" class="button" data-testid="walk-start-set">{ if w.said.is_some() { "Change" } else { "Set" } }</button>
                     if let Some(why) = refused {
                         <span class="field-error" data-testid="walk-start-error" role="alert">{ " " }{ rich(why) }</span>
                     }
@@ -55,6 +55,9 @@ pub fn phone_card(
                 <p data-testid="phone-walk-line"><strong>{ "Upgrade: " }</strong>{ w.line.clone() }</p>
                 if !w.steps.is_empty() {
                     <ol class="walk-steps">{ for w.steps.iter().map(|s| html! { <li data-testid="walk-step">{ s.clone() }</li> }) }</ol>
+                }
+                if let Some(known) = &w.known {
+                    <p data-testid="walk-known">{ known.clone() }</p>
                 }
                 { form.unwrap_or_default() }
             </div>

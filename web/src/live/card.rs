@@ -13,7 +13,7 @@ use lifeline_shared::events::{
     Transport,
 };
 
-use lifeline_shared::plan::walk::{WalkState, WalkStatus, status_words};
+use lifeline_shared::plan::walk::{WalkState, WalkStatus, start_words, status_words};
 
 use crate::format;
 
@@ -114,8 +114,13 @@ pub struct WalkView {
     /// `8.5(2): offered, fetched 4 s later, seen running 2 min later`.
     pub steps: Vec<String>,
     /// Whom to name when the person says what it runs (its MAC, else its
-    /// address): only while the walk waits for that.
+    /// address): while the walk waits for that, or while what it runs was only
+    /// said (never seen), to correct it.
     pub ask: Option<String>,
+    /// What it was said to run (`8.3(3)`), when that may be changed.
+    pub said: Option<String>,
+    /// Where its start comes from, in words: said (and by whom), or seen (how).
+    pub known: Option<String>,
 }
 
 impl WalkView {
@@ -151,9 +156,11 @@ impl WalkView {
                 _ => "warning",
             },
             steps,
-            ask: (w.state == WalkState::AskStart)
+            ask: (w.state == WalkState::AskStart || w.said.is_some())
                 .then(|| w.mac.clone().or_else(|| w.address.map(|a| a.to_string())))
                 .flatten(),
+            said: w.said.as_ref().map(|s| s.label.clone()),
+            known: start_words(w),
         }
     }
 }
@@ -483,6 +490,8 @@ mod tests {
                     on_ms: None,
                 },
             ],
+            said: None,
+            seen_by: Some("boot".into()),
         };
         let v = WalkView::of(&w);
         assert_eq!(v.line, "8.0(4) → 8.5(2) → 9.4(2)SR3: hop 2 of 2, fetching");
@@ -513,8 +522,53 @@ mod tests {
         assert_eq!(ask.ask.as_deref(), Some("001122AABBCC"));
         assert_eq!(ask.line, "held. Say what it runs.");
         let mut p = summary("SEP001122AABBCC", PhoneState::Waiting);
-        p.walk = Some(Box::new(w));
+        p.walk = Some(Box::new(w.clone()));
         assert_eq!(PhoneView::of(&p).walk, Some(ask));
+    }
+
+    #[test]
+    fn a_start_only_said_may_be_changed_and_one_seen_says_how_it_was_seen() {
+        use lifeline_shared::plan::walk::Said;
+        let mut w = WalkStatus {
+            mac: None,
+            address: Some("10.0.0.50".parse().unwrap()),
+            path: vec!["8.3(3)".into(), "9.4(2)SR3".into()],
+            hop: 1,
+            hops: 1,
+            on: None,
+            state: WalkState::Offered,
+            detail: None,
+            steps: Vec::new(),
+            said: Some(Said {
+                label: "8.3(3)".into(),
+                here: true,
+            }),
+            seen_by: None,
+        };
+        // Typed on the card: named by its address, the form says what was typed.
+        let v = WalkView::of(&w);
+        assert_eq!(
+            (v.ask.as_deref(), v.said.as_deref()),
+            (Some("10.0.0.50"), Some("8.3(3)"))
+        );
+        assert_eq!(
+            v.known.as_deref(),
+            Some(
+                "Lifeline walks it from 8.3(3), as typed on this card. If its Settings → Status → Firmware Versions says otherwise, change it:"
+            )
+        );
+        // Announced: no form, and the card says how it was seen.
+        w.said = None;
+        w.on = Some("8.3(3)".into());
+        w.seen_by = Some("CDP".into());
+        let v = WalkView::of(&w);
+        assert_eq!((v.ask, v.said), (None, None));
+        assert_eq!(
+            v.known.as_deref(),
+            Some(
+                "Lifeline saw it run 8.3(3): it announced it over CDP. What a phone was seen running is not replaced by what is typed."
+            )
+        );
     }
 
     #[test]

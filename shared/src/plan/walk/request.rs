@@ -16,12 +16,18 @@ pub enum Ask {
     Other,
 }
 
+/// The file name a request ends in (`certs/CTLSEP….tlv` → `CTLSEP….tlv`): what
+/// tells which phone asks, and what it asks for.
+pub fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
 /// Classifies a requested name. A boot asks for its configurations in this order
 /// (any of them may be missing): `SEP<MAC>.cnf.xml`, `SIP<MAC>.cnf`,
 /// `SEPDefault.cnf.xml`, `XMLDefault.cnf.xml`, `SIPDefault.cnf`; so a configuration
 /// that comes no later in that order than the phone's last one begins a new boot.
 pub fn ask_of(name: &str) -> Ask {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let base = base_name(name);
     let l = base.to_ascii_lowercase();
     let own = mac_in_name(base).is_some();
     if own && l.starts_with("sep") && l.ends_with(".cnf.xml") {

@@ -1,5 +1,7 @@
 //! Where a phone's walk stands, as its card and the terminal show it.
 
+use super::Walker;
+use crate::plan::{Route, route};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -72,6 +74,30 @@ pub struct Held {
     pub words: String,
 }
 
+/// How a phone was seen running what it runs: [`Seen::by`] is the protocol it
+/// announced it on, or this for a boot that did not fetch the load offered.
+pub const SEEN_BOOT: &str = "boot";
+
+/// How and when a phone was seen running what it runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    /// `CDP`, `LLDP-MED`: it announced it so; [`SEEN_BOOT`]: it came back from a
+    /// boot without fetching the load offered, so it runs it.
+    pub by: String,
+    /// When (ms on the helper's clock).
+    pub ms: u64,
+}
+
+/// What a phone was said to run, while nothing has been seen of it: the person
+/// may change it on its card.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Said {
+    /// `8.3(3)`.
+    pub label: String,
+    /// Said for this phone (on its card); else the plan's start, said for every phone.
+    pub here: bool,
+}
+
 /// One step of a phone's way, with its times (ms on the helper's clock).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepLog {
@@ -113,6 +139,12 @@ pub struct WalkStatus {
     pub detail: Option<String>,
     /// Each load offered, with its times.
     pub steps: Vec<StepLog>,
+    /// Where it starts when that was only said, never seen: it may be changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said: Option<Said>,
+    /// How `on` was seen ([`Seen::by`]), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_by: Option<String>,
 }
 
 /// A status in words: "8.0(4) → 8.5(2) → 9.4(2)SR3: hop 2 of 2, fetching".
@@ -124,13 +156,135 @@ pub fn status_words(s: &WalkStatus) -> String {
             None => "waits for it to ask for its configuration".to_string(),
         },
         WalkState::Offered => format!("hop {} of {}, offered", s.hop, s.hops),
+        // A wiped phone said to run the target takes it again.
+        WalkState::Fetching if s.hops == 0 => "fetching the target again".to_string(),
         WalkState::Fetching => format!("hop {} of {}, fetching", s.hop, s.hops),
-        WalkState::Done => format!("on {}", s.on.as_deref().unwrap_or("the target")),
+        WalkState::Done => match &s.on {
+            Some(on) => format!("on {on}"),
+            None => "already on the target, as said: nothing more is offered".to_string(),
+        },
         _ => format!("held. {}", s.detail.as_deref().unwrap_or(ASK_START)),
     };
     if path.is_empty() {
         at
     } else {
         format!("{path}: {at}")
+    }
+}
+
+/// Where a phone's start comes from, for its card: said (on the card or for the
+/// whole plan), which the person may change; or seen, which typing does not replace.
+pub fn start_words(s: &WalkStatus) -> Option<String> {
+    const CHECK: &str = "If its Settings → Status → Firmware Versions says otherwise, change it:";
+    if let Some(said) = &s.said {
+        let whose = if said.here {
+            "as typed on this card"
+        } else {
+            "the start given for every phone of the bundle"
+        };
+        return Some(format!(
+            "Lifeline walks it from {}, {whose}. {CHECK}",
+            said.label
+        ));
+    }
+    let on = s.on.as_deref()?;
+    Some(format!(
+        "Lifeline saw it run {on}{}. What a phone was seen running is not replaced by what is typed.",
+        seen_how(s.seen_by.as_deref())
+    ))
+}
+
+/// How a load was seen, as a clause: `: it announced it over CDP`.
+pub(super) fn seen_how(by: Option<&str>) -> String {
+    match by {
+        Some(SEEN_BOOT) => {
+            ": it came back from a boot without fetching it after Lifeline offered it".to_string()
+        }
+        Some(via) => format!(": it announced it over {via}"),
+        None => String::new(),
+    }
+}
+
+impl Walker {
+    /// A phone's status for its card.
+    pub fn status(&self, i: usize) -> WalkStatus {
+        let p = &self.phones[i];
+        // Its way: as first planned, else as it would be now.
+        let path: Vec<String> = if p.path.is_empty() {
+            match self.from(i) {
+                Some(from) => match route(self.target.family, &from, &self.target, &self.loads) {
+                    Route::Via(v) => std::iter::once(from.label(self.target.family))
+                        .chain(v.into_iter().map(|l| l.name))
+                        .collect(),
+                    _ => vec![from.label(self.target.family)],
+                },
+                None => Vec::new(),
+            }
+        } else {
+            p.path.clone()
+        };
+        let hops: Vec<&str> = path.iter().skip(1).map(String::as_str).collect();
+        let hop = p
+            .offered
+            .as_deref()
+            .and_then(|o| hops.iter().position(|h| h.eq_ignore_ascii_case(o)))
+            .map_or(0, |i| i as u32 + 1);
+        let from = self.from(i);
+        // Said to run the target, and nothing offered since: already there.
+        let said_target = p.on.is_none()
+            && p.offered.is_none()
+            && from.as_ref().is_some_and(|f| f.is(&self.target));
+        let on_target = said_target || p.on.as_ref().is_some_and(|r| r.is(&self.target));
+        let on_offered = match (&p.on, &p.offered) {
+            (Some(on), Some(o)) => on
+                .name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(o)),
+            (_, None) => true,
+            _ => false,
+        };
+        let state = if let Some(h) = &p.held {
+            h.state
+        } else if on_target {
+            WalkState::Done
+        } else if on_offered {
+            WalkState::Waiting
+        } else if p.fetched {
+            WalkState::Fetching
+        } else {
+            WalkState::Offered
+        };
+        let mut labels: Vec<String> = path.first().cloned().into_iter().collect();
+        labels.extend(hops.iter().map(|h| self.label_of(h)));
+        WalkStatus {
+            mac: p.mac.clone(),
+            address: p.address,
+            path: labels,
+            hop,
+            hops: hops.len() as u32,
+            on: p.on.as_ref().map(|r| r.label(self.target.family)),
+            state,
+            detail: p.held.as_ref().map(|h| h.words.clone()),
+            steps: p.steps.clone(),
+            said: match (&p.on, from) {
+                (None, Some(f)) => Some(Said {
+                    label: f.label(self.target.family),
+                    here: p.start.is_some(),
+                }),
+                _ => None,
+            },
+            seen_by: p.on.as_ref().and(p.seen.as_ref()).map(|s| s.by.clone()),
+        }
+    }
+
+    /// The status of the phone with this MAC or address, if the walker knows it.
+    pub fn status_of(&self, phone: &str) -> Option<WalkStatus> {
+        let i = self.phones.iter().position(|p| {
+            p.mac
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(phone))
+                || p.address.is_some_and(|a| a.to_string() == phone)
+        })?;
+        Some(self.status(i))
     }
 }

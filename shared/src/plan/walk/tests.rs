@@ -4,6 +4,7 @@ use std::net::Ipv4Addr;
 const HOP: &str = "SCCP41.8-5-2S";
 const TARGET: &str = "SCCP41.9-4-2SR3-1S";
 const SEP: &str = "SEP001122AABB01.cnf.xml";
+const MAC: &str = "001122AABB01";
 
 fn plan(start: Option<&str>) -> BundlePlan {
     let load = |n: &str, rec: bool| PlanLoad {
@@ -162,12 +163,14 @@ fn an_unknown_start_offers_nothing_until_the_person_says() {
 #[test]
 fn an_announced_load_is_what_the_phone_runs() {
     let mut w = Walker::new(&plan(None)).unwrap();
-    let st = w.announced("001122AABB01", addr(1), HOP, 10).unwrap();
+    let st = w
+        .announced("001122AABB01", addr(1), HOP, "CDP", 10)
+        .unwrap();
     assert_eq!(st.on.as_deref(), Some("8.5(2)"));
     assert_eq!(offer(&ask(&mut w, addr(1), SEP, 1000).0), TARGET);
     // Another family's load says nothing.
     assert_eq!(
-        w.announced("001122AABB02", addr(2), "SCCP42.8-5-2S", 10),
+        w.announced("001122AABB02", addr(2), "SCCP42.8-5-2S", "CDP", 10),
         None
     );
 }
@@ -259,7 +262,7 @@ fn an_announcement_ends_a_hold_and_shows_the_way_before_any_request() {
     let (_, st) = ask(&mut w, addr(1), SEP, 1000);
     assert_eq!(st.unwrap().state, WalkState::AskStart);
     let st = w
-        .announced("001122AABB01", addr(1), "SCCP41.8-2-1S", 1500)
+        .announced("001122AABB01", addr(1), "SCCP41.8-2-1S", "CDP", 1500)
         .unwrap();
     assert_eq!(st.state, WalkState::Waiting);
     assert_eq!(st.path, ["8.2(1)", "8.5(2)", "9.4(2)SR3"]);
@@ -374,9 +377,12 @@ fn an_announced_target_after_the_last_hop_ends_the_walk() {
     );
     let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
     // Offered the target from the hop, the phone reboots and announces it runs it.
-    w.announced("001122AABB01", addr(1), HOP, 10).unwrap();
+    w.announced("001122AABB01", addr(1), HOP, "CDP", 10)
+        .unwrap();
     assert_eq!(offer(&ask(&mut w, addr(1), SEP, 20).0), TARGET);
-    let st = w.announced("001122AABB01", addr(1), TARGET, 30).unwrap();
+    let st = w
+        .announced("001122AABB01", addr(1), TARGET, "CDP", 30)
+        .unwrap();
     assert_eq!(st.state, WalkState::Done);
     assert!(
         status_words(&st).ends_with(": on 9.4(2)SR3"),
@@ -384,7 +390,10 @@ fn an_announced_target_after_the_last_hop_ends_the_walk() {
         status_words(&st)
     );
     // The same announcement again changes nothing.
-    assert_eq!(w.announced("001122AABB01", addr(1), TARGET, 40), None);
+    assert_eq!(
+        w.announced("001122AABB01", addr(1), TARGET, "CDP", 40),
+        None
+    );
 }
 
 #[test]
@@ -430,4 +439,143 @@ fn a_boot_that_changes_nothing_says_nothing() {
     // A phone at a new address is news, though its way is the same.
     let (_, st) = ask(&mut w, addr(3), SEP, 91_000);
     assert_eq!(st.unwrap().address, addr(3));
+}
+
+#[test]
+fn a_start_typed_wrong_is_corrected_and_the_way_worked_out_again() {
+    // Typed 8.3(3); the phone really runs 8.0(4): offered the target, it fetches
+    // it and comes back without running it.
+    let mut w = Walker::new(&plan(None)).unwrap();
+    let st = w.set_start(MAC, Some("8.3(3)"), 0).unwrap().unwrap();
+    assert_eq!(
+        st.said,
+        Some(Said {
+            label: "8.3(3)".into(),
+            here: true
+        })
+    );
+    assert_eq!(offer(&ask(&mut w, addr(1), SEP, 1000).0), TARGET);
+    w.request(addr(1), &format!("{TARGET}.loads"), 1100);
+    assert_eq!(offer(&ask(&mut w, addr(1), SEP, 2000).0), TARGET);
+    // Corrected on its card: the way is worked out again from 8.0(4), and the
+    // target offered from 8.3(3) is not taken for what it runs.
+    let st = w.set_start(MAC, Some("8.0(4)"), 2500).unwrap().unwrap();
+    assert_eq!(st.path, ["8.0(4)", "8.5(2)", "9.4(2)SR3"]);
+    assert_eq!((st.state, st.hop), (WalkState::Waiting, 0));
+    assert_eq!(st.said.unwrap().label, "8.0(4)");
+    let (s, st) = ask(&mut w, addr(1), SEP, 3000);
+    assert_eq!(offer(&s), HOP);
+    assert_eq!(st.unwrap().hop, 1);
+    // Kept so across a restart.
+    let kept = serde_json::to_string(w.phones()).unwrap();
+    let mut again = Walker::new(&plan(None)).unwrap();
+    again.restore(serde_json::from_str(&kept).unwrap());
+    assert_eq!(
+        again.status_of(MAC).unwrap().path,
+        ["8.0(4)", "8.5(2)", "9.4(2)SR3"]
+    );
+    // Seen on the hop: a fact, which typing does not replace; the refusal says
+    // what was seen, how and when.
+    again.request(addr(1), &format!("{HOP}.loads"), 3100);
+    ask(&mut again, addr(1), SEP, 4000);
+    let st = ask(&mut again, addr(1), SEP, 5000).1.unwrap();
+    assert_eq!((st.on.as_deref(), &st.said), (Some("8.5(2)"), &None));
+    assert_eq!(st.seen_by.as_deref(), Some(SEEN_BOOT));
+    assert_eq!(
+        start_words(&st).unwrap(),
+        "Lifeline saw it run 8.5(2): it came back from a boot without fetching it after Lifeline offered it. What a phone was seen running is not replaced by what is typed."
+    );
+    let e = again.set_start(MAC, Some("8.3(3)"), 185_000).unwrap_err();
+    assert_eq!(
+        e,
+        "Lifeline saw this phone run 8.5(2): it came back from a boot without fetching it after Lifeline offered it 3 min ago, so it does not take 8.3(3) for it: what a phone was seen running is not replaced by what is typed. If it runs another load now, its next boot or announcement says so."
+    );
+    assert_eq!(again.status_of(MAC).unwrap().on.as_deref(), Some("8.5(2)"));
+}
+
+#[test]
+fn the_plans_start_is_corrected_for_one_phone_and_an_announcement_is_not() {
+    let mut w = Walker::new(&plan(Some("8.3(3)"))).unwrap();
+    let st = ask(&mut w, addr(1), SEP, 1000).1.unwrap();
+    assert_eq!(
+        st.said,
+        Some(Said {
+            label: "8.3(3)".into(),
+            here: false
+        })
+    );
+    assert!(
+        start_words(&st).unwrap().starts_with(
+            "Lifeline walks it from 8.3(3), the start given for every phone of the bundle."
+        ),
+        "{st:?}"
+    );
+    let st = w
+        .set_start(MAC, Some("SCCP41.8-0-4S"), 1500)
+        .unwrap()
+        .unwrap();
+    assert_eq!(st.path, ["8.0(4)", "8.5(2)", "9.4(2)SR3"]);
+    assert!(st.said.unwrap().here);
+    // Typing the same start again changes nothing of the way.
+    assert_eq!(offer(&ask(&mut w, addr(1), SEP, 2000).0), HOP);
+    let st = w.set_start(MAC, Some("8.0(4)"), 2100).unwrap().unwrap();
+    assert_eq!((st.state, st.hop), (WalkState::Offered, 1));
+    // Announced over CDP: seen, and said so.
+    let st = w.announced(MAC, addr(2), HOP, "CDP", 60_000).unwrap();
+    assert_eq!(st.seen_by.as_deref(), Some("CDP"));
+    assert!(
+        start_words(&st)
+            .unwrap()
+            .starts_with("Lifeline saw it run 8.5(2): it announced it over CDP."),
+        "{st:?}"
+    );
+    let e = w.set_start("10.0.0.2", Some("8.0(4)"), 70_000).unwrap_err();
+    assert!(
+        e.starts_with("Lifeline saw this phone run 8.5(2): it announced it over CDP 10 s ago"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_phone_said_to_run_the_target_is_on_it_and_offered_nothing() {
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    let st = w.set_start(MAC, Some("9.4(2)SR3"), 0).unwrap().unwrap();
+    assert_eq!(st.state, WalkState::Done);
+    assert_eq!(
+        status_words(&st),
+        "9.4(2)SR3: already on the target, as said: nothing more is offered"
+    );
+    // Its boots offer nothing: the bundle's own configuration, no step; only its
+    // address is news.
+    let (s, st) = ask(&mut w, addr(1), SEP, 1000);
+    assert_eq!((s, st.unwrap().state), (Serve::AsIs, WalkState::Done));
+    assert_eq!(ask(&mut w, addr(1), SEP, 2000), (Serve::AsIs, None));
+    let st = w.status_of(MAC).unwrap();
+    assert_eq!((st.state, st.hops, st.steps.len()), (WalkState::Done, 0, 0));
+    // Wiped, it takes the target again, said so.
+    let (s, st) = w.request(addr(1), "term61.default.loads", 3000);
+    assert_eq!(s, Serve::AsIs);
+    assert_eq!(
+        status_words(&st.unwrap()),
+        "9.4(2)SR3: fetching the target again"
+    );
+    let st = ask(&mut w, addr(1), SEP, 4000).1.unwrap();
+    assert_eq!(st.state, WalkState::Done);
+}
+
+#[test]
+fn a_request_in_a_folder_is_named_by_its_base_name() {
+    assert_eq!(
+        base_name("certs/CTLSEP001122AABB07.tlv"),
+        "CTLSEP001122AABB07.tlv"
+    );
+    assert_eq!(
+        base_name("a\\b\\SEP001122AABB01.cnf.xml"),
+        "SEP001122AABB01.cnf.xml"
+    );
+    assert_eq!(base_name("XMLDefault.cnf.xml"), "XMLDefault.cnf.xml");
+    let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
+    w.request(addr(1), "/certs/CTLSEP001122AABB07.tlv", 10);
+    let (_, st) = ask(&mut w, addr(1), "XMLDefault.cnf.xml", 20);
+    assert_eq!(st.unwrap().mac.as_deref(), Some("001122AABB07"));
 }

@@ -10,7 +10,7 @@ use crate::events::{
     Diagnosis, FileState, LoopCause, NamedLoad, PhoneFile, PhoneState, PhoneSummary, Registration,
     Switched,
 };
-use crate::plan::walk::{StepLog, WalkState, WalkStatus};
+use crate::plan::walk::{Said, StepLog, WalkState, WalkStatus};
 use crate::protocol::json::{Json, WireError};
 
 pub(super) fn phone(v: &Json) -> Result<PhoneSummary> {
@@ -191,5 +191,13 @@ fn walk(v: &Json) -> Result<WalkStatus> {
                 on_ms: opt_int(s, "on_ms")?,
             })
         })?,
+        said: match v.get("said") {
+            None | Some(Json::Null) => None,
+            Some(s) => Some(Said {
+                label: text(s, "label")?,
+                here: flag(s, "here")?,
+            }),
+        },
+        seen_by: opt_text(v, "seen_by")?,
     })
 }

@@ -120,6 +120,12 @@ pub(crate) fn summary_sample() -> PhoneSummary {
                 fetched_ms: Some(9),
                 on_ms: None,
             }],
+            // Both read back, though a phone has one or the other.
+            said: Some(crate::plan::walk::Said {
+                label: "8.0(4)".into(),
+                here: true,
+            }),
+            seen_by: Some("LLDP-MED".into()),
         })),
         first_seen_ms: 1,
         last_seen_ms: 123_456_789,
