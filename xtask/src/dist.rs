@@ -30,7 +30,10 @@ const OUT_NAME: &str = "lifeline_web";
 /// (293511), the upgrade plan of issue #19 run in the page (310896). Sets and maps
 /// the page builds became sorted lists (`shared::sorted`, no B-tree or hash map
 /// copy each): 306586; rooms split since, and a review's mends (one plan check in
-/// the page, one `ask()` in the link), leave it at 306279.
+/// the page, one `ask()` in the link), leave it at 306279. The plan's target
+/// and start kept with the firmware across a reload, and step 5 telling the
+/// chosen start's way only, cost 1204 (306329 → 307533, measured in one tree):
+/// the budget rose by 940.
 ///
 /// What is left, measured with twiggy on `target/xtask/lifeline_web_bg.named.wasm`:
 /// code 825 KB raw (249 KB brotli), data 124 KB (41 KB, most of it the page's
@@ -41,7 +44,7 @@ const OUT_NAME: &str = "lifeline_web";
 /// 13% larger, a zero LLVM inline threshold 0.5% larger. Issue #14's goal of
 /// 240 KB is about a quarter of the code less: the views rebuilt around shared
 /// constructors and static markup, not a free cut. Lower the budget as cuts land.
-const BROTLI_TRANSFER_BUDGET: usize = 306_600;
+const BROTLI_TRANSFER_BUDGET: usize = 307_540;
 
 /// The dist page. It loads nothing from outside this origin.
 const DIST_INDEX_HTML: &str = r#"<!doctype html>
