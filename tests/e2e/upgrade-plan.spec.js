@@ -3,6 +3,8 @@
 // said (8.0(4)), the bundle carries the hop's files beside the target's and
 // `lifeline-plan.json`, and a helper of the spec's own serves them. With only the
 // target's package, a start of 8.0(4) is a problem that names the missing hop.
+// The target and start chosen come back after a reload, and step 5 tells the
+// start's way only.
 import { test, expect, fixturePath, outputPath } from './fixtures.js';
 import { dropFiles, goToStep } from './helpers.js';
 import { simulate, startHelper } from './own-helper.js';
@@ -92,8 +94,9 @@ test('two packages dropped together: the plan in words, start 8.0(4), the hop se
   // A simulated phone on 8.0(4) is walked through both hops by the helper, and its
   // card follows: the way, each step's times, and "on 9.4(2)SR3" once seen there.
   await goToStep(page, 5);
-  // Step 5 says the helper walks the phones through the hop (no hand-made hop).
-  await expect(page.getByTestId('upgrade-walk')).toContainText('the helper takes each phone through 8.5(2) first, then 9.4(2)SR3');
+  // Step 5 says the helper walks the phones through the hop (no hand-made hop),
+  // from the start given.
+  await expect(page.getByTestId('upgrade-walk')).toContainText('from 8.0(4), the helper takes each phone through 8.5(2) first, then 9.4(2)SR3');
   await expect(page.getByTestId('upgrade-path')).toHaveCount(0);
   const run = await simulate(helper.tftp, [
     '--model', '7961', '--mode', 'boot', '--running', 'SCCP41.8-0-4S',
@@ -158,6 +161,10 @@ test('start unknown: the card asks what the phone runs, refuses what it cannot r
   await page.getByTestId('send-bundle').click();
   await expect(page.getByTestId('send-switched')).toBeVisible();
   await goToStep(page, 5);
+  // No start given: step 5 names every band's hops, from no start in particular.
+  await expect(page.getByTestId('upgrade-walk')).toHaveText(
+    'Upgrade plan: the helper takes each phone through 8.5(2) first, then 9.4(2)SR3, a reboot at a time; reset them all the same way, and each card shows where its phone is.',
+  );
 
   // A phone on 8.0(4) boots: the helper offers it nothing and its card asks.
   const boot = [
@@ -213,4 +220,61 @@ test('start unknown: the card asks what the phone runs, refuses what it cannot r
   await expect(walk.getByTestId('walk-known')).toHaveText(
     'Lifeline saw it run 9.4(2)SR3: it came back from a boot without fetching it after Lifeline offered it. What a phone was seen running is not replaced by what is typed.',
   );
+});
+
+test('the target and start chosen come back after a reload, with the same bundle; step 5 tells that start\'s way only', async ({ page }) => {
+  await page.goto(helper.url);
+  await expect(page.getByTestId('helper-pill-text')).toHaveText(/^Helper /);
+  await dropFiles(page, page.getByTestId('dropzone'), [fixturePath(HOP), fixturePath(TARGET)]);
+  const plan = page.getByTestId('plan');
+  // Not the newest as the target, and a start typed.
+  await plan.getByTestId('plan-target').selectOption('SCCP41.8-5-2S');
+  await expect(page.getByTestId('load-name')).toHaveText('SCCP41.8-5-2S');
+  await plan.getByTestId('plan-start').selectOption('typed');
+  await plan.getByTestId('plan-start-text').fill('8.0(4)');
+  await expect(plan.getByTestId('plan-chosen')).toHaveText('From 8.0(4): straight to 8.5(2).');
+  await expect(page.getByTestId('firmware-kept')).toBeVisible();
+  await goToStep(page, 2);
+  await expect(page.getByTestId('tftp-input')).toHaveValue(/^\d+\.\d+\.\d+\.\d+$/);
+  await goToStep(page, 3);
+  await page.getByTestId('cm-input').fill('10.0.0.1');
+  await goToStep(page, 4);
+  await expect(page.getByTestId('bundle-load')).toHaveText('SCCP41.8-5-2S');
+  await page.getByTestId('send-bundle').click();
+  await expect(page.getByTestId('send-switched')).toBeVisible();
+  const id = await page.getByTestId('send-switched-detail').locator('code').textContent();
+  const files = await page.getByTestId('bundle-files').textContent();
+
+  // After the reload the kept firmware comes back with the choice: step 4
+  // builds the very bundle the helper serves.
+  await page.reload();
+  await expect(page.getByTestId('step-4')).toHaveAttribute('aria-current', 'step', { timeout: 20_000 });
+  await expect(page.getByTestId('bundle-load')).toHaveText('SCCP41.8-5-2S');
+  await expect(page.getByTestId('bundle-files')).toHaveText(files);
+  await expect(page.getByTestId('send-switched')).toContainText('The helper already serves this bundle');
+  await expect(page.getByTestId('send-switched-detail').locator('code')).toHaveText(id);
+  await expect(page.getByTestId('send-bundle')).toHaveCount(0);
+  await goToStep(page, 1);
+  await expect(plan.getByTestId('plan-target')).toHaveValue('SCCP41.8-5-2S');
+  await expect(plan.getByTestId('plan-start')).toHaveValue('typed');
+  await expect(plan.getByTestId('plan-start-text')).toHaveValue('8.0(4)');
+  await expect(plan.getByTestId('plan-chosen')).toHaveText('From 8.0(4): straight to 8.5(2).');
+  await page.screenshot({ path: outputPath('upgrade-plan-reloaded.png'), fullPage: true });
+
+  // Step 5 tells the start's way only: straight to the target chosen.
+  await goToStep(page, 5);
+  await expect(page.getByTestId('upgrade-walk')).toHaveText(
+    'Upgrade plan: from 8.0(4), the helper takes each phone straight to 8.5(2); reset them all the same way, and each card shows where its phone is.',
+  );
+  // The newest target, from 8.3(3) or later: straight there too, though
+  // phones from before 8.3(3) would take the hop.
+  await goToStep(page, 1);
+  await plan.getByTestId('plan-target').selectOption('SCCP41.9-4-2SR3-1S');
+  await plan.getByTestId('plan-start').selectOption('band-1');
+  await expect(plan.getByTestId('plan-chosen')).toHaveText('From 8.3(3) or later: straight to 9.4(2)SR3.');
+  await goToStep(page, 5);
+  const walk = page.getByTestId('upgrade-walk');
+  await expect(walk).toContainText('from 8.3(3) or later, the helper takes each phone straight to 9.4(2)SR3');
+  await expect(walk).not.toContainText('8.5(2)');
+  await expect(page.getByTestId('upgrade-path')).toHaveCount(0);
 });

@@ -1,6 +1,7 @@
 //! What a reload brings back (pure): the settings, the step on screen, the
-//! passwords when the person asked for them to be remembered, and whether the
-//! firmware is kept in this browser.
+//! passwords when the person asked for them to be remembered, whether the
+//! firmware is kept in this browser, and the upgrade plan's target and start
+//! kept with it.
 //!
 //! The settings are stored in the link's own format ([`crate::permalink`]),
 //! so the stored copy and the address bar's fragment say the same thing. The
@@ -12,6 +13,8 @@
 //!   unticking it removes them.
 //! - A link from elsewhere wins over the stored settings, and says so; the
 //!   page's own fragment read back after a reload does not.
+//! - The plan's choice is stored only while the firmware is kept, and goes
+//!   with it (forgotten, or another firmware dropped).
 //! - Nothing read back panics: damaged storage reads as nothing stored.
 
 use std::fmt::Write as _;
@@ -22,6 +25,7 @@ use lifeline_shared::config::phones::Column;
 use crate::permalink::{self, LinkError};
 use crate::settings::Form;
 use crate::step::StepId;
+use crate::upgrade::{Choice, Start};
 
 /// The local storage key of the settings (a link fragment, `s=1&…`).
 pub const SETTINGS_KEY: &str = "lifeline-settings";
@@ -31,6 +35,9 @@ pub const PASSWORDS_KEY: &str = "lifeline-passwords";
 pub const VIEW_KEY: &str = "lifeline-view";
 /// The session storage key of the fragment this tab last wrote.
 pub const FRAGMENT_KEY: &str = "lifeline-fragment";
+/// The local storage key of the upgrade plan's choice, kept with the firmware
+/// ([`choice_encode`]).
+pub const PLAN_KEY: &str = "lifeline-plan";
 
 /// Whether the firmware on screen is kept in this browser for the next visit.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,17 +63,22 @@ pub struct Restored {
     pub link: Option<Result<Form, LinkError>>,
     /// The step that was on screen.
     pub view: Option<StepId>,
+    /// The upgrade plan's target and start kept with the firmware, put back
+    /// once the firmware is read back.
+    pub choice: Option<Choice>,
 }
 
 /// What to start with, from the address's fragment (without the token), the
-/// fragment this tab wrote last, the stored settings, the remembered passwords
-/// and the stored step.
+/// fragment this tab wrote last, the stored settings, the remembered passwords,
+/// the stored step and the stored plan's choice (which follows the kept
+/// firmware, whatever the link says).
 pub fn restore(
     fragment: &str,
     own: Option<&str>,
     stored: Option<&str>,
     passwords: Option<&str>,
     view: Option<&str>,
+    plan: Option<&str>,
 ) -> Restored {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     let stored_form = stored.and_then(|s| permalink::read(s)?.ok());
@@ -77,27 +89,32 @@ pub fn restore(
         form
     };
     let view = view.and_then(view_decode);
+    let choice = plan.and_then(choice_decode);
     match permalink::read(fragment) {
         // The page's own fragment, as it was written before the reload.
         Some(Ok(form)) if own == Some(fragment) => Restored {
             form: Some(with_passwords(form)),
             link: None,
             view,
+            choice,
         },
         Some(Ok(form)) => Restored {
             form: None,
             link: Some(Ok(with_passwords(form))),
             view: None,
+            choice,
         },
         Some(Err(e)) => Restored {
             form: stored_form.map(with_passwords),
             link: Some(Err(e)),
             view: None,
+            choice,
         },
         None => Restored {
             form: stored_form.map(with_passwords),
             link: None,
             view,
+            choice,
         },
     }
 }
@@ -158,6 +175,34 @@ pub fn view_decode(text: &str) -> Option<StepId> {
     StepId::ALL.get(n.checked_sub(1)?).copied()
 }
 
+/// The plan's choice as stored: the target's name (empty: the newest), a line
+/// break, then `b` and a band's place (from 0), or `r` and the release as
+/// typed, or nothing (unknown): `SCCP41.8-5-2S\nr8.0(4)`.
+pub fn choice_encode(choice: &Choice) -> String {
+    let start = match &choice.start {
+        Start::Unknown => String::new(),
+        Start::Band(i) => format!("b{i}"),
+        Start::Typed(text) => format!("r{text}"),
+    };
+    format!("{}\n{start}", choice.target.as_deref().unwrap_or_default())
+}
+
+/// A stored plan's choice read back; `None` when it is damaged.
+pub fn choice_decode(text: &str) -> Option<Choice> {
+    let (target, start) = text.split_once('\n')?;
+    let start = if start.is_empty() {
+        Start::Unknown
+    } else if let Some(i) = start.strip_prefix('b') {
+        Start::Band(i.parse().ok()?)
+    } else {
+        Start::Typed(start.strip_prefix('r')?.into())
+    };
+    Some(Choice {
+        target: (!target.is_empty()).then(|| target.into()),
+        start,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,12 +233,13 @@ mod tests {
             Some(&link),
             None,
             Some("3"),
+            None,
         );
         assert_eq!(r.form, Some(without_passwords(form())));
         assert_eq!(r.link, None);
         assert_eq!(r.view, Some(StepId::Config));
         // Only the stored copy (the fragment was cut off): the same.
-        let r = restore("", None, Some(&link), None, Some("4"));
+        let r = restore("", None, Some(&link), None, Some("4"), None);
         assert_eq!(r.form, Some(without_passwords(form())));
         assert_eq!(r.view, Some(StepId::Deliver));
     }
@@ -203,7 +249,7 @@ mod tests {
         let link = permalink::encode(&form());
         let stored = passwords_encode(&form());
         assert_eq!(stored, "0,s3cret%26%3D%2C%25");
-        let r = restore(&link, Some(&link), Some(&link), Some(&stored), None);
+        let r = restore(&link, Some(&link), Some(&link), Some(&stored), None, None);
         assert_eq!(r.form, Some(form()));
         // An earlier version's entries name the phone by MAC; damaged ones,
         // and ones for rows that are not there, are skipped.
@@ -229,33 +275,50 @@ mod tests {
             Some(&mine),
             None,
             Some("4"),
+            None,
         );
         assert_eq!(r.form, None);
         assert_eq!(r.link, Some(Ok(without_passwords(other))));
         assert_eq!(r.view, None, "a new link starts at step 1");
         // The same settings, opened in a new tab (a bookmark): a link.
-        let r = restore(&mine, None, Some(&mine), None, Some("4"));
+        let r = restore(&mine, None, Some(&mine), None, Some("4"), None);
         assert_eq!(r.link, Some(Ok(without_passwords(form()))));
         // A damaged link: the notice, over the stored settings.
-        let r = restore("#s=1&t=1.2.3.4&k=00000000", None, Some(&mine), None, None);
+        let r = restore(
+            "#s=1&t=1.2.3.4&k=00000000",
+            None,
+            Some(&mine),
+            None,
+            None,
+            None,
+        );
         assert!(matches!(r.link, Some(Err(_))));
         assert_eq!(r.form, Some(without_passwords(form())));
     }
 
     #[test]
     fn nothing_stored_or_damaged_storage_is_nothing() {
-        let r = restore("", None, None, None, None);
+        let r = restore("", None, None, None, None, None);
         assert_eq!(
             r,
             Restored {
                 form: None,
                 link: None,
-                view: None
+                view: None,
+                choice: None
             }
         );
-        let r = restore("", None, Some("s=1&t=garbage"), Some("%%"), Some("9"));
+        let r = restore(
+            "",
+            None,
+            Some("s=1&t=garbage"),
+            Some("%%"),
+            Some("9"),
+            Some("b1"),
+        );
         assert_eq!(r.form, None);
         assert_eq!(r.view, None);
+        assert_eq!(r.choice, None);
         for (text, step) in [("1", Some(StepId::Firmware)), ("5", Some(StepId::Recover))] {
             assert_eq!(view_decode(text), step);
         }
@@ -266,5 +329,52 @@ mod tests {
             view_decode(&view_encode(StepId::Deliver)),
             Some(StepId::Deliver)
         );
+    }
+
+    #[test]
+    fn the_plans_choice_comes_back_as_stored_whatever_the_link_says() {
+        let choices = [
+            Choice::default(),
+            Choice {
+                target: Some("SCCP41.8-5-2S".into()),
+                start: Start::Band(1),
+            },
+            Choice {
+                target: None,
+                start: Start::Typed("SIP 8.12(0) & b\nr".into()),
+            },
+            Choice {
+                target: Some("SCCP41.9-4-2SR3-1S".into()),
+                start: Start::Typed(String::new()),
+            },
+        ];
+        for c in choices {
+            assert_eq!(choice_decode(&choice_encode(&c)), Some(c.clone()), "{c:?}");
+        }
+        let typed = Choice {
+            target: Some("SCCP41.8-5-2S".into()),
+            start: Start::Typed("8.0(4)".into()),
+        };
+        let stored = choice_encode(&typed);
+        assert_eq!(stored, "SCCP41.8-5-2S\nr8.0(4)");
+        // The choice belongs to the kept firmware, not to the settings: a
+        // reload, a link from elsewhere and a damaged link all bring it back.
+        let mine = permalink::encode(&form());
+        let mut other = form();
+        other.tftp = "10.9.9.9".into();
+        let theirs = permalink::encode(&other);
+        for (fragment, own) in [
+            (mine.as_str(), Some(mine.as_str())),
+            (theirs.as_str(), Some(mine.as_str())),
+            ("#s=1&t=1.2.3.4&k=00000000", None),
+            ("", None),
+        ] {
+            let r = restore(fragment, own, Some(&mine), None, None, Some(&stored));
+            assert_eq!(r.choice.as_ref(), Some(&typed), "{fragment}");
+        }
+        // Damaged storage reads as no choice.
+        for damaged in ["", "SCCP41.8-5-2S", "\nbx", "\nb-1", "\nq1", "x\nb"] {
+            assert_eq!(choice_decode(damaged), None, "{damaged}");
+        }
     }
 }

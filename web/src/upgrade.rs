@@ -83,14 +83,21 @@ pub fn start_text(plan: &Plan, start: &Start) -> Option<String> {
     }
 }
 
-/// The chosen start's route in words (`From 8.0(4): 2 hops: 8.5(2) → 9.4(2)SR3.`) and
-/// whether it is a way there; `None` for unknown or an unreadable start.
-pub fn chosen(plan: &Plan, choice: &Start) -> Option<(String, bool)> {
+/// What the chosen start runs, with its name for a person (the band's label, or
+/// the release); `None` for unknown or an unreadable start.
+fn from(plan: &Plan, choice: &Start) -> Option<(Running, String)> {
     let running = start(plan, choice).ok()??;
-    let from = match choice {
+    let label = match choice {
         Start::Band(i) => plan.routes.get(*i).map(|(b, _)| b.label.clone())?,
         _ => running.label(plan.family),
     };
+    Some((running, label))
+}
+
+/// The chosen start's route in words (`From 8.0(4): 2 hops: 8.5(2) → 9.4(2)SR3.`) and
+/// whether it is a way there; `None` for unknown or an unreadable start.
+pub fn chosen(plan: &Plan, choice: &Start) -> Option<(String, bool)> {
+    let (running, from) = from(plan, choice)?;
     let route = plan.route_from(&running);
     Some((
         format!("From {from}: {}", route_words(&route)),
@@ -98,12 +105,41 @@ pub fn chosen(plan: &Plan, choice: &Start) -> Option<(String, bool)> {
     ))
 }
 
-/// The hops the bundle walks phones through, in words, for step 5 (`8.5(2) first,
-/// then 9.4(2)SR3`); `None` when the plan has no hop.
+/// How the helper walks phones through the plan, in words for step 5. With the
+/// start given, that start's way only (`from 8.3(3) or later, the helper takes
+/// each phone straight to 9.4(2)SR3`); with it unknown, every hop a band takes
+/// (`the helper takes each phone through 8.5(2) first, then 9.4(2)SR3, a reboot
+/// at a time`). `None` with no walk to tell: no hop and no start, or a start that
+/// cannot be read, has no way, or is the target already.
 pub fn walk_words(packages: &Packages, choice: &Choice) -> Option<String> {
     let plan = plan(packages, choice).ok()?;
-    let hops: Vec<String> = plan.hops().iter().map(|l| l.label()).collect();
-    (!hops.is_empty()).then(|| format!("{} first, then {}", hops.join(", "), plan.target.label()))
+    let labels = |loads: &[&Load]| -> Vec<String> {
+        loads
+            .iter()
+            .filter(|l| l.name != plan.target.name)
+            .map(|l| l.label())
+            .collect()
+    };
+    let (from, hops) = match from(&plan, &choice.start) {
+        None if choice.start == Start::Unknown => (String::new(), labels(&plan.hops())),
+        None => return None,
+        Some((running, label)) => match plan.route_from(&running) {
+            Route::Via(v) if !v.is_empty() => (
+                format!("from {label}, "),
+                labels(&v.iter().collect::<Vec<_>>()),
+            ),
+            _ => return None,
+        },
+    };
+    let target = plan.target.label();
+    Some(match hops.is_empty() {
+        true if from.is_empty() => return None,
+        true => format!("{from}the helper takes each phone straight to {target}"),
+        false => format!(
+            "{from}the helper takes each phone through {} first, then {target}, a reboot at a time",
+            hops.join(", ")
+        ),
+    })
 }
 
 /// Whether the plan has a say: several packages, or one whose start was given.
@@ -278,11 +314,65 @@ mod tests {
         // Step 5 says the walk in words; the target alone has none to say.
         assert_eq!(
             walk_words(&p, &Choice::default()).as_deref(),
-            Some("8.5(2) first, then 9.4(2)SR3")
+            Some(
+                "the helper takes each phone through 8.5(2) first, then 9.4(2)SR3, a reboot at a time"
+            )
         );
         assert_eq!(
             walk_words(&plan_packages(&[TARGET]), &Choice::default()),
             None
+        );
+    }
+
+    #[test]
+    fn step_5_tells_the_chosen_starts_way_only() {
+        let p = plan_packages(&[TARGET, HOP]);
+        let walk = |target: Option<&str>, start: Start| {
+            let target = target.map(str::to_string);
+            walk_words(&p, &Choice { target, start })
+        };
+        let through =
+            "the helper takes each phone through 8.5(2) first, then 9.4(2)SR3, a reboot at a time";
+        assert_eq!(
+            walk(None, Start::Typed("8.0(4)".into())),
+            Some(format!("from 8.0(4), {through}"))
+        );
+        assert_eq!(
+            walk(None, Start::Band(0)),
+            Some(format!("from before 8.3(3), {through}"))
+        );
+        // A start past the hop goes straight there: the hop is not named.
+        let straight = "the helper takes each phone straight to 9.4(2)SR3";
+        assert_eq!(
+            walk(None, Start::Band(1)),
+            Some(format!("from 8.3(3) or later, {straight}"))
+        );
+        assert_eq!(
+            walk(None, Start::Typed("8.5(2)".into())),
+            Some(format!("from 8.5(2), {straight}"))
+        );
+        // Another target: the start's way to it.
+        assert_eq!(
+            walk(Some(HOP), Start::Typed("8.0(4)".into())).as_deref(),
+            Some("from 8.0(4), the helper takes each phone straight to 8.5(2)")
+        );
+        // Nothing to walk: the target already, a start not read, no way there.
+        assert_eq!(walk(None, Start::Typed(TARGET.into())), None);
+        assert_eq!(walk(None, Start::Typed("eight".into())), None);
+        let alone = plan_packages(&[TARGET]);
+        let old = Choice {
+            target: None,
+            start: Start::Typed("8.0(4)".into()),
+        };
+        assert_eq!(walk_words(&alone, &old), None);
+        // One package and a start past the hop: the helper walks it too.
+        let recent = Choice {
+            target: None,
+            start: Start::Band(1),
+        };
+        assert_eq!(
+            walk_words(&alone, &recent),
+            Some(format!("from 8.3(3) or later, {straight}"))
         );
     }
 

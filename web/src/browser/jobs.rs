@@ -21,7 +21,8 @@ use crate::state::Action;
 /// (the person chose again, or started over).
 ///
 /// With `keep`, usable firmware is kept in this browser for the next visit
-/// ([`crate::idb`]) and unusable input forgets what was kept.
+/// ([`crate::idb`]) and unusable input forgets what was kept (the plan's
+/// choice with it).
 pub fn start_job(
     files: Result<Vec<File>, ReadFailure>,
     ticket: u64,
@@ -111,6 +112,7 @@ pub fn start_job(
             let result = crate::idb::save(&files).await;
             dispatch.emit(Action::FirmwareKept { ticket, result });
         } else if keep {
+            super::storage::forget_choice();
             let _ = crate::idb::forget().await;
         }
     });
@@ -131,8 +133,10 @@ pub fn restore_firmware(current: Rc<Cell<u64>>, dispatch: Callback<Action>) {
     });
 }
 
-/// Forgets the firmware kept in this browser, then dispatches that it is gone.
+/// Forgets the firmware kept in this browser and the plan's choice kept with
+/// it, then dispatches that it is gone.
 pub fn forget_firmware(dispatch: Callback<Action>) {
+    super::storage::forget_choice();
     spawn_local(async move {
         if crate::idb::forget().await.is_ok() {
             dispatch.emit(Action::FirmwareForgotten);

@@ -47,5 +47,5 @@ pub use page::{
     close_pill_when_leaving, focus, focus_id, input_of, input_value, open_pill, scroll_to_end,
     textarea_of,
 };
-pub use storage::{load_prefs, load_restored, save_prefs, save_settings, save_view};
+pub use storage::{load_prefs, load_restored, save_choice, save_prefs, save_settings, save_view};
 pub use time::clock;

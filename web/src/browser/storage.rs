@@ -1,5 +1,6 @@
-//! What this browser keeps: the choices (local storage), the settings and the
-//! remembered passwords, and this tab's step and fragment (session storage).
+//! What this browser keeps: the choices (local storage), the settings, the
+//! remembered passwords and the upgrade plan's choice kept with the firmware,
+//! and this tab's step and fragment (session storage).
 
 use super::address::show_fragment;
 use crate::keep::{self, Restored};
@@ -7,6 +8,7 @@ use crate::permalink;
 use crate::prefs::{PREFS_KEY, Prefs};
 use crate::settings::Form;
 use crate::step::StepId;
+use crate::upgrade::Choice;
 
 /// This browser's local storage, where the page may use it.
 fn local_storage() -> Option<web_sys::Storage> {
@@ -34,7 +36,8 @@ pub fn save_prefs(prefs: Prefs) {
 }
 
 /// What a reload brings back: the settings (from `fragment`, the address's
-/// fragment without the token, or this browser's storage), and the step.
+/// fragment without the token, or this browser's storage), the step, and the
+/// plan's choice kept with the firmware.
 pub fn load_restored(fragment: &str) -> Restored {
     let local = local_storage();
     let get = |s: &Option<web_sys::Storage>, key: &str| {
@@ -47,7 +50,23 @@ pub fn load_restored(fragment: &str) -> Restored {
         get(&local, keep::SETTINGS_KEY).as_deref(),
         get(&local, keep::PASSWORDS_KEY).as_deref(),
         get(&session, keep::VIEW_KEY).as_deref(),
+        get(&local, keep::PLAN_KEY).as_deref(),
     )
+}
+
+/// Keeps the plan's choice with the kept firmware (the caller knows it is
+/// kept).
+pub fn save_choice(choice: &Choice) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(keep::PLAN_KEY, &keep::choice_encode(choice));
+    }
+}
+
+/// Forgets the plan's choice, with the firmware it was for.
+pub fn forget_choice() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(keep::PLAN_KEY);
+    }
 }
 
 /// Keeps the settings in this browser and in the address bar's fragment (so

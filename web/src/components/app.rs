@@ -84,17 +84,29 @@ pub fn App() -> Html {
     .clone();
     // The settings are kept in this browser and in the address bar, so a
     // reload or a bookmark brings them back; the step for a reload of this tab
-    // (not while a reload still brings the firmware back to its step).
+    // (not while a reload still brings the firmware back to its step); the
+    // plan's choice only while the firmware is kept (forgetting it, or another
+    // drop, removes the choice too).
     let fragment = use_mut_ref(String::new);
     {
         let fragment = fragment.clone();
         let settled = state.resume.is_none();
+        let kept = state.kept == crate::keep::Kept::Yes;
         use_effect_with(
-            (state.form.clone(), state.prefs.remember, state.view),
-            move |(form, remember, view)| {
+            (
+                state.form.clone(),
+                state.prefs.remember,
+                state.view,
+                state.choice.clone(),
+                kept,
+            ),
+            move |(form, remember, view, choice, kept)| {
                 *fragment.borrow_mut() = browser::save_settings(form, *remember);
                 if settled {
                     browser::save_view(*view);
+                }
+                if *kept {
+                    browser::save_choice(choice);
                 }
             },
         );

@@ -84,8 +84,9 @@ pub struct RecoverStepProps {
     pub now: u64,
     /// The TFTP address of step 2.
     pub tftp: Option<std::net::Ipv4Addr>,
-    /// The hops this page's upgrade plan walks phones through (`8.5(2) first, then
-    /// 9.4(2)SR3`), when it has any.
+    /// How the helper walks phones through this page's upgrade plan (`from
+    /// 8.0(4), the helper takes each phone through 8.5(2) first, then
+    /// 9.4(2)SR3, a reboot at a time`), when there is a walk to tell.
     pub walk: Option<String>,
     pub on_retry: Callback<()>,
     /// The link, to ask the helper to start failed phones over.
@@ -269,7 +270,7 @@ fn reset_panel(
                 <p class="note tone-warning" data-testid="power-note"><span aria-hidden="true">{ "⚠ " }</span><strong>{ "Power: " }</strong>{ note }</p>
             }
             if let Some(w) = walk {
-                <p class="note" data-testid="upgrade-walk"><strong>{ "Upgrade plan: " }</strong>{ format!("the helper takes each phone through {w}, a reboot at a time; reset them all the same way, and each card shows where its phone is.") }</p>
+                <p class="note" data-testid="upgrade-walk"><strong>{ "Upgrade plan: " }</strong>{ format!("{w}; reset them all the same way, and each card shows where its phone is.") }</p>
             } else if let Some(f) = upgrade {
                 <div class="note tone-warning" data-testid="upgrade-path">
                     <p><span aria-hidden="true">{ "⚠ " }</span><strong>{ "Upgrade path: " }</strong>{ rich(&f.message) }</p>

@@ -10,7 +10,7 @@ use crate::checks;
 use crate::intake::{Packages, Phase, Unusable};
 use crate::keep::Kept;
 use crate::step::StepId;
-use crate::upgrade::{Choice, Start};
+use crate::upgrade::{self, Choice, Start};
 
 impl State {
     /// The state after a step of the firmware job or a choice in the plan, or
@@ -39,9 +39,13 @@ impl State {
                 if !restoring || !next.is_working() {
                     next.restoring = None;
                     next.resume = None;
+                    next.kept_choice = None;
                 }
                 if restoring && matches!(next.phase, Phase::Inspected { .. }) {
                     next.kept = Kept::Yes;
+                    if let Some(choice) = self.kept_choice.clone() {
+                        next.put_back(choice);
+                    }
                     if let Some(view) = self.resume {
                         let report = next.report().map(|r| &**r);
                         if checks::gate(view, report, &next.form, next.served()).is_ok() {
@@ -83,6 +87,32 @@ impl State {
         }
         self.changed();
         Some(())
+    }
+
+    /// Puts back the plan's choice kept with the firmware just read back. What
+    /// no longer fits the packages is dropped: a target none of them holds
+    /// (the newest is the target, and a band chosen for the other one goes), a
+    /// band the plan has not, any start when they make no plan. A typed start
+    /// is the phones' own, whatever the target: it stays.
+    fn put_back(&mut self, kept: Choice) {
+        let Some(packages) = self.packages().cloned() else {
+            return;
+        };
+        let mut start = kept.start;
+        match kept.target {
+            Some(target) if packages.of_load(&target).is_some() => {
+                self.plan_target(target.clone());
+                self.choice.target = Some(target);
+            }
+            Some(_) if matches!(start, Start::Band(_)) => start = Start::Unknown,
+            _ => {}
+        }
+        self.choice.start = match (upgrade::plan(&packages, &self.choice), start) {
+            (Ok(plan), Start::Band(i)) if i < plan.routes.len() => Start::Band(i),
+            (Ok(_), typed @ Start::Typed(_)) => typed,
+            _ => Start::Unknown,
+        };
+        self.changed();
     }
 
     /// The packages dropped (one or several), once inspected; `None` for loose

@@ -16,7 +16,8 @@ impl State {
                 next.restoring = Some(ticket);
             }
             // Step 5 may yet open without the firmware, once the helper says
-            // which bundle it serves.
+            // which bundle it serves. (A kept plan's choice is only put back
+            // on the kept firmware: the next job drops it.)
             Action::NothingKept if self.resume.is_some_and(|v| v != StepId::Recover) => {
                 next.resume = None;
             }
@@ -37,9 +38,10 @@ impl State {
         Some(())
     }
 
-    /// What a reload brings back: the settings, the step (now, or once the
-    /// kept firmware is read back), or a link from elsewhere.
+    /// What a reload brings back: the settings, the step and the plan's choice
+    /// (now, or once the kept firmware is read back), or a link from elsewhere.
     fn restore(&mut self, restored: Restored) {
+        self.kept_choice = restored.choice;
         if let Some(form) = restored.form {
             self.form = form;
             self.changed();

@@ -5,8 +5,13 @@ use super::*;
 use crate::keep::Kept;
 use crate::pairing::Link;
 use crate::test_support::{
-    apply, at, connected, form, msg, no_bytes, seed_report, selection, status,
+    apply, at, connected, form, load_zip, msg, no_bytes, seed_report, selection, several_state,
+    status,
 };
+use crate::upgrade::{self, Choice, Start};
+
+const HOP: &str = "SCCP41.8-5-2S";
+const TARGET: &str = "SCCP41.9-4-2SR3-1S";
 
 /// The settings a bundle needs, as a reload reads them back on step `view`.
 fn reloaded(view: StepId) -> State {
@@ -16,6 +21,7 @@ fn reloaded(view: StepId) -> State {
             form: Some(form("192.168.10.105", "192.168.10.1", "")),
             link: None,
             view: Some(view),
+            choice: None,
         }),
     )
 }
@@ -248,4 +254,148 @@ fn step_5_opens_on_a_served_bundle_but_step_4_needs_the_firmware() {
     let s = apply(&s, Action::GoTo(StepId::Recover));
     assert_eq!(s.view, StepId::Recover);
     assert!(!s.wants_bundle(), "nothing to build without the firmware");
+}
+
+/// A reload that brings back the plan's choice `kept` with the firmware.
+fn reloaded_with(kept: Choice) -> State {
+    let s = apply(
+        &State::default(),
+        Action::Restore(Restored {
+            form: None,
+            link: None,
+            view: None,
+            choice: Some(kept),
+        }),
+    );
+    apply(&s, Action::Restoring(1))
+}
+
+/// The kept packages of `loads` read back as job `ticket`, up to their report.
+fn packages_back(s: &State, ticket: u64, loads: &[&str]) -> State {
+    let files = loads.iter().map(|l| load_zip(l)).collect();
+    let (report, firmware, packages) = crate::intake::inspect_packages(files).unwrap();
+    let s = apply(
+        s,
+        Action::ReadStarted {
+            ticket,
+            selection: selection("plan", loads.len(), 10),
+        },
+    );
+    let s = apply(&s, Action::CheckStarted { ticket });
+    apply(
+        &s,
+        Action::Inspected {
+            ticket,
+            report,
+            millis: 1.0,
+            firmware,
+            packages: Some(Rc::new(packages)),
+        },
+    )
+}
+
+#[test]
+fn the_plans_target_and_start_come_back_with_the_kept_firmware() {
+    // Chosen before the reload: another target than the newest, and a start.
+    let before = apply(
+        &apply(
+            &several_state(&[HOP, TARGET]),
+            Action::PlanTarget(HOP.into()),
+        ),
+        Action::PlanStart(Start::Typed("8.0(4)".into())),
+    );
+    let kept = before.choice.clone();
+    assert_eq!(kept.target.as_deref(), Some(HOP));
+    let s = reloaded_with(kept.clone());
+    assert_eq!(
+        s.choice,
+        Choice::default(),
+        "only once the firmware is back"
+    );
+    let back = packages_back(&s, 1, &[HOP, TARGET]);
+    assert_eq!(back.choice, kept);
+    assert_eq!(back.kept_choice, None);
+    assert_eq!(back.kept, Kept::Yes);
+    // The target's report is the one shown, and the plan is the same one.
+    assert_eq!(back.report().unwrap().load.as_deref(), Some(HOP));
+    let plan = |s: &State| upgrade::checked(s.packages().unwrap(), &s.choice).unwrap();
+    assert_eq!(plan(&back), plan(&before));
+    // A band of the newest target comes back too.
+    let band = Choice {
+        target: None,
+        start: Start::Band(1),
+    };
+    let back = packages_back(&reloaded_with(band.clone()), 1, &[HOP, TARGET]);
+    assert_eq!(back.choice, band);
+    assert_eq!(back.report().unwrap().load.as_deref(), Some(TARGET));
+}
+
+#[test]
+fn a_kept_choice_that_no_longer_fits_is_dropped() {
+    let back = |kept: Choice, loads: &[&str]| packages_back(&reloaded_with(kept), 1, loads).choice;
+    // A target none of the packages holds: the newest, and its band goes.
+    let gone = Choice {
+        target: Some("SCCP41.7-0-0S".into()),
+        start: Start::Band(0),
+    };
+    let s = packages_back(&reloaded_with(gone), 1, &[HOP, TARGET]);
+    assert_eq!(s.choice, Choice::default());
+    assert_eq!(s.report().unwrap().load.as_deref(), Some(TARGET));
+    // A typed start is the phones', whatever the target: it stays.
+    let typed = Choice {
+        target: Some("SCCP41.7-0-0S".into()),
+        start: Start::Typed("8.0(4)".into()),
+    };
+    assert_eq!(
+        back(typed, &[HOP, TARGET]),
+        Choice {
+            target: None,
+            start: Start::Typed("8.0(4)".into())
+        }
+    );
+    // A band the plan has not (8.5(2) has one band).
+    let band = Choice {
+        target: Some(HOP.into()),
+        start: Start::Band(1),
+    };
+    let got = back(band, &[HOP, TARGET]);
+    assert_eq!(got.target.as_deref(), Some(HOP));
+    assert_eq!(got.start, Start::Unknown);
+    // Loose files read back: no plan, no choice.
+    let s = reloaded_with(Choice {
+        target: Some(HOP.into()),
+        start: Start::Band(0),
+    });
+    let loose = read_back(&s, 1);
+    assert_eq!(loose.choice, Choice::default());
+    assert_eq!(loose.kept_choice, None);
+}
+
+#[test]
+fn a_kept_choice_goes_when_nothing_is_kept_or_another_file_comes_first() {
+    let kept = Choice {
+        target: Some(HOP.into()),
+        start: Start::Typed("8.0(4)".into()),
+    };
+    let s = apply(
+        &State::default(),
+        Action::Restore(Restored {
+            form: None,
+            link: None,
+            view: None,
+            choice: Some(kept.clone()),
+        }),
+    );
+    // Nothing kept (no job reads it back): the person's drop starts with the
+    // defaults.
+    assert_eq!(s.next(Action::NothingKept), None);
+    let dropped = packages_back(&s, 1, &[HOP, TARGET]);
+    assert_eq!(dropped.choice, Choice::default());
+    assert_eq!(dropped.kept_choice, None);
+    // The person dropped the same packages before the kept ones came back:
+    // their drop starts with the defaults too.
+    let s = apply(&s, Action::Restoring(1));
+    let theirs = packages_back(&s, 2, &[HOP, TARGET]);
+    assert_eq!(theirs.choice, Choice::default());
+    assert_eq!(theirs.kept_choice, None);
 }

@@ -116,6 +116,9 @@ pub struct State {
     pub export_failed: Option<String>,
     /// The target and start of the plan of several packages (reset by each job).
     pub choice: Choice,
+    /// The plan's choice kept with the firmware, put back once a reload reads
+    /// that firmware back (then, or with any other job, it goes).
+    pub kept_choice: Option<Choice>,
 }
 
 impl Default for State {
@@ -145,6 +148,7 @@ impl Default for State {
             import: None,
             export_failed: None,
             choice: Choice::default(),
+            kept_choice: None,
         }
     }
 }
