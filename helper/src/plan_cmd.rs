@@ -6,11 +6,8 @@ use lifeline_shared::bundle::{self, Bundle, Package};
 use lifeline_shared::firmware::inspect::Report;
 use lifeline_shared::firmware::inspect::strip_loads;
 use lifeline_shared::models::Protocol;
-use lifeline_shared::plan::{Load, Plan, Route, Running, route_words};
+use lifeline_shared::plan::{Load, Plan, Route, Running, StartError, route_words};
 use std::path::PathBuf;
-
-/// What `--start` accepts, in words.
-pub const START_FORMS: &str = "a release such as 8.0(4), a load name such as SCCP41.8-0-4S, `SIP 8.12(0)` for a 7940/7960, or `unknown`";
 
 /// One package given: where it was read from and its inspection.
 #[derive(Debug)]
@@ -83,8 +80,10 @@ pub fn args_readable(start: Option<&str>, target: Option<&str>) -> Result<(), St
     Ok(())
 }
 
+/// The shared words for a start no family reads, and `unknown`, which only
+/// `--start` takes.
 fn unreadable_start(t: &str) -> String {
-    format!("--start `{t}` is not a load Lifeline reads; give {START_FORMS}")
+    format!("--start {}, or `unknown`", StartError::unreadable_words(t))
 }
 
 /// Reads `--start`: `None` for unknown.
@@ -94,9 +93,9 @@ pub fn start_of(text: Option<&str>, plan: &Plan) -> Result<Option<Running>, Stri
         Some(t) if t.eq_ignore_ascii_case("unknown") => Ok(None),
         Some(t) => Running::parse_for(t, plan.target.family, plan.target.protocol)
             .map(Some)
-            .map_err(|e| match e.other_family(t, plan.target.family) {
-                Some(words) => format!("--start {words}"),
-                None => unreadable_start(t),
+            .map_err(|e| match e {
+                StartError::Unreadable => unreadable_start(t),
+                StartError::OtherFamily(_) => format!("--start {}", e.words(t, plan.target.family)),
             }),
     }
 }

@@ -49,7 +49,7 @@ test('two packages dropped together: the plan in words, start 8.0(4), the hop se
   await plan.getByTestId('plan-start').selectOption('typed');
   const text = plan.getByTestId('plan-start-text');
   await text.fill('eight');
-  await expect(plan.getByTestId('plan-start-error')).toContainText('eight is not a release Lifeline reads');
+  await expect(plan.getByTestId('plan-start-error')).toContainText('eight is not a load Lifeline reads');
   await expect(plan.getByTestId('plan-start-error')).toContainText('8.0(4)');
   await text.fill('8.0(4)');
   await expect(plan.getByTestId('plan-start-error')).toHaveCount(0);

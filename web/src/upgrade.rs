@@ -61,13 +61,7 @@ pub fn start(plan: &Plan, start: &Start) -> Result<Option<Running>, String> {
         }
         Start::Typed(text) => Running::parse_for(text, plan.family, plan.target.protocol)
             .map(Some)
-            .map_err(|e| match e.other_family(text, plan.family) {
-                Some(words) => format!("{words}."),
-                None => format!(
-                    "`{}` is not a release Lifeline reads: {START_FORMS}.",
-                    text.trim()
-                ),
-            }),
+            .map_err(|e| format!("{}.", e.words(text, plan.family))),
     }
 }
 
@@ -445,7 +439,7 @@ mod tests {
         );
         let bad = typed("eight").unwrap_err();
         assert!(
-            bad.starts_with("`eight` is not a release Lifeline reads"),
+            bad.starts_with("`eight` is not a load Lifeline reads"),
             "{bad}"
         );
         assert!(
@@ -510,7 +504,11 @@ mod tests {
             target: None,
             start: Start::Typed("x".into()),
         };
-        assert!(blocking(&p, &bad).unwrap().contains("not a release"));
+        assert!(
+            blocking(&p, &bad)
+                .unwrap()
+                .contains("not a load Lifeline reads")
+        );
     }
 
     #[test]

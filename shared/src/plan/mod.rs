@@ -86,7 +86,26 @@ pub enum StartError {
     OtherFamily(FamilyId),
 }
 
+/// The forms a start is read in, for the words that ask for one again.
+pub const START_FORMS: &str =
+    "a release such as 8.0(4) or SIP 8.12(0), or a load name such as SCCP41.8-0-4S";
+
 impl StartError {
+    /// Why `text` is refused as what phones of `family` run, and how to give it:
+    /// the same words on the page, on a phone's card and on the command line.
+    pub fn words(&self, text: &str, family: FamilyId) -> String {
+        self.other_family(text, family)
+            .unwrap_or_else(|| Self::unreadable_words(text))
+    }
+
+    /// Why `text` is read as no load of any family, and how to give one.
+    pub fn unreadable_words(text: &str) -> String {
+        format!(
+            "`{}` is not a load Lifeline reads: give {START_FORMS}",
+            text.trim()
+        )
+    }
+
     /// Why `text` is refused as what phones of `family` run, when it names a load of
     /// another family (`None` for text that is unreadable: each reader says which
     /// forms it takes).

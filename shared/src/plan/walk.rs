@@ -577,9 +577,8 @@ impl Walker {
     ) -> Result<Option<WalkStatus>, String> {
         let running = match start {
             Some(s) => Some(
-                Running::parse_for(s, self.target.family, self.target.protocol).map_err(|e| {
-                    e.other_family(s, self.target.family).unwrap_or_else(|| format!("`{s}` is not a load Lifeline reads: give a release such as 8.0(4), or a load name such as SCCP41.8-0-4S"))
-                })?,
+                Running::parse_for(s, self.target.family, self.target.protocol)
+                    .map_err(|e| e.words(s, self.target.family))?,
             ),
             None => None,
         };
