@@ -165,6 +165,9 @@ pub fn render(plan: &Plan, start: Option<&Running>) -> String {
             s.label(plan.family),
             route_words(&plan.route_from(s))
         )),
+        None if plan.hops().is_empty() => {
+            t.push_str(&format!("  Start unknown: {}.\n", plan.no_hop_words()));
+        }
         None => t.push_str(
             "  Start unknown: the helper offers a phone no load until it knows which one it runs (announced over CDP/LLDP, or said on its card); give --start when you know.\n",
         ),

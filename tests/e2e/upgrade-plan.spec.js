@@ -126,6 +126,9 @@ test('only the target package with start 8.0(4): the missing hop is a problem th
   // One package, start unknown: bundled as it always was, no problem of the
   // plan's (the report's own warning only).
   await expect(page.getByTestId('worst')).toHaveText(/^⚠\s*1 warning$/);
+  // The panel says so: with no hop, the unknown start is offered the target.
+  await expect(plan).toContainText('Unknown: with no hop in the bundle, every phone is offered 9.4(2)SR3 when it asks.');
+  await expect(plan).not.toContainText('the helper asks for each phone before offering it any load');
   await plan.getByTestId('plan-start').selectOption('typed');
   await plan.getByTestId('plan-start-text').fill('8.0(4)');
   await expect(plan.getByTestId('plan-chosen')).toHaveText(

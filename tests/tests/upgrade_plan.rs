@@ -362,3 +362,47 @@ fn a_phone_said_to_run_the_target_is_told_it_is_there_and_offered_nothing() {
         "Upgrade plan, SEP001122AABB01: 9.4(2)SR3: already on the target, as said: nothing more is offered",
     );
 }
+
+#[test]
+fn one_package_with_no_hop_is_offered_to_every_phone_whose_start_is_unknown() {
+    // A bundle with no hop behaves as before plans: with the start unknown (given
+    // as `unknown` or not at all) it carries no plan, and the terminal says every
+    // phone is offered the target. A known start rides in the plan, checked.
+    let p = packages();
+    let bundle = |dir: &str, start: Option<&str>| {
+        let out_dir = p.dir.path().join(dir);
+        let mut args = vec![
+            "bundle",
+            s(&p.target),
+            "--tftp-server",
+            "10.0.0.1",
+            "--out",
+            s(&out_dir),
+        ];
+        if let Some(start) = start {
+            args.extend(["--start", start]);
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        (out(&o), out_dir.join("lifeline-plan.json"))
+    };
+    let (_, plain) = bundle("plain", None);
+    assert!(!plain.exists());
+    let (said, unknown) = bundle("unknown", Some("unknown"));
+    assert!(!unknown.exists());
+    assert!(
+        said.contains(
+            "Start unknown: with no hop in the bundle, every phone is offered 9.4(2)SR3 when it asks."
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("offers a phone no load"), "{said}");
+    let (said, known) = bundle("known", Some("8.3(3)"));
+    assert!(
+        said.contains("Phones start on 8.3(3): straight to 9.4(2)SR3."),
+        "{said}"
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(known).unwrap()).unwrap();
+    assert_eq!(plan["target"], TARGET, "{plan}");
+    assert_eq!(plan["start"], "8.3(3)", "{plan}");
+}

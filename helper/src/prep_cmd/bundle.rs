@@ -27,9 +27,11 @@ pub struct BundleArgs {
     /// With several packages: the load to end on (default the newest).
     #[arg(long, value_name = "LOAD")]
     pub target: Option<String>,
-    /// With several packages: the load the phones run now (8.0(4),
-    /// SCCP41.8-0-4S), or `unknown` (the default): the helper then offers a phone
-    /// no load until it knows its start.
+    /// With several packages, or one: the load the phones run now (8.0(4),
+    /// SCCP41.8-0-4S), checked against the plan, or `unknown` (the default): the
+    /// helper then offers a phone no load until it knows its start. When the
+    /// bundle holds no hop, every phone is offered the target as it asks, as
+    /// without a plan.
     #[arg(long, value_name = "LOAD")]
     pub start: Option<String>,
     /// TFTP server addresses for option 150, in priority order.

@@ -539,6 +539,16 @@ impl Plan {
         out
     }
 
+    /// What a phone whose start is unknown is offered when the plan has no hop
+    /// ([`Plan::hops`] empty): the bundle then carries no plan, so the target,
+    /// as it would be without one.
+    pub fn no_hop_words(&self) -> String {
+        format!(
+            "with no hop in the bundle, every phone is offered {} when it asks",
+            self.target.label()
+        )
+    }
+
     /// The loads given that no route uses.
     pub fn unused(&self) -> Vec<&Load> {
         let hops = self.hops();

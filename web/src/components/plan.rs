@@ -118,7 +118,11 @@ pub fn plan_panel(packages: &Packages, choice: &Choice, dispatch: &Callback<Acti
                     if let Some((words, way)) = chosen {
                         <p data-testid="plan-chosen" class={if way { "tone-ok" } else { "field-error" }}>{ words }</p>
                     }
-                    { fixed(r#"<p class="muted plan-unknown">Unknown: the helper asks for each phone before offering it any load, so each phone's card in step 5 asks which release it runs (the phone shows it under Settings → Status → Firmware Versions).</p>"#) }
+                    if plan.hops().is_empty() {
+                        <p class="muted plan-unknown">{ format!("Unknown: {}.", plan.no_hop_words()) }</p>
+                    } else {
+                        { fixed(r#"<p class="muted plan-unknown">Unknown: the helper asks for each phone before offering it any load, so each phone's card in step 5 asks which release it runs (the phone shows it under Settings → Status → Firmware Versions).</p>"#) }
+                    }
                 </>
             }
         }
