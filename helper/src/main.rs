@@ -97,8 +97,8 @@ struct ServeArgs {
     /// With several --firmware, or one: the load the phones run now (8.0(4),
     /// SCCP41.8-0-4S), checked against the plan, or `unknown` (the default): a
     /// phone is offered no load until its start is known, from CDP/LLDP or its
-    /// card in the web app. When the bundle holds no hop, every phone is offered
-    /// the target as it asks, as without a plan.
+    /// card in the web app. With `unknown` and no hop in the bundle, every phone
+    /// is offered the target as it asks, as without a plan.
     #[arg(long, value_name = "LOAD", requires = "firmware")]
     start: Option<String>,
     /// With --firmware: the address phones reach this computer at, written into

@@ -388,13 +388,14 @@ mod tests {
         again.switch(&files);
         let x = text(again.open(&files, "XMLDefault.cnf.xml", a));
         assert!(x.contains(&format!(">{HOP}<")), "{x}");
-        // Seen on the hop, it is not overwritten by typing, and says why.
+        // A boot without fetching the hop suggests it runs 8.5(2); typed again,
+        // the person's word replaces that suggestion, kept across a restart too.
         text(again.open(&files, "XMLDefault.cnf.xml", a));
-        let why = again.set_start("10.0.0.7", Some("8.3(3)")).unwrap_err();
-        assert!(
-            why.starts_with("Lifeline saw this phone run 8.5(2)"),
-            "{why}"
-        );
+        again.set_start("10.0.0.7", Some("8.3(3)")).unwrap();
+        let third = Walks::new(Some(dir.path().to_path_buf()), Events::new());
+        third.switch(&files);
+        let x = text(third.open(&files, "XMLDefault.cnf.xml", a));
+        assert!(x.contains(&format!(">{TARGET}<")), "{x}");
     }
 
     #[test]

@@ -221,7 +221,7 @@ test('start unknown: the card asks what the phone runs, refuses what it cannot r
   // Seen on the target now: nothing to change, and the card says how it was seen.
   await expect(card.getByTestId('walk-start')).toHaveCount(0);
   await expect(walk.getByTestId('walk-known')).toHaveText(
-    'Lifeline saw it run 9.4(2)SR3: it came back from a boot without fetching it after Lifeline offered it. What a phone was seen running is not replaced by what is typed.',
+    'Lifeline saw it run 9.4(2)SR3: it came back from a boot without fetching it after Lifeline offered it.',
   );
 });
 

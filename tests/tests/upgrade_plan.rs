@@ -333,7 +333,7 @@ fn the_helper_walks_a_phone_hop_by_hop_across_a_restart() {
 }
 
 #[test]
-fn a_phone_said_to_run_the_target_is_told_it_is_there_and_offered_nothing() {
+fn a_phone_said_to_run_the_target_is_told_it_is_there_and_served_the_bundle_as_it_is() {
     let p = packages();
     let root = p.dir.path().join("tftp");
     let o = run(&[
@@ -359,7 +359,7 @@ fn a_phone_said_to_run_the_target_is_told_it_is_there_and_offered_nothing() {
     let xml = fetch(tftp, &sep).unwrap();
     assert_eq!(xml, std::fs::read_to_string(root.join(&sep)).unwrap());
     server.wait_for_line(
-        "Upgrade plan, SEP001122AABB01: 9.4(2)SR3: already on the target, as said: nothing more is offered",
+        "Upgrade plan, SEP001122AABB01: 9.4(2)SR3: already on the target, as said: its configuration names that load",
     );
 }
 

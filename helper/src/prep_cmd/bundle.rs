@@ -29,8 +29,8 @@ pub struct BundleArgs {
     pub target: Option<String>,
     /// With several packages, or one: the load the phones run now (8.0(4),
     /// SCCP41.8-0-4S), checked against the plan, or `unknown` (the default): the
-    /// helper then offers a phone no load until it knows its start. When the
-    /// bundle holds no hop, every phone is offered the target as it asks, as
+    /// helper then offers a phone no load until it knows its start. With `unknown`
+    /// and no hop in the bundle, every phone is offered the target as it asks, as
     /// without a plan.
     #[arg(long, value_name = "LOAD")]
     pub start: Option<String>,

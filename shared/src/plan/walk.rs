@@ -25,8 +25,8 @@ mod status;
 pub use plan_file::{BundlePlan, PlanLoad, Recovery, hop_recovery_file};
 pub use request::{Ask, Serve, ask_of, base_name};
 pub use status::{
-    ASK_START, Held, SEEN_BOOT, Said, Seen, StepLog, WalkState, WalkStatus, start_words,
-    status_words,
+    ASK_START, Held, SEEN_BOOT, Said, Seen, StepLog, WalkState, WalkStatus, start_correctable,
+    start_words, status_words,
 };
 
 use super::retarget::Offer;
@@ -349,10 +349,16 @@ impl Walker {
                 Serve::Config(Offer::Keep),
             );
         };
+        let seen_on_target = self.phones[i]
+            .on
+            .as_ref()
+            .is_some_and(|on| on.is(&self.target));
         match route(self.target.family, &from, &self.target, &self.loads) {
-            // On the target (seen, or said): nothing to offer; the bundle's own
-            // configuration names the load it runs.
-            Route::Via(v) if v.is_empty() => {
+            // Seen on the target: nothing to offer; the bundle's own configuration
+            // names the load it runs. (Only said to run it, it is offered the
+            // target like any load, so that fetching it again and again is caught:
+            // it was not on it.)
+            Route::Via(v) if v.is_empty() && seen_on_target => {
                 self.plan_path(i, &from, &v);
                 let p = &mut self.phones[i];
                 p.offered = None;
@@ -597,30 +603,43 @@ impl Walker {
         let (i, _) = self.phone(address, mac, now_ms);
         let family = self.target.family;
         let p = &mut self.phones[i];
-        // What was seen is a fact; what is typed only stands in for it.
-        if let (Some(on), Some(typed)) = (&p.on, &running) {
-            let when = p.seen.as_ref().map_or(String::new(), |s| {
-                format!(" {} ago", ago(now_ms.saturating_sub(s.ms)))
-            });
+        // What a phone announced is a fact; what is typed only stands in for it.
+        // What a boot suggested (it did not fetch the load offered) the person may
+        // correct from the phone's own screen.
+        if let (Some(on), Some(typed), Some(seen)) = (&p.on, &running, &p.seen)
+            && seen.by != SEEN_BOOT
+        {
             return Err(format!(
-                "Lifeline saw this phone run {}{}{when}, so it does not take {} for it: what a phone was seen running is not replaced by what is typed. If it runs another load now, its next boot or announcement says so.",
+                "Lifeline saw this phone run {} {} ago (it announced it over {}), so it does not take {} for it: what a phone announced is not replaced by what is typed. If it runs another load now, its next announcement says so.",
                 on.label(family),
-                status::seen_how(p.seen.as_ref().map(|s| s.by.as_str())),
+                ago(now_ms.saturating_sub(seen.ms)),
+                seen.by,
                 typed.label(family)
             ));
+        }
+        let suggested = match (&p.on, &running) {
+            (Some(on), Some(typed)) => Some(!same_release(on, typed)),
+            _ => None,
+        };
+        if suggested == Some(false) {
+            // Typed what the boot suggested: nothing changes.
+            return Ok(Some(self.status(i)));
+        }
+        let p = &mut self.phones[i];
+        if suggested == Some(true) {
+            p.on = None;
+            p.seen = None;
+            p.start = None;
         }
         let before = p.start.clone().or_else(|| self.start.clone());
         let after = running.clone().or_else(|| self.start.clone());
         p.start = running;
         p.held = None;
         let same = match (&before, &after) {
-            (Some(a), Some(b)) => {
-                a.protocol == b.protocol
-                    && super::cmp_version(&a.version, &b.version) == std::cmp::Ordering::Equal
-            }
+            (Some(a), Some(b)) => same_release(a, b),
             (a, b) => a.is_none() && b.is_none(),
         };
-        if !same && p.on.is_none() {
+        if (!same || suggested == Some(true)) && p.on.is_none() {
             // A start corrected: the way is worked out again from it, and the load
             // offered from the old one tells nothing of this phone.
             p.path.clear();
@@ -631,6 +650,12 @@ impl Walker {
         }
         Ok(Some(self.status(i)))
     }
+}
+
+/// Whether two starts name the same release of the same protocol.
+fn same_release(a: &Running, b: &Running) -> bool {
+    a.protocol == b.protocol
+        && super::cmp_version(&a.version, &b.version) == std::cmp::Ordering::Equal
 }
 
 /// A time span in words: `40 s`, `3 min`, `2 h`, `4 days`.

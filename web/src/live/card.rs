@@ -13,7 +13,9 @@ use lifeline_shared::events::{
     Transport,
 };
 
-use lifeline_shared::plan::walk::{WalkState, WalkStatus, start_words, status_words};
+use lifeline_shared::plan::walk::{
+    WalkState, WalkStatus, start_correctable, start_words, status_words,
+};
 
 use crate::format;
 
@@ -117,7 +119,8 @@ pub struct WalkView {
     /// address): while the walk waits for that, or while what it runs was only
     /// said (never seen), to correct it.
     pub ask: Option<String>,
-    /// What it was said to run (`8.3(3)`), when that may be changed.
+    /// What it was said to run (`8.3(3)`), or a boot suggested it runs, when that
+    /// may be changed.
     pub said: Option<String>,
     /// Where its start comes from, in words: said (and by whom), or seen (how).
     pub known: Option<String>,
@@ -156,10 +159,13 @@ impl WalkView {
                 _ => "warning",
             },
             steps,
-            ask: (w.state == WalkState::AskStart || w.said.is_some())
+            ask: start_correctable(w)
                 .then(|| w.mac.clone().or_else(|| w.address.map(|a| a.to_string())))
                 .flatten(),
-            said: w.said.as_ref().map(|s| s.label.clone()),
+            said: match &w.said {
+                Some(s) => Some(s.label.clone()),
+                None => w.on.clone().filter(|_| start_correctable(w)),
+            },
             known: start_words(w),
         }
     }
@@ -495,9 +501,10 @@ mod tests {
         };
         let v = WalkView::of(&w);
         assert_eq!(v.line, "8.0(4) → 8.5(2) → 9.4(2)SR3: hop 2 of 2, fetching");
+        // On 8.5(2) only as a boot suggested: the card lets the person correct it.
         assert_eq!(
-            (v.state, v.tone, v.ask.as_deref()),
-            ("fetching", "working", None)
+            (v.state, v.tone, v.ask.as_deref(), v.said.as_deref()),
+            ("fetching", "working", Some("001122AABBCC"), Some("8.5(2)"))
         );
         assert_eq!(
             v.steps,
@@ -566,7 +573,7 @@ mod tests {
         assert_eq!(
             v.known.as_deref(),
             Some(
-                "Lifeline saw it run 8.3(3): it announced it over CDP. What a phone was seen running is not replaced by what is typed."
+                "Lifeline saw it run 8.3(3): it announced it over CDP. What a phone announced is not replaced by what is typed."
             )
         );
     }

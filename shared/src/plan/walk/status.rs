@@ -161,7 +161,7 @@ pub fn status_words(s: &WalkStatus) -> String {
         WalkState::Fetching => format!("hop {} of {}, fetching", s.hop, s.hops),
         WalkState::Done => match &s.on {
             Some(on) => format!("on {on}"),
-            None => "already on the target, as said: nothing more is offered".to_string(),
+            None => "already on the target, as said: its configuration names that load".to_string(),
         },
         _ => format!("held. {}", s.detail.as_deref().unwrap_or(ASK_START)),
     };
@@ -188,10 +188,25 @@ pub fn start_words(s: &WalkStatus) -> Option<String> {
         ));
     }
     let on = s.on.as_deref()?;
-    Some(format!(
-        "Lifeline saw it run {on}{}. What a phone was seen running is not replaced by what is typed.",
-        seen_how(s.seen_by.as_deref())
-    ))
+    let how = seen_how(s.seen_by.as_deref());
+    Some(if start_correctable(s) {
+        format!("Lifeline saw it run {on}{how}. {CHECK}")
+    } else if s.seen_by.as_deref() == Some(SEEN_BOOT) {
+        format!("Lifeline saw it run {on}{how}.")
+    } else {
+        format!(
+            "Lifeline saw it run {on}{how}. What a phone announced is not replaced by what is typed."
+        )
+    })
+}
+
+/// Whether the person may say where this phone starts from its card: while it is
+/// asked, while its start was only said, and while what it runs was only suggested
+/// by a boot (it did not fetch the load offered) and it is not done.
+pub fn start_correctable(s: &WalkStatus) -> bool {
+    s.state == WalkState::AskStart
+        || s.said.is_some()
+        || (s.on.is_some() && s.seen_by.as_deref() == Some(SEEN_BOOT) && s.state != WalkState::Done)
 }
 
 /// How a load was seen, as a clause: `: it announced it over CDP`.
@@ -230,9 +245,13 @@ impl Walker {
             .and_then(|o| hops.iter().position(|h| h.eq_ignore_ascii_case(o)))
             .map_or(0, |i| i as u32 + 1);
         let from = self.from(i);
-        // Said to run the target, and nothing offered since: already there.
+        // Said to run the target, and offered nothing else nor fetched the
+        // target: already there, as far as anything shows.
         let said_target = p.on.is_none()
-            && p.offered.is_none()
+            && !p.fetched
+            && p.offered
+                .as_deref()
+                .is_none_or(|o| o.eq_ignore_ascii_case(&self.target.name))
             && from.as_ref().is_some_and(|f| f.is(&self.target));
         let on_target = said_target || p.on.as_ref().is_some_and(|r| r.is(&self.target));
         let on_offered = match (&p.on, &p.offered) {

@@ -474,23 +474,33 @@ fn a_start_typed_wrong_is_corrected_and_the_way_worked_out_again() {
         again.status_of(MAC).unwrap().path,
         ["8.0(4)", "8.5(2)", "9.4(2)SR3"]
     );
-    // Seen on the hop: a fact, which typing does not replace; the refusal says
-    // what was seen, how and when.
+    // Seen on the hop by a boot (it did not fetch the load offered): a
+    // suggestion, which the card still lets the person correct.
     again.request(addr(1), &format!("{HOP}.loads"), 3100);
     ask(&mut again, addr(1), SEP, 4000);
     let st = ask(&mut again, addr(1), SEP, 5000).1.unwrap();
     assert_eq!((st.on.as_deref(), &st.said), (Some("8.5(2)"), &None));
     assert_eq!(st.seen_by.as_deref(), Some(SEEN_BOOT));
+    assert!(start_correctable(&st));
     assert_eq!(
         start_words(&st).unwrap(),
-        "Lifeline saw it run 8.5(2): it came back from a boot without fetching it after Lifeline offered it. What a phone was seen running is not replaced by what is typed."
+        "Lifeline saw it run 8.5(2): it came back from a boot without fetching it after Lifeline offered it. If its Settings → Status → Firmware Versions says otherwise, change it:"
     );
-    let e = again.set_start(MAC, Some("8.3(3)"), 185_000).unwrap_err();
+    // Typing what the boot suggested changes nothing.
+    let same = again.set_start(MAC, Some("8.5(2)"), 6000).unwrap().unwrap();
     assert_eq!(
-        e,
-        "Lifeline saw this phone run 8.5(2): it came back from a boot without fetching it after Lifeline offered it 3 min ago, so it does not take 8.3(3) for it: what a phone was seen running is not replaced by what is typed. If it runs another load now, its next boot or announcement says so."
+        (same.on.as_deref(), same.path.clone()),
+        (Some("8.5(2)"), st.path.clone())
     );
-    assert_eq!(again.status_of(MAC).unwrap().on.as_deref(), Some("8.5(2)"));
+    // Typing another start replaces it: the way is worked out from what was typed.
+    let st = again
+        .set_start(MAC, Some("8.3(3)"), 185_000)
+        .unwrap()
+        .unwrap();
+    assert_eq!((st.on.as_deref(), st.seen_by.as_deref()), (None, None));
+    assert_eq!(st.path, ["8.3(3)", "9.4(2)SR3"]);
+    assert_eq!(st.said.unwrap().label, "8.3(3)");
+    assert_eq!(offer(&ask(&mut again, addr(1), SEP, 186_000).0), TARGET);
 }
 
 #[test]
@@ -529,38 +539,73 @@ fn the_plans_start_is_corrected_for_one_phone_and_an_announcement_is_not() {
             .starts_with("Lifeline saw it run 8.5(2): it announced it over CDP."),
         "{st:?}"
     );
+    assert!(!start_correctable(&st));
     let e = w.set_start("10.0.0.2", Some("8.0(4)"), 70_000).unwrap_err();
-    assert!(
-        e.starts_with("Lifeline saw this phone run 8.5(2): it announced it over CDP 10 s ago"),
-        "{e}"
+    assert_eq!(
+        e,
+        "Lifeline saw this phone run 8.5(2) 10 s ago (it announced it over CDP), so it does not take 8.0(4) for it: what a phone announced is not replaced by what is typed. If it runs another load now, its next announcement says so."
     );
 }
 
 #[test]
-fn a_phone_said_to_run_the_target_is_on_it_and_offered_nothing() {
+fn a_phone_said_to_run_the_target_is_served_it_and_seen_there_or_held() {
     let mut w = Walker::new(&plan(Some("8.0(4)"))).unwrap();
     let st = w.set_start(MAC, Some("9.4(2)SR3"), 0).unwrap().unwrap();
     assert_eq!(st.state, WalkState::Done);
     assert_eq!(
         status_words(&st),
-        "9.4(2)SR3: already on the target, as said: nothing more is offered"
+        "9.4(2)SR3: already on the target, as said: its configuration names that load"
     );
-    // Its boots offer nothing: the bundle's own configuration, no step; only its
-    // address is news.
+    // Its boot is served the bundle's own configuration, which names the target.
     let (s, st) = ask(&mut w, addr(1), SEP, 1000);
     assert_eq!((s, st.unwrap().state), (Serve::AsIs, WalkState::Done));
-    assert_eq!(ask(&mut w, addr(1), SEP, 2000), (Serve::AsIs, None));
-    let st = w.status_of(MAC).unwrap();
-    assert_eq!((st.state, st.hops, st.steps.len()), (WalkState::Done, 0, 0));
     // Wiped, it takes the target again, said so.
-    let (s, st) = w.request(addr(1), "term61.default.loads", 3000);
+    let (s, st) = w.request(addr(1), "term61.default.loads", 1500);
     assert_eq!(s, Serve::AsIs);
     assert_eq!(
         status_words(&st.unwrap()),
         "9.4(2)SR3: fetching the target again"
     );
-    let st = ask(&mut w, addr(1), SEP, 4000).1.unwrap();
-    assert_eq!(st.state, WalkState::Done);
+    let (s, st) = ask(&mut w, addr(1), SEP, 2000);
+    assert_eq!((s, st.unwrap().state), (Serve::AsIs, WalkState::Done));
+    // A boot that does not fetch the target shows the phone runs it.
+    let (s, st) = ask(&mut w, addr(1), SEP, 3000);
+    let st = st.unwrap();
+    assert_eq!(s, Serve::AsIs);
+    assert_eq!(
+        (st.state, st.on.as_deref(), st.hops),
+        (WalkState::Done, Some("9.4(2)SR3"), 0)
+    );
+    assert_eq!(status_words(&st), "9.4(2)SR3: on 9.4(2)SR3");
+    assert_eq!(ask(&mut w, addr(1), SEP, 4000), (Serve::AsIs, None));
+}
+
+#[test]
+fn a_phone_wrongly_said_to_run_the_target_that_keeps_fetching_it_is_held() {
+    // Said to run 9.4(2)SR3, it really runs 8.0(4): it fetches the target at every
+    // boot and refuses it. It is not taken as done, and it is held with words.
+    let mut w = Walker::new(&plan(None)).unwrap();
+    w.set_start(MAC, Some("9.4(2)SR3"), 0).unwrap();
+    let mut last = None;
+    for boot in 0..=MAX_ATTEMPTS + 1 {
+        let t = u64::from(boot) * 10_000 + 1000;
+        let (s, st) = ask(&mut w, addr(1), SEP, t);
+        last = Some(s);
+        if let Some(st) = st {
+            assert_ne!(st.on.as_deref(), Some("9.4(2)SR3"), "{st:?}");
+        }
+        w.request(addr(1), &format!("{TARGET}.loads"), t + 100);
+        let st = w.status_of(MAC).unwrap();
+        assert_ne!(st.state, WalkState::Done, "boot {boot}: {st:?}");
+    }
+    let st = w.status_of(MAC).unwrap();
+    assert_eq!(st.state, WalkState::Refused, "{st:?}");
+    assert_eq!(last, Some(Serve::Config(Offer::Keep)));
+    assert!(
+        st.detail
+            .unwrap()
+            .contains("It may run an older load than Lifeline was told"),
+    );
 }
 
 #[test]
