@@ -276,6 +276,14 @@ test('the target and start chosen come back after a reload, with the same bundle
   await plan.getByTestId('plan-start').selectOption('band-1');
   await expect(plan.getByTestId('plan-chosen')).toHaveText('From 8.3(3) or later: straight to 9.4(2)SR3.');
   await goToStep(page, 5);
+  // Not sent yet: the helper still walks phones by the plan it serves, so step 5
+  // tells no way of this one, and says to send it.
+  await expect(page.getByTestId('watch-not-served')).toContainText('The helper serves another bundle');
+  await expect(page.getByTestId('upgrade-walk')).toHaveCount(0);
+  await goToStep(page, 4);
+  await page.getByTestId('send-bundle').click();
+  await expect(page.getByTestId('send-switched')).toBeVisible();
+  await goToStep(page, 5);
   const walk = page.getByTestId('upgrade-walk');
   await expect(walk).toContainText('from 8.3(3) or later, the helper takes each phone straight to 9.4(2)SR3');
   await expect(walk).not.toContainText('8.5(2)');

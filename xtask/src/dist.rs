@@ -37,7 +37,9 @@ const OUT_NAME: &str = "lifeline_web";
 /// firmware across a reload, and step 5 telling the chosen start's way only,
 /// 1204: 307929 with all three. The plan panel telling, with no hop, that an
 /// unknown start is offered the target, and one wording for a start no family
-/// reads: 308644.
+/// reads: 308644. Review's mends to the walk (a boot's suggestion corrected on
+/// the card) and step 5 telling a way only for the bundle the helper serves:
+/// 308822.
 ///
 /// What is left, measured with twiggy on `target/xtask/lifeline_web_bg.named.wasm`:
 /// code 825 KB raw (249 KB brotli), data 124 KB (41 KB, most of it the page's
@@ -56,7 +58,7 @@ const OUT_NAME: &str = "lifeline_web";
 /// raw but the brotli transfer only 235 bytes smaller, because brotli already
 /// folds repeated view code. What the transfer pays for is distinct logic and
 /// wording (86 KB of strings). Lower the budget as cuts land.
-const BROTLI_TRANSFER_BUDGET: usize = 308_900;
+const BROTLI_TRANSFER_BUDGET: usize = 309_000;
 
 /// The dist page. It loads nothing from outside this origin.
 const DIST_INDEX_HTML: &str = r#"<!doctype html>

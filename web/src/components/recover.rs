@@ -120,7 +120,7 @@ pub fn RecoverStep(props: &RecoverStepProps) -> Html {
                 <h1 ref={props.heading.clone()} tabindex="-1">{ "Recover" }</h1>
                 <p>{ "Reset each phone so it asks the network for its firmware, then watch it fetch every file." }</p>
             </div>
-            { reset_panel(&Phones::of(props), props.walk.as_deref(), &props.resets, &props.live, &props.dispatch) }
+            { reset_panel(&Phones::of(props), walk_served(props), &props.resets, &props.live, &props.dispatch) }
             { watch(props) }
         </>
     }
@@ -210,6 +210,17 @@ impl<'a> Phones<'a> {
                 upgrade: None,
             },
         }
+    }
+}
+
+/// The plan's way for the phones, only while the helper serves this page's
+/// bundle: a plan chosen here but not sent is not what the phones are walked by
+/// (the served note says to send it).
+fn walk_served(props: &RecoverStepProps) -> Option<&str> {
+    let served = props.status.as_ref().and_then(|s| s.bundle.as_ref());
+    match (&props.page, served) {
+        (PageBundle::Built(id), Some(b)) if b.id == id.as_str() => props.walk.as_deref(),
+        _ => None,
     }
 }
 
