@@ -88,6 +88,17 @@ pub struct PhoneWalk {
     pub last_config: Option<u8>,
 }
 
+impl PhoneWalk {
+    /// Forgets the load offered and what became of it (fetched, cut off, how
+    /// often): nothing offered is pending.
+    fn clear_offer(&mut self) {
+        self.offered = None;
+        self.fetched = false;
+        self.cut_off = false;
+        self.attempts = 0;
+    }
+}
+
 /// Every phone's walk through one plan.
 #[derive(Clone, Debug)]
 pub struct Walker {
@@ -361,10 +372,7 @@ impl Walker {
             Route::Via(v) if v.is_empty() && seen_on_target => {
                 self.plan_path(i, &from, &v);
                 let p = &mut self.phones[i];
-                p.offered = None;
-                p.fetched = false;
-                p.cut_off = false;
-                p.attempts = 0;
+                p.clear_offer();
                 p.held = None;
                 (Serve::AsIs, Some(self.status(i)))
             }
@@ -643,10 +651,7 @@ impl Walker {
             // A start corrected: the way is worked out again from it, and the load
             // offered from the old one tells nothing of this phone.
             p.path.clear();
-            p.offered = None;
-            p.fetched = false;
-            p.cut_off = false;
-            p.attempts = 0;
+            p.clear_offer();
         }
         Ok(Some(self.status(i)))
     }
