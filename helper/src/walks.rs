@@ -398,13 +398,20 @@ mod tests {
         assert!(x.contains(&format!(">{TARGET}<")), "{x}");
     }
 
-    #[test]
-    fn a_security_file_in_a_folder_names_its_phone_as_the_walker_reads_it() {
+    /// Walks of a plan whose phones start on 8.0(4), without a data directory,
+    /// switched to its bundle, and what they publish.
+    fn walking_from_8_0_4() -> (Walks, MemoryFiles, tokio::sync::broadcast::Receiver<Event>) {
         let events = Events::new();
-        let mut rx = events.subscribe();
+        let rx = events.subscribe();
         let walks = Walks::new(None, events);
         let files = source(Some("8.0(4)"));
         walks.switch(&files);
+        (walks, files, rx)
+    }
+
+    #[test]
+    fn a_security_file_in_a_folder_names_its_phone_as_the_walker_reads_it() {
+        let (walks, files, mut rx) = walking_from_8_0_4();
         let a: Option<IpAddr> = Some("10.0.0.7".parse().unwrap());
         // The walker reads the MAC from the base name; so does the gate before it.
         assert!(
@@ -421,11 +428,7 @@ mod tests {
 
     #[test]
     fn a_security_files_name_gives_the_walk_its_phones_mac() {
-        let events = Events::new();
-        let mut rx = events.subscribe();
-        let walks = Walks::new(None, events);
-        let files = source(Some("8.0(4)"));
-        walks.switch(&files);
+        let (walks, files, mut rx) = walking_from_8_0_4();
         let a: Option<IpAddr> = Some("10.0.0.7".parse().unwrap());
         // Not in the bundle, as usual without a Call Manager: still, it names the phone.
         assert!(walks.open(&files, "CTLSEP001122AABB07.tlv", a).is_err());

@@ -266,9 +266,9 @@ fn offered(xml: &str) -> &str {
     &xml[start..end]
 }
 
-#[test]
-fn the_helper_walks_a_phone_hop_by_hop_across_a_restart() {
-    let p = packages();
+/// The bundle of both packages for phones starting at `start`, written to
+/// `tftp/` for `serve --root`, and an empty data directory for the helper.
+fn bundle_for_serve(p: &Packages, start: &str) -> (PathBuf, PathBuf) {
     let root = p.dir.path().join("tftp");
     let o = run(&[
         "bundle",
@@ -277,7 +277,7 @@ fn the_helper_walks_a_phone_hop_by_hop_across_a_restart() {
         "--tftp-server",
         "127.0.0.1",
         "--start",
-        "8.0(4)",
+        start,
         "--phone",
         MAC,
         "--out",
@@ -286,6 +286,13 @@ fn the_helper_walks_a_phone_hop_by_hop_across_a_restart() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let data = p.dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
+    (root, data)
+}
+
+#[test]
+fn the_helper_walks_a_phone_hop_by_hop_across_a_restart() {
+    let p = packages();
+    let (root, data) = bundle_for_serve(&p, "8.0(4)");
     let sep = format!("SEP{MAC}.cnf.xml");
 
     let server = Server::start_in(&data, &["--root", s(&root)]);
@@ -335,23 +342,7 @@ fn the_helper_walks_a_phone_hop_by_hop_across_a_restart() {
 #[test]
 fn a_phone_said_to_run_the_target_is_told_it_is_there_and_served_the_bundle_as_it_is() {
     let p = packages();
-    let root = p.dir.path().join("tftp");
-    let o = run(&[
-        "bundle",
-        s(&p.hop),
-        s(&p.target),
-        "--tftp-server",
-        "127.0.0.1",
-        "--start",
-        "9.4(2)SR3",
-        "--phone",
-        MAC,
-        "--out",
-        s(&root),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let data = p.dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
+    let (root, data) = bundle_for_serve(&p, "9.4(2)SR3");
     let sep = format!("SEP{MAC}.cnf.xml");
     let server = Server::start_in(&data, &["--root", s(&root)]);
     let tftp = server.wait_for_tftp();

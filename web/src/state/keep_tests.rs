@@ -256,9 +256,10 @@ fn step_5_opens_on_a_served_bundle_but_step_4_needs_the_firmware() {
     assert!(!s.wants_bundle(), "nothing to build without the firmware");
 }
 
-/// A reload that brings back the plan's choice `kept` with the firmware.
-fn reloaded_with(kept: Choice) -> State {
-    let s = apply(
+/// A reload that brings back the plan's choice `kept`, before the firmware is
+/// read back.
+fn restored_with(kept: Choice) -> State {
+    apply(
         &State::default(),
         Action::Restore(Restored {
             form: None,
@@ -266,8 +267,12 @@ fn reloaded_with(kept: Choice) -> State {
             view: None,
             choice: Some(kept),
         }),
-    );
-    apply(&s, Action::Restoring(1))
+    )
+}
+
+/// A reload that brings back the plan's choice `kept` with the firmware.
+fn reloaded_with(kept: Choice) -> State {
+    apply(&restored_with(kept), Action::Restoring(1))
 }
 
 /// The kept packages of `loads` read back as job `ticket`, up to their report.
@@ -377,15 +382,7 @@ fn a_kept_choice_goes_when_nothing_is_kept_or_another_file_comes_first() {
         target: Some(HOP.into()),
         start: Start::Typed("8.0(4)".into()),
     };
-    let s = apply(
-        &State::default(),
-        Action::Restore(Restored {
-            form: None,
-            link: None,
-            view: None,
-            choice: Some(kept.clone()),
-        }),
-    );
+    let s = restored_with(kept.clone());
     // Nothing kept (no job reads it back): the person's drop starts with the
     // defaults.
     assert_eq!(s.next(Action::NothingKept), None);
