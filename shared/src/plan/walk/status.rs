@@ -34,6 +34,19 @@ pub enum WalkState {
 }
 
 impl WalkState {
+    /// Every state, in the order a walk goes through them.
+    pub const ALL: [WalkState; 9] = [
+        WalkState::Waiting,
+        WalkState::Offered,
+        WalkState::Fetching,
+        WalkState::Done,
+        WalkState::AskStart,
+        WalkState::Missing,
+        WalkState::Impossible,
+        WalkState::Refused,
+        WalkState::Other,
+    ];
+
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,19 +64,10 @@ impl WalkState {
 
     /// Reads the wire name.
     pub fn parse(s: &str) -> WalkState {
-        [
-            WalkState::Waiting,
-            WalkState::Offered,
-            WalkState::Fetching,
-            WalkState::Done,
-            WalkState::AskStart,
-            WalkState::Missing,
-            WalkState::Impossible,
-            WalkState::Refused,
-        ]
-        .into_iter()
-        .find(|w| w.as_str() == s)
-        .unwrap_or(WalkState::Other)
+        WalkState::ALL
+            .into_iter()
+            .find(|w| w.as_str() == s)
+            .unwrap_or(WalkState::Other)
     }
 }
 

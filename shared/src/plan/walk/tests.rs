@@ -400,17 +400,7 @@ fn an_announced_target_after_the_last_hop_ends_the_walk() {
 fn every_state_travels_under_its_serde_name() {
     // The page reads states with `parse` and the helper writes them with serde:
     // both spell them alike, and each reads back as itself.
-    for state in [
-        WalkState::Waiting,
-        WalkState::Offered,
-        WalkState::Fetching,
-        WalkState::Done,
-        WalkState::AskStart,
-        WalkState::Missing,
-        WalkState::Impossible,
-        WalkState::Refused,
-        WalkState::Other,
-    ] {
+    for state in WalkState::ALL {
         let serde = serde_json::to_string(&state).unwrap();
         assert_eq!(serde, format!("\"{}\"", state.as_str()));
         assert_eq!(WalkState::parse(state.as_str()), state);
