@@ -222,30 +222,10 @@ pub fn status_with_bundle(interfaces: &[(&str, [u8; 4], u8)]) -> Status {
 /// A phone at 10.0.0.50 in `state`, seen 4 min 12 s.
 pub fn summary(id: &str, state: PhoneState) -> PhoneSummary {
     PhoneSummary {
-        id: id.into(),
-        mac: None,
-        model: None,
         address: Some(Ipv4Addr::new(10, 0, 0, 50)),
         state,
-        reason: None,
-        diagnosis: None,
-        advice: None,
-        current_file: None,
-        files: vec![],
-        files_done: 0,
-        files_expected: 0,
-        normal_misses: vec![],
-        recovered: false,
-        retries: 0,
-        sequence: 0,
-        renamed_from: None,
-        switched: None,
-        announced: None,
-        registers: None,
-        simulation: None,
-        walk: None,
-        first_seen_ms: 0,
         last_seen_ms: 252_000,
+        ..PhoneSummary::new(id.into(), 0)
     }
 }
 

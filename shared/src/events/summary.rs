@@ -131,6 +131,39 @@ pub struct PhoneSummary {
     pub last_seen_ms: u64,
 }
 
+impl PhoneSummary {
+    /// A phone first heard from at `now_ms` (helper clock), waiting, of which
+    /// nothing else is known yet.
+    pub fn new(id: String, now_ms: u64) -> PhoneSummary {
+        PhoneSummary {
+            id,
+            mac: None,
+            model: None,
+            address: None,
+            state: PhoneState::Waiting,
+            reason: None,
+            diagnosis: None,
+            advice: None,
+            current_file: None,
+            files: Vec::new(),
+            files_done: 0,
+            files_expected: 0,
+            normal_misses: Vec::new(),
+            recovered: false,
+            retries: 0,
+            sequence: 0,
+            renamed_from: None,
+            switched: None,
+            announced: None,
+            registers: None,
+            simulation: None,
+            walk: None,
+            first_seen_ms: now_ms,
+            last_seen_ms: now_ms,
+        }
+    }
+}
+
 /// What a bundle switch did to a card judged against the previous bundle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
