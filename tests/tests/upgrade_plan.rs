@@ -397,3 +397,35 @@ fn one_package_with_no_hop_is_offered_to_every_phone_whose_start_is_unknown() {
     assert_eq!(plan["target"], TARGET, "{plan}");
     assert_eq!(plan["start"], "8.3(3)", "{plan}");
 }
+
+#[test]
+fn serve_names_a_protocol_given_without_its_release() {
+    // As `bundle` and `inspect` do: `--start SIP` alone (the release lost to an
+    // unquoted space) is named as such before any file is read.
+    let p = packages();
+    let o = run(&[
+        "serve",
+        "--firmware",
+        s(&p.target),
+        "--start",
+        "SIP",
+        "--tftp-listen",
+        "127.0.0.1:0",
+        "--provision-listen",
+        "off",
+        "--http-listen",
+        "127.0.0.1:0",
+        "--tftp-server",
+        "127.0.0.1",
+        "--neighbours",
+        "off",
+        "--data-dir",
+        s(p.dir.path()),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains("--start SIP names a protocol without its release"),
+        "{}",
+        err(&o)
+    );
+}

@@ -57,7 +57,9 @@ pub fn firmware_source(
     options: bundle::Options,
     plan_args: PlanArgs<'_>,
 ) -> anyhow::Result<(Arc<dyn FileSource>, String)> {
-    plan_cmd::args_readable(plan_args.start, plan_args.target).map_err(anyhow::Error::msg)?;
+    plan_cmd::start_is_whole(plan_args.start)
+        .and_then(|()| plan_cmd::args_readable(plan_args.start, plan_args.target))
+        .map_err(anyhow::Error::msg)?;
     let mut given = Vec::new();
     let mut bytes = Vec::new();
     for path in paths {
