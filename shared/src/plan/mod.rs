@@ -94,8 +94,16 @@ impl StartError {
     /// Why `text` is refused as what phones of `family` run, and how to give it:
     /// the same words on the page, on a phone's card and on the command line.
     pub fn words(&self, text: &str, family: FamilyId) -> String {
-        self.other_family(text, family)
-            .unwrap_or_else(|| Self::unreadable_words(text))
+        match self {
+            StartError::Unreadable => Self::unreadable_words(text),
+            StartError::OtherFamily(other) => format!(
+                "`{}` is a load for the {}, and these phones are {}: give the load they run, \
+                 or its release such as 8.0(4)",
+                text.trim(),
+                models::family(*other).name,
+                models::family(family).name
+            ),
+        }
     }
 
     /// Why `text` is read as no load of any family, and how to give one.
@@ -104,22 +112,6 @@ impl StartError {
             "`{}` is not a load Lifeline reads: give {START_FORMS}",
             text.trim()
         )
-    }
-
-    /// Why `text` is refused as what phones of `family` run, when it names a load of
-    /// another family (`None` for text that is unreadable: each reader says which
-    /// forms it takes).
-    pub fn other_family(&self, text: &str, family: FamilyId) -> Option<String> {
-        match self {
-            StartError::Unreadable => None,
-            StartError::OtherFamily(other) => Some(format!(
-                "`{}` is a load for the {}, and these phones are {}: give the load they run, \
-                 or its release such as 8.0(4)",
-                text.trim(),
-                models::family(*other).name,
-                models::family(family).name
-            )),
-        }
     }
 }
 

@@ -32,12 +32,16 @@ fn a_start_names_a_load_of_the_phones_own_family_or_a_release() {
     );
     let e = Running::parse_for("SCCP11.8-0-4S", f, p).unwrap_err();
     assert_eq!(e, StartError::OtherFamily(FamilyId::F7911_7906));
-    let words = e.other_family("SCCP11.8-0-4S", f).unwrap();
+    let words = e.words("SCCP11.8-0-4S", f);
     assert!(
         words.contains("7911") && words.contains("7941/7961"),
         "{words}"
     );
-    assert_eq!(StartError::Unreadable.other_family("soon", f), None);
+    assert!(
+        StartError::Unreadable
+            .words(" soon ", f)
+            .starts_with("`soon` is not a load Lifeline reads: give a release such as 8.0(4)")
+    );
 }
 
 #[test]
