@@ -30,7 +30,14 @@
 //!   is only a claim: it gives up `claim_timeout` after its start, whatever
 //!   `max_retries` would allow, so a request whose sender never answers holds
 //!   its place for seconds, not for the whole retry budget. Real clients
-//!   acknowledge within milliseconds;
+//!   acknowledge within milliseconds. Within a claim the resend wait stops
+//!   doubling at a quarter of `claim_timeout`, so the first DATA goes out at
+//!   least four times: each copy that arrives is acknowledged again, and a
+//!   client whose acknowledgements are lost gets as many chances as its own
+//!   timer gives it. A client that asks again from the same port while the
+//!   transfer is a claim is there and waiting: the claim lasts
+//!   `claim_timeout` from that request, and what is due goes out at once
+//!   ([`ReadSession::asked_again`]);
 //! - once every block is sent and only the final ACK is missing, the same
 //!   bound holds from the first timeout of the last block: that ACK is most
 //!   often lost after the client already has the file (a phone then asks
@@ -85,10 +92,12 @@ pub struct Config {
     /// Timeouts in a row before giving up.
     pub max_retries: u32,
     /// How long a transfer the client never acknowledged (no ACK of the
-    /// first DATA or of the OACK) lasts before it gives up; retransmissions
-    /// within it follow the timeout as usual. A client that set a timeout
-    /// longer than this gets no retransmission before the claim ends. The
-    /// wait for a late final ACK is bounded by it as well.
+    /// first DATA or of the OACK) lasts before it gives up, or since the
+    /// client last asked again ([`ReadSession::asked_again`]).
+    /// Retransmissions within it follow the timeout, which stops doubling at
+    /// a quarter of this; a client that set a timeout longer than this gets
+    /// no retransmission before the claim ends. The wait for a late final
+    /// ACK is bounded by it as well.
     pub claim_timeout: Duration,
     /// The least time between two progress reports.
     pub progress_interval: Duration,
@@ -178,6 +187,14 @@ pub struct ReadSession<R> {
     progress_due: bool,
     /// The least time between two progress reports, ns.
     progress_interval: u64,
+}
+
+/// A claim's first DATA goes out at least this many times before it ends.
+const CLAIM_SENDS: u64 = 4;
+
+/// The longest wait between two sends of a claim, ns.
+fn claim_pace(config: &Config) -> u64 {
+    nanos(config.claim_timeout) / CLAIM_SENDS
 }
 
 impl<R> std::fmt::Debug for ReadSession<R> {
@@ -283,7 +300,11 @@ impl<R: Read> ReadSession<R> {
             final_end: None,
             last_block_missed: false,
             window_sent: Some(started),
-            deadline: Some(started.saturating_add(rto.get()).min(claim_end)),
+            deadline: Some(
+                started
+                    .saturating_add(rto.capped(claim_pace(&config)))
+                    .min(claim_end),
+            ),
             stats: Stats::default(),
             started,
             ended: None,
@@ -355,6 +376,35 @@ impl<R: Read> ReadSession<R> {
         };
         self.fail(outcome);
         self.ended = Some(now.as_nanos());
+    }
+
+    /// The client asked again from this transfer's address and port while
+    /// the transfer is a claim: its request reaches the server, but nothing
+    /// of the server's reached it, or its acknowledgement was lost. It is
+    /// there and waiting, so the claim lasts `claim_timeout` from now, and
+    /// what is due (the first DATA, or the OACK) goes out again at once.
+    /// Nothing happens once the client has acknowledged: a late copy of its
+    /// first request must not resend anything.
+    pub fn asked_again(&mut self, now: Time) {
+        if !self.is_claim() {
+            return;
+        }
+        let now = now.as_nanos();
+        self.claim_end = self
+            .claim_end
+            .max(now.saturating_add(nanos(self.config.claim_timeout)));
+        match self.state {
+            State::Oack => {
+                self.control_due = true;
+                self.stats.retransmissions += 1;
+            }
+            _ => self.next_send = self.base,
+        }
+        self.window_sent = None; // Karn: a resent window gives no sample
+        self.deadline = Some(
+            now.saturating_add(self.rto.capped(claim_pace(&self.config)))
+                .min(self.claim_end),
+        );
     }
 
     /// Whether the transfer is over (there may still be a final ERROR to send).
@@ -592,7 +642,9 @@ impl<R: Read> ReadSession<R> {
         self.window_sent = None; // Karn: a resent window gives no sample
         let mut deadline = now.saturating_add(self.rto.get());
         if !self.acknowledged {
-            deadline = deadline.min(self.claim_end);
+            deadline = now
+                .saturating_add(self.rto.capped(claim_pace(&self.config)))
+                .min(self.claim_end);
         }
         if let Some(end) = self.final_end {
             deadline = deadline.min(end);

@@ -15,7 +15,9 @@
 //!   of the client's first request (retransmitted before the first DATA
 //!   reached it, and queued behind other datagrams) from ending a short
 //!   file's transfer whose last block was lost: the client still waits for
-//!   that block, and only the old transfer would send it again;
+//!   that block, and only the old transfer would send it again. A duplicate
+//!   of a claim's request marks the claim asked again ([`Standing`]): its
+//!   client is there, and the thread lengthens the claim and resends;
 //! - at most `max_per_client` claims (transfers never acknowledged) per IP
 //!   address, so one host cannot fill the table with requests it abandons;
 //!   transfers that made progress do not count, so phones behind one address
@@ -53,6 +55,9 @@ pub(super) struct Standing {
     /// Every block but the last is acknowledged and the last was sent (set
     /// by the thread).
     final_only: AtomicBool,
+    /// The client repeated its request while the transfer was a claim (set
+    /// by the table, taken by the thread).
+    asked_again: AtomicBool,
     /// The transfer's socket, once open: what eviction wakes.
     socket: OnceLock<Weak<UdpSocket>>,
 }
@@ -93,6 +98,20 @@ impl Standing {
     /// The thread's word: only the final ACK is missing.
     pub(super) fn set_final_only(&self) {
         self.final_only.store(true, Ordering::Release);
+    }
+
+    /// The table's word: the client repeated its request for the file. Only
+    /// a claim hears it; a transfer under way has its client's ACKs.
+    fn ask_again(&self) {
+        if self.is_claim() {
+            self.asked_again.store(true, Ordering::Release);
+        }
+    }
+
+    /// The thread's look: whether the client asked again since it last
+    /// looked.
+    pub(super) fn take_asked_again(&self) -> bool {
+        self.asked_again.swap(false, Ordering::AcqRel)
     }
 
     fn is_final_only(&self) -> bool {
@@ -203,8 +222,11 @@ impl Slots {
             let moved_on = holder.file != file
                 || (holder.standing.is_final_only()
                     && now.saturating_duration_since(holder.started) >= self.repeat_window);
-            if !moved_on || self.ending.len() >= self.max_transfers || !holder.standing.supersede()
-            {
+            if !moved_on {
+                holder.standing.ask_again();
+                return Admission::Duplicate;
+            }
+            if self.ending.len() >= self.max_transfers || !holder.standing.supersede() {
                 return Admission::Duplicate;
             }
             superseded = self.remove(running).map(|h| h.standing);

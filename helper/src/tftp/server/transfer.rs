@@ -256,6 +256,11 @@ impl Transfer {
                 session.client_moved_on(now);
                 return;
             }
+            // The client repeated its request: it waits for the first DATA.
+            if claim && self.standing.take_asked_again() {
+                now = clock::now();
+                session.asked_again(now);
+            }
             // Before anything is sent in answer, so that a client that has
             // acknowledged is never evicted once it hears the next block.
             if claim && !session.is_claim() {

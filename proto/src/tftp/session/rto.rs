@@ -44,6 +44,15 @@ impl Rto {
         self.current
     }
 
+    /// The timeout now, but at most `cap` unless the client set it.
+    pub(super) fn capped(&self, cap: u64) -> u64 {
+        if self.fixed {
+            self.current
+        } else {
+            self.current.min(cap)
+        }
+    }
+
     /// Folds one round trip into the estimate.
     pub(super) fn sample(&mut self, rtt: u64) {
         self.srtt = Some(match self.srtt {

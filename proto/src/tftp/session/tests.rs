@@ -250,11 +250,12 @@ fn a_transfer_never_acknowledged_is_a_claim_that_ends_at_the_claim_timeout() {
         sends += blocks(&drain(&mut s)).len();
         assert!(sends < 10, "bounded");
     }
-    // Resent at 1 s and 3 s (the backoff), then the claim ends at 4 s
-    // instead of waiting out eight retries.
-    assert_eq!(at, [1, 3, 4]);
-    assert_eq!(sends, 3, "the first send and two retries");
-    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 2 }));
+    // Resent every second (the backoff stops doubling at a quarter of the
+    // claim timeout), then the claim ends at 4 s instead of waiting out
+    // eight retries.
+    assert_eq!(at, [1, 2, 3, 4]);
+    assert_eq!(sends, 4, "the first send and three retries");
+    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 3 }));
     assert_eq!(s.elapsed(t0), Duration::from_secs(4));
     assert!(!s.is_claim(), "a finished transfer holds nothing");
     assert!(s.is_claim_expired());
@@ -269,12 +270,109 @@ fn the_claim_timeout_is_configurable() {
     };
     let mut s = session_with(t0, &pattern(10), TransferMode::Octet, &[], config);
     drain(&mut s);
+    let mut at = Vec::new();
     while let Some(deadline) = s.poll_timeout() {
+        at.push((deadline - t0).as_millis());
         s.handle_timeout(deadline);
         drain(&mut s);
     }
-    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 1 }));
+    // Four sends within it, whatever its length: a quarter apart.
+    assert_eq!(at, [625, 1250, 1875, 2500]);
+    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 3 }));
     assert_eq!(s.elapsed(t0), Duration::from_millis(2500));
+}
+
+#[test]
+fn a_long_claim_backs_off_up_to_a_quarter_of_it() {
+    let t0 = T0;
+    let config = Config {
+        claim_timeout: Duration::from_secs(20),
+        ..Config::default()
+    };
+    let mut s = session_with(t0, &pattern(10), TransferMode::Octet, &[], config);
+    drain(&mut s);
+    let mut at = Vec::new();
+    while let Some(deadline) = s.poll_timeout() {
+        at.push((deadline - t0).as_secs());
+        s.handle_timeout(deadline);
+        drain(&mut s);
+    }
+    assert_eq!(at, [1, 3, 7, 12, 17, 20]);
+}
+
+/// A claim's first DATA was lost; the client asked again 1 s later. Later
+/// copies reach it, but its ACKs are lost. With the claim ending 4 s after
+/// its start, the client's next ACK (its timer) found no transfer, and it
+/// acknowledged into the void until it gave up on the file: 1 file in
+/// 10,000 through 5% loss each way.
+#[test]
+fn a_client_that_asks_again_keeps_its_claim_and_is_answered_at_once() {
+    let t0 = T0;
+    let data = pattern(1000);
+    let mut s = session(t0, &data, &[]);
+    assert_eq!(blocks(&drain(&mut s)), [1], "lost");
+    s.asked_again(t0 + Duration::from_secs(1));
+    assert_eq!(blocks(&drain(&mut s)), [1], "answered at once");
+    // The server's timer resends at 2 s and 3 s: each arrives, each ACK is
+    // lost; then it waits for the claim's end.
+    let mut sent_at = Vec::new();
+    while let Some(d) = s
+        .poll_timeout()
+        .filter(|d| *d < t0 + Duration::from_secs(4))
+    {
+        s.handle_timeout(d);
+        if !drain(&mut s).is_empty() {
+            sent_at.push((d - t0).as_secs());
+        }
+    }
+    assert_eq!(sent_at, [2, 3]);
+    assert_eq!(s.poll_timeout(), Some(t0 + Duration::from_secs(4)));
+    s.handle_timeout(t0 + Duration::from_secs(4));
+    drain(&mut s);
+    // The claim lasts 4 s from the repeated request, not from its start, so
+    // the client's ACK at 4.5 s is heard.
+    assert!(s.is_claim(), "ended at 4 s");
+    s.handle(t0 + Duration::from_millis(4500), &ack(1));
+    assert!(!s.is_claim());
+    assert_eq!(blocks(&drain(&mut s)), [2]);
+    s.handle(t0 + Duration::from_millis(4501), &ack(2));
+    assert_eq!(s.outcome(), Some(&Outcome::Done));
+
+    // Without the repeated request, the same claim ends at 4 s.
+    let mut s = session(t0, &data, &[]);
+    while let Some(d) = s.poll_timeout() {
+        s.handle_timeout(d);
+    }
+    assert_eq!(s.elapsed(t0), Duration::from_secs(4));
+}
+
+#[test]
+fn asked_again_lengthens_a_claim_only() {
+    let t0 = T0;
+    // An OACK claim is answered with the OACK again.
+    let mut s = session(t0, &pattern(1500), &[("blksize", "1024")]);
+    assert!(matches!(drain(&mut s)[..], [Sent::Oack(_)]));
+    s.asked_again(t0 + Duration::from_secs(3));
+    assert!(matches!(drain(&mut s)[..], [Sent::Oack(_)]));
+    assert_eq!(s.stats().retransmissions, 1);
+    let mut end = t0;
+    while let Some(d) = s.poll_timeout() {
+        s.handle_timeout(d);
+        drain(&mut s);
+        end = d;
+    }
+    assert_eq!(end - t0, Duration::from_secs(7), "4 s from the request");
+
+    // Once acknowledged, a late copy of the request sends nothing.
+    let mut s = session(t0, &pattern(1500), &[]);
+    drain(&mut s);
+    s.handle(t0 + MS, &ack(1));
+    assert_eq!(blocks(&drain(&mut s)), [2]);
+    let due = s.poll_timeout();
+    s.asked_again(t0 + 2 * MS);
+    assert_eq!(drain(&mut s), []);
+    assert_eq!(s.poll_timeout(), due);
+    assert_eq!(s.stats().retransmissions, 0);
 }
 
 #[test]
