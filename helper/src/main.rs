@@ -135,8 +135,9 @@ struct ServeArgs {
               clap::value_parser!(u32).range(1..=100_000), |n| n as usize)))]
     tftp_max_per_client: usize,
     /// Seconds a TFTP transfer whose client never acknowledged its first
-    /// block keeps its slot (1-60), counted again from each repeat of its
-    /// request. Phones answer within milliseconds.
+    /// block keeps its slot (1-60), and an eighth more for an ACK on its way;
+    /// counted again from each repeat of its request. Phones answer within
+    /// milliseconds.
     #[arg(long, value_name = "SECS", default_value_t = 4,
           value_parser = clap::value_parser!(u64).range(1..=60))]
     tftp_claim_timeout: u64,

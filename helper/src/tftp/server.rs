@@ -21,7 +21,7 @@
 //!   transfer waits only for its final ACK): then the old transfer ends
 //!   without another datagram to that port, and the request is served
 //!   (`slots`). A repeated RRQ for a claim's file tells the claim its client
-//!   is there: it resends and lasts `claim_timeout` from then;
+//!   is there: it resends and lasts as long again from then;
 //! - at most `max_per_client` claims (transfers never acknowledged) per IP
 //!   address and `max_transfers` transfers in all; when every slot is taken a
 //!   new request evicts the oldest claim, never a transfer making progress
@@ -29,8 +29,8 @@
 //! - a transfer's slot is freed when its transfer ends, whatever ends it (a
 //!   guard, so even a panic frees it), and before its end is published;
 //!   every transfer ends within its session's retry budget, a claim within
-//!   the session's `claim_timeout` of its start or of its client's last
-//!   repeated request;
+//!   the session's `claim_timeout` and an eighth of its start or of its
+//!   client's last repeated request;
 //! - refusals and dropped claims are reported once per burst (`shed`),
 //!   never one event per datagram;
 //! - a packet from another address at a transfer's port gets ERROR 5 and

@@ -27,16 +27,19 @@
 //!   Karn's rule: no sample from a retransmitted window) unless the client set
 //!   one (RFC 2349), and doubles on each timeout up to `max_timeout`;
 //! - until the client acknowledges the first DATA (or the OACK) the transfer
-//!   is only a claim: it gives up `claim_timeout` after its start, whatever
-//!   `max_retries` would allow, so a request whose sender never answers holds
-//!   its place for seconds, not for the whole retry budget. Real clients
-//!   acknowledge within milliseconds. Within a claim the resend wait stops
-//!   doubling at a quarter of `claim_timeout`, so the first DATA goes out at
-//!   least four times: each copy that arrives is acknowledged again, and a
-//!   client whose acknowledgements are lost gets as many chances as its own
-//!   timer gives it. A client that asks again from the same port while the
-//!   transfer is a claim is there and waiting: the claim lasts
-//!   `claim_timeout` from that request, and what is due goes out at once
+//!   is only a claim: it gives up `claim_timeout` and an eighth after its
+//!   start, whatever `max_retries` would allow, so a request whose sender
+//!   never answers holds its place for seconds, not for the whole retry
+//!   budget. Real clients acknowledge within milliseconds. Within a claim the
+//!   resend wait stops doubling at a quarter of `claim_timeout`, so the first
+//!   DATA goes out at least four times within it (at 0, 1, 2 and 3 s by
+//!   default, and once more at 4 s): each copy that arrives is acknowledged
+//!   again, and a client whose acknowledgements are lost gets as many chances
+//!   as its own timer gives it. The eighth is for that timer: a client whose
+//!   timer started on the copy sent at 1 s acknowledges again at 4 s, and
+//!   that ACK lands a round trip later. A client that asks again from the
+//!   same port while the transfer is a claim is there and waiting: the claim
+//!   lasts as long again from that request, and what is due goes out at once
 //!   ([`ReadSession::asked_again`]);
 //! - once every block is sent and only the final ACK is missing, the same
 //!   bound holds from the first timeout of the last block: that ACK is most
@@ -92,8 +95,9 @@ pub struct Config {
     /// Timeouts in a row before giving up.
     pub max_retries: u32,
     /// How long a transfer the client never acknowledged (no ACK of the
-    /// first DATA or of the OACK) lasts before it gives up, or since the
-    /// client last asked again ([`ReadSession::asked_again`]).
+    /// first DATA or of the OACK) sends before it gives up, from its start
+    /// or since the client last asked again ([`ReadSession::asked_again`]);
+    /// it listens an eighth of this longer for an ACK already on its way.
     /// Retransmissions within it follow the timeout, which stops doubling at
     /// a quarter of this; a client that set a timeout longer than this gets
     /// no retransmission before the claim ends. The wait for a late final
@@ -189,12 +193,21 @@ pub struct ReadSession<R> {
     progress_interval: u64,
 }
 
-/// A claim's first DATA goes out at least this many times before it ends.
+/// A claim's first DATA goes out at least this many times within
+/// `claim_timeout`.
 const CLAIM_SENDS: u64 = 4;
 
 /// The longest wait between two sends of a claim, ns.
 fn claim_pace(config: &Config) -> u64 {
     nanos(config.claim_timeout) / CLAIM_SENDS
+}
+
+/// How long a claim lasts from its start or its client's last request, ns:
+/// `claim_timeout` and half a pace (an eighth of it) more. A client whose timer started when a
+/// resent DATA arrived acknowledges again on its own whole seconds, so an
+/// ACK sent at exactly `claim_timeout` must still find the claim there.
+fn claim_span(config: &Config) -> u64 {
+    nanos(config.claim_timeout).saturating_add(claim_pace(config) / 2)
 }
 
 impl<R> std::fmt::Debug for ReadSession<R> {
@@ -265,7 +278,7 @@ impl<R: Read> ReadSession<R> {
             .max(1)
             .next_power_of_two();
         let started = now.as_nanos();
-        let claim_end = started.saturating_add(nanos(config.claim_timeout));
+        let claim_end = started.saturating_add(claim_span(&config));
         Self {
             source: match mode {
                 TransferMode::Octet => Source::Octet(source),
@@ -381,7 +394,8 @@ impl<R: Read> ReadSession<R> {
     /// The client asked again from this transfer's address and port while
     /// the transfer is a claim: its request reaches the server, but nothing
     /// of the server's reached it, or its acknowledgement was lost. It is
-    /// there and waiting, so the claim lasts `claim_timeout` from now, and
+    /// there and waiting, so the claim lasts as long from now as from a
+    /// start (`claim_timeout` and an eighth), and
     /// what is due (the first DATA, or the OACK) goes out again at once.
     /// Nothing happens once the client has acknowledged: a late copy of its
     /// first request must not resend anything.
@@ -392,7 +406,7 @@ impl<R: Read> ReadSession<R> {
         let now = now.as_nanos();
         self.claim_end = self
             .claim_end
-            .max(now.saturating_add(nanos(self.config.claim_timeout)));
+            .max(now.saturating_add(claim_span(&self.config)));
         match self.state {
             State::Oack => {
                 self.control_due = true;
@@ -615,10 +629,9 @@ impl<R: Read> ReadSession<R> {
         // Everything sent, only the final ACK missing: most often the client
         // has the file and its ACK was lost. Wait as long as for a claim, not
         // the whole retry budget, so the slot is not held for a minute.
-        let final_only = self
-            .last
-            .is_some_and(|last| self.base == last && self.sent_high == last);
-        if final_only && !self.last_block_missed {
+        // A claim (nothing acknowledged) keeps to its own end, whatever the
+        // length of the file.
+        if self.awaits_final_ack() && !self.last_block_missed {
             let end = *self
                 .final_end
                 .get_or_insert(now.saturating_add(nanos(self.config.claim_timeout)));

@@ -245,18 +245,19 @@ fn a_transfer_never_acknowledged_is_a_claim_that_ends_at_the_claim_timeout() {
     let mut sends = blocks(&drain(&mut s)).len();
     let mut at = Vec::new();
     while let Some(deadline) = s.poll_timeout() {
-        at.push((deadline - t0).as_secs());
+        at.push((deadline - t0).as_millis());
         s.handle_timeout(deadline);
         sends += blocks(&drain(&mut s)).len();
         assert!(sends < 10, "bounded");
     }
     // Resent every second (the backoff stops doubling at a quarter of the
-    // claim timeout), then the claim ends at 4 s instead of waiting out
-    // eight retries.
-    assert_eq!(at, [1, 2, 3, 4]);
-    assert_eq!(sends, 4, "the first send and three retries");
-    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 3 }));
-    assert_eq!(s.elapsed(t0), Duration::from_secs(4));
+    // claim timeout), then the claim ends half a second after the claim
+    // timeout instead of waiting out eight retries: a client's ACK sent by
+    // its own timer at 4 s still finds it.
+    assert_eq!(at, [1000, 2000, 3000, 4000, 4500]);
+    assert_eq!(sends, 5, "the first send and four retries");
+    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 4 }));
+    assert_eq!(s.elapsed(t0), Duration::from_millis(4500));
     assert!(!s.is_claim(), "a finished transfer holds nothing");
     assert!(s.is_claim_expired());
 }
@@ -276,10 +277,11 @@ fn the_claim_timeout_is_configurable() {
         s.handle_timeout(deadline);
         drain(&mut s);
     }
-    // Four sends within it, whatever its length: a quarter apart.
-    assert_eq!(at, [625, 1250, 1875, 2500]);
-    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 3 }));
-    assert_eq!(s.elapsed(t0), Duration::from_millis(2500));
+    // Sends a quarter of it apart, whatever its length, and the end an
+    // eighth of it after.
+    assert_eq!(at, [625, 1250, 1875, 2500, 2812]);
+    assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 4 }));
+    assert_eq!(s.elapsed(t0), Duration::from_micros(2_812_500));
 }
 
 #[test]
@@ -293,11 +295,33 @@ fn a_long_claim_backs_off_up_to_a_quarter_of_it() {
     drain(&mut s);
     let mut at = Vec::new();
     while let Some(deadline) = s.poll_timeout() {
-        at.push((deadline - t0).as_secs());
+        at.push((deadline - t0).as_millis());
         s.handle_timeout(deadline);
         drain(&mut s);
     }
-    assert_eq!(at, [1, 3, 7, 12, 17, 20]);
+    // Sends 1, 2, 4, 5 and 5 s apart, a last one at 22 s, and the end half
+    // a pace (2.5 s) after the claim timeout.
+    assert_eq!(at, [1000, 3000, 7000, 12000, 17000, 22000, 22500]);
+}
+
+/// Seen through 10% loss each way: the first DATA is lost, the copy sent at
+/// 1 s arrives and the client's timer starts then, acknowledging at 1, 2
+/// and 4 s. The first two ACKs are lost; the third leaves at 4 s and lands a
+/// round trip later. A claim that ended at exactly 4 s missed it by 0.4 ms.
+#[test]
+fn a_client_acknowledging_on_its_own_timer_at_the_claim_timeout_is_heard() {
+    let t0 = T0;
+    let mut s = session(t0, &pattern(1000), &[]);
+    drain(&mut s);
+    let late_ack = t0 + Duration::from_micros(4_000_400);
+    while let Some(d) = s.poll_timeout().filter(|d| *d < late_ack) {
+        s.handle_timeout(d);
+        drain(&mut s);
+    }
+    assert!(s.is_claim(), "ended before the ACK");
+    s.handle(late_ack, &ack(1));
+    assert!(!s.is_claim());
+    assert_eq!(blocks(&drain(&mut s)), [2]);
 }
 
 /// A claim's first DATA was lost; the client asked again 1 s later. Later
@@ -313,37 +337,32 @@ fn a_client_that_asks_again_keeps_its_claim_and_is_answered_at_once() {
     assert_eq!(blocks(&drain(&mut s)), [1], "lost");
     s.asked_again(t0 + Duration::from_secs(1));
     assert_eq!(blocks(&drain(&mut s)), [1], "answered at once");
-    // The server's timer resends at 2 s and 3 s: each arrives, each ACK is
-    // lost; then it waits for the claim's end.
+    // The server's timer resends at 2, 3 and 4 s: each arrives, each ACK
+    // is lost.
     let mut sent_at = Vec::new();
-    while let Some(d) = s
-        .poll_timeout()
-        .filter(|d| *d < t0 + Duration::from_secs(4))
-    {
+    let heard = t0 + Duration::from_millis(4800);
+    while let Some(d) = s.poll_timeout().filter(|d| *d < heard) {
         s.handle_timeout(d);
         if !drain(&mut s).is_empty() {
             sent_at.push((d - t0).as_secs());
         }
     }
-    assert_eq!(sent_at, [2, 3]);
-    assert_eq!(s.poll_timeout(), Some(t0 + Duration::from_secs(4)));
-    s.handle_timeout(t0 + Duration::from_secs(4));
-    drain(&mut s);
-    // The claim lasts 4 s from the repeated request, not from its start, so
-    // the client's ACK at 4.5 s is heard.
-    assert!(s.is_claim(), "ended at 4 s");
-    s.handle(t0 + Duration::from_millis(4500), &ack(1));
+    assert_eq!(sent_at, [2, 3, 4]);
+    // The claim lasts 4.5 s from the repeated request, not from its start,
+    // so the client's ACK at 4.8 s is heard.
+    assert!(s.is_claim(), "ended at 4.5 s");
+    s.handle(heard, &ack(1));
     assert!(!s.is_claim());
     assert_eq!(blocks(&drain(&mut s)), [2]);
-    s.handle(t0 + Duration::from_millis(4501), &ack(2));
+    s.handle(heard + MS, &ack(2));
     assert_eq!(s.outcome(), Some(&Outcome::Done));
 
-    // Without the repeated request, the same claim ends at 4 s.
+    // Without the repeated request, the same claim ends at 4.5 s.
     let mut s = session(t0, &data, &[]);
     while let Some(d) = s.poll_timeout() {
         s.handle_timeout(d);
     }
-    assert_eq!(s.elapsed(t0), Duration::from_secs(4));
+    assert_eq!(s.elapsed(t0), Duration::from_millis(4500));
 }
 
 #[test]
@@ -361,7 +380,11 @@ fn asked_again_lengthens_a_claim_only() {
         drain(&mut s);
         end = d;
     }
-    assert_eq!(end - t0, Duration::from_secs(7), "4 s from the request");
+    assert_eq!(
+        end - t0,
+        Duration::from_millis(7500),
+        "4.5 s from the request"
+    );
 
     // Once acknowledged, a late copy of the request sends nothing.
     let mut s = session(t0, &pattern(1500), &[]);
