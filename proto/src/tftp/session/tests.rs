@@ -262,43 +262,37 @@ fn a_transfer_never_acknowledged_is_a_claim_that_ends_at_the_claim_timeout() {
     assert!(s.is_claim_expired());
 }
 
-#[test]
-fn the_claim_timeout_is_configurable() {
-    let t0 = T0;
+/// A one-block claim of `claim_timeout` whose client never answers, run to
+/// its end: its timeouts in ms from its start, and the session.
+fn unanswered_claim(claim_timeout: Duration) -> (Vec<u128>, ReadSession<Cursor<Vec<u8>>>) {
     let config = Config {
-        claim_timeout: Duration::from_millis(2500),
+        claim_timeout,
         ..Config::default()
     };
-    let mut s = session_with(t0, &pattern(10), TransferMode::Octet, &[], config);
+    let mut s = session_with(T0, &pattern(10), TransferMode::Octet, &[], config);
     drain(&mut s);
     let mut at = Vec::new();
     while let Some(deadline) = s.poll_timeout() {
-        at.push((deadline - t0).as_millis());
+        at.push((deadline - T0).as_millis());
         s.handle_timeout(deadline);
         drain(&mut s);
     }
+    (at, s)
+}
+
+#[test]
+fn the_claim_timeout_is_configurable() {
+    let (at, s) = unanswered_claim(Duration::from_millis(2500));
     // Sends a quarter of it apart, whatever its length, and the end an
     // eighth of it after.
     assert_eq!(at, [625, 1250, 1875, 2500, 2812]);
     assert_eq!(s.outcome(), Some(&Outcome::TimedOut { retries: 4 }));
-    assert_eq!(s.elapsed(t0), Duration::from_micros(2_812_500));
+    assert_eq!(s.elapsed(T0), Duration::from_micros(2_812_500));
 }
 
 #[test]
 fn a_long_claim_backs_off_up_to_a_quarter_of_it() {
-    let t0 = T0;
-    let config = Config {
-        claim_timeout: Duration::from_secs(20),
-        ..Config::default()
-    };
-    let mut s = session_with(t0, &pattern(10), TransferMode::Octet, &[], config);
-    drain(&mut s);
-    let mut at = Vec::new();
-    while let Some(deadline) = s.poll_timeout() {
-        at.push((deadline - t0).as_millis());
-        s.handle_timeout(deadline);
-        drain(&mut s);
-    }
+    let (at, _) = unanswered_claim(Duration::from_secs(20));
     // Sends 1, 2, 4, 5 and 5 s apart, a last one at 22 s, and the end half
     // a pace (2.5 s) after the claim timeout.
     assert_eq!(at, [1000, 3000, 7000, 12000, 17000, 22000, 22500]);
