@@ -203,11 +203,19 @@ fn claim_pace(config: &Config) -> u64 {
 }
 
 /// How long a claim lasts from its start or its client's last request, ns:
-/// `claim_timeout` and half a pace (an eighth of it) more. A client whose timer started when a
-/// resent DATA arrived acknowledges again on its own whole seconds, so an
-/// ACK sent at exactly `claim_timeout` must still find the claim there.
+/// `claim_timeout` and half a pace (an eighth of it) more. A client whose
+/// timer started when a resent DATA arrived acknowledges again on its own
+/// whole seconds, so an ACK sent at exactly `claim_timeout` must still find
+/// the claim there.
 fn claim_span(config: &Config) -> u64 {
     nanos(config.claim_timeout).saturating_add(claim_pace(config) / 2)
+}
+
+/// When a claim next sends (or ends), from `now`: the timeout, at most a
+/// pace, never past the claim's end.
+fn claim_deadline(now: u64, rto: &Rto, config: &Config, claim_end: u64) -> u64 {
+    now.saturating_add(rto.capped(claim_pace(config)))
+        .min(claim_end)
 }
 
 impl<R> std::fmt::Debug for ReadSession<R> {
@@ -313,11 +321,7 @@ impl<R: Read> ReadSession<R> {
             final_end: None,
             last_block_missed: false,
             window_sent: Some(started),
-            deadline: Some(
-                started
-                    .saturating_add(rto.capped(claim_pace(&config)))
-                    .min(claim_end),
-            ),
+            deadline: Some(claim_deadline(started, &rto, &config, claim_end)),
             stats: Stats::default(),
             started,
             ended: None,
@@ -395,8 +399,8 @@ impl<R: Read> ReadSession<R> {
     /// the transfer is a claim: its request reaches the server, but nothing
     /// of the server's reached it, or its acknowledgement was lost. It is
     /// there and waiting, so the claim lasts as long from now as from a
-    /// start (`claim_timeout` and an eighth), and
-    /// what is due (the first DATA, or the OACK) goes out again at once.
+    /// start (`claim_timeout` and an eighth), and what is due (the first
+    /// DATA, or the OACK) goes out again at once.
     /// Nothing happens once the client has acknowledged: a late copy of its
     /// first request must not resend anything.
     pub fn asked_again(&mut self, now: Time) {
@@ -407,18 +411,8 @@ impl<R: Read> ReadSession<R> {
         self.claim_end = self
             .claim_end
             .max(now.saturating_add(claim_span(&self.config)));
-        match self.state {
-            State::Oack => {
-                self.control_due = true;
-                self.stats.retransmissions += 1;
-            }
-            _ => self.next_send = self.base,
-        }
-        self.window_sent = None; // Karn: a resent window gives no sample
-        self.deadline = Some(
-            now.saturating_add(self.rto.capped(claim_pace(&self.config)))
-                .min(self.claim_end),
-        );
+        self.resend();
+        self.deadline = Some(claim_deadline(now, &self.rto, &self.config, self.claim_end));
     }
 
     /// Whether the transfer is over (there may still be a final ERROR to send).
@@ -652,17 +646,20 @@ impl<R: Read> ReadSession<R> {
             return;
         }
         self.rto.back_off();
-        self.window_sent = None; // Karn: a resent window gives no sample
         let mut deadline = now.saturating_add(self.rto.get());
         if !self.acknowledged {
-            deadline = now
-                .saturating_add(self.rto.capped(claim_pace(&self.config)))
-                .min(self.claim_end);
+            deadline = claim_deadline(now, &self.rto, &self.config, self.claim_end);
         }
         if let Some(end) = self.final_end {
             deadline = deadline.min(end);
         }
         self.deadline = Some(deadline);
+        self.resend();
+    }
+
+    /// Sends again what is unacknowledged: the OACK, or the window from its
+    /// first block.
+    fn resend(&mut self) {
         match self.state {
             State::Oack => {
                 self.control_due = true;
@@ -670,6 +667,7 @@ impl<R: Read> ReadSession<R> {
             }
             _ => self.next_send = self.base,
         }
+        self.window_sent = None; // Karn: a resent window gives no sample
     }
 
     /// Ends the transfer from the server's side; the client is told with an
