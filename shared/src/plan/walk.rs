@@ -580,9 +580,10 @@ impl Walker {
     }
 
     /// The person says where one phone (by MAC, or address) starts; `None` forgets it.
-    /// A start typed before (on its card, or the plan's) is replaced and the phone's
-    /// way worked out again from the new one; what the phone was seen running
-    /// (announced, or run after a boot) is not: that is refused, saying what was seen.
+    /// A start typed before (on its card, or the plan's) and what a boot only
+    /// suggested are replaced, and the phone's way worked out again from the new
+    /// one; what the phone announced (CDP/LLDP) is not: that is refused, saying
+    /// what was announced and when.
     pub fn set_start(
         &mut self,
         phone: &str,
@@ -610,7 +611,7 @@ impl Walker {
         };
         let (i, _) = self.phone(address, mac, now_ms);
         let family = self.target.family;
-        let p = &mut self.phones[i];
+        let p = &self.phones[i];
         // What a phone announced is a fact; what is typed only stands in for it.
         // What a boot suggested (it did not fetch the load offered) the person may
         // correct from the phone's own screen.
@@ -625,16 +626,17 @@ impl Walker {
                 typed.label(family)
             ));
         }
-        let suggested = match (&p.on, &running) {
-            (Some(on), Some(typed)) => Some(!same_release(on, typed)),
-            _ => None,
+        // What a boot suggested, typed again, changes nothing; typed otherwise, it
+        // is replaced.
+        let overruled = match (&p.on, &running) {
+            (Some(on), Some(typed)) if same_release(on, typed) => {
+                return Ok(Some(self.status(i)));
+            }
+            (Some(_), Some(_)) => true,
+            _ => false,
         };
-        if suggested == Some(false) {
-            // Typed what the boot suggested: nothing changes.
-            return Ok(Some(self.status(i)));
-        }
         let p = &mut self.phones[i];
-        if suggested == Some(true) {
+        if overruled {
             p.on = None;
             p.seen = None;
             p.start = None;
@@ -647,7 +649,7 @@ impl Walker {
             (Some(a), Some(b)) => same_release(a, b),
             (a, b) => a.is_none() && b.is_none(),
         };
-        if (!same || suggested == Some(true)) && p.on.is_none() {
+        if (!same || overruled) && p.on.is_none() {
             // A start corrected: the way is worked out again from it, and the load
             // offered from the old one tells nothing of this phone.
             p.path.clear();

@@ -150,6 +150,7 @@ impl WalkView {
                 line
             })
             .collect();
+        let correctable = start_correctable(w);
         WalkView {
             line: status_words(w),
             state: w.state.as_str(),
@@ -159,12 +160,12 @@ impl WalkView {
                 _ => "warning",
             },
             steps,
-            ask: start_correctable(w)
+            ask: correctable
                 .then(|| w.mac.clone().or_else(|| w.address.map(|a| a.to_string())))
                 .flatten(),
             said: match &w.said {
                 Some(s) => Some(s.label.clone()),
-                None => w.on.clone().filter(|_| start_correctable(w)),
+                None => w.on.clone().filter(|_| correctable),
             },
             known: start_words(w),
         }
