@@ -32,6 +32,13 @@ struct Running {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
+impl Running {
+    /// A read request for `name` (octet, no options) from `client`.
+    async fn ask(&self, client: &UdpSocket, name: &str) {
+        client.send_to(&rrq(name, &[]), self.addr).await.unwrap();
+    }
+}
+
 fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 31 + i / 509) as u8).collect()
 }
@@ -309,10 +316,7 @@ async fn wrong_tid(tid_mode: TidMode) {
     .await;
     let mut rx = server.events.subscribe();
     let phone = client().await;
-    phone
-        .send_to(&rrq("small.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&phone, "small.bin").await;
     let (first, tid) = recv(&phone).await;
     assert!(matches!(
         Packet::from_bytes(&first),
@@ -368,14 +372,8 @@ async fn a_repeated_request_does_not_start_a_second_transfer() {
     let server = start(Config::default()).await;
     let mut rx = server.events.subscribe();
     let phone = client().await;
-    phone
-        .send_to(&rrq("small.bin", &[]), server.addr)
-        .await
-        .unwrap();
-    phone
-        .send_to(&rrq("small.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&phone, "small.bin").await;
+    server.ask(&phone, "small.bin").await;
     wait_for(&mut rx, |e| matches!(e, Event::TftpDuplicate { .. })).await;
     let (first, tid) = recv(&phone).await;
     assert!(matches!(
@@ -407,20 +405,14 @@ async fn a_client_that_asks_again_for_a_claim_is_answered_at_once() {
     let server = start(config).await;
     let mut rx = server.events.subscribe();
     let phone = client().await;
-    phone
-        .send_to(&rrq("small.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&phone, "small.bin").await;
     let (first, tid) = recv(&phone).await;
     assert!(matches!(
         Packet::from_bytes(&first),
         Ok(Packet::Data { block: 1, .. })
     ));
     // As if that DATA were lost: the phone's timer asks again.
-    phone
-        .send_to(&rrq("small.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&phone, "small.bin").await;
     wait_for(&mut rx, |e| matches!(e, Event::TftpDuplicate { .. })).await;
     let (again, from) = timeout(Duration::from_secs(5), recv(&phone))
         .await
@@ -452,10 +444,7 @@ async fn next_file_from_the_same_port(tid_mode: TidMode) {
     .await;
     let mut rx = server.events.subscribe();
     let phone = client().await;
-    phone
-        .send_to(&rrq("small.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&phone, "small.bin").await;
     // small.bin is 4 blocks: 1 to 3 acknowledged, the 4th (the last) never.
     let mut old_tid = None;
     for block in 1..=4u16 {
@@ -469,10 +458,7 @@ async fn next_file_from_the_same_port(tid_mode: TidMode) {
         }
     }
     let old_tid = old_tid.unwrap();
-    phone
-        .send_to(&rrq("big.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&phone, "big.bin").await;
     let (bytes, tid) = recv(&phone).await;
     match Packet::from_bytes(&bytes) {
         Ok(Packet::Data { block: 1, data }) => assert_eq!(data, &pattern(300_000)[..512]),
@@ -533,9 +519,7 @@ async fn past_the_limit_clients_are_told_the_server_is_busy() {
     .await;
     let mut rx = server.events.subscribe();
     let slow = client().await;
-    slow.send_to(&rrq("big.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&slow, "big.bin").await;
     let (_, tid) = recv(&slow).await;
     // Acknowledged: a transfer making progress, which is never evicted.
     ack(&slow, tid, 1).await;
@@ -568,10 +552,7 @@ async fn an_abandoned_transfer_times_out_and_is_freed() {
     let server = start(config).await;
     let mut rx = server.events.subscribe();
     let phone = client().await;
-    phone
-        .send_to(&rrq("small.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&phone, "small.bin").await;
     let Event::TftpAborted(end) = wait_for(&mut rx, |e| matches!(e, Event::TftpAborted(_))).await
     else {
         unreachable!()
@@ -586,10 +567,7 @@ async fn an_abandoned_transfer_times_out_and_is_freed() {
         ));
     }
     // The same client address is served again.
-    phone
-        .send_to(&rrq("small.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&phone, "small.bin").await;
     let (bytes, _) = recv(&phone).await;
     assert!(matches!(
         Packet::from_bytes(&bytes),
@@ -629,10 +607,7 @@ async fn shutdown_tells_running_clients_and_returns() {
     let server = start(Config::default()).await;
     let mut rx = server.events.subscribe();
     let phone = client().await;
-    phone
-        .send_to(&rrq("big.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&phone, "big.bin").await;
     let _ = recv(&phone).await;
     server.stop.cancel();
     // A client that stalls hears block 1 again while the transfer drains, then
@@ -667,10 +642,7 @@ async fn a_transfer_running_at_shutdown_may_end_within_the_grace() {
     })
     .await;
     let socket = client().await;
-    socket
-        .send_to(&rrq("small.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&socket, "small.bin").await;
     // Block 1 arrives; the server is told to stop before the client answers,
     // and the client answers only once block 1 comes again: the transfer has
     // looked at the stop by then, and goes on.
@@ -708,17 +680,11 @@ async fn a_client_told_not_found_may_ask_again_at_once() {
     let server = start(Config::default()).await;
     let phone = client().await;
     for _ in 0..20 {
-        phone
-            .send_to(&rrq("nothing.bin", &[]), server.addr)
-            .await
-            .unwrap();
+        server.ask(&phone, "nothing.bin").await;
         assert_eq!(recv_error(&phone).await.0, ErrorCode::FileNotFound);
     }
     // Same address and port: a new transfer, not a duplicate of the last.
-    phone
-        .send_to(&rrq("small.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&phone, "small.bin").await;
     let (bytes, tid) = recv(&phone).await;
     assert!(matches!(
         Packet::from_bytes(&bytes),
@@ -753,10 +719,7 @@ async fn claim_evicted(tid_mode: TidMode) {
     .await;
     let mut rx = server.events.subscribe();
     let silent = client().await;
-    silent
-        .send_to(&rrq("big.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&silent, "big.bin").await;
     let (bytes, _) = recv(&silent).await;
     assert!(matches!(
         Packet::from_bytes(&bytes),
@@ -797,10 +760,7 @@ async fn one_address_gets_at_most_max_per_client_transfers() {
     let mut holding = Vec::new();
     for _ in 0..2 {
         let phone = client().await;
-        phone
-            .send_to(&rrq("big.bin", &[]), server.addr)
-            .await
-            .unwrap();
+        server.ask(&phone, "big.bin").await;
         let (bytes, _) = recv(&phone).await;
         assert!(matches!(
             Packet::from_bytes(&bytes),
@@ -844,10 +804,7 @@ async fn an_unacknowledged_claim_ends_at_the_claim_timeout_and_is_reported() {
     let server = start(config).await;
     let mut rx = server.events.subscribe();
     let silent = client().await;
-    silent
-        .send_to(&rrq("small.bin", &[]), server.addr)
-        .await
-        .unwrap();
+    server.ask(&silent, "small.bin").await;
     let Event::TftpAborted(end) = wait_for(&mut rx, |e| matches!(e, Event::TftpAborted(_))).await
     else {
         unreachable!()
